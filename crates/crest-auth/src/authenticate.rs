@@ -1,0 +1,57 @@
+//! Turns a credential into a principal: the one place where that happens.
+
+use std::sync::Arc;
+
+use crest_domain::principal::Principal;
+use crest_domain::store::{Store, StoreError};
+
+use crate::credential::Credential;
+
+/// Why a credential does not authenticate anyone.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Unknown, revoked, or belonging to an inactive account: all look the same to the caller.
+    #[error("the credential is not valid")]
+    Invalid,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Resolves credentials against the store.
+#[derive(Debug, Clone)]
+pub struct Authenticator {
+    store: Arc<dyn Store>,
+}
+
+impl Authenticator {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self { store }
+    }
+
+    /// The principal the credential stands for, with the permissions its account holds now.
+    #[tracing::instrument(level = "debug", skip_all, err(level = "debug"))]
+    pub async fn authenticate(&self, credential: &Credential) -> Result<Principal, AuthError> {
+        match credential {
+            Credential::ApiToken(secret) => {
+                let digest = secret.digest();
+                let owner = self
+                    .store
+                    .token_owner(&digest)
+                    .await?
+                    .ok_or(AuthError::Invalid)?;
+                // The store looked the token up by its digest; compare again in constant time so
+                // that no code path ever branches on a partial match of secret material.
+                if owner.digest != digest || owner.revoked || !owner.account.active {
+                    return Err(AuthError::Invalid);
+                }
+                Ok(Principal {
+                    permissions: owner.account.effective_permissions(),
+                    kind: owner.account.kind,
+                    super_admin: owner.account.super_admin,
+                    account: owner.account.id,
+                    token: Some(owner.token_id),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Authentication and authorization.
+//!
+//! A request's credential becomes a [`Principal`](crest_domain::principal::Principal) in exactly
+//! one place ([`authenticate::Authenticator`]), and whether that principal may run an operation is
+//! decided in exactly one place ([`policy::authorize`]), from one table.
+
+pub mod authenticate;
+pub mod credential;
+pub mod policy;
+
+pub use authenticate::{AuthError, Authenticator};
+pub use credential::{Credential, CredentialError};
+pub use policy::{Authorized, Denied, Operation, Requirement, authorize};

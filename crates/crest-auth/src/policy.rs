@@ -1,0 +1,135 @@
+//! Authorization: one table from operation to the permission it needs, checked in one place.
+
+use crest_domain::account::AccountKind;
+use crest_domain::permission::Permission;
+use crest_domain::principal::Principal;
+
+/// Every operation the API serves that needs a caller. The HTTP layer names one for each route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// `GET /api/v2/cluster/info`.
+    GetClusterInfo,
+    /// `GET /api/v2/account`.
+    GetAllAccounts,
+    /// `GET|POST /api/daemon/test`: may this token run a proxy?
+    DaemonTest,
+}
+
+/// What a principal needs for an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// Any authenticated caller.
+    Authenticated,
+    /// Reading what the product lets every user browse: user accounts may; service accounts only
+    /// when they hold the permission that governs the data (their default is no browsing).
+    Browse(Permission),
+    /// The caller must hold this permission.
+    Permission(Permission),
+}
+
+/// The table.
+pub const fn requirement(op: Operation) -> Requirement {
+    match op {
+        Operation::GetClusterInfo => Requirement::Authenticated,
+        Operation::GetAllAccounts => Requirement::Browse(Permission::UserManagement),
+        Operation::DaemonTest => Requirement::Permission(Permission::AgentManagement),
+    }
+}
+
+/// Proof that a principal may run one operation; handlers receive this, never a bare principal.
+#[derive(Debug, Clone)]
+pub struct Authorized {
+    principal: Principal,
+    operation: Operation,
+}
+
+impl Authorized {
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    pub fn operation(&self) -> Operation {
+        self.operation
+    }
+}
+
+/// The principal lacks what the operation needs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{account} lacks the {needed} permission")]
+pub struct Denied {
+    pub account: String,
+    pub needed: &'static str,
+}
+
+/// The one check.
+pub fn authorize(principal: Principal, operation: Operation) -> Result<Authorized, Denied> {
+    let allowed = match requirement(operation) {
+        Requirement::Authenticated => true,
+        Requirement::Browse(p) => principal.kind == AccountKind::User || principal.has(p),
+        Requirement::Permission(p) => principal.has(p),
+    };
+    if allowed {
+        Ok(Authorized {
+            principal,
+            operation,
+        })
+    } else {
+        let needed = match requirement(operation) {
+            Requirement::Browse(p) | Requirement::Permission(p) => p.product_name(),
+            Requirement::Authenticated => "authenticated",
+        };
+        Err(Denied {
+            account: principal.account.to_string(),
+            needed,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crest_domain::account::AccountId;
+    use crest_domain::permission::PermissionSet;
+    use proptest::prelude::*;
+
+    const OPS: [Operation; 3] = [
+        Operation::GetClusterInfo,
+        Operation::GetAllAccounts,
+        Operation::DaemonTest,
+    ];
+
+    fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
+        Principal {
+            account: AccountId::from_trusted("someone@example.com".into()),
+            kind,
+            permissions,
+            super_admin: false,
+            token: None,
+        }
+    }
+
+    proptest! {
+        /// A small model of the rules: the server's check agrees with it for every principal.
+        #[test]
+        fn authorize_matches_the_model(bits in proptest::collection::vec(any::<bool>(), 17),
+                                       user in any::<bool>(), op in 0usize..3) {
+            let perms: PermissionSet = Permission::ALL.iter().zip(&bits)
+                .filter(|(_, b)| **b).map(|(p, _)| *p).collect();
+            let kind = if user { AccountKind::User } else { AccountKind::ServiceAccount };
+            let op = OPS[op];
+            let expected = match op {
+                Operation::GetClusterInfo => true,
+                Operation::GetAllAccounts => user || perms.contains(Permission::UserManagement),
+                Operation::DaemonTest => perms.contains(Permission::AgentManagement),
+            };
+            prop_assert_eq!(authorize(principal(kind, perms), op).is_ok(), expected);
+        }
+    }
+
+    #[test]
+    fn every_permission_satisfies_everything() {
+        for op in OPS {
+            assert!(authorize(principal(AccountKind::ServiceAccount, PermissionSet::all()), op).is_ok());
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Crest's domain: accounts, permissions, API tokens and the rules that bind them.
+//!
+//! Nothing here knows about HTTP or SQL. The store is reached through [`store::Store`]; time and
+//! randomness through [`clock::Clock`] and [`random::Random`], so that tests control both.
+
+pub mod account;
+pub mod bootstrap;
+pub mod clock;
+pub mod error;
+pub mod permission;
+pub mod principal;
+pub mod random;
+pub mod store;
+pub mod token;
+
+pub use error::DomainError;

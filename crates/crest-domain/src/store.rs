@@ -1,0 +1,92 @@
+//! The store interface: the few operations the domain needs from persistent storage.
+//!
+//! Implementations (SQLite, PostgreSQL) live in `crest-store`; each write here is atomic and, once
+//! it returns, durable.
+
+use std::fmt::Debug;
+
+use async_trait::async_trait;
+
+use crate::account::{AccountId, AccountRecord};
+use crate::clock::EpochMillis;
+use crate::permission::PermissionSet;
+use crate::token::{TokenDigest, TokenId};
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached or refused the connection.
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    /// The write conflicts with data already stored.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The stored data is not what this version of crest expects.
+    #[error("unexpected stored data: {0}")]
+    Corrupt(String),
+    /// Any other database failure.
+    #[error("store failure: {0}")]
+    Other(String),
+}
+
+/// The account that owns a token, as read while authenticating a request.
+#[derive(Debug, Clone)]
+pub struct TokenOwner {
+    pub token_id: TokenId,
+    pub digest: TokenDigest,
+    pub revoked: bool,
+    pub account: AccountRecord,
+}
+
+/// One page of accounts and the total count they were cut from.
+#[derive(Debug, Clone)]
+pub struct AccountPage {
+    pub items: Vec<AccountRecord>,
+    pub total: u64,
+}
+
+/// What the bootstrap asks the store to make true, in one transaction.
+#[derive(Debug, Clone)]
+pub struct BootstrapPlan {
+    pub admin: AccountId,
+    pub permissions: PermissionSet,
+    /// The public id the token gets if it has to be stored.
+    pub token_id: TokenId,
+    pub token_digest: TokenDigest,
+    pub token_name: String,
+    pub now: EpochMillis,
+    /// Do nothing unless the store holds no account at all (a first start).
+    pub only_if_empty: bool,
+}
+
+/// What applying a [`BootstrapPlan`] changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BootstrapApplied {
+    /// The administrator and the token were created.
+    Created,
+    /// Everything was already as planned.
+    Unchanged,
+    /// The administrator existed; the token is new and the previous bootstrap token was revoked.
+    TokenReplaced,
+    /// `only_if_empty` was set and the store already holds accounts.
+    Skipped,
+}
+
+/// Persistent storage for crest's domain.
+#[async_trait]
+pub trait Store: Send + Sync + Debug {
+    /// Which backend this is (`sqlite`, `postgres`), for logs and diagnostics.
+    fn backend(&self) -> &'static str;
+
+    /// Succeeds when the store can serve requests.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The token with this digest and its account, revoked or not.
+    async fn token_owner(&self, digest: &TokenDigest) -> Result<Option<TokenOwner>, StoreError>;
+
+    /// Applies the bootstrap plan atomically.
+    async fn apply_bootstrap(&self, plan: &BootstrapPlan) -> Result<BootstrapApplied, StoreError>;
+
+    /// Accounts in identifier order.
+    async fn list_accounts(&self, offset: u64, limit: u32) -> Result<AccountPage, StoreError>;
+}

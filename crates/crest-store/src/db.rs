@@ -1,0 +1,116 @@
+//! The connection pools of either backend, and the macro that runs one piece of SQL code on both.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use crest_domain::store::StoreError;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::error::{migrate_error, store_error};
+use crate::location::{SQLITE_FILE, StoreLocation};
+
+/// How long a statement waits for another process's SQLite write lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a request waits for a pooled connection.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Open pools: SQLite keeps one writer connection (writes queue in-process instead of contending
+/// for the file lock) and several readers; PostgreSQL one pool for both.
+#[derive(Debug, Clone)]
+pub(crate) enum Db {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres { pool: PgPool },
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool (`read` or `write` side) and `$dialect`
+/// to its [`Dialect`](crate::dialect::Dialect). The body is compiled once per backend, so the same
+/// query code serves both without a dynamic driver.
+macro_rules! with_pool {
+    ($db:expr, $side:ident, |$pool:ident, $dialect:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite { $side: $pool, .. } => {
+                #[allow(unused_variables)]
+                let $dialect = $crate::dialect::Dialect::Sqlite;
+                $body
+            }
+            $crate::db::Db::Postgres { pool: $pool } => {
+                #[allow(unused_variables)]
+                let $dialect = $crate::dialect::Dialect::Postgres;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_pool;
+
+impl Db {
+    /// Connects and brings the schema up to date.
+    pub(crate) async fn open(location: &StoreLocation) -> Result<Self, StoreError> {
+        let db = match location {
+            StoreLocation::Sqlite { data_dir } => {
+                std::fs::create_dir_all(data_dir).map_err(|e| {
+                    StoreError::Unavailable(format!(
+                        "cannot create the data directory {}: {e}",
+                        data_dir.display()
+                    ))
+                })?;
+                let options = SqliteConnectOptions::new()
+                    .filename(data_dir.join(SQLITE_FILE))
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // Every commit reaches the disk before it is acknowledged.
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .foreign_keys(true);
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(store_error)?;
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&write)
+                    .await
+                    .map_err(migrate_error)?;
+                let read = SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .min_connections(1)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_with(options.read_only(true))
+                    .await
+                    .map_err(store_error)?;
+                Self::Sqlite { read, write }
+            }
+            StoreLocation::Postgres { url } => {
+                let options = PgConnectOptions::from_str(url).map_err(store_error)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .min_connections(1)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_with(options)
+                    .await
+                    .map_err(store_error)?;
+                // sqlx holds an advisory lock while migrating, so instances starting together
+                // migrate once.
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&pool)
+                    .await
+                    .map_err(migrate_error)?;
+                Self::Postgres { pool }
+            }
+        };
+        Ok(db)
+    }
+
+    pub(crate) async fn close(&self) {
+        match self {
+            Self::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Self::Postgres { pool } => pool.close().await,
+        }
+    }
+}

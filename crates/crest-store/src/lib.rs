@@ -1,0 +1,17 @@
+//! Crest's stores: SQLite (embedded, the default) and PostgreSQL (for several instances), both
+//! behind the domain's [`Store`](crest_domain::store::Store) interface.
+//!
+//! Both backends run the same SQL through [`SqlStore`]; what differs between the dialects (pool
+//! set-up, transaction start, aggregate functions, migrations) is decided in [`dialect`].
+
+mod accounts;
+mod bootstrap;
+mod db;
+mod dialect;
+mod error;
+pub mod location;
+mod sql_store;
+mod tokens;
+
+pub use location::StoreLocation;
+pub use sql_store::SqlStore;

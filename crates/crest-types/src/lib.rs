@@ -1,0 +1,11 @@
+//! Wire types of the Operations for Applications REST API: what crosses the network, nothing more.
+//!
+//! Field names follow the real API (`api-models.json`), and every schema carries the official model
+//! name so that the generated OpenAPI document matches what the published clients were built from.
+
+pub mod envelope;
+pub mod models;
+pub mod paging;
+
+pub use envelope::{ResponseStatus, StatusResult};
+pub use paging::{Paged, Sorting};

@@ -1,0 +1,107 @@
+//! Models of the API's resources, under their official names.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::paging::Paged;
+use crate::response_container;
+
+/// `ClusterInfoDTO`: what `GET /api/v2/cluster/info` tells any authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = ClusterInfoDTO)]
+pub struct ClusterInfoDto {
+    pub cluster_alias: String,
+    pub status_page_link: String,
+}
+
+/// `Account`: a user or service account as the unified account API lists it.
+///
+/// `groups` holds the account's direct permissions (the API's historical name for them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub identifier: String,
+    pub groups: Vec<String>,
+    pub roles: Vec<String>,
+    pub user_groups: Vec<String>,
+    pub united_permissions: Vec<String>,
+    pub united_roles: Vec<String>,
+}
+
+crate::paged_schema!(
+    /// `PagedAccount`.
+    PagedAccount,
+    Account
+);
+
+response_container!(
+    /// `ResponseContainerClusterInfoDTO`.
+    #[schema(as = ResponseContainerClusterInfoDTO)]
+    ResponseContainerClusterInfoDto,
+    ClusterInfoDto
+);
+
+response_container!(
+    /// `ResponseContainerPagedAccount`.
+    ResponseContainerPagedAccount,
+    Paged<Account>,
+    schema = PagedAccount
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_info_envelope_shape() {
+        let body = ResponseContainerClusterInfoDto::ok(ClusterInfoDto {
+            cluster_alias: "crest".into(),
+            status_page_link: "http://localhost:8080/healthz".into(),
+        });
+        insta::assert_json_snapshot!(body);
+    }
+
+    #[test]
+    fn paged_account_envelope_shape() {
+        let page = crate::paging::PageRequest::default().page(
+            vec![Account {
+                identifier: "admin@example.com".into(),
+                groups: vec!["user_management".into()],
+                roles: vec![],
+                user_groups: vec![],
+                united_permissions: vec!["user_management".into()],
+                united_roles: vec![],
+            }],
+            1,
+        );
+        insta::assert_json_snapshot!(ResponseContainerPagedAccount::ok(page));
+    }
+
+    #[test]
+    fn paged_schema_names_the_fields_paged_serializes() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(PagedAccount::schema()).expect("schema serializes");
+        let mut documented: Vec<String> = schema["properties"]
+            .as_object()
+            .expect("an object schema")
+            .keys()
+            .cloned()
+            .collect();
+        let page = crate::paging::Paged::<Account> {
+            cursor: Some(String::new()),
+            sort: Some(crate::paging::Sorting { field: "x".into(), ascending: true, default: None }),
+            ..crate::paging::PageRequest::default().page(vec![], 0)
+        };
+        let mut served: Vec<String> = serde_json::to_value(page)
+            .expect("page serializes")
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect();
+        documented.sort();
+        served.sort();
+        assert_eq!(documented, served);
+    }
+}

@@ -1,0 +1,188 @@
+//! The paged container shared by every list and search answer, and the `offset`/`limit` rules.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The number of items a page holds when the caller names no `limit`.
+pub const DEFAULT_LIMIT: u32 = 100;
+/// The most items one page may hold; larger requests are clamped to it.
+pub const MAX_LIMIT: u32 = 1000;
+
+/// `Sorting`: the field a page is ordered by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Sorting {
+    pub field: String,
+    pub ascending: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+}
+
+/// `Paged<X>`: one page of a longer list.
+///
+/// `items`, `offset`, `limit`, `totalItems` and `moreItems` are always present; `cursor` and `sort`
+/// only where the listing has them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub offset: u64,
+    pub limit: u32,
+    pub total_items: u64,
+    pub more_items: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Sorting>,
+}
+
+/// Declares the documentation schema of one `Paged<X>` under its official name (`PagedAccount`, …).
+///
+/// Answers are serialized through the generic [`Paged`]; this type only names its shape in the
+/// OpenAPI document, and a test checks that both carry the same fields.
+#[macro_export]
+macro_rules! paged_schema {
+    ($(#[$meta:meta])* $name:ident, $item:ty) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::utoipa::ToSchema)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            pub items: Vec<$item>,
+            pub offset: u64,
+            pub limit: u32,
+            pub total_items: u64,
+            pub more_items: bool,
+            pub cursor: Option<String>,
+            pub sort: Option<$crate::paging::Sorting>,
+        }
+    };
+}
+
+/// A validated page request: where a page starts and how long it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub offset: u64,
+    pub limit: u32,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            offset: 0,
+            limit: DEFAULT_LIMIT,
+        }
+    }
+}
+
+/// Why a page request was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageRequestError {
+    Offset(String),
+    Limit(String),
+}
+
+impl std::fmt::Display for PageRequestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Offset(v) => write!(f, "offset must be a non-negative integer, got '{v}'"),
+            Self::Limit(v) => write!(f, "limit must be a non-negative integer, got '{v}'"),
+        }
+    }
+}
+
+impl std::error::Error for PageRequestError {}
+
+impl PageRequest {
+    /// Reads `offset` and `limit` as the query string gives them: absent means the default, a value
+    /// above [`MAX_LIMIT`] is clamped, anything negative or non-numeric is refused.
+    pub fn parse(offset: Option<&str>, limit: Option<&str>) -> Result<Self, PageRequestError> {
+        let offset = match offset.map(str::trim) {
+            None | Some("") => 0,
+            Some(v) => v
+                .parse::<u64>()
+                .map_err(|_| PageRequestError::Offset(v.to_owned()))?,
+        };
+        let limit = match limit.map(str::trim) {
+            None | Some("") => DEFAULT_LIMIT,
+            Some(v) => {
+                // Huge but well-formed numbers are still numbers: clamp them rather than refuse.
+                if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                    v.parse::<u64>().map_or(MAX_LIMIT, |n| clamp_limit(n))
+                } else {
+                    return Err(PageRequestError::Limit(v.to_owned()));
+                }
+            }
+        };
+        Ok(Self { offset, limit })
+    }
+
+    /// A page of `items` cut from a list of `total` items that starts at this request's offset.
+    pub fn page<T>(&self, items: Vec<T>, total: u64) -> Paged<T> {
+        let end = self.offset.saturating_add(items.len() as u64);
+        Paged {
+            items,
+            offset: self.offset,
+            limit: self.limit,
+            total_items: total,
+            more_items: end < total,
+            cursor: None,
+            sort: None,
+        }
+    }
+}
+
+fn clamp_limit(n: u64) -> u32 {
+    u32::try_from(n.min(u64::from(MAX_LIMIT))).unwrap_or(MAX_LIMIT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn defaults_apply_when_absent() {
+        assert_eq!(PageRequest::parse(None, None), Ok(PageRequest::default()));
+        assert_eq!(PageRequest::parse(Some(""), Some("")), Ok(PageRequest::default()));
+    }
+
+    #[test]
+    fn large_limits_are_clamped() {
+        let p = PageRequest::parse(None, Some("5000")).expect("valid");
+        assert_eq!(p.limit, MAX_LIMIT);
+        let p = PageRequest::parse(None, Some("99999999999999999999999")).expect("valid");
+        assert_eq!(p.limit, MAX_LIMIT);
+    }
+
+    #[test]
+    fn negative_and_garbage_are_refused() {
+        assert!(PageRequest::parse(None, Some("-1")).is_err());
+        assert!(PageRequest::parse(Some("-5"), None).is_err());
+        assert!(PageRequest::parse(None, Some("ten")).is_err());
+        assert!(PageRequest::parse(Some("1.5"), None).is_err());
+    }
+
+    #[test]
+    fn more_items_reflects_the_rest() {
+        let p = PageRequest { offset: 2, limit: 2 };
+        let page = p.page(vec![1, 2], 5);
+        assert!(page.more_items);
+        let page = p.page(vec![1, 2], 4);
+        assert!(!page.more_items);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn parse_never_panics_and_limit_is_bounded(o in ".{0,24}", l in ".{0,24}") {
+            if let Ok(p) = PageRequest::parse(Some(&o), Some(&l)) {
+                prop_assert!(p.limit <= MAX_LIMIT);
+            }
+        }
+
+        #[test]
+        fn every_non_negative_limit_is_accepted(n in 0u64..u64::MAX) {
+            let p = PageRequest::parse(None, Some(&n.to_string())).expect("numbers are valid");
+            prop_assert_eq!(u64::from(p.limit), n.min(u64::from(MAX_LIMIT)));
+        }
+    }
+}
