@@ -1,1 +1,21 @@
-//! placeholder
+//! Crest's HTTP layer: the API's routes, its wire conventions (the envelope, paging, query
+//! values, content types, size limits), authentication at the edge, and the OpenAPI document.
+//!
+//! A new endpoint goes into the `routes` module of its API group, is registered there with the
+//! [`Operation`](crest_auth::Operation) that authorizes it, and appears in the OpenAPI document
+//! through its `#[utoipa::path]` annotation.
+
+mod api_doc;
+mod auth;
+pub mod error;
+mod extract;
+mod limits;
+mod router;
+mod routes;
+mod state;
+mod telemetry;
+
+pub use api_doc::openapi;
+pub use error::ApiError;
+pub use router::{DOCS_UI_PATH, OPENAPI_PATH, router};
+pub use state::{AppState, HttpSettings};

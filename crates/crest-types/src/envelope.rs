@@ -37,9 +37,9 @@ impl ResponseStatus {
     }
 }
 
-/// An error answer: the envelope with no `response`.
+/// The envelope with no `response`: every error, and the few answers that carry only a status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ErrorContainer {
+pub struct StatusEnvelope {
     pub status: ResponseStatus,
 }
 

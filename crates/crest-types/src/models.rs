@@ -9,8 +9,7 @@ use crate::response_container;
 /// `ClusterInfoDTO`: what `GET /api/v2/cluster/info` tells any authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(as = ClusterInfoDTO)]
-pub struct ClusterInfoDto {
+pub struct ClusterInfoDTO {
     pub cluster_alias: String,
     pub status_page_link: String,
 }
@@ -37,9 +36,8 @@ crate::paged_schema!(
 
 response_container!(
     /// `ResponseContainerClusterInfoDTO`.
-    #[schema(as = ResponseContainerClusterInfoDTO)]
-    ResponseContainerClusterInfoDto,
-    ClusterInfoDto
+    ResponseContainerClusterInfoDTO,
+    ClusterInfoDTO
 );
 
 response_container!(
@@ -55,7 +53,7 @@ mod tests {
 
     #[test]
     fn cluster_info_envelope_shape() {
-        let body = ResponseContainerClusterInfoDto::ok(ClusterInfoDto {
+        let body = ResponseContainerClusterInfoDTO::ok(ClusterInfoDTO {
             cluster_alias: "crest".into(),
             status_page_link: "http://localhost:8080/healthz".into(),
         });

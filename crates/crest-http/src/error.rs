@@ -1,0 +1,120 @@
+//! The HTTP layer's error, mapped once to the API's error envelope.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use crest_auth::{AuthError, CredentialError, Denied};
+use crest_domain::DomainError;
+use crest_domain::store::StoreError;
+use crest_types::envelope::{StatusEnvelope, ResponseStatus};
+
+/// Every way an API request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("the {0} method is not allowed on this resource")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the request body is larger than the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("the store is unavailable; try again")]
+    Unavailable,
+    /// Details go to the log; the client learns only that something failed on our side.
+    #[error("internal server error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        match &self {
+            Self::Internal(detail) => tracing::error!(%detail, "request failed"),
+            Self::Unavailable => tracing::warn!("request failed: store unavailable"),
+            _ => tracing::debug!(status = status.as_u16(), error = %self, "request refused"),
+        }
+        let body = StatusEnvelope {
+            status: ResponseStatus::error(status.as_u16(), self.to_string()),
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => Self::Unavailable,
+            StoreError::Conflict(m) => Self::Conflict(m),
+            StoreError::Corrupt(m) | StoreError::Other(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(m) => Self::BadRequest(m),
+            DomainError::NotFound(m) => Self::NotFound(m),
+            DomainError::Conflict(m) => Self::Conflict(m),
+            DomainError::Store(s) => s.into(),
+            DomainError::Internal(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::Invalid => Self::Unauthorized("the token is not valid"),
+            AuthError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<CredentialError> for ApiError {
+    fn from(e: CredentialError) -> Self {
+        match e {
+            CredentialError::Missing => {
+                Self::Unauthorized("authentication is required: send Authorization: Bearer <token>")
+            }
+            CredentialError::Malformed => Self::Unauthorized("the credential is malformed"),
+        }
+    }
+}
+
+impl From<Denied> for ApiError {
+    fn from(e: Denied) -> Self {
+        Self::Forbidden(e.to_string())
+    }
+}

@@ -1,0 +1,145 @@
+//! Extractors that read requests the way the real clients send them, and refuse bad input in the
+//! API's envelope.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use crest_types::paging::PageRequest;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// A JSON body. Accepts `application/json` (any parameters) or no content type; other types are
+/// a 415, malformed JSON a 400, an oversized body a 413, all in the envelope.
+#[derive(Debug, Clone)]
+#[allow(dead_code, reason = "the first JSON-body operations arrive with the account API")]
+pub(crate) struct ApiJson<T>(pub(crate) T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !json_or_absent(req.headers()) {
+            return Err(ApiError::UnsupportedMediaType(
+                "this operation consumes application/json".into(),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| match rejection.status().as_u16() {
+                413 => ApiError::PayloadTooLarge(0),
+                _ => ApiError::BadRequest(rejection.body_text()),
+            })?;
+        serde_json::from_slice(&bytes)
+            .map(Self)
+            .map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))
+    }
+}
+
+fn json_or_absent(headers: &HeaderMap) -> bool {
+    match headers.get(header::CONTENT_TYPE).map(|v| v.to_str()) {
+        None => true,
+        Some(Ok(ct)) => {
+            let essence = ct.split(';').next().unwrap_or_default().trim();
+            essence.eq_ignore_ascii_case("application/json")
+                || essence.to_ascii_lowercase().ends_with("+json")
+        }
+        Some(Err(_)) => false,
+    }
+}
+
+/// Query parameters; a value of the wrong type is a 400 in the envelope.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiQuery<T>(pub(crate) T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Self(q.0))
+            .map_err(|e: QueryRejection| ApiError::BadRequest(e.body_text()))
+    }
+}
+
+/// `?offset=&limit=`, validated: negative or non-numeric values are a 400, large limits clamped.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paging(pub(crate) PageRequest);
+
+#[derive(Deserialize)]
+struct RawPaging {
+    offset: Option<String>,
+    limit: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Paging {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiQuery(raw) = ApiQuery::<RawPaging>::from_request_parts(parts, state).await?;
+        PageRequest::parse(raw.offset.as_deref(), raw.limit.as_deref())
+            .map(Self)
+            .map_err(|e| ApiError::BadRequest(e.to_string()))
+    }
+}
+
+/// Deserializes a query boolean in any case (`true`, `True`, `TRUE`…), as the generated Python
+/// client sends Python's `str(bool)`.
+#[allow(dead_code, reason = "the first boolean query parameters arrive with the account API")]
+pub(crate) mod flex_bool {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    pub(crate) fn parse(s: &str) -> Option<bool> {
+        if s.eq_ignore_ascii_case("true") {
+            Some(true)
+        } else if s.eq_ignore_ascii_case("false") {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    pub(crate) fn deserialize_option<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<bool>, D::Error> {
+        let raw = Option::<String>::deserialize(d)?;
+        raw.map(|s| {
+            parse(&s).ok_or_else(|| D::Error::custom(format!("'{s}' is not a boolean")))
+        })
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flex_bool::parse;
+    use proptest::prelude::*;
+
+    #[test]
+    fn booleans_in_any_case() {
+        for (s, b) in [("true", true), ("True", true), ("TRUE", true), ("false", false), ("False", false)] {
+            assert_eq!(parse(s), Some(b));
+        }
+        assert_eq!(parse("yes"), None);
+        assert_eq!(parse(""), None);
+    }
+
+    proptest! {
+        #[test]
+        fn only_true_and_false_parse(s in ".{0,8}") {
+            let lower = s.to_ascii_lowercase();
+            prop_assert_eq!(parse(&s).is_some(), lower == "true" || lower == "false");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Assembles the application: routes, documentation, fallbacks and the layers every request passes.
+
+use std::any::Any;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Router};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::X_AUTH_TOKEN;
+use crate::error::ApiError;
+use crate::limits::content_length_limit;
+use crate::routes::api_routes;
+use crate::state::AppState;
+use crate::telemetry::trace_layer;
+
+/// Where the OpenAPI document is served, as on the real service.
+pub const OPENAPI_PATH: &str = "/api/v2/swagger.json";
+/// Where the documentation UI is served.
+pub const DOCS_UI_PATH: &str = "/api-docs/ui";
+
+/// The whole HTTP application for `state`.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.settings.max_body_bytes;
+    let (routes, openapi) = api_routes().split_for_parts();
+    routes
+        .merge(SwaggerUi::new(DOCS_UI_PATH).url(OPENAPI_PATH, openapi))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(max_body, content_length_limit))
+        .layer(Extension(state.clone()))
+        .layer(trace_layer())
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            header::AUTHORIZATION,
+            header::COOKIE,
+            header::SET_COOKIE,
+            X_AUTH_TOKEN,
+        ]))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("no such resource".into())
+}
+
+async fn method_not_allowed(method: Method) -> ApiError {
+    ApiError::MethodNotAllowed(method.to_string())
+}
+
+fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
+    ApiError::Internal("a handler panicked".into()).into_response()
+}

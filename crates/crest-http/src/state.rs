@@ -1,0 +1,36 @@
+//! What every handler can reach: the store, the authenticator, the clock, and the settings.
+
+use std::sync::Arc;
+
+use crest_auth::Authenticator;
+use crest_domain::clock::Clock;
+use crest_domain::store::Store;
+
+/// Settings the HTTP layer needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// The address clients reach this instance at (`CREST_PUBLIC_URL`), without a trailing `/`.
+    pub public_url: String,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// Shared state of the router.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub authenticator: Authenticator,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<HttpSettings>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: HttpSettings) -> Self {
+        Self {
+            authenticator: Authenticator::new(store.clone()),
+            store,
+            clock,
+            settings: Arc::new(settings),
+        }
+    }
+}

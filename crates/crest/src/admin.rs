@@ -1,0 +1,42 @@
+//! `crest admin …`: administrative commands that share `serve`'s configuration and store, work
+//! while a server runs, print exactly one JSON object on stdout and log to stderr.
+
+use crest_domain::store::Store;
+use crest_store::SqlStore;
+use serde_json::json;
+
+use crate::cli::AdminCommand;
+use crate::config::Config;
+
+/// Runs one admin command.
+pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
+    let store = SqlStore::open(&config.store).await?;
+    let result = match command {
+        AdminCommand::Status => status(&config, &store).await,
+    };
+    store.close().await;
+    print_json(&result?)
+}
+
+async fn status(config: &Config, store: &SqlStore) -> anyhow::Result<serde_json::Value> {
+    store.ping().await?;
+    let accounts = store.list_accounts(0, 0).await?.total;
+    Ok(json!({
+        "backend": store.backend(),
+        "store": config.store.to_string(),
+        "publicUrl": config.public_url,
+        "accounts": accounts,
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+}
+
+/// `crest openapi`: the document the server serves at `/api/v2/swagger.json`.
+pub fn print_openapi() -> anyhow::Result<()> {
+    print_json(&serde_json::to_value(crest_http::openapi())?)
+}
+
+#[allow(clippy::print_stdout, reason = "stdout carries the command's one JSON answer")]
+fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

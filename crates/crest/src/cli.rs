@@ -1,0 +1,77 @@
+//! The command line: `crest serve`, `crest admin …`, `crest openapi`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A self-hosted server for the Operations for Applications (Wavefront) REST API.
+#[derive(Debug, Parser)]
+#[command(name = "crest", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default deployment: `crest serve`).
+    Serve(ServeArgs),
+    /// Administrative commands against the same store; each prints one JSON object on stdout.
+    Admin(AdminArgs),
+    /// Print the OpenAPI document the server serves at /api/v2/swagger.json.
+    Openapi,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {}
+
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// The store's backend, location, schema and account count.
+    Status,
+}
+
+/// Settings shared by every command. Each flag also reads its environment variable; flags win
+/// over the environment, which wins over the configuration file, which wins over the defaults.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SettingsArgs {
+    /// A TOML configuration file.
+    #[arg(long, global = true, env = "CREST_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, global = true, env = "CREST_LISTEN")]
+    pub listen: Option<String>,
+    /// Directory of the embedded store [default: ./crest-data].
+    #[arg(long, global = true, env = "CREST_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…); the embedded SQLite store when unset.
+    #[arg(long, global = true, env = "CREST_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// The URL clients reach this instance at [default: derived from --listen].
+    #[arg(long, global = true, env = "CREST_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// PEM certificate chain; with --tls-key, serve HTTPS.
+    #[arg(long, global = true, env = "CREST_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, global = true, env = "CREST_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+    /// Largest request body accepted, in bytes [default: 8388608].
+    #[arg(long, global = true, env = "CREST_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Email of the first administrator, created (or completed) at start-up.
+    #[arg(long, global = true, env = "CREST_BOOTSTRAP_ADMIN")]
+    pub bootstrap_admin: Option<String>,
+}
+
+/// The bootstrap token is a secret: it is read from `CREST_BOOTSTRAP_TOKEN` or the configuration
+/// file, never from a flag, where every user of the machine could read it in the process list.
+pub const BOOTSTRAP_TOKEN_ENV: &str = "CREST_BOOTSTRAP_TOKEN";

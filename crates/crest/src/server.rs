@@ -1,0 +1,189 @@
+//! The server's life cycle: open the store, bootstrap, listen, serve, shut down gracefully.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use crest_domain::bootstrap::{BootstrapOutcome, bootstrap};
+use crest_domain::clock::{Clock, SystemClock};
+use crest_domain::random::{OsRandom, Random};
+use crest_domain::store::BootstrapApplied;
+use crest_http::{AppState, HttpSettings};
+use crest_store::SqlStore;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+
+/// How long an idle keep-alive connection (or a client sending its headers) is given before the
+/// server closes it. Clients may keep connections idle for at least a minute.
+pub const IDLE_CONNECTION_TIMEOUT: Duration = Duration::from_secs(75);
+/// How long in-flight requests get to finish after a shutdown signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Time and randomness, injected.
+#[derive(Debug, Clone)]
+pub struct Dependencies {
+    pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn Random>,
+}
+
+impl Default for Dependencies {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+            random: Arc::new(OsRandom),
+        }
+    }
+}
+
+/// A server that is accepting requests.
+#[derive(Debug)]
+pub struct RunningServer {
+    pub local_addr: SocketAddr,
+    pub bootstrap: BootstrapOutcome,
+    pub store: Arc<SqlStore>,
+    handle: Handle<SocketAddr>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Stops accepting, lets in-flight requests finish, and closes the store.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
+        self.task.await.context("the server task failed")??;
+        self.store.close().await;
+        Ok(())
+    }
+}
+
+/// Opens the store, bootstraps, and starts serving. Returns once the listener accepts requests,
+/// so that a `/healthz` answer always means every request can be served.
+pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<RunningServer> {
+    // One crypto provider for every TLS user in the process (ring); a second call is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let store = Arc::new(
+        SqlStore::open(&config.store)
+            .await
+            .with_context(|| format!("cannot open the store at {}", config.store))?,
+    );
+    let outcome = bootstrap(
+        store.as_ref(),
+        deps.clock.as_ref(),
+        deps.random.as_ref(),
+        config.bootstrap.as_ref(),
+    )
+    .await
+    .context("bootstrap failed")?;
+    log_bootstrap(&outcome);
+
+    let state = AppState::new(
+        store.clone(),
+        deps.clock.clone(),
+        HttpSettings {
+            public_url: config.public_url.clone(),
+            max_body_bytes: config.max_body_bytes,
+        },
+    );
+    let app = crest_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let listener = std::net::TcpListener::bind(config.listen)
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let local_addr = listener.local_addr()?;
+    let handle = Handle::new();
+    let task = match &config.tls {
+        None => {
+            let mut server = axum_server::from_tcp(listener)?.handle(handle.clone());
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(IDLE_CONNECTION_TIMEOUT);
+            tokio::spawn(server.serve(app))
+        }
+        Some(tls) => {
+            let rustls = RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+                .await
+                .context("cannot load the TLS certificate and key")?;
+            let mut server =
+                axum_server::tls_rustls::from_tcp_rustls(listener, rustls)?.handle(handle.clone());
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(IDLE_CONNECTION_TIMEOUT);
+            tokio::spawn(server.serve(app))
+        }
+    };
+    let scheme = if config.tls.is_some() { "https" } else { "http" };
+    tracing::info!(
+        address = %local_addr,
+        store = %config.store,
+        public_url = %config.public_url,
+        "crest is serving on {scheme}://{local_addr}"
+    );
+    Ok(RunningServer {
+        local_addr,
+        bootstrap: outcome,
+        store,
+        handle,
+        task,
+    })
+}
+
+fn log_bootstrap(outcome: &BootstrapOutcome) {
+    match outcome.applied {
+        BootstrapApplied::Created => tracing::info!(admin = %outcome.admin, "bootstrap: administrator created"),
+        BootstrapApplied::TokenReplaced => {
+            tracing::info!(admin = %outcome.admin, "bootstrap: token replaced; the previous one is revoked")
+        }
+        BootstrapApplied::Unchanged => tracing::debug!(admin = %outcome.admin, "bootstrap: nothing to change"),
+        BootstrapApplied::Skipped => tracing::debug!("bootstrap: the store already has accounts"),
+    }
+}
+
+/// `crest serve`: runs until SIGINT or SIGTERM, then shuts down gracefully.
+pub async fn serve_until_signalled(config: Config) -> anyhow::Result<()> {
+    let server = start(&config, Dependencies::default()).await?;
+    if let Some(token) = &server.bootstrap.first_start_token {
+        // Shown once, on the terminal only: never through the log.
+        eprintln!(
+            "\n  crest: first start. An administrator was created:\n\n    \
+             account:   {}\n    API token: {}\n\n  \
+             Call the API with: curl -H 'Authorization: Bearer <API token>' {}/api/v2/cluster/info\n  \
+             This token is shown only this once; keep it somewhere safe.\n",
+            server.bootstrap.admin,
+            token.reveal(),
+            config.public_url
+        );
+    }
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.shutdown().await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
