@@ -78,29 +78,53 @@ mod tests {
     #[test]
     fn bearer_and_x_auth_token() {
         let bearer = format!("Bearer {T}");
-        assert_eq!(token_of(Credential::from_headers(Some(bearer.as_bytes()), None)).as_deref(), Some(T));
-        assert_eq!(token_of(Credential::from_headers(None, Some(T.as_bytes()))).as_deref(), Some(T));
-        assert_eq!(token_of(Credential::from_headers(None, Some(bearer.as_bytes()))).as_deref(), Some(T));
+        assert_eq!(
+            token_of(Credential::from_headers(Some(bearer.as_bytes()), None)).as_deref(),
+            Some(T)
+        );
+        assert_eq!(
+            token_of(Credential::from_headers(None, Some(T.as_bytes()))).as_deref(),
+            Some(T)
+        );
+        assert_eq!(
+            token_of(Credential::from_headers(None, Some(bearer.as_bytes()))).as_deref(),
+            Some(T)
+        );
     }
 
     #[test]
     fn authorization_wins() {
         let bearer = format!("Bearer {T}");
-        let got = token_of(Credential::from_headers(Some(bearer.as_bytes()), Some(b"other")));
+        let got = token_of(Credential::from_headers(
+            Some(bearer.as_bytes()),
+            Some(b"other"),
+        ));
         assert_eq!(got.as_deref(), Some(T));
     }
 
     #[test]
     fn malformed_headers() {
-        for h in ["Bearer", "Bearer ", "Basic Zm9vOmJhcg==", "bearer\tx", "Bearerx"] {
-            assert!(Credential::from_headers(Some(h.as_bytes()), None).is_err(), "{h}");
+        for h in [
+            "Bearer",
+            "Bearer ",
+            "Basic Zm9vOmJhcg==",
+            "bearer\tx",
+            "Bearerx",
+        ] {
+            assert!(
+                Credential::from_headers(Some(h.as_bytes()), None).is_err(),
+                "{h}"
+            );
         }
         let long = format!("Bearer {}", "x".repeat(9000));
         assert_eq!(
             Credential::from_headers(Some(long.as_bytes()), None).err(),
             Some(CredentialError::Malformed)
         );
-        assert_eq!(Credential::from_headers(None, None).err(), Some(CredentialError::Missing));
+        assert_eq!(
+            Credential::from_headers(None, None).err(),
+            Some(CredentialError::Missing)
+        );
     }
 
     proptest! {

@@ -129,7 +129,13 @@ mod tests {
     #[test]
     fn every_permission_satisfies_everything() {
         for op in OPS {
-            assert!(authorize(principal(AccountKind::ServiceAccount, PermissionSet::all()), op).is_ok());
+            assert!(
+                authorize(
+                    principal(AccountKind::ServiceAccount, PermissionSet::all()),
+                    op
+                )
+                .is_ok()
+            );
         }
     }
 }

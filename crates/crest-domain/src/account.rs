@@ -22,7 +22,9 @@ impl AccountId {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let id = raw.trim();
         if id.is_empty() {
-            return Err(DomainError::Invalid("an account identifier is required".into()));
+            return Err(DomainError::Invalid(
+                "an account identifier is required".into(),
+            ));
         }
         if id.len() > MAX_ACCOUNT_ID_LEN {
             return Err(DomainError::Invalid(format!(

@@ -31,7 +31,9 @@ impl BootstrapSettings {
         }
         let token = ApiTokenSecret::parse(token)?;
         if !token.is_uuid_shaped() {
-            return Err(DomainError::Invalid("the bootstrap token must be a UUID".into()));
+            return Err(DomainError::Invalid(
+                "the bootstrap token must be a UUID".into(),
+            ));
         }
         Ok(Self { admin, token })
     }
@@ -72,7 +74,8 @@ pub async fn bootstrap(
         only_if_empty,
     };
     let applied = store.apply_bootstrap(&plan).await?;
-    let first_start_token = (only_if_empty && applied == BootstrapApplied::Created).then_some(token);
+    let first_start_token =
+        (only_if_empty && applied == BootstrapApplied::Created).then_some(token);
     Ok(BootstrapOutcome {
         applied,
         admin,

@@ -151,7 +151,9 @@ impl PermissionSet {
     }
 
     pub fn iter(self) -> impl Iterator<Item = Permission> {
-        Permission::ALL.into_iter().filter(move |p| self.contains(*p))
+        Permission::ALL
+            .into_iter()
+            .filter(move |p| self.contains(*p))
     }
 
     /// The API names of the set's members, in the API's order.

@@ -29,7 +29,9 @@ impl ApiTokenSecret {
             return Err(DomainError::Invalid("the credential is too long".into()));
         }
         if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err(DomainError::Invalid("a credential may not contain whitespace".into()));
+            return Err(DomainError::Invalid(
+                "a credential may not contain whitespace".into(),
+            ));
         }
         let canonical = match uuid::Uuid::try_parse(raw) {
             Ok(u) => u.hyphenated().to_string(),

@@ -18,7 +18,10 @@ pub(crate) const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-toke
 /// without a guard cannot obtain one and fails closed.
 #[derive(Debug, Clone)]
 pub(crate) struct Caller(
-    #[allow(dead_code, reason = "read by the first handlers that act on the caller's behalf")]
+    #[allow(
+        dead_code,
+        reason = "read by the first handlers that act on the caller's behalf"
+    )]
     pub(crate) Authorized,
 );
 
@@ -26,11 +29,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Caller>()
-            .cloned()
-            .ok_or_else(|| ApiError::Internal("a handler ran without its authorization guard".into()))
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            ApiError::Internal("a handler ran without its authorization guard".into())
+        })
     }
 }
 
@@ -45,7 +46,11 @@ pub(crate) fn guarded(
     (schemas, paths, method_router.route_layer(guard))
 }
 
-async fn guard(operation: Operation, mut request: Request, next: Next) -> Result<Response, ApiError> {
+async fn guard(
+    operation: Operation,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     // The router puts its state into every request's extensions (see `router`).
     let state = request
         .extensions()
@@ -53,7 +58,10 @@ async fn guard(operation: Operation, mut request: Request, next: Next) -> Result
         .cloned()
         .ok_or_else(|| ApiError::Internal("the router's state is missing".into()))?;
     let credential = Credential::from_headers(
-        request.headers().get(header::AUTHORIZATION).map(|v| v.as_bytes()),
+        request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.as_bytes()),
         request.headers().get(X_AUTH_TOKEN).map(|v| v.as_bytes()),
     )?;
     let caller = authenticate_and_authorize(&state, &credential, operation).await?;

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use crest_auth::{AuthError, CredentialError, Denied};
 use crest_domain::DomainError;
 use crest_domain::store::StoreError;
-use crest_types::envelope::{StatusEnvelope, ResponseStatus};
+use crest_types::envelope::{ResponseStatus, StatusEnvelope};
 
 /// Every way an API request can fail.
 #[derive(Debug, thiserror::Error)]

@@ -14,7 +14,10 @@ use crate::error::ApiError;
 /// A JSON body. Accepts `application/json` (any parameters) or no content type; other types are
 /// a 415, malformed JSON a 400, an oversized body a 413, all in the envelope.
 #[derive(Debug, Clone)]
-#[allow(dead_code, reason = "the first JSON-body operations arrive with the account API")]
+#[allow(
+    dead_code,
+    reason = "the first JSON-body operations arrive with the account API"
+)]
 pub(crate) struct ApiJson<T>(pub(crate) T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -96,7 +99,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
 
 /// Deserializes a query boolean in any case (`true`, `True`, `TRUE`…), as the generated Python
 /// client sends Python's `str(bool)`.
-#[allow(dead_code, reason = "the first boolean query parameters arrive with the account API")]
+#[allow(
+    dead_code,
+    reason = "the first boolean query parameters arrive with the account API"
+)]
 pub(crate) mod flex_bool {
     use serde::{Deserialize, Deserializer, de::Error};
 
@@ -114,10 +120,8 @@ pub(crate) mod flex_bool {
         d: D,
     ) -> Result<Option<bool>, D::Error> {
         let raw = Option::<String>::deserialize(d)?;
-        raw.map(|s| {
-            parse(&s).ok_or_else(|| D::Error::custom(format!("'{s}' is not a boolean")))
-        })
-        .transpose()
+        raw.map(|s| parse(&s).ok_or_else(|| D::Error::custom(format!("'{s}' is not a boolean"))))
+            .transpose()
     }
 }
 
@@ -128,7 +132,13 @@ mod tests {
 
     #[test]
     fn booleans_in_any_case() {
-        for (s, b) in [("true", true), ("True", true), ("TRUE", true), ("false", false), ("False", false)] {
+        for (s, b) in [
+            ("true", true),
+            ("True", true),
+            ("TRUE", true),
+            ("false", false),
+            ("False", false),
+        ] {
             assert_eq!(parse(s), Some(b));
         }
         assert_eq!(parse("yes"), None);

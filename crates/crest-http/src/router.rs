@@ -31,7 +31,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn_with_state(max_body, content_length_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            max_body,
+            content_length_limit,
+        ))
         .layer(Extension(state.clone()))
         .layer(trace_layer())
         .layer(SetSensitiveRequestHeadersLayer::new([

@@ -15,9 +15,9 @@ pub(crate) fn store_error(e: sqlx::Error) -> StoreError {
         sqlx::Error::Tls(_) | sqlx::Error::Configuration(_) => {
             StoreError::Unavailable(e.to_string())
         }
-        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) | sqlx::Error::ColumnNotFound(_) => {
-            StoreError::Corrupt(e.to_string())
-        }
+        sqlx::Error::ColumnDecode { .. }
+        | sqlx::Error::Decode(_)
+        | sqlx::Error::ColumnNotFound(_) => StoreError::Corrupt(e.to_string()),
         _ => StoreError::Other(e.to_string()),
     }
 }

@@ -57,7 +57,9 @@ impl fmt::Debug for StoreLocation {
 impl fmt::Display for StoreLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Sqlite { data_dir } => write!(f, "sqlite:{}", data_dir.join(SQLITE_FILE).display()),
+            Self::Sqlite { data_dir } => {
+                write!(f, "sqlite:{}", data_dir.join(SQLITE_FILE).display())
+            }
             Self::Postgres { url } => f.write_str(&mask_password(url)),
         }
     }
@@ -99,7 +101,10 @@ mod tests {
     #[test]
     fn backend_is_chosen_by_url() {
         let dir = PathBuf::from("d");
-        assert_eq!(StoreLocation::from_config(dir.clone(), None).map(|l| l.backend()), Ok("sqlite"));
+        assert_eq!(
+            StoreLocation::from_config(dir.clone(), None).map(|l| l.backend()),
+            Ok("sqlite")
+        );
         assert_eq!(
             StoreLocation::from_config(dir.clone(), Some("postgres://x/y")).map(|l| l.backend()),
             Ok("postgres")

@@ -88,7 +88,11 @@ mod tests {
             .collect();
         let page = crate::paging::Paged::<Account> {
             cursor: Some(String::new()),
-            sort: Some(crate::paging::Sorting { field: "x".into(), ascending: true, default: None }),
+            sort: Some(crate::paging::Sorting {
+                field: "x".into(),
+                ascending: true,
+                default: None,
+            }),
             ..crate::paging::PageRequest::default().page(vec![], 0)
         };
         let mut served: Vec<String> = serde_json::to_value(page)

@@ -142,7 +142,10 @@ mod tests {
     #[test]
     fn defaults_apply_when_absent() {
         assert_eq!(PageRequest::parse(None, None), Ok(PageRequest::default()));
-        assert_eq!(PageRequest::parse(Some(""), Some("")), Ok(PageRequest::default()));
+        assert_eq!(
+            PageRequest::parse(Some(""), Some("")),
+            Ok(PageRequest::default())
+        );
     }
 
     #[test]
@@ -163,7 +166,10 @@ mod tests {
 
     #[test]
     fn more_items_reflects_the_rest() {
-        let p = PageRequest { offset: 2, limit: 2 };
+        let p = PageRequest {
+            offset: 2,
+            limit: 2,
+        };
         let page = p.page(vec![1, 2], 5);
         assert!(page.more_items);
         let page = p.page(vec![1, 2], 4);

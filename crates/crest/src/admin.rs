@@ -35,7 +35,10 @@ pub fn print_openapi() -> anyhow::Result<()> {
     print_json(&serde_json::to_value(crest_http::openapi())?)
 }
 
-#[allow(clippy::print_stdout, reason = "stdout carries the command's one JSON answer")]
+#[allow(
+    clippy::print_stdout,
+    reason = "stdout carries the command's one JSON answer"
+)]
 fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())

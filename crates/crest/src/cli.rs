@@ -53,7 +53,12 @@ pub struct SettingsArgs {
     #[arg(long, global = true, env = "CREST_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// PostgreSQL URL (postgres://…); the embedded SQLite store when unset.
-    #[arg(long, global = true, env = "CREST_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "CREST_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// The URL clients reach this instance at [default: derived from --listen].
     #[arg(long, global = true, env = "CREST_PUBLIC_URL")]

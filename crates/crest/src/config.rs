@@ -56,7 +56,10 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("tls", &self.tls)
             .field("max_body_bytes", &self.max_body_bytes)
-            .field("bootstrap_admin", &self.bootstrap.as_ref().map(|b| b.admin.as_str()))
+            .field(
+                "bootstrap_admin",
+                &self.bootstrap.as_ref().map(|b| b.admin.as_str()),
+            )
             .finish()
     }
 }
@@ -94,7 +97,10 @@ impl Config {
         let database_url = args.database_url.clone().or(file.database_url);
         let store = StoreLocation::from_config(data_dir, database_url.as_deref())
             .map_err(anyhow::Error::msg)?;
-        let tls = match (args.tls_cert.clone().or(file.tls_cert), args.tls_key.clone().or(file.tls_key)) {
+        let tls = match (
+            args.tls_cert.clone().or(file.tls_cert),
+            args.tls_key.clone().or(file.tls_key),
+        ) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             (None, None) => None,
             _ => bail!("HTTPS needs both CREST_TLS_CERT and CREST_TLS_KEY"),
@@ -151,9 +157,15 @@ mod tests {
 
     #[test]
     fn defaults_serve_a_newcomer() {
-        let c = Config::resolve(&SettingsArgs::default(), FileConfig::default(), None).expect("valid");
+        let c =
+            Config::resolve(&SettingsArgs::default(), FileConfig::default(), None).expect("valid");
         assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
-        assert_eq!(c.store, StoreLocation::Sqlite { data_dir: PathBuf::from(DEFAULT_DATA_DIR) });
+        assert_eq!(
+            c.store,
+            StoreLocation::Sqlite {
+                data_dir: PathBuf::from(DEFAULT_DATA_DIR)
+            }
+        );
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
         assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
         assert!(c.bootstrap.is_none() && c.tls.is_none());
@@ -190,16 +202,28 @@ mod tests {
         assert!(Config::resolve(&args, FileConfig::default(), Some("nope".into())).is_err());
         let c = Config::resolve(&args, FileConfig::default(), Some(TOKEN.into())).expect("valid");
         assert!(c.bootstrap.is_some());
-        assert!(!format!("{c:?}").contains(TOKEN), "Debug never shows the token");
+        assert!(
+            !format!("{c:?}").contains(TOKEN),
+            "Debug never shows the token"
+        );
     }
 
     #[test]
     fn bad_values_are_clear_errors() {
-        let bad_listen = SettingsArgs { listen: Some("nowhere".into()), ..SettingsArgs::default() };
+        let bad_listen = SettingsArgs {
+            listen: Some("nowhere".into()),
+            ..SettingsArgs::default()
+        };
         assert!(Config::resolve(&bad_listen, FileConfig::default(), None).is_err());
-        let half_tls = SettingsArgs { tls_cert: Some("c.pem".into()), ..SettingsArgs::default() };
+        let half_tls = SettingsArgs {
+            tls_cert: Some("c.pem".into()),
+            ..SettingsArgs::default()
+        };
         assert!(Config::resolve(&half_tls, FileConfig::default(), None).is_err());
-        let mysql = SettingsArgs { database_url: Some("mysql://x".into()), ..SettingsArgs::default() };
+        let mysql = SettingsArgs {
+            database_url: Some("mysql://x".into()),
+            ..SettingsArgs::default()
+        };
         assert!(Config::resolve(&mysql, FileConfig::default(), None).is_err());
     }
 }

@@ -8,7 +8,10 @@ use crest::cli::{Cli, Command};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     crest::telemetry::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("crest: cannot start the async runtime: {e}");

@@ -114,13 +114,6 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             tokio::spawn(server.serve(app))
         }
     };
-    let scheme = if config.tls.is_some() { "https" } else { "http" };
-    tracing::info!(
-        address = %local_addr,
-        store = %config.store,
-        public_url = %config.public_url,
-        "crest is serving on {scheme}://{local_addr}"
-    );
     Ok(RunningServer {
         local_addr,
         bootstrap: outcome,
@@ -132,11 +125,15 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
 
 fn log_bootstrap(outcome: &BootstrapOutcome) {
     match outcome.applied {
-        BootstrapApplied::Created => tracing::info!(admin = %outcome.admin, "bootstrap: administrator created"),
+        BootstrapApplied::Created => {
+            tracing::info!(admin = %outcome.admin, "bootstrap: administrator created")
+        }
         BootstrapApplied::TokenReplaced => {
             tracing::info!(admin = %outcome.admin, "bootstrap: token replaced; the previous one is revoked")
         }
-        BootstrapApplied::Unchanged => tracing::debug!(admin = %outcome.admin, "bootstrap: nothing to change"),
+        BootstrapApplied::Unchanged => {
+            tracing::debug!(admin = %outcome.admin, "bootstrap: nothing to change")
+        }
         BootstrapApplied::Skipped => tracing::debug!("bootstrap: the store already has accounts"),
     }
 }
@@ -156,6 +153,17 @@ pub async fn serve_until_signalled(config: Config) -> anyhow::Result<()> {
             config.public_url
         );
     }
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    tracing::info!(
+        store = %config.store,
+        public_url = %config.public_url,
+        "crest is serving on {scheme}://{}",
+        server.local_addr
+    );
     shutdown_signal().await;
     tracing::info!("shutting down");
     server.shutdown().await

@@ -34,7 +34,9 @@ pub(crate) async fn get_all_accounts(
 ) -> Result<Json<ResponseContainerPagedAccount>, ApiError> {
     let found = state.store.list_accounts(page.offset, page.limit).await?;
     let items = found.items.iter().map(to_wire).collect();
-    Ok(Json(ResponseContainerPagedAccount::ok(page.page(items, found.total))))
+    Ok(Json(ResponseContainerPagedAccount::ok(
+        page.page(items, found.total),
+    )))
 }
 
 fn to_wire(record: &AccountRecord) -> Account {

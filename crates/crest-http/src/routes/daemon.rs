@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use crest_auth::{Credential, Operation};
-use crest_types::envelope::{StatusEnvelope, ResponseStatus};
+use crest_types::envelope::{ResponseStatus, StatusEnvelope};
 use serde::Deserialize;
 
 use crate::auth::authenticate_and_authorize;

@@ -18,8 +18,14 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
     use utoipa::OpenApi as _;
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
-        .routes(guarded(Operation::GetClusterInfo, routes!(wavefront::get_cluster_info)))
-        .routes(guarded(Operation::GetAllAccounts, routes!(account::get_all_accounts)))
+        .routes(guarded(
+            Operation::GetClusterInfo,
+            routes!(wavefront::get_cluster_info),
+        ))
+        .routes(guarded(
+            Operation::GetAllAccounts,
+            routes!(account::get_all_accounts),
+        ))
         // Authenticates with `?token=` rather than a header; see the handler.
         .routes(routes!(daemon::daemon_test))
 }

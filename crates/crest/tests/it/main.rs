@@ -1,0 +1,18 @@
+//! Crest's integration tests: the real server, started in-process on port 0 (or as the real
+//! binary where a process boundary matters), spoken to over HTTP. One test binary for all.
+
+#![allow(
+    unreachable_pub,
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test code: a failed set-up should stop the test"
+)]
+
+mod admin;
+mod bootstrap;
+mod openapi;
+mod postgres;
+mod process;
+mod support;
+mod tls;
+mod wire;

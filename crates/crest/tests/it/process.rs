@@ -1,0 +1,206 @@
+//! The real `crest` binary as an operator runs it: start-up, kill -9, SIGTERM, what reaches the log.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::support::new_token;
+
+/// How long a start-up may take before the test gives up (a bound, not a wait).
+const START_LIMIT: Duration = Duration::from_secs(60);
+
+/// A `crest serve` process and everything it wrote to stderr.
+pub struct Proc {
+    pub child: Child,
+    pub url: String,
+    pub log: Arc<Mutex<String>>,
+}
+
+impl Proc {
+    /// Starts `crest serve` on a free port with `data_dir` and extra environment; returns once it
+    /// has logged that it serves (which it does only when ready).
+    pub fn start(data_dir: &Path, env: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_crest"));
+        cmd.arg("serve")
+            .env_clear()
+            .env("CREST_LISTEN", "127.0.0.1:0")
+            .env("CREST_DATA_DIR", data_dir)
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("crest starts");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = mpsc::channel();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("serving on ").nth(1) {
+                    let url = rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let _ = tx.send(url);
+                }
+                let mut log = sink.lock().expect("log lock");
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let url = rx
+            .recv_timeout(START_LIMIT)
+            .unwrap_or_else(|_| panic!("crest did not start: {}", log.lock().expect("log lock")));
+        Self { child, url, log }
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().expect("log lock").clone()
+    }
+
+    /// SIGKILL: no chance to flush or clean up.
+    pub fn kill_9(mut self) {
+        self.child.kill().expect("kill -9");
+        self.child.wait().expect("reaped");
+    }
+}
+
+async fn status_with(url: &str, token: &str) -> StatusCode {
+    reqwest::Client::new()
+        .get(format!("{url}/api/v2/cluster/info"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("send")
+        .status()
+}
+
+#[tokio::test]
+async fn kill_9_right_after_an_acknowledged_bootstrap_loses_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        let token = new_token();
+        let p = Proc::start(
+            &data,
+            &[
+                ("CREST_BOOTSTRAP_ADMIN", "admin@example.com"),
+                ("CREST_BOOTSTRAP_TOKEN", &token),
+            ],
+        );
+        // Serving means the bootstrap write was acknowledged; kill at once.
+        p.kill_9();
+        tokens.push(token);
+    }
+    // Restart without any bootstrap settings: only what was committed can answer.
+    let p = Proc::start(&data, &[]);
+    let (last, earlier) = tokens.split_last().expect("three tokens");
+    assert_eq!(status_with(&p.url, last).await, StatusCode::OK);
+    for t in earlier {
+        assert_eq!(
+            status_with(&p.url, t).await,
+            StatusCode::UNAUTHORIZED,
+            "replaced tokens stay revoked"
+        );
+    }
+    assert!(
+        !p.log().contains("first start"),
+        "a non-empty store is never bootstrapped again"
+    );
+    p.kill_9();
+}
+
+#[tokio::test]
+async fn sigterm_shuts_down_gracefully() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut p = Proc::start(&dir.path().join("data"), &[]);
+    let pid = p.child.id().to_string();
+    let sent = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let status = p.child.wait().expect("exits");
+    assert!(status.success(), "exit status {status}");
+    assert!(p.log().contains("shutting down"));
+}
+
+#[tokio::test]
+async fn a_first_start_shows_the_credentials_once_on_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let p = Proc::start(&data, &[]);
+    let log = p.log();
+    let token = log
+        .split("API token: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the token is shown")
+        .to_owned();
+    assert!(log.contains("admin@localhost"));
+    assert!(
+        log.contains("Authorization: Bearer"),
+        "says how to call the API"
+    );
+    assert_eq!(status_with(&p.url, &token).await, StatusCode::OK);
+    p.kill_9();
+    let again = Proc::start(&data, &[]);
+    assert!(!again.log().contains(&token), "shown only once");
+    assert_eq!(status_with(&again.url, &token).await, StatusCode::OK);
+    again.kill_9();
+}
+
+#[tokio::test]
+async fn no_credential_reaches_the_debug_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token = new_token();
+    let stranger = new_token();
+    let p = Proc::start(
+        &dir.path().join("data"),
+        &[
+            ("CREST_BOOTSTRAP_ADMIN", "admin@example.com"),
+            ("CREST_BOOTSTRAP_TOKEN", &token),
+            ("RUST_LOG", "debug"),
+        ],
+    );
+    let http = reqwest::Client::new();
+    for t in [&token, &stranger] {
+        let _ = http
+            .get(format!("{}/api/v2/cluster/info", p.url))
+            .bearer_auth(t)
+            .send()
+            .await;
+        let _ = http
+            .get(format!("{}/api/v2/account", p.url))
+            .header("x-auth-token", t.as_str())
+            .send()
+            .await;
+        let _ = http
+            .post(format!("{}/api/daemon/test?token={t}", p.url))
+            .send()
+            .await;
+        let _ = http
+            .get(format!("{}/api/v2/no/{t}", p.url))
+            .bearer_auth(t)
+            .send()
+            .await;
+    }
+    let log = p.log();
+    p.kill_9();
+    assert!(log.contains("DEBUG"), "the log is at debug level");
+    assert!(
+        log.contains("/api/v2/cluster/info"),
+        "routes are logged by template"
+    );
+    assert!(!log.contains(&token) && !log.contains(&stranger), "{log}");
+}

@@ -1,0 +1,145 @@
+//! The test harness: a crest server on a free port with a store of its own.
+
+use crest::cli::SettingsArgs;
+use crest::config::{Config, FileConfig};
+use crest::server::{Dependencies, RunningServer, start};
+use crest_testkit::PgTestDb;
+
+pub const ADMIN: &str = "admin@example.com";
+
+/// Where a test server keeps its data.
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    pub url: String,
+    pub admin_token: String,
+    pub http: reqwest::Client,
+    pub server: Option<RunningServer>,
+    pub config: Config,
+    pg_database: Option<PgTestDb>,
+    _dir: tempfile::TempDir,
+}
+
+pub fn new_token() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Settings for a server on a free loopback port, with the given bootstrap token.
+pub fn settings(data_dir: &std::path::Path, database_url: Option<String>) -> SettingsArgs {
+    SettingsArgs {
+        listen: Some("127.0.0.1:0".into()),
+        data_dir: Some(data_dir.to_path_buf()),
+        database_url,
+        bootstrap_admin: Some(ADMIN.into()),
+        ..SettingsArgs::default()
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Backend::Sqlite, |_| {})
+            .await
+            .expect("SQLite is always available")
+    }
+
+    /// A server on `backend`, after `adjust` has changed its settings. `None` when the
+    /// PostgreSQL server is unreachable outside CI.
+    pub async fn spawn_with(
+        backend: Backend,
+        adjust: impl FnOnce(&mut SettingsArgs),
+    ) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let data_dir = dir.path().join("data");
+        let (database_url, pg_database) = match backend {
+            Backend::Sqlite => (None, None),
+            Backend::Postgres => {
+                let db = PgTestDb::create().await?;
+                (Some(db.url.clone()), Some(db))
+            }
+        };
+        let mut args = settings(&data_dir, database_url);
+        adjust(&mut args);
+        let admin_token = new_token();
+        let config = Config::resolve(&args, FileConfig::default(), Some(admin_token.clone()))
+            .expect("valid settings");
+        let server = start(&config, Dependencies::default())
+            .await
+            .expect("the server starts");
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        Some(Self {
+            url: format!("{scheme}://{}", server.local_addr),
+            admin_token,
+            http: reqwest::Client::new(),
+            server: Some(server),
+            config,
+            pg_database,
+            _dir: dir,
+        })
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// A request with the administrator's token as a Bearer credential.
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, self.at(path))
+            .bearer_auth(&self.admin_token)
+    }
+
+    /// Stops the server and starts it again on the same store with the same settings, except
+    /// for the bootstrap token, which `token` replaces.
+    pub async fn restart_with_token(&mut self, token: &str) {
+        if let Some(s) = self.server.take() {
+            s.shutdown().await.expect("clean shutdown");
+        }
+        let mut config = self.config.clone();
+        config.bootstrap =
+            Some(crest_domain::bootstrap::BootstrapSettings::new(ADMIN, token).expect("valid"));
+        let server = start(&config, Dependencies::default())
+            .await
+            .expect("restart");
+        self.url = format!("http://{}", server.local_addr);
+        self.admin_token = token.to_owned();
+        self.server = Some(server);
+        self.config = config;
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(s) = self.server.take() {
+            s.shutdown().await.expect("clean shutdown");
+        }
+        if let Some(db) = self.pg_database.take() {
+            db.drop_db().await;
+        }
+    }
+}
+
+/// Reads a JSON answer; panics with the body when it is not JSON.
+pub async fn json(resp: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("a body");
+    let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    (status, value)
+}
+
+/// Checks the error envelope: `{"status":{"result":"ERROR","message":…,"code":N}}`.
+pub fn assert_error_envelope(body: &serde_json::Value, code: u16) {
+    assert_eq!(body["status"]["result"], "ERROR", "{body}");
+    assert_eq!(body["status"]["code"], code, "{body}");
+    assert!(
+        body["status"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+}
