@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
+use crest_domain::clock::Clock;
 use crest_domain::principal::Principal;
 use crest_domain::store::{Store, StoreError};
 
+use crate::cache::TokenCache;
 use crate::credential::Credential;
 
 /// Why a credential does not authenticate anyone.
@@ -21,11 +23,22 @@ pub enum AuthError {
 #[derive(Debug, Clone)]
 pub struct Authenticator {
     store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    cache: Arc<TokenCache>,
 }
 
 impl Authenticator {
-    pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store,
+            clock,
+            cache: Arc::new(TokenCache::default()),
+        }
+    }
+
+    /// Forgets every verified token: call after any change to accounts, permissions or tokens.
+    pub fn invalidate(&self) {
+        self.cache.invalidate_all();
     }
 
     /// The principal the credential stands for, with the permissions its account holds now.
@@ -34,6 +47,11 @@ impl Authenticator {
         match credential {
             Credential::ApiToken(secret) => {
                 let digest = secret.digest();
+                let now = self.clock.now_millis();
+                if let Some(principal) = self.cache.get(&digest, now) {
+                    return Ok(principal);
+                }
+                let generation = self.cache.generation();
                 let owner = self
                     .store
                     .token_owner(&digest)
@@ -44,13 +62,15 @@ impl Authenticator {
                 if owner.digest != digest || owner.revoked || !owner.account.active {
                     return Err(AuthError::Invalid);
                 }
-                Ok(Principal {
+                let principal = Principal {
                     permissions: owner.account.effective_permissions(),
                     kind: owner.account.kind,
                     super_admin: owner.account.super_admin,
                     account: owner.account.id,
                     token: Some(owner.token_id),
-                })
+                };
+                self.cache.put(&digest, principal.clone(), now, generation);
+                Ok(principal)
             }
         }
     }

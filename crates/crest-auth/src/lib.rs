@@ -5,6 +5,7 @@
 //! decided in exactly one place ([`policy::authorize`]), from one table.
 
 pub mod authenticate;
+pub mod cache;
 pub mod credential;
 pub mod policy;
 

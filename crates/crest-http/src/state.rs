@@ -27,7 +27,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: HttpSettings) -> Self {
         Self {
-            authenticator: Authenticator::new(store.clone()),
+            authenticator: Authenticator::new(store.clone(), clock.clone()),
             store,
             clock,
             settings: Arc::new(settings),

@@ -30,6 +30,14 @@ pub(crate) struct AccountRow {
     pub(crate) permissions: Option<String>,
 }
 
+/// An account with the number of accounts the whole listing holds.
+#[derive(Debug, sqlx::FromRow)]
+struct CountedAccountRow {
+    #[sqlx(flatten)]
+    account: AccountRow,
+    total: i64,
+}
+
 impl AccountRow {
     pub(crate) fn into_record(self) -> Result<AccountRecord, StoreError> {
         let kind = AccountKind::parse(&self.kind)
@@ -65,25 +73,31 @@ impl SqlStore {
     ) -> Result<AccountPage, StoreError> {
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         with_pool!(&self.db, read, |pool, dialect| {
+            // One round trip: the page and, through a window over the grouped rows, the total.
             let sql = format!(
-                "SELECT {} FROM accounts a LEFT JOIN account_permissions p ON p.account_id = a.id \
+                "SELECT {}, COUNT(*) OVER () AS total \
+                 FROM accounts a LEFT JOIN account_permissions p ON p.account_id = a.id \
                  GROUP BY {ACCOUNT_GROUP_BY} ORDER BY a.id LIMIT $1 OFFSET $2",
                 account_columns(dialect)
             );
-            let rows: Vec<AccountRow> = sqlx::query_as(&sql)
+            let rows: Vec<CountedAccountRow> = sqlx::query_as(&sql)
                 .bind(i64::from(limit))
                 .bind(offset)
                 .fetch_all(pool)
                 .await
                 .map_err(store_error)?;
-            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-                .fetch_one(pool)
-                .await
-                .map_err(store_error)?;
+            let total = match rows.first() {
+                Some(first) => first.total,
+                // A page past the end (or of size 0) carries no row to read the total from.
+                None => sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+                    .fetch_one(pool)
+                    .await
+                    .map_err(store_error)?,
+            };
             Ok(AccountPage {
                 items: rows
                     .into_iter()
-                    .map(AccountRow::into_record)
+                    .map(|r| r.account.into_record())
                     .collect::<Result<_, _>>()?,
                 total: u64::try_from(total).unwrap_or_default(),
             })

@@ -106,7 +106,7 @@ impl PageRequest {
             Some(v) => {
                 // Huge but well-formed numbers are still numbers: clamp them rather than refuse.
                 if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-                    v.parse::<u64>().map_or(MAX_LIMIT, |n| clamp_limit(n))
+                    v.parse::<u64>().map_or(MAX_LIMIT, clamp_limit)
                 } else {
                     return Err(PageRequestError::Limit(v.to_owned()));
                 }
