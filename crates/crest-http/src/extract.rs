@@ -36,7 +36,7 @@ where
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|rejection| match rejection.status().as_u16() {
-                413 => ApiError::PayloadTooLarge(0),
+                413 => ApiError::PayloadTooLarge,
                 _ => ApiError::BadRequest(rejection.body_text()),
             })?;
         serde_json::from_slice(&bytes)
@@ -151,5 +151,54 @@ mod tests {
             let lower = s.to_ascii_lowercase();
             prop_assert_eq!(parse(&s).is_some(), lower == "true" || lower == "false");
         }
+    }
+}
+
+#[cfg(test)]
+mod body_tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::post;
+    use tower::ServiceExt;
+
+    use super::ApiJson;
+
+    async fn call(
+        content_type: Option<&str>,
+        body: &'static str,
+    ) -> (StatusCode, serde_json::Value) {
+        let app = Router::new().route(
+            "/echo",
+            post(|ApiJson(v): ApiJson<serde_json::Value>| async move { axum::Json(v) }),
+        );
+        let mut req = Request::post("/echo");
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let resp = app
+            .oneshot(req.body(Body::from(body)).expect("request"))
+            .await
+            .expect("infallible");
+        let status = resp.status();
+        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        (status, serde_json::from_slice(&bytes).expect("JSON"))
+    }
+
+    #[tokio::test]
+    async fn json_bodies_are_read_and_bad_ones_refused_in_the_envelope() {
+        let (status, body) = call(Some("application/json; charset=utf-8"), "[1,2]").await;
+        assert_eq!((status, body), (StatusCode::OK, serde_json::json!([1, 2])));
+        let (status, _) = call(None, "{}").await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = call(Some("application/json"), "{not json").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["status"]["result"], "ERROR");
+        assert_eq!(body["status"]["code"], 400);
+        let (status, body) = call(Some("text/xml"), "<a/>").await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(body["status"]["code"], 415);
     }
 }

@@ -20,7 +20,7 @@ pub(crate) async fn content_length_limit(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     match declared {
-        Some(len) if len > max as u64 => ApiError::PayloadTooLarge(max).into_response(),
+        Some(len) if len > max as u64 => ApiError::PayloadTooLarge.into_response(),
         _ => next.run(request).await,
     }
 }
