@@ -201,4 +201,29 @@ mod body_tests {
         assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         assert_eq!(body["status"]["code"], 415);
     }
+
+    /// Ids travel percent-encoded with nothing safe (`sa::x` → `sa%3A%3Ax`); the router matches
+    /// the raw path, so `%2F` never splits a segment, and `Path` decodes after routing.
+    #[tokio::test]
+    async fn path_ids_are_decoded_after_routing() {
+        use axum::extract::Path;
+        use axum::routing::get;
+        let app = Router::new().route(
+            "/account/{id}",
+            get(|Path(id): Path<String>| async move { id }),
+        );
+        let resp = app
+            .oneshot(
+                Request::get("/account/sa%3A%3Ax%2Fb%20c%40d.com")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("infallible");
+        assert_eq!(resp.status(), StatusCode::OK);
+        let bytes = axum::body::to_bytes(resp.into_body(), 1024)
+            .await
+            .expect("body");
+        assert_eq!(&bytes[..], b"sa::x/b c@d.com");
+    }
 }
