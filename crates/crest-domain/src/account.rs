@@ -96,6 +96,7 @@ pub struct AccountRecord {
     pub kind: AccountKind,
     pub active: bool,
     pub super_admin: bool,
+    pub description: String,
     /// Permissions granted to the account directly.
     pub permissions: PermissionSet,
     pub created_ms: EpochMillis,
@@ -112,6 +113,17 @@ impl AccountRecord {
     }
 }
 
+/// A service account's identifier, validated: `sa::` and a name, lower-cased.
+pub fn parse_service_account_id(raw: &str) -> Result<AccountId, DomainError> {
+    let id = AccountId::parse(raw)?;
+    match id.as_str().strip_prefix(SERVICE_ACCOUNT_PREFIX) {
+        Some(name) if !name.is_empty() && !name.contains(char::is_whitespace) => Ok(id),
+        _ => Err(DomainError::Invalid(format!(
+            "a service account identifier is '{SERVICE_ACCOUNT_PREFIX}' followed by a name without spaces, got '{raw}'"
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +133,14 @@ mod tests {
         let id = AccountId::parse("  SA::Builder ").expect("valid");
         assert_eq!(id.as_str(), "sa::builder");
         assert!(id.is_service_account());
+    }
+
+    #[test]
+    fn service_account_ids_need_the_prefix_and_a_name() {
+        assert_eq!(parse_service_account_id("SA::Bot").map(|i| i.to_string()).ok().as_deref(), Some("sa::bot"));
+        assert!(parse_service_account_id("bot").is_err());
+        assert!(parse_service_account_id("sa::").is_err());
+        assert!(parse_service_account_id("sa::a b").is_err());
     }
 
     #[test]

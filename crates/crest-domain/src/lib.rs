@@ -7,9 +7,11 @@ pub mod account;
 pub mod bootstrap;
 pub mod clock;
 pub mod error;
+pub mod group;
 pub mod permission;
 pub mod principal;
 pub mod random;
+pub mod service_account;
 pub mod store;
 pub mod token;
 

@@ -7,10 +7,11 @@ use std::fmt::Debug;
 
 use async_trait::async_trait;
 
-use crate::account::{AccountId, AccountRecord};
+use crate::account::{AccountId, AccountKind, AccountRecord};
 use crate::clock::EpochMillis;
-use crate::permission::PermissionSet;
-use crate::token::{TokenDigest, TokenId};
+use crate::group::GroupRef;
+use crate::permission::{Permission, PermissionSet};
+use crate::token::{TokenDigest, TokenId, TokenRecord};
 
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +73,45 @@ pub enum BootstrapApplied {
     Skipped,
 }
 
+/// A new account; it joins its kind's system group.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub id: AccountId,
+    pub kind: AccountKind,
+    pub active: bool,
+    pub description: String,
+    pub permissions: PermissionSet,
+    pub now: EpochMillis,
+}
+
+/// Changes to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChange {
+    pub active: Option<bool>,
+    pub description: Option<String>,
+    /// Replaces the account's direct permissions.
+    pub permissions: Option<PermissionSet>,
+}
+
+/// A token to store.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub id: TokenId,
+    pub digest: TokenDigest,
+    pub account: AccountId,
+    pub name: String,
+    pub now: EpochMillis,
+}
+
+/// What storing a token did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenCreated {
+    Created,
+    /// The account already holds the most tokens allowed; nothing was stored.
+    LimitReached,
+    NoSuchAccount,
+}
+
 /// Persistent storage for crest's domain.
 #[async_trait]
 pub trait Store: Send + Sync + Debug {
@@ -89,4 +129,57 @@ pub trait Store: Send + Sync + Debug {
 
     /// Accounts in identifier order.
     async fn list_accounts(&self, offset: u64, limit: u32) -> Result<AccountPage, StoreError>;
+
+    /// Every account of one kind, in identifier order.
+    async fn accounts_of_kind(&self, kind: AccountKind) -> Result<Vec<AccountRecord>, StoreError>;
+
+    async fn account(&self, id: &AccountId) -> Result<Option<AccountRecord>, StoreError>;
+
+    /// The groups an account belongs to, by name.
+    async fn groups_of(&self, id: &AccountId) -> Result<Vec<GroupRef>, StoreError>;
+
+    /// Creates the account; `false` when one with that id exists already (nothing changes).
+    async fn create_account(&self, account: &NewAccount) -> Result<bool, StoreError>;
+
+    /// Applies the change; `false` when there is no such account.
+    async fn update_account(
+        &self,
+        id: &AccountId,
+        change: &AccountChange,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError>;
+
+    /// Grants (or revokes) one direct permission; `false` when there is no such account.
+    async fn set_permission(
+        &self,
+        id: &AccountId,
+        permission: Permission,
+        granted: bool,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError>;
+
+    /// Deletes the account and, with it, its tokens; `false` when there is no such account.
+    async fn delete_account(&self, id: &AccountId) -> Result<bool, StoreError>;
+
+    /// The account's tokens that are not revoked, oldest first.
+    async fn tokens_of(&self, id: &AccountId) -> Result<Vec<TokenRecord>, StoreError>;
+
+    /// Stores a token unless the account already holds `limit` of them (checked atomically).
+    async fn create_token(&self, token: &NewToken, limit: usize) -> Result<TokenCreated, StoreError>;
+
+    /// Renames one of the account's tokens; `None` when it holds no such (unrevoked) token.
+    async fn rename_token(
+        &self,
+        account: &AccountId,
+        token: TokenId,
+        name: &str,
+    ) -> Result<Option<TokenRecord>, StoreError>;
+
+    /// Revokes one of the account's tokens, for good; `false` when it holds no such token.
+    async fn revoke_token(
+        &self,
+        account: &AccountId,
+        token: TokenId,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError>;
 }

@@ -9,6 +9,21 @@ use subtle::ConstantTimeEq;
 use crate::error::DomainError;
 use crate::random::Random;
 
+/// The most API tokens one account may hold at once.
+pub const MAX_TOKENS_PER_ACCOUNT: usize = 20;
+/// The longest token name accepted.
+pub const MAX_TOKEN_NAME_LEN: usize = 255;
+
+/// A token as listings show it: its public id, never its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub id: TokenId,
+    pub account: crate::account::AccountId,
+    pub name: String,
+    pub created_ms: crate::clock::EpochMillis,
+    pub last_used_ms: Option<crate::clock::EpochMillis>,
+}
+
 /// The longest credential the server will even look at; anything longer is refused unread.
 pub const MAX_CREDENTIAL_LEN: usize = 4096;
 

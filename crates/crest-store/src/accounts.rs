@@ -1,6 +1,9 @@
 //! Reading accounts and their direct permissions.
 
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};
+use crest_domain::clock::EpochMillis;
+use crest_domain::group::{EVERYONE_GROUP_ID, SERVICE_ACCOUNTS_GROUP_ID};
+use crest_domain::store::{AccountChange, NewAccount};
 use crest_domain::permission::{Permission, PermissionSet};
 use crest_domain::store::{AccountPage, StoreError};
 
@@ -12,12 +15,13 @@ use crate::sql_store::SqlStore;
 /// The columns every account query selects, with the permissions joined into one text column.
 pub(crate) fn account_columns(dialect: Dialect) -> String {
     format!(
-        "a.id, a.kind, a.active, a.super_admin, a.created_ms, {}(p.permission, ',') AS permissions",
+        "a.id, a.kind, a.active, a.super_admin, a.description, a.created_ms, {}(p.permission, ',') AS permissions",
         dialect.join_text()
     )
 }
 
-pub(crate) const ACCOUNT_GROUP_BY: &str = "a.id, a.kind, a.active, a.super_admin, a.created_ms";
+pub(crate) const ACCOUNT_GROUP_BY: &str =
+    "a.id, a.kind, a.active, a.super_admin, a.description, a.created_ms";
 
 /// One account as a query returns it.
 #[derive(Debug, sqlx::FromRow)]
@@ -26,6 +30,7 @@ pub(crate) struct AccountRow {
     pub(crate) kind: String,
     pub(crate) active: bool,
     pub(crate) super_admin: bool,
+    pub(crate) description: String,
     pub(crate) created_ms: i64,
     pub(crate) permissions: Option<String>,
 }
@@ -47,6 +52,7 @@ impl AccountRow {
             kind,
             active: self.active,
             super_admin: self.super_admin,
+            description: self.description,
             permissions: parse_permissions(self.permissions.as_deref())?,
             created_ms: self.created_ms,
         })
@@ -101,6 +107,160 @@ impl SqlStore {
                     .collect::<Result<_, _>>()?,
                 total: u64::try_from(total).unwrap_or_default(),
             })
+        })
+    }
+}
+
+impl SqlStore {
+    pub(crate) async fn accounts_where(
+        &self,
+        filter: &str,
+        value: &str,
+    ) -> Result<Vec<AccountRecord>, StoreError> {
+        with_pool!(&self.db, read, |pool, dialect| {
+            let sql = format!(
+                "SELECT {} FROM accounts a LEFT JOIN account_permissions p ON p.account_id = a.id \
+                 WHERE {filter} = $1 GROUP BY {ACCOUNT_GROUP_BY} ORDER BY a.id",
+                account_columns(dialect)
+            );
+            let rows: Vec<AccountRow> = sqlx::query_as(&sql)
+                .bind(value)
+                .fetch_all(pool)
+                .await
+                .map_err(store_error)?;
+            rows.into_iter().map(AccountRow::into_record).collect()
+        })
+    }
+
+    pub(crate) async fn insert_account(&self, new: &NewAccount) -> Result<bool, StoreError> {
+        let group = match new.kind {
+            AccountKind::User => EVERYONE_GROUP_ID,
+            AccountKind::ServiceAccount => SERVICE_ACCOUNTS_GROUP_ID,
+        };
+        with_pool!(&self.db, write, |pool, dialect| {
+            let mut tx = pool.begin_with(dialect.begin_write()).await.map_err(store_error)?;
+            let created = sqlx::query(
+                "INSERT INTO accounts (id, kind, active, super_admin, description, created_ms, updated_ms) \
+                 VALUES ($1, $2, $3, FALSE, $4, $5, $5) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(new.id.as_str())
+            .bind(new.kind.as_str())
+            .bind(new.active)
+            .bind(&new.description)
+            .bind(new.now)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            if !created {
+                tx.rollback().await.map_err(store_error)?;
+                return Ok(false);
+            }
+            for permission in new.permissions.iter() {
+                sqlx::query("INSERT INTO account_permissions (account_id, permission) VALUES ($1, $2)")
+                    .bind(new.id.as_str())
+                    .bind(permission.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+            }
+            sqlx::query("INSERT INTO user_group_members (group_id, account_id) VALUES ($1, $2)")
+                .bind(group)
+                .bind(new.id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            tx.commit().await.map_err(store_error)?;
+            Ok(true)
+        })
+    }
+
+    pub(crate) async fn change_account(
+        &self,
+        id: &AccountId,
+        change: &AccountChange,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            let mut tx = pool.begin_with(dialect.begin_write()).await.map_err(store_error)?;
+            let found = sqlx::query(
+                "UPDATE accounts SET active = COALESCE($1, active), \
+                 description = COALESCE($2, description), updated_ms = $3 WHERE id = $4",
+            )
+            .bind(change.active)
+            .bind(change.description.as_deref())
+            .bind(now)
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            if found && let Some(permissions) = change.permissions {
+                sqlx::query("DELETE FROM account_permissions WHERE account_id = $1")
+                    .bind(id.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                for permission in permissions.iter() {
+                    sqlx::query("INSERT INTO account_permissions (account_id, permission) VALUES ($1, $2)")
+                        .bind(id.as_str())
+                        .bind(permission.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(store_error)?;
+                }
+            }
+            tx.commit().await.map_err(store_error)?;
+            Ok(found)
+        })
+    }
+
+    pub(crate) async fn change_permission(
+        &self,
+        id: &AccountId,
+        permission: Permission,
+        granted: bool,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            let mut tx = pool.begin_with(dialect.begin_write()).await.map_err(store_error)?;
+            let found = sqlx::query("UPDATE accounts SET updated_ms = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            if found {
+                let sql = if granted {
+                    "INSERT INTO account_permissions (account_id, permission) VALUES ($1, $2) \
+                     ON CONFLICT (account_id, permission) DO NOTHING"
+                } else {
+                    "DELETE FROM account_permissions WHERE account_id = $1 AND permission = $2"
+                };
+                sqlx::query(sql)
+                    .bind(id.as_str())
+                    .bind(permission.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+            }
+            tx.commit().await.map_err(store_error)?;
+            Ok(found)
+        })
+    }
+
+    pub(crate) async fn remove_account(&self, id: &AccountId) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query("DELETE FROM accounts WHERE id = $1")
+                .bind(id.as_str())
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+                .map_err(store_error)
         })
     }
 }

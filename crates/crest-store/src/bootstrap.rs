@@ -1,6 +1,7 @@
 //! Applying the bootstrap plan in one transaction.
 
 use crest_domain::account::AccountKind;
+use crest_domain::group::EVERYONE_GROUP_ID;
 use crest_domain::store::{BootstrapApplied, BootstrapPlan, StoreError};
 
 use crate::db::with_pool;
@@ -63,6 +64,15 @@ impl SqlStore {
                 .await
                 .map_err(store_error)?;
             }
+            sqlx::query(
+                "INSERT INTO user_group_members (group_id, account_id) VALUES ($1, $2) \
+                 ON CONFLICT (group_id, account_id) DO NOTHING",
+            )
+            .bind(EVERYONE_GROUP_ID)
+            .bind(admin)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
             for permission in plan.permissions.iter() {
                 sqlx::query(
                     "INSERT INTO account_permissions (account_id, permission) VALUES ($1, $2) \

@@ -39,5 +39,16 @@ impl Dialect {
     }
 }
 
+impl Dialect {
+    /// What a `SELECT` appends to lock the rows it reads until the transaction ends (PostgreSQL);
+    /// SQLite's `BEGIN IMMEDIATE` already holds the database's write lock.
+    pub(crate) const fn for_update(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
 /// Advisory lock keys of the write transactions that must not interleave across instances.
 pub(crate) const BOOTSTRAP_LOCK: i64 = 0x6372_6573_7401;

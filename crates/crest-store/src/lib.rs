@@ -9,6 +9,7 @@ mod bootstrap;
 mod db;
 mod dialect;
 mod error;
+mod groups;
 pub mod location;
 mod sql_store;
 mod tokens;

@@ -1,10 +1,15 @@
 //! [`SqlStore`]: the domain's store interface over either SQL backend.
 
 use async_trait::async_trait;
+use crest_domain::account::{AccountId, AccountKind, AccountRecord};
+use crest_domain::clock::EpochMillis;
+use crest_domain::group::GroupRef;
+use crest_domain::permission::Permission;
 use crest_domain::store::{
-    AccountPage, BootstrapApplied, BootstrapPlan, Store, StoreError, TokenOwner,
+    AccountChange, AccountPage, BootstrapApplied, BootstrapPlan, NewAccount, NewToken, Store,
+    StoreError, TokenCreated, TokenOwner,
 };
-use crest_domain::token::TokenDigest;
+use crest_domain::token::{TokenDigest, TokenId, TokenRecord};
 
 use crate::db::{Db, with_pool};
 use crate::error::store_error;
@@ -58,5 +63,70 @@ impl Store for SqlStore {
 
     async fn list_accounts(&self, offset: u64, limit: u32) -> Result<AccountPage, StoreError> {
         self.accounts_page(offset, limit).await
+    }
+
+    async fn accounts_of_kind(&self, kind: AccountKind) -> Result<Vec<AccountRecord>, StoreError> {
+        self.accounts_where("a.kind", kind.as_str()).await
+    }
+
+    async fn account(&self, id: &AccountId) -> Result<Option<AccountRecord>, StoreError> {
+        Ok(self.accounts_where("a.id", id.as_str()).await?.pop())
+    }
+
+    async fn groups_of(&self, id: &AccountId) -> Result<Vec<GroupRef>, StoreError> {
+        self.account_groups(id).await
+    }
+
+    async fn create_account(&self, account: &NewAccount) -> Result<bool, StoreError> {
+        self.insert_account(account).await
+    }
+
+    async fn update_account(
+        &self,
+        id: &AccountId,
+        change: &AccountChange,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        self.change_account(id, change, now).await
+    }
+
+    async fn set_permission(
+        &self,
+        id: &AccountId,
+        permission: Permission,
+        granted: bool,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        self.change_permission(id, permission, granted, now).await
+    }
+
+    async fn delete_account(&self, id: &AccountId) -> Result<bool, StoreError> {
+        self.remove_account(id).await
+    }
+
+    async fn tokens_of(&self, id: &AccountId) -> Result<Vec<TokenRecord>, StoreError> {
+        self.account_tokens(id).await
+    }
+
+    async fn create_token(&self, token: &NewToken, limit: usize) -> Result<TokenCreated, StoreError> {
+        self.insert_token(token, limit).await
+    }
+
+    async fn rename_token(
+        &self,
+        account: &AccountId,
+        token: TokenId,
+        name: &str,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        self.set_token_name(account, token, name).await
+    }
+
+    async fn revoke_token(
+        &self,
+        account: &AccountId,
+        token: TokenId,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        self.mark_token_revoked(account, token, now).await
     }
 }

@@ -1,7 +1,9 @@
-//! Finding the owner of an API token by the token's digest.
+//! API tokens: finding a token's owner by digest, and each account's tokens.
 
-use crest_domain::store::{StoreError, TokenOwner};
-use crest_domain::token::{TokenDigest, TokenId};
+use crest_domain::account::AccountId;
+use crest_domain::clock::EpochMillis;
+use crest_domain::store::{NewToken, StoreError, TokenCreated, TokenOwner};
+use crest_domain::token::{TokenDigest, TokenId, TokenRecord};
 
 use crate::accounts::{ACCOUNT_GROUP_BY, AccountRow, account_columns};
 use crate::db::with_pool;
@@ -48,5 +50,130 @@ impl SqlStore {
             })
         })
         .transpose()
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct TokenRow {
+    id: String,
+    account_id: String,
+    name: String,
+    created_ms: i64,
+    last_used_ms: Option<i64>,
+}
+
+impl TokenRow {
+    fn into_record(self) -> Result<TokenRecord, StoreError> {
+        Ok(TokenRecord {
+            id: TokenId::parse(&self.id).ok_or_else(|| StoreError::Corrupt("token id".into()))?,
+            account: AccountId::from_trusted(self.account_id),
+            name: self.name,
+            created_ms: self.created_ms,
+            last_used_ms: self.last_used_ms,
+        })
+    }
+}
+
+const TOKEN_COLUMNS: &str = "id, account_id, name, created_ms, last_used_ms";
+
+impl SqlStore {
+    pub(crate) async fn account_tokens(&self, account: &AccountId) -> Result<Vec<TokenRecord>, StoreError> {
+        let rows: Vec<TokenRow> = with_pool!(&self.db, read, |pool, dialect| {
+            sqlx::query_as(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM api_tokens \
+                 WHERE account_id = $1 AND revoked_ms IS NULL ORDER BY created_ms, id"
+            ))
+            .bind(account.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(store_error)?
+        });
+        rows.into_iter().map(TokenRow::into_record).collect()
+    }
+
+    pub(crate) async fn insert_token(&self, token: &NewToken, limit: usize) -> Result<TokenCreated, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        with_pool!(&self.db, write, |pool, dialect| {
+            let mut tx = pool.begin_with(dialect.begin_write()).await.map_err(store_error)?;
+            // Lock the account so that two requests cannot both take the last free place.
+            let exists: Option<String> = sqlx::query_scalar(&format!(
+                "SELECT id FROM accounts WHERE id = $1{}",
+                dialect.for_update()
+            ))
+            .bind(token.account.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(store_error)?;
+            if exists.is_none() {
+                tx.rollback().await.map_err(store_error)?;
+                return Ok(TokenCreated::NoSuchAccount);
+            }
+            let held: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM api_tokens WHERE account_id = $1 AND revoked_ms IS NULL",
+            )
+            .bind(token.account.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(store_error)?;
+            if held >= limit {
+                tx.rollback().await.map_err(store_error)?;
+                return Ok(TokenCreated::LimitReached);
+            }
+            sqlx::query(
+                "INSERT INTO api_tokens (id, digest, account_id, name, created_ms) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(token.id.to_string())
+            .bind(token.digest.as_bytes().as_slice())
+            .bind(token.account.as_str())
+            .bind(&token.name)
+            .bind(token.now)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+            tx.commit().await.map_err(store_error)?;
+            Ok(TokenCreated::Created)
+        })
+    }
+
+    pub(crate) async fn set_token_name(
+        &self,
+        account: &AccountId,
+        token: TokenId,
+        name: &str,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        let row: Option<TokenRow> = with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query_as(&format!(
+                "UPDATE api_tokens SET name = $1 \
+                 WHERE id = $2 AND account_id = $3 AND revoked_ms IS NULL RETURNING {TOKEN_COLUMNS}"
+            ))
+            .bind(name)
+            .bind(token.to_string())
+            .bind(account.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error)?
+        });
+        row.map(TokenRow::into_record).transpose()
+    }
+
+    pub(crate) async fn mark_token_revoked(
+        &self,
+        account: &AccountId,
+        token: TokenId,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_ms = $1 \
+                 WHERE id = $2 AND account_id = $3 AND revoked_ms IS NULL",
+            )
+            .bind(now)
+            .bind(token.to_string())
+            .bind(account.as_str())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected() == 1)
+            .map_err(store_error)
+        })
     }
 }

@@ -1,0 +1,171 @@
+//! Service accounts and the API tokens of accounts: the rules, over the store.
+
+use crate::account::{AccountId, AccountKind, AccountRecord, parse_service_account_id};
+use crate::clock::Clock;
+use crate::error::DomainError;
+use crate::permission::PermissionSet;
+use crate::random::Random;
+use crate::store::{AccountChange, NewAccount, NewToken, Store, TokenCreated};
+use crate::token::{
+    ApiTokenSecret, MAX_TOKEN_NAME_LEN, MAX_TOKENS_PER_ACCOUNT, TokenId, TokenRecord,
+};
+
+/// What a client asks a new service account to be.
+#[derive(Debug, Clone)]
+pub struct ServiceAccountInput {
+    pub id: String,
+    pub active: bool,
+    pub description: String,
+    pub permissions: PermissionSet,
+}
+
+/// Creates a service account; its id is validated and lower-cased, and it joins the Service
+/// Accounts group.
+pub async fn create(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    input: ServiceAccountInput,
+) -> Result<AccountRecord, DomainError> {
+    let id = parse_service_account_id(&input.id)?;
+    let created = store
+        .create_account(&NewAccount {
+            id: id.clone(),
+            kind: AccountKind::ServiceAccount,
+            active: input.active,
+            description: input.description,
+            permissions: input.permissions,
+            now: clock.now_millis(),
+        })
+        .await?;
+    if !created {
+        return Err(DomainError::Conflict(format!(
+            "an account with id {id} already exists"
+        )));
+    }
+    existing(store, &id).await
+}
+
+/// The service account with this id (in any case), or `NotFound`.
+pub async fn find(store: &dyn Store, raw_id: &str) -> Result<AccountRecord, DomainError> {
+    let id = AccountId::parse(raw_id)?;
+    match store.account(&id).await? {
+        Some(a) if a.kind == AccountKind::ServiceAccount => Ok(a),
+        _ => Err(DomainError::NotFound(format!("no service account {id}"))),
+    }
+}
+
+/// Any account with this id, or `NotFound`.
+pub async fn existing(store: &dyn Store, id: &AccountId) -> Result<AccountRecord, DomainError> {
+    store
+        .account(id)
+        .await?
+        .ok_or_else(|| DomainError::NotFound(format!("no account {id}")))
+}
+
+/// Applies a change to a service account.
+pub async fn update(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    id: &AccountId,
+    change: &AccountChange,
+) -> Result<AccountRecord, DomainError> {
+    if !store.update_account(id, change, clock.now_millis()).await? {
+        return Err(DomainError::NotFound(format!("no account {id}")));
+    }
+    existing(store, id).await
+}
+
+/// Generates a token for `account`; the secret is returned once and only its digest is kept.
+pub async fn generate_token(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    random: &dyn Random,
+    account: &AccountId,
+    name: Option<&str>,
+) -> Result<(TokenId, ApiTokenSecret), DomainError> {
+    let name = token_name(name)?;
+    let secret = ApiTokenSecret::generate(random)?;
+    let id = TokenId::generate(random)?;
+    let outcome = store
+        .create_token(
+            &NewToken {
+                id,
+                digest: secret.digest(),
+                account: account.clone(),
+                name,
+                now: clock.now_millis(),
+            },
+            MAX_TOKENS_PER_ACCOUNT,
+        )
+        .await?;
+    match outcome {
+        TokenCreated::Created => Ok((id, secret)),
+        TokenCreated::LimitReached => Err(DomainError::Invalid(format!(
+            "{account} already holds {MAX_TOKENS_PER_ACCOUNT} tokens, the most an account may hold; revoke one first"
+        ))),
+        TokenCreated::NoSuchAccount => Err(DomainError::NotFound(format!("no account {account}"))),
+    }
+}
+
+/// Finds one of `account`'s tokens by either of its names: the public id listings show, or the
+/// secret itself (as the original API took it).
+pub async fn resolve_token(
+    store: &dyn Store,
+    account: &AccountId,
+    raw: &str,
+) -> Result<TokenId, DomainError> {
+    let not_found = || DomainError::NotFound(format!("{account} holds no such token"));
+    if let Some(id) = TokenId::parse(raw)
+        && store.tokens_of(account).await?.iter().any(|t| t.id == id)
+    {
+        return Ok(id);
+    }
+    let secret = ApiTokenSecret::parse(raw).map_err(|_| not_found())?;
+    match store.token_owner(&secret.digest()).await? {
+        Some(owner) if owner.account.id == *account && !owner.revoked => Ok(owner.token_id),
+        _ => Err(not_found()),
+    }
+}
+
+/// Renames one of `account`'s tokens.
+pub async fn rename_token(
+    store: &dyn Store,
+    account: &AccountId,
+    raw_token: &str,
+    name: Option<&str>,
+) -> Result<TokenRecord, DomainError> {
+    let id = resolve_token(store, account, raw_token).await?;
+    let name = token_name(name)?;
+    store
+        .rename_token(account, id, &name)
+        .await?
+        .ok_or_else(|| DomainError::NotFound(format!("{account} holds no such token")))
+}
+
+/// Revokes one of `account`'s tokens, immediately and for good.
+pub async fn revoke_token(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    account: &AccountId,
+    raw_token: &str,
+) -> Result<(), DomainError> {
+    let id = resolve_token(store, account, raw_token).await?;
+    if store.revoke_token(account, id, clock.now_millis()).await? {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound(format!("{account} holds no such token")))
+    }
+}
+
+fn token_name(name: Option<&str>) -> Result<String, DomainError> {
+    let name = name.unwrap_or_default().trim();
+    if name.chars().count() > MAX_TOKEN_NAME_LEN {
+        return Err(DomainError::Invalid(format!(
+            "a token name is at most {MAX_TOKEN_NAME_LEN} characters"
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(DomainError::Invalid("a token name may not contain control characters".into()));
+    }
+    Ok(name.to_owned())
+}
