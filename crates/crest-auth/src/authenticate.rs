@@ -8,6 +8,7 @@ use crest_domain::store::{Store, StoreError};
 
 use crate::cache::TokenCache;
 use crate::credential::Credential;
+use crate::notifying_store::NotifyingStore;
 
 /// Why a credential does not authenticate anyone.
 #[derive(Debug, thiserror::Error)]
@@ -36,9 +37,10 @@ impl Authenticator {
         }
     }
 
-    /// Forgets every verified token: call after any change to accounts, permissions or tokens.
-    pub fn invalidate(&self) {
-        self.cache.invalidate_all();
+    /// The store for everything else: its writes make this authenticator forget what it
+    /// verified, so every change holds for the next request.
+    pub fn store_for_writes(&self) -> NotifyingStore {
+        NotifyingStore::new(self.store.clone(), self.cache.clone())
     }
 
     /// The principal the credential stands for, with the permissions its account holds now.

@@ -7,8 +7,10 @@
 pub mod authenticate;
 pub mod cache;
 pub mod credential;
+pub mod notifying_store;
 pub mod policy;
 
 pub use authenticate::{AuthError, Authenticator};
 pub use credential::{Credential, CredentialError};
+pub use notifying_store::NotifyingStore;
 pub use policy::{Authorized, Denied, Operation, Requirement, authorize};

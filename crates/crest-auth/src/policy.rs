@@ -11,8 +11,71 @@ pub enum Operation {
     GetClusterInfo,
     /// `GET /api/v2/account`.
     GetAllAccounts,
+    /// `GET /api/v2/account/{id}`.
+    GetAccount,
+    /// `DELETE /api/v2/account/{id}`.
+    DeleteAccount,
+    /// `POST /api/v2/account/{id}/grant/{permission}`.
+    GrantAccountPermission,
+    /// `POST /api/v2/account/{id}/revoke/{permission}`.
+    RevokeAccountPermission,
+    /// `GET /api/v2/account/serviceaccount`.
+    GetAllServiceAccounts,
+    /// `GET /api/v2/account/serviceaccount/{id}`.
+    GetServiceAccount,
+    /// `POST /api/v2/account/serviceaccount`.
+    CreateServiceAccount,
+    /// `PUT /api/v2/account/serviceaccount/{id}`.
+    UpdateServiceAccount,
+    /// `POST /api/v2/account/serviceaccount/{id}/activate`.
+    ActivateAccount,
+    /// `POST /api/v2/account/serviceaccount/{id}/deactivate`.
+    DeactivateAccount,
+    /// `GET /api/v2/apitoken/serviceaccount/{id}`.
+    GetTokensServiceAccount,
+    /// `POST /api/v2/apitoken/serviceaccount/{id}`.
+    GenerateTokenServiceAccount,
+    /// `PUT /api/v2/apitoken/serviceaccount/{id}/{token}`.
+    UpdateTokenNameServiceAccount,
+    /// `DELETE /api/v2/apitoken/serviceaccount/{id}/{token}`.
+    DeleteTokenServiceAccount,
+    /// `GET /api/v2/account/user`.
+    GetAllUserAccounts,
+    /// `GET /api/v2/account/user/{id}`.
+    GetUserAccount,
+    /// `POST /api/v2/account/user`.
+    CreateOrUpdateUserAccount,
+    /// `GET /api/v2/account/user/admin`.
+    GetUsersWithAccountsPermission,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
+}
+
+impl Operation {
+    /// Every operation, for tests that walk the table.
+    pub const ALL: [Operation; 21] = [
+        Self::GetClusterInfo,
+        Self::GetAllAccounts,
+        Self::GetAccount,
+        Self::DeleteAccount,
+        Self::GrantAccountPermission,
+        Self::RevokeAccountPermission,
+        Self::GetAllServiceAccounts,
+        Self::GetServiceAccount,
+        Self::CreateServiceAccount,
+        Self::UpdateServiceAccount,
+        Self::ActivateAccount,
+        Self::DeactivateAccount,
+        Self::GetTokensServiceAccount,
+        Self::GenerateTokenServiceAccount,
+        Self::UpdateTokenNameServiceAccount,
+        Self::DeleteTokenServiceAccount,
+        Self::GetAllUserAccounts,
+        Self::GetUserAccount,
+        Self::CreateOrUpdateUserAccount,
+        Self::GetUsersWithAccountsPermission,
+        Self::DaemonTest,
+    ];
 }
 
 /// What a principal needs for an operation.
@@ -29,10 +92,30 @@ pub enum Requirement {
 
 /// The table.
 pub const fn requirement(op: Operation) -> Requirement {
+    use Operation as Op;
     match op {
-        Operation::GetClusterInfo => Requirement::Authenticated,
-        Operation::GetAllAccounts => Requirement::Browse(Permission::UserManagement),
-        Operation::DaemonTest => Requirement::Permission(Permission::AgentManagement),
+        Op::GetClusterInfo => Requirement::Authenticated,
+        Op::GetAllAccounts
+        | Op::GetAccount
+        | Op::GetAllServiceAccounts
+        | Op::GetServiceAccount
+        | Op::GetAllUserAccounts
+        | Op::GetUserAccount
+        | Op::GetUsersWithAccountsPermission => Requirement::Browse(Permission::UserManagement),
+        // Managing accounts and every service account's tokens is the Accounts permission.
+        Op::DeleteAccount
+        | Op::GrantAccountPermission
+        | Op::RevokeAccountPermission
+        | Op::CreateServiceAccount
+        | Op::UpdateServiceAccount
+        | Op::ActivateAccount
+        | Op::DeactivateAccount
+        | Op::GetTokensServiceAccount
+        | Op::GenerateTokenServiceAccount
+        | Op::UpdateTokenNameServiceAccount
+        | Op::DeleteTokenServiceAccount
+        | Op::CreateOrUpdateUserAccount => Requirement::Permission(Permission::UserManagement),
+        Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
     }
 }
 
@@ -92,11 +175,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 3] = [
-        Operation::GetClusterInfo,
-        Operation::GetAllAccounts,
-        Operation::DaemonTest,
-    ];
+    const OPS: [Operation; 21] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -112,15 +191,23 @@ mod tests {
         /// A small model of the rules: the server's check agrees with it for every principal.
         #[test]
         fn authorize_matches_the_model(bits in proptest::collection::vec(any::<bool>(), 17),
-                                       user in any::<bool>(), op in 0usize..3) {
+                                       user in any::<bool>(), op in 0usize..OPS.len()) {
             let perms: PermissionSet = Permission::ALL.iter().zip(&bits)
                 .filter(|(_, b)| **b).map(|(p, _)| *p).collect();
             let kind = if user { AccountKind::User } else { AccountKind::ServiceAccount };
             let op = OPS[op];
+            let accounts = perms.contains(Permission::UserManagement);
             let expected = match op {
                 Operation::GetClusterInfo => true,
-                Operation::GetAllAccounts => user || perms.contains(Permission::UserManagement),
+                Operation::GetAllAccounts
+                | Operation::GetAccount
+                | Operation::GetAllServiceAccounts
+                | Operation::GetServiceAccount
+                | Operation::GetAllUserAccounts
+                | Operation::GetUserAccount
+                | Operation::GetUsersWithAccountsPermission => user || accounts,
                 Operation::DaemonTest => perms.contains(Permission::AgentManagement),
+                _ => accounts,
             };
             prop_assert_eq!(authorize(principal(kind, perms), op).is_ok(), expected);
         }

@@ -124,6 +124,23 @@ pub fn parse_service_account_id(raw: &str) -> Result<AccountId, DomainError> {
     }
 }
 
+/// A user account's identifier: an email address, lower-cased.
+pub fn parse_user_id(raw: &str) -> Result<AccountId, DomainError> {
+    let id = AccountId::parse(raw)?;
+    let valid = !id.is_service_account()
+        && id.as_str().split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        })
+        && !id.as_str().contains(char::is_whitespace);
+    if valid {
+        Ok(id)
+    } else {
+        Err(DomainError::Invalid(format!(
+            "'{raw}' is not an email address"
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,10 +154,31 @@ mod tests {
 
     #[test]
     fn service_account_ids_need_the_prefix_and_a_name() {
-        assert_eq!(parse_service_account_id("SA::Bot").map(|i| i.to_string()).ok().as_deref(), Some("sa::bot"));
+        assert_eq!(
+            parse_service_account_id("SA::Bot")
+                .map(|i| i.to_string())
+                .ok()
+                .as_deref(),
+            Some("sa::bot")
+        );
         assert!(parse_service_account_id("bot").is_err());
         assert!(parse_service_account_id("sa::").is_err());
         assert!(parse_service_account_id("sa::a b").is_err());
+    }
+
+    #[test]
+    fn user_ids_are_email_addresses() {
+        assert!(parse_user_id("Ada@Example.com").is_ok_and(|i| i.as_str() == "ada@example.com"));
+        for bad in [
+            "ada",
+            "@example.com",
+            "ada@",
+            "a b@example.com",
+            "sa::x@y",
+            "a@b@c",
+        ] {
+            assert!(parse_user_id(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

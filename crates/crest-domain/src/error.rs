@@ -7,6 +7,9 @@ pub enum DomainError {
     /// The caller's input is invalid; nothing was changed.
     #[error("{0}")]
     Invalid(String),
+    /// The caller may not do this (beyond what the operation's permission covers).
+    #[error("{0}")]
+    Forbidden(String),
     /// The thing named does not exist.
     #[error("{0}")]
     NotFound(String),

@@ -14,5 +14,6 @@ pub mod random;
 pub mod service_account;
 pub mod store;
 pub mod token;
+pub mod user_account;
 
 pub use error::DomainError;

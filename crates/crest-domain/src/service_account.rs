@@ -153,7 +153,9 @@ pub async fn revoke_token(
     if store.revoke_token(account, id, clock.now_millis()).await? {
         Ok(())
     } else {
-        Err(DomainError::NotFound(format!("{account} holds no such token")))
+        Err(DomainError::NotFound(format!(
+            "{account} holds no such token"
+        )))
     }
 }
 
@@ -165,7 +167,9 @@ fn token_name(name: Option<&str>) -> Result<String, DomainError> {
         )));
     }
     if name.chars().any(char::is_control) {
-        return Err(DomainError::Invalid("a token name may not contain control characters".into()));
+        return Err(DomainError::Invalid(
+            "a token name may not contain control characters".into(),
+        ));
     }
     Ok(name.to_owned())
 }

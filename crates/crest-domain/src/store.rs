@@ -165,7 +165,11 @@ pub trait Store: Send + Sync + Debug {
     async fn tokens_of(&self, id: &AccountId) -> Result<Vec<TokenRecord>, StoreError>;
 
     /// Stores a token unless the account already holds `limit` of them (checked atomically).
-    async fn create_token(&self, token: &NewToken, limit: usize) -> Result<TokenCreated, StoreError>;
+    async fn create_token(
+        &self,
+        token: &NewToken,
+        limit: usize,
+    ) -> Result<TokenCreated, StoreError>;
 
     /// Renames one of the account's tokens; `None` when it holds no such (unrevoked) token.
     async fn rename_token(

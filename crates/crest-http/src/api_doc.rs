@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "Wavefront", description = "Cluster information"),
         (name = "AccountUserAndServiceAccount", description = "User and service accounts"),
+        (name = "ApiToken", description = "API tokens"),
         (name = "Crest", description = "Crest's own endpoints, and compatibility endpoints outside the REST API")
     )
 )]

@@ -17,13 +17,13 @@ pub(crate) const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-toke
 /// The authorized caller of the current request. Only the guard creates it; a handler on a route
 /// without a guard cannot obtain one and fails closed.
 #[derive(Debug, Clone)]
-pub(crate) struct Caller(
-    #[allow(
-        dead_code,
-        reason = "read by the first handlers that act on the caller's behalf"
-    )]
-    pub(crate) Authorized,
-);
+pub(crate) struct Caller(pub(crate) Authorized);
+
+impl Caller {
+    pub(crate) fn principal(&self) -> &crest_domain::principal::Principal {
+        self.0.principal()
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;

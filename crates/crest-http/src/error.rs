@@ -86,6 +86,7 @@ impl From<DomainError> for ApiError {
         match e {
             DomainError::Invalid(m) => Self::BadRequest(m),
             DomainError::NotFound(m) => Self::NotFound(m),
+            DomainError::Forbidden(m) => Self::Forbidden(m),
             DomainError::Conflict(m) => Self::Conflict(m),
             DomainError::Store(s) => s.into(),
             DomainError::Internal(m) => Self::Internal(m),

@@ -39,7 +39,13 @@ where
                 413 => ApiError::PayloadTooLarge,
                 _ => ApiError::BadRequest(rejection.body_text()),
             })?;
-        serde_json::from_slice(&bytes)
+        // An empty body reads as JSON `null`, so that optional bodies may be left out.
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &bytes
+        };
+        serde_json::from_slice(bytes)
             .map(Self)
             .map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))
     }

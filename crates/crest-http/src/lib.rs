@@ -10,6 +10,7 @@ mod auth;
 pub mod error;
 mod extract;
 mod limits;
+mod present;
 mod router;
 mod routes;
 mod state;

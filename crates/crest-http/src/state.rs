@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crest_auth::Authenticator;
 use crest_domain::clock::Clock;
+use crest_domain::random::Random;
 use crest_domain::store::Store;
 
 /// Settings the HTTP layer needs from the configuration.
@@ -21,15 +22,25 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub authenticator: Authenticator,
     pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn Random>,
     pub settings: Arc<HttpSettings>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: HttpSettings) -> Self {
+    /// Handlers reach the store only through the authenticator's notifying wrapper, so that no
+    /// write can leave a stale verified token behind.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        random: Arc<dyn Random>,
+        settings: HttpSettings,
+    ) -> Self {
+        let authenticator = Authenticator::new(store, clock.clone());
         Self {
-            authenticator: Authenticator::new(store.clone(), clock.clone()),
-            store,
+            store: Arc::new(authenticator.store_for_writes()),
+            authenticator,
             clock,
+            random,
             settings: Arc::new(settings),
         }
     }

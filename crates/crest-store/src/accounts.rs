@@ -3,8 +3,8 @@
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};
 use crest_domain::clock::EpochMillis;
 use crest_domain::group::{EVERYONE_GROUP_ID, SERVICE_ACCOUNTS_GROUP_ID};
-use crest_domain::store::{AccountChange, NewAccount};
 use crest_domain::permission::{Permission, PermissionSet};
+use crest_domain::store::{AccountChange, NewAccount};
 use crest_domain::store::{AccountPage, StoreError};
 
 use crate::db::with_pool;
@@ -138,7 +138,10 @@ impl SqlStore {
             AccountKind::ServiceAccount => SERVICE_ACCOUNTS_GROUP_ID,
         };
         with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool.begin_with(dialect.begin_write()).await.map_err(store_error)?;
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
             let created = sqlx::query(
                 "INSERT INTO accounts (id, kind, active, super_admin, description, created_ms, updated_ms) \
                  VALUES ($1, $2, $3, FALSE, $4, $5, $5) ON CONFLICT (id) DO NOTHING",
@@ -158,12 +161,14 @@ impl SqlStore {
                 return Ok(false);
             }
             for permission in new.permissions.iter() {
-                sqlx::query("INSERT INTO account_permissions (account_id, permission) VALUES ($1, $2)")
-                    .bind(new.id.as_str())
-                    .bind(permission.as_str())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                sqlx::query(
+                    "INSERT INTO account_permissions (account_id, permission) VALUES ($1, $2)",
+                )
+                .bind(new.id.as_str())
+                .bind(permission.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
             }
             sqlx::query("INSERT INTO user_group_members (group_id, account_id) VALUES ($1, $2)")
                 .bind(group)
@@ -183,7 +188,10 @@ impl SqlStore {
         now: EpochMillis,
     ) -> Result<bool, StoreError> {
         with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool.begin_with(dialect.begin_write()).await.map_err(store_error)?;
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
             let found = sqlx::query(
                 "UPDATE accounts SET active = COALESCE($1, active), \
                  description = COALESCE($2, description), updated_ms = $3 WHERE id = $4",
@@ -204,12 +212,14 @@ impl SqlStore {
                     .await
                     .map_err(store_error)?;
                 for permission in permissions.iter() {
-                    sqlx::query("INSERT INTO account_permissions (account_id, permission) VALUES ($1, $2)")
-                        .bind(id.as_str())
-                        .bind(permission.as_str())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(store_error)?;
+                    sqlx::query(
+                        "INSERT INTO account_permissions (account_id, permission) VALUES ($1, $2)",
+                    )
+                    .bind(id.as_str())
+                    .bind(permission.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
                 }
             }
             tx.commit().await.map_err(store_error)?;
@@ -225,7 +235,10 @@ impl SqlStore {
         now: EpochMillis,
     ) -> Result<bool, StoreError> {
         with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool.begin_with(dialect.begin_write()).await.map_err(store_error)?;
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
             let found = sqlx::query("UPDATE accounts SET updated_ms = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id.as_str())

@@ -22,7 +22,11 @@ impl SqlStore {
         });
         Ok(rows
             .into_iter()
-            .map(|(id, name, description)| GroupRef { id, name, description })
+            .map(|(id, name, description)| GroupRef {
+                id,
+                name,
+                description,
+            })
             .collect())
     }
 }

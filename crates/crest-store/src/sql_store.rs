@@ -108,7 +108,11 @@ impl Store for SqlStore {
         self.account_tokens(id).await
     }
 
-    async fn create_token(&self, token: &NewToken, limit: usize) -> Result<TokenCreated, StoreError> {
+    async fn create_token(
+        &self,
+        token: &NewToken,
+        limit: usize,
+    ) -> Result<TokenCreated, StoreError> {
         self.insert_token(token, limit).await
     }
 

@@ -77,7 +77,10 @@ impl TokenRow {
 const TOKEN_COLUMNS: &str = "id, account_id, name, created_ms, last_used_ms";
 
 impl SqlStore {
-    pub(crate) async fn account_tokens(&self, account: &AccountId) -> Result<Vec<TokenRecord>, StoreError> {
+    pub(crate) async fn account_tokens(
+        &self,
+        account: &AccountId,
+    ) -> Result<Vec<TokenRecord>, StoreError> {
         let rows: Vec<TokenRow> = with_pool!(&self.db, read, |pool, dialect| {
             sqlx::query_as(&format!(
                 "SELECT {TOKEN_COLUMNS} FROM api_tokens \
@@ -91,10 +94,17 @@ impl SqlStore {
         rows.into_iter().map(TokenRow::into_record).collect()
     }
 
-    pub(crate) async fn insert_token(&self, token: &NewToken, limit: usize) -> Result<TokenCreated, StoreError> {
+    pub(crate) async fn insert_token(
+        &self,
+        token: &NewToken,
+        limit: usize,
+    ) -> Result<TokenCreated, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool.begin_with(dialect.begin_write()).await.map_err(store_error)?;
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
             // Lock the account so that two requests cannot both take the last free place.
             let exists: Option<String> = sqlx::query_scalar(&format!(
                 "SELECT id FROM accounts WHERE id = $1{}",

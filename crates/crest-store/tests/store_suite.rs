@@ -267,25 +267,70 @@ async fn service_accounts_join_their_group_and_change() {
         let store = SqlStore::open(&loc).await.expect("open");
         let new = service_account("sa::robot");
         assert!(store.create_account(&new).await.expect("create"));
-        assert!(!store.create_account(&new).await.expect("create twice"), "ids are unique");
+        assert!(
+            !store.create_account(&new).await.expect("create twice"),
+            "ids are unique"
+        );
         let groups = store.groups_of(&new.id).await.expect("groups");
-        assert_eq!(groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), [SERVICE_ACCOUNTS_GROUP_NAME]);
+        assert_eq!(
+            groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+            [SERVICE_ACCOUNTS_GROUP_NAME]
+        );
 
-        let change = AccountChange { active: Some(false), description: None, permissions: Some(PermissionSet::EMPTY) };
-        assert!(store.update_account(&new.id, &change, 6).await.expect("update"));
+        let change = AccountChange {
+            active: Some(false),
+            description: None,
+            permissions: Some(PermissionSet::EMPTY),
+        };
+        assert!(
+            store
+                .update_account(&new.id, &change, 6)
+                .await
+                .expect("update")
+        );
         let got = store.account(&new.id).await.expect("read").expect("found");
         assert!(!got.active);
         assert_eq!(got.description, "a robot", "unchanged fields stay");
         assert_eq!(got.permissions, PermissionSet::EMPTY);
 
-        assert!(store.set_permission(&new.id, Permission::HostTagManagement, true, 7).await.expect("grant"));
-        assert!(store.set_permission(&new.id, Permission::HostTagManagement, true, 7).await.expect("again"));
+        assert!(
+            store
+                .set_permission(&new.id, Permission::HostTagManagement, true, 7)
+                .await
+                .expect("grant")
+        );
+        assert!(
+            store
+                .set_permission(&new.id, Permission::HostTagManagement, true, 7)
+                .await
+                .expect("again")
+        );
         let got = store.account(&new.id).await.expect("read").expect("found");
-        assert_eq!(got.permissions, [Permission::HostTagManagement].into_iter().collect());
-        assert!(store.set_permission(&new.id, Permission::HostTagManagement, false, 8).await.expect("revoke"));
+        assert_eq!(
+            got.permissions,
+            [Permission::HostTagManagement].into_iter().collect()
+        );
+        assert!(
+            store
+                .set_permission(&new.id, Permission::HostTagManagement, false, 8)
+                .await
+                .expect("revoke")
+        );
         let missing = AccountId::parse("sa::nobody").expect("valid");
-        assert!(!store.set_permission(&missing, Permission::Ingestion, true, 8).await.expect("no account"));
-        assert_eq!(store.accounts_of_kind(AccountKind::ServiceAccount).await.expect("list").len(), 1);
+        assert!(
+            !store
+                .set_permission(&missing, Permission::Ingestion, true, 8)
+                .await
+                .expect("no account")
+        );
+        assert_eq!(
+            store
+                .accounts_of_kind(AccountKind::ServiceAccount)
+                .await
+                .expect("list")
+                .len(),
+            1
+        );
         store.close().await;
     })
     .await;
@@ -309,7 +354,10 @@ async fn tokens_are_limited_renamed_revoked_and_deleted_with_their_account() {
                 name: format!("t{i}"),
                 now: 10 + i,
             };
-            assert_eq!(store.create_token(&token, 3).await.expect("create"), TokenCreated::Created);
+            assert_eq!(
+                store.create_token(&token, 3).await.expect("create"),
+                TokenCreated::Created
+            );
             secrets.push(secret);
         }
         let fourth = NewToken {
@@ -319,20 +367,63 @@ async fn tokens_are_limited_renamed_revoked_and_deleted_with_their_account() {
             name: "t3".into(),
             now: 20,
         };
-        assert_eq!(store.create_token(&fourth, 3).await.expect("create"), TokenCreated::LimitReached);
+        assert_eq!(
+            store.create_token(&fourth, 3).await.expect("create"),
+            TokenCreated::LimitReached
+        );
         let listed = store.tokens_of(&sa.id).await.expect("list");
-        assert_eq!(listed.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["t0", "t1", "t2"]);
+        assert_eq!(
+            listed.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+            ["t0", "t1", "t2"]
+        );
 
-        let renamed = store.rename_token(&sa.id, listed[0].id, "renamed").await.expect("rename");
+        let renamed = store
+            .rename_token(&sa.id, listed[0].id, "renamed")
+            .await
+            .expect("rename");
         assert_eq!(renamed.map(|t| t.name).as_deref(), Some("renamed"));
-        assert!(store.revoke_token(&sa.id, listed[0].id, 30).await.expect("revoke"));
-        assert!(!store.revoke_token(&sa.id, listed[0].id, 31).await.expect("revoke twice"));
-        assert!(store.rename_token(&sa.id, listed[0].id, "x").await.expect("rename").is_none());
-        assert!(store.token_owner(&secrets[0].digest()).await.expect("read").expect("kept").revoked);
-        assert_eq!(store.create_token(&fourth, 3).await.expect("create"), TokenCreated::Created, "a place freed up");
+        assert!(
+            store
+                .revoke_token(&sa.id, listed[0].id, 30)
+                .await
+                .expect("revoke")
+        );
+        assert!(
+            !store
+                .revoke_token(&sa.id, listed[0].id, 31)
+                .await
+                .expect("revoke twice")
+        );
+        assert!(
+            store
+                .rename_token(&sa.id, listed[0].id, "x")
+                .await
+                .expect("rename")
+                .is_none()
+        );
+        assert!(
+            store
+                .token_owner(&secrets[0].digest())
+                .await
+                .expect("read")
+                .expect("kept")
+                .revoked
+        );
+        assert_eq!(
+            store.create_token(&fourth, 3).await.expect("create"),
+            TokenCreated::Created,
+            "a place freed up"
+        );
 
         assert!(store.delete_account(&sa.id).await.expect("delete"));
-        assert!(store.token_owner(&secrets[1].digest()).await.expect("read").is_none(), "tokens go with the account");
+        assert!(
+            store
+                .token_owner(&secrets[1].digest())
+                .await
+                .expect("read")
+                .is_none(),
+            "tokens go with the account"
+        );
         assert!(!store.delete_account(&sa.id).await.expect("delete twice"));
         store.close().await;
     })

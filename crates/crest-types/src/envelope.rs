@@ -64,3 +64,9 @@ macro_rules! response_container {
         }
     };
 }
+
+response_container!(
+    /// `ResponseContainerListString`.
+    ResponseContainerListString,
+    Vec<String>
+);

@@ -3,9 +3,11 @@
 //! Field names follow the real API (`api-models.json`), and every schema carries the official model
 //! name so that the generated OpenAPI document matches what the published clients were built from.
 
+pub mod accounts;
 pub mod envelope;
 pub mod models;
 pub mod paging;
+pub mod tokens;
 
 pub use envelope::{ResponseStatus, StatusResult};
 pub use paging::{Paged, Sorting};

@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::paging::Paged;
 use crate::response_container;
 
 /// `ClusterInfoDTO`: what `GET /api/v2/cluster/info` tells any authenticated caller.
@@ -14,42 +13,16 @@ pub struct ClusterInfoDTO {
     pub status_page_link: String,
 }
 
-/// `Account`: a user or service account as the unified account API lists it.
-///
-/// `groups` holds the account's direct permissions (the API's historical name for them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Account {
-    pub identifier: String,
-    pub groups: Vec<String>,
-    pub roles: Vec<String>,
-    pub user_groups: Vec<String>,
-    pub united_permissions: Vec<String>,
-    pub united_roles: Vec<String>,
-}
-
-crate::paged_schema!(
-    /// `PagedAccount`.
-    PagedAccount,
-    Account
-);
-
 response_container!(
     /// `ResponseContainerClusterInfoDTO`.
     ResponseContainerClusterInfoDTO,
     ClusterInfoDTO
 );
 
-response_container!(
-    /// `ResponseContainerPagedAccount`.
-    ResponseContainerPagedAccount,
-    Paged<Account>,
-    schema = PagedAccount
-);
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accounts::{Account, PagedAccount, ResponseContainerPagedAccount};
 
     #[test]
     fn cluster_info_envelope_shape() {

@@ -82,6 +82,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     let state = AppState::new(
         store.clone(),
         deps.clock.clone(),
+        deps.random.clone(),
         HttpSettings {
             public_url: config.public_url.clone(),
             max_body_bytes: config.max_body_bytes,

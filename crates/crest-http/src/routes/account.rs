@@ -1,13 +1,19 @@
-//! The `AccountUserAndServiceAccount` API group: user and service accounts.
+//! The `AccountUserAndServiceAccount` API group: every account, and permissions granted directly.
 
 use axum::Json;
-use axum::extract::State;
-use crest_domain::account::AccountRecord;
-use crest_types::models::{Account, ResponseContainerPagedAccount};
+use axum::extract::{Path, State};
+use crest_domain::account::{AccountId, AccountKind};
+use crest_domain::permission::{Permission, PermissionSet};
+use crest_domain::service_account;
+use crest_types::accounts::{
+    Account, ResponseContainerAccount, ResponseContainerPagedAccount, UserModel,
+};
+use crest_types::envelope::StatusEnvelope;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::Paging;
+use crate::present;
 use crate::state::AppState;
 
 /// Lists user and service accounts, a page at a time, in identifier order.
@@ -23,7 +29,7 @@ use crate::state::AppState;
     ),
     responses(
         (status = 200, description = "A page of accounts", body = ResponseContainerPagedAccount),
-        (status = 400, description = "Invalid offset or limit", body = crest_types::envelope::StatusEnvelope)
+        (status = 400, description = "Invalid offset or limit", body = StatusEnvelope)
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -33,19 +39,176 @@ pub(crate) async fn get_all_accounts(
     Paging(page): Paging,
 ) -> Result<Json<ResponseContainerPagedAccount>, ApiError> {
     let found = state.store.list_accounts(page.offset, page.limit).await?;
-    let items = found.items.iter().map(to_wire).collect();
+    let mut items = Vec::with_capacity(found.items.len());
+    for record in &found.items {
+        items.push(present::account(
+            record,
+            &state.store.groups_of(&record.id).await?,
+        ));
+    }
     Ok(Json(ResponseContainerPagedAccount::ok(
         page.page(items, found.total),
     )))
 }
 
-fn to_wire(record: &AccountRecord) -> Account {
-    Account {
-        identifier: record.id.to_string(),
-        groups: record.permissions.names(),
-        roles: Vec::new(),
-        user_groups: Vec::new(),
-        united_permissions: record.effective_permissions().names(),
-        united_roles: Vec::new(),
+async fn account_wire(state: &AppState, raw_id: &str) -> Result<Account, ApiError> {
+    let id = AccountId::parse(raw_id)?;
+    let record = service_account::existing(state.store.as_ref(), &id).await?;
+    Ok(present::account(
+        &record,
+        &state.store.groups_of(&id).await?,
+    ))
+}
+
+/// One account, user or service.
+#[utoipa::path(
+    get,
+    path = "/api/v2/account/{id}",
+    operation_id = "getAccount",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Get a specific account (user or service account)",
+    params(("id" = String, Path, description = "The account's identifier")),
+    responses(
+        (status = 200, description = "The account", body = ResponseContainerAccount),
+        (status = 404, description = "No such account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn get_account(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ResponseContainerAccount>, ApiError> {
+    Ok(Json(ResponseContainerAccount::ok(
+        account_wire(&state, &id).await?,
+    )))
+}
+
+/// Deletes an account and revokes its tokens. The last Super Admin cannot be deleted.
+#[utoipa::path(
+    delete,
+    path = "/api/v2/account/{id}",
+    operation_id = "deleteAccount",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Delete an account (user or service account)",
+    params(("id" = String, Path, description = "The account's identifier")),
+    responses(
+        (status = 200, description = "The account as it was", body = ResponseContainerAccount),
+        (status = 400, description = "The last Super Admin", body = StatusEnvelope),
+        (status = 404, description = "No such account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn delete_account(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ResponseContainerAccount>, ApiError> {
+    let id = AccountId::parse(&id)?;
+    let record = service_account::existing(state.store.as_ref(), &id).await?;
+    let wire = present::account(&record, &state.store.groups_of(&id).await?);
+    if record.super_admin {
+        let admins = state
+            .store
+            .accounts_of_kind(AccountKind::User)
+            .await?
+            .iter()
+            .filter(|a| a.super_admin && a.active)
+            .count();
+        if admins <= 1 {
+            return Err(ApiError::BadRequest(
+                "the last Super Admin cannot be deleted".into(),
+            ));
+        }
     }
+    if !state.store.delete_account(&id).await? {
+        return Err(ApiError::NotFound(format!("no account {id}")));
+    }
+    Ok(Json(ResponseContainerAccount::ok(wire)))
+}
+
+async fn set_permission(
+    state: &AppState,
+    caller: &Caller,
+    raw_id: &str,
+    raw_permission: &str,
+    granted: bool,
+) -> Result<Json<UserModel>, ApiError> {
+    let id = AccountId::parse(raw_id)?;
+    let permission: Permission =
+        raw_permission
+            .parse()
+            .map_err(|e: crest_domain::permission::UnknownPermission| {
+                ApiError::BadRequest(e.to_string())
+            })?;
+    if granted {
+        caller
+            .principal()
+            .may_grant(PermissionSet::from_iter([permission]))?;
+    }
+    let now = state.clock.now_millis();
+    if !state
+        .store
+        .set_permission(&id, permission, granted, now)
+        .await?
+    {
+        return Err(ApiError::NotFound(format!("no account {id}")));
+    }
+    let record = service_account::existing(state.store.as_ref(), &id).await?;
+    Ok(Json(
+        present::user_model(state.store.as_ref(), &record).await?,
+    ))
+}
+
+/// Grants one permission to an account. Nobody grants a permission they do not hold.
+#[utoipa::path(
+    post,
+    path = "/api/v2/account/{id}/grant/{permission}",
+    operation_id = "grantAccountPermission",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Grants a specific permission to account (user or service account)",
+    params(
+        ("id" = String, Path, description = "The account's identifier"),
+        ("permission" = String, Path, description = "The permission, e.g. agent_management")
+    ),
+    responses(
+        (status = 200, description = "The account (a bare UserModel)", body = UserModel),
+        (status = 400, description = "Unknown permission", body = StatusEnvelope),
+        (status = 403, description = "The caller does not hold the permission", body = StatusEnvelope),
+        (status = 404, description = "No such account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn grant_account_permission(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, permission)): Path<(String, String)>,
+) -> Result<Json<UserModel>, ApiError> {
+    set_permission(&state, &caller, &id, &permission, true).await
+}
+
+/// Revokes one directly granted permission from an account.
+#[utoipa::path(
+    post,
+    path = "/api/v2/account/{id}/revoke/{permission}",
+    operation_id = "revokeAccountPermission",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Revokes a specific permission from account (user or service account)",
+    params(
+        ("id" = String, Path, description = "The account's identifier"),
+        ("permission" = String, Path, description = "The permission, e.g. agent_management")
+    ),
+    responses(
+        (status = 200, description = "The account (a bare UserModel)", body = UserModel),
+        (status = 400, description = "Unknown permission", body = StatusEnvelope),
+        (status = 404, description = "No such account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn revoke_account_permission(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, permission)): Path<(String, String)>,
+) -> Result<Json<UserModel>, ApiError> {
+    set_permission(&state, &caller, &id, &permission, false).await
 }

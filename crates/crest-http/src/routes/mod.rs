@@ -1,8 +1,11 @@
 //! The API's routes, one module per API group (named after the generated client's `*Api` class).
 
 pub(crate) mod account;
+pub(crate) mod api_token;
 pub(crate) mod daemon;
 pub(crate) mod health;
+pub(crate) mod service_account;
+pub(crate) mod user_account;
 pub(crate) mod wavefront;
 
 use crest_auth::Operation;
@@ -25,6 +28,78 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::GetAllAccounts,
             routes!(account::get_all_accounts),
+        ))
+        .routes(guarded(
+            Operation::GetAccount,
+            routes!(account::get_account),
+        ))
+        .routes(guarded(
+            Operation::GetAllUserAccounts,
+            routes!(user_account::get_all_user_accounts),
+        ))
+        .routes(guarded(
+            Operation::GetUsersWithAccountsPermission,
+            routes!(user_account::get_users_with_accounts_permission),
+        ))
+        .routes(guarded(
+            Operation::GetUserAccount,
+            routes!(user_account::get_user_account),
+        ))
+        .routes(guarded(
+            Operation::CreateOrUpdateUserAccount,
+            routes!(user_account::create_or_update_user_account),
+        ))
+        .routes(guarded(
+            Operation::DeleteAccount,
+            routes!(account::delete_account),
+        ))
+        .routes(guarded(
+            Operation::GrantAccountPermission,
+            routes!(account::grant_account_permission),
+        ))
+        .routes(guarded(
+            Operation::RevokeAccountPermission,
+            routes!(account::revoke_account_permission),
+        ))
+        .routes(guarded(
+            Operation::GetAllServiceAccounts,
+            routes!(service_account::get_all_service_accounts),
+        ))
+        .routes(guarded(
+            Operation::CreateServiceAccount,
+            routes!(service_account::create_service_account),
+        ))
+        .routes(guarded(
+            Operation::GetServiceAccount,
+            routes!(service_account::get_service_account),
+        ))
+        .routes(guarded(
+            Operation::UpdateServiceAccount,
+            routes!(service_account::update_service_account),
+        ))
+        .routes(guarded(
+            Operation::ActivateAccount,
+            routes!(service_account::activate_account),
+        ))
+        .routes(guarded(
+            Operation::DeactivateAccount,
+            routes!(service_account::deactivate_account),
+        ))
+        .routes(guarded(
+            Operation::GetTokensServiceAccount,
+            routes!(api_token::get_tokens_service_account),
+        ))
+        .routes(guarded(
+            Operation::GenerateTokenServiceAccount,
+            routes!(api_token::generate_token_service_account),
+        ))
+        .routes(guarded(
+            Operation::UpdateTokenNameServiceAccount,
+            routes!(api_token::update_token_name_service_account),
+        ))
+        .routes(guarded(
+            Operation::DeleteTokenServiceAccount,
+            routes!(api_token::delete_token_service_account),
         ))
         // Authenticates with `?token=` rather than a header; see the handler.
         .routes(routes!(daemon::daemon_test))

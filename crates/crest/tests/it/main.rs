@@ -13,6 +13,8 @@ mod bootstrap;
 mod openapi;
 mod postgres;
 mod process;
+mod service_accounts;
 mod support;
 mod tls;
+mod user_accounts;
 mod wire;

@@ -1,0 +1,140 @@
+//! The store as request handlers see it: every successful write forgets the verified tokens, so a
+//! change (a revoked token, a removed permission, a deactivated account) holds for every request
+//! that starts after the write returns.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use crest_domain::account::{AccountId, AccountKind, AccountRecord};
+use crest_domain::clock::EpochMillis;
+use crest_domain::group::GroupRef;
+use crest_domain::permission::Permission;
+use crest_domain::store::{
+    AccountChange, AccountPage, BootstrapApplied, BootstrapPlan, NewAccount, NewToken, Store,
+    StoreError, TokenCreated, TokenOwner,
+};
+use crest_domain::token::{TokenDigest, TokenId, TokenRecord};
+
+use crate::cache::TokenCache;
+
+/// Wraps a store; invalidates the token cache after each write.
+#[derive(Debug, Clone)]
+pub struct NotifyingStore {
+    inner: Arc<dyn Store>,
+    cache: Arc<TokenCache>,
+}
+
+impl NotifyingStore {
+    pub(crate) fn new(inner: Arc<dyn Store>, cache: Arc<TokenCache>) -> Self {
+        Self { inner, cache }
+    }
+
+    fn after<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        // Even a failed write may have changed something before it failed: forget either way.
+        self.cache.invalidate_all();
+        result
+    }
+}
+
+#[async_trait]
+impl Store for NotifyingStore {
+    fn backend(&self) -> &'static str {
+        self.inner.backend()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.inner.ping().await
+    }
+
+    async fn token_owner(&self, digest: &TokenDigest) -> Result<Option<TokenOwner>, StoreError> {
+        self.inner.token_owner(digest).await
+    }
+
+    async fn apply_bootstrap(&self, plan: &BootstrapPlan) -> Result<BootstrapApplied, StoreError> {
+        let r = self.inner.apply_bootstrap(plan).await;
+        self.after(r)
+    }
+
+    async fn list_accounts(&self, offset: u64, limit: u32) -> Result<AccountPage, StoreError> {
+        self.inner.list_accounts(offset, limit).await
+    }
+
+    async fn accounts_of_kind(&self, kind: AccountKind) -> Result<Vec<AccountRecord>, StoreError> {
+        self.inner.accounts_of_kind(kind).await
+    }
+
+    async fn account(&self, id: &AccountId) -> Result<Option<AccountRecord>, StoreError> {
+        self.inner.account(id).await
+    }
+
+    async fn groups_of(&self, id: &AccountId) -> Result<Vec<GroupRef>, StoreError> {
+        self.inner.groups_of(id).await
+    }
+
+    async fn create_account(&self, account: &NewAccount) -> Result<bool, StoreError> {
+        let r = self.inner.create_account(account).await;
+        self.after(r)
+    }
+
+    async fn update_account(
+        &self,
+        id: &AccountId,
+        change: &AccountChange,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        let r = self.inner.update_account(id, change, now).await;
+        self.after(r)
+    }
+
+    async fn set_permission(
+        &self,
+        id: &AccountId,
+        permission: Permission,
+        granted: bool,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        let r = self
+            .inner
+            .set_permission(id, permission, granted, now)
+            .await;
+        self.after(r)
+    }
+
+    async fn delete_account(&self, id: &AccountId) -> Result<bool, StoreError> {
+        let r = self.inner.delete_account(id).await;
+        self.after(r)
+    }
+
+    async fn tokens_of(&self, id: &AccountId) -> Result<Vec<TokenRecord>, StoreError> {
+        self.inner.tokens_of(id).await
+    }
+
+    async fn create_token(
+        &self,
+        token: &NewToken,
+        limit: usize,
+    ) -> Result<TokenCreated, StoreError> {
+        let r = self.inner.create_token(token, limit).await;
+        self.after(r)
+    }
+
+    async fn rename_token(
+        &self,
+        account: &AccountId,
+        token: TokenId,
+        name: &str,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        let r = self.inner.rename_token(account, token, name).await;
+        self.after(r)
+    }
+
+    async fn revoke_token(
+        &self,
+        account: &AccountId,
+        token: TokenId,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        let r = self.inner.revoke_token(account, token, now).await;
+        self.after(r)
+    }
+}

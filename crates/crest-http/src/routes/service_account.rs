@@ -1,0 +1,253 @@
+//! The service-account operations of the `AccountUserAndServiceAccount` API group.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use crest_domain::account::{AccountId, AccountKind};
+use crest_domain::group::SERVICE_ACCOUNTS_GROUP_ID;
+use crest_domain::permission::{Permission, PermissionSet};
+use crest_domain::service_account::{self, ServiceAccountInput};
+use crest_domain::store::AccountChange;
+use crest_types::accounts::{
+    ResponseContainerListServiceAccount, ResponseContainerServiceAccount, ServiceAccountWrite,
+};
+use crest_types::envelope::StatusEnvelope;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::present;
+use crate::state::AppState;
+
+/// Reads the permissions a write names, refusing unknown ones and any the caller does not hold.
+fn granted_permissions(
+    caller: &Caller,
+    names: Option<&[String]>,
+) -> Result<Option<PermissionSet>, ApiError> {
+    let Some(names) = names else { return Ok(None) };
+    let set = names
+        .iter()
+        .map(|n| n.parse::<Permission>())
+        .collect::<Result<PermissionSet, _>>()
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    caller.principal().may_grant(set)?;
+    Ok(Some(set))
+}
+
+/// Roles and custom groups are not part of crest yet: refuse them rather than drop them silently.
+fn refuse_roles_and_groups(write: &ServiceAccountWrite) -> Result<(), ApiError> {
+    if write.roles.as_ref().is_some_and(|r| !r.is_empty()) {
+        return Err(ApiError::BadRequest("roles cannot be assigned yet".into()));
+    }
+    if let Some(groups) = &write.user_groups
+        && groups.iter().any(|g| g != SERVICE_ACCOUNTS_GROUP_ID)
+    {
+        return Err(ApiError::BadRequest(
+            "service accounts belong to the Service Accounts group; other groups cannot be assigned yet".into(),
+        ));
+    }
+    Ok(())
+}
+
+async fn answer(
+    state: &AppState,
+    id: &AccountId,
+) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
+    let record = service_account::find(state.store.as_ref(), id.as_str()).await?;
+    Ok(Json(ResponseContainerServiceAccount::ok(
+        present::service_account(state.store.as_ref(), &record).await?,
+    )))
+}
+
+/// Every service account.
+#[utoipa::path(
+    get,
+    path = "/api/v2/account/serviceaccount",
+    operation_id = "getAllServiceAccounts",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Get all service accounts",
+    responses((status = 200, description = "Every service account", body = ResponseContainerListServiceAccount)),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn get_all_service_accounts(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<ResponseContainerListServiceAccount>, ApiError> {
+    let records = state
+        .store
+        .accounts_of_kind(AccountKind::ServiceAccount)
+        .await?;
+    let mut out = Vec::with_capacity(records.len());
+    for record in &records {
+        out.push(present::service_account(state.store.as_ref(), record).await?);
+    }
+    Ok(Json(ResponseContainerListServiceAccount::ok(out)))
+}
+
+/// Creates a service account. Its id starts with `sa::` and is lower-cased; it joins the Service
+/// Accounts group.
+#[utoipa::path(
+    post,
+    path = "/api/v2/account/serviceaccount",
+    operation_id = "createServiceAccount",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Creates a service account",
+    request_body = ServiceAccountWrite,
+    responses(
+        (status = 200, description = "The new service account", body = ResponseContainerServiceAccount),
+        (status = 400, description = "Invalid id or permissions", body = StatusEnvelope),
+        (status = 403, description = "Granting a permission the caller does not hold", body = StatusEnvelope),
+        (status = 409, description = "The id is taken", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn create_service_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(write): ApiJson<ServiceAccountWrite>,
+) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
+    refuse_roles_and_groups(&write)?;
+    let permissions = granted_permissions(&caller, write.groups.as_deref())?.unwrap_or_default();
+    let record = service_account::create(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        ServiceAccountInput {
+            id: write.identifier,
+            active: write.active.unwrap_or(true),
+            description: write.description.unwrap_or_default(),
+            permissions,
+        },
+    )
+    .await?;
+    answer(&state, &record.id).await
+}
+
+/// One service account, with its groups and tokens (public ids).
+#[utoipa::path(
+    get,
+    path = "/api/v2/account/serviceaccount/{id}",
+    operation_id = "getServiceAccount",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Retrieves a service account by identifier",
+    params(("id" = String, Path, description = "The service account's identifier")),
+    responses(
+        (status = 200, description = "The service account", body = ResponseContainerServiceAccount),
+        (status = 404, description = "No such service account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn get_service_account(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
+    answer(&state, &AccountId::parse(&id)?).await
+}
+
+/// Updates a service account: its description, whether it is active, its direct permissions.
+#[utoipa::path(
+    put,
+    path = "/api/v2/account/serviceaccount/{id}",
+    operation_id = "updateServiceAccount",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Updates the service account",
+    params(("id" = String, Path, description = "The service account's identifier")),
+    request_body = ServiceAccountWrite,
+    responses(
+        (status = 200, description = "The service account", body = ResponseContainerServiceAccount),
+        (status = 400, description = "Invalid input, or an identifier other than the path's", body = StatusEnvelope),
+        (status = 403, description = "Granting a permission the caller does not hold", body = StatusEnvelope),
+        (status = 404, description = "No such service account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn update_service_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(write): ApiJson<ServiceAccountWrite>,
+) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
+    let record = service_account::find(state.store.as_ref(), &id).await?;
+    if !write.identifier.trim().is_empty() && AccountId::parse(&write.identifier)? != record.id {
+        return Err(ApiError::BadRequest(
+            "the body names another account than the path".into(),
+        ));
+    }
+    refuse_roles_and_groups(&write)?;
+    let change = AccountChange {
+        active: write.active,
+        description: write.description,
+        permissions: granted_permissions(&caller, write.groups.as_deref())?,
+    };
+    service_account::update(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        &record.id,
+        &change,
+    )
+    .await?;
+    answer(&state, &record.id).await
+}
+
+async fn set_active(
+    state: &AppState,
+    raw_id: &str,
+    active: bool,
+) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
+    let record = service_account::find(state.store.as_ref(), raw_id).await?;
+    let change = AccountChange {
+        active: Some(active),
+        ..AccountChange::default()
+    };
+    service_account::update(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        &record.id,
+        &change,
+    )
+    .await?;
+    answer(state, &record.id).await
+}
+
+/// Activates a service account: its tokens work again.
+#[utoipa::path(
+    post,
+    path = "/api/v2/account/serviceaccount/{id}/activate",
+    operation_id = "activateAccount",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Activates the given service account",
+    params(("id" = String, Path, description = "The service account's identifier")),
+    responses(
+        (status = 200, description = "The service account", body = ResponseContainerServiceAccount),
+        (status = 404, description = "No such service account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn activate_account(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
+    set_active(&state, &id, true).await
+}
+
+/// Deactivates a service account: none of its tokens work until it is activated again.
+#[utoipa::path(
+    post,
+    path = "/api/v2/account/serviceaccount/{id}/deactivate",
+    operation_id = "deactivateAccount",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Deactivates the given service account",
+    params(("id" = String, Path, description = "The service account's identifier")),
+    responses(
+        (status = 200, description = "The service account", body = ResponseContainerServiceAccount),
+        (status = 404, description = "No such service account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn deactivate_account(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
+    set_active(&state, &id, false).await
+}

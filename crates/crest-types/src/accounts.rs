@@ -1,0 +1,182 @@
+//! Accounts: users, service accounts, the groups and roles they belong to.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::paging::Paged;
+use crate::response_container;
+use crate::tokens::UserApiToken;
+
+/// `Account`: a user or service account as the unified account API lists it.
+///
+/// `groups` holds the account's direct permissions (the API's historical name for them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub identifier: String,
+    pub groups: Vec<String>,
+    pub roles: Vec<String>,
+    pub user_groups: Vec<String>,
+    pub united_permissions: Vec<String>,
+    pub united_roles: Vec<String>,
+}
+
+crate::paged_schema!(
+    /// `PagedAccount`.
+    PagedAccount,
+    Account
+);
+
+response_container!(
+    /// `ResponseContainerPagedAccount`.
+    ResponseContainerPagedAccount,
+    Paged<Account>,
+    schema = PagedAccount
+);
+
+response_container!(
+    /// `ResponseContainerAccount`.
+    ResponseContainerAccount,
+    Account
+);
+
+/// `UserGroupPropertiesDTO`: what may be changed about a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserGroupPropertiesDTO {
+    pub name_editable: bool,
+    pub roles_editable: bool,
+    pub users_editable: bool,
+}
+
+/// `RoleDTO`: a named set of permissions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleDTO {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub customer: String,
+    pub permissions: Vec<String>,
+}
+
+/// `UserGroup`: a group as an account's listing embeds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserGroup {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub customer: String,
+    pub properties: UserGroupPropertiesDTO,
+    pub roles: Vec<RoleDTO>,
+}
+
+/// `ServiceAccount`: a service account as the API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccount {
+    pub identifier: String,
+    pub active: bool,
+    pub description: String,
+    /// The account's direct permissions.
+    pub groups: Vec<String>,
+    pub roles: Vec<RoleDTO>,
+    pub tokens: Vec<UserApiToken>,
+    pub united_permissions: Vec<String>,
+    pub united_roles: Vec<String>,
+    pub user_groups: Vec<UserGroup>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<i64>,
+}
+
+/// `ServiceAccountWrite`: what a client sends to create or update a service account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountWrite {
+    pub identifier: String,
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Direct permissions.
+    #[serde(default)]
+    pub groups: Option<Vec<String>>,
+    /// Role ids.
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+    /// Group ids.
+    #[serde(default)]
+    pub user_groups: Option<Vec<String>>,
+    #[serde(default)]
+    pub tokens: Option<Vec<String>>,
+}
+
+/// `UserModel`: the bare (unenveloped) answer of the user-centred account operations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserModel {
+    pub identifier: String,
+    pub customer: String,
+    /// The account's direct permissions.
+    pub groups: Vec<String>,
+    pub user_groups: Vec<UserGroup>,
+    pub roles: Vec<RoleDTO>,
+}
+
+response_container!(
+    /// `ResponseContainerServiceAccount`.
+    ResponseContainerServiceAccount,
+    ServiceAccount
+);
+
+response_container!(
+    /// `ResponseContainerListServiceAccount`.
+    ResponseContainerListServiceAccount,
+    Vec<ServiceAccount>
+);
+
+/// `UserDTO`: a user as the list of user accounts shows it (the fields of `UserModel`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDTO {
+    pub identifier: String,
+    pub customer: String,
+    pub groups: Vec<String>,
+    pub user_groups: Vec<UserGroup>,
+    pub roles: Vec<RoleDTO>,
+}
+
+impl From<UserModel> for UserDTO {
+    fn from(u: UserModel) -> Self {
+        Self {
+            identifier: u.identifier,
+            customer: u.customer,
+            groups: u.groups,
+            user_groups: u.user_groups,
+            roles: u.roles,
+        }
+    }
+}
+
+response_container!(
+    /// `ResponseContainerListUserDTO`.
+    ResponseContainerListUserDTO,
+    Vec<UserDTO>
+);
+
+/// `UserToCreate`: a new user account and what it may do.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserToCreate {
+    pub email_address: String,
+    /// Direct permissions.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Group ids.
+    #[serde(default)]
+    pub user_groups: Vec<String>,
+    /// Role ids.
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+}
