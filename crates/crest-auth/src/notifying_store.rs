@@ -109,6 +109,14 @@ impl Store for NotifyingStore {
         self.inner.tokens_of(id).await
     }
 
+    async fn all_tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        self.inner.all_tokens().await
+    }
+
+    async fn token(&self, id: TokenId) -> Result<Option<TokenRecord>, StoreError> {
+        self.inner.token(id).await
+    }
+
     async fn create_token(
         &self,
         token: &NewToken,

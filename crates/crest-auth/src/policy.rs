@@ -47,13 +47,27 @@ pub enum Operation {
     CreateOrUpdateUserAccount,
     /// `GET /api/v2/account/user/admin`.
     GetUsersWithAccountsPermission,
+    /// `GET /api/v2/apitoken`: the caller's own tokens.
+    GetAllTokens,
+    /// `POST /api/v2/apitoken`: a new token for the caller (a user).
+    CreateToken,
+    /// `PUT /api/v2/apitoken/{id}`: rename one of the caller's tokens.
+    UpdateTokenName,
+    /// `DELETE /api/v2/apitoken/{id}`: revoke one of the caller's tokens.
+    DeleteToken,
+    /// `GET /api/v2/apitoken/customertokens`: every token of the organization.
+    GetCustomerTokens,
+    /// `GET /api/v2/apitoken/customertokens/{id}`.
+    GetCustomerToken,
+    /// `PUT /api/v2/apitoken/customertokens/revoke`: revoke any token of the organization.
+    DeleteCustomerToken,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
 }
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 21] = [
+    pub const ALL: [Operation; 28] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -74,6 +88,13 @@ impl Operation {
         Self::GetUserAccount,
         Self::CreateOrUpdateUserAccount,
         Self::GetUsersWithAccountsPermission,
+        Self::GetAllTokens,
+        Self::CreateToken,
+        Self::UpdateTokenName,
+        Self::DeleteToken,
+        Self::GetCustomerTokens,
+        Self::GetCustomerToken,
+        Self::DeleteCustomerToken,
         Self::DaemonTest,
     ];
 }
@@ -94,7 +115,12 @@ pub enum Requirement {
 pub const fn requirement(op: Operation) -> Requirement {
     use Operation as Op;
     match op {
-        Op::GetClusterInfo => Requirement::Authenticated,
+        // A caller's own tokens stay manageable without API Tokens (tokens made before that
+        // permission existed kept working); making a new one needs it.
+        Op::GetClusterInfo | Op::GetAllTokens | Op::UpdateTokenName | Op::DeleteToken => {
+            Requirement::Authenticated
+        }
+        Op::CreateToken => Requirement::Permission(Permission::TokenManagement),
         Op::GetAllAccounts
         | Op::GetAccount
         | Op::GetAllServiceAccounts
@@ -114,7 +140,10 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::GenerateTokenServiceAccount
         | Op::UpdateTokenNameServiceAccount
         | Op::DeleteTokenServiceAccount
-        | Op::CreateOrUpdateUserAccount => Requirement::Permission(Permission::UserManagement),
+        | Op::CreateOrUpdateUserAccount
+        | Op::GetCustomerTokens
+        | Op::GetCustomerToken
+        | Op::DeleteCustomerToken => Requirement::Permission(Permission::UserManagement),
         Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
     }
 }
@@ -175,7 +204,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 21] = Operation::ALL;
+    const OPS: [Operation; 28] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -198,7 +227,11 @@ mod tests {
             let op = OPS[op];
             let accounts = perms.contains(Permission::UserManagement);
             let expected = match op {
-                Operation::GetClusterInfo => true,
+                Operation::GetClusterInfo
+                | Operation::GetAllTokens
+                | Operation::UpdateTokenName
+                | Operation::DeleteToken => true,
+                Operation::CreateToken => perms.contains(Permission::TokenManagement),
                 Operation::GetAllAccounts
                 | Operation::GetAccount
                 | Operation::GetAllServiceAccounts

@@ -3,7 +3,7 @@
 use crate::account::{AccountId, AccountKind, AccountRecord, parse_service_account_id};
 use crate::clock::Clock;
 use crate::error::DomainError;
-use crate::permission::PermissionSet;
+use crate::permission::{Permission, PermissionSet};
 use crate::random::Random;
 use crate::store::{AccountChange, NewAccount, NewToken, Store, TokenCreated};
 use crate::token::{
@@ -19,6 +19,16 @@ pub struct ServiceAccountInput {
     pub permissions: PermissionSet,
 }
 
+/// A service account can never hold API Tokens (the permission to make tokens for oneself).
+pub fn check_permissions(permissions: PermissionSet) -> Result<(), DomainError> {
+    if permissions.contains(Permission::TokenManagement) {
+        return Err(DomainError::Invalid(
+            "a service account cannot hold the API Tokens permission (token_management)".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Creates a service account; its id is validated and lower-cased, and it joins the Service
 /// Accounts group.
 pub async fn create(
@@ -27,6 +37,7 @@ pub async fn create(
     input: ServiceAccountInput,
 ) -> Result<AccountRecord, DomainError> {
     let id = parse_service_account_id(&input.id)?;
+    check_permissions(input.permissions)?;
     let created = store
         .create_account(&NewAccount {
             id: id.clone(),
@@ -69,6 +80,9 @@ pub async fn update(
     id: &AccountId,
     change: &AccountChange,
 ) -> Result<AccountRecord, DomainError> {
+    if let Some(permissions) = change.permissions {
+        check_permissions(permissions)?;
+    }
     if !store.update_account(id, change, clock.now_millis()).await? {
         return Err(DomainError::NotFound(format!("no account {id}")));
     }
@@ -123,6 +137,21 @@ pub async fn resolve_token(
     let secret = ApiTokenSecret::parse(raw).map_err(|_| not_found())?;
     match store.token_owner(&secret.digest()).await? {
         Some(owner) if owner.account.id == *account && !owner.revoked => Ok(owner.token_id),
+        _ => Err(not_found()),
+    }
+}
+
+/// Finds any unrevoked token of the organization by its public id or by the secret itself.
+pub async fn resolve_any_token(store: &dyn Store, raw: &str) -> Result<TokenRecord, DomainError> {
+    let not_found = || DomainError::NotFound("no such token".into());
+    if let Some(id) = TokenId::parse(raw)
+        && let Some(record) = store.token(id).await?
+    {
+        return Ok(record);
+    }
+    let secret = ApiTokenSecret::parse(raw).map_err(|_| not_found())?;
+    match store.token_owner(&secret.digest()).await? {
+        Some(owner) if !owner.revoked => store.token(owner.token_id).await?.ok_or_else(not_found),
         _ => Err(not_found()),
     }
 }

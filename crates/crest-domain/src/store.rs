@@ -164,6 +164,12 @@ pub trait Store: Send + Sync + Debug {
     /// The account's tokens that are not revoked, oldest first.
     async fn tokens_of(&self, id: &AccountId) -> Result<Vec<TokenRecord>, StoreError>;
 
+    /// Every token of the organization that is not revoked, by account, oldest first.
+    async fn all_tokens(&self) -> Result<Vec<TokenRecord>, StoreError>;
+
+    /// One token that is not revoked, by its public id.
+    async fn token(&self, id: TokenId) -> Result<Option<TokenRecord>, StoreError>;
+
     /// Stores a token unless the account already holds `limit` of them (checked atomically).
     async fn create_token(
         &self,

@@ -7,7 +7,7 @@ use crest_domain::token::TokenRecord;
 use crest_types::accounts::{
     Account, ServiceAccount, UserGroup, UserGroupPropertiesDTO, UserModel,
 };
-use crest_types::tokens::{AccountType, UserApiToken};
+use crest_types::tokens::{AccountType, ApiTokenModel, UserApiToken};
 
 use crate::error::ApiError;
 
@@ -104,4 +104,37 @@ pub(crate) async fn user_model(
         user_groups: groups.iter().map(user_group).collect(),
         roles: Vec::new(),
     })
+}
+
+pub(crate) fn token_model(record: &TokenRecord, owner: &AccountRecord) -> ApiTokenModel {
+    ApiTokenModel {
+        id: record.id.to_string(),
+        name: record.name.clone(),
+        account: owner.id.to_string(),
+        account_type: account_type(owner),
+        customer: CUSTOMER.to_owned(),
+        created_epoch_millis: record.created_ms,
+        date_generated: record.created_ms,
+        last_used: record.last_used_ms,
+    }
+}
+
+/// A list of tokens, the new one last with its secret in `tokenID` (shown this once).
+pub(crate) fn tokens_with_new_secret(
+    records: &[TokenRecord],
+    owner: &AccountRecord,
+    new_id: crest_domain::token::TokenId,
+    secret: &crest_domain::token::ApiTokenSecret,
+) -> Vec<UserApiToken> {
+    let mut listed: Vec<UserApiToken> = records
+        .iter()
+        .filter(|t| t.id != new_id)
+        .map(|t| token(t, owner))
+        .collect();
+    if let Some(created) = records.iter().find(|t| t.id == new_id) {
+        let mut shown = token(created, owner);
+        shown.token_id = secret.reveal().to_owned();
+        listed.push(shown);
+    }
+    listed
 }

@@ -108,6 +108,14 @@ impl Store for SqlStore {
         self.account_tokens(id).await
     }
 
+    async fn all_tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
+        self.live_tokens(None).await
+    }
+
+    async fn token(&self, id: TokenId) -> Result<Option<TokenRecord>, StoreError> {
+        Ok(self.live_tokens(Some(id)).await?.pop())
+    }
+
     async fn create_token(
         &self,
         token: &NewToken,

@@ -94,6 +94,25 @@ impl SqlStore {
         rows.into_iter().map(TokenRow::into_record).collect()
     }
 
+    /// Unrevoked tokens: all of them, or the one with this id.
+    pub(crate) async fn live_tokens(
+        &self,
+        id: Option<TokenId>,
+    ) -> Result<Vec<TokenRecord>, StoreError> {
+        let id = id.map(|i| i.to_string());
+        let rows: Vec<TokenRow> = with_pool!(&self.db, read, |pool, dialect| {
+            sqlx::query_as(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM api_tokens \
+                 WHERE revoked_ms IS NULL AND ($1 IS NULL OR id = $1) ORDER BY account_id, created_ms, id"
+            ))
+            .bind(id.as_deref())
+            .fetch_all(pool)
+            .await
+            .map_err(store_error)?
+        });
+        rows.into_iter().map(TokenRow::into_record).collect()
+    }
+
     pub(crate) async fn insert_token(
         &self,
         token: &NewToken,

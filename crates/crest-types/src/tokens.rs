@@ -55,3 +55,30 @@ response_container!(
     ResponseContainerListUserApiToken,
     Vec<UserApiToken>
 );
+
+/// `ApiTokenModel`: a token as the organization-wide view lists it (public id only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiTokenModel {
+    pub id: String,
+    pub name: String,
+    pub account: String,
+    pub account_type: AccountType,
+    pub customer: String,
+    pub created_epoch_millis: i64,
+    pub date_generated: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<i64>,
+}
+
+response_container!(
+    /// `ResponseContainerApiTokenModel`.
+    ResponseContainerApiTokenModel,
+    ApiTokenModel
+);
+
+response_container!(
+    /// `ResponseContainerListApiTokenModel`.
+    ResponseContainerListApiTokenModel,
+    Vec<ApiTokenModel>
+);

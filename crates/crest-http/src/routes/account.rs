@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::{AccountId, AccountKind};
-use crest_domain::permission::{Permission, PermissionSet};
+use crest_domain::permission::{Permission, PermissionSet, UnknownPermission};
 use crest_domain::service_account;
 use crest_types::accounts::{
     Account, ResponseContainerAccount, ResponseContainerPagedAccount, UserModel,
@@ -135,16 +135,16 @@ async fn set_permission(
     granted: bool,
 ) -> Result<Json<UserModel>, ApiError> {
     let id = AccountId::parse(raw_id)?;
-    let permission: Permission =
-        raw_permission
-            .parse()
-            .map_err(|e: crest_domain::permission::UnknownPermission| {
-                ApiError::BadRequest(e.to_string())
-            })?;
+    let permission: Permission = raw_permission
+        .parse()
+        .map_err(|e: UnknownPermission| ApiError::BadRequest(e.to_string()))?;
+    let target = service_account::existing(state.store.as_ref(), &id).await?;
     if granted {
-        caller
-            .principal()
-            .may_grant(PermissionSet::from_iter([permission]))?;
+        let granting = PermissionSet::from_iter([permission]);
+        caller.principal().may_grant(granting)?;
+        if target.kind == AccountKind::ServiceAccount {
+            service_account::check_permissions(granting)?;
+        }
     }
     let now = state.clock.now_millis();
     if !state

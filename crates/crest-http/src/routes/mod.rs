@@ -101,6 +101,34 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
             Operation::DeleteTokenServiceAccount,
             routes!(api_token::delete_token_service_account),
         ))
+        .routes(guarded(
+            Operation::GetAllTokens,
+            routes!(api_token::get_all_tokens),
+        ))
+        .routes(guarded(
+            Operation::CreateToken,
+            routes!(api_token::create_token),
+        ))
+        .routes(guarded(
+            Operation::UpdateTokenName,
+            routes!(api_token::update_token_name),
+        ))
+        .routes(guarded(
+            Operation::DeleteToken,
+            routes!(api_token::delete_token),
+        ))
+        .routes(guarded(
+            Operation::GetCustomerTokens,
+            routes!(api_token::get_customer_tokens),
+        ))
+        .routes(guarded(
+            Operation::GetCustomerToken,
+            routes!(api_token::get_customer_token),
+        ))
+        .routes(guarded(
+            Operation::DeleteCustomerToken,
+            routes!(api_token::delete_customer_token),
+        ))
         // Authenticates with `?token=` rather than a header; see the handler.
         .routes(routes!(daemon::daemon_test))
 }

@@ -11,6 +11,7 @@
 mod admin;
 mod bootstrap;
 mod openapi;
+mod own_tokens;
 mod postgres;
 mod process;
 mod service_accounts;
