@@ -7,8 +7,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};
 use crest_domain::clock::EpochMillis;
-use crest_domain::group::GroupRef;
+use crest_domain::group::{GroupRecord, NewGroup};
 use crest_domain::permission::Permission;
+use crest_domain::role::{NewRole, RoleChange, RoleRecord};
 use crest_domain::store::{
     AccountChange, AccountPage, BootstrapApplied, BootstrapPlan, NewAccount, NewToken, Store,
     StoreError, TokenCreated, TokenOwner,
@@ -65,10 +66,6 @@ impl Store for NotifyingStore {
 
     async fn account(&self, id: &AccountId) -> Result<Option<AccountRecord>, StoreError> {
         self.inner.account(id).await
-    }
-
-    async fn groups_of(&self, id: &AccountId) -> Result<Vec<GroupRef>, StoreError> {
-        self.inner.groups_of(id).await
     }
 
     async fn create_account(&self, account: &NewAccount) -> Result<bool, StoreError> {
@@ -143,6 +140,98 @@ impl Store for NotifyingStore {
         now: EpochMillis,
     ) -> Result<bool, StoreError> {
         let r = self.inner.revoke_token(account, token, now).await;
+        self.after(r)
+    }
+
+    async fn roles(&self) -> Result<Vec<RoleRecord>, StoreError> {
+        self.inner.roles().await
+    }
+
+    async fn role(&self, id: &str) -> Result<Option<RoleRecord>, StoreError> {
+        self.inner.role(id).await
+    }
+
+    async fn create_role(&self, role: &NewRole) -> Result<bool, StoreError> {
+        let r = self.inner.create_role(role).await;
+        self.after(r)
+    }
+
+    async fn update_role(
+        &self,
+        id: &str,
+        change: &RoleChange,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        let r = self.inner.update_role(id, change, now, by).await;
+        self.after(r)
+    }
+
+    async fn delete_role(&self, id: &str) -> Result<bool, StoreError> {
+        let r = self.inner.delete_role(id).await;
+        self.after(r)
+    }
+
+    async fn set_role_assignees(
+        &self,
+        role: &str,
+        accounts: &[AccountId],
+        groups: &[String],
+        assigned: bool,
+    ) -> Result<(), StoreError> {
+        let r = self
+            .inner
+            .set_role_assignees(role, accounts, groups, assigned)
+            .await;
+        self.after(r)
+    }
+
+    async fn groups(&self) -> Result<Vec<GroupRecord>, StoreError> {
+        self.inner.groups().await
+    }
+
+    async fn group(&self, id: &str) -> Result<Option<GroupRecord>, StoreError> {
+        self.inner.group(id).await
+    }
+
+    async fn create_group(&self, group: &NewGroup) -> Result<bool, StoreError> {
+        let r = self.inner.create_group(group).await;
+        self.after(r)
+    }
+
+    async fn update_group(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+        roles: Option<&[String]>,
+    ) -> Result<bool, StoreError> {
+        let r = self.inner.update_group(id, name, description, roles).await;
+        self.after(r)
+    }
+
+    async fn delete_group(&self, id: &str) -> Result<bool, StoreError> {
+        let r = self.inner.delete_group(id).await;
+        self.after(r)
+    }
+
+    async fn set_group_members(
+        &self,
+        group: &str,
+        accounts: &[AccountId],
+        member: bool,
+    ) -> Result<(), StoreError> {
+        let r = self.inner.set_group_members(group, accounts, member).await;
+        self.after(r)
+    }
+
+    async fn set_group_roles(
+        &self,
+        group: &str,
+        roles: &[String],
+        held: bool,
+    ) -> Result<(), StoreError> {
+        let r = self.inner.set_group_roles(group, roles, held).await;
         self.after(r)
     }
 }

@@ -61,13 +61,49 @@ pub enum Operation {
     GetCustomerToken,
     /// `PUT /api/v2/apitoken/customertokens/revoke`: revoke any token of the organization.
     DeleteCustomerToken,
+    /// `GET /api/v2/role`.
+    GetAllRoles,
+    /// `GET /api/v2/role/{id}`.
+    GetRole,
+    /// `POST /api/v2/role`.
+    CreateRole,
+    /// `PUT /api/v2/role/{id}`.
+    UpdateRole,
+    /// `DELETE /api/v2/role/{id}`.
+    DeleteRole,
+    /// `POST /api/v2/role/{id}/addAssignees`.
+    AddAssignees,
+    /// `POST /api/v2/role/{id}/removeAssignees`.
+    RemoveAssignees,
+    /// `POST /api/v2/role/grant/{permission}`.
+    GrantPermissionToRoles,
+    /// `POST /api/v2/role/revoke/{permission}`.
+    RevokePermissionFromRoles,
+    /// `GET /api/v2/usergroup`.
+    GetAllUserGroups,
+    /// `GET /api/v2/usergroup/{id}`.
+    GetUserGroup,
+    /// `POST /api/v2/usergroup`.
+    CreateUserGroup,
+    /// `PUT /api/v2/usergroup/{id}`.
+    UpdateUserGroup,
+    /// `DELETE /api/v2/usergroup/{id}`.
+    DeleteUserGroup,
+    /// `POST /api/v2/usergroup/{id}/addUsers`.
+    AddUsersToUserGroup,
+    /// `POST /api/v2/usergroup/{id}/removeUsers`.
+    RemoveUsersFromUserGroup,
+    /// `POST /api/v2/usergroup/{id}/addRoles`.
+    AddRolesToUserGroup,
+    /// `POST /api/v2/usergroup/{id}/removeRoles`.
+    RemoveRolesFromUserGroup,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
 }
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 28] = [
+    pub const ALL: [Operation; 46] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -95,6 +131,24 @@ impl Operation {
         Self::GetCustomerTokens,
         Self::GetCustomerToken,
         Self::DeleteCustomerToken,
+        Self::GetAllRoles,
+        Self::GetRole,
+        Self::CreateRole,
+        Self::UpdateRole,
+        Self::DeleteRole,
+        Self::AddAssignees,
+        Self::RemoveAssignees,
+        Self::GrantPermissionToRoles,
+        Self::RevokePermissionFromRoles,
+        Self::GetAllUserGroups,
+        Self::GetUserGroup,
+        Self::CreateUserGroup,
+        Self::UpdateUserGroup,
+        Self::DeleteUserGroup,
+        Self::AddUsersToUserGroup,
+        Self::RemoveUsersFromUserGroup,
+        Self::AddRolesToUserGroup,
+        Self::RemoveRolesFromUserGroup,
         Self::DaemonTest,
     ];
 }
@@ -127,7 +181,11 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::GetServiceAccount
         | Op::GetAllUserAccounts
         | Op::GetUserAccount
-        | Op::GetUsersWithAccountsPermission => Requirement::Browse(Permission::UserManagement),
+        | Op::GetUsersWithAccountsPermission
+        | Op::GetAllRoles
+        | Op::GetRole
+        | Op::GetAllUserGroups
+        | Op::GetUserGroup => Requirement::Browse(Permission::UserManagement),
         // Managing accounts and every service account's tokens is the Accounts permission.
         Op::DeleteAccount
         | Op::GrantAccountPermission
@@ -143,7 +201,21 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::CreateOrUpdateUserAccount
         | Op::GetCustomerTokens
         | Op::GetCustomerToken
-        | Op::DeleteCustomerToken => Requirement::Permission(Permission::UserManagement),
+        | Op::DeleteCustomerToken
+        | Op::CreateRole
+        | Op::UpdateRole
+        | Op::DeleteRole
+        | Op::AddAssignees
+        | Op::RemoveAssignees
+        | Op::GrantPermissionToRoles
+        | Op::RevokePermissionFromRoles
+        | Op::CreateUserGroup
+        | Op::UpdateUserGroup
+        | Op::DeleteUserGroup
+        | Op::AddUsersToUserGroup
+        | Op::RemoveUsersFromUserGroup
+        | Op::AddRolesToUserGroup
+        | Op::RemoveRolesFromUserGroup => Requirement::Permission(Permission::UserManagement),
         Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
     }
 }
@@ -204,7 +276,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 28] = Operation::ALL;
+    const OPS: [Operation; 46] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -238,7 +310,11 @@ mod tests {
                 | Operation::GetServiceAccount
                 | Operation::GetAllUserAccounts
                 | Operation::GetUserAccount
-                | Operation::GetUsersWithAccountsPermission => user || accounts,
+                | Operation::GetUsersWithAccountsPermission
+                | Operation::GetAllRoles
+                | Operation::GetRole
+                | Operation::GetAllUserGroups
+                | Operation::GetUserGroup => user || accounts,
                 Operation::DaemonTest => perms.contains(Permission::AgentManagement),
                 _ => accounts,
             };

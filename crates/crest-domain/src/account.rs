@@ -31,6 +31,11 @@ impl AccountId {
                 "an account identifier is at most {MAX_ACCOUNT_ID_LEN} characters"
             )));
         }
+        if id.contains(',') {
+            return Err(DomainError::Invalid(
+                "an account identifier may not contain commas".into(),
+            ));
+        }
         if id.chars().any(char::is_control) {
             return Err(DomainError::Invalid(
                 "an account identifier may not contain control characters".into(),
@@ -99,16 +104,25 @@ pub struct AccountRecord {
     pub description: String,
     /// Permissions granted to the account directly.
     pub permissions: PermissionSet,
+    /// Direct permissions, and those of its roles and of its groups' roles.
+    pub united_permissions: PermissionSet,
+    /// Ids of the roles assigned to the account directly, sorted.
+    pub roles: Vec<String>,
+    /// Ids of its roles and of its groups' roles, sorted.
+    pub united_roles: Vec<String>,
+    /// Ids of the groups it belongs to, sorted.
+    pub groups: Vec<String>,
     pub created_ms: EpochMillis,
 }
 
 impl AccountRecord {
-    /// The permissions the account acts with. A Super Admin's tokens carry every permission.
+    /// The permissions the account acts with: direct, through roles and through groups. A Super
+    /// Admin's tokens carry every permission.
     pub fn effective_permissions(&self) -> PermissionSet {
         if self.super_admin {
             PermissionSet::all()
         } else {
-            self.permissions
+            self.united_permissions
         }
     }
 }

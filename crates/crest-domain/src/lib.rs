@@ -3,6 +3,7 @@
 //! Nothing here knows about HTTP or SQL. The store is reached through [`store::Store`]; time and
 //! randomness through [`clock::Clock`] and [`random::Random`], so that tests control both.
 
+pub mod access;
 pub mod account;
 pub mod bootstrap;
 pub mod clock;
@@ -11,6 +12,7 @@ pub mod group;
 pub mod permission;
 pub mod principal;
 pub mod random;
+pub mod role;
 pub mod service_account;
 pub mod store;
 pub mod token;

@@ -9,8 +9,9 @@ use async_trait::async_trait;
 
 use crate::account::{AccountId, AccountKind, AccountRecord};
 use crate::clock::EpochMillis;
-use crate::group::GroupRef;
+use crate::group::{GroupRecord, NewGroup};
 use crate::permission::{Permission, PermissionSet};
+use crate::role::{NewRole, RoleChange, RoleRecord};
 use crate::token::{TokenDigest, TokenId, TokenRecord};
 
 /// Why the store could not do what was asked.
@@ -135,9 +136,6 @@ pub trait Store: Send + Sync + Debug {
 
     async fn account(&self, id: &AccountId) -> Result<Option<AccountRecord>, StoreError>;
 
-    /// The groups an account belongs to, by name.
-    async fn groups_of(&self, id: &AccountId) -> Result<Vec<GroupRef>, StoreError>;
-
     /// Creates the account; `false` when one with that id exists already (nothing changes).
     async fn create_account(&self, account: &NewAccount) -> Result<bool, StoreError>;
 
@@ -192,4 +190,67 @@ pub trait Store: Send + Sync + Debug {
         token: TokenId,
         now: EpochMillis,
     ) -> Result<bool, StoreError>;
+
+    /// Every role, by name.
+    async fn roles(&self) -> Result<Vec<RoleRecord>, StoreError>;
+
+    async fn role(&self, id: &str) -> Result<Option<RoleRecord>, StoreError>;
+
+    /// `false` when the name is taken (nothing changes).
+    async fn create_role(&self, role: &NewRole) -> Result<bool, StoreError>;
+
+    /// `false` when there is no such role; a taken name is a `Conflict`.
+    async fn update_role(
+        &self,
+        id: &str,
+        change: &RoleChange,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<bool, StoreError>;
+
+    async fn delete_role(&self, id: &str) -> Result<bool, StoreError>;
+
+    /// Assigns the role to (or takes it from) accounts and groups, which must exist.
+    async fn set_role_assignees(
+        &self,
+        role: &str,
+        accounts: &[AccountId],
+        groups: &[String],
+        assigned: bool,
+    ) -> Result<(), StoreError>;
+
+    /// Every group, by name.
+    async fn groups(&self) -> Result<Vec<GroupRecord>, StoreError>;
+
+    async fn group(&self, id: &str) -> Result<Option<GroupRecord>, StoreError>;
+
+    /// `false` when the name is taken (nothing changes).
+    async fn create_group(&self, group: &NewGroup) -> Result<bool, StoreError>;
+
+    /// Renames, redescribes and (when `roles` is given) replaces the roles of a group.
+    async fn update_group(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+        roles: Option<&[String]>,
+    ) -> Result<bool, StoreError>;
+
+    async fn delete_group(&self, id: &str) -> Result<bool, StoreError>;
+
+    /// Adds accounts to (or removes them from) a group.
+    async fn set_group_members(
+        &self,
+        group: &str,
+        accounts: &[AccountId],
+        member: bool,
+    ) -> Result<(), StoreError>;
+
+    /// Adds roles to (or removes them from) a group.
+    async fn set_group_roles(
+        &self,
+        group: &str,
+        roles: &[String],
+        held: bool,
+    ) -> Result<(), StoreError>;
 }

@@ -16,6 +16,8 @@ use utoipa::{Modify, OpenApi};
         (name = "Wavefront", description = "Cluster information"),
         (name = "AccountUserAndServiceAccount", description = "User and service accounts"),
         (name = "ApiToken", description = "API tokens"),
+        (name = "Role", description = "Roles: named sets of permissions"),
+        (name = "UserGroup", description = "Groups of accounts that share roles"),
         (name = "Crest", description = "Crest's own endpoints, and compatibility endpoints outside the REST API")
     )
 )]

@@ -1,11 +1,14 @@
 //! Domain records as the API's wire models.
 
+use std::collections::HashMap;
+
 use crest_domain::account::{AccountKind, AccountRecord};
-use crest_domain::group::{EVERYONE_GROUP_ID, GroupRef};
+use crest_domain::group::{EVERYONE_GROUP_ID, GroupRecord};
+use crest_domain::role::RoleRecord;
 use crest_domain::store::Store;
-use crest_domain::token::TokenRecord;
+use crest_domain::token::{ApiTokenSecret, TokenId, TokenRecord};
 use crest_types::accounts::{
-    Account, ServiceAccount, UserGroup, UserGroupPropertiesDTO, UserModel,
+    Account, RoleDTO, ServiceAccount, UserGroup, UserGroupModel, UserGroupPropertiesDTO, UserModel,
 };
 use crest_types::tokens::{AccountType, ApiTokenModel, UserApiToken};
 
@@ -13,31 +16,149 @@ use crate::error::ApiError;
 
 /// The organization every account of this instance belongs to, as `customer` fields name it.
 pub(crate) const CUSTOMER: &str = "crest";
+/// How many linked accounts and groups a role lists by name.
+const SAMPLE_SIZE: usize = 5;
 
-pub(crate) fn account(record: &AccountRecord, groups: &[GroupRef]) -> Account {
-    Account {
-        identifier: record.id.to_string(),
-        groups: record.permissions.names(),
-        roles: Vec::new(),
-        user_groups: groups.iter().map(|g| g.id.clone()).collect(),
-        united_permissions: record.effective_permissions().names(),
-        united_roles: Vec::new(),
+/// Every role and group, read once for an answer that embeds them.
+#[derive(Debug, Default)]
+pub(crate) struct Directory {
+    roles: HashMap<String, RoleRecord>,
+    groups: HashMap<String, GroupRecord>,
+}
+
+impl Directory {
+    pub(crate) async fn load(store: &dyn Store) -> Result<Self, ApiError> {
+        Ok(Self {
+            roles: store
+                .roles()
+                .await?
+                .into_iter()
+                .map(|r| (r.id.clone(), r))
+                .collect(),
+            groups: store
+                .groups()
+                .await?
+                .into_iter()
+                .map(|g| (g.id.clone(), g))
+                .collect(),
+        })
+    }
+
+    pub(crate) fn role(&self, role: &RoleRecord) -> RoleDTO {
+        RoleDTO {
+            id: role.id.clone(),
+            name: role.name.clone(),
+            description: role.description.clone(),
+            customer: CUSTOMER.to_owned(),
+            permissions: role.permissions.names(),
+            created_epoch_millis: role.created_ms,
+            last_updated_ms: role.updated_ms,
+            last_updated_account_id: role.updated_by.clone(),
+            linked_accounts_count: role.accounts.len() as u64,
+            linked_groups_count: role.groups.len() as u64,
+            sample_linked_accounts: role.accounts.iter().take(SAMPLE_SIZE).cloned().collect(),
+            sample_linked_groups: role
+                .groups
+                .iter()
+                .filter_map(|g| self.groups.get(g))
+                .take(SAMPLE_SIZE)
+                .map(|g| self.embedded_group(g, false))
+                .collect(),
+        }
+    }
+
+    fn roles_by_id(&self, ids: &[String]) -> Vec<RoleDTO> {
+        ids.iter()
+            .filter_map(|id| self.roles.get(id))
+            .map(|r| self.role(r))
+            .collect()
+    }
+
+    /// A group as accounts and roles embed it; `with_roles` stops the role ↔ group recursion.
+    fn embedded_group(&self, group: &GroupRecord, with_roles: bool) -> UserGroup {
+        UserGroup {
+            id: group.id.clone(),
+            name: group.name.clone(),
+            description: group.description.clone(),
+            customer: CUSTOMER.to_owned(),
+            properties: properties(group),
+            roles: if with_roles {
+                self.roles_by_id(&group.roles)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn groups_by_id(&self, ids: &[String]) -> Vec<UserGroup> {
+        ids.iter()
+            .filter_map(|id| self.groups.get(id))
+            .map(|g| self.embedded_group(g, true))
+            .collect()
+    }
+
+    pub(crate) fn group(&self, group: &GroupRecord) -> UserGroupModel {
+        UserGroupModel {
+            id: group.id.clone(),
+            name: group.name.clone(),
+            description: group.description.clone(),
+            customer: CUSTOMER.to_owned(),
+            created_epoch_millis: group.created_ms,
+            properties: properties(group),
+            roles: self.roles_by_id(&group.roles),
+            role_count: group.roles.len() as u64,
+            users: group.members.clone(),
+            user_count: group.members.len() as u64,
+        }
+    }
+
+    pub(crate) fn user_model(&self, record: &AccountRecord) -> UserModel {
+        UserModel {
+            identifier: record.id.to_string(),
+            customer: CUSTOMER.to_owned(),
+            groups: record.permissions.names(),
+            user_groups: self.groups_by_id(&record.groups),
+            roles: self.roles_by_id(&record.roles),
+        }
+    }
+
+    pub(crate) fn service_account(
+        &self,
+        record: &AccountRecord,
+        tokens: Vec<UserApiToken>,
+    ) -> ServiceAccount {
+        ServiceAccount {
+            identifier: record.id.to_string(),
+            active: record.active,
+            description: record.description.clone(),
+            groups: record.permissions.names(),
+            roles: self.roles_by_id(&record.roles),
+            last_used: tokens.iter().filter_map(|t| t.last_used).max(),
+            tokens,
+            united_permissions: record.effective_permissions().names(),
+            united_roles: record.united_roles.clone(),
+            user_groups: self.groups_by_id(&record.groups),
+        }
     }
 }
 
-pub(crate) fn user_group(group: &GroupRef) -> UserGroup {
-    // The two system groups keep their name and members; their roles may change.
-    UserGroup {
-        id: group.id.clone(),
-        name: group.name.clone(),
-        description: group.description.clone(),
-        customer: CUSTOMER.to_owned(),
-        properties: UserGroupPropertiesDTO {
-            name_editable: false,
-            roles_editable: true,
-            users_editable: group.id != EVERYONE_GROUP_ID,
-        },
-        roles: Vec::new(),
+fn properties(group: &GroupRecord) -> UserGroupPropertiesDTO {
+    // The two system groups keep their names; Everyone keeps its members.
+    UserGroupPropertiesDTO {
+        name_editable: !group.system,
+        roles_editable: true,
+        users_editable: group.id != EVERYONE_GROUP_ID,
+    }
+}
+
+pub(crate) fn account(record: &AccountRecord) -> Account {
+    Account {
+        identifier: record.id.to_string(),
+        groups: record.permissions.names(),
+        roles: record.roles.clone(),
+        user_groups: record.groups.clone(),
+        united_permissions: record.effective_permissions().names(),
+        united_roles: record.united_roles.clone(),
     }
 }
 
@@ -76,34 +197,17 @@ pub(crate) async fn service_account(
     store: &dyn Store,
     record: &AccountRecord,
 ) -> Result<ServiceAccount, ApiError> {
-    let groups = store.groups_of(&record.id).await?;
     let tokens = tokens_of(store, record).await?;
-    Ok(ServiceAccount {
-        identifier: record.id.to_string(),
-        active: record.active,
-        description: record.description.clone(),
-        groups: record.permissions.names(),
-        roles: Vec::new(),
-        last_used: tokens.iter().filter_map(|t| t.last_used).max(),
-        tokens,
-        united_permissions: record.effective_permissions().names(),
-        united_roles: Vec::new(),
-        user_groups: groups.iter().map(user_group).collect(),
-    })
+    Ok(Directory::load(store)
+        .await?
+        .service_account(record, tokens))
 }
 
 pub(crate) async fn user_model(
     store: &dyn Store,
     record: &AccountRecord,
 ) -> Result<UserModel, ApiError> {
-    let groups = store.groups_of(&record.id).await?;
-    Ok(UserModel {
-        identifier: record.id.to_string(),
-        customer: CUSTOMER.to_owned(),
-        groups: record.permissions.names(),
-        user_groups: groups.iter().map(user_group).collect(),
-        roles: Vec::new(),
-    })
+    Ok(Directory::load(store).await?.user_model(record))
 }
 
 pub(crate) fn token_model(record: &TokenRecord, owner: &AccountRecord) -> ApiTokenModel {
@@ -123,8 +227,8 @@ pub(crate) fn token_model(record: &TokenRecord, owner: &AccountRecord) -> ApiTok
 pub(crate) fn tokens_with_new_secret(
     records: &[TokenRecord],
     owner: &AccountRecord,
-    new_id: crest_domain::token::TokenId,
-    secret: &crest_domain::token::ApiTokenSecret,
+    new_id: TokenId,
+    secret: &ApiTokenSecret,
 ) -> Vec<UserApiToken> {
     let mut listed: Vec<UserApiToken> = records
         .iter()

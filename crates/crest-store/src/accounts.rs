@@ -12,16 +12,19 @@ use crate::dialect::Dialect;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
 
-/// The columns every account query selects, with the permissions joined into one text column.
+/// The columns every account query selects (from `accounts a`): the account, and its direct and
+/// united permissions, roles and groups, each joined into one comma-separated text column.
 pub(crate) fn account_columns(dialect: Dialect) -> String {
+    let j = dialect.join_text();
     format!(
-        "a.id, a.kind, a.active, a.super_admin, a.description, a.created_ms, {}(p.permission, ',') AS permissions",
-        dialect.join_text()
+        "a.id, a.kind, a.active, a.super_admin, a.description, a.created_ms, \
+         (SELECT {j}(p.permission, ',') FROM account_permissions p WHERE p.account_id = a.id) AS permissions, \
+         (SELECT {j}(u.permission, ',') FROM account_united_permissions u WHERE u.account_id = a.id) AS united_permissions, \
+         (SELECT {j}(r.role_id, ',') FROM account_roles r WHERE r.account_id = a.id) AS roles, \
+         (SELECT {j}(ur.role_id, ',') FROM account_united_roles ur WHERE ur.account_id = a.id) AS united_roles, \
+         (SELECT {j}(m.group_id, ',') FROM user_group_members m WHERE m.account_id = a.id) AS user_groups"
     )
 }
-
-pub(crate) const ACCOUNT_GROUP_BY: &str =
-    "a.id, a.kind, a.active, a.super_admin, a.description, a.created_ms";
 
 /// One account as a query returns it.
 #[derive(Debug, sqlx::FromRow)]
@@ -33,6 +36,10 @@ pub(crate) struct AccountRow {
     pub(crate) description: String,
     pub(crate) created_ms: i64,
     pub(crate) permissions: Option<String>,
+    pub(crate) united_permissions: Option<String>,
+    pub(crate) roles: Option<String>,
+    pub(crate) united_roles: Option<String>,
+    pub(crate) user_groups: Option<String>,
 }
 
 /// An account with the number of accounts the whole listing holds.
@@ -54,12 +61,28 @@ impl AccountRow {
             super_admin: self.super_admin,
             description: self.description,
             permissions: parse_permissions(self.permissions.as_deref())?,
+            united_permissions: parse_permissions(self.united_permissions.as_deref())?,
+            roles: split_ids(self.roles.as_deref()),
+            united_roles: split_ids(self.united_roles.as_deref()),
+            groups: split_ids(self.user_groups.as_deref()),
             created_ms: self.created_ms,
         })
     }
 }
 
-fn parse_permissions(joined: Option<&str>) -> Result<PermissionSet, StoreError> {
+pub(crate) fn split_ids(joined: Option<&str>) -> Vec<String> {
+    let mut ids: Vec<String> = joined
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+pub(crate) fn parse_permissions(joined: Option<&str>) -> Result<PermissionSet, StoreError> {
     joined
         .unwrap_or_default()
         .split(',')
@@ -79,11 +102,9 @@ impl SqlStore {
     ) -> Result<AccountPage, StoreError> {
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         with_pool!(&self.db, read, |pool, dialect| {
-            // One round trip: the page and, through a window over the grouped rows, the total.
+            // One round trip: the page and, through a window over the rows, the total.
             let sql = format!(
-                "SELECT {}, COUNT(*) OVER () AS total \
-                 FROM accounts a LEFT JOIN account_permissions p ON p.account_id = a.id \
-                 GROUP BY {ACCOUNT_GROUP_BY} ORDER BY a.id LIMIT $1 OFFSET $2",
+                "SELECT {}, COUNT(*) OVER () AS total FROM accounts a ORDER BY a.id LIMIT $1 OFFSET $2",
                 account_columns(dialect)
             );
             let rows: Vec<CountedAccountRow> = sqlx::query_as(&sql)
@@ -119,8 +140,7 @@ impl SqlStore {
     ) -> Result<Vec<AccountRecord>, StoreError> {
         with_pool!(&self.db, read, |pool, dialect| {
             let sql = format!(
-                "SELECT {} FROM accounts a LEFT JOIN account_permissions p ON p.account_id = a.id \
-                 WHERE {filter} = $1 GROUP BY {ACCOUNT_GROUP_BY} ORDER BY a.id",
+                "SELECT {} FROM accounts a WHERE {filter} = $1 ORDER BY a.id",
                 account_columns(dialect)
             );
             let rows: Vec<AccountRow> = sqlx::query_as(&sql)

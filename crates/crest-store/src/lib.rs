@@ -11,6 +11,7 @@ mod dialect;
 mod error;
 mod groups;
 pub mod location;
+mod roles;
 mod sql_store;
 mod tokens;
 

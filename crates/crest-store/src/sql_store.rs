@@ -3,8 +3,9 @@
 use async_trait::async_trait;
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};
 use crest_domain::clock::EpochMillis;
-use crest_domain::group::GroupRef;
+use crest_domain::group::{GroupRecord, NewGroup};
 use crest_domain::permission::Permission;
+use crest_domain::role::{NewRole, RoleChange, RoleRecord};
 use crest_domain::store::{
     AccountChange, AccountPage, BootstrapApplied, BootstrapPlan, NewAccount, NewToken, Store,
     StoreError, TokenCreated, TokenOwner,
@@ -73,10 +74,6 @@ impl Store for SqlStore {
         Ok(self.accounts_where("a.id", id.as_str()).await?.pop())
     }
 
-    async fn groups_of(&self, id: &AccountId) -> Result<Vec<GroupRef>, StoreError> {
-        self.account_groups(id).await
-    }
-
     async fn create_account(&self, account: &NewAccount) -> Result<bool, StoreError> {
         self.insert_account(account).await
     }
@@ -140,5 +137,106 @@ impl Store for SqlStore {
         now: EpochMillis,
     ) -> Result<bool, StoreError> {
         self.mark_token_revoked(account, token, now).await
+    }
+
+    async fn roles(&self) -> Result<Vec<RoleRecord>, StoreError> {
+        self.select_roles(None).await
+    }
+
+    async fn role(&self, id: &str) -> Result<Option<RoleRecord>, StoreError> {
+        Ok(self.select_roles(Some(id)).await?.pop())
+    }
+
+    async fn create_role(&self, role: &NewRole) -> Result<bool, StoreError> {
+        self.insert_role(role).await
+    }
+
+    async fn update_role(
+        &self,
+        id: &str,
+        change: &RoleChange,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        self.change_role(id, change, now, by).await
+    }
+
+    async fn delete_role(&self, id: &str) -> Result<bool, StoreError> {
+        self.delete_row("roles", id).await
+    }
+
+    async fn set_role_assignees(
+        &self,
+        role: &str,
+        accounts: &[AccountId],
+        groups: &[String],
+        assigned: bool,
+    ) -> Result<(), StoreError> {
+        let accounts: Vec<String> = accounts.iter().map(|a| a.as_str().to_owned()).collect();
+        self.link_pairs(
+            "account_roles",
+            "account_id",
+            "role_id",
+            &accounts,
+            role,
+            assigned,
+        )
+        .await?;
+        self.link_pairs("group_roles", "group_id", "role_id", groups, role, assigned)
+            .await
+    }
+
+    async fn groups(&self) -> Result<Vec<GroupRecord>, StoreError> {
+        self.select_groups(None).await
+    }
+
+    async fn group(&self, id: &str) -> Result<Option<GroupRecord>, StoreError> {
+        Ok(self.select_groups(Some(id)).await?.pop())
+    }
+
+    async fn create_group(&self, group: &NewGroup) -> Result<bool, StoreError> {
+        self.insert_group(group).await
+    }
+
+    async fn update_group(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        description: Option<&str>,
+        roles: Option<&[String]>,
+    ) -> Result<bool, StoreError> {
+        self.change_group(id, name, description, roles).await
+    }
+
+    async fn delete_group(&self, id: &str) -> Result<bool, StoreError> {
+        self.delete_row("user_groups", id).await
+    }
+
+    async fn set_group_members(
+        &self,
+        group: &str,
+        accounts: &[AccountId],
+        member: bool,
+    ) -> Result<(), StoreError> {
+        let accounts: Vec<String> = accounts.iter().map(|a| a.as_str().to_owned()).collect();
+        self.link_pairs(
+            "user_group_members",
+            "account_id",
+            "group_id",
+            &accounts,
+            group,
+            member,
+        )
+        .await
+    }
+
+    async fn set_group_roles(
+        &self,
+        group: &str,
+        roles: &[String],
+        held: bool,
+    ) -> Result<(), StoreError> {
+        self.link_pairs("group_roles", "role_id", "group_id", roles, group, held)
+            .await
     }
 }

@@ -5,7 +5,7 @@ use crest_domain::clock::EpochMillis;
 use crest_domain::store::{NewToken, StoreError, TokenCreated, TokenOwner};
 use crest_domain::token::{TokenDigest, TokenId, TokenRecord};
 
-use crate::accounts::{ACCOUNT_GROUP_BY, AccountRow, account_columns};
+use crate::accounts::{AccountRow, account_columns};
 use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
@@ -27,10 +27,7 @@ impl SqlStore {
         let row: Option<TokenOwnerRow> = with_pool!(&self.db, read, |pool, dialect| {
             let sql = format!(
                 "SELECT t.id AS token_id, t.digest, t.revoked_ms, {} \
-                 FROM api_tokens t JOIN accounts a ON a.id = t.account_id \
-                 LEFT JOIN account_permissions p ON p.account_id = a.id \
-                 WHERE t.digest = $1 \
-                 GROUP BY t.id, t.digest, t.revoked_ms, {ACCOUNT_GROUP_BY}",
+                 FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.digest = $1",
                 account_columns(dialect)
             );
             sqlx::query_as(&sql)

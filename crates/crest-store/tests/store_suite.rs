@@ -261,7 +261,7 @@ fn service_account(id: &str) -> crest_domain::store::NewAccount {
 
 #[tokio::test]
 async fn service_accounts_join_their_group_and_change() {
-    use crest_domain::group::SERVICE_ACCOUNTS_GROUP_NAME;
+    use crest_domain::group::SERVICE_ACCOUNTS_GROUP_ID;
     use crest_domain::store::AccountChange;
     on_both(|loc| async move {
         let store = SqlStore::open(&loc).await.expect("open");
@@ -271,11 +271,8 @@ async fn service_accounts_join_their_group_and_change() {
             !store.create_account(&new).await.expect("create twice"),
             "ids are unique"
         );
-        let groups = store.groups_of(&new.id).await.expect("groups");
-        assert_eq!(
-            groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
-            [SERVICE_ACCOUNTS_GROUP_NAME]
-        );
+        let created = store.account(&new.id).await.expect("read").expect("found");
+        assert_eq!(created.groups, [SERVICE_ACCOUNTS_GROUP_ID]);
 
         let change = AccountChange {
             active: Some(false),
@@ -425,6 +422,116 @@ async fn tokens_are_limited_renamed_revoked_and_deleted_with_their_account() {
             "tokens go with the account"
         );
         assert!(!store.delete_account(&sa.id).await.expect("delete twice"));
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn permissions_unite_through_roles_and_groups() {
+    use crest_domain::group::{NewGroup, SERVICE_ACCOUNTS_GROUP_ID};
+    use crest_domain::role::{NewRole, RoleChange};
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let sa = service_account("sa::member");
+        store.create_account(&sa).await.expect("create");
+        let role = |id: &str, name: &str, p: Permission| NewRole {
+            id: id.into(),
+            name: name.into(),
+            description: String::new(),
+            permissions: [p].into_iter().collect(),
+            now: 1,
+            by: "test".into(),
+        };
+        assert!(
+            store
+                .create_role(&role("r1", "direct", Permission::AlertsManagement))
+                .await
+                .expect("role")
+        );
+        assert!(
+            store
+                .create_role(&role("r2", "via-group", Permission::EventsManagement))
+                .await
+                .expect("role")
+        );
+        assert!(
+            !store
+                .create_role(&role("r3", "direct", Permission::Ingestion))
+                .await
+                .expect("dup"),
+            "names are unique"
+        );
+        let group = NewGroup {
+            id: "g1".into(),
+            name: "ops".into(),
+            description: String::new(),
+            roles: vec!["r2".into()],
+            now: 1,
+        };
+        assert!(store.create_group(&group).await.expect("group"));
+
+        store
+            .set_role_assignees("r1", std::slice::from_ref(&sa.id), &[], true)
+            .await
+            .expect("assign");
+        store
+            .set_group_members("g1", std::slice::from_ref(&sa.id), true)
+            .await
+            .expect("join");
+        let got = store.account(&sa.id).await.expect("read").expect("found");
+        let expected: PermissionSet = [
+            Permission::AgentManagement,
+            Permission::AlertsManagement,
+            Permission::EventsManagement,
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(got.united_permissions, expected);
+        assert_eq!(got.roles, ["r1"]);
+        assert_eq!(got.united_roles, ["r1", "r2"]);
+        assert_eq!(got.groups, [SERVICE_ACCOUNTS_GROUP_ID, "g1"]);
+
+        let role_now = store.role("r1").await.expect("read").expect("found");
+        assert_eq!(role_now.accounts, ["sa::member"]);
+        let change = RoleChange {
+            permissions: Some([Permission::DashboardManagement].into_iter().collect()),
+            ..RoleChange::default()
+        };
+        assert!(
+            store
+                .update_role("r1", &change, 2, "test")
+                .await
+                .expect("update")
+        );
+        let got = store.account(&sa.id).await.expect("read").expect("found");
+        assert!(
+            got.united_permissions
+                .contains(Permission::DashboardManagement)
+        );
+        assert!(
+            !got.united_permissions
+                .contains(Permission::AlertsManagement)
+        );
+
+        store
+            .set_group_members("g1", std::slice::from_ref(&sa.id), false)
+            .await
+            .expect("leave");
+        assert!(store.delete_role("r1").await.expect("delete"));
+        let got = store.account(&sa.id).await.expect("read").expect("found");
+        assert_eq!(
+            got.united_permissions,
+            [Permission::AgentManagement].into_iter().collect()
+        );
+        assert!(got.roles.is_empty());
+        assert!(store.delete_group("g1").await.expect("delete"));
+        assert_eq!(
+            store.groups().await.expect("groups").len(),
+            2,
+            "the system groups remain"
+        );
+        assert_eq!(store.roles().await.expect("roles").len(), 1);
         store.close().await;
     })
     .await;

@@ -49,7 +49,7 @@ pub struct UserGroupPropertiesDTO {
     pub users_editable: bool,
 }
 
-/// `RoleDTO`: a named set of permissions.
+/// `RoleDTO`: a named set of permissions, and where it is assigned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleDTO {
@@ -58,7 +58,109 @@ pub struct RoleDTO {
     pub description: String,
     pub customer: String,
     pub permissions: Vec<String>,
+    pub created_epoch_millis: i64,
+    pub last_updated_ms: i64,
+    pub last_updated_account_id: String,
+    pub linked_accounts_count: u64,
+    pub linked_groups_count: u64,
+    pub sample_linked_accounts: Vec<String>,
+    #[schema(no_recursion)]
+    pub sample_linked_groups: Vec<UserGroup>,
 }
+
+/// `RoleCreateDTO`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleCreateDTO {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub permissions: Option<Vec<String>>,
+}
+
+/// `RoleUpdateDTO`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleUpdateDTO {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub permissions: Option<Vec<String>>,
+}
+
+response_container!(
+    /// `ResponseContainerRoleDTO`.
+    ResponseContainerRoleDTO,
+    RoleDTO
+);
+
+crate::paged_schema!(
+    /// `PagedRoleDTO`.
+    PagedRoleDTO,
+    RoleDTO
+);
+
+response_container!(
+    /// `ResponseContainerPagedRoleDTO`.
+    ResponseContainerPagedRoleDTO,
+    Paged<RoleDTO>,
+    schema = PagedRoleDTO
+);
+
+/// `UserGroupModel`: a group with its roles and members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserGroupModel {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub customer: String,
+    pub created_epoch_millis: i64,
+    pub properties: UserGroupPropertiesDTO,
+    pub roles: Vec<RoleDTO>,
+    pub role_count: u64,
+    pub users: Vec<String>,
+    pub user_count: u64,
+}
+
+/// `UserGroupWrite`: what a client sends to create or update a group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserGroupWrite {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, rename = "roleIDs")]
+    pub role_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+response_container!(
+    /// `ResponseContainerUserGroupModel`.
+    ResponseContainerUserGroupModel,
+    UserGroupModel
+);
+
+crate::paged_schema!(
+    /// `PagedUserGroupModel`.
+    PagedUserGroupModel,
+    UserGroupModel
+);
+
+response_container!(
+    /// `ResponseContainerPagedUserGroupModel`.
+    ResponseContainerPagedUserGroupModel,
+    Paged<UserGroupModel>,
+    schema = PagedUserGroupModel
+);
 
 /// `UserGroup`: a group as an account's listing embeds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

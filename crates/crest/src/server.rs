@@ -141,6 +141,7 @@ fn log_bootstrap(outcome: &BootstrapOutcome) {
 
 /// `crest serve`: runs until SIGINT or SIGTERM, then shuts down gracefully.
 pub async fn serve_until_signalled(config: Config) -> anyhow::Result<()> {
+    let signalled = shutdown_signal()?;
     let server = start(&config, Dependencies::default()).await?;
     if let Some(token) = &server.bootstrap.first_start_token {
         // Shown once, on the terminal only: never through the log.
@@ -165,34 +166,27 @@ pub async fn serve_until_signalled(config: Config) -> anyhow::Result<()> {
         "crest is serving on {scheme}://{}",
         server.local_addr
     );
-    shutdown_signal().await;
+    signalled.await;
     tracing::info!("shutting down");
     server.shutdown().await
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::warn!("cannot listen for Ctrl-C: {e}");
-            std::future::pending::<()>().await;
-        }
-    };
+/// SIGINT or SIGTERM, listened for from the moment this is created: a signal that arrives while
+/// the server starts is not lost, and never kills the process before it can shut down cleanly.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM: {e}");
-                std::future::pending::<()>().await;
-            }
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
+    #[cfg(unix)]
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .context("cannot listen for SIGINT")?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = terminate.recv() => {},
+            _ = interrupt.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }

@@ -41,10 +41,7 @@ pub(crate) async fn get_all_accounts(
     let found = state.store.list_accounts(page.offset, page.limit).await?;
     let mut items = Vec::with_capacity(found.items.len());
     for record in &found.items {
-        items.push(present::account(
-            record,
-            &state.store.groups_of(&record.id).await?,
-        ));
+        items.push(present::account(record));
     }
     Ok(Json(ResponseContainerPagedAccount::ok(
         page.page(items, found.total),
@@ -54,10 +51,7 @@ pub(crate) async fn get_all_accounts(
 async fn account_wire(state: &AppState, raw_id: &str) -> Result<Account, ApiError> {
     let id = AccountId::parse(raw_id)?;
     let record = service_account::existing(state.store.as_ref(), &id).await?;
-    Ok(present::account(
-        &record,
-        &state.store.groups_of(&id).await?,
-    ))
+    Ok(present::account(&record))
 }
 
 /// One account, user or service.
@@ -106,7 +100,7 @@ pub(crate) async fn delete_account(
 ) -> Result<Json<ResponseContainerAccount>, ApiError> {
     let id = AccountId::parse(&id)?;
     let record = service_account::existing(state.store.as_ref(), &id).await?;
-    let wire = present::account(&record, &state.store.groups_of(&id).await?);
+    let wire = present::account(&record);
     if record.super_admin {
         let admins = state
             .store

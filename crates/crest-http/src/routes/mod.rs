@@ -4,8 +4,10 @@ pub(crate) mod account;
 pub(crate) mod api_token;
 pub(crate) mod daemon;
 pub(crate) mod health;
+pub(crate) mod role;
 pub(crate) mod service_account;
 pub(crate) mod user_account;
+pub(crate) mod user_group;
 pub(crate) mod wavefront;
 
 use crest_auth::Operation;
@@ -128,6 +130,66 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::DeleteCustomerToken,
             routes!(api_token::delete_customer_token),
+        ))
+        .routes(guarded(
+            Operation::GetAllRoles,
+            routes!(role::get_all_roles),
+        ))
+        .routes(guarded(Operation::CreateRole, routes!(role::create_role)))
+        .routes(guarded(Operation::GetRole, routes!(role::get_role)))
+        .routes(guarded(Operation::UpdateRole, routes!(role::update_role)))
+        .routes(guarded(Operation::DeleteRole, routes!(role::delete_role)))
+        .routes(guarded(
+            Operation::AddAssignees,
+            routes!(role::add_assignees),
+        ))
+        .routes(guarded(
+            Operation::RemoveAssignees,
+            routes!(role::remove_assignees),
+        ))
+        .routes(guarded(
+            Operation::GrantPermissionToRoles,
+            routes!(role::grant_permission_to_roles),
+        ))
+        .routes(guarded(
+            Operation::RevokePermissionFromRoles,
+            routes!(role::revoke_permission_from_roles),
+        ))
+        .routes(guarded(
+            Operation::GetAllUserGroups,
+            routes!(user_group::get_all_user_groups),
+        ))
+        .routes(guarded(
+            Operation::CreateUserGroup,
+            routes!(user_group::create_user_group),
+        ))
+        .routes(guarded(
+            Operation::GetUserGroup,
+            routes!(user_group::get_user_group),
+        ))
+        .routes(guarded(
+            Operation::UpdateUserGroup,
+            routes!(user_group::update_user_group),
+        ))
+        .routes(guarded(
+            Operation::DeleteUserGroup,
+            routes!(user_group::delete_user_group),
+        ))
+        .routes(guarded(
+            Operation::AddUsersToUserGroup,
+            routes!(user_group::add_users_to_user_group),
+        ))
+        .routes(guarded(
+            Operation::RemoveUsersFromUserGroup,
+            routes!(user_group::remove_users_from_user_group),
+        ))
+        .routes(guarded(
+            Operation::AddRolesToUserGroup,
+            routes!(user_group::add_roles_to_user_group),
+        ))
+        .routes(guarded(
+            Operation::RemoveRolesFromUserGroup,
+            routes!(user_group::remove_roles_from_user_group),
         ))
         // Authenticates with `?token=` rather than a header; see the handler.
         .routes(routes!(daemon::daemon_test))

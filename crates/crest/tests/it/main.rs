@@ -14,6 +14,7 @@ mod openapi;
 mod own_tokens;
 mod postgres;
 mod process;
+mod roles_and_groups;
 mod service_accounts;
 mod support;
 mod tls;

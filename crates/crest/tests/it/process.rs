@@ -19,6 +19,7 @@ pub struct Proc {
     pub child: Child,
     pub url: String,
     pub log: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Proc {
@@ -42,7 +43,7 @@ impl Proc {
         let log = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = mpsc::channel();
         let sink = log.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(rest) = line.split("serving on ").nth(1) {
                     let url = rest
@@ -60,7 +61,20 @@ impl Proc {
         let url = rx
             .recv_timeout(START_LIMIT)
             .unwrap_or_else(|_| panic!("crest did not start: {}", log.lock().expect("log lock")));
-        Self { child, url, log }
+        Self {
+            child,
+            url,
+            log,
+            reader: Some(reader),
+        }
+    }
+
+    /// Everything the process wrote, once it has exited and its stderr is read to the end.
+    pub fn final_log(&mut self) -> String {
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the log reader");
+        }
+        self.log()
     }
 
     pub fn log(&self) -> String {
@@ -132,7 +146,7 @@ async fn sigterm_shuts_down_gracefully() {
     assert!(sent.success());
     let status = p.child.wait().expect("exits");
     assert!(status.success(), "exit status {status}");
-    assert!(p.log().contains("shutting down"));
+    assert!(p.final_log().contains("shutting down"));
 }
 
 #[tokio::test]

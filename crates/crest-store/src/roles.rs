@@ -1,0 +1,146 @@
+//! Roles and their permissions.
+
+use crest_domain::clock::EpochMillis;
+use crest_domain::role::{NewRole, RoleChange, RoleRecord};
+use crest_domain::store::StoreError;
+
+use crate::accounts::{parse_permissions, split_ids};
+use crate::db::with_pool;
+use crate::error::store_error;
+use crate::sql_store::SqlStore;
+
+#[derive(Debug, sqlx::FromRow)]
+struct RoleRow {
+    id: String,
+    name: String,
+    description: String,
+    created_ms: i64,
+    updated_ms: i64,
+    updated_by: String,
+    permissions: Option<String>,
+    accounts: Option<String>,
+    groups: Option<String>,
+}
+
+impl SqlStore {
+    /// All roles, or the one with this id.
+    pub(crate) async fn select_roles(
+        &self,
+        id: Option<&str>,
+    ) -> Result<Vec<RoleRecord>, StoreError> {
+        let rows: Vec<RoleRow> = with_pool!(&self.db, read, |pool, dialect| {
+            let j = dialect.join_text();
+            sqlx::query_as(&format!(
+                "SELECT r.id, r.name, r.description, r.created_ms, r.updated_ms, r.updated_by, \
+                 (SELECT {j}(p.permission, ',') FROM role_permissions p WHERE p.role_id = r.id) AS permissions, \
+                 (SELECT {j}(a.account_id, ',') FROM account_roles a WHERE a.role_id = r.id) AS accounts, \
+                 (SELECT {j}(g.group_id, ',') FROM group_roles g WHERE g.role_id = r.id) AS groups \
+                 FROM roles r WHERE ($1 IS NULL OR r.id = $1) ORDER BY r.name, r.id"
+            ))
+            .bind(id)
+            .fetch_all(pool)
+            .await
+            .map_err(store_error)?
+        });
+        rows.into_iter()
+            .map(|r| {
+                Ok(RoleRecord {
+                    permissions: parse_permissions(r.permissions.as_deref())?,
+                    accounts: split_ids(r.accounts.as_deref()),
+                    groups: split_ids(r.groups.as_deref()),
+                    id: r.id,
+                    name: r.name,
+                    description: r.description,
+                    created_ms: r.created_ms,
+                    updated_ms: r.updated_ms,
+                    updated_by: r.updated_by,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) async fn insert_role(&self, role: &NewRole) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
+            let created = sqlx::query(
+                "INSERT INTO roles (id, name, description, created_ms, updated_ms, updated_by) \
+                 VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(&role.id)
+            .bind(&role.name)
+            .bind(&role.description)
+            .bind(role.now)
+            .bind(&role.by)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            if created {
+                for p in role.permissions.iter() {
+                    sqlx::query(
+                        "INSERT INTO role_permissions (role_id, permission) VALUES ($1, $2)",
+                    )
+                    .bind(&role.id)
+                    .bind(p.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                }
+            }
+            tx.commit().await.map_err(store_error)?;
+            Ok(created)
+        })
+    }
+
+    pub(crate) async fn change_role(
+        &self,
+        id: &str,
+        change: &RoleChange,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
+            let found = sqlx::query(
+                "UPDATE roles SET name = COALESCE($1, name), description = COALESCE($2, description), \
+                 updated_ms = $3, updated_by = $4 WHERE id = $5",
+            )
+            .bind(change.name.as_deref())
+            .bind(change.description.as_deref())
+            .bind(now)
+            .bind(by)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            if found && let Some(permissions) = change.permissions {
+                sqlx::query("DELETE FROM role_permissions WHERE role_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                for p in permissions.iter() {
+                    sqlx::query(
+                        "INSERT INTO role_permissions (role_id, permission) VALUES ($1, $2)",
+                    )
+                    .bind(id)
+                    .bind(p.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                }
+            }
+            tx.commit().await.map_err(store_error)?;
+            Ok(found)
+        })
+    }
+}

@@ -1,0 +1,347 @@
+//! Roles and groups: permissions add up through them, no path escalates, system groups hold.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, json};
+
+async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = app.admin(method, path);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    json(req.send().await.expect("send")).await
+}
+
+async fn ok(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
+    let (status, body) = call(app, method, path, body).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+async fn united(app: &TestApp, sa: &str) -> Vec<String> {
+    let body = ok(
+        app,
+        Method::GET,
+        &format!("/api/v2/account/serviceaccount/{sa}"),
+        None,
+    )
+    .await;
+    serde_json::from_value(body["response"]["unitedPermissions"].clone()).expect("a list")
+}
+
+#[tokio::test]
+async fn permissions_add_up_through_roles_and_groups() {
+    let app = TestApp::spawn().await;
+    ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(json!({"identifier": "sa::m"})),
+    )
+    .await;
+    let direct = ok(
+        &app,
+        Method::POST,
+        "/api/v2/role",
+        Some(json!({"name": "direct", "permissions": ["alerts_management"]})),
+    )
+    .await;
+    let direct = direct["response"]["id"].as_str().expect("id").to_owned();
+    let via = ok(
+        &app,
+        Method::POST,
+        "/api/v2/role",
+        Some(json!({"name": "via", "permissions": ["events_management"]})),
+    )
+    .await;
+    let via = via["response"]["id"].as_str().expect("id").to_owned();
+    let group = ok(
+        &app,
+        Method::POST,
+        "/api/v2/usergroup",
+        Some(json!({"name": "ops", "roleIDs": [via]})),
+    )
+    .await;
+    assert_eq!(group["response"]["roles"][0]["name"], "via");
+    let group = group["response"]["id"].as_str().expect("id").to_owned();
+
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v2/role/{direct}/addAssignees"),
+        Some(json!(["sa::m"])),
+    )
+    .await;
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v2/usergroup/{group}/addUsers"),
+        Some(json!(["sa::m"])),
+    )
+    .await;
+    let perms = united(&app, "sa::m").await;
+    assert!(
+        perms.contains(&"alerts_management".into()) && perms.contains(&"events_management".into())
+    );
+    let sa = ok(
+        &app,
+        Method::GET,
+        "/api/v2/account/serviceaccount/sa::m",
+        None,
+    )
+    .await;
+    assert_eq!(sa["response"]["roles"][0]["id"], direct.as_str());
+    let account = ok(&app, Method::GET, "/api/v2/account/sa::m", None).await;
+    assert_eq!(
+        account["response"]["unitedRoles"].as_array().map(Vec::len),
+        Some(2)
+    );
+
+    // A role's permissions change for everyone who holds it, at once.
+    ok(
+        &app,
+        Method::POST,
+        "/api/v2/role/grant/dashboard_management",
+        Some(json!([via])),
+    )
+    .await;
+    assert!(
+        united(&app, "sa::m")
+            .await
+            .contains(&"dashboard_management".into())
+    );
+    ok(
+        &app,
+        Method::POST,
+        "/api/v2/role/revoke/dashboard_management",
+        Some(json!([via])),
+    )
+    .await;
+
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v2/usergroup/{group}/removeUsers"),
+        Some(json!(["sa::m"])),
+    )
+    .await;
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v2/role/{direct}/removeAssignees"),
+        Some(json!(["sa::m"])),
+    )
+    .await;
+    assert!(united(&app, "sa::m").await.is_empty());
+
+    let role = ok(&app, Method::GET, &format!("/api/v2/role/{via}"), None).await;
+    assert_eq!(role["response"]["linkedGroupsCount"], 1);
+    ok(
+        &app,
+        Method::DELETE,
+        &format!("/api/v2/usergroup/{group}"),
+        None,
+    )
+    .await;
+    ok(
+        &app,
+        Method::DELETE,
+        &format!("/api/v2/role/{direct}"),
+        None,
+    )
+    .await;
+    let (status, _) = call(&app, Method::GET, &format!("/api/v2/role/{direct}"), None).await;
+    assert_eq!(status, 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn no_path_hands_out_a_permission_the_caller_lacks() {
+    let app = TestApp::spawn().await;
+    ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(json!({"identifier": "sa::manager", "groups": ["user_management"]})),
+    )
+    .await;
+    let tokens = ok(
+        &app,
+        Method::POST,
+        "/api/v2/apitoken/serviceaccount/sa::manager",
+        None,
+    )
+    .await;
+    let manager = tokens["response"][0]["tokenID"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let strong = ok(
+        &app,
+        Method::POST,
+        "/api/v2/role",
+        Some(json!({"name": "strong", "permissions": ["ingestion"]})),
+    )
+    .await;
+    let strong = strong["response"]["id"].as_str().expect("id").to_owned();
+    let group = ok(
+        &app,
+        Method::POST,
+        "/api/v2/usergroup",
+        Some(json!({"name": "strong-group", "roleIDs": [strong]})),
+    )
+    .await;
+    let group = group["response"]["id"].as_str().expect("id").to_owned();
+    let weak = ok(
+        &app,
+        Method::POST,
+        "/api/v2/role",
+        Some(json!({"name": "weak", "permissions": []})),
+    )
+    .await;
+    let weak = weak["response"]["id"].as_str().expect("id").to_owned();
+
+    let attempts: Vec<(Method, String, Value)> = vec![
+        (
+            Method::POST,
+            "/api/v2/role".into(),
+            json!({"name": "mine", "permissions": ["ingestion"]}),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v2/role/{weak}"),
+            json!({"permissions": ["ingestion"]}),
+        ),
+        (
+            Method::POST,
+            "/api/v2/role/grant/ingestion".into(),
+            json!([weak]),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/role/{strong}/addAssignees"),
+            json!(["sa::manager"]),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/usergroup/{group}/addUsers"),
+            json!(["sa::manager"]),
+        ),
+        (
+            Method::POST,
+            "/api/v2/usergroup".into(),
+            json!({"name": "mine", "roleIDs": [strong]}),
+        ),
+        (
+            Method::POST,
+            "/api/v2/account/sa::manager/grant/ingestion".into(),
+            json!({}),
+        ),
+    ];
+    for (method, path, body) in attempts {
+        let resp = app
+            .http
+            .request(method, app.at(&path))
+            .bearer_auth(&manager)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    assert!(
+        !united(&app, "sa::manager")
+            .await
+            .contains(&"ingestion".into())
+    );
+    let role = ok(&app, Method::GET, &format!("/api/v2/role/{weak}"), None).await;
+    assert_eq!(
+        role["response"]["permissions"],
+        json!([]),
+        "nothing changed"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_system_groups_hold() {
+    let app = TestApp::spawn().await;
+    let groups = ok(
+        &app,
+        Method::GET,
+        "/api/v2/usergroup?offset=0&limit=100",
+        None,
+    )
+    .await;
+    let items = groups["response"]["items"].as_array().expect("items");
+    let id_of = |name: &str| {
+        items.iter().find(|g| g["name"] == name).expect("listed")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    let (everyone, service) = (id_of("Everyone"), id_of("Service Accounts"));
+    assert_eq!(
+        items
+            .iter()
+            .find(|g| g["name"] == "Everyone")
+            .expect("listed")["users"],
+        json!(["admin@example.com"])
+    );
+    for (method, path, body) in [
+        (
+            Method::DELETE,
+            format!("/api/v2/usergroup/{everyone}"),
+            None,
+        ),
+        (Method::DELETE, format!("/api/v2/usergroup/{service}"), None),
+        (
+            Method::PUT,
+            format!("/api/v2/usergroup/{everyone}"),
+            Some(json!({"name": "Some"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/usergroup/{everyone}/removeUsers"),
+            Some(json!(["admin@example.com"])),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/usergroup/{service}/addUsers"),
+            Some(json!(["admin@example.com"])),
+        ),
+    ] {
+        let (status, body) = call(&app, method, &path, body).await;
+        assert_eq!(status, 400, "{path}: {body}");
+    }
+    let role = ok(
+        &app,
+        Method::POST,
+        "/api/v2/role",
+        Some(json!({"name": "everyone-reads", "permissions": ["embedded_charts"]})),
+    )
+    .await;
+    let role = role["response"]["id"].as_str().expect("id").to_owned();
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v2/usergroup/{everyone}/addRoles"),
+        Some(json!([role])),
+    )
+    .await;
+    ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/user",
+        Some(json!({"emailAddress": "new@example.com", "groups": [], "userGroups": []})),
+    )
+    .await;
+    let user = ok(&app, Method::GET, "/api/v2/account/new@example.com", None).await;
+    assert_eq!(
+        user["response"]["unitedPermissions"],
+        json!(["embedded_charts"]),
+        "Everyone's roles apply to new users"
+    );
+    app.stop().await;
+}
