@@ -9,6 +9,7 @@ use crest_domain::store::{Store, StoreError};
 use crate::cache::TokenCache;
 use crate::credential::Credential;
 use crate::notifying_store::NotifyingStore;
+use crate::usage::{UsageRecorder, UsageWriter};
 
 /// Why a credential does not authenticate anyone.
 #[derive(Debug, thiserror::Error)]
@@ -26,15 +27,20 @@ pub struct Authenticator {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     cache: Arc<TokenCache>,
+    usage: UsageRecorder,
 }
 
 impl Authenticator {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self {
+    /// An authenticator, and the writer of token usage that the caller runs as a task.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> (Self, UsageWriter) {
+        let (usage, writer) = UsageRecorder::new(store.clone());
+        let this = Self {
             store,
             clock,
             cache: Arc::new(TokenCache::default()),
-        }
+            usage,
+        };
+        (this, writer)
     }
 
     /// The store for everything else: its writes make this authenticator forget what it
@@ -51,6 +57,7 @@ impl Authenticator {
                 let digest = secret.digest();
                 let now = self.clock.now_millis();
                 if let Some(principal) = self.cache.get(&digest, now) {
+                    self.note_use(&principal, now);
                     return Ok(principal);
                 }
                 let generation = self.cache.generation();
@@ -72,8 +79,15 @@ impl Authenticator {
                     token: Some(owner.token_id),
                 };
                 self.cache.put(&digest, principal.clone(), now, generation);
+                self.note_use(&principal, now);
                 Ok(principal)
             }
+        }
+    }
+
+    fn note_use(&self, principal: &Principal, now: i64) {
+        if let Some(token) = principal.token {
+            self.usage.note(token, now);
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod credential;
 pub mod notifying_store;
 pub mod policy;
+pub mod usage;
 
 pub use authenticate::{AuthError, Authenticator};
 pub use credential::{Credential, CredentialError};

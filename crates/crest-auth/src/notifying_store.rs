@@ -143,6 +143,11 @@ impl Store for NotifyingStore {
         self.after(r)
     }
 
+    /// Not a change that affects authentication: the cache stays.
+    async fn record_token_use(&self, uses: &[(TokenId, EpochMillis)]) -> Result<(), StoreError> {
+        self.inner.record_token_use(uses).await
+    }
+
     async fn roles(&self) -> Result<Vec<RoleRecord>, StoreError> {
         self.inner.roles().await
     }

@@ -191,6 +191,10 @@ pub trait Store: Send + Sync + Debug {
         now: EpochMillis,
     ) -> Result<bool, StoreError>;
 
+    /// Records when tokens were last used: each pair sets `last_used` to the later of the stored
+    /// and the given time.
+    async fn record_token_use(&self, uses: &[(TokenId, EpochMillis)]) -> Result<(), StoreError>;
+
     /// Every role, by name.
     async fn roles(&self) -> Result<Vec<RoleRecord>, StoreError>;
 

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crest_auth::Authenticator;
+use crest_auth::usage::UsageWriter;
 use crest_domain::clock::Clock;
 use crest_domain::random::Random;
 use crest_domain::store::Store;
@@ -27,6 +28,9 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Also returns the writer of token usage, for the caller to run as a background task; it
+    /// ends once every copy of the state is gone, after writing what it was handed.
+    ///
     /// Handlers reach the store only through the authenticator's notifying wrapper, so that no
     /// write can leave a stale verified token behind.
     pub fn new(
@@ -34,14 +38,15 @@ impl AppState {
         clock: Arc<dyn Clock>,
         random: Arc<dyn Random>,
         settings: HttpSettings,
-    ) -> Self {
-        let authenticator = Authenticator::new(store, clock.clone());
-        Self {
+    ) -> (Self, UsageWriter) {
+        let (authenticator, usage_writer) = Authenticator::new(store, clock.clone());
+        let state = Self {
             store: Arc::new(authenticator.store_for_writes()),
             authenticator,
             clock,
             random,
             settings: Arc::new(settings),
-        }
+        };
+        (state, usage_writer)
     }
 }

@@ -139,6 +139,10 @@ impl Store for SqlStore {
         self.mark_token_revoked(account, token, now).await
     }
 
+    async fn record_token_use(&self, uses: &[(TokenId, EpochMillis)]) -> Result<(), StoreError> {
+        self.touch_tokens(uses).await
+    }
+
     async fn roles(&self) -> Result<Vec<RoleRecord>, StoreError> {
         self.select_roles(None).await
     }

@@ -110,6 +110,34 @@ impl SqlStore {
         rows.into_iter().map(TokenRow::into_record).collect()
     }
 
+    pub(crate) async fn touch_tokens(
+        &self,
+        uses: &[(TokenId, EpochMillis)],
+    ) -> Result<(), StoreError> {
+        if uses.is_empty() {
+            return Ok(());
+        }
+        with_pool!(&self.db, write, |pool, dialect| {
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
+            for (id, at) in uses {
+                sqlx::query(
+                    "UPDATE api_tokens SET last_used_ms = $1 \
+                     WHERE id = $2 AND (last_used_ms IS NULL OR last_used_ms < $1)",
+                )
+                .bind(*at)
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            }
+            tx.commit().await.map_err(store_error)?;
+            Ok(())
+        })
+    }
+
     pub(crate) async fn insert_token(
         &self,
         token: &NewToken,

@@ -47,6 +47,7 @@ pub struct RunningServer {
     pub store: Arc<SqlStore>,
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
+    usage_task: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -54,6 +55,10 @@ impl RunningServer {
     pub async fn shutdown(self) -> anyhow::Result<()> {
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         self.task.await.context("the server task failed")??;
+        // The router is gone with the server, so the usage writer drains and ends.
+        self.usage_task
+            .await
+            .context("the token-usage writer failed")?;
         self.store.close().await;
         Ok(())
     }
@@ -79,7 +84,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     .context("bootstrap failed")?;
     log_bootstrap(&outcome);
 
-    let state = AppState::new(
+    let (state, usage_writer) = AppState::new(
         store.clone(),
         deps.clock.clone(),
         deps.random.clone(),
@@ -88,6 +93,8 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             max_body_bytes: config.max_body_bytes,
         },
     );
+    // Token use is written in the background, never on a request's path.
+    let usage_task = tokio::spawn(usage_writer.run());
     let app = crest_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let listener = std::net::TcpListener::bind(config.listen)
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -121,6 +128,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         store,
         handle,
         task,
+        usage_task,
     })
 }
 

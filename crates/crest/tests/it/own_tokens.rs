@@ -200,3 +200,39 @@ async fn accounts_holders_see_and_revoke_every_token() {
     assert_eq!(status, 400);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn last_use_is_recorded_off_the_request_path_and_kept() {
+    let mut app = TestApp::spawn().await;
+    let (_, created) = call(&app, Method::POST, "/api/v2/apitoken", None).await;
+    let secret = created["response"]
+        .as_array()
+        .and_then(|l| l.last())
+        .expect("new")["tokenID"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let (_, listed) = call(&app, Method::GET, "/api/v2/apitoken", None).await;
+    let never: Vec<&Value> = listed["response"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|t| t["lastUsed"].is_null())
+        .collect();
+    assert!(!never.is_empty(), "a token not yet used has no lastUsed");
+    assert_eq!(probe(&app, &secret).await, StatusCode::OK);
+    // A clean shutdown writes what was noted; the restart reads it back.
+    let token = app.admin_token.clone();
+    app.restart_with_token(&token).await;
+    let (_, listed) = call(&app, Method::GET, "/api/v2/apitoken", None).await;
+    let used = listed["response"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .all(|t| t["lastUsed"].as_i64().is_some_and(|ms| ms > 0));
+    assert!(
+        used,
+        "both the admin token and the new one were used: {listed}"
+    );
+    app.stop().await;
+}

@@ -218,3 +218,159 @@ async fn no_credential_reaches_the_debug_log() {
     );
     assert!(!log.contains(&token) && !log.contains(&stranger), "{log}");
 }
+
+/// Creates and revokes tokens of one service account from two concurrent loops until the process
+/// dies; returns what the server acknowledged (created secrets, revoked secrets) and the revocations
+/// that were sent, acknowledged or not.
+async fn churn(
+    url: &str,
+    admin: &str,
+    sa: &str,
+    kill_after: usize,
+    p: Proc,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    use std::sync::Arc;
+    use tokio::sync::Mutex;
+    let http = reqwest::Client::new();
+    let created = Arc::new(Mutex::new(Vec::<String>::new()));
+    let revoked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let attempted = Arc::new(Mutex::new(Vec::<String>::new()));
+    let base = format!("{url}/api/v2/apitoken/serviceaccount/{sa}");
+    let creator = {
+        let (http, base, admin, created) = (
+            http.clone(),
+            base.clone(),
+            admin.to_owned(),
+            created.clone(),
+        );
+        async move {
+            for _ in 0..40 {
+                let Ok(resp) = http
+                    .post(&base)
+                    .bearer_auth(&admin)
+                    .json(&serde_json::json!({}))
+                    .send()
+                    .await
+                else {
+                    break;
+                };
+                if resp.status() != StatusCode::OK {
+                    continue; // the 20-token limit: wait for the revoker
+                }
+                let Ok(body) = resp.json::<serde_json::Value>().await else {
+                    break;
+                };
+                let secret = body["response"]
+                    .as_array()
+                    .and_then(|l| l.last())
+                    .expect("new token")["tokenID"]
+                    .as_str()
+                    .expect("secret")
+                    .to_owned();
+                created.lock().await.push(secret);
+            }
+        }
+    };
+    let revoker = {
+        let (http, base, admin, created, revoked, attempted) = (
+            http.clone(),
+            base.clone(),
+            admin.to_owned(),
+            created.clone(),
+            revoked.clone(),
+            attempted.clone(),
+        );
+        async move {
+            let mut next = 0;
+            // Bounded: the process is killed long before, and every request then fails.
+            for _ in 0..1_000_000 {
+                let target = created.lock().await.get(next).cloned();
+                let Some(target) = target else {
+                    tokio::task::yield_now().await;
+                    continue;
+                };
+                // Revoke every other acknowledged token; until acknowledged, its state is unknown.
+                next += 2;
+                attempted.lock().await.push(target.clone());
+                match http
+                    .delete(format!("{base}/{target}"))
+                    .bearer_auth(&admin)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status() == StatusCode::OK => revoked.lock().await.push(target),
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+        }
+    };
+    let killer = {
+        let (created, revoked) = (created.clone(), revoked.clone());
+        async move {
+            // Bounded, so that a stalled churn still ends (and then fails its assertions).
+            for _ in 0..10_000_000 {
+                if created.lock().await.len() >= kill_after && revoked.lock().await.len() >= 2 {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            p.kill_9();
+        }
+    };
+    tokio::join!(creator, revoker, killer);
+    let c = created.lock().await.clone();
+    let r = revoked.lock().await.clone();
+    let a = attempted.lock().await.clone();
+    (c, r, a)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_while_tokens_churn_loses_no_acknowledged_write() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let admin = new_token();
+    let env = [
+        ("CREST_BOOTSTRAP_ADMIN", "admin@example.com"),
+        ("CREST_BOOTSTRAP_TOKEN", admin.as_str()),
+    ];
+    let mut all_created = Vec::new();
+    let mut all_revoked = Vec::new();
+    let mut all_attempted = Vec::new();
+    for round in 0..2 {
+        let p = Proc::start(&data, &env);
+        let url = p.url.clone();
+        let sa = format!("sa::churn-{round}");
+        let resp = reqwest::Client::new()
+            .post(format!("{url}/api/v2/account/serviceaccount"))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({"identifier": sa}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(resp.status(), StatusCode::OK);
+        let (created, revoked, attempted) = churn(&url, &admin, &sa, 8, p).await;
+        assert!(created.len() >= 8, "the churn ran");
+        all_created.extend(created);
+        all_revoked.extend(revoked);
+        all_attempted.extend(attempted);
+    }
+    let p = Proc::start(&data, &env);
+    for secret in &all_created {
+        let status = status_with(&p.url, secret).await;
+        if all_revoked.contains(secret) {
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "an acknowledged revocation holds"
+            );
+        } else if !all_attempted.contains(secret) {
+            assert_eq!(status, StatusCode::OK, "an acknowledged token survives");
+        }
+    }
+    assert!(
+        !all_revoked.is_empty(),
+        "some revocations were acknowledged"
+    );
+    p.kill_9();
+}
