@@ -12,16 +12,23 @@ use crate::dialect::Dialect;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
 
-/// The columns every account query selects (from `accounts a`): the account, and its direct and
-/// united permissions, roles and groups, each joined into one comma-separated text column.
+/// The columns every account query selects (from `accounts a`): the account, its direct
+/// permissions, those of its roles and of its groups' roles, its roles, its groups' roles and its
+/// groups, each joined into one comma-separated text column by an indexed, correlated subquery
+/// (so that a page costs the same however many accounts the store holds).
 pub(crate) fn account_columns(dialect: Dialect) -> String {
     let j = dialect.join_text();
     format!(
         "a.id, a.kind, a.active, a.super_admin, a.description, a.created_ms, \
          (SELECT {j}(p.permission, ',') FROM account_permissions p WHERE p.account_id = a.id) AS permissions, \
-         (SELECT {j}(u.permission, ',') FROM account_united_permissions u WHERE u.account_id = a.id) AS united_permissions, \
-         (SELECT {j}(r.role_id, ',') FROM account_roles r WHERE r.account_id = a.id) AS roles, \
-         (SELECT {j}(ur.role_id, ',') FROM account_united_roles ur WHERE ur.account_id = a.id) AS united_roles, \
+         (SELECT {j}(rp.permission, ',') FROM account_roles ar \
+            JOIN role_permissions rp ON rp.role_id = ar.role_id WHERE ar.account_id = a.id) AS role_permissions, \
+         (SELECT {j}(rp.permission, ',') FROM user_group_members m \
+            JOIN group_roles gr ON gr.group_id = m.group_id \
+            JOIN role_permissions rp ON rp.role_id = gr.role_id WHERE m.account_id = a.id) AS group_permissions, \
+         (SELECT {j}(ar.role_id, ',') FROM account_roles ar WHERE ar.account_id = a.id) AS roles, \
+         (SELECT {j}(gr.role_id, ',') FROM user_group_members m \
+            JOIN group_roles gr ON gr.group_id = m.group_id WHERE m.account_id = a.id) AS group_roles, \
          (SELECT {j}(m.group_id, ',') FROM user_group_members m WHERE m.account_id = a.id) AS user_groups"
     )
 }
@@ -36,22 +43,16 @@ pub(crate) struct AccountRow {
     pub(crate) description: String,
     pub(crate) created_ms: i64,
     pub(crate) permissions: Option<String>,
-    pub(crate) united_permissions: Option<String>,
+    pub(crate) role_permissions: Option<String>,
+    pub(crate) group_permissions: Option<String>,
     pub(crate) roles: Option<String>,
-    pub(crate) united_roles: Option<String>,
+    pub(crate) group_roles: Option<String>,
     pub(crate) user_groups: Option<String>,
-}
-
-/// An account with the number of accounts the whole listing holds.
-#[derive(Debug, sqlx::FromRow)]
-struct CountedAccountRow {
-    #[sqlx(flatten)]
-    account: AccountRow,
-    total: i64,
 }
 
 impl AccountRow {
     pub(crate) fn into_record(self) -> Result<AccountRecord, StoreError> {
+        let direct = parse_permissions(self.permissions.as_deref())?;
         let kind = AccountKind::parse(&self.kind)
             .ok_or_else(|| StoreError::Corrupt(format!("account kind '{}'", self.kind)))?;
         Ok(AccountRecord {
@@ -60,10 +61,18 @@ impl AccountRow {
             active: self.active,
             super_admin: self.super_admin,
             description: self.description,
-            permissions: parse_permissions(self.permissions.as_deref())?,
-            united_permissions: parse_permissions(self.united_permissions.as_deref())?,
+            permissions: direct,
+            united_permissions: direct
+                .union(parse_permissions(self.role_permissions.as_deref())?)
+                .union(parse_permissions(self.group_permissions.as_deref())?),
+            united_roles: {
+                let mut all = split_ids(self.roles.as_deref());
+                all.extend(split_ids(self.group_roles.as_deref()));
+                all.sort();
+                all.dedup();
+                all
+            },
             roles: split_ids(self.roles.as_deref()),
-            united_roles: split_ids(self.united_roles.as_deref()),
             groups: split_ids(self.user_groups.as_deref()),
             created_ms: self.created_ms,
         })
@@ -102,29 +111,26 @@ impl SqlStore {
     ) -> Result<AccountPage, StoreError> {
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         with_pool!(&self.db, read, |pool, dialect| {
-            // One round trip: the page and, through a window over the rows, the total.
+            // The count is separate: a window over every row would evaluate every row's
+            // subqueries, not just the page's.
             let sql = format!(
-                "SELECT {}, COUNT(*) OVER () AS total FROM accounts a ORDER BY a.id LIMIT $1 OFFSET $2",
+                "SELECT {} FROM accounts a ORDER BY a.id LIMIT $1 OFFSET $2",
                 account_columns(dialect)
             );
-            let rows: Vec<CountedAccountRow> = sqlx::query_as(&sql)
+            let rows: Vec<AccountRow> = sqlx::query_as(&sql)
                 .bind(i64::from(limit))
                 .bind(offset)
                 .fetch_all(pool)
                 .await
                 .map_err(store_error)?;
-            let total = match rows.first() {
-                Some(first) => first.total,
-                // A page past the end (or of size 0) carries no row to read the total from.
-                None => sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-                    .fetch_one(pool)
-                    .await
-                    .map_err(store_error)?,
-            };
+            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+                .fetch_one(pool)
+                .await
+                .map_err(store_error)?;
             Ok(AccountPage {
                 items: rows
                     .into_iter()
-                    .map(|r| r.account.into_record())
+                    .map(AccountRow::into_record)
                     .collect::<Result<_, _>>()?,
                 total: u64::try_from(total).unwrap_or_default(),
             })

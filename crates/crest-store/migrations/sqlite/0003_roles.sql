@@ -1,5 +1,4 @@
--- Roles (named sets of permissions), assigned to accounts and to groups, and the views that
--- unite an account's permissions and roles: direct, through its roles, through its groups' roles.
+-- Roles (named sets of permissions), assigned to accounts and to groups.
 CREATE TABLE roles (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -30,15 +29,3 @@ CREATE TABLE group_roles (
 );
 
 CREATE INDEX group_roles_by_role ON group_roles (role_id);
-
-CREATE VIEW account_united_roles (account_id, role_id) AS
-    SELECT account_id, role_id FROM account_roles
-    UNION
-    SELECT m.account_id, gr.role_id
-    FROM user_group_members m JOIN group_roles gr ON gr.group_id = m.group_id;
-
-CREATE VIEW account_united_permissions (account_id, permission) AS
-    SELECT account_id, permission FROM account_permissions
-    UNION
-    SELECT u.account_id, rp.permission
-    FROM account_united_roles u JOIN role_permissions rp ON rp.role_id = u.role_id;
