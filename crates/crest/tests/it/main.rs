@@ -18,5 +18,6 @@ mod roles_and_groups;
 mod service_accounts;
 mod support;
 mod tls;
+mod two_instances;
 mod user_accounts;
 mod wire;

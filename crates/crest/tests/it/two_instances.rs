@@ -1,0 +1,115 @@
+//! Several instances, one PostgreSQL database: a revocation through one is refused by the other
+//! within the token cache's second. The second instance's clock is a manual one, so the test
+//! moves time instead of waiting.
+
+use std::sync::Arc;
+
+use crest::cli::SettingsArgs;
+use crest::config::{Config, FileConfig};
+use crest::server::{Dependencies, start};
+use crest_auth::cache::TOKEN_CACHE_TTL_MS;
+use crest_domain::clock::{Clock, ManualClock, SystemClock};
+use crest_domain::random::OsRandom;
+use crest_testkit::PgTestDb;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::support::{ADMIN, new_token};
+
+#[tokio::test]
+async fn a_revocation_through_one_instance_holds_on_another_within_a_second() {
+    let Some(db) = PgTestDb::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let admin = new_token();
+    let args = SettingsArgs {
+        listen: Some("127.0.0.1:0".into()),
+        data_dir: Some(dir.path().to_path_buf()),
+        database_url: Some(db.url.clone()),
+        bootstrap_admin: Some(ADMIN.into()),
+        ..SettingsArgs::default()
+    };
+    let config = Config::resolve(&args, FileConfig::default(), Some(admin.clone())).expect("valid");
+    let a = start(&config, Dependencies::default())
+        .await
+        .expect("instance a");
+    let b_clock = ManualClock::new(SystemClock.now_millis());
+    let b = start(
+        &config,
+        Dependencies {
+            clock: Arc::new(b_clock.clone()),
+            random: Arc::new(OsRandom),
+        },
+    )
+    .await
+    .expect("instance b");
+    let (url_a, url_b) = (
+        format!("http://{}", a.local_addr),
+        format!("http://{}", b.local_addr),
+    );
+    let http = reqwest::Client::new();
+
+    let resp = http
+        .post(format!("{url_a}/api/v2/account/serviceaccount"))
+        .bearer_auth(&admin)
+        .json(&json!({"identifier": "sa::shared"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body: serde_json::Value = http
+        .post(format!("{url_a}/api/v2/apitoken/serviceaccount/sa::shared"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let secret = body["response"][0]["tokenID"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let probe = |url: String| {
+        let (http, secret) = (http.clone(), secret.clone());
+        async move {
+            http.get(format!("{url}/api/v2/cluster/info"))
+                .bearer_auth(secret)
+                .send()
+                .await
+                .expect("send")
+                .status()
+        }
+    };
+    assert_eq!(
+        probe(url_b.clone()).await,
+        StatusCode::OK,
+        "b knows the token (and caches it)"
+    );
+
+    let resp = http
+        .delete(format!(
+            "{url_a}/api/v2/apitoken/serviceaccount/sa::shared/{secret}"
+        ))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        probe(url_a.clone()).await,
+        StatusCode::UNAUTHORIZED,
+        "at once on a"
+    );
+    b_clock.advance(TOKEN_CACHE_TTL_MS);
+    assert_eq!(
+        probe(url_b.clone()).await,
+        StatusCode::UNAUTHORIZED,
+        "within a second on b"
+    );
+
+    a.shutdown().await.expect("a stops");
+    b.shutdown().await.expect("b stops");
+    db.drop_db().await;
+}
