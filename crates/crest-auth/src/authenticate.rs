@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crest_domain::clock::Clock;
 use crest_domain::principal::Principal;
 use crest_domain::store::{Store, StoreError};
+use crest_domain::token::TokenId;
 
 use crate::cache::TokenCache;
 use crate::credential::Credential;
@@ -14,9 +15,12 @@ use crate::usage::{UsageRecorder, UsageWriter};
 /// Why a credential does not authenticate anyone.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
-    /// Unknown, revoked, or belonging to an inactive account: all look the same to the caller.
+    /// Unknown, or belonging to an inactive account: all look the same to the caller.
     #[error("the credential is not valid")]
     Invalid,
+    /// A revoked token: the caller sees `Invalid`; the audit trail records who still uses it.
+    #[error("the credential is not valid")]
+    Revoked { account: String, token: TokenId },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -68,7 +72,16 @@ impl Authenticator {
                     .ok_or(AuthError::Invalid)?;
                 // The store looked the token up by its digest; compare again in constant time so
                 // that no code path ever branches on a partial match of secret material.
-                if owner.digest != digest || owner.revoked || !owner.account.active {
+                if owner.digest != digest {
+                    return Err(AuthError::Invalid);
+                }
+                if owner.revoked {
+                    return Err(AuthError::Revoked {
+                        account: owner.account.id.to_string(),
+                        token: owner.token_id,
+                    });
+                }
+                if !owner.account.active {
                     return Err(AuthError::Invalid);
                 }
                 let principal = Principal {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};
+use crest_domain::audit::{AuditEvent, AuditRecord};
 use crest_domain::clock::EpochMillis;
 use crest_domain::group::{GroupRecord, NewGroup};
 use crest_domain::permission::Permission;
@@ -146,6 +147,19 @@ impl Store for NotifyingStore {
     /// Not a change that affects authentication: the cache stays.
     async fn record_token_use(&self, uses: &[(TokenId, EpochMillis)]) -> Result<(), StoreError> {
         self.inner.record_token_use(uses).await
+    }
+
+    /// The trail changes nothing that authentication reads: the cache stays.
+    async fn record_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
+        self.inner.record_audit(event).await
+    }
+
+    async fn audit_events(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> Result<(Vec<AuditRecord>, u64), StoreError> {
+        self.inner.audit_events(offset, limit).await
     }
 
     async fn roles(&self) -> Result<Vec<RoleRecord>, StoreError> {

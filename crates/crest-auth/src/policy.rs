@@ -97,13 +97,15 @@ pub enum Operation {
     AddRolesToUserGroup,
     /// `POST /api/v2/usergroup/{id}/removeRoles`.
     RemoveRolesFromUserGroup,
+    /// `GET /api/crest/v1/audit`: the audit trail.
+    GetAuditEvents,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
 }
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 46] = [
+    pub const ALL: [Operation; 47] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -149,6 +151,7 @@ impl Operation {
         Self::RemoveUsersFromUserGroup,
         Self::AddRolesToUserGroup,
         Self::RemoveRolesFromUserGroup,
+        Self::GetAuditEvents,
         Self::DaemonTest,
     ];
 }
@@ -215,8 +218,58 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::AddUsersToUserGroup
         | Op::RemoveUsersFromUserGroup
         | Op::AddRolesToUserGroup
-        | Op::RemoveRolesFromUserGroup => Requirement::Permission(Permission::UserManagement),
+        | Op::RemoveRolesFromUserGroup
+        | Op::GetAuditEvents => Requirement::Permission(Permission::UserManagement),
         Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
+    }
+}
+
+impl Operation {
+    /// The operation's name in the API (`grantAccountPermission`), as the audit trail records it.
+    pub fn api_name(self) -> String {
+        let debug = format!("{self:?}");
+        let mut chars = debug.chars();
+        chars
+            .next()
+            .map(|first| first.to_ascii_lowercase().to_string() + chars.as_str())
+            .unwrap_or_default()
+    }
+
+    /// Whether the operation changes anything; those are written to the audit trail.
+    pub const fn changes_state(self) -> bool {
+        use Operation as Op;
+        !matches!(
+            self,
+            Op::GetClusterInfo
+                | Op::GetAllAccounts
+                | Op::GetAccount
+                | Op::GetAllServiceAccounts
+                | Op::GetServiceAccount
+                | Op::GetTokensServiceAccount
+                | Op::GetAllUserAccounts
+                | Op::GetUserAccount
+                | Op::GetUsersWithAccountsPermission
+                | Op::GetAllTokens
+                | Op::GetCustomerTokens
+                | Op::GetCustomerToken
+                | Op::GetAllRoles
+                | Op::GetRole
+                | Op::GetAllUserGroups
+                | Op::GetUserGroup
+                | Op::GetAuditEvents
+                | Op::DaemonTest
+        )
+    }
+
+    /// Path parameters that may hold a token's secret (tokens are named by public id or secret),
+    /// and so never reach the audit trail.
+    pub const fn secret_bearing_params(self) -> &'static [&'static str] {
+        match self {
+            Operation::UpdateTokenName | Operation::DeleteToken | Operation::GetCustomerToken => {
+                &["id", "token"]
+            }
+            _ => &["token"],
+        }
     }
 }
 
@@ -276,7 +329,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 46] = Operation::ALL;
+    const OPS: [Operation; 47] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -315,6 +368,7 @@ mod tests {
                 | Operation::GetRole
                 | Operation::GetAllUserGroups
                 | Operation::GetUserGroup => user || accounts,
+                Operation::GetAuditEvents => accounts,
                 Operation::DaemonTest => perms.contains(Permission::AgentManagement),
                 _ => accounts,
             };

@@ -8,6 +8,7 @@ use std::fmt::Debug;
 use async_trait::async_trait;
 
 use crate::account::{AccountId, AccountKind, AccountRecord};
+use crate::audit::{AuditEvent, AuditRecord};
 use crate::clock::EpochMillis;
 use crate::group::{GroupRecord, NewGroup};
 use crate::permission::{Permission, PermissionSet};
@@ -194,6 +195,16 @@ pub trait Store: Send + Sync + Debug {
     /// Records when tokens were last used: each pair sets `last_used` to the later of the stored
     /// and the given time.
     async fn record_token_use(&self, uses: &[(TokenId, EpochMillis)]) -> Result<(), StoreError>;
+
+    /// Appends an event to the audit trail.
+    async fn record_audit(&self, event: &AuditEvent) -> Result<(), StoreError>;
+
+    /// The newest events first, a page at a time, and how many there are.
+    async fn audit_events(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> Result<(Vec<AuditRecord>, u64), StoreError>;
 
     /// Every role, by name.
     async fn roles(&self) -> Result<Vec<RoleRecord>, StoreError>;

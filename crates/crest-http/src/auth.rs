@@ -6,9 +6,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderName, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use crest_auth::{Authorized, Credential, Operation, authorize};
+use crest_auth::{AuthError, Authorized, Credential, Operation, authorize};
 use utoipa_axum::router::UtoipaMethodRouter;
 
+use crate::audit;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -57,6 +58,7 @@ async fn guard(
         .get::<AppState>()
         .cloned()
         .ok_or_else(|| ApiError::Internal("the router's state is missing".into()))?;
+    let source = audit::source(request.extensions());
     let credential = Credential::from_headers(
         request
             .headers()
@@ -64,19 +66,78 @@ async fn guard(
             .map(|v| v.as_bytes()),
         request.headers().get(X_AUTH_TOKEN).map(|v| v.as_bytes()),
     )?;
-    let caller = authenticate_and_authorize(&state, &credential, operation).await?;
+    let target = if operation.changes_state() {
+        audit::target(&mut request, operation).await
+    } else {
+        String::new()
+    };
+    let caller = match authenticate_and_authorize(&state, &credential, operation, &source).await {
+        Ok(caller) => caller,
+        Err((error, actor)) => {
+            // A refused change by a known account is a security event too.
+            if let (Some(actor), ApiError::Forbidden(_)) = (actor, &error)
+                && operation.changes_state()
+            {
+                audit::record(&state, &actor, &operation.api_name(), &target, &source, 403).await;
+            }
+            return Err(error);
+        }
+    };
+    let actor = caller.principal().account.to_string();
     request.extensions_mut().insert(caller);
-    Ok(next.run(request).await)
+    let response = next.run(request).await;
+    if operation.changes_state() {
+        let status = response.status().as_u16();
+        audit::record(
+            &state,
+            &actor,
+            &operation.api_name(),
+            &target,
+            &source,
+            status,
+        )
+        .await;
+    }
+    Ok(response)
 }
 
 /// The one path from a credential to an authorized caller, shared by the guard and by the few
-/// operations that take their credential from elsewhere (`/api/daemon/test?token=`).
+/// operations that take their credential from elsewhere (`/api/daemon/test?token=`). A refusal
+/// comes with the account it concerned, when that is known; the use of a revoked token is
+/// written to the audit trail here.
 pub(crate) async fn authenticate_and_authorize(
     state: &AppState,
     credential: &Credential,
     operation: Operation,
-) -> Result<Caller, ApiError> {
-    let principal = state.authenticator.authenticate(credential).await?;
+    source: &str,
+) -> Result<Caller, (ApiError, Option<String>)> {
+    let principal = match state.authenticator.authenticate(credential).await {
+        Ok(p) => p,
+        Err(AuthError::Revoked { account, token }) => {
+            let target = format!("token={token}");
+            audit::record(
+                state,
+                &account,
+                "tokenUsedAfterRevocation",
+                &target,
+                source,
+                401,
+            )
+            .await;
+            return Err((
+                AuthError::Revoked {
+                    account: account.clone(),
+                    token,
+                }
+                .into(),
+                Some(account),
+            ));
+        }
+        Err(e) => return Err((e.into(), None)),
+    };
     tracing::debug!(account = %principal.account, ?operation, "authenticated");
-    Ok(Caller(authorize(principal, operation)?))
+    let account = principal.account.to_string();
+    authorize(principal, operation)
+        .map(Caller)
+        .map_err(|denied| (denied.into(), Some(account)))
 }

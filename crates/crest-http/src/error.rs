@@ -97,7 +97,9 @@ impl From<DomainError> for ApiError {
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         match e {
-            AuthError::Invalid => Self::Unauthorized("the token is not valid"),
+            AuthError::Invalid | AuthError::Revoked { .. } => {
+                Self::Unauthorized("the token is not valid")
+            }
             AuthError::Store(s) => s.into(),
         }
     }

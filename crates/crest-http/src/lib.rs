@@ -6,11 +6,12 @@
 //! through its `#[utoipa::path]` annotation.
 
 mod api_doc;
+mod audit;
 mod auth;
 pub mod error;
 mod extract;
 mod limits;
-mod present;
+pub mod present;
 mod router;
 mod routes;
 mod state;

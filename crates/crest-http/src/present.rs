@@ -10,6 +10,7 @@ use crest_domain::token::{ApiTokenSecret, TokenId, TokenRecord};
 use crest_types::accounts::{
     Account, RoleDTO, ServiceAccount, UserGroup, UserGroupModel, UserGroupPropertiesDTO, UserModel,
 };
+use crest_types::crest::AuditEvent;
 use crest_types::tokens::{AccountType, ApiTokenModel, UserApiToken};
 
 use crate::error::ApiError;
@@ -241,4 +242,17 @@ pub(crate) fn tokens_with_new_secret(
         listed.push(shown);
     }
     listed
+}
+
+/// An audit record as `/api/crest/v1/audit` and `crest admin audit` show it.
+pub fn audit_event(record: crest_domain::audit::AuditRecord) -> AuditEvent {
+    AuditEvent {
+        id: record.id,
+        at_ms: record.event.at_ms,
+        actor: record.event.actor,
+        action: record.event.action,
+        target: record.event.target,
+        source: record.event.source,
+        outcome: record.event.outcome,
+    }
 }

@@ -5,6 +5,7 @@
 //! set-up, transaction start, aggregate functions, migrations) is decided in [`dialect`].
 
 mod accounts;
+mod audit;
 mod bootstrap;
 mod db;
 mod dialect;

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};
+use crest_domain::audit::{AuditEvent, AuditRecord};
 use crest_domain::clock::EpochMillis;
 use crest_domain::group::{GroupRecord, NewGroup};
 use crest_domain::permission::Permission;
@@ -141,6 +142,18 @@ impl Store for SqlStore {
 
     async fn record_token_use(&self, uses: &[(TokenId, EpochMillis)]) -> Result<(), StoreError> {
         self.touch_tokens(uses).await
+    }
+
+    async fn record_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
+        self.insert_audit(event).await
+    }
+
+    async fn audit_events(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> Result<(Vec<AuditRecord>, u64), StoreError> {
+        self.select_audit(offset, limit).await
     }
 
     async fn roles(&self) -> Result<Vec<RoleRecord>, StoreError> {

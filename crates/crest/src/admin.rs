@@ -13,6 +13,7 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
     let store = SqlStore::open(&config.store).await?;
     let result = match command {
         AdminCommand::Status => status(&config, &store).await,
+        AdminCommand::Audit { offset, limit } => audit(&store, offset, limit).await,
     };
     store.close().await;
     print_json(&result?)
@@ -28,6 +29,15 @@ async fn status(config: &Config, store: &SqlStore) -> anyhow::Result<serde_json:
         "accounts": accounts,
         "version": env!("CARGO_PKG_VERSION"),
     }))
+}
+
+async fn audit(store: &SqlStore, offset: u64, limit: u32) -> anyhow::Result<serde_json::Value> {
+    let (records, total) = store.audit_events(offset, limit.min(1000)).await?;
+    let items: Vec<crest_types::crest::AuditEvent> = records
+        .into_iter()
+        .map(crest_http::present::audit_event)
+        .collect();
+    Ok(json!({ "items": items, "totalItems": total }))
 }
 
 /// `crest openapi`: the document the server serves at `/api/v2/swagger.json`.

@@ -37,6 +37,15 @@ pub struct AdminArgs {
 pub enum AdminCommand {
     /// The store's backend, location, schema and account count.
     Status,
+    /// The audit trail of security events, newest first.
+    Audit {
+        /// How many of the newest events to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// How many events to print (at most 1000).
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
 }
 
 /// Settings shared by every command. Each flag also reads its environment variable; flags win

@@ -7,6 +7,7 @@ use crest_auth::{Credential, Operation};
 use crest_types::envelope::{ResponseStatus, StatusEnvelope};
 use serde::Deserialize;
 
+use crate::audit;
 use crate::auth::authenticate_and_authorize;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
@@ -33,16 +34,18 @@ pub(crate) struct DaemonTestQuery {
 )]
 pub(crate) async fn daemon_test(
     State(state): State<AppState>,
+    extensions: axum::http::Extensions,
     ApiQuery(query): ApiQuery<DaemonTestQuery>,
 ) -> Result<Json<StatusEnvelope>, ApiError> {
     let credential = Credential::from_token(query.token.as_deref().unwrap_or_default())?;
-    match authenticate_and_authorize(&state, &credential, Operation::DaemonTest).await {
+    let source = audit::source(&extensions);
+    match authenticate_and_authorize(&state, &credential, Operation::DaemonTest, &source).await {
         Ok(_) => Ok(Json(StatusEnvelope {
             status: ResponseStatus::ok(),
         })),
-        Err(ApiError::Forbidden(_)) => Err(ApiError::Unauthorized(
+        Err((ApiError::Forbidden(_), _)) => Err(ApiError::Unauthorized(
             "the token may not manage proxies (it lacks the Proxies permission)",
         )),
-        Err(e) => Err(e),
+        Err((e, _)) => Err(e),
     }
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod account;
 pub(crate) mod api_token;
+pub(crate) mod crest;
 pub(crate) mod daemon;
 pub(crate) mod health;
 pub(crate) mod role;
@@ -190,6 +191,10 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::RemoveRolesFromUserGroup,
             routes!(user_group::remove_roles_from_user_group),
+        ))
+        .routes(guarded(
+            Operation::GetAuditEvents,
+            routes!(crest::get_audit_events),
         ))
         // Authenticates with `?token=` rather than a header; see the handler.
         .routes(routes!(daemon::daemon_test))

@@ -9,6 +9,7 @@
 )]
 
 mod admin;
+mod audit;
 mod bootstrap;
 mod openapi;
 mod own_tokens;

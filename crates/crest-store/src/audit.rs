@@ -1,0 +1,79 @@
+//! The audit trail, append-only.
+
+use crest_domain::audit::{AuditEvent, AuditRecord};
+use crest_domain::store::StoreError;
+
+use crate::db::with_pool;
+use crate::error::store_error;
+use crate::sql_store::SqlStore;
+
+#[derive(Debug, sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at_ms: i64,
+    actor: String,
+    action: String,
+    target: String,
+    source: String,
+    outcome: i32,
+}
+
+impl SqlStore {
+    pub(crate) async fn insert_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query(
+                "INSERT INTO audit_events (at_ms, actor, action, target, source, outcome) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(event.at_ms)
+            .bind(&event.actor)
+            .bind(&event.action)
+            .bind(&event.target)
+            .bind(&event.source)
+            .bind(i32::from(event.outcome))
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .map_err(store_error)
+        })
+    }
+
+    pub(crate) async fn select_audit(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> Result<(Vec<AuditRecord>, u64), StoreError> {
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let (rows, total): (Vec<AuditRow>, i64) = with_pool!(&self.db, read, |pool, dialect| {
+            let rows = sqlx::query_as(
+                "SELECT id, at_ms, actor, action, target, source, outcome FROM audit_events \
+                 ORDER BY id DESC LIMIT $1 OFFSET $2",
+            )
+            .bind(i64::from(limit))
+            .bind(offset)
+            .fetch_all(pool)
+            .await
+            .map_err(store_error)?;
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+                .fetch_one(pool)
+                .await
+                .map_err(store_error)?;
+            (rows, total)
+        });
+        let records = rows
+            .into_iter()
+            .map(|r| AuditRecord {
+                id: r.id,
+                event: AuditEvent {
+                    at_ms: r.at_ms,
+                    actor: r.actor,
+                    action: r.action,
+                    target: r.target,
+                    source: r.source,
+                    outcome: u16::try_from(r.outcome).unwrap_or_default(),
+                },
+            })
+            .collect();
+        Ok((records, u64::try_from(total).unwrap_or_default()))
+    }
+}

@@ -1,0 +1,150 @@
+//! The audit trail: security events with who, what, when, where and how it ended; never a secret.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, json};
+
+async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = app.admin(method, path);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    json(req.send().await.expect("send")).await
+}
+
+#[tokio::test]
+async fn security_events_are_recorded_without_secrets() {
+    let app = TestApp::spawn().await;
+    call(
+        &app,
+        Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(json!({"identifier": "sa::audited"})),
+    )
+    .await;
+    call(
+        &app,
+        Method::POST,
+        "/api/v2/account/sa::audited/grant/agent_management",
+        None,
+    )
+    .await;
+    let (_, tokens) = call(
+        &app,
+        Method::POST,
+        "/api/v2/apitoken/serviceaccount/sa::audited",
+        None,
+    )
+    .await;
+    let secret = tokens["response"][0]["tokenID"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    // Revoke by the secret itself: the path carries it, the trail must not.
+    let (status, _) = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v2/apitoken/serviceaccount/sa::audited/{secret}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let used = app
+        .http
+        .get(app.at("/api/v2/cluster/info"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(used.status(), StatusCode::UNAUTHORIZED);
+    // A refused change by a known account.
+    call(
+        &app,
+        Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(json!({"identifier": "sa::weak"})),
+    )
+    .await;
+    let (_, weak) = call(
+        &app,
+        Method::POST,
+        "/api/v2/apitoken/serviceaccount/sa::weak",
+        None,
+    )
+    .await;
+    let weak = weak["response"][0]["tokenID"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let refused = app
+        .http
+        .post(app.at("/api/v2/account/sa::weak/grant/user_management"))
+        .bearer_auth(&weak)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let denied = app
+        .http
+        .get(app.at("/api/crest/v1/audit"))
+        .bearer_auth(&weak)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        denied.status(),
+        StatusCode::FORBIDDEN,
+        "the trail needs Accounts"
+    );
+
+    let (status, trail) = call(&app, Method::GET, "/api/crest/v1/audit?limit=50", None).await;
+    assert_eq!(status, 200);
+    let text = trail.to_string();
+    assert!(
+        !text.contains(&secret) && !text.contains(&weak),
+        "no secret in the trail: {text}"
+    );
+    let items = trail["response"]["items"].as_array().expect("items");
+    let find = |action: &str| {
+        items
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("{action} in {text}"))
+    };
+    let grant = items
+        .iter()
+        .find(|e| e["action"] == "grantAccountPermission" && e["outcome"] == 200)
+        .expect("the grant");
+    assert_eq!(grant["actor"], "admin@example.com");
+    assert_eq!(
+        grant["target"],
+        "id=sa::audited permission=agent_management"
+    );
+    assert_eq!(grant["outcome"], 200);
+    assert_eq!(grant["source"], "127.0.0.1");
+    assert!(grant["atMs"].as_i64().is_some_and(|ms| ms > 0));
+    assert_eq!(
+        find("deleteTokenServiceAccount")["target"],
+        "id=sa::audited"
+    );
+    let reuse = find("tokenUsedAfterRevocation");
+    assert_eq!(
+        (reuse["actor"].as_str(), reuse["outcome"].as_u64()),
+        (Some("sa::audited"), Some(401))
+    );
+    let refusal = items
+        .iter()
+        .find(|e| e["action"] == "grantAccountPermission" && e["outcome"] == 403)
+        .expect("the refused grant");
+    assert_eq!(refusal["actor"], "sa::weak");
+    assert!(
+        items.iter().all(|e| e["action"] != "getAllAccounts"),
+        "reads are not events"
+    );
+    assert!(
+        items[0]["id"].as_i64() > items[items.len() - 1]["id"].as_i64(),
+        "newest first"
+    );
+    app.stop().await;
+}
