@@ -99,13 +99,25 @@ pub enum Operation {
     RemoveRolesFromUserGroup,
     /// `GET /api/crest/v1/audit`: the audit trail.
     GetAuditEvents,
+    /// `GET /api/v2/user (deprecated User API)`.
+    GetAllUsers,
+    /// `GET /api/v2/user/{id}`.
+    GetUser,
+    /// `POST /api/v2/user`.
+    CreateUser,
+    /// `DELETE /api/v2/user/{id}`.
+    DeleteUser,
+    /// `POST /api/v2/user/{id}/grant (form: group=<permission>)`.
+    GrantUserPermission,
+    /// `POST /api/v2/user/{id}/revoke (form: group=<permission>)`.
+    RevokeUserPermission,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
 }
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 47] = [
+    pub const ALL: [Operation; 53] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -152,6 +164,12 @@ impl Operation {
         Self::AddRolesToUserGroup,
         Self::RemoveRolesFromUserGroup,
         Self::GetAuditEvents,
+        Self::GetAllUsers,
+        Self::GetUser,
+        Self::CreateUser,
+        Self::DeleteUser,
+        Self::GrantUserPermission,
+        Self::RevokeUserPermission,
         Self::DaemonTest,
     ];
 }
@@ -188,7 +206,9 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::GetAllRoles
         | Op::GetRole
         | Op::GetAllUserGroups
-        | Op::GetUserGroup => Requirement::Browse(Permission::UserManagement),
+        | Op::GetUserGroup
+        | Op::GetAllUsers
+        | Op::GetUser => Requirement::Browse(Permission::UserManagement),
         // Managing accounts and every service account's tokens is the Accounts permission.
         Op::DeleteAccount
         | Op::GrantAccountPermission
@@ -219,7 +239,11 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::RemoveUsersFromUserGroup
         | Op::AddRolesToUserGroup
         | Op::RemoveRolesFromUserGroup
-        | Op::GetAuditEvents => Requirement::Permission(Permission::UserManagement),
+        | Op::GetAuditEvents
+        | Op::CreateUser
+        | Op::DeleteUser
+        | Op::GrantUserPermission
+        | Op::RevokeUserPermission => Requirement::Permission(Permission::UserManagement),
         Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
     }
 }
@@ -257,6 +281,8 @@ impl Operation {
                 | Op::GetAllUserGroups
                 | Op::GetUserGroup
                 | Op::GetAuditEvents
+                | Op::GetAllUsers
+                | Op::GetUser
                 | Op::DaemonTest
         )
     }
@@ -329,7 +355,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 47] = Operation::ALL;
+    const OPS: [Operation; 53] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -367,7 +393,9 @@ mod tests {
                 | Operation::GetAllRoles
                 | Operation::GetRole
                 | Operation::GetAllUserGroups
-                | Operation::GetUserGroup => user || accounts,
+                | Operation::GetUserGroup
+                | Operation::GetAllUsers
+                | Operation::GetUser => user || accounts,
                 Operation::GetAuditEvents => accounts,
                 Operation::DaemonTest => perms.contains(Permission::AgentManagement),
                 _ => accounts,

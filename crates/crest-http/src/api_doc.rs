@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
         (name = "ApiToken", description = "API tokens"),
         (name = "Role", description = "Roles: named sets of permissions"),
         (name = "UserGroup", description = "Groups of accounts that share roles"),
+        (name = "User", description = "The deprecated user API, kept for older tools"),
         (name = "Crest", description = "Crest's own endpoints, and compatibility endpoints outside the REST API")
     )
 )]

@@ -63,6 +63,32 @@ fn json_or_absent(headers: &HeaderMap) -> bool {
     }
 }
 
+/// A form body (`application/x-www-form-urlencoded`), for the few operations that take one; any
+/// other content type is a 415, a malformed body a 400, both in the envelope.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiForm<T>(pub(crate) T);
+
+impl<S, T> FromRequest<S> for ApiForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|form| Self(form.0))
+            .map_err(|rejection| match rejection.status().as_u16() {
+                413 => ApiError::PayloadTooLarge,
+                415 => ApiError::UnsupportedMediaType(
+                    "this operation consumes application/x-www-form-urlencoded".into(),
+                ),
+                _ => ApiError::BadRequest(rejection.body_text()),
+            })
+    }
+}
+
 /// Query parameters; a value of the wrong type is a 400 in the envelope.
 #[derive(Debug, Clone)]
 pub(crate) struct ApiQuery<T>(pub(crate) T);

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use crest_domain::account::{AccountId, AccountKind};
+use crest_domain::account::{AccountId, AccountKind, AccountRecord};
 use crest_domain::permission::{Permission, PermissionSet, UnknownPermission};
 use crest_domain::service_account;
 use crest_types::accounts::{
@@ -98,9 +98,17 @@ pub(crate) async fn delete_account(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerAccount>, ApiError> {
-    let id = AccountId::parse(&id)?;
+    let record = delete(&state, &id).await?;
+    Ok(Json(ResponseContainerAccount::ok(present::account(
+        &record,
+    ))))
+}
+
+/// Deletes an account (and so its tokens), refusing to delete the last active Super Admin.
+/// Shared with the deprecated User API.
+pub(crate) async fn delete(state: &AppState, raw_id: &str) -> Result<AccountRecord, ApiError> {
+    let id = AccountId::parse(raw_id)?;
     let record = service_account::existing(state.store.as_ref(), &id).await?;
-    let wire = present::account(&record);
     if record.super_admin {
         let admins = state
             .store
@@ -118,10 +126,11 @@ pub(crate) async fn delete_account(
     if !state.store.delete_account(&id).await? {
         return Err(ApiError::NotFound(format!("no account {id}")));
     }
-    Ok(Json(ResponseContainerAccount::ok(wire)))
+    Ok(record)
 }
 
-async fn set_permission(
+/// Grants or revokes one direct permission; shared with the deprecated User API.
+pub(crate) async fn set_permission(
     state: &AppState,
     caller: &Caller,
     raw_id: &str,

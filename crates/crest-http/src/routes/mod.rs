@@ -7,6 +7,7 @@ pub(crate) mod daemon;
 pub(crate) mod health;
 pub(crate) mod role;
 pub(crate) mod service_account;
+pub(crate) mod user;
 pub(crate) mod user_account;
 pub(crate) mod user_group;
 pub(crate) mod wavefront;
@@ -195,6 +196,21 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::GetAuditEvents,
             routes!(crest::get_audit_events),
+        ))
+        .routes(guarded(
+            Operation::GetAllUsers,
+            routes!(user::get_all_users),
+        ))
+        .routes(guarded(Operation::CreateUser, routes!(user::create_user)))
+        .routes(guarded(Operation::GetUser, routes!(user::get_user)))
+        .routes(guarded(Operation::DeleteUser, routes!(user::delete_user)))
+        .routes(guarded(
+            Operation::GrantUserPermission,
+            routes!(user::grant_user_permission),
+        ))
+        .routes(guarded(
+            Operation::RevokeUserPermission,
+            routes!(user::revoke_user_permission),
         ))
         // Authenticates with `?token=` rather than a header; see the handler.
         .routes(routes!(daemon::daemon_test))

@@ -101,6 +101,16 @@ pub(crate) async fn create_or_update_user_account(
     ApiQuery(_query): ApiQuery<SendEmail>,
     ApiJson(body): ApiJson<UserToCreate>,
 ) -> Result<Json<UserModel>, ApiError> {
+    Ok(Json(create_or_update(&state, &caller, body).await?))
+}
+
+/// Creates a user (or sets an existing user's direct permissions); shared with the deprecated
+/// User API.
+pub(crate) async fn create_or_update(
+    state: &AppState,
+    caller: &Caller,
+    body: UserToCreate,
+) -> Result<UserModel, ApiError> {
     if body.roles.as_ref().is_some_and(|r| !r.is_empty()) {
         return Err(ApiError::BadRequest("roles cannot be assigned yet".into()));
     }
@@ -123,9 +133,7 @@ pub(crate) async fn create_or_update_user_account(
         permissions,
     )
     .await?;
-    Ok(Json(
-        present::user_model(state.store.as_ref(), &record).await?,
-    ))
+    present::user_model(state.store.as_ref(), &record).await
 }
 
 /// The users who hold the Accounts permission (directly, or as Super Admins).
