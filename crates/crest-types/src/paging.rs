@@ -115,6 +115,18 @@ impl PageRequest {
         Ok(Self { offset, limit })
     }
 
+    /// This page of a whole list held in memory, each item mapped, with the list's length as the
+    /// total.
+    pub fn page_of<T, U>(&self, all: &[T], map: impl FnMut(&T) -> U) -> Paged<U> {
+        let items = all
+            .iter()
+            .skip(usize::try_from(self.offset).unwrap_or(usize::MAX))
+            .take(self.limit as usize)
+            .map(map)
+            .collect();
+        self.page(items, all.len() as u64)
+    }
+
     /// A page of `items` cut from a list of `total` items that starts at this request's offset.
     pub fn page<T>(&self, items: Vec<T>, total: u64) -> Paged<T> {
         let end = self.offset.saturating_add(items.len() as u64);
@@ -162,6 +174,26 @@ mod tests {
         assert!(PageRequest::parse(Some("-5"), None).is_err());
         assert!(PageRequest::parse(None, Some("ten")).is_err());
         assert!(PageRequest::parse(Some("1.5"), None).is_err());
+    }
+
+    #[test]
+    fn page_of_cuts_a_window() {
+        let all: Vec<u32> = (0..5).collect();
+        let page = PageRequest {
+            offset: 3,
+            limit: 10,
+        }
+        .page_of(&all, |n| n * 10);
+        assert_eq!(
+            (page.items, page.total_items, page.more_items),
+            (vec![30, 40], 5, false)
+        );
+        let page = PageRequest {
+            offset: 9,
+            limit: 1,
+        }
+        .page_of(&all, |n| *n);
+        assert!(page.items.is_empty());
     }
 
     #[test]

@@ -53,16 +53,8 @@ pub(crate) async fn get_all_roles(
 ) -> Result<Json<ResponseContainerPagedRoleDTO>, ApiError> {
     let roles = state.store.roles().await?;
     let dir = Directory::load(state.store.as_ref()).await?;
-    let total = roles.len() as u64;
-    let items = roles
-        .iter()
-        .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
-        .take(page.limit as usize)
-        .map(|r| dir.role(r))
-        .collect();
-    Ok(Json(ResponseContainerPagedRoleDTO::ok(
-        page.page(items, total),
-    )))
+    let page = page.page_of(&roles, |x| dir.role(x));
+    Ok(Json(ResponseContainerPagedRoleDTO::ok(page)))
 }
 
 /// One role.

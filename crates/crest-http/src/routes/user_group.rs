@@ -44,16 +44,8 @@ pub(crate) async fn get_all_user_groups(
 ) -> Result<Json<ResponseContainerPagedUserGroupModel>, ApiError> {
     let dir = Directory::load(state.store.as_ref()).await?;
     let groups = state.store.groups().await?;
-    let total = groups.len() as u64;
-    let items = groups
-        .iter()
-        .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
-        .take(page.limit as usize)
-        .map(|g| dir.group(g))
-        .collect();
-    Ok(Json(ResponseContainerPagedUserGroupModel::ok(
-        page.page(items, total),
-    )))
+    let page = page.page_of(&groups, |x| dir.group(x));
+    Ok(Json(ResponseContainerPagedUserGroupModel::ok(page)))
 }
 
 /// One group.

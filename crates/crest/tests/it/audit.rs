@@ -1,17 +1,9 @@
 //! The audit trail: security events with who, what, when, where and how it ended; never a secret.
 
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::support::{TestApp, json};
-
-async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app.admin(method, path);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    json(req.send().await.expect("send")).await
-}
+use crate::support::{TestApp, call};
 
 #[tokio::test]
 async fn security_events_are_recorded_without_secrets() {

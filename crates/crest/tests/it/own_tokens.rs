@@ -3,25 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, json};
-
-async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app.admin(method, path);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    json(req.send().await.expect("send")).await
-}
-
-async fn probe(app: &TestApp, token: &str) -> StatusCode {
-    app.http
-        .get(app.at("/api/v2/cluster/info"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("send")
-        .status()
-}
+use crate::support::{TestApp, call, probe};
 
 #[tokio::test]
 async fn a_user_makes_names_and_revokes_their_own_tokens() {

@@ -3,15 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, json};
-
-async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app.admin(method, path);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    json(req.send().await.expect("send")).await
-}
+use crate::support::{TestApp, call};
 
 async fn ok(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
     let (status, body) = call(app, method, path, body).await;

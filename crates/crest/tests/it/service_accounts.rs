@@ -3,15 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, assert_error_envelope, json};
-
-async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app.admin(method, path);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    json(req.send().await.expect("send")).await
-}
+use crate::support::{TestApp, assert_error_envelope, call, probe};
 
 async fn create(app: &TestApp, id: &str) -> Value {
     let (status, body) = call(
@@ -63,16 +55,6 @@ async fn generate(app: &TestApp, id: &str, name: &str) -> (String, String) {
 
 fn enc(id: &str) -> String {
     id.replace(':', "%3A")
-}
-
-async fn probe(app: &TestApp, token: &str) -> StatusCode {
-    app.http
-        .get(app.at("/api/v2/cluster/info"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("send")
-        .status()
 }
 
 async fn daemon(app: &TestApp, token: &str) -> StatusCode {

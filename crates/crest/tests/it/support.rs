@@ -143,3 +143,28 @@ pub fn assert_error_envelope(body: &serde_json::Value, code: u16) {
         "{body}"
     );
 }
+
+/// A request as the administrator, with an optional JSON body; the status and the JSON answer.
+pub async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut req = app.admin(method, path);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    json(req.send().await.expect("send")).await
+}
+
+/// The status `GET /api/v2/cluster/info` answers with this token: whether it authenticates.
+pub async fn probe(app: &TestApp, token: &str) -> reqwest::StatusCode {
+    app.http
+        .get(app.at("/api/v2/cluster/info"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("send")
+        .status()
+}

@@ -1,17 +1,9 @@
 //! User accounts through the HTTP API: bare `UserModel` answers, Everyone, validation.
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::support::{TestApp, json};
-
-async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app.admin(method, path);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    json(req.send().await.expect("send")).await
-}
+use crate::support::{TestApp, call};
 
 #[tokio::test]
 async fn users_are_created_read_listed_and_deleted() {
