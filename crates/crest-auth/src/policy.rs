@@ -111,13 +111,29 @@ pub enum Operation {
     GrantUserPermission,
     /// `POST /api/v2/user/{id}/revoke (form: group=<permission>)`.
     RevokeUserPermission,
+    /// `POST /api/v2/account/deleteAccounts`.
+    DeleteMultipleAccounts,
+    /// `POST /api/v2/account/validateAccounts`.
+    ValidateAccounts,
+    /// `POST /api/v2/account/grant/{permission}`.
+    GrantPermissionToAccounts,
+    /// `POST /api/v2/account/revoke/{permission}`.
+    RevokePermissionFromAccounts,
+    /// `POST /api/v2/account/{id}/addRoles`.
+    AddAccountToRoles,
+    /// `POST /api/v2/account/{id}/removeRoles`.
+    RemoveAccountFromRoles,
+    /// `POST /api/v2/account/{id}/addUserGroups`.
+    AddAccountToUserGroups,
+    /// `POST /api/v2/account/{id}/removeUserGroups`.
+    RemoveAccountFromUserGroups,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
 }
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 53] = [
+    pub const ALL: [Operation; 61] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -170,6 +186,14 @@ impl Operation {
         Self::DeleteUser,
         Self::GrantUserPermission,
         Self::RevokeUserPermission,
+        Self::DeleteMultipleAccounts,
+        Self::ValidateAccounts,
+        Self::GrantPermissionToAccounts,
+        Self::RevokePermissionFromAccounts,
+        Self::AddAccountToRoles,
+        Self::RemoveAccountFromRoles,
+        Self::AddAccountToUserGroups,
+        Self::RemoveAccountFromUserGroups,
         Self::DaemonTest,
     ];
 }
@@ -208,7 +232,8 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::GetAllUserGroups
         | Op::GetUserGroup
         | Op::GetAllUsers
-        | Op::GetUser => Requirement::Browse(Permission::UserManagement),
+        | Op::GetUser
+        | Op::ValidateAccounts => Requirement::Browse(Permission::UserManagement),
         // Managing accounts and every service account's tokens is the Accounts permission.
         Op::DeleteAccount
         | Op::GrantAccountPermission
@@ -243,7 +268,14 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::CreateUser
         | Op::DeleteUser
         | Op::GrantUserPermission
-        | Op::RevokeUserPermission => Requirement::Permission(Permission::UserManagement),
+        | Op::RevokeUserPermission
+        | Op::DeleteMultipleAccounts
+        | Op::GrantPermissionToAccounts
+        | Op::RevokePermissionFromAccounts
+        | Op::AddAccountToRoles
+        | Op::RemoveAccountFromRoles
+        | Op::AddAccountToUserGroups
+        | Op::RemoveAccountFromUserGroups => Requirement::Permission(Permission::UserManagement),
         Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
     }
 }
@@ -283,6 +315,7 @@ impl Operation {
                 | Op::GetAuditEvents
                 | Op::GetAllUsers
                 | Op::GetUser
+                | Op::ValidateAccounts
                 | Op::DaemonTest
         )
     }
@@ -355,7 +388,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 53] = Operation::ALL;
+    const OPS: [Operation; 61] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -395,7 +428,8 @@ mod tests {
                 | Operation::GetAllUserGroups
                 | Operation::GetUserGroup
                 | Operation::GetAllUsers
-                | Operation::GetUser => user || accounts,
+                | Operation::GetUser
+                | Operation::ValidateAccounts => user || accounts,
                 Operation::GetAuditEvents => accounts,
                 Operation::DaemonTest => perms.contains(Permission::AgentManagement),
                 _ => accounts,

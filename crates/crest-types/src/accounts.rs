@@ -282,3 +282,17 @@ pub struct UserToCreate {
     #[serde(default)]
     pub roles: Option<Vec<String>>,
 }
+
+/// `ValidatedUsersDTO`: which of the named accounts exist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidatedUsersDTO {
+    pub valid_users: Vec<UserDTO>,
+    pub invalid_identifiers: Vec<String>,
+}
+
+response_container!(
+    /// `ResponseContainerValidatedUsersDTO`.
+    ResponseContainerValidatedUsersDTO,
+    ValidatedUsersDTO
+);

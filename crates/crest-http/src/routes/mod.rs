@@ -1,6 +1,7 @@
 //! The API's routes, one module per API group (named after the generated client's `*Api` class).
 
 pub(crate) mod account;
+pub(crate) mod account_bulk;
 pub(crate) mod api_token;
 pub(crate) mod crest;
 pub(crate) mod daemon;
@@ -211,6 +212,38 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::RevokeUserPermission,
             routes!(user::revoke_user_permission),
+        ))
+        .routes(guarded(
+            Operation::DeleteMultipleAccounts,
+            routes!(account_bulk::delete_multiple_accounts),
+        ))
+        .routes(guarded(
+            Operation::ValidateAccounts,
+            routes!(account_bulk::validate_accounts),
+        ))
+        .routes(guarded(
+            Operation::GrantPermissionToAccounts,
+            routes!(account_bulk::grant_permission_to_accounts),
+        ))
+        .routes(guarded(
+            Operation::RevokePermissionFromAccounts,
+            routes!(account_bulk::revoke_permission_from_accounts),
+        ))
+        .routes(guarded(
+            Operation::AddAccountToRoles,
+            routes!(account_bulk::add_account_to_roles),
+        ))
+        .routes(guarded(
+            Operation::RemoveAccountFromRoles,
+            routes!(account_bulk::remove_account_from_roles),
+        ))
+        .routes(guarded(
+            Operation::AddAccountToUserGroups,
+            routes!(account_bulk::add_account_to_user_groups),
+        ))
+        .routes(guarded(
+            Operation::RemoveAccountFromUserGroups,
+            routes!(account_bulk::remove_account_from_user_groups),
         ))
         // Authenticates with `?token=` rather than a header; see the handler.
         .routes(routes!(daemon::daemon_test))

@@ -337,3 +337,125 @@ async fn the_system_groups_hold() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn accounts_are_managed_in_bulk_and_by_their_roles_and_groups() {
+    let app = TestApp::spawn().await;
+    for id in ["sa::one", "sa::two"] {
+        ok(
+            &app,
+            Method::POST,
+            "/api/v2/account/serviceaccount",
+            Some(json!({"identifier": id})),
+        )
+        .await;
+    }
+    let last = ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/grant/ingestion",
+        Some(json!(["sa::one", "sa::two"])),
+    )
+    .await;
+    assert_eq!(
+        last["identifier"], "sa::two",
+        "a bare UserModel of the last account"
+    );
+    assert!(united(&app, "sa::one").await.contains(&"ingestion".into()));
+    ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/revoke/ingestion",
+        Some(json!(["sa::one", "sa::two"])),
+    )
+    .await;
+    assert!(united(&app, "sa::two").await.is_empty());
+
+    let role = ok(
+        &app,
+        Method::POST,
+        "/api/v2/role",
+        Some(json!({"name": "r", "permissions": ["metrics_management"]})),
+    )
+    .await;
+    let role = role["response"]["id"].as_str().expect("id").to_owned();
+    let group = ok(
+        &app,
+        Method::POST,
+        "/api/v2/usergroup",
+        Some(json!({"name": "g", "roleIDs": [role]})),
+    )
+    .await;
+    let group = group["response"]["id"].as_str().expect("id").to_owned();
+    let model = ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/sa::one/addRoles",
+        Some(json!([role])),
+    )
+    .await;
+    assert_eq!(model["roles"][0]["name"], "r");
+    ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/sa::one/removeRoles",
+        Some(json!([role])),
+    )
+    .await;
+    let model = ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/sa::two/addUserGroups",
+        Some(json!([group])),
+    )
+    .await;
+    assert!(
+        model["userGroups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .any(|g| g["name"] == "g")
+    );
+    assert_eq!(united(&app, "sa::two").await, ["metrics_management"]);
+    ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/sa::two/removeUserGroups",
+        Some(json!([group])),
+    )
+    .await;
+    assert!(united(&app, "sa::two").await.is_empty());
+
+    let checked = ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/validateAccounts",
+        Some(json!(["sa::one", "sa::nobody", "bad,id"])),
+    )
+    .await;
+    assert_eq!(
+        checked["response"]["validUsers"][0]["identifier"],
+        "sa::one"
+    );
+    assert_eq!(
+        checked["response"]["invalidIdentifiers"],
+        json!(["sa::nobody", "bad,id"])
+    );
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v2/account/deleteAccounts",
+        Some(json!(["admin@example.com"])),
+    )
+    .await;
+    assert_eq!(status, 400, "never the last Super Admin");
+    let deleted = ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/deleteAccounts",
+        Some(json!(["sa::one", "sa::two", "sa::nobody"])),
+    )
+    .await;
+    assert_eq!(deleted["response"], json!(["sa::one", "sa::two"]));
+    app.stop().await;
+}
