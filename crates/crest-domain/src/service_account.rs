@@ -73,6 +73,29 @@ pub async fn existing(store: &dyn Store, id: &AccountId) -> Result<AccountRecord
         .ok_or_else(|| DomainError::NotFound(format!("no account {id}")))
 }
 
+/// The rule every deletion keeps: at least one active Super Admin remains afterwards.
+pub async fn ensure_a_super_admin_remains(
+    store: &dyn Store,
+    doomed: &[AccountRecord],
+) -> Result<(), DomainError> {
+    let leaving = doomed.iter().filter(|a| a.super_admin && a.active).count();
+    if leaving == 0 {
+        return Ok(());
+    }
+    let active = store
+        .accounts_of_kind(AccountKind::User)
+        .await?
+        .iter()
+        .filter(|a| a.super_admin && a.active)
+        .count();
+    if leaving >= active {
+        return Err(DomainError::Invalid(
+            "the last Super Admin cannot be deleted".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Applies a change to a service account.
 pub async fn update(
     store: &dyn Store,

@@ -109,20 +109,11 @@ pub(crate) async fn delete_account(
 pub(crate) async fn delete(state: &AppState, raw_id: &str) -> Result<AccountRecord, ApiError> {
     let id = AccountId::parse(raw_id)?;
     let record = service_account::existing(state.store.as_ref(), &id).await?;
-    if record.super_admin {
-        let admins = state
-            .store
-            .accounts_of_kind(AccountKind::User)
-            .await?
-            .iter()
-            .filter(|a| a.super_admin && a.active)
-            .count();
-        if admins <= 1 {
-            return Err(ApiError::BadRequest(
-                "the last Super Admin cannot be deleted".into(),
-            ));
-        }
-    }
+    service_account::ensure_a_super_admin_remains(
+        state.store.as_ref(),
+        std::slice::from_ref(&record),
+    )
+    .await?;
     if !state.store.delete_account(&id).await? {
         return Err(ApiError::NotFound(format!("no account {id}")));
     }

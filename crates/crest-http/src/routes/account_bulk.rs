@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::access;
-use crest_domain::account::{AccountId, AccountKind};
+use crest_domain::account::AccountId;
 use crest_domain::service_account;
 use crest_types::accounts::{ResponseContainerValidatedUsersDTO, UserModel, ValidatedUsersDTO};
 use crest_types::envelope::{ResponseContainerListString, StatusEnvelope};
@@ -44,18 +44,7 @@ pub(crate) async fn delete_multiple_accounts(
             found.push(record);
         }
     }
-    let admins = store
-        .accounts_of_kind(AccountKind::User)
-        .await?
-        .iter()
-        .filter(|a| a.super_admin && a.active)
-        .count();
-    let doomed_admins = found.iter().filter(|a| a.super_admin && a.active).count();
-    if doomed_admins > 0 && doomed_admins >= admins {
-        return Err(ApiError::BadRequest(
-            "the last Super Admin cannot be deleted".into(),
-        ));
-    }
+    service_account::ensure_a_super_admin_remains(store, &found).await?;
     let mut deleted = Vec::new();
     for record in found {
         if store.delete_account(&record.id).await? {
