@@ -127,13 +127,25 @@ pub enum Operation {
     AddAccountToUserGroups,
     /// `POST /api/v2/account/{id}/removeUserGroups`.
     RemoveAccountFromUserGroups,
+    /// `POST /api/v2/search/account`, with its `/facets` and `/{facet}` routes.
+    SearchAccountEntities,
+    /// `POST /api/v2/search/serviceaccount`, with its `/facets` and `/{facet}` routes.
+    SearchServiceAccountEntities,
+    /// `POST /api/v2/search/user`, with its `/facets` and `/{facet}` routes.
+    SearchUserEntities,
+    /// `POST /api/v2/search/usergroup`, with its `/facets` and `/{facet}` routes.
+    SearchUserGroupEntities,
+    /// `POST /api/v2/search/role`, with its `/facets` and `/{facet}` routes.
+    SearchRoleEntities,
+    /// `POST /api/v2/search/token`, with its `/facets` and `/{facet}` routes.
+    SearchTokenEntities,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
 }
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 61] = [
+    pub const ALL: [Operation; 67] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -194,6 +206,12 @@ impl Operation {
         Self::RemoveAccountFromRoles,
         Self::AddAccountToUserGroups,
         Self::RemoveAccountFromUserGroups,
+        Self::SearchAccountEntities,
+        Self::SearchServiceAccountEntities,
+        Self::SearchUserEntities,
+        Self::SearchUserGroupEntities,
+        Self::SearchRoleEntities,
+        Self::SearchTokenEntities,
         Self::DaemonTest,
     ];
 }
@@ -233,7 +251,12 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::GetUserGroup
         | Op::GetAllUsers
         | Op::GetUser
-        | Op::ValidateAccounts => Requirement::Browse(Permission::UserManagement),
+        | Op::ValidateAccounts
+        | Op::SearchAccountEntities
+        | Op::SearchServiceAccountEntities
+        | Op::SearchUserEntities
+        | Op::SearchUserGroupEntities
+        | Op::SearchRoleEntities => Requirement::Browse(Permission::UserManagement),
         // Managing accounts and every service account's tokens is the Accounts permission.
         Op::DeleteAccount
         | Op::GrantAccountPermission
@@ -275,7 +298,8 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::AddAccountToRoles
         | Op::RemoveAccountFromRoles
         | Op::AddAccountToUserGroups
-        | Op::RemoveAccountFromUserGroups => Requirement::Permission(Permission::UserManagement),
+        | Op::RemoveAccountFromUserGroups
+        | Op::SearchTokenEntities => Requirement::Permission(Permission::UserManagement),
         Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
     }
 }
@@ -316,6 +340,12 @@ impl Operation {
                 | Op::GetAllUsers
                 | Op::GetUser
                 | Op::ValidateAccounts
+                | Op::SearchAccountEntities
+                | Op::SearchServiceAccountEntities
+                | Op::SearchUserEntities
+                | Op::SearchUserGroupEntities
+                | Op::SearchRoleEntities
+                | Op::SearchTokenEntities
                 | Op::DaemonTest
         )
     }
@@ -388,7 +418,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 61] = Operation::ALL;
+    const OPS: [Operation; 67] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -429,7 +459,12 @@ mod tests {
                 | Operation::GetUserGroup
                 | Operation::GetAllUsers
                 | Operation::GetUser
-                | Operation::ValidateAccounts => user || accounts,
+                | Operation::ValidateAccounts
+                | Operation::SearchAccountEntities
+                | Operation::SearchServiceAccountEntities
+                | Operation::SearchUserEntities
+                | Operation::SearchUserGroupEntities
+                | Operation::SearchRoleEntities => user || accounts,
                 Operation::GetAuditEvents => accounts,
                 Operation::DaemonTest => perms.contains(Permission::AgentManagement),
                 _ => accounts,

@@ -14,6 +14,7 @@ mod limits;
 pub mod present;
 mod router;
 mod routes;
+mod search;
 mod state;
 mod telemetry;
 

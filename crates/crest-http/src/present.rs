@@ -8,7 +8,8 @@ use crest_domain::role::RoleRecord;
 use crest_domain::store::Store;
 use crest_domain::token::{ApiTokenSecret, TokenId, TokenRecord};
 use crest_types::accounts::{
-    Account, RoleDTO, ServiceAccount, UserGroup, UserGroupModel, UserGroupPropertiesDTO, UserModel,
+    Account, CustomerFacingUserObject, RoleDTO, ServiceAccount, UserGroup, UserGroupModel,
+    UserGroupPropertiesDTO, UserModel,
 };
 use crest_types::crest::AuditEvent;
 use crest_types::tokens::{AccountType, ApiTokenModel, UserApiToken};
@@ -163,6 +164,30 @@ pub(crate) fn account(record: &AccountRecord) -> Account {
     }
 }
 
+/// A user as user search returns it; `is_self` says whether it is the caller.
+pub(crate) fn customer_facing_user(
+    record: &AccountRecord,
+    is_self: bool,
+) -> CustomerFacingUserObject {
+    let id = record.id.to_string();
+    CustomerFacingUserObject {
+        escaped_identifier: percent_encoding::utf8_percent_encode(
+            &id,
+            percent_encoding::NON_ALPHANUMERIC,
+        )
+        .to_string(),
+        identifier: id.clone(),
+        id,
+        customer: CUSTOMER.to_owned(),
+        is_self,
+        groups: record.permissions.names(),
+        user_groups: record.groups.clone(),
+        united_permissions: record.effective_permissions().names(),
+        united_roles: record.united_roles.clone(),
+        last_successful_login: None,
+    }
+}
+
 pub(crate) fn account_type(record: &AccountRecord) -> AccountType {
     match (record.kind, record.active) {
         (AccountKind::User, _) => AccountType::UserAccount,
@@ -222,6 +247,22 @@ pub(crate) fn token_model(record: &TokenRecord, owner: &AccountRecord) -> ApiTok
         date_generated: record.created_ms,
         last_used: record.last_used_ms,
     }
+}
+
+/// Every token of the organization, as the admin views list them.
+pub(crate) async fn all_token_models(store: &dyn Store) -> Result<Vec<ApiTokenModel>, ApiError> {
+    let mut owners = HashMap::new();
+    for kind in [AccountKind::User, AccountKind::ServiceAccount] {
+        for account in store.accounts_of_kind(kind).await? {
+            owners.insert(account.id.clone(), account);
+        }
+    }
+    Ok(store
+        .all_tokens()
+        .await?
+        .iter()
+        .filter_map(|t| owners.get(&t.account).map(|owner| token_model(t, owner)))
+        .collect())
 }
 
 /// A list of tokens, the new one last with its secret in `tokenID` (shown this once).

@@ -296,3 +296,48 @@ response_container!(
     ResponseContainerValidatedUsersDTO,
     ValidatedUsersDTO
 );
+
+crate::paged_schema!(
+    /// `PagedServiceAccount`.
+    PagedServiceAccount,
+    ServiceAccount
+);
+
+response_container!(
+    /// `ResponseContainerPagedServiceAccount`.
+    ResponseContainerPagedServiceAccount,
+    Paged<ServiceAccount>,
+    schema = PagedServiceAccount
+);
+
+/// `CustomerFacingUserObject`: a user as user search returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerFacingUserObject {
+    pub id: String,
+    pub identifier: String,
+    pub customer: String,
+    /// Whether this user is the caller.
+    #[serde(rename = "self")]
+    pub is_self: bool,
+    pub escaped_identifier: String,
+    pub groups: Vec<String>,
+    pub user_groups: Vec<String>,
+    pub united_permissions: Vec<String>,
+    pub united_roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_successful_login: Option<i64>,
+}
+
+crate::paged_schema!(
+    /// `PagedCustomerFacingUserObject`.
+    PagedCustomerFacingUserObject,
+    CustomerFacingUserObject
+);
+
+response_container!(
+    /// `ResponseContainerPagedCustomerFacingUserObject`.
+    ResponseContainerPagedCustomerFacingUserObject,
+    Paged<CustomerFacingUserObject>,
+    schema = PagedCustomerFacingUserObject
+);

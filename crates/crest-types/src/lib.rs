@@ -8,6 +8,7 @@ pub mod crest;
 pub mod envelope;
 pub mod models;
 pub mod paging;
+pub mod search;
 pub mod tokens;
 
 pub use envelope::{ResponseStatus, StatusResult};

@@ -115,6 +115,21 @@ impl PageRequest {
         Ok(Self { offset, limit })
     }
 
+    /// Reads `offset` and `limit` as a JSON body gives them (search requests), by the same rules.
+    pub fn from_numbers(offset: Option<i64>, limit: Option<i64>) -> Result<Self, PageRequestError> {
+        let offset = match offset {
+            None => 0,
+            Some(n) => u64::try_from(n).map_err(|_| PageRequestError::Offset(n.to_string()))?,
+        };
+        let limit = match limit {
+            None => DEFAULT_LIMIT,
+            Some(n) => u64::try_from(n)
+                .map(clamp_limit)
+                .map_err(|_| PageRequestError::Limit(n.to_string()))?,
+        };
+        Ok(Self { offset, limit })
+    }
+
     /// This page of a whole list held in memory, each item mapped, with the list's length as the
     /// total.
     pub fn page_of<T, U>(&self, all: &[T], map: impl FnMut(&T) -> U) -> Paged<U> {
@@ -174,6 +189,18 @@ mod tests {
         assert!(PageRequest::parse(Some("-5"), None).is_err());
         assert!(PageRequest::parse(None, Some("ten")).is_err());
         assert!(PageRequest::parse(Some("1.5"), None).is_err());
+    }
+
+    #[test]
+    fn body_numbers_follow_the_same_rules() {
+        assert_eq!(
+            PageRequest::from_numbers(None, None),
+            Ok(PageRequest::default())
+        );
+        let p = PageRequest::from_numbers(Some(5), Some(5000)).expect("valid");
+        assert_eq!((p.offset, p.limit), (5, MAX_LIMIT));
+        assert!(PageRequest::from_numbers(Some(-1), None).is_err());
+        assert!(PageRequest::from_numbers(None, Some(-1)).is_err());
     }
 
     #[test]

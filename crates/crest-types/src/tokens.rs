@@ -82,3 +82,16 @@ response_container!(
     ResponseContainerListApiTokenModel,
     Vec<ApiTokenModel>
 );
+
+crate::paged_schema!(
+    /// `PagedApiTokenModel`.
+    PagedApiTokenModel,
+    ApiTokenModel
+);
+
+response_container!(
+    /// `ResponseContainerPagedApiTokenModel`.
+    ResponseContainerPagedApiTokenModel,
+    crate::paging::Paged<ApiTokenModel>,
+    schema = PagedApiTokenModel
+);

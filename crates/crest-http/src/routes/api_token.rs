@@ -304,23 +304,7 @@ pub(crate) async fn get_customer_tokens(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<ResponseContainerListApiTokenModel>, ApiError> {
-    let store = state.store.as_ref();
-    let mut owners = std::collections::HashMap::new();
-    for kind in [AccountKind::User, AccountKind::ServiceAccount] {
-        for account in store.accounts_of_kind(kind).await? {
-            owners.insert(account.id.clone(), account);
-        }
-    }
-    let models = store
-        .all_tokens()
-        .await?
-        .iter()
-        .filter_map(|t| {
-            owners
-                .get(&t.account)
-                .map(|owner| present::token_model(t, owner))
-        })
-        .collect();
+    let models = present::all_token_models(state.store.as_ref()).await?;
     Ok(Json(ResponseContainerListApiTokenModel::ok(models)))
 }
 

@@ -7,6 +7,7 @@ pub(crate) mod crest;
 pub(crate) mod daemon;
 pub(crate) mod health;
 pub(crate) mod role;
+pub(crate) mod search;
 pub(crate) mod service_account;
 pub(crate) mod user;
 pub(crate) mod user_account;
@@ -244,6 +245,78 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::RemoveAccountFromUserGroups,
             routes!(account_bulk::remove_account_from_user_groups),
+        ))
+        .routes(guarded(
+            Operation::SearchAccountEntities,
+            routes!(search::search_account_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchAccountEntities,
+            routes!(search::search_account_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchAccountEntities,
+            routes!(search::search_account_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchServiceAccountEntities,
+            routes!(search::search_service_account_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchServiceAccountEntities,
+            routes!(search::search_service_account_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchServiceAccountEntities,
+            routes!(search::search_service_account_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchUserEntities,
+            routes!(search::search_user_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchUserEntities,
+            routes!(search::search_user_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchUserEntities,
+            routes!(search::search_user_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchUserGroupEntities,
+            routes!(search::search_user_group_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchUserGroupEntities,
+            routes!(search::search_user_group_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchUserGroupEntities,
+            routes!(search::search_user_group_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchRoleEntities,
+            routes!(search::search_role_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchRoleEntities,
+            routes!(search::search_role_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchRoleEntities,
+            routes!(search::search_role_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchTokenEntities,
+            routes!(search::search_token_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchTokenEntities,
+            routes!(search::search_token_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchTokenEntities,
+            routes!(search::search_token_for_facet),
         ))
         // Authenticates with `?token=` rather than a header; see the handler.
         .routes(routes!(daemon::daemon_test))

@@ -17,6 +17,7 @@ mod own_tokens;
 mod postgres;
 mod process;
 mod roles_and_groups;
+mod search;
 mod service_accounts;
 mod support;
 mod tls;
