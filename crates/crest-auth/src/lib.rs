@@ -8,6 +8,7 @@ pub mod authenticate;
 pub mod cache;
 pub mod credential;
 pub mod notifying_store;
+pub mod password;
 pub mod policy;
 pub mod usage;
 

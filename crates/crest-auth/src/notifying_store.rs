@@ -103,6 +103,39 @@ impl Store for NotifyingStore {
         self.after(r)
     }
 
+    async fn set_password_hash(
+        &self,
+        id: &AccountId,
+        hash: Option<&str>,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        self.inner.set_password_hash(id, hash, now).await
+    }
+
+    async fn password_hash(&self, id: &AccountId) -> Result<Option<String>, StoreError> {
+        self.inner.password_hash(id).await
+    }
+
+    async fn put_invite(
+        &self,
+        invite: &crest_domain::invite::InviteRecord,
+        digest: &TokenDigest,
+    ) -> Result<(), StoreError> {
+        self.inner.put_invite(invite, digest).await
+    }
+
+    async fn take_invite(
+        &self,
+        digest: &TokenDigest,
+        now: EpochMillis,
+    ) -> Result<Option<AccountId>, StoreError> {
+        self.inner.take_invite(digest, now).await
+    }
+
+    async fn invites(&self) -> Result<Vec<crest_domain::invite::InviteRecord>, StoreError> {
+        self.inner.invites().await
+    }
+
     async fn tokens_of(&self, id: &AccountId) -> Result<Vec<TokenRecord>, StoreError> {
         self.inner.tokens_of(id).await
     }

@@ -139,13 +139,43 @@ pub enum Operation {
     SearchRoleEntities,
     /// `POST /api/v2/search/token`, with its `/facets` and `/{facet}` routes.
     SearchTokenEntities,
+    /// `PUT /api/v2/account/user/{id}` (and `credential`: a password).
+    UpdateUserAccount,
+    /// `POST /api/v2/account/user/invite`.
+    InviteUserAccounts,
+    /// `GET /api/v2/account/{id}/businessFunctions`.
+    GetAccountBusinessFunctions,
+    /// `PUT /api/v2/user/{id}`.
+    UpdateUser,
+    /// `POST /api/v2/user/deleteUsers`.
+    DeleteMultipleUsers,
+    /// `POST /api/v2/user/grant/{permission}`.
+    GrantPermissionToUsers,
+    /// `POST /api/v2/user/revoke/{permission}`.
+    RevokePermissionFromUsers,
+    /// `POST /api/v2/user/invite`.
+    InviteUsers,
+    /// `POST /api/v2/user/validateUsers`.
+    ValidateUsers,
+    /// `POST /api/v2/user/{id}/addUserGroups`.
+    AddUserToUserGroups,
+    /// `POST /api/v2/user/{id}/removeUserGroups`.
+    RemoveUserFromUserGroups,
+    /// `GET /api/v2/user/{id}/businessFunctions`.
+    GetUserBusinessFunctions,
+    /// `GET /api/crest/v1/invites`.
+    GetInvites,
+    /// `POST /api/crest/v1/invites/{id}/link`.
+    CreateInviteLink,
+    /// `POST /api/crest/v1/password`: the caller's own password.
+    ChangeOwnPassword,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
 }
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 67] = [
+    pub const ALL: [Operation; 82] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -212,6 +242,21 @@ impl Operation {
         Self::SearchUserGroupEntities,
         Self::SearchRoleEntities,
         Self::SearchTokenEntities,
+        Self::UpdateUserAccount,
+        Self::InviteUserAccounts,
+        Self::GetAccountBusinessFunctions,
+        Self::UpdateUser,
+        Self::DeleteMultipleUsers,
+        Self::GrantPermissionToUsers,
+        Self::RevokePermissionFromUsers,
+        Self::InviteUsers,
+        Self::ValidateUsers,
+        Self::AddUserToUserGroups,
+        Self::RemoveUserFromUserGroups,
+        Self::GetUserBusinessFunctions,
+        Self::GetInvites,
+        Self::CreateInviteLink,
+        Self::ChangeOwnPassword,
         Self::DaemonTest,
     ];
 }
@@ -234,9 +279,11 @@ pub const fn requirement(op: Operation) -> Requirement {
     match op {
         // A caller's own tokens stay manageable without API Tokens (tokens made before that
         // permission existed kept working); making a new one needs it.
-        Op::GetClusterInfo | Op::GetAllTokens | Op::UpdateTokenName | Op::DeleteToken => {
-            Requirement::Authenticated
-        }
+        Op::GetClusterInfo
+        | Op::GetAllTokens
+        | Op::UpdateTokenName
+        | Op::DeleteToken
+        | Op::ChangeOwnPassword => Requirement::Authenticated,
         Op::CreateToken => Requirement::Permission(Permission::TokenManagement),
         Op::GetAllAccounts
         | Op::GetAccount
@@ -256,7 +303,10 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::SearchServiceAccountEntities
         | Op::SearchUserEntities
         | Op::SearchUserGroupEntities
-        | Op::SearchRoleEntities => Requirement::Browse(Permission::UserManagement),
+        | Op::SearchRoleEntities
+        | Op::GetAccountBusinessFunctions
+        | Op::ValidateUsers
+        | Op::GetUserBusinessFunctions => Requirement::Browse(Permission::UserManagement),
         // Managing accounts and every service account's tokens is the Accounts permission.
         Op::DeleteAccount
         | Op::GrantAccountPermission
@@ -299,7 +349,18 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::RemoveAccountFromRoles
         | Op::AddAccountToUserGroups
         | Op::RemoveAccountFromUserGroups
-        | Op::SearchTokenEntities => Requirement::Permission(Permission::UserManagement),
+        | Op::SearchTokenEntities
+        | Op::UpdateUserAccount
+        | Op::InviteUserAccounts
+        | Op::UpdateUser
+        | Op::DeleteMultipleUsers
+        | Op::GrantPermissionToUsers
+        | Op::RevokePermissionFromUsers
+        | Op::InviteUsers
+        | Op::AddUserToUserGroups
+        | Op::RemoveUserFromUserGroups
+        | Op::GetInvites
+        | Op::CreateInviteLink => Requirement::Permission(Permission::UserManagement),
         Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
     }
 }
@@ -346,6 +407,10 @@ impl Operation {
                 | Op::SearchUserGroupEntities
                 | Op::SearchRoleEntities
                 | Op::SearchTokenEntities
+                | Op::GetAccountBusinessFunctions
+                | Op::ValidateUsers
+                | Op::GetUserBusinessFunctions
+                | Op::GetInvites
                 | Op::DaemonTest
         )
     }
@@ -418,7 +483,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 67] = Operation::ALL;
+    const OPS: [Operation; 82] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -444,7 +509,8 @@ mod tests {
                 Operation::GetClusterInfo
                 | Operation::GetAllTokens
                 | Operation::UpdateTokenName
-                | Operation::DeleteToken => true,
+                | Operation::DeleteToken
+                | Operation::ChangeOwnPassword => true,
                 Operation::CreateToken => perms.contains(Permission::TokenManagement),
                 Operation::GetAllAccounts
                 | Operation::GetAccount
@@ -464,7 +530,10 @@ mod tests {
                 | Operation::SearchServiceAccountEntities
                 | Operation::SearchUserEntities
                 | Operation::SearchUserGroupEntities
-                | Operation::SearchRoleEntities => user || accounts,
+                | Operation::SearchRoleEntities
+                | Operation::GetAccountBusinessFunctions
+                | Operation::ValidateUsers
+                | Operation::GetUserBusinessFunctions => user || accounts,
                 Operation::GetAuditEvents => accounts,
                 Operation::DaemonTest => perms.contains(Permission::AgentManagement),
                 _ => accounts,

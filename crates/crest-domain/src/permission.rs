@@ -146,6 +146,11 @@ impl PermissionSet {
         Self(self.0 | other.0)
     }
 
+    /// The members of this set that `other` lacks.
+    pub fn without(self, other: Self) -> Self {
+        Self(self.0 & !other.0)
+    }
+
     pub fn is_superset_of(self, other: Self) -> bool {
         self.0 & other.0 == other.0
     }

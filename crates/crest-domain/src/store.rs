@@ -11,6 +11,7 @@ use crate::account::{AccountId, AccountKind, AccountRecord};
 use crate::audit::{AuditEvent, AuditRecord};
 use crate::clock::EpochMillis;
 use crate::group::{GroupRecord, NewGroup};
+use crate::invite::InviteRecord;
 use crate::permission::{Permission, PermissionSet};
 use crate::role::{NewRole, RoleChange, RoleRecord};
 use crate::token::{TokenDigest, TokenId, TokenRecord};
@@ -159,6 +160,35 @@ pub trait Store: Send + Sync + Debug {
 
     /// Deletes the account and, with it, its tokens; `false` when there is no such account.
     async fn delete_account(&self, id: &AccountId) -> Result<bool, StoreError>;
+
+    /// Sets (or, with `None`, clears) a user's password hash; `false` when there is no such account.
+    async fn set_password_hash(
+        &self,
+        id: &AccountId,
+        hash: Option<&str>,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError>;
+
+    /// The account's password hash, if it has an account and a password.
+    async fn password_hash(&self, id: &AccountId) -> Result<Option<String>, StoreError>;
+
+    /// Stores an invitation for the account, replacing any earlier one.
+    async fn put_invite(
+        &self,
+        invite: &InviteRecord,
+        digest: &TokenDigest,
+    ) -> Result<(), StoreError>;
+
+    /// Removes the invitation with this digest and returns its account, if it exists and has not
+    /// expired at `now` (an expired one is removed too).
+    async fn take_invite(
+        &self,
+        digest: &TokenDigest,
+        now: EpochMillis,
+    ) -> Result<Option<AccountId>, StoreError>;
+
+    /// Pending invitations, oldest first.
+    async fn invites(&self) -> Result<Vec<InviteRecord>, StoreError>;
 
     /// The account's tokens that are not revoked, oldest first.
     async fn tokens_of(&self, id: &AccountId) -> Result<Vec<TokenRecord>, StoreError>;

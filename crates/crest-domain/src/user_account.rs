@@ -1,49 +1,120 @@
 //! User accounts: people, identified by their email address.
 
-use crate::account::{AccountKind, AccountRecord, parse_user_id};
+use crate::account::{AccountId, AccountKind, AccountRecord, parse_user_id};
 use crate::clock::Clock;
 use crate::error::DomainError;
+use crate::membership::{self, Memberships};
 use crate::permission::PermissionSet;
+use crate::principal::Principal;
 use crate::service_account::existing;
 use crate::store::{AccountChange, NewAccount, Store};
 
-/// Creates a user account (it joins Everyone) with these direct permissions, or, when it exists,
-/// sets its direct permissions to these.
+/// What a create or update sets; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserChange {
+    /// Direct permissions, replaced as a whole.
+    pub permissions: Option<PermissionSet>,
+    pub memberships: Memberships,
+}
+
+/// Creates a user account (it joins Everyone), or changes the existing one. Nothing changes unless
+/// the caller holds every permission the change adds, directly or through roles and groups.
 pub async fn create_or_update(
     store: &dyn Store,
     clock: &dyn Clock,
+    caller: &Principal,
     email: &str,
-    permissions: PermissionSet,
+    change: &UserChange,
 ) -> Result<AccountRecord, DomainError> {
     let id = parse_user_id(email)?;
-    let now = clock.now_millis();
-    let created = store
-        .create_account(&NewAccount {
-            id: id.clone(),
-            kind: AccountKind::User,
-            active: true,
-            description: String::new(),
-            permissions,
-            now,
-        })
-        .await?;
-    if !created {
-        let current = existing(store, &id).await?;
-        if current.kind != AccountKind::User {
-            return Err(DomainError::Conflict(format!("{id} is not a user account")));
+    match store.account(&id).await? {
+        Some(current) => apply(store, clock, caller, &current, change).await,
+        None => {
+            let permissions = change.permissions.unwrap_or_default();
+            caller.may_grant(permissions)?;
+            let plan = membership::plan(
+                store,
+                caller,
+                AccountKind::User,
+                &[],
+                &membership::initial_groups(AccountKind::User),
+                &change.memberships,
+            )
+            .await?;
+            let created = store
+                .create_account(&NewAccount {
+                    id: id.clone(),
+                    kind: AccountKind::User,
+                    active: true,
+                    description: String::new(),
+                    permissions,
+                    now: clock.now_millis(),
+                })
+                .await?;
+            if !created {
+                // Created meanwhile by another request: treat this one as an update.
+                let current = existing(store, &id).await?;
+                return apply(store, clock, caller, &current, change).await;
+            }
+            membership::apply(store, &id, &plan).await?;
+            existing(store, &id).await
         }
-        let change = AccountChange {
-            permissions: Some(permissions),
+    }
+}
+
+/// Changes an existing user account.
+pub async fn update(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    caller: &Principal,
+    raw_id: &str,
+    change: &UserChange,
+) -> Result<AccountRecord, DomainError> {
+    let current = find(store, raw_id).await?;
+    apply(store, clock, caller, &current, change).await
+}
+
+async fn apply(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    caller: &Principal,
+    current: &AccountRecord,
+    change: &UserChange,
+) -> Result<AccountRecord, DomainError> {
+    if current.kind != AccountKind::User {
+        return Err(DomainError::Conflict(format!(
+            "{} is not a user account",
+            current.id
+        )));
+    }
+    if let Some(permissions) = change.permissions {
+        caller.may_grant(permissions.without(current.permissions))?;
+    }
+    let plan = membership::plan(
+        store,
+        caller,
+        AccountKind::User,
+        &current.roles,
+        &current.groups,
+        &change.memberships,
+    )
+    .await?;
+    if change.permissions.is_some() {
+        let update = AccountChange {
+            permissions: change.permissions,
             ..AccountChange::default()
         };
-        store.update_account(&id, &change, now).await?;
+        store
+            .update_account(&current.id, &update, clock.now_millis())
+            .await?;
     }
-    existing(store, &id).await
+    membership::apply(store, &current.id, &plan).await?;
+    existing(store, &current.id).await
 }
 
 /// The user account with this id, or `NotFound`.
 pub async fn find(store: &dyn Store, raw_id: &str) -> Result<AccountRecord, DomainError> {
-    let id = crate::account::AccountId::parse(raw_id)?;
+    let id = AccountId::parse(raw_id)?;
     match store.account(&id).await? {
         Some(a) if a.kind == AccountKind::User => Ok(a),
         _ => Err(DomainError::NotFound(format!("no user account {id}"))),

@@ -121,3 +121,14 @@ impl From<Denied> for ApiError {
         Self::Forbidden(e.to_string())
     }
 }
+
+impl From<crest_auth::password::SignInError> for ApiError {
+    fn from(e: crest_auth::password::SignInError) -> Self {
+        match e {
+            crest_auth::password::SignInError::Rejected => {
+                Self::Unauthorized("the email address or the password is wrong")
+            }
+            crest_auth::password::SignInError::Domain(d) => d.into(),
+        }
+    }
+}

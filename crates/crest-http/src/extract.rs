@@ -108,6 +108,18 @@ where
     }
 }
 
+/// The address a request came from (empty when the server does not know it), for the audit trail.
+#[derive(Debug, Clone)]
+pub(crate) struct Source(pub(crate) String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Source {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(crate::audit::source(&parts.extensions)))
+    }
+}
+
 /// `?offset=&limit=`, validated: negative or non-numeric values are a 400, large limits clamped.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Paging(pub(crate) PageRequest);

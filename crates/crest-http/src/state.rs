@@ -1,8 +1,10 @@
-//! What every handler can reach: the store, the authenticator, the clock, and the settings.
+//! What every handler can reach: the store, the authenticator, passwords, the clock, and the
+//! settings.
 
 use std::sync::Arc;
 
 use crest_auth::Authenticator;
+use crest_auth::password::Passwords;
 use crest_auth::usage::UsageWriter;
 use crest_domain::clock::Clock;
 use crest_domain::random::Random;
@@ -24,6 +26,7 @@ pub struct AppState {
     pub authenticator: Authenticator,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
+    pub passwords: Passwords,
     pub settings: Arc<HttpSettings>,
 }
 
@@ -40,8 +43,10 @@ impl AppState {
         settings: HttpSettings,
     ) -> (Self, UsageWriter) {
         let (authenticator, usage_writer) = Authenticator::new(store, clock.clone());
+        let store: Arc<dyn Store> = Arc::new(authenticator.store_for_writes());
         let state = Self {
-            store: Arc::new(authenticator.store_for_writes()),
+            passwords: Passwords::new(store.clone(), clock.clone(), random.clone()),
+            store,
             authenticator,
             clock,
             random,

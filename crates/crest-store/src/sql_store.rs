@@ -102,6 +102,39 @@ impl Store for SqlStore {
         self.remove_account(id).await
     }
 
+    async fn set_password_hash(
+        &self,
+        id: &AccountId,
+        hash: Option<&str>,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        self.write_password_hash(id, hash, now).await
+    }
+
+    async fn password_hash(&self, id: &AccountId) -> Result<Option<String>, StoreError> {
+        self.read_password_hash(id).await
+    }
+
+    async fn put_invite(
+        &self,
+        invite: &crest_domain::invite::InviteRecord,
+        digest: &TokenDigest,
+    ) -> Result<(), StoreError> {
+        self.upsert_invite(invite, digest).await
+    }
+
+    async fn take_invite(
+        &self,
+        digest: &TokenDigest,
+        now: EpochMillis,
+    ) -> Result<Option<AccountId>, StoreError> {
+        self.remove_invite(digest, now).await
+    }
+
+    async fn invites(&self) -> Result<Vec<crest_domain::invite::InviteRecord>, StoreError> {
+        self.pending_invites().await
+    }
+
     async fn tokens_of(&self, id: &AccountId) -> Result<Vec<TokenRecord>, StoreError> {
         self.account_tokens(id).await
     }

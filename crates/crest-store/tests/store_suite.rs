@@ -536,3 +536,97 @@ async fn permissions_unite_through_roles_and_groups() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn passwords_and_invitations_are_kept_as_digests_and_end_once_used() {
+    use crest_domain::invite::{InviteRecord, InviteSecret};
+    use crest_domain::store::NewAccount;
+
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let rng = SequenceRandom::new(9);
+        let id = AccountId::parse("invited@example.com").expect("valid");
+        assert!(
+            store
+                .create_account(&NewAccount {
+                    id: id.clone(),
+                    kind: AccountKind::User,
+                    active: true,
+                    description: String::new(),
+                    permissions: PermissionSet::EMPTY,
+                    now: 1,
+                })
+                .await
+                .expect("create")
+        );
+        assert_eq!(store.password_hash(&id).await.expect("read"), None);
+        assert!(
+            store
+                .set_password_hash(&id, Some("$argon2id$x"), 2)
+                .await
+                .expect("set")
+        );
+        assert_eq!(
+            store.password_hash(&id).await.expect("read").as_deref(),
+            Some("$argon2id$x")
+        );
+        let nobody = AccountId::parse("nobody@example.com").expect("valid");
+        assert!(
+            !store
+                .set_password_hash(&nobody, Some("h"), 2)
+                .await
+                .expect("set")
+        );
+
+        let invite = |created_ms| InviteRecord {
+            account: id.clone(),
+            invited_by: "admin@example.com".into(),
+            created_ms,
+            expires_ms: created_ms + 100,
+        };
+        let first = InviteSecret::generate(&rng).expect("secret");
+        let second = InviteSecret::generate(&rng).expect("secret");
+        store
+            .put_invite(&invite(10), &first.digest())
+            .await
+            .expect("put");
+        store
+            .put_invite(&invite(20), &second.digest())
+            .await
+            .expect("replace");
+        let pending = store.invites().await.expect("list");
+        assert_eq!(pending, vec![invite(20)]);
+        // The replaced link is gone; the new one works once, before it expires.
+        assert_eq!(
+            store.take_invite(&first.digest(), 30).await.expect("take"),
+            None
+        );
+        assert_eq!(
+            store.take_invite(&second.digest(), 30).await.expect("take"),
+            Some(id.clone())
+        );
+        assert_eq!(
+            store.take_invite(&second.digest(), 30).await.expect("take"),
+            None
+        );
+        // An expired link is refused, and removed.
+        store
+            .put_invite(&invite(40), &first.digest())
+            .await
+            .expect("put");
+        assert_eq!(
+            store.take_invite(&first.digest(), 140).await.expect("take"),
+            None
+        );
+        assert!(store.invites().await.expect("list").is_empty());
+        // Deleting the account ends its invitation.
+        store
+            .put_invite(&invite(50), &first.digest())
+            .await
+            .expect("put");
+        assert!(store.delete_account(&id).await.expect("delete"));
+        assert!(store.invites().await.expect("list").is_empty());
+        store.close().await;
+    })
+    .await;
+}

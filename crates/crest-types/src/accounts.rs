@@ -341,3 +341,43 @@ response_container!(
     Paged<CustomerFacingUserObject>,
     schema = PagedCustomerFacingUserObject
 );
+
+/// `UserRequestDTO`: changes to a user; each part given replaces what the user has. `credential`
+/// sets the user's password.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRequestDTO {
+    #[serde(default)]
+    pub identifier: Option<String>,
+    /// A new password; never echoed, never logged.
+    #[serde(default)]
+    pub credential: Option<String>,
+    #[serde(default)]
+    pub customer: Option<String>,
+    #[serde(default)]
+    pub sso_id: Option<String>,
+    /// Direct permissions.
+    #[serde(default)]
+    pub groups: Option<Vec<String>>,
+    /// Role ids.
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+    /// Group ids.
+    #[serde(default)]
+    pub user_groups: Option<Vec<String>>,
+}
+
+impl std::fmt::Debug for UserRequestDTO {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRequestDTO")
+            .field("identifier", &self.identifier)
+            .field(
+                "credential",
+                &self.credential.as_ref().map(|_| "<redacted>"),
+            )
+            .field("groups", &self.groups)
+            .field("roles", &self.roles)
+            .field("user_groups", &self.user_groups)
+            .finish_non_exhaustive()
+    }
+}

@@ -37,3 +37,75 @@ response_container!(
     Paged<AuditEvent>,
     schema = PagedAuditEvent
 );
+
+/// A pending invitation (never its link).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Invite {
+    pub email_address: String,
+    pub invited_by: String,
+    pub created_epoch_millis: i64,
+    pub expires_epoch_millis: i64,
+}
+
+response_container!(
+    /// `{status, response: [Invite]}`.
+    ResponseContainerListInvite,
+    Vec<Invite>
+);
+
+/// A freshly minted invitation link, shown once to the administrator who asked for it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteLink {
+    pub email_address: String,
+    /// The link to hand to the invited person; its secret is in the fragment, which browsers
+    /// never send to servers (so it stays out of access logs).
+    pub link: String,
+    /// The secret alone, for `POST /api/crest/v1/invites/accept`.
+    pub token: String,
+    pub expires_epoch_millis: i64,
+}
+
+impl std::fmt::Debug for InviteLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InviteLink")
+            .field("email_address", &self.email_address)
+            .field("expires_epoch_millis", &self.expires_epoch_millis)
+            .finish_non_exhaustive()
+    }
+}
+
+response_container!(
+    /// `{status, response: InviteLink}`.
+    ResponseContainerInviteLink,
+    InviteLink
+);
+
+/// Accepting an invitation: its secret and the first password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AcceptInvite {
+    pub token: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for AcceptInvite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AcceptInvite(<redacted>)")
+    }
+}
+
+/// A user changing their own password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordChange(<redacted>)")
+    }
+}

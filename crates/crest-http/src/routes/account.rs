@@ -8,7 +8,7 @@ use crest_domain::service_account;
 use crest_types::accounts::{
     Account, ResponseContainerAccount, ResponseContainerPagedAccount, UserModel,
 };
-use crest_types::envelope::StatusEnvelope;
+use crest_types::envelope::{ResponseContainerListString, StatusEnvelope};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -205,4 +205,34 @@ pub(crate) async fn revoke_account_permission(
     Path((id, permission)): Path<(String, String)>,
 ) -> Result<Json<UserModel>, ApiError> {
     set_permission(&state, &caller, &id, &permission, false).await
+}
+
+/// The account's business functions: what its permissions amount to (see
+/// `crest_domain::business_function` for the mapping).
+#[utoipa::path(
+    get,
+    path = "/api/v2/account/{id}/businessFunctions",
+    operation_id = "getAccountBusinessFunctions",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Returns business functions of a specific account (user or service account).",
+    params(("id" = String, Path, description = "The account's identifier")),
+    responses(
+        (status = 200, description = "Its business functions", body = ResponseContainerListString),
+        (status = 404, description = "No such account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn get_account_business_functions(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ResponseContainerListString>, ApiError> {
+    let id = AccountId::parse(&id)?;
+    let record = service_account::existing(state.store.as_ref(), &id).await?;
+    Ok(Json(ResponseContainerListString::ok(
+        crest_domain::business_function::business_functions(&record)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    )))
 }

@@ -36,9 +36,16 @@ pub(crate) async fn delete_multiple_accounts(
     _caller: Caller,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerListString>, ApiError> {
+    Ok(Json(ResponseContainerListString::ok(
+        delete_many(&state, &ids).await?,
+    )))
+}
+
+/// Deletes the named accounts that exist, unless that would leave no Super Admin; the ids deleted.
+pub(crate) async fn delete_many(state: &AppState, ids: &[String]) -> Result<Vec<String>, ApiError> {
     let store = state.store.as_ref();
     let mut found = Vec::new();
-    for raw in &ids {
+    for raw in ids {
         let id = AccountId::parse(raw)?;
         if let Some(record) = store.account(&id).await? {
             found.push(record);
@@ -51,7 +58,7 @@ pub(crate) async fn delete_multiple_accounts(
             deleted.push(record.id.to_string());
         }
     }
-    Ok(Json(ResponseContainerListString::ok(deleted)))
+    Ok(deleted)
 }
 
 /// Which of the named accounts exist.
@@ -70,6 +77,16 @@ pub(crate) async fn validate_accounts(
     _caller: Caller,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerValidatedUsersDTO>, ApiError> {
+    Ok(Json(ResponseContainerValidatedUsersDTO::ok(
+        validate(&state, ids).await?,
+    )))
+}
+
+/// Which of the named accounts exist.
+pub(crate) async fn validate(
+    state: &AppState,
+    ids: Vec<String>,
+) -> Result<ValidatedUsersDTO, ApiError> {
     let dir = Directory::load(state.store.as_ref()).await?;
     let mut valid_users = Vec::new();
     let mut invalid_identifiers = Vec::new();
@@ -83,15 +100,13 @@ pub(crate) async fn validate_accounts(
             None => invalid_identifiers.push(raw),
         }
     }
-    Ok(Json(ResponseContainerValidatedUsersDTO::ok(
-        ValidatedUsersDTO {
-            valid_users,
-            invalid_identifiers,
-        },
-    )))
+    Ok(ValidatedUsersDTO {
+        valid_users,
+        invalid_identifiers,
+    })
 }
 
-async fn permission_on_accounts(
+pub(crate) async fn permission_on_accounts(
     state: &AppState,
     caller: &Caller,
     permission: &str,
@@ -157,7 +172,10 @@ pub(crate) async fn revoke_permission_from_accounts(
 }
 
 /// The account as it is now, as a bare `UserModel`.
-async fn user_model_of(state: &AppState, raw_id: &str) -> Result<Json<UserModel>, ApiError> {
+pub(crate) async fn user_model_of(
+    state: &AppState,
+    raw_id: &str,
+) -> Result<Json<UserModel>, ApiError> {
     let id = AccountId::parse(raw_id)?;
     let record = service_account::existing(state.store.as_ref(), &id).await?;
     Ok(Json(
@@ -187,7 +205,7 @@ async fn roles_of_account(
     user_model_of(state, raw_id).await
 }
 
-async fn groups_of_account(
+pub(crate) async fn groups_of_account(
     state: &AppState,
     caller: &Caller,
     raw_id: &str,

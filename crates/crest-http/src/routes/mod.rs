@@ -6,6 +6,8 @@ pub(crate) mod api_token;
 pub(crate) mod crest;
 pub(crate) mod daemon;
 pub(crate) mod health;
+pub(crate) mod invite;
+pub(crate) mod password;
 pub(crate) mod role;
 pub(crate) mod search;
 pub(crate) mod service_account;
@@ -318,6 +320,59 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
             Operation::SearchTokenEntities,
             routes!(search::search_token_for_facet),
         ))
+        .routes(guarded(
+            Operation::UpdateUserAccount,
+            routes!(user_account::update_user_account),
+        ))
+        .routes(guarded(
+            Operation::InviteUserAccounts,
+            routes!(user_account::invite_user_accounts),
+        ))
+        .routes(guarded(
+            Operation::GetAccountBusinessFunctions,
+            routes!(account::get_account_business_functions),
+        ))
+        .routes(guarded(Operation::UpdateUser, routes!(user::update_user)))
+        .routes(guarded(
+            Operation::DeleteMultipleUsers,
+            routes!(user::delete_multiple_users),
+        ))
+        .routes(guarded(
+            Operation::GrantPermissionToUsers,
+            routes!(user::grant_permission_to_users),
+        ))
+        .routes(guarded(
+            Operation::RevokePermissionFromUsers,
+            routes!(user::revoke_permission_from_users),
+        ))
+        .routes(guarded(Operation::InviteUsers, routes!(user::invite_users)))
+        .routes(guarded(
+            Operation::ValidateUsers,
+            routes!(user::validate_users),
+        ))
+        .routes(guarded(
+            Operation::AddUserToUserGroups,
+            routes!(user::add_user_to_user_groups),
+        ))
+        .routes(guarded(
+            Operation::RemoveUserFromUserGroups,
+            routes!(user::remove_user_from_user_groups),
+        ))
+        .routes(guarded(
+            Operation::GetUserBusinessFunctions,
+            routes!(user::get_user_business_functions),
+        ))
+        .routes(guarded(Operation::GetInvites, routes!(invite::get_invites)))
+        .routes(guarded(
+            Operation::CreateInviteLink,
+            routes!(invite::create_invite_link),
+        ))
+        .routes(guarded(
+            Operation::ChangeOwnPassword,
+            routes!(password::change_own_password),
+        ))
+        // The invitation's secret is the credential; see the handler.
+        .routes(routes!(invite::accept_invite))
         // Authenticates with `?token=` rather than a header; see the handler.
         .routes(routes!(daemon::daemon_test))
 }

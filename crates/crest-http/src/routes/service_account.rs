@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::{AccountId, AccountKind};
-use crest_domain::group::SERVICE_ACCOUNTS_GROUP_ID;
+use crest_domain::membership::{self, Memberships};
 use crest_domain::permission::{Permission, PermissionSet};
 use crest_domain::service_account::{self, ServiceAccountInput};
 use crest_domain::store::AccountChange;
@@ -18,10 +18,12 @@ use crate::extract::ApiJson;
 use crate::present;
 use crate::state::AppState;
 
-/// Reads the permissions a write names, refusing unknown ones and any the caller does not hold.
-fn granted_permissions(
+/// Reads the permissions a write names, refusing unknown ones and any the caller would add
+/// without holding it (`current` is what the account holds already).
+pub(crate) fn granted_permissions(
     caller: &Caller,
     names: Option<&[String]>,
+    current: PermissionSet,
 ) -> Result<Option<PermissionSet>, ApiError> {
     let Some(names) = names else { return Ok(None) };
     let set = names
@@ -29,23 +31,15 @@ fn granted_permissions(
         .map(|n| n.parse::<Permission>())
         .collect::<Result<PermissionSet, _>>()
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    caller.principal().may_grant(set)?;
+    caller.principal().may_grant(set.without(current))?;
     Ok(Some(set))
 }
 
-/// Roles and custom groups are not part of crest yet: refuse them rather than drop them silently.
-fn refuse_roles_and_groups(write: &ServiceAccountWrite) -> Result<(), ApiError> {
-    if write.roles.as_ref().is_some_and(|r| !r.is_empty()) {
-        return Err(ApiError::BadRequest("roles cannot be assigned yet".into()));
+fn memberships(write: &ServiceAccountWrite) -> Memberships {
+    Memberships {
+        roles: write.roles.clone(),
+        groups: write.user_groups.clone(),
     }
-    if let Some(groups) = &write.user_groups
-        && groups.iter().any(|g| g != SERVICE_ACCOUNTS_GROUP_ID)
-    {
-        return Err(ApiError::BadRequest(
-            "service accounts belong to the Service Accounts group; other groups cannot be assigned yet".into(),
-        ));
-    }
-    Ok(())
 }
 
 async fn answer(
@@ -105,8 +99,17 @@ pub(crate) async fn create_service_account(
     caller: Caller,
     ApiJson(write): ApiJson<ServiceAccountWrite>,
 ) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
-    refuse_roles_and_groups(&write)?;
-    let permissions = granted_permissions(&caller, write.groups.as_deref())?.unwrap_or_default();
+    let permissions = granted_permissions(&caller, write.groups.as_deref(), PermissionSet::EMPTY)?
+        .unwrap_or_default();
+    let plan = membership::plan(
+        state.store.as_ref(),
+        caller.principal(),
+        AccountKind::ServiceAccount,
+        &[],
+        &membership::initial_groups(AccountKind::ServiceAccount),
+        &memberships(&write),
+    )
+    .await?;
     let record = service_account::create(
         state.store.as_ref(),
         state.clock.as_ref(),
@@ -118,6 +121,7 @@ pub(crate) async fn create_service_account(
         },
     )
     .await?;
+    membership::apply(state.store.as_ref(), &record.id, &plan).await?;
     answer(&state, &record.id).await
 }
 
@@ -143,7 +147,8 @@ pub(crate) async fn get_service_account(
     answer(&state, &AccountId::parse(&id)?).await
 }
 
-/// Updates a service account: its description, whether it is active, its direct permissions.
+/// Updates a service account: its description, whether it is active, its direct permissions, roles
+/// and groups (each replaced when given).
 #[utoipa::path(
     put,
     path = "/api/v2/account/serviceaccount/{id}",
@@ -172,11 +177,19 @@ pub(crate) async fn update_service_account(
             "the body names another account than the path".into(),
         ));
     }
-    refuse_roles_and_groups(&write)?;
+    let plan = membership::plan(
+        state.store.as_ref(),
+        caller.principal(),
+        record.kind,
+        &record.roles,
+        &record.groups,
+        &memberships(&write),
+    )
+    .await?;
     let change = AccountChange {
+        permissions: granted_permissions(&caller, write.groups.as_deref(), record.permissions)?,
         active: write.active,
         description: write.description,
-        permissions: granted_permissions(&caller, write.groups.as_deref())?,
     };
     service_account::update(
         state.store.as_ref(),
@@ -185,6 +198,7 @@ pub(crate) async fn update_service_account(
         &change,
     )
     .await?;
+    membership::apply(state.store.as_ref(), &record.id, &plan).await?;
     answer(&state, &record.id).await
 }
 

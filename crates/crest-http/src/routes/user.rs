@@ -5,15 +5,17 @@ use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::AccountKind;
 use crest_domain::user_account;
-use crest_types::accounts::{UserModel, UserToCreate};
-use crest_types::envelope::{ResponseStatus, StatusEnvelope};
+use crest_types::accounts::{
+    ResponseContainerValidatedUsersDTO, UserModel, UserRequestDTO, UserToCreate,
+};
+use crest_types::envelope::{ResponseContainerListString, ResponseStatus, StatusEnvelope};
 use serde::Deserialize;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiForm, ApiJson, ApiQuery};
 use crate::present::Directory;
-use crate::routes::{account, user_account as user_routes};
+use crate::routes::{account, account_bulk, invite, user_account as user_routes};
 use crate::state::AppState;
 
 /// Every user (a bare list of `UserModel`).
@@ -170,4 +172,224 @@ pub(crate) async fn revoke_user_permission(
     ApiForm(form): ApiForm<PermissionForm>,
 ) -> Result<Json<UserModel>, ApiError> {
     account::set_permission(&state, &caller, &id, &form.group, false).await
+}
+
+/// Changes a user (bare `UserModel`): each part given replaces what the user has; `credential`
+/// sets the password.
+#[utoipa::path(
+    put,
+    path = "/api/v2/user/{id}",
+    operation_id = "updateUser",
+    tag = "User",
+    summary = "Update user with given user groups, permissions and ingestion policy.",
+    params(("id" = String, Path, description = "The user's email address")),
+    request_body = UserRequestDTO,
+    responses(
+        (status = 200, description = "The user (bare)", body = UserModel),
+        (status = 400, description = "Invalid input or a short password", body = StatusEnvelope),
+        (status = 403, description = "Adding a permission the caller does not hold", body = StatusEnvelope),
+        (status = 404, description = "No such user", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn update_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UserRequestDTO>,
+) -> Result<Json<UserModel>, ApiError> {
+    Ok(Json(user_routes::update(&state, &caller, &id, body).await?))
+}
+
+/// Deletes several accounts; answers with the ids deleted.
+#[utoipa::path(
+    post,
+    path = "/api/v2/user/deleteUsers",
+    operation_id = "deleteMultipleUsers",
+    tag = "User",
+    summary = "Deletes multiple users or service accounts",
+    request_body(content = Vec<String>, description = "Account ids"),
+    responses(
+        (status = 200, description = "The ids deleted", body = ResponseContainerListString),
+        (status = 400, description = "It would delete the last Super Admin", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn delete_multiple_users(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiJson(ids): ApiJson<Vec<String>>,
+) -> Result<Json<ResponseContainerListString>, ApiError> {
+    Ok(Json(ResponseContainerListString::ok(
+        account_bulk::delete_many(&state, &ids).await?,
+    )))
+}
+
+/// Grants one permission to several accounts (bare `UserModel` of the last).
+#[utoipa::path(
+    post,
+    path = "/api/v2/user/grant/{permission}",
+    operation_id = "grantPermissionToUsers",
+    tag = "User",
+    summary = "Grants a specific permission to multiple users or service accounts",
+    params(("permission" = String, Path, description = "The permission, e.g. agent_management")),
+    request_body(content = Vec<String>, description = "Account ids"),
+    responses(
+        (status = 200, description = "The last account (bare)", body = UserModel),
+        (status = 400, description = "Unknown permission, or no account named", body = StatusEnvelope),
+        (status = 403, description = "The caller does not hold the permission", body = StatusEnvelope),
+        (status = 404, description = "No such account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn grant_permission_to_users(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(permission): Path<String>,
+    ApiJson(ids): ApiJson<Vec<String>>,
+) -> Result<Json<UserModel>, ApiError> {
+    account_bulk::permission_on_accounts(&state, &caller, &permission, &ids, true).await
+}
+
+/// Revokes one permission from several accounts (bare `UserModel` of the last).
+#[utoipa::path(
+    post,
+    path = "/api/v2/user/revoke/{permission}",
+    operation_id = "revokePermissionFromUsers",
+    tag = "User",
+    summary = "Revokes a specific permission from multiple users or service accounts",
+    params(("permission" = String, Path, description = "The permission, e.g. agent_management")),
+    request_body(content = Vec<String>, description = "Account ids"),
+    responses(
+        (status = 200, description = "The last account (bare)", body = UserModel),
+        (status = 400, description = "Unknown permission, or no account named", body = StatusEnvelope),
+        (status = 404, description = "No such account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn revoke_permission_from_users(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(permission): Path<String>,
+    ApiJson(ids): ApiJson<Vec<String>>,
+) -> Result<Json<UserModel>, ApiError> {
+    account_bulk::permission_on_accounts(&state, &caller, &permission, &ids, false).await
+}
+
+/// Invites users (bare `UserModel` of the last); see `/api/crest/v1/invites` for their links.
+#[utoipa::path(
+    post,
+    path = "/api/v2/user/invite",
+    operation_id = "inviteUsers",
+    tag = "User",
+    summary = "Invite users with given user groups and permissions.",
+    request_body(content = Vec<UserToCreate>, description = "The users to invite"),
+    responses(
+        (status = 200, description = "The last user invited (bare)", body = UserModel),
+        (status = 400, description = "Invalid input, or nobody to invite", body = StatusEnvelope),
+        (status = 403, description = "Granting a permission the caller does not hold", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn invite_users(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(users): ApiJson<Vec<UserToCreate>>,
+) -> Result<Json<UserModel>, ApiError> {
+    Ok(Json(invite::invite_many(&state, &caller, users).await?))
+}
+
+/// Which of the named accounts exist.
+#[utoipa::path(
+    post,
+    path = "/api/v2/user/validateUsers",
+    operation_id = "validateUsers",
+    tag = "User",
+    summary = "Returns valid users and service accounts, also invalid identifiers from the given list",
+    request_body(content = Vec<String>, description = "Account ids"),
+    responses((status = 200, description = "Valid and invalid ids", body = ResponseContainerValidatedUsersDTO)),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn validate_users(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiJson(ids): ApiJson<Vec<String>>,
+) -> Result<Json<ResponseContainerValidatedUsersDTO>, ApiError> {
+    Ok(Json(ResponseContainerValidatedUsersDTO::ok(
+        account_bulk::validate(&state, ids).await?,
+    )))
+}
+
+/// Adds the account to groups (bare `UserModel`).
+#[utoipa::path(
+    post,
+    path = "/api/v2/user/{id}/addUserGroups",
+    operation_id = "addUserToUserGroups",
+    tag = "User",
+    summary = "Adds specific user groups to the user or service account",
+    params(("id" = String, Path, description = "The account's identifier")),
+    request_body(content = Vec<String>, description = "Group ids"),
+    responses(
+        (status = 200, description = "The account (bare)", body = UserModel),
+        (status = 400, description = "A change the group does not allow", body = StatusEnvelope),
+        (status = 403, description = "A group whose roles hold a permission the caller does not", body = StatusEnvelope),
+        (status = 404, description = "No such account or group", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn add_user_to_user_groups(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(groups): ApiJson<Vec<String>>,
+) -> Result<Json<UserModel>, ApiError> {
+    account_bulk::groups_of_account(&state, &caller, &id, &groups, true).await
+}
+
+/// Removes the account from groups (bare `UserModel`); nobody leaves Everyone.
+#[utoipa::path(
+    post,
+    path = "/api/v2/user/{id}/removeUserGroups",
+    operation_id = "removeUserFromUserGroups",
+    tag = "User",
+    summary = "Removes specific user groups from the user or service account",
+    params(("id" = String, Path, description = "The account's identifier")),
+    request_body(content = Vec<String>, description = "Group ids"),
+    responses(
+        (status = 200, description = "The account (bare)", body = UserModel),
+        (status = 400, description = "A change the group does not allow", body = StatusEnvelope),
+        (status = 404, description = "No such account or group", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn remove_user_from_user_groups(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(groups): ApiJson<Vec<String>>,
+) -> Result<Json<UserModel>, ApiError> {
+    account_bulk::groups_of_account(&state, &caller, &id, &groups, false).await
+}
+
+/// The account, as the deprecated API answers this operation (a bare `UserModel`, per its
+/// specification; `GET /api/v2/account/{id}/businessFunctions` lists the functions themselves).
+#[utoipa::path(
+    get,
+    path = "/api/v2/user/{id}/businessFunctions",
+    operation_id = "getUserBusinessFunctions",
+    tag = "User",
+    summary = "Returns business functions of a specific user or service account.",
+    params(("id" = String, Path, description = "The account's identifier")),
+    responses(
+        (status = 200, description = "The account (bare)", body = UserModel),
+        (status = 404, description = "No such account", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn get_user_business_functions(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<UserModel>, ApiError> {
+    account_bulk::user_model_of(&state, &id).await
 }

@@ -2,11 +2,15 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use crest_domain::account::AccountId;
 use crest_domain::account::AccountKind;
-use crest_domain::group::EVERYONE_GROUP_ID;
+use crest_domain::membership::Memberships;
+use crest_domain::password::Password;
 use crest_domain::permission::{Permission, PermissionSet};
-use crest_domain::user_account;
-use crest_types::accounts::{ResponseContainerListUserDTO, UserModel, UserToCreate};
+use crest_domain::user_account::{self, UserChange};
+use crest_types::accounts::{
+    ResponseContainerListUserDTO, UserModel, UserRequestDTO, UserToCreate,
+};
 use crest_types::envelope::{ResponseContainerListString, StatusEnvelope};
 use serde::Deserialize;
 
@@ -104,36 +108,103 @@ pub(crate) async fn create_or_update_user_account(
     Ok(Json(create_or_update(&state, &caller, body).await?))
 }
 
-/// Creates a user (or sets an existing user's direct permissions); shared with the deprecated
-/// User API.
+fn permission_set(names: &[String]) -> Result<PermissionSet, ApiError> {
+    names
+        .iter()
+        .map(|n| n.parse::<Permission>())
+        .collect::<Result<PermissionSet, _>>()
+        .map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
+/// Creates a user, or changes an existing one: its direct permissions, roles and groups (users
+/// stay in Everyone). Shared with the deprecated User API and the invitations.
 pub(crate) async fn create_or_update(
     state: &AppState,
     caller: &Caller,
     body: UserToCreate,
 ) -> Result<UserModel, ApiError> {
-    if body.roles.as_ref().is_some_and(|r| !r.is_empty()) {
-        return Err(ApiError::BadRequest("roles cannot be assigned yet".into()));
-    }
-    if body.user_groups.iter().any(|g| g != EVERYONE_GROUP_ID) {
-        return Err(ApiError::BadRequest(
-            "users belong to the Everyone group; other groups cannot be assigned yet".into(),
-        ));
-    }
-    let permissions = body
-        .groups
-        .iter()
-        .map(|n| n.parse::<Permission>())
-        .collect::<Result<PermissionSet, _>>()
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    caller.principal().may_grant(permissions)?;
+    let change = UserChange {
+        permissions: Some(permission_set(&body.groups)?),
+        memberships: Memberships {
+            roles: body.roles,
+            groups: Some(body.user_groups),
+        },
+    };
     let record = user_account::create_or_update(
         state.store.as_ref(),
         state.clock.as_ref(),
+        caller.principal(),
         &body.email_address,
-        permissions,
+        &change,
     )
     .await?;
     present::user_model(state.store.as_ref(), &record).await
+}
+
+/// Changes a user: each part the body gives replaces what the user has; `credential` sets the
+/// password. Shared with the deprecated User API.
+pub(crate) async fn update(
+    state: &AppState,
+    caller: &Caller,
+    raw_id: &str,
+    body: UserRequestDTO,
+) -> Result<UserModel, ApiError> {
+    let record = user_account::find(state.store.as_ref(), raw_id).await?;
+    if let Some(named) = body.identifier.as_deref().filter(|i| !i.trim().is_empty())
+        && AccountId::parse(named)? != record.id
+    {
+        return Err(ApiError::BadRequest(
+            "the body names another account than the path".into(),
+        ));
+    }
+    // Check everything before changing anything.
+    let password = body.credential.as_deref().map(Password::new).transpose()?;
+    let change = UserChange {
+        permissions: body.groups.as_deref().map(permission_set).transpose()?,
+        memberships: Memberships {
+            roles: body.roles,
+            groups: body.user_groups,
+        },
+    };
+    let record = user_account::update(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller.principal(),
+        record.id.as_str(),
+        &change,
+    )
+    .await?;
+    if let Some(password) = password {
+        state.passwords.set(&record, password).await?;
+    }
+    present::user_model(state.store.as_ref(), &record).await
+}
+
+/// Changes a user account (a bare `UserModel`); an administrator sets or resets the password
+/// through `credential`.
+#[utoipa::path(
+    put,
+    path = "/api/v2/account/user/{id}",
+    operation_id = "updateUserAccount",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Update user with given user groups and permissions",
+    params(("id" = String, Path, description = "The user's email address")),
+    request_body = UserRequestDTO,
+    responses(
+        (status = 200, description = "The user (bare)", body = UserModel),
+        (status = 400, description = "Invalid input, a short password, or another identifier than the path's", body = StatusEnvelope),
+        (status = 403, description = "Adding a permission the caller does not hold", body = StatusEnvelope),
+        (status = 404, description = "No such user", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn update_user_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UserRequestDTO>,
+) -> Result<Json<UserModel>, ApiError> {
+    Ok(Json(update(&state, &caller, &id, body).await?))
 }
 
 /// The users who hold the Accounts permission (directly, or as Super Admins).
@@ -161,4 +232,30 @@ pub(crate) async fn get_users_with_accounts_permission(
         .map(|r| r.id.to_string())
         .collect();
     Ok(Json(ResponseContainerListString::ok(ids)))
+}
+
+/// Invites users (bare `UserModel` of the last invited). Crest sends no mail: the inviting
+/// administrator mints each link with `POST /api/crest/v1/invites/{id}/link` and hands it over.
+#[utoipa::path(
+    post,
+    path = "/api/v2/account/user/invite",
+    operation_id = "inviteUserAccounts",
+    tag = "AccountUserAndServiceAccount",
+    summary = "Invite user accounts with given user groups and permissions.",
+    request_body(content = Vec<UserToCreate>, description = "The users to invite"),
+    responses(
+        (status = 200, description = "The last user invited (bare)", body = UserModel),
+        (status = 400, description = "Invalid input, or nobody to invite", body = StatusEnvelope),
+        (status = 403, description = "Granting a permission the caller does not hold", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn invite_user_accounts(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(users): ApiJson<Vec<UserToCreate>>,
+) -> Result<Json<UserModel>, ApiError> {
+    Ok(Json(
+        crate::routes::invite::invite_many(&state, &caller, users).await?,
+    ))
 }

@@ -14,6 +14,7 @@ mod bootstrap;
 mod deprecated_user_api;
 mod openapi;
 mod own_tokens;
+mod passwords_and_invites;
 mod postgres;
 mod process;
 mod roles_and_groups;

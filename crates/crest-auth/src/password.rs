@@ -1,0 +1,141 @@
+//! Passwords of user accounts: set by an administrator or their owner, checked at sign-in. The
+//! Argon2id work runs on blocking threads, never on the async workers, and an unknown or
+//! password-less account costs the same verification as a real one.
+
+use std::sync::Arc;
+
+use crest_domain::DomainError;
+use crest_domain::account::{AccountId, AccountKind, AccountRecord};
+use crest_domain::audit::AuditEvent;
+use crest_domain::clock::Clock;
+use crest_domain::password::{Password, PasswordHash};
+use crest_domain::random::Random;
+use crest_domain::store::Store;
+
+/// A hash with the same parameters as every stored one, of a password no account has: verified
+/// when there is no real hash, so that sign-in takes as long for unknown users.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$Y3Jlc3QtZHVtbXktc2FsdA$hyI6ImuRrmAOmXcqug1jNt0KeK9Ryutx/9VlCPhfNtQ";
+
+/// Why a sign-in failed. Deliberately one answer for every reason.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error("the email address or the password is wrong")]
+    Rejected,
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+}
+
+/// Setting and checking passwords.
+#[derive(Debug, Clone)]
+pub struct Passwords {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    random: Arc<dyn Random>,
+}
+
+impl Passwords {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, random: Arc<dyn Random>) -> Self {
+        Self {
+            store,
+            clock,
+            random,
+        }
+    }
+
+    /// Sets a user's password (hashing it off the async workers).
+    pub async fn set(
+        &self,
+        account: &AccountRecord,
+        password: Password,
+    ) -> Result<(), DomainError> {
+        if account.kind != AccountKind::User {
+            return Err(DomainError::Invalid(
+                "service accounts authenticate with API tokens, not passwords".into(),
+            ));
+        }
+        let random = Arc::clone(&self.random);
+        let hash = blocking(move || PasswordHash::create(&password, random.as_ref())).await??;
+        self.store
+            .set_password_hash(&account.id, Some(hash.as_str()), self.clock.now_millis())
+            .await?;
+        Ok(())
+    }
+
+    /// Checks an email address and password; records the attempt in the audit trail. Only active
+    /// user accounts with a password can sign in.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        source: &str,
+    ) -> Result<AccountRecord, SignInError> {
+        let account = match AccountId::parse(email) {
+            Ok(id) => self.store.account(&id).await?,
+            Err(_) => None,
+        };
+        let stored = match &account {
+            Some(a) if a.kind == AccountKind::User => self.store.password_hash(&a.id).await?,
+            _ => None,
+        };
+        let usable = account
+            .as_ref()
+            .is_some_and(|a| a.active && a.kind == AccountKind::User)
+            && stored.is_some();
+        let hash = PasswordHash::from_stored(stored.unwrap_or_else(|| DUMMY_HASH.to_owned()));
+        let matched = match Password::candidate(password) {
+            Ok(candidate) => blocking(move || hash.verify(&candidate)).await?,
+            Err(_) => false,
+        };
+        let accepted = usable && matched;
+        self.audit(email, source, if accepted { 200 } else { 401 })
+            .await?;
+        match account {
+            Some(a) if accepted => Ok(a),
+            _ => Err(SignInError::Rejected),
+        }
+    }
+
+    /// Changes the caller's own password, given the current one.
+    pub async fn change_own(
+        &self,
+        account: &AccountRecord,
+        current: &str,
+        new: &str,
+        source: &str,
+    ) -> Result<(), SignInError> {
+        let new = Password::new(new)?;
+        let account = self.sign_in(account.id.as_str(), current, source).await?;
+        self.set(&account, new).await?;
+        Ok(())
+    }
+
+    async fn audit(&self, email: &str, source: &str, outcome: u16) -> Result<(), DomainError> {
+        // An address that is not a valid id is still worth recording, cut to a sane length.
+        let target: String = email.chars().take(255).collect();
+        self.store
+            .record_audit(&AuditEvent {
+                at_ms: self.clock.now_millis(),
+                actor: target.clone(),
+                action: "signIn".into(),
+                target,
+                source: source.to_owned(),
+                outcome,
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, DomainError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| DomainError::Internal(format!("password work failed: {e}")))
+}
+
+impl From<crest_domain::store::StoreError> for SignInError {
+    fn from(e: crest_domain::store::StoreError) -> Self {
+        Self::Domain(e.into())
+    }
+}

@@ -1,0 +1,145 @@
+//! Invitations: a link that lets an invited user set their first password, valid 24 hours.
+//!
+//! Only a digest of the link's secret is stored; minting a new link for the same account ends the
+//! previous one, and accepting ends it for good.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+
+use crate::account::{AccountId, AccountKind};
+use crate::clock::{Clock, EpochMillis};
+use crate::error::DomainError;
+use crate::password::PasswordHash;
+use crate::random::Random;
+use crate::store::Store;
+use crate::token::TokenDigest;
+
+/// How long an invitation link stays valid.
+pub const INVITE_VALIDITY_MS: EpochMillis = 24 * 60 * 60 * 1000;
+
+/// The secret part of an invitation link. Redacts itself; shown once, to the inviting admin.
+#[derive(Clone)]
+pub struct InviteSecret(SecretString);
+
+impl fmt::Debug for InviteSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InviteSecret(<redacted>)")
+    }
+}
+
+impl InviteSecret {
+    /// 256 random bits, as 64 hexadecimal characters.
+    pub fn generate(random: &dyn Random) -> Result<Self, DomainError> {
+        let mut bytes = [0u8; 32];
+        random.fill(&mut bytes)?;
+        Ok(Self(SecretString::from(hex::encode(bytes))))
+    }
+
+    /// Reads a secret as the invited person's browser sends it back.
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let raw = raw.trim();
+        if raw.len() != 64 || !raw.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(DomainError::Invalid(
+                "the invitation link is not valid".into(),
+            ));
+        }
+        Ok(Self(SecretString::from(raw.to_ascii_lowercase())))
+    }
+
+    pub fn digest(&self) -> TokenDigest {
+        TokenDigest::from_bytes(Sha256::digest(self.0.expose_secret().as_bytes()).into())
+    }
+
+    pub fn reveal(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+/// A pending invitation, as listed to administrators (no secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteRecord {
+    pub account: AccountId,
+    pub invited_by: String,
+    pub created_ms: EpochMillis,
+    pub expires_ms: EpochMillis,
+}
+
+/// A freshly minted link's secret and when it lapses.
+#[derive(Debug, Clone)]
+pub struct MintedInvite {
+    pub secret: InviteSecret,
+    pub expires_ms: EpochMillis,
+}
+
+/// Mints a link for a user account that has no password yet, replacing any earlier link.
+pub async fn mint(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    random: &dyn Random,
+    account: &AccountId,
+    invited_by: &str,
+) -> Result<MintedInvite, DomainError> {
+    let record = crate::service_account::existing(store, account).await?;
+    if record.kind != AccountKind::User {
+        return Err(DomainError::Invalid(format!(
+            "{account} is not a user account"
+        )));
+    }
+    if store.password_hash(account).await?.is_some() {
+        return Err(DomainError::Conflict(format!(
+            "{account} has already set a password; an administrator can reset it instead"
+        )));
+    }
+    let secret = InviteSecret::generate(random)?;
+    let now = clock.now_millis();
+    let invite = InviteRecord {
+        account: account.clone(),
+        invited_by: invited_by.to_owned(),
+        created_ms: now,
+        expires_ms: now + INVITE_VALIDITY_MS,
+    };
+    store.put_invite(&invite, &secret.digest()).await?;
+    Ok(MintedInvite {
+        secret,
+        expires_ms: invite.expires_ms,
+    })
+}
+
+/// Accepts an invitation: sets the account's first password and ends the link. The password is
+/// hashed by the caller (off the async workers) and handed in.
+pub async fn accept(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    secret: &InviteSecret,
+    hash: &PasswordHash,
+) -> Result<AccountId, DomainError> {
+    let now = clock.now_millis();
+    let account = store
+        .take_invite(&secret.digest(), now)
+        .await?
+        .ok_or_else(|| {
+            DomainError::Invalid("the invitation link is not valid, or has expired".into())
+        })?;
+    store
+        .set_password_hash(&account, Some(hash.as_str()), now)
+        .await?;
+    Ok(account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::SequenceRandom;
+
+    #[test]
+    fn secrets_are_long_parse_back_and_redact_themselves() {
+        let s = InviteSecret::generate(&SequenceRandom::new(3)).expect("random");
+        assert_eq!(s.reveal().len(), 64);
+        let back = InviteSecret::parse(&s.reveal().to_ascii_uppercase()).expect("valid");
+        assert_eq!(back.digest(), s.digest());
+        assert!(InviteSecret::parse("abc").is_err());
+        assert!(!format!("{s:?}").contains(s.reveal()));
+    }
+}

@@ -1,0 +1,158 @@
+//! Invitations: the official invite operations create the users and a pending invitation; crest's
+//! `/api/crest/v1/invites` endpoints hand the link to the inviting administrator (crest sends no
+//! mail) and let the invited person accept it with a first password.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use crest_domain::account::AccountId;
+use crest_domain::invite::{self, InviteSecret};
+use crest_domain::password::{Password, PasswordHash};
+use crest_types::accounts::{UserModel, UserToCreate};
+use crest_types::crest::{
+    AcceptInvite, Invite, InviteLink, ResponseContainerInviteLink, ResponseContainerListInvite,
+};
+use crest_types::envelope::{ResponseStatus, StatusEnvelope};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, Source};
+use crate::routes::user_account;
+use crate::state::AppState;
+
+/// Creates (or updates) each invited user and leaves an invitation pending for those without a
+/// password; answers with the last user, as the API's single `UserModel` does.
+pub(crate) async fn invite_many(
+    state: &AppState,
+    caller: &Caller,
+    users: Vec<UserToCreate>,
+) -> Result<UserModel, ApiError> {
+    if users.is_empty() {
+        return Err(ApiError::BadRequest(
+            "name at least one user to invite".into(),
+        ));
+    }
+    let mut last = None;
+    for user in users {
+        let model = user_account::create_or_update(state, caller, user).await?;
+        let id = AccountId::parse(&model.identifier)?;
+        if state.store.password_hash(&id).await?.is_none() {
+            // The secret is dropped here; the administrator mints the link to hand over.
+            invite::mint(
+                state.store.as_ref(),
+                state.clock.as_ref(),
+                state.random.as_ref(),
+                &id,
+                caller.principal().account.as_str(),
+            )
+            .await?;
+        }
+        last = Some(model);
+    }
+    last.ok_or_else(|| ApiError::Internal("no user was invited".into()))
+}
+
+/// Pending invitations, oldest first (never their links). Needs Accounts.
+#[utoipa::path(
+    get,
+    path = "/api/crest/v1/invites",
+    operation_id = "getInvites",
+    tag = "Crest",
+    summary = "List pending invitations",
+    responses(
+        (status = 200, description = "Pending invitations", body = ResponseContainerListInvite),
+        (status = 403, description = "The caller lacks Accounts", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn get_invites(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<ResponseContainerListInvite>, ApiError> {
+    let invites = state
+        .store
+        .invites()
+        .await?
+        .into_iter()
+        .map(|i| Invite {
+            email_address: i.account.to_string(),
+            invited_by: i.invited_by,
+            created_epoch_millis: i.created_ms,
+            expires_epoch_millis: i.expires_ms,
+        })
+        .collect();
+    Ok(Json(ResponseContainerListInvite::ok(invites)))
+}
+
+/// Mints the invitation link of a user who has no password yet, valid 24 hours; any earlier link
+/// of that user stops working. The link is shown this once. Needs Accounts.
+#[utoipa::path(
+    post,
+    path = "/api/crest/v1/invites/{id}/link",
+    operation_id = "createInviteLink",
+    tag = "Crest",
+    summary = "Mint an invitation link to hand to an invited user",
+    params(("id" = String, Path, description = "The invited user's email address")),
+    responses(
+        (status = 200, description = "The link, shown once", body = ResponseContainerInviteLink),
+        (status = 404, description = "No such user", body = StatusEnvelope),
+        (status = 409, description = "The user has a password already", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn create_invite_link(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ResponseContainerInviteLink>, ApiError> {
+    let id = AccountId::parse(&id)?;
+    let minted = invite::mint(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        state.random.as_ref(),
+        &id,
+        caller.principal().account.as_str(),
+    )
+    .await?;
+    let token = minted.secret.reveal().to_owned();
+    Ok(Json(ResponseContainerInviteLink::ok(InviteLink {
+        email_address: id.to_string(),
+        link: format!("{}/invite#{token}", state.settings.public_url),
+        token,
+        expires_epoch_millis: minted.expires_ms,
+    })))
+}
+
+/// Accepts an invitation with a first password (at least 8 characters). Needs no credential: the
+/// link's secret is one. The link works once.
+#[utoipa::path(
+    post,
+    path = "/api/crest/v1/invites/accept",
+    operation_id = "acceptInvite",
+    tag = "Crest",
+    summary = "Accept an invitation and set a first password",
+    request_body = AcceptInvite,
+    responses(
+        (status = 200, description = "The password is set", body = StatusEnvelope),
+        (status = 400, description = "A link that is not valid, expired or used; a short password", body = StatusEnvelope)
+    )
+)]
+pub(crate) async fn accept_invite(
+    State(state): State<AppState>,
+    Source(source): Source,
+    ApiJson(body): ApiJson<AcceptInvite>,
+) -> Result<Json<StatusEnvelope>, ApiError> {
+    let secret = InviteSecret::parse(&body.token)?;
+    let password = Password::new(&body.password)?;
+    let random = state.random.clone();
+    let hash =
+        tokio::task::spawn_blocking(move || PasswordHash::create(&password, random.as_ref()))
+            .await
+            .map_err(|e| ApiError::Internal(format!("password hashing failed: {e}")))??;
+    let account =
+        invite::accept(state.store.as_ref(), state.clock.as_ref(), &secret, &hash).await?;
+    let who = account.as_str();
+    crate::audit::record(&state, who, "acceptInvite", who, &source, 200).await;
+    Ok(Json(StatusEnvelope {
+        status: ResponseStatus::ok(),
+    }))
+}

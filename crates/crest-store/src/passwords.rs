@@ -1,0 +1,45 @@
+//! Passwords of user accounts: their Argon2id hashes.
+
+use crest_domain::account::AccountId;
+use crest_domain::clock::EpochMillis;
+use crest_domain::store::StoreError;
+
+use crate::db::with_pool;
+use crate::error::store_error;
+use crate::sql_store::SqlStore;
+
+impl SqlStore {
+    pub(crate) async fn write_password_hash(
+        &self,
+        id: &AccountId,
+        hash: Option<&str>,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query("UPDATE accounts SET password_hash = $1, updated_ms = $2 WHERE id = $3")
+                .bind(hash)
+                .bind(now)
+                .bind(id.as_str())
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+                .map_err(store_error)
+        })
+    }
+
+    pub(crate) async fn read_password_hash(
+        &self,
+        id: &AccountId,
+    ) -> Result<Option<String>, StoreError> {
+        with_pool!(&self.db, read, |pool, dialect| {
+            sqlx::query_scalar::<_, Option<String>>(
+                "SELECT password_hash FROM accounts WHERE id = $1",
+            )
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await
+            .map(Option::flatten)
+            .map_err(store_error)
+        })
+    }
+}
