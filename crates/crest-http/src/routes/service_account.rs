@@ -101,13 +101,19 @@ pub(crate) async fn create_service_account(
 ) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
     let permissions = granted_permissions(&caller, write.groups.as_deref(), PermissionSet::EMPTY)?
         .unwrap_or_default();
+    // A new service account joins Service Accounts whatever groups the write names besides.
+    let initial = membership::initial_groups(AccountKind::ServiceAccount);
+    let mut wanted = memberships(&write);
+    if let Some(groups) = wanted.groups.as_mut() {
+        groups.extend(initial.iter().cloned());
+    }
     let plan = membership::plan(
         state.store.as_ref(),
         caller.principal(),
         AccountKind::ServiceAccount,
         &[],
-        &membership::initial_groups(AccountKind::ServiceAccount),
-        &memberships(&write),
+        &initial,
+        &wanted,
     )
     .await?;
     let record = service_account::create(

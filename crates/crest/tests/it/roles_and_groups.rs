@@ -193,6 +193,14 @@ async fn no_path_hands_out_a_permission_the_caller_lacks() {
     )
     .await;
     let weak = weak["response"]["id"].as_str().expect("id").to_owned();
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v2/account/user",
+        Some(json!({"emailAddress": "plain@example.com", "groups": [], "userGroups": []})),
+    )
+    .await;
+    assert_eq!(status, 200);
 
     let attempts: Vec<(Method, String, Value)> = vec![
         (
@@ -230,6 +238,57 @@ async fn no_path_hands_out_a_permission_the_caller_lacks() {
             "/api/v2/account/sa::manager/grant/ingestion".into(),
             json!({}),
         ),
+        // Mass assignment: roles, groups and permissions named in a create or an update.
+        (
+            Method::PUT,
+            "/api/v2/account/serviceaccount/sa::manager".into(),
+            json!({"identifier": "sa::manager", "roles": [strong]}),
+        ),
+        (
+            Method::PUT,
+            "/api/v2/account/serviceaccount/sa::manager".into(),
+            json!({"identifier": "sa::manager", "userGroups": [group]}),
+        ),
+        (
+            Method::PUT,
+            "/api/v2/account/serviceaccount/sa::manager".into(),
+            json!({"identifier": "sa::manager", "groups": ["user_management", "ingestion"]}),
+        ),
+        (
+            Method::POST,
+            "/api/v2/account/serviceaccount".into(),
+            json!({"identifier": "sa::sneaky", "roles": [strong]}),
+        ),
+        (
+            Method::POST,
+            "/api/v2/account/user".into(),
+            json!({"emailAddress": "sneaky@example.com", "groups": [], "userGroups": [group]}),
+        ),
+        (
+            Method::PUT,
+            "/api/v2/account/user/plain@example.com".into(),
+            json!({"roles": [strong]}),
+        ),
+        (
+            Method::PUT,
+            "/api/v2/user/plain@example.com".into(),
+            json!({"groups": ["ingestion"]}),
+        ),
+        (
+            Method::POST,
+            "/api/v2/user/grant/ingestion".into(),
+            json!(["sa::manager"]),
+        ),
+        (
+            Method::POST,
+            "/api/v2/user/sa::manager/addUserGroups".into(),
+            json!([group]),
+        ),
+        (
+            Method::POST,
+            "/api/v2/user/invite".into(),
+            json!([{"emailAddress": "invited@example.com", "groups": ["ingestion"], "userGroups": []}]),
+        ),
     ];
     for (method, path, body) in attempts {
         let resp = app
@@ -247,6 +306,18 @@ async fn no_path_hands_out_a_permission_the_caller_lacks() {
             .await
             .contains(&"ingestion".into())
     );
+    for absent in ["sa::sneaky", "sneaky@example.com", "invited@example.com"] {
+        let (status, _) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v2/account/{absent}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 404, "{absent} was not created");
+    }
+    let plain = ok(&app, Method::GET, "/api/v2/account/plain@example.com", None).await;
+    assert_eq!(plain["response"]["unitedPermissions"], json!([]));
     let role = ok(&app, Method::GET, &format!("/api/v2/role/{weak}"), None).await;
     assert_eq!(
         role["response"]["permissions"],
@@ -457,5 +528,141 @@ async fn accounts_are_managed_in_bulk_and_by_their_roles_and_groups() {
     )
     .await;
     assert_eq!(deleted["response"], json!(["sa::one", "sa::two"]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn writes_replace_roles_and_groups_and_users_stay_in_everyone() {
+    let app = TestApp::spawn().await;
+    let role = ok(
+        &app,
+        Method::POST,
+        "/api/v2/role",
+        Some(json!({"name": "alerting", "permissions": ["alerts_management"]})),
+    )
+    .await;
+    let role = role["response"]["id"].as_str().expect("id").to_owned();
+    let group = ok(
+        &app,
+        Method::POST,
+        "/api/v2/usergroup",
+        Some(json!({"name": "oncall", "roleIDs": []})),
+    )
+    .await;
+    let group = group["response"]["id"].as_str().expect("id").to_owned();
+    let groups = ok(&app, Method::GET, "/api/v2/usergroup", None).await;
+    let system_id = |name: &str| {
+        groups["response"]["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|g| g["name"] == name)
+            .expect("system group")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    let (everyone, service_accounts) = (system_id("Everyone"), system_id("Service Accounts"));
+
+    // A service account created with a role and a group.
+    let sa = ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(json!({"identifier": "sa::pager", "roles": [role], "userGroups": [group]})),
+    )
+    .await;
+    assert_eq!(sa["response"]["roles"][0]["id"], json!(role));
+    assert!(
+        united(&app, "sa::pager")
+            .await
+            .contains(&"alerts_management".into())
+    );
+    let names: Vec<&str> = sa["response"]["userGroups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| g["name"].as_str().expect("name"))
+        .collect();
+    assert!(
+        names.contains(&"Service Accounts") && names.contains(&"oncall"),
+        "{names:?}"
+    );
+    // An update replaces them; an absent part stays as it is.
+    let sa = ok(
+        &app,
+        Method::PUT,
+        "/api/v2/account/serviceaccount/sa::pager",
+        Some(json!({"identifier": "sa::pager", "roles": []})),
+    )
+    .await;
+    assert_eq!(sa["response"]["roles"], json!([]));
+    assert_eq!(
+        sa["response"]["userGroups"]
+            .as_array()
+            .expect("groups")
+            .len(),
+        2
+    );
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        "/api/v2/account/serviceaccount/sa::pager",
+        Some(json!({"identifier": "sa::pager", "userGroups": [everyone]})),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        "/api/v2/account/serviceaccount/sa::pager",
+        Some(json!({"identifier": "sa::pager", "roles": ["no-such-role"]})),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+
+    // A user: roles and groups on create; an update that leaves out Everyone keeps it.
+    let user = ok(
+        &app,
+        Method::POST,
+        "/api/v2/account/user",
+        Some(json!({"emailAddress": "ann@example.com", "groups": [], "userGroups": [group], "roles": [role]})),
+    )
+    .await;
+    assert_eq!(user["roles"][0]["id"], json!(role));
+    let (status, user) = call(
+        &app,
+        Method::PUT,
+        "/api/v2/account/user/ann@example.com",
+        Some(json!({"userGroups": [], "roles": []})),
+    )
+    .await;
+    assert_eq!(status, 200, "{user}");
+    assert_eq!(user["userGroups"][0]["name"], "Everyone");
+    assert_eq!(user["userGroups"].as_array().expect("groups").len(), 1);
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        "/api/v2/account/user/ann@example.com",
+        Some(json!({"userGroups": [service_accounts]})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        "/api/v2/account/user/ann@example.com",
+        Some(json!({"identifier": "bob@example.com"})),
+    )
+    .await;
+    assert_eq!(status, 400, "a body naming another account");
+    let (status, _) = call(
+        &app,
+        Method::PUT,
+        "/api/v2/account/user/sa::pager",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 404, "not a user account");
     app.stop().await;
 }
