@@ -116,6 +116,14 @@ impl Store for NotifyingStore {
         self.inner.password_hash(id).await
     }
 
+    async fn end_sessions(&self, id: &AccountId, now: EpochMillis) -> Result<bool, StoreError> {
+        self.inner.end_sessions(id, now).await
+    }
+
+    async fn sessions_ended(&self, id: &AccountId) -> Result<Option<EpochMillis>, StoreError> {
+        self.inner.sessions_ended(id).await
+    }
+
     async fn put_invite(
         &self,
         invite: &crest_domain::invite::InviteRecord,

@@ -169,13 +169,15 @@ pub enum Operation {
     CreateInviteLink,
     /// `POST /api/crest/v1/password`: the caller's own password.
     ChangeOwnPassword,
+    /// `POST /api/logout/{identifier}`: end a user's browser sessions (Super Admins only).
+    LogoutUser,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
 }
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 82] = [
+    pub const ALL: [Operation; 83] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -257,6 +259,7 @@ impl Operation {
         Self::GetInvites,
         Self::CreateInviteLink,
         Self::ChangeOwnPassword,
+        Self::LogoutUser,
         Self::DaemonTest,
     ];
 }
@@ -271,6 +274,8 @@ pub enum Requirement {
     Browse(Permission),
     /// The caller must hold this permission.
     Permission(Permission),
+    /// The caller must be a Super Admin (whose API tokens carry Super Admin mode).
+    SuperAdmin,
 }
 
 /// The table.
@@ -362,6 +367,7 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::GetInvites
         | Op::CreateInviteLink => Requirement::Permission(Permission::UserManagement),
         Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
+        Op::LogoutUser => Requirement::SuperAdmin,
     }
 }
 
@@ -458,6 +464,7 @@ pub fn authorize(principal: Principal, operation: Operation) -> Result<Authorize
         Requirement::Authenticated => true,
         Requirement::Browse(p) => principal.kind == AccountKind::User || principal.has(p),
         Requirement::Permission(p) => principal.has(p),
+        Requirement::SuperAdmin => principal.super_admin,
     };
     if allowed {
         Ok(Authorized {
@@ -468,6 +475,7 @@ pub fn authorize(principal: Principal, operation: Operation) -> Result<Authorize
         let needed = match requirement(operation) {
             Requirement::Browse(p) | Requirement::Permission(p) => p.product_name(),
             Requirement::Authenticated => "authenticated",
+            Requirement::SuperAdmin => "Super Admin",
         };
         Err(Denied {
             account: principal.account.to_string(),
@@ -483,7 +491,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 82] = Operation::ALL;
+    const OPS: [Operation; 83] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -536,6 +544,7 @@ mod tests {
                 | Operation::GetUserBusinessFunctions => user || accounts,
                 Operation::GetAuditEvents => accounts,
                 Operation::DaemonTest => perms.contains(Permission::AgentManagement),
+                Operation::LogoutUser => false,
                 _ => accounts,
             };
             prop_assert_eq!(authorize(principal(kind, perms), op).is_ok(), expected);
@@ -543,15 +552,19 @@ mod tests {
     }
 
     #[test]
-    fn every_permission_satisfies_everything() {
+    fn every_permission_satisfies_everything_but_super_admin_operations() {
         for op in OPS {
-            assert!(
-                authorize(
-                    principal(AccountKind::ServiceAccount, PermissionSet::all()),
-                    op
-                )
-                .is_ok()
+            let all = principal(AccountKind::ServiceAccount, PermissionSet::all());
+            assert_eq!(
+                authorize(all, op).is_ok(),
+                requirement(op) != Requirement::SuperAdmin,
+                "{op:?}"
             );
+            let super_admin = Principal {
+                super_admin: true,
+                ..principal(AccountKind::User, PermissionSet::all())
+            };
+            assert!(authorize(super_admin, op).is_ok(), "{op:?}");
         }
     }
 }

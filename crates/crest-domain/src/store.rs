@@ -172,6 +172,13 @@ pub trait Store: Send + Sync + Debug {
     /// The account's password hash, if it has an account and a password.
     async fn password_hash(&self, id: &AccountId) -> Result<Option<String>, StoreError>;
 
+    /// Ends the account's browser sessions: those that started before `now` are no longer valid.
+    /// `false` when there is no such account.
+    async fn end_sessions(&self, id: &AccountId, now: EpochMillis) -> Result<bool, StoreError>;
+
+    /// When the account's sessions were last ended, if ever.
+    async fn sessions_ended(&self, id: &AccountId) -> Result<Option<EpochMillis>, StoreError>;
+
     /// Stores an invitation for the account, replacing any earlier one.
     async fn put_invite(
         &self,

@@ -13,8 +13,8 @@ mod error;
 mod groups;
 mod invites;
 pub mod location;
-mod passwords;
 mod roles;
+mod sign_in;
 mod sql_store;
 mod tokens;
 

@@ -115,6 +115,14 @@ impl Store for SqlStore {
         self.read_password_hash(id).await
     }
 
+    async fn end_sessions(&self, id: &AccountId, now: EpochMillis) -> Result<bool, StoreError> {
+        self.write_sessions_ended(id, now).await
+    }
+
+    async fn sessions_ended(&self, id: &AccountId) -> Result<Option<EpochMillis>, StoreError> {
+        self.read_sessions_ended(id).await
+    }
+
     async fn put_invite(
         &self,
         invite: &crest_domain::invite::InviteRecord,

@@ -11,6 +11,7 @@ pub(crate) mod password;
 pub(crate) mod role;
 pub(crate) mod search;
 pub(crate) mod service_account;
+pub(crate) mod session;
 pub(crate) mod user;
 pub(crate) mod user_account;
 pub(crate) mod user_group;
@@ -370,6 +371,10 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::ChangeOwnPassword,
             routes!(password::change_own_password),
+        ))
+        .routes(guarded(
+            Operation::LogoutUser,
+            routes!(session::logout_user),
         ))
         // The invitation's secret is the credential; see the handler.
         .routes(routes!(invite::accept_invite))

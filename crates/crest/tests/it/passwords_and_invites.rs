@@ -218,3 +218,52 @@ async fn an_invitation_link_sets_the_first_password_once() {
     let fake = json!({"token": "ab".repeat(32), "password": "whatever123"});
     assert_eq!(post(fake).await.expect("send").status(), 400);
 }
+
+#[tokio::test]
+async fn only_a_super_admin_logs_a_user_out() {
+    let app = TestApp::spawn().await;
+    let (_, store) = sign_in_service(&app).await;
+    call(
+        &app,
+        Method::POST,
+        "/api/v2/account/user",
+        Some(json!({"emailAddress": "kim@example.com", "groups": [], "userGroups": []})),
+    )
+    .await;
+    call(
+        &app,
+        Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(json!({"identifier": "sa::accounts", "groups": ["user_management"]})),
+    )
+    .await;
+    let (_, tokens) = call(
+        &app,
+        Method::POST,
+        "/api/v2/apitoken/serviceaccount/sa::accounts",
+        None,
+    )
+    .await;
+    let token = tokens["response"][0]["tokenID"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let kim = crest_domain::account::AccountId::parse("kim@example.com").expect("valid");
+    use crest_domain::store::Store as _;
+
+    let resp = app
+        .http
+        .post(app.at("/api/logout/kim@example.com"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 403, "Accounts is not enough");
+    assert_eq!(store.sessions_ended(&kim).await.expect("read"), None);
+
+    let (status, body) = call(&app, Method::POST, "/api/logout/kim@example.com", None).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(store.sessions_ended(&kim).await.expect("read").is_some());
+    let (status, _) = call(&app, Method::POST, "/api/logout/nobody@example.com", None).await;
+    assert_eq!(status, 404);
+}

@@ -1,4 +1,4 @@
-//! Passwords of user accounts: their Argon2id hashes.
+//! What sign-in reads and writes: password hashes (Argon2id) and when sessions were ended.
 
 use crest_domain::account::AccountId;
 use crest_domain::clock::EpochMillis;
@@ -34,6 +34,38 @@ impl SqlStore {
         with_pool!(&self.db, read, |pool, dialect| {
             sqlx::query_scalar::<_, Option<String>>(
                 "SELECT password_hash FROM accounts WHERE id = $1",
+            )
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await
+            .map(Option::flatten)
+            .map_err(store_error)
+        })
+    }
+
+    pub(crate) async fn write_sessions_ended(
+        &self,
+        id: &AccountId,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query("UPDATE accounts SET sessions_ended_ms = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id.as_str())
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+                .map_err(store_error)
+        })
+    }
+
+    pub(crate) async fn read_sessions_ended(
+        &self,
+        id: &AccountId,
+    ) -> Result<Option<EpochMillis>, StoreError> {
+        with_pool!(&self.db, read, |pool, dialect| {
+            sqlx::query_scalar::<_, Option<i64>>(
+                "SELECT sessions_ended_ms FROM accounts WHERE id = $1",
             )
             .bind(id.as_str())
             .fetch_optional(pool)
