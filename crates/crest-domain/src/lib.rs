@@ -21,6 +21,7 @@ pub mod role;
 pub mod service_account;
 pub mod store;
 pub mod token;
+pub mod token_vault;
 pub mod user_account;
 
 pub use error::DomainError;

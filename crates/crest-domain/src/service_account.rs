@@ -9,6 +9,7 @@ use crate::store::{AccountChange, NewAccount, NewToken, Store, TokenCreated};
 use crate::token::{
     ApiTokenSecret, MAX_TOKEN_NAME_LEN, MAX_TOKENS_PER_ACCOUNT, TokenId, TokenRecord,
 };
+use crate::token_vault::TokenVault;
 
 /// What a client asks a new service account to be.
 #[derive(Debug, Clone)]
@@ -119,10 +120,12 @@ pub async fn generate_token(
     random: &dyn Random,
     account: &AccountId,
     name: Option<&str>,
+    vault: Option<&TokenVault>,
 ) -> Result<(TokenId, ApiTokenSecret), DomainError> {
     let name = token_name(name)?;
     let secret = ApiTokenSecret::generate(random)?;
     let id = TokenId::generate(random)?;
+    let sealed = vault.map(|v| v.seal(&secret, id, random)).transpose()?;
     let outcome = store
         .create_token(
             &NewToken {
@@ -131,6 +134,7 @@ pub async fn generate_token(
                 account: account.clone(),
                 name,
                 now: clock.now_millis(),
+                sealed,
             },
             MAX_TOKENS_PER_ACCOUNT,
         )

@@ -104,6 +104,8 @@ pub struct NewToken {
     pub account: AccountId,
     pub name: String,
     pub now: EpochMillis,
+    /// The secret sealed with the operator's key, when tokens are retrievable.
+    pub sealed: Option<Vec<u8>>,
 }
 
 /// What storing a token did.

@@ -22,6 +22,8 @@ pub struct TokenRecord {
     pub name: String,
     pub created_ms: crate::clock::EpochMillis,
     pub last_used_ms: Option<crate::clock::EpochMillis>,
+    /// The secret sealed with the operator's key, when tokens are retrievable (see `token_vault`).
+    pub sealed: Option<Vec<u8>>,
 }
 
 /// The longest credential the server will even look at; anything longer is refused unread.

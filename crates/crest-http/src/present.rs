@@ -7,6 +7,7 @@ use crest_domain::group::{EVERYONE_GROUP_ID, GroupRecord};
 use crest_domain::role::RoleRecord;
 use crest_domain::store::Store;
 use crest_domain::token::{ApiTokenSecret, TokenId, TokenRecord};
+use crest_domain::token_vault::TokenVault;
 use crest_types::accounts::{
     Account, CustomerFacingUserObject, RoleDTO, ServiceAccount, UserGroup, UserGroupModel,
     UserGroupPropertiesDTO, UserModel,
@@ -196,9 +197,16 @@ pub(crate) fn account_type(record: &AccountRecord) -> AccountType {
     }
 }
 
-pub(crate) fn token(record: &TokenRecord, owner: &AccountRecord) -> UserApiToken {
+/// A token as its owner and administrators list it: `tokenID` is its public id, or, when the
+/// operator made tokens retrievable and this one was sealed with their key, its secret.
+pub(crate) fn token(
+    record: &TokenRecord,
+    owner: &AccountRecord,
+    vault: Option<&TokenVault>,
+) -> UserApiToken {
+    let retrieved = vault.and_then(|v| record.sealed.as_deref().and_then(|s| v.open(s, record.id)));
     UserApiToken {
-        token_id: record.id.to_string(),
+        token_id: retrieved.map_or_else(|| record.id.to_string(), |s| s.reveal().to_owned()),
         token_name: record.name.clone(),
         account: owner.id.to_string(),
         account_type: account_type(owner),
@@ -210,20 +218,22 @@ pub(crate) fn token(record: &TokenRecord, owner: &AccountRecord) -> UserApiToken
 pub(crate) async fn tokens_of(
     store: &dyn Store,
     owner: &AccountRecord,
+    vault: Option<&TokenVault>,
 ) -> Result<Vec<UserApiToken>, ApiError> {
     Ok(store
         .tokens_of(&owner.id)
         .await?
         .iter()
-        .map(|t| token(t, owner))
+        .map(|t| token(t, owner, vault))
         .collect())
 }
 
 pub(crate) async fn service_account(
     store: &dyn Store,
     record: &AccountRecord,
+    vault: Option<&TokenVault>,
 ) -> Result<ServiceAccount, ApiError> {
-    let tokens = tokens_of(store, record).await?;
+    let tokens = tokens_of(store, record, vault).await?;
     Ok(Directory::load(store)
         .await?
         .service_account(record, tokens))
@@ -271,14 +281,15 @@ pub(crate) fn tokens_with_new_secret(
     owner: &AccountRecord,
     new_id: TokenId,
     secret: &ApiTokenSecret,
+    vault: Option<&TokenVault>,
 ) -> Vec<UserApiToken> {
     let mut listed: Vec<UserApiToken> = records
         .iter()
         .filter(|t| t.id != new_id)
-        .map(|t| token(t, owner))
+        .map(|t| token(t, owner, vault))
         .collect();
     if let Some(created) = records.iter().find(|t| t.id == new_id) {
-        let mut shown = token(created, owner);
+        let mut shown = token(created, owner, None);
         shown.token_id = secret.reveal().to_owned();
         listed.push(shown);
     }

@@ -9,6 +9,7 @@ use crest_auth::usage::UsageWriter;
 use crest_domain::clock::Clock;
 use crest_domain::random::Random;
 use crest_domain::store::Store;
+use crest_domain::token_vault::TokenVault;
 
 /// Settings the HTTP layer needs from the configuration.
 #[derive(Debug, Clone)]
@@ -17,6 +18,8 @@ pub struct HttpSettings {
     pub public_url: String,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Set when the operator made API tokens retrievable (a compatibility setting).
+    pub token_vault: Option<TokenVault>,
 }
 
 /// Shared state of the router.
@@ -53,5 +56,12 @@ impl AppState {
             settings: Arc::new(settings),
         };
         (state, usage_writer)
+    }
+}
+
+impl AppState {
+    /// The key that seals and opens retrievable tokens, when the operator set one.
+    pub(crate) fn vault(&self) -> Option<&TokenVault> {
+        self.settings.token_vault.as_ref()
     }
 }

@@ -57,6 +57,7 @@ struct TokenRow {
     name: String,
     created_ms: i64,
     last_used_ms: Option<i64>,
+    sealed_secret: Option<Vec<u8>>,
 }
 
 impl TokenRow {
@@ -67,11 +68,12 @@ impl TokenRow {
             name: self.name,
             created_ms: self.created_ms,
             last_used_ms: self.last_used_ms,
+            sealed: self.sealed_secret,
         })
     }
 }
 
-const TOKEN_COLUMNS: &str = "id, account_id, name, created_ms, last_used_ms";
+const TOKEN_COLUMNS: &str = "id, account_id, name, created_ms, last_used_ms, sealed_secret";
 
 impl SqlStore {
     pub(crate) async fn account_tokens(
@@ -174,13 +176,15 @@ impl SqlStore {
                 return Ok(TokenCreated::LimitReached);
             }
             sqlx::query(
-                "INSERT INTO api_tokens (id, digest, account_id, name, created_ms) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO api_tokens (id, digest, account_id, name, created_ms, sealed_secret) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(token.id.to_string())
             .bind(token.digest.as_bytes().as_slice())
             .bind(token.account.as_str())
             .bind(&token.name)
             .bind(token.now)
+            .bind(token.sealed.as_deref())
             .execute(&mut *tx)
             .await
             .map_err(store_error)?;

@@ -350,6 +350,7 @@ async fn tokens_are_limited_renamed_revoked_and_deleted_with_their_account() {
                 account: sa.id.clone(),
                 name: format!("t{i}"),
                 now: 10 + i,
+                sealed: (i == 0).then(|| vec![7u8; 40]),
             };
             assert_eq!(
                 store.create_token(&token, 3).await.expect("create"),
@@ -363,10 +364,23 @@ async fn tokens_are_limited_renamed_revoked_and_deleted_with_their_account() {
             account: sa.id.clone(),
             name: "t3".into(),
             now: 20,
+            sealed: None,
         };
         assert_eq!(
             store.create_token(&fourth, 3).await.expect("create"),
             TokenCreated::LimitReached
+        );
+        let sealed: Vec<_> = store
+            .tokens_of(&sa.id)
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|t| t.sealed)
+            .collect();
+        assert_eq!(
+            sealed,
+            vec![Some(vec![7u8; 40]), None, None],
+            "sealed copies round-trip"
         );
         let listed = store.tokens_of(&sa.id).await.expect("list");
         assert_eq!(

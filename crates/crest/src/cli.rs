@@ -81,6 +81,11 @@ pub struct SettingsArgs {
     /// Largest request body accepted, in bytes [default: 8388608].
     #[arg(long, global = true, env = "CREST_MAX_BODY_BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Compatibility: a file holding a 32-byte key (64 hex characters). When set, new API tokens
+    /// are also kept sealed with it and listings show their secrets again, as the original
+    /// product's Copy icon did. Off by default.
+    #[arg(long, global = true, env = "CREST_TOKEN_RETRIEVAL_KEY_FILE")]
+    pub token_retrieval_key_file: Option<PathBuf>,
     /// Email of the first administrator, created (or completed) at start-up.
     #[arg(long, global = true, env = "CREST_BOOTSTRAP_ADMIN")]
     pub bootstrap_admin: Option<String>,

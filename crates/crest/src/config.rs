@@ -28,6 +28,7 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     pub bootstrap_admin: Option<String>,
     pub bootstrap_token: Option<String>,
+    pub token_retrieval_key_file: Option<PathBuf>,
 }
 
 /// Certificate and key for HTTPS.
@@ -46,6 +47,8 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     pub max_body_bytes: usize,
     pub bootstrap: Option<BootstrapSettings>,
+    /// The compatibility setting that makes tokens retrievable: where the operator's key is.
+    pub token_retrieval_key_file: Option<PathBuf>,
 }
 
 impl fmt::Debug for Config {
@@ -56,6 +59,7 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("tls", &self.tls)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("token_retrieval_key_file", &self.token_retrieval_key_file)
             .field(
                 "bootstrap_admin",
                 &self.bootstrap.as_ref().map(|b| b.admin.as_str()),
@@ -139,6 +143,10 @@ impl Config {
             tls,
             max_body_bytes,
             bootstrap,
+            token_retrieval_key_file: args
+                .token_retrieval_key_file
+                .clone()
+                .or(file.token_retrieval_key_file),
         })
     }
 }

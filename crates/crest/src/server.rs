@@ -11,6 +11,7 @@ use crest_domain::bootstrap::{BootstrapOutcome, bootstrap};
 use crest_domain::clock::{Clock, SystemClock};
 use crest_domain::random::{OsRandom, Random};
 use crest_domain::store::BootstrapApplied;
+use crest_domain::token_vault::TokenVault;
 use crest_http::{AppState, HttpSettings};
 use crest_store::SqlStore;
 use tokio::task::JoinHandle;
@@ -84,6 +85,18 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     .context("bootstrap failed")?;
     log_bootstrap(&outcome);
 
+    let token_vault = match &config.token_retrieval_key_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("cannot read the token retrieval key {}", path.display())
+            })?;
+            tracing::warn!(
+                "tokens are retrievable (CREST_TOKEN_RETRIEVAL_KEY_FILE): new tokens are kept sealed with the operator's key"
+            );
+            Some(TokenVault::from_hex(&text).context("invalid token retrieval key")?)
+        }
+        None => None,
+    };
     let (state, usage_writer) = AppState::new(
         store.clone(),
         deps.clock.clone(),
@@ -91,6 +104,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         HttpSettings {
             public_url: config.public_url.clone(),
             max_body_bytes: config.max_body_bytes,
+            token_vault,
         },
     );
     // Token use is written in the background, never on a request's path.

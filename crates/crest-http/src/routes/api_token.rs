@@ -40,7 +40,7 @@ pub(crate) async fn get_tokens_service_account(
 ) -> Result<Json<ResponseContainerListUserApiToken>, ApiError> {
     let owner = service_account::find(state.store.as_ref(), &id).await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_of(state.store.as_ref(), &owner).await?,
+        present::tokens_of(state.store.as_ref(), &owner, state.vault()).await?,
     )))
 }
 
@@ -75,11 +75,12 @@ pub(crate) async fn generate_token_service_account(
         state.random.as_ref(),
         &owner.id,
         name.as_deref(),
+        state.vault(),
     )
     .await?;
     let records = state.store.tokens_of(&owner.id).await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_with_new_secret(&records, &owner, new_id, &secret),
+        present::tokens_with_new_secret(&records, &owner, new_id, &secret, state.vault()),
     )))
 }
 
@@ -143,7 +144,7 @@ pub(crate) async fn delete_token_service_account(
     )
     .await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_of(state.store.as_ref(), &owner).await?,
+        present::tokens_of(state.store.as_ref(), &owner, state.vault()).await?,
     )))
 }
 
@@ -174,7 +175,9 @@ async fn rename(
     )
     .await?;
     Ok(Json(ResponseContainerUserApiToken::ok(present::token(
-        &renamed, owner,
+        &renamed,
+        owner,
+        state.vault(),
     ))))
 }
 
@@ -194,7 +197,7 @@ pub(crate) async fn get_all_tokens(
 ) -> Result<Json<ResponseContainerListUserApiToken>, ApiError> {
     let me = service_account::existing(state.store.as_ref(), &caller.principal().account).await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_of(state.store.as_ref(), &me).await?,
+        present::tokens_of(state.store.as_ref(), &me, state.vault()).await?,
     )))
 }
 
@@ -229,11 +232,12 @@ pub(crate) async fn create_token(
         state.random.as_ref(),
         &me.id,
         None,
+        state.vault(),
     )
     .await?;
     let records = state.store.tokens_of(&me.id).await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_with_new_secret(&records, &me, new_id, &secret),
+        present::tokens_with_new_secret(&records, &me, new_id, &secret, state.vault()),
     )))
 }
 
@@ -286,7 +290,7 @@ pub(crate) async fn delete_token(
     service_account::revoke_token(state.store.as_ref(), state.clock.as_ref(), &me.id, &token)
         .await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_of(state.store.as_ref(), &me).await?,
+        present::tokens_of(state.store.as_ref(), &me, state.vault()).await?,
     )))
 }
 
@@ -370,6 +374,6 @@ pub(crate) async fn delete_customer_token(
     )
     .await?;
     Ok(Json(ResponseContainerUserApiToken::ok(present::token(
-        &record, &owner,
+        &record, &owner, None,
     ))))
 }

@@ -257,7 +257,11 @@ async fn service_accounts(state: &AppState, _: &Caller) -> Result<Vec<ServiceAcc
         .map(|record| {
             let listed = tokens
                 .get(&record.id)
-                .map(|ts| ts.iter().map(|t| present::token(t, record)).collect())
+                .map(|ts| {
+                    ts.iter()
+                        .map(|t| present::token(t, record, state.vault()))
+                        .collect()
+                })
                 .unwrap_or_default();
             dir.service_account(record, listed)
         })

@@ -48,7 +48,7 @@ async fn answer(
 ) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
     let record = service_account::find(state.store.as_ref(), id.as_str()).await?;
     Ok(Json(ResponseContainerServiceAccount::ok(
-        present::service_account(state.store.as_ref(), &record).await?,
+        present::service_account(state.store.as_ref(), &record, state.vault()).await?,
     )))
 }
 
@@ -72,7 +72,7 @@ pub(crate) async fn get_all_service_accounts(
         .await?;
     let mut out = Vec::with_capacity(records.len());
     for record in &records {
-        out.push(present::service_account(state.store.as_ref(), record).await?);
+        out.push(present::service_account(state.store.as_ref(), record, state.vault()).await?);
     }
     Ok(Json(ResponseContainerListServiceAccount::ok(out)))
 }

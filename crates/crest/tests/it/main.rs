@@ -17,6 +17,7 @@ mod own_tokens;
 mod passwords_and_invites;
 mod postgres;
 mod process;
+mod retrievable_tokens;
 mod roles_and_groups;
 mod search;
 mod service_accounts;
