@@ -12,6 +12,7 @@ pub mod clock;
 pub mod error;
 pub mod group;
 pub mod invite;
+pub mod mail;
 pub mod membership;
 pub mod password;
 pub mod permission;

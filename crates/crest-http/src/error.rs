@@ -28,6 +28,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("the store is unavailable; try again")]
     Unavailable,
+    /// A server crest depends on (the SMTP server) failed.
+    #[error("{0}")]
+    BadGateway(String),
     /// Details go to the log; the client learns only that something failed on our side.
     #[error("internal server error")]
     Internal(String),
@@ -45,6 +48,7 @@ impl ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -56,6 +60,7 @@ impl IntoResponse for ApiError {
         match &self {
             Self::Internal(detail) => tracing::error!(%detail, "request failed"),
             Self::Unavailable => tracing::warn!("request failed: store unavailable"),
+            Self::BadGateway(detail) => tracing::warn!(%detail, "request failed upstream"),
             _ => tracing::debug!(status = status.as_u16(), error = %self, "request refused"),
         }
         let body = StatusEnvelope {

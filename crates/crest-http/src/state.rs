@@ -7,6 +7,7 @@ use crest_auth::Authenticator;
 use crest_auth::password::Passwords;
 use crest_auth::usage::UsageWriter;
 use crest_domain::clock::Clock;
+use crest_domain::mail::Mailer;
 use crest_domain::random::Random;
 use crest_domain::store::Store;
 use crest_domain::token_vault::TokenVault;
@@ -20,6 +21,8 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     /// Set when the operator made API tokens retrievable (a compatibility setting).
     pub token_vault: Option<TokenVault>,
+    /// Set when invitations are mailed (SMTP configured).
+    pub mailer: Option<Arc<dyn Mailer>>,
 }
 
 /// Shared state of the router.

@@ -86,6 +86,10 @@ pub struct SettingsArgs {
     /// product's Copy icon did. Off by default.
     #[arg(long, global = true, env = "CREST_TOKEN_RETRIEVAL_KEY_FILE")]
     pub token_retrieval_key_file: Option<PathBuf>,
+    /// The sender of invitation mail, with CREST_SMTP_URL (itself read from the environment or
+    /// the configuration file only, since it may hold a password).
+    #[arg(long, global = true, env = "CREST_SMTP_FROM")]
+    pub smtp_from: Option<String>,
     /// Email of the first administrator, created (or completed) at start-up.
     #[arg(long, global = true, env = "CREST_BOOTSTRAP_ADMIN")]
     pub bootstrap_admin: Option<String>,
@@ -94,3 +98,5 @@ pub struct SettingsArgs {
 /// The bootstrap token is a secret: it is read from `CREST_BOOTSTRAP_TOKEN` or the configuration
 /// file, never from a flag, where every user of the machine could read it in the process list.
 pub const BOOTSTRAP_TOKEN_ENV: &str = "CREST_BOOTSTRAP_TOKEN";
+/// The SMTP server's URL may hold its password: environment or configuration file only.
+pub const SMTP_URL_ENV: &str = "CREST_SMTP_URL";

@@ -9,7 +9,8 @@ use crest_domain::bootstrap::BootstrapSettings;
 use crest_store::StoreLocation;
 use serde::Deserialize;
 
-use crate::cli::{BOOTSTRAP_TOKEN_ENV, Cli, SettingsArgs};
+use crate::cli::{BOOTSTRAP_TOKEN_ENV, Cli, SMTP_URL_ENV, SettingsArgs};
+use secrecy::SecretString;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./crest-data";
@@ -29,6 +30,8 @@ pub struct FileConfig {
     pub bootstrap_admin: Option<String>,
     pub bootstrap_token: Option<String>,
     pub token_retrieval_key_file: Option<PathBuf>,
+    pub smtp_url: Option<String>,
+    pub smtp_from: Option<String>,
 }
 
 /// Certificate and key for HTTPS.
@@ -49,6 +52,23 @@ pub struct Config {
     pub bootstrap: Option<BootstrapSettings>,
     /// The compatibility setting that makes tokens retrievable: where the operator's key is.
     pub token_retrieval_key_file: Option<PathBuf>,
+    /// Where invitations are mailed from; without it, administrators hand out the links.
+    pub smtp: Option<SmtpSettings>,
+}
+
+/// The SMTP server invitations go through. `Debug` shows the sender only (the URL is secret).
+#[derive(Clone)]
+pub struct SmtpSettings {
+    pub url: SecretString,
+    pub from: String,
+}
+
+impl fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
 }
 
 impl fmt::Debug for Config {
@@ -60,6 +80,7 @@ impl fmt::Debug for Config {
             .field("tls", &self.tls)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("token_retrieval_key_file", &self.token_retrieval_key_file)
+            .field("smtp_from", &self.smtp.as_ref().map(|m| m.from.as_str()))
             .field(
                 "bootstrap_admin",
                 &self.bootstrap.as_ref().map(|b| b.admin.as_str()),
@@ -76,6 +97,10 @@ impl Config {
             None => FileConfig::default(),
         };
         let token_env = std::env::var(BOOTSTRAP_TOKEN_ENV).ok();
+        let mut file = file;
+        if let Ok(url) = std::env::var(SMTP_URL_ENV) {
+            file.smtp_url = Some(url);
+        }
         Self::resolve(&cli.settings, file, token_env)
     }
 
@@ -136,6 +161,14 @@ impl Config {
             (None, None) => None,
             _ => bail!("CREST_BOOTSTRAP_ADMIN and CREST_BOOTSTRAP_TOKEN go together"),
         };
+        let smtp = match (file.smtp_url, args.smtp_from.clone().or(file.smtp_from)) {
+            (Some(url), Some(from)) => Some(SmtpSettings {
+                url: SecretString::from(url),
+                from,
+            }),
+            (None, None) => None,
+            _ => bail!("CREST_SMTP_URL and CREST_SMTP_FROM go together"),
+        };
         Ok(Self {
             listen,
             store,
@@ -147,6 +180,7 @@ impl Config {
                 .token_retrieval_key_file
                 .clone()
                 .or(file.token_retrieval_key_file),
+            smtp,
         })
     }
 }
@@ -214,6 +248,22 @@ mod tests {
             !format!("{c:?}").contains(TOKEN),
             "Debug never shows the token"
         );
+    }
+
+    #[test]
+    fn smtp_needs_url_and_sender_and_hides_its_url() {
+        let file: FileConfig =
+            toml::from_str("smtp_url = \"smtps://u:hunter2@mail.example:465\"").expect("toml");
+        assert!(Config::resolve(&SettingsArgs::default(), file, None).is_err());
+        let file: FileConfig =
+            toml::from_str("smtp_url = \"smtps://u:hunter2@mail.example:465\"").expect("toml");
+        let args = SettingsArgs {
+            smtp_from: Some("crest@example.com".into()),
+            ..SettingsArgs::default()
+        };
+        let c = Config::resolve(&args, file, None).expect("valid");
+        assert!(c.smtp.is_some());
+        assert!(!format!("{c:?}").contains("hunter2"));
     }
 
     #[test]

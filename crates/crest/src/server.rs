@@ -97,6 +97,14 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         }
         None => None,
     };
+    let mailer = match &config.smtp {
+        Some(smtp) => {
+            use secrecy::ExposeSecret as _;
+            let mailer = crate::mail::SmtpMailer::new(smtp.url.expose_secret(), &smtp.from)?;
+            Some(Arc::new(mailer) as Arc<dyn crest_domain::mail::Mailer>)
+        }
+        None => None,
+    };
     let (state, usage_writer) = AppState::new(
         store.clone(),
         deps.clock.clone(),
@@ -105,6 +113,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             public_url: config.public_url.clone(),
             max_body_bytes: config.max_body_bytes,
             token_vault,
+            mailer,
         },
     );
     // Token use is written in the background, never on a request's path.

@@ -1,11 +1,12 @@
-//! Invitations: the official invite operations create the users and a pending invitation; crest's
-//! `/api/crest/v1/invites` endpoints hand the link to the inviting administrator (crest sends no
-//! mail) and let the invited person accept it with a first password.
+//! Invitations: the official invite operations create the users and a pending invitation, mailed
+//! when SMTP is configured; crest's `/api/crest/v1/invites` endpoints hand the link to the inviting
+//! administrator otherwise, and let the invited person accept it with a first password.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::AccountId;
 use crest_domain::invite::{self, InviteSecret};
+use crest_domain::mail;
 use crest_domain::password::{Password, PasswordHash};
 use crest_types::accounts::{UserModel, UserToCreate};
 use crest_types::crest::{
@@ -36,19 +37,33 @@ pub(crate) async fn invite_many(
         let model = user_account::create_or_update(state, caller, user).await?;
         let id = AccountId::parse(&model.identifier)?;
         if state.store.password_hash(&id).await?.is_none() {
-            // The secret is dropped here; the administrator mints the link to hand over.
-            invite::mint(
+            let inviter = caller.principal().account.as_str();
+            let minted = invite::mint(
                 state.store.as_ref(),
                 state.clock.as_ref(),
                 state.random.as_ref(),
                 &id,
-                caller.principal().account.as_str(),
+                inviter,
             )
             .await?;
+            // With SMTP, the link is mailed; without, its secret is dropped here and the
+            // administrator mints the link to hand over.
+            if let Some(mailer) = &state.settings.mailer {
+                let link = link(state, &minted.secret);
+                mailer
+                    .send(mail::invitation(id.as_str(), inviter, &link))
+                    .await
+                    .map_err(|e| ApiError::BadGateway(format!("{e}; the user exists, so mint the link with POST /api/crest/v1/invites/{id}/link")))?;
+            }
         }
         last = Some(model);
     }
     last.ok_or_else(|| ApiError::Internal("no user was invited".into()))
+}
+
+/// The link an invited person opens; the secret is in the fragment, which browsers never send.
+fn link(state: &AppState, secret: &InviteSecret) -> String {
+    format!("{}/invite#{}", state.settings.public_url, secret.reveal())
 }
 
 /// Pending invitations, oldest first (never their links). Needs Accounts.
@@ -116,7 +131,7 @@ pub(crate) async fn create_invite_link(
     let token = minted.secret.reveal().to_owned();
     Ok(Json(ResponseContainerInviteLink::ok(InviteLink {
         email_address: id.to_string(),
-        link: format!("{}/invite#{token}", state.settings.public_url),
+        link: link(&state, &minted.secret),
         token,
         expires_epoch_millis: minted.expires_ms,
     })))

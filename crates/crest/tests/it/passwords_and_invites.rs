@@ -267,3 +267,112 @@ async fn only_a_super_admin_logs_a_user_out() {
     let (status, _) = call(&app, Method::POST, "/api/logout/nobody@example.com", None).await;
     assert_eq!(status, 404);
 }
+
+/// A one-message SMTP server: enough of the protocol for a client to deliver, and what it got.
+async fn fake_smtp() -> (u16, tokio::sync::oneshot::Receiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.expect("accept");
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 fake ESMTP\r\n").await.expect("greet");
+        let mut transcript = String::new();
+        let mut in_data = false;
+        while let Ok(Some(line)) = lines.next_line().await {
+            transcript.push_str(&line);
+            transcript.push('\n');
+            let reply: &[u8] = if in_data {
+                if line == "." {
+                    in_data = false;
+                    b"250 queued\r\n"
+                } else {
+                    continue;
+                }
+            } else {
+                match line.get(..4).map(str::to_ascii_uppercase).as_deref() {
+                    Some("EHLO") => b"250-fake\r\n250 8BITMIME\r\n",
+                    Some("DATA") => {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    }
+                    Some("QUIT") => {
+                        write.write_all(b"221 bye\r\n").await.ok();
+                        break;
+                    }
+                    _ => b"250 ok\r\n",
+                }
+            };
+            write.write_all(reply).await.expect("reply");
+        }
+        tx.send(transcript).ok();
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn with_smtp_the_invitation_link_is_mailed() {
+    let (port, received) = fake_smtp().await;
+    let data = tempfile::tempdir().expect("a temp dir");
+    let args = crate::support::settings(&data.path().join("data"), None);
+    let mut config = crest::config::Config::resolve(
+        &args,
+        crest::config::FileConfig::default(),
+        Some(crate::support::new_token()),
+    )
+    .expect("valid");
+    config.smtp = Some(crest::config::SmtpSettings {
+        url: format!("smtp://127.0.0.1:{port}").into(),
+        from: "crest@example.com".into(),
+    });
+    let bootstrap_token = crate::support::new_token();
+    config.bootstrap = Some(
+        crest_domain::bootstrap::BootstrapSettings::new(crate::support::ADMIN, &bootstrap_token)
+            .expect("valid"),
+    );
+    let server = crest::server::start(&config, crest::server::Dependencies::default())
+        .await
+        .expect("start");
+    let url = format!("http://{}", server.local_addr);
+    let http = reqwest::Client::new();
+    let resp = http
+        .post(format!("{url}/api/v2/user/invite"))
+        .bearer_auth(&bootstrap_token)
+        .json(&json!([{"emailAddress": "mailed@example.com", "groups": [], "userGroups": []}]))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    let transcript = tokio::time::timeout(std::time::Duration::from_secs(30), received)
+        .await
+        .expect("the mail arrives")
+        .expect("a transcript");
+    assert!(
+        transcript.contains("RCPT TO:<mailed@example.com>"),
+        "{transcript}"
+    );
+    // The body is quoted-printable: undo its soft line breaks, as a mail client does.
+    let decoded = transcript.replace("=\n", "");
+    let link_line = decoded
+        .lines()
+        .find(|l| l.contains("/invite#"))
+        .expect("the link is in the mail");
+    let secret = link_line
+        .rsplit('#')
+        .next()
+        .expect("secret")
+        .trim()
+        .to_owned();
+    let resp = http
+        .post(format!("{url}/api/crest/v1/invites/accept"))
+        .json(&json!({"token": secret, "password": "mailed password"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200, "the mailed link works");
+    server.shutdown().await.expect("clean shutdown");
+}
