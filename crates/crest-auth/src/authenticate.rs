@@ -5,10 +5,12 @@ use std::sync::Arc;
 use crest_domain::clock::Clock;
 use crest_domain::principal::Principal;
 use crest_domain::store::{Store, StoreError};
-use crest_domain::token::TokenId;
+use crest_domain::token::{TokenDigest, TokenId};
+use sha2::{Digest, Sha256};
 
 use crate::cache::TokenCache;
-use crate::credential::Credential;
+use crate::credential::{AccessToken, Credential};
+use crate::csp::verify::AccessVerifier;
 use crate::notifying_store::NotifyingStore;
 use crate::usage::{UsageRecorder, UsageWriter};
 
@@ -21,6 +23,9 @@ pub enum AuthError {
     /// A revoked token: the caller sees `Invalid`; the audit trail records who still uses it.
     #[error("the credential is not valid")]
     Revoked { account: String, token: TokenId },
+    /// A valid access token that carries no service role.
+    #[error("User has no access to service")]
+    NoServiceAccess,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -32,6 +37,7 @@ pub struct Authenticator {
     clock: Arc<dyn Clock>,
     cache: Arc<TokenCache>,
     usage: UsageRecorder,
+    access: Option<AccessVerifier>,
 }
 
 impl Authenticator {
@@ -43,8 +49,16 @@ impl Authenticator {
             clock,
             cache: Arc::new(TokenCache::default()),
             usage,
+            access: None,
         };
         (this, writer)
+    }
+
+    /// Also accepts the access tokens this verifier checks.
+    #[must_use]
+    pub fn with_access_tokens(mut self, verifier: AccessVerifier) -> Self {
+        self.access = Some(verifier);
+        self
     }
 
     /// The store for everything else: its writes make this authenticator forget what it
@@ -95,7 +109,23 @@ impl Authenticator {
                 self.note_use(&principal, now);
                 Ok(principal)
             }
+            Credential::AccessToken(jwt) => self.authenticate_access_token(jwt).await,
         }
+    }
+
+    /// An access token: verified once, then served from the cache (keyed by its digest) for at
+    /// most a second, or until any write through this instance's store.
+    async fn authenticate_access_token(&self, jwt: &AccessToken) -> Result<Principal, AuthError> {
+        let verifier = self.access.as_ref().ok_or(AuthError::Invalid)?;
+        let digest = TokenDigest::from_bytes(Sha256::digest(jwt.reveal().as_bytes()).into());
+        let now = self.clock.now_millis();
+        if let Some(principal) = self.cache.get(&digest, now) {
+            return Ok(principal);
+        }
+        let generation = self.cache.generation();
+        let principal = verifier.verify(jwt.reveal()).await?;
+        self.cache.put(&digest, principal.clone(), now, generation);
+        Ok(principal)
     }
 
     fn note_use(&self, principal: &Principal, now: i64) {

@@ -1,12 +1,41 @@
 //! Where a request's credential comes from: `Authorization: Bearer …` or `X-AUTH-TOKEN: …`.
 
 use crest_domain::token::{ApiTokenSecret, MAX_CREDENTIAL_LEN};
+use secrecy::{ExposeSecret, SecretString};
 
 /// A credential taken from a request, not yet checked against the store.
 #[derive(Debug, Clone)]
 pub enum Credential {
     /// An opaque API token (a UUID for the product's tokens).
     ApiToken(ApiTokenSecret),
+    /// An access token of the identity service (a signed JWT).
+    AccessToken(AccessToken),
+}
+
+/// A JWT as a client presented it, unverified. Redacts itself.
+#[derive(Clone)]
+pub struct AccessToken(SecretString);
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessToken(<redacted>)")
+    }
+}
+
+impl AccessToken {
+    /// A compact JWS (`header.payload.signature`, the header starting as JSON does), or `None`.
+    pub fn recognize(token: &str) -> Option<Self> {
+        let looks_like_jwt = token.starts_with("eyJ")
+            && token.bytes().filter(|b| *b == b'.').count() == 2
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'='));
+        looks_like_jwt.then(|| Self(SecretString::from(token.to_owned())))
+    }
+
+    pub fn reveal(&self) -> &str {
+        self.0.expose_secret()
+    }
 }
 
 /// Why no usable credential could be read from a request.
@@ -47,6 +76,9 @@ impl Credential {
         if token.is_empty() {
             return Err(CredentialError::Missing);
         }
+        if let Some(jwt) = AccessToken::recognize(token) {
+            return Ok(Self::AccessToken(jwt));
+        }
         ApiTokenSecret::parse(token)
             .map(Self::ApiToken)
             .map_err(|_| CredentialError::Malformed)
@@ -72,7 +104,24 @@ mod tests {
     const T: &str = "0a1b2c3d-0000-4000-8000-000000000000";
 
     fn token_of(c: Result<Credential, CredentialError>) -> Option<String> {
-        c.ok().map(|Credential::ApiToken(t)| t.reveal().to_owned())
+        c.ok().map(|c| match c {
+            Credential::ApiToken(t) => t.reveal().to_owned(),
+            Credential::AccessToken(t) => t.reveal().to_owned(),
+        })
+    }
+
+    #[test]
+    fn jwts_are_access_tokens() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+        assert!(matches!(
+            Credential::from_token(jwt),
+            Ok(Credential::AccessToken(_))
+        ));
+        assert!(matches!(
+            Credential::from_token(T),
+            Ok(Credential::ApiToken(_))
+        ));
+        assert!(!format!("{:?}", Credential::from_token(jwt)).contains("eyJ"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod authenticate;
 pub mod cache;
 pub mod credential;
+pub mod csp;
 pub mod notifying_store;
 pub mod password;
 pub mod policy;

@@ -124,6 +124,58 @@ impl Store for NotifyingStore {
         self.inner.sessions_ended(id).await
     }
 
+    async fn org_id_or_init(&self, candidate: &str) -> Result<String, StoreError> {
+        self.inner.org_id_or_init(candidate).await
+    }
+
+    async fn signing_keys(
+        &self,
+    ) -> Result<Vec<crest_domain::csp::signing_key::SigningKeyRecord>, StoreError> {
+        self.inner.signing_keys().await
+    }
+
+    async fn add_signing_key(
+        &self,
+        key: &crest_domain::csp::signing_key::SigningKeyRecord,
+    ) -> Result<(), StoreError> {
+        self.inner.add_signing_key(key).await
+    }
+
+    async fn create_csp_app(
+        &self,
+        app: &crest_domain::csp::app::CspAppRecord,
+    ) -> Result<(), StoreError> {
+        self.inner.create_csp_app(app).await
+    }
+
+    async fn csp_app(
+        &self,
+        id: &str,
+    ) -> Result<Option<crest_domain::csp::app::CspAppRecord>, StoreError> {
+        self.inner.csp_app(id).await
+    }
+
+    async fn create_csp_token(
+        &self,
+        token: &crest_domain::csp::api_token::CspTokenRecord,
+    ) -> Result<(), StoreError> {
+        self.inner.create_csp_token(token).await
+    }
+
+    async fn csp_token_by_digest(
+        &self,
+        digest: &TokenDigest,
+    ) -> Result<Option<crest_domain::csp::api_token::CspTokenRecord>, StoreError> {
+        self.inner.csp_token_by_digest(digest).await
+    }
+
+    async fn csp_token(
+        &self,
+        id: &str,
+    ) -> Result<Option<crest_domain::csp::api_token::CspTokenRecord>, StoreError> {
+        self.inner.csp_token(id).await
+    }
+
     async fn put_invite(
         &self,
         invite: &crest_domain::invite::InviteRecord,

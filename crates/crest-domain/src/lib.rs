@@ -9,6 +9,7 @@ pub mod audit;
 pub mod bootstrap;
 pub mod business_function;
 pub mod clock;
+pub mod csp;
 pub mod error;
 pub mod group;
 pub mod invite;

@@ -10,6 +10,9 @@ use async_trait::async_trait;
 use crate::account::{AccountId, AccountKind, AccountRecord};
 use crate::audit::{AuditEvent, AuditRecord};
 use crate::clock::EpochMillis;
+use crate::csp::api_token::CspTokenRecord;
+use crate::csp::app::CspAppRecord;
+use crate::csp::signing_key::SigningKeyRecord;
 use crate::group::{GroupRecord, NewGroup};
 use crate::invite::InviteRecord;
 use crate::permission::{Permission, PermissionSet};
@@ -180,6 +183,29 @@ pub trait Store: Send + Sync + Debug {
 
     /// When the account's sessions were last ended, if ever.
     async fn sessions_ended(&self, id: &AccountId) -> Result<Option<EpochMillis>, StoreError>;
+
+    /// The organization's id: `candidate` becomes it unless one is stored already.
+    async fn org_id_or_init(&self, candidate: &str) -> Result<String, StoreError>;
+
+    /// The signing keys, oldest first.
+    async fn signing_keys(&self) -> Result<Vec<SigningKeyRecord>, StoreError>;
+
+    async fn add_signing_key(&self, key: &SigningKeyRecord) -> Result<(), StoreError>;
+
+    async fn create_csp_app(&self, app: &CspAppRecord) -> Result<(), StoreError>;
+
+    async fn csp_app(&self, id: &str) -> Result<Option<CspAppRecord>, StoreError>;
+
+    async fn create_csp_token(&self, token: &CspTokenRecord) -> Result<(), StoreError>;
+
+    /// An organization API token by the digest of its secret, revoked or not.
+    async fn csp_token_by_digest(
+        &self,
+        digest: &TokenDigest,
+    ) -> Result<Option<CspTokenRecord>, StoreError>;
+
+    /// An organization API token by its id, revoked or not.
+    async fn csp_token(&self, id: &str) -> Result<Option<CspTokenRecord>, StoreError>;
 
     /// Stores an invitation for the account, replacing any earlier one.
     async fn put_invite(

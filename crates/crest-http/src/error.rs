@@ -105,6 +105,7 @@ impl From<AuthError> for ApiError {
             AuthError::Invalid | AuthError::Revoked { .. } => {
                 Self::Unauthorized("the token is not valid")
             }
+            AuthError::NoServiceAccess => Self::Unauthorized("User has no access to service"),
             AuthError::Store(s) => s.into(),
         }
     }

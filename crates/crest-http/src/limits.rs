@@ -1,11 +1,13 @@
-//! The request-size limit, answered in the envelope before any body is read.
+//! The request-size limit, answered before any body is read (in the envelope, or in CSP's shape
+//! under `/csp/`).
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
+use crate::routes::csp::CspError;
 
 /// Refuses a request whose declared length exceeds the limit with a 413 in the envelope. Bodies
 /// without a declared length are held to the same limit by the body extractors.
@@ -20,7 +22,19 @@ pub(crate) async fn content_length_limit(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     match declared {
-        Some(len) if len > max as u64 => ApiError::PayloadTooLarge.into_response(),
+        Some(len) if len > max as u64 => {
+            let error = ApiError::PayloadTooLarge;
+            if request.uri().path().starts_with("/csp/") {
+                CspError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "invalid_request",
+                    error.to_string(),
+                )
+                .into_response()
+            } else {
+                error.into_response()
+            }
+        }
         _ => next.run(request).await,
     }
 }

@@ -3,7 +3,7 @@
 use std::any::Any;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Method, header};
+use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -14,6 +14,7 @@ use crate::auth::X_AUTH_TOKEN;
 use crate::error::ApiError;
 use crate::limits::content_length_limit;
 use crate::routes::api_routes;
+use crate::routes::csp::CspError;
 use crate::state::AppState;
 use crate::telemetry::trace_layer;
 
@@ -47,12 +48,30 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn not_found() -> ApiError {
-    ApiError::NotFound("no such resource".into())
+/// Whether a path belongs to the identity service, whose errors have CSP's shape.
+fn is_csp(uri: &Uri) -> bool {
+    uri.path().starts_with("/csp/")
 }
 
-async fn method_not_allowed(method: Method) -> ApiError {
-    ApiError::MethodNotAllowed(method.to_string())
+async fn not_found(uri: Uri) -> Response {
+    if is_csp(&uri) {
+        return CspError::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+            .into_response();
+    }
+    ApiError::NotFound("no such resource".into()).into_response()
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    let error = ApiError::MethodNotAllowed(method.to_string());
+    if is_csp(&uri) {
+        return CspError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "invalid_request",
+            error.to_string(),
+        )
+        .into_response();
+    }
+    error.into_response()
 }
 
 fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {

@@ -4,6 +4,9 @@
 use std::sync::Arc;
 
 use crest_auth::Authenticator;
+use crest_auth::csp::issue::Issuer;
+use crest_auth::csp::keys::KeyRing;
+use crest_auth::csp::verify::AccessVerifier;
 use crest_auth::password::Passwords;
 use crest_auth::usage::UsageWriter;
 use crest_domain::clock::Clock;
@@ -33,6 +36,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
     pub passwords: Passwords,
+    /// The identity service: its keys and the exchanges.
+    pub issuer: Arc<Issuer>,
     pub settings: Arc<HttpSettings>,
 }
 
@@ -48,9 +53,24 @@ impl AppState {
         random: Arc<dyn Random>,
         settings: HttpSettings,
     ) -> (Self, UsageWriter) {
-        let (authenticator, usage_writer) = Authenticator::new(store, clock.clone());
-        let store: Arc<dyn Store> = Arc::new(authenticator.store_for_writes());
+        let (authenticator, usage_writer) = Authenticator::new(store.clone(), clock.clone());
+        let writes: Arc<dyn Store> = Arc::new(authenticator.store_for_writes());
+        let keys = KeyRing::new(writes.clone(), clock.clone());
+        let issuer = Arc::new(Issuer::new(
+            writes.clone(),
+            clock.clone(),
+            random.clone(),
+            keys,
+            &settings.public_url,
+        ));
+        let authenticator = authenticator.with_access_tokens(AccessVerifier::new(
+            issuer.clone(),
+            store,
+            clock.clone(),
+        ));
+        let store = writes;
         let state = Self {
+            issuer,
             passwords: Passwords::new(store.clone(), clock.clone(), random.clone()),
             store,
             authenticator,

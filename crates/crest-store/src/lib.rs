@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod bootstrap;
+mod csp;
 mod db;
 mod dialect;
 mod error;

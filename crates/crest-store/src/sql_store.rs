@@ -123,6 +123,58 @@ impl Store for SqlStore {
         self.read_sessions_ended(id).await
     }
 
+    async fn org_id_or_init(&self, candidate: &str) -> Result<String, StoreError> {
+        self.init_org_id(candidate).await
+    }
+
+    async fn signing_keys(
+        &self,
+    ) -> Result<Vec<crest_domain::csp::signing_key::SigningKeyRecord>, StoreError> {
+        self.read_signing_keys().await
+    }
+
+    async fn add_signing_key(
+        &self,
+        key: &crest_domain::csp::signing_key::SigningKeyRecord,
+    ) -> Result<(), StoreError> {
+        self.insert_signing_key(key).await
+    }
+
+    async fn create_csp_app(
+        &self,
+        app: &crest_domain::csp::app::CspAppRecord,
+    ) -> Result<(), StoreError> {
+        self.insert_csp_app(app).await
+    }
+
+    async fn csp_app(
+        &self,
+        id: &str,
+    ) -> Result<Option<crest_domain::csp::app::CspAppRecord>, StoreError> {
+        self.read_csp_app(id).await
+    }
+
+    async fn create_csp_token(
+        &self,
+        token: &crest_domain::csp::api_token::CspTokenRecord,
+    ) -> Result<(), StoreError> {
+        self.insert_csp_token(token).await
+    }
+
+    async fn csp_token_by_digest(
+        &self,
+        digest: &TokenDigest,
+    ) -> Result<Option<crest_domain::csp::api_token::CspTokenRecord>, StoreError> {
+        self.read_csp_token(Some(digest), None).await
+    }
+
+    async fn csp_token(
+        &self,
+        id: &str,
+    ) -> Result<Option<crest_domain::csp::api_token::CspTokenRecord>, StoreError> {
+        self.read_csp_token(None, Some(id)).await
+    }
+
     async fn put_invite(
         &self,
         invite: &crest_domain::invite::InviteRecord,

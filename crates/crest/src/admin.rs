@@ -1,11 +1,20 @@
 //! `crest admin …`: administrative commands that share `serve`'s configuration and store, work
 //! while a server runs, print exactly one JSON object on stdout and log to stderr.
 
+use std::sync::Arc;
+
+use crest_auth::csp::keys::KeyRing;
+use crest_domain::account::AccountId;
+use crest_domain::clock::SystemClock;
+use crest_domain::csp;
+use crest_domain::csp::api_token::NewCspToken;
+use crest_domain::csp::app::NewCspApp;
+use crest_domain::random::OsRandom;
 use crest_domain::store::Store;
 use crest_store::SqlStore;
 use serde_json::json;
 
-use crate::cli::AdminCommand;
+use crate::cli::{AdminCommand, CspAppCommand, CspTokenCommand, SigningKeyCommand};
 use crate::config::Config;
 
 /// Runs one admin command.
@@ -14,6 +23,9 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
     let result = match command {
         AdminCommand::Status => status(&config, &store).await,
         AdminCommand::Audit { offset, limit } => audit(&store, offset, limit).await,
+        AdminCommand::CspApp { command } => csp_app(&store, command).await,
+        AdminCommand::CspToken { command } => csp_token(&store, command).await,
+        AdminCommand::SigningKey { command } => signing_key(&store, command).await,
     };
     store.close().await;
     print_json(&result?)
@@ -38,6 +50,71 @@ async fn audit(store: &SqlStore, offset: u64, limit: u32) -> anyhow::Result<serd
         .map(crest_http::present::audit_event)
         .collect();
     Ok(json!({ "items": items, "totalItems": total }))
+}
+
+async fn csp_app(store: &SqlStore, command: CspAppCommand) -> anyhow::Result<serde_json::Value> {
+    let CspAppCommand::Create {
+        name,
+        roles,
+        ttl_minutes,
+        description,
+    } = command;
+    let (app, secret) = csp::app::create(
+        store,
+        &SystemClock,
+        &OsRandom,
+        NewCspApp {
+            name,
+            description,
+            roles,
+            ttl_minutes,
+        },
+    )
+    .await?;
+    Ok(json!({
+        "clientId": app.id,
+        "clientSecret": secret.reveal(),
+        "orgId": csp::org::org_id(store, &OsRandom).await?,
+    }))
+}
+
+async fn csp_token(
+    store: &SqlStore,
+    command: CspTokenCommand,
+) -> anyhow::Result<serde_json::Value> {
+    let CspTokenCommand::Create {
+        user,
+        roles,
+        name,
+        ttl_minutes,
+    } = command;
+    let (_, secret) = csp::api_token::create(
+        store,
+        &SystemClock,
+        &OsRandom,
+        NewCspToken {
+            account: AccountId::parse(&user)?,
+            name,
+            roles,
+            ttl_minutes,
+        },
+    )
+    .await?;
+    Ok(json!({
+        "token": secret.reveal(),
+        "orgId": csp::org::org_id(store, &OsRandom).await?,
+    }))
+}
+
+async fn signing_key(
+    store: &SqlStore,
+    command: SigningKeyCommand,
+) -> anyhow::Result<serde_json::Value> {
+    let SigningKeyCommand::Rotate = command;
+    let store: Arc<dyn Store> = Arc::new(store.clone());
+    let ring = KeyRing::new(store, Arc::new(SystemClock));
+    let kid = ring.rotate().await?;
+    Ok(json!({ "kid": kid }))
 }
 
 /// `crest openapi`: the document the server serves at `/api/v2/swagger.json`.

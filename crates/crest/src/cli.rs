@@ -37,6 +37,21 @@ pub struct AdminArgs {
 pub enum AdminCommand {
     /// The store's backend, location, schema and account count.
     Status,
+    /// Server-to-server OAuth apps of the identity service.
+    CspApp {
+        #[command(subcommand)]
+        command: CspAppCommand,
+    },
+    /// Organization API tokens of the identity service.
+    CspToken {
+        #[command(subcommand)]
+        command: CspTokenCommand,
+    },
+    /// The identity service's signing keys.
+    SigningKey {
+        #[command(subcommand)]
+        command: SigningKeyCommand,
+    },
     /// The audit trail of security events, newest first.
     Audit {
         /// How many of the newest events to skip.
@@ -46,6 +61,48 @@ pub enum AdminCommand {
         #[arg(long, default_value_t = 100)]
         limit: u32,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CspAppCommand {
+    /// Create an app; prints `{"clientId", "clientSecret", "orgId"}` (the secret this once).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// A service role (`aoa:proxies`, `aoa:*`, …); repeat for more.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Access-token lifetime in minutes (1 to 300) [default: 30].
+        #[arg(long)]
+        ttl_minutes: Option<u32>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CspTokenCommand {
+    /// Create a user's organization API token; prints `{"token", "orgId"}` (the token this once).
+    /// With no `--role`, it carries the Member role and no service role.
+    Create {
+        /// The user's email address.
+        #[arg(long)]
+        user: String,
+        /// A service role within the user's own; repeat for more.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Lifetime in minutes [default: never lapses].
+        #[arg(long)]
+        ttl_minutes: Option<u64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SigningKeyCommand {
+    /// Make a new signing key; tokens signed by older keys stay valid until they expire.
+    Rotate,
 }
 
 /// Settings shared by every command. Each flag also reads its environment variable; flags win

@@ -116,6 +116,13 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             mailer,
         },
     );
+    // The identity service's keys: loaded, or (on a first start) made in the background.
+    state
+        .issuer
+        .keys()
+        .prepare()
+        .await
+        .context("cannot load the signing keys")?;
     // Token use is written in the background, never on a request's path.
     let usage_task = tokio::spawn(usage_writer.run());
     let app = crest_http::router(state).into_make_service_with_connect_info::<SocketAddr>();

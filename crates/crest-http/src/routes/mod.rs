@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod account_bulk;
 pub(crate) mod api_token;
 pub(crate) mod crest;
+pub(crate) mod csp;
 pub(crate) mod daemon;
 pub(crate) mod health;
 pub(crate) mod invite;
@@ -376,6 +377,12 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
             Operation::LogoutUser,
             routes!(session::logout_user),
         ))
+        // The identity service: its own credentials, its own error shape.
+        .routes(routes!(csp::exchange_api_token))
+        .routes(routes!(csp::exchange_client_credentials))
+        .routes(routes!(csp::exchange_token))
+        .routes(routes!(csp::token_public_key))
+        .routes(routes!(csp::openid_configuration))
         // The invitation's secret is the credential; see the handler.
         .routes(routes!(invite::accept_invite))
         // Authenticates with `?token=` rather than a header; see the handler.

@@ -1,0 +1,200 @@
+//! The exchanges: an organization API token, or an app's client id and secret, for an access
+//! token.
+
+use std::sync::Arc;
+
+use crest_domain::clock::Clock;
+use crest_domain::csp::app;
+use crest_domain::csp::org;
+use crest_domain::csp::role::ServiceRoles;
+use crest_domain::csp::secret::CspSecret;
+use crest_domain::random::Random;
+use crest_domain::store::{Store, StoreError};
+use tokio::sync::OnceCell;
+
+use crate::csp::claims::{AccessClaims, Source, issuer};
+use crate::csp::keys::{KeyError, KeyRing};
+
+/// How long an access token from an API token lives, fixed, as CSP's did.
+pub const API_TOKEN_ACCESS_TTL_SECS: i64 = 1800;
+/// The organization role every principal of the organization holds.
+pub const ORG_MEMBER: &str = "csp:org_member";
+
+/// Why an exchange gave no token.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    /// A bad, expired or revoked API token (400 `invalid_grant`).
+    #[error("the API token is not valid, or has expired or been revoked")]
+    InvalidToken,
+    /// Bad client credentials (401 `invalid_client`).
+    #[error("the client credentials are not valid")]
+    InvalidClient,
+    /// The request names another organization (400 `invalid_request`).
+    #[error("the app does not belong to the organization the request names")]
+    WrongOrganization,
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An access token and what the answer says of it.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub access_token: String,
+    pub expires_in: i64,
+    /// The granted roles, space-separated.
+    pub scope: String,
+}
+
+/// Issues access tokens.
+#[derive(Debug)]
+pub struct Issuer {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    random: Arc<dyn Random>,
+    keys: Arc<KeyRing>,
+    issuer: String,
+    org: OnceCell<String>,
+}
+
+impl Issuer {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        random: Arc<dyn Random>,
+        keys: Arc<KeyRing>,
+        public_url: &str,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            random,
+            keys,
+            issuer: issuer(public_url),
+            org: OnceCell::new(),
+        }
+    }
+
+    pub fn keys(&self) -> &Arc<KeyRing> {
+        &self.keys
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// The organization's id (read once, then remembered).
+    pub async fn org_id(&self) -> Result<String, StoreError> {
+        self.org
+            .get_or_try_init(|| async {
+                org::org_id(self.store.as_ref(), self.random.as_ref())
+                    .await
+                    .map_err(|e| StoreError::Other(e.to_string()))
+            })
+            .await
+            .cloned()
+    }
+
+    /// Exchanges an organization API token. Its roles are cut to what its user holds now.
+    pub async fn exchange_api_token(&self, raw: &str) -> Result<Issued, ExchangeError> {
+        let secret = CspSecret::presented(raw).ok_or(ExchangeError::InvalidToken)?;
+        let token = self
+            .store
+            .csp_token_by_digest(&secret.digest())
+            .await?
+            .filter(|t| t.digest == secret.digest())
+            .filter(|t| t.usable_at(self.clock.now_millis()))
+            .ok_or(ExchangeError::InvalidToken)?;
+        let account = self
+            .store
+            .account(&token.account)
+            .await?
+            .filter(|a| a.active)
+            .ok_or(ExchangeError::InvalidToken)?;
+        let held = ServiceRoles::of_account(account.effective_permissions(), account.super_admin);
+        let roles = ServiceRoles::from_claims(&token.roles).within(&held);
+        self.issue(
+            account.id.as_str(),
+            "crest_api_token",
+            account.id.as_str(),
+            &roles,
+            API_TOKEN_ACCESS_TTL_SECS,
+            &Source::ApiToken(token.id),
+        )
+        .await
+    }
+
+    /// Exchanges an app's client id and secret; `org` (the request's `orgId`), when given, must
+    /// be this organization.
+    pub async fn exchange_client_credentials(
+        &self,
+        client_id: &str,
+        secret: &str,
+        org: Option<&str>,
+    ) -> Result<Issued, ExchangeError> {
+        let app = app::authenticate(self.store.as_ref(), client_id, secret)
+            .await
+            .map_err(|_| ExchangeError::InvalidClient)?
+            .ok_or(ExchangeError::InvalidClient)?;
+        if let Some(org) = org.map(str::trim).filter(|o| !o.is_empty())
+            && org != self.org_id().await?
+        {
+            return Err(ExchangeError::WrongOrganization);
+        }
+        let roles = ServiceRoles::from_claims(&app.roles);
+        self.issue(
+            &app.id,
+            &app.id,
+            &app.name,
+            &roles,
+            i64::from(app.ttl_minutes) * 60,
+            &Source::App {
+                id: app.id.clone(),
+                generation: app.generation,
+            },
+        )
+        .await
+    }
+
+    async fn issue(
+        &self,
+        sub: &str,
+        azp: &str,
+        username: &str,
+        roles: &ServiceRoles,
+        ttl_secs: i64,
+        source: &Source,
+    ) -> Result<Issued, ExchangeError> {
+        let org = self.org_id().await?;
+        // One clock reading for both ends of the token's life.
+        let iat = self.clock.now_millis() / 1000;
+        let mut perms = vec![ORG_MEMBER.to_owned()];
+        perms.extend(roles.expanded());
+        let claims = AccessClaims {
+            sub: sub.to_owned(),
+            azp: azp.to_owned(),
+            domain: "crest".to_owned(),
+            context: org.clone(),
+            context_name: org,
+            scope: perms.join(" "),
+            perms,
+            iss: self.issuer.clone(),
+            iat,
+            exp: iat + ttl_secs,
+            jti: self
+                .random
+                .uuid()
+                .map_err(|e| ExchangeError::Key(KeyError::Broken(e.to_string())))?
+                .to_string(),
+            username: username.to_owned(),
+            crest_src: source.encode(),
+        };
+        let access_token = self.keys.sign(&claims).await?;
+        Ok(Issued {
+            access_token,
+            expires_in: ttl_secs,
+            scope: claims.scope,
+        })
+    }
+}

@@ -1,0 +1,121 @@
+//! Accepting access tokens: RS256 signatures by a known key, this issuer, this organization, a
+//! live source, and at least one service role.
+
+use std::sync::Arc;
+
+use crest_domain::account::{AccountId, AccountKind};
+use crest_domain::clock::Clock;
+use crest_domain::csp::role::ServiceRoles;
+use crest_domain::principal::Principal;
+use crest_domain::store::Store;
+use jsonwebtoken::{Algorithm, Validation};
+
+use crate::authenticate::AuthError;
+use crate::csp::claims::{AccessClaims, Source};
+use crate::csp::issue::Issuer;
+
+/// Clock skew tolerated on `exp` and `iat`.
+pub const LEEWAY_SECS: u64 = 60;
+/// The account id prefix under which apps act.
+pub const APP_ACCOUNT_PREFIX: &str = "csp-app::";
+
+/// Checks access tokens against the issuer's keys and the store.
+#[derive(Debug, Clone)]
+pub struct AccessVerifier {
+    issuer: Arc<Issuer>,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+impl AccessVerifier {
+    pub fn new(issuer: Arc<Issuer>, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            issuer,
+            store,
+            clock,
+        }
+    }
+
+    /// The principal the token stands for, or why it stands for nobody.
+    pub async fn verify(&self, jwt: &str) -> Result<Principal, AuthError> {
+        let header = jsonwebtoken::decode_header(jwt).map_err(|_| AuthError::Invalid)?;
+        // Only RS256, only by a key of ours: `none`, HMAC and embedded keys never get this far.
+        if header.alg != Algorithm::RS256 || header.jwk.is_some() || header.jku.is_some() {
+            return Err(AuthError::Invalid);
+        }
+        let kid = header.kid.ok_or(AuthError::Invalid)?;
+        let key = self
+            .issuer
+            .keys()
+            .decoding_key(&kid)
+            .await
+            .ok_or(AuthError::Invalid)?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_aud = false;
+        validation.set_issuer(&[self.issuer.issuer()]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "sub"]);
+        let claims = jsonwebtoken::decode::<AccessClaims>(jwt, &key, &validation)
+            .map_err(|_| AuthError::Invalid)?
+            .claims;
+        let now_secs = self.clock.now_millis() / 1000;
+        let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(60);
+        if claims.iat > now_secs + leeway || claims.exp <= now_secs - leeway {
+            return Err(AuthError::Invalid);
+        }
+        if claims.context_name != self.issuer.org_id().await? {
+            return Err(AuthError::Invalid);
+        }
+        let roles = ServiceRoles::from_claims(&claims.perms);
+        let source = Source::decode(&claims.crest_src).ok_or(AuthError::Invalid)?;
+        let principal = match source {
+            Source::ApiToken(id) => {
+                let token = self
+                    .store
+                    .csp_token(&id)
+                    .await?
+                    .filter(|t| t.usable_at(self.clock.now_millis()))
+                    .ok_or(AuthError::Invalid)?;
+                let account = self
+                    .store
+                    .account(&token.account)
+                    .await?
+                    .filter(|a| a.active)
+                    .ok_or(AuthError::Invalid)?;
+                // The roles granted at the exchange, within what the user holds now.
+                let held =
+                    ServiceRoles::of_account(account.effective_permissions(), account.super_admin);
+                let roles = roles.within(&held);
+                if roles.is_empty() {
+                    return Err(AuthError::NoServiceAccess);
+                }
+                Principal {
+                    permissions: roles.permissions(),
+                    super_admin: roles.is_super_admin(),
+                    kind: AccountKind::User,
+                    account: account.id,
+                    token: None,
+                }
+            }
+            Source::App { id, generation } => {
+                let app = self
+                    .store
+                    .csp_app(&id)
+                    .await?
+                    .filter(|a| a.generation == generation)
+                    .ok_or(AuthError::Invalid)?;
+                if roles.is_empty() {
+                    return Err(AuthError::NoServiceAccess);
+                }
+                Principal {
+                    permissions: roles.permissions(),
+                    super_admin: roles.is_super_admin(),
+                    kind: AccountKind::ServiceAccount,
+                    account: AccountId::from_trusted(format!("{APP_ACCOUNT_PREFIX}{}", app.id)),
+                    token: None,
+                }
+            }
+        };
+        Ok(principal)
+    }
+}

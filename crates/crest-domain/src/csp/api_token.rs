@@ -1,0 +1,91 @@
+//! Organization API tokens: a user's own, with a name, a lifetime and scopes within their roles,
+//! exchanged for access tokens.
+
+use crate::account::{AccountId, AccountKind};
+use crate::clock::{Clock, EpochMillis};
+use crate::csp::role::ServiceRoles;
+use crate::csp::secret::CspSecret;
+use crate::error::DomainError;
+use crate::random::Random;
+use crate::service_account::existing;
+use crate::store::Store;
+use crate::token::TokenDigest;
+
+/// The longest lifetime a token may have; `None` means it never lapses.
+pub const MAX_TTL_MINUTES: u64 = 60 * 24 * 366 * 10;
+
+/// A token as the store holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CspTokenRecord {
+    pub id: String,
+    pub account: AccountId,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub digest: TokenDigest,
+    pub created_ms: EpochMillis,
+    pub expires_ms: Option<EpochMillis>,
+    pub revoked: bool,
+}
+
+impl CspTokenRecord {
+    pub fn usable_at(&self, now: EpochMillis) -> bool {
+        !self.revoked && self.expires_ms.is_none_or(|e| now < e)
+    }
+}
+
+/// What a new token is; `roles` empty means the organization's Member role and no service role.
+#[derive(Debug, Clone)]
+pub struct NewCspToken {
+    pub account: AccountId,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub ttl_minutes: Option<u64>,
+}
+
+/// Generates a token for a user; its scopes must lie within the user's own roles. The secret is
+/// returned this once.
+pub async fn create(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    random: &dyn Random,
+    new: NewCspToken,
+) -> Result<(CspTokenRecord, CspSecret), DomainError> {
+    let account = existing(store, &new.account).await?;
+    if account.kind != AccountKind::User {
+        return Err(DomainError::Invalid(
+            "organization API tokens belong to users".into(),
+        ));
+    }
+    let wanted = ServiceRoles::parse(&new.roles)?;
+    let held = ServiceRoles::of_account(account.effective_permissions(), account.super_admin);
+    if wanted.within(&held) != wanted {
+        return Err(DomainError::Forbidden(format!(
+            "{} cannot give a token roles it does not hold",
+            account.id
+        )));
+    }
+    if new
+        .ttl_minutes
+        .is_some_and(|t| t == 0 || t > MAX_TTL_MINUTES)
+    {
+        return Err(DomainError::Invalid(format!(
+            "a token lives 1 to {MAX_TTL_MINUTES} minutes, or forever"
+        )));
+    }
+    let now = clock.now_millis();
+    let secret = CspSecret::generate(random)?;
+    let record = CspTokenRecord {
+        id: random.uuid()?.to_string(),
+        account: account.id,
+        name: new.name.trim().to_owned(),
+        roles: wanted.names(),
+        digest: secret.digest(),
+        created_ms: now,
+        expires_ms: new.ttl_minutes.map(|t| {
+            now.saturating_add(i64::try_from(t).unwrap_or(i64::MAX).saturating_mul(60_000))
+        }),
+        revoked: false,
+    };
+    store.create_csp_token(&record).await?;
+    Ok((record, secret))
+}

@@ -1,0 +1,405 @@
+//! The VMware Cloud services–compatible identity service under `/csp/gateway/am/api/`: the token
+//! exchanges the real SDKs, proxies and scripts perform, and the keys that verify the tokens.
+//! Every answer here, errors included, is in CSP's shape, not the API's envelope.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use crest_auth::csp::issue::{ExchangeError, Issued};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::state::AppState;
+
+/// A failure in CSP's shape: `message`, and the OAuth `error` and `error_description`.
+#[derive(Debug)]
+pub(crate) struct CspError {
+    status: StatusCode,
+    error: &'static str,
+    message: String,
+}
+
+/// The body of every CSP error.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub(crate) struct CspErrorBody {
+    #[serde(rename = "statusCode")]
+    status_code: u16,
+    error: String,
+    error_description: String,
+    message: String,
+}
+
+impl CspError {
+    pub(crate) fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            error,
+            message: message.into(),
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+    }
+}
+
+impl IntoResponse for CspError {
+    fn into_response(self) -> Response {
+        let body = CspErrorBody {
+            status_code: self.status.as_u16(),
+            error: self.error.to_owned(),
+            error_description: self.message.clone(),
+            message: self.message,
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+impl From<ExchangeError> for CspError {
+    fn from(e: ExchangeError) -> Self {
+        match e {
+            ExchangeError::InvalidToken => {
+                Self::new(StatusCode::BAD_REQUEST, "invalid_grant", e.to_string())
+            }
+            ExchangeError::InvalidClient => {
+                Self::new(StatusCode::UNAUTHORIZED, "invalid_client", e.to_string())
+            }
+            ExchangeError::WrongOrganization => Self::bad_request(e.to_string()),
+            ExchangeError::Key(k) => {
+                tracing::error!("token signing failed: {k}");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "temporarily_unavailable",
+                    "the identity service cannot sign tokens right now; try again",
+                )
+            }
+            ExchangeError::Store(s) => {
+                tracing::warn!("token exchange failed: {s}");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "temporarily_unavailable",
+                    "the store is unavailable; try again",
+                )
+            }
+        }
+    }
+}
+
+/// A successful exchange, as CSP answers it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub(crate) struct TokenResponse {
+    access_token: String,
+    token_type: String,
+    expires_in: i64,
+    scope: String,
+    id_token: String,
+    refresh_token: String,
+}
+
+fn token_response(issued: Issued) -> Response {
+    let body = TokenResponse {
+        id_token: issued.access_token.clone(),
+        access_token: issued.access_token,
+        token_type: "bearer".into(),
+        expires_in: issued.expires_in,
+        scope: issued.scope,
+        // Clients exchange their API token (or credentials) again; no refresh token is issued.
+        refresh_token: String::new(),
+    };
+    let mut response = Json(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The request's parameters: the query string and a form body, the body winning.
+fn parameters(
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<HashMap<String, String>, CspError> {
+    let mut params: HashMap<String, String> = match query {
+        Some(q) => serde_urlencoded::from_str(q)
+            .map_err(|_| CspError::bad_request("the query string is malformed"))?,
+        None => HashMap::new(),
+    };
+    if !body.iter().all(u8::is_ascii_whitespace) {
+        let form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|ct| {
+                ct.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        if !form {
+            return Err(CspError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid_request",
+                "send parameters as application/x-www-form-urlencoded",
+            ));
+        }
+        let fields: HashMap<String, String> = serde_urlencoded::from_bytes(body)
+            .map_err(|_| CspError::bad_request("the form body is malformed"))?;
+        params.extend(fields);
+    }
+    Ok(params)
+}
+
+fn field<'a>(params: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+fn unsupported_grant() -> CspError {
+    CspError::new(
+        StatusCode::BAD_REQUEST,
+        "unsupported_grant_type",
+        "this grant type is not supported here",
+    )
+}
+
+/// `Authorization: Basic base64(id:secret)`, when sent.
+fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, CspError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let malformed = || {
+        CspError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "the Basic credentials are malformed",
+        )
+    };
+    let value = value.to_str().map_err(|_| malformed())?.trim();
+    let Some((scheme, encoded)) = value.split_once(' ') else {
+        return Err(malformed());
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(malformed());
+    }
+    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
+    let text = String::from_utf8(decoded).map_err(|_| malformed())?;
+    let (id, secret) = text.split_once(':').ok_or_else(malformed)?;
+    Ok(Some((id.to_owned(), secret.to_owned())))
+}
+
+/// Exchanges an organization API token (`api_token`, or the older `refresh_token`, in a form body
+/// or the query) for an access token that lives 30 minutes.
+#[utoipa::path(
+    post,
+    path = "/csp/gateway/am/api/auth/api-tokens/authorize",
+    operation_id = "getAccessTokenByApiRefreshTokenUsingPOST",
+    tag = "CSP",
+    summary = "Exchange an organization API token for an access token",
+    request_body(content_type = "application/x-www-form-urlencoded", description = "api_token (or refresh_token), optional grant_type and passcode"),
+    responses(
+        (status = 200, description = "The access token", body = TokenResponse),
+        (status = 400, description = "A bad, expired or revoked API token", body = CspErrorBody)
+    )
+)]
+pub(crate) async fn exchange_api_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, CspError> {
+    let params = parameters(&headers, query.as_deref(), &body)?;
+    if let Some(grant) = field(&params, "grant_type")
+        && !matches!(grant, "api_token" | "refresh_token")
+    {
+        return Err(unsupported_grant());
+    }
+    let token = field(&params, "api_token")
+        .or_else(|| field(&params, "refresh_token"))
+        .ok_or_else(|| CspError::bad_request("send the API token as api_token"))?;
+    let issued = state.issuer.exchange_api_token(token).await?;
+    Ok(token_response(issued))
+}
+
+async fn client_credentials(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+    (id_field, secret_field): (&str, &str),
+) -> Result<Response, CspError> {
+    match field(params, "grant_type") {
+        Some("client_credentials") => {}
+        Some(_) => return Err(unsupported_grant()),
+        None => {
+            return Err(CspError::bad_request(
+                "grant_type=client_credentials is required",
+            ));
+        }
+    }
+    // The Basic header wins over form fields when both are sent.
+    let (id, secret) = match basic_credentials(headers)? {
+        Some(pair) => pair,
+        None => match (field(params, id_field), field(params, secret_field)) {
+            (Some(id), Some(secret)) => (id.to_owned(), secret.to_owned()),
+            _ => {
+                return Err(CspError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_client",
+                    "send the client id and secret with HTTP Basic authentication",
+                ));
+            }
+        },
+    };
+    let issued = state
+        .issuer
+        .exchange_client_credentials(&id, &secret, field(params, "orgId"))
+        .await?;
+    Ok(token_response(issued))
+}
+
+/// Exchanges a server-to-server app's client id and secret (HTTP Basic, or `client_id` and
+/// `client_secret` form fields) for an access token, with `grant_type=client_credentials` and an
+/// optional `orgId`.
+#[utoipa::path(
+    post,
+    path = "/csp/gateway/am/api/auth/authorize",
+    operation_id = "getAccessTokenByClientCredentialsUsingPOST",
+    tag = "CSP",
+    summary = "Exchange client credentials for an access token",
+    request_body(content_type = "application/x-www-form-urlencoded", description = "grant_type=client_credentials, optional orgId; credentials in HTTP Basic"),
+    responses(
+        (status = 200, description = "The access token", body = TokenResponse),
+        (status = 400, description = "Another grant type or organization", body = CspErrorBody),
+        (status = 401, description = "Bad client credentials", body = CspErrorBody)
+    )
+)]
+pub(crate) async fn exchange_client_credentials(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, CspError> {
+    let params = parameters(&headers, query.as_deref(), &body)?;
+    client_credentials(&state, &headers, &params, ("client_id", "client_secret")).await
+}
+
+/// The later docs' form of the client-credentials exchange: the app id in `username`, its secret
+/// in `password`, `grant_type=client_credentials`. There is no password grant for people.
+#[utoipa::path(
+    post,
+    path = "/csp/gateway/am/api/auth/token",
+    operation_id = "getTokenForAuthorizationGrantTypeUsingPOST",
+    tag = "CSP",
+    summary = "Exchange client credentials (username/password form) for an access token",
+    request_body(content_type = "application/x-www-form-urlencoded", description = "grant_type=client_credentials, username (app id), password (secret)"),
+    responses(
+        (status = 200, description = "The access token", body = TokenResponse),
+        (status = 400, description = "Another grant type", body = CspErrorBody),
+        (status = 401, description = "Bad client credentials", body = CspErrorBody)
+    )
+)]
+pub(crate) async fn exchange_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, CspError> {
+    let params = parameters(&headers, query.as_deref(), &body)?;
+    client_credentials(&state, &headers, &params, ("username", "password")).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct KeyFormat {
+    format: Option<String>,
+}
+
+/// The public key that verifies access tokens: SPKI PEM in `value` by default, `?format=jwks`
+/// for every current key as a JWK set, `?format=pem` for the PEM alone.
+#[utoipa::path(
+    get,
+    path = "/csp/gateway/am/api/auth/token-public-key",
+    operation_id = "getTokenPublicKeyUsingGET",
+    tag = "CSP",
+    summary = "The public key that verifies access tokens",
+    params(("format" = Option<String>, Query, description = "jwks or pem; a JSON object with the PEM in value by default")),
+    responses(
+        (status = 200, description = "The key"),
+        (status = 503, description = "The first key is still being made", body = CspErrorBody)
+    )
+)]
+pub(crate) async fn token_public_key(
+    State(state): State<AppState>,
+    axum::extract::Query(format): axum::extract::Query<KeyFormat>,
+) -> Result<Response, CspError> {
+    let keys = state.issuer.keys().public_keys();
+    let newest = keys.first().ok_or_else(|| {
+        CspError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "the signing key is still being made; try again",
+        )
+    })?;
+    Ok(
+        match format
+            .format
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("jwks") => Json(jwks(&keys)).into_response(),
+            Some("pem") => (
+                [(header::CONTENT_TYPE, "application/x-pem-file")],
+                newest.pem.clone(),
+            )
+                .into_response(),
+            _ => Json(serde_json::json!({
+                "alg": "RS256",
+                "kid": newest.kid,
+                "value": newest.pem,
+                "issuer": state.issuer.issuer(),
+            }))
+            .into_response(),
+        },
+    )
+}
+
+fn jwks(keys: &[crest_auth::csp::keys::PublicKey]) -> serde_json::Value {
+    serde_json::json!({
+        "keys": keys.iter().map(|k| serde_json::json!({
+            "kty": "RSA", "alg": "RS256", "use": "sig", "kid": k.kid, "n": k.n, "e": k.e,
+        })).collect::<Vec<_>>()
+    })
+}
+
+/// OpenID Connect discovery: the issuer, the key set and the token endpoints, all under
+/// `CREST_PUBLIC_URL`.
+#[utoipa::path(
+    get,
+    path = "/csp/gateway/am/api/.well-known/openid-configuration",
+    operation_id = "getOpenIdConfigurationUsingGET",
+    tag = "CSP",
+    summary = "OpenID Connect discovery document",
+    responses((status = 200, description = "The discovery document"))
+)]
+pub(crate) async fn openid_configuration(State(state): State<AppState>) -> Response {
+    let base = format!("{}/csp/gateway/am/api", state.settings.public_url);
+    Json(serde_json::json!({
+        "issuer": state.issuer.issuer(),
+        "jwks_uri": format!("{base}/auth/token-public-key?format=jwks"),
+        "token_endpoint": format!("{base}/auth/authorize"),
+        "grant_types_supported": ["client_credentials", "api_token", "refresh_token"],
+        "response_types_supported": ["token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+    }))
+    .into_response()
+}
