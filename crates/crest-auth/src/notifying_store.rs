@@ -176,6 +176,41 @@ impl Store for NotifyingStore {
         self.inner.csp_token(id).await
     }
 
+    async fn csp_apps(&self) -> Result<Vec<crest_domain::csp::app::CspAppRecord>, StoreError> {
+        self.inner.csp_apps().await
+    }
+
+    async fn replace_csp_app_secret(
+        &self,
+        id: &str,
+        digest: &TokenDigest,
+    ) -> Result<bool, StoreError> {
+        let r = self.inner.replace_csp_app_secret(id, digest).await;
+        self.after(r)
+    }
+
+    async fn delete_csp_app(&self, id: &str) -> Result<bool, StoreError> {
+        let r = self.inner.delete_csp_app(id).await;
+        self.after(r)
+    }
+
+    async fn csp_tokens_of(
+        &self,
+        account: &AccountId,
+    ) -> Result<Vec<crest_domain::csp::api_token::CspTokenRecord>, StoreError> {
+        self.inner.csp_tokens_of(account).await
+    }
+
+    async fn revoke_csp_token(
+        &self,
+        account: &AccountId,
+        id: &str,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        let r = self.inner.revoke_csp_token(account, id, now).await;
+        self.after(r)
+    }
+
     async fn put_invite(
         &self,
         invite: &crest_domain::invite::InviteRecord,

@@ -171,13 +171,27 @@ pub enum Operation {
     ChangeOwnPassword,
     /// `POST /api/logout/{identifier}`: end a user's browser sessions (Super Admins only).
     LogoutUser,
+    /// `GET /api/crest/v1/csp/apps`.
+    GetCspApps,
+    /// `POST /api/crest/v1/csp/apps`.
+    CreateCspApp,
+    /// `POST /api/crest/v1/csp/apps/{id}/secret`.
+    RegenerateCspAppSecret,
+    /// `DELETE /api/crest/v1/csp/apps/{id}`.
+    DeleteCspApp,
+    /// `GET /api/crest/v1/csp/tokens`: the caller's own.
+    GetCspApiTokens,
+    /// `POST /api/crest/v1/csp/tokens`: for the caller.
+    CreateCspApiToken,
+    /// `DELETE /api/crest/v1/csp/tokens/{id}`: one of the caller's.
+    RevokeCspApiToken,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
 }
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 83] = [
+    pub const ALL: [Operation; 90] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -260,6 +274,13 @@ impl Operation {
         Self::CreateInviteLink,
         Self::ChangeOwnPassword,
         Self::LogoutUser,
+        Self::GetCspApps,
+        Self::CreateCspApp,
+        Self::RegenerateCspAppSecret,
+        Self::DeleteCspApp,
+        Self::GetCspApiTokens,
+        Self::CreateCspApiToken,
+        Self::RevokeCspApiToken,
         Self::DaemonTest,
     ];
 }
@@ -288,7 +309,11 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::GetAllTokens
         | Op::UpdateTokenName
         | Op::DeleteToken
-        | Op::ChangeOwnPassword => Requirement::Authenticated,
+        | Op::ChangeOwnPassword
+        // Organization API tokens are a user's own, with scopes within the user's roles.
+        | Op::GetCspApiTokens
+        | Op::CreateCspApiToken
+        | Op::RevokeCspApiToken => Requirement::Authenticated,
         Op::CreateToken => Requirement::Permission(Permission::TokenManagement),
         Op::GetAllAccounts
         | Op::GetAccount
@@ -365,7 +390,11 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::AddUserToUserGroups
         | Op::RemoveUserFromUserGroups
         | Op::GetInvites
-        | Op::CreateInviteLink => Requirement::Permission(Permission::UserManagement),
+        | Op::CreateInviteLink
+        | Op::GetCspApps
+        | Op::CreateCspApp
+        | Op::RegenerateCspAppSecret
+        | Op::DeleteCspApp => Requirement::Permission(Permission::UserManagement),
         Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
         Op::LogoutUser => Requirement::SuperAdmin,
     }
@@ -417,6 +446,8 @@ impl Operation {
                 | Op::ValidateUsers
                 | Op::GetUserBusinessFunctions
                 | Op::GetInvites
+                | Op::GetCspApps
+                | Op::GetCspApiTokens
                 | Op::DaemonTest
         )
     }
@@ -491,7 +522,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 83] = Operation::ALL;
+    const OPS: [Operation; 90] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -518,7 +549,10 @@ mod tests {
                 | Operation::GetAllTokens
                 | Operation::UpdateTokenName
                 | Operation::DeleteToken
-                | Operation::ChangeOwnPassword => true,
+                | Operation::ChangeOwnPassword
+                | Operation::GetCspApiTokens
+                | Operation::CreateCspApiToken
+                | Operation::RevokeCspApiToken => true,
                 Operation::CreateToken => perms.contains(Permission::TokenManagement),
                 Operation::GetAllAccounts
                 | Operation::GetAccount

@@ -207,6 +207,31 @@ pub trait Store: Send + Sync + Debug {
     /// An organization API token by its id, revoked or not.
     async fn csp_token(&self, id: &str) -> Result<Option<CspTokenRecord>, StoreError>;
 
+    /// Every app, by name.
+    async fn csp_apps(&self) -> Result<Vec<CspAppRecord>, StoreError>;
+
+    /// Replaces an app's secret and bumps its generation (ending the access tokens issued from
+    /// the old secret); `false` when there is no such app.
+    async fn replace_csp_app_secret(
+        &self,
+        id: &str,
+        digest: &TokenDigest,
+    ) -> Result<bool, StoreError>;
+
+    /// `false` when there is no such app.
+    async fn delete_csp_app(&self, id: &str) -> Result<bool, StoreError>;
+
+    /// A user's organization API tokens, revoked ones too, oldest first.
+    async fn csp_tokens_of(&self, account: &AccountId) -> Result<Vec<CspTokenRecord>, StoreError>;
+
+    /// Revokes one of the account's organization API tokens; `false` when it holds no such token.
+    async fn revoke_csp_token(
+        &self,
+        account: &AccountId,
+        id: &str,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError>;
+
     /// Stores an invitation for the account, replacing any earlier one.
     async fn put_invite(
         &self,

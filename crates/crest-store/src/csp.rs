@@ -212,4 +212,82 @@ impl SqlStore {
         });
         row.map(TokenRow::into_record).transpose()
     }
+
+    pub(crate) async fn read_csp_apps(&self) -> Result<Vec<CspAppRecord>, StoreError> {
+        let rows: Vec<AppRow> = with_pool!(&self.db, read, |pool, dialect| {
+            sqlx::query_as(&format!(
+                "SELECT {APP_COLUMNS} FROM csp_apps ORDER BY name, id"
+            ))
+            .fetch_all(pool)
+            .await
+            .map_err(store_error)?
+        });
+        rows.into_iter().map(AppRow::into_record).collect()
+    }
+
+    pub(crate) async fn write_csp_app_secret(
+        &self,
+        id: &str,
+        digest: &TokenDigest,
+    ) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query(
+                "UPDATE csp_apps SET secret_digest = $1, generation = generation + 1 WHERE id = $2",
+            )
+            .bind(digest.as_bytes().as_slice())
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected() == 1)
+            .map_err(store_error)
+        })
+    }
+
+    pub(crate) async fn remove_csp_app(&self, id: &str) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query("DELETE FROM csp_apps WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+                .map_err(store_error)
+        })
+    }
+
+    pub(crate) async fn read_csp_tokens_of(
+        &self,
+        account: &AccountId,
+    ) -> Result<Vec<CspTokenRecord>, StoreError> {
+        let rows: Vec<TokenRow> = with_pool!(&self.db, read, |pool, dialect| {
+            sqlx::query_as(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM csp_api_tokens WHERE account_id = $1 ORDER BY created_ms, id"
+            ))
+            .bind(account.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(store_error)?
+        });
+        rows.into_iter().map(TokenRow::into_record).collect()
+    }
+
+    pub(crate) async fn write_csp_token_revoked(
+        &self,
+        account: &AccountId,
+        id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query(
+                "UPDATE csp_api_tokens SET revoked_ms = COALESCE(revoked_ms, $1) \
+                 WHERE id = $2 AND account_id = $3",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(account.as_str())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected() == 1)
+            .map_err(store_error)
+        })
+    }
 }

@@ -175,6 +175,38 @@ impl Store for SqlStore {
         self.read_csp_token(None, Some(id)).await
     }
 
+    async fn csp_apps(&self) -> Result<Vec<crest_domain::csp::app::CspAppRecord>, StoreError> {
+        self.read_csp_apps().await
+    }
+
+    async fn replace_csp_app_secret(
+        &self,
+        id: &str,
+        digest: &TokenDigest,
+    ) -> Result<bool, StoreError> {
+        self.write_csp_app_secret(id, digest).await
+    }
+
+    async fn delete_csp_app(&self, id: &str) -> Result<bool, StoreError> {
+        self.remove_csp_app(id).await
+    }
+
+    async fn csp_tokens_of(
+        &self,
+        account: &AccountId,
+    ) -> Result<Vec<crest_domain::csp::api_token::CspTokenRecord>, StoreError> {
+        self.read_csp_tokens_of(account).await
+    }
+
+    async fn revoke_csp_token(
+        &self,
+        account: &AccountId,
+        id: &str,
+        now: EpochMillis,
+    ) -> Result<bool, StoreError> {
+        self.write_csp_token_revoked(account, id, now).await
+    }
+
     async fn put_invite(
         &self,
         invite: &crest_domain::invite::InviteRecord,

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod crest;
+pub mod csp;
 pub mod envelope;
 pub mod models;
 pub mod paging;

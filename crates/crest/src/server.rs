@@ -9,6 +9,7 @@ use axum_server::Handle;
 use axum_server::tls_rustls::RustlsConfig;
 use crest_domain::bootstrap::{BootstrapOutcome, bootstrap};
 use crest_domain::clock::{Clock, SystemClock};
+use crest_domain::csp::signing_key::SigningKeyRecord;
 use crest_domain::random::{OsRandom, Random};
 use crest_domain::store::BootstrapApplied;
 use crest_domain::token_vault::TokenVault;
@@ -29,6 +30,9 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 pub struct Dependencies {
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
+    /// The first signing key, when the store has none (tests make one key and share it);
+    /// otherwise it is made in the background.
+    pub signing_key: Option<SigningKeyRecord>,
 }
 
 impl Default for Dependencies {
@@ -36,6 +40,7 @@ impl Default for Dependencies {
         Self {
             clock: Arc::new(SystemClock),
             random: Arc::new(OsRandom),
+            signing_key: None,
         }
     }
 }
@@ -120,7 +125,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     state
         .issuer
         .keys()
-        .prepare()
+        .prepare(deps.signing_key.as_ref())
         .await
         .context("cannot load the signing keys")?;
     // Token use is written in the background, never on a request's path.

@@ -24,6 +24,8 @@ const KEY_BITS: usize = 2048;
 const READY_WAIT: Duration = Duration::from_secs(60);
 /// The least time between two reloads from the store for an unknown `kid`.
 const RELOAD_INTERVAL_MS: EpochMillis = 1000;
+/// How often signing looks for a newer key (another instance, or `crest admin`, rotated).
+const SIGNING_REFRESH_MS: EpochMillis = 60_000;
 
 /// Why signing failed.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +60,8 @@ struct Keys {
     /// Oldest first; the newest signs.
     all: Vec<LoadedKey>,
     reloaded_ms: EpochMillis,
+    /// When an unknown `kid` last sent the ring to the store (0: never).
+    missed_ms: EpochMillis,
 }
 
 /// Every key this instance knows, and the newest for signing.
@@ -84,9 +88,18 @@ impl KeyRing {
         })
     }
 
-    /// Loads the stored keys; when there is none, makes the first one in the background.
-    pub async fn prepare(self: &Arc<Self>) -> Result<(), KeyError> {
+    /// Loads the stored keys; when there is none, stores `initial` if given (tests hand in a key
+    /// made once), or else makes the first one in the background.
+    pub async fn prepare(
+        self: &Arc<Self>,
+        initial: Option<&SigningKeyRecord>,
+    ) -> Result<(), KeyError> {
         if self.reload().await? > 0 {
+            return Ok(());
+        }
+        if let Some(key) = initial {
+            self.store.add_signing_key(key).await?;
+            self.reload().await?;
             return Ok(());
         }
         let ring = Arc::clone(self);
@@ -142,6 +155,14 @@ impl KeyRing {
                 .map_err(|_| KeyError::NotReady)?
                 .map_err(|_| KeyError::NotReady)?;
         }
+        let stale = self
+            .keys
+            .read()
+            .map(|k| self.clock.now_millis() - k.reloaded_ms >= SIGNING_REFRESH_MS)
+            .unwrap_or(false);
+        if stale && let Err(e) = self.reload().await {
+            tracing::warn!("could not look for a newer signing key: {e}");
+        }
         let keys = self
             .keys
             .read()
@@ -159,12 +180,20 @@ impl KeyRing {
         if let Some(key) = self.find(kid) {
             return Some(key);
         }
-        let stale = self
+        // Unknown ids (forged tokens among them) reach the store at most once a second.
+        let now = self.clock.now_millis();
+        let may_look = self
             .keys
-            .read()
-            .map(|k| self.clock.now_millis() - k.reloaded_ms >= RELOAD_INTERVAL_MS)
+            .write()
+            .map(|mut k| {
+                let due = k.missed_ms == 0 || now - k.missed_ms >= RELOAD_INTERVAL_MS;
+                if due {
+                    k.missed_ms = now;
+                }
+                due
+            })
             .unwrap_or(false);
-        if stale && self.reload().await.is_ok() {
+        if may_look && self.reload().await.is_ok() {
             return self.find(kid);
         }
         None
@@ -192,8 +221,8 @@ fn broken(e: impl std::fmt::Display) -> KeyError {
 }
 
 /// A fresh key; its id is derived from its public half. Key material comes from the operating
-/// system's random source.
-fn generate(now: EpochMillis) -> Result<SigningKeyRecord, KeyError> {
+/// system's random source. Slow (RSA key generation): run it on a blocking thread.
+pub fn generate(now: EpochMillis) -> Result<SigningKeyRecord, KeyError> {
     let private = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, KEY_BITS).map_err(broken)?;
     let der = RsaPublicKey::from(&private)
         .to_public_key_der()

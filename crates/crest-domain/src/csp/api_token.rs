@@ -89,3 +89,20 @@ pub async fn create(
     store.create_csp_token(&record).await?;
     Ok((record, secret))
 }
+
+/// Revokes one of the user's tokens, for good; the access tokens issued from it stop working.
+pub async fn revoke(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    account: &AccountId,
+    id: &str,
+) -> Result<(), DomainError> {
+    if store
+        .revoke_csp_token(account, id, clock.now_millis())
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound(format!("no API token {id}")))
+    }
+}

@@ -87,3 +87,26 @@ pub async fn authenticate(
     // TokenDigest compares in constant time.
     Ok(app.filter(|a| a.secret_digest == digest))
 }
+
+/// Gives an app a new secret: the old one, and every access token issued from it, stop working.
+/// The new secret is returned this once.
+pub async fn regenerate_secret(
+    store: &dyn Store,
+    random: &dyn Random,
+    id: &str,
+) -> Result<CspSecret, DomainError> {
+    let secret = CspSecret::generate(random)?;
+    if !store.replace_csp_app_secret(id, &secret.digest()).await? {
+        return Err(DomainError::NotFound(format!("no app {id}")));
+    }
+    Ok(secret)
+}
+
+/// Deletes an app; its access tokens stop working.
+pub async fn delete(store: &dyn Store, id: &str) -> Result<(), DomainError> {
+    if store.delete_csp_app(id).await? {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound(format!("no app {id}")))
+    }
+}

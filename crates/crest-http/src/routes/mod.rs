@@ -5,6 +5,7 @@ pub(crate) mod account_bulk;
 pub(crate) mod api_token;
 pub(crate) mod crest;
 pub(crate) mod csp;
+pub(crate) mod csp_manage;
 pub(crate) mod daemon;
 pub(crate) mod health;
 pub(crate) mod invite;
@@ -376,6 +377,34 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::LogoutUser,
             routes!(session::logout_user),
+        ))
+        .routes(guarded(
+            Operation::GetCspApps,
+            routes!(csp_manage::get_csp_apps),
+        ))
+        .routes(guarded(
+            Operation::CreateCspApp,
+            routes!(csp_manage::create_csp_app),
+        ))
+        .routes(guarded(
+            Operation::RegenerateCspAppSecret,
+            routes!(csp_manage::regenerate_csp_app_secret),
+        ))
+        .routes(guarded(
+            Operation::DeleteCspApp,
+            routes!(csp_manage::delete_csp_app),
+        ))
+        .routes(guarded(
+            Operation::GetCspApiTokens,
+            routes!(csp_manage::get_csp_api_tokens),
+        ))
+        .routes(guarded(
+            Operation::CreateCspApiToken,
+            routes!(csp_manage::create_csp_api_token),
+        ))
+        .routes(guarded(
+            Operation::RevokeCspApiToken,
+            routes!(csp_manage::revoke_csp_api_token),
         ))
         // The identity service: its own credentials, its own error shape.
         .routes(routes!(csp::exchange_api_token))

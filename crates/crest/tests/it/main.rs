@@ -11,6 +11,7 @@
 mod admin;
 mod audit;
 mod bootstrap;
+mod csp;
 mod deprecated_user_api;
 mod openapi;
 mod own_tokens;

@@ -334,7 +334,7 @@ async fn with_smtp_the_invitation_link_is_mailed() {
         crest_domain::bootstrap::BootstrapSettings::new(crate::support::ADMIN, &bootstrap_token)
             .expect("valid"),
     );
-    let server = crest::server::start(&config, crest::server::Dependencies::default())
+    let server = crest::server::start(&config, crate::support::deps())
         .await
         .expect("start");
     let url = format!("http://{}", server.local_addr);

@@ -97,7 +97,7 @@ async fn with_the_operators_key_listings_show_secrets_again() {
     // Without the key, the same tokens list by public id, and still authenticate.
     let mut config = app.config.clone();
     config.token_retrieval_key_file = None;
-    let server = crest::server::start(&config, crest::server::Dependencies::default())
+    let server = crest::server::start(&config, crate::support::deps())
         .await
         .expect("start");
     app.url = format!("http://{}", server.local_addr);
@@ -130,8 +130,7 @@ async fn a_bad_key_stops_the_start() {
         Some(crate::support::new_token()),
     )
     .expect("valid");
-    let Err(err) = crest::server::start(&config, crest::server::Dependencies::default()).await
-    else {
+    let Err(err) = crest::server::start(&config, crate::support::deps()).await else {
         panic!("a bad key must stop the start");
     };
     assert!(

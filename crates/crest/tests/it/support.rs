@@ -24,6 +24,17 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// Test servers share one signing key, made once per test run (RSA key generation is slow).
+pub fn deps() -> Dependencies {
+    static KEY: std::sync::OnceLock<crest_domain::csp::signing_key::SigningKeyRecord> =
+        std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| crest_auth::csp::keys::generate(0).expect("a signing key"));
+    Dependencies {
+        signing_key: Some(key.clone()),
+        ..Dependencies::default()
+    }
+}
+
 pub fn new_token() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -66,9 +77,7 @@ impl TestApp {
         let admin_token = new_token();
         let config = Config::resolve(&args, FileConfig::default(), Some(admin_token.clone()))
             .expect("valid settings");
-        let server = start(&config, Dependencies::default())
-            .await
-            .expect("the server starts");
+        let server = start(&config, deps()).await.expect("the server starts");
         let scheme = if config.tls.is_some() {
             "https"
         } else {
@@ -105,9 +114,7 @@ impl TestApp {
         let mut config = self.config.clone();
         config.bootstrap =
             Some(crest_domain::bootstrap::BootstrapSettings::new(ADMIN, token).expect("valid"));
-        let server = start(&config, Dependencies::default())
-            .await
-            .expect("restart");
+        let server = start(&config, deps()).await.expect("restart");
         self.url = format!("http://{}", server.local_addr);
         self.admin_token = token.to_owned();
         self.server = Some(server);

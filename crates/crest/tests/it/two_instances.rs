@@ -31,7 +31,7 @@ async fn a_revocation_through_one_instance_holds_on_another_within_a_second() {
         ..SettingsArgs::default()
     };
     let config = Config::resolve(&args, FileConfig::default(), Some(admin.clone())).expect("valid");
-    let a = start(&config, Dependencies::default())
+    let a = start(&config, crate::support::deps())
         .await
         .expect("instance a");
     let b_clock = ManualClock::new(SystemClock.now_millis());
@@ -40,6 +40,7 @@ async fn a_revocation_through_one_instance_holds_on_another_within_a_second() {
         Dependencies {
             clock: Arc::new(b_clock.clone()),
             random: Arc::new(OsRandom),
+            ..crate::support::deps()
         },
     )
     .await

@@ -1,0 +1,550 @@
+//! The identity service: exchanges, access tokens the API accepts, and every refusal.
+
+use std::sync::Arc;
+
+use crest_auth::csp::claims::AccessClaims;
+use crest_auth::csp::issue::Issuer;
+use crest_auth::csp::keys::KeyRing;
+use crest_domain::clock::SystemClock;
+use crest_domain::random::OsRandom;
+use crest_domain::store::Store;
+use crest_store::SqlStore;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{ADMIN, TestApp, call};
+
+const CLIENT_CREDENTIALS: &str = "/csp/gateway/am/api/auth/authorize";
+const API_TOKENS: &str = "/csp/gateway/am/api/auth/api-tokens/authorize";
+
+/// A server whose first signing key is ready (test servers are handed one).
+async fn ready_app() -> TestApp {
+    let app = TestApp::spawn().await;
+    let status = app
+        .http
+        .get(app.at("/healthz"))
+        .send()
+        .await
+        .expect("send")
+        .status();
+    assert_eq!(status, StatusCode::OK);
+    app
+}
+
+async fn new_app(app: &TestApp, roles: &[&str]) -> (String, String) {
+    let (status, body) = call(
+        app,
+        Method::POST,
+        "/api/crest/v1/csp/apps",
+        Some(json!({"name": "ci", "roles": roles})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let r = &body["response"];
+    (
+        r["clientId"].as_str().expect("id").to_owned(),
+        r["clientSecret"].as_str().expect("secret").to_owned(),
+    )
+}
+
+async fn exchange_app(app: &TestApp, id: &str, secret: &str) -> (StatusCode, Value) {
+    let resp = app
+        .http
+        .post(app.at(CLIENT_CREDENTIALS))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("send");
+    let status = resp.status();
+    (status, resp.json().await.expect("json"))
+}
+
+async fn access_token(app: &TestApp, id: &str, secret: &str) -> String {
+    let (status, body) = exchange_app(app, id, secret).await;
+    assert_eq!(status, 200, "{body}");
+    body["access_token"].as_str().expect("token").to_owned()
+}
+
+async fn status_with(app: &TestApp, token: &str) -> StatusCode {
+    app.http
+        .get(app.at("/api/v2/cluster/info"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("send")
+        .status()
+}
+
+fn claims_of(token: &str) -> AccessClaims {
+    let payload = token.split('.').nth(1).expect("payload");
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64");
+    serde_json::from_slice(&bytes).expect("claims")
+}
+
+/// The server's own signing key, read from its store, to make tokens that are validly signed but
+/// wrong in some other way.
+async fn our_key(app: &TestApp) -> (String, EncodingKey) {
+    let store = SqlStore::open(&app.config.store).await.expect("open");
+    let key = store
+        .signing_keys()
+        .await
+        .expect("keys")
+        .pop()
+        .expect("a key");
+    (
+        key.kid.clone(),
+        EncodingKey::from_rsa_pem(key.private_pem.as_bytes()).expect("pem"),
+    )
+}
+
+fn sign(kid: &str, key: &EncodingKey, claims: &AccessClaims) -> String {
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(kid.to_owned());
+    jsonwebtoken::encode(&header, claims, key).expect("sign")
+}
+
+#[tokio::test]
+async fn access_tokens_work_within_their_roles_and_forgeries_are_refused() {
+    let app = ready_app().await;
+    let (id, secret) = new_app(&app, &["aoa:proxies"]).await;
+    let token = access_token(&app, &id, &secret).await;
+    assert_eq!(status_with(&app, &token).await, StatusCode::OK);
+    let resp = app
+        .http
+        .post(app.at("/api/v2/account/serviceaccount"))
+        .bearer_auth(&token)
+        .json(&json!({"identifier": "sa::nope"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        resp.status(),
+        StatusCode::FORBIDDEN,
+        "aoa:proxies is not aoa:admin"
+    );
+
+    let good = claims_of(&token);
+    let (kid, ours) = our_key(&app).await;
+    let (head, payload, sig) = {
+        let mut parts = token.split('.');
+        (
+            parts.next().expect("h").to_owned(),
+            parts.next().expect("p").to_owned(),
+            parts.next().expect("s").to_owned(),
+        )
+    };
+    use base64::Engine as _;
+    let b64 = |v: &Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(serde_json::to_vec(v).expect("json"))
+    };
+    let mut elevated = serde_json::to_value(&good).expect("claims");
+    elevated["perms"] = json!(["aoa:*"]);
+    let foreign = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).expect("a key");
+    let foreign_pem = {
+        use rsa::pkcs8::EncodePrivateKey as _;
+        foreign
+            .to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
+            .expect("pem")
+            .to_string()
+    };
+    let foreign_key = EncodingKey::from_rsa_pem(foreign_pem.as_bytes()).expect("pem");
+    let public_pem = app
+        .http
+        .get(app.at("/csp/gateway/am/api/auth/token-public-key?format=pem"))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("pem");
+    let mut hs_header = Header::new(Algorithm::HS256);
+    hs_header.kid = Some(kid.clone());
+    let now = chrono_now();
+    let expired = AccessClaims {
+        iat: now - 4000,
+        exp: now - 3600,
+        ..good.clone()
+    };
+    let other_org = AccessClaims {
+        context: "another-org".into(),
+        context_name: "another-org".into(),
+        ..good.clone()
+    };
+    let other_issuer = AccessClaims {
+        iss: "https://elsewhere.example/csp/gateway/am".into(),
+        ..good.clone()
+    };
+    let from_the_future = AccessClaims {
+        iat: now + 3600,
+        exp: now + 7200,
+        ..good.clone()
+    };
+    let refusals: Vec<(&str, String)> = vec![
+        ("forged claims", format!("{head}.{}.{sig}", b64(&elevated))),
+        (
+            "unsigned",
+            format!("{}.{payload}.", b64(&json!({"alg": "none", "typ": "JWT"}))),
+        ),
+        ("re-signed by another key", sign(&kid, &foreign_key, &good)),
+        (
+            "HS256 with the public key",
+            jsonwebtoken::encode(
+                &hs_header,
+                &good,
+                &EncodingKey::from_secret(public_pem.as_bytes()),
+            )
+            .expect("sign"),
+        ),
+        ("unknown kid", sign("not-a-kid", &ours, &good)),
+        ("expired", sign(&kid, &ours, &expired)),
+        ("another organization", sign(&kid, &ours, &other_org)),
+        ("another issuer", sign(&kid, &ours, &other_issuer)),
+        ("issued in the future", sign(&kid, &ours, &from_the_future)),
+        (
+            "truncated signature",
+            token[..token.len() - 4].to_owned() + "AAAA",
+        ),
+    ];
+    for (what, bad) in refusals {
+        assert_eq!(
+            status_with(&app, &bad).await,
+            StatusCode::UNAUTHORIZED,
+            "{what}"
+        );
+    }
+    // The same claims signed properly are accepted: the refusals above are for the reasons named.
+    assert_eq!(
+        status_with(&app, &sign(&kid, &ours, &good)).await,
+        StatusCode::OK
+    );
+}
+
+fn chrono_now() -> i64 {
+    crest_domain::clock::Clock::now_millis(&SystemClock) / 1000
+}
+
+#[tokio::test]
+async fn revoking_an_api_token_or_an_apps_secret_ends_their_access_tokens() {
+    let app = ready_app().await;
+    // An organization API token of the administrator's, made over REST.
+    let (status, made) = call(
+        &app,
+        Method::POST,
+        "/api/crest/v1/csp/tokens",
+        Some(json!({"name": "laptop", "roles": ["aoa:*"], "ttlMinutes": 60})),
+    )
+    .await;
+    assert_eq!(status, 200, "{made}");
+    let secret = made["response"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let token_id = made["response"]["details"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let resp = app
+        .http
+        .post(app.at(API_TOKENS))
+        .form(&[("api_token", secret.as_str())])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.expect("json");
+    let access = body["access_token"].as_str().expect("token").to_owned();
+    assert_eq!(body["expires_in"], 1800);
+    assert_eq!(status_with(&app, &access).await, StatusCode::OK);
+    let (_, listed) = call(&app, Method::GET, "/api/crest/v1/csp/tokens", None).await;
+    assert_eq!(listed["response"][0]["name"], "laptop");
+    assert!(!listed.to_string().contains(&secret));
+    let (status, _) = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/crest/v1/csp/tokens/{token_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        status_with(&app, &access).await,
+        StatusCode::UNAUTHORIZED,
+        "revoked at once"
+    );
+    let resp = app
+        .http
+        .post(app.at(API_TOKENS))
+        .form(&[("api_token", secret.as_str())])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 400);
+
+    // An app: a new secret ends the old one and its tokens; deleting the app ends the rest.
+    let (id, old_secret) = new_app(&app, &["aoa:directDataIngestion"]).await;
+    let old_access = access_token(&app, &id, &old_secret).await;
+    let (status, renewed) = call(
+        &app,
+        Method::POST,
+        &format!("/api/crest/v1/csp/apps/{id}/secret"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let new_secret = renewed["response"]["clientSecret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    assert_eq!(
+        status_with(&app, &old_access).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        exchange_app(&app, &id, &old_secret).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let new_access = access_token(&app, &id, &new_secret).await;
+    assert_eq!(status_with(&app, &new_access).await, StatusCode::OK);
+    let (status, _) = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/crest/v1/csp/apps/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        status_with(&app, &new_access).await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A token without a service role authenticates nobody to the API.
+    let (_, member) = call(
+        &app,
+        Method::POST,
+        "/api/crest/v1/csp/tokens",
+        Some(json!({"name": "member"})),
+    )
+    .await;
+    let member = member["response"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let body: Value = app
+        .http
+        .post(app.at(API_TOKENS))
+        .form(&[("api_token", member.as_str())])
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let access = body["access_token"].as_str().expect("token");
+    let resp = app
+        .http
+        .get(app.at("/api/v2/cluster/info"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["status"]["message"], "User has no access to service");
+}
+
+#[tokio::test]
+async fn scopes_stay_within_the_users_roles_and_exchanges_speak_csp() {
+    let app = ready_app().await;
+    // A user with Alerts only cannot give a token Accounts.
+    call(&app, Method::POST, "/api/v2/account/user", Some(json!({"emailAddress": "al@example.com", "groups": ["alerts_management", "token_management"], "userGroups": []}))).await;
+    let store = SqlStore::open(&app.config.store).await.expect("open");
+    let err = crest_domain::csp::api_token::create(
+        &store,
+        &SystemClock,
+        &OsRandom,
+        crest_domain::csp::api_token::NewCspToken {
+            account: crest_domain::account::AccountId::parse("al@example.com").expect("id"),
+            name: String::new(),
+            roles: vec!["aoa:admin".into()],
+            ttl_minutes: None,
+        },
+    )
+    .await;
+    assert!(matches!(err, Err(crest_domain::DomainError::Forbidden(_))));
+
+    let (id, secret) = new_app(&app, &["aoa:events"]).await;
+    // Form fields instead of Basic; Basic wins when both are sent.
+    let resp = app
+        .http
+        .post(app.at(CLIENT_CREDENTIALS))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id.as_str()),
+            ("client_secret", secret.as_str()),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    let resp = app
+        .http
+        .post(app.at(CLIENT_CREDENTIALS))
+        .basic_auth(&id, Some("wrong"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id.as_str()),
+            ("client_secret", secret.as_str()),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 401);
+    // The later docs' username/password form; no password grant; another organization refused.
+    let resp = app
+        .http
+        .post(app.at("/csp/gateway/am/api/auth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("username", id.as_str()),
+            ("password", secret.as_str()),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    let resp = app
+        .http
+        .post(app.at("/csp/gateway/am/api/auth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("username", ADMIN),
+            ("password", "x"),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["error"], "unsupported_grant_type");
+    let resp = app
+        .http
+        .post(app.at(CLIENT_CREDENTIALS))
+        .basic_auth(&id, Some(&secret))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("orgId", "another-org"),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 400);
+    // Errors under /csp/ are in CSP's shape, never the envelope, and never echo a credential.
+    let resp = app
+        .http
+        .put(app.at(CLIENT_CREDENTIALS))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 405);
+    let body: Value = resp.json().await.expect("json");
+    assert!(
+        body["message"].is_string() && body.get("status").is_none(),
+        "{body}"
+    );
+    let resp = app
+        .http
+        .post(app.at(API_TOKENS))
+        .form(&[("api_token", "definitely-not-valid")])
+        .send()
+        .await
+        .expect("send");
+    let text = resp.text().await.expect("text");
+    assert!(!text.contains("definitely-not-valid"));
+    // Discovery and the published keys name CREST_PUBLIC_URL.
+    let config: Value = app
+        .http
+        .get(app.at("/csp/gateway/am/api/.well-known/openid-configuration"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        config["issuer"],
+        format!("{}/csp/gateway/am", app.config.public_url)
+    );
+    let jwks: Value = app
+        .http
+        .get(app.at("/csp/gateway/am/api/auth/token-public-key?format=jwks"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(jwks["keys"][0]["kty"], "RSA");
+}
+
+#[tokio::test]
+async fn a_key_rotation_under_load_fails_no_request() {
+    let app = Arc::new(ready_app().await);
+    let (id, secret) = new_app(&app, &["aoa:proxies"]).await;
+    let old = access_token(&app, &id, &secret).await;
+    let load: Vec<_> = (0..4)
+        .map(|_| {
+            let (app, token) = (Arc::clone(&app), old.clone());
+            tokio::spawn(async move {
+                let mut failures = 0;
+                for _ in 0..40 {
+                    if status_with(&app, &token).await != StatusCode::OK {
+                        failures += 1;
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    // Rotate from another handle on the store, as `crest admin signing-key rotate` does, and get a
+    // token signed by the new key from an issuer on that handle.
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open(&app.config.store).await.expect("open"));
+    let ring = KeyRing::new(store.clone(), Arc::new(SystemClock));
+    let new_kid = ring.rotate().await.expect("rotate");
+    let issuer = Issuer::new(
+        store,
+        Arc::new(SystemClock),
+        Arc::new(OsRandom),
+        ring,
+        &app.config.public_url,
+    );
+    let fresh = issuer
+        .exchange_client_credentials(&id, &secret, None)
+        .await
+        .expect("exchange");
+    let header = jsonwebtoken::decode_header(&fresh.access_token).expect("header");
+    assert_eq!(header.kid.as_deref(), Some(new_kid.as_str()));
+    assert_eq!(
+        status_with(&app, &fresh.access_token).await,
+        StatusCode::OK,
+        "the new key is found"
+    );
+    for task in load {
+        assert_eq!(
+            task.await.expect("task"),
+            0,
+            "no request failed during the rotation"
+        );
+    }
+    assert_eq!(
+        status_with(&app, &old).await,
+        StatusCode::OK,
+        "the old key still verifies"
+    );
+}
