@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 pub mod error;
 mod extract;
+mod failure_limit;
 mod limits;
 pub mod present;
 mod router;

@@ -10,6 +10,8 @@ use crest_auth::csp::verify::AccessVerifier;
 use crest_auth::password::Passwords;
 use crest_auth::usage::UsageWriter;
 use crest_domain::clock::Clock;
+
+use crate::failure_limit::FailureLimiter;
 use crest_domain::mail::Mailer;
 use crest_domain::random::Random;
 use crest_domain::store::Store;
@@ -38,6 +40,8 @@ pub struct AppState {
     pub passwords: Passwords,
     /// The identity service: its keys and the exchanges.
     pub issuer: Arc<Issuer>,
+    /// Failed exchanges, counted to tell flooding clients to back off.
+    pub(crate) failures: Arc<FailureLimiter>,
     pub settings: Arc<HttpSettings>,
 }
 
@@ -71,6 +75,7 @@ impl AppState {
         let store = writes;
         let state = Self {
             issuer,
+            failures: Arc::new(FailureLimiter::default()),
             passwords: Passwords::new(store.clone(), clock.clone(), random.clone()),
             store,
             authenticator,

@@ -15,6 +15,8 @@ use crest_auth::csp::issue::{ExchangeError, Issued};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::extract::Source;
+use crate::failure_limit::fingerprint;
 use crate::state::AppState;
 
 /// A failure in CSP's shape: `message`, and the OAuth `error` and `error_description`.
@@ -23,6 +25,7 @@ pub(crate) struct CspError {
     status: StatusCode,
     error: &'static str,
     message: String,
+    retry_after: Option<u64>,
 }
 
 /// The body of every CSP error.
@@ -41,6 +44,18 @@ impl CspError {
             status,
             error,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    fn too_many(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "slow_down",
+                "too many failed attempts; try again later",
+            )
         }
     }
 
@@ -61,8 +76,29 @@ impl IntoResponse for CspError {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         response
     }
+}
+
+/// Turns an exchange's failure into its answer, counting credential failures: past the budget of
+/// the (address, credential) pair or of the address, the answer is a 429.
+fn refused(state: &AppState, source: &str, credential: &str, error: ExchangeError) -> CspError {
+    if matches!(
+        error,
+        ExchangeError::InvalidToken | ExchangeError::InvalidClient
+    ) && let Some(wait) =
+        state
+            .failures
+            .fail(source, fingerprint(credential), state.clock.now_millis())
+    {
+        return CspError::too_many(wait);
+    }
+    error.into()
 }
 
 impl From<ExchangeError> for CspError {
@@ -207,11 +243,13 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, Cs
     request_body(content_type = "application/x-www-form-urlencoded", description = "api_token (or refresh_token), optional grant_type and passcode"),
     responses(
         (status = 200, description = "The access token", body = TokenResponse),
-        (status = 400, description = "A bad, expired or revoked API token", body = CspErrorBody)
+        (status = 400, description = "A bad, expired or revoked API token", body = CspErrorBody),
+        (status = 429, description = "Too many failures from this address (see Retry-After)", body = CspErrorBody)
     )
 )]
 pub(crate) async fn exchange_api_token(
     State(state): State<AppState>,
+    Source(source): Source,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
@@ -225,12 +263,15 @@ pub(crate) async fn exchange_api_token(
     let token = field(&params, "api_token")
         .or_else(|| field(&params, "refresh_token"))
         .ok_or_else(|| CspError::bad_request("send the API token as api_token"))?;
-    let issued = state.issuer.exchange_api_token(token).await?;
-    Ok(token_response(issued))
+    match state.issuer.exchange_api_token(token).await {
+        Ok(issued) => Ok(token_response(issued)),
+        Err(e) => Err(refused(&state, &source, token, e)),
+    }
 }
 
 async fn client_credentials(
     state: &AppState,
+    source: &str,
     headers: &HeaderMap,
     params: &HashMap<String, String>,
     (id_field, secret_field): (&str, &str),
@@ -258,11 +299,14 @@ async fn client_credentials(
             }
         },
     };
-    let issued = state
+    match state
         .issuer
         .exchange_client_credentials(&id, &secret, field(params, "orgId"))
-        .await?;
-    Ok(token_response(issued))
+        .await
+    {
+        Ok(issued) => Ok(token_response(issued)),
+        Err(e) => Err(refused(state, source, &id, e)),
+    }
 }
 
 /// Exchanges a server-to-server app's client id and secret (HTTP Basic, or `client_id` and
@@ -278,17 +322,26 @@ async fn client_credentials(
     responses(
         (status = 200, description = "The access token", body = TokenResponse),
         (status = 400, description = "Another grant type or organization", body = CspErrorBody),
-        (status = 401, description = "Bad client credentials", body = CspErrorBody)
+        (status = 401, description = "Bad client credentials", body = CspErrorBody),
+        (status = 429, description = "Too many failures from this address (see Retry-After)", body = CspErrorBody)
     )
 )]
 pub(crate) async fn exchange_client_credentials(
     State(state): State<AppState>,
+    Source(source): Source,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, CspError> {
     let params = parameters(&headers, query.as_deref(), &body)?;
-    client_credentials(&state, &headers, &params, ("client_id", "client_secret")).await
+    client_credentials(
+        &state,
+        &source,
+        &headers,
+        &params,
+        ("client_id", "client_secret"),
+    )
+    .await
 }
 
 /// The later docs' form of the client-credentials exchange: the app id in `username`, its secret
@@ -303,17 +356,19 @@ pub(crate) async fn exchange_client_credentials(
     responses(
         (status = 200, description = "The access token", body = TokenResponse),
         (status = 400, description = "Another grant type", body = CspErrorBody),
-        (status = 401, description = "Bad client credentials", body = CspErrorBody)
+        (status = 401, description = "Bad client credentials", body = CspErrorBody),
+        (status = 429, description = "Too many failures from this address (see Retry-After)", body = CspErrorBody)
     )
 )]
 pub(crate) async fn exchange_token(
     State(state): State<AppState>,
+    Source(source): Source,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, CspError> {
     let params = parameters(&headers, query.as_deref(), &body)?;
-    client_credentials(&state, &headers, &params, ("username", "password")).await
+    client_credentials(&state, &source, &headers, &params, ("username", "password")).await
 }
 
 #[derive(Debug, Deserialize)]

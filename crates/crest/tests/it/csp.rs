@@ -548,3 +548,41 @@ async fn a_key_rotation_under_load_fails_no_request() {
         "the old key still verifies"
     );
 }
+
+#[tokio::test]
+async fn floods_of_failures_are_told_to_back_off_but_good_clients_are_served() {
+    let app = ready_app().await;
+    let (id, secret) = new_app(&app, &["aoa:proxies"]).await;
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for _ in 0..12 {
+        let resp = app
+            .http
+            .post(app.at(CLIENT_CREDENTIALS))
+            .basic_auth(&id, Some("wrong"))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .expect("send");
+        statuses.push(resp.status().as_u16());
+        if resp.status() == StatusCode::TOO_MANY_REQUESTS {
+            retry_after = resp.headers().get("retry-after").cloned();
+            let body: Value = resp.json().await.expect("json");
+            assert!(body["message"].is_string() && body.get("status").is_none());
+        }
+    }
+    assert!(
+        statuses[..5].iter().all(|s| *s == 401),
+        "fewer than 5 failures never lock out: {statuses:?}"
+    );
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    let wait: u64 = retry_after
+        .expect("Retry-After")
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&wait));
+    // The right secret, from the same address, is still served.
+    assert_eq!(exchange_app(&app, &id, &secret).await.0, StatusCode::OK);
+}
