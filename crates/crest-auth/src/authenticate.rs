@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crest_domain::clock::Clock;
+use crest_domain::csp::subscription::Subscription;
 use crest_domain::principal::Principal;
 use crest_domain::store::{Store, StoreError};
 use crest_domain::token::{TokenDigest, TokenId};
@@ -38,6 +39,7 @@ pub struct Authenticator {
     cache: Arc<TokenCache>,
     usage: UsageRecorder,
     access: Option<AccessVerifier>,
+    subscription: Subscription,
 }
 
 impl Authenticator {
@@ -50,11 +52,19 @@ impl Authenticator {
             cache: Arc::new(TokenCache::default()),
             usage,
             access: None,
+            subscription: Subscription::default(),
         };
         (this, writer)
     }
 
-    /// Also accepts the access tokens this verifier checks.
+    /// Serves this subscription mode (hybrid by default).
+    #[must_use]
+    pub fn with_subscription(mut self, subscription: Subscription) -> Self {
+        self.subscription = subscription;
+        self
+    }
+
+    /// Also accepts the access tokens this verifier checks (unless the mode is original).
     #[must_use]
     pub fn with_access_tokens(mut self, verifier: AccessVerifier) -> Self {
         self.access = Some(verifier);
@@ -99,7 +109,10 @@ impl Authenticator {
                     return Err(AuthError::Invalid);
                 }
                 let principal = Principal {
-                    permissions: owner.account.effective_permissions(),
+                    permissions: self.subscription.api_token_permissions(
+                        owner.account.kind,
+                        owner.account.effective_permissions(),
+                    ),
                     kind: owner.account.kind,
                     super_admin: owner.account.super_admin,
                     account: owner.account.id,
@@ -116,6 +129,9 @@ impl Authenticator {
     /// An access token: verified once, then served from the cache (keyed by its digest) for at
     /// most a second, or until any write through this instance's store.
     async fn authenticate_access_token(&self, jwt: &AccessToken) -> Result<Principal, AuthError> {
+        if !self.subscription.accepts_access_tokens() {
+            return Err(AuthError::Invalid);
+        }
         let verifier = self.access.as_ref().ok_or(AuthError::Invalid)?;
         let digest = TokenDigest::from_bytes(Sha256::digest(jwt.reveal().as_bytes()).into());
         let now = self.clock.now_millis();

@@ -12,6 +12,7 @@ use crest_auth::usage::UsageWriter;
 use crest_domain::clock::Clock;
 
 use crate::failure_limit::FailureLimiter;
+use crest_domain::csp::subscription::Subscription;
 use crest_domain::mail::Mailer;
 use crest_domain::random::Random;
 use crest_domain::store::Store;
@@ -28,6 +29,8 @@ pub struct HttpSettings {
     pub token_vault: Option<TokenVault>,
     /// Set when invitations are mailed (SMTP configured).
     pub mailer: Option<Arc<dyn Mailer>>,
+    /// Original, onboarded or hybrid.
+    pub subscription: Subscription,
 }
 
 /// Shared state of the router.
@@ -67,11 +70,9 @@ impl AppState {
             keys,
             &settings.public_url,
         ));
-        let authenticator = authenticator.with_access_tokens(AccessVerifier::new(
-            issuer.clone(),
-            store,
-            clock.clone(),
-        ));
+        let authenticator = authenticator
+            .with_subscription(settings.subscription)
+            .with_access_tokens(AccessVerifier::new(issuer.clone(), store, clock.clone()));
         let store = writes;
         let state = Self {
             issuer,

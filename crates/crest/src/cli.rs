@@ -147,6 +147,10 @@ pub struct SettingsArgs {
     /// the configuration file only, since it may hold a password).
     #[arg(long, global = true, env = "CREST_SMTP_FROM")]
     pub smtp_from: Option<String>,
+    /// original (API tokens), onboarded (VMware Cloud services access tokens) or hybrid (both)
+    /// [default: hybrid].
+    #[arg(long, global = true, env = "CREST_SUBSCRIPTION")]
+    pub subscription: Option<String>,
     /// Email of the first administrator, created (or completed) at start-up.
     #[arg(long, global = true, env = "CREST_BOOTSTRAP_ADMIN")]
     pub bootstrap_admin: Option<String>,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use crest_domain::bootstrap::BootstrapSettings;
+use crest_domain::csp::subscription::Subscription;
 use crest_store::StoreLocation;
 use serde::Deserialize;
 
@@ -32,6 +33,7 @@ pub struct FileConfig {
     pub token_retrieval_key_file: Option<PathBuf>,
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
+    pub subscription: Option<String>,
 }
 
 /// Certificate and key for HTTPS.
@@ -54,6 +56,7 @@ pub struct Config {
     pub token_retrieval_key_file: Option<PathBuf>,
     /// Where invitations are mailed from; without it, administrators hand out the links.
     pub smtp: Option<SmtpSettings>,
+    pub subscription: Subscription,
 }
 
 /// The SMTP server invitations go through. `Debug` shows the sender only (the URL is secret).
@@ -81,6 +84,7 @@ impl fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("token_retrieval_key_file", &self.token_retrieval_key_file)
             .field("smtp_from", &self.smtp.as_ref().map(|m| m.from.as_str()))
+            .field("subscription", &self.subscription)
             .field(
                 "bootstrap_admin",
                 &self.bootstrap.as_ref().map(|b| b.admin.as_str()),
@@ -161,6 +165,12 @@ impl Config {
             (None, None) => None,
             _ => bail!("CREST_BOOTSTRAP_ADMIN and CREST_BOOTSTRAP_TOKEN go together"),
         };
+        let subscription = match args.subscription.clone().or(file.subscription) {
+            Some(s) => s
+                .parse::<Subscription>()
+                .map_err(|e| anyhow::anyhow!("CREST_SUBSCRIPTION: {e}"))?,
+            None => Subscription::default(),
+        };
         let smtp = match (file.smtp_url, args.smtp_from.clone().or(file.smtp_from)) {
             (Some(url), Some(from)) => Some(SmtpSettings {
                 url: SecretString::from(url),
@@ -181,6 +191,7 @@ impl Config {
                 .clone()
                 .or(file.token_retrieval_key_file),
             smtp,
+            subscription,
         })
     }
 }

@@ -119,6 +119,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             max_body_bytes: config.max_body_bytes,
             token_vault,
             mailer,
+            subscription: config.subscription,
         },
     );
     // The identity service's keys: loaded, or (on a first start) made in the background.

@@ -7,3 +7,4 @@ pub mod org;
 pub mod role;
 pub mod secret;
 pub mod signing_key;
+pub mod subscription;

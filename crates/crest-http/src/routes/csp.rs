@@ -199,6 +199,19 @@ fn field<'a>(params: &'a HashMap<String, String>, name: &str) -> Option<&'a str>
     params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
+/// An original subscription has no identity service.
+fn onboarded_only(state: &AppState) -> Result<(), CspError> {
+    if state.settings.subscription.accepts_access_tokens() {
+        Ok(())
+    } else {
+        Err(CspError::new(
+            StatusCode::FORBIDDEN,
+            "access_denied",
+            "this instance serves an original subscription: use API tokens",
+        ))
+    }
+}
+
 fn unsupported_grant() -> CspError {
     CspError::new(
         StatusCode::BAD_REQUEST,
@@ -254,6 +267,7 @@ pub(crate) async fn exchange_api_token(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, CspError> {
+    onboarded_only(&state)?;
     let params = parameters(&headers, query.as_deref(), &body)?;
     if let Some(grant) = field(&params, "grant_type")
         && !matches!(grant, "api_token" | "refresh_token")
@@ -276,6 +290,7 @@ async fn client_credentials(
     params: &HashMap<String, String>,
     (id_field, secret_field): (&str, &str),
 ) -> Result<Response, CspError> {
+    onboarded_only(state)?;
     match field(params, "grant_type") {
         Some("client_credentials") => {}
         Some(_) => return Err(unsupported_grant()),

@@ -586,3 +586,57 @@ async fn floods_of_failures_are_told_to_back_off_but_good_clients_are_served() {
     // The right secret, from the same address, is still served.
     assert_eq!(exchange_app(&app, &id, &secret).await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn subscription_modes_decide_which_tokens_work() {
+    use crate::support::Backend;
+    // Original: API tokens only; the exchanges are refused.
+    let original = TestApp::spawn_with(Backend::Sqlite, |args| {
+        args.subscription = Some("original".into());
+    })
+    .await
+    .expect("SQLite");
+    let (id, secret) = new_app(&original, &["aoa:proxies"]).await;
+    assert_eq!(
+        exchange_app(&original, &id, &secret).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, _) = call(&original, Method::POST, "/api/v2/apitoken", None).await;
+    assert_eq!(status, 200, "users make API tokens");
+
+    // Onboarded: users make no new API tokens (theirs still work); service accounts keep theirs;
+    // access tokens work.
+    let onboarded = TestApp::spawn_with(Backend::Sqlite, |args| {
+        args.subscription = Some("onboarded".into());
+    })
+    .await
+    .expect("SQLite");
+    let (status, _) = call(&onboarded, Method::POST, "/api/v2/apitoken", None).await;
+    assert_eq!(status, 403, "no API Tokens permission for users");
+    assert_eq!(
+        status_with(&onboarded, &onboarded.admin_token).await,
+        StatusCode::OK
+    );
+    call(
+        &onboarded,
+        Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(json!({"identifier": "sa::proxy", "groups": ["agent_management"]})),
+    )
+    .await;
+    let (_, tokens) = call(
+        &onboarded,
+        Method::POST,
+        "/api/v2/apitoken/serviceaccount/sa::proxy",
+        None,
+    )
+    .await;
+    let sa_token = tokens["response"][0]["tokenID"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    assert_eq!(status_with(&onboarded, &sa_token).await, StatusCode::OK);
+    let (id, secret) = new_app(&onboarded, &["aoa:proxies"]).await;
+    let access = access_token(&onboarded, &id, &secret).await;
+    assert_eq!(status_with(&onboarded, &access).await, StatusCode::OK);
+}
