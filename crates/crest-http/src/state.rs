@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crest_auth::Authenticator;
 use crest_auth::csp::issue::Issuer;
 use crest_auth::csp::keys::KeyRing;
-use crest_auth::csp::verify::AccessVerifier;
+use crest_auth::csp::verify::{AccessVerifier, TrustedIssuer};
 use crest_auth::password::Passwords;
 use crest_auth::usage::UsageWriter;
 use crest_domain::clock::Clock;
@@ -31,6 +31,8 @@ pub struct HttpSettings {
     pub mailer: Option<Arc<dyn Mailer>>,
     /// Original, onboarded or hybrid.
     pub subscription: Subscription,
+    /// An external identity service whose tokens are accepted instead of this instance's.
+    pub trusted_issuer: Option<Arc<TrustedIssuer>>,
 }
 
 /// Shared state of the router.
@@ -72,7 +74,10 @@ impl AppState {
         ));
         let authenticator = authenticator
             .with_subscription(settings.subscription)
-            .with_access_tokens(AccessVerifier::new(issuer.clone(), store, clock.clone()));
+            .with_access_tokens(
+                AccessVerifier::new(issuer.clone(), store, clock.clone())
+                    .trusting(settings.trusted_issuer.clone()),
+            );
         let store = writes;
         let state = Self {
             issuer,

@@ -151,6 +151,16 @@ pub struct SettingsArgs {
     /// [default: hybrid].
     #[arg(long, global = true, env = "CREST_SUBSCRIPTION")]
     pub subscription: Option<String>,
+    /// Trust access tokens of an external identity service (another crest, or any CSP-compatible
+    /// one) at this base URL, through its published keys, instead of this instance's own.
+    #[arg(long, global = true, env = "CREST_CSP_TRUSTED_URL")]
+    pub csp_trusted_url: Option<String>,
+    /// The organization whose tokens the trusted service issues (required with the URL).
+    #[arg(long, global = true, env = "CREST_CSP_TRUSTED_ORG_ID")]
+    pub csp_trusted_org_id: Option<String>,
+    /// The `iss` of the trusted service's tokens [default: <URL>/csp/gateway/am].
+    #[arg(long, global = true, env = "CREST_CSP_TRUSTED_ISSUER")]
+    pub csp_trusted_issuer: Option<String>,
     /// Email of the first administrator, created (or completed) at start-up.
     #[arg(long, global = true, env = "CREST_BOOTSTRAP_ADMIN")]
     pub bootstrap_admin: Option<String>,

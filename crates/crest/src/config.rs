@@ -34,6 +34,9 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
     pub subscription: Option<String>,
+    pub csp_trusted_url: Option<String>,
+    pub csp_trusted_org_id: Option<String>,
+    pub csp_trusted_issuer: Option<String>,
 }
 
 /// Certificate and key for HTTPS.
@@ -57,6 +60,16 @@ pub struct Config {
     /// Where invitations are mailed from; without it, administrators hand out the links.
     pub smtp: Option<SmtpSettings>,
     pub subscription: Subscription,
+    /// An external identity service whose access tokens are accepted instead of this instance's.
+    pub trusted_issuer: Option<TrustedIssuerSettings>,
+}
+
+/// Where the trusted identity service publishes its keys, and what its tokens say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedIssuerSettings {
+    pub jwks_url: String,
+    pub issuer: String,
+    pub org_id: String,
 }
 
 /// The SMTP server invitations go through. `Debug` shows the sender only (the URL is secret).
@@ -85,6 +98,7 @@ impl fmt::Debug for Config {
             .field("token_retrieval_key_file", &self.token_retrieval_key_file)
             .field("smtp_from", &self.smtp.as_ref().map(|m| m.from.as_str()))
             .field("subscription", &self.subscription)
+            .field("trusted_issuer", &self.trusted_issuer)
             .field(
                 "bootstrap_admin",
                 &self.bootstrap.as_ref().map(|b| b.admin.as_str()),
@@ -171,6 +185,28 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("CREST_SUBSCRIPTION: {e}"))?,
             None => Subscription::default(),
         };
+        let trusted_issuer = match (
+            args.csp_trusted_url.clone().or(file.csp_trusted_url),
+            args.csp_trusted_org_id.clone().or(file.csp_trusted_org_id),
+        ) {
+            (Some(url), Some(org_id)) => {
+                let url = url.trim_end_matches('/').to_owned();
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    bail!("CREST_CSP_TRUSTED_URL must start with http:// or https://");
+                }
+                Some(TrustedIssuerSettings {
+                    jwks_url: format!("{url}/csp/gateway/am/api/auth/token-public-key?format=jwks"),
+                    issuer: args
+                        .csp_trusted_issuer
+                        .clone()
+                        .or(file.csp_trusted_issuer)
+                        .unwrap_or_else(|| format!("{url}/csp/gateway/am")),
+                    org_id,
+                })
+            }
+            (None, None) => None,
+            _ => bail!("CREST_CSP_TRUSTED_URL and CREST_CSP_TRUSTED_ORG_ID go together"),
+        };
         let smtp = match (file.smtp_url, args.smtp_from.clone().or(file.smtp_from)) {
             (Some(url), Some(from)) => Some(SmtpSettings {
                 url: SecretString::from(url),
@@ -192,6 +228,7 @@ impl Config {
                 .or(file.token_retrieval_key_file),
             smtp,
             subscription,
+            trusted_issuer,
         })
     }
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 use anyhow::Context;
 use axum_server::Handle;
 use axum_server::tls_rustls::RustlsConfig;
+use crest_auth::csp::remote::RemoteKeys;
+use crest_auth::csp::verify::TrustedIssuer;
 use crest_domain::bootstrap::{BootstrapOutcome, bootstrap};
 use crest_domain::clock::{Clock, SystemClock};
 use crest_domain::csp::signing_key::SigningKeyRecord;
@@ -110,16 +112,38 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         }
         None => None,
     };
+    let listener = std::net::TcpListener::bind(config.listen)
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let local_addr = listener.local_addr()?;
+    // A public URL derived from a listen address on port 0 names the port actually bound.
+    let public_url = match config.public_url.strip_suffix(":0") {
+        Some(_) if config.listen.port() == 0 => {
+            let scheme = if config.tls.is_some() {
+                "https"
+            } else {
+                "http"
+            };
+            format!("{scheme}://{local_addr}")
+        }
+        _ => config.public_url.clone(),
+    };
     let (state, usage_writer) = AppState::new(
         store.clone(),
         deps.clock.clone(),
         deps.random.clone(),
         HttpSettings {
-            public_url: config.public_url.clone(),
+            public_url,
             max_body_bytes: config.max_body_bytes,
             token_vault,
             mailer,
             subscription: config.subscription,
+            trusted_issuer: config.trusted_issuer.as_ref().map(|t| {
+                Arc::new(TrustedIssuer {
+                    keys: RemoteKeys::new(t.jwks_url.clone()),
+                    issuer: t.issuer.clone(),
+                    org_id: t.org_id.clone(),
+                })
+            }),
         },
     );
     // The identity service's keys: loaded, or (on a first start) made in the background.
@@ -132,9 +156,6 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     // Token use is written in the background, never on a request's path.
     let usage_task = tokio::spawn(usage_writer.run());
     let app = crest_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let listener = std::net::TcpListener::bind(config.listen)
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
-    let local_addr = listener.local_addr()?;
     let handle = Handle::new();
     let task = match &config.tls {
         None => {

@@ -7,10 +7,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessClaims {
     pub sub: String,
+    #[serde(default)]
     pub azp: String,
+    #[serde(default)]
     pub domain: String,
+    #[serde(default)]
     pub context: String,
     pub context_name: String,
+    #[serde(default)]
     pub perms: Vec<String>,
     /// The same roles, space-separated, as OAuth scopes are written.
     #[serde(default)]
@@ -18,8 +22,12 @@ pub struct AccessClaims {
     pub iss: String,
     pub iat: i64,
     pub exp: i64,
+    #[serde(default)]
     pub jti: String,
+    #[serde(default)]
     pub username: String,
+    /// Absent from other issuers' tokens.
+    #[serde(default)]
     pub crest_src: String,
 }
 

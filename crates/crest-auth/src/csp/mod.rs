@@ -3,4 +3,5 @@
 pub mod claims;
 pub mod issue;
 pub mod keys;
+pub mod remote;
 pub mod verify;

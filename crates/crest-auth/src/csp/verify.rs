@@ -13,16 +13,29 @@ use jsonwebtoken::{Algorithm, Validation};
 use crate::authenticate::AuthError;
 use crate::csp::claims::{AccessClaims, Source};
 use crate::csp::issue::Issuer;
+use crate::csp::remote::RemoteKeys;
 
 /// Clock skew tolerated on `exp` and `iat`.
 pub const LEEWAY_SECS: u64 = 60;
 /// The account id prefix under which apps act.
 pub const APP_ACCOUNT_PREFIX: &str = "csp-app::";
 
-/// Checks access tokens against the issuer's keys and the store.
+/// An issuer this instance does not run, trusted through its published keys.
+#[derive(Debug)]
+pub struct TrustedIssuer {
+    pub keys: RemoteKeys,
+    /// The `iss` its tokens carry.
+    pub issuer: String,
+    /// The organization whose tokens are accepted (`context_name`).
+    pub org_id: String,
+}
+
+/// Checks access tokens: those of this instance's own issuer (against its keys and, for their
+/// source, the store), or, when configured, only those of a trusted external issuer.
 #[derive(Debug, Clone)]
 pub struct AccessVerifier {
     issuer: Arc<Issuer>,
+    trusted: Option<Arc<TrustedIssuer>>,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
 }
@@ -31,9 +44,17 @@ impl AccessVerifier {
     pub fn new(issuer: Arc<Issuer>, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         Self {
             issuer,
+            trusted: None,
             store,
             clock,
         }
+    }
+
+    /// Accepts the trusted issuer's tokens instead of this instance's own.
+    #[must_use]
+    pub fn trusting(mut self, trusted: Option<Arc<TrustedIssuer>>) -> Self {
+        self.trusted = trusted;
+        self
     }
 
     /// The principal the token stands for, or why it stands for nobody.
@@ -44,16 +65,19 @@ impl AccessVerifier {
             return Err(AuthError::Invalid);
         }
         let kid = header.kid.ok_or(AuthError::Invalid)?;
-        let key = self
-            .issuer
-            .keys()
-            .decoding_key(&kid)
-            .await
-            .ok_or(AuthError::Invalid)?;
+        let key = match &self.trusted {
+            Some(t) => t.keys.decoding_key(&kid, self.clock.as_ref()).await,
+            None => self.issuer.keys().decoding_key(&kid).await,
+        }
+        .ok_or(AuthError::Invalid)?;
+        let expected_issuer = self
+            .trusted
+            .as_ref()
+            .map_or_else(|| self.issuer.issuer().to_owned(), |t| t.issuer.clone());
         let mut validation = Validation::new(Algorithm::RS256);
         validation.leeway = LEEWAY_SECS;
         validation.validate_aud = false;
-        validation.set_issuer(&[self.issuer.issuer()]);
+        validation.set_issuer(&[expected_issuer]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "sub"]);
         let claims = jsonwebtoken::decode::<AccessClaims>(jwt, &key, &validation)
             .map_err(|_| AuthError::Invalid)?
@@ -63,10 +87,16 @@ impl AccessVerifier {
         if claims.iat > now_secs + leeway || claims.exp <= now_secs - leeway {
             return Err(AuthError::Invalid);
         }
+        let roles = ServiceRoles::from_claims(&claims.perms);
+        if let Some(trusted) = &self.trusted {
+            if claims.context_name != trusted.org_id {
+                return Err(AuthError::Invalid);
+            }
+            return external_principal(&claims, &roles);
+        }
         if claims.context_name != self.issuer.org_id().await? {
             return Err(AuthError::Invalid);
         }
-        let roles = ServiceRoles::from_claims(&claims.perms);
         let source = Source::decode(&claims.crest_src).ok_or(AuthError::Invalid)?;
         let principal = match source {
             Source::ApiToken(id) => {
@@ -118,4 +148,29 @@ impl AccessVerifier {
         };
         Ok(principal)
     }
+}
+
+/// A principal of the trusted issuer: its roles decide; the sources of its tokens are that
+/// issuer's to revoke (their lifetime bounds how long a revoked one lingers).
+fn external_principal(claims: &AccessClaims, roles: &ServiceRoles) -> Result<Principal, AuthError> {
+    if roles.is_empty() {
+        return Err(AuthError::NoServiceAccess);
+    }
+    let person = AccountId::parse(&claims.username)
+        .ok()
+        .filter(|id| id.as_str().contains('@'));
+    let (account, kind) = match person {
+        Some(id) => (id, AccountKind::User),
+        None => (
+            AccountId::from_trusted(format!("{APP_ACCOUNT_PREFIX}{}", claims.sub)),
+            AccountKind::ServiceAccount,
+        ),
+    };
+    Ok(Principal {
+        permissions: roles.permissions(),
+        super_admin: roles.is_super_admin(),
+        kind,
+        account,
+        token: None,
+    })
 }

@@ -477,10 +477,7 @@ async fn scopes_stay_within_the_users_roles_and_exchanges_speak_csp() {
         .json()
         .await
         .expect("json");
-    assert_eq!(
-        config["issuer"],
-        format!("{}/csp/gateway/am", app.config.public_url)
-    );
+    assert_eq!(config["issuer"], format!("{}/csp/gateway/am", app.url));
     let jwks: Value = app
         .http
         .get(app.at("/csp/gateway/am/api/auth/token-public-key?format=jwks"))
@@ -522,7 +519,7 @@ async fn a_key_rotation_under_load_fails_no_request() {
         Arc::new(SystemClock),
         Arc::new(OsRandom),
         ring,
-        &app.config.public_url,
+        &app.url,
     );
     let fresh = issuer
         .exchange_client_credentials(&id, &secret, None)
@@ -639,4 +636,131 @@ async fn subscription_modes_decide_which_tokens_work() {
     let (id, secret) = new_app(&onboarded, &["aoa:proxies"]).await;
     let access = access_token(&onboarded, &id, &secret).await;
     assert_eq!(status_with(&onboarded, &access).await, StatusCode::OK);
+}
+
+/// Runs `crest admin …` against a data directory; its one JSON answer.
+fn admin(data: &std::path::Path, args: &[&str]) -> Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_crest"))
+        .arg("admin")
+        .args(args)
+        .env_clear()
+        .env("CREST_DATA_DIR", data)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+#[tokio::test]
+async fn two_processes_the_identity_service_and_an_api_that_trusts_it() {
+    use crate::process::Proc;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (idp_data, api_data) = (dir.path().join("idp"), dir.path().join("api"));
+    let token = crate::support::new_token();
+    let bootstrap = [
+        ("CREST_BOOTSTRAP_ADMIN", ADMIN),
+        ("CREST_BOOTSTRAP_TOKEN", token.as_str()),
+    ];
+    let idp = Proc::start(&idp_data, &bootstrap);
+    let made = admin(
+        &idp_data,
+        &[
+            "csp-app",
+            "create",
+            "--name",
+            "ingest",
+            "--role",
+            "aoa:proxies",
+        ],
+    );
+    let (id, secret, org) = (
+        made["clientId"].as_str().expect("id").to_owned(),
+        made["clientSecret"].as_str().expect("secret").to_owned(),
+        made["orgId"].as_str().expect("org").to_owned(),
+    );
+    let member = admin(&idp_data, &["csp-token", "create", "--user", ADMIN]);
+    let idp_url = idp.url.clone();
+    let mut env = bootstrap.to_vec();
+    env.extend([
+        ("CREST_CSP_TRUSTED_URL", idp_url.as_str()),
+        ("CREST_CSP_TRUSTED_ORG_ID", org.as_str()),
+    ]);
+    let api = Proc::start(&api_data, &env);
+
+    let http = reqwest::Client::new();
+    let exchange = |url: String| {
+        http.post(format!("{url}{CLIENT_CREDENTIALS}"))
+            .basic_auth(&id, Some(&secret))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+    };
+    let body: Value = exchange(idp.url.clone())
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let access = body["access_token"].as_str().expect("token").to_owned();
+    let on_api = |token: String| {
+        http.get(format!("{}/api/v2/cluster/info", api.url))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(
+        on_api(access.clone()).await.expect("send").status(),
+        StatusCode::OK,
+        "the API trusts the identity service"
+    );
+    let resp = http
+        .post(format!("{}/api/v2/account/serviceaccount", api.url))
+        .bearer_auth(&access)
+        .json(&json!({"identifier": "sa::x"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "roles still decide");
+    // A token without a service role, and the API instance's own tokens, are refused there.
+    let body: Value = http
+        .post(format!("{}{API_TOKENS}", idp.url))
+        .form(&[("api_token", member["token"].as_str().expect("token"))])
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let no_role = body["access_token"].as_str().expect("token").to_owned();
+    assert_eq!(
+        on_api(no_role).await.expect("send").status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let local = admin(
+        &api_data,
+        &["csp-app", "create", "--name", "local", "--role", "aoa:*"],
+    );
+    let body: Value = http
+        .post(format!("{}{CLIENT_CREDENTIALS}", api.url))
+        .basic_auth(
+            local["clientId"].as_str().expect("id"),
+            local["clientSecret"].as_str(),
+        )
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let own = body["access_token"].as_str().expect("token").to_owned();
+    assert_eq!(
+        on_api(own).await.expect("send").status(),
+        StatusCode::UNAUTHORIZED,
+        "one issuer at a time"
+    );
+    api.kill_9();
+    idp.kill_9();
 }
