@@ -110,11 +110,57 @@ async fn signing_key(
     store: &SqlStore,
     command: SigningKeyCommand,
 ) -> anyhow::Result<serde_json::Value> {
-    let SigningKeyCommand::Rotate = command;
     let store: Arc<dyn Store> = Arc::new(store.clone());
     let ring = KeyRing::new(store, Arc::new(SystemClock));
-    let kid = ring.rotate().await?;
-    Ok(json!({ "kid": kid }))
+    match command {
+        SigningKeyCommand::Rotate => Ok(json!({ "kid": ring.rotate().await? })),
+        SigningKeyCommand::Measure { seconds } => {
+            if ring.reload().await? == 0 {
+                anyhow::bail!("no signing key yet: start the server once");
+            }
+            measure_signing(&ring, seconds)
+        }
+    }
+}
+
+/// Signs typical claims on every core for `seconds`; the signatures per second.
+fn measure_signing(ring: &KeyRing, seconds: u64) -> anyhow::Result<serde_json::Value> {
+    let claims = crest_auth::csp::claims::AccessClaims {
+        sub: "bench".into(),
+        azp: "bench".into(),
+        domain: "crest".into(),
+        context: "org".into(),
+        context_name: "org".into(),
+        perms: vec!["csp:org_member".into(), "aoa:proxies".into()],
+        scope: "csp:org_member aoa:proxies".into(),
+        iss: "bench".into(),
+        iat: 0,
+        exp: 1800,
+        jti: "00000000-0000-4000-8000-000000000000".into(),
+        username: "bench".into(),
+        crest_src: "a:1:bench".into(),
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let limit = std::time::Duration::from_secs(seconds.max(1));
+    let start = std::time::Instant::now();
+    let total: u64 = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut n = 0u64;
+                    while start.elapsed() < limit {
+                        if ring.sign_now(&claims).is_ok() {
+                            n += 1;
+                        }
+                    }
+                    n
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
+    });
+    let rate = total as f64 / start.elapsed().as_secs_f64();
+    Ok(json!({ "threads": threads, "signatures": total, "signaturesPerSecond": rate.round() }))
 }
 
 /// `crest openapi`: the document the server serves at `/api/v2/swagger.json`.

@@ -103,6 +103,12 @@ pub enum CspTokenCommand {
 pub enum SigningKeyCommand {
     /// Make a new signing key; tokens signed by older keys stay valid until they expire.
     Rotate,
+    /// Measure how many access tokens per second the newest key signs, on every core (the
+    /// baseline `scripts/bench` compares the exchanges with).
+    Measure {
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
 }
 
 /// Settings shared by every command. Each flag also reads its environment variable; flags win
