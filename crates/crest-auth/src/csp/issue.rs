@@ -17,8 +17,25 @@ use crate::csp::keys::{KeyError, KeyRing};
 
 /// How long an access token from an API token lives, fixed, as CSP's did.
 pub const API_TOKEN_ACCESS_TTL_SECS: i64 = 1800;
-/// The organization role every principal of the organization holds.
+/// The organization roles: Owner (full), Administrator (manages lower roles), Member.
+pub const ORG_OWNER: &str = "csp:org_owner";
+pub const ORG_ADMIN: &str = "csp:org_admin";
 pub const ORG_MEMBER: &str = "csp:org_member";
+
+/// A user's organization role: a Super Admin (the bootstrap administrator among them) owns the
+/// organization, a holder of Accounts administers it, everyone else is a member.
+fn org_role(account: &crest_domain::account::AccountRecord) -> &'static str {
+    if account.super_admin {
+        ORG_OWNER
+    } else if account
+        .effective_permissions()
+        .contains(crest_domain::permission::Permission::UserManagement)
+    {
+        ORG_ADMIN
+    } else {
+        ORG_MEMBER
+    }
+}
 
 /// Why an exchange gave no token.
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +135,7 @@ impl Issuer {
             account.id.as_str(),
             "crest_api_token",
             account.id.as_str(),
+            org_role(&account),
             &roles,
             API_TOKEN_ACCESS_TTL_SECS,
             &Source::ApiToken(token.id),
@@ -147,6 +165,7 @@ impl Issuer {
             &app.id,
             &app.id,
             &app.name,
+            ORG_MEMBER,
             &roles,
             i64::from(app.ttl_minutes) * 60,
             &Source::App {
@@ -162,6 +181,7 @@ impl Issuer {
         sub: &str,
         azp: &str,
         username: &str,
+        org_role: &str,
         roles: &ServiceRoles,
         ttl_secs: i64,
         source: &Source,
@@ -169,7 +189,7 @@ impl Issuer {
         let org = self.org_id().await?;
         // One clock reading for both ends of the token's life.
         let iat = self.clock.now_millis() / 1000;
-        let mut perms = vec![ORG_MEMBER.to_owned()];
+        let mut perms = vec![org_role.to_owned()];
         perms.extend(roles.expanded());
         let claims = AccessClaims {
             sub: sub.to_owned(),

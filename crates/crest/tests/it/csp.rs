@@ -260,6 +260,11 @@ async fn revoking_an_api_token_or_an_apps_secret_ends_their_access_tokens() {
     let body: Value = resp.json().await.expect("json");
     let access = body["access_token"].as_str().expect("token").to_owned();
     assert_eq!(body["expires_in"], 1800);
+    let perms = claims_of(&access).perms;
+    assert!(
+        perms.contains(&"csp:org_owner".to_owned()),
+        "the bootstrap admin owns the organization: {perms:?}"
+    );
     assert_eq!(status_with(&app, &access).await, StatusCode::OK);
     let (_, listed) = call(&app, Method::GET, "/api/crest/v1/csp/tokens", None).await;
     assert_eq!(listed["response"][0]["name"], "laptop");
