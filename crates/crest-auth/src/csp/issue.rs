@@ -64,6 +64,17 @@ pub struct Issued {
     pub scope: String,
 }
 
+/// Who an access token is for, and what it grants.
+struct Grant<'a> {
+    sub: &'a str,
+    azp: &'a str,
+    username: &'a str,
+    org_role: &'a str,
+    roles: &'a ServiceRoles,
+    ttl_secs: i64,
+    source: &'a Source,
+}
+
 /// Issues access tokens.
 #[derive(Debug)]
 pub struct Issuer {
@@ -131,15 +142,15 @@ impl Issuer {
             .ok_or(ExchangeError::InvalidToken)?;
         let held = ServiceRoles::of_account(account.effective_permissions(), account.super_admin);
         let roles = ServiceRoles::from_claims(&token.roles).within(&held);
-        self.issue(
-            account.id.as_str(),
-            "crest_api_token",
-            account.id.as_str(),
-            org_role(&account),
-            &roles,
-            API_TOKEN_ACCESS_TTL_SECS,
-            &Source::ApiToken(token.id),
-        )
+        self.issue(Grant {
+            sub: account.id.as_str(),
+            azp: "crest_api_token",
+            username: account.id.as_str(),
+            org_role: org_role(&account),
+            roles: &roles,
+            ttl_secs: API_TOKEN_ACCESS_TTL_SECS,
+            source: &Source::ApiToken(token.id),
+        })
         .await
     }
 
@@ -161,31 +172,31 @@ impl Issuer {
             return Err(ExchangeError::WrongOrganization);
         }
         let roles = ServiceRoles::from_claims(&app.roles);
-        self.issue(
-            &app.id,
-            &app.id,
-            &app.name,
-            ORG_MEMBER,
-            &roles,
-            i64::from(app.ttl_minutes) * 60,
-            &Source::App {
+        self.issue(Grant {
+            sub: &app.id,
+            azp: &app.id,
+            username: &app.name,
+            org_role: ORG_MEMBER,
+            roles: &roles,
+            ttl_secs: i64::from(app.ttl_minutes) * 60,
+            source: &Source::App {
                 id: app.id.clone(),
                 generation: app.generation,
             },
-        )
+        })
         .await
     }
 
-    async fn issue(
-        &self,
-        sub: &str,
-        azp: &str,
-        username: &str,
-        org_role: &str,
-        roles: &ServiceRoles,
-        ttl_secs: i64,
-        source: &Source,
-    ) -> Result<Issued, ExchangeError> {
+    async fn issue(&self, grant: Grant<'_>) -> Result<Issued, ExchangeError> {
+        let Grant {
+            sub,
+            azp,
+            username,
+            org_role,
+            roles,
+            ttl_secs,
+            source,
+        } = grant;
         let org = self.org_id().await?;
         // One clock reading for both ends of the token's life.
         let iat = self.clock.now_millis() / 1000;
