@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
+use crest_auth::csp::verify::APP_ACCOUNT_PREFIX;
 use crest_domain::account::{AccountKind, AccountRecord};
+use crest_domain::csp::app::CspAppRecord;
 use crest_domain::group::{EVERYONE_GROUP_ID, GroupRecord};
 use crest_domain::role::RoleRecord;
 use crest_domain::store::Store;
@@ -267,12 +269,30 @@ pub(crate) async fn all_token_models(store: &dyn Store) -> Result<Vec<ApiTokenMo
             owners.insert(account.id.clone(), account);
         }
     }
-    Ok(store
+    let mut models: Vec<ApiTokenModel> = store
         .all_tokens()
         .await?
         .iter()
         .filter_map(|t| owners.get(&t.account).map(|owner| token_model(t, owner)))
-        .collect())
+        .collect();
+    // Each server-to-server app is the instance's internal service account for that app; its
+    // credential is listed beside the API tokens, as the product's token view listed them.
+    models.extend(store.csp_apps().await?.iter().map(app_credential_model));
+    Ok(models)
+}
+
+/// A server-to-server app's credential as the organization-wide token view lists it.
+pub(crate) fn app_credential_model(app: &CspAppRecord) -> ApiTokenModel {
+    ApiTokenModel {
+        id: app.id.clone(),
+        name: app.name.clone(),
+        account: format!("{APP_ACCOUNT_PREFIX}{}", app.id),
+        account_type: AccountType::CspServiceAccount,
+        customer: CUSTOMER.to_owned(),
+        created_epoch_millis: app.created_ms,
+        date_generated: app.created_ms,
+        last_used: None,
+    }
 }
 
 /// A list of tokens, the new one last with its secret in `tokenID` (shown this once).

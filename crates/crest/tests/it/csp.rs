@@ -316,6 +316,19 @@ async fn revoking_an_api_token_or_an_apps_secret_ends_their_access_tokens() {
     );
     let new_access = access_token(&app, &id, &new_secret).await;
     assert_eq!(status_with(&app, &new_access).await, StatusCode::OK);
+    // The app is listed as the instance's internal service account, and parses as the client's
+    // ApiTokenModel would have it (a valid accountType).
+    let (_, all) = call(&app, Method::GET, "/api/v2/apitoken/customertokens", None).await;
+    let listed = all["response"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .expect("the app is listed")
+        .clone();
+    assert_eq!(listed["accountType"], "CSP_SERVICE_ACCOUNT");
+    assert_eq!(listed["account"], format!("csp-app::{id}"));
+    assert!(!all.to_string().contains(&new_secret));
     let (status, _) = call(
         &app,
         Method::DELETE,
