@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -159,6 +160,20 @@ fn token_response(issued: Issued) -> Response {
     response
 }
 
+/// The body, or why it could not be read, in CSP's shape (a body over the size limit that declared
+/// no length is caught here).
+fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, CspError> {
+    body.map_err(|rejection| {
+        let status = rejection.status();
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "the request body is larger than this server accepts (CREST_MAX_BODY_BYTES)".to_owned()
+        } else {
+            "the request body could not be read".to_owned()
+        };
+        CspError::new(status, "invalid_request", message)
+    })
+}
+
 /// The request's parameters: the query string and a form body, the body winning.
 fn parameters(
     headers: &HeaderMap,
@@ -265,10 +280,10 @@ pub(crate) async fn exchange_api_token(
     Source(source): Source,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, CspError> {
     onboarded_only(&state)?;
-    let params = parameters(&headers, query.as_deref(), &body)?;
+    let params = parameters(&headers, query.as_deref(), &read_body(body)?)?;
     if let Some(grant) = field(&params, "grant_type")
         && !matches!(grant, "api_token" | "refresh_token")
     {
@@ -346,9 +361,9 @@ pub(crate) async fn exchange_client_credentials(
     Source(source): Source,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, CspError> {
-    let params = parameters(&headers, query.as_deref(), &body)?;
+    let params = parameters(&headers, query.as_deref(), &read_body(body)?)?;
     client_credentials(
         &state,
         &source,
@@ -380,9 +395,9 @@ pub(crate) async fn exchange_token(
     Source(source): Source,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, CspError> {
-    let params = parameters(&headers, query.as_deref(), &body)?;
+    let params = parameters(&headers, query.as_deref(), &read_body(body)?)?;
     client_credentials(&state, &source, &headers, &params, ("username", "password")).await
 }
 
