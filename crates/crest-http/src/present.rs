@@ -241,6 +241,29 @@ pub(crate) async fn service_account(
         .service_account(record, tokens))
 }
 
+/// Every service account with its tokens, reading the roles, groups and tokens once for all.
+pub(crate) async fn all_service_accounts(
+    store: &dyn Store,
+    vault: Option<&TokenVault>,
+) -> Result<Vec<ServiceAccount>, ApiError> {
+    let records = store.accounts_of_kind(AccountKind::ServiceAccount).await?;
+    let mut tokens: HashMap<_, Vec<_>> = HashMap::new();
+    for token in store.all_tokens().await? {
+        tokens.entry(token.account.clone()).or_default().push(token);
+    }
+    let dir = Directory::load(store).await?;
+    Ok(records
+        .iter()
+        .map(|record| {
+            let listed = tokens
+                .get(&record.id)
+                .map(|ts| ts.iter().map(|t| token(t, record, vault)).collect())
+                .unwrap_or_default();
+            dir.service_account(record, listed)
+        })
+        .collect())
+}
+
 pub(crate) async fn user_model(
     store: &dyn Store,
     record: &AccountRecord,

@@ -1,8 +1,6 @@
 //! The `Search` API group for accounts, service accounts, users, groups, roles and tokens: each
 //! entity's items are loaded here and handed to the one engine (`crate::search`).
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::AccountKind;
@@ -245,27 +243,7 @@ async fn accounts(state: &AppState, _: &Caller) -> Result<Vec<Account>, ApiError
 }
 
 async fn service_accounts(state: &AppState, _: &Caller) -> Result<Vec<ServiceAccount>, ApiError> {
-    let store = state.store.as_ref();
-    let records = store.accounts_of_kind(AccountKind::ServiceAccount).await?;
-    let mut tokens: HashMap<_, Vec<_>> = HashMap::new();
-    for token in store.all_tokens().await? {
-        tokens.entry(token.account.clone()).or_default().push(token);
-    }
-    let dir = Directory::load(store).await?;
-    Ok(records
-        .iter()
-        .map(|record| {
-            let listed = tokens
-                .get(&record.id)
-                .map(|ts| {
-                    ts.iter()
-                        .map(|t| present::token(t, record, state.vault()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            dir.service_account(record, listed)
-        })
-        .collect())
+    present::all_service_accounts(state.store.as_ref(), state.vault()).await
 }
 
 async fn users(

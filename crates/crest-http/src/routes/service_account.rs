@@ -66,15 +66,9 @@ pub(crate) async fn get_all_service_accounts(
     State(state): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<ResponseContainerListServiceAccount>, ApiError> {
-    let records = state
-        .store
-        .accounts_of_kind(AccountKind::ServiceAccount)
-        .await?;
-    let mut out = Vec::with_capacity(records.len());
-    for record in &records {
-        out.push(present::service_account(state.store.as_ref(), record, state.vault()).await?);
-    }
-    Ok(Json(ResponseContainerListServiceAccount::ok(out)))
+    Ok(Json(ResponseContainerListServiceAccount::ok(
+        present::all_service_accounts(state.store.as_ref(), state.vault()).await?,
+    )))
 }
 
 /// Creates a service account. Its id starts with `sa::` and is lower-cased; it joins the Service

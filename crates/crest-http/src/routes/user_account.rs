@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, flex_bool};
-use crate::present;
+use crate::present::{self, Directory};
 use crate::state::AppState;
 
 /// Every user account.
@@ -35,15 +35,10 @@ pub(crate) async fn get_all_user_accounts(
     _caller: Caller,
 ) -> Result<Json<ResponseContainerListUserDTO>, ApiError> {
     let records = state.store.accounts_of_kind(AccountKind::User).await?;
-    let mut out = Vec::with_capacity(records.len());
-    for record in &records {
-        out.push(
-            present::user_model(state.store.as_ref(), record)
-                .await?
-                .into(),
-        );
-    }
-    Ok(Json(ResponseContainerListUserDTO::ok(out)))
+    let dir = Directory::load(state.store.as_ref()).await?;
+    Ok(Json(ResponseContainerListUserDTO::ok(
+        records.iter().map(|r| dir.user_model(r).into()).collect(),
+    )))
 }
 
 /// One user account (a bare `UserModel`).
