@@ -53,12 +53,17 @@ impl Passwords {
                 "service accounts authenticate with API tokens, not passwords".into(),
             ));
         }
-        let random = Arc::clone(&self.random);
-        let hash = blocking(move || PasswordHash::create(&password, random.as_ref())).await??;
+        let hash = self.hash(password).await?;
         self.store
             .set_password_hash(&account.id, Some(hash.as_str()), self.clock.now_millis())
             .await?;
         Ok(())
+    }
+
+    /// Hashes a password on a blocking thread.
+    pub async fn hash(&self, password: Password) -> Result<PasswordHash, DomainError> {
+        let random = Arc::clone(&self.random);
+        blocking(move || PasswordHash::create(&password, random.as_ref())).await?
     }
 
     /// Checks an email address and password; records the attempt in the audit trail. Only active

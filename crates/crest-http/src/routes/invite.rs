@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use crest_domain::account::AccountId;
 use crest_domain::invite::{self, InviteSecret};
 use crest_domain::mail;
-use crest_domain::password::{Password, PasswordHash};
+use crest_domain::password::Password;
 use crest_types::accounts::{UserModel, UserToCreate};
 use crest_types::crest::{
     AcceptInvite, Invite, InviteLink, ResponseContainerInviteLink, ResponseContainerListInvite,
@@ -158,11 +158,7 @@ pub(crate) async fn accept_invite(
 ) -> Result<Json<StatusEnvelope>, ApiError> {
     let secret = InviteSecret::parse(&body.token)?;
     let password = Password::new(&body.password)?;
-    let random = state.random.clone();
-    let hash =
-        tokio::task::spawn_blocking(move || PasswordHash::create(&password, random.as_ref()))
-            .await
-            .map_err(|e| ApiError::Internal(format!("password hashing failed: {e}")))??;
+    let hash = state.passwords.hash(password).await?;
     let account =
         invite::accept(state.store.as_ref(), state.clock.as_ref(), &secret, &hash).await?;
     let who = account.as_str();
