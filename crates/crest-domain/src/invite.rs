@@ -3,58 +3,28 @@
 //! Only a digest of the link's secret is stored; minting a new link for the same account ends the
 //! previous one, and accepting ends it for good.
 
-use std::fmt;
-
-use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha256};
-
 use crate::account::{AccountId, AccountKind};
 use crate::clock::{Clock, EpochMillis};
 use crate::error::DomainError;
 use crate::password::PasswordHash;
 use crate::random::Random;
+use crate::secret::RandomSecret;
 use crate::store::Store;
-use crate::token::TokenDigest;
 
 /// How long an invitation link stays valid.
 pub const INVITE_VALIDITY_MS: EpochMillis = 24 * 60 * 60 * 1000;
 
-/// The secret part of an invitation link. Redacts itself; shown once, to the inviting admin.
-#[derive(Clone)]
-pub struct InviteSecret(SecretString);
-
-impl fmt::Debug for InviteSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("InviteSecret(<redacted>)")
+/// Reads the secret of an invitation link as the invited person's browser sends it back: the 64
+/// hexadecimal characters `RandomSecret::generate` makes, in any case.
+pub fn parse_secret(raw: &str) -> Result<RandomSecret, DomainError> {
+    let raw = raw.trim();
+    if raw.len() != 64 || !raw.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(DomainError::Invalid(
+            "the invitation link is not valid".into(),
+        ));
     }
-}
-
-impl InviteSecret {
-    /// 256 random bits, as 64 hexadecimal characters.
-    pub fn generate(random: &dyn Random) -> Result<Self, DomainError> {
-        let mut bytes = [0u8; 32];
-        random.fill(&mut bytes)?;
-        Ok(Self(SecretString::from(hex::encode(bytes))))
-    }
-
-    /// Reads a secret as the invited person's browser sends it back.
-    pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let raw = raw.trim();
-        if raw.len() != 64 || !raw.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(DomainError::Invalid(
-                "the invitation link is not valid".into(),
-            ));
-        }
-        Ok(Self(SecretString::from(raw.to_ascii_lowercase())))
-    }
-
-    pub fn digest(&self) -> TokenDigest {
-        TokenDigest::from_bytes(Sha256::digest(self.0.expose_secret().as_bytes()).into())
-    }
-
-    pub fn reveal(&self) -> &str {
-        self.0.expose_secret()
-    }
+    RandomSecret::presented(&raw.to_ascii_lowercase())
+        .ok_or_else(|| DomainError::Invalid("the invitation link is not valid".into()))
 }
 
 /// A pending invitation, as listed to administrators (no secret).
@@ -69,7 +39,7 @@ pub struct InviteRecord {
 /// A freshly minted link's secret and when it lapses.
 #[derive(Debug, Clone)]
 pub struct MintedInvite {
-    pub secret: InviteSecret,
+    pub secret: RandomSecret,
     pub expires_ms: EpochMillis,
 }
 
@@ -92,7 +62,7 @@ pub async fn mint(
             "{account} has already set a password; an administrator can reset it instead"
         )));
     }
-    let secret = InviteSecret::generate(random)?;
+    let secret = RandomSecret::generate(random)?;
     let now = clock.now_millis();
     let invite = InviteRecord {
         account: account.clone(),
@@ -112,7 +82,7 @@ pub async fn mint(
 pub async fn accept(
     store: &dyn Store,
     clock: &dyn Clock,
-    secret: &InviteSecret,
+    secret: &RandomSecret,
     hash: &PasswordHash,
 ) -> Result<AccountId, DomainError> {
     let now = clock.now_millis();
@@ -135,11 +105,11 @@ mod tests {
 
     #[test]
     fn secrets_are_long_parse_back_and_redact_themselves() {
-        let s = InviteSecret::generate(&SequenceRandom::new(3)).expect("random");
+        let s = RandomSecret::generate(&SequenceRandom::new(3)).expect("random");
         assert_eq!(s.reveal().len(), 64);
-        let back = InviteSecret::parse(&s.reveal().to_ascii_uppercase()).expect("valid");
+        let back = parse_secret(&s.reveal().to_ascii_uppercase()).expect("valid");
         assert_eq!(back.digest(), s.digest());
-        assert!(InviteSecret::parse("abc").is_err());
+        assert!(parse_secret("abc").is_err());
         assert!(!format!("{s:?}").contains(s.reveal()));
     }
 }

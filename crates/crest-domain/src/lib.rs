@@ -20,6 +20,7 @@ pub mod permission;
 pub mod principal;
 pub mod random;
 pub mod role;
+pub mod secret;
 pub mod service_account;
 pub mod store;
 pub mod token;

@@ -553,7 +553,8 @@ async fn permissions_unite_through_roles_and_groups() {
 
 #[tokio::test]
 async fn passwords_and_invitations_are_kept_as_digests_and_end_once_used() {
-    use crest_domain::invite::{InviteRecord, InviteSecret};
+    use crest_domain::invite::InviteRecord;
+    use crest_domain::secret::RandomSecret;
     use crest_domain::store::NewAccount;
 
     on_both(|loc| async move {
@@ -598,8 +599,8 @@ async fn passwords_and_invitations_are_kept_as_digests_and_end_once_used() {
             created_ms,
             expires_ms: created_ms + 100,
         };
-        let first = InviteSecret::generate(&rng).expect("secret");
-        let second = InviteSecret::generate(&rng).expect("secret");
+        let first = RandomSecret::generate(&rng).expect("secret");
+        let second = RandomSecret::generate(&rng).expect("secret");
         store
             .put_invite(&invite(10), &first.digest())
             .await

@@ -7,8 +7,8 @@ use crest_domain::clock::Clock;
 use crest_domain::csp::app;
 use crest_domain::csp::org;
 use crest_domain::csp::role::ServiceRoles;
-use crest_domain::csp::secret::CspSecret;
 use crest_domain::random::Random;
+use crest_domain::secret::RandomSecret;
 use crest_domain::store::{Store, StoreError};
 use tokio::sync::OnceCell;
 
@@ -126,7 +126,7 @@ impl Issuer {
 
     /// Exchanges an organization API token. Its roles are cut to what its user holds now.
     pub async fn exchange_api_token(&self, raw: &str) -> Result<Issued, ExchangeError> {
-        let secret = CspSecret::presented(raw).ok_or(ExchangeError::InvalidToken)?;
+        let secret = RandomSecret::presented(raw).ok_or(ExchangeError::InvalidToken)?;
         let token = self
             .store
             .csp_token_by_digest(&secret.digest())

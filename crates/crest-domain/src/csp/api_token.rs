@@ -4,9 +4,9 @@
 use crate::account::{AccountId, AccountKind};
 use crate::clock::{Clock, EpochMillis};
 use crate::csp::role::ServiceRoles;
-use crate::csp::secret::CspSecret;
 use crate::error::DomainError;
 use crate::random::Random;
+use crate::secret::RandomSecret;
 use crate::service_account::existing;
 use crate::store::Store;
 use crate::token::TokenDigest;
@@ -49,7 +49,7 @@ pub async fn create(
     clock: &dyn Clock,
     random: &dyn Random,
     new: NewCspToken,
-) -> Result<(CspTokenRecord, CspSecret), DomainError> {
+) -> Result<(CspTokenRecord, RandomSecret), DomainError> {
     let account = existing(store, &new.account).await?;
     if account.kind != AccountKind::User {
         return Err(DomainError::Invalid(
@@ -73,7 +73,7 @@ pub async fn create(
         )));
     }
     let now = clock.now_millis();
-    let secret = CspSecret::generate(random)?;
+    let secret = RandomSecret::generate(random)?;
     let record = CspTokenRecord {
         id: random.uuid()?.to_string(),
         account: account.id,

@@ -2,9 +2,9 @@
 
 use crate::clock::{Clock, EpochMillis};
 use crate::csp::role::ServiceRoles;
-use crate::csp::secret::CspSecret;
 use crate::error::DomainError;
 use crate::random::Random;
+use crate::secret::RandomSecret;
 use crate::store::Store;
 use crate::token::TokenDigest;
 
@@ -44,7 +44,7 @@ pub async fn create(
     clock: &dyn Clock,
     random: &dyn Random,
     new: NewCspApp,
-) -> Result<(CspAppRecord, CspSecret), DomainError> {
+) -> Result<(CspAppRecord, RandomSecret), DomainError> {
     let name = new.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 255 {
         return Err(DomainError::Invalid(
@@ -58,7 +58,7 @@ pub async fn create(
             "an access token lives {MIN_TTL_MINUTES} to {MAX_TTL_MINUTES} minutes"
         )));
     }
-    let secret = CspSecret::generate(random)?;
+    let secret = RandomSecret::generate(random)?;
     let record = CspAppRecord {
         id: random.uuid()?.simple().to_string(),
         name,
@@ -79,7 +79,7 @@ pub async fn authenticate(
     client_id: &str,
     secret: &str,
 ) -> Result<Option<CspAppRecord>, DomainError> {
-    let Some(secret) = CspSecret::presented(secret) else {
+    let Some(secret) = RandomSecret::presented(secret) else {
         return Ok(None);
     };
     let digest = secret.digest();
@@ -94,8 +94,8 @@ pub async fn regenerate_secret(
     store: &dyn Store,
     random: &dyn Random,
     id: &str,
-) -> Result<CspSecret, DomainError> {
-    let secret = CspSecret::generate(random)?;
+) -> Result<RandomSecret, DomainError> {
+    let secret = RandomSecret::generate(random)?;
     if !store.replace_csp_app_secret(id, &secret.digest()).await? {
         return Err(DomainError::NotFound(format!("no app {id}")));
     }

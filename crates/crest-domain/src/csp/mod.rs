@@ -5,6 +5,5 @@ pub mod api_token;
 pub mod app;
 pub mod org;
 pub mod role;
-pub mod secret;
 pub mod signing_key;
 pub mod subscription;

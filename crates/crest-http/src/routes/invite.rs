@@ -5,9 +5,10 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::AccountId;
-use crest_domain::invite::{self, InviteSecret};
+use crest_domain::invite;
 use crest_domain::mail;
 use crest_domain::password::Password;
+use crest_domain::secret::RandomSecret;
 use crest_types::accounts::{UserModel, UserToCreate};
 use crest_types::crest::{
     AcceptInvite, Invite, InviteLink, ResponseContainerInviteLink, ResponseContainerListInvite,
@@ -62,7 +63,7 @@ pub(crate) async fn invite_many(
 }
 
 /// The link an invited person opens; the secret is in the fragment, which browsers never send.
-fn link(state: &AppState, secret: &InviteSecret) -> String {
+fn link(state: &AppState, secret: &RandomSecret) -> String {
     format!("{}/invite#{}", state.settings.public_url, secret.reveal())
 }
 
@@ -156,7 +157,7 @@ pub(crate) async fn accept_invite(
     Source(source): Source,
     ApiJson(body): ApiJson<AcceptInvite>,
 ) -> Result<Json<StatusEnvelope>, ApiError> {
-    let secret = InviteSecret::parse(&body.token)?;
+    let secret = invite::parse_secret(&body.token)?;
     let password = Password::new(&body.password)?;
     let hash = state.passwords.hash(password).await?;
     let account =

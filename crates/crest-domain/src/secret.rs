@@ -1,5 +1,5 @@
-//! The high-entropy secrets of the identity service (app secrets, organization API tokens):
-//! random, shown once, kept as SHA-256 digests and compared in constant time.
+//! High-entropy secrets (app secrets, organization API tokens, invitation links): random, shown
+//! once, kept as SHA-256 digests and compared in constant time.
 
 use std::fmt;
 
@@ -15,15 +15,15 @@ const MAX_LEN: usize = 512;
 
 /// A secret as generated or as a client sent it. Redacts itself.
 #[derive(Clone)]
-pub struct CspSecret(SecretString);
+pub struct RandomSecret(SecretString);
 
-impl fmt::Debug for CspSecret {
+impl fmt::Debug for RandomSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CspSecret(<redacted>)")
+        f.write_str("RandomSecret(<redacted>)")
     }
 }
 
-impl CspSecret {
+impl RandomSecret {
     /// 256 random bits as 64 hexadecimal characters.
     pub fn generate(random: &dyn Random) -> Result<Self, DomainError> {
         let mut bytes = [0u8; 32];
