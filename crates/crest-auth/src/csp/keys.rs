@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
 use crate::csp::claims::AccessClaims;
+use crate::csp::throttle::OncePer;
 
 /// The size of every key.
 const KEY_BITS: usize = 2048;
@@ -60,8 +61,6 @@ struct Keys {
     /// Oldest first; the newest signs.
     all: Vec<LoadedKey>,
     reloaded_ms: EpochMillis,
-    /// When an unknown `kid` last sent the ring to the store (0: never).
-    missed_ms: EpochMillis,
 }
 
 /// Every key this instance knows, and the newest for signing.
@@ -70,6 +69,8 @@ pub struct KeyRing {
     clock: Arc<dyn Clock>,
     keys: RwLock<Keys>,
     ready: watch::Sender<bool>,
+    /// When an unknown `kid` last sent the ring to the store.
+    missed: OncePer,
 }
 
 impl std::fmt::Debug for KeyRing {
@@ -85,6 +86,7 @@ impl KeyRing {
             clock,
             keys: RwLock::new(Keys::default()),
             ready: watch::channel(false).0,
+            missed: OncePer::default(),
         })
     }
 
@@ -187,18 +189,9 @@ impl KeyRing {
             return Some(key);
         }
         // Unknown ids (forged tokens among them) reach the store at most once a second.
-        let now = self.clock.now_millis();
         let may_look = self
-            .keys
-            .write()
-            .map(|mut k| {
-                let due = k.missed_ms == 0 || now - k.missed_ms >= RELOAD_INTERVAL_MS;
-                if due {
-                    k.missed_ms = now;
-                }
-                due
-            })
-            .unwrap_or(false);
+            .missed
+            .try_at(self.clock.now_millis(), RELOAD_INTERVAL_MS);
         if may_look && self.reload().await.is_ok() {
             return self.find(kid);
         }

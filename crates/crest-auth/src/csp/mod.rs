@@ -4,4 +4,5 @@ pub mod claims;
 pub mod issue;
 pub mod keys;
 pub mod remote;
+mod throttle;
 pub mod verify;

@@ -4,6 +4,8 @@
 use std::sync::RwLock;
 
 use crest_domain::clock::{Clock, EpochMillis};
+
+use crate::csp::throttle::OncePer;
 use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 
@@ -27,7 +29,8 @@ struct Jwk {
 pub struct RemoteKeys {
     jwks_url: String,
     http: reqwest::Client,
-    keys: RwLock<(Vec<(String, DecodingKey)>, EpochMillis)>,
+    keys: RwLock<Vec<(String, DecodingKey)>>,
+    fetched: OncePer,
 }
 
 impl std::fmt::Debug for RemoteKeys {
@@ -43,7 +46,8 @@ impl RemoteKeys {
         Self {
             jwks_url,
             http: reqwest::Client::new(),
-            keys: RwLock::new((Vec::new(), 0)),
+            keys: RwLock::new(Vec::new()),
+            fetched: OncePer::default(),
         }
     }
 
@@ -52,25 +56,14 @@ impl RemoteKeys {
         if let Some(key) = self.find(kid) {
             return Some(key);
         }
-        let now = clock.now_millis();
-        let due = self
-            .keys
-            .write()
-            .map(|mut k| {
-                let due = k.1 == 0 || now - k.1 >= REFETCH_INTERVAL_MS;
-                if due {
-                    k.1 = now;
-                }
-                due
-            })
-            .unwrap_or(false);
+        let due = self.fetched.try_at(clock.now_millis(), REFETCH_INTERVAL_MS);
         if !due {
             return None;
         }
         match self.fetch().await {
             Ok(keys) => {
                 if let Ok(mut k) = self.keys.write() {
-                    k.0 = keys;
+                    *k = keys;
                 }
                 self.find(kid)
             }
@@ -83,10 +76,7 @@ impl RemoteKeys {
 
     fn find(&self, kid: &str) -> Option<DecodingKey> {
         let keys = self.keys.read().ok()?;
-        keys.0
-            .iter()
-            .find(|(k, _)| k == kid)
-            .map(|(_, d)| d.clone())
+        keys.iter().find(|(k, _)| k == kid).map(|(_, d)| d.clone())
     }
 
     async fn fetch(&self) -> Result<Vec<(String, DecodingKey)>, String> {
