@@ -4,12 +4,14 @@
 //! name so that the generated OpenAPI document matches what the published clients were built from.
 
 pub mod accounts;
+pub mod cloud;
 pub mod crest;
 pub mod csp;
 pub mod envelope;
 pub mod models;
 pub mod paging;
 pub mod search;
+pub mod source;
 pub mod tokens;
 
 pub use envelope::{ResponseStatus, StatusResult};
