@@ -1,4 +1,5 @@
-//! Crest's domain: accounts, permissions, API tokens and the rules that bind them.
+//! Crest's domain: accounts, permissions, API tokens, cloud integrations and the
+//! rules that bind them.
 //!
 //! Nothing here knows about HTTP or SQL. The store is reached through [`store::Store`]; time and
 //! randomness through [`clock::Clock`] and [`random::Random`], so that tests control both.
@@ -9,6 +10,7 @@ pub mod audit;
 pub mod bootstrap;
 pub mod business_function;
 pub mod clock;
+pub mod cloud_integration;
 pub mod csp;
 pub mod error;
 pub mod group;
