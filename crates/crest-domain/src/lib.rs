@@ -1,4 +1,4 @@
-//! Crest's domain: accounts, permissions, API tokens, cloud integrations and the
+//! Crest's domain: accounts, permissions, API tokens, cloud integrations, source tags and the
 //! rules that bind them.
 //!
 //! Nothing here knows about HTTP or SQL. The store is reached through [`store::Store`]; time and
@@ -24,6 +24,7 @@ pub mod random;
 pub mod role;
 pub mod secret;
 pub mod service_account;
+pub mod source_tag;
 pub mod store;
 pub mod token;
 pub mod token_vault;
