@@ -24,10 +24,12 @@ pub mod random;
 pub mod role;
 pub mod secret;
 pub mod service_account;
+pub mod source;
 pub mod source_tag;
 pub mod store;
 pub mod token;
 pub mod token_vault;
+pub mod trash;
 pub mod user_account;
 
 pub use error::DomainError;

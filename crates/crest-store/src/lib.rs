@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod bootstrap;
+mod cloud_integrations;
 mod csp;
 mod db;
 mod dialect;
@@ -16,8 +17,11 @@ mod invites;
 pub mod location;
 mod roles;
 mod sign_in;
+mod source_query;
+mod sources;
 mod sql_store;
 mod tokens;
+mod trash;
 
 pub use location::StoreLocation;
 pub use sql_store::SqlStore;

@@ -12,6 +12,7 @@ pub mod rules;
 mod secrets;
 mod service;
 mod settings;
+mod store;
 
 #[cfg(test)]
 mod tests;
@@ -24,3 +25,4 @@ pub use prepare::{
 pub use secrets::{KEEP_VALUES, SECRET_PLACEHOLDER, masked, secret_paths};
 pub use service::CloudService;
 pub use settings::IntegrationSettings;
+pub use store::{CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore};

@@ -1,0 +1,228 @@
+//! [`Sources`]: every operation on sources and their metadata, with its rules, in one place.
+
+use std::collections::BTreeMap;
+
+use crate::DomainError;
+use crate::clock::Clock;
+use crate::source::query::{SourcePage, SourceQuery};
+use crate::source::record::{SourceChange, SourceRecord, TagChange};
+use crate::source::store::SourceStore;
+use crate::source_tag::{SourceTag, source_name_valid};
+
+/// The longest description kept, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 4096;
+
+/// A source as a client describes it (`Source` without the server's fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceInput {
+    pub id: Option<String>,
+    pub source_name: Option<String>,
+    pub description: Option<String>,
+    /// A tag is present when its value is `true`.
+    pub tags: Option<BTreeMap<String, bool>>,
+}
+
+/// The operations on sources, for one store and clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    store: &'a dyn SourceStore,
+    clock: &'a dyn Clock,
+}
+
+fn not_found(id: &str) -> DomainError {
+    DomainError::NotFound(format!("source '{id}' not found"))
+}
+
+fn description(text: Option<String>) -> Result<Option<String>, DomainError> {
+    let text = text.filter(|t| !t.trim().is_empty());
+    if let Some(t) = &text
+        && t.chars().count() > MAX_DESCRIPTION_CHARS
+    {
+        return Err(DomainError::Invalid(format!(
+            "a description holds at most {MAX_DESCRIPTION_CHARS} characters"
+        )));
+    }
+    Ok(text)
+}
+
+fn tag(raw: &str) -> Result<SourceTag, DomainError> {
+    SourceTag::parse(raw).map_err(|e| DomainError::Invalid(e.to_string()))
+}
+
+fn tag_set(tags: &BTreeMap<String, bool>) -> Result<Vec<SourceTag>, DomainError> {
+    tags.iter().filter(|(_, on)| **on).map(|(t, _)| tag(t)).collect()
+}
+
+impl<'a> Sources<'a> {
+    pub fn new(store: &'a dyn SourceStore, clock: &'a dyn Clock) -> Self {
+        Self { store, clock }
+    }
+
+    pub async fn get(&self, id: &str) -> Result<SourceRecord, DomainError> {
+        self.store.source(id).await?.ok_or_else(|| not_found(id))
+    }
+
+    /// One page of the sources that meet the query.
+    pub async fn page(&self, query: &SourceQuery) -> Result<SourcePage, DomainError> {
+        Ok(self.store.search_sources(query).await?)
+    }
+
+    /// Creates a source's metadata. `id` and `sourceName` name the same thing: either may be
+    /// given, and when both are they must agree.
+    pub async fn create(&self, by: &str, input: SourceInput) -> Result<SourceRecord, DomainError> {
+        let id = match (input.id, input.source_name) {
+            (Some(id), Some(name)) if id != name => {
+                return Err(DomainError::Invalid(format!(
+                    "a source's id must equal its sourceName ('{id}' differs from '{name}')"
+                )));
+            }
+            (Some(id), _) | (None, Some(id)) => id,
+            (None, None) => {
+                return Err(DomainError::Invalid(
+                    "a source needs an id (its sourceName)".into(),
+                ));
+            }
+        };
+        if let Err(problem) = source_name_valid(&id) {
+            return Err(DomainError::Invalid(problem.to_string()));
+        }
+        let mut tags: Vec<String> = tag_set(&input.tags.unwrap_or_default())?
+            .into_iter()
+            .map(|t| t.as_str().to_owned())
+            .collect();
+        tags.sort();
+        tags.dedup();
+        let now = self.clock.now_millis();
+        let record = SourceRecord {
+            description: description(input.description)?,
+            tags,
+            created_ms: now,
+            creator: by.to_owned(),
+            updated_ms: now,
+            updater: by.to_owned(),
+            marked_new_ms: None,
+            id,
+        };
+        if self.store.create_source(&record).await? {
+            Ok(record)
+        } else {
+            Err(DomainError::Conflict(format!(
+                "source '{}' exists already; update it instead",
+                record.id
+            )))
+        }
+    }
+
+    /// Replaces what the body names: the description when it has one (an empty one removes it),
+    /// the tags when it has them.
+    pub async fn update(
+        &self,
+        by: &str,
+        id: &str,
+        input: SourceInput,
+    ) -> Result<SourceRecord, DomainError> {
+        for named in [&input.id, &input.source_name].into_iter().flatten() {
+            if named != id {
+                return Err(DomainError::Invalid(format!(
+                    "the body names source '{named}' but the path names '{id}'"
+                )));
+            }
+        }
+        let change = SourceChange {
+            description: input.description.map(|d| description(Some(d))).transpose()?,
+            tags: match input.tags {
+                Some(tags) => TagChange::Replace(tag_set(&tags)?),
+                None => TagChange::Keep,
+            },
+        };
+        self.change(by, id, change).await
+    }
+
+    pub async fn delete(&self, id: &str) -> Result<SourceRecord, DomainError> {
+        self.store
+            .delete_source(id)
+            .await?
+            .ok_or_else(|| not_found(id))
+    }
+
+    /// Sets the description; an empty one removes it.
+    pub async fn set_description(
+        &self,
+        by: &str,
+        id: &str,
+        text: String,
+    ) -> Result<SourceRecord, DomainError> {
+        let change = SourceChange {
+            description: Some(description(Some(text))?),
+            tags: TagChange::Keep,
+        };
+        self.change(by, id, change).await
+    }
+
+    pub async fn remove_description(
+        &self,
+        by: &str,
+        id: &str,
+    ) -> Result<SourceRecord, DomainError> {
+        let change = SourceChange {
+            description: Some(None),
+            tags: TagChange::Keep,
+        };
+        self.change(by, id, change).await
+    }
+
+    /// Replaces every tag; each must be valid, or nothing changes.
+    pub async fn set_tags(
+        &self,
+        by: &str,
+        id: &str,
+        tags: &[String],
+    ) -> Result<SourceRecord, DomainError> {
+        let tags = tags.iter().map(|t| tag(t)).collect::<Result<Vec<_>, _>>()?;
+        let change = SourceChange {
+            description: None,
+            tags: TagChange::Replace(tags),
+        };
+        self.change(by, id, change).await
+    }
+
+    pub async fn add_tag(
+        &self,
+        by: &str,
+        id: &str,
+        raw: &str,
+    ) -> Result<SourceRecord, DomainError> {
+        let change = SourceChange {
+            description: None,
+            tags: TagChange::Add(tag(raw)?),
+        };
+        self.change(by, id, change).await
+    }
+
+    /// Removes a tag; removing one the source does not have changes nothing.
+    pub async fn remove_tag(
+        &self,
+        by: &str,
+        id: &str,
+        raw: &str,
+    ) -> Result<SourceRecord, DomainError> {
+        let change = SourceChange {
+            description: None,
+            tags: TagChange::Remove(raw.to_owned()),
+        };
+        self.change(by, id, change).await
+    }
+
+    async fn change(
+        &self,
+        by: &str,
+        id: &str,
+        change: SourceChange,
+    ) -> Result<SourceRecord, DomainError> {
+        let now = self.clock.now_millis();
+        self.store
+            .update_source(id, &change, now, by)
+            .await?
+            .ok_or_else(|| not_found(id))
+    }
+}

@@ -1,0 +1,230 @@
+//! Sources and their tags.
+
+use async_trait::async_trait;
+use crest_domain::clock::EpochMillis;
+use crest_domain::source::{
+    SourceChange, SourcePage, SourceQuery, SourceRecord, SourceStore, TagChange, fold,
+};
+use crest_domain::store::StoreError;
+
+use crate::db::with_pool;
+use crate::error::store_error;
+use crate::source_query::{self, Bind, PAGE_COLUMNS};
+use crate::sql_store::SqlStore;
+
+/// A source joined with one of its tags (or none).
+type Row = (
+    String,
+    Option<String>,
+    i64,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+);
+
+/// Folds rows (in id order, a source's rows together) into sources with their tags.
+fn sources(rows: Vec<Row>) -> Vec<SourceRecord> {
+    let mut out: Vec<SourceRecord> = Vec::new();
+    for (id, description, created_ms, creator, updated_ms, updater, marked_new_ms, tag) in rows {
+        if out.last().is_none_or(|s| s.id != id) {
+            out.push(SourceRecord {
+                id,
+                description,
+                tags: Vec::new(),
+                created_ms,
+                creator,
+                updated_ms,
+                updater,
+                marked_new_ms,
+            });
+        }
+        if let (Some(tag), Some(last)) = (tag, out.last_mut()) {
+            last.tags.push(tag);
+        }
+    }
+    for s in &mut out {
+        s.tags.sort();
+    }
+    out
+}
+
+fn one_source_sql() -> String {
+    format!(
+        "SELECT {PAGE_COLUMNS} FROM sources p LEFT JOIN source_tags t ON t.source_id = p.id \
+         WHERE p.id = $1"
+    )
+}
+
+macro_rules! insert_tag {
+    ($tx:expr, $id:expr, $tag:expr) => {
+        sqlx::query(
+            "INSERT INTO source_tags (source_id, tag, tag_folded) VALUES ($1, $2, $3) \
+             ON CONFLICT (source_id, tag) DO NOTHING",
+        )
+        .bind($id)
+        .bind($tag)
+        .bind(fold($tag))
+        .execute(&mut *$tx)
+        .await
+        .map_err(store_error)?
+    };
+}
+
+#[async_trait]
+impl SourceStore for SqlStore {
+    async fn source(&self, id: &str) -> Result<Option<SourceRecord>, StoreError> {
+        with_pool!(&self.db, read, |pool, dialect| {
+            let rows: Vec<Row> = sqlx::query_as(&one_source_sql())
+                .bind(id)
+                .fetch_all(pool)
+                .await
+                .map_err(store_error)?;
+            Ok(sources(rows).pop())
+        })
+    }
+
+    async fn create_source(&self, source: &SourceRecord) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
+            let created = sqlx::query(
+                "INSERT INTO sources (id, name_folded, description, description_folded, \
+                 created_ms, creator, updated_ms, updater, marked_new_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&source.id)
+            .bind(fold(&source.id))
+            .bind(source.description.as_deref())
+            .bind(source.description.as_deref().map(fold))
+            .bind(source.created_ms)
+            .bind(&source.creator)
+            .bind(source.updated_ms)
+            .bind(&source.updater)
+            .bind(source.marked_new_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            if created {
+                for tag in &source.tags {
+                    insert_tag!(tx, &source.id, tag.as_str());
+                }
+            }
+            tx.commit().await.map_err(store_error)?;
+            Ok(created)
+        })
+    }
+
+    async fn update_source(
+        &self,
+        id: &str,
+        change: &SourceChange,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<Option<SourceRecord>, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
+            let (set_description, description) = match &change.description {
+                Some(d) => (true, d.as_deref()),
+                None => (false, None),
+            };
+            let found = sqlx::query(
+                "UPDATE sources SET \
+                 description = CASE WHEN $1 THEN $2 ELSE description END, \
+                 description_folded = CASE WHEN $1 THEN $3 ELSE description_folded END, \
+                 updated_ms = $4, updater = $5 WHERE id = $6",
+            )
+            .bind(set_description)
+            .bind(description)
+            .bind(description.map(fold))
+            .bind(now)
+            .bind(by)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            if !found {
+                return Ok(None);
+            }
+            match &change.tags {
+                TagChange::Keep => {}
+                TagChange::Replace(tags) => {
+                    sqlx::query("DELETE FROM source_tags WHERE source_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(store_error)?;
+                    for tag in tags {
+                        insert_tag!(tx, id, tag.as_str());
+                    }
+                }
+                TagChange::Add(tag) => {
+                    insert_tag!(tx, id, tag.as_str());
+                }
+                TagChange::Remove(tag) => {
+                    sqlx::query("DELETE FROM source_tags WHERE source_id = $1 AND tag = $2")
+                        .bind(id)
+                        .bind(tag)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(store_error)?;
+                }
+            }
+            let rows: Vec<Row> = sqlx::query_as(&one_source_sql())
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            tx.commit().await.map_err(store_error)?;
+            Ok(sources(rows).pop())
+        })
+    }
+
+    async fn delete_source(&self, id: &str) -> Result<Option<SourceRecord>, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
+            let rows: Vec<Row> = sqlx::query_as(&one_source_sql())
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            sqlx::query("DELETE FROM sources WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            tx.commit().await.map_err(store_error)?;
+            Ok(sources(rows).pop())
+        })
+    }
+
+    async fn search_sources(&self, query: &SourceQuery) -> Result<SourcePage, StoreError> {
+        let statement = source_query::page(query);
+        with_pool!(&self.db, read, |pool, dialect| {
+            let mut q = sqlx::query_as::<_, Row>(&statement.sql);
+            for bind in &statement.binds {
+                q = match bind {
+                    Bind::Text(s) => q.bind(s.as_str()),
+                    Bind::Int(n) => q.bind(*n),
+                };
+            }
+            let mut items = sources(q.fetch_all(pool).await.map_err(store_error)?);
+            let more = items.len() > query.limit as usize;
+            items.truncate(query.limit as usize);
+            Ok(SourcePage { items, more })
+        })
+    }
+}
