@@ -187,11 +187,61 @@ pub enum Operation {
     RevokeCspApiToken,
     /// `GET|POST /api/daemon/test`: may this token run a proxy?
     DaemonTest,
+    /// `GET /api/v2/cloudintegration`.
+    GetAllCloudIntegration,
+    /// `GET /api/v2/cloudintegration/{id}`.
+    GetCloudIntegration,
+    /// `POST /api/v2/cloudintegration`.
+    CreateCloudIntegration,
+    /// `PUT /api/v2/cloudintegration/{id}`.
+    UpdateCloudIntegration,
+    /// `DELETE /api/v2/cloudintegration/{id}`: to the trash, or for good.
+    DeleteCloudIntegration,
+    /// `POST /api/v2/cloudintegration/{id}/undelete`.
+    UndeleteCloudIntegration,
+    /// `POST /api/v2/cloudintegration/{id}/enable`.
+    EnableCloudIntegration,
+    /// `POST /api/v2/cloudintegration/{id}/disable`.
+    DisableCloudIntegration,
+    /// `POST /api/v2/cloudintegration/awsExternalId`.
+    CreateAwsExternalId,
+    /// `GET /api/v2/cloudintegration/awsExternalId/{id}`.
+    GetAwsExternalId,
+    /// `DELETE /api/v2/cloudintegration/awsExternalId/{id}`.
+    DeleteAwsExternalId,
+    /// `POST /api/v2/search/cloudintegration`, with its `/facets` and `/{facet}` routes.
+    SearchCloudIntegrationEntities,
+    /// `POST /api/v2/search/cloudintegration/deleted`, with its `/facets` and `/{facet}` routes.
+    SearchCloudIntegrationDeletedEntities,
+    /// `GET /api/v2/source` (cursor-paged).
+    GetAllSource,
+    /// `GET /api/v2/source/{id}`.
+    GetSource,
+    /// `POST /api/v2/source`.
+    CreateSource,
+    /// `PUT /api/v2/source/{id}`.
+    UpdateSource,
+    /// `DELETE /api/v2/source/{id}`.
+    DeleteSource,
+    /// `POST /api/v2/source/{id}/description`.
+    SetDescription,
+    /// `DELETE /api/v2/source/{id}/description`.
+    RemoveDescription,
+    /// `GET /api/v2/source/{id}/tag`.
+    GetSourceTags,
+    /// `POST /api/v2/source/{id}/tag`: replaces every tag.
+    SetSourceTags,
+    /// `PUT /api/v2/source/{id}/tag/{tagValue}`.
+    AddSourceTag,
+    /// `DELETE /api/v2/source/{id}/tag/{tagValue}`.
+    RemoveSourceTag,
+    /// `POST /api/v2/search/source`, with its `/facets` and `/{facet}` routes.
+    SearchTaggedSourceEntities,
 }
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 90] = [
+    pub const ALL: [Operation; 115] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -282,6 +332,31 @@ impl Operation {
         Self::CreateCspApiToken,
         Self::RevokeCspApiToken,
         Self::DaemonTest,
+        Self::GetAllCloudIntegration,
+        Self::GetCloudIntegration,
+        Self::CreateCloudIntegration,
+        Self::UpdateCloudIntegration,
+        Self::DeleteCloudIntegration,
+        Self::UndeleteCloudIntegration,
+        Self::EnableCloudIntegration,
+        Self::DisableCloudIntegration,
+        Self::CreateAwsExternalId,
+        Self::GetAwsExternalId,
+        Self::DeleteAwsExternalId,
+        Self::SearchCloudIntegrationEntities,
+        Self::SearchCloudIntegrationDeletedEntities,
+        Self::GetAllSource,
+        Self::GetSource,
+        Self::CreateSource,
+        Self::UpdateSource,
+        Self::DeleteSource,
+        Self::SetDescription,
+        Self::RemoveDescription,
+        Self::GetSourceTags,
+        Self::SetSourceTags,
+        Self::AddSourceTag,
+        Self::RemoveSourceTag,
+        Self::SearchTaggedSourceEntities,
     ];
 }
 
@@ -313,7 +388,16 @@ pub const fn requirement(op: Operation) -> Requirement {
         // Organization API tokens are a user's own, with scopes within the user's roles.
         | Op::GetCspApiTokens
         | Op::CreateCspApiToken
-        | Op::RevokeCspApiToken => Requirement::Authenticated,
+        | Op::RevokeCspApiToken
+        // Anyone who can sign in sees integrations and sources, as every user of the product could.
+        | Op::GetAllCloudIntegration
+        | Op::GetCloudIntegration
+        | Op::SearchCloudIntegrationEntities
+        | Op::SearchCloudIntegrationDeletedEntities
+        | Op::GetAllSource
+        | Op::GetSource
+        | Op::GetSourceTags
+        | Op::SearchTaggedSourceEntities => Requirement::Authenticated,
         Op::CreateToken => Requirement::Permission(Permission::TokenManagement),
         Op::GetAllAccounts
         | Op::GetAccount
@@ -395,7 +479,27 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::CreateCspApp
         | Op::RegenerateCspAppSecret
         | Op::DeleteCspApp => Requirement::Permission(Permission::UserManagement),
-        Op::DaemonTest => Requirement::Permission(Permission::AgentManagement),
+        // Cloud integrations are managed with the Proxies permission.
+        Op::DaemonTest
+        | Op::CreateCloudIntegration
+        | Op::UpdateCloudIntegration
+        | Op::DeleteCloudIntegration
+        | Op::UndeleteCloudIntegration
+        | Op::EnableCloudIntegration
+        | Op::DisableCloudIntegration
+        | Op::CreateAwsExternalId
+        | Op::GetAwsExternalId
+        | Op::DeleteAwsExternalId => Requirement::Permission(Permission::AgentManagement),
+        Op::CreateSource
+        | Op::UpdateSource
+        | Op::DeleteSource
+        | Op::SetDescription
+        | Op::RemoveDescription
+        | Op::SetSourceTags
+        | Op::AddSourceTag
+        | Op::RemoveSourceTag => {
+            Requirement::Permission(Permission::HostTagManagement)
+        }
         Op::LogoutUser => Requirement::SuperAdmin,
     }
 }
@@ -449,6 +553,15 @@ impl Operation {
                 | Op::GetCspApps
                 | Op::GetCspApiTokens
                 | Op::DaemonTest
+                | Op::GetAllCloudIntegration
+                | Op::GetCloudIntegration
+                | Op::SearchCloudIntegrationEntities
+                | Op::SearchCloudIntegrationDeletedEntities
+                | Op::GetAllSource
+                | Op::GetSource
+                | Op::GetSourceTags
+                | Op::SearchTaggedSourceEntities
+                | Op::GetAwsExternalId
         )
     }
 
@@ -522,7 +635,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 90] = Operation::ALL;
+    const OPS: [Operation; 115] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -552,7 +665,15 @@ mod tests {
                 | Operation::ChangeOwnPassword
                 | Operation::GetCspApiTokens
                 | Operation::CreateCspApiToken
-                | Operation::RevokeCspApiToken => true,
+                | Operation::RevokeCspApiToken
+                | Operation::GetAllCloudIntegration
+                | Operation::GetCloudIntegration
+                | Operation::SearchCloudIntegrationEntities
+                | Operation::SearchCloudIntegrationDeletedEntities
+                | Operation::GetAllSource
+                | Operation::GetSource
+                | Operation::GetSourceTags
+                | Operation::SearchTaggedSourceEntities => true,
                 Operation::CreateToken => perms.contains(Permission::TokenManagement),
                 Operation::GetAllAccounts
                 | Operation::GetAccount
@@ -577,7 +698,24 @@ mod tests {
                 | Operation::ValidateUsers
                 | Operation::GetUserBusinessFunctions => user || accounts,
                 Operation::GetAuditEvents => accounts,
-                Operation::DaemonTest => perms.contains(Permission::AgentManagement),
+                Operation::DaemonTest
+                | Operation::CreateCloudIntegration
+                | Operation::UpdateCloudIntegration
+                | Operation::DeleteCloudIntegration
+                | Operation::UndeleteCloudIntegration
+                | Operation::EnableCloudIntegration
+                | Operation::DisableCloudIntegration
+                | Operation::CreateAwsExternalId
+                | Operation::GetAwsExternalId
+                | Operation::DeleteAwsExternalId => perms.contains(Permission::AgentManagement),
+                Operation::CreateSource
+                | Operation::UpdateSource
+                | Operation::DeleteSource
+                | Operation::SetDescription
+                | Operation::RemoveDescription
+                | Operation::SetSourceTags
+                | Operation::AddSourceTag
+                | Operation::RemoveSourceTag => perms.contains(Permission::HostTagManagement),
                 Operation::LogoutUser => false,
                 _ => accounts,
             };

@@ -7,11 +7,13 @@ use crest_search::{Document, FacetFilter, RawCriterion, Schema, Search, SearchEr
 use crest_types::accounts::{
     Account, CustomerFacingUserObject, RoleDTO, ServiceAccount, UserGroupModel,
 };
+use crest_types::cloud::CloudIntegration;
 use crest_types::paging::{PageRequest, Paged, Sorting};
 use crest_types::search::{
     FacetSearchRequestContainer, FacetsResponseContainer, FacetsSearchRequestContainer,
     SearchQuery, SortableSearchRequest,
 };
+use crest_types::source::Source as WireSource;
 use crest_types::tokens::ApiTokenModel;
 use serde::Serialize;
 
@@ -33,7 +35,7 @@ impl From<SearchError> for ApiError {
     }
 }
 
-fn criteria(query: Option<Vec<SearchQuery>>) -> Vec<RawCriterion> {
+pub(crate) fn criteria(query: Option<Vec<SearchQuery>>) -> Vec<RawCriterion> {
     query
         .unwrap_or_default()
         .into_iter()
@@ -242,4 +244,66 @@ impl Searchable for ApiTokenModel {
         ],
         tags: false,
     };
+}
+
+impl Searchable for CloudIntegration {
+    const SCHEMA: Schema = Schema {
+        entity: "cloudintegration",
+        keys: &[
+            "id",
+            "name",
+            "service",
+            "disabled",
+            "inTrash",
+            "deleted",
+            "createdEpochMillis",
+            "creatorId",
+            "updatedEpochMillis",
+            "updaterId",
+            "serviceRefreshRateInMins",
+            "additionalTags",
+            "lastError",
+            "lastErrorMs",
+            "lastMetricCount",
+            "lastProcessingTimestamp",
+            "lastReceivedDataPointMs",
+            "cloudWatch",
+            "cloudTrail",
+            "ec2",
+            "gcp",
+            "gcpBilling",
+            "azure",
+            "azureActivityLog",
+            "newRelic",
+            "appDynamics",
+            "vrops",
+            "snowflake",
+            "dynatrace",
+        ],
+        tags: false,
+    };
+}
+
+impl Searchable for WireSource {
+    const SCHEMA: Schema = Schema {
+        entity: "source",
+        keys: &["id", "sourceName", "description"],
+        tags: true,
+    };
+
+    /// Its name and description, and its tags (`hidden` among them when it is hidden).
+    fn document(&self) -> Document {
+        let fields = serde_json::json!({
+            "id": self.id,
+            "sourceName": self.source_name,
+            "description": self.description,
+        });
+        let tags = self
+            .tags
+            .iter()
+            .flatten()
+            .filter(|(_, on)| **on)
+            .map(|(t, _)| t.as_str());
+        Document::from_json(&fields).with_tags(tags)
+    }
 }

@@ -15,6 +15,7 @@ use crate::failure_limit::FailureLimiter;
 use crest_domain::csp::subscription::Subscription;
 use crest_domain::mail::Mailer;
 use crest_domain::random::Random;
+use crest_domain::resource_store::ResourceStore;
 use crest_domain::store::Store;
 use crest_domain::token_vault::TokenVault;
 
@@ -39,6 +40,8 @@ pub struct HttpSettings {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// Sources, cloud integrations and the trash.
+    pub resources: Arc<dyn ResourceStore>,
     pub authenticator: Authenticator,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
@@ -58,6 +61,7 @@ impl AppState {
     /// write can leave a stale verified token behind.
     pub fn new(
         store: Arc<dyn Store>,
+        resources: Arc<dyn ResourceStore>,
         clock: Arc<dyn Clock>,
         random: Arc<dyn Random>,
         settings: HttpSettings,
@@ -84,6 +88,7 @@ impl AppState {
             failures: Arc::new(FailureLimiter::default()),
             passwords: Passwords::new(store.clone(), clock.clone(), random.clone()),
             store,
+            resources,
             authenticator,
             clock,
             random,

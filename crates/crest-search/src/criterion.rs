@@ -106,6 +106,29 @@ impl Criterion {
         })
     }
 
+    /// The key, as the entity's schema spells it once the criterion is part of a [`crate::Search`].
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The values (lower-cased), any one of which may match; empty for a range only.
+    pub fn values(&self) -> &[String] {
+        &self.values
+    }
+
+    pub fn matching(&self) -> Matching {
+        self.matching
+    }
+
+    pub fn negated(&self) -> bool {
+        self.negated
+    }
+
+    /// Whether the criterion bounds a number (`start`, `end`).
+    pub fn is_range(&self) -> bool {
+        self.has_range()
+    }
+
     pub(crate) fn in_range(&self, n: f64) -> bool {
         // Ranges are inclusive at both ends; i64 → f64 loses nothing for epoch milliseconds.
         #[allow(clippy::cast_precision_loss)]

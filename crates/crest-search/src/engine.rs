@@ -8,11 +8,11 @@ use crate::document::{Document, FieldValue};
 use crate::error::SearchError;
 
 /// Searches every field.
-const FREETEXT: &str = "freetext";
+pub const FREETEXT: &str = "freetext";
 /// Searches the tags.
-const TAGS: &str = "tags";
+pub const TAGS: &str = "tags";
 /// Searches the tags hierarchically, whatever the criterion's method.
-const TAGPATH: &str = "tagpath";
+pub const TAGPATH: &str = "tagpath";
 
 /// What an entity offers to search: its name (for errors) and its keys, the properties of its
 /// JSON representation.
@@ -85,6 +85,12 @@ impl Search {
             _ => None,
         };
         Ok(Self { criteria, sort })
+    }
+
+    /// The criteria, each with its key as the schema spells it, so that a store can narrow what it
+    /// reads before the engine decides.
+    pub fn criteria(&self) -> &[Criterion] {
+        &self.criteria
     }
 
     /// Whether the document meets every criterion.

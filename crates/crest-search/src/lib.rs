@@ -13,5 +13,5 @@ mod error;
 
 pub use criterion::{Criterion, Matching, RawCriterion, SortKey};
 pub use document::Document;
-pub use engine::{FacetFilter, Schema, Search, facet_values};
+pub use engine::{FREETEXT, FacetFilter, Schema, Search, TAGPATH, TAGS, facet_values};
 pub use error::SearchError;

@@ -75,10 +75,7 @@ impl CloudIntegrationStore for SqlStore {
         })
     }
 
-    async fn create_cloud_integration(
-        &self,
-        r: &CloudIntegrationRecord,
-    ) -> Result<(), StoreError> {
+    async fn create_cloud_integration(&self, r: &CloudIntegrationRecord) -> Result<(), StoreError> {
         with_pool!(&self.db, write, |pool, dialect| {
             sqlx::query(&format!(
                 "INSERT INTO cloud_integrations ({COLUMNS}) \
@@ -156,14 +153,16 @@ impl CloudIntegrationStore for SqlStore {
         by: &str,
     ) -> Result<(), StoreError> {
         with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("INSERT INTO aws_external_ids (id, created_ms, creator) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(now)
-                .bind(by)
-                .execute(pool)
-                .await
-                .map(|_| ())
-                .map_err(store_error)
+            sqlx::query(
+                "INSERT INTO aws_external_ids (id, created_ms, creator) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(by)
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .map_err(store_error)
         })
     }
 

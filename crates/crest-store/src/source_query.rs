@@ -81,8 +81,12 @@ impl Builder {
                     self.compare("tag_folded", matching, v)
                 ),
                 SourceField::Any => {
-                    let parts = [SourceField::Name, SourceField::Description, SourceField::Tag]
-                        .map(|f| self.field(f, matching, std::slice::from_ref(v)));
+                    let parts = [
+                        SourceField::Name,
+                        SourceField::Description,
+                        SourceField::Tag,
+                    ]
+                    .map(|f| self.field(f, matching, std::slice::from_ref(v)));
                     format!("({})", parts.join(" OR "))
                 }
             })
@@ -158,7 +162,12 @@ pub(crate) fn page(query: &SourceQuery) -> Statement {
 mod tests {
     use super::*;
 
-    fn text(field: SourceField, matching: TextMatch, values: &[&str], negated: bool) -> SourceCondition {
+    fn text(
+        field: SourceField,
+        matching: TextMatch,
+        values: &[&str],
+        negated: bool,
+    ) -> SourceCondition {
         SourceCondition::Text {
             field,
             matching,
@@ -170,12 +179,22 @@ mod tests {
     #[test]
     fn a_prefix_is_an_index_range_and_values_are_bound() {
         let s = page(&SourceQuery {
-            conditions: vec![text(SourceField::Name, TextMatch::StartsWith, &["web-"], false)],
+            conditions: vec![text(
+                SourceField::Name,
+                TextMatch::StartsWith,
+                &["web-"],
+                false,
+            )],
             after: Some("web-1".into()),
             limit: 10,
             ascending: true,
         });
-        assert!(s.sql.contains("(s.name_folded >= $1 AND s.name_folded < $2)"), "{}", s.sql);
+        assert!(
+            s.sql
+                .contains("(s.name_folded >= $1 AND s.name_folded < $2)"),
+            "{}",
+            s.sql
+        );
         assert!(s.sql.contains("s.id > $3"));
         assert_eq!(s.binds[0], Bind::Text("web-".into()));
         assert_eq!(s.binds[1], Bind::Text(format!("web-{}", char::MAX)));
@@ -191,7 +210,13 @@ mod tests {
             limit: 1,
             ascending: false,
         });
-        assert!(s.sql.contains("NOT ((s.id IN (SELECT source_id FROM source_tags WHERE tag_folded LIKE $1"), "{}", s.sql);
+        assert!(
+            s.sql.contains(
+                "NOT ((s.id IN (SELECT source_id FROM source_tags WHERE tag_folded LIKE $1"
+            ),
+            "{}",
+            s.sql
+        );
         assert_eq!(s.binds[0], Bind::Text("%50\\%%".into()));
         assert!(s.sql.contains("ORDER BY s.id DESC"));
     }

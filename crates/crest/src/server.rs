@@ -56,12 +56,14 @@ pub struct RunningServer {
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
     usage_task: JoinHandle<()>,
+    trash_task: JoinHandle<()>,
 }
 
 impl RunningServer {
     /// Stops accepting, lets in-flight requests finish, and closes the store.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
+        self.trash_task.abort();
         self.task.await.context("the server task failed")??;
         // The router is gone with the server, so the usage writer drains and ends.
         self.usage_task
@@ -129,6 +131,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     };
     let (state, usage_writer) = AppState::new(
         store.clone(),
+        store.clone(),
         deps.clock.clone(),
         deps.random.clone(),
         HttpSettings {
@@ -155,6 +158,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         .context("cannot load the signing keys")?;
     // Token use is written in the background, never on a request's path.
     let usage_task = tokio::spawn(usage_writer.run());
+    let trash_task = tokio::spawn(empty_trash(store.clone(), deps.clock.clone()));
     let app = crest_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle = Handle::new();
     let task = match &config.tls {
@@ -186,7 +190,26 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         handle,
         task,
         usage_task,
+        trash_task,
     })
+}
+
+/// How often objects that have been in the trash for 30 days are removed. Until then, reads
+/// already treat them as gone.
+const TRASH_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
+
+/// Removes expired objects from the trash, once at start and then every hour, for good.
+async fn empty_trash(store: Arc<SqlStore>, clock: Arc<dyn Clock>) {
+    let mut every = tokio::time::interval(TRASH_SWEEP_INTERVAL);
+    loop {
+        every.tick().await;
+        let cutoff = crest_domain::trash::expiry_cutoff(clock.now_millis());
+        match crest_domain::trash::TrashStore::purge_expired(store.as_ref(), cutoff).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "emptied expired objects from the trash"),
+            Err(e) => tracing::warn!(error = %e, "cannot empty the trash; will try again"),
+        }
+    }
 }
 
 fn log_bootstrap(outcome: &BootstrapOutcome) {

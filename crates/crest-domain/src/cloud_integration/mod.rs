@@ -7,6 +7,7 @@
 mod error;
 mod external_id;
 pub mod java_regex;
+mod lifecycle;
 mod prepare;
 pub mod rules;
 mod secrets;
@@ -19,6 +20,7 @@ mod tests;
 
 pub use error::CloudIntegrationError;
 pub use external_id::new_external_id;
+pub use lifecycle::{CloudIntegrationView, CloudIntegrations, Shelf};
 pub use prepare::{
     DEFAULT_REFRESH_RATE_MINS, MAX_NAME_CHARS, REFRESH_RATE_MINS, SERVER_FIELDS, prepare,
 };

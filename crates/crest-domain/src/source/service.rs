@@ -50,7 +50,10 @@ fn tag(raw: &str) -> Result<SourceTag, DomainError> {
 }
 
 fn tag_set(tags: &BTreeMap<String, bool>) -> Result<Vec<SourceTag>, DomainError> {
-    tags.iter().filter(|(_, on)| **on).map(|(t, _)| tag(t)).collect()
+    tags.iter()
+        .filter(|(_, on)| **on)
+        .map(|(t, _)| tag(t))
+        .collect()
 }
 
 impl<'a> Sources<'a> {
@@ -129,7 +132,10 @@ impl<'a> Sources<'a> {
             }
         }
         let change = SourceChange {
-            description: input.description.map(|d| description(Some(d))).transpose()?,
+            description: input
+                .description
+                .map(|d| description(Some(d)))
+                .transpose()?,
             tags: match input.tags {
                 Some(tags) => TagChange::Replace(tag_set(&tags)?),
                 None => TagChange::Keep,

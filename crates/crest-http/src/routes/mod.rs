@@ -3,6 +3,7 @@
 pub(crate) mod account;
 pub(crate) mod account_bulk;
 pub(crate) mod api_token;
+pub(crate) mod cloud_integration;
 pub(crate) mod crest;
 pub(crate) mod csp;
 pub(crate) mod csp_manage;
@@ -14,6 +15,8 @@ pub(crate) mod role;
 pub(crate) mod search;
 pub(crate) mod service_account;
 pub(crate) mod session;
+pub(crate) mod source;
+pub(crate) mod source_search;
 pub(crate) mod user;
 pub(crate) mod user_account;
 pub(crate) mod user_group;
@@ -405,6 +408,127 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::RevokeCspApiToken,
             routes!(csp_manage::revoke_csp_api_token),
+        ))
+        .routes(guarded(
+            Operation::GetAllCloudIntegration,
+            routes!(cloud_integration::get_all_cloud_integration),
+        ))
+        .routes(guarded(
+            Operation::GetCloudIntegration,
+            routes!(cloud_integration::get_cloud_integration),
+        ))
+        .routes(guarded(
+            Operation::CreateCloudIntegration,
+            routes!(cloud_integration::create_cloud_integration),
+        ))
+        .routes(guarded(
+            Operation::UpdateCloudIntegration,
+            routes!(cloud_integration::update_cloud_integration),
+        ))
+        .routes(guarded(
+            Operation::DeleteCloudIntegration,
+            routes!(cloud_integration::delete_cloud_integration),
+        ))
+        .routes(guarded(
+            Operation::UndeleteCloudIntegration,
+            routes!(cloud_integration::undelete_cloud_integration),
+        ))
+        .routes(guarded(
+            Operation::EnableCloudIntegration,
+            routes!(cloud_integration::enable_cloud_integration),
+        ))
+        .routes(guarded(
+            Operation::DisableCloudIntegration,
+            routes!(cloud_integration::disable_cloud_integration),
+        ))
+        .routes(guarded(
+            Operation::CreateAwsExternalId,
+            routes!(cloud_integration::create_aws_external_id),
+        ))
+        .routes(guarded(
+            Operation::GetAwsExternalId,
+            routes!(cloud_integration::get_aws_external_id),
+        ))
+        .routes(guarded(
+            Operation::DeleteAwsExternalId,
+            routes!(cloud_integration::delete_aws_external_id),
+        ))
+        .routes(guarded(
+            Operation::SearchCloudIntegrationEntities,
+            routes!(search::search_cloud_integration_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchCloudIntegrationEntities,
+            routes!(search::search_cloud_integration_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchCloudIntegrationEntities,
+            routes!(search::search_cloud_integration_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchCloudIntegrationDeletedEntities,
+            routes!(search::search_cloud_integration_deleted_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchCloudIntegrationDeletedEntities,
+            routes!(search::search_cloud_integration_deleted_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchCloudIntegrationDeletedEntities,
+            routes!(search::search_cloud_integration_deleted_for_facet),
+        ))
+        .routes(guarded(
+            Operation::GetAllSource,
+            routes!(source::get_all_source),
+        ))
+        .routes(guarded(Operation::GetSource, routes!(source::get_source)))
+        .routes(guarded(
+            Operation::CreateSource,
+            routes!(source::create_source),
+        ))
+        .routes(guarded(
+            Operation::UpdateSource,
+            routes!(source::update_source),
+        ))
+        .routes(guarded(
+            Operation::DeleteSource,
+            routes!(source::delete_source),
+        ))
+        .routes(guarded(
+            Operation::SetDescription,
+            routes!(source::set_description),
+        ))
+        .routes(guarded(
+            Operation::RemoveDescription,
+            routes!(source::remove_description),
+        ))
+        .routes(guarded(
+            Operation::GetSourceTags,
+            routes!(source::get_source_tags),
+        ))
+        .routes(guarded(
+            Operation::SetSourceTags,
+            routes!(source::set_source_tags),
+        ))
+        .routes(guarded(
+            Operation::AddSourceTag,
+            routes!(source::add_source_tag),
+        ))
+        .routes(guarded(
+            Operation::RemoveSourceTag,
+            routes!(source::remove_source_tag),
+        ))
+        .routes(guarded(
+            Operation::SearchTaggedSourceEntities,
+            routes!(source_search::search_tagged_source_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchTaggedSourceEntities,
+            routes!(source_search::search_tagged_source_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchTaggedSourceEntities,
+            routes!(source_search::search_tagged_source_for_facet),
         ))
         // The identity service: its own credentials, its own error shape.
         .routes(routes!(csp::exchange_api_token))

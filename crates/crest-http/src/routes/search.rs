@@ -1,15 +1,18 @@
-//! The `Search` API group for accounts, service accounts, users, groups, roles and tokens: each
+//! The `Search` API group for accounts, service accounts, users, groups, roles, tokens and cloud
+//! integrations (sources have their own module, `source_search.rs`): each
 //! entity's items are loaded here and handed to the one engine (`crate::search`).
 
 use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::AccountKind;
+use crest_domain::cloud_integration::{CloudIntegrations, Shelf};
 use crest_types::accounts::{
     Account, CustomerFacingUserObject, ResponseContainerPagedAccount,
     ResponseContainerPagedCustomerFacingUserObject, ResponseContainerPagedRoleDTO,
     ResponseContainerPagedServiceAccount, ResponseContainerPagedUserGroupModel, RoleDTO,
     ServiceAccount, UserGroupModel,
 };
+use crest_types::cloud::{CloudIntegration, ResponseContainerPagedCloudIntegration};
 use crest_types::envelope::StatusEnvelope;
 use crest_types::search::{
     FacetSearchRequestContainer, FacetsSearchRequestContainer, ResponseContainerFacetResponse,
@@ -21,6 +24,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::present::{self, Directory};
+use crate::routes::cloud_integration;
 use crate::search;
 use crate::state::AppState;
 
@@ -237,6 +241,50 @@ search_routes!(
     ),
 );
 
+search_routes!(
+    load = live_cloud_integrations,
+    item = CloudIntegration,
+    container = ResponseContainerPagedCloudIntegration,
+    entities = (
+        search_cloud_integration_entities,
+        "/api/v2/search/cloudintegration",
+        "searchCloudIntegrationEntities",
+        "Search over a customer's non-deleted cloud integrations"
+    ),
+    facets = (
+        search_cloud_integration_for_facets,
+        "/api/v2/search/cloudintegration/facets",
+        "searchCloudIntegrationForFacets"
+    ),
+    facet = (
+        search_cloud_integration_for_facet,
+        "/api/v2/search/cloudintegration/{facet}",
+        "searchCloudIntegrationForFacet"
+    ),
+);
+
+search_routes!(
+    load = trashed_cloud_integrations,
+    item = CloudIntegration,
+    container = ResponseContainerPagedCloudIntegration,
+    entities = (
+        search_cloud_integration_deleted_entities,
+        "/api/v2/search/cloudintegration/deleted",
+        "searchCloudIntegrationDeletedEntities",
+        "Search over a customer's deleted cloud integrations"
+    ),
+    facets = (
+        search_cloud_integration_deleted_for_facets,
+        "/api/v2/search/cloudintegration/deleted/facets",
+        "searchCloudIntegrationDeletedForFacets"
+    ),
+    facet = (
+        search_cloud_integration_deleted_for_facet,
+        "/api/v2/search/cloudintegration/deleted/{facet}",
+        "searchCloudIntegrationDeletedForFacet"
+    ),
+);
+
 async fn accounts(state: &AppState, _: &Caller) -> Result<Vec<Account>, ApiError> {
     let all = state.store.list_accounts(0, u32::MAX).await?;
     Ok(all.items.iter().map(present::account).collect())
@@ -282,4 +330,34 @@ async fn roles(state: &AppState, _: &Caller) -> Result<Vec<RoleDTO>, ApiError> {
 
 async fn tokens(state: &AppState, _: &Caller) -> Result<Vec<ApiTokenModel>, ApiError> {
     present::all_token_models(state.store.as_ref()).await
+}
+
+async fn cloud_integrations_on(
+    state: &AppState,
+    shelf: Shelf,
+) -> Result<Vec<CloudIntegration>, ApiError> {
+    CloudIntegrations::new(
+        state.resources.as_ref(),
+        state.clock.as_ref(),
+        state.random.as_ref(),
+    )
+    .list(shelf)
+    .await?
+    .iter()
+    .map(cloud_integration::wire)
+    .collect()
+}
+
+async fn live_cloud_integrations(
+    state: &AppState,
+    _: &Caller,
+) -> Result<Vec<CloudIntegration>, ApiError> {
+    cloud_integrations_on(state, Shelf::Live).await
+}
+
+async fn trashed_cloud_integrations(
+    state: &AppState,
+    _: &Caller,
+) -> Result<Vec<CloudIntegration>, ApiError> {
+    cloud_integrations_on(state, Shelf::Trash).await
 }

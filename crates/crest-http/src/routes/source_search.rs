@@ -1,0 +1,187 @@
+//! `POST /api/v2/search/source` and its facets. The criteria, checked by the one search engine,
+//! become the store's conditions, so that a search reads only the matching sources (by index,
+//! among hundreds of thousands); the engine then confirms every source the store returns.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use crest_domain::source::{SourceCondition, SourceField, SourceQuery, SourceRecord, TextMatch};
+use crest_search::{FREETEXT, Matching, Search, TAGPATH, TAGS};
+use crest_types::envelope::StatusEnvelope;
+use crest_types::paging::{MAX_LIMIT, PageRequest};
+use crest_types::search::{
+    FacetSearchRequestContainer, FacetsSearchRequestContainer, ResponseContainerFacetResponse,
+    ResponseContainerFacetsResponseContainer, SearchQuery,
+};
+use crest_types::source::{
+    ResponseContainerPagedSource, Source as WireSource, SourceSearchRequestContainer,
+};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::routes::source::{cursor_page, sources, wire};
+use crate::search::{self, Searchable};
+use crate::state::AppState;
+
+/// The store's conditions for a validated search: the same matches, read by index.
+fn conditions(search: &Search) -> Vec<SourceCondition> {
+    search
+        .criteria()
+        .iter()
+        .map(|c| {
+            if c.is_range() {
+                // Sources have no numbers to bound: a range matches nothing (so its negation
+                // matches everything), as the engine reads it.
+                return SourceCondition::Constant(c.negated());
+            }
+            let field = match c.key() {
+                TAGS | TAGPATH => SourceField::Tag,
+                FREETEXT => SourceField::Any,
+                "description" => SourceField::Description,
+                _ => SourceField::Name,
+            };
+            let matching = match (c.key(), c.matching()) {
+                (TAGPATH, _) | (_, Matching::TagPath) => TextMatch::TagPath,
+                (_, Matching::Contains) => TextMatch::Contains,
+                (_, Matching::StartsWith) => TextMatch::StartsWith,
+                (_, Matching::Exact) => TextMatch::Exact,
+            };
+            SourceCondition::Text {
+                field,
+                matching,
+                values: c.values().to_vec(),
+                negated: c.negated(),
+            }
+        })
+        .collect()
+}
+
+fn validated(query: Option<Vec<SearchQuery>>) -> Result<Search, ApiError> {
+    Ok(Search::new(
+        &WireSource::SCHEMA,
+        search::criteria(query),
+        None,
+    )?)
+}
+
+/// Every source that meets the search, read from the store a page at a time.
+async fn all_matching(state: &AppState, search: &Search) -> Result<Vec<WireSource>, ApiError> {
+    let mut query = SourceQuery {
+        conditions: conditions(search),
+        after: None,
+        limit: MAX_LIMIT,
+        ascending: true,
+    };
+    let mut out = Vec::new();
+    loop {
+        let page = sources(state).page(&query).await?;
+        query.after = page.items.last().map(|s: &SourceRecord| s.id.clone());
+        out.extend(page.items.iter().map(wire));
+        if !page.more {
+            return Ok(out);
+        }
+    }
+}
+
+/// Sources that meet every criterion, in id order (or its reverse), a page at a time: pass the
+/// previous page's `cursor` to read the next. `offset` and `sort`, which some clients send, are
+/// ignored; so is `includeObsolete` (crest keeps no obsolete sources yet).
+#[utoipa::path(
+    post,
+    path = "/api/v2/search/source",
+    operation_id = "searchTaggedSourceEntities",
+    tag = "Search",
+    summary = "Search over a customer's sources",
+    request_body(content = Option<SourceSearchRequestContainer>, description = "Criteria on sourceName, description and tags (case-insensitive), cursor and limit"),
+    responses(
+        (status = 200, description = "A page of matches", body = ResponseContainerPagedSource),
+        (status = 400, description = "An unknown key or method, or a bad limit", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn search_tagged_source_entities(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiJson(body): ApiJson<Option<SourceSearchRequestContainer>>,
+) -> Result<Json<ResponseContainerPagedSource>, ApiError> {
+    let body = body.unwrap_or_default();
+    let limit = PageRequest::from_numbers(None, body.limit)
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?
+        .limit
+        .max(1);
+    let search = validated(body.query)?;
+    let page = sources(&state)
+        .page(&SourceQuery {
+            conditions: conditions(&search),
+            after: body.cursor.filter(|c| !c.is_empty()),
+            limit,
+            ascending: body.sort_sources_ascending.unwrap_or(true),
+        })
+        .await?;
+    let last = page.items.last().map(|s| s.id.clone());
+    let items = page
+        .items
+        .iter()
+        .map(wire)
+        .filter(|s| search.matches(&s.document()))
+        .collect();
+    Ok(Json(ResponseContainerPagedSource::ok(cursor_page(
+        items, limit, page.more, last,
+    ))))
+}
+
+/// The values of one or more facets (`tags`, `sourceName`, `description`) over the matches.
+#[utoipa::path(
+    post,
+    path = "/api/v2/search/source/facets",
+    operation_id = "searchTaggedSourceForFacets",
+    tag = "Search",
+    summary = "Lists the values of one or more facets over the customer's sources",
+    request_body(content = Option<FacetsSearchRequestContainer>, description = "The facets and the criteria"),
+    responses(
+        (status = 200, description = "Each facet's values", body = ResponseContainerFacetsResponseContainer),
+        (status = 400, description = "No facet named, or an unknown key", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn search_tagged_source_for_facets(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiJson(body): ApiJson<Option<FacetsSearchRequestContainer>>,
+) -> Result<Json<ResponseContainerFacetsResponseContainer>, ApiError> {
+    let body = body.unwrap_or_default();
+    let narrowed = all_matching(&state, &validated(body.query.clone())?).await?;
+    Ok(Json(ResponseContainerFacetsResponseContainer::ok(
+        search::facets(narrowed, Some(body))?,
+    )))
+}
+
+/// A page of one facet's values over the matches.
+#[utoipa::path(
+    post,
+    path = "/api/v2/search/source/{facet}",
+    operation_id = "searchTaggedSourceForFacet",
+    tag = "Search",
+    summary = "Lists the values of a specific facet over the customer's sources",
+    params(("facet" = String, Path, description = "The facet (a search key)")),
+    request_body(content = Option<FacetSearchRequestContainer>, description = "The criteria and the page"),
+    responses(
+        (status = 200, description = "A page of the facet's values", body = ResponseContainerFacetResponse),
+        (status = 400, description = "An unknown facet or key", body = StatusEnvelope)
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub(crate) async fn search_tagged_source_for_facet(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(facet): Path<String>,
+    ApiJson(body): ApiJson<Option<FacetSearchRequestContainer>>,
+) -> Result<Json<ResponseContainerFacetResponse>, ApiError> {
+    let body = body.unwrap_or_default();
+    let narrowed = all_matching(&state, &validated(body.query.clone())?).await?;
+    Ok(Json(ResponseContainerFacetResponse::ok(search::facet(
+        narrowed,
+        &facet,
+        Some(body),
+    )?)))
+}
