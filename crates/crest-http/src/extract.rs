@@ -45,9 +45,20 @@ where
         } else {
             &bytes
         };
-        serde_json::from_slice(bytes)
-            .map(Self)
-            .map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))
+        // The message names where the body went wrong (`newRelic.apiKey: invalid type…`).
+        let mut json = serde_json::Deserializer::from_slice(bytes);
+        let value = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if path.is_empty() || path == "." {
+                ApiError::BadRequest(format!("malformed JSON body: {inner}"))
+            } else {
+                ApiError::BadRequest(format!("malformed JSON body at {path}: {inner}"))
+            }
+        })?;
+        json.end()
+            .map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))?;
+        Ok(Self(value))
     }
 }
 

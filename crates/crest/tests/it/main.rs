@@ -11,6 +11,7 @@
 mod admin;
 mod audit;
 mod bootstrap;
+mod cloud_integrations;
 mod csp;
 mod deprecated_user_api;
 mod openapi;
@@ -22,6 +23,7 @@ mod retrievable_tokens;
 mod roles_and_groups;
 mod search;
 mod service_accounts;
+mod sources;
 mod support;
 mod tls;
 mod two_instances;

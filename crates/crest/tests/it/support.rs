@@ -63,6 +63,15 @@ impl TestApp {
         backend: Backend,
         adjust: impl FnOnce(&mut SettingsArgs),
     ) -> Option<Self> {
+        Self::spawn_with_deps(backend, adjust, deps()).await
+    }
+
+    /// A server on `backend` with its own clock and randomness (`deps`).
+    pub async fn spawn_with_deps(
+        backend: Backend,
+        adjust: impl FnOnce(&mut SettingsArgs),
+        deps: Dependencies,
+    ) -> Option<Self> {
         let dir = tempfile::tempdir().expect("a temp dir");
         let data_dir = dir.path().join("data");
         let (database_url, pg_database) = match backend {
@@ -77,7 +86,7 @@ impl TestApp {
         let admin_token = new_token();
         let config = Config::resolve(&args, FileConfig::default(), Some(admin_token.clone()))
             .expect("valid settings");
-        let server = start(&config, deps()).await.expect("the server starts");
+        let server = start(&config, deps).await.expect("the server starts");
         let scheme = if config.tls.is_some() {
             "https"
         } else {
