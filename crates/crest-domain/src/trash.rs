@@ -57,7 +57,7 @@ pub const fn whereabouts(trashed_ms: Option<EpochMillis>, now: EpochMillis) -> W
     }
 }
 
-/// Objects trashed before this time have expired.
+/// Objects trashed at or before this time have expired.
 pub const fn expiry_cutoff(now: EpochMillis) -> EpochMillis {
     now.saturating_sub(RETENTION_MS)
 }
@@ -88,7 +88,7 @@ pub trait TrashStore: Send + Sync + std::fmt::Debug {
     /// Removes an object for good, wherever it is; `false` when there is no such object.
     async fn remove_for_good(&self, kind: TrashKind, id: &str) -> Result<bool, StoreError>;
 
-    /// Removes every object trashed before `cutoff`, of every kind; returns how many.
+    /// Removes every object trashed at or before `cutoff`, of every kind; returns how many.
     async fn purge_expired(&self, cutoff: EpochMillis) -> Result<u64, StoreError>;
 }
 

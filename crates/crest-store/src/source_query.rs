@@ -1,7 +1,7 @@
 //! Turns a [`SourceQuery`] into one SQL statement, the same text for both dialects: conditions on
 //! the folded columns (prefixes as index ranges), the cursor, the page, the page's tags.
 
-use crest_domain::source::{SourceCondition, SourceField, SourceQuery, TextMatch};
+use crest_domain::source::{SourceCondition, SourceField, SourceQuery, TextMatch, fold};
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +68,9 @@ impl Builder {
 
     /// The field matches any of the values.
     fn field(&mut self, field: SourceField, matching: TextMatch, values: &[String]) -> String {
-        let any: Vec<String> = values
+        // Values are folded here too, so that the store matches case-insensitively whoever asks.
+        let folded: Vec<String> = values.iter().map(|v| fold(v)).collect();
+        let any: Vec<String> = folded
             .iter()
             .map(|v| match field {
                 SourceField::Name => self.compare("s.name_folded", matching, v),
@@ -127,18 +129,47 @@ fn escape_like(value: &str) -> String {
     out
 }
 
+/// Whether a condition can drive the page: one exact tag, not negated. Such a page is read along
+/// the tag index in id order, so that its cost is the page's, not the tag's number of sources.
+fn drives(condition: &SourceCondition) -> bool {
+    matches!(condition, SourceCondition::Text {
+        field: SourceField::Tag,
+        matching: TextMatch::Exact,
+        values,
+        negated: false,
+    } if values.len() == 1)
+}
+
 /// One page of the query, plus one row more to tell whether more follow, each source joined with
 /// its tags.
 pub(crate) fn page(query: &SourceQuery) -> Statement {
     let mut b = Builder::default();
-    let mut conditions: Vec<String> = query.conditions.iter().map(|c| b.condition(c)).collect();
+    let driver = query.conditions.iter().position(drives);
+    let (from, key) = match driver {
+        // A source holds each folded tag once, so the join yields each source once.
+        Some(_) => (
+            "source_tags m JOIN sources s ON s.id = m.source_id",
+            "m.source_id",
+        ),
+        None => ("sources s", "s.id"),
+    };
+    let mut conditions: Vec<String> = Vec::with_capacity(query.conditions.len() + 1);
+    for (i, c) in query.conditions.iter().enumerate() {
+        match c {
+            SourceCondition::Text { values, .. } if Some(i) == driver => {
+                let tag = b.text(fold(&values[0]));
+                conditions.push(format!("m.tag_folded = {tag}"));
+            }
+            _ => conditions.push(b.condition(c)),
+        }
+    }
     let (after, order) = if query.ascending {
         (">", "ASC")
     } else {
         ("<", "DESC")
     };
     if let Some(cursor) = &query.after {
-        conditions.push(format!("s.id {after} {}", b.text(cursor.clone())));
+        conditions.push(format!("{key} {after} {}", b.text(cursor.clone())));
     }
     let filter = if conditions.is_empty() {
         String::new()
@@ -148,8 +179,8 @@ pub(crate) fn page(query: &SourceQuery) -> Statement {
     let limit = b.bind(Bind::Int(i64::from(query.limit) + 1));
     let sql = format!(
         "SELECT {PAGE_COLUMNS} FROM (SELECT s.id, s.description, s.created_ms, s.creator, \
-         s.updated_ms, s.updater, s.marked_new_ms FROM sources s {filter} \
-         ORDER BY s.id {order} LIMIT {limit}) p \
+         s.updated_ms, s.updater, s.marked_new_ms FROM {from} {filter} \
+         ORDER BY {key} {order} LIMIT {limit}) p \
          LEFT JOIN source_tags t ON t.source_id = p.id ORDER BY p.id {order}"
     );
     Statement {
@@ -202,6 +233,38 @@ mod tests {
     }
 
     #[test]
+    fn an_exact_tag_drives_the_page_along_its_index() {
+        let s = page(&SourceQuery {
+            conditions: vec![
+                text(SourceField::Name, TextMatch::Contains, &["web"], false),
+                text(SourceField::Tag, TextMatch::Exact, &["Env.Prod"], false),
+            ],
+            after: Some("web-1".into()),
+            limit: 10,
+            ascending: true,
+        });
+        assert!(
+            s.sql.contains("FROM source_tags m JOIN sources s"),
+            "{}",
+            s.sql
+        );
+        assert!(s.sql.contains("m.tag_folded = $2"), "{}", s.sql);
+        assert!(s.sql.contains("m.source_id > $3"), "{}", s.sql);
+        assert_eq!(s.binds[1], Bind::Text("env.prod".into()));
+        let negated = page(&SourceQuery {
+            conditions: vec![text(SourceField::Tag, TextMatch::Exact, &["x"], true)],
+            after: None,
+            limit: 10,
+            ascending: true,
+        });
+        assert!(
+            negated.sql.contains("FROM sources s WHERE"),
+            "{}",
+            negated.sql
+        );
+    }
+
+    #[test]
     fn like_wildcards_in_values_are_literal() {
         assert_eq!(escape_like("a%b_c\\d"), "a\\%b\\_c\\\\d");
         let s = page(&SourceQuery {
@@ -212,7 +275,7 @@ mod tests {
         });
         assert!(
             s.sql.contains(
-                "NOT ((s.id IN (SELECT source_id FROM source_tags WHERE tag_folded LIKE $1"
+                "NOT (s.id IN (SELECT source_id FROM source_tags WHERE tag_folded LIKE $1"
             ),
             "{}",
             s.sql

@@ -61,7 +61,7 @@ macro_rules! insert_tag {
     ($tx:expr, $id:expr, $tag:expr) => {
         sqlx::query(
             "INSERT INTO source_tags (source_id, tag, tag_folded) VALUES ($1, $2, $3) \
-             ON CONFLICT (source_id, tag) DO NOTHING",
+             ON CONFLICT (source_id, tag_folded) DO NOTHING",
         )
         .bind($id)
         .bind($tag)
@@ -172,9 +172,9 @@ impl SourceStore for SqlStore {
                     insert_tag!(tx, id, tag.as_str());
                 }
                 TagChange::Remove(tag) => {
-                    sqlx::query("DELETE FROM source_tags WHERE source_id = $1 AND tag = $2")
+                    sqlx::query("DELETE FROM source_tags WHERE source_id = $1 AND tag_folded = $2")
                         .bind(id)
-                        .bind(tag)
+                        .bind(fold(tag))
                         .execute(&mut *tx)
                         .await
                         .map_err(store_error)?;

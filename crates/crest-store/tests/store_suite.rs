@@ -9,11 +9,20 @@ use std::future::Future;
 
 use crest_domain::account::{AccountId, AccountKind};
 use crest_domain::bootstrap::{BootstrapSettings, bootstrap};
-use crest_domain::clock::ManualClock;
+use crest_domain::clock::{EpochMillis, ManualClock};
+use crest_domain::cloud_integration::{
+    CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
+};
 use crest_domain::permission::{Permission, PermissionSet};
 use crest_domain::random::SequenceRandom;
+use crest_domain::source::{
+    SourceChange, SourceCondition, SourceField, SourceQuery, SourceRecord, SourceStore, TagChange,
+    TextMatch, fold,
+};
+use crest_domain::source_tag::SourceTag;
 use crest_domain::store::{BootstrapApplied, BootstrapPlan, Store};
 use crest_domain::token::{ApiTokenSecret, TokenId};
+use crest_domain::trash::{RETENTION_MS, TrashKind, TrashStore};
 use crest_store::{SqlStore, StoreLocation};
 use crest_testkit::PgTestDb;
 
@@ -641,6 +650,1094 @@ async fn passwords_and_invitations_are_kept_as_digests_and_end_once_used() {
             .expect("put");
         assert!(store.delete_account(&id).await.expect("delete"));
         assert!(store.invites().await.expect("list").is_empty());
+        store.close().await;
+    })
+    .await;
+}
+
+fn tag(raw: &str) -> SourceTag {
+    SourceTag::parse(raw).expect("a valid tag")
+}
+
+fn source_record(
+    id: &str,
+    description: Option<&str>,
+    tags: &[&str],
+    at: EpochMillis,
+) -> SourceRecord {
+    SourceRecord {
+        id: id.to_owned(),
+        description: description.map(str::to_owned),
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        created_ms: at,
+        creator: "alice@example.com".into(),
+        updated_ms: at,
+        updater: "alice@example.com".into(),
+        marked_new_ms: None,
+    }
+}
+
+fn sorted(mut record: SourceRecord) -> SourceRecord {
+    record.tags.sort();
+    record
+}
+
+#[tokio::test]
+async fn sources_keep_their_metadata() {
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let mut original = source_record(
+            "web-01",
+            Some("Front end"),
+            &["tier.frontend", "env.prod", "Team.Core"],
+            10,
+        );
+        original.marked_new_ms = Some(5);
+        assert!(store.create_source(&original).await.expect("create"));
+        let expected = sorted(original.clone());
+        assert_eq!(expected.tags, ["Team.Core", "env.prod", "tier.frontend"]);
+        assert_eq!(
+            store.source("web-01").await.expect("read"),
+            Some(expected.clone())
+        );
+
+        // A second create of the same id changes nothing.
+        let mut again = source_record("web-01", Some("Other"), &["env.dev"], 11);
+        again.creator = "bob@example.com".into();
+        assert!(!store.create_source(&again).await.expect("create"));
+        assert_eq!(
+            store.source("web-01").await.expect("read"),
+            Some(expected.clone())
+        );
+
+        let update = |change: SourceChange, now: EpochMillis, by: &'static str| {
+            let store = &store;
+            async move {
+                store
+                    .update_source("web-01", &change, now, by)
+                    .await
+                    .expect("update")
+                    .expect("the source exists")
+            }
+        };
+        let tags_only = |tags: TagChange| SourceChange {
+            description: None,
+            tags,
+        };
+
+        // Replace: the tags become exactly these; the rest stays, but the update is recorded.
+        let got = update(
+            tags_only(TagChange::Replace(vec![tag("env.dev"), tag("Alpha")])),
+            20,
+            "bob@example.com",
+        )
+        .await;
+        assert_eq!(got.tags, ["Alpha", "env.dev"]);
+        assert_eq!(got.description.as_deref(), Some("Front end"));
+        assert_eq!(
+            (got.created_ms, got.creator.as_str()),
+            (10, "alice@example.com")
+        );
+        assert_eq!(
+            (got.updated_ms, got.updater.as_str()),
+            (20, "bob@example.com")
+        );
+        assert_eq!(got.marked_new_ms, Some(5));
+        assert_eq!(store.source("web-01").await.expect("read"), Some(got));
+
+        // Add: a new tag joins; an existing one is not doubled, whatever its case (tags are
+        // unique per source ignoring case, as search reads them).
+        let got = update(tags_only(TagChange::Add(tag("zeta.one"))), 21, "carol").await;
+        assert_eq!(got.tags, ["Alpha", "env.dev", "zeta.one"]);
+        let got = update(tags_only(TagChange::Add(tag("env.dev"))), 22, "carol").await;
+        assert_eq!(got.tags, ["Alpha", "env.dev", "zeta.one"]);
+        assert_eq!((got.updated_ms, got.updater.as_str()), (22, "carol"));
+        let got = update(tags_only(TagChange::Add(tag("ENV.dev"))), 23, "carol").await;
+        assert_eq!(got.tags, ["Alpha", "env.dev", "zeta.one"]);
+
+        // Remove: the tag in any case; an absent one is a no-op.
+        let got = update(tags_only(TagChange::Remove("absent".into())), 24, "dave").await;
+        assert_eq!(got.tags, ["Alpha", "env.dev", "zeta.one"]);
+        assert_eq!((got.updated_ms, got.updater.as_str()), (24, "dave"));
+        let got = update(tags_only(TagChange::Remove("alpha".into())), 25, "dave").await;
+        assert_eq!(got.tags, ["env.dev", "zeta.one"]);
+        let got = update(tags_only(TagChange::Add(tag("ENV.dev"))), 26, "dave").await;
+        assert_eq!(got.tags, ["env.dev", "zeta.one"]);
+        let got = update(tags_only(TagChange::Keep), 27, "dave").await;
+        assert_eq!(got.tags, ["env.dev", "zeta.one"]);
+
+        // The description: set, kept, removed.
+        let describe = |description: Option<Option<&str>>| SourceChange {
+            description: description.map(|d| d.map(str::to_owned)),
+            tags: TagChange::Keep,
+        };
+        let got = update(describe(Some(Some("Back end"))), 30, "erin").await;
+        assert_eq!(got.description.as_deref(), Some("Back end"));
+        assert_eq!(got.tags, ["env.dev", "zeta.one"]);
+        let got = update(describe(None), 31, "erin").await;
+        assert_eq!(got.description.as_deref(), Some("Back end"));
+        assert_eq!((got.updated_ms, got.updater.as_str()), (31, "erin"));
+        let got = update(describe(Some(None)), 32, "frank").await;
+        assert_eq!(got.description, None);
+        assert_eq!((got.updated_ms, got.updater.as_str()), (32, "frank"));
+        // Both at once.
+        let got = update(
+            SourceChange {
+                description: Some(Some("Both".into())),
+                tags: TagChange::Replace(vec![tag("a.b")]),
+            },
+            33,
+            "frank",
+        )
+        .await;
+        assert_eq!(
+            (got.description.as_deref(), got.tags.as_slice()),
+            (Some("Both"), ["a.b".to_owned()].as_slice())
+        );
+        assert_eq!(
+            store.source("web-01").await.expect("read"),
+            Some(got.clone())
+        );
+
+        // An unknown source.
+        assert_eq!(
+            store
+                .update_source("nope", &describe(Some(Some("x"))), 40, "frank")
+                .await
+                .expect("update"),
+            None
+        );
+        assert_eq!(store.source("nope").await.expect("read"), None);
+        assert_eq!(
+            store.source("WEB-01").await.expect("read"),
+            None,
+            "ids keep their case"
+        );
+
+        // A delete returns what was there and takes the tags with it.
+        assert_eq!(
+            store.delete_source("web-01").await.expect("delete"),
+            Some(got)
+        );
+        assert_eq!(store.source("web-01").await.expect("read"), None);
+        assert_eq!(store.delete_source("web-01").await.expect("delete"), None);
+        assert!(
+            store
+                .create_source(&source_record("web-01", None, &[], 50))
+                .await
+                .expect("create")
+        );
+        let back = store.source("web-01").await.expect("read").expect("found");
+        assert!(
+            back.tags.is_empty(),
+            "the tags went with the source: {back:?}"
+        );
+        assert_eq!(back, source_record("web-01", None, &[], 50));
+        store.close().await;
+    })
+    .await;
+}
+
+/// Sources of every kind a search distinguishes: names in mixed case, descriptions or none
+/// (one holding LIKE's wildcards), tags on paths.
+fn search_corpus() -> Vec<SourceRecord> {
+    let mut out = Vec::new();
+    let mut at = 1_000;
+    let mut add = |id: &str, description: Option<&str>, tags: &[&str]| {
+        at += 1;
+        out.push(source_record(id, description, tags, at));
+    };
+    for i in 1..=12 {
+        let env = match i % 4 {
+            0 => "env.prod",
+            1 => "env.prod.eu",
+            2 => "env.dev",
+            _ => "env.production",
+        };
+        let description = match i % 3 {
+            0 => None,
+            1 => Some("Front-end Web server"),
+            _ => Some("WEB node, primary"),
+        };
+        let mut tags = vec![env, "tier.frontend"];
+        if i % 5 == 0 {
+            tags.push("Team.Core");
+        }
+        add(&format!("Web-{i:02}"), description, &tags);
+    }
+    for i in 1..=8 {
+        let description = if i % 2 == 0 { Some("Primary DB") } else { None };
+        let tags: &[&str] = match i % 3 {
+            0 => &["env.prod", "tier.db", "team.core"],
+            1 => &["env.dev", "tier.db"],
+            _ => &[],
+        };
+        add(&format!("db-{i}"), description, tags);
+    }
+    add(
+        "cache.eu-1",
+        Some("100% _done_"),
+        &["env.prod.eu", "tier.cache"],
+    );
+    add(
+        "cache.eu-2",
+        Some("100x done"),
+        &["env.prod.eu", "tier.cache"],
+    );
+    add(
+        "cache.us-1",
+        Some("100% xdone"),
+        &["env.prod.us", "tier.cache"],
+    );
+    add("Cache.US-2", Some("100%_done"), &["ENV.Prod", "tier.cache"]);
+    add("webhook", Some("Calls the web"), &["app.hooks"]);
+    add("web_x", None, &["env.prodx"]);
+    add("web%1", Some("Percent host"), &["env"]);
+    add(
+        "API.gateway",
+        Some("Gateway for the API"),
+        &["tier.edge", "env.prod"],
+    );
+    add(
+        "api-internal",
+        Some("internal api"),
+        &["tier.edge", "env.dev"],
+    );
+    add("zeta", Some("Zeta"), &["z:a", "Team.Core"]);
+    add("Zulu", None, &["hidden"]);
+    add("Ünïcode-Host", Some("Zürich ÉTÉ"), &["geo.ch"]);
+    add("alpha", Some(""), &["env.prod.eu.west", "tier.frontend"]);
+    add("beta", Some("env.prod in words"), &[]);
+    add("gamma", None, &[]);
+    add("delta", Some("Tier frontend"), &["tier.front"]);
+    add("epsilon", Some("Team core"), &["team.core.sub"]);
+    add("eta", None, &["env.dev", "env.prod"]);
+    add("theta", Some("dev box"), &["env.dev.local"]);
+    add("iota", Some("db-1 replica"), &["tier.db"]);
+    out
+}
+
+/// How the store should read a query, in plain Rust.
+fn model_holds(condition: &SourceCondition, source: &SourceRecord) -> bool {
+    let (field, matching, values, negated) = match condition {
+        SourceCondition::Constant(b) => return *b,
+        SourceCondition::Text {
+            field,
+            matching,
+            values,
+            negated,
+        } => (*field, *matching, values, *negated),
+    };
+    let matches = |text: &str, value: &str| {
+        let text = fold(text);
+        let value = fold(value);
+        match matching {
+            TextMatch::Contains => text.contains(&value),
+            TextMatch::StartsWith => text.starts_with(&value),
+            TextMatch::Exact => text == value,
+            TextMatch::TagPath => {
+                let path = value.trim_end_matches(".*").trim_end_matches('.');
+                text == path || text.starts_with(&format!("{path}."))
+            }
+        }
+    };
+    let on_field = |field: SourceField, value: &str| match field {
+        SourceField::Name => matches(&source.id, value),
+        SourceField::Description => source
+            .description
+            .as_deref()
+            .is_some_and(|d| matches(d, value)),
+        SourceField::Tag => source.tags.iter().any(|t| matches(t, value)),
+        SourceField::Any => unreachable!("expanded below"),
+    };
+    let any = values.iter().any(|v| match field {
+        SourceField::Any => [
+            SourceField::Name,
+            SourceField::Description,
+            SourceField::Tag,
+        ]
+        .into_iter()
+        .any(|f| on_field(f, v)),
+        f => on_field(f, v),
+    });
+    any != negated
+}
+
+/// The ids the model says every page of `query` (from its cursor on) holds, in order.
+fn model_ids(corpus: &[SourceRecord], query: &SourceQuery) -> Vec<String> {
+    let mut ids: Vec<String> = corpus
+        .iter()
+        .filter(|s| query.conditions.iter().all(|c| model_holds(c, s)))
+        .map(|s| s.id.clone())
+        .filter(|id| match &query.after {
+            None => true,
+            Some(after) if query.ascending => id > after,
+            Some(after) => id < after,
+        })
+        .collect();
+    ids.sort();
+    if !query.ascending {
+        ids.reverse();
+    }
+    ids
+}
+
+/// Reads every page of `query` from its cursor on, checking each page's shape and that every
+/// source comes back whole.
+async fn walk_pages(store: &SqlStore, corpus: &[SourceRecord], query: &SourceQuery) -> Vec<String> {
+    let mut q = query.clone();
+    let mut ids: Vec<String> = Vec::new();
+    for _ in 0..=corpus.len() + 1 {
+        let page = store.search_sources(&q).await.expect("search");
+        assert!(
+            page.items.len() <= q.limit as usize,
+            "a page over its limit for {q:?}: {page:?}"
+        );
+        for item in &page.items {
+            assert!(!ids.contains(&item.id), "{} repeats for {query:?}", item.id);
+            let seeded = corpus
+                .iter()
+                .find(|s| s.id == item.id)
+                .expect("a seeded source");
+            assert_eq!(item, &sorted(seeded.clone()), "for {query:?}");
+            ids.push(item.id.clone());
+        }
+        if !page.more {
+            // Only a first page may be empty: a page before an empty one wrongly said more.
+            assert!(
+                !page.items.is_empty() || q.after == query.after,
+                "the page before {q:?} said more follow, but none did"
+            );
+            return ids;
+        }
+        assert!(
+            !page.items.is_empty(),
+            "an empty page says more follow for {q:?}"
+        );
+        q.after = page.items.last().map(|s| s.id.clone());
+    }
+    panic!("the pages of {query:?} never end");
+}
+
+/// Checks that the store answers `query` as the model does, and that only the last page says
+/// no more follow.
+async fn check_search(store: &SqlStore, corpus: &[SourceRecord], query: &SourceQuery, loc: &str) {
+    let expected = model_ids(corpus, query);
+    let got = walk_pages(store, corpus, query).await;
+    assert_eq!(got, expected, "{loc}: {query:?}");
+    // `more` is false exactly on the last page: a page ending at the last match says so.
+    if let Some(last) = expected.len().checked_sub(1) {
+        let limit = u32::try_from(last + 1).expect("small");
+        let all = store
+            .search_sources(&SourceQuery {
+                limit,
+                ..query.clone()
+            })
+            .await
+            .expect("search");
+        assert!(!all.more, "{loc}: one page holds every match of {query:?}");
+        assert_eq!(all.items.len(), expected.len());
+        if last > 0 {
+            let short = store
+                .search_sources(&SourceQuery {
+                    limit: limit - 1,
+                    ..query.clone()
+                })
+                .await
+                .expect("search");
+            assert!(short.more, "{loc}: a match is left over for {query:?}");
+        }
+    }
+}
+
+async fn seeded_store(loc: &StoreLocation) -> (SqlStore, Vec<SourceRecord>) {
+    let store = SqlStore::open(loc).await.expect("open");
+    let corpus = search_corpus();
+    for s in &corpus {
+        assert!(store.create_source(s).await.expect("create"), "{}", s.id);
+    }
+    (store, corpus)
+}
+
+fn backend(loc: &StoreLocation) -> &'static str {
+    match loc {
+        StoreLocation::Sqlite { .. } => "sqlite",
+        StoreLocation::Postgres { .. } => "postgres",
+    }
+}
+
+fn text(
+    field: SourceField,
+    matching: TextMatch,
+    values: &[&str],
+    negated: bool,
+) -> SourceCondition {
+    SourceCondition::Text {
+        field,
+        matching,
+        values: values.iter().map(|v| (*v).to_owned()).collect(),
+        negated,
+    }
+}
+
+#[tokio::test]
+async fn source_search_matches_conditions_on_both_stores() {
+    use SourceField::{Any, Description, Name, Tag};
+    use TextMatch::{Contains, Exact, StartsWith, TagPath};
+
+    on_both(|loc| async move {
+        let (store, corpus) = seeded_store(&loc).await;
+        let table: Vec<(Vec<SourceCondition>, Option<&str>, bool, usize)> = vec![
+            // (conditions, cursor, ascending, how many the model must find: a guard on the model)
+            (vec![], None, true, corpus.len()),
+            (vec![], None, false, corpus.len()),
+            (
+                vec![text(Name, StartsWith, &["web-"], false)],
+                None,
+                true,
+                12,
+            ),
+            // Values are folded by the store itself, on both backends.
+            (
+                vec![text(Name, StartsWith, &["WEB-"], false)],
+                None,
+                true,
+                12,
+            ),
+            (
+                vec![text(Tag, TagPath, &["ENV.PROD"], false)],
+                None,
+                true,
+                15,
+            ),
+            (
+                vec![text(Description, Contains, &["PRIMARY"], false)],
+                None,
+                true,
+                8,
+            ),
+            (
+                vec![text(Name, StartsWith, &["web"], false)],
+                None,
+                true,
+                15,
+            ),
+            (vec![text(Name, Contains, &["eu"], false)], None, true, 2),
+            (vec![text(Name, Contains, &["_"], false)], None, true, 1),
+            (vec![text(Name, Contains, &["%"], false)], None, true, 1),
+            (
+                vec![text(Name, Exact, &["cache.us-2"], false)],
+                None,
+                true,
+                1,
+            ),
+            (vec![text(Name, Exact, &["db-"], false)], None, true, 0),
+            (
+                vec![text(Name, Contains, &["ünïcode"], false)],
+                None,
+                true,
+                1,
+            ),
+            (vec![text(Tag, Exact, &["env.prod"], false)], None, true, 8),
+            (vec![text(Tag, Exact, &["team.core"], false)], None, true, 5),
+            (
+                vec![text(Tag, TagPath, &["env.prod"], false)],
+                None,
+                true,
+                15,
+            ),
+            (
+                vec![text(Tag, TagPath, &["env.prod.*"], false)],
+                None,
+                true,
+                15,
+            ),
+            (
+                vec![text(Tag, TagPath, &["env.prod."], false)],
+                None,
+                true,
+                15,
+            ),
+            (
+                vec![text(Tag, TagPath, &["env.prod.eu"], false)],
+                None,
+                true,
+                6,
+            ),
+            (vec![text(Tag, TagPath, &["env"], false)], None, true, 28),
+            (
+                vec![text(Tag, StartsWith, &["env.prod"], false)],
+                None,
+                true,
+                19,
+            ),
+            (
+                vec![text(Tag, TagPath, &["env.prod"], true)],
+                None,
+                true,
+                corpus.len() - 15,
+            ),
+            (
+                vec![text(Tag, Exact, &["tier.frontend"], true)],
+                None,
+                true,
+                corpus.len() - 13,
+            ),
+            (
+                vec![text(Description, Contains, &["100% _"], false)],
+                None,
+                true,
+                1,
+            ),
+            (
+                vec![text(Description, Contains, &["100%"], false)],
+                None,
+                true,
+                3,
+            ),
+            (
+                vec![text(Description, Contains, &["%_"], false)],
+                None,
+                true,
+                1,
+            ),
+            (
+                vec![text(Description, Contains, &["_done"], false)],
+                None,
+                true,
+                2,
+            ),
+            (
+                vec![text(Description, Contains, &["primary"], false)],
+                None,
+                true,
+                8,
+            ),
+            (
+                vec![text(Description, StartsWith, &["front-end"], false)],
+                None,
+                true,
+                4,
+            ),
+            (
+                vec![text(Description, Exact, &["primary db"], false)],
+                None,
+                true,
+                4,
+            ),
+            (
+                vec![text(Description, Contains, &["été"], false)],
+                None,
+                true,
+                1,
+            ),
+            (
+                vec![text(Description, Contains, &[""], false)],
+                None,
+                true,
+                28,
+            ),
+            (
+                vec![text(Description, Contains, &["web"], true)],
+                None,
+                true,
+                corpus.len() - 9,
+            ),
+            (vec![text(Any, Contains, &["core"], false)], None, true, 6),
+            (vec![text(Any, Contains, &["web"], false)], None, true, 15),
+            (vec![text(Any, TagPath, &["tier.db"], false)], None, true, 6),
+            (
+                vec![text(Any, Exact, &["env.prod"], true)],
+                None,
+                true,
+                corpus.len() - 8,
+            ),
+            (
+                vec![
+                    text(Name, StartsWith, &["web-"], false),
+                    text(Tag, TagPath, &["env.prod"], false),
+                ],
+                None,
+                true,
+                6,
+            ),
+            (
+                vec![
+                    text(Tag, Exact, &["tier.db"], false),
+                    text(Description, Contains, &["primary"], true),
+                ],
+                None,
+                true,
+                4,
+            ),
+            (
+                vec![text(Name, StartsWith, &["db-", "cache.", "zeta"], false)],
+                None,
+                true,
+                13,
+            ),
+            (
+                vec![text(Tag, Exact, &["env.dev", "hidden"], false)],
+                None,
+                true,
+                9,
+            ),
+            (vec![text(Name, Exact, &[], false)], None, true, 0),
+            (vec![text(Name, Exact, &[], true)], None, true, corpus.len()),
+            (vec![SourceCondition::Constant(false)], None, true, 0),
+            (
+                vec![SourceCondition::Constant(true)],
+                None,
+                true,
+                corpus.len(),
+            ),
+            (
+                vec![
+                    SourceCondition::Constant(true),
+                    text(Tag, TagPath, &["tier"], false),
+                ],
+                None,
+                true,
+                26,
+            ),
+            (
+                vec![
+                    SourceCondition::Constant(false),
+                    text(Tag, TagPath, &["tier"], false),
+                ],
+                None,
+                true,
+                0,
+            ),
+            (
+                vec![text(Name, StartsWith, &["web-"], false)],
+                None,
+                false,
+                12,
+            ),
+            (
+                vec![text(Name, StartsWith, &["web-"], false)],
+                Some("Web-07"),
+                false,
+                6,
+            ),
+            (
+                vec![text(Name, StartsWith, &["web-"], false)],
+                Some("Web-07"),
+                true,
+                5,
+            ),
+            (
+                vec![text(Tag, TagPath, &["env.prod"], false)],
+                Some("d"),
+                false,
+                12,
+            ),
+            (vec![], Some("db-4"), true, 15),
+            (vec![], Some("Web-"), false, 2),
+            (vec![], Some("Zulu"), false, 14),
+        ];
+        for (conditions, after, ascending, count) in table {
+            let query = SourceQuery {
+                conditions,
+                after: after.map(str::to_owned),
+                limit: 3,
+                ascending,
+            };
+            assert_eq!(
+                model_ids(&corpus, &query).len(),
+                count,
+                "the model's count for {query:?}"
+            );
+            check_search(&store, &corpus, &query, backend(&loc)).await;
+        }
+        store.close().await;
+    })
+    .await;
+}
+
+/// Random queries over the corpus: the store (each backend, seeded once) answers as the model.
+#[test]
+fn random_source_searches_agree_with_the_model() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    let fragments = vec![
+        "",
+        "web",
+        "web-",
+        "web-0",
+        "web-1",
+        "db",
+        "db-",
+        "db-1",
+        "cache",
+        "cache.",
+        "cache.eu",
+        "eu",
+        "us",
+        "env",
+        "env.",
+        "env.*",
+        "env.prod",
+        "env.prod.*",
+        "env.prod.",
+        "env.prod.eu",
+        "env.production",
+        "env.dev",
+        "prod",
+        "tier",
+        "tier.frontend",
+        "tier.front",
+        "team.core",
+        "core",
+        "100% _",
+        "100%",
+        "%",
+        "_",
+        "_done",
+        "primary",
+        "primary db",
+        "server",
+        "e",
+        "z",
+        "zulu",
+        "hidden",
+        "api",
+        "été",
+        "ünïcode-host",
+        ".",
+        "*",
+    ];
+    let cursors = vec![
+        "",
+        "a",
+        "db-4",
+        "Web-",
+        "Web-06",
+        "web",
+        "zeta",
+        "Zulu",
+        "m",
+        "cache.eu-1",
+        "\u{10FFFF}",
+    ];
+    let field = prop_oneof![
+        Just(SourceField::Name),
+        Just(SourceField::Description),
+        Just(SourceField::Tag),
+        Just(SourceField::Any),
+    ];
+    let matching = prop_oneof![
+        Just(TextMatch::Contains),
+        Just(TextMatch::StartsWith),
+        Just(TextMatch::Exact),
+        Just(TextMatch::TagPath),
+    ];
+    let value = prop::sample::select(fragments).prop_map(str::to_owned);
+    let condition = prop_oneof![
+        1 => any::<bool>().prop_map(SourceCondition::Constant),
+        8 => (field, matching, prop::collection::vec(value, 0..4), any::<bool>()).prop_map(
+            |(field, matching, values, negated)| SourceCondition::Text {
+                field,
+                matching,
+                values,
+                negated,
+            }
+        ),
+    ];
+    let query = (
+        prop::collection::vec(condition, 0..4),
+        prop::option::of(prop::sample::select(cursors).prop_map(str::to_owned)),
+        1_u32..6,
+        any::<bool>(),
+    )
+        .prop_map(|(conditions, after, limit, ascending)| SourceQuery {
+            conditions,
+            after,
+            limit,
+            ascending,
+        });
+
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let pg = rt.block_on(PgTestDb::create());
+    let mut locations = vec![StoreLocation::Sqlite {
+        data_dir: dir.path().join("data"),
+    }];
+    if let Some(db) = &pg {
+        locations.push(StoreLocation::Postgres {
+            url: db.url.clone(),
+        });
+    }
+    let stores: Vec<(SqlStore, Vec<SourceRecord>, &'static str)> = locations
+        .iter()
+        .map(|loc| {
+            let (store, corpus) = rt.block_on(seeded_store(loc));
+            (store, corpus, backend(loc))
+        })
+        .collect();
+
+    let mut runner = TestRunner::new(Config {
+        cases: 32,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&query, |query| {
+            for (store, corpus, name) in &stores {
+                rt.block_on(check_search(store, corpus, &query, name));
+            }
+            Ok(())
+        })
+        .expect("the store agrees with the model");
+
+    rt.block_on(async {
+        for (store, _, _) in stores {
+            store.close().await;
+        }
+        if let Some(db) = pg {
+            db.drop_db().await;
+        }
+    });
+}
+
+fn integration(id: &str, name: &str, at: EpochMillis) -> CloudIntegrationRecord {
+    CloudIntegrationRecord {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        service: "CLOUDWATCH".into(),
+        settings: format!(r#"{{"name":"{name}","service":"CLOUDWATCH","cloudWatch":{{}}}}"#),
+        disabled: false,
+        created_ms: at,
+        creator: "alice@example.com".into(),
+        updated_ms: at,
+        updater: "alice@example.com".into(),
+        trashed_ms: None,
+    }
+}
+
+#[tokio::test]
+async fn cloud_integrations_and_the_trash() {
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let kind = TrashKind::CloudIntegration;
+        // The older one has the later id: the list is by age, not id.
+        let older = integration("b-int", "older", 100);
+        let newer = integration("a-int", "newer", 200);
+        store
+            .create_cloud_integration(&older)
+            .await
+            .expect("create");
+        store
+            .create_cloud_integration(&newer)
+            .await
+            .expect("create");
+        assert_eq!(
+            store.cloud_integrations().await.expect("list"),
+            vec![older.clone(), newer.clone()]
+        );
+        assert_eq!(
+            store.cloud_integration("a-int").await.expect("read"),
+            Some(newer.clone())
+        );
+        assert_eq!(store.cloud_integration("nope").await.expect("read"), None);
+
+        // Changes.
+        let change = CloudIntegrationChange {
+            name: "renamed".into(),
+            service: "CLOUDTRAIL".into(),
+            settings: r#"{"name":"renamed","service":"CLOUDTRAIL","cloudTrail":{"region":"x"}}"#
+                .into(),
+        };
+        assert!(
+            store
+                .update_cloud_integration("a-int", &change, 300, "bob")
+                .await
+                .expect("update")
+        );
+        let mut expected = CloudIntegrationRecord {
+            name: change.name.clone(),
+            service: change.service.clone(),
+            settings: change.settings.clone(),
+            updated_ms: 300,
+            updater: "bob".into(),
+            ..newer.clone()
+        };
+        let read = |id: &'static str| {
+            let store = &store;
+            async move {
+                store
+                    .cloud_integration(id)
+                    .await
+                    .expect("read")
+                    .expect("found")
+            }
+        };
+        assert_eq!(read("a-int").await, expected);
+        assert!(
+            !store
+                .update_cloud_integration("nope", &change, 300, "bob")
+                .await
+                .expect("update")
+        );
+        assert!(
+            store
+                .set_cloud_integration_disabled("a-int", true, 310, "carol")
+                .await
+                .expect("disable")
+        );
+        expected.disabled = true;
+        expected.updated_ms = 310;
+        expected.updater = "carol".into();
+        assert_eq!(read("a-int").await, expected);
+        assert!(
+            store
+                .set_cloud_integration_disabled("a-int", false, 320, "carol")
+                .await
+                .expect("enable")
+        );
+        expected.disabled = false;
+        expected.updated_ms = 320;
+        assert_eq!(read("a-int").await, expected);
+        assert!(
+            !store
+                .set_cloud_integration_disabled("nope", true, 320, "carol")
+                .await
+                .expect("disable")
+        );
+        assert_eq!(read("b-int").await, older, "the other one is untouched");
+
+        // To the trash and back.
+        let t: EpochMillis = 1_700_000_000_000;
+        assert!(
+            store
+                .move_to_trash(kind, "a-int", t, "dave")
+                .await
+                .expect("trash")
+        );
+        expected.trashed_ms = Some(t);
+        expected.updated_ms = t;
+        expected.updater = "dave".into();
+        assert_eq!(read("a-int").await, expected);
+        assert!(
+            !store
+                .move_to_trash(kind, "a-int", t + 1, "dave")
+                .await
+                .expect("trash")
+        );
+        assert!(
+            !store
+                .move_to_trash(kind, "nope", t, "dave")
+                .await
+                .expect("trash")
+        );
+        assert_eq!(
+            store.cloud_integrations().await.expect("list").len(),
+            2,
+            "the list holds the trash too"
+        );
+        assert!(
+            !store
+                .update_cloud_integration("a-int", &change, t + 2, "erin")
+                .await
+                .expect("update"),
+            "a trashed integration cannot change"
+        );
+        assert!(
+            !store
+                .set_cloud_integration_disabled("a-int", true, t + 2, "erin")
+                .await
+                .expect("disable")
+        );
+        assert_eq!(read("a-int").await, expected);
+        assert!(
+            store
+                .restore(kind, "a-int", t + 10, "erin")
+                .await
+                .expect("restore")
+        );
+        expected.trashed_ms = None;
+        expected.updated_ms = t + 10;
+        expected.updater = "erin".into();
+        assert_eq!(read("a-int").await, expected);
+        assert!(
+            !store
+                .restore(kind, "a-int", t + 11, "erin")
+                .await
+                .expect("restore"),
+            "a live integration is not in the trash"
+        );
+        assert!(
+            !store
+                .restore(kind, "nope", t + 11, "erin")
+                .await
+                .expect("restore")
+        );
+
+        // Retention: restorable until RETENTION_MS has passed, then gone.
+        let t2 = t + 100;
+        assert!(
+            store
+                .move_to_trash(kind, "a-int", t2, "dave")
+                .await
+                .expect("trash")
+        );
+        assert!(
+            store
+                .restore(kind, "a-int", t2 + RETENTION_MS - 1, "erin")
+                .await
+                .expect("restore"),
+            "still within retention"
+        );
+        let t3 = t + 1_000;
+        assert!(
+            store
+                .move_to_trash(kind, "a-int", t3, "dave")
+                .await
+                .expect("trash")
+        );
+        assert!(
+            !store
+                .restore(kind, "a-int", t3 + RETENTION_MS, "erin")
+                .await
+                .expect("restore"),
+            "expired"
+        );
+        assert_eq!(read("a-int").await.trashed_ms, Some(t3));
+        assert_eq!(store.purge_expired(t3 - 1).await.expect("purge"), 0);
+        assert_eq!(store.purge_expired(t3 + 1).await.expect("purge"), 1);
+        assert_eq!(store.cloud_integration("a-int").await.expect("read"), None);
+        assert_eq!(
+            store.cloud_integrations().await.expect("list"),
+            vec![older.clone()]
+        );
+        assert!(
+            !store
+                .restore(kind, "a-int", t3 + 2, "erin")
+                .await
+                .expect("restore")
+        );
+
+        // For good.
+        assert!(store.remove_for_good(kind, "b-int").await.expect("remove"));
+        assert!(!store.remove_for_good(kind, "b-int").await.expect("remove"));
+        assert!(store.cloud_integrations().await.expect("list").is_empty());
+        assert_eq!(
+            store.purge_expired(t3 + RETENTION_MS).await.expect("purge"),
+            0
+        );
+
+        // AWS external ids.
+        store
+            .create_aws_external_id("ext-1", 5, "alice")
+            .await
+            .expect("create");
+        assert!(store.aws_external_id_exists("ext-1").await.expect("exists"));
+        assert!(!store.aws_external_id_exists("ext-2").await.expect("exists"));
+        assert!(store.delete_aws_external_id("ext-1").await.expect("delete"));
+        assert!(!store.aws_external_id_exists("ext-1").await.expect("exists"));
+        assert!(!store.delete_aws_external_id("ext-1").await.expect("delete"));
         store.close().await;
     })
     .await;

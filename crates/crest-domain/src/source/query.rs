@@ -33,7 +33,8 @@ pub enum TextMatch {
 /// One condition; a query's conditions must all hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceCondition {
-    /// The field matches any one of `values` (folded with [`fold`]), or, when `negated`, none.
+    /// The field matches any one of `values` (compared folded with [`fold`]), or, when
+    /// `negated`, none.
     Text {
         field: SourceField,
         matching: TextMatch,

@@ -11,7 +11,8 @@ pub const HIDDEN_TAG: &str = "hidden";
 pub struct SourceRecord {
     pub id: String,
     pub description: Option<String>,
-    /// In code-point order.
+    /// In code-point order; at most one of the tags that differ only in case (search reads tags
+    /// ignoring case).
     pub tags: Vec<String>,
     pub created_ms: EpochMillis,
     pub creator: String,
@@ -34,8 +35,9 @@ pub enum TagChange {
     Keep,
     /// The source's tags become exactly these.
     Replace(Vec<SourceTag>),
+    /// Adds a tag unless the source holds it already, in any case.
     Add(SourceTag),
-    /// Removes the tag written exactly so; nothing happens when the source lacks it.
+    /// Removes the tag, in whatever case it is held; nothing happens when the source lacks it.
     Remove(String),
 }
 

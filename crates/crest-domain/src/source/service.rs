@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::DomainError;
 use crate::clock::Clock;
-use crate::source::query::{SourcePage, SourceQuery};
+use crate::source::query::{SourcePage, SourceQuery, fold};
 use crate::source::record::{SourceChange, SourceRecord, TagChange};
 use crate::source::store::SourceStore;
 use crate::source_tag::{SourceTag, source_name_valid};
@@ -89,12 +89,13 @@ impl<'a> Sources<'a> {
         if let Err(problem) = source_name_valid(&id) {
             return Err(DomainError::Invalid(problem.to_string()));
         }
-        let mut tags: Vec<String> = tag_set(&input.tags.unwrap_or_default())?
-            .into_iter()
-            .map(|t| t.as_str().to_owned())
-            .collect();
+        let mut tags: Vec<String> = Vec::new();
+        for t in tag_set(&input.tags.unwrap_or_default())? {
+            if !tags.iter().any(|held| fold(held) == t.folded()) {
+                tags.push(t.as_str().to_owned());
+            }
+        }
         tags.sort();
-        tags.dedup();
         let now = self.clock.now_millis();
         let record = SourceRecord {
             description: description(input.description)?,

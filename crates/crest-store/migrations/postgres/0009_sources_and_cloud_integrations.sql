@@ -1,5 +1,6 @@
 -- Sources and their metadata (tags, description), cloud integrations (with the trash) and AWS
--- external ids. Folded columns hold the lower-cased text that case-insensitive search compares.
+-- external ids. Folded columns hold the lower-cased text that case-insensitive search compares;
+-- prefix searches read them as index ranges.
 CREATE TABLE sources (
     id TEXT COLLATE "C" PRIMARY KEY,
     name_folded TEXT COLLATE "C" NOT NULL,
@@ -17,7 +18,8 @@ CREATE TABLE source_tags (
     source_id TEXT COLLATE "C" NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
     tag TEXT NOT NULL,
     tag_folded TEXT COLLATE "C" NOT NULL,
-    PRIMARY KEY (source_id, tag)
+    -- A source holds a tag once, whatever its case: search reads tags ignoring case.
+    PRIMARY KEY (source_id, tag_folded)
 );
 CREATE INDEX source_tags_by_tag ON source_tags (tag_folded, source_id);
 
