@@ -21,6 +21,7 @@ pub mod password;
 pub mod permission;
 pub mod principal;
 pub mod random;
+pub mod resource_cache;
 pub mod resource_store;
 pub mod role;
 pub mod secret;

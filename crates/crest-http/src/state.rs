@@ -15,6 +15,7 @@ use crate::failure_limit::FailureLimiter;
 use crest_domain::csp::subscription::Subscription;
 use crest_domain::mail::Mailer;
 use crest_domain::random::Random;
+use crest_domain::resource_cache::CachedResources;
 use crest_domain::resource_store::ResourceStore;
 use crest_domain::store::Store;
 use crest_domain::token_vault::TokenVault;
@@ -88,7 +89,7 @@ impl AppState {
             failures: Arc::new(FailureLimiter::default()),
             passwords: Passwords::new(store.clone(), clock.clone(), random.clone()),
             store,
-            resources,
+            resources: Arc::new(CachedResources::new(resources, clock.clone())),
             authenticator,
             clock,
             random,

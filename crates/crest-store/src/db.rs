@@ -64,8 +64,11 @@ impl Db {
                     .synchronous(SqliteSynchronous::Full)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .foreign_keys(true);
+                // A connection to a local file cannot go stale, so pooled connections are handed
+                // out without the round trip to their worker thread that a ping would cost.
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options.clone())
                     .await
@@ -76,6 +79,7 @@ impl Db {
                     .map_err(migrate_error)?;
                 let read = SqlitePoolOptions::new()
                     .max_connections(4)
+                    .test_before_acquire(false)
                     .min_connections(1)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options.read_only(true))

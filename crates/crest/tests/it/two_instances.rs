@@ -1,6 +1,7 @@
 //! Several instances, one PostgreSQL database: a revocation through one is refused by the other
-//! within the token cache's second. The second instance's clock is a manual one, so the test
-//! moves time instead of waiting.
+//! within the token cache's second, and a cloud integration made through one is listed by the
+//! other within the list cache's second. The second instance's clock is a manual one, so the
+//! tests move time instead of waiting.
 
 use std::sync::Arc;
 
@@ -109,6 +110,67 @@ async fn a_revocation_through_one_instance_holds_on_another_within_a_second() {
         StatusCode::UNAUTHORIZED,
         "within a second on b"
     );
+
+    a.shutdown().await.expect("a stops");
+    b.shutdown().await.expect("b stops");
+    db.drop_db().await;
+}
+
+/// The cloud integrations' list is cached for a second: what one instance writes shows on the
+/// other within it, and at once on the instance that wrote it.
+#[tokio::test]
+async fn a_cloud_integration_made_through_one_instance_is_listed_by_another_within_a_second() {
+    let Some(db) = PgTestDb::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let admin = new_token();
+    let args = SettingsArgs {
+        listen: Some("127.0.0.1:0".into()),
+        data_dir: Some(dir.path().to_path_buf()),
+        database_url: Some(db.url.clone()),
+        bootstrap_admin: Some(ADMIN.into()),
+        ..SettingsArgs::default()
+    };
+    let config = Config::resolve(&args, FileConfig::default(), Some(admin.clone())).expect("valid");
+    let a = start(&config, crate::support::deps())
+        .await
+        .expect("instance a");
+    let b_clock = ManualClock::new(SystemClock.now_millis());
+    let b = start(
+        &config,
+        Dependencies {
+            clock: Arc::new(b_clock.clone()),
+            random: Arc::new(OsRandom),
+            ..crate::support::deps()
+        },
+    )
+    .await
+    .expect("instance b");
+    let http = reqwest::Client::new();
+    let count = |addr: std::net::SocketAddr| {
+        let req = http
+            .get(format!("http://{addr}/api/v2/cloudintegration"))
+            .bearer_auth(&admin);
+        async move {
+            let body: serde_json::Value =
+                req.send().await.expect("send").json().await.expect("json");
+            body["response"]["items"].as_array().map_or(0, Vec::len)
+        }
+    };
+    assert_eq!(count(b.local_addr).await, 0);
+    let resp = http
+        .post(format!("http://{}/api/v2/cloudintegration", a.local_addr))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "shared", "service": "NEWRELIC", "newRelic": {"apiKey": "k"}}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(count(a.local_addr).await, 1, "at once on a");
+    assert_eq!(count(b.local_addr).await, 0, "b's list is cached");
+    b_clock.advance(crest_domain::resource_cache::LIST_CACHE_TTL_MS);
+    assert_eq!(count(b.local_addr).await, 1, "within a second on b");
 
     a.shutdown().await.expect("a stops");
     b.shutdown().await.expect("b stops");

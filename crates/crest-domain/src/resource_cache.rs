@@ -1,0 +1,211 @@
+//! [`CachedResources`]: the resource stores with the list of cloud integrations kept in memory
+//! for at most [`LIST_CACHE_TTL_MS`]. Every write through this handle empties it, so a change
+//! shows in this process's next read; a change made by another process (instances sharing a
+//! PostgreSQL database) shows within the TTL, as for verified tokens.
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+
+use crate::clock::{Clock, EpochMillis};
+use crate::cloud_integration::{
+    CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
+};
+use crate::resource_store::ResourceStore;
+use crate::source::{SourceChange, SourcePage, SourceQuery, SourceRecord, SourceStore};
+use crate::store::StoreError;
+use crate::trash::{TrashKind, TrashStore};
+
+/// How long another process's change may go unseen.
+pub const LIST_CACHE_TTL_MS: EpochMillis = 1_000;
+
+#[derive(Debug, Default)]
+struct Cached {
+    /// Bumped by every write, so that a read that started before a write never stores what it
+    /// read after the write emptied the cache.
+    generation: u64,
+    integrations: Option<(EpochMillis, Arc<Vec<CloudIntegrationRecord>>)>,
+}
+
+/// The resource stores, with the integrations' list cached.
+#[derive(Debug)]
+pub struct CachedResources {
+    inner: Arc<dyn ResourceStore>,
+    clock: Arc<dyn Clock>,
+    cached: Mutex<Cached>,
+}
+
+impl CachedResources {
+    pub fn new(inner: Arc<dyn ResourceStore>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            inner,
+            clock,
+            cached: Mutex::new(Cached::default()),
+        }
+    }
+
+    fn forget(&self) {
+        if let Ok(mut c) = self.cached.lock() {
+            c.generation = c.generation.wrapping_add(1);
+            c.integrations = None;
+        }
+    }
+
+    /// Runs a write and empties the cache, before and after: a read racing the write cannot
+    /// keep what it read before the write landed.
+    async fn write<T>(
+        &self,
+        op: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        self.forget();
+        let out = op.await;
+        self.forget();
+        out
+    }
+}
+
+#[async_trait]
+impl CloudIntegrationStore for CachedResources {
+    async fn cloud_integrations(&self) -> Result<Vec<CloudIntegrationRecord>, StoreError> {
+        let now = self.clock.now_millis();
+        let generation = {
+            let c = self
+                .cached
+                .lock()
+                .map_err(|_| StoreError::Other("the list cache is poisoned".into()))?;
+            if let Some((at, list)) = &c.integrations
+                && now.saturating_sub(*at) < LIST_CACHE_TTL_MS
+                && now >= *at
+            {
+                return Ok(list.as_ref().clone());
+            }
+            c.generation
+        };
+        let list = self.inner.cloud_integrations().await?;
+        if let Ok(mut c) = self.cached.lock()
+            && c.generation == generation
+        {
+            c.integrations = Some((now, Arc::new(list.clone())));
+        }
+        Ok(list)
+    }
+
+    async fn cloud_integration(
+        &self,
+        id: &str,
+    ) -> Result<Option<CloudIntegrationRecord>, StoreError> {
+        self.inner.cloud_integration(id).await
+    }
+
+    async fn create_cloud_integration(
+        &self,
+        record: &CloudIntegrationRecord,
+    ) -> Result<(), StoreError> {
+        self.write(self.inner.create_cloud_integration(record))
+            .await
+    }
+
+    async fn update_cloud_integration(
+        &self,
+        id: &str,
+        change: &CloudIntegrationChange,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        self.write(self.inner.update_cloud_integration(id, change, now, by))
+            .await
+    }
+
+    async fn set_cloud_integration_disabled(
+        &self,
+        id: &str,
+        disabled: bool,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        self.write(
+            self.inner
+                .set_cloud_integration_disabled(id, disabled, now, by),
+        )
+        .await
+    }
+
+    async fn create_aws_external_id(
+        &self,
+        id: &str,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<(), StoreError> {
+        self.inner.create_aws_external_id(id, now, by).await
+    }
+
+    async fn aws_external_id_exists(&self, id: &str) -> Result<bool, StoreError> {
+        self.inner.aws_external_id_exists(id).await
+    }
+
+    async fn delete_aws_external_id(&self, id: &str) -> Result<bool, StoreError> {
+        self.inner.delete_aws_external_id(id).await
+    }
+}
+
+#[async_trait]
+impl TrashStore for CachedResources {
+    async fn move_to_trash(
+        &self,
+        kind: TrashKind,
+        id: &str,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        self.write(self.inner.move_to_trash(kind, id, now, by))
+            .await
+    }
+
+    async fn restore(
+        &self,
+        kind: TrashKind,
+        id: &str,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        self.write(self.inner.restore(kind, id, now, by)).await
+    }
+
+    async fn remove_for_good(&self, kind: TrashKind, id: &str) -> Result<bool, StoreError> {
+        self.write(self.inner.remove_for_good(kind, id)).await
+    }
+
+    async fn purge_expired(&self, cutoff: EpochMillis) -> Result<u64, StoreError> {
+        self.write(self.inner.purge_expired(cutoff)).await
+    }
+}
+
+/// Sources are read a page at a time from the store, never cached.
+#[async_trait]
+impl SourceStore for CachedResources {
+    async fn source(&self, id: &str) -> Result<Option<SourceRecord>, StoreError> {
+        self.inner.source(id).await
+    }
+
+    async fn create_source(&self, source: &SourceRecord) -> Result<bool, StoreError> {
+        self.inner.create_source(source).await
+    }
+
+    async fn update_source(
+        &self,
+        id: &str,
+        change: &SourceChange,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<Option<SourceRecord>, StoreError> {
+        self.inner.update_source(id, change, now, by).await
+    }
+
+    async fn delete_source(&self, id: &str) -> Result<Option<SourceRecord>, StoreError> {
+        self.inner.delete_source(id).await
+    }
+
+    async fn search_sources(&self, query: &SourceQuery) -> Result<SourcePage, StoreError> {
+        self.inner.search_sources(query).await
+    }
+}
