@@ -9,7 +9,9 @@ use crest_domain::trash::{RETENTION_MS, TrashStore, expiry_cutoff};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Backend, TestApp, assert_error_envelope, call, deps};
+use crate::support::{
+    Backend, TestApp, assert_error_envelope, call, deps, service_account_token, status_as,
+};
 
 const BASE: &str = "/api/v2/cloudintegration";
 
@@ -475,51 +477,44 @@ async fn searches_negate_bound_sort_stably_and_count_facets() {
 #[tokio::test]
 async fn writes_need_the_proxies_permission_and_reads_do_not() {
     let app = TestApp::spawn().await;
-    call(
-        &app,
-        Method::POST,
-        "/api/v2/account/serviceaccount",
-        Some(json!({"identifier": "sa::ops"})),
-    )
-    .await;
-    let (_, tokens) = call(
-        &app,
-        Method::POST,
-        "/api/v2/apitoken/serviceaccount/sa%3A%3Aops",
-        None,
-    )
-    .await;
-    let token = tokens["response"][0]["tokenID"]
-        .as_str()
-        .expect("secret")
-        .to_owned();
-    let as_sa = |method: Method, path: &str, body: Option<Value>| {
-        let mut req = app.http.request(method, app.at(path)).bearer_auth(&token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        async move { req.send().await.expect("send").status().as_u16() }
-    };
+    let token = service_account_token(&app, "ops").await;
     let id = create(&app, cloudwatch("theirs")).await["id"]
         .as_str()
         .expect("id")
         .to_owned();
-    assert_eq!(as_sa(Method::GET, BASE, None).await, 200);
-    assert_eq!(as_sa(Method::GET, &format!("{BASE}/{id}"), None).await, 200);
+    assert_eq!(status_as(&app, &token, Method::GET, BASE, None).await, 200);
     assert_eq!(
-        as_sa(Method::POST, BASE, Some(cloudwatch("denied"))).await,
+        status_as(&app, &token, Method::GET, &format!("{BASE}/{id}"), None).await,
+        200
+    );
+    assert_eq!(
+        status_as(&app, &token, Method::POST, BASE, Some(cloudwatch("denied"))).await,
         403
     );
     assert_eq!(
-        as_sa(Method::DELETE, &format!("{BASE}/{id}"), None).await,
+        status_as(&app, &token, Method::DELETE, &format!("{BASE}/{id}"), None).await,
         403
     );
     assert_eq!(
-        as_sa(Method::POST, &format!("{BASE}/{id}/disable"), None).await,
+        status_as(
+            &app,
+            &token,
+            Method::POST,
+            &format!("{BASE}/{id}/disable"),
+            None
+        )
+        .await,
         403
     );
     assert_eq!(
-        as_sa(Method::POST, &format!("{BASE}/awsExternalId"), None).await,
+        status_as(
+            &app,
+            &token,
+            Method::POST,
+            &format!("{BASE}/awsExternalId"),
+            None
+        )
+        .await,
         403
     );
     call(
@@ -530,7 +525,14 @@ async fn writes_need_the_proxies_permission_and_reads_do_not() {
     )
     .await;
     assert_eq!(
-        as_sa(Method::POST, BASE, Some(cloudwatch("allowed"))).await,
+        status_as(
+            &app,
+            &token,
+            Method::POST,
+            BASE,
+            Some(cloudwatch("allowed"))
+        )
+        .await,
         200
     );
     assert_eq!(count(&app).await, 2);

@@ -4,7 +4,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Backend, TestApp, assert_error_envelope, call};
+use crate::support::{
+    Backend, TestApp, assert_error_envelope, call, service_account_token, status_as,
+};
 
 async fn create(app: &TestApp, id: &str, tags: &[&str], description: Option<&str>) {
     let tags: serde_json::Map<String, Value> = tags
@@ -409,34 +411,20 @@ async fn listing_walks_every_source_once_by_cursor() {
 async fn changes_need_the_source_tags_permission() {
     let app = TestApp::spawn().await;
     create(&app, "app-1", &["keep.me"], None).await;
-    call(
-        &app,
-        Method::POST,
-        "/api/v2/account/serviceaccount",
-        Some(json!({"identifier": "sa::tagger"})),
-    )
-    .await;
-    let (_, tokens) = call(
-        &app,
-        Method::POST,
-        "/api/v2/apitoken/serviceaccount/sa%3A%3Atagger",
-        None,
-    )
-    .await;
-    let token = tokens["response"][0]["tokenID"]
-        .as_str()
-        .expect("secret")
-        .to_owned();
-    let status = |method: Method, path: &str, body: Option<Value>| {
-        let mut req = app.http.request(method, app.at(path)).bearer_auth(&token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        async move { req.send().await.expect("send").status().as_u16() }
-    };
-    assert_eq!(status(Method::GET, "/api/v2/source/app-1", None).await, 200);
+    let token = service_account_token(&app, "tagger").await;
     assert_eq!(
-        status(Method::POST, "/api/v2/search/source", Some(json!({}))).await,
+        status_as(&app, &token, Method::GET, "/api/v2/source/app-1", None).await,
+        200
+    );
+    assert_eq!(
+        status_as(
+            &app,
+            &token,
+            Method::POST,
+            "/api/v2/search/source",
+            Some(json!({}))
+        )
+        .await,
         200
     );
     for (method, path, body) in [
@@ -457,7 +445,11 @@ async fn changes_need_the_source_tags_permission() {
         ),
         (Method::DELETE, "/api/v2/source/app-1/description", None),
     ] {
-        assert_eq!(status(method, path, body).await, 403, "{path}");
+        assert_eq!(
+            status_as(&app, &token, method, path, body).await,
+            403,
+            "{path}"
+        );
     }
     assert_eq!(tags(&app, "app-1").await, json!(["keep.me"]));
     call(
@@ -468,7 +460,14 @@ async fn changes_need_the_source_tags_permission() {
     )
     .await;
     assert_eq!(
-        status(Method::PUT, "/api/v2/source/app-1/tag/x", None).await,
+        status_as(
+            &app,
+            &token,
+            Method::PUT,
+            "/api/v2/source/app-1/tag/x",
+            None
+        )
+        .await,
         200
     );
     assert_eq!(tags(&app, "app-1").await, json!(["keep.me", "x"]));

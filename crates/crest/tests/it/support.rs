@@ -184,3 +184,43 @@ pub async fn probe(app: &TestApp, token: &str) -> reqwest::StatusCode {
         .expect("send")
         .status()
 }
+
+/// Creates a service account (`sa::<name>`, no permissions beyond its group's) and returns the
+/// secret of a token made for it.
+pub async fn service_account_token(app: &TestApp, name: &str) -> String {
+    let (status, body) = call(
+        app,
+        reqwest::Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(serde_json::json!({"identifier": format!("sa::{name}")})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, tokens) = call(
+        app,
+        reqwest::Method::POST,
+        &format!("/api/v2/apitoken/serviceaccount/sa%3A%3A{name}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens["response"][0]["tokenID"]
+        .as_str()
+        .expect("secret")
+        .to_owned()
+}
+
+/// The status a request answers with when made with `token`, with an optional JSON body.
+pub async fn status_as(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> u16 {
+    let mut req = app.http.request(method, app.at(path)).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.send().await.expect("send").status().as_u16()
+}

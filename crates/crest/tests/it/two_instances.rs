@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crest::cli::SettingsArgs;
 use crest::config::{Config, FileConfig};
-use crest::server::{Dependencies, start};
+use crest::server::{Dependencies, RunningServer, start};
 use crest_auth::cache::TOKEN_CACHE_TTL_MS;
 use crest_domain::clock::{Clock, ManualClock, SystemClock};
 use crest_domain::random::OsRandom;
@@ -17,35 +17,69 @@ use serde_json::json;
 
 use crate::support::{ADMIN, new_token};
 
+/// Two instances on one fresh PostgreSQL database; the second runs on a manual clock.
+struct Pair {
+    db: PgTestDb,
+    _dir: tempfile::TempDir,
+    admin: String,
+    a: RunningServer,
+    b: RunningServer,
+    b_clock: ManualClock,
+}
+
+impl Pair {
+    /// `None` when no PostgreSQL server answers (outside CI).
+    async fn start() -> Option<Self> {
+        let db = PgTestDb::create().await?;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let admin = new_token();
+        let args = SettingsArgs {
+            listen: Some("127.0.0.1:0".into()),
+            data_dir: Some(dir.path().to_path_buf()),
+            database_url: Some(db.url.clone()),
+            bootstrap_admin: Some(ADMIN.into()),
+            ..SettingsArgs::default()
+        };
+        let config =
+            Config::resolve(&args, FileConfig::default(), Some(admin.clone())).expect("valid");
+        let a = start(&config, crate::support::deps())
+            .await
+            .expect("instance a");
+        let b_clock = ManualClock::new(SystemClock.now_millis());
+        let b = start(
+            &config,
+            Dependencies {
+                clock: Arc::new(b_clock.clone()),
+                random: Arc::new(OsRandom),
+                ..crate::support::deps()
+            },
+        )
+        .await
+        .expect("instance b");
+        Some(Self {
+            db,
+            _dir: dir,
+            admin,
+            a,
+            b,
+            b_clock,
+        })
+    }
+}
+
 #[tokio::test]
 async fn a_revocation_through_one_instance_holds_on_another_within_a_second() {
-    let Some(db) = PgTestDb::create().await else {
+    let Some(Pair {
+        db,
+        _dir,
+        admin,
+        a,
+        b,
+        b_clock,
+    }) = Pair::start().await
+    else {
         return;
     };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let admin = new_token();
-    let args = SettingsArgs {
-        listen: Some("127.0.0.1:0".into()),
-        data_dir: Some(dir.path().to_path_buf()),
-        database_url: Some(db.url.clone()),
-        bootstrap_admin: Some(ADMIN.into()),
-        ..SettingsArgs::default()
-    };
-    let config = Config::resolve(&args, FileConfig::default(), Some(admin.clone())).expect("valid");
-    let a = start(&config, crate::support::deps())
-        .await
-        .expect("instance a");
-    let b_clock = ManualClock::new(SystemClock.now_millis());
-    let b = start(
-        &config,
-        Dependencies {
-            clock: Arc::new(b_clock.clone()),
-            random: Arc::new(OsRandom),
-            ..crate::support::deps()
-        },
-    )
-    .await
-    .expect("instance b");
     let (url_a, url_b) = (
         format!("http://{}", a.local_addr),
         format!("http://{}", b.local_addr),
@@ -120,33 +154,17 @@ async fn a_revocation_through_one_instance_holds_on_another_within_a_second() {
 /// other within it, and at once on the instance that wrote it.
 #[tokio::test]
 async fn a_cloud_integration_made_through_one_instance_is_listed_by_another_within_a_second() {
-    let Some(db) = PgTestDb::create().await else {
+    let Some(Pair {
+        db,
+        _dir,
+        admin,
+        a,
+        b,
+        b_clock,
+    }) = Pair::start().await
+    else {
         return;
     };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let admin = new_token();
-    let args = SettingsArgs {
-        listen: Some("127.0.0.1:0".into()),
-        data_dir: Some(dir.path().to_path_buf()),
-        database_url: Some(db.url.clone()),
-        bootstrap_admin: Some(ADMIN.into()),
-        ..SettingsArgs::default()
-    };
-    let config = Config::resolve(&args, FileConfig::default(), Some(admin.clone())).expect("valid");
-    let a = start(&config, crate::support::deps())
-        .await
-        .expect("instance a");
-    let b_clock = ManualClock::new(SystemClock.now_millis());
-    let b = start(
-        &config,
-        Dependencies {
-            clock: Arc::new(b_clock.clone()),
-            random: Arc::new(OsRandom),
-            ..crate::support::deps()
-        },
-    )
-    .await
-    .expect("instance b");
     let http = reqwest::Client::new();
     let count = |addr: std::net::SocketAddr| {
         let req = http
