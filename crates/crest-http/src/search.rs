@@ -51,7 +51,11 @@ pub(crate) fn criteria(query: Option<Vec<SearchQuery>>) -> Vec<RawCriterion> {
         .collect()
 }
 
-fn page_request(offset: Option<i64>, limit: Option<i64>) -> Result<PageRequest, ApiError> {
+/// `offset` and `limit` of a search body, by the API's paging rules.
+pub(crate) fn page_request(
+    offset: Option<i64>,
+    limit: Option<i64>,
+) -> Result<PageRequest, ApiError> {
     PageRequest::from_numbers(offset, limit).map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 

@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Paging, flex_bool};
 use crate::state::AppState;
 
-fn integrations(state: &AppState) -> CloudIntegrations<'_> {
+pub(crate) fn integrations(state: &AppState) -> CloudIntegrations<'_> {
     CloudIntegrations::new(
         state.resources.as_ref(),
         state.clock.as_ref(),

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::AccountKind;
-use crest_domain::cloud_integration::{CloudIntegrations, Shelf};
+use crest_domain::cloud_integration::Shelf;
 use crest_types::accounts::{
     Account, CustomerFacingUserObject, ResponseContainerPagedAccount,
     ResponseContainerPagedCustomerFacingUserObject, ResponseContainerPagedRoleDTO,
@@ -336,16 +336,12 @@ async fn cloud_integrations_on(
     state: &AppState,
     shelf: Shelf,
 ) -> Result<Vec<CloudIntegration>, ApiError> {
-    CloudIntegrations::new(
-        state.resources.as_ref(),
-        state.clock.as_ref(),
-        state.random.as_ref(),
-    )
-    .list(shelf)
-    .await?
-    .iter()
-    .map(cloud_integration::wire)
-    .collect()
+    cloud_integration::integrations(state)
+        .list(shelf)
+        .await?
+        .iter()
+        .map(cloud_integration::wire)
+        .collect()
 }
 
 async fn live_cloud_integrations(

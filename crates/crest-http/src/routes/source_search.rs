@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use crest_domain::source::{SourceCondition, SourceField, SourceQuery, SourceRecord, TextMatch};
 use crest_search::{FREETEXT, Matching, Search, TAGPATH, TAGS};
 use crest_types::envelope::StatusEnvelope;
-use crest_types::paging::{MAX_LIMIT, PageRequest};
+use crest_types::paging::MAX_LIMIT;
 use crest_types::search::{
     FacetSearchRequestContainer, FacetsSearchRequestContainer, ResponseContainerFacetResponse,
     ResponseContainerFacetsResponseContainer, SearchQuery,
@@ -105,10 +105,7 @@ pub(crate) async fn search_tagged_source_entities(
     ApiJson(body): ApiJson<Option<SourceSearchRequestContainer>>,
 ) -> Result<Json<ResponseContainerPagedSource>, ApiError> {
     let body = body.unwrap_or_default();
-    let limit = PageRequest::from_numbers(None, body.limit)
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?
-        .limit
-        .max(1);
+    let limit = search::page_request(None, body.limit)?.limit.max(1);
     let search = validated(body.query)?;
     let page = sources(&state)
         .page(&SourceQuery {
