@@ -64,6 +64,8 @@ impl RunningServer {
     pub async fn shutdown(self) -> anyhow::Result<()> {
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         self.trash_task.abort();
+        // An aborted task ends with a cancellation error, which is the expected outcome here.
+        let _ = self.trash_task.await;
         self.task.await.context("the server task failed")??;
         // The router is gone with the server, so the usage writer drains and ends.
         self.usage_task
