@@ -18,6 +18,7 @@ mod routes;
 mod search;
 mod state;
 mod telemetry;
+mod ui;
 
 pub use api_doc::openapi;
 pub use error::ApiError;

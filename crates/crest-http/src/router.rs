@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
     let (routes, openapi) = api_routes().split_for_parts();
     routes
         .merge(SwaggerUi::new(DOCS_UI_PATH).url(OPENAPI_PATH, openapi))
+        .merge(crate::ui::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
