@@ -21,6 +21,12 @@ export function consoleTabs() {
   return tabs;
 }
 
+// The open menu closes on a click anywhere else (one listener for every page drawn).
+let closeOpenMenu = () => {};
+document.addEventListener("click", (e) => {
+  if (!e.target.closest(".user")) closeOpenMenu();
+});
+
 function userMenu(navigate) {
   const s = session();
   const items = [
@@ -51,9 +57,7 @@ function userMenu(navigate) {
     if (e.key === "ArrowDown") { e.preventDefault(); entries[(i + 1) % entries.length].focus(); }
     if (e.key === "ArrowUp") { e.preventDefault(); entries[(i - 1 + entries.length) % entries.length].focus(); }
   });
-  document.addEventListener("click", (e) => {
-    if (!menu.hidden && !e.target.closest(".user")) setOpen(false);
-  });
+  closeOpenMenu = () => setOpen(false);
   return h("div", { class: "user" }, button, menu);
 }
 
@@ -88,7 +92,7 @@ export function frame(root, { section, navigate, rerender }) {
   const banner = session().superAdminMode
     ? h("div", { class: "banner", role: "note" }, "Super Admin mode: you act with every permission. Turn it off when done.")
     : null;
-  root.replaceChildren(h("a", { class: "skip", href: "#main" }, "Skip to content"), bar, banner, main);
+  root.replaceChildren(...[h("a", { class: "skip", href: "#main" }, "Skip to content"), bar, banner, main].filter(Boolean));
   return main;
 }
 
