@@ -3,7 +3,7 @@
 import { h } from "./dom.js";
 import { can, forget, loadSession, session, signOut } from "./session.js";
 import { frame } from "./components/layout.js";
-import { showError, toast } from "./components/toast.js";
+import { clearStale, showError, toast } from "./components/toast.js";
 import * as signin from "./pages/signin.js";
 import * as profile from "./pages/profile.js";
 import * as users from "./pages/users.js";
@@ -35,6 +35,7 @@ const ALIASES = { "/": "/ui/profile", "/ui": "/ui/profile", "/ui/": "/ui/profile
 export function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, "", path);
   else history.pushState(null, "", path);
+  clearStale();
   render();
 }
 

@@ -9,6 +9,8 @@ export function toast(message, kind = "ok") {
   const item = h("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" },
     h("span", { class: "toast-text" }, message), close);
   close.addEventListener("click", () => item.remove());
+  item.dataset.born = String(Date.now());
+  while (box.children.length >= 3) box.firstElementChild.remove();
   box.append(item);
   if (kind !== "error") setTimeout(() => item.remove(), 5000);
   return item;
@@ -18,4 +20,11 @@ export function toast(message, kind = "ok") {
 export function showError(error, what) {
   const text = error?.message || String(error);
   return toast(what ? `${what}: ${text}` : text, "error");
+}
+
+/** Clears the confirmations of an earlier page (errors stay until closed). */
+export function clearStale(ageMs = 1500) {
+  for (const item of document.querySelectorAll("#toasts .toast:not(.toast-error)")) {
+    if (Date.now() - Number(item.dataset.born) > ageMs) item.remove();
+  }
 }
