@@ -100,3 +100,30 @@ def test_revoke_any_token_of_the_organization(page, server):
     page.get_by_role("dialog").get_by_role("button", name="Revoke").click()
     expect(page.get_by_role("row").filter(has_text=sa)).to_have_count(0)
     assert server.call("GET", "/api/v2/cloudintegration", token=secret).status_code == 401
+
+
+def test_invite_a_user_who_sets_a_password_from_the_link(page, server, context):
+    sign_in_admin(page, server)
+    page.goto("/ui/accounts/users")
+    email = f"invited-{uuid.uuid4().hex[:6]}@example.com"
+    page.get_by_role("button", name="Create user").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Email address").fill(email)
+    expect(dialog.get_by_label("Invite")).to_be_checked()
+    dialog.get_by_label("Email address").press("Enter")
+    link = copy_secret(page)
+    assert "/invite#" in link
+    screenshot(page, "invite-link", phone=False)
+    dialog.get_by_role("button", name="Done").click()
+    open_menu_item(page, "Sign out")
+
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Welcome to Crest")).to_be_visible()
+    page.get_by_label("New password").fill("invited-password-1")
+    page.get_by_label("Repeat the password").fill("invited-password-1")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("invited-password-1")
+    page.get_by_label("Password").press("Enter")
+    expect(page.get_by_role("heading", name="API Access")).to_be_visible()

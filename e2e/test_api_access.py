@@ -79,3 +79,21 @@ def test_a_user_changes_their_password(page, server):
     expect(page.get_by_text("Your password is changed.")).to_be_visible()
     open_menu_item(page, "Sign out")
     sign_in(page, email, "a-new-password-1")
+
+
+def test_super_admin_mode_is_a_switch_for_super_admins(page, server):
+    sign_in_admin(page, server)
+    switch = page.get_by_role("switch", name="Super Admin mode")
+    expect(switch).not_to_be_checked()
+    switch.check()
+    expect(page.get_by_role("note")).to_contain_text("Super Admin mode")
+    screenshot(page, "super-admin-mode", phone=False)
+    page.get_by_role("switch", name="Super Admin mode").uncheck()
+    expect(page.get_by_role("note")).to_have_count(0)
+
+
+def test_a_user_who_is_not_a_super_admin_has_no_switch(page, server):
+    email, password = server.make_user(permissions=["user_management"])
+    sign_in(page, email, password)
+    expect(page.get_by_role("link", name="Accounts")).to_be_visible()
+    expect(page.get_by_role("switch", name="Super Admin mode")).to_have_count(0)
