@@ -24,7 +24,7 @@ const SAFE = new Set(["GET", "HEAD"]);
  */
 export async function api(method, path, body, { expect401 = false } = {}) {
   const headers = { Accept: "application/json" };
-  if (!SAFE.has(method)) headers["X-CSRF-Token"] = csrfToken;
+  if (!SAFE.has(method) && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   const init = { method, headers, credentials: "same-origin" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";

@@ -2,9 +2,11 @@
 
 import { h } from "../dom.js";
 
+let counter = 0;
+
 /** Opens a dialog holding `content`; answers {dialog, close}. Closing removes it. */
 export function openDialog({ title, content, wide = false, onClose }) {
-  const heading = h("h2", { class: "dialog-title", id: `dlg-${Date.now()}` }, title);
+  const heading = h("h2", { class: "dialog-title", id: `dlg-${++counter}` }, title);
   const closeBtn = h("button", { type: "button", class: "icon-btn dialog-x", "aria-label": "Close" }, "×");
   const dialog = h("dialog", { class: wide ? "dialog dialog-wide" : "dialog", "aria-labelledby": heading.id },
     h("div", { class: "dialog-head" }, heading, closeBtn), content);
