@@ -50,27 +50,28 @@ def test_users_groups_roles_tokens_and_audit_pages(page, server):
     dialog.get_by_role("button", name="Create").click()
     row = page.get_by_role("row").filter(has_text=email)
     expect(row).to_contain_text("Dashboards")
-    page.get_by_label("Filter").fill(email)
-    expect(page.get_by_role("row")).to_have_count(2)  # the heading and the one user
+    page.get_by_role("searchbox", name="Filter users").fill(email)
+    expect(page.get_by_role("table", name="Users").get_by_role("row")).to_have_count(2)  # heading, user
     screenshot(page, "users")
     row.get_by_role("button", name=f"Delete {email}").click()
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(page.get_by_role("row").filter(has_text=email)).to_have_count(0)
 
+    role, group = f"e2e role {uuid.uuid4().hex[:4]}", f"e2e group {uuid.uuid4().hex[:4]}"
     page.get_by_role("link", name="Roles").click()
     page.get_by_role("button", name="Create role").click()
-    page.get_by_role("dialog").get_by_label("Name").fill("e2e role")
+    page.get_by_role("dialog").get_by_label("Name").fill(role)
     page.get_by_role("dialog").get_by_label("Events").check()
     page.get_by_role("dialog").get_by_role("button", name="Create").click()
-    expect(page.get_by_role("row").filter(has_text="e2e role")).to_contain_text("Events")
+    expect(page.get_by_role("row").filter(has_text=role)).to_contain_text("Events")
     screenshot(page, "roles")
 
     page.get_by_role("link", name="Groups").click()
     page.get_by_role("button", name="Create group").click()
-    page.get_by_role("dialog").get_by_label("Name", exact=True).fill("e2e group")
-    page.get_by_role("dialog").get_by_label("e2e role").check()
+    page.get_by_role("dialog").get_by_label("Name", exact=True).fill(group)
+    page.get_by_role("dialog").get_by_label(role).check()
     page.get_by_role("dialog").get_by_role("button", name="Create").click()
-    expect(page.get_by_role("row").filter(has_text="e2e group")).to_contain_text("e2e role")
+    expect(page.get_by_role("row").filter(has_text=group)).to_contain_text(role)
     screenshot(page, "groups")
 
     page.get_by_role("link", name="API Tokens").click()

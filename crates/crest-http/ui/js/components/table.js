@@ -14,7 +14,7 @@ export function dataTable({ columns, rows = [], fetchPage, pageSize = 10, captio
   let all = rows;
   let offset = 0;
   let remoteTotal = 0;
-  const filter = h("input", { type: "search", id: `tf-${id}`, placeholder: "Type to filter", autocomplete: "off" });
+  const filter = h("input", { type: "search", id: `tf-${id}`, placeholder: "Type to filter", autocomplete: "off", "aria-label": caption ? `Filter ${caption.toLowerCase()}` : undefined });
   const filterBox = h("div", { class: "field inline" }, h("label", { for: `tf-${id}` }, fetchPage ? "Filter this page" : filterLabel), filter);
   const selectEls = selects.map((s, i) => {
     const sel = h("select", { id: `ts-${id}-${i}` }, s.options.map((o) => h("option", { value: o.value }, o.label)));

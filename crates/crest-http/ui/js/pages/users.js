@@ -1,10 +1,10 @@
 // Accounts › Users: create or invite users, their permissions, groups and roles, passwords, delete.
 
 import { api, seg } from "../api.js";
-import { h } from "../dom.js";
+import { h, when } from "../dom.js";
 import { session } from "../session.js";
 import { dataTable } from "../components/table.js";
-import { confirmDialog, formDialog } from "../components/modal.js";
+import { confirmDialog, formDialog, openDialog } from "../components/modal.js";
 import { checkedValues, field, value } from "../components/form.js";
 import { secretBox } from "../components/secret.js";
 import { showError, toast } from "../components/toast.js";
@@ -23,7 +23,40 @@ export async function render(main) {
       { label: "Actions", class: "actions", render: (u) => actions(u) },
     ],
   });
-  const load = async () => table.setRows(await api("GET", "/api/v2/account/user"));
+  const invites = dataTable({
+    caption: "Pending invitations",
+    pageSize: 5,
+    empty: "No pending invitations.",
+    columns: [
+      { label: "Email", value: (i) => i.emailAddress },
+      { label: "Invited by", value: (i) => i.invitedBy },
+      { label: "Link expires", value: (i) => when(i.expiresEpochMillis) },
+      { label: "Actions", class: "actions", render: (i) => newLink(i.emailAddress) },
+    ],
+  });
+  const load = async () => {
+    const [list, pending] = await Promise.all([api("GET", "/api/v2/account/user"), api("GET", "/api/crest/v1/invites")]);
+    table.setRows(list);
+    invites.setRows(Array.isArray(pending) ? pending : pending?.items || []);
+  };
+
+  function newLink(email) {
+    const b = h("button", { type: "button", class: "btn btn-small", "aria-label": `New invitation link for ${email}` }, "New link");
+    b.addEventListener("click", async () => {
+      if (!(await confirmDialog({ title: "New invitation link", message: `Make a new link for ${email}? Any earlier link stops working.`, confirmLabel: "Make link", danger: false }))) return;
+      try {
+        const minted = await api("POST", `/api/crest/v1/invites/${seg(email)}/link`);
+        const done = h("button", { type: "button", class: "btn btn-primary" }, "Done");
+        const dlg = openDialog({ title: "Invitation link", content: h("div", { class: "dialog-body" },
+          secretBox({ label: `Link for ${email} (valid 24 hours)`, secret: minted.link, note: "Hand this link to them; it is shown only now." }),
+          h("div", { class: "dialog-actions" }, done)), onClose: () => load().catch(showError) });
+        done.addEventListener("click", dlg.close);
+      } catch (e) {
+        showError(e);
+      }
+    });
+    return b;
+  }
 
   function editor(u) {
     return [
@@ -98,6 +131,8 @@ export async function render(main) {
   }));
 
   main.append(h("section", { class: "card" },
-    h("div", { class: "card-head" }, h("h2", {}, "Users"), h("span", { class: "grow" }), create), table.el));
+    h("div", { class: "card-head" }, h("h2", {}, "Users"), h("span", { class: "grow" }), create), table.el),
+  h("section", { class: "card" }, h("div", { class: "card-head" }, h("h2", {}, "Pending invitations")),
+    h("p", { class: "muted" }, "Invited people choose their password from their link, valid 24 hours."), invites.el));
   await load();
 }
