@@ -23,7 +23,7 @@ export function showError(error, what) {
 }
 
 /** Clears the confirmations of an earlier page (errors stay until closed). */
-export function clearStale(ageMs = 1500) {
+export function clearStale(ageMs = 500) {
   for (const item of document.querySelectorAll("#toasts .toast:not(.toast-error)")) {
     if (Date.now() - Number(item.dataset.born) > ageMs) item.remove();
   }
