@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
+use crest_domain::account::AccountKind;
 use crest_domain::clock::Clock;
 use crest_domain::csp::subscription::Subscription;
 use crest_domain::principal::Principal;
+use crest_domain::session::SessionSecret;
 use crest_domain::store::{Store, StoreError};
 use crest_domain::token::{TokenDigest, TokenId};
 use sha2::{Digest, Sha256};
@@ -123,7 +125,41 @@ impl Authenticator {
                 Ok(principal)
             }
             Credential::AccessToken(jwt) => self.authenticate_access_token(jwt).await,
+            Credential::Session(secret) => self.authenticate_session(secret).await,
         }
+    }
+
+    /// A browser session: live (neither idle nor too old), of an active user. Its use is recorded
+    /// at most once a minute. Super Admin powers need the session's Super Admin mode.
+    async fn authenticate_session(&self, secret: &SessionSecret) -> Result<Principal, AuthError> {
+        let digest = secret.digest();
+        let now = self.clock.now_millis();
+        let session = self
+            .store
+            .session(&digest)
+            .await?
+            .ok_or(AuthError::Invalid)?;
+        if session.digest != digest || !session.is_live(now) {
+            return Err(AuthError::Invalid);
+        }
+        let account = self
+            .store
+            .account(&session.account)
+            .await?
+            .ok_or(AuthError::Invalid)?;
+        if !account.active || account.kind != AccountKind::User {
+            return Err(AuthError::Invalid);
+        }
+        if session.needs_touch(now) {
+            self.store.touch_session(&digest, now).await?;
+        }
+        Ok(Principal {
+            permissions: account.effective_permissions(),
+            kind: account.kind,
+            super_admin: account.super_admin && session.super_admin_mode,
+            account: account.id,
+            token: None,
+        })
     }
 
     /// An access token: verified once, then served from the cache (keyed by its digest) for at

@@ -1,5 +1,7 @@
-//! Where a request's credential comes from: `Authorization: Bearer …` or `X-AUTH-TOKEN: …`.
+//! Where a request's credential comes from: `Authorization: Bearer …` or `X-AUTH-TOKEN: …`, or,
+//! from a browser, its session cookie.
 
+use crest_domain::session::SessionSecret;
 use crest_domain::token::{ApiTokenSecret, MAX_CREDENTIAL_LEN};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -10,6 +12,9 @@ pub enum Credential {
     ApiToken(ApiTokenSecret),
     /// An access token of the identity service (a signed JWT).
     AccessToken(AccessToken),
+    /// A browser session's cookie. Whoever reads it from a request also checks that a state-changing
+    /// request carries the session's CSRF token.
+    Session(SessionSecret),
 }
 
 /// A JWT as a client presented it, unverified. Redacts itself.
@@ -107,6 +112,7 @@ mod tests {
         c.ok().map(|c| match c {
             Credential::ApiToken(t) => t.reveal().to_owned(),
             Credential::AccessToken(t) => t.reveal().to_owned(),
+            Credential::Session(t) => t.reveal().to_owned(),
         })
     }
 

@@ -11,6 +11,7 @@ pub mod csp;
 pub mod notifying_store;
 pub mod password;
 pub mod policy;
+pub mod session;
 pub mod usage;
 
 pub use authenticate::{AuthError, Authenticator};

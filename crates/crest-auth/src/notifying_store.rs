@@ -11,6 +11,7 @@ use crest_domain::clock::EpochMillis;
 use crest_domain::group::{GroupRecord, NewGroup};
 use crest_domain::permission::Permission;
 use crest_domain::role::{NewRole, RoleChange, RoleRecord};
+use crest_domain::session::SessionRecord;
 use crest_domain::store::{
     AccountChange, AccountPage, BootstrapApplied, BootstrapPlan, NewAccount, NewToken, Store,
     StoreError, TokenCreated, TokenOwner,
@@ -122,6 +123,42 @@ impl Store for NotifyingStore {
 
     async fn sessions_ended(&self, id: &AccountId) -> Result<Option<EpochMillis>, StoreError> {
         self.inner.sessions_ended(id).await
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        self.inner.create_session(session).await
+    }
+
+    async fn session(&self, digest: &TokenDigest) -> Result<Option<SessionRecord>, StoreError> {
+        self.inner.session(digest).await
+    }
+
+    async fn touch_session(
+        &self,
+        digest: &TokenDigest,
+        now: EpochMillis,
+    ) -> Result<(), StoreError> {
+        self.inner.touch_session(digest, now).await
+    }
+
+    async fn set_session_super_admin_mode(
+        &self,
+        digest: &TokenDigest,
+        on: bool,
+    ) -> Result<bool, StoreError> {
+        self.inner.set_session_super_admin_mode(digest, on).await
+    }
+
+    async fn delete_session(&self, digest: &TokenDigest) -> Result<bool, StoreError> {
+        self.inner.delete_session(digest).await
+    }
+
+    async fn purge_sessions(
+        &self,
+        idle_before: EpochMillis,
+        started_before: EpochMillis,
+    ) -> Result<u64, StoreError> {
+        self.inner.purge_sessions(idle_before, started_before).await
     }
 
     async fn org_id_or_init(&self, candidate: &str) -> Result<String, StoreError> {

@@ -60,6 +60,24 @@ impl Passwords {
         Ok(())
     }
 
+    /// Makes `password` the user's password unless it already is (so that a restart with the same
+    /// setting changes nothing). Returns whether it changed.
+    pub async fn ensure(
+        &self,
+        account: &AccountRecord,
+        password: Password,
+    ) -> Result<bool, DomainError> {
+        if let Some(stored) = self.store.password_hash(&account.id).await? {
+            let hash = PasswordHash::from_stored(stored);
+            let candidate = password.clone();
+            if blocking(move || hash.verify(&candidate)).await? {
+                return Ok(false);
+            }
+        }
+        self.set(account, password).await?;
+        Ok(true)
+    }
+
     /// Hashes a password on a blocking thread.
     pub async fn hash(&self, password: Password) -> Result<PasswordHash, DomainError> {
         let random = Arc::clone(&self.random);

@@ -171,6 +171,14 @@ pub enum Operation {
     ChangeOwnPassword,
     /// `POST /api/logout/{identifier}`: end a user's browser sessions (Super Admins only).
     LogoutUser,
+    /// `GET /api/crest/v1/session`: the caller's browser session.
+    GetSession,
+    /// `DELETE /api/crest/v1/session`: sign out.
+    EndSession,
+    /// `POST /api/crest/v1/session/sign-out-everywhere`: end every session of the caller.
+    EndAllSessions,
+    /// `PUT /api/crest/v1/session/super-admin-mode`.
+    SetSuperAdminMode,
     /// `GET /api/crest/v1/csp/apps`.
     GetCspApps,
     /// `POST /api/crest/v1/csp/apps`.
@@ -241,7 +249,7 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, for tests that walk the table.
-    pub const ALL: [Operation; 115] = [
+    pub const ALL: [Operation; 119] = [
         Self::GetClusterInfo,
         Self::GetAllAccounts,
         Self::GetAccount,
@@ -324,6 +332,10 @@ impl Operation {
         Self::CreateInviteLink,
         Self::ChangeOwnPassword,
         Self::LogoutUser,
+        Self::GetSession,
+        Self::EndSession,
+        Self::EndAllSessions,
+        Self::SetSuperAdminMode,
         Self::GetCspApps,
         Self::CreateCspApp,
         Self::RegenerateCspAppSecret,
@@ -385,6 +397,11 @@ pub const fn requirement(op: Operation) -> Requirement {
         | Op::UpdateTokenName
         | Op::DeleteToken
         | Op::ChangeOwnPassword
+        // A signed-in person manages their own session (Super Admin mode is checked by account).
+        | Op::GetSession
+        | Op::EndSession
+        | Op::EndAllSessions
+        | Op::SetSuperAdminMode
         // Organization API tokens are a user's own, with scopes within the user's roles.
         | Op::GetCspApiTokens
         | Op::CreateCspApiToken
@@ -552,6 +569,7 @@ impl Operation {
                 | Op::GetInvites
                 | Op::GetCspApps
                 | Op::GetCspApiTokens
+                | Op::GetSession
                 | Op::DaemonTest
                 | Op::GetAllCloudIntegration
                 | Op::GetCloudIntegration
@@ -635,7 +653,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 115] = Operation::ALL;
+    const OPS: [Operation; 119] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -663,6 +681,10 @@ mod tests {
                 | Operation::UpdateTokenName
                 | Operation::DeleteToken
                 | Operation::ChangeOwnPassword
+                | Operation::GetSession
+                | Operation::EndSession
+                | Operation::EndAllSessions
+                | Operation::SetSuperAdminMode
                 | Operation::GetCspApiTokens
                 | Operation::CreateCspApiToken
                 | Operation::RevokeCspApiToken

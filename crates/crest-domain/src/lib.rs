@@ -26,6 +26,7 @@ pub mod resource_store;
 pub mod role;
 pub mod secret;
 pub mod service_account;
+pub mod session;
 pub mod source;
 pub mod source_tag;
 pub mod store;

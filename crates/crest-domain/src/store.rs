@@ -17,6 +17,7 @@ use crate::group::{GroupRecord, NewGroup};
 use crate::invite::InviteRecord;
 use crate::permission::{Permission, PermissionSet};
 use crate::role::{NewRole, RoleChange, RoleRecord};
+use crate::session::SessionRecord;
 use crate::token::{TokenDigest, TokenId, TokenRecord};
 
 /// Why the store could not do what was asked.
@@ -177,12 +178,40 @@ pub trait Store: Send + Sync + Debug {
     /// The account's password hash, if it has an account and a password.
     async fn password_hash(&self, id: &AccountId) -> Result<Option<String>, StoreError>;
 
-    /// Ends the account's browser sessions: those that started before `now` are no longer valid.
+    /// Ends every browser session of the account (a forced logout, or sign-out everywhere).
     /// `false` when there is no such account.
     async fn end_sessions(&self, id: &AccountId, now: EpochMillis) -> Result<bool, StoreError>;
 
     /// When the account's sessions were last ended, if ever.
     async fn sessions_ended(&self, id: &AccountId) -> Result<Option<EpochMillis>, StoreError>;
+
+    /// Stores a new browser session.
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+
+    /// The session whose secret has this digest, if it was not ended.
+    async fn session(&self, digest: &TokenDigest) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// Records that the session was used at `now`.
+    async fn touch_session(&self, digest: &TokenDigest, now: EpochMillis)
+    -> Result<(), StoreError>;
+
+    /// Switches Super Admin mode of one session; `false` when there is no such session.
+    async fn set_session_super_admin_mode(
+        &self,
+        digest: &TokenDigest,
+        on: bool,
+    ) -> Result<bool, StoreError>;
+
+    /// Ends one session (sign-out); `false` when there was no such session.
+    async fn delete_session(&self, digest: &TokenDigest) -> Result<bool, StoreError>;
+
+    /// Forgets sessions that expired: unused since `idle_before`, or started before
+    /// `started_before`. Returns how many.
+    async fn purge_sessions(
+        &self,
+        idle_before: EpochMillis,
+        started_before: EpochMillis,
+    ) -> Result<u64, StoreError>;
 
     /// The organization's id: `candidate` becomes it unless one is stored already.
     async fn org_id_or_init(&self, candidate: &str) -> Result<String, StoreError>;

@@ -6,11 +6,13 @@ use axum::http::request::Parts;
 use axum::http::{HeaderName, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use crest_auth::{AuthError, Authorized, Credential, Operation, authorize};
+use crest_auth::{AuthError, Authorized, Credential, CredentialError, Operation, authorize};
 use utoipa_axum::router::UtoipaMethodRouter;
 
 use crate::audit;
+use crate::csrf;
 use crate::error::ApiError;
+use crate::session_cookie;
 use crate::state::AppState;
 
 pub(crate) const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
@@ -59,13 +61,7 @@ async fn guard(
         .cloned()
         .ok_or_else(|| ApiError::Internal("the router's state is missing".into()))?;
     let source = audit::source(request.extensions());
-    let credential = Credential::from_headers(
-        request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|v| v.as_bytes()),
-        request.headers().get(X_AUTH_TOKEN).map(|v| v.as_bytes()),
-    )?;
+    let credential = credential(&request, &state)?;
     let target = if operation.changes_state() {
         audit::target(&mut request, operation).await
     } else {
@@ -99,6 +95,24 @@ async fn guard(
         .await;
     }
     Ok(response)
+}
+
+/// The request's credential: a token header wins; without one, a browser's session cookie, which
+/// must pass the CSRF checks when the request can change anything.
+fn credential(request: &Request, state: &AppState) -> Result<Credential, ApiError> {
+    let headers = request.headers();
+    match Credential::from_headers(
+        headers.get(header::AUTHORIZATION).map(|v| v.as_bytes()),
+        headers.get(X_AUTH_TOKEN).map(|v| v.as_bytes()),
+    ) {
+        Err(CredentialError::Missing) => {
+            let secure = state.settings.secure_cookies;
+            let secret = session_cookie::read(headers, secure).ok_or(CredentialError::Missing)?;
+            csrf::check_session_request(request.method(), headers, &secret, &state.settings)?;
+            Ok(Credential::Session(secret))
+        }
+        other => Ok(other?),
+    }
 }
 
 /// The one path from a credential to an authorized caller, shared by the guard and by the few

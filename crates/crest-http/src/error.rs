@@ -26,6 +26,9 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// Too many failures; the client may try again after this many seconds.
+    #[error("too many failed attempts; try again in {0} seconds")]
+    TooManyRequests(u64),
     #[error("the store is unavailable; try again")]
     Unavailable,
     /// A server crest depends on (the SMTP server) failed.
@@ -47,6 +50,7 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -67,6 +71,11 @@ impl IntoResponse for ApiError {
             status: ResponseStatus::error(status.as_u16(), self.to_string()),
         };
         let mut response = (status, axum::Json(body)).into_response();
+        if let Self::TooManyRequests(seconds) = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

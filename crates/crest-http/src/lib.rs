@@ -8,6 +8,8 @@
 mod api_doc;
 mod audit;
 mod auth;
+mod csrf;
+mod docs_ui;
 pub mod error;
 mod extract;
 mod failure_limit;
@@ -16,6 +18,8 @@ pub mod present;
 mod router;
 mod routes;
 mod search;
+mod security_headers;
+mod session_cookie;
 mod state;
 mod telemetry;
 mod ui;

@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::limits::content_length_limit;
 use crate::routes::api_routes;
 use crate::routes::csp::CspError;
+use crate::security_headers::{OverTls, security_headers};
 use crate::state::AppState;
 use crate::telemetry::trace_layer;
 
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.settings.max_body_bytes;
     let (routes, openapi) = api_routes().split_for_parts();
     routes
+        .merge(crate::docs_ui::routes())
         .merge(SwaggerUi::new(DOCS_UI_PATH).url(OPENAPI_PATH, openapi))
         .merge(crate::ui::routes())
         .fallback(not_found)
@@ -38,6 +40,10 @@ pub fn router(state: AppState) -> Router {
             content_length_limit,
         ))
         .layer(Extension(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            OverTls(state.settings.secure_cookies),
+            security_headers,
+        ))
         .layer(trace_layer())
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,

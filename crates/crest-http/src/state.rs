@@ -8,10 +8,11 @@ use crest_auth::csp::issue::Issuer;
 use crest_auth::csp::keys::KeyRing;
 use crest_auth::csp::verify::{AccessVerifier, TrustedIssuer};
 use crest_auth::password::Passwords;
+use crest_auth::session::Sessions;
 use crest_auth::usage::UsageWriter;
 use crest_domain::clock::Clock;
 
-use crate::failure_limit::FailureLimiter;
+use crate::failure_limit::{Budget, FailureLimiter};
 use crest_domain::csp::subscription::Subscription;
 use crest_domain::mail::Mailer;
 use crest_domain::random::Random;
@@ -35,6 +36,9 @@ pub struct HttpSettings {
     pub subscription: Subscription,
     /// An external identity service whose tokens are accepted instead of this instance's.
     pub trusted_issuer: Option<Arc<TrustedIssuer>>,
+    /// Browsers reach this instance over HTTPS (it serves TLS, or its public URL is `https://`):
+    /// session cookies are `Secure` and HSTS is sent.
+    pub secure_cookies: bool,
 }
 
 /// Shared state of the router.
@@ -47,10 +51,14 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn Random>,
     pub passwords: Passwords,
+    /// Browser sessions of the web UI.
+    pub sessions: Sessions,
     /// The identity service: its keys and the exchanges.
     pub issuer: Arc<Issuer>,
     /// Failed exchanges, counted to tell flooding clients to back off.
     pub(crate) failures: Arc<FailureLimiter>,
+    /// Failed sign-ins, counted to stop password guessing.
+    pub(crate) sign_in_failures: Arc<FailureLimiter>,
     pub settings: Arc<HttpSettings>,
 }
 
@@ -86,8 +94,10 @@ impl AppState {
         let store = writes;
         let state = Self {
             issuer,
-            failures: Arc::new(FailureLimiter::default()),
+            failures: Arc::new(FailureLimiter::new(Budget::EXCHANGE)),
+            sign_in_failures: Arc::new(FailureLimiter::new(Budget::SIGN_IN)),
             passwords: Passwords::new(store.clone(), clock.clone(), random.clone()),
+            sessions: Sessions::new(store.clone(), clock.clone(), random.clone()),
             store,
             resources: Arc::new(CachedResources::new(resources, clock.clone())),
             authenticator,

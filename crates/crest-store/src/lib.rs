@@ -16,6 +16,7 @@ mod groups;
 mod invites;
 pub mod location;
 mod roles;
+mod sessions;
 mod sign_in;
 mod source_query;
 mod sources;

@@ -1,4 +1,5 @@
-//! What sign-in reads and writes: password hashes (Argon2id) and when sessions were ended.
+//! What sign-in reads and writes: password hashes (Argon2id), and the forced end of an account's
+//! sessions.
 
 use crest_domain::account::AccountId;
 use crest_domain::clock::EpochMillis;
@@ -49,13 +50,25 @@ impl SqlStore {
         now: EpochMillis,
     ) -> Result<bool, StoreError> {
         with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("UPDATE accounts SET sessions_ended_ms = $1 WHERE id = $2")
+            let mut tx = pool
+                .begin_with(dialect.begin_write())
+                .await
+                .map_err(store_error)?;
+            let found = sqlx::query("UPDATE accounts SET sessions_ended_ms = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id.as_str())
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            tx.commit().await.map_err(store_error)?;
+            Ok(found)
         })
     }
 

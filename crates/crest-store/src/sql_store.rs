@@ -7,6 +7,7 @@ use crest_domain::clock::EpochMillis;
 use crest_domain::group::{GroupRecord, NewGroup};
 use crest_domain::permission::Permission;
 use crest_domain::role::{NewRole, RoleChange, RoleRecord};
+use crest_domain::session::SessionRecord;
 use crest_domain::store::{
     AccountChange, AccountPage, BootstrapApplied, BootstrapPlan, NewAccount, NewToken, Store,
     StoreError, TokenCreated, TokenOwner,
@@ -121,6 +122,43 @@ impl Store for SqlStore {
 
     async fn sessions_ended(&self, id: &AccountId) -> Result<Option<EpochMillis>, StoreError> {
         self.read_sessions_ended(id).await
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        self.insert_session(session).await
+    }
+
+    async fn session(&self, digest: &TokenDigest) -> Result<Option<SessionRecord>, StoreError> {
+        self.find_session(digest).await
+    }
+
+    async fn touch_session(
+        &self,
+        digest: &TokenDigest,
+        now: EpochMillis,
+    ) -> Result<(), StoreError> {
+        self.write_session_seen(digest, now).await
+    }
+
+    async fn set_session_super_admin_mode(
+        &self,
+        digest: &TokenDigest,
+        on: bool,
+    ) -> Result<bool, StoreError> {
+        self.write_session_super_admin_mode(digest, on).await
+    }
+
+    async fn delete_session(&self, digest: &TokenDigest) -> Result<bool, StoreError> {
+        self.remove_session(digest).await
+    }
+
+    async fn purge_sessions(
+        &self,
+        idle_before: EpochMillis,
+        started_before: EpochMillis,
+    ) -> Result<u64, StoreError> {
+        self.remove_expired_sessions(idle_before, started_before)
+            .await
     }
 
     async fn org_id_or_init(&self, candidate: &str) -> Result<String, StoreError> {

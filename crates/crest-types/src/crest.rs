@@ -109,3 +109,59 @@ impl std::fmt::Debug for PasswordChange {
         f.write_str("PasswordChange(<redacted>)")
     }
 }
+
+/// Signing in to the web UI with an email address and a password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SignIn(<redacted>)")
+    }
+}
+
+/// The signed-in browser session, as the web UI reads it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// The signed-in user's email address.
+    pub identifier: String,
+    /// Sent back in `X-CSRF-Token` with every state-changing request this session makes.
+    pub csrf_token: String,
+    /// The permissions the session acts with (API names, e.g. `user_management`).
+    pub permissions: Vec<String>,
+    /// Whether the user is a Super Admin (and may switch Super Admin mode on).
+    pub super_admin: bool,
+    /// Whether Super Admin mode is on in this session.
+    pub super_admin_mode: bool,
+    pub created_epoch_millis: i64,
+    /// When the session ends unless it is used again (idle expiry) or at the latest (absolute).
+    pub expires_epoch_millis: i64,
+    pub idle_timeout_millis: i64,
+}
+
+impl std::fmt::Debug for SessionInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionInfo")
+            .field("identifier", &self.identifier)
+            .field("csrf_token", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+response_container!(
+    /// `{status, response: SessionInfo}`.
+    ResponseContainerSessionInfo,
+    SessionInfo
+);
+
+/// Switching Super Admin mode of the current session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SuperAdminMode {
+    pub enabled: bool,
+}

@@ -175,5 +175,7 @@ pub struct SettingsArgs {
 /// The bootstrap token is a secret: it is read from `CREST_BOOTSTRAP_TOKEN` or the configuration
 /// file, never from a flag, where every user of the machine could read it in the process list.
 pub const BOOTSTRAP_TOKEN_ENV: &str = "CREST_BOOTSTRAP_TOKEN";
+/// The bootstrap administrator's password: environment or configuration file only, like the token.
+pub const BOOTSTRAP_PASSWORD_ENV: &str = "CREST_BOOTSTRAP_PASSWORD";
 /// The SMTP server's URL may hold its password: environment or configuration file only.
 pub const SMTP_URL_ENV: &str = "CREST_SMTP_URL";

@@ -10,7 +10,7 @@ use crest_domain::csp::subscription::Subscription;
 use crest_store::StoreLocation;
 use serde::Deserialize;
 
-use crate::cli::{BOOTSTRAP_TOKEN_ENV, Cli, SMTP_URL_ENV, SettingsArgs};
+use crate::cli::{BOOTSTRAP_PASSWORD_ENV, BOOTSTRAP_TOKEN_ENV, Cli, SMTP_URL_ENV, SettingsArgs};
 use secrecy::SecretString;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -30,6 +30,7 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     pub bootstrap_admin: Option<String>,
     pub bootstrap_token: Option<String>,
+    pub bootstrap_password: Option<String>,
     pub token_retrieval_key_file: Option<PathBuf>,
     pub smtp_url: Option<String>,
     pub smtp_from: Option<String>,
@@ -55,6 +56,8 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     pub max_body_bytes: usize,
     pub bootstrap: Option<BootstrapSettings>,
+    /// The bootstrap administrator's password (for scripted installs and browser tests).
+    pub bootstrap_password: Option<SecretString>,
     /// The compatibility setting that makes tokens retrievable: where the operator's key is.
     pub token_retrieval_key_file: Option<PathBuf>,
     /// Where invitations are mailed from; without it, administrators hand out the links.
@@ -118,6 +121,9 @@ impl Config {
         let mut file = file;
         if let Ok(url) = std::env::var(SMTP_URL_ENV) {
             file.smtp_url = Some(url);
+        }
+        if let Ok(password) = std::env::var(BOOTSTRAP_PASSWORD_ENV) {
+            file.bootstrap_password = Some(password);
         }
         Self::resolve(&cli.settings, file, token_env)
     }
@@ -222,6 +228,7 @@ impl Config {
             tls,
             max_body_bytes,
             bootstrap,
+            bootstrap_password: file.bootstrap_password.map(SecretString::from),
             token_retrieval_key_file: args
                 .token_retrieval_key_file
                 .clone()

@@ -9,6 +9,7 @@ use axum_server::Handle;
 use axum_server::tls_rustls::RustlsConfig;
 use crest_auth::csp::remote::RemoteKeys;
 use crest_auth::csp::verify::TrustedIssuer;
+use crest_auth::session::Sessions;
 use crest_domain::bootstrap::{BootstrapOutcome, bootstrap};
 use crest_domain::clock::{Clock, SystemClock};
 use crest_domain::csp::signing_key::SigningKeyRecord;
@@ -95,6 +96,9 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     .await
     .context("bootstrap failed")?;
     log_bootstrap(&outcome);
+    if let Some(password) = &config.bootstrap_password {
+        set_bootstrap_password(&store, &deps, &outcome.admin, password).await?;
+    }
 
     let token_vault = match &config.token_retrieval_key_file {
         Some(path) => {
@@ -137,6 +141,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         deps.clock.clone(),
         deps.random.clone(),
         HttpSettings {
+            secure_cookies: config.tls.is_some() || public_url.starts_with("https://"),
             public_url,
             max_body_bytes: config.max_body_bytes,
             token_vault,
@@ -160,7 +165,11 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         .context("cannot load the signing keys")?;
     // Token use is written in the background, never on a request's path.
     let usage_task = tokio::spawn(usage_writer.run());
-    let trash_task = tokio::spawn(empty_trash(store.clone(), deps.clock.clone()));
+    let trash_task = tokio::spawn(sweep(
+        store.clone(),
+        state.sessions.clone(),
+        deps.clock.clone(),
+    ));
     let app = crest_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle = Handle::new();
     let task = match &config.tls {
@@ -196,15 +205,21 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     })
 }
 
-/// How often objects that have been in the trash for 30 days are removed. Until then, reads
-/// already treat them as gone.
-const TRASH_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
+/// How often objects that have been in the trash for 30 days, and expired sessions, are removed.
+/// Until then, reads already treat them as gone.
+const SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
 
-/// Removes expired objects from the trash, once at start and then every hour, for good.
-async fn empty_trash(store: Arc<SqlStore>, clock: Arc<dyn Clock>) {
-    let mut every = tokio::time::interval(TRASH_SWEEP_INTERVAL);
+/// Removes expired objects from the trash and forgets expired sessions, once at start and then
+/// every hour, for good.
+async fn sweep(store: Arc<SqlStore>, sessions: Sessions, clock: Arc<dyn Clock>) {
+    let mut every = tokio::time::interval(SWEEP_INTERVAL);
     loop {
         every.tick().await;
+        match sessions.purge_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(removed = n, "forgot expired sessions"),
+            Err(e) => tracing::warn!(error = %e, "cannot forget expired sessions; will try again"),
+        }
         let cutoff = crest_domain::trash::expiry_cutoff(clock.now_millis());
         match crest_domain::trash::TrashStore::purge_expired(store.as_ref(), cutoff).await {
             Ok(0) => {}
@@ -212,6 +227,31 @@ async fn empty_trash(store: Arc<SqlStore>, clock: Arc<dyn Clock>) {
             Err(e) => tracing::warn!(error = %e, "cannot empty the trash; will try again"),
         }
     }
+}
+
+/// Gives the bootstrap administrator the configured password (unless it already has it).
+async fn set_bootstrap_password(
+    store: &Arc<SqlStore>,
+    deps: &Dependencies,
+    admin: &crest_domain::account::AccountId,
+    password: &secrecy::SecretString,
+) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret as _;
+    let password = crest_domain::password::Password::new(password.expose_secret())
+        .context("invalid CREST_BOOTSTRAP_PASSWORD")?;
+    let Some(account) = crest_domain::store::Store::account(store.as_ref(), admin).await? else {
+        tracing::warn!(%admin, "CREST_BOOTSTRAP_PASSWORD is set but the administrator does not exist");
+        return Ok(());
+    };
+    let passwords = crest_auth::password::Passwords::new(
+        store.clone(),
+        deps.clock.clone(),
+        deps.random.clone(),
+    );
+    if passwords.ensure(&account, password).await? {
+        tracing::info!(%admin, "bootstrap: password set");
+    }
+    Ok(())
 }
 
 fn log_bootstrap(outcome: &BootstrapOutcome) {

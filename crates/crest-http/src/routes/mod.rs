@@ -381,6 +381,23 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
             Operation::LogoutUser,
             routes!(session::logout_user),
         ))
+        .routes(routes!(session::sign_in))
+        .routes(guarded(
+            Operation::GetSession,
+            routes!(session::get_session),
+        ))
+        .routes(guarded(
+            Operation::EndSession,
+            routes!(session::end_session),
+        ))
+        .routes(guarded(
+            Operation::EndAllSessions,
+            routes!(session::end_all_sessions),
+        ))
+        .routes(guarded(
+            Operation::SetSuperAdminMode,
+            routes!(session::set_super_admin_mode),
+        ))
         .routes(guarded(
             Operation::GetCspApps,
             routes!(csp_manage::get_csp_apps),

@@ -1,0 +1,132 @@
+//! Browser sessions: created at sign-in, read by every cookie-authenticated request, ended by
+//! sign-out, a forced logout, or expiry.
+
+use crest_domain::account::AccountId;
+use crest_domain::clock::EpochMillis;
+use crest_domain::session::SessionRecord;
+use crest_domain::store::StoreError;
+use crest_domain::token::TokenDigest;
+
+use crate::db::with_pool;
+use crate::error::store_error;
+use crate::sql_store::SqlStore;
+
+#[derive(Debug, sqlx::FromRow)]
+struct SessionRow {
+    digest: Vec<u8>,
+    account_id: String,
+    created_ms: i64,
+    seen_ms: i64,
+    super_admin_mode: bool,
+}
+
+impl SessionRow {
+    fn into_record(self) -> Result<SessionRecord, StoreError> {
+        Ok(SessionRecord {
+            digest: TokenDigest::from_slice(&self.digest)
+                .ok_or_else(|| StoreError::Corrupt("session digest".into()))?,
+            account: AccountId::parse(&self.account_id)
+                .map_err(|_| StoreError::Corrupt("session account".into()))?,
+            created_ms: self.created_ms,
+            seen_ms: self.seen_ms,
+            super_admin_mode: self.super_admin_mode,
+        })
+    }
+}
+
+impl SqlStore {
+    pub(crate) async fn insert_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query(
+                "INSERT INTO sessions (digest, account_id, created_ms, seen_ms, super_admin_mode) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(session.digest.as_bytes().as_slice())
+            .bind(session.account.as_str())
+            .bind(session.created_ms)
+            .bind(session.seen_ms)
+            .bind(session.super_admin_mode)
+            .execute(pool)
+            .await
+            .map(drop)
+            .map_err(store_error)
+        })
+    }
+
+    pub(crate) async fn find_session(
+        &self,
+        digest: &TokenDigest,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let row: Option<SessionRow> = with_pool!(&self.db, read, |pool, dialect| {
+            sqlx::query_as(
+                "SELECT digest, account_id, created_ms, seen_ms, super_admin_mode \
+                 FROM sessions WHERE digest = $1",
+            )
+            .bind(digest.as_bytes().as_slice())
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error)?
+        });
+        row.map(SessionRow::into_record).transpose()
+    }
+
+    pub(crate) async fn write_session_seen(
+        &self,
+        digest: &TokenDigest,
+        now: EpochMillis,
+    ) -> Result<(), StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            // Never backwards: two instances may touch the same session out of order.
+            sqlx::query("UPDATE sessions SET seen_ms = $1 WHERE digest = $2 AND seen_ms < $1")
+                .bind(now)
+                .bind(digest.as_bytes().as_slice())
+                .execute(pool)
+                .await
+                .map(drop)
+                .map_err(store_error)
+        })
+    }
+
+    pub(crate) async fn write_session_super_admin_mode(
+        &self,
+        digest: &TokenDigest,
+        on: bool,
+    ) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query("UPDATE sessions SET super_admin_mode = $1 WHERE digest = $2")
+                .bind(on)
+                .bind(digest.as_bytes().as_slice())
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+                .map_err(store_error)
+        })
+    }
+
+    pub(crate) async fn remove_session(&self, digest: &TokenDigest) -> Result<bool, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query("DELETE FROM sessions WHERE digest = $1")
+                .bind(digest.as_bytes().as_slice())
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+                .map_err(store_error)
+        })
+    }
+
+    pub(crate) async fn remove_expired_sessions(
+        &self,
+        idle_before: EpochMillis,
+        started_before: EpochMillis,
+    ) -> Result<u64, StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query("DELETE FROM sessions WHERE seen_ms < $1 OR created_ms < $2")
+                .bind(idle_before)
+                .bind(started_before)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+                .map_err(store_error)
+        })
+    }
+}
