@@ -78,7 +78,8 @@ PY
 
 mkdir -p "$CREST_SCREENSHOTS"
 status=0
-"$PY" -m pytest -p no:cacheprovider -q "$ROOT/e2e" "$@" || status=$?
+if (($#)); then targets=("$@"); else targets=("$ROOT/e2e"); fi
+"$PY" -m pytest -p no:cacheprovider -q "${targets[@]}" || status=$?
 if ((status)); then echo "e2e: the server's log is below" >&2; tail -n 50 "$work/server.log" >&2; fi
 echo "e2e: screenshots in $CREST_SCREENSHOTS"
 exit $status

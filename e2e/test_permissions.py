@@ -42,9 +42,13 @@ def test_without_accounts_there_is_no_way_to_manage_accounts(page, server):
 
     create = ["POST", "/api/v2/account/serviceaccount", {"identifier": "sa::not-allowed"}]
     assert page.evaluate(FETCH, create) == 403
-    assert page.evaluate(FETCH, ["GET", "/api/v2/account/user", None]) == 403
+    grant = ["POST", "/api/v2/account/grant/user_management", [email]]
+    assert page.evaluate(FETCH, grant) == 403
+    assert page.evaluate(FETCH, ["DELETE", f"/api/v2/account/{server.admin}", None]) == 403
     r = server.call("GET", "/api/v2/account/serviceaccount/sa::not-allowed")
     assert r.status_code == 404
+    r = server.call("GET", f"/api/v2/account/user/{email}")
+    assert "user_management" not in r.json()["groups"]
 
 
 def test_a_change_without_the_csrf_header_is_refused(page, server):
