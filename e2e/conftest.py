@@ -118,11 +118,12 @@ def copy_secret(page: Page, scope=None):
     return copied
 
 
-def screenshot(page: Page, name, phone=True):
+def screenshot(page: Page, name, phone=True, whole=None):
     """Saves the page as {name}.png (laptop) and, unless phone=False, {name}-phone.png; the whole
-    page, or only the viewport while a dialog is open."""
+    page (unless whole=False), or only the viewport while a dialog is open."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    whole = page.get_by_role("dialog").count() == 0
+    if whole is None:
+        whole = page.get_by_role("dialog").count() == 0
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=whole)
     if phone:
         size = page.viewport_size

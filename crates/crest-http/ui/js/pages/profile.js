@@ -141,6 +141,6 @@ function accountCard(s, navigate) {
       h("dt", {}, "Account"), h("dd", {}, s.identifier),
       h("dt", {}, "Permissions"), h("dd", {}, perms.length ? h("ul", { class: "chips" }, perms.map((p) => h("li", { class: "chip" }, p))) : "None"),
       h("dt", {}, "Signed in"), h("dd", {}, when(s.createdEpochMillis)),
-      h("dt", {}, "Session ends"), h("dd", {}, when(s.expiresEpochMillis))),
+      h("dt", {}, "Session ends"), h("dd", {}, when(s.expiresEpochMillis), h("span", { class: "muted small" }, " (later while you use it)"))),
     h("div", { class: "row-actions" }, everywhere));
 }
