@@ -120,7 +120,7 @@ impl SqlStore {
         started_before: EpochMillis,
     ) -> Result<u64, StoreError> {
         with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("DELETE FROM sessions WHERE seen_ms < $1 OR created_ms < $2")
+            sqlx::query("DELETE FROM sessions WHERE seen_ms <= $1 OR created_ms <= $2")
                 .bind(idle_before)
                 .bind(started_before)
                 .execute(pool)
