@@ -202,6 +202,13 @@ pub trait Store: Send + Sync + Debug {
         on: bool,
     ) -> Result<bool, StoreError>;
 
+    /// Ends every session of the account but `keep` (after a password change made in `keep`).
+    async fn end_other_sessions(
+        &self,
+        id: &AccountId,
+        keep: &TokenDigest,
+    ) -> Result<(), StoreError>;
+
     /// Ends one session (sign-out); `false` when there was no such session.
     async fn delete_session(&self, digest: &TokenDigest) -> Result<bool, StoreError>;
 

@@ -114,6 +114,22 @@ impl SqlStore {
         })
     }
 
+    pub(crate) async fn remove_sessions_but(
+        &self,
+        id: &AccountId,
+        keep: &TokenDigest,
+    ) -> Result<(), StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND digest <> $2")
+                .bind(id.as_str())
+                .bind(keep.as_bytes().as_slice())
+                .execute(pool)
+                .await
+                .map(drop)
+                .map_err(store_error)
+        })
+    }
+
     pub(crate) async fn remove_expired_sessions(
         &self,
         idle_before: EpochMillis,

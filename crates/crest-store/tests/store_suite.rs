@@ -1834,6 +1834,25 @@ async fn sessions_are_kept_as_digests_and_end_every_way() {
                 .expect("read")
                 .is_some()
         );
+        // A password change in one session ends the others.
+        store
+            .end_other_sessions(&kim, &secrets[3].digest())
+            .await
+            .expect("end others");
+        assert!(
+            store
+                .session(&first.digest())
+                .await
+                .expect("read")
+                .is_none()
+        );
+        assert!(
+            store
+                .session(&secrets[3].digest())
+                .await
+                .expect("read")
+                .is_some()
+        );
         // Ending every session of the account ends the rest.
         assert!(store.end_sessions(&kim, 600).await.expect("end"));
         for secret in &secrets {

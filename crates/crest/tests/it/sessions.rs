@@ -428,6 +428,34 @@ async fn signing_out_here_everywhere_or_by_a_super_admin() {
 }
 
 #[tokio::test]
+async fn a_new_password_signs_out_every_other_session() {
+    let app = TestApp::spawn().await;
+    user_with_password(&app, "kim@example.com").await;
+    let laptop = sign_in(&app, "kim@example.com").await;
+    let phone = sign_in(&app, "kim@example.com").await;
+    let (code, body) = json(
+        from_page(&app, &laptop, Method::POST, "/api/crest/v1/password")
+            .json(&json!({"currentPassword": PASSWORD, "newPassword": "a much newer secret"}))
+            .send()
+            .await
+            .expect("send"),
+    )
+    .await;
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(
+        session_of(&app, &laptop).await.0,
+        200,
+        "the session that changed it"
+    );
+    assert_eq!(session_of(&app, &phone).await.0, 401);
+
+    // An administrator's reset signs the user out everywhere.
+    set_password(&app, "kim@example.com").await;
+    assert_eq!(session_of(&app, &laptop).await.0, 401);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn super_admin_powers_need_super_admin_mode_in_a_session() {
     let app = TestApp::spawn().await;
     set_password(&app, ADMIN).await;
