@@ -149,6 +149,14 @@ impl Store for NotifyingStore {
         self.inner.set_session_super_admin_mode(digest, on).await
     }
 
+    async fn end_other_sessions(
+        &self,
+        id: &AccountId,
+        keep: &TokenDigest,
+    ) -> Result<(), StoreError> {
+        self.inner.end_other_sessions(id, keep).await
+    }
+
     async fn delete_session(&self, digest: &TokenDigest) -> Result<bool, StoreError> {
         self.inner.delete_session(digest).await
     }

@@ -11,6 +11,7 @@ use crest_domain::clock::Clock;
 use crest_domain::password::{Password, PasswordHash};
 use crest_domain::random::Random;
 use crest_domain::store::Store;
+use crest_domain::token::TokenDigest;
 
 /// A hash with the same parameters as every stored one, of a password no account has: verified
 /// when there is no real hash, so that sign-in takes as long for unknown users.
@@ -42,8 +43,21 @@ impl Passwords {
         }
     }
 
-    /// Sets a user's password (hashing it off the async workers).
+    /// Sets a user's password (hashing it off the async workers) and ends the user's browser
+    /// sessions: whoever signed in with the old password is signed out.
     pub async fn set(
+        &self,
+        account: &AccountRecord,
+        password: Password,
+    ) -> Result<(), DomainError> {
+        self.store_hash(account, password).await?;
+        self.store
+            .end_sessions(&account.id, self.clock.now_millis())
+            .await?;
+        Ok(())
+    }
+
+    async fn store_hash(
         &self,
         account: &AccountRecord,
         password: Password,
@@ -118,17 +132,25 @@ impl Passwords {
         }
     }
 
-    /// Changes the caller's own password, given the current one.
+    /// Changes the caller's own password, given the current one. Every other browser session of
+    /// the user ends; the one that made the change (`keep`, when it was made in one) goes on.
     pub async fn change_own(
         &self,
         account: &AccountRecord,
         current: &str,
         new: &str,
         source: &str,
+        keep: Option<&TokenDigest>,
     ) -> Result<(), SignInError> {
         let new = Password::new(new)?;
         let account = self.sign_in(account.id.as_str(), current, source).await?;
-        self.set(&account, new).await?;
+        match keep {
+            Some(keep) => {
+                self.store_hash(&account, new).await?;
+                self.store.end_other_sessions(&account.id, keep).await?;
+            }
+            None => self.set(&account, new).await?,
+        }
         Ok(())
     }
 

@@ -202,11 +202,18 @@ pub trait Store: Send + Sync + Debug {
         on: bool,
     ) -> Result<bool, StoreError>;
 
+    /// Ends every session of the account but `keep` (after a password change made in `keep`).
+    async fn end_other_sessions(
+        &self,
+        id: &AccountId,
+        keep: &TokenDigest,
+    ) -> Result<(), StoreError>;
+
     /// Ends one session (sign-out); `false` when there was no such session.
     async fn delete_session(&self, digest: &TokenDigest) -> Result<bool, StoreError>;
 
-    /// Forgets sessions that expired: unused since `idle_before`, or started before
-    /// `started_before`. Returns how many.
+    /// Forgets sessions that expired: last used at or before `idle_before`, or started at or
+    /// before `started_before`. Returns how many.
     async fn purge_sessions(
         &self,
         idle_before: EpochMillis,

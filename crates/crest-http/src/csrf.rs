@@ -35,19 +35,17 @@ pub(crate) fn check_same_origin(
     headers: &HeaderMap,
     settings: &HttpSettings,
 ) -> Result<(), ApiError> {
-    if let Some(site) = headers.get(SEC_FETCH_SITE)
-        && site.as_bytes() != b"same-origin"
+    // Every value counts: a request with two of either header passes only if all of them do.
+    if headers
+        .get_all(SEC_FETCH_SITE)
+        .iter()
+        .any(|site| site.as_bytes() != b"same-origin")
     {
         return Err(ApiError::Forbidden(
             "a cross-site request cannot use a session; scripts use Authorization: Bearer <token>"
                 .into(),
         ));
     }
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return Ok(());
-    };
-    let origin = origin.to_str().unwrap_or_default();
-    let own = origin_of(&settings.public_url).is_some_and(|o| o.eq_ignore_ascii_case(origin));
     // The address the browser used (`Host`), which may differ from the public URL (127.0.0.1 or
     // localhost). A rebinding site that names itself here carries none of this server's cookies.
     let scheme = if settings.secure_cookies {
@@ -58,8 +56,18 @@ pub(crate) fn check_same_origin(
     let by_host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .is_some_and(|host| origin.eq_ignore_ascii_case(&format!("{scheme}://{host}")));
-    if own || by_host {
+        .map(|host| format!("{scheme}://{host}"));
+    let own = |origin: &str| {
+        origin_of(&settings.public_url).is_some_and(|o| o.eq_ignore_ascii_case(origin))
+            || by_host
+                .as_deref()
+                .is_some_and(|o| o.eq_ignore_ascii_case(origin))
+    };
+    if headers
+        .get_all(header::ORIGIN)
+        .iter()
+        .all(|origin| origin.to_str().is_ok_and(own))
+    {
         Ok(())
     } else {
         Err(ApiError::Forbidden(

@@ -114,13 +114,29 @@ impl SqlStore {
         })
     }
 
+    pub(crate) async fn remove_sessions_but(
+        &self,
+        id: &AccountId,
+        keep: &TokenDigest,
+    ) -> Result<(), StoreError> {
+        with_pool!(&self.db, write, |pool, dialect| {
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND digest <> $2")
+                .bind(id.as_str())
+                .bind(keep.as_bytes().as_slice())
+                .execute(pool)
+                .await
+                .map(drop)
+                .map_err(store_error)
+        })
+    }
+
     pub(crate) async fn remove_expired_sessions(
         &self,
         idle_before: EpochMillis,
         started_before: EpochMillis,
     ) -> Result<u64, StoreError> {
         with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("DELETE FROM sessions WHERE seen_ms < $1 OR created_ms < $2")
+            sqlx::query("DELETE FROM sessions WHERE seen_ms <= $1 OR created_ms <= $2")
                 .bind(idle_before)
                 .bind(started_before)
                 .execute(pool)

@@ -148,6 +148,14 @@ impl Store for SqlStore {
         self.write_session_super_admin_mode(digest, on).await
     }
 
+    async fn end_other_sessions(
+        &self,
+        id: &AccountId,
+        keep: &TokenDigest,
+    ) -> Result<(), StoreError> {
+        self.remove_sessions_but(id, keep).await
+    }
+
     async fn delete_session(&self, digest: &TokenDigest) -> Result<bool, StoreError> {
         self.remove_session(digest).await
     }

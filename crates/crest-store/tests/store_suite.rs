@@ -1742,3 +1742,142 @@ async fn cloud_integrations_and_the_trash() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn sessions_are_kept_as_digests_and_end_every_way() {
+    use crest_domain::session::{SessionRecord, SessionSecret};
+    use crest_domain::store::NewAccount;
+
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let rng = SequenceRandom::new(11);
+        let kim = AccountId::parse("kim@example.com").expect("valid");
+        store
+            .create_account(&NewAccount {
+                id: kim.clone(),
+                kind: AccountKind::User,
+                active: true,
+                description: String::new(),
+                permissions: PermissionSet::EMPTY,
+                now: 1,
+            })
+            .await
+            .expect("create");
+        let session = |secret: &SessionSecret, created_ms| SessionRecord {
+            digest: secret.digest(),
+            account: kim.clone(),
+            created_ms,
+            seen_ms: created_ms,
+            super_admin_mode: false,
+        };
+        let secrets: Vec<SessionSecret> = (0..4)
+            .map(|_| SessionSecret::generate(&rng).expect("random"))
+            .collect();
+        for (i, secret) in secrets.iter().enumerate() {
+            store
+                .create_session(&session(secret, 100 * (i as i64 + 1)))
+                .await
+                .expect("create");
+        }
+        let first = &secrets[0];
+        assert_eq!(
+            store.session(&first.digest()).await.expect("read"),
+            Some(session(first, 100))
+        );
+        // Touching moves only forwards; the mode switches.
+        store
+            .touch_session(&first.digest(), 500)
+            .await
+            .expect("touch");
+        store
+            .touch_session(&first.digest(), 300)
+            .await
+            .expect("touch");
+        assert!(
+            store
+                .set_session_super_admin_mode(&first.digest(), true)
+                .await
+                .expect("mode")
+        );
+        let read = store
+            .session(&first.digest())
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!((read.seen_ms, read.super_admin_mode), (500, true));
+        // One sign-out ends one session.
+        assert!(
+            store
+                .delete_session(&secrets[1].digest())
+                .await
+                .expect("delete")
+        );
+        assert!(
+            !store
+                .delete_session(&secrets[1].digest())
+                .await
+                .expect("delete")
+        );
+        // Expired ones (seen at or before 300, or started at or before 0) are purged.
+        assert_eq!(store.purge_sessions(300, 0).await.expect("purge"), 1);
+        assert!(
+            store
+                .session(&secrets[2].digest())
+                .await
+                .expect("read")
+                .is_none()
+        );
+        assert!(
+            store
+                .session(&secrets[3].digest())
+                .await
+                .expect("read")
+                .is_some()
+        );
+        // A password change in one session ends the others.
+        store
+            .end_other_sessions(&kim, &secrets[3].digest())
+            .await
+            .expect("end others");
+        assert!(
+            store
+                .session(&first.digest())
+                .await
+                .expect("read")
+                .is_none()
+        );
+        assert!(
+            store
+                .session(&secrets[3].digest())
+                .await
+                .expect("read")
+                .is_some()
+        );
+        // Ending every session of the account ends the rest.
+        assert!(store.end_sessions(&kim, 600).await.expect("end"));
+        for secret in &secrets {
+            assert!(
+                store
+                    .session(&secret.digest())
+                    .await
+                    .expect("read")
+                    .is_none()
+            );
+        }
+        // Deleting an account deletes its sessions.
+        store
+            .create_session(&session(&secrets[0], 700))
+            .await
+            .expect("create");
+        assert!(store.delete_account(&kim).await.expect("delete"));
+        assert!(
+            store
+                .session(&secrets[0].digest())
+                .await
+                .expect("read")
+                .is_none()
+        );
+        store.close().await;
+    })
+    .await;
+}

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use crest_auth::password::SignInError;
 use crest_domain::user_account;
 use crest_types::crest::PasswordChange;
@@ -13,7 +14,7 @@ use crate::extract::{ApiJson, Source};
 use crate::state::AppState;
 
 /// Changes the caller's own password, given the current one (at least 8 characters). The attempt
-/// is checked and recorded like a sign-in.
+/// is checked and recorded like a sign-in. The user's other browser sessions end.
 #[utoipa::path(
     post,
     path = "/api/crest/v1/password",
@@ -32,8 +33,13 @@ pub(crate) async fn change_own_password(
     State(state): State<AppState>,
     caller: Caller,
     Source(source): Source,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<PasswordChange>,
 ) -> Result<Json<StatusEnvelope>, ApiError> {
+    // The browser session that makes the change stays signed in; every other one ends.
+    let this_session = crate::routes::session::own_session(&state, &headers)
+        .ok()
+        .map(|secret| secret.digest());
     let me = caller.principal().account.as_str();
     let account = user_account::find(state.store.as_ref(), me)
         .await
@@ -45,6 +51,7 @@ pub(crate) async fn change_own_password(
             &body.current_password,
             &body.new_password,
             &source,
+            this_session.as_ref(),
         )
         .await
     {

@@ -193,7 +193,10 @@ pub(crate) async fn set_super_admin_mode(
 
 /// The session cookie of a request the guard let through: these operations concern a browser
 /// session, so an API token alone does not do.
-fn own_session(state: &AppState, headers: &HeaderMap) -> Result<SessionSecret, ApiError> {
+pub(crate) fn own_session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<SessionSecret, ApiError> {
     let token_sent = headers.contains_key(header::AUTHORIZATION)
         || headers.contains_key(crate::auth::X_AUTH_TOKEN);
     session_cookie::read(headers, state.settings.secure_cookies)

@@ -23,6 +23,7 @@ mod retrievable_tokens;
 mod roles_and_groups;
 mod search;
 mod service_accounts;
+mod sessions;
 mod sources;
 mod support;
 mod tls;
