@@ -97,3 +97,19 @@ def test_a_user_who_is_not_a_super_admin_has_no_switch(page, server):
     sign_in(page, email, password)
     expect(page.get_by_role("link", name="Accounts")).to_be_visible()
     expect(page.get_by_role("switch", name="Super Admin mode")).to_have_count(0)
+
+
+def test_sign_out_everywhere_ends_the_other_sessions(page, server, browser):
+    email, password = server.make_user()
+    other_context = browser.new_context(base_url=server.url)
+    try:
+        other = other_context.new_page()
+        sign_in(other, email, password)
+        sign_in(page, email, password)
+        page.get_by_role("button", name="Sign out everywhere").click()
+        page.get_by_role("dialog").get_by_role("button", name="Sign out everywhere").click()
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        other.reload()
+        expect(other.get_by_role("heading", name="Sign in")).to_be_visible()
+    finally:
+        other_context.close()
