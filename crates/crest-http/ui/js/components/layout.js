@@ -105,5 +105,7 @@ export function pageHead(main, { title, subtitle, base, tabs, current }) {
         class: slug === current ? "tab active" : "tab",
         "aria-current": slug === current ? "page" : undefined,
       }))));
+    // On a narrow screen the tabs scroll sideways: keep the current one in sight.
+    requestAnimationFrame(() => main.querySelector(".tab.active")?.scrollIntoView({ block: "nearest", inline: "center" }));
   }
 }
