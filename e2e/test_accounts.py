@@ -128,3 +128,20 @@ def test_invite_a_user_who_sets_a_password_from_the_link(page, server, context):
     page.get_by_label("Password").fill("invited-password-1")
     page.get_by_label("Password").press("Enter")
     expect(page.get_by_role("heading", name="API Access")).to_be_visible()
+
+
+def test_the_user_menu_works_from_the_keyboard(page, server):
+    sign_in_admin(page, server)
+    page.get_by_role("button", name=re.compile("User menu")).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("menuitem", name="API Access")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("menuitem", name="Accounts")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("/ui/accounts/users"))
+    expect(page.get_by_role("heading", name="Accounts")).to_be_visible()
+    page.get_by_role("button", name=re.compile("User menu")).focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("menu")).to_be_hidden()
+    expect(page.get_by_role("button", name=re.compile("User menu"))).to_be_focused()
