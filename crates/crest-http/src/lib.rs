@@ -22,6 +22,7 @@ mod security_headers;
 mod session_cookie;
 mod state;
 mod telemetry;
+mod ui;
 
 pub use api_doc::openapi;
 pub use error::ApiError;

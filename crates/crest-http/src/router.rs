@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
     routes
         .merge(crate::docs_ui::routes())
         .merge(SwaggerUi::new(DOCS_UI_PATH).url(OPENAPI_PATH, openapi))
+        .merge(crate::ui::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))

@@ -28,5 +28,6 @@ mod sources;
 mod support;
 mod tls;
 mod two_instances;
+mod ui;
 mod user_accounts;
 mod wire;

@@ -1,0 +1,78 @@
+// Accounts › Groups: create, edit (name, description, roles), delete.
+
+import { api, seg } from "../api.js";
+import { h } from "../dom.js";
+import { dataTable } from "../components/table.js";
+import { confirmDialog, formDialog } from "../components/modal.js";
+import { checkedValues, field, value } from "../components/form.js";
+import { showError, toast } from "../components/toast.js";
+import { accountsHead, allGroups, allRoles, chips, roleChecks } from "./accounts.js";
+
+const BUILT_IN = ["Everyone", "Service Accounts"];
+
+export async function render(main) {
+  accountsHead(main, "groups");
+  const roles = await allRoles();
+  const table = dataTable({
+    caption: "Groups",
+    columns: [
+      { label: "Name", value: (g) => g.name, render: (g) => h("strong", {}, g.name) },
+      { label: "Description", value: (g) => g.description },
+      { label: "Members", value: (g) => String(g.userCount) },
+      { label: "Roles", value: (g) => g.roles.map((r) => r.name).join(" "), render: (g) => chips(g.roles.map((r) => r.name)) },
+      { label: "Actions", class: "actions", render: (g) => actions(g) },
+    ],
+  });
+  const load = async () => table.setRows(await allGroups());
+  const editor = (g) => [
+    field({ label: "Name", name: "name", value: g?.name || "", required: true, autofocus: true }),
+    field({ label: "Description", name: "description", value: g?.description || "" }),
+    roleChecks(roles, (g?.roles || []).map((r) => r.id)),
+  ];
+  const bodyOf = (form) => ({ name: value(form, "name"), description: value(form, "description"), roleIDs: checkedValues(form, "role") });
+
+  function actions(g) {
+    const edit = h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit ${g.name}` }, "Edit");
+    edit.addEventListener("click", () => formDialog({
+      title: `Edit ${g.name}`,
+      wide: true,
+      fields: editor(g),
+      onSubmit: async (form) => {
+        await api("PUT", `/api/v2/usergroup/${seg(g.id)}`, { id: g.id, ...bodyOf(form) });
+        toast(`${g.name} is updated.`);
+        await load();
+      },
+    }));
+    if (BUILT_IN.includes(g.name)) return h("div", { class: "row-actions" }, edit);
+    const del = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Delete ${g.name}` }, "Delete");
+    del.addEventListener("click", async () => {
+      if (!(await confirmDialog({ title: "Delete group", message: `Delete the group ${g.name}? Its members lose what its roles gave them.` }))) return;
+      try {
+        await api("DELETE", `/api/v2/usergroup/${seg(g.id)}`);
+        toast(`${g.name} is deleted.`);
+        await load();
+      } catch (e) {
+        showError(e, "Deleting the group failed");
+      }
+    });
+    return h("div", { class: "row-actions" }, edit, del);
+  }
+
+  const create = h("button", { type: "button", class: "btn btn-primary" }, "Create group");
+  create.addEventListener("click", () => formDialog({
+    title: "Create group",
+    wide: true,
+    submitLabel: "Create",
+    fields: editor(null),
+    onSubmit: async (form) => {
+      await api("POST", "/api/v2/usergroup", bodyOf(form));
+      toast("Group created.");
+      await load();
+    },
+  }));
+  main.append(h("section", { class: "card" },
+    h("div", { class: "card-head" }, h("h2", {}, "Groups"), h("span", { class: "grow" }), create),
+    h("p", { class: "muted" }, "Add people to groups from Users (Edit). Everyone and Service Accounts are built in."),
+    table.el));
+  await load();
+}
