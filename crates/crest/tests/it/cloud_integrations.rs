@@ -1,17 +1,13 @@
 //! Cloud integrations over HTTP: validation, the server's fields, credentials kept and never
 //! shown, the trash (with a clock moved by hand, never a sleep), search, and the permission.
 
-use std::sync::Arc;
-
-use crest_domain::clock::{Clock, ManualClock, SystemClock};
+use crest_domain::clock::Clock;
 use crest_domain::cloud_integration::{CloudIntegrationStore, SECRET_PLACEHOLDER};
 use crest_domain::trash::{RETENTION_MS, TrashStore, expiry_cutoff};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{
-    Backend, TestApp, assert_error_envelope, call, deps, service_account_token, status_as,
-};
+use crate::support::{TestApp, assert_error_envelope, call, service_account_token, status_as};
 
 const BASE: &str = "/api/v2/cloudintegration";
 
@@ -44,16 +40,6 @@ async fn stored(app: &TestApp, id: &str) -> Value {
         .expect("read")
         .expect("stored");
     serde_json::from_str(&record.settings).expect("JSON")
-}
-
-async fn with_clock() -> (TestApp, ManualClock) {
-    let clock = ManualClock::new(SystemClock.now_millis());
-    let mut d = deps();
-    d.clock = Arc::new(clock.clone());
-    let app = TestApp::spawn_with_deps(Backend::Sqlite, |_| {}, d)
-        .await
-        .expect("SQLite");
-    (app, clock)
 }
 
 #[tokio::test]
@@ -264,7 +250,7 @@ async fn credentials_are_kept_when_sent_back_and_never_shown() {
 
 #[tokio::test]
 async fn the_trash_keeps_deleted_integrations_for_thirty_days() {
-    let (app, clock) = with_clock().await;
+    let (app, clock) = TestApp::spawn_with_clock().await;
     let id = create(&app, cloudwatch("trashy")).await["id"]
         .as_str()
         .expect("id")
@@ -376,7 +362,7 @@ fn names(page: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn searches_negate_bound_sort_stably_and_count_facets() {
-    let (app, clock) = with_clock().await;
+    let (app, clock) = TestApp::spawn_with_clock().await;
     let start = clock.now_millis();
     for (name, service, body) in [
         ("cw-1", "CLOUDWATCH", cloudwatch("cw-1")),

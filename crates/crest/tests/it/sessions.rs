@@ -3,12 +3,11 @@
 
 use std::sync::Arc;
 
-use crest_domain::clock::{Clock, ManualClock, SystemClock};
 use crest_domain::session::{ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS};
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::support::{ADMIN, Backend, TestApp, assert_error_envelope, call, deps, json};
+use crate::support::{ADMIN, TestApp, assert_error_envelope, call, deps, json};
 
 const PASSWORD: &str = "correct horse battery";
 const EVIL: &str = "https://evil.example";
@@ -124,6 +123,22 @@ async fn session_of(app: &TestApp, browser: &Browser) -> (u16, Value) {
     .await
 }
 
+async fn set_super_admin_mode(app: &TestApp, browser: &Browser, enabled: bool) -> (u16, Value) {
+    json(
+        from_page(
+            app,
+            browser,
+            Method::PUT,
+            "/api/crest/v1/session/super-admin-mode",
+        )
+        .json(&json!({"enabled": enabled}))
+        .send()
+        .await
+        .expect("send"),
+    )
+    .await
+}
+
 async fn own_token_count(app: &TestApp, browser: &Browser) -> usize {
     let (status, body) = json(
         with_cookie(app, browser, Method::GET, "/api/v2/apitoken")
@@ -134,16 +149,6 @@ async fn own_token_count(app: &TestApp, browser: &Browser) -> usize {
     .await;
     assert_eq!(status, 200, "{body}");
     body["response"].as_array().expect("a list").len()
-}
-
-async fn with_clock() -> (TestApp, ManualClock) {
-    let clock = ManualClock::new(SystemClock.now_millis());
-    let mut d = deps();
-    d.clock = Arc::new(clock.clone());
-    let app = TestApp::spawn_with_deps(Backend::Sqlite, |_| {}, d)
-        .await
-        .expect("SQLite");
-    (app, clock)
 }
 
 #[tokio::test]
@@ -320,7 +325,7 @@ async fn state_changing_cookie_requests_need_the_csrf_token_and_this_origin() {
 
 #[tokio::test]
 async fn sessions_end_when_idle_or_old_and_use_keeps_them_alive() {
-    let (app, clock) = with_clock().await;
+    let (app, clock) = TestApp::spawn_with_clock().await;
     user_with_password(&app, "kim@example.com").await;
     let idle = sign_in(&app, "kim@example.com").await;
     let busy = sign_in(&app, "kim@example.com").await;
@@ -472,19 +477,7 @@ async fn super_admin_powers_need_super_admin_mode_in_a_session() {
         403
     );
     assert_eq!(session_of(&app, &kim).await.0, 200);
-    let (code, body) = json(
-        from_page(
-            &app,
-            &admin,
-            Method::PUT,
-            "/api/crest/v1/session/super-admin-mode",
-        )
-        .json(&json!({"enabled": true}))
-        .send()
-        .await
-        .expect("send"),
-    )
-    .await;
+    let (code, body) = set_super_admin_mode(&app, &admin, true).await;
     assert_eq!(code, 200, "{body}");
     assert_eq!(body["response"]["superAdminMode"], true);
     assert_eq!(
@@ -495,19 +488,7 @@ async fn super_admin_powers_need_super_admin_mode_in_a_session() {
 
     // Someone who is not a Super Admin cannot switch the mode on.
     let kim = sign_in(&app, "kim@example.com").await;
-    let (code, body) = json(
-        from_page(
-            &app,
-            &kim,
-            Method::PUT,
-            "/api/crest/v1/session/super-admin-mode",
-        )
-        .json(&json!({"enabled": true}))
-        .send()
-        .await
-        .expect("send"),
-    )
-    .await;
+    let (code, body) = set_super_admin_mode(&app, &kim, true).await;
     assert_eq!(code, 403, "{body}");
     assert_eq!(
         session_of(&app, &kim).await.1["response"]["superAdminMode"],
@@ -518,7 +499,7 @@ async fn super_admin_powers_need_super_admin_mode_in_a_session() {
 
 #[tokio::test]
 async fn failed_sign_ins_are_rate_limited_until_the_window_ends() {
-    let (app, clock) = with_clock().await;
+    let (app, clock) = TestApp::spawn_with_clock().await;
     user_with_password(&app, "kim@example.com").await;
     user_with_password(&app, "lee@example.com").await;
     for _ in 0..5 {

@@ -103,6 +103,19 @@ impl TestApp {
         })
     }
 
+    /// A server on SQLite whose clock the test moves.
+    pub async fn spawn_with_clock() -> (Self, crest_domain::clock::ManualClock) {
+        use crest_domain::clock::Clock as _;
+        let clock =
+            crest_domain::clock::ManualClock::new(crest_domain::clock::SystemClock.now_millis());
+        let mut d = deps();
+        d.clock = std::sync::Arc::new(clock.clone());
+        let app = Self::spawn_with_deps(Backend::Sqlite, |_| {}, d)
+            .await
+            .expect("SQLite is always available");
+        (app, clock)
+    }
+
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
