@@ -32,6 +32,47 @@ async fn serves_https_with_the_configured_certificate() {
         .await
         .expect("an HTTPS answer");
     assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()[reqwest::header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000"
+    );
+
+    // Under TLS the session cookie is Secure, and its __Host- name pins it to this host.
+    let set = client
+        .put(format!(
+            "https://localhost:{port}/api/v2/account/user/{}",
+            crate::support::ADMIN
+        ))
+        .bearer_auth(&app.admin_token)
+        .json(&serde_json::json!({"identifier": crate::support::ADMIN, "credential": "correct horse battery"}))
+        .send()
+        .await
+        .expect("an HTTPS answer");
+    assert_eq!(set.status(), 200);
+    let signed_in = client
+        .post(format!("https://localhost:{port}/api/crest/v1/session"))
+        .json(&serde_json::json!({"email": crate::support::ADMIN, "password": "correct horse battery"}))
+        .send()
+        .await
+        .expect("an HTTPS answer");
+    assert_eq!(signed_in.status(), 200);
+    let cookie = signed_in.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(cookie.starts_with("__Host-crest_session="), "{cookie}");
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().expect("name=value");
+    let session = client
+        .get(format!("https://localhost:{port}/api/crest/v1/session"))
+        .header(reqwest::header::COOKIE, pair)
+        .send()
+        .await
+        .expect("an HTTPS answer");
+    assert_eq!(session.status(), 200);
     // Plain HTTP on the TLS port gets no API answer.
     let plain = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await;
     assert!(plain.map(|r| !r.status().is_success()).unwrap_or(true));
