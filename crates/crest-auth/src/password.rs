@@ -154,6 +154,11 @@ impl Passwords {
         Ok(())
     }
 
+    /// Records a sign-in refused before the password was checked (too many failures: 429).
+    pub async fn record_throttled(&self, email: &str, source: &str) -> Result<(), DomainError> {
+        self.audit(email, source, 429).await
+    }
+
     async fn audit(&self, email: &str, source: &str, outcome: u16) -> Result<(), DomainError> {
         // An address that is not a valid id is still worth recording, cut to a sane length.
         let target: String = email.chars().take(255).collect();

@@ -50,6 +50,10 @@ pub(crate) async fn sign_in(
     let who = fingerprint(&body.email.trim().to_lowercase());
     let now = state.clock.now_millis();
     if let Some(wait) = state.sign_in_failures.blocked(&source, who, now) {
+        state
+            .passwords
+            .record_throttled(body.email.trim(), &source)
+            .await?;
         return Err(ApiError::TooManyRequests(wait));
     }
     let account = match state

@@ -518,6 +518,16 @@ async fn failed_sign_ins_are_rate_limited_until_the_window_ends() {
         .expect("seconds");
     assert!((1..=15 * 60).contains(&wait), "{wait}");
     assert!(response.headers().get(header::SET_COOKIE).is_none());
+    // Every attempt is in the audit trail: five checked and refused, one throttled.
+    let (_, audit) = call(&app, Method::GET, "/api/crest/v1/audit?limit=100", None).await;
+    let outcomes: Vec<u64> = audit["response"]["items"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["action"] == "signIn" && e["target"] == "kim@example.com")
+        .filter_map(|e| e["outcome"].as_u64())
+        .collect();
+    assert_eq!(outcomes, [429, 401, 401, 401, 401, 401], "newest first");
     // Another account from the same address is not locked out.
     sign_in(&app, "lee@example.com").await;
     clock.advance(15 * 60 * 1000);
