@@ -1,6 +1,7 @@
 // Modal dialogs (<dialog>): confirmations before destructive actions, and forms. Escape closes.
 
 import { h } from "../dom.js";
+import { showError, toast } from "./toast.js";
 
 let counter = 0;
 
@@ -40,6 +41,21 @@ export function confirmDialog({ title, message, confirmLabel = "Delete", danger 
     });
     ok.focus();
   });
+}
+
+/**
+ * Asks first (`question` as for confirmDialog), then runs `action`; on success shows `done` and
+ * calls `then` (the page's reload); a failure shows the server's message after `failed`.
+ */
+export async function confirmThen(question, action, { done, failed, then } = {}) {
+  if (!(await confirmDialog(question))) return;
+  try {
+    await action();
+    if (done) toast(done);
+    if (then) await then();
+  } catch (e) {
+    showError(e, failed);
+  }
 }
 
 /**

@@ -5,10 +5,10 @@ import { h, when } from "../dom.js";
 import { session } from "../session.js";
 import { serviceRoles } from "../permissions.js";
 import { dataTable } from "../components/table.js";
-import { confirmDialog, formDialog, openDialog } from "../components/modal.js";
+import { confirmDialog, confirmThen, formDialog, openDialog } from "../components/modal.js";
 import { checkboxes, checkedValues, field, value } from "../components/form.js";
 import { secretBox } from "../components/secret.js";
-import { showError, toast } from "../components/toast.js";
+import { showError } from "../components/toast.js";
 import { consoleHead } from "./console_tokens.js";
 
 const BASE = "/api/crest/v1/csp/apps";
@@ -54,14 +54,7 @@ export async function render(main) {
       }
     });
     del.addEventListener("click", async () => {
-      if (!(await confirmDialog({ title: "Delete OAuth app", message: `Delete ${a.name}? Its access tokens stop working at once.` }))) return;
-      try {
-        await api("DELETE", `${BASE}/${seg(a.clientId)}`);
-        toast(`${a.name} is deleted.`);
-        await load();
-      } catch (e) {
-        showError(e);
-      }
+      await confirmThen({ title: "Delete OAuth app", message: `Delete ${a.name}? Its access tokens stop working at once.` }, () => api("DELETE", `${BASE}/${seg(a.clientId)}`), { done: `${a.name} is deleted.`, then: load });
     });
     return h("div", { class: "row-actions" }, regen, del);
   }

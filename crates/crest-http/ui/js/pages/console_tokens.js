@@ -6,10 +6,10 @@ import { session } from "../session.js";
 import { serviceRoles } from "../permissions.js";
 import { consoleTabs, pageHead } from "../components/layout.js";
 import { dataTable } from "../components/table.js";
-import { confirmDialog, formDialog } from "../components/modal.js";
+import { confirmThen, formDialog } from "../components/modal.js";
+import { showError } from "../components/toast.js";
 import { checkboxes, checkedValues, field, value } from "../components/form.js";
 import { secretBox } from "../components/secret.js";
-import { showError, toast } from "../components/toast.js";
 
 const BASE = "/api/crest/v1/csp/tokens";
 const LIFETIMES = [
@@ -41,14 +41,7 @@ export async function render(main) {
   function revoke(t) {
     const b = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Revoke ${t.name}` }, "Revoke");
     b.addEventListener("click", async () => {
-      if (!(await confirmDialog({ title: "Revoke organization API token", message: `Revoke "${t.name}"? The access tokens made from it stop working too.`, confirmLabel: "Revoke" }))) return;
-      try {
-        await api("DELETE", `${BASE}/${seg(t.id)}`);
-        toast("Token revoked.");
-        await load();
-      } catch (e) {
-        showError(e);
-      }
+      await confirmThen({ title: "Revoke organization API token", message: `Revoke "${t.name}"? The access tokens made from it stop working too.`, confirmLabel: "Revoke" }, () => api("DELETE", `${BASE}/${seg(t.id)}`), { done: "Token revoked.", then: load });
     });
     return b;
   }

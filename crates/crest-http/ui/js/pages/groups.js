@@ -3,9 +3,9 @@
 import { api, seg } from "../api.js";
 import { h } from "../dom.js";
 import { dataTable } from "../components/table.js";
-import { confirmDialog, formDialog } from "../components/modal.js";
+import { confirmThen, formDialog } from "../components/modal.js";
 import { checkedValues, field, value } from "../components/form.js";
-import { showError, toast } from "../components/toast.js";
+import { toast } from "../components/toast.js";
 import { accountsHead, allGroups, allRoles, chips, roleChecks } from "./accounts.js";
 
 const BUILT_IN = ["Everyone", "Service Accounts"];
@@ -46,14 +46,7 @@ export async function render(main) {
     if (BUILT_IN.includes(g.name)) return h("div", { class: "row-actions" }, edit);
     const del = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Delete ${g.name}` }, "Delete");
     del.addEventListener("click", async () => {
-      if (!(await confirmDialog({ title: "Delete group", message: `Delete the group ${g.name}? Its members lose what its roles gave them.` }))) return;
-      try {
-        await api("DELETE", `/api/v2/usergroup/${seg(g.id)}`);
-        toast(`${g.name} is deleted.`);
-        await load();
-      } catch (e) {
-        showError(e, "Deleting the group failed");
-      }
+      await confirmThen({ title: "Delete group", message: `Delete the group ${g.name}? Its members lose what its roles gave them.` }, () => api("DELETE", `/api/v2/usergroup/${seg(g.id)}`), { done: `${g.name} is deleted.`, failed: "Deleting the group failed", then: load });
     });
     return h("div", { class: "row-actions" }, edit, del);
   }

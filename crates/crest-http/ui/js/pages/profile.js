@@ -6,7 +6,7 @@ import { can, session, signOutEverywhere } from "../session.js";
 import { label } from "../permissions.js";
 import { pageHead } from "../components/layout.js";
 import { dataTable } from "../components/table.js";
-import { confirmDialog, formDialog } from "../components/modal.js";
+import { confirmDialog, confirmThen, formDialog } from "../components/modal.js";
 import { field, value } from "../components/form.js";
 import { secretBox } from "../components/secret.js";
 import { showError, toast } from "../components/toast.js";
@@ -48,19 +48,11 @@ export async function render(main, { navigate }) {
       },
     }));
     revoke.addEventListener("click", async () => {
-      const ok = await confirmDialog({
+      await confirmThen({
         title: "Revoke token",
         message: `Revoke "${t.tokenName || t.tokenID}"? Anything using it stops working at once. This cannot be undone.`,
         confirmLabel: "Revoke",
-      });
-      if (!ok) return;
-      try {
-        await api("DELETE", `${TOKENS}/${seg(t.tokenID)}`);
-        toast("Token revoked.");
-        await load();
-      } catch (e) {
-        showError(e, "Revoking the token failed");
-      }
+      }, () => api("DELETE", `${TOKENS}/${seg(t.tokenID)}`), { done: "Token revoked.", failed: "Revoking the token failed", then: load });
     });
     return h("div", { class: "row-actions" }, rename, revoke);
   }

@@ -3,9 +3,9 @@
 import { api, seg } from "../api.js";
 import { h } from "../dom.js";
 import { dataTable } from "../components/table.js";
-import { confirmDialog, formDialog } from "../components/modal.js";
+import { confirmThen, formDialog } from "../components/modal.js";
 import { checkedValues, field, value } from "../components/form.js";
-import { showError, toast } from "../components/toast.js";
+import { toast } from "../components/toast.js";
 import { accountsHead, allRoles, chips, permissionChecks, permissionLabels } from "./accounts.js";
 
 export async function render(main) {
@@ -43,14 +43,7 @@ export async function render(main) {
       },
     }));
     del.addEventListener("click", async () => {
-      if (!(await confirmDialog({ title: "Delete role", message: `Delete the role ${r.name}? Accounts and groups holding it lose its permissions.` }))) return;
-      try {
-        await api("DELETE", `/api/v2/role/${seg(r.id)}`);
-        toast(`${r.name} is deleted.`);
-        await load();
-      } catch (e) {
-        showError(e, "Deleting the role failed");
-      }
+      await confirmThen({ title: "Delete role", message: `Delete the role ${r.name}? Accounts and groups holding it lose its permissions.` }, () => api("DELETE", `/api/v2/role/${seg(r.id)}`), { done: `${r.name} is deleted.`, failed: "Deleting the role failed", then: load });
     });
     return h("div", { class: "row-actions" }, edit, del);
   }

@@ -3,7 +3,7 @@
 import { api, seg } from "../api.js";
 import { h, when } from "../dom.js";
 import { dataTable } from "../components/table.js";
-import { confirmDialog, formDialog, openDialog } from "../components/modal.js";
+import { confirmDialog, confirmThen, formDialog, openDialog } from "../components/modal.js";
 import { checkedValues, field, value } from "../components/form.js";
 import { secretBox } from "../components/secret.js";
 import { showError, toast } from "../components/toast.js";
@@ -72,14 +72,7 @@ export async function render(main) {
       }
     });
     del.addEventListener("click", async () => {
-      if (!(await confirmDialog({ title: "Delete service account", message: `Delete ${id} and all its tokens? This cannot be undone.` }))) return;
-      try {
-        await api("DELETE", `/api/v2/account/${seg(id)}`);
-        toast(`${id} is deleted.`);
-        await load();
-      } catch (e) {
-        showError(e, "Deleting the service account failed");
-      }
+      await confirmThen({ title: "Delete service account", message: `Delete ${id} and all its tokens? This cannot be undone.` }, () => api("DELETE", `/api/v2/account/${seg(id)}`), { done: `${id} is deleted.`, failed: "Deleting the service account failed", then: load });
     });
     return h("div", { class: "row-actions" }, tokens, edit, toggle, del);
   }
@@ -127,14 +120,7 @@ function tokensDialog(id, onChange) {
   function revokeButton(t) {
     const b = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Revoke ${t.tokenName || t.tokenID}` }, "Revoke");
     b.addEventListener("click", async () => {
-      if (!(await confirmDialog({ title: "Revoke token", message: `Revoke "${t.tokenName || t.tokenID}" of ${id}? This cannot be undone.`, confirmLabel: "Revoke" }))) return;
-      try {
-        await api("DELETE", `${base}/${seg(t.tokenID)}`);
-        toast("Token revoked.");
-        await load();
-      } catch (e) {
-        showError(e);
-      }
+      await confirmThen({ title: "Revoke token", message: `Revoke "${t.tokenName || t.tokenID}" of ${id}? This cannot be undone.`, confirmLabel: "Revoke" }, () => api("DELETE", `${base}/${seg(t.tokenID)}`), { done: "Token revoked.", then: load });
     });
     return b;
   }

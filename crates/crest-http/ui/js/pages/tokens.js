@@ -3,8 +3,7 @@
 import { api } from "../api.js";
 import { h, when } from "../dom.js";
 import { dataTable } from "../components/table.js";
-import { confirmDialog } from "../components/modal.js";
-import { showError, toast } from "../components/toast.js";
+import { confirmThen } from "../components/modal.js";
 import { accountsHead } from "./accounts.js";
 
 const TYPES = {
@@ -57,14 +56,7 @@ export async function render(main) {
     if (t.accountType?.startsWith("CSP_")) return h("span", { class: "muted small" }, "Managed in the Organization console");
     const b = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Revoke ${t.name || t.id} of ${t.account}` }, "Revoke");
     b.addEventListener("click", async () => {
-      if (!(await confirmDialog({ title: "Revoke token", message: `Revoke "${t.name || t.id}" of ${t.account}? Anything using it stops working at once.`, confirmLabel: "Revoke" }))) return;
-      try {
-        await api("PUT", "/api/v2/apitoken/customertokens/revoke", { tokenID: t.id });
-        toast("Token revoked.");
-        await load();
-      } catch (e) {
-        showError(e, "Revoking the token failed");
-      }
+      await confirmThen({ title: "Revoke token", message: `Revoke "${t.name || t.id}" of ${t.account}? Anything using it stops working at once.`, confirmLabel: "Revoke" }, () => api("PUT", "/api/v2/apitoken/customertokens/revoke", { tokenID: t.id }), { done: "Token revoked.", failed: "Revoking the token failed", then: load });
     });
     return b;
   }

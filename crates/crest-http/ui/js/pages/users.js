@@ -4,7 +4,7 @@ import { api, seg } from "../api.js";
 import { h, when } from "../dom.js";
 import { session } from "../session.js";
 import { dataTable } from "../components/table.js";
-import { confirmDialog, formDialog, openDialog } from "../components/modal.js";
+import { confirmDialog, confirmThen, formDialog, openDialog } from "../components/modal.js";
 import { checkedValues, field, value } from "../components/form.js";
 import { secretBox } from "../components/secret.js";
 import { showError, toast } from "../components/toast.js";
@@ -90,14 +90,7 @@ export async function render(main) {
       },
     }));
     del.addEventListener("click", async () => {
-      if (!(await confirmDialog({ title: "Delete user", message: `Delete ${u.identifier}? Their tokens are deleted with the account. This cannot be undone.` }))) return;
-      try {
-        await api("DELETE", `/api/v2/account/${seg(u.identifier)}`);
-        toast(`${u.identifier} is deleted.`);
-        await load();
-      } catch (e) {
-        showError(e, "Deleting the user failed");
-      }
+      await confirmThen({ title: "Delete user", message: `Delete ${u.identifier}? Their tokens are deleted with the account. This cannot be undone.` }, () => api("DELETE", `/api/v2/account/${seg(u.identifier)}`), { done: `${u.identifier} is deleted.`, failed: "Deleting the user failed", then: load });
     });
     return h("div", { class: "row-actions" }, edit, u.identifier === session().identifier ? null : del);
   }
