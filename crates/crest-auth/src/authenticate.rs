@@ -132,16 +132,10 @@ impl Authenticator {
     /// A browser session: live (neither idle nor too old), of an active user. Its use is recorded
     /// at most once a minute. Super Admin powers need the session's Super Admin mode.
     async fn authenticate_session(&self, secret: &SessionSecret) -> Result<Principal, AuthError> {
-        let digest = secret.digest();
         let now = self.clock.now_millis();
-        let session = self
-            .store
-            .session(&digest)
+        let session = crate::session::live(self.store.as_ref(), secret, now)
             .await?
             .ok_or(AuthError::Invalid)?;
-        if session.digest != digest || !session.is_live(now) {
-            return Err(AuthError::Invalid);
-        }
         let account = self
             .store
             .account(&session.account)
@@ -151,7 +145,7 @@ impl Authenticator {
             return Err(AuthError::Invalid);
         }
         if session.needs_touch(now) {
-            self.store.touch_session(&digest, now).await?;
+            self.store.touch_session(&session.digest, now).await?;
         }
         Ok(Principal {
             permissions: account.effective_permissions(),

@@ -5,11 +5,25 @@
 use std::sync::Arc;
 
 use crest_domain::account::{AccountId, AccountRecord};
-use crest_domain::clock::Clock;
+use crest_domain::clock::{Clock, EpochMillis};
 use crest_domain::error::DomainError;
 use crest_domain::random::Random;
 use crest_domain::session::{ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, SessionRecord, SessionSecret};
-use crest_domain::store::Store;
+use crest_domain::store::{Store, StoreError};
+
+/// The session behind a secret if it is live at `now`: looked up by digest, the digest compared
+/// again in constant time, neither idle nor too old. Authentication and [`Sessions`] both ask here.
+pub(crate) async fn live(
+    store: &dyn Store,
+    secret: &SessionSecret,
+    now: EpochMillis,
+) -> Result<Option<SessionRecord>, StoreError> {
+    let digest = secret.digest();
+    Ok(store
+        .session(&digest)
+        .await?
+        .filter(|s| s.digest == digest && s.is_live(now)))
+}
 
 /// The sessions of this organization.
 #[derive(Debug, Clone)]
@@ -51,13 +65,7 @@ impl Sessions {
         &self,
         secret: &SessionSecret,
     ) -> Result<Option<SessionRecord>, DomainError> {
-        let digest = secret.digest();
-        let now = self.clock.now_millis();
-        Ok(self
-            .store
-            .session(&digest)
-            .await?
-            .filter(|s| s.digest == digest && s.is_live(now)))
+        Ok(live(self.store.as_ref(), secret, self.clock.now_millis()).await?)
     }
 
     /// Signs this session out.

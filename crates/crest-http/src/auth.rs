@@ -1,12 +1,13 @@
 //! Authentication at the edge: every guarded route names its operation, and this middleware turns
 //! the request's credential into an authorized caller before the handler runs.
 
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use crest_auth::{AuthError, Authorized, Credential, CredentialError, Operation, authorize};
+use crest_domain::session::SessionSecret;
 use utoipa_axum::router::UtoipaMethodRouter;
 
 use crate::audit;
@@ -35,6 +36,32 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
         parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
             ApiError::Internal("a handler ran without its authorization guard".into())
         })
+    }
+}
+
+/// The browser session whose cookie authenticated the current request. The guard puts it beside
+/// the caller only when the cookie was the credential (a token header always wins), so the
+/// session endpoints and the password change learn it from the one place that chose it.
+#[derive(Debug, Clone)]
+pub(crate) struct BrowserSession(pub(crate) SessionSecret);
+
+impl<S: Send + Sync> FromRequestParts<S> for BrowserSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<BrowserSession>()
+            .cloned()
+            .ok_or(ApiError::Unauthorized("this is not a browser session"))
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for BrowserSession {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<BrowserSession>().cloned())
     }
 }
 
@@ -80,6 +107,9 @@ async fn guard(
         }
     };
     let actor = caller.principal().account.to_string();
+    if let Credential::Session(secret) = credential {
+        request.extensions_mut().insert(BrowserSession(secret));
+    }
     request.extensions_mut().insert(caller);
     let response = next.run(request).await;
     if operation.changes_state() {

@@ -32,27 +32,22 @@ pub(crate) fn read(headers: &HeaderMap, secure: bool) -> Option<SessionSecret> {
 /// Hands the session to the browser: script cannot read it, other sites' requests do not carry it.
 /// It lasts as long as the browser keeps session cookies; the server ends it sooner.
 pub(crate) fn set(secret: &SessionSecret, secure: bool) -> Result<HeaderValue, ApiError> {
-    let mut value = format!(
-        "{}={}; Path=/; HttpOnly; SameSite=Strict",
-        name(secure),
-        secret.reveal()
-    );
-    if secure {
-        value.push_str("; Secure");
-    }
-    HeaderValue::from_str(&value)
-        .map_err(|_| ApiError::Internal("a session cookie that is not a header value".into()))
+    cookie(secure, secret.reveal(), "")
 }
 
 /// Tells the browser to forget the session.
-pub(crate) fn clear(secure: bool) -> HeaderValue {
-    if secure {
-        HeaderValue::from_static(
-            "__Host-crest_session=; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=0",
-        )
-    } else {
-        HeaderValue::from_static("crest_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
-    }
+pub(crate) fn clear(secure: bool) -> Result<HeaderValue, ApiError> {
+    cookie(secure, "", "; Max-Age=0")
+}
+
+/// The one shape of the cookie, so that setting and clearing always name the same cookie.
+fn cookie(secure: bool, value: &str, lifetime: &str) -> Result<HeaderValue, ApiError> {
+    let secure_flag = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict{secure_flag}{lifetime}",
+        name(secure)
+    ))
+    .map_err(|_| ApiError::Internal("a session cookie that is not a header value".into()))
 }
 
 #[cfg(test)]
@@ -86,6 +81,13 @@ mod tests {
                     .contains("HttpOnly; SameSite=Strict")
             );
             assert_eq!(set.to_str().expect("ascii").contains("Secure"), secure);
+            let cleared = clear(secure).expect("header");
+            let cleared = cleared.to_str().expect("ascii");
+            assert!(
+                cleared.starts_with(&format!("{}=;", name(secure))),
+                "{cleared}"
+            );
+            assert!(cleared.ends_with("; Max-Age=0"), "{cleared}");
         }
         let mut junk = HeaderMap::new();
         junk.insert(

@@ -2,13 +2,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use crest_auth::password::SignInError;
 use crest_domain::user_account;
 use crest_types::crest::PasswordChange;
 use crest_types::envelope::{ResponseStatus, StatusEnvelope};
 
-use crate::auth::Caller;
+use crate::auth::{BrowserSession, Caller};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Source};
 use crate::state::AppState;
@@ -33,13 +32,11 @@ pub(crate) async fn change_own_password(
     State(state): State<AppState>,
     caller: Caller,
     Source(source): Source,
-    headers: HeaderMap,
+    session: Option<BrowserSession>,
     ApiJson(body): ApiJson<PasswordChange>,
 ) -> Result<Json<StatusEnvelope>, ApiError> {
     // The browser session that makes the change stays signed in; every other one ends.
-    let this_session = crate::routes::session::own_session(&state, &headers)
-        .ok()
-        .map(|secret| secret.digest());
+    let this_session = session.map(|BrowserSession(secret)| secret.digest());
     let me = caller.principal().account.as_str();
     let account = user_account::find(state.store.as_ref(), me)
         .await

@@ -12,7 +12,7 @@ use crest_domain::user_account;
 use crest_types::crest::{ResponseContainerSessionInfo, SessionInfo, SignIn, SuperAdminMode};
 use crest_types::envelope::{ResponseStatus, StatusEnvelope};
 
-use crate::auth::Caller;
+use crate::auth::{BrowserSession, Caller};
 use crate::csrf;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Source};
@@ -98,9 +98,8 @@ pub(crate) async fn sign_in(
 pub(crate) async fn get_session(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    BrowserSession(secret): BrowserSession,
 ) -> Result<Json<ResponseContainerSessionInfo>, ApiError> {
-    let secret = own_session(&state, &headers)?;
     let session = live(&state, &secret).await?;
     let account =
         user_account::find(state.store.as_ref(), caller.principal().account.as_str()).await?;
@@ -126,11 +125,10 @@ pub(crate) async fn get_session(
 pub(crate) async fn end_session(
     State(state): State<AppState>,
     _caller: Caller,
-    headers: HeaderMap,
+    BrowserSession(secret): BrowserSession,
 ) -> Result<Response, ApiError> {
-    let secret = own_session(&state, &headers)?;
     state.sessions.end(&secret).await?;
-    Ok(signed_out(&state))
+    signed_out(&state)
 }
 
 /// Signs out every session of the signed-in user, on every device, this one included.
@@ -150,14 +148,13 @@ pub(crate) async fn end_session(
 pub(crate) async fn end_all_sessions(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    _session: BrowserSession,
 ) -> Result<Response, ApiError> {
-    own_session(&state, &headers)?;
     state
         .sessions
         .end_everywhere(&caller.principal().account)
         .await?;
-    Ok(signed_out(&state))
+    signed_out(&state)
 }
 
 /// Switches Super Admin mode of this session (Super Admins only). With the mode off, a Super
@@ -179,10 +176,9 @@ pub(crate) async fn end_all_sessions(
 pub(crate) async fn set_super_admin_mode(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
+    BrowserSession(secret): BrowserSession,
     ApiJson(body): ApiJson<SuperAdminMode>,
 ) -> Result<Json<ResponseContainerSessionInfo>, ApiError> {
-    let secret = own_session(&state, &headers)?;
     let account =
         user_account::find(state.store.as_ref(), caller.principal().account.as_str()).await?;
     let session = state
@@ -195,19 +191,6 @@ pub(crate) async fn set_super_admin_mode(
     ))))
 }
 
-/// The session cookie of a request the guard let through: these operations concern a browser
-/// session, so an API token alone does not do.
-pub(crate) fn own_session(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<SessionSecret, ApiError> {
-    let token_sent = headers.contains_key(header::AUTHORIZATION)
-        || headers.contains_key(crate::auth::X_AUTH_TOKEN);
-    session_cookie::read(headers, state.settings.secure_cookies)
-        .filter(|_| !token_sent)
-        .ok_or(ApiError::Unauthorized("this is not a browser session"))
-}
-
 async fn live(state: &AppState, secret: &SessionSecret) -> Result<SessionRecord, ApiError> {
     state
         .sessions
@@ -216,16 +199,16 @@ async fn live(state: &AppState, secret: &SessionSecret) -> Result<SessionRecord,
         .ok_or(ApiError::Unauthorized("the session has ended"))
 }
 
-fn signed_out(state: &AppState) -> Response {
+fn signed_out(state: &AppState) -> Result<Response, ApiError> {
     let mut response = Json(StatusEnvelope {
         status: ResponseStatus::ok(),
     })
     .into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        session_cookie::clear(state.settings.secure_cookies),
+        session_cookie::clear(state.settings.secure_cookies)?,
     );
-    response
+    Ok(response)
 }
 
 fn info(account: &AccountRecord, secret: &SessionSecret, session: &SessionRecord) -> SessionInfo {
