@@ -117,6 +117,7 @@ impl Authenticator {
                     ),
                     kind: owner.account.kind,
                     super_admin: owner.account.super_admin,
+                    super_admin_mode_off: false,
                     account: owner.account.id,
                     token: Some(owner.token_id),
                 };
@@ -151,6 +152,7 @@ impl Authenticator {
             permissions: account.effective_permissions(),
             kind: account.kind,
             super_admin: account.super_admin && session.super_admin_mode,
+            super_admin_mode_off: account.super_admin && !session.super_admin_mode,
             account: account.id,
             token: None,
         })

@@ -95,6 +95,7 @@ mod tests {
             kind: AccountKind::User,
             permissions: PermissionSet::EMPTY,
             super_admin: false,
+            super_admin_mode_off: false,
             token: None,
         }
     }

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use crest_domain::DomainError;
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};
 use crest_domain::audit::AuditEvent;
+use crest_domain::authority::{self, Act};
 use crest_domain::clock::Clock;
 use crest_domain::password::{Password, PasswordHash};
+use crest_domain::principal::Principal;
 use crest_domain::random::Random;
 use crest_domain::store::Store;
 use crest_domain::token::TokenDigest;
@@ -45,7 +47,19 @@ impl Passwords {
 
     /// Sets a user's password (hashing it off the async workers) and ends the user's browser
     /// sessions: whoever signed in with the old password is signed out.
+    /// Only a caller holding everything the user holds may set their password (`authority`).
     pub async fn set(
+        &self,
+        caller: &Principal,
+        account: &AccountRecord,
+        password: Password,
+    ) -> Result<(), DomainError> {
+        authority::may_act_on_account(caller, account, Act::SetPassword)?;
+        self.replace(account, password).await
+    }
+
+    /// Stores the new password and ends the user's browser sessions.
+    async fn replace(
         &self,
         account: &AccountRecord,
         password: Password,
@@ -75,7 +89,8 @@ impl Passwords {
     }
 
     /// Makes `password` the user's password unless it already is (so that a restart with the same
-    /// setting changes nothing). Returns whether it changed.
+    /// setting changes nothing), as the operator configuring the server. Returns whether it
+    /// changed.
     pub async fn ensure(
         &self,
         account: &AccountRecord,
@@ -88,7 +103,7 @@ impl Passwords {
                 return Ok(false);
             }
         }
-        self.set(account, password).await?;
+        self.set(&Principal::operator(), account, password).await?;
         Ok(true)
     }
 
@@ -149,7 +164,8 @@ impl Passwords {
                 self.store_hash(&account, new).await?;
                 self.store.end_other_sessions(&account.id, keep).await?;
             }
-            None => self.set(&account, new).await?,
+            // Knowing the current password is holding the whole account.
+            None => self.replace(&account, new).await?,
         }
         Ok(())
     }

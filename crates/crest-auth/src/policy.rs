@@ -661,6 +661,7 @@ mod tests {
             kind,
             permissions,
             super_admin: false,
+            super_admin_mode_off: false,
             token: None,
         }
     }
@@ -756,6 +757,7 @@ mod tests {
             );
             let super_admin = Principal {
                 super_admin: true,
+                super_admin_mode_off: false,
                 ..principal(AccountKind::User, PermissionSet::all())
             };
             assert!(authorize(super_admin, op).is_ok(), "{op:?}");

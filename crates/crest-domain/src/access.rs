@@ -1,8 +1,10 @@
 //! Roles and groups: who may give what to whom. Every path that could hand out a permission
 //! (a new role, a role's permissions, an assignment, a membership) requires the caller to hold
-//! every permission it would hand out.
+//! every permission it would hand out; assigning or taking a role or a group from an account
+//! also requires holding everything that account holds (`authority`).
 
 use crate::account::{AccountId, AccountKind};
+use crate::authority::{self, Act};
 use crate::clock::Clock;
 use crate::error::DomainError;
 use crate::group::{EVERYONE_GROUP_ID, GroupRecord, NewGroup};
@@ -167,9 +169,10 @@ pub async fn set_role_assignees(
             groups.push(raw.clone());
         } else {
             let id = AccountId::parse(raw)?;
-            existing(store, &id)
+            let account = existing(store, &id)
                 .await
                 .map_err(|_| DomainError::Invalid(format!("no account or group {raw}")))?;
+            authority::may_act_on_account(caller, &account, Act::ChangePermissions)?;
             accounts.push(id);
         }
     }
@@ -272,6 +275,7 @@ pub async fn set_group_members(
         let account = existing(store, &id)
             .await
             .map_err(|_| DomainError::Invalid(format!("no account {raw}")))?;
+        authority::may_act_on_account(caller, &account, Act::ChangePermissions)?;
         if group.system && member && account.kind != AccountKind::ServiceAccount {
             return Err(DomainError::Invalid(format!(
                 "{raw} is not a service account"

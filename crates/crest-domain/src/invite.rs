@@ -4,9 +4,11 @@
 //! previous one, and accepting ends it for good.
 
 use crate::account::{AccountId, AccountKind};
+use crate::authority::{self, Act};
 use crate::clock::{Clock, EpochMillis};
 use crate::error::DomainError;
 use crate::password::PasswordHash;
+use crate::principal::Principal;
 use crate::random::Random;
 use crate::secret::RandomSecret;
 use crate::store::Store;
@@ -43,13 +45,14 @@ pub struct MintedInvite {
     pub expires_ms: EpochMillis,
 }
 
-/// Mints a link for a user account that has no password yet, replacing any earlier link.
+/// Mints a link for a user account that has no password yet, replacing any earlier link. Only a
+/// caller holding everything the user holds may.
 pub async fn mint(
     store: &dyn Store,
     clock: &dyn Clock,
     random: &dyn Random,
+    caller: &Principal,
     account: &AccountId,
-    invited_by: &str,
 ) -> Result<MintedInvite, DomainError> {
     let record = crate::service_account::existing(store, account).await?;
     if record.kind != AccountKind::User {
@@ -57,6 +60,9 @@ pub async fn mint(
             "{account} is not a user account"
         )));
     }
+    // The link sets the user's password: only a caller holding everything the user holds mints it.
+    authority::may_act_on_account(caller, &record, Act::MintInvitation)?;
+    let invited_by = caller.account.as_str();
     if store.password_hash(account).await?.is_some() {
         return Err(DomainError::Conflict(format!(
             "{account} has already set a password; an administrator can reset it instead"

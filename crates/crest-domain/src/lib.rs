@@ -6,7 +6,9 @@
 
 pub mod access;
 pub mod account;
+pub mod account_change;
 pub mod audit;
+pub mod authority;
 pub mod bootstrap;
 pub mod business_function;
 pub mod clock;

@@ -12,11 +12,27 @@ pub struct Principal {
     pub kind: AccountKind,
     pub permissions: PermissionSet,
     pub super_admin: bool,
+    /// A Super Admin's browser session whose Super Admin mode is off: no Super Admin powers, but
+    /// the session still stands as its own account (see `authority`).
+    pub super_admin_mode_off: bool,
     /// The token the request presented, when it presented one.
     pub token: Option<TokenId>,
 }
 
 impl Principal {
+    /// The operator at the machine (`crest admin`): whoever can run the binary on the store holds
+    /// every power.
+    pub fn operator() -> Self {
+        Self {
+            account: AccountId::from_trusted("crest-admin".into()),
+            kind: AccountKind::User,
+            permissions: PermissionSet::all(),
+            super_admin: true,
+            super_admin_mode_off: false,
+            token: None,
+        }
+    }
+
     pub fn has(&self, permission: Permission) -> bool {
         self.permissions.contains(permission)
     }

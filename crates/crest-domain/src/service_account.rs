@@ -1,9 +1,12 @@
 //! Service accounts and the API tokens of accounts: the rules, over the store.
 
 use crate::account::{AccountId, AccountKind, AccountRecord, parse_service_account_id};
+use crate::authority::{self, Act};
 use crate::clock::Clock;
 use crate::error::DomainError;
+use crate::membership::{self, Memberships};
 use crate::permission::{Permission, PermissionSet};
+use crate::principal::Principal;
 use crate::random::Random;
 use crate::store::{AccountChange, NewAccount, NewToken, Store, TokenCreated};
 use crate::token::{
@@ -18,6 +21,18 @@ pub struct ServiceAccountInput {
     pub active: bool,
     pub description: String,
     pub permissions: PermissionSet,
+    /// Roles and groups; the account joins Service Accounts whatever the groups name besides.
+    pub memberships: Memberships,
+}
+
+/// What an update sets; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceAccountChange {
+    /// Direct permissions, replaced as a whole.
+    pub permissions: Option<PermissionSet>,
+    pub active: Option<bool>,
+    pub description: Option<String>,
+    pub memberships: Memberships,
 }
 
 /// A service account can never hold API Tokens (the permission to make tokens for oneself).
@@ -31,14 +46,30 @@ pub fn check_permissions(permissions: PermissionSet) -> Result<(), DomainError> 
 }
 
 /// Creates a service account; its id is validated and lower-cased, and it joins the Service
-/// Accounts group.
+/// Accounts group. Nobody gives it a permission, role or group they do not hold themselves.
 pub async fn create(
     store: &dyn Store,
     clock: &dyn Clock,
+    caller: &Principal,
     input: ServiceAccountInput,
 ) -> Result<AccountRecord, DomainError> {
     let id = parse_service_account_id(&input.id)?;
     check_permissions(input.permissions)?;
+    caller.may_grant(input.permissions)?;
+    let initial = membership::initial_groups(AccountKind::ServiceAccount);
+    let mut wanted = input.memberships;
+    if let Some(groups) = wanted.groups.as_mut() {
+        groups.extend(initial.iter().cloned());
+    }
+    let plan = membership::plan(
+        store,
+        caller,
+        AccountKind::ServiceAccount,
+        &[],
+        &initial,
+        &wanted,
+    )
+    .await?;
     let created = store
         .create_account(&NewAccount {
             id: id.clone(),
@@ -54,6 +85,7 @@ pub async fn create(
             "an account with id {id} already exists"
         )));
     }
+    membership::apply(store, &id, &plan).await?;
     existing(store, &id).await
 }
 
@@ -97,31 +129,66 @@ pub async fn ensure_a_super_admin_remains(
     Ok(())
 }
 
-/// Applies a change to a service account.
+/// Changes a service account: only a caller holding everything it holds may, and nobody adds a
+/// permission, role or group they do not hold. Everything is checked before anything changes.
 pub async fn update(
     store: &dyn Store,
     clock: &dyn Clock,
-    id: &AccountId,
-    change: &AccountChange,
+    caller: &Principal,
+    raw_id: &str,
+    change: ServiceAccountChange,
 ) -> Result<AccountRecord, DomainError> {
+    let record = find(store, raw_id).await?;
+    let act = if change.permissions.is_none()
+        && change.description.is_none()
+        && change.memberships == Memberships::default()
+    {
+        Act::ChangeActivation
+    } else {
+        Act::ChangePermissions
+    };
+    authority::may_act_on_account(caller, &record, act)?;
     if let Some(permissions) = change.permissions {
         check_permissions(permissions)?;
+        caller.may_grant(permissions.without(record.permissions))?;
     }
-    if !store.update_account(id, change, clock.now_millis()).await? {
-        return Err(DomainError::NotFound(format!("no account {id}")));
+    let plan = membership::plan(
+        store,
+        caller,
+        record.kind,
+        &record.roles,
+        &record.groups,
+        &change.memberships,
+    )
+    .await?;
+    let update = AccountChange {
+        permissions: change.permissions,
+        active: change.active,
+        description: change.description,
+    };
+    if !store
+        .update_account(&record.id, &update, clock.now_millis())
+        .await?
+    {
+        return Err(DomainError::NotFound(format!("no account {}", record.id)));
     }
-    existing(store, id).await
+    membership::apply(store, &record.id, &plan).await?;
+    existing(store, &record.id).await
 }
 
-/// Generates a token for `account`; the secret is returned once and only its digest is kept.
+/// Generates a token for `owner`; the secret is returned once and only its digest is kept.
+/// Nobody mints a token for an account that holds more than they do.
 pub async fn generate_token(
     store: &dyn Store,
     clock: &dyn Clock,
     random: &dyn Random,
-    account: &AccountId,
+    caller: &Principal,
+    owner: &AccountRecord,
     name: Option<&str>,
     vault: Option<&TokenVault>,
 ) -> Result<(TokenId, ApiTokenSecret), DomainError> {
+    authority::may_act_on_account(caller, owner, Act::MintToken)?;
+    let account = &owner.id;
     let name = token_name(name)?;
     let secret = ApiTokenSecret::generate(random)?;
     let id = TokenId::generate(random)?;
@@ -183,13 +250,16 @@ pub async fn resolve_any_token(store: &dyn Store, raw: &str) -> Result<TokenReco
     }
 }
 
-/// Renames one of `account`'s tokens.
+/// Renames one of `owner`'s tokens.
 pub async fn rename_token(
     store: &dyn Store,
-    account: &AccountId,
+    caller: &Principal,
+    owner: &AccountRecord,
     raw_token: &str,
     name: Option<&str>,
 ) -> Result<TokenRecord, DomainError> {
+    authority::may_act_on_account(caller, owner, Act::RenameToken)?;
+    let account = &owner.id;
     let id = resolve_token(store, account, raw_token).await?;
     let name = token_name(name)?;
     store
@@ -198,13 +268,16 @@ pub async fn rename_token(
         .ok_or_else(|| DomainError::NotFound(format!("{account} holds no such token")))
 }
 
-/// Revokes one of `account`'s tokens, immediately and for good.
+/// Revokes one of `owner`'s tokens, immediately and for good.
 pub async fn revoke_token(
     store: &dyn Store,
     clock: &dyn Clock,
-    account: &AccountId,
+    caller: &Principal,
+    owner: &AccountRecord,
     raw_token: &str,
 ) -> Result<(), DomainError> {
+    authority::may_act_on_account(caller, owner, Act::RevokeToken)?;
+    let account = &owner.id;
     let id = resolve_token(store, account, raw_token).await?;
     if store.revoke_token(account, id, clock.now_millis()).await? {
         Ok(())

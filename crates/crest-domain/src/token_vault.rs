@@ -8,9 +8,12 @@ use std::fmt;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 
+use crate::account::AccountRecord;
+use crate::authority::{self, Act};
 use crate::error::DomainError;
+use crate::principal::Principal;
 use crate::random::Random;
-use crate::token::{ApiTokenSecret, TokenId};
+use crate::token::{ApiTokenSecret, TokenId, TokenRecord};
 
 const NONCE_LEN: usize = 12;
 
@@ -21,6 +24,39 @@ pub struct TokenVault(ChaCha20Poly1305);
 impl fmt::Debug for TokenVault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("TokenVault(<key redacted>)")
+    }
+}
+
+/// The vault as one caller may use it: it opens the tokens of an account only when the caller
+/// holds everything that account holds (`authority`); for anyone else a listing shows public ids.
+#[derive(Debug, Clone, Copy)]
+pub struct SecretReader<'a> {
+    vault: Option<&'a TokenVault>,
+    caller: Option<&'a Principal>,
+}
+
+impl<'a> SecretReader<'a> {
+    pub fn new(vault: Option<&'a TokenVault>, caller: &'a Principal) -> Self {
+        Self {
+            vault,
+            caller: Some(caller),
+        }
+    }
+
+    /// A reader that opens nothing.
+    pub const fn none() -> Self {
+        Self {
+            vault: None,
+            caller: None,
+        }
+    }
+
+    /// The secret of `token`, owned by `owner`, when it was sealed and the caller may read it.
+    pub fn open(&self, token: &TokenRecord, owner: &AccountRecord) -> Option<ApiTokenSecret> {
+        let (vault, caller) = (self.vault?, self.caller?);
+        let sealed = token.sealed.as_deref()?;
+        authority::may_act_on_account(caller, owner, Act::ReadSecrets).ok()?;
+        vault.open(sealed, token.id)
     }
 }
 

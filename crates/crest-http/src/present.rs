@@ -9,7 +9,7 @@ use crest_domain::group::{EVERYONE_GROUP_ID, GroupRecord};
 use crest_domain::role::RoleRecord;
 use crest_domain::store::Store;
 use crest_domain::token::{ApiTokenSecret, TokenId, TokenRecord};
-use crest_domain::token_vault::TokenVault;
+use crest_domain::token_vault::SecretReader;
 use crest_types::accounts::{
     Account, CustomerFacingUserObject, RoleDTO, ServiceAccount, UserGroup, UserGroupModel,
     UserGroupPropertiesDTO, UserModel,
@@ -204,9 +204,9 @@ pub(crate) fn account_type(record: &AccountRecord) -> AccountType {
 pub(crate) fn token(
     record: &TokenRecord,
     owner: &AccountRecord,
-    vault: Option<&TokenVault>,
+    vault: SecretReader<'_>,
 ) -> UserApiToken {
-    let retrieved = vault.and_then(|v| record.sealed.as_deref().and_then(|s| v.open(s, record.id)));
+    let retrieved = vault.open(record, owner);
     UserApiToken {
         token_id: retrieved.map_or_else(|| record.id.to_string(), |s| s.reveal().to_owned()),
         token_name: record.name.clone(),
@@ -220,7 +220,7 @@ pub(crate) fn token(
 pub(crate) async fn tokens_of(
     store: &dyn Store,
     owner: &AccountRecord,
-    vault: Option<&TokenVault>,
+    vault: SecretReader<'_>,
 ) -> Result<Vec<UserApiToken>, ApiError> {
     Ok(store
         .tokens_of(&owner.id)
@@ -233,7 +233,7 @@ pub(crate) async fn tokens_of(
 pub(crate) async fn service_account(
     store: &dyn Store,
     record: &AccountRecord,
-    vault: Option<&TokenVault>,
+    vault: SecretReader<'_>,
 ) -> Result<ServiceAccount, ApiError> {
     let tokens = tokens_of(store, record, vault).await?;
     Ok(Directory::load(store)
@@ -244,7 +244,7 @@ pub(crate) async fn service_account(
 /// Every service account with its tokens, reading the roles, groups and tokens once for all.
 pub(crate) async fn all_service_accounts(
     store: &dyn Store,
-    vault: Option<&TokenVault>,
+    vault: SecretReader<'_>,
 ) -> Result<Vec<ServiceAccount>, ApiError> {
     let records = store.accounts_of_kind(AccountKind::ServiceAccount).await?;
     let mut tokens: HashMap<_, Vec<_>> = HashMap::new();
@@ -324,7 +324,7 @@ pub(crate) fn tokens_with_new_secret(
     owner: &AccountRecord,
     new_id: TokenId,
     secret: &ApiTokenSecret,
-    vault: Option<&TokenVault>,
+    vault: SecretReader<'_>,
 ) -> Vec<UserApiToken> {
     let mut listed: Vec<UserApiToken> = records
         .iter()
@@ -332,7 +332,7 @@ pub(crate) fn tokens_with_new_secret(
         .map(|t| token(t, owner, vault))
         .collect();
     if let Some(created) = records.iter().find(|t| t.id == new_id) {
-        let mut shown = token(created, owner, None);
+        let mut shown = token(created, owner, SecretReader::none());
         shown.token_id = secret.reveal().to_owned();
         listed.push(shown);
     }

@@ -19,7 +19,7 @@ use crest_domain::random::Random;
 use crest_domain::resource_cache::CachedResources;
 use crest_domain::resource_store::ResourceStore;
 use crest_domain::store::Store;
-use crest_domain::token_vault::TokenVault;
+use crest_domain::token_vault::{SecretReader, TokenVault};
 
 /// Settings the HTTP layer needs from the configuration.
 #[derive(Debug, Clone)]
@@ -111,7 +111,13 @@ impl AppState {
 
 impl AppState {
     /// The key that seals and opens retrievable tokens, when the operator set one.
-    pub(crate) fn vault(&self) -> Option<&TokenVault> {
+    /// The vault that seals new tokens' secrets, when the operator turned retrieval on.
+    pub(crate) fn sealer(&self) -> Option<&TokenVault> {
         self.settings.token_vault.as_ref()
+    }
+
+    /// The token vault as this caller may use it (secrets of accounts it covers only).
+    pub(crate) fn vault<'a>(&'a self, caller: &'a crate::auth::Caller) -> SecretReader<'a> {
+        SecretReader::new(self.settings.token_vault.as_ref(), caller.principal())
     }
 }

@@ -77,6 +77,7 @@ fn admin() -> Principal {
         kind: AccountKind::User,
         permissions: PermissionSet::all(),
         super_admin: true,
+        super_admin_mode_off: false,
         token: None,
     }
 }

@@ -9,6 +9,7 @@ use crest_domain::clock::SystemClock;
 use crest_domain::csp;
 use crest_domain::csp::api_token::NewCspToken;
 use crest_domain::csp::app::NewCspApp;
+use crest_domain::principal::Principal;
 use crest_domain::random::OsRandom;
 use crest_domain::store::Store;
 use crest_store::SqlStore;
@@ -63,6 +64,7 @@ async fn csp_app(store: &SqlStore, command: CspAppCommand) -> anyhow::Result<ser
         store,
         &SystemClock,
         &OsRandom,
+        &Principal::operator(),
         NewCspApp {
             name,
             description,
@@ -92,6 +94,7 @@ async fn csp_token(
         store,
         &SystemClock,
         &OsRandom,
+        &Principal::operator(),
         NewCspToken {
             account: AccountId::parse(&user)?,
             name,

@@ -122,6 +122,7 @@ impl AccessVerifier {
                 Principal {
                     permissions: roles.permissions(),
                     super_admin: roles.is_super_admin(),
+                    super_admin_mode_off: false,
                     kind: AccountKind::User,
                     account: account.id,
                     token: None,
@@ -140,6 +141,7 @@ impl AccessVerifier {
                 Principal {
                     permissions: roles.permissions(),
                     super_admin: roles.is_super_admin(),
+                    super_admin_mode_off: false,
                     kind: AccountKind::ServiceAccount,
                     account: AccountId::from_trusted(format!("{APP_ACCOUNT_PREFIX}{}", app.id)),
                     token: None,
@@ -169,6 +171,7 @@ fn external_principal(claims: &AccessClaims, roles: &ServiceRoles) -> Result<Pri
     Ok(Principal {
         permissions: roles.permissions(),
         super_admin: roles.is_super_admin(),
+        super_admin_mode_off: false,
         kind,
         account,
         token: None,

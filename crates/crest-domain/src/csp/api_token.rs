@@ -2,9 +2,11 @@
 //! exchanged for access tokens.
 
 use crate::account::{AccountId, AccountKind};
+use crate::authority::{self, Act};
 use crate::clock::{Clock, EpochMillis};
 use crate::csp::role::ServiceRoles;
 use crate::error::DomainError;
+use crate::principal::Principal;
 use crate::random::Random;
 use crate::secret::RandomSecret;
 use crate::service_account::existing;
@@ -42,12 +44,13 @@ pub struct NewCspToken {
     pub ttl_minutes: Option<u64>,
 }
 
-/// Generates a token for a user; its scopes must lie within the user's own roles. The secret is
-/// returned this once.
+/// Generates a token for a user; its scopes must lie within the user's own roles and within the
+/// scope of the credential that asks. The secret is returned this once.
 pub async fn create(
     store: &dyn Store,
     clock: &dyn Clock,
     random: &dyn Random,
+    caller: &Principal,
     new: NewCspToken,
 ) -> Result<(CspTokenRecord, RandomSecret), DomainError> {
     let account = existing(store, &new.account).await?;
@@ -64,6 +67,12 @@ pub async fn create(
             account.id
         )));
     }
+    authority::may_issue(
+        caller,
+        Some(&account.id),
+        "an organization API token with these roles",
+        wanted.standing(),
+    )?;
     if new
         .ttl_minutes
         .is_some_and(|t| t == 0 || t > MAX_TTL_MINUTES)
@@ -94,9 +103,22 @@ pub async fn create(
 pub async fn revoke(
     store: &dyn Store,
     clock: &dyn Clock,
+    caller: &Principal,
     account: &AccountId,
     id: &str,
 ) -> Result<(), DomainError> {
+    let token = store
+        .csp_token(id)
+        .await?
+        .filter(|t| t.account == *account)
+        .ok_or_else(|| DomainError::NotFound(format!("no API token {id}")))?;
+    authority::may_act_on(
+        caller,
+        Some(account),
+        Act::RevokeToken,
+        &format!("organization API token {id}"),
+        ServiceRoles::from_claims(&token.roles).standing(),
+    )?;
     if store
         .revoke_csp_token(account, id, clock.now_millis())
         .await?

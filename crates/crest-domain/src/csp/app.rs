@@ -1,8 +1,10 @@
 //! Server-to-server OAuth apps: a client id and a secret exchanged for access tokens.
 
+use crate::authority::{self, Act};
 use crate::clock::{Clock, EpochMillis};
 use crate::csp::role::ServiceRoles;
 use crate::error::DomainError;
+use crate::principal::Principal;
 use crate::random::Random;
 use crate::secret::RandomSecret;
 use crate::store::Store;
@@ -38,11 +40,13 @@ pub struct NewCspApp {
     pub ttl_minutes: Option<u32>,
 }
 
-/// Creates an app; its secret is returned this once.
+/// Creates an app; its secret is returned this once. Nobody gives an app more than their own
+/// credential holds.
 pub async fn create(
     store: &dyn Store,
     clock: &dyn Clock,
     random: &dyn Random,
+    caller: &Principal,
     new: NewCspApp,
 ) -> Result<(CspAppRecord, RandomSecret), DomainError> {
     let name = new.name.trim().to_owned();
@@ -52,6 +56,7 @@ pub async fn create(
         ));
     }
     let roles = ServiceRoles::parse(&new.roles)?;
+    authority::may_issue(caller, None, "an app with these roles", roles.standing())?;
     let ttl = new.ttl_minutes.unwrap_or(DEFAULT_TTL_MINUTES);
     if !(MIN_TTL_MINUTES..=MAX_TTL_MINUTES).contains(&ttl) {
         return Err(DomainError::Invalid(format!(
@@ -88,13 +93,31 @@ pub async fn authenticate(
     Ok(app.filter(|a| a.secret_digest == digest))
 }
 
+/// Finds the app and refuses unless the caller holds everything it holds.
+async fn may_act_on(
+    store: &dyn Store,
+    caller: &Principal,
+    act: Act,
+    id: &str,
+) -> Result<CspAppRecord, DomainError> {
+    let app = store
+        .csp_app(id.trim())
+        .await?
+        .ok_or_else(|| DomainError::NotFound(format!("no app {id}")))?;
+    let roles = ServiceRoles::from_claims(&app.roles);
+    authority::may_act_on(caller, None, act, &format!("app {id}"), roles.standing())?;
+    Ok(app)
+}
+
 /// Gives an app a new secret: the old one, and every access token issued from it, stop working.
 /// The new secret is returned this once.
 pub async fn regenerate_secret(
     store: &dyn Store,
     random: &dyn Random,
+    caller: &Principal,
     id: &str,
 ) -> Result<RandomSecret, DomainError> {
+    may_act_on(store, caller, Act::RegenerateSecret, id).await?;
     let secret = RandomSecret::generate(random)?;
     if !store.replace_csp_app_secret(id, &secret.digest()).await? {
         return Err(DomainError::NotFound(format!("no app {id}")));
@@ -103,7 +126,8 @@ pub async fn regenerate_secret(
 }
 
 /// Deletes an app; its access tokens stop working.
-pub async fn delete(store: &dyn Store, id: &str) -> Result<(), DomainError> {
+pub async fn delete(store: &dyn Store, caller: &Principal, id: &str) -> Result<(), DomainError> {
+    may_act_on(store, caller, Act::Delete, id).await?;
     if store.delete_csp_app(id).await? {
         Ok(())
     } else {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::authority::Standing;
 use crate::error::DomainError;
 use crate::permission::{Permission, PermissionSet};
 
@@ -125,6 +126,11 @@ impl ServiceRoles {
             .into_iter()
             .filter(|p| role_of(*p).is_some_and(|r| self.0.contains(r)))
             .collect()
+    }
+
+    /// What a credential with these roles holds, for the rule of `authority`.
+    pub fn standing(&self) -> Standing {
+        Standing::new(self.permissions(), self.is_super_admin())
     }
 
     /// The roles of `self` that `holder` also holds (a scope never exceeds its owner's roles).

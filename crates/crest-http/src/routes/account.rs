@@ -2,8 +2,9 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use crest_domain::account::{AccountId, AccountKind, AccountRecord};
-use crest_domain::permission::{Permission, PermissionSet, UnknownPermission};
+use crest_domain::account::{AccountId, AccountRecord};
+use crest_domain::account_change;
+use crest_domain::permission::{Permission, UnknownPermission};
 use crest_domain::service_account;
 use crest_types::accounts::{
     Account, ResponseContainerAccount, ResponseContainerPagedAccount, UserModel,
@@ -89,35 +90,31 @@ pub(crate) async fn get_account(
     responses(
         (status = 200, description = "The account as it was", body = ResponseContainerAccount),
         (status = 400, description = "The last Super Admin", body = StatusEnvelope),
+        (status = 403, description = "The account holds what the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope)
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
 pub(crate) async fn delete_account(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerAccount>, ApiError> {
-    let record = delete(&state, &id).await?;
+    let record = delete(&state, &caller, &id).await?;
     Ok(Json(ResponseContainerAccount::ok(present::account(
         &record,
     ))))
 }
 
-/// Deletes an account (and so its tokens), refusing to delete the last active Super Admin.
-/// Shared with the deprecated User API.
-pub(crate) async fn delete(state: &AppState, raw_id: &str) -> Result<AccountRecord, ApiError> {
+/// Deletes an account (and so its tokens): only a caller holding everything it holds may, and the
+/// last active Super Admin is never deleted. Shared with the deprecated User API.
+pub(crate) async fn delete(
+    state: &AppState,
+    caller: &Caller,
+    raw_id: &str,
+) -> Result<AccountRecord, ApiError> {
     let id = AccountId::parse(raw_id)?;
-    let record = service_account::existing(state.store.as_ref(), &id).await?;
-    service_account::ensure_a_super_admin_remains(
-        state.store.as_ref(),
-        std::slice::from_ref(&record),
-    )
-    .await?;
-    if !state.store.delete_account(&id).await? {
-        return Err(ApiError::NotFound(format!("no account {id}")));
-    }
-    Ok(record)
+    Ok(account_change::delete_one(state.store.as_ref(), caller.principal(), &id).await?)
 }
 
 /// Grants or revokes one direct permission; shared with the deprecated User API.
@@ -132,23 +129,15 @@ pub(crate) async fn set_permission(
     let permission: Permission = raw_permission
         .parse()
         .map_err(|e: UnknownPermission| ApiError::BadRequest(e.to_string()))?;
-    let target = service_account::existing(state.store.as_ref(), &id).await?;
-    if granted {
-        let granting = PermissionSet::from_iter([permission]);
-        caller.principal().may_grant(granting)?;
-        if target.kind == AccountKind::ServiceAccount {
-            service_account::check_permissions(granting)?;
-        }
-    }
-    let now = state.clock.now_millis();
-    if !state
-        .store
-        .set_permission(&id, permission, granted, now)
-        .await?
-    {
-        return Err(ApiError::NotFound(format!("no account {id}")));
-    }
-    let record = service_account::existing(state.store.as_ref(), &id).await?;
+    let record = account_change::set_permission(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller.principal(),
+        &id,
+        permission,
+        granted,
+    )
+    .await?;
     Ok(Json(
         present::user_model(state.store.as_ref(), &record).await?,
     ))

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::access;
 use crest_domain::account::AccountId;
+use crest_domain::account_change;
 use crest_domain::service_account;
 use crest_types::accounts::{ResponseContainerValidatedUsersDTO, UserModel, ValidatedUsersDTO};
 use crest_types::envelope::{ResponseContainerListString, StatusEnvelope};
@@ -33,32 +34,27 @@ use crate::state::AppState;
 )]
 pub(crate) async fn delete_multiple_accounts(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerListString>, ApiError> {
     Ok(Json(ResponseContainerListString::ok(
-        delete_many(&state, &ids).await?,
+        delete_many(&state, &caller, &ids).await?,
     )))
 }
 
-/// Deletes the named accounts that exist, unless that would leave no Super Admin; the ids deleted.
-pub(crate) async fn delete_many(state: &AppState, ids: &[String]) -> Result<Vec<String>, ApiError> {
-    let store = state.store.as_ref();
-    let mut found = Vec::new();
-    for raw in ids {
-        let id = AccountId::parse(raw)?;
-        if let Some(record) = store.account(&id).await? {
-            found.push(record);
-        }
-    }
-    service_account::ensure_a_super_admin_remains(store, &found).await?;
-    let mut deleted = Vec::new();
-    for record in found {
-        if store.delete_account(&record.id).await? {
-            deleted.push(record.id.to_string());
-        }
-    }
-    Ok(deleted)
+/// Deletes the named accounts that exist, unless the caller may not delete one of them or that
+/// would leave no Super Admin; the ids deleted.
+pub(crate) async fn delete_many(
+    state: &AppState,
+    caller: &Caller,
+    ids: &[String],
+) -> Result<Vec<String>, ApiError> {
+    let ids = ids
+        .iter()
+        .map(|raw| AccountId::parse(raw))
+        .collect::<Result<Vec<_>, _>>()?;
+    let deleted = account_change::delete(state.store.as_ref(), caller.principal(), &ids).await?;
+    Ok(deleted.iter().map(|r| r.id.to_string()).collect())
 }
 
 /// Which of the named accounts exist.

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::AccountKind;
 use crest_domain::service_account;
+use crest_domain::token_vault::SecretReader;
 use crest_types::envelope::StatusEnvelope;
 use crest_types::tokens::{
     ResponseContainerApiTokenModel, ResponseContainerListApiTokenModel,
@@ -35,12 +36,12 @@ use crate::state::AppState;
 )]
 pub(crate) async fn get_tokens_service_account(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerListUserApiToken>, ApiError> {
     let owner = service_account::find(state.store.as_ref(), &id).await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_of(state.store.as_ref(), &owner, state.vault()).await?,
+        present::tokens_of(state.store.as_ref(), &owner, state.vault(&caller)).await?,
     )))
 }
 
@@ -63,7 +64,7 @@ pub(crate) async fn get_tokens_service_account(
 )]
 pub(crate) async fn generate_token_service_account(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Option<UserApiTokenWrite>>,
 ) -> Result<Json<ResponseContainerListUserApiToken>, ApiError> {
@@ -73,14 +74,15 @@ pub(crate) async fn generate_token_service_account(
         state.store.as_ref(),
         state.clock.as_ref(),
         state.random.as_ref(),
-        &owner.id,
+        caller.principal(),
+        &owner,
         name.as_deref(),
-        state.vault(),
+        state.sealer(),
     )
     .await?;
     let records = state.store.tokens_of(&owner.id).await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_with_new_secret(&records, &owner, new_id, &secret, state.vault()),
+        present::tokens_with_new_secret(&records, &owner, new_id, &secret, state.vault(&caller)),
     )))
 }
 
@@ -105,12 +107,12 @@ pub(crate) async fn generate_token_service_account(
 )]
 pub(crate) async fn update_token_name_service_account(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path((id, token)): Path<(String, String)>,
     ApiJson(body): ApiJson<UserApiTokenWrite>,
 ) -> Result<Json<ResponseContainerUserApiToken>, ApiError> {
     let owner = service_account::find(state.store.as_ref(), &id).await?;
-    rename(&state, &owner, &token, body).await
+    rename(&state, &caller, &owner, &token, body).await
 }
 
 /// Revokes one of the service account's tokens, immediately and for good.
@@ -132,25 +134,27 @@ pub(crate) async fn update_token_name_service_account(
 )]
 pub(crate) async fn delete_token_service_account(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path((id, token)): Path<(String, String)>,
 ) -> Result<Json<ResponseContainerListUserApiToken>, ApiError> {
     let owner = service_account::find(state.store.as_ref(), &id).await?;
     service_account::revoke_token(
         state.store.as_ref(),
         state.clock.as_ref(),
-        &owner.id,
+        caller.principal(),
+        &owner,
         &token,
     )
     .await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_of(state.store.as_ref(), &owner, state.vault()).await?,
+        present::tokens_of(state.store.as_ref(), &owner, state.vault(&caller)).await?,
     )))
 }
 
 /// Shared by the caller's and the service accounts' rename.
 async fn rename(
     state: &AppState,
+    caller: &Caller,
     owner: &crest_domain::account::AccountRecord,
     token: &str,
     body: UserApiTokenWrite,
@@ -169,7 +173,8 @@ async fn rename(
     }
     let renamed = service_account::rename_token(
         store,
-        &owner.id,
+        caller.principal(),
+        owner,
         &token_id.to_string(),
         body.token_name.as_deref(),
     )
@@ -177,7 +182,7 @@ async fn rename(
     Ok(Json(ResponseContainerUserApiToken::ok(present::token(
         &renamed,
         owner,
-        state.vault(),
+        state.vault(caller),
     ))))
 }
 
@@ -197,7 +202,7 @@ pub(crate) async fn get_all_tokens(
 ) -> Result<Json<ResponseContainerListUserApiToken>, ApiError> {
     let me = service_account::existing(state.store.as_ref(), &caller.principal().account).await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_of(state.store.as_ref(), &me, state.vault()).await?,
+        present::tokens_of(state.store.as_ref(), &me, state.vault(&caller)).await?,
     )))
 }
 
@@ -230,14 +235,15 @@ pub(crate) async fn create_token(
         state.store.as_ref(),
         state.clock.as_ref(),
         state.random.as_ref(),
-        &me.id,
+        caller.principal(),
+        &me,
         None,
-        state.vault(),
+        state.sealer(),
     )
     .await?;
     let records = state.store.tokens_of(&me.id).await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_with_new_secret(&records, &me, new_id, &secret, state.vault()),
+        present::tokens_with_new_secret(&records, &me, new_id, &secret, state.vault(&caller)),
     )))
 }
 
@@ -264,7 +270,7 @@ pub(crate) async fn update_token_name(
     ApiJson(body): ApiJson<UserApiTokenWrite>,
 ) -> Result<Json<ResponseContainerUserApiToken>, ApiError> {
     let me = service_account::existing(state.store.as_ref(), &caller.principal().account).await?;
-    rename(&state, &me, &token, body).await
+    rename(&state, &caller, &me, &token, body).await
 }
 
 /// Revokes one of the caller's tokens, immediately and for good.
@@ -287,10 +293,16 @@ pub(crate) async fn delete_token(
     Path(token): Path<String>,
 ) -> Result<Json<ResponseContainerListUserApiToken>, ApiError> {
     let me = service_account::existing(state.store.as_ref(), &caller.principal().account).await?;
-    service_account::revoke_token(state.store.as_ref(), state.clock.as_ref(), &me.id, &token)
-        .await?;
+    service_account::revoke_token(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller.principal(),
+        &me,
+        &token,
+    )
+    .await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
-        present::tokens_of(state.store.as_ref(), &me, state.vault()).await?,
+        present::tokens_of(state.store.as_ref(), &me, state.vault(&caller)).await?,
     )))
 }
 
@@ -356,7 +368,7 @@ pub(crate) async fn get_customer_token(
 )]
 pub(crate) async fn delete_customer_token(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiJson(body): ApiJson<UserApiTokenWrite>,
 ) -> Result<Json<ResponseContainerUserApiToken>, ApiError> {
     let store = state.store.as_ref();
@@ -369,11 +381,14 @@ pub(crate) async fn delete_customer_token(
     service_account::revoke_token(
         store,
         state.clock.as_ref(),
-        &owner.id,
+        caller.principal(),
+        &owner,
         &record.id.to_string(),
     )
     .await?;
     Ok(Json(ResponseContainerUserApiToken::ok(present::token(
-        &record, &owner, None,
+        &record,
+        &owner,
+        SecretReader::none(),
     ))))
 }

@@ -84,12 +84,11 @@ pub(crate) async fn create_csp_app(
     caller: Caller,
     ApiJson(body): ApiJson<CspAppWrite>,
 ) -> Result<Json<ResponseContainerCspAppCredentials>, ApiError> {
-    let roles = crest_domain::csp::role::ServiceRoles::parse(&body.roles)?;
-    caller.principal().may_grant(roles.permissions())?;
     let (app, secret) = app::create(
         state.store.as_ref(),
         state.clock.as_ref(),
         state.random.as_ref(),
+        caller.principal(),
         NewCspApp {
             name: body.name,
             description: body.description,
@@ -118,16 +117,23 @@ pub(crate) async fn create_csp_app(
     params(("id" = String, Path, description = "The app's client id")),
     responses(
         (status = 200, description = "The new credentials, shown once", body = ResponseContainerCspAppCredentials),
+        (status = 403, description = "The app holds what the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such app", body = StatusEnvelope)
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
 pub(crate) async fn regenerate_csp_app_secret(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerCspAppCredentials>, ApiError> {
-    let secret = app::regenerate_secret(state.store.as_ref(), state.random.as_ref(), &id).await?;
+    let secret = app::regenerate_secret(
+        state.store.as_ref(),
+        state.random.as_ref(),
+        caller.principal(),
+        &id,
+    )
+    .await?;
     Ok(Json(ResponseContainerCspAppCredentials::ok(
         CspAppCredentials {
             client_id: id,
@@ -147,16 +153,17 @@ pub(crate) async fn regenerate_csp_app_secret(
     params(("id" = String, Path, description = "The app's client id")),
     responses(
         (status = 200, description = "Deleted", body = StatusEnvelope),
+        (status = 403, description = "The app holds what the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such app", body = StatusEnvelope)
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
 pub(crate) async fn delete_csp_app(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<StatusEnvelope>, ApiError> {
-    app::delete(state.store.as_ref(), &id).await?;
+    app::delete(state.store.as_ref(), caller.principal(), &id).await?;
     Ok(Json(StatusEnvelope {
         status: ResponseStatus::ok(),
     }))
@@ -222,6 +229,7 @@ pub(crate) async fn create_csp_api_token(
         state.store.as_ref(),
         state.clock.as_ref(),
         state.random.as_ref(),
+        caller.principal(),
         NewCspToken {
             account: caller.principal().account.clone(),
             name: body.name,
@@ -263,6 +271,7 @@ pub(crate) async fn revoke_csp_api_token(
     api_token::revoke(
         state.store.as_ref(),
         state.clock.as_ref(),
+        caller.principal(),
         &caller.principal().account,
         &id,
     )

@@ -21,8 +21,9 @@ use crate::extract::{ApiJson, Source};
 use crate::routes::user_account;
 use crate::state::AppState;
 
-/// Creates (or updates) each invited user and leaves an invitation pending for those without a
-/// password; answers with the last user, as the API's single `UserModel` does.
+/// Creates each invited user and leaves an invitation pending; answers with the last user, as the
+/// API's single `UserModel` does. A user who exists already is refused (409), as the product
+/// refused one, and nothing of theirs changes.
 pub(crate) async fn invite_many(
     state: &AppState,
     caller: &Caller,
@@ -33,9 +34,18 @@ pub(crate) async fn invite_many(
             "name at least one user to invite".into(),
         ));
     }
+    // Refuse an existing user before anyone is created, so that such a request changes nothing.
+    for user in &users {
+        let id = crest_domain::account::parse_user_id(&user.email_address)?;
+        if state.store.account(&id).await?.is_some() {
+            return Err(ApiError::Conflict(format!(
+                "User with id {id} is already created in our system."
+            )));
+        }
+    }
     let mut last = None;
     for user in users {
-        let model = user_account::create_or_update(state, caller, user).await?;
+        let model = user_account::create(state, caller, user).await?;
         let id = AccountId::parse(&model.identifier)?;
         if state.store.password_hash(&id).await?.is_none() {
             let inviter = caller.principal().account.as_str();
@@ -43,8 +53,8 @@ pub(crate) async fn invite_many(
                 state.store.as_ref(),
                 state.clock.as_ref(),
                 state.random.as_ref(),
+                caller.principal(),
                 &id,
-                inviter,
             )
             .await?;
             // With SMTP, the link is mailed; without, its secret is dropped here and the
@@ -125,8 +135,8 @@ pub(crate) async fn create_invite_link(
         state.store.as_ref(),
         state.clock.as_ref(),
         state.random.as_ref(),
+        caller.principal(),
         &id,
-        caller.principal().account.as_str(),
     )
     .await?;
     let token = minted.secret.reveal().to_owned();

@@ -290,8 +290,11 @@ async fn accounts(state: &AppState, _: &Caller) -> Result<Vec<Account>, ApiError
     Ok(all.items.iter().map(present::account).collect())
 }
 
-async fn service_accounts(state: &AppState, _: &Caller) -> Result<Vec<ServiceAccount>, ApiError> {
-    present::all_service_accounts(state.store.as_ref(), state.vault()).await
+async fn service_accounts(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<ServiceAccount>, ApiError> {
+    present::all_service_accounts(state.store.as_ref(), state.vault(caller)).await
 }
 
 async fn users(

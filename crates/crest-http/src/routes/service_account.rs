@@ -2,11 +2,10 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use crest_domain::account::{AccountId, AccountKind};
-use crest_domain::membership::{self, Memberships};
+use crest_domain::account::AccountId;
+use crest_domain::membership::Memberships;
 use crest_domain::permission::{Permission, PermissionSet};
-use crest_domain::service_account::{self, ServiceAccountInput};
-use crest_domain::store::AccountChange;
+use crest_domain::service_account::{self, ServiceAccountChange, ServiceAccountInput};
 use crest_types::accounts::{
     ResponseContainerListServiceAccount, ResponseContainerServiceAccount, ServiceAccountWrite,
 };
@@ -18,21 +17,17 @@ use crate::extract::ApiJson;
 use crate::present;
 use crate::state::AppState;
 
-/// Reads the permissions a write names, refusing unknown ones and any the caller would add
-/// without holding it (`current` is what the account holds already).
-pub(crate) fn granted_permissions(
-    caller: &Caller,
+/// Reads the permissions a write names, refusing unknown ones.
+pub(crate) fn permission_names(
     names: Option<&[String]>,
-    current: PermissionSet,
 ) -> Result<Option<PermissionSet>, ApiError> {
     let Some(names) = names else { return Ok(None) };
-    let set = names
+    names
         .iter()
         .map(|n| n.parse::<Permission>())
         .collect::<Result<PermissionSet, _>>()
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    caller.principal().may_grant(set.without(current))?;
-    Ok(Some(set))
+        .map(Some)
+        .map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
 fn memberships(write: &ServiceAccountWrite) -> Memberships {
@@ -44,11 +39,12 @@ fn memberships(write: &ServiceAccountWrite) -> Memberships {
 
 async fn answer(
     state: &AppState,
+    caller: &Caller,
     id: &AccountId,
 ) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
     let record = service_account::find(state.store.as_ref(), id.as_str()).await?;
     Ok(Json(ResponseContainerServiceAccount::ok(
-        present::service_account(state.store.as_ref(), &record, state.vault()).await?,
+        present::service_account(state.store.as_ref(), &record, state.vault(caller)).await?,
     )))
 }
 
@@ -64,10 +60,10 @@ async fn answer(
 )]
 pub(crate) async fn get_all_service_accounts(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> Result<Json<ResponseContainerListServiceAccount>, ApiError> {
     Ok(Json(ResponseContainerListServiceAccount::ok(
-        present::all_service_accounts(state.store.as_ref(), state.vault()).await?,
+        present::all_service_accounts(state.store.as_ref(), state.vault(&caller)).await?,
     )))
 }
 
@@ -93,36 +89,20 @@ pub(crate) async fn create_service_account(
     caller: Caller,
     ApiJson(write): ApiJson<ServiceAccountWrite>,
 ) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
-    let permissions = granted_permissions(&caller, write.groups.as_deref(), PermissionSet::EMPTY)?
-        .unwrap_or_default();
-    // A new service account joins Service Accounts whatever groups the write names besides.
-    let initial = membership::initial_groups(AccountKind::ServiceAccount);
-    let mut wanted = memberships(&write);
-    if let Some(groups) = wanted.groups.as_mut() {
-        groups.extend(initial.iter().cloned());
-    }
-    let plan = membership::plan(
-        state.store.as_ref(),
-        caller.principal(),
-        AccountKind::ServiceAccount,
-        &[],
-        &initial,
-        &wanted,
-    )
-    .await?;
     let record = service_account::create(
         state.store.as_ref(),
         state.clock.as_ref(),
+        caller.principal(),
         ServiceAccountInput {
+            permissions: permission_names(write.groups.as_deref())?.unwrap_or_default(),
+            memberships: memberships(&write),
             id: write.identifier,
             active: write.active.unwrap_or(true),
             description: write.description.unwrap_or_default(),
-            permissions,
         },
     )
     .await?;
-    membership::apply(state.store.as_ref(), &record.id, &plan).await?;
-    answer(&state, &record.id).await
+    answer(&state, &caller, &record.id).await
 }
 
 /// One service account, with its groups and tokens (public ids).
@@ -141,10 +121,10 @@ pub(crate) async fn create_service_account(
 )]
 pub(crate) async fn get_service_account(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
-    answer(&state, &AccountId::parse(&id)?).await
+    answer(&state, &caller, &AccountId::parse(&id)?).await
 }
 
 /// Updates a service account: its description, whether it is active, its direct permissions, roles
@@ -177,49 +157,42 @@ pub(crate) async fn update_service_account(
             "the body names another account than the path".into(),
         ));
     }
-    let plan = membership::plan(
-        state.store.as_ref(),
-        caller.principal(),
-        record.kind,
-        &record.roles,
-        &record.groups,
-        &memberships(&write),
-    )
-    .await?;
-    let change = AccountChange {
-        permissions: granted_permissions(&caller, write.groups.as_deref(), record.permissions)?,
+    let change = ServiceAccountChange {
+        permissions: permission_names(write.groups.as_deref())?,
         active: write.active,
-        description: write.description,
+        description: write.description.clone(),
+        memberships: memberships(&write),
     };
-    service_account::update(
+    let record = service_account::update(
         state.store.as_ref(),
         state.clock.as_ref(),
-        &record.id,
-        &change,
+        caller.principal(),
+        record.id.as_str(),
+        change,
     )
     .await?;
-    membership::apply(state.store.as_ref(), &record.id, &plan).await?;
-    answer(&state, &record.id).await
+    answer(&state, &caller, &record.id).await
 }
 
 async fn set_active(
     state: &AppState,
+    caller: &Caller,
     raw_id: &str,
     active: bool,
 ) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
-    let record = service_account::find(state.store.as_ref(), raw_id).await?;
-    let change = AccountChange {
+    let change = ServiceAccountChange {
         active: Some(active),
-        ..AccountChange::default()
+        ..ServiceAccountChange::default()
     };
-    service_account::update(
+    let record = service_account::update(
         state.store.as_ref(),
         state.clock.as_ref(),
-        &record.id,
-        &change,
+        caller.principal(),
+        raw_id,
+        change,
     )
     .await?;
-    answer(state, &record.id).await
+    answer(state, caller, &record.id).await
 }
 
 /// Activates a service account: its tokens work again.
@@ -238,10 +211,10 @@ async fn set_active(
 )]
 pub(crate) async fn activate_account(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
-    set_active(&state, &id, true).await
+    set_active(&state, &caller, &id, true).await
 }
 
 /// Deactivates a service account: none of its tokens work until it is activated again.
@@ -260,8 +233,8 @@ pub(crate) async fn activate_account(
 )]
 pub(crate) async fn deactivate_account(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
-    set_active(&state, &id, false).await
+    set_active(&state, &caller, &id, false).await
 }

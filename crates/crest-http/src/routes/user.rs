@@ -61,8 +61,8 @@ pub(crate) async fn get_user(
     Ok(Json(dir.user_model(&record)))
 }
 
-/// Creates a user (or sets an existing user's direct permissions), as
-/// `POST /api/v2/account/user` does.
+/// Creates a user who does not exist yet; an existing user is refused (409) and left as it is,
+/// as the product's "creates an user if the user doesn't already exist" promises.
 #[utoipa::path(
     post,
     path = "/api/v2/user",
@@ -84,9 +84,7 @@ pub(crate) async fn create_user(
     ApiQuery(_query): ApiQuery<user_routes::SendEmail>,
     ApiJson(body): ApiJson<UserToCreate>,
 ) -> Result<Json<UserModel>, ApiError> {
-    Ok(Json(
-        user_routes::create_or_update(&state, &caller, body).await?,
-    ))
+    Ok(Json(user_routes::create(&state, &caller, body).await?))
 }
 
 /// Deletes a user or service account, and with it its tokens.
@@ -106,10 +104,10 @@ pub(crate) async fn create_user(
 )]
 pub(crate) async fn delete_user(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<StatusEnvelope>, ApiError> {
-    account::delete(&state, &id).await?;
+    account::delete(&state, &caller, &id).await?;
     Ok(Json(StatusEnvelope {
         status: ResponseStatus::ok(),
     }))
@@ -217,11 +215,11 @@ pub(crate) async fn update_user(
 )]
 pub(crate) async fn delete_multiple_users(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerListString>, ApiError> {
     Ok(Json(ResponseContainerListString::ok(
-        account_bulk::delete_many(&state, &ids).await?,
+        account_bulk::delete_many(&state, &caller, &ids).await?,
     )))
 }
 

@@ -111,26 +111,49 @@ fn permission_set(names: &[String]) -> Result<PermissionSet, ApiError> {
         .map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
+/// What a `UserToCreate` asks for: the user's direct permissions, roles and groups.
+fn user_change(body: &UserToCreate) -> Result<UserChange, ApiError> {
+    Ok(UserChange {
+        permissions: Some(permission_set(&body.groups)?),
+        memberships: Memberships {
+            roles: body.roles.clone(),
+            groups: Some(body.user_groups.clone()),
+        },
+        sets_password: false,
+    })
+}
+
 /// Creates a user, or changes an existing one: its direct permissions, roles and groups (users
-/// stay in Everyone). Shared with the deprecated User API and the invitations.
+/// stay in Everyone).
 pub(crate) async fn create_or_update(
     state: &AppState,
     caller: &Caller,
     body: UserToCreate,
 ) -> Result<UserModel, ApiError> {
-    let change = UserChange {
-        permissions: Some(permission_set(&body.groups)?),
-        memberships: Memberships {
-            roles: body.roles,
-            groups: Some(body.user_groups),
-        },
-    };
     let record = user_account::create_or_update(
         state.store.as_ref(),
         state.clock.as_ref(),
         caller.principal(),
         &body.email_address,
-        &change,
+        &user_change(&body)?,
+    )
+    .await?;
+    present::user_model(state.store.as_ref(), &record).await
+}
+
+/// Creates a user who does not exist yet; an existing user is refused and left as it is. Shared
+/// with the deprecated User API and the invitations.
+pub(crate) async fn create(
+    state: &AppState,
+    caller: &Caller,
+    body: UserToCreate,
+) -> Result<UserModel, ApiError> {
+    let record = user_account::create(
+        state.store.as_ref(),
+        state.clock.as_ref(),
+        caller.principal(),
+        &body.email_address,
+        &user_change(&body)?,
     )
     .await?;
     present::user_model(state.store.as_ref(), &record).await
@@ -160,6 +183,7 @@ pub(crate) async fn update(
             roles: body.roles,
             groups: body.user_groups,
         },
+        sets_password: password.is_some(),
     };
     let record = user_account::update(
         state.store.as_ref(),
@@ -170,7 +194,10 @@ pub(crate) async fn update(
     )
     .await?;
     if let Some(password) = password {
-        state.passwords.set(&record, password).await?;
+        state
+            .passwords
+            .set(caller.principal(), &record, password)
+            .await?;
     }
     present::user_model(state.store.as_ref(), &record).await
 }

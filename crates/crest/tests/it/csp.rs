@@ -387,6 +387,7 @@ async fn scopes_stay_within_the_users_roles_and_exchanges_speak_csp() {
         &store,
         &SystemClock,
         &OsRandom,
+        &crest_domain::principal::Principal::operator(),
         crest_domain::csp::api_token::NewCspToken {
             account: crest_domain::account::AccountId::parse("al@example.com").expect("id"),
             name: String::new(),
