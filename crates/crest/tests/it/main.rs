@@ -26,6 +26,7 @@ mod service_accounts;
 mod sessions;
 mod sources;
 mod support;
+mod takeover;
 mod tls;
 mod two_instances;
 mod ui;
