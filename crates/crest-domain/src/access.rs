@@ -18,12 +18,12 @@ pub const MAX_NAME_LEN: usize = 255;
 
 fn valid_name(name: &str, what: &str) -> Result<String, DomainError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_LEN || name.chars().any(char::is_control)
-    {
+    if name.is_empty() || name.chars().count() > MAX_NAME_LEN {
         return Err(DomainError::Invalid(format!(
             "a {what} name is 1 to {MAX_NAME_LEN} printable characters"
         )));
     }
+    crate::text::no_hidden_chars(name, &format!("a {what} name"))?;
     Ok(name.to_owned())
 }
 

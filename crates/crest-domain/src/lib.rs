@@ -29,6 +29,7 @@ pub mod service_account;
 pub mod session;
 pub mod source;
 pub mod source_tag;
+pub mod text;
 pub mod store;
 pub mod token;
 pub mod token_vault;

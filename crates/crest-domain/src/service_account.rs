@@ -222,10 +222,6 @@ fn token_name(name: Option<&str>) -> Result<String, DomainError> {
             "a token name is at most {MAX_TOKEN_NAME_LEN} characters"
         )));
     }
-    if name.chars().any(char::is_control) {
-        return Err(DomainError::Invalid(
-            "a token name may not contain control characters".into(),
-        ));
-    }
+    crate::text::no_hidden_chars(name, "a token name")?;
     Ok(name.to_owned())
 }
