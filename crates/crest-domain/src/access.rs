@@ -66,6 +66,7 @@ pub async fn create_role(
     description: &str,
     permissions: PermissionSet,
 ) -> Result<RoleRecord, DomainError> {
+    crate::text::description_fits(description)?;
     caller.may_grant(permissions)?;
     let id = random.uuid()?.to_string();
     let created = store
@@ -94,6 +95,9 @@ pub async fn update_role(
     id: &str,
     mut change: RoleChange,
 ) -> Result<RoleRecord, DomainError> {
+    if let Some(description) = &change.description {
+        crate::text::description_fits(description)?;
+    }
     find_role(store, id).await?;
     if let Some(p) = change.permissions {
         caller.may_grant(p)?;
@@ -188,6 +192,7 @@ pub async fn create_group(
     description: &str,
     roles: &[String],
 ) -> Result<GroupRecord, DomainError> {
+    crate::text::description_fits(description)?;
     caller.may_grant(permissions_of_roles(store, roles).await?)?;
     let id = random.uuid()?.to_string();
     let created = store
@@ -216,6 +221,9 @@ pub async fn update_group(
     description: Option<&str>,
     roles: Option<&[String]>,
 ) -> Result<GroupRecord, DomainError> {
+    if let Some(description) = description {
+        crate::text::description_fits(description)?;
+    }
     let group = find_group(store, id).await?;
     let name = match name.map(str::trim) {
         Some(n) if group.system && n != group.name => {

@@ -39,6 +39,7 @@ pub async fn create(
 ) -> Result<AccountRecord, DomainError> {
     let id = parse_service_account_id(&input.id)?;
     check_permissions(input.permissions)?;
+    crate::text::description_fits(&input.description)?;
     let created = store
         .create_account(&NewAccount {
             id: id.clone(),
@@ -106,6 +107,9 @@ pub async fn update(
 ) -> Result<AccountRecord, DomainError> {
     if let Some(permissions) = change.permissions {
         check_permissions(permissions)?;
+    }
+    if let Some(description) = &change.description {
+        crate::text::description_fits(description)?;
     }
     if !store.update_account(id, change, clock.now_millis()).await? {
         return Err(DomainError::NotFound(format!("no account {id}")));
