@@ -19,7 +19,8 @@ use crate::config::Config;
 
 /// Runs one admin command.
 pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
-    let store = SqlStore::open(&config.store).await?;
+    // Never creates a store: a mistyped --data-dir or database URL is an error, not a new store.
+    let store = SqlStore::open_existing(&config.store).await?;
     let result = match command {
         AdminCommand::Status => status(&config, &store).await,
         AdminCommand::Audit { offset, limit } => audit(&store, offset, limit).await,
