@@ -86,13 +86,24 @@ mod tests {
     #[test]
     fn format_characters_are_found() {
         for c in [
-            '\u{00AD}', '\u{200B}', '\u{200D}', '\u{200F}', '\u{202A}', '\u{202E}', '\u{2066}',
-            '\u{2069}', '\u{FEFF}', '\u{E0001}', '\u{E007F}',
+            '\u{00AD}',
+            '\u{200B}',
+            '\u{200D}',
+            '\u{200F}',
+            '\u{202A}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{FEFF}',
+            '\u{E0001}',
+            '\u{E007F}',
         ] {
             assert!(is_format(c), "U+{:04X}", u32::from(c));
             assert_eq!(hidden_char(&format!("ad{c}min")), Some(c));
         }
-        for c in ['a', ' ', 'é', 'ß', '\u{2010}', '\u{2070}', '\u{FEFE}', '😀', '中'] {
+        for c in [
+            'a', ' ', 'é', 'ß', '\u{2010}', '\u{2070}', '\u{FEFE}', '😀', '中',
+        ] {
             assert!(!is_format(c), "U+{:04X}", u32::from(c));
         }
         assert_eq!(hidden_char("tab\there"), Some('\t'));

@@ -313,7 +313,10 @@ mod body_tests {
                 .await
                 .expect("body");
             let v: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
-            v["status"]["message"].as_str().expect("a message").to_owned()
+            v["status"]["message"]
+                .as_str()
+                .expect("a message")
+                .to_owned()
         }
         assert_eq!(
             message("{nope").await,

@@ -3,8 +3,8 @@
 use std::any::Any;
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::middleware::Next;
 use axum::http::{Method, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -110,7 +110,10 @@ async fn plain_errors_in_shape(request: Request, next: Next) -> Response {
         .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
         .unwrap_or_default();
     let message = if text.is_empty() {
-        status.canonical_reason().unwrap_or("bad request").to_owned()
+        status
+            .canonical_reason()
+            .unwrap_or("bad request")
+            .to_owned()
     } else {
         text
     };

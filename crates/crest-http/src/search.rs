@@ -519,13 +519,15 @@ mod tests {
                 ..SearchQuery::default()
             }])
         };
-        let refused = |schema: &Schema, key: &str| {
-            Search::new(schema, criteria(query(key)), None).is_err()
-        };
+        let refused =
+            |schema: &Schema, key: &str| Search::new(schema, criteria(query(key)), None).is_err();
         assert!(refused(&Account::SCHEMA, "identifier.x"));
         assert!(refused(&Account::SCHEMA, "userGroups.name"));
         assert!(refused(&Account::SCHEMA, "roles.name"));
-        assert!(refused(&CustomerFacingUserObject::SCHEMA, "userGroups.name"));
+        assert!(refused(
+            &CustomerFacingUserObject::SCHEMA,
+            "userGroups.name"
+        ));
         assert!(!refused(&ServiceAccount::SCHEMA, "userGroups.name"));
         assert!(!refused(&ServiceAccount::SCHEMA, "roles.name"));
         assert!(!refused(&UserGroupModel::SCHEMA, "roles.name"));

@@ -330,15 +330,26 @@ mod tests {
             )]
         };
         let found = |key: &str| {
-            Search::new(&NESTED, vec![q(key, "ann", "EXACT")], None)
-                .map(|s| s.run(items()).into_iter().map(|(_, n)| n).collect::<Vec<_>>())
+            Search::new(&NESTED, vec![q(key, "ann", "EXACT")], None).map(|s| {
+                s.run(items())
+                    .into_iter()
+                    .map(|(_, n)| n)
+                    .collect::<Vec<_>>()
+            })
         };
         assert_eq!(found("owner.name"), Ok(vec!["a"]));
         assert_eq!(found("Owner.NAME"), Ok(vec!["a"]));
         assert_eq!(found("owner"), Ok(vec!["a"]));
         assert_eq!(found("Labels.team"), Ok(vec!["a"]));
         assert_eq!(found("labels.other"), Ok(vec![]));
-        for unknown in ["owner.id", "name.x", "owner.name.x", "roles.name", "owner.", "labels."] {
+        for unknown in [
+            "owner.id",
+            "name.x",
+            "owner.name.x",
+            "roles.name",
+            "owner.",
+            "labels.",
+        ] {
             let e = found(unknown).expect_err(unknown);
             assert_eq!(
                 e.to_string(),

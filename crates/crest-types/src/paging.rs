@@ -206,9 +206,18 @@ mod tests {
 
     #[test]
     fn limit_zero_means_the_default_everywhere() {
-        assert_eq!(PageRequest::parse(None, Some("0")).map(|p| p.limit), Ok(DEFAULT_LIMIT));
-        assert_eq!(PageRequest::parse(None, Some("000")).map(|p| p.limit), Ok(DEFAULT_LIMIT));
-        assert_eq!(PageRequest::from_numbers(None, Some(0)).map(|p| p.limit), Ok(DEFAULT_LIMIT));
+        assert_eq!(
+            PageRequest::parse(None, Some("0")).map(|p| p.limit),
+            Ok(DEFAULT_LIMIT)
+        );
+        assert_eq!(
+            PageRequest::parse(None, Some("000")).map(|p| p.limit),
+            Ok(DEFAULT_LIMIT)
+        );
+        assert_eq!(
+            PageRequest::from_numbers(None, Some(0)).map(|p| p.limit),
+            Ok(DEFAULT_LIMIT)
+        );
         assert_eq!(PageRequest::new(0, 0).map(|p| p.limit), Ok(DEFAULT_LIMIT));
     }
 
@@ -219,7 +228,11 @@ mod tests {
             PageRequest::parse(Some(&max), None).map(|p| p.offset),
             Ok(MAX_OFFSET)
         );
-        for beyond in ["9223372036854775808", "18446744073709551615", "99999999999999999999"] {
+        for beyond in [
+            "9223372036854775808",
+            "18446744073709551615",
+            "99999999999999999999",
+        ] {
             let e = PageRequest::parse(Some(beyond), None).expect_err(beyond);
             assert_eq!(
                 e.to_string(),

@@ -87,7 +87,10 @@ async fn admin_refuses_a_data_directory_without_a_store_and_creates_nothing() {
     for (data, command) in [
         (&mistyped, &["admin", "status"][..]),
         (&empty, &["admin", "audit"][..]),
-        (&mistyped, &["admin", "csp-app", "create", "--name", "x"][..]),
+        (
+            &mistyped,
+            &["admin", "csp-app", "create", "--name", "x"][..],
+        ),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_crest"))
             .args(command)
@@ -146,7 +149,9 @@ async fn admin_refuses_a_postgres_database_without_crest_tables() {
     };
     let again = crest_store::SqlStore::open_existing(&location).await;
     // The same database is a store as soon as a server opens it.
-    let served = crest_store::SqlStore::open(&location).await.expect("serve creates");
+    let served = crest_store::SqlStore::open(&location)
+        .await
+        .expect("serve creates");
     served.close().await;
     let found = crest_store::SqlStore::open_existing(&location).await;
     if let Ok(store) = &found {
