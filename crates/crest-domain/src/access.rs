@@ -20,12 +20,12 @@ pub const MAX_NAME_LEN: usize = 255;
 
 fn valid_name(name: &str, what: &str) -> Result<String, DomainError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_LEN || name.chars().any(char::is_control)
-    {
+    if name.is_empty() || name.chars().count() > MAX_NAME_LEN {
         return Err(DomainError::Invalid(format!(
             "a {what} name is 1 to {MAX_NAME_LEN} printable characters"
         )));
     }
+    crate::text::no_hidden_chars(name, &format!("a {what} name"))?;
     Ok(name.to_owned())
 }
 
@@ -68,6 +68,7 @@ pub async fn create_role(
     description: &str,
     permissions: PermissionSet,
 ) -> Result<RoleRecord, DomainError> {
+    crate::text::description_fits(description)?;
     caller.may_grant(permissions)?;
     let id = random.uuid()?.to_string();
     let created = store
@@ -96,6 +97,9 @@ pub async fn update_role(
     id: &str,
     mut change: RoleChange,
 ) -> Result<RoleRecord, DomainError> {
+    if let Some(description) = &change.description {
+        crate::text::description_fits(description)?;
+    }
     find_role(store, id).await?;
     if let Some(p) = change.permissions {
         caller.may_grant(p)?;
@@ -191,6 +195,7 @@ pub async fn create_group(
     description: &str,
     roles: &[String],
 ) -> Result<GroupRecord, DomainError> {
+    crate::text::description_fits(description)?;
     caller.may_grant(permissions_of_roles(store, roles).await?)?;
     let id = random.uuid()?.to_string();
     let created = store
@@ -219,6 +224,9 @@ pub async fn update_group(
     description: Option<&str>,
     roles: Option<&[String]>,
 ) -> Result<GroupRecord, DomainError> {
+    if let Some(description) = description {
+        crate::text::description_fits(description)?;
+    }
     let group = find_group(store, id).await?;
     let name = match name.map(str::trim) {
         Some(n) if group.system && n != group.name => {

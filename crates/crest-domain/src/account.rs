@@ -36,11 +36,7 @@ impl AccountId {
                 "an account identifier may not contain commas".into(),
             ));
         }
-        if id.chars().any(char::is_control) {
-            return Err(DomainError::Invalid(
-                "an account identifier may not contain control characters".into(),
-            ));
-        }
+        crate::text::no_hidden_chars(id, "an account identifier")?;
         Ok(Self(id.to_lowercase()))
     }
 

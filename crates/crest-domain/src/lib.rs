@@ -32,6 +32,7 @@ pub mod session;
 pub mod source;
 pub mod source_tag;
 pub mod store;
+pub mod text;
 pub mod token;
 pub mod token_vault;
 pub mod trash;

@@ -55,6 +55,7 @@ pub async fn create(
 ) -> Result<AccountRecord, DomainError> {
     let id = parse_service_account_id(&input.id)?;
     check_permissions(input.permissions)?;
+    crate::text::description_fits(&input.description)?;
     caller.may_grant(input.permissions)?;
     let initial = membership::initial_groups(AccountKind::ServiceAccount);
     let mut wanted = input.memberships;
@@ -151,6 +152,9 @@ pub async fn update(
     if let Some(permissions) = change.permissions {
         check_permissions(permissions)?;
         caller.may_grant(permissions.without(record.permissions))?;
+    }
+    if let Some(description) = &change.description {
+        crate::text::description_fits(description)?;
     }
     let plan = membership::plan(
         store,
@@ -295,10 +299,6 @@ fn token_name(name: Option<&str>) -> Result<String, DomainError> {
             "a token name is at most {MAX_TOKEN_NAME_LEN} characters"
         )));
     }
-    if name.chars().any(char::is_control) {
-        return Err(DomainError::Invalid(
-            "a token name may not contain control characters".into(),
-        ));
-    }
+    crate::text::no_hidden_chars(name, "a token name")?;
     Ok(name.to_owned())
 }

@@ -134,12 +134,13 @@ pub enum SourceNameError {
     /// The name is over [`MAX_SOURCE_NAME_LEN`] bytes.
     #[error("a source name must be less than {limit} bytes long, got {len}", limit = MAX_SOURCE_NAME_LEN + 1)]
     TooLong { len: usize },
-    /// The name holds a control character.
-    #[error("a source name must not contain control characters (found U+{0:04X})")]
+    /// The name holds a control or format character.
+    #[error("a source name must not contain control or format characters (found U+{0:04X})")]
     ControlCharacter(u32),
 }
 
-/// Checks a source name (a source's id): non-blank, less than 1024 bytes, no control characters.
+/// Checks a source name (a source's id): non-blank, less than 1024 bytes, no control or format
+/// characters.
 ///
 /// Deliberately permissive. "Wavefront Data Format" lists a-z, A-Z, 0-9, `-`, `_` and `.` as the
 /// valid characters of `source=` in the line protocol, but sources reach the API from other
@@ -152,7 +153,7 @@ pub fn source_name_valid(name: &str) -> Result<(), SourceNameError> {
     if name.len() > MAX_SOURCE_NAME_LEN {
         return Err(SourceNameError::TooLong { len: name.len() });
     }
-    if let Some(c) = name.chars().find(|c| c.is_control()) {
+    if let Some(c) = crate::text::hidden_char(name) {
         return Err(SourceNameError::ControlCharacter(u32::from(c)));
     }
     Ok(())

@@ -45,21 +45,43 @@ where
         } else {
             &bytes
         };
-        // The message names where the body went wrong (`newRelic.apiKey: invalid type…`).
+        // The message names where the body went wrong (`newRelic.apiKey: invalid type…`) when
+        // that is known, and always where in the text (`… at line 1 column 5`).
         let mut json = serde_json::Deserializer::from_slice(bytes);
         let value = serde_path_to_error::deserialize(&mut json).map_err(|e| {
-            let path = e.path().to_string();
+            let path = body_path(e.path());
             let inner = e.into_inner();
-            if path.is_empty() || path == "." {
-                ApiError::BadRequest(format!("malformed JSON body: {inner}"))
-            } else {
-                ApiError::BadRequest(format!("malformed JSON body at {path}: {inner}"))
+            match path {
+                None => ApiError::BadRequest(format!("malformed JSON body: {inner}")),
+                Some(path) => {
+                    ApiError::BadRequest(format!("malformed JSON body at {path}: {inner}"))
+                }
             }
         })?;
         json.end()
             .map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))?;
         Ok(Self(value))
     }
+}
+
+/// Where in the body deserialization failed, as `userGroups[0].name`, up to the first part the
+/// parser could not name (a key that is not a string yet, say); `None` when nothing is known.
+fn body_path(path: &serde_path_to_error::Path) -> Option<String> {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => break,
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn json_or_absent(headers: &HeaderMap) -> bool {
@@ -255,6 +277,74 @@ mod body_tests {
         let (status, body) = call(Some("text/xml"), "<a/>").await;
         assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         assert_eq!(body["status"]["code"], 415);
+    }
+
+    /// A malformed body's message says what is wrong and where in the text, and names the field
+    /// only when the parser knows it: never `at ?`.
+    #[tokio::test]
+    async fn malformed_bodies_are_described_plainly() {
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Search {
+            limit: Option<i64>,
+            query: Option<Vec<Query>>,
+        }
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Query {
+            key: String,
+        }
+        async fn message(body: &'static str) -> String {
+            let app = Router::new().route(
+                "/typed",
+                post(|ApiJson(_): ApiJson<Option<Search>>| async { "ok" }),
+            );
+            let resp = app
+                .oneshot(
+                    Request::post("/typed")
+                        .header("content-type", "application/json")
+                        .body(Body::from(body))
+                        .expect("request"),
+                )
+                .await
+                .expect("infallible");
+            assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                .await
+                .expect("body");
+            let v: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+            v["status"]["message"]
+                .as_str()
+                .expect("a message")
+                .to_owned()
+        }
+        assert_eq!(
+            message("{nope").await,
+            "malformed JSON body: key must be a string at line 1 column 2"
+        );
+        assert_eq!(
+            message("x").await,
+            "malformed JSON body: expected value at line 1 column 1"
+        );
+        assert_eq!(
+            message(r#"{"limit": }"#).await,
+            "malformed JSON body at limit: expected value at line 1 column 11"
+        );
+        assert_eq!(
+            message(r#"{"limit": "ten"}"#).await,
+            r#"malformed JSON body at limit: invalid type: string "ten", expected i64 at line 1 column 15"#
+        );
+        assert_eq!(
+            message(r#"{"query": [{"key": 5}]}"#).await,
+            "malformed JSON body at query[0].key: invalid type: integer `5`, expected a string at line 1 column 20"
+        );
+        assert_eq!(
+            message("{} x").await,
+            "malformed JSON body: trailing characters at line 1 column 4"
+        );
+        let (_, body) = call(Some("application/json"), "{not json").await;
+        let text = body["status"]["message"].as_str().expect("a message");
+        assert!(!text.contains('?'), "{text}");
     }
 
     /// Ids travel percent-encoded with nothing safe (`sa::x` → `sa%3A%3Ax`); the router matches

@@ -2,13 +2,16 @@
 
 use std::any::Any;
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{Method, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use utoipa_swagger_ui::SwaggerUi;
+
+use crest_types::envelope::{ResponseStatus, StatusEnvelope};
 
 use crate::auth::X_AUTH_TOKEN;
 use crate::error::ApiError;
@@ -34,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::ui::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(plain_errors_in_shape))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(
             max_body,
@@ -79,6 +83,47 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
         .into_response();
     }
     error.into_response()
+}
+
+/// The most of a plain-text rejection's body read to make its message.
+const PLAIN_ERROR_MAX_BYTES: usize = 16 * 1024;
+
+/// Puts the framework's own plain-text rejections in the API's shape. Our extractors map their
+/// refusals to [`ApiError`]; a few come from axum itself (its `Path` refusing a segment that is
+/// not UTF-8, such as `/api/v2/account/%FF`), as `text/plain`. Under `/api/` such a client error
+/// becomes the envelope, under `/csp/` CSP's error shape, with the same status and message.
+async fn plain_errors_in_shape(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let (api, csp) = (path.starts_with("/api/"), is_csp(request.uri()));
+    let response = next.run(request).await;
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/plain"));
+    if !(api || csp) || !plain || !response.status().is_client_error() {
+        return response;
+    }
+    let status = response.status();
+    let text = axum::body::to_bytes(response.into_body(), PLAIN_ERROR_MAX_BYTES)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let message = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("bad request")
+            .to_owned()
+    } else {
+        text
+    };
+    if csp {
+        return CspError::new(status, "invalid_request", message).into_response();
+    }
+    let body = StatusEnvelope {
+        status: ResponseStatus::error(status.as_u16(), message),
+    };
+    (status, axum::Json(body)).into_response()
 }
 
 fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {

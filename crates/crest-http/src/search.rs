@@ -164,10 +164,34 @@ impl Searchable for ServiceAccount {
             "description",
             "groups",
             "roles",
+            "roles.createdEpochMillis",
+            "roles.customer",
+            "roles.description",
+            "roles.id",
+            "roles.lastUpdatedAccountId",
+            "roles.lastUpdatedMs",
+            "roles.linkedAccountsCount",
+            "roles.linkedGroupsCount",
+            "roles.name",
+            "roles.permissions",
+            "roles.sampleLinkedAccounts",
+            "roles.sampleLinkedGroups",
             "userGroups",
+            "userGroups.customer",
+            "userGroups.description",
+            "userGroups.id",
+            "userGroups.name",
+            "userGroups.properties",
+            "userGroups.roles",
             "unitedPermissions",
             "unitedRoles",
             "tokens",
+            "tokens.account",
+            "tokens.accountType",
+            "tokens.dateGenerated",
+            "tokens.lastUsed",
+            "tokens.tokenID",
+            "tokens.tokenName",
             "lastUsed",
         ],
         tags: false,
@@ -203,7 +227,22 @@ impl Searchable for UserGroupModel {
             "customer",
             "createdEpochMillis",
             "properties",
+            "properties.nameEditable",
+            "properties.rolesEditable",
+            "properties.usersEditable",
             "roles",
+            "roles.createdEpochMillis",
+            "roles.customer",
+            "roles.description",
+            "roles.id",
+            "roles.lastUpdatedAccountId",
+            "roles.lastUpdatedMs",
+            "roles.linkedAccountsCount",
+            "roles.linkedGroupsCount",
+            "roles.name",
+            "roles.permissions",
+            "roles.sampleLinkedAccounts",
+            "roles.sampleLinkedGroups",
             "roleCount",
             "users",
             "userCount",
@@ -228,6 +267,12 @@ impl Searchable for RoleDTO {
             "linkedGroupsCount",
             "sampleLinkedAccounts",
             "sampleLinkedGroups",
+            "sampleLinkedGroups.customer",
+            "sampleLinkedGroups.description",
+            "sampleLinkedGroups.id",
+            "sampleLinkedGroups.name",
+            "sampleLinkedGroups.properties",
+            "sampleLinkedGroups.roles",
         ],
         tags: false,
     };
@@ -266,23 +311,99 @@ impl Searchable for CloudIntegration {
             "updaterId",
             "serviceRefreshRateInMins",
             "additionalTags",
+            "additionalTags.*",
             "lastError",
             "lastErrorMs",
             "lastMetricCount",
             "lastProcessingTimestamp",
             "lastReceivedDataPointMs",
             "cloudWatch",
+            "cloudWatch.baseCredentials",
+            "cloudWatch.instanceSelectionTags",
+            "cloudWatch.instanceSelectionTagsExpr",
+            "cloudWatch.metricFilterRegex",
+            "cloudWatch.namespaces",
+            "cloudWatch.pointTagFilterRegex",
+            "cloudWatch.s3BucketNameFilterRegex",
+            "cloudWatch.threadDistributionInMins",
+            "cloudWatch.volumeSelectionTags",
+            "cloudWatch.volumeSelectionTagsExpr",
             "cloudTrail",
+            "cloudTrail.baseCredentials",
+            "cloudTrail.bucketName",
+            "cloudTrail.filterRule",
+            "cloudTrail.prefix",
+            "cloudTrail.region",
             "ec2",
+            "ec2.baseCredentials",
+            "ec2.hostNameTags",
+            "ec2.instanceSelectionTagsExpr",
+            "ec2.metricFilterRegex",
+            "ec2.pointTagFilterRegex",
+            "ec2.volumeSelectionTagsExpr",
             "gcp",
+            "gcp.categoriesToFetch",
+            "gcp.customMetricPrefix",
+            "gcp.disableDeltaCounts",
+            "gcp.disableHistogram",
+            "gcp.disableHistogramToMetricConversion",
+            "gcp.gcpJsonKey",
+            "gcp.histogramGroupingFunction",
+            "gcp.metricFilterRegex",
+            "gcp.projectId",
             "gcpBilling",
+            "gcpBilling.gcpApiKey",
+            "gcpBilling.gcpJsonKey",
+            "gcpBilling.projectId",
             "azure",
+            "azure.baseCredentials",
+            "azure.categoryFilter",
+            "azure.metricFilterRegex",
+            "azure.resourceGroupFilter",
             "azureActivityLog",
+            "azureActivityLog.baseCredentials",
+            "azureActivityLog.categoryFilter",
             "newRelic",
+            "newRelic.apiKey",
+            "newRelic.appFilterRegex",
+            "newRelic.hostFilterRegex",
+            "newRelic.newRelicMetricFilters",
             "appDynamics",
+            "appDynamics.appFilterRegex",
+            "appDynamics.controllerName",
+            "appDynamics.enableAppInfraMetrics",
+            "appDynamics.enableBackendMetrics",
+            "appDynamics.enableBusinessTrxMetrics",
+            "appDynamics.enableErrorMetrics",
+            "appDynamics.enableIndividualNodeMetrics",
+            "appDynamics.enableOverallPerfMetrics",
+            "appDynamics.enableRollup",
+            "appDynamics.enableServiceEndpointMetrics",
+            "appDynamics.encryptedPassword",
+            "appDynamics.userName",
             "vrops",
+            "vrops.adapterNames",
+            "vrops.baseURL",
+            "vrops.categoriesToFetch",
+            "vrops.metricFilterRegex",
+            "vrops.organizationID",
+            "vrops.vropsAPIToken",
             "snowflake",
+            "snowflake.accountID",
+            "snowflake.metricFilterRegex",
+            "snowflake.password",
+            "snowflake.privateKey",
+            "snowflake.role",
+            "snowflake.userName",
+            "snowflake.warehouse",
             "dynatrace",
+            "dynatrace.dynatraceAPIToken",
+            "dynatrace.environmentID",
+            "dynatrace.metricFilterRegex",
+            "forceSave",
+            "lastErrorEvent",
+            "lastProcessorId",
+            "reuseExternalIdCredential",
         ],
         tags: false,
     };
@@ -309,5 +430,107 @@ impl Searchable for WireSource {
             .filter(|(_, on)| **on)
             .map(|(t, _)| t.as_str());
         Document::from_json(&fields).with_tags(tags)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// The schema a property's schema stands for: through `$ref`, `oneOf`/`allOf` (nullable
+    /// wrappers) and arrays, to the object or scalar underneath.
+    fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
+        for _ in 0..8 {
+            if let Some(r) = v["$ref"].as_str() {
+                let name = r.rsplit('/').next().unwrap_or_default();
+                v = &doc["components"]["schemas"][name];
+            } else if let Some(inner) = ["oneOf", "anyOf", "allOf"]
+                .iter()
+                .find_map(|k| v[*k].as_array())
+                .and_then(|all| all.iter().find(|s| s["type"] != "null"))
+            {
+                v = inner;
+            } else if v["items"].is_object() {
+                v = &v["items"];
+            } else {
+                break;
+            }
+        }
+        v
+    }
+
+    /// The keys an entity's JSON representation has, by the OpenAPI document: its properties, and
+    /// one level of the properties of those that hold objects.
+    fn keys_by_openapi(model: &str) -> Vec<String> {
+        let doc = serde_json::to_value(crate::api_doc::openapi()).expect("a JSON document");
+        let schema = &doc["components"]["schemas"][model];
+        let properties = schema["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{model} has properties"));
+        let mut keys = Vec::new();
+        for (name, property) in properties {
+            keys.push(name.clone());
+            let inner = resolve(&doc, property);
+            if let Some(children) = inner["properties"].as_object() {
+                keys.extend(children.keys().map(|c| format!("{name}.{c}")));
+            } else if inner["additionalProperties"].is_object() {
+                keys.push(format!("{name}.*"));
+            }
+        }
+        keys.sort();
+        keys
+    }
+
+    fn declared(schema: &Schema) -> Vec<String> {
+        let mut keys: Vec<String> = schema.keys.iter().map(|k| (*k).to_owned()).collect();
+        keys.sort();
+        keys
+    }
+
+    /// Every entity's keys are exactly its JSON properties and their nested properties: no key
+    /// that matches nothing, no real one refused.
+    #[test]
+    fn search_keys_are_the_json_properties() {
+        let mut wrong = Vec::new();
+        for (model, schema) in [
+            ("Account", Account::SCHEMA),
+            ("ServiceAccount", ServiceAccount::SCHEMA),
+            ("CustomerFacingUserObject", CustomerFacingUserObject::SCHEMA),
+            ("UserGroupModel", UserGroupModel::SCHEMA),
+            ("RoleDTO", RoleDTO::SCHEMA),
+            ("ApiTokenModel", ApiTokenModel::SCHEMA),
+            ("CloudIntegration", CloudIntegration::SCHEMA),
+        ] {
+            let expected = keys_by_openapi(model);
+            if declared(&schema) != expected {
+                wrong.push(format!("{model}: {expected:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn dotted_keys_that_are_not_nested_properties_are_refused() {
+        let query = |key: &str| {
+            Some(vec![SearchQuery {
+                key: Some(key.to_owned()),
+                value: Some("x".into()),
+                ..SearchQuery::default()
+            }])
+        };
+        let refused =
+            |schema: &Schema, key: &str| Search::new(schema, criteria(query(key)), None).is_err();
+        assert!(refused(&Account::SCHEMA, "identifier.x"));
+        assert!(refused(&Account::SCHEMA, "userGroups.name"));
+        assert!(refused(&Account::SCHEMA, "roles.name"));
+        assert!(refused(
+            &CustomerFacingUserObject::SCHEMA,
+            "userGroups.name"
+        ));
+        assert!(!refused(&ServiceAccount::SCHEMA, "userGroups.name"));
+        assert!(!refused(&ServiceAccount::SCHEMA, "roles.name"));
+        assert!(!refused(&UserGroupModel::SCHEMA, "roles.name"));
+        assert!(!refused(&RoleDTO::SCHEMA, "sampleLinkedGroups.name"));
     }
 }

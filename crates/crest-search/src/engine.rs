@@ -19,6 +19,9 @@ pub const TAGPATH: &str = "tagpath";
 #[derive(Debug, Clone, Copy)]
 pub struct Schema {
     pub entity: &'static str,
+    /// The properties, and the nested properties that are real (`userGroups.name` where
+    /// `userGroups` holds objects with a `name`), spelled as the JSON spells them. A dotted key
+    /// is known only when it is listed here.
     pub keys: &'static [&'static str],
     /// Whether the entity has tags (`tags` and `tagpath` keys).
     pub tags: bool,
@@ -26,7 +29,9 @@ pub struct Schema {
 
 impl Schema {
     /// The key as the documents spell it. Keys are matched ignoring case (`Identifier` is
-    /// `identifier`); a nested property (`userGroups.name`) is known when its parent is.
+    /// `identifier`); a nested property (`userGroups.name`) is known only where the schema lists
+    /// it, so `identifier.x` or `roles.name` on an entity whose roles are plain ids is refused
+    /// rather than matching nothing.
     fn canonical(&self, key: &str) -> Result<String, SearchError> {
         let special = [FREETEXT, TAGS, TAGPATH];
         if let Some(s) = special.iter().find(|s| s.eq_ignore_ascii_case(key))
@@ -34,11 +39,19 @@ impl Schema {
         {
             return Ok((*s).to_owned());
         }
-        let (head, rest) = key
-            .split_once('.')
-            .map_or((key, None), |(h, r)| (h, Some(r)));
-        match self.keys.iter().find(|k| k.eq_ignore_ascii_case(head)) {
-            Some(known) => Ok(rest.map_or_else(|| (*known).to_owned(), |r| format!("{known}.{r}"))),
+        if let Some(known) = self.keys.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+            return Ok((*known).to_owned());
+        }
+        // `map.*` declares a map: each of its entries is a key (`additionalTags.env`).
+        let entry = self.keys.iter().find_map(|k| {
+            let prefix = k.strip_suffix('*').filter(|p| p.ends_with('.'))?;
+            let head = key.get(..prefix.len())?;
+            let rest = key.get(prefix.len()..).filter(|r| !r.is_empty())?;
+            head.eq_ignore_ascii_case(prefix)
+                .then(|| format!("{prefix}{rest}"))
+        });
+        match entry {
+            Some(known) => Ok(known),
             None => Err(SearchError::UnknownKey {
                 entity: self.entity,
                 key: key.to_owned(),
@@ -297,6 +310,56 @@ mod tests {
         assert_eq!(names(&s), ["beta"]);
         let s = Search::new(&SCHEMA, vec![q("freetext", "dev", "CONTAINS")], None).expect("valid");
         assert_eq!(names(&s), ["alpha"]);
+    }
+
+    #[test]
+    fn only_declared_nested_keys_are_known() {
+        const NESTED: Schema = Schema {
+            entity: "nested",
+            keys: &["name", "owner", "owner.name", "labels", "labels.*"],
+            tags: false,
+        };
+        let items = || {
+            vec![(
+                Document::from_json(&json!({
+                    "name": "a",
+                    "owner": {"id": "o1", "name": "Ann"},
+                    "labels": {"team": "ann"}
+                })),
+                "a",
+            )]
+        };
+        let found = |key: &str| {
+            Search::new(&NESTED, vec![q(key, "ann", "EXACT")], None).map(|s| {
+                s.run(items())
+                    .into_iter()
+                    .map(|(_, n)| n)
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(found("owner.name"), Ok(vec!["a"]));
+        assert_eq!(found("Owner.NAME"), Ok(vec!["a"]));
+        assert_eq!(found("owner"), Ok(vec!["a"]));
+        assert_eq!(found("Labels.team"), Ok(vec!["a"]));
+        assert_eq!(found("labels.other"), Ok(vec![]));
+        for unknown in [
+            "owner.id",
+            "name.x",
+            "owner.name.x",
+            "roles.name",
+            "owner.",
+            "labels.",
+        ] {
+            let e = found(unknown).expect_err(unknown);
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "'{unknown}' is not a search key of nested; the keys are: name, owner, owner.name, labels, labels.*, freetext"
+                )
+            );
+        }
+        assert!(Search::new(&NESTED, vec![], sorted("owner.id", true)).is_err());
+        assert!(facet_values(&NESTED, &[], "name.x", &FacetFilter::default()).is_err());
     }
 
     #[test]

@@ -45,11 +45,36 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// Whether opening a store may create it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Open {
+    /// `crest serve`: create the data directory, the file and the schema when missing.
+    CreateIfMissing,
+    /// `crest admin`: the store must exist already (crest's tables are there); nothing is
+    /// created when it does not.
+    ExistingOnly,
+}
+
+/// A table every crest store has had since its first migration.
+const MARKER_TABLE: &str = "accounts";
+
+fn no_store_here(location: &StoreLocation) -> StoreError {
+    StoreError::Unavailable(format!(
+        "no crest store at {location}: check --data-dir / CREST_DATA_DIR (or CREST_DATABASE_URL); \
+         `crest serve` creates the store on its first start, `crest admin` never does"
+    ))
+}
+
 impl Db {
-    /// Connects and brings the schema up to date.
-    pub(crate) async fn open(location: &StoreLocation) -> Result<Self, StoreError> {
+    /// Connects and brings the schema up to date; with [`Open::ExistingOnly`], only a store that
+    /// exists already.
+    pub(crate) async fn open(location: &StoreLocation, mode: Open) -> Result<Self, StoreError> {
         let db = match location {
             StoreLocation::Sqlite { data_dir } => {
+                let file = data_dir.join(SQLITE_FILE);
+                if mode == Open::ExistingOnly && !file.is_file() {
+                    return Err(no_store_here(location));
+                }
                 std::fs::create_dir_all(data_dir).map_err(|e| {
                     StoreError::Unavailable(format!(
                         "cannot create the data directory {}: {e}",
@@ -57,8 +82,8 @@ impl Db {
                     ))
                 })?;
                 let options = SqliteConnectOptions::new()
-                    .filename(data_dir.join(SQLITE_FILE))
-                    .create_if_missing(true)
+                    .filename(file)
+                    .create_if_missing(mode == Open::CreateIfMissing)
                     .journal_mode(SqliteJournalMode::Wal)
                     // Every commit reaches the disk before it is acknowledged.
                     .synchronous(SqliteSynchronous::Full)
@@ -73,6 +98,19 @@ impl Db {
                     .connect_with(options.clone())
                     .await
                     .map_err(store_error)?;
+                if mode == Open::ExistingOnly {
+                    let found: i64 = sqlx::query_scalar(
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+                    )
+                    .bind(MARKER_TABLE)
+                    .fetch_one(&write)
+                    .await
+                    .map_err(store_error)?;
+                    if found == 0 {
+                        write.close().await;
+                        return Err(no_store_here(location));
+                    }
+                }
                 sqlx::migrate!("./migrations/sqlite")
                     .run(&write)
                     .await
@@ -96,6 +134,17 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(store_error)?;
+                if mode == Open::ExistingOnly {
+                    let found: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
+                        .bind(MARKER_TABLE)
+                        .fetch_one(&pool)
+                        .await
+                        .map_err(store_error)?;
+                    if !found {
+                        pool.close().await;
+                        return Err(no_store_here(location));
+                    }
+                }
                 // sqlx holds an advisory lock while migrating, so instances starting together
                 // migrate once.
                 sqlx::migrate!("./migrations/postgres")

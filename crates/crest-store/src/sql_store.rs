@@ -14,7 +14,7 @@ use crest_domain::store::{
 };
 use crest_domain::token::{TokenDigest, TokenId, TokenRecord};
 
-use crate::db::{Db, with_pool};
+use crate::db::{Db, Open, with_pool};
 use crate::error::store_error;
 use crate::location::StoreLocation;
 
@@ -26,10 +26,20 @@ pub struct SqlStore {
 }
 
 impl SqlStore {
-    /// Opens (creating if needed) and migrates the store at `location`.
+    /// Opens (creating if needed) and migrates the store at `location`, as `crest serve` does.
     pub async fn open(location: &StoreLocation) -> Result<Self, StoreError> {
         Ok(Self {
-            db: Db::open(location).await?,
+            db: Db::open(location, Open::CreateIfMissing).await?,
+            backend: location.backend(),
+        })
+    }
+
+    /// Opens the store at `location` only if it exists (crest's tables are there), as
+    /// `crest admin` does: a mistyped data directory or database is an error, and nothing is
+    /// created. An existing store is migrated like [`SqlStore::open`] would.
+    pub async fn open_existing(location: &StoreLocation) -> Result<Self, StoreError> {
+        Ok(Self {
+            db: Db::open(location, Open::ExistingOnly).await?,
             backend: location.backend(),
         })
     }

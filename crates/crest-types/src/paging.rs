@@ -3,10 +3,13 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The number of items a page holds when the caller names no `limit`.
+/// The number of items a page holds when the caller names no `limit`, or `limit=0`.
 pub const DEFAULT_LIMIT: u32 = 100;
 /// The most items one page may hold; larger requests are clamped to it.
 pub const MAX_LIMIT: u32 = 1000;
+/// The largest `offset` accepted: the API's offsets are Java `int`/`long` values, and the stores
+/// count in signed 64-bit integers. A larger offset is refused, never clamped or echoed.
+pub const MAX_OFFSET: u64 = i64::MAX.unsigned_abs();
 
 /// `Sorting`: the field a page is ordered by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -83,7 +86,10 @@ pub enum PageRequestError {
 impl std::fmt::Display for PageRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Offset(v) => write!(f, "offset must be a non-negative integer, got '{v}'"),
+            Self::Offset(v) => write!(
+                f,
+                "offset must be an integer from 0 to {MAX_OFFSET}, got '{v}'"
+            ),
             Self::Limit(v) => write!(f, "limit must be a non-negative integer, got '{v}'"),
         }
     }
@@ -92,27 +98,44 @@ impl std::fmt::Display for PageRequestError {
 impl std::error::Error for PageRequestError {}
 
 impl PageRequest {
-    /// Reads `offset` and `limit` as the query string gives them: absent means the default, a value
-    /// above [`MAX_LIMIT`] is clamped, anything negative or non-numeric is refused.
+    /// The one paging rule, whatever the request came in: `offset` is 0 to [`MAX_OFFSET`]
+    /// (larger is refused); `limit` 0 means the default page size ([`DEFAULT_LIMIT`], as if it
+    /// were left out), and a limit above [`MAX_LIMIT`] is clamped to it.
+    pub fn new(offset: u64, limit: u64) -> Result<Self, PageRequestError> {
+        if offset > MAX_OFFSET {
+            return Err(PageRequestError::Offset(offset.to_string()));
+        }
+        let limit = if limit == 0 {
+            DEFAULT_LIMIT
+        } else {
+            clamp_limit(limit)
+        };
+        Ok(Self { offset, limit })
+    }
+
+    /// Reads `offset` and `limit` as the query string gives them: absent (or empty) means the
+    /// default, then [`PageRequest::new`]'s rule; anything negative or non-numeric is refused.
     pub fn parse(offset: Option<&str>, limit: Option<&str>) -> Result<Self, PageRequestError> {
         let offset = match offset.map(str::trim) {
             None | Some("") => 0,
             Some(v) => v
                 .parse::<u64>()
-                .map_err(|_| PageRequestError::Offset(v.to_owned()))?,
+                .ok()
+                .filter(|n| *n <= MAX_OFFSET)
+                .ok_or_else(|| PageRequestError::Offset(v.to_owned()))?,
         };
         let limit = match limit.map(str::trim) {
-            None | Some("") => DEFAULT_LIMIT,
+            None | Some("") => 0,
             Some(v) => {
                 // Huge but well-formed numbers are still numbers: clamp them rather than refuse.
                 if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-                    v.parse::<u64>().map_or(MAX_LIMIT, clamp_limit)
+                    v.parse::<u64>().unwrap_or(u64::MAX)
                 } else {
                     return Err(PageRequestError::Limit(v.to_owned()));
                 }
             }
         };
-        Ok(Self { offset, limit })
+        Self::new(offset, limit)
     }
 
     /// Reads `offset` and `limit` as a JSON body gives them (search requests), by the same rules.
@@ -122,12 +145,10 @@ impl PageRequest {
             Some(n) => u64::try_from(n).map_err(|_| PageRequestError::Offset(n.to_string()))?,
         };
         let limit = match limit {
-            None => DEFAULT_LIMIT,
-            Some(n) => u64::try_from(n)
-                .map(clamp_limit)
-                .map_err(|_| PageRequestError::Limit(n.to_string()))?,
+            None => 0,
+            Some(n) => u64::try_from(n).map_err(|_| PageRequestError::Limit(n.to_string()))?,
         };
-        Ok(Self { offset, limit })
+        Self::new(offset, limit)
     }
 
     /// This page of a whole list held in memory, each item mapped, with the list's length as the
@@ -181,6 +202,48 @@ mod tests {
         assert_eq!(p.limit, MAX_LIMIT);
         let p = PageRequest::parse(None, Some("99999999999999999999999")).expect("valid");
         assert_eq!(p.limit, MAX_LIMIT);
+    }
+
+    #[test]
+    fn limit_zero_means_the_default_everywhere() {
+        assert_eq!(
+            PageRequest::parse(None, Some("0")).map(|p| p.limit),
+            Ok(DEFAULT_LIMIT)
+        );
+        assert_eq!(
+            PageRequest::parse(None, Some("000")).map(|p| p.limit),
+            Ok(DEFAULT_LIMIT)
+        );
+        assert_eq!(
+            PageRequest::from_numbers(None, Some(0)).map(|p| p.limit),
+            Ok(DEFAULT_LIMIT)
+        );
+        assert_eq!(PageRequest::new(0, 0).map(|p| p.limit), Ok(DEFAULT_LIMIT));
+    }
+
+    #[test]
+    fn offsets_beyond_i64_are_refused_never_echoed() {
+        let max = i64::MAX.to_string();
+        assert_eq!(
+            PageRequest::parse(Some(&max), None).map(|p| p.offset),
+            Ok(MAX_OFFSET)
+        );
+        for beyond in [
+            "9223372036854775808",
+            "18446744073709551615",
+            "99999999999999999999",
+        ] {
+            let e = PageRequest::parse(Some(beyond), None).expect_err(beyond);
+            assert_eq!(
+                e.to_string(),
+                format!("offset must be an integer from 0 to 9223372036854775807, got '{beyond}'")
+            );
+        }
+        assert!(PageRequest::new(MAX_OFFSET + 1, 1).is_err());
+        assert_eq!(
+            PageRequest::from_numbers(Some(i64::MAX), None).map(|p| p.offset),
+            Ok(MAX_OFFSET)
+        );
     }
 
     #[test]
@@ -245,9 +308,18 @@ mod tests {
         }
 
         #[test]
-        fn every_non_negative_limit_is_accepted(n in 0u64..u64::MAX) {
+        fn every_non_negative_limit_is_accepted(n in 1u64..u64::MAX) {
             let p = PageRequest::parse(None, Some(&n.to_string())).expect("numbers are valid");
             prop_assert_eq!(u64::from(p.limit), n.min(u64::from(MAX_LIMIT)));
+        }
+
+        /// The query string and a JSON body agree on every pair of numbers both can carry.
+        #[test]
+        fn query_and_body_follow_one_rule(o in 0i64..i64::MAX, l in 0i64..i64::MAX) {
+            prop_assert_eq!(
+                PageRequest::parse(Some(&o.to_string()), Some(&l.to_string())),
+                PageRequest::from_numbers(Some(o), Some(l))
+            );
         }
     }
 }

@@ -20,7 +20,8 @@ use crate::config::Config;
 
 /// Runs one admin command.
 pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
-    let store = SqlStore::open(&config.store).await?;
+    // Never creates a store: a mistyped --data-dir or database URL is an error, not a new store.
+    let store = SqlStore::open_existing(&config.store).await?;
     let result = match command {
         AdminCommand::Status => status(&config, &store).await,
         AdminCommand::Audit { offset, limit } => audit(&store, offset, limit).await,
@@ -45,7 +46,10 @@ async fn status(config: &Config, store: &SqlStore) -> anyhow::Result<serde_json:
 }
 
 async fn audit(store: &SqlStore, offset: u64, limit: u32) -> anyhow::Result<serde_json::Value> {
-    let (records, total) = store.audit_events(offset, limit.min(1000)).await?;
+    // The API's paging rule: limit 0 is the default page, offsets beyond i64 are refused.
+    let page = crest_types::paging::PageRequest::new(offset, u64::from(limit))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (records, total) = store.audit_events(page.offset, page.limit).await?;
     let items: Vec<crest_types::crest::AuditEvent> = records
         .into_iter()
         .map(crest_http::present::audit_event)

@@ -57,7 +57,7 @@ pub enum AdminCommand {
         /// How many of the newest events to skip.
         #[arg(long, default_value_t = 0)]
         offset: u64,
-        /// How many events to print (at most 1000).
+        /// How many events to print (0 means the default, 100; at most 1000).
         #[arg(long, default_value_t = 100)]
         limit: u32,
     },

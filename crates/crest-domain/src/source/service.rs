@@ -9,8 +9,8 @@ use crate::source::record::{SourceChange, SourceRecord, TagChange};
 use crate::source::store::SourceStore;
 use crate::source_tag::{SourceTag, source_name_valid};
 
-/// The longest description kept, in characters.
-pub const MAX_DESCRIPTION_CHARS: usize = 4096;
+/// The longest description kept, in characters (the same for every kind of object).
+pub use crate::text::MAX_DESCRIPTION_CHARS;
 
 /// A source as a client describes it (`Source` without the server's fields).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,12 +35,8 @@ fn not_found(id: &str) -> DomainError {
 
 fn description(text: Option<String>) -> Result<Option<String>, DomainError> {
     let text = text.filter(|t| !t.trim().is_empty());
-    if let Some(t) = &text
-        && t.chars().count() > MAX_DESCRIPTION_CHARS
-    {
-        return Err(DomainError::Invalid(format!(
-            "a description holds at most {MAX_DESCRIPTION_CHARS} characters"
-        )));
+    if let Some(t) = &text {
+        crate::text::description_fits(t)?;
     }
     Ok(text)
 }

@@ -75,3 +75,91 @@ async fn admin_audit_prints_the_trail() {
     assert_eq!(value["items"][0]["actor"], "admin@example.com");
     assert_eq!(value["totalItems"], 1);
 }
+
+/// `crest admin` on a data directory that holds no store fails with a clear message and
+/// creates nothing; `crest serve` creates the store, and `crest admin` then works on it.
+#[tokio::test]
+async fn admin_refuses_a_data_directory_without_a_store_and_creates_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mistyped = dir.path().join("crest-dat");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).expect("mkdir");
+    for (data, command) in [
+        (&mistyped, &["admin", "status"][..]),
+        (&empty, &["admin", "audit"][..]),
+        (
+            &mistyped,
+            &["admin", "csp-app", "create", "--name", "x"][..],
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_crest"))
+            .args(command)
+            .env_clear()
+            .env("CREST_DATA_DIR", data)
+            .output()
+            .expect("runs");
+        assert!(!out.status.success(), "{command:?} on {}", data.display());
+        assert!(out.stdout.is_empty(), "no JSON on failure");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("no crest store at sqlite:") && stderr.contains("crest admin` never"),
+            "{stderr}"
+        );
+    }
+    assert!(!mistyped.exists(), "the mistyped directory was not created");
+    assert_eq!(
+        std::fs::read_dir(&empty).expect("read").count(),
+        0,
+        "nothing was created in the empty directory"
+    );
+
+    // The server creates the store on its first start; admin then finds it.
+    let server = Proc::start(&empty, &[]);
+    server.kill_9();
+    let out = Command::new(env!("CARGO_BIN_EXE_crest"))
+        .args(["admin", "status"])
+        .env_clear()
+        .env("CREST_DATA_DIR", &empty)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// On PostgreSQL, `crest admin` does not migrate a database without crest's tables into a store.
+#[tokio::test]
+async fn admin_refuses_a_postgres_database_without_crest_tables() {
+    let Some(db) = crest_testkit::PgTestDb::create().await else {
+        return;
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_crest"))
+        .args(["admin", "status"])
+        .env_clear()
+        .env("CREST_DATABASE_URL", &db.url)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    // Still no store there: opening it as admin does is refused again (the marker table that
+    // the first migration makes is absent).
+    let location = crest_store::StoreLocation::Postgres {
+        url: db.url.clone(),
+    };
+    let again = crest_store::SqlStore::open_existing(&location).await;
+    // The same database is a store as soon as a server opens it.
+    let served = crest_store::SqlStore::open(&location)
+        .await
+        .expect("serve creates");
+    served.close().await;
+    let found = crest_store::SqlStore::open_existing(&location).await;
+    if let Ok(store) = &found {
+        store.close().await;
+    }
+    db.drop_db().await;
+    assert!(!out.status.success());
+    assert!(stderr.contains("no crest store at postgres://"), "{stderr}");
+    assert!(again.is_err(), "nothing was migrated into the database");
+    assert!(found.is_ok(), "{:?}", found.err());
+}

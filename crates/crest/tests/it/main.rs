@@ -14,6 +14,7 @@ mod bootstrap;
 mod cloud_integrations;
 mod csp;
 mod deprecated_user_api;
+mod input_rules;
 mod openapi;
 mod own_tokens;
 mod passwords_and_invites;
