@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod bootstrap;
+pub mod bounded;
 mod cloud_integrations;
 mod csp;
 mod db;
