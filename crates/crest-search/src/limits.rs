@@ -88,7 +88,9 @@ pub fn check_facets(names: &[String]) -> Result<(), SearchError> {
             got: names.len(),
         });
     }
-    names.iter().try_for_each(|n| check_key("a facet's name", n))
+    names
+        .iter()
+        .try_for_each(|n| check_key("a facet's name", n))
 }
 
 #[cfg(test)]
@@ -108,11 +110,20 @@ mod tests {
         assert_eq!(check_criteria(&vec![criterion(1); MAX_CRITERIA]), Ok(()));
         let e = check_criteria(&vec![criterion(1); MAX_CRITERIA + 1]).expect_err("too many");
         assert!(e.to_string().contains("at most 50 queries"), "{e}");
-        assert_eq!(check_criteria(&[criterion(MAX_VALUES_PER_CRITERION)]), Ok(()));
+        assert_eq!(
+            check_criteria(&[criterion(MAX_VALUES_PER_CRITERION)]),
+            Ok(())
+        );
         let e = check_criteria(&[criterion(MAX_VALUES_PER_CRITERION + 1)]).expect_err("values");
-        assert!(e.to_string().contains("at most 100 values in one query"), "{e}");
+        assert!(
+            e.to_string().contains("at most 100 values in one query"),
+            "{e}"
+        );
         let e = check_criteria(&vec![criterion(100); 11]).expect_err("total");
-        assert!(e.to_string().contains("at most 1000 values in one search"), "{e}");
+        assert!(
+            e.to_string().contains("at most 1000 values in one search"),
+            "{e}"
+        );
         let long = RawCriterion {
             value: Some("x".repeat(MAX_VALUE_CHARS + 1)),
             ..criterion(0)

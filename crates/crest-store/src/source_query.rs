@@ -138,11 +138,7 @@ fn balanced(mut parts: Vec<String>, op: &str) -> String {
         1 => parts.pop().unwrap_or_default(),
         n => {
             let right = parts.split_off(n / 2);
-            format!(
-                "({} {op} {})",
-                balanced(parts, op),
-                balanced(right, op)
-            )
+            format!("({} {op} {})", balanced(parts, op), balanced(right, op))
         }
     }
 }
@@ -363,6 +359,10 @@ mod tests {
             limit: 10,
             ascending: true,
         });
-        assert!(exact.sql.contains("s.name_folded IN ($1, $2, "), "{}", exact.sql);
+        assert!(
+            exact.sql.contains("s.name_folded IN ($1, $2, "),
+            "{}",
+            exact.sql
+        );
     }
 }

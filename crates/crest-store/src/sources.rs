@@ -257,9 +257,7 @@ impl SourceStore for SqlStore {
                 rows
             }
             Db::Postgres { pool } => {
-                let mut guard = PgStatementGuard::acquire(pool)
-                    .await
-                    .map_err(store_error)?;
+                let mut guard = PgStatementGuard::acquire(pool).await.map_err(store_error)?;
                 let rows = fetch!(guard.conn());
                 guard.finish();
                 rows

@@ -16,8 +16,8 @@ use crest_domain::cloud_integration::{
 use crest_domain::permission::{Permission, PermissionSet};
 use crest_domain::random::SequenceRandom;
 use crest_domain::source::{
-    MAX_TAGS_PER_SOURCE, SourceChange, SourceCondition, SourceField, SourceQuery, SourceRecord, SourceStore, TagChange,
-    TextMatch, fold,
+    MAX_TAGS_PER_SOURCE, SourceChange, SourceCondition, SourceField, SourceQuery, SourceRecord,
+    SourceStore, TagChange, TextMatch, fold,
 };
 use crest_domain::source_tag::SourceTag;
 use crest_domain::store::{BootstrapApplied, BootstrapPlan, Store};
@@ -1886,7 +1886,11 @@ async fn searches_with_hundreds_of_conditions_or_values_answer_as_the_model() {
                 check_search(&store, &corpus, &query, backend(&loc)),
             )
             .await;
-            assert!(checked.is_ok(), "{}: {n} conditions took over 60 s", backend(&loc));
+            assert!(
+                checked.is_ok(),
+                "{}: {n} conditions took over 60 s",
+                backend(&loc)
+            );
         }
         for matching in [Exact, Contains, TagPath, StartsWith] {
             let query = SourceQuery {
@@ -1921,7 +1925,10 @@ async fn postgres_connections_run_with_the_statement_timeout() {
         asks.spawn(async move { store.statement_timeout().await });
     }
     while let Some(answer) = asks.join_next().await {
-        assert_eq!(answer.expect("joined").expect("show").as_deref(), Some("5s"));
+        assert_eq!(
+            answer.expect("joined").expect("show").as_deref(),
+            Some("5s")
+        );
     }
     store.close().await;
     let chosen = SqlStore::open(&StoreLocation::Postgres {

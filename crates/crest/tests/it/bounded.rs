@@ -102,8 +102,16 @@ async fn heavy_searches_are_refused_or_answered(app: &TestApp) {
     let http = client();
     let too_many_997: Vec<String> = (0..997).map(|i| format!("v{i}")).collect();
     let cases: Vec<(&str, Value, Option<&str>)> = vec![
-        ("/api/v2/search/source", conditions(200, 1, 8), Some("at most 50 queries")),
-        ("/api/v2/search/source", conditions(1_000, 1, 8), Some("at most 50 queries")),
+        (
+            "/api/v2/search/source",
+            conditions(200, 1, 8),
+            Some("at most 50 queries"),
+        ),
+        (
+            "/api/v2/search/source",
+            conditions(1_000, 1, 8),
+            Some("at most 50 queries"),
+        ),
         (
             "/api/v2/search/source",
             json!({"query": [{"key": "tags", "values": too_many_997}]}),
@@ -124,7 +132,11 @@ async fn heavy_searches_are_refused_or_answered(app: &TestApp) {
             json!({"facets": vec!["tags"; 51]}),
             Some("at most 50 facets"),
         ),
-        ("/api/v2/search/account", conditions(51, 1, 8), Some("at most 50 queries")),
+        (
+            "/api/v2/search/account",
+            conditions(51, 1, 8),
+            Some("at most 50 queries"),
+        ),
         (
             "/api/v2/search/usergroup/facets",
             json!({"facets": ["name"], "query": conditions(1, 101, 8)["query"]}),
@@ -159,7 +171,13 @@ async fn heavy_searches_are_refused_or_answered(app: &TestApp) {
     // Informational only: the machines are shared.
     eprintln!("heavy searches answered in {:?}", started.elapsed());
     // The source search at the limit found every source (no tag matched a negated condition).
-    let (status, got) = post(app, &http, "/api/v2/search/source", &conditions(50, 20, 1_024)).await;
+    let (status, got) = post(
+        app,
+        &http,
+        "/api/v2/search/source",
+        &conditions(50, 20, 1_024),
+    )
+    .await;
     assert_eq!(status, 200, "{got}");
     assert_eq!(got["response"]["items"].as_array().map(Vec::len), Some(20));
 }
@@ -260,12 +278,17 @@ async fn tag_limits_hold(app: &TestApp) {
     .await;
     assert_eq!(status, 200, "{got}");
     assert_eq!(
-        got["response"]["tags"].as_object().map(serde_json::Map::len),
+        got["response"]["tags"]
+            .as_object()
+            .map(serde_json::Map::len),
         Some(1_000)
     );
     let (status, got) = send(Method::GET, "/api/v2/source/full/tag".into(), json!(null)).await;
     assert_eq!(status, 200, "{got}");
-    assert_eq!(got["response"]["items"].as_array().map(Vec::len), Some(1_000));
+    assert_eq!(
+        got["response"]["items"].as_array().map(Vec::len),
+        Some(1_000)
+    );
     // Every other way of setting tags holds to it.
     let (status, got) = send(
         Method::PUT,
@@ -277,14 +300,27 @@ async fn tag_limits_hold(app: &TestApp) {
     let list: Vec<String> = (0..1_001).map(|i| format!("w.{i}")).collect();
     let (status, got) = send(Method::POST, "/api/v2/source/full/tag".into(), json!(list)).await;
     assert_names_limit(status, &got, "at most 1000 tags");
-    let (status, got) = send(Method::PUT, "/api/v2/source/full/tag/one.more".into(), json!(null)).await;
+    let (status, got) = send(
+        Method::PUT,
+        "/api/v2/source/full/tag/one.more".into(),
+        json!(null),
+    )
+    .await;
     assert_names_limit(status, &got, "at most 1000 tags");
     // A tag it holds already is no change, and so no error.
-    let (status, got) = send(Method::PUT, "/api/v2/source/full/tag/T.7".into(), json!(null)).await;
+    let (status, got) = send(
+        Method::PUT,
+        "/api/v2/source/full/tag/T.7".into(),
+        json!(null),
+    )
+    .await;
     assert_eq!(status, 200, "{got}");
     let (status, got) = send(Method::GET, "/api/v2/source/full/tag".into(), json!(null)).await;
     assert_eq!(status, 200, "{got}");
-    assert_eq!(got["response"]["items"].as_array().map(Vec::len), Some(1_000));
+    assert_eq!(
+        got["response"]["items"].as_array().map(Vec::len),
+        Some(1_000)
+    );
 }
 
 #[tokio::test]
@@ -316,7 +352,11 @@ async fn running_searches(pg: &mut sqlx::PgConnection) -> i64 {
 }
 
 /// Polls until `pred` holds of the count of running searches, or `within` passes.
-async fn wait_for(pg: &mut sqlx::PgConnection, within: Duration, pred: impl Fn(i64) -> bool) -> bool {
+async fn wait_for(
+    pg: &mut sqlx::PgConnection,
+    within: Duration,
+    pred: impl Fn(i64) -> bool,
+) -> bool {
     let until = Instant::now() + within;
     while Instant::now() < until {
         if pred(running_searches(pg).await) {
@@ -363,14 +403,23 @@ async fn a_search_whose_client_leaves_has_its_postgres_statement_cancelled() {
     .execute(&mut pg)
     .await
     .expect("seed tags");
-    sqlx::query("ANALYZE").execute(&mut pg).await.expect("analyze");
+    sqlx::query("ANALYZE")
+        .execute(&mut pg)
+        .await
+        .expect("analyze");
     // Within the limits, and slow: 50 freetext conditions of 20 long values that match nothing,
     // all but the last negated, so that every source is tested against all of them (about a
     // minute of work here).
     let query: Vec<Value> = (0..50)
         .map(|i| {
             let values: Vec<String> = (0..20)
-                .map(|j| format!("m{i}-{j}-").chars().chain(std::iter::repeat('q')).take(1_024).collect())
+                .map(|j| {
+                    format!("m{i}-{j}-")
+                        .chars()
+                        .chain(std::iter::repeat('q'))
+                        .take(1_024)
+                        .collect()
+                })
                 .collect();
             json!({"key": "freetext", "values": values, "negated": i < 49})
         })
@@ -389,16 +438,28 @@ async fn a_search_whose_client_leaves_has_its_postgres_statement_cancelled() {
     }
     // The statement runs on; the client hangs up.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(running_searches(&mut pg).await >= 1, "the search ended on its own, too soon");
+    assert!(
+        running_searches(&mut pg).await >= 1,
+        "the search ended on its own, too soon"
+    );
     client.abort();
     let left = Instant::now();
     assert!(
         wait_for(&mut pg, Duration::from_secs(15), |n| n == 0).await,
         "the statement still ran 15 s after its client left"
     );
-    eprintln!("the statement ended {:?} after its client left", left.elapsed());
+    eprintln!(
+        "the statement ended {:?} after its client left",
+        left.elapsed()
+    );
     // The server serves on, the pool whole.
-    let (status, got) = call(&app, Method::POST, "/api/v2/search/source", Some(json!({"limit": 1}))).await;
+    let (status, got) = call(
+        &app,
+        Method::POST,
+        "/api/v2/search/source",
+        Some(json!({"limit": 1})),
+    )
+    .await;
     assert_eq!(status, 200, "{got}");
     pg.close().await.expect("close");
     app.stop().await;
