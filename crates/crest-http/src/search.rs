@@ -59,6 +59,17 @@ pub(crate) fn page_request(
     PageRequest::from_numbers(offset, limit).map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
+/// Runs the engine on a blocking thread: matching costs items × criteria × values, which the
+/// limits bound (`crest_search::limits`) but which is still CPU work the async workers should not
+/// carry while other requests (`/healthz` among them) wait.
+pub(crate) async fn blocking<R: Send + 'static>(
+    work: impl FnOnce() -> Result<R, ApiError> + Send + 'static,
+) -> Result<R, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::Internal(format!("the search task failed: {e}")))?
+}
+
 /// The matching items, ordered, without their documents.
 fn matching<T: Searchable>(
     items: Vec<T>,
@@ -106,6 +117,7 @@ pub(crate) fn facets<T: Searchable>(
         .facets
         .filter(|f| !f.is_empty())
         .ok_or_else(|| ApiError::BadRequest("name at least one facet in 'facets'".into()))?;
+    crest_search::limits::check_facets(&names)?;
     let limit = page_request(None, body.limit)?.limit;
     let filter = FacetFilter::new(
         body.facet_query,

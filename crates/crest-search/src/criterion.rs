@@ -25,7 +25,8 @@ impl Matching {
             "STARTSWITH" => Ok(Self::StartsWith),
             "EXACT" => Ok(Self::Exact),
             "TAGPATH" => Ok(Self::TagPath),
-            _ => Err(SearchError::UnknownMatching(raw.to_owned())),
+            // Echoed in the error, so cut short: the name is the caller's, of any length.
+            _ => Err(SearchError::UnknownMatching(raw.chars().take(32).collect())),
         }
     }
 

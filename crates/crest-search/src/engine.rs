@@ -84,6 +84,10 @@ impl Search {
         raw: Vec<RawCriterion>,
         sort: Option<SortKey>,
     ) -> Result<Self, SearchError> {
+        crate::limits::check_criteria(&raw)?;
+        if let Some(s) = &sort {
+            crate::limits::check_key("a sort field", &s.field)?;
+        }
         let mut criteria = Vec::with_capacity(raw.len());
         for r in raw {
             let mut c = Criterion::parse(r)?;
@@ -166,6 +170,9 @@ pub struct FacetFilter {
 
 impl FacetFilter {
     pub fn new(query: Option<String>, matching: Option<&str>) -> Result<Self, SearchError> {
+        if let Some(q) = &query {
+            crate::limits::check_value("facetQuery", q)?;
+        }
         Ok(Self {
             query: query.filter(|q| !q.is_empty()).map(|q| q.to_lowercase()),
             matching: Matching::parse(matching)?,
@@ -181,6 +188,7 @@ pub fn facet_values<'a>(
     facet: &str,
     filter: &FacetFilter,
 ) -> Result<Vec<String>, SearchError> {
+    crate::limits::check_key("a facet's name", facet)?;
     let key = schema.canonical(facet)?;
     let mut distinct: BTreeMap<(String, String), ()> = BTreeMap::new();
     for doc in docs {

@@ -22,4 +22,14 @@ pub enum SearchError {
     /// A query without a key.
     #[error("every query needs a key")]
     MissingKey,
+    /// More of something than one request may ask for (see [`crate::limits`]).
+    #[error("at most {max} {what} are allowed, got {got}")]
+    TooMany {
+        what: &'static str,
+        max: usize,
+        got: usize,
+    },
+    /// A string longer than one request may send (see [`crate::limits`]).
+    #[error("{what} may be at most {max} characters long")]
+    TooLong { what: String, max: usize },
 }

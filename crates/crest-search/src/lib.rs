@@ -10,6 +10,7 @@ mod criterion;
 mod document;
 mod engine;
 mod error;
+pub mod limits;
 
 pub use criterion::{Criterion, Matching, RawCriterion, SortKey};
 pub use document::Document;

@@ -4,10 +4,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crest_domain::store::StoreError;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+use crate::bounded::STATEMENT_TIMEOUT;
 use crate::error::{migrate_error, store_error};
 use crate::location::{SQLITE_FILE, StoreLocation};
 
@@ -127,34 +129,52 @@ impl Db {
             }
             StoreLocation::Postgres { url } => {
                 let options = PgConnectOptions::from_str(url).map_err(store_error)?;
-                let pool = PgPoolOptions::new()
-                    .max_connections(16)
-                    .min_connections(1)
-                    .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .connect_with(options)
+                // Migrations run on a connection of their own, without the statement timeout:
+                // a migration may rewrite a large table. sqlx holds an advisory lock while
+                // migrating, so instances starting together migrate once.
+                let mut migrating = PgConnection::connect_with(&options)
                     .await
                     .map_err(store_error)?;
                 if mode == Open::ExistingOnly {
                     let found: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
                         .bind(MARKER_TABLE)
-                        .fetch_one(&pool)
+                        .fetch_one(&mut migrating)
                         .await
                         .map_err(store_error)?;
                     if !found {
-                        pool.close().await;
+                        migrating.close().await.map_err(store_error)?;
                         return Err(no_store_here(location));
                     }
                 }
-                // sqlx holds an advisory lock while migrating, so instances starting together
-                // migrate once.
                 sqlx::migrate!("./migrations/postgres")
-                    .run(&pool)
+                    .run(&mut migrating)
                     .await
                     .map_err(migrate_error)?;
+                migrating.close().await.map_err(store_error)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .min_connections(1)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_with(bounded_options(options))
+                    .await
+                    .map_err(store_error)?;
                 Self::Postgres { pool }
             }
         };
         Ok(db)
+    }
+
+    /// The statement timeout every pooled connection runs with (PostgreSQL's `SHOW
+    /// statement_timeout`); `None` on SQLite, whose search is bounded by a progress handler.
+    pub(crate) async fn statement_timeout(&self) -> Result<Option<String>, StoreError> {
+        match self {
+            Self::Sqlite { .. } => Ok(None),
+            Self::Postgres { pool } => sqlx::query_scalar("SHOW statement_timeout")
+                .fetch_one(pool)
+                .await
+                .map(Some)
+                .map_err(store_error),
+        }
     }
 
     pub(crate) async fn close(&self) {
@@ -165,5 +185,23 @@ impl Db {
             }
             Self::Postgres { pool } => pool.close().await,
         }
+    }
+}
+
+/// Every pooled PostgreSQL connection starts with the statement timeout (unless the URL's
+/// `options` set one: the operator's choice wins) and without JIT compilation, which costs
+/// seconds on a statement with many conditions and gains nothing on crest's short queries.
+fn bounded_options(options: PgConnectOptions) -> PgConnectOptions {
+    let set_by_url = options
+        .get_options()
+        .is_some_and(|o| o.contains("statement_timeout"));
+    let options = options.options([("jit", "off")]);
+    if set_by_url {
+        options
+    } else {
+        options.options([(
+            "statement_timeout",
+            format!("{}ms", STATEMENT_TIMEOUT.as_millis()),
+        )])
     }
 }

@@ -6,6 +6,14 @@ use crest_domain::store::StoreError;
 /// travels onwards.
 pub(crate) fn store_error(e: sqlx::Error) -> StoreError {
     match &e {
+        // PostgreSQL's query_canceled (the statement timeout, or a cancel), SQLite's
+        // SQLITE_INTERRUPT (the search's progress handler): the statement ran too long.
+        sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("57014" | "9")) => {
+            StoreError::Unavailable(format!(
+                "the statement was cancelled (it ran longer than the statement timeout, or its \
+                 request ended): {e}"
+            ))
+        }
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             StoreError::Conflict(db.message().to_owned())
         }

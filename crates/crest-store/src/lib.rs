@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod bootstrap;
+pub mod bounded;
 mod cloud_integrations;
 mod csp;
 mod db;
@@ -26,3 +27,11 @@ mod trash;
 
 pub use location::StoreLocation;
 pub use sql_store::SqlStore;
+
+/// The statement a source search runs: its SQL (the same text for both dialects) and how many
+/// values it binds. For the fuzz target (`fuzz/fuzz_targets/search_body.rs`) and diagnostics; the
+/// store itself runs it through [`SourceStore`](crest_domain::source::SourceStore).
+pub fn source_search_statement(query: &crest_domain::source::SourceQuery) -> (String, usize) {
+    let statement = source_query::page(query);
+    (statement.sql, statement.binds.len())
+}

@@ -66,37 +66,51 @@ impl Builder {
         format!("({column} >= {low} AND {column} < {high})")
     }
 
-    /// The field matches any of the values.
+    /// `column` matches any of the (folded) values: an `IN` list for exact values, else the
+    /// comparisons ORed as a balanced tree, so that no expression nests deeper than the logarithm
+    /// of its values (SQLite refuses trees deeper than 1,000).
+    fn any_value(&mut self, column: &str, matching: TextMatch, values: &[String]) -> String {
+        if values.is_empty() {
+            return "1 = 0".to_owned();
+        }
+        if matching == TextMatch::Exact && values.len() > 1 {
+            let list: Vec<String> = values.iter().map(|v| self.text(v.clone())).collect();
+            return format!("{column} IN ({})", list.join(", "));
+        }
+        let parts = values
+            .iter()
+            .map(|v| self.compare(column, matching, v))
+            .collect();
+        balanced(parts, "OR")
+    }
+
+    /// The field matches any of the values. A tag condition is one correlated subquery over the
+    /// source's own tags (along the primary key), evaluated per source and stopping at the first
+    /// match: its cost is the source's tags, never the whole tag table, and the planner sees one
+    /// subplan per condition instead of a join per condition to order.
     fn field(&mut self, field: SourceField, matching: TextMatch, values: &[String]) -> String {
         // Values are folded here too, so that the store matches case-insensitively whoever asks.
         let folded: Vec<String> = values.iter().map(|v| fold(v)).collect();
-        let any: Vec<String> = folded
-            .iter()
-            .map(|v| match field {
-                SourceField::Name => self.compare("s.name_folded", matching, v),
-                SourceField::Description => format!(
-                    "(s.description_folded IS NOT NULL AND {})",
-                    self.compare("s.description_folded", matching, v)
-                ),
-                SourceField::Tag => format!(
-                    "s.id IN (SELECT source_id FROM source_tags WHERE {})",
-                    self.compare("tag_folded", matching, v)
-                ),
-                SourceField::Any => {
-                    let parts = [
-                        SourceField::Name,
-                        SourceField::Description,
-                        SourceField::Tag,
-                    ]
-                    .map(|f| self.field(f, matching, std::slice::from_ref(v)));
-                    format!("({})", parts.join(" OR "))
-                }
-            })
-            .collect();
-        if any.is_empty() {
-            "1 = 0".to_owned()
-        } else {
-            format!("({})", any.join(" OR "))
+        match field {
+            SourceField::Name => self.any_value("s.name_folded", matching, &folded),
+            SourceField::Description => format!(
+                "(s.description_folded IS NOT NULL AND {})",
+                self.any_value("s.description_folded", matching, &folded)
+            ),
+            SourceField::Tag => format!(
+                "((SELECT 1 FROM source_tags x WHERE x.source_id = s.id AND {} LIMIT 1) \
+                 IS NOT NULL)",
+                self.any_value("x.tag_folded", matching, &folded)
+            ),
+            SourceField::Any => {
+                let parts = [
+                    SourceField::Name,
+                    SourceField::Description,
+                    SourceField::Tag,
+                ]
+                .map(|f| self.field(f, matching, &folded));
+                format!("({})", parts.join(" OR "))
+            }
         }
     }
 
@@ -113,6 +127,18 @@ impl Builder {
                 let sql = self.field(*field, *matching, values);
                 if *negated { format!("NOT {sql}") } else { sql }
             }
+        }
+    }
+}
+
+/// The parts joined with `op` as a balanced tree: `((a op b) op (c op d))`.
+fn balanced(mut parts: Vec<String>, op: &str) -> String {
+    match parts.len() {
+        0 => "1 = 1".to_owned(),
+        1 => parts.pop().unwrap_or_default(),
+        n => {
+            let right = parts.split_off(n / 2);
+            format!("({} {op} {})", balanced(parts, op), balanced(right, op))
         }
     }
 }
@@ -174,7 +200,7 @@ pub(crate) fn page(query: &SourceQuery) -> Statement {
     let filter = if conditions.is_empty() {
         String::new()
     } else {
-        format!("WHERE {}", conditions.join(" AND "))
+        format!("WHERE {}", balanced(conditions, "AND"))
     };
     let limit = b.bind(Bind::Int(i64::from(query.limit) + 1));
     let sql = format!(
@@ -275,12 +301,68 @@ mod tests {
         });
         assert!(
             s.sql.contains(
-                "NOT (s.id IN (SELECT source_id FROM source_tags WHERE tag_folded LIKE $1"
+                "NOT ((SELECT 1 FROM source_tags x WHERE x.source_id = s.id AND \
+                 x.tag_folded LIKE $1 ESCAPE '\\' LIMIT 1) IS NOT NULL)"
             ),
             "{}",
             s.sql
         );
         assert_eq!(s.binds[0], Bind::Text("%50\\%%".into()));
         assert!(s.sql.contains("ORDER BY s.id DESC"));
+    }
+
+    /// Depth of parentheses, which bounds the depth of the expression tree.
+    fn depth(sql: &str) -> usize {
+        let (mut now, mut max) = (0usize, 0usize);
+        for c in sql.chars() {
+            match c {
+                '(' => {
+                    now += 1;
+                    max = max.max(now);
+                }
+                ')' => now = now.saturating_sub(1),
+                _ => {}
+            }
+        }
+        max
+    }
+
+    #[test]
+    fn many_conditions_and_values_nest_logarithmically_with_one_subquery_per_condition() {
+        let values: Vec<String> = (0..100).map(|i| format!("v{i}")).collect();
+        let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+        let conditions: Vec<SourceCondition> = (0..50)
+            .map(|i| {
+                let matching = [TextMatch::Contains, TextMatch::Exact, TextMatch::TagPath][i % 3];
+                let field = [SourceField::Tag, SourceField::Any, SourceField::Name][i % 3];
+                text(field, matching, &refs[..(i % 20) + 1], i % 2 == 0)
+            })
+            .collect();
+        let s = page(&SourceQuery {
+            conditions,
+            after: None,
+            limit: 10,
+            ascending: true,
+        });
+        assert!(depth(&s.sql) < 40, "depth {}", depth(&s.sql));
+        let one = page(&SourceQuery {
+            conditions: vec![text(SourceField::Tag, TextMatch::Contains, &refs, false)],
+            after: None,
+            limit: 10,
+            ascending: true,
+        });
+        assert_eq!(one.sql.matches("SELECT 1 FROM source_tags").count(), 1);
+        assert!(depth(&one.sql) < 20, "depth {}", depth(&one.sql));
+        let exact = page(&SourceQuery {
+            conditions: vec![text(SourceField::Name, TextMatch::Exact, &refs, false)],
+            after: None,
+            limit: 10,
+            ascending: true,
+        });
+        assert!(
+            exact.sql.contains("s.name_folded IN ($1, $2, "),
+            "{}",
+            exact.sql
+        );
     }
 }

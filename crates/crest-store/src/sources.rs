@@ -3,11 +3,13 @@
 use async_trait::async_trait;
 use crest_domain::clock::EpochMillis;
 use crest_domain::source::{
-    SourceChange, SourcePage, SourceQuery, SourceRecord, SourceStore, TagChange, fold,
+    MAX_TAGS_PER_SOURCE, SourceChange, SourcePage, SourceQuery, SourceRecord, SourceStore,
+    TagChange, fold,
 };
 use crest_domain::store::StoreError;
 
-use crate::db::with_pool;
+use crate::bounded::{PgStatementGuard, SqliteStatementGuard};
+use crate::db::{Db, with_pool};
 use crate::error::store_error;
 use crate::source_query::{self, Bind, PAGE_COLUMNS};
 use crate::sql_store::SqlStore;
@@ -169,7 +171,21 @@ impl SourceStore for SqlStore {
                     }
                 }
                 TagChange::Add(tag) => {
-                    insert_tag!(tx, id, tag.as_str());
+                    // Below the limit only. The UPDATE above holds the source's row lock until
+                    // commit, so concurrent additions to one source count one after the other.
+                    sqlx::query(
+                        "INSERT INTO source_tags (source_id, tag, tag_folded) \
+                         SELECT $1, $2, $3 WHERE (SELECT COUNT(*) FROM source_tags \
+                         WHERE source_id = $1) < $4 \
+                         ON CONFLICT (source_id, tag_folded) DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(tag.as_str())
+                    .bind(tag.folded())
+                    .bind(i64::try_from(MAX_TAGS_PER_SOURCE).unwrap_or(i64::MAX))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
                 }
                 TagChange::Remove(tag) => {
                     sqlx::query("DELETE FROM source_tags WHERE source_id = $1 AND tag_folded = $2")
@@ -213,18 +229,43 @@ impl SourceStore for SqlStore {
 
     async fn search_sources(&self, query: &SourceQuery) -> Result<SourcePage, StoreError> {
         let statement = source_query::page(query);
-        with_pool!(&self.db, read, |pool, dialect| {
-            let mut q = sqlx::query_as::<_, Row>(&statement.sql);
-            for bind in &statement.binds {
-                q = match bind {
-                    Bind::Text(s) => q.bind(s.as_str()),
-                    Bind::Int(n) => q.bind(*n),
-                };
+        // The search's cost grows with the request (bounded by the search limits), so its
+        // statement runs under a guard: cut off at the statement timeout, and cancelled when the
+        // request ends before it (see `bounded`).
+        macro_rules! fetch {
+            ($conn:expr) => {{
+                let mut q = sqlx::query_as::<_, Row>(&statement.sql);
+                for bind in &statement.binds {
+                    q = match bind {
+                        Bind::Text(s) => q.bind(s.as_str()),
+                        Bind::Int(n) => q.bind(*n),
+                    };
+                }
+                match $conn {
+                    Some(conn) => q.fetch_all(conn).await,
+                    None => Err(sqlx::Error::PoolClosed),
+                }
+            }};
+        }
+        let rows = match &self.db {
+            Db::Sqlite { read, .. } => {
+                let mut guard = SqliteStatementGuard::acquire(read)
+                    .await
+                    .map_err(store_error)?;
+                let rows = fetch!(guard.conn());
+                guard.finish().await.map_err(store_error)?;
+                rows
             }
-            let mut items = sources(q.fetch_all(pool).await.map_err(store_error)?);
-            let more = items.len() > query.limit as usize;
-            items.truncate(query.limit as usize);
-            Ok(SourcePage { items, more })
-        })
+            Db::Postgres { pool } => {
+                let mut guard = PgStatementGuard::acquire(pool).await.map_err(store_error)?;
+                let rows = fetch!(guard.conn());
+                guard.finish();
+                rows
+            }
+        };
+        let mut items = sources(rows.map_err(store_error)?);
+        let more = items.len() > query.limit as usize;
+        items.truncate(query.limit as usize);
+        Ok(SourcePage { items, more })
     }
 }

@@ -44,6 +44,12 @@ impl SqlStore {
         })
     }
 
+    /// The statement timeout a pooled PostgreSQL connection runs with, as `SHOW
+    /// statement_timeout` reads it; `None` on SQLite (see [`crate::bounded`]).
+    pub async fn statement_timeout(&self) -> Result<Option<String>, StoreError> {
+        self.db.statement_timeout().await
+    }
+
     /// Closes every connection; pending writes have already been committed.
     pub async fn close(&self) {
         self.db.close().await;

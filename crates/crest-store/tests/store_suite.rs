@@ -16,8 +16,8 @@ use crest_domain::cloud_integration::{
 use crest_domain::permission::{Permission, PermissionSet};
 use crest_domain::random::SequenceRandom;
 use crest_domain::source::{
-    SourceChange, SourceCondition, SourceField, SourceQuery, SourceRecord, SourceStore, TagChange,
-    TextMatch, fold,
+    MAX_TAGS_PER_SOURCE, SourceChange, SourceCondition, SourceField, SourceQuery, SourceRecord,
+    SourceStore, TagChange, TextMatch, fold,
 };
 use crest_domain::source_tag::SourceTag;
 use crest_domain::store::{BootstrapApplied, BootstrapPlan, Store};
@@ -1846,6 +1846,141 @@ async fn sessions_are_kept_as_digests_and_end_every_way() {
             .expect("create");
         assert!(store.delete_account(&kim).await.expect("delete"));
         assert!(!live(&store, secrets[0].digest()).await);
+        store.close().await;
+    })
+    .await;
+}
+
+/// Hundreds of ANDed conditions, and a condition of 997 values, beyond what the HTTP layer lets
+/// through: the store still answers, as the model does (each condition is one subquery, values
+/// nest as a balanced tree, so SQLite's expression depth and PostgreSQL's planner stay small).
+#[tokio::test]
+async fn searches_with_hundreds_of_conditions_or_values_answer_as_the_model() {
+    use SourceField::{Any, Name, Tag};
+    use TextMatch::{Contains, Exact, StartsWith, TagPath};
+
+    on_both(|loc| async move {
+        let (store, corpus) = seeded_store(&loc).await;
+        let misses: Vec<String> = (0..997).map(|i| format!("zz-miss-{i}")).collect();
+        let mut many_values: Vec<&str> = misses.iter().map(String::as_str).collect();
+        many_values.push("env.prod");
+        for n in [200usize, 1_000] {
+            // Every negated condition holds, so every source is tested against all of them.
+            let mut conditions: Vec<SourceCondition> = (0..n)
+                .map(|i| {
+                    let matching = [Exact, Contains, TagPath, StartsWith][i % 4];
+                    let field = [Tag, Tag, Tag, Any, Name][i % 5];
+                    text(field, matching, &[misses[i % misses.len()].as_str()], true)
+                })
+                .collect();
+            conditions.push(text(Tag, Exact, &many_values, false));
+            let query = SourceQuery {
+                conditions,
+                after: None,
+                limit: 5,
+                ascending: true,
+            };
+            assert!(!model_ids(&corpus, &query).is_empty());
+            let checked = tokio::time::timeout(
+                std::time::Duration::from_secs(60),
+                check_search(&store, &corpus, &query, backend(&loc)),
+            )
+            .await;
+            assert!(
+                checked.is_ok(),
+                "{}: {n} conditions took over 60 s",
+                backend(&loc)
+            );
+        }
+        for matching in [Exact, Contains, TagPath, StartsWith] {
+            let query = SourceQuery {
+                conditions: vec![text(Any, matching, &many_values, false)],
+                after: None,
+                limit: 5,
+                ascending: false,
+            };
+            check_search(&store, &corpus, &query, backend(&loc)).await;
+        }
+        store.close().await;
+    })
+    .await;
+}
+
+/// Every pooled PostgreSQL connection runs with the statement timeout (5 s), unless the URL's
+/// `options` choose another.
+#[tokio::test]
+async fn postgres_connections_run_with_the_statement_timeout() {
+    let Some(db) = PgTestDb::create().await else {
+        return;
+    };
+    let store = SqlStore::open(&StoreLocation::Postgres {
+        url: db.url.clone(),
+    })
+    .await
+    .expect("open");
+    // Asked concurrently, so that several connections of the pool answer.
+    let mut asks = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        asks.spawn(async move { store.statement_timeout().await });
+    }
+    while let Some(answer) = asks.join_next().await {
+        assert_eq!(
+            answer.expect("joined").expect("show").as_deref(),
+            Some("5s")
+        );
+    }
+    store.close().await;
+    let chosen = SqlStore::open(&StoreLocation::Postgres {
+        url: format!("{}?options=-c%20statement_timeout%3D60s", db.url),
+    })
+    .await
+    .expect("open");
+    assert_eq!(
+        chosen.statement_timeout().await.expect("show").as_deref(),
+        Some("1min")
+    );
+    chosen.close().await;
+    db.drop_db().await;
+}
+
+/// A source holds at most `MAX_TAGS_PER_SOURCE` tags: adding one more leaves them as they are.
+#[tokio::test]
+async fn a_full_source_takes_no_more_tags() {
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let names: Vec<String> = (1..MAX_TAGS_PER_SOURCE).map(|i| format!("t.{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert!(
+            store
+                .create_source(&source_record("full", None, &refs, 1))
+                .await
+                .expect("create")
+        );
+        let add = |t: &str| SourceChange {
+            description: None,
+            tags: TagChange::Add(tag(t)),
+        };
+        let last = store
+            .update_source("full", &add("t.last"), 2, "bob")
+            .await
+            .expect("update")
+            .expect("found");
+        assert_eq!(last.tags.len(), MAX_TAGS_PER_SOURCE);
+        let over = store
+            .update_source("full", &add("t.over"), 3, "bob")
+            .await
+            .expect("update")
+            .expect("found");
+        assert_eq!(over.tags.len(), MAX_TAGS_PER_SOURCE);
+        assert!(!over.tags.iter().any(|t| t == "t.over"));
+        // A tag it holds already is still no change, whatever its case.
+        let again = store
+            .update_source("full", &add("T.LAST"), 4, "bob")
+            .await
+            .expect("update")
+            .expect("found");
+        assert_eq!(again.tags, over.tags);
         store.close().await;
     })
     .await;

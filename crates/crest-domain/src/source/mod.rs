@@ -10,5 +10,5 @@ mod store;
 
 pub use query::{SourceCondition, SourceField, SourcePage, SourceQuery, TextMatch, fold};
 pub use record::{HIDDEN_TAG, SourceChange, SourceRecord, TagChange};
-pub use service::{MAX_DESCRIPTION_CHARS, SourceInput, Sources};
+pub use service::{MAX_DESCRIPTION_CHARS, MAX_TAGS_PER_SOURCE, SourceInput, Sources};
 pub use store::SourceStore;

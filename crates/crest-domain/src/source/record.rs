@@ -35,7 +35,9 @@ pub enum TagChange {
     Keep,
     /// The source's tags become exactly these.
     Replace(Vec<SourceTag>),
-    /// Adds a tag unless the source holds it already, in any case.
+    /// Adds a tag unless the source holds it already, in any case, or holds
+    /// [`MAX_TAGS_PER_SOURCE`](crate::source::MAX_TAGS_PER_SOURCE) tags (then the tags stay as
+    /// they are; the store counts them in the same transaction).
     Add(SourceTag),
     /// Removes the tag, in whatever case it is held; nothing happens when the source lacks it.
     Remove(String),

@@ -1,6 +1,6 @@
 //! [`Sources`]: every operation on sources and their metadata, with its rules, in one place.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::DomainError;
 use crate::clock::Clock;
@@ -11,6 +11,25 @@ use crate::source_tag::{SourceTag, source_name_valid};
 
 /// The longest description kept, in characters (the same for every kind of object).
 pub use crate::text::MAX_DESCRIPTION_CHARS;
+
+/// The most tags a source holds, and so the most one request may set. The documentation gives no
+/// limit (a proxy sends at most 50 source tags per batch); 1,000 is Crest's, far above any real
+/// source, and it bounds the work of one request.
+pub const MAX_TAGS_PER_SOURCE: usize = 1_000;
+
+fn too_many_tags(got: usize) -> DomainError {
+    DomainError::Invalid(format!(
+        "a source may hold at most {MAX_TAGS_PER_SOURCE} tags; the request names {got}"
+    ))
+}
+
+/// Refuses more than [`MAX_TAGS_PER_SOURCE`] tags before any of them is read.
+fn check_tag_count(got: usize) -> Result<(), DomainError> {
+    if got > MAX_TAGS_PER_SOURCE {
+        return Err(too_many_tags(got));
+    }
+    Ok(())
+}
 
 /// A source as a client describes it (`Source` without the server's fields).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,6 +65,7 @@ fn tag(raw: &str) -> Result<SourceTag, DomainError> {
 }
 
 fn tag_set(tags: &BTreeMap<String, bool>) -> Result<Vec<SourceTag>, DomainError> {
+    check_tag_count(tags.values().filter(|on| **on).count())?;
     tags.iter()
         .filter(|(_, on)| **on)
         .map(|(t, _)| tag(t))
@@ -86,8 +106,9 @@ impl<'a> Sources<'a> {
             return Err(DomainError::Invalid(problem.to_string()));
         }
         let mut tags: Vec<String> = Vec::new();
+        let mut held: HashSet<String> = HashSet::new();
         for t in tag_set(&input.tags.unwrap_or_default())? {
-            if !tags.iter().any(|held| fold(held) == t.folded()) {
+            if held.insert(t.folded()) {
                 tags.push(t.as_str().to_owned());
             }
         }
@@ -181,6 +202,7 @@ impl<'a> Sources<'a> {
         id: &str,
         tags: &[String],
     ) -> Result<SourceRecord, DomainError> {
+        check_tag_count(tags.len())?;
         let tags = tags.iter().map(|t| tag(t)).collect::<Result<Vec<_>, _>>()?;
         let change = SourceChange {
             description: None,
@@ -189,17 +211,32 @@ impl<'a> Sources<'a> {
         self.change(by, id, change).await
     }
 
+    /// Adds a tag; a source that holds [`MAX_TAGS_PER_SOURCE`] tags takes no new one.
     pub async fn add_tag(
         &self,
         by: &str,
         id: &str,
         raw: &str,
     ) -> Result<SourceRecord, DomainError> {
+        let tag = tag(raw)?;
+        let folded = tag.folded();
+        let current = self.get(id).await?;
+        let held = current.tags.iter().any(|t| fold(t) == folded);
+        if !held && current.tags.len() >= MAX_TAGS_PER_SOURCE {
+            return Err(too_many_tags(current.tags.len() + 1));
+        }
         let change = SourceChange {
             description: None,
-            tags: TagChange::Add(tag(raw)?),
+            tags: TagChange::Add(tag),
         };
-        self.change(by, id, change).await
+        let record = self.change(by, id, change).await?;
+        // The store adds the tag only below the limit, in the same transaction as its count, so
+        // that concurrent additions cannot pass it either.
+        if record.tags.iter().any(|t| fold(t) == folded) {
+            Ok(record)
+        } else {
+            Err(too_many_tags(record.tags.len() + 1))
+        }
     }
 
     /// Removes a tag; removing one the source does not have changes nothing.

@@ -56,7 +56,8 @@ macro_rules! search_routes {
             ApiJson(body): ApiJson<Option<SortableSearchRequest>>,
         ) -> Result<Json<$container>, ApiError> {
             let items: Vec<$item> = $load(&state, &caller).await?;
-            Ok(Json(<$container>::ok(search::entities(items, body)?)))
+            let page = search::blocking(move || search::entities(items, body)).await?;
+            Ok(Json(<$container>::ok(page)))
         }
 
         /// The values of one or more facets over the matching items.
@@ -79,7 +80,8 @@ macro_rules! search_routes {
             ApiJson(body): ApiJson<Option<FacetsSearchRequestContainer>>,
         ) -> Result<Json<ResponseContainerFacetsResponseContainer>, ApiError> {
             let items: Vec<$item> = $load(&state, &caller).await?;
-            Ok(Json(ResponseContainerFacetsResponseContainer::ok(search::facets(items, body)?)))
+            let facets = search::blocking(move || search::facets(items, body)).await?;
+            Ok(Json(ResponseContainerFacetsResponseContainer::ok(facets)))
         }
 
         /// A page of one facet's values over the matching items.
@@ -104,7 +106,8 @@ macro_rules! search_routes {
             ApiJson(body): ApiJson<Option<FacetSearchRequestContainer>>,
         ) -> Result<Json<ResponseContainerFacetResponse>, ApiError> {
             let items: Vec<$item> = $load(&state, &caller).await?;
-            Ok(Json(ResponseContainerFacetResponse::ok(search::facet(items, &facet, body)?)))
+            let page = search::blocking(move || search::facet(items, &facet, body)).await?;
+            Ok(Json(ResponseContainerFacetResponse::ok(page)))
         }
     };
 }

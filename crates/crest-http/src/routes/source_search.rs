@@ -64,7 +64,11 @@ fn validated(query: Option<Vec<SearchQuery>>) -> Result<Search, ApiError> {
     )?)
 }
 
-/// Every source that meets the search, read from the store a page at a time.
+/// The most sources facets are counted over: beyond it, a facets request must narrow its query.
+pub(crate) const MAX_FACET_SOURCES: usize = 100_000;
+
+/// Every source that meets the search, read from the store a page at a time (each page a
+/// statement of its own, under the statement timeout), at most [`MAX_FACET_SOURCES`].
 async fn all_matching(state: &AppState, search: &Search) -> Result<Vec<WireSource>, ApiError> {
     let mut query = SourceQuery {
         conditions: conditions(search),
@@ -79,6 +83,12 @@ async fn all_matching(state: &AppState, search: &Search) -> Result<Vec<WireSourc
         out.extend(page.items.iter().map(wire));
         if !page.more {
             return Ok(out);
+        }
+        if out.len() >= MAX_FACET_SOURCES {
+            return Err(ApiError::BadRequest(format!(
+                "facets are counted over at most {MAX_FACET_SOURCES} sources; more match this \
+                 query: narrow it"
+            )));
         }
     }
 }
@@ -147,10 +157,12 @@ pub(crate) async fn search_tagged_source_for_facets(
     ApiJson(body): ApiJson<Option<FacetsSearchRequestContainer>>,
 ) -> Result<Json<ResponseContainerFacetsResponseContainer>, ApiError> {
     let body = body.unwrap_or_default();
+    if let Some(names) = &body.facets {
+        crest_search::limits::check_facets(names)?;
+    }
     let narrowed = all_matching(&state, &validated(body.query.clone())?).await?;
-    Ok(Json(ResponseContainerFacetsResponseContainer::ok(
-        search::facets(narrowed, Some(body))?,
-    )))
+    let facets = search::blocking(move || search::facets(narrowed, Some(body))).await?;
+    Ok(Json(ResponseContainerFacetsResponseContainer::ok(facets)))
 }
 
 /// A page of one facet's values over the matches.
@@ -175,10 +187,8 @@ pub(crate) async fn search_tagged_source_for_facet(
     ApiJson(body): ApiJson<Option<FacetSearchRequestContainer>>,
 ) -> Result<Json<ResponseContainerFacetResponse>, ApiError> {
     let body = body.unwrap_or_default();
+    crest_search::limits::check_key("a facet's name", &facet)?;
     let narrowed = all_matching(&state, &validated(body.query.clone())?).await?;
-    Ok(Json(ResponseContainerFacetResponse::ok(search::facet(
-        narrowed,
-        &facet,
-        Some(body),
-    )?)))
+    let page = search::blocking(move || search::facet(narrowed, &facet, Some(body))).await?;
+    Ok(Json(ResponseContainerFacetResponse::ok(page)))
 }

@@ -11,6 +11,7 @@
 mod admin;
 mod audit;
 mod bootstrap;
+mod bounded;
 mod cloud_integrations;
 mod csp;
 mod deprecated_user_api;
