@@ -110,6 +110,7 @@ pub(crate) async fn create_service_account(
         &wanted,
     )
     .await?;
+    crate::audit::name("id", &write.identifier);
     let record = service_account::create(
         state.store.as_ref(),
         state.clock.as_ref(),

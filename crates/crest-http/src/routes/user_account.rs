@@ -125,6 +125,7 @@ pub(crate) async fn create_or_update(
             groups: Some(body.user_groups),
         },
     };
+    crate::audit::name("id", &body.email_address);
     let record = user_account::create_or_update(
         state.store.as_ref(),
         state.clock.as_ref(),
