@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(crate::nul::refuse_nul_in_uri))
         .layer(axum::middleware::from_fn_with_state(
             max_body,
             content_length_limit,
