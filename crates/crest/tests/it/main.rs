@@ -10,10 +10,12 @@
 
 mod admin;
 mod audit;
+mod audit_durability;
 mod bootstrap;
 mod cloud_integrations;
 mod csp;
 mod deprecated_user_api;
+mod nul_bytes;
 mod openapi;
 mod own_tokens;
 mod passwords_and_invites;
