@@ -51,6 +51,11 @@ pub async fn create(
             "an app's name is 1 to 255 characters".into(),
         ));
     }
+    if name.chars().any(char::is_control) {
+        return Err(DomainError::Invalid(
+            "an app's name may not contain control characters".into(),
+        ));
+    }
     let roles = ServiceRoles::parse(&new.roles)?;
     let ttl = new.ttl_minutes.unwrap_or(DEFAULT_TTL_MINUTES);
     if !(MIN_TTL_MINUTES..=MAX_TTL_MINUTES).contains(&ttl) {
