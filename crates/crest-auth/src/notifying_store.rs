@@ -327,6 +327,10 @@ impl Store for NotifyingStore {
         self.inner.record_audit(event).await
     }
 
+    async fn correct_audit(&self, id: i64, target: &str, outcome: u16) -> Result<(), StoreError> {
+        self.inner.correct_audit(id, target, outcome).await
+    }
+
     async fn audit_events(
         &self,
         offset: u64,

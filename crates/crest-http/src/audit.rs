@@ -1,5 +1,7 @@
 //! Writing the audit trail from the edge: who (the caller), what (the operation), to what (the
 //! path's ids, never a token's secret), from where (the peer address), how it ended (the status).
+//! A change's event is committed by the change's own transaction; the edge writes what no
+//! transaction did (refusals, failures) and corrects what ended otherwise ([`finish`]).
 
 use std::net::SocketAddr;
 
@@ -7,7 +9,7 @@ use axum::RequestExt;
 use axum::extract::{ConnectInfo, RawPathParams, Request};
 use axum::http::Extensions;
 use crest_auth::Operation;
-use crest_domain::audit::AuditEvent;
+use crest_domain::audit::{AuditEvent, AuditFinish, PendingAudit};
 
 use crate::state::AppState;
 
@@ -52,4 +54,50 @@ pub(crate) async fn record(
     if let Err(e) = state.store.record_audit(&event).await {
         tracing::warn!(action, "could not write the audit trail: {e}");
     }
+}
+
+/// Ends a state-changing request's pending event with its `outcome`: writes it if no transaction
+/// committed it, corrects the committed row if the request ended otherwise. A failure is logged,
+/// never turned into the request's failure.
+pub(crate) async fn finish(state: &AppState, pending: &PendingAudit, outcome: u16) {
+    let written = match pending.finish(outcome) {
+        AuditFinish::Insert(event) => state.store.record_audit(&event).await,
+        AuditFinish::Update {
+            id,
+            target,
+            outcome,
+        } => state.store.correct_audit(id, &target, outcome).await,
+        AuditFinish::Done => Ok(()),
+    };
+    if let Err(e) = written {
+        let action = pending.event().action;
+        tracing::warn!(action, "could not write the audit trail: {e}");
+    }
+}
+
+/// How many ids a target lists before it counts the rest.
+const TARGET_IDS: usize = 50;
+
+/// Names what the current request acts on, beyond its path's ids: `name=value`, appended to the
+/// pending event's target (a new object's id, known only once made). Never a secret.
+pub(crate) fn name(name: &str, value: impl std::fmt::Display) {
+    crest_domain::audit::add_target(format!("{name}={value}"));
+}
+
+/// Names the ids a body lists: `name=a,b,c`, the first [`TARGET_IDS`] of them and how many more.
+pub(crate) fn name_all<T: std::fmt::Display>(name: &str, values: impl IntoIterator<Item = T>) {
+    let mut listed = Vec::new();
+    let mut more = 0_usize;
+    for value in values {
+        if listed.len() < TARGET_IDS {
+            listed.push(value.to_string());
+        } else {
+            more += 1;
+        }
+    }
+    let mut joined = listed.join(",");
+    if more > 0 {
+        joined.push_str(&format!(",…(+{more})"));
+    }
+    crest_domain::audit::add_target(format!("{name}={joined}"));
 }

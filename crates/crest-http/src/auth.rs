@@ -7,6 +7,7 @@ use axum::http::{HeaderName, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use crest_auth::{AuthError, Authorized, Credential, CredentialError, Operation, authorize};
+use crest_domain::audit::{AuditEvent, PendingAudit};
 use crest_domain::session::SessionSecret;
 use utoipa_axum::router::UtoipaMethodRouter;
 
@@ -111,19 +112,21 @@ async fn guard(
         request.extensions_mut().insert(BrowserSession(secret));
     }
     request.extensions_mut().insert(caller);
-    let response = next.run(request).await;
-    if operation.changes_state() {
-        let status = response.status().as_u16();
-        audit::record(
-            &state,
-            &actor,
-            &operation.api_name(),
-            &target,
-            &source,
-            status,
-        )
-        .await;
+    if !operation.changes_state() {
+        return Ok(next.run(request).await);
     }
+    // The change's own transaction commits this event with it (see `crest_domain::audit`); the
+    // handler may name the target once it knows it (a new id, the ids its body names).
+    let pending = PendingAudit::new(AuditEvent {
+        at_ms: state.clock.now_millis(),
+        actor,
+        action: operation.api_name(),
+        target,
+        source,
+        outcome: 0,
+    });
+    let response = pending.scope(next.run(request)).await;
+    audit::finish(&state, &pending, response.status().as_u16()).await;
     Ok(response)
 }
 

@@ -45,6 +45,9 @@ where
         } else {
             &bytes
         };
+        if crate::nul::json_has_nul(bytes) {
+            return Err(ApiError::BadRequest(crate::nul::REFUSAL.into()));
+        }
         // The message names where the body went wrong (`newRelic.apiKey: invalid type…`) when
         // that is known, and always where in the text (`… at line 1 column 5`).
         let mut json = serde_json::Deserializer::from_slice(bytes);
@@ -109,6 +112,18 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes =
+            axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+                .await
+                .map_err(|rejection| match rejection.status().as_u16() {
+                    413 => ApiError::PayloadTooLarge,
+                    _ => ApiError::BadRequest(rejection.body_text()),
+                })?;
+        if crate::nul::encoded_has_nul(&bytes) {
+            return Err(ApiError::BadRequest(crate::nul::REFUSAL.into()));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         axum::Form::<T>::from_request(req, state)
             .await
             .map(|form| Self(form.0))

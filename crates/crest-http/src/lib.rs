@@ -14,6 +14,7 @@ pub mod error;
 mod extract;
 mod failure_limit;
 mod limits;
+mod nul;
 pub mod present;
 mod router;
 mod routes;

@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(plain_errors_in_shape))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(crate::nul::refuse_nul_in_uri))
         .layer(axum::middleware::from_fn_with_state(
             max_body,
             content_length_limit,

@@ -11,6 +11,7 @@ use crate::db::with_pool;
 use crate::dialect::Dialect;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 /// The columns every account query selects (from `accounts a`): the account, its direct
 /// permissions, those of its roles and of its groups' roles, its roles, its groups' roles and its
@@ -163,11 +164,7 @@ impl SqlStore {
             AccountKind::User => EVERYONE_GROUP_ID,
             AccountKind::ServiceAccount => SERVICE_ACCOUNTS_GROUP_ID,
         };
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let created = sqlx::query(
                 "INSERT INTO accounts (id, kind, active, super_admin, description, created_ms, updated_ms) \
                  VALUES ($1, $2, $3, FALSE, $4, $5, $5) ON CONFLICT (id) DO NOTHING",
@@ -183,7 +180,7 @@ impl SqlStore {
             .rows_affected()
                 == 1;
             if !created {
-                tx.rollback().await.map_err(store_error)?;
+                tx.rollback().await?;
                 return Ok(false);
             }
             for permission in new.permissions.iter() {
@@ -202,7 +199,7 @@ impl SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(store_error)?;
-            tx.commit().await.map_err(store_error)?;
+            tx.commit().await?;
             Ok(true)
         })
     }
@@ -213,11 +210,7 @@ impl SqlStore {
         change: &AccountChange,
         now: EpochMillis,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let found = sqlx::query(
                 "UPDATE accounts SET active = COALESCE($1, active), \
                  description = COALESCE($2, description), updated_ms = $3 WHERE id = $4",
@@ -248,7 +241,7 @@ impl SqlStore {
                     .map_err(store_error)?;
                 }
             }
-            tx.commit().await.map_err(store_error)?;
+            tx.end(found).await?;
             Ok(found)
         })
     }
@@ -260,11 +253,7 @@ impl SqlStore {
         granted: bool,
         now: EpochMillis,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let found = sqlx::query("UPDATE accounts SET updated_ms = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id.as_str())
@@ -287,19 +276,22 @@ impl SqlStore {
                     .await
                     .map_err(store_error)?;
             }
-            tx.commit().await.map_err(store_error)?;
+            tx.end(found).await?;
             Ok(found)
         })
     }
 
     pub(crate) async fn remove_account(&self, id: &AccountId) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("DELETE FROM accounts WHERE id = $1")
+        write_tx!(&self.db, |tx, dialect| {
+            let removed = sqlx::query("DELETE FROM accounts WHERE id = $1")
                 .bind(id.as_str())
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            tx.end(removed).await?;
+            Ok(removed)
         })
     }
 }

@@ -6,6 +6,7 @@ use crest_domain::store::StoreError;
 use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 #[derive(Debug, sqlx::FromRow)]
 struct AuditRow {
@@ -20,7 +21,7 @@ struct AuditRow {
 
 impl SqlStore {
     pub(crate) async fn insert_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             sqlx::query(
                 "INSERT INTO audit_events (at_ms, actor, action, target, source, outcome) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -31,10 +32,30 @@ impl SqlStore {
             .bind(&event.target)
             .bind(&event.source)
             .bind(i32::from(event.outcome))
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|_| ())
-            .map_err(store_error)
+            .map_err(store_error)?;
+            // The trail itself: never a second copy of the request's pending event.
+            tx.commit_bookkeeping().await
+        })
+    }
+
+    /// Corrects the target and outcome of an event a change's transaction committed.
+    pub(crate) async fn update_audit(
+        &self,
+        id: i64,
+        target: &str,
+        outcome: u16,
+    ) -> Result<(), StoreError> {
+        write_tx!(&self.db, |tx, dialect| {
+            sqlx::query("UPDATE audit_events SET target = $1, outcome = $2 WHERE id = $3")
+                .bind(target)
+                .bind(i32::from(outcome))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            tx.commit_bookkeeping().await
         })
     }
 

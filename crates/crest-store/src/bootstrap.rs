@@ -4,10 +4,10 @@ use crest_domain::account::AccountKind;
 use crest_domain::group::EVERYONE_GROUP_ID;
 use crest_domain::store::{BootstrapApplied, BootstrapPlan, StoreError};
 
-use crate::db::with_pool;
 use crate::dialect::BOOTSTRAP_LOCK;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 /// The `meta` key that remembers which token the bootstrap installed.
 const BOOTSTRAP_TOKEN_KEY: &str = "bootstrap_token_id";
@@ -19,11 +19,7 @@ impl SqlStore {
     ) -> Result<BootstrapApplied, StoreError> {
         let admin = plan.admin.as_str();
         let digest = plan.token_digest.as_bytes().as_slice();
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             if let Some(lock) = dialect.serialize_tx() {
                 sqlx::query(lock)
                     .bind(BOOTSTRAP_LOCK)
@@ -37,7 +33,7 @@ impl SqlStore {
                     .await
                     .map_err(store_error)?;
                 if any.is_some() {
-                    tx.rollback().await.map_err(store_error)?;
+                    tx.rollback().await?;
                     return Ok(BootstrapApplied::Skipped);
                 }
             }
@@ -150,7 +146,7 @@ impl SqlStore {
                     }
                 }
             };
-            tx.commit().await.map_err(store_error)?;
+            tx.commit_bookkeeping().await?;
             Ok(applied)
         })
     }

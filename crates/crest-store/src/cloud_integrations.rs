@@ -10,6 +10,7 @@ use crest_domain::store::StoreError;
 use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 #[derive(Debug, sqlx::FromRow)]
 struct Row {
@@ -76,7 +77,7 @@ impl CloudIntegrationStore for SqlStore {
     }
 
     async fn create_cloud_integration(&self, r: &CloudIntegrationRecord) -> Result<(), StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             sqlx::query(&format!(
                 "INSERT INTO cloud_integrations ({COLUMNS}) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
@@ -91,10 +92,10 @@ impl CloudIntegrationStore for SqlStore {
             .bind(r.updated_ms)
             .bind(&r.updater)
             .bind(r.trashed_ms)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|_| ())
-            .map_err(store_error)
+            .map_err(store_error)?;
+            tx.commit().await
         })
     }
 
@@ -105,8 +106,8 @@ impl CloudIntegrationStore for SqlStore {
         now: EpochMillis,
         by: &str,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query(
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query(
                 "UPDATE cloud_integrations SET name = $1, service = $2, settings = $3, \
                  updated_ms = $4, updater = $5 WHERE id = $6 AND trashed_ms IS NULL",
             )
@@ -116,10 +117,13 @@ impl CloudIntegrationStore for SqlStore {
             .bind(now)
             .bind(by)
             .bind(id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|r| r.rows_affected() == 1)
-            .map_err(store_error)
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 
@@ -130,8 +134,8 @@ impl CloudIntegrationStore for SqlStore {
         now: EpochMillis,
         by: &str,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query(
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query(
                 "UPDATE cloud_integrations SET disabled = $1, updated_ms = $2, updater = $3 \
                  WHERE id = $4 AND trashed_ms IS NULL",
             )
@@ -139,10 +143,13 @@ impl CloudIntegrationStore for SqlStore {
             .bind(now)
             .bind(by)
             .bind(id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|r| r.rows_affected() == 1)
-            .map_err(store_error)
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 
@@ -152,17 +159,17 @@ impl CloudIntegrationStore for SqlStore {
         now: EpochMillis,
         by: &str,
     ) -> Result<(), StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             sqlx::query(
                 "INSERT INTO aws_external_ids (id, created_ms, creator) VALUES ($1, $2, $3)",
             )
             .bind(id)
             .bind(now)
             .bind(by)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|_| ())
-            .map_err(store_error)
+            .map_err(store_error)?;
+            tx.commit().await
         })
     }
 
@@ -179,13 +186,16 @@ impl CloudIntegrationStore for SqlStore {
     }
 
     async fn delete_aws_external_id(&self, id: &str) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("DELETE FROM aws_external_ids WHERE id = $1")
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query("DELETE FROM aws_external_ids WHERE id = $1")
                 .bind(id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 }

@@ -10,6 +10,7 @@ use crest_domain::token::TokenDigest;
 use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 const ORG_ID_KEY: &str = "csp_org_id";
 
@@ -91,20 +92,23 @@ const APP_COLUMNS: &str =
 
 impl SqlStore {
     pub(crate) async fn init_org_id(&self, candidate: &str) -> Result<String, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             sqlx::query(
                 "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
             )
             .bind(ORG_ID_KEY)
             .bind(candidate)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
             .map_err(store_error)?;
-            sqlx::query_scalar::<_, String>("SELECT value FROM meta WHERE key = $1")
+            let org_id = sqlx::query_scalar::<_, String>("SELECT value FROM meta WHERE key = $1")
                 .bind(ORG_ID_KEY)
-                .fetch_one(pool)
+                .fetch_one(&mut *tx)
                 .await
-                .map_err(store_error)
+                .map_err(store_error)?;
+            // The organization's id is made once, lazily: no one's action.
+            tx.commit_bookkeeping().await?;
+            Ok(org_id)
         })
     }
 
@@ -131,22 +135,22 @@ impl SqlStore {
         &self,
         key: &SigningKeyRecord,
     ) -> Result<(), StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             sqlx::query(
                 "INSERT INTO csp_signing_keys (kid, private_pem, created_ms) VALUES ($1, $2, $3)",
             )
             .bind(&key.kid)
             .bind(&key.private_pem)
             .bind(key.created_ms)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|_| ())
-            .map_err(store_error)
+            .map_err(store_error)?;
+            tx.commit_bookkeeping().await
         })
     }
 
     pub(crate) async fn insert_csp_app(&self, app: &CspAppRecord) -> Result<(), StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             sqlx::query(&format!(
                 "INSERT INTO csp_apps ({APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
             ))
@@ -158,10 +162,10 @@ impl SqlStore {
             .bind(app.secret_digest.as_bytes().as_slice())
             .bind(app.generation)
             .bind(app.created_ms)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|_| ())
-            .map_err(store_error)
+            .map_err(store_error)?;
+            tx.commit().await
         })
     }
 
@@ -177,7 +181,7 @@ impl SqlStore {
     }
 
     pub(crate) async fn insert_csp_token(&self, token: &CspTokenRecord) -> Result<(), StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             sqlx::query(&format!(
                 "INSERT INTO csp_api_tokens ({TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)"
             ))
@@ -188,10 +192,10 @@ impl SqlStore {
             .bind(join(&token.roles))
             .bind(token.created_ms)
             .bind(token.expires_ms)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|_| ())
-            .map_err(store_error)
+            .map_err(store_error)?;
+            tx.commit().await
         })
     }
 
@@ -230,27 +234,33 @@ impl SqlStore {
         id: &str,
         digest: &TokenDigest,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query(
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query(
                 "UPDATE csp_apps SET secret_digest = $1, generation = generation + 1 WHERE id = $2",
             )
             .bind(digest.as_bytes().as_slice())
             .bind(id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|r| r.rows_affected() == 1)
-            .map_err(store_error)
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 
     pub(crate) async fn remove_csp_app(&self, id: &str) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("DELETE FROM csp_apps WHERE id = $1")
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query("DELETE FROM csp_apps WHERE id = $1")
                 .bind(id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 
@@ -276,18 +286,21 @@ impl SqlStore {
         id: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query(
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query(
                 "UPDATE csp_api_tokens SET revoked_ms = COALESCE(revoked_ms, $1) \
                  WHERE id = $2 AND account_id = $3",
             )
             .bind(now)
             .bind(id)
             .bind(account.as_str())
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|r| r.rows_affected() == 1)
-            .map_err(store_error)
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 }

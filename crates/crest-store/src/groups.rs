@@ -7,6 +7,7 @@ use crate::accounts::split_ids;
 use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 #[derive(Debug, sqlx::FromRow)]
 struct GroupRow {
@@ -53,11 +54,7 @@ impl SqlStore {
     }
 
     pub(crate) async fn insert_group(&self, group: &NewGroup) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let created = sqlx::query(
                 "INSERT INTO user_groups (id, name, description, system, created_ms) \
                  VALUES ($1, $2, $3, FALSE, $4) ON CONFLICT (name) DO NOTHING",
@@ -81,7 +78,7 @@ impl SqlStore {
                         .map_err(store_error)?;
                 }
             }
-            tx.commit().await.map_err(store_error)?;
+            tx.end(created).await?;
             Ok(created)
         })
     }
@@ -93,11 +90,7 @@ impl SqlStore {
         description: Option<&str>,
         roles: Option<&[String]>,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let found = sqlx::query(
                 "UPDATE user_groups SET name = COALESCE($1, name), description = COALESCE($2, description) \
                  WHERE id = $3",
@@ -125,7 +118,7 @@ impl SqlStore {
                         .map_err(store_error)?;
                 }
             }
-            tx.commit().await.map_err(store_error)?;
+            tx.end(found).await?;
             Ok(found)
         })
     }
@@ -136,13 +129,16 @@ impl SqlStore {
         table: &'static str,
         id: &str,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+        write_tx!(&self.db, |tx, dialect| {
+            let removed = sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
                 .bind(id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            tx.end(removed).await?;
+            Ok(removed)
         })
     }
 
@@ -167,11 +163,7 @@ impl SqlStore {
         } else {
             format!("DELETE FROM {table} WHERE {many_column} = $1 AND {one_column} = $2")
         };
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             for item in many {
                 sqlx::query(&sql)
                     .bind(item)
@@ -180,8 +172,7 @@ impl SqlStore {
                     .await
                     .map_err(store_error)?;
             }
-            tx.commit().await.map_err(store_error)?;
-            Ok(())
+            tx.commit().await
         })
     }
 }

@@ -9,6 +9,7 @@ use crest_domain::token::TokenDigest;
 use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 type InviteRow = (String, String, i64, i64);
 
@@ -18,7 +19,7 @@ impl SqlStore {
         invite: &InviteRecord,
         digest: &TokenDigest,
     ) -> Result<(), StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             sqlx::query(
                 "INSERT INTO invites (account_id, digest, invited_by, created_ms, expires_ms) \
                  VALUES ($1, $2, $3, $4, $5) \
@@ -31,10 +32,10 @@ impl SqlStore {
             .bind(&invite.invited_by)
             .bind(invite.created_ms)
             .bind(invite.expires_ms)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|_| ())
-            .map_err(store_error)
+            .map_err(store_error)?;
+            tx.commit().await
         })
     }
 
@@ -43,14 +44,15 @@ impl SqlStore {
         digest: &TokenDigest,
         now: EpochMillis,
     ) -> Result<Option<AccountId>, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             let row: Option<(String, i64)> = sqlx::query_as(
                 "DELETE FROM invites WHERE digest = $1 RETURNING account_id, expires_ms",
             )
             .bind(digest.as_bytes().as_slice())
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(store_error)?;
+            tx.end(row.is_some()).await?;
             Ok(row
                 .filter(|(_, expires)| *expires > now)
                 .map(|(id, _)| AccountId::from_trusted(id)))

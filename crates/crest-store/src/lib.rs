@@ -24,6 +24,7 @@ mod sources;
 mod sql_store;
 mod tokens;
 mod trash;
+mod write;
 
 pub use location::StoreLocation;
 pub use sql_store::SqlStore;

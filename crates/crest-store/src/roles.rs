@@ -8,6 +8,7 @@ use crate::accounts::{parse_permissions, split_ids};
 use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 #[derive(Debug, sqlx::FromRow)]
 struct RoleRow {
@@ -60,11 +61,7 @@ impl SqlStore {
     }
 
     pub(crate) async fn insert_role(&self, role: &NewRole) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let created = sqlx::query(
                 "INSERT INTO roles (id, name, description, created_ms, updated_ms, updated_by) \
                  VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (name) DO NOTHING",
@@ -91,7 +88,7 @@ impl SqlStore {
                     .map_err(store_error)?;
                 }
             }
-            tx.commit().await.map_err(store_error)?;
+            tx.end(created).await?;
             Ok(created)
         })
     }
@@ -103,11 +100,7 @@ impl SqlStore {
         now: EpochMillis,
         by: &str,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let found = sqlx::query(
                 "UPDATE roles SET name = COALESCE($1, name), description = COALESCE($2, description), \
                  updated_ms = $3, updated_by = $4 WHERE id = $5",
@@ -139,7 +132,7 @@ impl SqlStore {
                     .map_err(store_error)?;
                 }
             }
-            tx.commit().await.map_err(store_error)?;
+            tx.end(found).await?;
             Ok(found)
         })
     }

@@ -10,6 +10,7 @@ use crest_domain::token::TokenDigest;
 use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 #[derive(Debug, sqlx::FromRow)]
 struct SessionRow {
@@ -36,7 +37,7 @@ impl SessionRow {
 
 impl SqlStore {
     pub(crate) async fn insert_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             sqlx::query(
                 "INSERT INTO sessions (digest, account_id, created_ms, seen_ms, super_admin_mode) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -46,10 +47,10 @@ impl SqlStore {
             .bind(session.created_ms)
             .bind(session.seen_ms)
             .bind(session.super_admin_mode)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(drop)
-            .map_err(store_error)
+            .map_err(store_error)?;
+            tx.commit().await
         })
     }
 
@@ -75,15 +76,15 @@ impl SqlStore {
         digest: &TokenDigest,
         now: EpochMillis,
     ) -> Result<(), StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             // Never backwards: two instances may touch the same session out of order.
             sqlx::query("UPDATE sessions SET seen_ms = $1 WHERE digest = $2 AND seen_ms < $1")
                 .bind(now)
                 .bind(digest.as_bytes().as_slice())
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(drop)
-                .map_err(store_error)
+                .map_err(store_error)?;
+            tx.commit_bookkeeping().await
         })
     }
 
@@ -92,25 +93,32 @@ impl SqlStore {
         digest: &TokenDigest,
         on: bool,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("UPDATE sessions SET super_admin_mode = $1 WHERE digest = $2")
-                .bind(on)
-                .bind(digest.as_bytes().as_slice())
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+        write_tx!(&self.db, |tx, dialect| {
+            let changed =
+                sqlx::query("UPDATE sessions SET super_admin_mode = $1 WHERE digest = $2")
+                    .bind(on)
+                    .bind(digest.as_bytes().as_slice())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?
+                    .rows_affected()
+                    == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 
     pub(crate) async fn remove_session(&self, digest: &TokenDigest) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("DELETE FROM sessions WHERE digest = $1")
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query("DELETE FROM sessions WHERE digest = $1")
                 .bind(digest.as_bytes().as_slice())
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 
@@ -119,14 +127,14 @@ impl SqlStore {
         id: &AccountId,
         keep: &TokenDigest,
     ) -> Result<(), StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
+        write_tx!(&self.db, |tx, dialect| {
             sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND digest <> $2")
                 .bind(id.as_str())
                 .bind(keep.as_bytes().as_slice())
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(drop)
-                .map_err(store_error)
+                .map_err(store_error)?;
+            tx.commit().await
         })
     }
 
@@ -135,14 +143,16 @@ impl SqlStore {
         idle_before: EpochMillis,
         started_before: EpochMillis,
     ) -> Result<u64, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("DELETE FROM sessions WHERE seen_ms <= $1 OR created_ms <= $2")
+        write_tx!(&self.db, |tx, dialect| {
+            let count = sqlx::query("DELETE FROM sessions WHERE seen_ms <= $1 OR created_ms <= $2")
                 .bind(idle_before)
                 .bind(started_before)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(|r| r.rows_affected())
-                .map_err(store_error)
+                .map_err(store_error)?
+                .rows_affected();
+            tx.commit_bookkeeping().await?;
+            Ok(count)
         })
     }
 }

@@ -8,6 +8,7 @@ use crest_domain::store::StoreError;
 use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 impl SqlStore {
     pub(crate) async fn write_password_hash(
@@ -16,15 +17,20 @@ impl SqlStore {
         hash: Option<&str>,
         now: EpochMillis,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query("UPDATE accounts SET password_hash = $1, updated_ms = $2 WHERE id = $3")
-                .bind(hash)
-                .bind(now)
-                .bind(id.as_str())
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+        write_tx!(&self.db, |tx, dialect| {
+            let found = sqlx::query(
+                "UPDATE accounts SET password_hash = $1, updated_ms = $2 WHERE id = $3",
+            )
+            .bind(hash)
+            .bind(now)
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            tx.end(found).await?;
+            Ok(found)
         })
     }
 
@@ -49,11 +55,7 @@ impl SqlStore {
         id: &AccountId,
         now: EpochMillis,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let found = sqlx::query("UPDATE accounts SET sessions_ended_ms = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id.as_str())
@@ -67,7 +69,7 @@ impl SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(store_error)?;
-            tx.commit().await.map_err(store_error)?;
+            tx.end(found).await?;
             Ok(found)
         })
     }

@@ -13,6 +13,7 @@ use crate::db::{Db, with_pool};
 use crate::error::store_error;
 use crate::source_query::{self, Bind, PAGE_COLUMNS};
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 /// A source joined with one of its tags (or none).
 type Row = (
@@ -88,11 +89,7 @@ impl SourceStore for SqlStore {
     }
 
     async fn create_source(&self, source: &SourceRecord) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let created = sqlx::query(
                 "INSERT INTO sources (id, name_folded, description, description_folded, \
                  created_ms, creator, updated_ms, updater, marked_new_ms) \
@@ -117,7 +114,7 @@ impl SourceStore for SqlStore {
                     insert_tag!(tx, &source.id, tag.as_str());
                 }
             }
-            tx.commit().await.map_err(store_error)?;
+            tx.end(created).await?;
             Ok(created)
         })
     }
@@ -129,11 +126,7 @@ impl SourceStore for SqlStore {
         now: EpochMillis,
         by: &str,
     ) -> Result<Option<SourceRecord>, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let (set_description, description) = match &change.description {
                 Some(d) => (true, d.as_deref()),
                 None => (false, None),
@@ -201,28 +194,26 @@ impl SourceStore for SqlStore {
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(store_error)?;
-            tx.commit().await.map_err(store_error)?;
+            tx.commit().await?;
             Ok(sources(rows).pop())
         })
     }
 
     async fn delete_source(&self, id: &str) -> Result<Option<SourceRecord>, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             let rows: Vec<Row> = sqlx::query_as(&one_source_sql())
                 .bind(id)
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(store_error)?;
-            sqlx::query("DELETE FROM sources WHERE id = $1")
+            let removed = sqlx::query("DELETE FROM sources WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await
-                .map_err(store_error)?;
-            tx.commit().await.map_err(store_error)?;
+                .map_err(store_error)?
+                .rows_affected()
+                > 0;
+            tx.end(removed).await?;
             Ok(sources(rows).pop())
         })
     }

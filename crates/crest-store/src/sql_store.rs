@@ -335,6 +335,10 @@ impl Store for SqlStore {
         self.insert_audit(event).await
     }
 
+    async fn correct_audit(&self, id: i64, target: &str, outcome: u16) -> Result<(), StoreError> {
+        self.update_audit(id, target, outcome).await
+    }
+
     async fn audit_events(
         &self,
         offset: u64,

@@ -9,6 +9,7 @@ use crate::accounts::{AccountRow, account_columns};
 use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 #[derive(Debug, sqlx::FromRow)]
 struct TokenOwnerRow {
@@ -119,11 +120,7 @@ impl SqlStore {
         if uses.is_empty() {
             return Ok(());
         }
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             for (id, at) in uses {
                 sqlx::query(
                     "UPDATE api_tokens SET last_used_ms = $1 \
@@ -135,8 +132,8 @@ impl SqlStore {
                 .await
                 .map_err(store_error)?;
             }
-            tx.commit().await.map_err(store_error)?;
-            Ok(())
+            // Token use is no one's action.
+            tx.commit_bookkeeping().await
         })
     }
 
@@ -146,11 +143,7 @@ impl SqlStore {
         limit: usize,
     ) -> Result<TokenCreated, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        with_pool!(&self.db, write, |pool, dialect| {
-            let mut tx = pool
-                .begin_with(dialect.begin_write())
-                .await
-                .map_err(store_error)?;
+        write_tx!(&self.db, |tx, dialect| {
             // Lock the account so that two requests cannot both take the last free place.
             let exists: Option<String> = sqlx::query_scalar(&format!(
                 "SELECT id FROM accounts WHERE id = $1{}",
@@ -161,7 +154,7 @@ impl SqlStore {
             .await
             .map_err(store_error)?;
             if exists.is_none() {
-                tx.rollback().await.map_err(store_error)?;
+                tx.rollback().await?;
                 return Ok(TokenCreated::NoSuchAccount);
             }
             let held: i64 = sqlx::query_scalar(
@@ -172,7 +165,7 @@ impl SqlStore {
             .await
             .map_err(store_error)?;
             if held >= limit {
-                tx.rollback().await.map_err(store_error)?;
+                tx.rollback().await?;
                 return Ok(TokenCreated::LimitReached);
             }
             sqlx::query(
@@ -188,7 +181,7 @@ impl SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(store_error)?;
-            tx.commit().await.map_err(store_error)?;
+            tx.commit().await?;
             Ok(TokenCreated::Created)
         })
     }
@@ -199,17 +192,19 @@ impl SqlStore {
         token: TokenId,
         name: &str,
     ) -> Result<Option<TokenRecord>, StoreError> {
-        let row: Option<TokenRow> = with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query_as(&format!(
+        let row: Option<TokenRow> = write_tx!(&self.db, |tx, dialect| {
+            let row: Option<TokenRow> = sqlx::query_as(&format!(
                 "UPDATE api_tokens SET name = $1 \
                  WHERE id = $2 AND account_id = $3 AND revoked_ms IS NULL RETURNING {TOKEN_COLUMNS}"
             ))
             .bind(name)
             .bind(token.to_string())
             .bind(account.as_str())
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await
-            .map_err(store_error)?
+            .map_err(store_error)?;
+            tx.end(row.is_some()).await?;
+            row
         });
         row.map(TokenRow::into_record).transpose()
     }
@@ -220,18 +215,21 @@ impl SqlStore {
         token: TokenId,
         now: EpochMillis,
     ) -> Result<bool, StoreError> {
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query(
+        write_tx!(&self.db, |tx, dialect| {
+            let revoked = sqlx::query(
                 "UPDATE api_tokens SET revoked_ms = $1 \
                  WHERE id = $2 AND account_id = $3 AND revoked_ms IS NULL",
             )
             .bind(now)
             .bind(token.to_string())
             .bind(account.as_str())
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|r| r.rows_affected() == 1)
-            .map_err(store_error)
+            .map_err(store_error)?
+            .rows_affected()
+                == 1;
+            tx.end(revoked).await?;
+            Ok(revoked)
         })
     }
 }

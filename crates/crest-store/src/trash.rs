@@ -5,9 +5,9 @@ use crest_domain::clock::EpochMillis;
 use crest_domain::store::StoreError;
 use crest_domain::trash::{RETENTION_MS, TrashKind, TrashStore};
 
-use crate::db::with_pool;
 use crate::error::store_error;
 use crate::sql_store::SqlStore;
+use crate::write::write_tx;
 
 /// The table that holds a kind's objects; each has `id`, `trashed_ms`, `updated_ms`, `updater`.
 const fn table(kind: TrashKind) -> &'static str {
@@ -30,15 +30,18 @@ impl TrashStore for SqlStore {
              WHERE id = $3 AND trashed_ms IS NULL",
             table(kind)
         );
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query(&sql)
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query(&sql)
                 .bind(now)
                 .bind(by)
                 .bind(id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 
@@ -54,28 +57,34 @@ impl TrashStore for SqlStore {
              WHERE id = $3 AND trashed_ms IS NOT NULL AND trashed_ms > $4",
             table(kind)
         );
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query(&sql)
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query(&sql)
                 .bind(now)
                 .bind(by)
                 .bind(id)
                 .bind(now.saturating_sub(RETENTION_MS))
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 
     async fn remove_for_good(&self, kind: TrashKind, id: &str) -> Result<bool, StoreError> {
         let sql = format!("DELETE FROM {} WHERE id = $1", table(kind));
-        with_pool!(&self.db, write, |pool, dialect| {
-            sqlx::query(&sql)
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query(&sql)
                 .bind(id)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await
-                .map(|r| r.rows_affected() == 1)
-                .map_err(store_error)
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
         })
     }
 
@@ -83,13 +92,15 @@ impl TrashStore for SqlStore {
         let mut removed = 0;
         for kind in TrashKind::ALL {
             let sql = format!("DELETE FROM {} WHERE trashed_ms <= $1", table(kind));
-            removed += with_pool!(&self.db, write, |pool, dialect| {
-                sqlx::query(&sql)
+            removed += write_tx!(&self.db, |tx, dialect| {
+                let count = sqlx::query(&sql)
                     .bind(cutoff)
-                    .execute(pool)
+                    .execute(&mut *tx)
                     .await
-                    .map(|r| r.rows_affected())
-                    .map_err(store_error)
+                    .map_err(store_error)?
+                    .rows_affected();
+                tx.commit_bookkeeping().await?;
+                Ok(count)
             })?;
         }
         Ok(removed)

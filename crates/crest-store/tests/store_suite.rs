@@ -1985,3 +1985,229 @@ async fn a_full_source_takes_no_more_tags() {
     })
     .await;
 }
+
+/// Runs `work` as a request's handler with a pending audit event for `action`, and checks that
+/// one of its transactions committed the event with the change (not left to the edge).
+async fn committed_with_its_event<F: Future>(store: &SqlStore, action: &str, work: F) -> F::Output {
+    use crest_domain::audit::{AuditEvent, AuditFinish, PendingAudit};
+    let pending = PendingAudit::new(AuditEvent {
+        at_ms: 1,
+        actor: "admin@example.com".into(),
+        action: action.into(),
+        target: format!("id={action}"),
+        source: "127.0.0.1".into(),
+        outcome: 0,
+    });
+    let out = pending.scope(work).await;
+    assert_eq!(
+        pending.finish(200),
+        AuditFinish::Done,
+        "{action}: the change committed without its audit event"
+    );
+    let (events, _) = store.audit_events(0, 1).await.expect("trail");
+    assert_eq!(events[0].event.action, action, "{action}: the newest event");
+    assert_eq!(events[0].event.outcome, 200);
+    out
+}
+
+/// Every kind of change a request makes commits its audit event in its own transaction: a
+/// write path that commits without the event fails here (and `crest-store`'s unit test fails
+/// any module that writes around `WriteTx`).
+#[tokio::test]
+async fn every_change_commits_its_pending_audit_event() {
+    use crest_domain::audit::{AuditEvent, AuditFinish, PendingAudit};
+    use crest_domain::group::NewGroup;
+    use crest_domain::invite::InviteRecord;
+    use crest_domain::role::NewRole;
+    use crest_domain::secret::RandomSecret;
+    use crest_domain::session::{SessionRecord, SessionSecret};
+    use crest_domain::store::{AccountChange, NewToken};
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let rng = SequenceRandom::new(21);
+        let sa = service_account("sa::audited");
+        let s = &store;
+        committed_with_its_event(s, "createAccount", s.create_account(&sa))
+            .await
+            .expect("w");
+        let change = AccountChange {
+            active: Some(false),
+            description: None,
+            permissions: None,
+        };
+        committed_with_its_event(s, "updateAccount", s.update_account(&sa.id, &change, 2))
+            .await
+            .expect("w");
+        committed_with_its_event(
+            s,
+            "grant",
+            s.set_permission(&sa.id, Permission::UserManagement, true, 3),
+        )
+        .await
+        .expect("w");
+        committed_with_its_event(s, "password", s.set_password_hash(&sa.id, Some("h"), 3))
+            .await
+            .expect("w");
+        committed_with_its_event(s, "endSessions", s.end_sessions(&sa.id, 4))
+            .await
+            .expect("w");
+        let token = NewToken {
+            id: TokenId::generate(&rng).expect("id"),
+            digest: ApiTokenSecret::generate(&rng).expect("token").digest(),
+            account: sa.id.clone(),
+            name: "t".into(),
+            now: 5,
+            sealed: None,
+        };
+        committed_with_its_event(s, "createToken", s.create_token(&token, 20))
+            .await
+            .expect("w");
+        committed_with_its_event(s, "renameToken", s.rename_token(&sa.id, token.id, "u"))
+            .await
+            .expect("w");
+        committed_with_its_event(s, "revokeToken", s.revoke_token(&sa.id, token.id, 6))
+            .await
+            .expect("w");
+        let role = NewRole {
+            id: "r1".into(),
+            name: "audited".into(),
+            description: String::new(),
+            permissions: PermissionSet::EMPTY,
+            now: 1,
+            by: "test".into(),
+        };
+        committed_with_its_event(s, "createRole", s.create_role(&role))
+            .await
+            .expect("w");
+        committed_with_its_event(
+            s,
+            "addAssignees",
+            s.set_role_assignees("r1", std::slice::from_ref(&sa.id), &[], true),
+        )
+        .await
+        .expect("w");
+        let group = NewGroup {
+            id: "g1".into(),
+            name: "audited".into(),
+            description: String::new(),
+            roles: vec![],
+            now: 1,
+        };
+        committed_with_its_event(s, "createGroup", s.create_group(&group))
+            .await
+            .expect("w");
+        committed_with_its_event(
+            s,
+            "updateGroup",
+            s.update_group("g1", Some("n"), None, None),
+        )
+        .await
+        .expect("w");
+        committed_with_its_event(
+            s,
+            "addUsers",
+            s.set_group_members("g1", std::slice::from_ref(&sa.id), true),
+        )
+        .await
+        .expect("w");
+        committed_with_its_event(s, "deleteGroup", s.delete_group("g1"))
+            .await
+            .expect("w");
+        committed_with_its_event(s, "deleteRole", s.delete_role("r1"))
+            .await
+            .expect("w");
+        let invite = InviteRecord {
+            account: sa.id.clone(),
+            invited_by: "admin@example.com".into(),
+            created_ms: 1,
+            expires_ms: 100,
+        };
+        let link = RandomSecret::generate(&rng).expect("secret");
+        committed_with_its_event(s, "invite", s.put_invite(&invite, &link.digest()))
+            .await
+            .expect("w");
+        committed_with_its_event(s, "acceptInvite", s.take_invite(&link.digest(), 2))
+            .await
+            .expect("w");
+        let session = SessionSecret::generate(&rng).expect("random");
+        let record = SessionRecord {
+            digest: session.digest(),
+            account: sa.id.clone(),
+            created_ms: 1,
+            seen_ms: 1,
+            super_admin_mode: false,
+        };
+        committed_with_its_event(s, "signInSession", s.create_session(&record))
+            .await
+            .expect("w");
+        committed_with_its_event(
+            s,
+            "superAdminMode",
+            s.set_session_super_admin_mode(&session.digest(), true),
+        )
+        .await
+        .expect("w");
+        committed_with_its_event(s, "signOut", s.delete_session(&session.digest()))
+            .await
+            .expect("w");
+        committed_with_its_event(
+            s,
+            "createSource",
+            s.create_source(&source_record("audited", None, &[], 1)),
+        )
+        .await
+        .expect("w");
+        committed_with_its_event(s, "deleteSource", s.delete_source("audited"))
+            .await
+            .expect("w");
+        committed_with_its_event(
+            s,
+            "createCloudIntegration",
+            s.create_cloud_integration(&integration("ci1", "n", 1)),
+        )
+        .await
+        .expect("w");
+        committed_with_its_event(
+            s,
+            "disable",
+            s.set_cloud_integration_disabled("ci1", true, 2, "x"),
+        )
+        .await
+        .expect("w");
+        committed_with_its_event(
+            s,
+            "trash",
+            s.move_to_trash(TrashKind::CloudIntegration, "ci1", 3, "x"),
+        )
+        .await
+        .expect("w");
+        committed_with_its_event(s, "deleteAccount", s.delete_account(&sa.id))
+            .await
+            .expect("w");
+
+        // A change that finds nothing commits nothing: the event is left to the edge.
+        let pending = PendingAudit::new(AuditEvent {
+            at_ms: 1,
+            actor: "admin@example.com".into(),
+            action: "deleteMissing".into(),
+            target: String::new(),
+            source: String::new(),
+            outcome: 0,
+        });
+        assert!(
+            !pending
+                .scope(s.delete_account(&sa.id))
+                .await
+                .expect("delete")
+        );
+        assert!(matches!(pending.finish(404), AuditFinish::Insert(_)));
+        let (events, _) = s.audit_events(0, 1).await.expect("trail");
+        assert_eq!(events[0].event.action, "deleteAccount");
+        // Writes outside a request record nothing.
+        s.create_account(&sa).await.expect("w");
+        let (_, total) = s.audit_events(0, 1).await.expect("trail");
+        assert_eq!(total, 26);
+        store.close().await;
+    })
+    .await;
+}

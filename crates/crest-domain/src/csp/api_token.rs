@@ -81,6 +81,11 @@ pub async fn create(
             "a token lives 1 to {MAX_TTL_MINUTES} minutes, or forever"
         )));
     }
+    if new.name.chars().any(char::is_control) {
+        return Err(DomainError::Invalid(
+            "a token's name may not contain control characters".into(),
+        ));
+    }
     let now = clock.now_millis();
     let secret = RandomSecret::generate(random)?;
     let record = CspTokenRecord {

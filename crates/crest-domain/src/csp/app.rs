@@ -55,6 +55,11 @@ pub async fn create(
             "an app's name is 1 to 255 characters".into(),
         ));
     }
+    if name.chars().any(char::is_control) {
+        return Err(DomainError::Invalid(
+            "an app's name may not contain control characters".into(),
+        ));
+    }
     let roles = ServiceRoles::parse(&new.roles)?;
     authority::may_issue(caller, None, "an app with these roles", roles.standing())?;
     let ttl = new.ttl_minutes.unwrap_or(DEFAULT_TTL_MINUTES);

@@ -37,6 +37,7 @@ pub(crate) async fn delete_multiple_accounts(
     caller: Caller,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerListString>, ApiError> {
+    crate::audit::name_all("accounts", &ids);
     Ok(Json(ResponseContainerListString::ok(
         delete_many(&state, &caller, &ids).await?,
     )))
@@ -139,6 +140,7 @@ pub(crate) async fn grant_permission_to_accounts(
     Path(permission): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<UserModel>, ApiError> {
+    crate::audit::name_all("accounts", &ids);
     permission_on_accounts(&state, &caller, &permission, &ids, true).await
 }
 
@@ -164,6 +166,7 @@ pub(crate) async fn revoke_permission_from_accounts(
     Path(permission): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<UserModel>, ApiError> {
+    crate::audit::name_all("accounts", &ids);
     permission_on_accounts(&state, &caller, &permission, &ids, false).await
 }
 
@@ -245,6 +248,7 @@ pub(crate) async fn add_account_to_roles(
     Path(id): Path<String>,
     ApiJson(roles): ApiJson<Vec<String>>,
 ) -> Result<Json<UserModel>, ApiError> {
+    crate::audit::name_all("roles", &roles);
     roles_of_account(&state, &caller, &id, &roles, true).await
 }
 
@@ -269,6 +273,7 @@ pub(crate) async fn remove_account_from_roles(
     Path(id): Path<String>,
     ApiJson(roles): ApiJson<Vec<String>>,
 ) -> Result<Json<UserModel>, ApiError> {
+    crate::audit::name_all("roles", &roles);
     roles_of_account(&state, &caller, &id, &roles, false).await
 }
 
@@ -296,6 +301,7 @@ pub(crate) async fn add_account_to_user_groups(
     Path(id): Path<String>,
     ApiJson(groups): ApiJson<Vec<String>>,
 ) -> Result<Json<UserModel>, ApiError> {
+    crate::audit::name_all("groups", &groups);
     groups_of_account(&state, &caller, &id, &groups, true).await
 }
 
@@ -321,5 +327,6 @@ pub(crate) async fn remove_account_from_user_groups(
     Path(id): Path<String>,
     ApiJson(groups): ApiJson<Vec<String>>,
 ) -> Result<Json<UserModel>, ApiError> {
+    crate::audit::name_all("groups", &groups);
     groups_of_account(&state, &caller, &id, &groups, false).await
 }

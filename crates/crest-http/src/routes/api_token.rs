@@ -241,6 +241,8 @@ pub(crate) async fn create_token(
         state.sealer(),
     )
     .await?;
+    // The token's public id, never its secret.
+    crate::audit::name("token", new_id);
     let records = state.store.tokens_of(&me.id).await?;
     Ok(Json(ResponseContainerListUserApiToken::ok(
         present::tokens_with_new_secret(&records, &me, new_id, &secret, state.vault(&caller)),

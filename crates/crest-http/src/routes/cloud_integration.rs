@@ -139,7 +139,9 @@ pub(crate) async fn create_cloud_integration(
     ApiJson(body): ApiJson<Option<CloudIntegration>>,
 ) -> Result<Json<ResponseContainerCloudIntegration>, ApiError> {
     let by = caller.principal().account.to_string();
-    answer(&integrations(&state).create(&by, input(body)?).await?)
+    let created = integrations(&state).create(&by, input(body)?).await?;
+    crate::audit::name("id", &created.record.id);
+    answer(&created)
 }
 
 /// Replaces an integration's settings. A credential sent back as read, or as a documented

@@ -207,6 +207,12 @@ fn parameters(
             .map_err(|_| CspError::bad_request("the form body is malformed"))?;
         params.extend(fields);
     }
+    if params
+        .iter()
+        .any(|(name, value)| name.contains('\0') || value.contains('\0'))
+    {
+        return Err(CspError::bad_request(crate::nul::REFUSAL));
+    }
     Ok(params)
 }
 

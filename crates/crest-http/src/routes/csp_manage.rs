@@ -97,6 +97,7 @@ pub(crate) async fn create_csp_app(
         },
     )
     .await?;
+    crate::audit::name("id", &app.id);
     Ok(Json(ResponseContainerCspAppCredentials::ok(
         CspAppCredentials {
             client_id: app.id,

@@ -112,6 +112,7 @@ pub(crate) async fn create_role(
         permissions,
     )
     .await?;
+    crate::audit::name("id", &role.id);
     answer(&state, &role).await
 }
 
@@ -225,6 +226,7 @@ pub(crate) async fn add_assignees(
     Path(id): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerRoleDTO>, ApiError> {
+    crate::audit::name_all("assignees", &ids);
     assignees(&state, &caller, &id, &ids, true).await
 }
 
@@ -249,6 +251,7 @@ pub(crate) async fn remove_assignees(
     Path(id): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerRoleDTO>, ApiError> {
+    crate::audit::name_all("assignees", &ids);
     assignees(&state, &caller, &id, &ids, false).await
 }
 
@@ -301,6 +304,7 @@ pub(crate) async fn grant_permission_to_roles(
     Path(permission): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerRoleDTO>, ApiError> {
+    crate::audit::name_all("roles", &ids);
     permission_on_roles(&state, &caller, &permission, &ids, true).await
 }
 
@@ -326,5 +330,6 @@ pub(crate) async fn revoke_permission_from_roles(
     Path(permission): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerRoleDTO>, ApiError> {
+    crate::audit::name_all("roles", &ids);
     permission_on_roles(&state, &caller, &permission, &ids, false).await
 }

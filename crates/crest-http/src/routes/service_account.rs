@@ -89,6 +89,7 @@ pub(crate) async fn create_service_account(
     caller: Caller,
     ApiJson(write): ApiJson<ServiceAccountWrite>,
 ) -> Result<Json<ResponseContainerServiceAccount>, ApiError> {
+    crate::audit::name("id", &write.identifier);
     let record = service_account::create(
         state.store.as_ref(),
         state.clock.as_ref(),

@@ -162,7 +162,9 @@ pub(crate) async fn create_source(
 ) -> Result<Json<ResponseContainerSource>, ApiError> {
     let body = body.ok_or_else(|| ApiError::BadRequest("a source body is required".into()))?;
     let by = caller.principal().account.to_string();
-    Ok(answer(&sources(&state).create(&by, input(body)).await?))
+    let created = sources(&state).create(&by, input(body)).await?;
+    crate::audit::name("id", &created.id);
+    Ok(answer(&created))
 }
 
 /// Replaces a source's description and tags, each when the body has it. The `hidden` property is

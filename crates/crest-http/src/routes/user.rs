@@ -218,6 +218,7 @@ pub(crate) async fn delete_multiple_users(
     caller: Caller,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerListString>, ApiError> {
+    crate::audit::name_all("accounts", &ids);
     Ok(Json(ResponseContainerListString::ok(
         account_bulk::delete_many(&state, &caller, &ids).await?,
     )))
@@ -246,6 +247,7 @@ pub(crate) async fn grant_permission_to_users(
     Path(permission): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<UserModel>, ApiError> {
+    crate::audit::name_all("accounts", &ids);
     account_bulk::permission_on_accounts(&state, &caller, &permission, &ids, true).await
 }
 
@@ -271,6 +273,7 @@ pub(crate) async fn revoke_permission_from_users(
     Path(permission): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<UserModel>, ApiError> {
+    crate::audit::name_all("accounts", &ids);
     account_bulk::permission_on_accounts(&state, &caller, &permission, &ids, false).await
 }
 
@@ -341,6 +344,7 @@ pub(crate) async fn add_user_to_user_groups(
     Path(id): Path<String>,
     ApiJson(groups): ApiJson<Vec<String>>,
 ) -> Result<Json<UserModel>, ApiError> {
+    crate::audit::name_all("groups", &groups);
     account_bulk::groups_of_account(&state, &caller, &id, &groups, true).await
 }
 
@@ -366,6 +370,7 @@ pub(crate) async fn remove_user_from_user_groups(
     Path(id): Path<String>,
     ApiJson(groups): ApiJson<Vec<String>>,
 ) -> Result<Json<UserModel>, ApiError> {
+    crate::audit::name_all("groups", &groups);
     account_bulk::groups_of_account(&state, &caller, &id, &groups, false).await
 }
 

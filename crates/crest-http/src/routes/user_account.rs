@@ -130,6 +130,7 @@ pub(crate) async fn create_or_update(
     caller: &Caller,
     body: UserToCreate,
 ) -> Result<UserModel, ApiError> {
+    crate::audit::name("id", &body.email_address);
     let record = user_account::create_or_update(
         state.store.as_ref(),
         state.clock.as_ref(),
@@ -148,6 +149,7 @@ pub(crate) async fn create(
     caller: &Caller,
     body: UserToCreate,
 ) -> Result<UserModel, ApiError> {
+    crate::audit::name("id", &body.email_address);
     let record = user_account::create(
         state.store.as_ref(),
         state.clock.as_ref(),

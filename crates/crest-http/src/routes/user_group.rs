@@ -102,6 +102,7 @@ pub(crate) async fn create_user_group(
         body.role_ids.as_deref().unwrap_or_default(),
     )
     .await?;
+    crate::audit::name("id", &group.id);
     answer(&state, &group).await
 }
 
@@ -194,6 +195,7 @@ pub(crate) async fn add_users_to_user_group(
     Path(id): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerUserGroupModel>, ApiError> {
+    crate::audit::name_all("accounts", &ids);
     let group =
         access::set_group_members(state.store.as_ref(), caller.principal(), &id, &ids, true)
             .await?;
@@ -223,6 +225,7 @@ pub(crate) async fn remove_users_from_user_group(
     Path(id): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerUserGroupModel>, ApiError> {
+    crate::audit::name_all("accounts", &ids);
     let group =
         access::set_group_members(state.store.as_ref(), caller.principal(), &id, &ids, false)
             .await?;
@@ -252,6 +255,7 @@ pub(crate) async fn add_roles_to_user_group(
     Path(id): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerUserGroupModel>, ApiError> {
+    crate::audit::name_all("roles", &ids);
     let group =
         access::set_group_roles(state.store.as_ref(), caller.principal(), &id, &ids, true).await?;
     answer(&state, &group).await
@@ -280,6 +284,7 @@ pub(crate) async fn remove_roles_from_user_group(
     Path(id): Path<String>,
     ApiJson(ids): ApiJson<Vec<String>>,
 ) -> Result<Json<ResponseContainerUserGroupModel>, ApiError> {
+    crate::audit::name_all("roles", &ids);
     let group =
         access::set_group_roles(state.store.as_ref(), caller.principal(), &id, &ids, false).await?;
     answer(&state, &group).await

@@ -140,3 +140,121 @@ async fn security_events_are_recorded_without_secrets() {
     );
     app.stop().await;
 }
+
+/// Creates and operations whose body names what they act on record it: the new id, the ids the
+/// body lists (after the path's own).
+#[tokio::test]
+async fn creates_and_body_named_operations_name_their_target() {
+    let app = TestApp::spawn().await;
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(json!({"identifier": "sa::target-a"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    call(
+        &app,
+        Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(json!({"identifier": "sa::target-b"})),
+    )
+    .await;
+    // A refused create names what it tried to create, with how it ended.
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(json!({"identifier": "sa::target-a"})),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (_, role) = call(
+        &app,
+        Method::POST,
+        "/api/v2/role",
+        Some(json!({"name": "audited role", "permissions": []})),
+    )
+    .await;
+    let role_id = role["response"]["id"].as_str().expect("role id").to_owned();
+    let (_, group) = call(
+        &app,
+        Method::POST,
+        "/api/v2/usergroup",
+        Some(json!({"name": "audited group", "roleIDs": []})),
+    )
+    .await;
+    let group_id = group["response"]["id"]
+        .as_str()
+        .expect("group id")
+        .to_owned();
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v2/usergroup/{group_id}/addUsers"),
+        Some(json!(["sa::target-a"])),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v2/account/grant/agent_management",
+        Some(json!(["sa::target-a", "sa::target-b"])),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v2/account/deleteAccounts",
+        Some(json!(["sa::target-a", "sa::target-b"])),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let (_, trail) = call(&app, Method::GET, "/api/crest/v1/audit?limit=100", None).await;
+    let items = trail["response"]["items"].as_array().expect("items");
+    let text = trail.to_string();
+    let targets = |action: &str, outcome: u64| -> Vec<String> {
+        items
+            .iter()
+            .filter(|e| e["action"] == action && e["outcome"] == outcome)
+            .map(|e| e["target"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert!(
+        targets("createServiceAccount", 200).contains(&"id=sa::target-a".to_owned()),
+        "{text}"
+    );
+    assert_eq!(
+        targets("createServiceAccount", 409),
+        vec!["id=sa::target-a".to_owned()],
+        "{text}"
+    );
+    assert_eq!(targets("createRole", 200), vec![format!("id={role_id}")]);
+    assert_eq!(
+        targets("createUserGroup", 200),
+        vec![format!("id={group_id}")]
+    );
+    assert_eq!(
+        targets("addUsersToUserGroup", 200),
+        vec![format!("id={group_id} accounts=sa::target-a")]
+    );
+    assert_eq!(
+        targets("grantPermissionToAccounts", 200),
+        vec!["permission=agent_management accounts=sa::target-a,sa::target-b".to_owned()]
+    );
+    assert_eq!(
+        targets("deleteMultipleAccounts", 200),
+        vec!["accounts=sa::target-a,sa::target-b".to_owned()]
+    );
+    assert!(
+        items.iter().all(|e| e["action"] == "signIn"
+            || e["action"] == "tokenUsedAfterRevocation"
+            || !e["target"].as_str().unwrap_or_default().is_empty()),
+        "every change names its target: {text}"
+    );
+    app.stop().await;
+}

@@ -10,12 +10,14 @@
 
 mod admin;
 mod audit;
+mod audit_durability;
 mod bootstrap;
 mod bounded;
 mod cloud_integrations;
 mod csp;
 mod deprecated_user_api;
 mod input_rules;
+mod nul_bytes;
 mod openapi;
 mod own_tokens;
 mod passwords_and_invites;
