@@ -831,3 +831,129 @@ async fn oversized_exchanges_are_413_in_csps_shape_with_or_without_a_length() {
         "{answer}"
     );
 }
+
+/// Exchanges an organization API token; the access token's `perms`.
+async fn perms_of_api_token(app: &TestApp, token: &str) -> Vec<String> {
+    let resp = app
+        .http
+        .post(app.at(API_TOKENS))
+        .form(&[("api_token", token)])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.expect("json");
+    let mut perms = claims_of(body["access_token"].as_str().expect("token")).perms;
+    perms.sort();
+    perms
+}
+
+/// An organization API token of `user`'s, made as `crest admin csp-token create` makes it.
+async fn csp_token_of(app: &TestApp, user: &str, roles: &[&str]) -> String {
+    let store = SqlStore::open(&app.config.store).await.expect("open");
+    let (_, secret) = crest_domain::csp::api_token::create(
+        &store,
+        &SystemClock,
+        &OsRandom,
+        crest_domain::csp::api_token::NewCspToken {
+            account: crest_domain::account::AccountId::parse(user).expect("id"),
+            name: "t".into(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            ttl_minutes: None,
+        },
+    )
+    .await
+    .expect("a token");
+    store.close().await;
+    secret.reveal().to_owned()
+}
+
+#[tokio::test]
+async fn an_api_tokens_organization_role_follows_its_scope_not_its_owner() {
+    use crate::support::Backend;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let app = TestApp::spawn_with(Backend::Sqlite, |args| args.data_dir = Some(data.clone()))
+        .await
+        .expect("SQLite");
+    // The CLI without --role: the Member role and no service role, though the owner is the
+    // organization's Owner.
+    let made = admin(&data, &["csp-token", "create", "--user", ADMIN]);
+    let token = made["token"].as_str().expect("token");
+    assert_eq!(
+        perms_of_api_token(&app, token).await,
+        vec!["csp:org_member"]
+    );
+
+    // The Owner's tokens: Owner only with every role, Administrator with aoa:admin.
+    for (roles, org_role) in [
+        (vec!["aoa:proxies"], "csp:org_member"),
+        (vec!["aoa:admin", "aoa:proxies"], "csp:org_admin"),
+        (vec!["aoa:*"], "csp:org_owner"),
+        (vec!["aoa:superAdmin"], "csp:org_owner"),
+    ] {
+        let perms = perms_of_api_token(&app, &csp_token_of(&app, ADMIN, &roles).await).await;
+        let org: Vec<_> = perms.iter().filter(|p| p.starts_with("csp:")).collect();
+        assert_eq!(org, vec![org_role], "{roles:?}: {perms:?}");
+    }
+
+    // An Administrator's tokens: with aoa:admin an Administrator's, never an Owner's, even
+    // an aoa:* token (as one made while its user was a Super Admin would be); a scope without
+    // aoa:admin is a Member's.
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/v2/account/user",
+        Some(json!({"emailAddress": "adm@example.com", "groups": ["user_management"], "userGroups": []})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let perms = perms_of_api_token(
+        &app,
+        &csp_token_of(&app, "adm@example.com", &["aoa:admin"]).await,
+    )
+    .await;
+    assert_eq!(perms, vec!["aoa:admin", "csp:org_admin"]);
+    let store = SqlStore::open(&app.config.store).await.expect("open");
+    let secret = crest_domain::secret::RandomSecret::generate(&OsRandom).expect("secret");
+    store
+        .create_csp_token(&crest_domain::csp::api_token::CspTokenRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            account: crest_domain::account::AccountId::parse("adm@example.com").expect("id"),
+            name: "from when they were a Super Admin".into(),
+            roles: vec!["aoa:*".into()],
+            digest: secret.digest(),
+            created_ms: chrono_now() * 1000,
+            expires_ms: None,
+            revoked: false,
+        })
+        .await
+        .expect("stored");
+    store.close().await;
+    let perms = perms_of_api_token(&app, secret.reveal()).await;
+    assert!(perms.contains(&"csp:org_admin".to_owned()), "{perms:?}");
+    assert!(
+        !perms
+            .iter()
+            .any(|p| p == "csp:org_owner" || p == "aoa:superAdmin"),
+        "{perms:?}"
+    );
+    let perms = perms_of_api_token(
+        &app,
+        &csp_token_of(&app, "adm@example.com", &["aoa:viewer"]).await,
+    )
+    .await;
+    assert_eq!(perms, vec!["aoa:viewer", "csp:org_member"]);
+    // A token whose user has since lost Accounts is a Member's, whatever its scope said.
+    let token = csp_token_of(&app, "adm@example.com", &["aoa:admin"]).await;
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        "/api/v2/account/user/adm@example.com",
+        Some(json!({"identifier": "adm@example.com", "groups": []})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let perms = perms_of_api_token(&app, &token).await;
+    assert_eq!(perms, vec!["csp:org_member"]);
+}
