@@ -957,3 +957,205 @@ async fn an_api_tokens_organization_role_follows_its_scope_not_its_owner() {
     let perms = perms_of_api_token(&app, &token).await;
     assert_eq!(perms, vec!["csp:org_member"]);
 }
+
+/// A raw form exchange: the status and the CSP error body (or the token answer).
+async fn post_form(
+    app: &TestApp,
+    path_and_query: &str,
+    basic: Option<(&str, &str)>,
+    body: &str,
+) -> (StatusCode, Value) {
+    let mut req = app
+        .http
+        .post(app.at(path_and_query))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_owned());
+    if let Some((id, secret)) = basic {
+        req = req.basic_auth(id, Some(secret));
+    }
+    let resp = req.send().await.expect("send");
+    let status = resp.status();
+    (status, resp.json().await.expect("json"))
+}
+
+#[tokio::test]
+async fn a_parameter_sent_twice_is_an_invalid_request_at_both_token_endpoints() {
+    let app = ready_app().await;
+    let token = csp_token_of(&app, ADMIN, &["aoa:proxies"]).await;
+    let (id, secret) = new_app(&app, &["aoa:proxies"]).await;
+    let org = claims_of(&access_token(&app, &id, &secret).await).context_name;
+    let refused = |status: StatusCode, body: &Value, what: &str| {
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
+        assert_eq!(body["error"], "invalid_request", "{what}: {body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("more than once")),
+            "{what}: {body}"
+        );
+        let text = body.to_string();
+        assert!(
+            !text.contains(&token) && !text.contains(&secret),
+            "{what}: no credential is echoed"
+        );
+    };
+
+    // The API-token exchange: every parameter, twice in the body.
+    let good = format!("grant_type=api_token&api_token={token}&passcode=");
+    assert_eq!(
+        post_form(&app, API_TOKENS, None, &good).await.0,
+        StatusCode::OK
+    );
+    for name in ["api_token", "refresh_token", "grant_type", "passcode"] {
+        let value = match name {
+            "grant_type" => "api_token",
+            "passcode" => "",
+            _ => token.as_str(),
+        };
+        let body = format!("{good}&{name}={value}&{name}={value}");
+        let (status, answer) = post_form(&app, API_TOKENS, None, &body).await;
+        refused(status, &answer, name);
+        assert!(answer["message"].as_str().expect("text").contains(name));
+    }
+    // In the body and the query, and twice in the query.
+    let (status, answer) = post_form(
+        &app,
+        &format!("{API_TOKENS}?api_token={token}"),
+        None,
+        &format!("api_token={token}"),
+    )
+    .await;
+    refused(status, &answer, "query and body");
+    let (status, answer) = post_form(
+        &app,
+        &format!("{API_TOKENS}?refresh_token={token}&refresh_token=x"),
+        None,
+        "",
+    )
+    .await;
+    refused(status, &answer, "twice in the query");
+
+    // The client-credentials exchange: Basic, then the form fields, each repeated.
+    let good = format!("grant_type=client_credentials&orgId={org}");
+    assert_eq!(
+        post_form(&app, CLIENT_CREDENTIALS, Some((&id, &secret)), &good)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    for name in ["grant_type", "orgId"] {
+        let value = if name == "orgId" {
+            org.as_str()
+        } else {
+            "client_credentials"
+        };
+        let (status, answer) = post_form(
+            &app,
+            CLIENT_CREDENTIALS,
+            Some((&id, &secret)),
+            &format!("{good}&{name}={value}"),
+        )
+        .await;
+        refused(status, &answer, name);
+    }
+    let fields = format!("{good}&client_id={id}&client_secret={secret}");
+    assert_eq!(
+        post_form(&app, CLIENT_CREDENTIALS, None, &fields).await.0,
+        StatusCode::OK
+    );
+    for (name, value) in [
+        ("client_id", id.as_str()),
+        ("client_secret", secret.as_str()),
+    ] {
+        let (status, answer) = post_form(
+            &app,
+            CLIENT_CREDENTIALS,
+            None,
+            &format!("{fields}&{name}={value}"),
+        )
+        .await;
+        refused(status, &answer, name);
+    }
+    let (status, answer) = post_form(
+        &app,
+        &format!("{CLIENT_CREDENTIALS}?grant_type=client_credentials"),
+        Some((&id, &secret)),
+        "grant_type=client_credentials",
+    )
+    .await;
+    refused(status, &answer, "grant_type in the query and the body");
+    // The later docs' username/password form at /auth/token, too.
+    let (status, answer) = post_form(
+        &app,
+        "/csp/gateway/am/api/auth/token",
+        None,
+        &format!("grant_type=client_credentials&username={id}&password={secret}&password={secret}"),
+    )
+    .await;
+    refused(status, &answer, "password");
+    // A repeated parameter of no known name is refused without naming it.
+    let (status, answer) = post_form(
+        &app,
+        API_TOKENS,
+        None,
+        &format!("api_token={token}&zz-{token}=1&zz-{token}=2"),
+    )
+    .await;
+    refused(status, &answer, "an unknown name");
+}
+
+#[tokio::test]
+async fn the_2023_docs_username_and_password_are_the_apps_and_there_is_no_password_grant() {
+    let app = ready_app().await;
+    let (id, secret) = new_app(&app, &["aoa:events"]).await;
+    // "with the client ID and client secret … as username and password".
+    let (status, body) = post_form(
+        &app,
+        CLIENT_CREDENTIALS,
+        None,
+        &format!("grant_type=client_credentials&username={id}&password={secret}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        claims_of(body["access_token"].as_str().expect("token")).sub,
+        id
+    );
+    let (status, body) = post_form(
+        &app,
+        CLIENT_CREDENTIALS,
+        None,
+        &format!("grant_type=client_credentials&username={id}&password=wrong"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"], "invalid_client");
+    // Both pairs at once is ambiguous.
+    let (status, body) = post_form(
+        &app,
+        CLIENT_CREDENTIALS,
+        None,
+        &format!("grant_type=client_credentials&username={id}&password={secret}&client_id={id}&client_secret={secret}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "invalid_request");
+    // A person's email and password are no grant: the answer names what is supported.
+    for path in [CLIENT_CREDENTIALS, "/csp/gateway/am/api/auth/token"] {
+        let (status, body) = post_form(
+            &app,
+            path,
+            None,
+            &format!("grant_type=password&username={ADMIN}&password=some-password"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["error"], "unsupported_grant_type");
+        let message = body["message"].as_str().expect("message");
+        assert!(
+            message.contains("client_credentials") && message.contains("api-tokens/authorize"),
+            "{message}"
+        );
+        assert!(!body.to_string().contains("some-password"));
+    }
+}
