@@ -19,6 +19,13 @@ use crate::config::Config;
 
 /// Runs one admin command.
 pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
+    // An original subscription exchanges no identity-service credentials, so it makes none.
+    if matches!(
+        command,
+        AdminCommand::CspApp { .. } | AdminCommand::CspToken { .. }
+    ) {
+        config.subscription.makes_csp_credentials()?;
+    }
     let store = SqlStore::open(&config.store).await?;
     let result = match command {
         AdminCommand::Status => status(&config, &store).await,

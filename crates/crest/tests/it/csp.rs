@@ -611,9 +611,24 @@ async fn subscription_modes_decide_which_tokens_work() {
     })
     .await
     .expect("SQLite");
-    let (id, secret) = new_app(&original, &["aoa:proxies"]).await;
+    // (An app made before a switch to original; original makes none.)
+    let store = SqlStore::open(&original.config.store).await.expect("open");
+    let (made, secret) = crest_domain::csp::app::create(
+        &store,
+        &SystemClock,
+        &OsRandom,
+        crest_domain::csp::app::NewCspApp {
+            name: "old".into(),
+            description: String::new(),
+            roles: vec!["aoa:proxies".into()],
+            ttl_minutes: None,
+        },
+    )
+    .await
+    .expect("an app");
+    store.close().await;
     assert_eq!(
-        exchange_app(&original, &id, &secret).await.0,
+        exchange_app(&original, &made.id, secret.reveal()).await.0,
         StatusCode::FORBIDDEN
     );
     let (status, _) = call(&original, Method::POST, "/api/v2/apitoken", None).await;
@@ -1158,4 +1173,117 @@ async fn the_2023_docs_username_and_password_are_the_apps_and_there_is_no_passwo
         );
         assert!(!body.to_string().contains("some-password"));
     }
+}
+
+#[tokio::test]
+async fn an_original_subscription_makes_no_organization_api_tokens_or_apps() {
+    use crate::support::Backend;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let app = TestApp::spawn_with(Backend::Sqlite, |args| {
+        args.subscription = Some("original".into());
+        args.data_dir = Some(data.clone());
+    })
+    .await
+    .expect("SQLite");
+    let original = |status: u16, body: &Value, what: &str| {
+        assert_eq!(status, 409, "{what}: {body}");
+        assert!(
+            body["status"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("original subscription")),
+            "{what}: {body}"
+        );
+    };
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/crest/v1/csp/tokens",
+        Some(json!({"name": "laptop", "roles": ["aoa:*"]})),
+    )
+    .await;
+    original(status, &body, "a token");
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/crest/v1/csp/apps",
+        Some(json!({"name": "ci", "roles": ["aoa:proxies"]})),
+    )
+    .await;
+    original(status, &body, "an app");
+    // Nothing was made; listing still works (to clean up after a switch from hybrid).
+    let (status, body) = call(&app, Method::GET, "/api/crest/v1/csp/tokens", None).await;
+    assert_eq!((status, body["response"].clone()), (200, json!([])));
+    let (status, body) = call(&app, Method::GET, "/api/crest/v1/csp/apps", None).await;
+    assert_eq!((status, body["response"].clone()), (200, json!([])));
+    // An app made before the switch gets no new secret either.
+    let store = SqlStore::open(&app.config.store).await.expect("open");
+    let (made, _) = crest_domain::csp::app::create(
+        &store,
+        &SystemClock,
+        &OsRandom,
+        crest_domain::csp::app::NewCspApp {
+            name: "old".into(),
+            description: String::new(),
+            roles: vec!["aoa:proxies".into()],
+            ttl_minutes: None,
+        },
+    )
+    .await
+    .expect("an app");
+    store.close().await;
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/crest/v1/csp/apps/{}/secret", made.id),
+        None,
+    )
+    .await;
+    original(status, &body, "a new secret");
+
+    // The CLI refuses too, saying why.
+    for args in [
+        vec!["csp-token", "create", "--user", ADMIN],
+        vec!["csp-app", "create", "--name", "ci", "--role", "aoa:proxies"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_crest"))
+            .arg("admin")
+            .args(&args)
+            .env_clear()
+            .env("CREST_DATA_DIR", &data)
+            .env("CREST_SUBSCRIPTION", "original")
+            .output()
+            .expect("runs");
+        assert!(!out.status.success(), "{args:?}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("original subscription"), "{err}");
+    }
+
+    // The web UI learns the mode from the session.
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/v2/account/user",
+        Some(json!({"emailAddress": "ui@example.com", "groups": [], "userGroups": []})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        "/api/v2/account/user/ui@example.com",
+        Some(json!({"identifier": "ui@example.com", "credential": "a-password-1"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let resp = app
+        .http
+        .post(app.at("/api/crest/v1/session"))
+        .json(&json!({"email": "ui@example.com", "password": "a-password-1"}))
+        .send()
+        .await
+        .expect("send");
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["response"]["subscription"], "original", "{body}");
 }
