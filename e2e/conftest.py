@@ -106,6 +106,14 @@ def open_menu_item(page: Page, name):
     page.get_by_role("menuitem", name=name).click()
 
 
+def row_action(page: Page, subject, action):
+    """Opens the Actions menu of the table row named `subject` and picks `action` from it."""
+    page.get_by_role("button", name=f"Actions for {subject}", exact=True).click()
+    menu = page.get_by_role("menu", name=f"Actions for {subject}", exact=True)
+    expect(menu).to_be_visible()
+    menu.get_by_role("menuitem", name=action, exact=True).click()
+
+
 def copy_secret(page: Page, scope=None):
     """Clicks the Copy button of a secret shown once; answers what the clipboard then holds,
     after checking that it is the secret shown."""

@@ -5,7 +5,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from conftest import copy_secret, open_menu_item, screenshot, sign_in_admin
+from conftest import copy_secret, open_menu_item, row_action, screenshot, sign_in_admin
 
 
 def test_create_a_service_account_and_use_its_token(page, server):
@@ -32,7 +32,7 @@ def test_create_a_service_account_and_use_its_token(page, server):
     row = page.get_by_role("row").filter(has_text=name)
     expect(row).to_contain_text("Active")
     screenshot(page, "service-accounts")
-    row.get_by_role("button", name=f"Deactivate {name}").click()
+    row_action(page, name, "Deactivate")
     page.get_by_role("dialog").get_by_role("button", name="Deactivate").click()
     expect(row).to_contain_text("Inactive")
     assert server.call("GET", "/api/v2/cloudintegration", token=secret).status_code == 401
@@ -53,7 +53,7 @@ def test_users_groups_roles_tokens_and_audit_pages(page, server):
     page.get_by_role("searchbox", name="Filter users").fill(email)
     expect(page.get_by_role("table", name="Users").get_by_role("row")).to_have_count(2)  # heading, user
     screenshot(page, "users")
-    row.get_by_role("button", name=f"Delete {email}").click()
+    row_action(page, email, "Delete")
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(page.get_by_role("row").filter(has_text=email)).to_have_count(0)
 

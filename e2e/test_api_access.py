@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import copy_secret, open_menu_item, screenshot, sign_in, sign_in_admin
+from conftest import copy_secret, open_menu_item, row_action, screenshot, sign_in, sign_in_admin
 
 
 def test_a_wrong_password_is_refused_with_the_servers_message_then_sign_in_and_out(page, server):
@@ -45,7 +45,7 @@ def test_generate_copy_use_and_revoke_an_api_token(page, server):
     expect(row).not_to_contain_text(secret)  # listings show the public id, never the secret
     screenshot(page, "api-access")
 
-    row.get_by_role("button", name="Revoke e2e laptop").click()
+    row_action(page, "e2e laptop", "Revoke")
     confirm = page.get_by_role("dialog")
     expect(confirm).to_contain_text("cannot be undone")
     screenshot(page, "confirm-revoke", phone=False)
@@ -63,7 +63,7 @@ def test_escape_closes_a_dialog_and_rename_works(page, server):
     expect(page.get_by_role("button", name="Copy")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
-    page.get_by_role("button", name="Rename to rename").click()
+    row_action(page, "to rename", "Rename")
     page.get_by_role("dialog").get_by_label("Name").fill("renamed token")
     page.keyboard.press("Enter")
     expect(page.get_by_role("row").filter(has_text="renamed token")).to_have_count(1)

@@ -6,7 +6,7 @@ import uuid
 import requests
 from playwright.sync_api import expect
 
-from conftest import copy_secret, open_menu_item, screenshot, sign_in_admin
+from conftest import copy_secret, open_menu_item, row_action, screenshot, sign_in_admin
 
 EXCHANGE_TOKEN = "/csp/gateway/am/api/auth/api-tokens/authorize"
 EXCHANGE_APP = "/csp/gateway/am/api/auth/authorize"
@@ -70,7 +70,7 @@ def test_create_an_oauth_app_exchange_its_credentials_and_regenerate_the_secret(
     dialog.get_by_role("button", name="Done").click()
     row = page.get_by_role("row").filter(has_text=name)
     screenshot(page, "console-apps")
-    row.get_by_role("button", name=f"Regenerate the secret of {name}").click()
+    row_action(page, name, "Regenerate secret")
     page.get_by_role("dialog").get_by_role("button", name="Regenerate").click()
     new_secret = copy_secret(page)
     assert new_secret != secret
@@ -78,7 +78,7 @@ def test_create_an_oauth_app_exchange_its_credentials_and_regenerate_the_secret(
     assert exchange(new_secret).status_code == 200
     page.get_by_role("dialog").get_by_role("button", name="Done").click()
 
-    row.get_by_role("button", name=f"Delete {name}").click()
+    row_action(page, name, "Delete")
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(page.get_by_role("row").filter(has_text=name)).to_have_count(0)
     assert exchange(new_secret).status_code in (400, 401)

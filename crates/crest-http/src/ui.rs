@@ -44,6 +44,7 @@ static ASSETS: &[Asset] = assets![
     ("js/session.js", JS),
     ("js/permissions.js", JS),
     ("js/components/layout.js", JS),
+    ("js/components/menu.js", JS),
     ("js/components/modal.js", JS),
     ("js/components/secret.js", JS),
     ("js/components/table.js", JS),

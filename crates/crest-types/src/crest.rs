@@ -142,6 +142,11 @@ pub struct SessionInfo {
     /// When the session ends unless it is used again (idle expiry) or at the latest (absolute).
     pub expires_epoch_millis: i64,
     pub idle_timeout_millis: i64,
+    /// The instance's subscription mode (`original`, `onboarded` or `hybrid`): under `original`
+    /// the identity service makes no organization API tokens or OAuth apps.
+    pub subscription: String,
+    /// Whether API token listings may show secrets (the retrievable-tokens compatibility setting).
+    pub tokens_retrievable: bool,
 }
 
 impl std::fmt::Debug for SessionInfo {

@@ -20,6 +20,13 @@ use crate::config::Config;
 
 /// Runs one admin command.
 pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
+    // An original subscription exchanges no identity-service credentials, so it makes none.
+    if matches!(
+        command,
+        AdminCommand::CspApp { .. } | AdminCommand::CspToken { .. }
+    ) {
+        config.subscription.makes_csp_credentials()?;
+    }
     // Never creates a store: a mistyped --data-dir or database URL is an error, not a new store.
     let store = SqlStore::open_existing(&config.store).await?;
     let result = match command {

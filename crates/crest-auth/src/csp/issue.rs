@@ -22,13 +22,15 @@ pub const ORG_OWNER: &str = "csp:org_owner";
 pub const ORG_ADMIN: &str = "csp:org_admin";
 pub const ORG_MEMBER: &str = "csp:org_member";
 
-/// A user's organization role: a Super Admin (the bootstrap administrator among them) owns the
-/// organization, a holder of Accounts administers it, everyone else is a member.
-fn org_role(account: &crest_domain::account::AccountRecord) -> &'static str {
-    if account.super_admin {
+/// The organization role an access token from a user's API token carries: never more than the
+/// token's own roles grant. Owner only for an `aoa:*` (or `aoa:superAdmin`) token of a Super Admin
+/// (the organization's owner); Administrator only for a token that carries `aoa:admin`, which its
+/// user must hold; every other token, a roleless one included, is a Member's.
+fn org_role(account: &crest_domain::account::AccountRecord, roles: &ServiceRoles) -> &'static str {
+    if account.super_admin && roles.is_super_admin() {
         ORG_OWNER
-    } else if account
-        .effective_permissions()
+    } else if roles
+        .permissions()
         .contains(crest_domain::permission::Permission::UserManagement)
     {
         ORG_ADMIN
@@ -146,7 +148,7 @@ impl Issuer {
             sub: account.id.as_str(),
             azp: "crest_api_token",
             username: account.id.as_str(),
-            org_role: org_role(&account),
+            org_role: org_role(&account, &roles),
             roles: &roles,
             ttl_secs: API_TOKEN_ACCESS_TTL_SECS,
             source: &Source::ApiToken(token.id),

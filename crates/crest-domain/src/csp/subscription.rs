@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::account::AccountKind;
+use crate::error::DomainError;
 use crate::permission::{Permission, PermissionSet};
 
 /// The subscription mode.
@@ -24,6 +25,22 @@ pub enum Subscription {
 impl Subscription {
     pub fn accepts_access_tokens(self) -> bool {
         self != Self::Original
+    }
+
+    /// Refuses to make credentials of the identity service (organization API tokens, OAuth apps
+    /// and their secrets) under an original subscription, which exchanges none of them: a
+    /// credential that can never become an access token is only a trap.
+    pub fn makes_csp_credentials(self) -> Result<(), DomainError> {
+        if self.accepts_access_tokens() {
+            Ok(())
+        } else {
+            Err(DomainError::Conflict(
+                "this instance serves an original subscription (CREST_SUBSCRIPTION=original): \
+                 it exchanges no organization API tokens or OAuth apps for access tokens, so it \
+                 makes none; use API tokens (API Access, or POST /api/v2/apitoken)"
+                    .into(),
+            ))
+        }
     }
 
     /// What an account acting with its API token may do under this mode.
@@ -84,6 +101,12 @@ mod tests {
             held
         );
         assert!(!Subscription::Original.accepts_access_tokens());
+        assert!(matches!(
+            Subscription::Original.makes_csp_credentials(),
+            Err(DomainError::Conflict(m)) if m.contains("original subscription")
+        ));
+        assert!(Subscription::Hybrid.makes_csp_credentials().is_ok());
+        assert!(Subscription::Onboarded.makes_csp_credentials().is_ok());
         assert_eq!("Onboarded".parse(), Ok(Subscription::Onboarded));
         assert!("cloud".parse::<Subscription>().is_err());
     }

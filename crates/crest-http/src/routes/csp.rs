@@ -174,16 +174,33 @@ fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, CspError> {
     })
 }
 
-/// The request's parameters: the query string and a form body, the body winning.
+/// The parameters the token endpoints read. A repeated one is named in the refusal; any other
+/// name is not echoed (a client may have put a secret where a name goes).
+const KNOWN_PARAMETERS: [&str; 10] = [
+    "api_token",
+    "refresh_token",
+    "grant_type",
+    "client_id",
+    "client_secret",
+    "username",
+    "password",
+    "passcode",
+    "orgId",
+    "scope",
+];
+
+/// The request's parameters: the query string and a form body. A parameter sent more than once
+/// (twice in the body, twice in the query, or in both) is a 400 `invalid_request`, as RFC 6749
+/// §3.2 requires, rather than one of the values picked silently.
 fn parameters(
     headers: &HeaderMap,
     query: Option<&str>,
     body: &[u8],
 ) -> Result<HashMap<String, String>, CspError> {
-    let mut params: HashMap<String, String> = match query {
+    let mut pairs: Vec<(String, String)> = match query {
         Some(q) => serde_urlencoded::from_str(q)
             .map_err(|_| CspError::bad_request("the query string is malformed"))?,
-        None => HashMap::new(),
+        None => Vec::new(),
     };
     if !body.iter().all(u8::is_ascii_whitespace) {
         let form = headers
@@ -203,9 +220,23 @@ fn parameters(
                 "send parameters as application/x-www-form-urlencoded",
             ));
         }
-        let fields: HashMap<String, String> = serde_urlencoded::from_bytes(body)
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
             .map_err(|_| CspError::bad_request("the form body is malformed"))?;
-        params.extend(fields);
+        pairs.extend(fields);
+    }
+    let mut params = HashMap::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        if params.contains_key(&name) {
+            return Err(CspError::bad_request(
+                match KNOWN_PARAMETERS.iter().find(|k| **k == name) {
+                    Some(known) => format!(
+                        "the parameter {known} is sent more than once; send each parameter once"
+                    ),
+                    None => "a parameter is sent more than once; send each parameter once".into(),
+                },
+            ));
+        }
+        params.insert(name, value);
     }
     if params
         .iter()
@@ -233,13 +264,16 @@ fn onboarded_only(state: &AppState) -> Result<(), CspError> {
     }
 }
 
-fn unsupported_grant() -> CspError {
-    CspError::new(
-        StatusCode::BAD_REQUEST,
-        "unsupported_grant_type",
-        "this grant type is not supported here",
-    )
+fn unsupported_grant(message: &str) -> CspError {
+    CspError::new(StatusCode::BAD_REQUEST, "unsupported_grant_type", message)
 }
+
+/// What the client-credentials endpoints say of any other grant type. The password grant is not
+/// a person's password: the 2023 docs' "username and password" are an app's client id and secret.
+const CLIENT_CREDENTIALS_ONLY: &str = "grant_type must be client_credentials: send a \
+     server-to-server app's client id and secret (HTTP Basic, client_id/client_secret or \
+     username/password). There is no password grant for people: a user exchanges an organization \
+     API token at /csp/gateway/am/api/auth/api-tokens/authorize";
 
 /// `Authorization: Basic base64(id:secret)`, when sent.
 fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, CspError> {
@@ -277,7 +311,7 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, Cs
     request_body(content_type = "application/x-www-form-urlencoded", description = "api_token (or refresh_token), optional grant_type and passcode"),
     responses(
         (status = 200, description = "The access token", body = TokenResponse),
-        (status = 400, description = "A bad, expired or revoked API token", body = CspErrorBody),
+        (status = 400, description = "A bad, expired or revoked API token, or a repeated parameter", body = CspErrorBody),
         (status = 429, description = "Too many failures from this address (see Retry-After)", body = CspErrorBody)
     )
 )]
@@ -293,7 +327,10 @@ pub(crate) async fn exchange_api_token(
     if let Some(grant) = field(&params, "grant_type")
         && !matches!(grant, "api_token" | "refresh_token")
     {
-        return Err(unsupported_grant());
+        return Err(unsupported_grant(
+            "grant_type must be api_token or refresh_token here (or be left out); a \
+             server-to-server app uses /csp/gateway/am/api/auth/authorize",
+        ));
     }
     let token = field(&params, "api_token")
         .or_else(|| field(&params, "refresh_token"))
@@ -304,37 +341,55 @@ pub(crate) async fn exchange_api_token(
     }
 }
 
+/// The client id and secret a request sends: HTTP Basic wins over form fields (as CSP documents
+/// it); otherwise `client_id`/`client_secret` or, as the 2023 docs describe the exchange,
+/// `username`/`password`, but not both pairs at once.
+fn client_secret_pair(
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+) -> Result<(String, String), CspError> {
+    if let Some(pair) = basic_credentials(headers)? {
+        return Ok(pair);
+    }
+    let pair = |id: &str, secret: &str| match (field(params, id), field(params, secret)) {
+        (Some(id), Some(secret)) => Some((id.to_owned(), secret.to_owned())),
+        _ => None,
+    };
+    match (
+        pair("client_id", "client_secret"),
+        pair("username", "password"),
+    ) {
+        (Some(_), Some(_)) => Err(CspError::bad_request(
+            "send the client credentials one way: HTTP Basic, client_id/client_secret or \
+             username/password",
+        )),
+        (Some(p), None) | (None, Some(p)) => Ok(p),
+        (None, None) => Err(CspError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "send the client id and secret with HTTP Basic authentication (or as \
+             client_id/client_secret, or username/password)",
+        )),
+    }
+}
+
 async fn client_credentials(
     state: &AppState,
     source: &str,
     headers: &HeaderMap,
     params: &HashMap<String, String>,
-    (id_field, secret_field): (&str, &str),
 ) -> Result<Response, CspError> {
     onboarded_only(state)?;
     match field(params, "grant_type") {
         Some("client_credentials") => {}
-        Some(_) => return Err(unsupported_grant()),
+        Some(_) => return Err(unsupported_grant(CLIENT_CREDENTIALS_ONLY)),
         None => {
             return Err(CspError::bad_request(
                 "grant_type=client_credentials is required",
             ));
         }
     }
-    // The Basic header wins over form fields when both are sent.
-    let (id, secret) = match basic_credentials(headers)? {
-        Some(pair) => pair,
-        None => match (field(params, id_field), field(params, secret_field)) {
-            (Some(id), Some(secret)) => (id.to_owned(), secret.to_owned()),
-            _ => {
-                return Err(CspError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_client",
-                    "send the client id and secret with HTTP Basic authentication",
-                ));
-            }
-        },
-    };
+    let (id, secret) = client_secret_pair(headers, params)?;
     match state
         .issuer
         .exchange_client_credentials(&id, &secret, field(params, "orgId"))
@@ -346,18 +401,19 @@ async fn client_credentials(
 }
 
 /// Exchanges a server-to-server app's client id and secret (HTTP Basic, or `client_id` and
-/// `client_secret` form fields) for an access token, with `grant_type=client_credentials` and an
-/// optional `orgId`.
+/// `client_secret` form fields, or `username` and `password` as the 2023 docs describe it) for an
+/// access token, with `grant_type=client_credentials` and an optional `orgId`. There is no
+/// password grant for people.
 #[utoipa::path(
     post,
     path = "/csp/gateway/am/api/auth/authorize",
     operation_id = "getAccessTokenByClientCredentialsUsingPOST",
     tag = "CSP",
     summary = "Exchange client credentials for an access token",
-    request_body(content_type = "application/x-www-form-urlencoded", description = "grant_type=client_credentials, optional orgId; credentials in HTTP Basic"),
+    request_body(content_type = "application/x-www-form-urlencoded", description = "grant_type=client_credentials, optional orgId; credentials in HTTP Basic, or client_id/client_secret, or username (app id)/password (secret)"),
     responses(
         (status = 200, description = "The access token", body = TokenResponse),
-        (status = 400, description = "Another grant type or organization", body = CspErrorBody),
+        (status = 400, description = "Another grant type or organization, or a repeated parameter", body = CspErrorBody),
         (status = 401, description = "Bad client credentials", body = CspErrorBody),
         (status = 429, description = "Too many failures from this address (see Retry-After)", body = CspErrorBody)
     )
@@ -370,14 +426,7 @@ pub(crate) async fn exchange_client_credentials(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, CspError> {
     let params = parameters(&headers, query.as_deref(), &read_body(body)?)?;
-    client_credentials(
-        &state,
-        &source,
-        &headers,
-        &params,
-        ("client_id", "client_secret"),
-    )
-    .await
+    client_credentials(&state, &source, &headers, &params).await
 }
 
 /// The later docs' form of the client-credentials exchange: the app id in `username`, its secret
@@ -404,7 +453,7 @@ pub(crate) async fn exchange_token(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, CspError> {
     let params = parameters(&headers, query.as_deref(), &read_body(body)?)?;
-    client_credentials(&state, &source, &headers, &params, ("username", "password")).await
+    client_credentials(&state, &source, &headers, &params).await
 }
 
 #[derive(Debug, Deserialize)]

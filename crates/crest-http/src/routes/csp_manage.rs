@@ -75,7 +75,8 @@ pub(crate) async fn get_csp_apps(
     responses(
         (status = 200, description = "Its credentials, shown once", body = ResponseContainerCspAppCredentials),
         (status = 400, description = "A bad name, role or lifetime", body = StatusEnvelope),
-        (status = 403, description = "A role the caller does not hold", body = StatusEnvelope)
+        (status = 403, description = "A role the caller does not hold", body = StatusEnvelope),
+        (status = 409, description = "An original subscription makes no apps", body = StatusEnvelope)
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -84,6 +85,7 @@ pub(crate) async fn create_csp_app(
     caller: Caller,
     ApiJson(body): ApiJson<CspAppWrite>,
 ) -> Result<Json<ResponseContainerCspAppCredentials>, ApiError> {
+    state.settings.subscription.makes_csp_credentials()?;
     let (app, secret) = app::create(
         state.store.as_ref(),
         state.clock.as_ref(),
@@ -119,7 +121,8 @@ pub(crate) async fn create_csp_app(
     responses(
         (status = 200, description = "The new credentials, shown once", body = ResponseContainerCspAppCredentials),
         (status = 403, description = "The app holds what the caller does not", body = StatusEnvelope),
-        (status = 404, description = "No such app", body = StatusEnvelope)
+        (status = 404, description = "No such app", body = StatusEnvelope),
+        (status = 409, description = "An original subscription makes no secrets", body = StatusEnvelope)
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -128,6 +131,7 @@ pub(crate) async fn regenerate_csp_app_secret(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerCspAppCredentials>, ApiError> {
+    state.settings.subscription.makes_csp_credentials()?;
     let secret = app::regenerate_secret(
         state.store.as_ref(),
         state.random.as_ref(),
@@ -216,7 +220,8 @@ pub(crate) async fn get_csp_api_tokens(
     responses(
         (status = 200, description = "The token, shown once", body = ResponseContainerCspApiTokenCreated),
         (status = 400, description = "A bad role or lifetime", body = StatusEnvelope),
-        (status = 403, description = "A role the caller does not hold", body = StatusEnvelope)
+        (status = 403, description = "A role the caller does not hold", body = StatusEnvelope),
+        (status = 409, description = "An original subscription makes no organization API tokens", body = StatusEnvelope)
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
@@ -225,6 +230,7 @@ pub(crate) async fn create_csp_api_token(
     caller: Caller,
     ApiJson(body): ApiJson<CspApiTokenWrite>,
 ) -> Result<Json<ResponseContainerCspApiTokenCreated>, ApiError> {
+    state.settings.subscription.makes_csp_credentials()?;
     users_only(&caller)?;
     let (record, secret) = api_token::create(
         state.store.as_ref(),

@@ -73,7 +73,7 @@ pub(crate) async fn sign_in(
     let (secret, session) = state.sessions.start(&account).await?;
     let secure = state.settings.secure_cookies;
     let mut response = Json(ResponseContainerSessionInfo::ok(info(
-        &account, &secret, &session,
+        &state, &account, &secret, &session,
     )))
     .into_response();
     response
@@ -104,7 +104,7 @@ pub(crate) async fn get_session(
     let account =
         user_account::find(state.store.as_ref(), caller.principal().account.as_str()).await?;
     Ok(Json(ResponseContainerSessionInfo::ok(info(
-        &account, &secret, &session,
+        &state, &account, &secret, &session,
     ))))
 }
 
@@ -187,7 +187,7 @@ pub(crate) async fn set_super_admin_mode(
         .await?
         .ok_or(ApiError::Unauthorized("the session has ended"))?;
     Ok(Json(ResponseContainerSessionInfo::ok(info(
-        &account, &secret, &session,
+        &state, &account, &secret, &session,
     ))))
 }
 
@@ -211,7 +211,12 @@ fn signed_out(state: &AppState) -> Result<Response, ApiError> {
     Ok(response)
 }
 
-fn info(account: &AccountRecord, secret: &SessionSecret, session: &SessionRecord) -> SessionInfo {
+fn info(
+    state: &AppState,
+    account: &AccountRecord,
+    secret: &SessionSecret,
+    session: &SessionRecord,
+) -> SessionInfo {
     let super_admin_mode = account.super_admin && session.super_admin_mode;
     SessionInfo {
         identifier: account.id.to_string(),
@@ -226,6 +231,8 @@ fn info(account: &AccountRecord, secret: &SessionSecret, session: &SessionRecord
         created_epoch_millis: session.created_ms,
         expires_epoch_millis: session.expires_ms(),
         idle_timeout_millis: IDLE_TIMEOUT_MS,
+        subscription: state.settings.subscription.to_string(),
+        tokens_retrievable: state.settings.token_vault.is_some(),
     }
 }
 

@@ -612,9 +612,25 @@ async fn subscription_modes_decide_which_tokens_work() {
     })
     .await
     .expect("SQLite");
-    let (id, secret) = new_app(&original, &["aoa:proxies"]).await;
+    // (An app made before a switch to original; original makes none.)
+    let store = SqlStore::open(&original.config.store).await.expect("open");
+    let (made, secret) = crest_domain::csp::app::create(
+        &store,
+        &SystemClock,
+        &OsRandom,
+        &crest_domain::principal::Principal::operator(),
+        crest_domain::csp::app::NewCspApp {
+            name: "old".into(),
+            description: String::new(),
+            roles: vec!["aoa:proxies".into()],
+            ttl_minutes: None,
+        },
+    )
+    .await
+    .expect("an app");
+    store.close().await;
     assert_eq!(
-        exchange_app(&original, &id, &secret).await.0,
+        exchange_app(&original, &made.id, secret.reveal()).await.0,
         StatusCode::FORBIDDEN
     );
     let (status, _) = call(&original, Method::POST, "/api/v2/apitoken", None).await;
@@ -831,4 +847,447 @@ async fn oversized_exchanges_are_413_in_csps_shape_with_or_without_a_length() {
         answer.contains("\"message\"") && !answer.contains("\"status\":{"),
         "{answer}"
     );
+}
+
+/// Exchanges an organization API token; the access token's `perms`.
+async fn perms_of_api_token(app: &TestApp, token: &str) -> Vec<String> {
+    let resp = app
+        .http
+        .post(app.at(API_TOKENS))
+        .form(&[("api_token", token)])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.expect("json");
+    let mut perms = claims_of(body["access_token"].as_str().expect("token")).perms;
+    perms.sort();
+    perms
+}
+
+/// An organization API token of `user`'s, made as `crest admin csp-token create` makes it.
+async fn csp_token_of(app: &TestApp, user: &str, roles: &[&str]) -> String {
+    let store = SqlStore::open(&app.config.store).await.expect("open");
+    let (_, secret) = crest_domain::csp::api_token::create(
+        &store,
+        &SystemClock,
+        &OsRandom,
+        &crest_domain::principal::Principal::operator(),
+        crest_domain::csp::api_token::NewCspToken {
+            account: crest_domain::account::AccountId::parse(user).expect("id"),
+            name: "t".into(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            ttl_minutes: None,
+        },
+    )
+    .await
+    .expect("a token");
+    store.close().await;
+    secret.reveal().to_owned()
+}
+
+#[tokio::test]
+async fn an_api_tokens_organization_role_follows_its_scope_not_its_owner() {
+    use crate::support::Backend;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let app = TestApp::spawn_with(Backend::Sqlite, |args| args.data_dir = Some(data.clone()))
+        .await
+        .expect("SQLite");
+    // The CLI without --role: the Member role and no service role, though the owner is the
+    // organization's Owner.
+    let made = admin(&data, &["csp-token", "create", "--user", ADMIN]);
+    let token = made["token"].as_str().expect("token");
+    assert_eq!(
+        perms_of_api_token(&app, token).await,
+        vec!["csp:org_member"]
+    );
+
+    // The Owner's tokens: Owner only with every role, Administrator with aoa:admin.
+    for (roles, org_role) in [
+        (vec!["aoa:proxies"], "csp:org_member"),
+        (vec!["aoa:admin", "aoa:proxies"], "csp:org_admin"),
+        (vec!["aoa:*"], "csp:org_owner"),
+        (vec!["aoa:superAdmin"], "csp:org_owner"),
+    ] {
+        let perms = perms_of_api_token(&app, &csp_token_of(&app, ADMIN, &roles).await).await;
+        let org: Vec<_> = perms.iter().filter(|p| p.starts_with("csp:")).collect();
+        assert_eq!(org, vec![org_role], "{roles:?}: {perms:?}");
+    }
+
+    // An Administrator's tokens: with aoa:admin an Administrator's, never an Owner's, even
+    // an aoa:* token (as one made while its user was a Super Admin would be); a scope without
+    // aoa:admin is a Member's.
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/v2/account/user",
+        Some(json!({"emailAddress": "adm@example.com", "groups": ["user_management"], "userGroups": []})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let perms = perms_of_api_token(
+        &app,
+        &csp_token_of(&app, "adm@example.com", &["aoa:admin"]).await,
+    )
+    .await;
+    assert_eq!(perms, vec!["aoa:admin", "csp:org_admin"]);
+    let store = SqlStore::open(&app.config.store).await.expect("open");
+    let secret = crest_domain::secret::RandomSecret::generate(&OsRandom).expect("secret");
+    store
+        .create_csp_token(&crest_domain::csp::api_token::CspTokenRecord {
+            id: uuid::Uuid::new_v4().to_string(),
+            account: crest_domain::account::AccountId::parse("adm@example.com").expect("id"),
+            name: "from when they were a Super Admin".into(),
+            roles: vec!["aoa:*".into()],
+            digest: secret.digest(),
+            created_ms: chrono_now() * 1000,
+            expires_ms: None,
+            revoked: false,
+        })
+        .await
+        .expect("stored");
+    store.close().await;
+    let perms = perms_of_api_token(&app, secret.reveal()).await;
+    assert!(perms.contains(&"csp:org_admin".to_owned()), "{perms:?}");
+    assert!(
+        !perms
+            .iter()
+            .any(|p| p == "csp:org_owner" || p == "aoa:superAdmin"),
+        "{perms:?}"
+    );
+    let perms = perms_of_api_token(
+        &app,
+        &csp_token_of(&app, "adm@example.com", &["aoa:viewer"]).await,
+    )
+    .await;
+    assert_eq!(perms, vec!["aoa:viewer", "csp:org_member"]);
+    // A token whose user has since lost Accounts is a Member's, whatever its scope said.
+    let token = csp_token_of(&app, "adm@example.com", &["aoa:admin"]).await;
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        "/api/v2/account/user/adm@example.com",
+        Some(json!({"identifier": "adm@example.com", "groups": []})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let perms = perms_of_api_token(&app, &token).await;
+    assert_eq!(perms, vec!["csp:org_member"]);
+}
+
+/// A raw form exchange: the status and the CSP error body (or the token answer).
+async fn post_form(
+    app: &TestApp,
+    path_and_query: &str,
+    basic: Option<(&str, &str)>,
+    body: &str,
+) -> (StatusCode, Value) {
+    let mut req = app
+        .http
+        .post(app.at(path_and_query))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_owned());
+    if let Some((id, secret)) = basic {
+        req = req.basic_auth(id, Some(secret));
+    }
+    let resp = req.send().await.expect("send");
+    let status = resp.status();
+    (status, resp.json().await.expect("json"))
+}
+
+#[tokio::test]
+async fn a_parameter_sent_twice_is_an_invalid_request_at_both_token_endpoints() {
+    let app = ready_app().await;
+    let token = csp_token_of(&app, ADMIN, &["aoa:proxies"]).await;
+    let (id, secret) = new_app(&app, &["aoa:proxies"]).await;
+    let org = claims_of(&access_token(&app, &id, &secret).await).context_name;
+    let refused = |status: StatusCode, body: &Value, what: &str| {
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
+        assert_eq!(body["error"], "invalid_request", "{what}: {body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("more than once")),
+            "{what}: {body}"
+        );
+        let text = body.to_string();
+        assert!(
+            !text.contains(&token) && !text.contains(&secret),
+            "{what}: no credential is echoed"
+        );
+    };
+
+    // The API-token exchange: every parameter, twice in the body.
+    let good = format!("grant_type=api_token&api_token={token}&passcode=");
+    assert_eq!(
+        post_form(&app, API_TOKENS, None, &good).await.0,
+        StatusCode::OK
+    );
+    for name in ["api_token", "refresh_token", "grant_type", "passcode"] {
+        let value = match name {
+            "grant_type" => "api_token",
+            "passcode" => "",
+            _ => token.as_str(),
+        };
+        let body = format!("{good}&{name}={value}&{name}={value}");
+        let (status, answer) = post_form(&app, API_TOKENS, None, &body).await;
+        refused(status, &answer, name);
+        assert!(answer["message"].as_str().expect("text").contains(name));
+    }
+    // In the body and the query, and twice in the query.
+    let (status, answer) = post_form(
+        &app,
+        &format!("{API_TOKENS}?api_token={token}"),
+        None,
+        &format!("api_token={token}"),
+    )
+    .await;
+    refused(status, &answer, "query and body");
+    let (status, answer) = post_form(
+        &app,
+        &format!("{API_TOKENS}?refresh_token={token}&refresh_token=x"),
+        None,
+        "",
+    )
+    .await;
+    refused(status, &answer, "twice in the query");
+
+    // The client-credentials exchange: Basic, then the form fields, each repeated.
+    let good = format!("grant_type=client_credentials&orgId={org}");
+    assert_eq!(
+        post_form(&app, CLIENT_CREDENTIALS, Some((&id, &secret)), &good)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    for name in ["grant_type", "orgId"] {
+        let value = if name == "orgId" {
+            org.as_str()
+        } else {
+            "client_credentials"
+        };
+        let (status, answer) = post_form(
+            &app,
+            CLIENT_CREDENTIALS,
+            Some((&id, &secret)),
+            &format!("{good}&{name}={value}"),
+        )
+        .await;
+        refused(status, &answer, name);
+    }
+    let fields = format!("{good}&client_id={id}&client_secret={secret}");
+    assert_eq!(
+        post_form(&app, CLIENT_CREDENTIALS, None, &fields).await.0,
+        StatusCode::OK
+    );
+    for (name, value) in [
+        ("client_id", id.as_str()),
+        ("client_secret", secret.as_str()),
+    ] {
+        let (status, answer) = post_form(
+            &app,
+            CLIENT_CREDENTIALS,
+            None,
+            &format!("{fields}&{name}={value}"),
+        )
+        .await;
+        refused(status, &answer, name);
+    }
+    let (status, answer) = post_form(
+        &app,
+        &format!("{CLIENT_CREDENTIALS}?grant_type=client_credentials"),
+        Some((&id, &secret)),
+        "grant_type=client_credentials",
+    )
+    .await;
+    refused(status, &answer, "grant_type in the query and the body");
+    // The later docs' username/password form at /auth/token, too.
+    let (status, answer) = post_form(
+        &app,
+        "/csp/gateway/am/api/auth/token",
+        None,
+        &format!("grant_type=client_credentials&username={id}&password={secret}&password={secret}"),
+    )
+    .await;
+    refused(status, &answer, "password");
+    // A repeated parameter of no known name is refused without naming it.
+    let (status, answer) = post_form(
+        &app,
+        API_TOKENS,
+        None,
+        &format!("api_token={token}&zz-{token}=1&zz-{token}=2"),
+    )
+    .await;
+    refused(status, &answer, "an unknown name");
+}
+
+#[tokio::test]
+async fn the_2023_docs_username_and_password_are_the_apps_and_there_is_no_password_grant() {
+    let app = ready_app().await;
+    let (id, secret) = new_app(&app, &["aoa:events"]).await;
+    // "with the client ID and client secret … as username and password".
+    let (status, body) = post_form(
+        &app,
+        CLIENT_CREDENTIALS,
+        None,
+        &format!("grant_type=client_credentials&username={id}&password={secret}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        claims_of(body["access_token"].as_str().expect("token")).sub,
+        id
+    );
+    let (status, body) = post_form(
+        &app,
+        CLIENT_CREDENTIALS,
+        None,
+        &format!("grant_type=client_credentials&username={id}&password=wrong"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"], "invalid_client");
+    // Both pairs at once is ambiguous.
+    let (status, body) = post_form(
+        &app,
+        CLIENT_CREDENTIALS,
+        None,
+        &format!("grant_type=client_credentials&username={id}&password={secret}&client_id={id}&client_secret={secret}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "invalid_request");
+    // A person's email and password are no grant: the answer names what is supported.
+    for path in [CLIENT_CREDENTIALS, "/csp/gateway/am/api/auth/token"] {
+        let (status, body) = post_form(
+            &app,
+            path,
+            None,
+            &format!("grant_type=password&username={ADMIN}&password=some-password"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["error"], "unsupported_grant_type");
+        let message = body["message"].as_str().expect("message");
+        assert!(
+            message.contains("client_credentials") && message.contains("api-tokens/authorize"),
+            "{message}"
+        );
+        assert!(!body.to_string().contains("some-password"));
+    }
+}
+
+#[tokio::test]
+async fn an_original_subscription_makes_no_organization_api_tokens_or_apps() {
+    use crate::support::Backend;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let app = TestApp::spawn_with(Backend::Sqlite, |args| {
+        args.subscription = Some("original".into());
+        args.data_dir = Some(data.clone());
+    })
+    .await
+    .expect("SQLite");
+    let original = |status: u16, body: &Value, what: &str| {
+        assert_eq!(status, 409, "{what}: {body}");
+        assert!(
+            body["status"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("original subscription")),
+            "{what}: {body}"
+        );
+    };
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/crest/v1/csp/tokens",
+        Some(json!({"name": "laptop", "roles": ["aoa:*"]})),
+    )
+    .await;
+    original(status, &body, "a token");
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/crest/v1/csp/apps",
+        Some(json!({"name": "ci", "roles": ["aoa:proxies"]})),
+    )
+    .await;
+    original(status, &body, "an app");
+    // Nothing was made; listing still works (to clean up after a switch from hybrid).
+    let (status, body) = call(&app, Method::GET, "/api/crest/v1/csp/tokens", None).await;
+    assert_eq!((status, body["response"].clone()), (200, json!([])));
+    let (status, body) = call(&app, Method::GET, "/api/crest/v1/csp/apps", None).await;
+    assert_eq!((status, body["response"].clone()), (200, json!([])));
+    // An app made before the switch gets no new secret either.
+    let store = SqlStore::open(&app.config.store).await.expect("open");
+    let (made, _) = crest_domain::csp::app::create(
+        &store,
+        &SystemClock,
+        &OsRandom,
+        &crest_domain::principal::Principal::operator(),
+        crest_domain::csp::app::NewCspApp {
+            name: "old".into(),
+            description: String::new(),
+            roles: vec!["aoa:proxies".into()],
+            ttl_minutes: None,
+        },
+    )
+    .await
+    .expect("an app");
+    store.close().await;
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/crest/v1/csp/apps/{}/secret", made.id),
+        None,
+    )
+    .await;
+    original(status, &body, "a new secret");
+
+    // The CLI refuses too, saying why.
+    for args in [
+        vec!["csp-token", "create", "--user", ADMIN],
+        vec!["csp-app", "create", "--name", "ci", "--role", "aoa:proxies"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_crest"))
+            .arg("admin")
+            .args(&args)
+            .env_clear()
+            .env("CREST_DATA_DIR", &data)
+            .env("CREST_SUBSCRIPTION", "original")
+            .output()
+            .expect("runs");
+        assert!(!out.status.success(), "{args:?}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("original subscription"), "{err}");
+    }
+
+    // The web UI learns the mode from the session.
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        "/api/v2/account/user",
+        Some(json!({"emailAddress": "ui@example.com", "groups": [], "userGroups": []})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        "/api/v2/account/user/ui@example.com",
+        Some(json!({"identifier": "ui@example.com", "credential": "a-password-1"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let resp = app
+        .http
+        .post(app.at("/api/crest/v1/session"))
+        .json(&json!({"email": "ui@example.com", "password": "a-password-1"}))
+        .send()
+        .await
+        .expect("send");
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["response"]["subscription"], "original", "{body}");
 }

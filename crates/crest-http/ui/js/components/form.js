@@ -19,15 +19,18 @@ export function field({ label, name, type = "text", value = "", required = false
   return h("div", { class: "field" }, h("label", { for: id }, label), input, helpEl);
 }
 
-/** A fieldset of checkboxes; `items` are {value, label}; `checked` a list of values. */
+/** A fieldset of checkboxes; `items` are {value, label}; `checked` a list of values. With no
+ *  items it says so ("None yet.") rather than standing empty. */
 export function checkboxes({ legend, name, items, checked = [], help }) {
   return h("fieldset", { class: "checks" },
     h("legend", {}, legend),
-    help ? h("small", { class: "help" }, help) : null,
-    h("div", { class: "check-grid" },
-      items.map((item) => h("label", { class: "check" },
-        h("input", { type: "checkbox", name, value: item.value, checked: checked.includes(item.value) }),
-        h("span", {}, item.label)))));
+    items.length && help ? h("small", { class: "help" }, help) : null,
+    items.length
+      ? h("div", { class: "check-grid" },
+        items.map((item) => h("label", { class: "check" },
+          h("input", { type: "checkbox", name, value: item.value, checked: checked.includes(item.value) }),
+          h("span", {}, item.label))))
+      : h("p", { class: "none-yet" }, "None yet."));
 }
 
 /** The values of the checked boxes named `name`. */

@@ -2,6 +2,7 @@
 
 import { h, link } from "../dom.js";
 import { can, session, setSuperAdminMode } from "../session.js";
+import { menuBehaviour } from "./menu.js";
 import { showError, toast } from "./toast.js";
 
 /** The Accounts tabs, each with its path. */
@@ -40,22 +41,10 @@ function userMenu(navigate) {
   const menu = h("div", { class: "menu", role: "menu", id: "user-menu", hidden: true }, items);
   const button = h("button", { type: "button", class: "user-btn", "aria-haspopup": "menu", "aria-expanded": "false", "aria-controls": "user-menu", "aria-label": `User menu for ${s.identifier}` },
     h("span", { class: "gear", "aria-hidden": "true" }, "⚙"), h("span", { class: "user-name" }, s.identifier));
-  const setOpen = (open) => {
-    menu.hidden = !open;
-    button.setAttribute("aria-expanded", String(open));
-    if (open) menu.querySelector("[role=menuitem]")?.focus();
-  };
-  button.addEventListener("click", () => setOpen(menu.hidden));
+  const { setOpen } = menuBehaviour(button, menu);
   menu.addEventListener("click", (e) => {
     if (e.target.closest("[role=menuitem]")) setOpen(false);
     if (e.target.closest("[data-action=sign-out]")) navigate("/ui/signout");
-  });
-  menu.addEventListener("keydown", (e) => {
-    const entries = [...menu.querySelectorAll("[role=menuitem]")];
-    const i = entries.indexOf(document.activeElement);
-    if (e.key === "Escape") { setOpen(false); button.focus(); }
-    if (e.key === "ArrowDown") { e.preventDefault(); entries[(i + 1) % entries.length].focus(); }
-    if (e.key === "ArrowUp") { e.preventDefault(); entries[(i - 1 + entries.length) % entries.length].focus(); }
   });
   closeOpenMenu = () => setOpen(false);
   return h("div", { class: "user" }, button, menu);
@@ -105,7 +94,7 @@ export function pageHead(main, { title, subtitle, base, tabs, current }) {
         class: slug === current ? "tab active" : "tab",
         "aria-current": slug === current ? "page" : undefined,
       }))));
-    // On a narrow screen the tabs scroll sideways: keep the current one in sight.
+    // Where the tabs overflow sideways (a narrow window; phones wrap them), keep the current one in sight.
     requestAnimationFrame(() => main.querySelector(".tab.active")?.scrollIntoView({ block: "nearest", inline: "center" }));
   }
 }

@@ -9,7 +9,7 @@ let counter = 0;
  * rows: an array, or fetchPage(offset, limit) → {items, totalItems} for server-side paging.
  * selects: extra filters [{label, options: [{value, label}], test(row, value)}].
  */
-export function dataTable({ columns, rows = [], fetchPage, pageSize = 10, caption, empty = "Nothing here yet.", selects = [], filterLabel = "Filter" }) {
+export function dataTable({ columns, rows = [], fetchPage, pageSize = 10, caption, empty = "None yet.", selects = [], filterLabel = "Filter" }) {
   const id = ++counter;
   let all = rows;
   let offset = 0;
@@ -82,4 +82,23 @@ export function dataTable({ columns, rows = [], fetchPage, pageSize = 10, captio
     /** Fetches the current page again (server-paged tables). */
     reload: load,
   };
+}
+
+/** The heading of a column of tokens' public ids. */
+export const PUBLIC_ID = "ID (not the secret)";
+
+/** A token's public id, shortened (the whole id in its tooltip) so nobody takes it for a secret. */
+export function publicId(id) {
+  const text = String(id ?? "");
+  return h("code", { class: "public-id", title: `Public ID, not the secret: ${text}` }, text.length > 8 ? `${text.slice(0, 8)}…` : text);
+}
+
+/**
+ * The column that names a token in a listing of `tokenID`s: its public id, shortened; or, when the
+ * operator made tokens retrievable (then a listing may hold a secret), the value whole, as "Token".
+ */
+export function tokenIdColumn(retrievable) {
+  return retrievable
+    ? { label: "Token", value: (t) => t.tokenID, render: (t) => h("code", {}, t.tokenID) }
+    : { label: PUBLIC_ID, value: (t) => t.tokenID, render: (t) => publicId(t.tokenID) };
 }

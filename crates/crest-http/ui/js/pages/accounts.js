@@ -54,7 +54,7 @@ export function roleChecks(roles, checked = []) {
 
 /** A short list of chips, "+N" past `max`. */
 export function chips(names, max = 4) {
-  if (!names.length) return h("span", { class: "muted" }, "—");
+  if (!names.length) return h("span", { class: "muted" }, "None yet");
   const shown = names.slice(0, max);
   return h("ul", { class: "chips" }, shown.map((n) => h("li", { class: "chip" }, n)),
     names.length > max ? h("li", { class: "chip chip-more" }, `+${names.length - max}`) : null);

@@ -9,7 +9,8 @@ import { confirmDialog, confirmThen, formDialog, openDialog } from "../component
 import { checkboxes, checkedValues, field, value } from "../components/form.js";
 import { secretBox } from "../components/secret.js";
 import { showError } from "../components/toast.js";
-import { consoleHead } from "./console_tokens.js";
+import { rowActions } from "../components/menu.js";
+import { consoleHead, makesCredentials, originalNote, roleChips } from "./console_tokens.js";
 
 const BASE = "/api/crest/v1/csp/apps";
 
@@ -32,7 +33,7 @@ export async function render(main) {
     columns: [
       { label: "Name", value: (a) => a.name, render: (a) => h("strong", {}, a.name) },
       { label: "Client ID", value: (a) => a.clientId, render: (a) => h("code", {}, a.clientId) },
-      { label: "Roles", value: (a) => a.roles.join(" "), render: (a) => h("ul", { class: "chips" }, a.roles.map((r) => h("li", { class: "chip" }, r))) },
+      { label: "Roles", value: (a) => a.roles.join(" "), render: (a) => roleChips(a.roles) },
       { label: "Access token lifetime", value: (a) => `${a.accessTokenTtlMinutes} min` },
       { label: "Created", value: (a) => when(a.createdEpochMillis) },
       { label: "Actions", class: "actions", render: (a) => actions(a) },
@@ -40,9 +41,7 @@ export async function render(main) {
   });
   const load = async () => table.setRows(await api("GET", BASE));
   function actions(a) {
-    const regen = h("button", { type: "button", class: "btn btn-small", "aria-label": `Regenerate the secret of ${a.name}` }, "Regenerate secret");
-    const del = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Delete ${a.name}` }, "Delete");
-    regen.addEventListener("click", async () => {
+    const regen = async () => {
       if (!(await confirmDialog({ title: "Regenerate secret", message: `Make a new secret for ${a.name}? The current secret and its access tokens stop working at once.`, confirmLabel: "Regenerate" }))) return;
       try {
         const c = await api("POST", `${BASE}/${seg(a.clientId)}/secret`);
@@ -52,14 +51,15 @@ export async function render(main) {
       } catch (e) {
         showError(e);
       }
-    });
-    del.addEventListener("click", async () => {
-      await confirmThen({ title: "Delete OAuth app", message: `Delete ${a.name}? Its access tokens stop working at once.` }, () => api("DELETE", `${BASE}/${seg(a.clientId)}`), { done: `${a.name} is deleted.`, then: load });
-    });
-    return h("div", { class: "row-actions" }, regen, del);
+    };
+    const del = () => confirmThen({ title: "Delete OAuth app", message: `Delete ${a.name}? Its access tokens stop working at once.` }, () => api("DELETE", `${BASE}/${seg(a.clientId)}`), { done: `${a.name} is deleted.`, then: load });
+    return rowActions(a.name, [
+      makesCredentials() ? { label: "Regenerate secret", run: regen } : null,
+      { label: "Delete", run: del, danger: true },
+    ]);
   }
-  const create = h("button", { type: "button", class: "btn btn-primary" }, "Create OAuth app");
-  create.addEventListener("click", () => formDialog({
+  const create = makesCredentials() ? h("button", { type: "button", class: "btn btn-primary" }, "Create OAuth app") : null;
+  create?.addEventListener("click", () => formDialog({
     title: "Create OAuth app",
     submitLabel: "Create",
     wide: true,
@@ -80,7 +80,9 @@ export async function render(main) {
   }));
   main.append(h("section", { class: "card" },
     h("div", { class: "card-head" }, h("h2", {}, "OAuth Apps"), h("span", { class: "grow" }), create),
-    h("p", { class: "muted" }, "Server-to-server apps get access tokens with their client ID and secret."),
+    makesCredentials()
+      ? h("p", { class: "muted" }, "Server-to-server apps get access tokens with their client ID and secret.")
+      : originalNote("OAuth apps"),
     table.el));
   await load();
 }

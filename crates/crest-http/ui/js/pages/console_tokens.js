@@ -6,6 +6,7 @@ import { session } from "../session.js";
 import { serviceRoles } from "../permissions.js";
 import { consoleTabs, pageHead } from "../components/layout.js";
 import { dataTable } from "../components/table.js";
+import { rowActions } from "../components/menu.js";
 import { confirmThen, formDialog } from "../components/modal.js";
 import { showError } from "../components/toast.js";
 import { checkboxes, checkedValues, field, value } from "../components/form.js";
@@ -20,6 +21,23 @@ export function consoleHead(main, current) {
   pageHead(main, { title: "Organization console", subtitle: "VMware Cloud services–compatible credentials for SDKs, proxies and scripts", base: "/ui/console", tabs: consoleTabs(), current });
 }
 
+/** Whether this instance makes identity-service credentials: an original subscription exchanges
+ *  none, so it makes none (the server refuses too). */
+export function makesCredentials() {
+  return session()?.subscription !== "original";
+}
+
+/** What the console says instead of offering credentials under an original subscription. */
+export function originalNote(what) {
+  return h("p", { class: "note", role: "note" }, `This instance serves an original subscription: it exchanges no ${what} for access tokens, so it makes none. Scripts and tools use API tokens (API Access).`);
+}
+
+/** A token's or an app's roles; none means the organization's Member role only. */
+export function roleChips(roles) {
+  if (!roles.length) return h("span", { class: "muted" }, "None (Member only)");
+  return h("ul", { class: "chips" }, roles.map((r) => h("li", { class: "chip" }, r)));
+}
+
 export async function render(main) {
   consoleHead(main, "tokens");
   const s = session();
@@ -30,7 +48,7 @@ export async function render(main) {
     selects: [{ label: "State", options: [{ value: "", label: "All" }, { value: "live", label: "Active" }, { value: "dead", label: "Revoked or expired" }], test: (t, v) => (v === "live") === alive(t) }],
     columns: [
       { label: "Name", value: (t) => t.name, render: (t) => h("strong", {}, t.name) },
-      { label: "Roles", value: (t) => t.roles.join(" "), render: (t) => h("ul", { class: "chips" }, t.roles.map((r) => h("li", { class: "chip" }, r))) },
+      { label: "Roles", value: (t) => t.roles.join(" "), render: (t) => roleChips(t.roles) },
       { label: "Created", value: (t) => when(t.createdEpochMillis) },
       { label: "Expires", value: (t) => when(t.expiresEpochMillis, "Never") },
       { label: "State", value: (t) => state(t), render: (t) => h("span", { class: alive(t) ? "badge badge-ok" : "badge" }, state(t)) },
@@ -39,14 +57,14 @@ export async function render(main) {
   });
   const load = async () => table.setRows(await api("GET", BASE));
   function revoke(t) {
-    const b = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Revoke ${t.name}` }, "Revoke");
-    b.addEventListener("click", async () => {
-      await confirmThen({ title: "Revoke organization API token", message: `Revoke "${t.name}"? The access tokens made from it stop working too.`, confirmLabel: "Revoke" }, () => api("DELETE", `${BASE}/${seg(t.id)}`), { done: "Token revoked.", then: load });
-    });
-    return b;
+    return rowActions(t.name, [{
+      label: "Revoke",
+      danger: true,
+      run: () => confirmThen({ title: "Revoke organization API token", message: `Revoke "${t.name}"? The access tokens made from it stop working too.`, confirmLabel: "Revoke" }, () => api("DELETE", `${BASE}/${seg(t.id)}`), { done: "Token revoked.", then: load }),
+    }]);
   }
-  const create = h("button", { type: "button", class: "btn btn-primary" }, "Generate API token");
-  create.addEventListener("click", () => formDialog({
+  const create = makesCredentials() ? h("button", { type: "button", class: "btn btn-primary" }, "Generate API token") : null;
+  create?.addEventListener("click", () => formDialog({
     title: "Generate organization API token",
     submitLabel: "Generate",
     wide: true,
@@ -68,7 +86,9 @@ export async function render(main) {
   }));
   main.append(h("section", { class: "card" },
     h("div", { class: "card-head" }, h("h2", {}, "API Tokens"), h("span", { class: "grow" }), create),
-    h("p", { class: "muted" }, "Organization API tokens are exchanged for short-lived access tokens. Each token's secret is shown only when it is generated."),
+    makesCredentials()
+      ? h("p", { class: "muted" }, "Organization API tokens are exchanged for short-lived access tokens. Each token's secret is shown only when it is generated.")
+      : originalNote("organization API tokens"),
     table.el));
   await load();
 }

@@ -3,6 +3,7 @@
 import { api, seg } from "../api.js";
 import { h } from "../dom.js";
 import { dataTable } from "../components/table.js";
+import { rowActions } from "../components/menu.js";
 import { confirmThen, formDialog } from "../components/modal.js";
 import { checkedValues, field, value } from "../components/form.js";
 import { toast } from "../components/toast.js";
@@ -32,8 +33,7 @@ export async function render(main) {
   const bodyOf = (form) => ({ name: value(form, "name"), description: value(form, "description"), roleIDs: checkedValues(form, "role") });
 
   function actions(g) {
-    const edit = h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit ${g.name}` }, "Edit");
-    edit.addEventListener("click", () => formDialog({
+    const edit = () => formDialog({
       title: `Edit ${g.name}`,
       wide: true,
       fields: editor(g),
@@ -42,13 +42,12 @@ export async function render(main) {
         toast(`${g.name} is updated.`);
         await load();
       },
-    }));
-    if (BUILT_IN.includes(g.name)) return h("div", { class: "row-actions" }, edit);
-    const del = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Delete ${g.name}` }, "Delete");
-    del.addEventListener("click", async () => {
-      await confirmThen({ title: "Delete group", message: `Delete the group ${g.name}? Its members lose what its roles gave them.` }, () => api("DELETE", `/api/v2/usergroup/${seg(g.id)}`), { done: `${g.name} is deleted.`, failed: "Deleting the group failed", then: load });
     });
-    return h("div", { class: "row-actions" }, edit, del);
+    const del = () => confirmThen({ title: "Delete group", message: `Delete the group ${g.name}? Its members lose what its roles gave them.` }, () => api("DELETE", `/api/v2/usergroup/${seg(g.id)}`), { done: `${g.name} is deleted.`, failed: "Deleting the group failed", then: load });
+    return rowActions(g.name, [
+      { label: "Edit", run: edit },
+      BUILT_IN.includes(g.name) ? null : { label: "Delete", run: del, danger: true },
+    ]);
   }
 
   const create = h("button", { type: "button", class: "btn btn-primary" }, "Create group");

@@ -5,7 +5,8 @@ import { h, when } from "../dom.js";
 import { can, session, signOutEverywhere } from "../session.js";
 import { label } from "../permissions.js";
 import { pageHead } from "../components/layout.js";
-import { dataTable } from "../components/table.js";
+import { dataTable, tokenIdColumn } from "../components/table.js";
+import { rowActions } from "../components/menu.js";
 import { confirmDialog, confirmThen, formDialog } from "../components/modal.js";
 import { field, value } from "../components/form.js";
 import { secretBox } from "../components/secret.js";
@@ -22,7 +23,7 @@ export async function render(main, { navigate }) {
     empty: "You have no API tokens.",
     columns: [
       { label: "Name", value: (t) => t.tokenName || "", render: (t) => t.tokenName || h("span", { class: "muted" }, "(no name)") },
-      { label: "Token ID", value: (t) => t.tokenID, render: (t) => h("code", {}, t.tokenID) },
+      tokenIdColumn(s.tokensRetrievable),
       { label: "Created", value: (t) => when(t.dateGenerated) },
       { label: "Last used", value: (t) => when(t.lastUsed, "Never") },
       { label: "Actions", class: "actions", render: (t) => actions(t) },
@@ -36,9 +37,7 @@ export async function render(main, { navigate }) {
   };
 
   function actions(t) {
-    const rename = h("button", { type: "button", class: "btn btn-small", "aria-label": `Rename ${t.tokenName || t.tokenID}` }, "Rename");
-    const revoke = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Revoke ${t.tokenName || t.tokenID}` }, "Revoke");
-    rename.addEventListener("click", () => formDialog({
+    const rename = () => formDialog({
       title: "Rename token",
       fields: field({ label: "Name", name: "name", value: t.tokenName || "", required: true, autofocus: true }),
       onSubmit: async (form) => {
@@ -46,15 +45,16 @@ export async function render(main, { navigate }) {
         toast("Token renamed.");
         await load();
       },
-    }));
-    revoke.addEventListener("click", async () => {
-      await confirmThen({
-        title: "Revoke token",
-        message: `Revoke "${t.tokenName || t.tokenID}"? Anything using it stops working at once. This cannot be undone.`,
-        confirmLabel: "Revoke",
-      }, () => api("DELETE", `${TOKENS}/${seg(t.tokenID)}`), { done: "Token revoked.", failed: "Revoking the token failed", then: load });
     });
-    return h("div", { class: "row-actions" }, rename, revoke);
+    const revoke = () => confirmThen({
+      title: "Revoke token",
+      message: `Revoke "${t.tokenName || t.tokenID}"? Anything using it stops working at once. This cannot be undone.`,
+      confirmLabel: "Revoke",
+    }, () => api("DELETE", `${TOKENS}/${seg(t.tokenID)}`), { done: "Token revoked.", failed: "Revoking the token failed", then: load });
+    return rowActions(t.tokenName || t.tokenID, [
+      { label: "Rename", run: rename },
+      { label: "Revoke", run: revoke, danger: true },
+    ]);
   }
 
   const generate = can("token_management")
@@ -131,7 +131,7 @@ function accountCard(s, navigate) {
     h("h2", {}, "Your account"),
     h("dl", { class: "facts" },
       h("dt", {}, "Account"), h("dd", {}, s.identifier),
-      h("dt", {}, "Permissions"), h("dd", {}, perms.length ? h("ul", { class: "chips" }, perms.map((p) => h("li", { class: "chip" }, p))) : "None"),
+      h("dt", {}, "Permissions"), h("dd", {}, perms.length ? h("ul", { class: "chips" }, perms.map((p) => h("li", { class: "chip" }, p))) : h("span", { class: "muted" }, "None yet")),
       h("dt", {}, "Signed in"), h("dd", {}, when(s.createdEpochMillis)),
       h("dt", {}, "Session ends"), h("dd", {}, when(s.expiresEpochMillis), h("span", { class: "muted small" }, " (later while you use it)"))),
     h("div", { class: "row-actions" }, everywhere));

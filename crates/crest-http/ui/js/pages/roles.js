@@ -3,6 +3,7 @@
 import { api, seg } from "../api.js";
 import { h } from "../dom.js";
 import { dataTable } from "../components/table.js";
+import { rowActions } from "../components/menu.js";
 import { confirmThen, formDialog } from "../components/modal.js";
 import { checkedValues, field, value } from "../components/form.js";
 import { toast } from "../components/toast.js";
@@ -30,9 +31,7 @@ export async function render(main) {
   const bodyOf = (form) => ({ name: value(form, "name"), description: value(form, "description"), permissions: checkedValues(form, "perm") });
 
   function actions(r) {
-    const edit = h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit ${r.name}` }, "Edit");
-    const del = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Delete ${r.name}` }, "Delete");
-    edit.addEventListener("click", () => formDialog({
+    const edit = () => formDialog({
       title: `Edit ${r.name}`,
       wide: true,
       fields: editor(r),
@@ -41,11 +40,12 @@ export async function render(main) {
         toast(`${r.name} is updated.`);
         await load();
       },
-    }));
-    del.addEventListener("click", async () => {
-      await confirmThen({ title: "Delete role", message: `Delete the role ${r.name}? Accounts and groups holding it lose its permissions.` }, () => api("DELETE", `/api/v2/role/${seg(r.id)}`), { done: `${r.name} is deleted.`, failed: "Deleting the role failed", then: load });
     });
-    return h("div", { class: "row-actions" }, edit, del);
+    const del = () => confirmThen({ title: "Delete role", message: `Delete the role ${r.name}? Accounts and groups holding it lose its permissions.` }, () => api("DELETE", `/api/v2/role/${seg(r.id)}`), { done: `${r.name} is deleted.`, failed: "Deleting the role failed", then: load });
+    return rowActions(r.name, [
+      { label: "Edit", run: edit },
+      { label: "Delete", run: del, danger: true },
+    ]);
   }
 
   const create = h("button", { type: "button", class: "btn btn-primary" }, "Create role");

@@ -2,7 +2,9 @@
 
 import { api, seg } from "../api.js";
 import { h, when } from "../dom.js";
-import { dataTable } from "../components/table.js";
+import { dataTable, tokenIdColumn } from "../components/table.js";
+import { rowActions } from "../components/menu.js";
+import { session } from "../session.js";
 import { confirmDialog, confirmThen, formDialog, openDialog } from "../components/modal.js";
 import { checkedValues, field, value } from "../components/form.js";
 import { secretBox } from "../components/secret.js";
@@ -46,12 +48,7 @@ export async function render(main) {
 
   function actions(a) {
     const id = a.identifier;
-    const tokens = h("button", { type: "button", class: "btn btn-small", "aria-label": `Tokens of ${id}` }, "Tokens");
-    const edit = h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit ${id}` }, "Edit");
-    const toggle = h("button", { type: "button", class: "btn btn-small", "aria-label": `${a.active ? "Deactivate" : "Activate"} ${id}` }, a.active ? "Deactivate" : "Activate");
-    const del = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Delete ${id}` }, "Delete");
-    tokens.addEventListener("click", () => tokensDialog(id, load));
-    edit.addEventListener("click", () => formDialog({
+    const edit = () => formDialog({
       title: `Edit ${id}`,
       wide: true,
       fields: editor(a),
@@ -60,8 +57,8 @@ export async function render(main) {
         toast(`${id} is updated.`);
         await load();
       },
-    }));
-    toggle.addEventListener("click", async () => {
+    });
+    const toggle = async () => {
       if (a.active && !(await confirmDialog({ title: "Deactivate service account", message: `Deactivate ${id}? Its tokens are refused until it is activated again.`, confirmLabel: "Deactivate" }))) return;
       try {
         await api("POST", `${SA}/${seg(id)}/${a.active ? "deactivate" : "activate"}`);
@@ -70,11 +67,14 @@ export async function render(main) {
       } catch (e) {
         showError(e);
       }
-    });
-    del.addEventListener("click", async () => {
-      await confirmThen({ title: "Delete service account", message: `Delete ${id} and all its tokens? This cannot be undone.` }, () => api("DELETE", `/api/v2/account/${seg(id)}`), { done: `${id} is deleted.`, failed: "Deleting the service account failed", then: load });
-    });
-    return h("div", { class: "row-actions" }, tokens, edit, toggle, del);
+    };
+    const del = () => confirmThen({ title: "Delete service account", message: `Delete ${id} and all its tokens? This cannot be undone.` }, () => api("DELETE", `/api/v2/account/${seg(id)}`), { done: `${id} is deleted.`, failed: "Deleting the service account failed", then: load });
+    return rowActions(id, [
+      { label: "Tokens", run: () => tokensDialog(id, load) },
+      { label: "Edit", run: edit },
+      { label: a.active ? "Deactivate" : "Activate", run: toggle },
+      { label: "Delete", run: del, danger: true },
+    ]);
   }
 
   const create = h("button", { type: "button", class: "btn btn-primary" }, "Create service account");
@@ -110,7 +110,7 @@ function tokensDialog(id, onChange) {
     empty: "No tokens yet.",
     columns: [
       { label: "Name", value: (t) => t.tokenName || "", render: (t) => t.tokenName || h("span", { class: "muted" }, "(no name)") },
-      { label: "Token ID", value: (t) => t.tokenID, render: (t) => h("code", {}, t.tokenID) },
+      tokenIdColumn(session().tokensRetrievable),
       { label: "Created", value: (t) => when(t.dateGenerated) },
       { label: "Last used", value: (t) => when(t.lastUsed, "Never") },
       { label: "Actions", class: "actions", render: (t) => revokeButton(t) },
@@ -118,11 +118,11 @@ function tokensDialog(id, onChange) {
   });
   const load = async () => table.setRows(await api("GET", base));
   function revokeButton(t) {
-    const b = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Revoke ${t.tokenName || t.tokenID}` }, "Revoke");
-    b.addEventListener("click", async () => {
-      await confirmThen({ title: "Revoke token", message: `Revoke "${t.tokenName || t.tokenID}" of ${id}? This cannot be undone.`, confirmLabel: "Revoke" }, () => api("DELETE", `${base}/${seg(t.tokenID)}`), { done: "Token revoked.", then: load });
-    });
-    return b;
+    return rowActions(t.tokenName || t.tokenID, [{
+      label: "Revoke",
+      danger: true,
+      run: () => confirmThen({ title: "Revoke token", message: `Revoke "${t.tokenName || t.tokenID}" of ${id}? This cannot be undone.`, confirmLabel: "Revoke" }, () => api("DELETE", `${base}/${seg(t.tokenID)}`), { done: "Token revoked.", then: load }),
+    }]);
   }
   const name = field({ label: "New token's name", name: "tokenName", required: true, placeholder: "e.g. ci" });
   const form = h("form", { class: "inline-form" }, name, h("button", { type: "submit", class: "btn btn-primary" }, "Generate token"));

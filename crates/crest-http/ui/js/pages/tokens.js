@@ -2,8 +2,9 @@
 
 import { api } from "../api.js";
 import { h, when } from "../dom.js";
-import { dataTable } from "../components/table.js";
+import { PUBLIC_ID, dataTable, publicId } from "../components/table.js";
 import { confirmThen } from "../components/modal.js";
+import { rowActions } from "../components/menu.js";
 import { accountsHead } from "./accounts.js";
 
 const TYPES = {
@@ -45,7 +46,7 @@ export async function render(main) {
       { label: "Name", value: (t) => t.name, render: (t) => t.name || h("span", { class: "muted" }, "(no name)") },
       { label: "Account", value: (t) => t.account, render: (t) => h("strong", {}, t.account) },
       { label: "Type", value: (t) => TYPES[t.accountType] || t.accountType },
-      { label: "Token ID", value: (t) => t.id, render: (t) => h("code", {}, t.id) },
+      { label: PUBLIC_ID, value: (t) => t.id, render: (t) => publicId(t.id) },
       { label: "Created", value: (t) => when(t.dateGenerated || t.createdEpochMillis) },
       { label: "Last used", value: (t) => when(t.lastUsed, "Never") },
       { label: "Actions", class: "actions", render: (t) => revoke(t) },
@@ -54,11 +55,11 @@ export async function render(main) {
   const load = async () => table.setRows(await api("GET", "/api/v2/apitoken/customertokens"));
   function revoke(t) {
     if (t.accountType?.startsWith("CSP_")) return h("span", { class: "muted small" }, "Managed in the Organization console");
-    const b = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Revoke ${t.name || t.id} of ${t.account}` }, "Revoke");
-    b.addEventListener("click", async () => {
-      await confirmThen({ title: "Revoke token", message: `Revoke "${t.name || t.id}" of ${t.account}? Anything using it stops working at once.`, confirmLabel: "Revoke" }, () => api("PUT", "/api/v2/apitoken/customertokens/revoke", { tokenID: t.id }), { done: "Token revoked.", failed: "Revoking the token failed", then: load });
-    });
-    return b;
+    return rowActions(`${t.name || t.id} of ${t.account}`, [{
+      label: "Revoke",
+      danger: true,
+      run: () => confirmThen({ title: "Revoke token", message: `Revoke "${t.name || t.id}" of ${t.account}? Anything using it stops working at once.`, confirmLabel: "Revoke" }, () => api("PUT", "/api/v2/apitoken/customertokens/revoke", { tokenID: t.id }), { done: "Token revoked.", failed: "Revoking the token failed", then: load }),
+    }]);
   }
   main.append(h("section", { class: "card" }, h("div", { class: "card-head" }, h("h2", {}, "API Tokens")), table.el));
   await load();

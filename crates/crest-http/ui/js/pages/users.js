@@ -4,6 +4,7 @@ import { api, seg } from "../api.js";
 import { h, when } from "../dom.js";
 import { session } from "../session.js";
 import { dataTable } from "../components/table.js";
+import { rowActions } from "../components/menu.js";
 import { confirmDialog, confirmThen, formDialog, openDialog } from "../components/modal.js";
 import { checkedValues, field, value } from "../components/form.js";
 import { secretBox } from "../components/secret.js";
@@ -41,8 +42,7 @@ export async function render(main) {
   };
 
   function newLink(email) {
-    const b = h("button", { type: "button", class: "btn btn-small", "aria-label": `New invitation link for ${email}` }, "New link");
-    b.addEventListener("click", async () => {
+    return rowActions(email, [{ label: "New link", run: async () => {
       if (!(await confirmDialog({ title: "New invitation link", message: `Make a new link for ${email}? Any earlier link stops working.`, confirmLabel: "Make link", danger: false }))) return;
       try {
         const minted = await api("POST", `/api/crest/v1/invites/${seg(email)}/link`);
@@ -54,8 +54,7 @@ export async function render(main) {
       } catch (e) {
         showError(e);
       }
-    });
-    return b;
+    } }]);
   }
 
   function editor(u) {
@@ -68,9 +67,7 @@ export async function render(main) {
   }
 
   function actions(u) {
-    const edit = h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit ${u.identifier}` }, "Edit");
-    const del = h("button", { type: "button", class: "btn btn-small btn-danger-quiet", "aria-label": `Delete ${u.identifier}` }, "Delete");
-    edit.addEventListener("click", () => formDialog({
+    const edit = () => formDialog({
       title: `Edit ${u.identifier}`,
       wide: true,
       fields: [...editor(u),
@@ -88,11 +85,12 @@ export async function render(main) {
         toast(`${u.identifier} is updated.`);
         await load();
       },
-    }));
-    del.addEventListener("click", async () => {
-      await confirmThen({ title: "Delete user", message: `Delete ${u.identifier}? Their tokens are deleted with the account. This cannot be undone.` }, () => api("DELETE", `/api/v2/account/${seg(u.identifier)}`), { done: `${u.identifier} is deleted.`, failed: "Deleting the user failed", then: load });
     });
-    return h("div", { class: "row-actions" }, edit, u.identifier === session().identifier ? null : del);
+    const del = () => confirmThen({ title: "Delete user", message: `Delete ${u.identifier}? Their tokens are deleted with the account. This cannot be undone.` }, () => api("DELETE", `/api/v2/account/${seg(u.identifier)}`), { done: `${u.identifier} is deleted.`, failed: "Deleting the user failed", then: load });
+    return rowActions(u.identifier, [
+      { label: "Edit", run: edit },
+      u.identifier === session().identifier ? null : { label: "Delete", run: del, danger: true },
+    ]);
   }
 
   const create = h("button", { type: "button", class: "btn btn-primary" }, "Create user");
