@@ -130,6 +130,7 @@ mod tests {
         ("accounts.rs", include_str!("accounts.rs")),
         ("audit.rs", include_str!("audit.rs")),
         ("bootstrap.rs", include_str!("bootstrap.rs")),
+        ("bounded.rs", include_str!("bounded.rs")),
         (
             "cloud_integrations.rs",
             include_str!("cloud_integrations.rs"),
