@@ -206,103 +206,6 @@ async fn takeover_attempts(app: TestApp) {
     .await;
     let admin_permissions = permissions_of(&app, ADMIN).await;
     let credential = json!({"identifier": ADMIN, "credential": "taken-over-1"});
-
-    refused(
-        &app,
-        &mallory,
-        Method::PUT,
-        &format!("/api/v2/account/user/{ADMIN}"),
-        Some(credential.clone()),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::PUT,
-        &format!("/api/v2/user/{ADMIN}"),
-        Some(credential),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::PUT,
-        &format!("/api/v2/account/user/{ADMIN}"),
-        Some(json!({"identifier": ADMIN, "groups": []})),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        &format!("/api/v2/account/{ADMIN}/revoke/alerts_management"),
-        None,
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        "/api/v2/account/revoke/alerts_management",
-        Some(json!([ADMIN])),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        "/api/v2/user/revoke/alerts_management",
-        Some(json!([ADMIN])),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        &format!("/api/v2/account/{ADMIN}/grant/alerts_management"),
-        None,
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::DELETE,
-        &format!("/api/v2/account/{ADMIN}"),
-        None,
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::DELETE,
-        &format!("/api/v2/user/{ADMIN}"),
-        None,
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        "/api/v2/account/deleteAccounts",
-        Some(json!(["sa::bystander", ADMIN])),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        "/api/v2/user/deleteUsers",
-        Some(json!(["sa::bystander", ADMIN])),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        &format!("/api/crest/v1/invites/{ADMIN}/link"),
-        None,
-    )
-    .await;
     let (_, group) = call(
         &app,
         Method::POST,
@@ -314,49 +217,89 @@ async fn takeover_attempts(app: TestApp) {
         .as_str()
         .expect("group id")
         .to_owned();
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        &format!("/api/v2/account/{ADMIN}/addUserGroups"),
-        Some(json!([group])),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        &format!("/api/v2/usergroup/{group}/addUsers"),
-        Some(json!([ADMIN])),
-    )
-    .await;
-    let (_, roles) = call(
+    let (_, role) = call(
         &app,
         Method::POST,
         "/api/v2/role",
         Some(json!({"name": "empty", "permissions": []})),
     )
     .await;
-    let role = roles["response"]["id"]
-        .as_str()
-        .expect("role id")
-        .to_owned();
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        &format!("/api/v2/account/{ADMIN}/addRoles"),
-        Some(json!([role])),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        &format!("/api/v2/role/{role}/addAssignees"),
-        Some(json!([ADMIN])),
-    )
-    .await;
+    let role = role["response"]["id"].as_str().expect("role id").to_owned();
+
+    let both = json!(["sa::bystander", ADMIN]);
+    let attempts: Vec<(Method, String, Option<Value>)> = vec![
+        (
+            Method::PUT,
+            format!("/api/v2/account/user/{ADMIN}"),
+            Some(credential.clone()),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v2/user/{ADMIN}"),
+            Some(credential),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v2/account/user/{ADMIN}"),
+            Some(json!({"identifier": ADMIN, "groups": []})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/account/{ADMIN}/revoke/alerts_management"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v2/account/revoke/alerts_management".into(),
+            Some(json!([ADMIN])),
+        ),
+        (
+            Method::POST,
+            "/api/v2/user/revoke/alerts_management".into(),
+            Some(json!([ADMIN])),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/account/{ADMIN}/grant/alerts_management"),
+            None,
+        ),
+        (Method::DELETE, format!("/api/v2/account/{ADMIN}"), None),
+        (Method::DELETE, format!("/api/v2/user/{ADMIN}"), None),
+        (
+            Method::POST,
+            "/api/v2/account/deleteAccounts".into(),
+            Some(both.clone()),
+        ),
+        (Method::POST, "/api/v2/user/deleteUsers".into(), Some(both)),
+        (
+            Method::POST,
+            format!("/api/crest/v1/invites/{ADMIN}/link"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/account/{ADMIN}/addUserGroups"),
+            Some(json!([group])),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/usergroup/{group}/addUsers"),
+            Some(json!([ADMIN])),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/account/{ADMIN}/addRoles"),
+            Some(json!([role])),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/role/{role}/addAssignees"),
+            Some(json!([ADMIN])),
+        ),
+    ];
+    for (method, path, body) in attempts {
+        refused(&app, &mallory, method, &path, body).await;
+    }
     let forged = app
         .http
         .post(app.at(&format!("/api/v2/user/{ADMIN}/revoke")))
