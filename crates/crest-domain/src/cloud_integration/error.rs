@@ -11,6 +11,9 @@ pub enum CloudIntegrationError {
     /// `name` is longer than the limit.
     #[error("name is {len} characters long; at most {max} are allowed")]
     NameTooLong { len: usize, max: usize },
+    /// `name` holds a control or format character (U+0000–U+001F, bidi overrides, zero-width…).
+    #[error("name may not contain control or format characters (found U+{code:04X})")]
+    NameHidden { code: u32 },
     /// `service` is absent or blank.
     #[error("service is required")]
     ServiceRequired,

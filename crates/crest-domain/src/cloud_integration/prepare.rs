@@ -120,6 +120,9 @@ fn name(value: Option<&Value>) -> Result<String, CloudIntegrationError> {
     if name.is_empty() {
         return Err(CloudIntegrationError::NameRequired);
     }
+    if let Some(c) = crate::text::hidden_char(name) {
+        return Err(CloudIntegrationError::NameHidden { code: u32::from(c) });
+    }
     let len = name.chars().count();
     if len > MAX_NAME_CHARS {
         return Err(CloudIntegrationError::NameTooLong {

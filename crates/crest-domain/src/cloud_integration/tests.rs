@@ -130,6 +130,15 @@ fn name_refusals() {
     let mut b = body(CloudService::NewRelic);
     b.insert("name".into(), json!(7));
     assert!(matches!(refused(b), CloudIntegrationError::WrongType { path, .. } if path == "name"));
+    for (hidden, code) in [
+        ("a\u{7}b", 7),
+        ("a\u{202E}b", 0x202E),
+        ("a\u{200B}b", 0x200B),
+    ] {
+        let mut b = body(CloudService::NewRelic);
+        b.insert("name".into(), json!(hidden));
+        assert_eq!(refused(b), CloudIntegrationError::NameHidden { code });
+    }
     let mut b = body(CloudService::NewRelic);
     b.insert("name".into(), json!("é".repeat(MAX_NAME_CHARS)));
     assert!(prepare(b, None).is_ok());
