@@ -28,4 +28,5 @@ mod ui;
 pub use api_doc::openapi;
 pub use error::ApiError;
 pub use router::{DOCS_UI_PATH, OPENAPI_PATH, router};
+pub use routes::source_search::plan_source_search;
 pub use state::{AppState, HttpSettings};

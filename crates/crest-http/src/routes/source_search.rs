@@ -56,6 +56,23 @@ fn conditions(search: &Search) -> Vec<SourceCondition> {
         .collect()
 }
 
+/// A search body as the store runs it: checked against the source schema and the search limits,
+/// its criteria turned into the store's conditions. The handler and the `search_body` fuzz target
+/// both go through here.
+pub fn plan_source_search(
+    body: SourceSearchRequestContainer,
+) -> Result<(Search, SourceQuery), ApiError> {
+    let limit = search::page_request(None, body.limit)?.limit.max(1);
+    let search = validated(body.query)?;
+    let query = SourceQuery {
+        conditions: conditions(&search),
+        after: body.cursor.filter(|c| !c.is_empty()),
+        limit,
+        ascending: body.sort_sources_ascending.unwrap_or(true),
+    };
+    Ok((search, query))
+}
+
 fn validated(query: Option<Vec<SearchQuery>>) -> Result<Search, ApiError> {
     Ok(Search::new(
         &WireSource::SCHEMA,
@@ -114,17 +131,9 @@ pub(crate) async fn search_tagged_source_entities(
     _caller: Caller,
     ApiJson(body): ApiJson<Option<SourceSearchRequestContainer>>,
 ) -> Result<Json<ResponseContainerPagedSource>, ApiError> {
-    let body = body.unwrap_or_default();
-    let limit = search::page_request(None, body.limit)?.limit.max(1);
-    let search = validated(body.query)?;
-    let page = sources(&state)
-        .page(&SourceQuery {
-            conditions: conditions(&search),
-            after: body.cursor.filter(|c| !c.is_empty()),
-            limit,
-            ascending: body.sort_sources_ascending.unwrap_or(true),
-        })
-        .await?;
+    let (search, query) = plan_source_search(body.unwrap_or_default())?;
+    let limit = query.limit;
+    let page = sources(&state).page(&query).await?;
     let last = page.items.last().map(|s| s.id.clone());
     let items = page
         .items
