@@ -138,6 +138,7 @@ pub(crate) async fn delete_token_service_account(
     Path((id, token)): Path<(String, String)>,
 ) -> Result<Json<ResponseContainerListUserApiToken>, ApiError> {
     let owner = service_account::find(state.store.as_ref(), &id).await?;
+    name_token(&state, &owner, &token).await;
     service_account::revoke_token(
         state.store.as_ref(),
         state.clock.as_ref(),
@@ -152,6 +153,14 @@ pub(crate) async fn delete_token_service_account(
 }
 
 /// Shared by the caller's and the service accounts' rename.
+/// Names the token in the audit trail by its public id (a path may name it by its secret, which
+/// the trail never holds); an unknown token is left for the operation to refuse.
+async fn name_token(state: &AppState, owner: &crest_domain::account::AccountRecord, raw: &str) {
+    if let Ok(id) = service_account::resolve_token(state.store.as_ref(), &owner.id, raw).await {
+        crate::audit::name("token", id);
+    }
+}
+
 async fn rename(
     state: &AppState,
     caller: &Caller,
@@ -161,6 +170,7 @@ async fn rename(
 ) -> Result<Json<ResponseContainerUserApiToken>, ApiError> {
     let store = state.store.as_ref();
     let token_id = service_account::resolve_token(store, &owner.id, token).await?;
+    crate::audit::name("token", token_id);
     if let Some(named) = body.token_id.as_deref().filter(|t| !t.trim().is_empty())
         && service_account::resolve_token(store, &owner.id, named)
             .await
@@ -295,6 +305,7 @@ pub(crate) async fn delete_token(
     Path(token): Path<String>,
 ) -> Result<Json<ResponseContainerListUserApiToken>, ApiError> {
     let me = service_account::existing(state.store.as_ref(), &caller.principal().account).await?;
+    name_token(&state, &me, &token).await;
     service_account::revoke_token(
         state.store.as_ref(),
         state.clock.as_ref(),
@@ -379,6 +390,7 @@ pub(crate) async fn delete_customer_token(
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| ApiError::BadRequest("tokenID names the token to revoke".into()))?;
     let record = service_account::resolve_any_token(store, &named).await?;
+    crate::audit::name("token", record.id);
     let owner = service_account::existing(store, &record.account).await?;
     service_account::revoke_token(
         store,
