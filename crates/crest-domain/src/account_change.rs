@@ -69,7 +69,6 @@ pub async fn delete_one(
     caller: &Principal,
     id: &AccountId,
 ) -> Result<AccountRecord, DomainError> {
-    existing(store, id).await?;
     delete(store, caller, std::slice::from_ref(id))
         .await?
         .pop()
