@@ -603,18 +603,16 @@ async fn floods_of_failures_are_told_to_back_off_but_good_clients_are_served() {
     assert_eq!(exchange_app(&app, &id, &secret).await.0, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn subscription_modes_decide_which_tokens_work() {
-    use crate::support::Backend;
-    // Original: API tokens only; the exchanges are refused.
-    let original = TestApp::spawn_with(Backend::Sqlite, |args| {
-        args.subscription = Some("original".into());
-    })
-    .await
-    .expect("SQLite");
-    // (An app made before a switch to original; original makes none.)
-    let store = SqlStore::open(&original.config.store).await.expect("open");
-    let (made, secret) = crest_domain::csp::app::create(
+/// An `aoa:proxies` app written straight to the store, as one made before a switch to the
+/// original mode (which makes none) would be.
+async fn app_made_before_the_switch(
+    app: &TestApp,
+) -> (
+    crest_domain::csp::app::CspAppRecord,
+    crest_domain::secret::RandomSecret,
+) {
+    let store = SqlStore::open(&app.config.store).await.expect("open");
+    let made = crest_domain::csp::app::create(
         &store,
         &SystemClock,
         &OsRandom,
@@ -629,6 +627,20 @@ async fn subscription_modes_decide_which_tokens_work() {
     .await
     .expect("an app");
     store.close().await;
+    made
+}
+
+#[tokio::test]
+async fn subscription_modes_decide_which_tokens_work() {
+    use crate::support::Backend;
+    // Original: API tokens only; the exchanges are refused.
+    let original = TestApp::spawn_with(Backend::Sqlite, |args| {
+        args.subscription = Some("original".into());
+    })
+    .await
+    .expect("SQLite");
+    // (An app made before a switch to original; original makes none.)
+    let (made, secret) = app_made_before_the_switch(&original).await;
     assert_eq!(
         exchange_app(&original, &made.id, secret.reveal()).await.0,
         StatusCode::FORBIDDEN
@@ -1220,22 +1232,7 @@ async fn an_original_subscription_makes_no_organization_api_tokens_or_apps() {
     let (status, body) = call(&app, Method::GET, "/api/crest/v1/csp/apps", None).await;
     assert_eq!((status, body["response"].clone()), (200, json!([])));
     // An app made before the switch gets no new secret either.
-    let store = SqlStore::open(&app.config.store).await.expect("open");
-    let (made, _) = crest_domain::csp::app::create(
-        &store,
-        &SystemClock,
-        &OsRandom,
-        &crest_domain::principal::Principal::operator(),
-        crest_domain::csp::app::NewCspApp {
-            name: "old".into(),
-            description: String::new(),
-            roles: vec!["aoa:proxies".into()],
-            ttl_minutes: None,
-        },
-    )
-    .await
-    .expect("an app");
-    store.close().await;
+    let (made, _) = app_made_before_the_switch(&app).await;
     let (status, body) = call(
         &app,
         Method::POST,

@@ -418,62 +418,42 @@ async fn service_accounts_and_apps_holding_more_are_out_of_reach() {
         .expect("id")
         .to_owned();
 
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        &format!("{API_TOKENS}/serviceaccount/sa::power"),
-        None,
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::PUT,
-        &format!("{API_TOKENS}/serviceaccount/sa::power/{power_token}"),
-        Some(json!({"tokenName": "mine"})),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::DELETE,
-        &format!("{API_TOKENS}/serviceaccount/sa::power/{power_token}"),
-        None,
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::PUT,
-        "/api/v2/apitoken/customertokens/revoke",
-        Some(json!({"tokenID": power_token})),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        "/api/v2/account/serviceaccount/sa::power/deactivate",
-        None,
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::PUT,
-        "/api/v2/account/serviceaccount/sa::power",
-        Some(json!({"identifier": "sa::power", "description": "mine now"})),
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::DELETE,
-        "/api/v2/account/sa::power",
-        None,
-    )
-    .await;
+    let attempts: Vec<(Method, String, Option<Value>)> = vec![
+        (
+            Method::POST,
+            format!("{API_TOKENS}/serviceaccount/sa::power"),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("{API_TOKENS}/serviceaccount/sa::power/{power_token}"),
+            Some(json!({"tokenName": "mine"})),
+        ),
+        (
+            Method::DELETE,
+            format!("{API_TOKENS}/serviceaccount/sa::power/{power_token}"),
+            None,
+        ),
+        (
+            Method::PUT,
+            "/api/v2/apitoken/customertokens/revoke".into(),
+            Some(json!({"tokenID": power_token})),
+        ),
+        (
+            Method::POST,
+            "/api/v2/account/serviceaccount/sa::power/deactivate".into(),
+            None,
+        ),
+        (
+            Method::PUT,
+            "/api/v2/account/serviceaccount/sa::power".into(),
+            Some(json!({"identifier": "sa::power", "description": "mine now"})),
+        ),
+        (Method::DELETE, "/api/v2/account/sa::power".into(), None),
+    ];
+    for (method, path, body) in attempts {
+        refused(&app, &mallory, method, &path, body).await;
+    }
     assert_eq!(token_count(&app, "sa::power").await, 1);
     assert_eq!(probe(&app, &power_secret).await, StatusCode::OK);
 
@@ -520,22 +500,21 @@ async fn service_accounts_and_apps_holding_more_are_out_of_reach() {
         .as_str()
         .expect("secret")
         .to_owned();
-    refused(
-        &app,
-        &mallory,
-        Method::POST,
-        &format!("/api/crest/v1/csp/apps/{full_id}/secret"),
-        None,
-    )
-    .await;
-    refused(
-        &app,
-        &mallory,
-        Method::DELETE,
-        &format!("/api/crest/v1/csp/apps/{full_id}"),
-        None,
-    )
-    .await;
+    let attempts: Vec<(Method, String, Option<Value>)> = vec![
+        (
+            Method::POST,
+            format!("/api/crest/v1/csp/apps/{full_id}/secret"),
+            None,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/crest/v1/csp/apps/{full_id}"),
+            None,
+        ),
+    ];
+    for (method, path, body) in attempts {
+        refused(&app, &mallory, method, &path, body).await;
+    }
     assert_eq!(
         app_exchange(&app, &full_id, &full_secret).await.0,
         StatusCode::OK
@@ -569,22 +548,21 @@ async fn service_accounts_and_apps_holding_more_are_out_of_reach() {
         .as_str()
         .expect("token")
         .to_owned();
-    refused(
-        &app,
-        &app_token,
-        Method::POST,
-        &format!("{API_TOKENS}/serviceaccount/sa::power"),
-        None,
-    )
-    .await;
-    refused(
-        &app,
-        &app_token,
-        Method::POST,
-        &format!("/api/crest/v1/csp/apps/{full_id}/secret"),
-        None,
-    )
-    .await;
+    let attempts: Vec<(Method, String, Option<Value>)> = vec![
+        (
+            Method::POST,
+            format!("{API_TOKENS}/serviceaccount/sa::power"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/crest/v1/csp/apps/{full_id}/secret"),
+            None,
+        ),
+    ];
+    for (method, path, body) in attempts {
+        refused(&app, &app_token, method, &path, body).await;
+    }
     allowed(
         &app,
         &app_token,
@@ -654,38 +632,31 @@ async fn no_credential_is_issued_beyond_the_scope_of_the_one_that_asks() {
         Some(json!({"identifier": "sa::alerting", "groups": ["alerts_management"]})),
     )
     .await;
-    refused(
-        &app,
-        &vic_admin,
-        Method::PUT,
-        "/api/v2/account/user/alice@example.com",
-        Some(json!({"identifier": "alice@example.com", "credential": "a-new-password"})),
-    )
-    .await;
-    refused(
-        &app,
-        &vic_admin,
-        Method::POST,
-        &format!("{API_TOKENS}/serviceaccount/sa::alerting"),
-        None,
-    )
-    .await;
-    refused(
-        &app,
-        &vic_admin,
-        Method::PUT,
-        "/api/v2/account/user/vic@example.com",
-        Some(json!({"identifier": "vic@example.com", "credential": "a-new-password"})),
-    )
-    .await;
-    refused(
-        &app,
-        &vic_admin,
-        Method::POST,
-        "/api/crest/v1/csp/tokens",
-        Some(json!({"name": "wider", "roles": ["aoa:alerts"]})),
-    )
-    .await;
+    let attempts: Vec<(Method, String, Option<Value>)> = vec![
+        (
+            Method::PUT,
+            "/api/v2/account/user/alice@example.com".into(),
+            Some(json!({"identifier": "alice@example.com", "credential": "a-new-password"})),
+        ),
+        (
+            Method::POST,
+            format!("{API_TOKENS}/serviceaccount/sa::alerting"),
+            None,
+        ),
+        (
+            Method::PUT,
+            "/api/v2/account/user/vic@example.com".into(),
+            Some(json!({"identifier": "vic@example.com", "credential": "a-new-password"})),
+        ),
+        (
+            Method::POST,
+            "/api/crest/v1/csp/tokens".into(),
+            Some(json!({"name": "wider", "roles": ["aoa:alerts"]})),
+        ),
+    ];
+    for (method, path, body) in attempts {
+        refused(&app, &vic_admin, method, &path, body).await;
+    }
     assert_eq!(
         sign_in_status(&app, "alice@example.com", "a-new-password").await,
         401
