@@ -37,10 +37,11 @@ pub fn env_name(key: &str) -> String {
 /// Declares [`Settings`], one row per setting. A row gives the setting's file key (the field's
 /// name), its environment variable ([`env_name`]) and, unless it is a secret, its flag (`--` and the
 /// name with `-` for `_`). Secrets have no flag, where every user of the machine could read them in
-/// the process list, and `Debug` hides their values.
+/// the process list; `Debug` hides their values, and those of the flags that may hold a password.
 macro_rules! settings {
     (
         flags { $( $(#[$flag_meta:meta])* $flag:ident: $flag_ty:ty, )* }
+        masked_flags { $( $(#[$masked_meta:meta])* $masked:ident: $masked_ty:ty, )* }
         secrets { $( $(#[$secret_meta:meta])* $secret:ident: $secret_ty:ty, )* }
     ) => {
         /// Every setting, as one source gives them or as the layered sources resolve; unset is
@@ -49,6 +50,7 @@ macro_rules! settings {
         #[serde(deny_unknown_fields)]
         pub struct Settings {
             $( $(#[$flag_meta])* #[arg(long, global = true)] pub $flag: Option<$flag_ty>, )*
+            $( $(#[$masked_meta])* #[arg(long, global = true)] pub $masked: Option<$masked_ty>, )*
             $( $(#[$secret_meta])* #[arg(skip)] pub $secret: Option<$secret_ty>, )*
         }
 
@@ -57,6 +59,7 @@ macro_rules! settings {
             pub fn or(self, lower: Self) -> Self {
                 Self {
                     $( $flag: self.$flag.or(lower.$flag), )*
+                    $( $masked: self.$masked.or(lower.$masked), )*
                     $( $secret: self.$secret.or(lower.$secret), )*
                 }
             }
@@ -65,6 +68,7 @@ macro_rules! settings {
             pub fn from_env(env: Env<'_>) -> anyhow::Result<Self> {
                 Ok(Self {
                     $( $flag: from_env(env, stringify!($flag))?, )*
+                    $( $masked: from_env(env, stringify!($masked))?, )*
                     $( $secret: from_env(env, stringify!($secret))?, )*
                 })
             }
@@ -74,6 +78,7 @@ macro_rules! settings {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("Settings")
                     $( .field(stringify!($flag), &self.$flag) )*
+                    $( .field(stringify!($masked), &self.$masked.as_ref().map(|_| "<redacted>")) )*
                     $( .field(stringify!($secret), &self.$secret.as_ref().map(|_| "<redacted>")) )*
                     .finish()
             }
@@ -87,8 +92,6 @@ settings! {
         listen: String,
         /// Directory of the embedded store [default: ./crest-data].
         data_dir: PathBuf,
-        /// PostgreSQL URL (postgres://…); the embedded SQLite store when unset.
-        database_url: String,
         /// The URL clients reach this instance at [default: derived from --listen].
         public_url: String,
         /// PEM certificate chain; with --tls-key, serve HTTPS.
@@ -117,6 +120,10 @@ settings! {
         csp_trusted_issuer: String,
         /// Email of the first administrator, created (or completed) at start-up.
         bootstrap_admin: String,
+    }
+    masked_flags {
+        /// PostgreSQL URL (postgres://…); the embedded SQLite store when unset.
+        database_url: String,
     }
     secrets {
         /// The first administrator's API token (a UUID).
@@ -444,6 +451,14 @@ mod tests {
             );
         }
         assert!(flags.contains(&"max-body-bytes") && flags.contains(&"config"));
+        let s = Settings {
+            database_url: Some("postgres://crest:hunter2@db/crest".into()),
+            ..Settings::default()
+        };
+        assert!(
+            !format!("{s:?}").contains("hunter2"),
+            "Debug hides the database URL"
+        );
     }
 
     #[test]
