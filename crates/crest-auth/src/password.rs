@@ -197,7 +197,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, DomainError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| DomainError::Internal(format!("password work failed: {e}")))
+        .map_err(|e| DomainError::internal("password work failed", e))
 }
 
 impl From<crest_domain::store::StoreError> for SignInError {

@@ -38,4 +38,4 @@ pub mod token_vault;
 pub mod trash;
 pub mod user_account;
 
-pub use error::DomainError;
+pub use error::{Chain, DomainError};

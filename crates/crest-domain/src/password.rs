@@ -69,10 +69,10 @@ impl PasswordHash {
         let mut salt = [0u8; 16];
         random.fill(&mut salt)?;
         let salt = SaltString::encode_b64(&salt)
-            .map_err(|e| DomainError::Internal(format!("password salt: {e}")))?;
+            .map_err(|e| DomainError::internal("password salt", e.to_string()))?;
         let hash = Argon2::default()
             .hash_password(password.bytes(), &salt)
-            .map_err(|e| DomainError::Internal(format!("password hashing: {e}")))?;
+            .map_err(|e| DomainError::internal("password hashing", e.to_string()))?;
         Ok(Self(hash.to_string()))
     }
 

@@ -123,6 +123,12 @@ impl FromStr for Permission {
     }
 }
 
+impl From<UnknownPermission> for crate::DomainError {
+    fn from(e: UnknownPermission) -> Self {
+        Self::Invalid(e.to_string())
+    }
+}
+
 /// A set of permissions.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct PermissionSet(u32);
@@ -161,6 +167,14 @@ impl PermissionSet {
             .filter(move |p| self.contains(*p))
     }
 
+    /// The set a request names, each name in any case; the first unknown name is refused.
+    pub fn parse_names<S: AsRef<str>>(names: &[S]) -> Result<Self, UnknownPermission> {
+        names
+            .iter()
+            .map(|n| n.as_ref().parse::<Permission>())
+            .collect()
+    }
+
     /// The API names of the set's members, in the API's order.
     pub fn names(self) -> Vec<String> {
         self.iter().map(|p| p.as_str().to_owned()).collect()
@@ -187,6 +201,22 @@ impl fmt::Debug for PermissionSet {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_request_s_names_parse_in_any_case_and_an_unknown_one_is_named() {
+        let set = PermissionSet::parse_names(&["Ingestion", "user_management"]).expect("known");
+        assert_eq!(
+            set.names(),
+            ["ingestion", "user_management"].map(String::from)
+        );
+        let e = PermissionSet::parse_names(&["ingestion".to_owned(), "root".to_owned()])
+            .expect_err("root is not a permission");
+        assert_eq!(e.to_string(), "unknown permission 'root'");
+        assert_eq!(
+            crate::DomainError::from(e).to_string(),
+            "unknown permission 'root'"
+        );
+    }
 
     #[test]
     fn names_round_trip() {

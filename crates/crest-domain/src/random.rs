@@ -3,7 +3,7 @@
 use std::fmt::Debug;
 use std::sync::Mutex;
 
-use crate::error::DomainError;
+use crate::error::{DomainError, Internal};
 
 /// A source of unpredictable bytes.
 pub trait Random: Send + Sync + Debug {
@@ -23,7 +23,7 @@ pub struct OsRandom;
 
 impl Random for OsRandom {
     fn fill(&self, buf: &mut [u8]) -> Result<(), DomainError> {
-        getrandom::fill(buf).map_err(|e| DomainError::Internal(format!("random source: {e}")))
+        getrandom::fill(buf).map_err(|e| DomainError::internal("random source", e.to_string()))
     }
 }
 
@@ -42,7 +42,7 @@ impl Random for SequenceRandom {
         let mut state = self
             .0
             .lock()
-            .map_err(|_| DomainError::Internal("random sequence poisoned".into()))?;
+            .map_err(|_| Internal::new("random sequence poisoned"))?;
         for b in buf.iter_mut() {
             *state ^= *state << 13;
             *state ^= *state >> 7;

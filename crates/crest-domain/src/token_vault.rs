@@ -10,7 +10,7 @@ use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 
 use crate::account::AccountRecord;
 use crate::authority::{self, Act};
-use crate::error::DomainError;
+use crate::error::{DomainError, Internal};
 use crate::principal::Principal;
 use crate::random::Random;
 use crate::token::{ApiTokenSecret, TokenId, TokenRecord};
@@ -93,7 +93,7 @@ impl TokenVault {
                     aad: aad.as_bytes(),
                 },
             )
-            .map_err(|_| DomainError::Internal("sealing a token failed".into()))?;
+            .map_err(|_| Internal::new("sealing a token failed"))?;
         let mut out = nonce.to_vec();
         out.extend(sealed);
         Ok(out)

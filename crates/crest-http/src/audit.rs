@@ -9,6 +9,7 @@ use axum::RequestExt;
 use axum::extract::{ConnectInfo, RawPathParams, Request};
 use axum::http::Extensions;
 use crest_auth::Operation;
+use crest_domain::Chain;
 use crest_domain::audit::{AuditEvent, AuditFinish, PendingAudit};
 
 use crate::state::AppState;
@@ -52,7 +53,7 @@ pub(crate) async fn record(
         outcome,
     };
     if let Err(e) = state.store.record_audit(&event).await {
-        tracing::warn!(action, "could not write the audit trail: {e}");
+        tracing::warn!(action, "could not write the audit trail: {}", Chain(&e));
     }
 }
 
@@ -71,7 +72,7 @@ pub(crate) async fn finish(state: &AppState, pending: &PendingAudit, outcome: u1
     };
     if let Err(e) = written {
         let action = pending.event().action;
-        tracing::warn!(action, "could not write the audit trail: {e}");
+        tracing::warn!(action, "could not write the audit trail: {}", Chain(&e));
     }
 }
 

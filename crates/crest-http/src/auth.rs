@@ -34,9 +34,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
-            ApiError::Internal("a handler ran without its authorization guard".into())
-        })
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal("a handler ran without its authorization guard"))
     }
 }
 
@@ -87,7 +89,7 @@ async fn guard(
         .extensions()
         .get::<AppState>()
         .cloned()
-        .ok_or_else(|| ApiError::Internal("the router's state is missing".into()))?;
+        .ok_or_else(|| ApiError::internal("the router's state is missing"))?;
     let source = audit::source(request.extensions());
     let credential = credential(&request, &state)?;
     let target = if operation.changes_state() {

@@ -183,9 +183,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ApiQuery(raw) = ApiQuery::<RawPaging>::from_request_parts(parts, state).await?;
-        PageRequest::parse(raw.offset.as_deref(), raw.limit.as_deref())
-            .map(Self)
-            .map_err(|e| ApiError::BadRequest(e.to_string()))
+        Ok(Self(PageRequest::parse(
+            raw.offset.as_deref(),
+            raw.limit.as_deref(),
+        )?))
     }
 }
 

@@ -2,12 +2,11 @@
 //! under `/csp/`).
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use crate::error::ApiError;
-use crate::routes::csp::CspError;
+use crate::error::{ApiError, error_response};
 
 /// Refuses a request whose declared length exceeds the limit with a 413 in the envelope. Bodies
 /// without a declared length are held to the same limit by the body extractors.
@@ -23,17 +22,7 @@ pub(crate) async fn content_length_limit(
         .and_then(|v| v.trim().parse::<u64>().ok());
     match declared {
         Some(len) if len > max as u64 => {
-            let error = ApiError::PayloadTooLarge;
-            if request.uri().path().starts_with("/csp/") {
-                CspError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "invalid_request",
-                    error.to_string(),
-                )
-                .into_response()
-            } else {
-                error.into_response()
-            }
+            error_response(request.uri().path(), ApiError::PayloadTooLarge)
         }
         _ => next.run(request).await,
     }

@@ -4,10 +4,10 @@
 
 use axum::extract::Request;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use percent_encoding::percent_decode;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, error_response};
 
 /// What the refusal says, in either error shape.
 pub(crate) const REFUSAL: &str =
@@ -55,15 +55,7 @@ pub(crate) async fn refuse_nul_in_uri(request: Request, next: Next) -> Response 
     let nul = encoded_has_nul(uri.path().as_bytes())
         || uri.query().is_some_and(|q| encoded_has_nul(q.as_bytes()));
     if nul {
-        if uri.path().starts_with("/csp/") {
-            return crate::routes::csp::CspError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                "invalid_request",
-                REFUSAL,
-            )
-            .into_response();
-        }
-        return ApiError::BadRequest(REFUSAL.into()).into_response();
+        return error_response(uri.path(), ApiError::BadRequest(REFUSAL.into()));
     }
     next.run(request).await
 }

@@ -3,7 +3,7 @@
 use std::any::Any;
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{Method, StatusCode, Uri, header};
+use axum::http::{Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
@@ -11,13 +11,10 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crest_types::envelope::{ResponseStatus, StatusEnvelope};
-
 use crate::auth::X_AUTH_TOKEN;
-use crate::error::ApiError;
+use crate::error::{ApiError, Shape, error_response};
 use crate::limits::content_length_limit;
 use crate::routes::api_routes;
-use crate::routes::csp::CspError;
 use crate::security_headers::{OverTls, security_headers};
 use crate::state::AppState;
 use crate::telemetry::trace_layer;
@@ -60,30 +57,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Whether a path belongs to the identity service, whose errors have CSP's shape.
-fn is_csp(uri: &Uri) -> bool {
-    uri.path().starts_with("/csp/")
-}
-
 async fn not_found(uri: Uri) -> Response {
-    if is_csp(&uri) {
-        return CspError::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
-            .into_response();
-    }
-    ApiError::NotFound("no such resource".into()).into_response()
+    error_response(uri.path(), ApiError::NotFound("no such resource".into()))
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
-    let error = ApiError::MethodNotAllowed(method.to_string());
-    if is_csp(&uri) {
-        return CspError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "invalid_request",
-            error.to_string(),
-        )
-        .into_response();
-    }
-    error.into_response()
+    error_response(uri.path(), ApiError::MethodNotAllowed(method.to_string()))
 }
 
 /// The most of a plain-text rejection's body read to make its message.
@@ -95,14 +74,15 @@ const PLAIN_ERROR_MAX_BYTES: usize = 16 * 1024;
 /// becomes the envelope, under `/csp/` CSP's error shape, with the same status and message.
 async fn plain_errors_in_shape(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let (api, csp) = (path.starts_with("/api/"), is_csp(request.uri()));
+    let shape = Shape::of(path);
+    let answers_in_shape = path.starts_with("/api/") || shape == Shape::Csp;
     let response = next.run(request).await;
     let plain = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("text/plain"));
-    if !(api || csp) || !plain || !response.status().is_client_error() {
+    if !answers_in_shape || !plain || !response.status().is_client_error() {
         return response;
     }
     let status = response.status();
@@ -118,15 +98,9 @@ async fn plain_errors_in_shape(request: Request, next: Next) -> Response {
     } else {
         text
     };
-    if csp {
-        return CspError::new(status, "invalid_request", message).into_response();
-    }
-    let body = StatusEnvelope {
-        status: ResponseStatus::error(status.as_u16(), message),
-    };
-    (status, axum::Json(body)).into_response()
+    shape.client_error(status, message)
 }
 
 fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
-    ApiError::Internal("a handler panicked".into()).into_response()
+    ApiError::internal("a handler panicked").into_response()
 }

@@ -56,7 +56,7 @@ pub(crate) fn page_request(
     offset: Option<i64>,
     limit: Option<i64>,
 ) -> Result<PageRequest, ApiError> {
-    PageRequest::from_numbers(offset, limit).map_err(|e| ApiError::BadRequest(e.to_string()))
+    Ok(PageRequest::from_numbers(offset, limit)?)
 }
 
 /// Runs the engine on a blocking thread: matching costs items × criteria × values, which the
@@ -67,7 +67,7 @@ pub(crate) async fn blocking<R: Send + 'static>(
 ) -> Result<R, ApiError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| ApiError::Internal(format!("the search task failed: {e}")))?
+        .map_err(|e| ApiError::internal_caused_by("the search task failed", e))?
 }
 
 /// The matching items, ordered, without their documents.

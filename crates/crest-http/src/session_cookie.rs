@@ -47,7 +47,7 @@ fn cookie(secure: bool, value: &str, lifetime: &str) -> Result<HeaderValue, ApiE
         "{}={value}; Path=/; HttpOnly; SameSite=Strict{secure_flag}{lifetime}",
         name(secure)
     ))
-    .map_err(|_| ApiError::Internal("a session cookie that is not a header value".into()))
+    .map_err(|_| ApiError::internal("a session cookie that is not a header value"))
 }
 
 #[cfg(test)]

@@ -4,12 +4,18 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::Settings;
+
 /// A self-hosted server for the Operations for Applications (Wavefront) REST API.
 #[derive(Debug, Parser)]
-#[command(name = "crest", version, about)]
+#[command(name = "crest", version, about, after_help = SETTINGS_HELP)]
 pub struct Cli {
+    /// A TOML configuration file (also CREST_CONFIG).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// The settings given as flags; secrets have none.
     #[command(flatten)]
-    pub settings: SettingsArgs,
+    pub settings: Settings,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -111,71 +117,10 @@ pub enum SigningKeyCommand {
     },
 }
 
-/// Settings shared by every command. Each flag also reads its environment variable; flags win
-/// over the environment, which wins over the configuration file, which wins over the defaults.
-#[derive(Debug, Clone, Default, Args)]
-pub struct SettingsArgs {
-    /// A TOML configuration file.
-    #[arg(long, global = true, env = "CREST_CONFIG")]
-    pub config: Option<PathBuf>,
-    /// Address to listen on [default: 127.0.0.1:8080].
-    #[arg(long, global = true, env = "CREST_LISTEN")]
-    pub listen: Option<String>,
-    /// Directory of the embedded store [default: ./crest-data].
-    #[arg(long, global = true, env = "CREST_DATA_DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// PostgreSQL URL (postgres://…); the embedded SQLite store when unset.
-    #[arg(
-        long,
-        global = true,
-        env = "CREST_DATABASE_URL",
-        hide_env_values = true
-    )]
-    pub database_url: Option<String>,
-    /// The URL clients reach this instance at [default: derived from --listen].
-    #[arg(long, global = true, env = "CREST_PUBLIC_URL")]
-    pub public_url: Option<String>,
-    /// PEM certificate chain; with --tls-key, serve HTTPS.
-    #[arg(long, global = true, env = "CREST_TLS_CERT")]
-    pub tls_cert: Option<PathBuf>,
-    /// PEM private key for --tls-cert.
-    #[arg(long, global = true, env = "CREST_TLS_KEY")]
-    pub tls_key: Option<PathBuf>,
-    /// Largest request body accepted, in bytes [default: 8388608].
-    #[arg(long, global = true, env = "CREST_MAX_BODY_BYTES")]
-    pub max_body_bytes: Option<usize>,
-    /// Compatibility: a file holding a 32-byte key (64 hex characters). When set, new API tokens
-    /// are also kept sealed with it and listings show their secrets again, as the original
-    /// product's Copy icon did. Off by default.
-    #[arg(long, global = true, env = "CREST_TOKEN_RETRIEVAL_KEY_FILE")]
-    pub token_retrieval_key_file: Option<PathBuf>,
-    /// The sender of invitation mail, with CREST_SMTP_URL (itself read from the environment or
-    /// the configuration file only, since it may hold a password).
-    #[arg(long, global = true, env = "CREST_SMTP_FROM")]
-    pub smtp_from: Option<String>,
-    /// original (API tokens), onboarded (VMware Cloud services access tokens) or hybrid (both)
-    /// [default: hybrid].
-    #[arg(long, global = true, env = "CREST_SUBSCRIPTION")]
-    pub subscription: Option<String>,
-    /// Trust access tokens of an external identity service (another crest, or any CSP-compatible
-    /// one) at this base URL, through its published keys, instead of this instance's own.
-    #[arg(long, global = true, env = "CREST_CSP_TRUSTED_URL")]
-    pub csp_trusted_url: Option<String>,
-    /// The organization whose tokens the trusted service issues (required with the URL).
-    #[arg(long, global = true, env = "CREST_CSP_TRUSTED_ORG_ID")]
-    pub csp_trusted_org_id: Option<String>,
-    /// The `iss` of the trusted service's tokens [default: <URL>/csp/gateway/am].
-    #[arg(long, global = true, env = "CREST_CSP_TRUSTED_ISSUER")]
-    pub csp_trusted_issuer: Option<String>,
-    /// Email of the first administrator, created (or completed) at start-up.
-    #[arg(long, global = true, env = "CREST_BOOTSTRAP_ADMIN")]
-    pub bootstrap_admin: Option<String>,
-}
-
-/// The bootstrap token is a secret: it is read from `CREST_BOOTSTRAP_TOKEN` or the configuration
-/// file, never from a flag, where every user of the machine could read it in the process list.
-pub const BOOTSTRAP_TOKEN_ENV: &str = "CREST_BOOTSTRAP_TOKEN";
-/// The bootstrap administrator's password: environment or configuration file only, like the token.
-pub const BOOTSTRAP_PASSWORD_ENV: &str = "CREST_BOOTSTRAP_PASSWORD";
-/// The SMTP server's URL may hold its password: environment or configuration file only.
-pub const SMTP_URL_ENV: &str = "CREST_SMTP_URL";
+/// How the settings are named in each source, shown under `--help`.
+const SETTINGS_HELP: &str = "\
+Every setting is also read from the environment as CREST_ and its name in capitals \
+(--max-body-bytes: CREST_MAX_BODY_BYTES) and from the configuration file as its name with _ \
+(max_body_bytes). Flags win over the environment, which wins over the file, which wins over the \
+defaults. Secrets have no flag: CREST_BOOTSTRAP_TOKEN, CREST_BOOTSTRAP_PASSWORD and CREST_SMTP_URL \
+are read from the environment or the file only.";

@@ -1,43 +1,151 @@
-//! The resolved configuration: flags, then environment, then the TOML file, then defaults.
+//! The configuration: one typed [`Settings`], read from four layers with one precedence rule
+//! (flags, then the environment, then the TOML file, then the defaults), and resolved into the
+//! [`Config`] crest runs with.
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
+use clap::Args;
 use crest_domain::bootstrap::BootstrapSettings;
 use crest_domain::csp::subscription::Subscription;
 use crest_store::StoreLocation;
+use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::cli::{BOOTSTRAP_PASSWORD_ENV, BOOTSTRAP_TOKEN_ENV, Cli, SMTP_URL_ENV, SettingsArgs};
-use secrecy::SecretString;
+use crate::cli::Cli;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./crest-data";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-/// The optional TOML file: the same settings as the flags, in snake_case.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub listen: Option<String>,
-    pub data_dir: Option<PathBuf>,
-    pub database_url: Option<String>,
-    pub public_url: Option<String>,
-    pub tls_cert: Option<PathBuf>,
-    pub tls_key: Option<PathBuf>,
-    pub max_body_bytes: Option<usize>,
-    pub bootstrap_admin: Option<String>,
-    pub bootstrap_token: Option<String>,
-    pub bootstrap_password: Option<String>,
-    pub token_retrieval_key_file: Option<PathBuf>,
-    pub smtp_url: Option<String>,
-    pub smtp_from: Option<String>,
-    pub subscription: Option<String>,
-    pub csp_trusted_url: Option<String>,
-    pub csp_trusted_org_id: Option<String>,
-    pub csp_trusted_issuer: Option<String>,
+/// The environment variable naming the configuration file (or `--config`).
+pub const CONFIG_ENV: &str = "CREST_CONFIG";
+/// Every environment variable of a setting is this prefix and the setting's name in capitals.
+pub const ENV_PREFIX: &str = "CREST_";
+
+/// Reads one environment variable; the process environment, or a map in tests.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The environment variable of the setting `key` (`max_body_bytes`: `CREST_MAX_BODY_BYTES`).
+pub fn env_name(key: &str) -> String {
+    format!("{ENV_PREFIX}{}", key.to_ascii_uppercase())
+}
+
+/// Declares [`Settings`], one row per setting. A row gives the setting's file key (the field's
+/// name), its environment variable ([`env_name`]) and, unless it is a secret, its flag (`--` and the
+/// name with `-` for `_`). Secrets have no flag, where every user of the machine could read them in
+/// the process list; `Debug` hides their values, and those of the flags that may hold a password.
+macro_rules! settings {
+    (
+        flags { $( $(#[$flag_meta:meta])* $flag:ident: $flag_ty:ty, )* }
+        masked_flags { $( $(#[$masked_meta:meta])* $masked:ident: $masked_ty:ty, )* }
+        secrets { $( $(#[$secret_meta:meta])* $secret:ident: $secret_ty:ty, )* }
+    ) => {
+        /// Every setting, as one source gives them or as the layered sources resolve; unset is
+        /// `None`. The TOML file has the same keys (`deny_unknown_fields`).
+        #[derive(Clone, Default, Args, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Settings {
+            $( $(#[$flag_meta])* #[arg(long, global = true)] pub $flag: Option<$flag_ty>, )*
+            $( $(#[$masked_meta])* #[arg(long, global = true)] pub $masked: Option<$masked_ty>, )*
+            $( $(#[$secret_meta])* #[arg(skip)] pub $secret: Option<$secret_ty>, )*
+        }
+
+        impl Settings {
+            /// `self`, with what it leaves unset taken from `lower`.
+            pub fn or(self, lower: Self) -> Self {
+                Self {
+                    $( $flag: self.$flag.or(lower.$flag), )*
+                    $( $masked: self.$masked.or(lower.$masked), )*
+                    $( $secret: self.$secret.or(lower.$secret), )*
+                }
+            }
+
+            /// The settings the environment sets, read through `env`.
+            pub fn from_env(env: Env<'_>) -> anyhow::Result<Self> {
+                Ok(Self {
+                    $( $flag: from_env(env, stringify!($flag))?, )*
+                    $( $masked: from_env(env, stringify!($masked))?, )*
+                    $( $secret: from_env(env, stringify!($secret))?, )*
+                })
+            }
+        }
+
+        impl fmt::Debug for Settings {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Settings")
+                    $( .field(stringify!($flag), &self.$flag) )*
+                    $( .field(stringify!($masked), &self.$masked.as_ref().map(|_| "<redacted>")) )*
+                    $( .field(stringify!($secret), &self.$secret.as_ref().map(|_| "<redacted>")) )*
+                    .finish()
+            }
+        }
+    };
+}
+
+settings! {
+    flags {
+        /// Address to listen on [default: 127.0.0.1:8080].
+        listen: String,
+        /// Directory of the embedded store [default: ./crest-data].
+        data_dir: PathBuf,
+        /// The URL clients reach this instance at [default: derived from --listen].
+        public_url: String,
+        /// PEM certificate chain; with --tls-key, serve HTTPS.
+        tls_cert: PathBuf,
+        /// PEM private key for --tls-cert.
+        tls_key: PathBuf,
+        /// Largest request body accepted, in bytes [default: 8388608].
+        max_body_bytes: usize,
+        /// Compatibility: a file holding a 32-byte key (64 hex characters). When set, new API
+        /// tokens are also kept sealed with it and listings show their secrets again, as the
+        /// original product's Copy icon did. Off by default.
+        token_retrieval_key_file: PathBuf,
+        /// The sender of invitation mail, with CREST_SMTP_URL (itself read from the environment
+        /// or the configuration file only, since it may hold a password).
+        smtp_from: String,
+        /// original (API tokens), onboarded (VMware Cloud services access tokens) or hybrid
+        /// (both) [default: hybrid].
+        subscription: String,
+        /// Trust access tokens of an external identity service (another crest, or any
+        /// CSP-compatible one) at this base URL, through its published keys, instead of this
+        /// instance's own.
+        csp_trusted_url: String,
+        /// The organization whose tokens the trusted service issues (required with the URL).
+        csp_trusted_org_id: String,
+        /// The `iss` of the trusted service's tokens [default: <URL>/csp/gateway/am].
+        csp_trusted_issuer: String,
+        /// Email of the first administrator, created (or completed) at start-up.
+        bootstrap_admin: String,
+    }
+    masked_flags {
+        /// PostgreSQL URL (postgres://…); the embedded SQLite store when unset.
+        database_url: String,
+    }
+    secrets {
+        /// The first administrator's API token (a UUID).
+        bootstrap_token: String,
+        /// The first administrator's password (for scripted installs and browser tests).
+        bootstrap_password: String,
+        /// The SMTP server's URL; it may hold a password.
+        smtp_url: String,
+    }
+}
+
+/// The setting `key` as the environment gives it, if it does. The message names the variable and
+/// never repeats the value (it may be a secret).
+fn from_env<T>(env: Env<'_>, key: &str) -> anyhow::Result<Option<T>>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    let name = env_name(key);
+    env(&name)
+        .map(|v| v.parse::<T>().map_err(|e| anyhow!("{name}: {e}")))
+        .transpose()
 }
 
 /// Certificate and key for HTTPS.
@@ -111,73 +219,64 @@ impl fmt::Debug for Config {
 }
 
 impl Config {
-    /// Resolves the configuration of this process.
+    /// Resolves the configuration of this process: its flags, its environment, and the file they
+    /// name.
     pub fn load(cli: &Cli) -> anyhow::Result<Self> {
-        let file = match &cli.settings.config {
-            Some(path) => read_file(path)?,
-            None => FileConfig::default(),
-        };
-        let token_env = std::env::var(BOOTSTRAP_TOKEN_ENV).ok();
-        let mut file = file;
-        if let Ok(url) = std::env::var(SMTP_URL_ENV) {
-            file.smtp_url = Some(url);
-        }
-        if let Ok(password) = std::env::var(BOOTSTRAP_PASSWORD_ENV) {
-            file.bootstrap_password = Some(password);
-        }
-        Self::resolve(&cli.settings, file, token_env)
+        let env = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+        Self::from_sources(cli.config.as_deref(), cli.settings.clone(), &env)
     }
 
-    /// Merges the sources; pure, so that tests can check the precedence.
-    pub fn resolve(
-        args: &SettingsArgs,
-        file: FileConfig,
-        bootstrap_token_env: Option<String>,
+    /// Layers the sources: `flags`, then `env`, then the configuration file (`config`, else
+    /// `CREST_CONFIG` from `env`), then the defaults.
+    pub fn from_sources(
+        config: Option<&Path>,
+        flags: Settings,
+        env: Env<'_>,
     ) -> anyhow::Result<Self> {
-        let listen_raw = args
-            .listen
-            .clone()
-            .or(file.listen)
-            .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let file = match config
+            .map(Path::to_path_buf)
+            .or_else(|| env(CONFIG_ENV).map(PathBuf::from))
+        {
+            Some(path) => read_file(&path)?,
+            None => Settings::default(),
+        };
+        Self::resolve(flags.or(Settings::from_env(env)?).or(file))
+    }
+
+    /// `http` or `https`: what this instance serves.
+    pub fn scheme(&self) -> &'static str {
+        scheme(self.tls.as_ref())
+    }
+
+    /// Checks the layered settings and fills in the defaults; each message names the setting.
+    pub fn resolve(settings: Settings) -> anyhow::Result<Self> {
+        let s = settings;
+        let listen_raw = s.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
         let listen: SocketAddr = listen_raw
             .parse()
             .with_context(|| format!("CREST_LISTEN '{listen_raw}' is not host:port"))?;
-        let data_dir = args
+        let data_dir = s
             .data_dir
-            .clone()
-            .or(file.data_dir)
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-        let database_url = args.database_url.clone().or(file.database_url);
-        let store = StoreLocation::from_config(data_dir, database_url.as_deref())
+        let store = StoreLocation::from_config(data_dir, s.database_url.as_deref())
             .map_err(anyhow::Error::msg)?;
-        let tls = match (
-            args.tls_cert.clone().or(file.tls_cert),
-            args.tls_key.clone().or(file.tls_key),
-        ) {
+        let tls = match (s.tls_cert, s.tls_key) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             (None, None) => None,
             _ => bail!("HTTPS needs both CREST_TLS_CERT and CREST_TLS_KEY"),
         };
-        let scheme = if tls.is_some() { "https" } else { "http" };
-        let public_url = args
+        let public_url = s
             .public_url
-            .clone()
-            .or(file.public_url)
-            .unwrap_or_else(|| format!("{scheme}://{listen}"));
+            .unwrap_or_else(|| format!("{}://{listen}", scheme(tls.as_ref())));
         let public_url = public_url.trim_end_matches('/').to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("CREST_PUBLIC_URL must start with http:// or https://");
         }
-        let max_body_bytes = args
-            .max_body_bytes
-            .or(file.max_body_bytes)
-            .unwrap_or(DEFAULT_MAX_BODY_BYTES);
+        let max_body_bytes = s.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
         if max_body_bytes == 0 {
             bail!("CREST_MAX_BODY_BYTES must be positive");
         }
-        let admin = args.bootstrap_admin.clone().or(file.bootstrap_admin);
-        let token = bootstrap_token_env.or(file.bootstrap_token);
-        let bootstrap = match (admin, token) {
+        let bootstrap = match (s.bootstrap_admin, s.bootstrap_token) {
             (Some(admin), Some(token)) => Some(
                 BootstrapSettings::new(&admin, &token)
                     .context("invalid CREST_BOOTSTRAP_ADMIN / CREST_BOOTSTRAP_TOKEN")?,
@@ -185,16 +284,13 @@ impl Config {
             (None, None) => None,
             _ => bail!("CREST_BOOTSTRAP_ADMIN and CREST_BOOTSTRAP_TOKEN go together"),
         };
-        let subscription = match args.subscription.clone().or(file.subscription) {
+        let subscription = match s.subscription {
             Some(s) => s
                 .parse::<Subscription>()
-                .map_err(|e| anyhow::anyhow!("CREST_SUBSCRIPTION: {e}"))?,
+                .map_err(|e| anyhow!("CREST_SUBSCRIPTION: {e}"))?,
             None => Subscription::default(),
         };
-        let trusted_issuer = match (
-            args.csp_trusted_url.clone().or(file.csp_trusted_url),
-            args.csp_trusted_org_id.clone().or(file.csp_trusted_org_id),
-        ) {
+        let trusted_issuer = match (s.csp_trusted_url, s.csp_trusted_org_id) {
             (Some(url), Some(org_id)) => {
                 let url = url.trim_end_matches('/').to_owned();
                 if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -202,10 +298,8 @@ impl Config {
                 }
                 Some(TrustedIssuerSettings {
                     jwks_url: format!("{url}/csp/gateway/am/api/auth/token-public-key?format=jwks"),
-                    issuer: args
+                    issuer: s
                         .csp_trusted_issuer
-                        .clone()
-                        .or(file.csp_trusted_issuer)
                         .unwrap_or_else(|| format!("{url}/csp/gateway/am")),
                     org_id,
                 })
@@ -213,7 +307,7 @@ impl Config {
             (None, None) => None,
             _ => bail!("CREST_CSP_TRUSTED_URL and CREST_CSP_TRUSTED_ORG_ID go together"),
         };
-        let smtp = match (file.smtp_url, args.smtp_from.clone().or(file.smtp_from)) {
+        let smtp = match (s.smtp_url, s.smtp_from) {
             (Some(url), Some(from)) => Some(SmtpSettings {
                 url: SecretString::from(url),
                 from,
@@ -228,11 +322,8 @@ impl Config {
             tls,
             max_body_bytes,
             bootstrap,
-            bootstrap_password: file.bootstrap_password.map(SecretString::from),
-            token_retrieval_key_file: args
-                .token_retrieval_key_file
-                .clone()
-                .or(file.token_retrieval_key_file),
+            bootstrap_password: s.bootstrap_password.map(SecretString::from),
+            token_retrieval_key_file: s.token_retrieval_key_file,
             smtp,
             subscription,
             trusted_issuer,
@@ -240,7 +331,12 @@ impl Config {
     }
 }
 
-fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+/// `https` with a certificate, `http` without.
+fn scheme(tls: Option<&TlsFiles>) -> &'static str {
+    if tls.is_some() { "https" } else { "http" }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<Settings> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("invalid configuration file {}", path.display()))
@@ -248,14 +344,35 @@ fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     const TOKEN: &str = "0a1b2c3d-0000-4000-8000-000000000000";
 
+    /// An environment of its own, instead of the process's.
+    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| vars.get(name).cloned()
+    }
+
+    fn file(toml: &str) -> Settings {
+        toml::from_str(toml).expect("valid toml")
+    }
+
+    fn resolve_error(settings: Settings) -> String {
+        match Config::resolve(settings) {
+            Ok(c) => panic!("resolved to {c:?}"),
+            Err(e) => format!("{e:#}"),
+        }
+    }
+
     #[test]
     fn defaults_serve_a_newcomer() {
-        let c =
-            Config::resolve(&SettingsArgs::default(), FileConfig::default(), None).expect("valid");
+        let c = Config::resolve(Settings::default()).expect("valid");
         assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
         assert_eq!(
             c.store,
@@ -264,40 +381,105 @@ mod tests {
             }
         );
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert_eq!(c.scheme(), "http");
         assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
         assert!(c.bootstrap.is_none() && c.tls.is_none());
     }
 
     #[test]
     fn flags_and_environment_beat_the_file() {
-        let file: FileConfig = toml::from_str(
-            "listen = \"127.0.0.1:9000\"\nmax_body_bytes = 10\npublic_url = \"https://file.example/\"",
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("crest.toml");
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:9000\"\nmax_body_bytes = 10\n\
+             public_url = \"https://file.example/\"\nsubscription = \"original\"\n\
+             bootstrap_admin = \"file@example.com\"\nbootstrap_token = \"not a uuid\"",
         )
-        .expect("valid toml");
-        let args = SettingsArgs {
+        .expect("write");
+        let path = path.to_string_lossy().into_owned();
+        let env = env_of(&[
+            (CONFIG_ENV, &path),
+            ("CREST_LISTEN", "127.0.0.1:9050"),
+            ("CREST_MAX_BODY_BYTES", "20"),
+            ("CREST_BOOTSTRAP_TOKEN", TOKEN),
+        ]);
+        let flags = Settings {
             listen: Some("127.0.0.1:9100".into()),
-            ..SettingsArgs::default()
+            bootstrap_admin: Some("flag@example.com".into()),
+            ..Settings::default()
         };
-        let c = Config::resolve(&args, file, None).expect("valid");
-        assert_eq!(c.listen.port(), 9100);
-        assert_eq!(c.max_body_bytes, 10);
-        assert_eq!(c.public_url, "https://file.example");
+        let c = Config::from_sources(None, flags, &env).expect("valid");
+        assert_eq!(c.listen.port(), 9100, "the flag beats the environment");
+        assert_eq!(c.max_body_bytes, 20, "the environment beats the file");
+        assert_eq!(
+            c.public_url, "https://file.example",
+            "the file beats the default"
+        );
+        assert_eq!(c.subscription, "original".parse().expect("a subscription"));
+        assert_eq!(
+            c.store,
+            StoreLocation::Sqlite {
+                data_dir: DEFAULT_DATA_DIR.into()
+            }
+        );
+        let bootstrap = c.bootstrap.expect("bootstrap settings");
+        assert_eq!(bootstrap.admin.as_str(), "flag@example.com");
+
+        // Without the environment, the file speaks; an explicit --config needs no CREST_CONFIG.
+        let c = Config::from_sources(Some(Path::new(&path)), Settings::default(), &env_of(&[]));
+        assert!(
+            format!("{:#}", c.expect_err("the file's token is not a UUID"))
+                .contains("CREST_BOOTSTRAP_TOKEN")
+        );
+    }
+
+    #[test]
+    fn secrets_are_never_flags() {
+        use clap::CommandFactory as _;
+        let cli = Cli::command();
+        let flags: Vec<&str> = cli.get_arguments().filter_map(|a| a.get_long()).collect();
+        for secret in ["bootstrap_token", "bootstrap_password", "smtp_url"] {
+            assert!(
+                !flags.contains(&secret.replace('_', "-").as_str()),
+                "--{secret}"
+            );
+            let s = Settings::from_env(&env_of(&[(&env_name(secret), "hunter2")])).expect("read");
+            assert!(
+                !format!("{s:?}").contains("hunter2"),
+                "Debug hides {secret}"
+            );
+        }
+        assert!(flags.contains(&"max-body-bytes") && flags.contains(&"config"));
+        let s = Settings {
+            database_url: Some("postgres://crest:hunter2@db/crest".into()),
+            ..Settings::default()
+        };
+        assert!(
+            !format!("{s:?}").contains("hunter2"),
+            "Debug hides the database URL"
+        );
     }
 
     #[test]
     fn unknown_file_keys_are_refused() {
-        assert!(toml::from_str::<FileConfig>("lisen = \"x\"").is_err());
+        assert!(toml::from_str::<Settings>("lisen = \"x\"").is_err());
+        assert!(toml::from_str::<Settings>("config = \"x\"").is_err());
     }
 
     #[test]
     fn bootstrap_needs_both_halves_and_a_uuid() {
-        let args = SettingsArgs {
+        let admin = Settings {
             bootstrap_admin: Some("admin@example.com".into()),
-            ..SettingsArgs::default()
+            ..Settings::default()
         };
-        assert!(Config::resolve(&args, FileConfig::default(), None).is_err());
-        assert!(Config::resolve(&args, FileConfig::default(), Some("nope".into())).is_err());
-        let c = Config::resolve(&args, FileConfig::default(), Some(TOKEN.into())).expect("valid");
+        assert!(Config::resolve(admin.clone()).is_err());
+        let with_token = |token: &str| Settings {
+            bootstrap_token: Some(token.into()),
+            ..admin.clone()
+        };
+        assert!(Config::resolve(with_token("nope")).is_err());
+        let c = Config::resolve(with_token(TOKEN)).expect("valid");
         assert!(c.bootstrap.is_some());
         assert!(
             !format!("{c:?}").contains(TOKEN),
@@ -307,36 +489,62 @@ mod tests {
 
     #[test]
     fn smtp_needs_url_and_sender_and_hides_its_url() {
-        let file: FileConfig =
-            toml::from_str("smtp_url = \"smtps://u:hunter2@mail.example:465\"").expect("toml");
-        assert!(Config::resolve(&SettingsArgs::default(), file, None).is_err());
-        let file: FileConfig =
-            toml::from_str("smtp_url = \"smtps://u:hunter2@mail.example:465\"").expect("toml");
-        let args = SettingsArgs {
+        let url = file("smtp_url = \"smtps://u:hunter2@mail.example:465\"");
+        assert!(Config::resolve(url.clone()).is_err());
+        let flags = Settings {
             smtp_from: Some("crest@example.com".into()),
-            ..SettingsArgs::default()
+            ..Settings::default()
         };
-        let c = Config::resolve(&args, file, None).expect("valid");
+        let c = Config::resolve(flags.or(url)).expect("valid");
         assert!(c.smtp.is_some());
         assert!(!format!("{c:?}").contains("hunter2"));
     }
 
     #[test]
     fn bad_values_are_clear_errors() {
-        let bad_listen = SettingsArgs {
-            listen: Some("nowhere".into()),
-            ..SettingsArgs::default()
-        };
-        assert!(Config::resolve(&bad_listen, FileConfig::default(), None).is_err());
-        let half_tls = SettingsArgs {
-            tls_cert: Some("c.pem".into()),
-            ..SettingsArgs::default()
-        };
-        assert!(Config::resolve(&half_tls, FileConfig::default(), None).is_err());
-        let mysql = SettingsArgs {
-            database_url: Some("mysql://x".into()),
-            ..SettingsArgs::default()
-        };
-        assert!(Config::resolve(&mysql, FileConfig::default(), None).is_err());
+        let cases = [
+            (
+                Settings {
+                    listen: Some("nowhere".into()),
+                    ..Settings::default()
+                },
+                "CREST_LISTEN 'nowhere' is not host:port",
+            ),
+            (
+                Settings {
+                    tls_cert: Some("c.pem".into()),
+                    ..Settings::default()
+                },
+                "CREST_TLS_KEY",
+            ),
+            (
+                Settings {
+                    database_url: Some("mysql://x".into()),
+                    ..Settings::default()
+                },
+                "CREST_DATABASE_URL must be a postgres:// URL",
+            ),
+            (
+                Settings {
+                    max_body_bytes: Some(0),
+                    ..Settings::default()
+                },
+                "CREST_MAX_BODY_BYTES must be positive",
+            ),
+            (
+                Settings {
+                    subscription: Some("gold".into()),
+                    ..Settings::default()
+                },
+                "CREST_SUBSCRIPTION",
+            ),
+        ];
+        for (settings, named) in cases {
+            let message = resolve_error(settings);
+            assert!(message.contains(named), "{message:?} should name {named}");
+        }
+        let e = Settings::from_env(&env_of(&[("CREST_MAX_BODY_BYTES", "lots")]))
+            .expect_err("not a number");
+        assert!(e.to_string().starts_with("CREST_MAX_BODY_BYTES: "), "{e}");
     }
 }

@@ -10,6 +10,7 @@ use axum_server::tls_rustls::RustlsConfig;
 use crest_auth::csp::remote::RemoteKeys;
 use crest_auth::csp::verify::TrustedIssuer;
 use crest_auth::session::Sessions;
+use crest_domain::Chain;
 use crest_domain::bootstrap::{BootstrapOutcome, bootstrap};
 use crest_domain::clock::{Clock, SystemClock};
 use crest_domain::csp::signing_key::SigningKeyRecord;
@@ -125,14 +126,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     let local_addr = listener.local_addr()?;
     // A public URL derived from a listen address on port 0 names the port actually bound.
     let public_url = match config.public_url.strip_suffix(":0") {
-        Some(_) if config.listen.port() == 0 => {
-            let scheme = if config.tls.is_some() {
-                "https"
-            } else {
-                "http"
-            };
-            format!("{scheme}://{local_addr}")
-        }
+        Some(_) if config.listen.port() == 0 => format!("{}://{local_addr}", config.scheme()),
         _ => config.public_url.clone(),
     };
     let (state, usage_writer) = AppState::new(
@@ -218,13 +212,15 @@ async fn sweep(store: Arc<SqlStore>, sessions: Sessions, clock: Arc<dyn Clock>) 
         match sessions.purge_expired().await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(removed = n, "forgot expired sessions"),
-            Err(e) => tracing::warn!(error = %e, "cannot forget expired sessions; will try again"),
+            Err(e) => {
+                tracing::warn!(error = %Chain(&e), "cannot forget expired sessions; will try again")
+            }
         }
         let cutoff = crest_domain::trash::expiry_cutoff(clock.now_millis());
         match crest_domain::trash::TrashStore::purge_expired(store.as_ref(), cutoff).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "emptied expired objects from the trash"),
-            Err(e) => tracing::warn!(error = %e, "cannot empty the trash; will try again"),
+            Err(e) => tracing::warn!(error = %Chain(&e), "cannot empty the trash; will try again"),
         }
     }
 }
@@ -285,15 +281,11 @@ pub async fn serve_until_signalled(config: Config) -> anyhow::Result<()> {
             config.public_url
         );
     }
-    let scheme = if config.tls.is_some() {
-        "https"
-    } else {
-        "http"
-    };
     tracing::info!(
         store = %config.store,
         public_url = %config.public_url,
-        "crest is serving on {scheme}://{}",
+        "crest is serving on {}://{}",
+        config.scheme(),
         server.local_addr
     );
     signalled.await;

@@ -80,7 +80,9 @@ pub enum CloudIntegrationError {
 impl From<CloudIntegrationError> for DomainError {
     fn from(e: CloudIntegrationError) -> Self {
         match e {
-            CloudIntegrationError::Stored(_) => DomainError::Internal(e.to_string()),
+            CloudIntegrationError::Stored(_) => {
+                DomainError::internal("reading a stored cloud integration", e)
+            }
             _ => DomainError::Invalid(e.to_string()),
         }
     }

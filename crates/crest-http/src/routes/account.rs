@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::{AccountId, AccountRecord};
 use crest_domain::account_change;
-use crest_domain::permission::{Permission, UnknownPermission};
+use crest_domain::permission::Permission;
 use crest_domain::service_account;
 use crest_types::accounts::{
     Account, ResponseContainerAccount, ResponseContainerPagedAccount, UserModel,
@@ -126,9 +126,7 @@ pub(crate) async fn set_permission(
     granted: bool,
 ) -> Result<Json<UserModel>, ApiError> {
     let id = AccountId::parse(raw_id)?;
-    let permission: Permission = raw_permission
-        .parse()
-        .map_err(|e: UnknownPermission| ApiError::BadRequest(e.to_string()))?;
+    let permission: Permission = raw_permission.parse()?;
     let record = account_change::set_permission(
         state.store.as_ref(),
         state.clock.as_ref(),

@@ -45,9 +45,7 @@ pub(crate) fn wire(view: &CloudIntegrationView) -> Result<CloudIntegration, ApiE
     }
     map.insert("disabled".to_owned(), r.disabled.into());
     serde_json::from_value(Value::Object(map)).map_err(|e| {
-        ApiError::Internal(format!(
-            "a stored cloud integration does not read back: {e}"
-        ))
+        ApiError::internal_caused_by("a stored cloud integration does not read back", e)
     })
 }
 

@@ -16,75 +16,11 @@ use crest_auth::csp::issue::{ExchangeError, Issued};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::error::CspError;
+use crate::error::csp::CspErrorBody;
 use crate::extract::Source;
 use crate::failure_limit::fingerprint;
 use crate::state::AppState;
-
-/// A failure in CSP's shape: `message`, and the OAuth `error` and `error_description`.
-#[derive(Debug)]
-pub(crate) struct CspError {
-    status: StatusCode,
-    error: &'static str,
-    message: String,
-    retry_after: Option<u64>,
-}
-
-/// The body of every CSP error.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub(crate) struct CspErrorBody {
-    #[serde(rename = "statusCode")]
-    status_code: u16,
-    error: String,
-    error_description: String,
-    message: String,
-}
-
-impl CspError {
-    pub(crate) fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            error,
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    fn too_many(retry_after: u64) -> Self {
-        Self {
-            retry_after: Some(retry_after),
-            ..Self::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "slow_down",
-                "too many failed attempts; try again later",
-            )
-        }
-    }
-
-    fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
-    }
-}
-
-impl IntoResponse for CspError {
-    fn into_response(self) -> Response {
-        let body = CspErrorBody {
-            status_code: self.status.as_u16(),
-            error: self.error.to_owned(),
-            error_description: self.message.clone(),
-            message: self.message,
-        };
-        let mut response = (self.status, Json(body)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if let Some(secs) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
-        response
-    }
-}
 
 /// Turns an exchange's failure into its answer, counting credential failures: past the budget of
 /// the (address, credential) pair or of the address, the answer is a 429.
@@ -100,36 +36,6 @@ fn refused(state: &AppState, source: &str, credential: &str, error: ExchangeErro
         return CspError::too_many(wait);
     }
     error.into()
-}
-
-impl From<ExchangeError> for CspError {
-    fn from(e: ExchangeError) -> Self {
-        match e {
-            ExchangeError::InvalidToken => {
-                Self::new(StatusCode::BAD_REQUEST, "invalid_grant", e.to_string())
-            }
-            ExchangeError::InvalidClient => {
-                Self::new(StatusCode::UNAUTHORIZED, "invalid_client", e.to_string())
-            }
-            ExchangeError::WrongOrganization => Self::bad_request(e.to_string()),
-            ExchangeError::Key(k) => {
-                tracing::error!("token signing failed: {k}");
-                Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "temporarily_unavailable",
-                    "the identity service cannot sign tokens right now; try again",
-                )
-            }
-            ExchangeError::Store(s) => {
-                tracing::warn!("token exchange failed: {s}");
-                Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "temporarily_unavailable",
-                    "the store is unavailable; try again",
-                )
-            }
-        }
-    }
 }
 
 /// A successful exchange, as CSP answers it.

@@ -69,7 +69,7 @@ pub(crate) async fn invite_many(
         }
         last = Some(model);
     }
-    last.ok_or_else(|| ApiError::Internal("no user was invited".into()))
+    last.ok_or_else(|| ApiError::internal("no user was invited"))
 }
 
 /// The link an invited person opens; the secret is in the fragment, which browsers never send.

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::access;
-use crest_domain::permission::{Permission, PermissionSet, UnknownPermission};
+use crest_domain::permission::{Permission, PermissionSet};
 use crest_domain::role::{RoleChange, RoleRecord};
 use crest_types::accounts::{
     ResponseContainerPagedRoleDTO, ResponseContainerRoleDTO, RoleCreateDTO, RoleUpdateDTO,
@@ -15,14 +15,6 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, Paging};
 use crate::present::Directory;
 use crate::state::AppState;
-
-pub(crate) fn parse_permissions(names: &[String]) -> Result<PermissionSet, ApiError> {
-    names
-        .iter()
-        .map(|n| n.parse::<Permission>())
-        .collect::<Result<PermissionSet, _>>()
-        .map_err(|e| ApiError::BadRequest(e.to_string()))
-}
 
 async fn answer(
     state: &AppState,
@@ -101,7 +93,7 @@ pub(crate) async fn create_role(
     caller: Caller,
     ApiJson(body): ApiJson<RoleCreateDTO>,
 ) -> Result<Json<ResponseContainerRoleDTO>, ApiError> {
-    let permissions = parse_permissions(body.permissions.as_deref().unwrap_or_default())?;
+    let permissions = PermissionSet::parse_names(body.permissions.as_deref().unwrap_or_default())?;
     let role = access::create_role(
         state.store.as_ref(),
         state.clock.as_ref(),
@@ -150,7 +142,7 @@ pub(crate) async fn update_role(
         permissions: body
             .permissions
             .as_deref()
-            .map(parse_permissions)
+            .map(PermissionSet::parse_names)
             .transpose()?,
     };
     let role = access::update_role(
@@ -262,9 +254,7 @@ async fn permission_on_roles(
     ids: &[String],
     granted: bool,
 ) -> Result<Json<ResponseContainerRoleDTO>, ApiError> {
-    let permission: Permission = permission
-        .parse()
-        .map_err(|e: UnknownPermission| ApiError::BadRequest(e.to_string()))?;
+    let permission: Permission = permission.parse()?;
     if ids.is_empty() {
         return Err(ApiError::BadRequest("name at least one role".into()));
     }

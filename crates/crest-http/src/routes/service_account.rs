@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::account::AccountId;
 use crest_domain::membership::Memberships;
-use crest_domain::permission::{Permission, PermissionSet};
+use crest_domain::permission::PermissionSet;
 use crest_domain::service_account::{self, ServiceAccountChange, ServiceAccountInput};
 use crest_types::accounts::{
     ResponseContainerListServiceAccount, ResponseContainerServiceAccount, ServiceAccountWrite,
@@ -16,19 +16,6 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::present;
 use crate::state::AppState;
-
-/// Reads the permissions a write names, refusing unknown ones.
-pub(crate) fn permission_names(
-    names: Option<&[String]>,
-) -> Result<Option<PermissionSet>, ApiError> {
-    let Some(names) = names else { return Ok(None) };
-    names
-        .iter()
-        .map(|n| n.parse::<Permission>())
-        .collect::<Result<PermissionSet, _>>()
-        .map(Some)
-        .map_err(|e| ApiError::BadRequest(e.to_string()))
-}
 
 fn memberships(write: &ServiceAccountWrite) -> Memberships {
     Memberships {
@@ -95,7 +82,7 @@ pub(crate) async fn create_service_account(
         state.clock.as_ref(),
         caller.principal(),
         ServiceAccountInput {
-            permissions: permission_names(write.groups.as_deref())?.unwrap_or_default(),
+            permissions: PermissionSet::parse_names(write.groups.as_deref().unwrap_or_default())?,
             memberships: memberships(&write),
             id: write.identifier,
             active: write.active.unwrap_or(true),
@@ -159,7 +146,11 @@ pub(crate) async fn update_service_account(
         ));
     }
     let change = ServiceAccountChange {
-        permissions: permission_names(write.groups.as_deref())?,
+        permissions: write
+            .groups
+            .as_deref()
+            .map(PermissionSet::parse_names)
+            .transpose()?,
         active: write.active,
         description: write.description.clone(),
         memberships: memberships(&write),

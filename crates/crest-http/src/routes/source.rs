@@ -99,8 +99,7 @@ pub(crate) async fn get_all_source(
     _caller: Caller,
     ApiQuery(query): ApiQuery<CursorQuery>,
 ) -> Result<Json<ResponseContainerPagedSource>, ApiError> {
-    let limit = PageRequest::parse(None, query.limit.as_deref())
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?
+    let limit = PageRequest::parse(None, query.limit.as_deref())?
         .limit
         .max(1);
     let page = sources(&state)

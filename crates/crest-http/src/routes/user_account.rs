@@ -103,18 +103,10 @@ pub(crate) async fn create_or_update_user_account(
     Ok(Json(create_or_update(&state, &caller, body).await?))
 }
 
-fn permission_set(names: &[String]) -> Result<PermissionSet, ApiError> {
-    names
-        .iter()
-        .map(|n| n.parse::<Permission>())
-        .collect::<Result<PermissionSet, _>>()
-        .map_err(|e| ApiError::BadRequest(e.to_string()))
-}
-
 /// What a `UserToCreate` asks for: the user's direct permissions, roles and groups.
 fn user_change(body: &UserToCreate) -> Result<UserChange, ApiError> {
     Ok(UserChange {
-        permissions: Some(permission_set(&body.groups)?),
+        permissions: Some(PermissionSet::parse_names(&body.groups)?),
         memberships: Memberships {
             roles: body.roles.clone(),
             groups: Some(body.user_groups.clone()),
@@ -180,7 +172,11 @@ pub(crate) async fn update(
     // Check everything before changing anything.
     let password = body.credential.as_deref().map(Password::new).transpose()?;
     let change = UserChange {
-        permissions: body.groups.as_deref().map(permission_set).transpose()?,
+        permissions: body
+            .groups
+            .as_deref()
+            .map(PermissionSet::parse_names)
+            .transpose()?,
         memberships: Memberships {
             roles: body.roles,
             groups: body.user_groups,

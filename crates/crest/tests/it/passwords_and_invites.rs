@@ -319,12 +319,7 @@ async fn with_smtp_the_invitation_link_is_mailed() {
     let (port, received) = fake_smtp().await;
     let data = tempfile::tempdir().expect("a temp dir");
     let args = crate::support::settings(&data.path().join("data"), None);
-    let mut config = crest::config::Config::resolve(
-        &args,
-        crest::config::FileConfig::default(),
-        Some(crate::support::new_token()),
-    )
-    .expect("valid");
+    let mut config = crest::config::Config::resolve(args).expect("valid");
     config.smtp = Some(crest::config::SmtpSettings {
         url: format!("smtp://127.0.0.1:{port}").into(),
         from: "crest@example.com".into(),

@@ -133,12 +133,7 @@ async fn a_bad_key_stops_the_start() {
     let data = tempfile::tempdir().expect("a temp dir");
     let mut args = crate::support::settings(data.path(), None);
     args.token_retrieval_key_file = Some(key_file);
-    let config = crest::config::Config::resolve(
-        &args,
-        crest::config::FileConfig::default(),
-        Some(crate::support::new_token()),
-    )
-    .expect("valid");
+    let config = crest::config::Config::resolve(args).expect("valid");
     let Err(err) = crest::server::start(&config, crate::support::deps()).await else {
         panic!("a bad key must stop the start");
     };

@@ -539,12 +539,11 @@ async fn failed_sign_ins_are_rate_limited_until_the_window_ends() {
 async fn the_bootstrap_password_signs_the_administrator_in() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let args = crate::support::settings(dir.path(), None);
-    let file = crest::config::FileConfig {
+    let config = crest::config::Config::resolve(crest::config::Settings {
         bootstrap_password: Some(PASSWORD.into()),
-        ..Default::default()
-    };
-    let config = crest::config::Config::resolve(&args, file, Some(crate::support::new_token()))
-        .expect("valid");
+        ..args.clone()
+    })
+    .expect("valid");
     let server = crest::server::start(&config, deps()).await.expect("start");
     let url = format!("http://{}", server.local_addr);
     let http = reqwest::Client::new();
@@ -564,12 +563,12 @@ async fn the_bootstrap_password_signs_the_administrator_in() {
     server.shutdown().await.expect("shutdown");
 
     // Too short a password stops the start, with a message.
-    let file = crest::config::FileConfig {
+    let config = crest::config::Config::resolve(crest::config::Settings {
         bootstrap_password: Some("short".into()),
-        ..Default::default()
-    };
-    let config = crest::config::Config::resolve(&args, file, Some(crate::support::new_token()))
-        .expect("valid");
+        bootstrap_token: Some(crate::support::new_token()),
+        ..args
+    })
+    .expect("valid");
     let Err(error) = crest::server::start(&config, deps()).await else {
         panic!("a short bootstrap password was accepted");
     };

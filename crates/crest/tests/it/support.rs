@@ -1,7 +1,6 @@
 //! The test harness: a crest server on a free port with a store of its own.
 
-use crest::cli::SettingsArgs;
-use crest::config::{Config, FileConfig};
+use crest::config::{Config, Settings};
 use crest::server::{Dependencies, RunningServer, start};
 use crest_testkit::PgTestDb;
 
@@ -39,14 +38,15 @@ pub fn new_token() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// Settings for a server on a free loopback port, with the given bootstrap token.
-pub fn settings(data_dir: &std::path::Path, database_url: Option<String>) -> SettingsArgs {
-    SettingsArgs {
+/// Settings for a server on a free loopback port, bootstrapped with a fresh token.
+pub fn settings(data_dir: &std::path::Path, database_url: Option<String>) -> Settings {
+    Settings {
         listen: Some("127.0.0.1:0".into()),
         data_dir: Some(data_dir.to_path_buf()),
         database_url,
         bootstrap_admin: Some(ADMIN.into()),
-        ..SettingsArgs::default()
+        bootstrap_token: Some(new_token()),
+        ..Settings::default()
     }
 }
 
@@ -59,17 +59,14 @@ impl TestApp {
 
     /// A server on `backend`, after `adjust` has changed its settings. `None` when the
     /// PostgreSQL server is unreachable outside CI.
-    pub async fn spawn_with(
-        backend: Backend,
-        adjust: impl FnOnce(&mut SettingsArgs),
-    ) -> Option<Self> {
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<Self> {
         Self::spawn_with_deps(backend, adjust, deps()).await
     }
 
     /// A server on `backend` with its own clock and randomness (`deps`).
     pub async fn spawn_with_deps(
         backend: Backend,
-        adjust: impl FnOnce(&mut SettingsArgs),
+        adjust: impl FnOnce(&mut Settings),
         deps: Dependencies,
     ) -> Option<Self> {
         let dir = tempfile::tempdir().expect("a temp dir");
@@ -82,18 +79,13 @@ impl TestApp {
             }
         };
         let mut args = settings(&data_dir, database_url);
-        adjust(&mut args);
         let admin_token = new_token();
-        let config = Config::resolve(&args, FileConfig::default(), Some(admin_token.clone()))
-            .expect("valid settings");
+        args.bootstrap_token = Some(admin_token.clone());
+        adjust(&mut args);
+        let config = Config::resolve(args).expect("valid settings");
         let server = start(&config, deps).await.expect("the server starts");
-        let scheme = if config.tls.is_some() {
-            "https"
-        } else {
-            "http"
-        };
         Some(Self {
-            url: format!("{scheme}://{}", server.local_addr),
+            url: format!("{}://{}", config.scheme(), server.local_addr),
             admin_token,
             http: reqwest::Client::new(),
             server: Some(server),
@@ -137,7 +129,7 @@ impl TestApp {
         config.bootstrap =
             Some(crest_domain::bootstrap::BootstrapSettings::new(ADMIN, token).expect("valid"));
         let server = start(&config, deps()).await.expect("restart");
-        self.url = format!("http://{}", server.local_addr);
+        self.url = format!("{}://{}", config.scheme(), server.local_addr);
         self.admin_token = token.to_owned();
         self.server = Some(server);
         self.config = config;

@@ -5,8 +5,7 @@
 
 use std::sync::Arc;
 
-use crest::cli::SettingsArgs;
-use crest::config::{Config, FileConfig};
+use crest::config::{Config, Settings};
 use crest::server::{Dependencies, RunningServer, start};
 use crest_auth::cache::TOKEN_CACHE_TTL_MS;
 use crest_domain::clock::{Clock, ManualClock, SystemClock};
@@ -33,15 +32,15 @@ impl Pair {
         let db = PgTestDb::create().await?;
         let dir = tempfile::tempdir().expect("temp dir");
         let admin = new_token();
-        let args = SettingsArgs {
+        let args = Settings {
             listen: Some("127.0.0.1:0".into()),
             data_dir: Some(dir.path().to_path_buf()),
             database_url: Some(db.url.clone()),
             bootstrap_admin: Some(ADMIN.into()),
-            ..SettingsArgs::default()
+            bootstrap_token: Some(admin.clone()),
+            ..Settings::default()
         };
-        let config =
-            Config::resolve(&args, FileConfig::default(), Some(admin.clone())).expect("valid");
+        let config = Config::resolve(args).expect("valid");
         let a = start(&config, crate::support::deps())
             .await
             .expect("instance a");
