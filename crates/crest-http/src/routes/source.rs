@@ -91,8 +91,7 @@ pub(crate) struct CursorQuery {
     responses(
         (status = 200, description = "A page of sources", body = ResponseContainerPagedSource),
         (status = 400, description = "A limit that is not a number", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_all_source(
     State(state): State<AppState>,
@@ -129,8 +128,7 @@ pub(crate) async fn get_all_source(
     responses(
         (status = 200, description = "The source", body = ResponseContainerSource),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_source(
     State(state): State<AppState>,
@@ -152,8 +150,7 @@ pub(crate) async fn get_source(
         (status = 200, description = "The new source", body = ResponseContainerSource),
         (status = 400, description = "No id, ids that differ, or an invalid tag", body = StatusEnvelope),
         (status = 409, description = "The source exists already", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_source(
     State(state): State<AppState>,
@@ -181,8 +178,7 @@ pub(crate) async fn create_source(
         (status = 200, description = "The source as updated", body = ResponseContainerSource),
         (status = 400, description = "An id that differs from the path's, or an invalid tag", body = StatusEnvelope),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn update_source(
     State(state): State<AppState>,
@@ -208,8 +204,7 @@ pub(crate) async fn update_source(
     responses(
         (status = 200, description = "The source as it was", body = ResponseContainerSource),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_source(
     State(state): State<AppState>,
@@ -258,8 +253,7 @@ fn text_of(bytes: &[u8]) -> Result<String, ApiError> {
     responses(
         (status = 200, description = "Set", body = ResponseContainer),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn set_description(
     State(state): State<AppState>,
@@ -283,8 +277,7 @@ pub(crate) async fn set_description(
     responses(
         (status = 200, description = "Removed", body = ResponseContainer),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn remove_description(
     State(state): State<AppState>,
@@ -307,8 +300,7 @@ pub(crate) async fn remove_description(
     responses(
         (status = 200, description = "The tags", body = ResponseContainerTagsResponse),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_source_tags(
     State(state): State<AppState>,
@@ -338,8 +330,7 @@ pub(crate) async fn get_source_tags(
         (status = 200, description = "Set", body = ResponseContainer),
         (status = 400, description = "An invalid tag", body = StatusEnvelope),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn set_source_tags(
     State(state): State<AppState>,
@@ -369,8 +360,7 @@ pub(crate) async fn set_source_tags(
         (status = 200, description = "Added", body = ResponseContainer),
         (status = 400, description = "An invalid tag", body = StatusEnvelope),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn add_source_tag(
     State(state): State<AppState>,
@@ -396,8 +386,7 @@ pub(crate) async fn add_source_tag(
     responses(
         (status = 200, description = "Removed", body = ResponseContainer),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn remove_source_tag(
     State(state): State<AppState>,
