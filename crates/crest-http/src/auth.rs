@@ -9,6 +9,8 @@ use axum::response::Response;
 use crest_auth::{AuthError, Authorized, Credential, CredentialError, Operation, authorize};
 use crest_domain::audit::{AuditEvent, PendingAudit};
 use crest_domain::session::SessionSecret;
+use utoipa::openapi::path::{Operation as DocumentedOperation, PathItem};
+use utoipa::openapi::security::SecurityRequirement;
 use utoipa_axum::router::UtoipaMethodRouter;
 
 use crate::audit;
@@ -68,15 +70,114 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for BrowserSession {
     }
 }
 
-/// Registers `routes` behind the guard for `operation`.
+/// Registers `routes` behind the guard for `operation`, and documents the credentials the guard
+/// accepts on every documented operation that does not say otherwise (the session endpoints
+/// document `security(())`: a browser's cookie).
+///
+/// The route table is built by every test, so a route paired with an operation it does not
+/// document fails them all here; see [`try_guarded`].
+#[expect(
+    clippy::panic,
+    reason = "a route paired with the wrong operation is a programming error, refused when the \
+              router is built, which every test does"
+)]
 pub(crate) fn guarded(
     operation: Operation,
-    (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
+    routes: UtoipaMethodRouter<AppState>,
 ) -> UtoipaMethodRouter<AppState> {
+    match try_guarded(operation, routes) {
+        Ok(routes) => routes,
+        Err(mispaired) => panic!("the route table is wrong: {mispaired}"),
+    }
+}
+
+/// [`guarded`], refusing routes whose documented `operationId` is not `operation`'s API name (or,
+/// for a search operation `search<X>Entities`, one of its facet operations `search<X>ForFacets`
+/// and `search<X>ForFacet`).
+pub(crate) fn try_guarded(
+    operation: Operation,
+    (schemas, mut paths, method_router): UtoipaMethodRouter<AppState>,
+) -> Result<UtoipaMethodRouter<AppState>, Mispaired> {
+    let mut documented = 0;
+    for (path, item) in &mut paths.paths {
+        for documented_op in documented_operations(item) {
+            documented += 1;
+            let id = documented_op.operation_id.as_deref().unwrap_or_default();
+            if !names_operation(id, operation) {
+                return Err(Mispaired::OtherOperation {
+                    operation,
+                    path: path.clone(),
+                    found: id.to_owned(),
+                    expected: operation.api_name(),
+                });
+            }
+            documented_op.security.get_or_insert_with(|| {
+                GUARD_SCHEMES
+                    .map(|s| SecurityRequirement::new(s, NO_SCOPES))
+                    .into()
+            });
+        }
+    }
+    if documented == 0 {
+        return Err(Mispaired::Undocumented(operation));
+    }
     let guard = axum::middleware::from_fn(move |request: Request, next: Next| {
         guard(operation, request, next)
     });
-    (schemas, paths, method_router.route_layer(guard))
+    Ok((schemas, paths, method_router.route_layer(guard)))
+}
+
+/// The credentials the guard accepts, as `ApiDoc` names their schemes: a token in
+/// `X-AUTH-TOKEN`, or in `Authorization: Bearer`.
+const GUARD_SCHEMES: [&str; 2] = ["api_key", "bearer"];
+const NO_SCOPES: [&str; 0] = [];
+
+/// A route paired in the route table with an operation it does not document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum Mispaired {
+    #[error("{operation:?} guards `{path}`, documented as {found:?}; expected {expected:?}")]
+    OtherOperation {
+        operation: Operation,
+        path: String,
+        found: String,
+        expected: &'static str,
+    },
+    #[error("{0:?} guards routes that document no operation")]
+    Undocumented(Operation),
+}
+
+/// Whether a documented `operationId` is `operation`: its API name, or one of the two facet
+/// operations every search operation serves beside itself.
+fn names_operation(operation_id: &str, operation: Operation) -> bool {
+    let name = operation.api_name();
+    if operation_id == name {
+        return true;
+    }
+    let Some(search) = name
+        .strip_prefix("search")
+        .and_then(|rest| rest.strip_suffix("Entities"))
+    else {
+        return false;
+    };
+    operation_id
+        .strip_prefix("search")
+        .and_then(|rest| rest.strip_prefix(search))
+        .is_some_and(|facet| facet == "ForFacets" || facet == "ForFacet")
+}
+
+fn documented_operations(item: &mut PathItem) -> impl Iterator<Item = &mut DocumentedOperation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 async fn guard(
@@ -104,7 +205,7 @@ async fn guard(
             if let (Some(actor), ApiError::Forbidden(_)) = (actor, &error)
                 && operation.changes_state()
             {
-                audit::record(&state, &actor, &operation.api_name(), &target, &source, 403).await;
+                audit::record(&state, &actor, operation.api_name(), &target, &source, 403).await;
             }
             return Err(error);
         }
@@ -122,7 +223,7 @@ async fn guard(
     let pending = PendingAudit::new(AuditEvent {
         at_ms: state.clock.now_millis(),
         actor,
-        action: operation.api_name(),
+        action: operation.api_name().to_owned(),
         target,
         source,
         outcome: 0,
@@ -189,4 +290,96 @@ pub(crate) async fn authenticate_and_authorize(
     authorize(principal, operation)
         .map(Caller)
         .map_err(|denied| (denied.into(), Some(account)))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+    use utoipa_axum::routes;
+
+    use super::*;
+    use crate::routes::{account, search, session, source_search};
+
+    fn documented(routes: UtoipaMethodRouter<AppState>) -> Value {
+        serde_json::to_value(routes.1).expect("paths serialize")
+    }
+
+    #[test]
+    fn a_route_paired_with_another_operation_is_refused() {
+        let refused = try_guarded(Operation::GetAccount, routes!(account::delete_account)).err();
+        assert_eq!(
+            refused,
+            Some(Mispaired::OtherOperation {
+                operation: Operation::GetAccount,
+                path: "/api/v2/account/{id}".into(),
+                found: "deleteAccount".into(),
+                expected: "getAccount",
+            })
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "the route table is wrong: GetAccount guards `/api/v2/account/{id}`")]
+    fn building_a_mispaired_route_table_fails() {
+        let _ = guarded(Operation::GetAccount, routes!(account::delete_account));
+    }
+
+    #[test]
+    fn a_search_operation_guards_its_own_facets_only() {
+        let op = Operation::SearchUserEntities;
+        assert!(try_guarded(op, routes!(search::search_user_entities)).is_ok());
+        assert!(try_guarded(op, routes!(search::search_user_for_facets)).is_ok());
+        assert!(try_guarded(op, routes!(search::search_user_for_facet)).is_ok());
+        // `searchUserGroupForFacets` begins like a facet of `searchUser…`.
+        assert!(try_guarded(op, routes!(search::search_user_group_for_facets)).is_err());
+        assert!(try_guarded(op, routes!(search::search_user_group_entities)).is_err());
+        let sources = Operation::SearchTaggedSourceEntities;
+        assert!(
+            try_guarded(
+                sources,
+                routes!(source_search::search_tagged_source_for_facet)
+            )
+            .is_ok()
+        );
+        assert!(try_guarded(sources, routes!(search::search_user_for_facet)).is_err());
+    }
+
+    #[test]
+    fn names_operation_accepts_exactly_the_name_and_a_search_operations_facets() {
+        use Operation as Op;
+        let cases = [
+            ("getAccount", Op::GetAccount, true),
+            ("GetAccount", Op::GetAccount, false),
+            ("getAccountForFacets", Op::GetAccount, false),
+            ("searchRoleEntities", Op::SearchRoleEntities, true),
+            ("searchRoleForFacets", Op::SearchRoleEntities, true),
+            ("searchRoleForFacet", Op::SearchRoleEntities, true),
+            ("searchRoleForFacetz", Op::SearchRoleEntities, false),
+            ("searchRoleEntitiesForFacet", Op::SearchRoleEntities, false),
+            ("searchForFacet", Op::SearchRoleEntities, false),
+            ("", Op::SearchRoleEntities, false),
+        ];
+        for (id, op, expected) in cases {
+            assert_eq!(names_operation(id, op), expected, "{id} for {op:?}");
+        }
+    }
+
+    #[test]
+    fn guarded_routes_document_the_guards_credentials_unless_they_declare_their_own() {
+        let guarded = try_guarded(Operation::DeleteAccount, routes!(account::delete_account))
+            .map(documented)
+            .expect("paired");
+        assert_eq!(
+            guarded["/api/v2/account/{id}"]["delete"]["security"],
+            json!([{ "api_key": [] }, { "bearer": [] }])
+        );
+        // The session endpoints document the browser's cookie (no scheme) themselves.
+        let session = try_guarded(Operation::GetSession, routes!(session::get_session))
+            .map(documented)
+            .expect("paired");
+        assert_eq!(
+            session["/api/crest/v1/session"]["get"]["security"],
+            json!([{}])
+        );
+    }
 }

@@ -31,8 +31,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of accounts", body = ResponseContainerPagedAccount),
         (status = 400, description = "Invalid offset or limit", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_all_accounts(
     State(state): State<AppState>,
@@ -66,8 +65,7 @@ async fn account_wire(state: &AppState, raw_id: &str) -> Result<Account, ApiErro
     responses(
         (status = 200, description = "The account", body = ResponseContainerAccount),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_account(
     State(state): State<AppState>,
@@ -92,8 +90,7 @@ pub(crate) async fn get_account(
         (status = 400, description = "The last Super Admin", body = StatusEnvelope),
         (status = 403, description = "The account holds what the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_account(
     State(state): State<AppState>,
@@ -157,8 +154,7 @@ pub(crate) async fn set_permission(
         (status = 400, description = "Unknown permission", body = StatusEnvelope),
         (status = 403, description = "The caller does not hold the permission", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn grant_account_permission(
     State(state): State<AppState>,
@@ -183,8 +179,7 @@ pub(crate) async fn grant_account_permission(
         (status = 200, description = "The account (a bare UserModel)", body = UserModel),
         (status = 400, description = "Unknown permission", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn revoke_account_permission(
     State(state): State<AppState>,
@@ -206,8 +201,7 @@ pub(crate) async fn revoke_account_permission(
     responses(
         (status = 200, description = "Its business functions", body = ResponseContainerListString),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_account_business_functions(
     State(state): State<AppState>,

@@ -29,8 +29,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The ids deleted", body = ResponseContainerListString),
         (status = 400, description = "It would delete the last Super Admin", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_multiple_accounts(
     State(state): State<AppState>,
@@ -66,8 +65,7 @@ pub(crate) async fn delete_many(
     tag = "AccountUserAndServiceAccount",
     summary = "Returns valid accounts (users and service accounts), also invalid identifiers from the given list",
     request_body(content = Vec<String>, description = "Account ids"),
-    responses((status = 200, description = "Valid and invalid ids", body = ResponseContainerValidatedUsersDTO)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "Valid and invalid ids", body = ResponseContainerValidatedUsersDTO))
 )]
 pub(crate) async fn validate_accounts(
     State(state): State<AppState>,
@@ -131,8 +129,7 @@ pub(crate) async fn permission_on_accounts(
         (status = 400, description = "Unknown permission, or no account named", body = StatusEnvelope),
         (status = 403, description = "The caller does not hold the permission", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn grant_permission_to_accounts(
     State(state): State<AppState>,
@@ -157,8 +154,7 @@ pub(crate) async fn grant_permission_to_accounts(
         (status = 200, description = "The last account (bare)", body = UserModel),
         (status = 400, description = "Unknown permission, or no account named", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn revoke_permission_from_accounts(
     State(state): State<AppState>,
@@ -239,8 +235,7 @@ pub(crate) async fn groups_of_account(
         (status = 200, description = "The account (bare)", body = UserModel),
         (status = 403, description = "A role holding a permission the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such account or role", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn add_account_to_roles(
     State(state): State<AppState>,
@@ -264,8 +259,7 @@ pub(crate) async fn add_account_to_roles(
     responses(
         (status = 200, description = "The account (bare)", body = UserModel),
         (status = 404, description = "No such account or role", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn remove_account_from_roles(
     State(state): State<AppState>,
@@ -292,8 +286,7 @@ pub(crate) async fn remove_account_from_roles(
         (status = 400, description = "A change the group does not allow", body = StatusEnvelope),
         (status = 403, description = "A group whose roles hold a permission the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such account or group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn add_account_to_user_groups(
     State(state): State<AppState>,
@@ -318,8 +311,7 @@ pub(crate) async fn add_account_to_user_groups(
         (status = 200, description = "The account (bare)", body = UserModel),
         (status = 400, description = "A change the group does not allow", body = StatusEnvelope),
         (status = 404, description = "No such account or group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn remove_account_from_user_groups(
     State(state): State<AppState>,

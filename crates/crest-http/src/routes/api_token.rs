@@ -31,8 +31,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Its tokens, by public id", body = ResponseContainerListUserApiToken),
         (status = 404, description = "No such service account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_tokens_service_account(
     State(state): State<AppState>,
@@ -59,8 +58,7 @@ pub(crate) async fn get_tokens_service_account(
         (status = 200, description = "Every token; the last is new and carries its secret", body = ResponseContainerListUserApiToken),
         (status = 400, description = "The account holds 20 tokens already", body = StatusEnvelope),
         (status = 404, description = "No such service account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn generate_token_service_account(
     State(state): State<AppState>,
@@ -102,8 +100,7 @@ pub(crate) async fn generate_token_service_account(
         (status = 200, description = "The renamed token", body = ResponseContainerUserApiToken),
         (status = 400, description = "The body names another token than the path", body = StatusEnvelope),
         (status = 404, description = "No such service account or token", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn update_token_name_service_account(
     State(state): State<AppState>,
@@ -129,8 +126,7 @@ pub(crate) async fn update_token_name_service_account(
     responses(
         (status = 200, description = "The tokens that remain", body = ResponseContainerListUserApiToken),
         (status = 404, description = "No such service account or token", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_token_service_account(
     State(state): State<AppState>,
@@ -203,8 +199,7 @@ async fn rename(
     operation_id = "getAllTokens",
     tag = "ApiToken",
     summary = "Get all api tokens for a user",
-    responses((status = 200, description = "The caller's tokens, by public id", body = ResponseContainerListUserApiToken)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "The caller's tokens, by public id", body = ResponseContainerListUserApiToken))
 )]
 pub(crate) async fn get_all_tokens(
     State(state): State<AppState>,
@@ -228,8 +223,7 @@ pub(crate) async fn get_all_tokens(
         (status = 200, description = "Every token; the last is new and carries its secret", body = ResponseContainerListUserApiToken),
         (status = 400, description = "The caller holds 20 tokens already, or is a service account", body = StatusEnvelope),
         (status = 403, description = "The caller lacks API Tokens", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_token(
     State(state): State<AppState>,
@@ -272,8 +266,7 @@ pub(crate) async fn create_token(
         (status = 200, description = "The renamed token", body = ResponseContainerUserApiToken),
         (status = 400, description = "The body names another token than the path", body = StatusEnvelope),
         (status = 404, description = "The caller holds no such token", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn update_token_name(
     State(state): State<AppState>,
@@ -296,8 +289,7 @@ pub(crate) async fn update_token_name(
     responses(
         (status = 200, description = "The caller's remaining tokens", body = ResponseContainerListUserApiToken),
         (status = 404, description = "The caller holds no such token", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_token(
     State(state): State<AppState>,
@@ -326,8 +318,7 @@ pub(crate) async fn delete_token(
     operation_id = "getCustomerTokens",
     tag = "ApiToken",
     summary = "Get all api tokens for a customer",
-    responses((status = 200, description = "Every token", body = ResponseContainerListApiTokenModel)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "Every token", body = ResponseContainerListApiTokenModel))
 )]
 pub(crate) async fn get_customer_tokens(
     State(state): State<AppState>,
@@ -348,8 +339,7 @@ pub(crate) async fn get_customer_tokens(
     responses(
         (status = 200, description = "The token", body = ResponseContainerApiTokenModel),
         (status = 404, description = "No such token", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_customer_token(
     State(state): State<AppState>,
@@ -376,8 +366,7 @@ pub(crate) async fn get_customer_token(
         (status = 200, description = "The revoked token", body = ResponseContainerUserApiToken),
         (status = 400, description = "No tokenID in the body", body = StatusEnvelope),
         (status = 404, description = "No such token", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_customer_token(
     State(state): State<AppState>,

@@ -78,8 +78,7 @@ fn input(body: Option<CloudIntegration>) -> Result<Map<String, Value>, ApiError>
         ("offset" = Option<u64>, Query, description = "Where the page starts"),
         ("limit" = Option<u32>, Query, description = "Page size: 100 by default, at most 1000")
     ),
-    responses((status = 200, description = "A page of integrations", body = ResponseContainerPagedCloudIntegration)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "A page of integrations", body = ResponseContainerPagedCloudIntegration))
 )]
 pub(crate) async fn get_all_cloud_integration(
     State(state): State<AppState>,
@@ -104,8 +103,7 @@ pub(crate) async fn get_all_cloud_integration(
     responses(
         (status = 200, description = "The integration; credentials are never shown", body = ResponseContainerCloudIntegration),
         (status = 404, description = "No such integration", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_cloud_integration(
     State(state): State<AppState>,
@@ -128,8 +126,7 @@ pub(crate) async fn get_cloud_integration(
         (status = 200, description = "The new integration", body = ResponseContainerCloudIntegration),
         (status = 400, description = "A missing or invalid field, named in the message", body = StatusEnvelope),
         (status = 403, description = "The caller lacks the Proxies permission", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_cloud_integration(
     State(state): State<AppState>,
@@ -158,8 +155,7 @@ pub(crate) async fn create_cloud_integration(
         (status = 400, description = "A missing or invalid field", body = StatusEnvelope),
         (status = 404, description = "No such integration", body = StatusEnvelope),
         (status = 409, description = "The integration is in the trash", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn update_cloud_integration(
     State(state): State<AppState>,
@@ -201,8 +197,7 @@ pub(crate) struct SkipTrash {
     responses(
         (status = 200, description = "The integration as the delete left it", body = ResponseContainerCloudIntegration),
         (status = 404, description = "No such integration", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_cloud_integration(
     State(state): State<AppState>,
@@ -229,8 +224,7 @@ pub(crate) async fn delete_cloud_integration(
         (status = 200, description = "The restored integration", body = ResponseContainerCloudIntegration),
         (status = 400, description = "The integration is not in the trash", body = StatusEnvelope),
         (status = 404, description = "No such integration", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn undelete_cloud_integration(
     State(state): State<AppState>,
@@ -252,8 +246,7 @@ pub(crate) async fn undelete_cloud_integration(
     responses(
         (status = 200, description = "The integration", body = ResponseContainerCloudIntegration),
         (status = 404, description = "No such integration", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn enable_cloud_integration(
     State(state): State<AppState>,
@@ -275,8 +268,7 @@ pub(crate) async fn enable_cloud_integration(
     responses(
         (status = 200, description = "The integration", body = ResponseContainerCloudIntegration),
         (status = 404, description = "No such integration", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn disable_cloud_integration(
     State(state): State<AppState>,
@@ -294,8 +286,7 @@ pub(crate) async fn disable_cloud_integration(
     operation_id = "createAwsExternalId",
     tag = "CloudIntegration",
     summary = "Create an external id",
-    responses((status = 200, description = "The new external id", body = ResponseContainerString)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "The new external id", body = ResponseContainerString))
 )]
 pub(crate) async fn create_aws_external_id(
     State(state): State<AppState>,
@@ -317,8 +308,7 @@ pub(crate) async fn create_aws_external_id(
     responses(
         (status = 200, description = "The external id", body = ResponseContainerString),
         (status = 404, description = "No such external id", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_aws_external_id(
     State(state): State<AppState>,
@@ -340,8 +330,7 @@ pub(crate) async fn get_aws_external_id(
     responses(
         (status = 200, description = "The deleted external id", body = ResponseContainerString),
         (status = 404, description = "No such external id", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_aws_external_id(
     State(state): State<AppState>,

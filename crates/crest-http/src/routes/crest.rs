@@ -26,8 +26,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of events", body = ResponseContainerPagedAuditEvent),
         (status = 403, description = "The caller lacks Accounts", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_audit_events(
     State(state): State<AppState>,

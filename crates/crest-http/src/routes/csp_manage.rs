@@ -51,8 +51,7 @@ async fn org_id(state: &AppState) -> Result<String, ApiError> {
     operation_id = "getCspApps",
     tag = "Crest",
     summary = "List server-to-server OAuth apps",
-    responses((status = 200, description = "The apps", body = ResponseContainerListCspApp)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "The apps", body = ResponseContainerListCspApp))
 )]
 pub(crate) async fn get_csp_apps(
     State(state): State<AppState>,
@@ -77,8 +76,7 @@ pub(crate) async fn get_csp_apps(
         (status = 400, description = "A bad name, role or lifetime", body = StatusEnvelope),
         (status = 403, description = "A role the caller does not hold", body = StatusEnvelope),
         (status = 409, description = "An original subscription makes no apps", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_csp_app(
     State(state): State<AppState>,
@@ -123,8 +121,7 @@ pub(crate) async fn create_csp_app(
         (status = 403, description = "The app holds what the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such app", body = StatusEnvelope),
         (status = 409, description = "An original subscription makes no secrets", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn regenerate_csp_app_secret(
     State(state): State<AppState>,
@@ -160,8 +157,7 @@ pub(crate) async fn regenerate_csp_app_secret(
         (status = 200, description = "Deleted", body = StatusEnvelope),
         (status = 403, description = "The app holds what the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such app", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_csp_app(
     State(state): State<AppState>,
@@ -191,8 +187,7 @@ fn users_only(caller: &Caller) -> Result<(), ApiError> {
     operation_id = "getCspApiTokens",
     tag = "Crest",
     summary = "List your organization API tokens",
-    responses((status = 200, description = "Your tokens", body = ResponseContainerListCspApiToken)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "Your tokens", body = ResponseContainerListCspApiToken))
 )]
 pub(crate) async fn get_csp_api_tokens(
     State(state): State<AppState>,
@@ -222,8 +217,7 @@ pub(crate) async fn get_csp_api_tokens(
         (status = 400, description = "A bad role or lifetime", body = StatusEnvelope),
         (status = 403, description = "A role the caller does not hold", body = StatusEnvelope),
         (status = 409, description = "An original subscription makes no organization API tokens", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_csp_api_token(
     State(state): State<AppState>,
@@ -266,8 +260,7 @@ pub(crate) async fn create_csp_api_token(
     responses(
         (status = 200, description = "Revoked", body = StatusEnvelope),
         (status = 404, description = "No such token of yours", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn revoke_csp_api_token(
     State(state): State<AppState>,

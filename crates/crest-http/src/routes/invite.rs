@@ -87,8 +87,7 @@ fn link(state: &AppState, secret: &RandomSecret) -> String {
     responses(
         (status = 200, description = "Pending invitations", body = ResponseContainerListInvite),
         (status = 403, description = "The caller lacks Accounts", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_invites(
     State(state): State<AppState>,
@@ -122,8 +121,7 @@ pub(crate) async fn get_invites(
         (status = 200, description = "The link, shown once", body = ResponseContainerInviteLink),
         (status = 404, description = "No such user", body = StatusEnvelope),
         (status = 409, description = "The user has a password already", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_invite_link(
     State(state): State<AppState>,

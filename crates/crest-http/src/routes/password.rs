@@ -25,8 +25,7 @@ use crate::state::AppState;
         (status = 200, description = "Changed", body = StatusEnvelope),
         (status = 400, description = "A short new password, or a service account", body = StatusEnvelope),
         (status = 403, description = "The current password is wrong", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn change_own_password(
     State(state): State<AppState>,

@@ -35,8 +35,7 @@ async fn answer(
         ("offset" = Option<u64>, Query, description = "Where the page starts"),
         ("limit" = Option<u32>, Query, description = "Page size: 100 by default, at most 1000")
     ),
-    responses((status = 200, description = "A page of roles", body = ResponseContainerPagedRoleDTO)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "A page of roles", body = ResponseContainerPagedRoleDTO))
 )]
 pub(crate) async fn get_all_roles(
     State(state): State<AppState>,
@@ -60,8 +59,7 @@ pub(crate) async fn get_all_roles(
     responses(
         (status = 200, description = "The role", body = ResponseContainerRoleDTO),
         (status = 404, description = "No such role", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_role(
     State(state): State<AppState>,
@@ -85,8 +83,7 @@ pub(crate) async fn get_role(
         (status = 400, description = "No name, or an unknown permission", body = StatusEnvelope),
         (status = 403, description = "A permission the caller does not hold", body = StatusEnvelope),
         (status = 409, description = "The name is taken", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_role(
     State(state): State<AppState>,
@@ -122,8 +119,7 @@ pub(crate) async fn create_role(
         (status = 400, description = "Invalid input, or another id in the body", body = StatusEnvelope),
         (status = 403, description = "A permission the caller does not hold", body = StatusEnvelope),
         (status = 404, description = "No such role", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn update_role(
     State(state): State<AppState>,
@@ -167,8 +163,7 @@ pub(crate) async fn update_role(
     responses(
         (status = 200, description = "The role as it was", body = ResponseContainerRoleDTO),
         (status = 404, description = "No such role", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_role(
     State(state): State<AppState>,
@@ -209,8 +204,7 @@ async fn assignees(
         (status = 400, description = "An unknown account or group", body = StatusEnvelope),
         (status = 403, description = "The role holds a permission the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such role", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn add_assignees(
     State(state): State<AppState>,
@@ -234,8 +228,7 @@ pub(crate) async fn add_assignees(
     responses(
         (status = 200, description = "The role", body = ResponseContainerRoleDTO),
         (status = 404, description = "No such role", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn remove_assignees(
     State(state): State<AppState>,
@@ -285,8 +278,7 @@ async fn permission_on_roles(
         (status = 400, description = "Unknown permission or no role named", body = StatusEnvelope),
         (status = 403, description = "The caller does not hold the permission", body = StatusEnvelope),
         (status = 404, description = "No such role", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn grant_permission_to_roles(
     State(state): State<AppState>,
@@ -311,8 +303,7 @@ pub(crate) async fn grant_permission_to_roles(
         (status = 200, description = "The last role", body = ResponseContainerRoleDTO),
         (status = 400, description = "Unknown permission or no role named", body = StatusEnvelope),
         (status = 404, description = "No such role", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn revoke_permission_from_roles(
     State(state): State<AppState>,

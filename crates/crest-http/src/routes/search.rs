@@ -47,8 +47,7 @@ macro_rules! search_routes {
             responses(
                 (status = 200, description = "A page of matches", body = $container),
                 (status = 400, description = "An unknown key, method or page value", body = StatusEnvelope)
-            ),
-            security(("api_key" = []), ("bearer" = []))
+            )
         )]
         pub(crate) async fn $entities(
             State(state): State<AppState>,
@@ -71,8 +70,7 @@ macro_rules! search_routes {
             responses(
                 (status = 200, description = "Each facet's values", body = ResponseContainerFacetsResponseContainer),
                 (status = 400, description = "No facet named, or an unknown key", body = StatusEnvelope)
-            ),
-            security(("api_key" = []), ("bearer" = []))
+            )
         )]
         pub(crate) async fn $facets(
             State(state): State<AppState>,
@@ -96,8 +94,7 @@ macro_rules! search_routes {
             responses(
                 (status = 200, description = "A page of the facet's values", body = ResponseContainerFacetResponse),
                 (status = 400, description = "An unknown facet or key", body = StatusEnvelope)
-            ),
-            security(("api_key" = []), ("bearer" = []))
+            )
         )]
         pub(crate) async fn $facet(
             State(state): State<AppState>,

@@ -42,8 +42,7 @@ async fn answer(
     operation_id = "getAllServiceAccounts",
     tag = "AccountUserAndServiceAccount",
     summary = "Get all service accounts",
-    responses((status = 200, description = "Every service account", body = ResponseContainerListServiceAccount)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "Every service account", body = ResponseContainerListServiceAccount))
 )]
 pub(crate) async fn get_all_service_accounts(
     State(state): State<AppState>,
@@ -68,8 +67,7 @@ pub(crate) async fn get_all_service_accounts(
         (status = 400, description = "Invalid id or permissions", body = StatusEnvelope),
         (status = 403, description = "Granting a permission the caller does not hold", body = StatusEnvelope),
         (status = 409, description = "The id is taken", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_service_account(
     State(state): State<AppState>,
@@ -104,8 +102,7 @@ pub(crate) async fn create_service_account(
     responses(
         (status = 200, description = "The service account", body = ResponseContainerServiceAccount),
         (status = 404, description = "No such service account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_service_account(
     State(state): State<AppState>,
@@ -130,8 +127,7 @@ pub(crate) async fn get_service_account(
         (status = 400, description = "Invalid input, or an identifier other than the path's", body = StatusEnvelope),
         (status = 403, description = "Granting a permission the caller does not hold", body = StatusEnvelope),
         (status = 404, description = "No such service account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn update_service_account(
     State(state): State<AppState>,
@@ -198,8 +194,7 @@ async fn set_active(
     responses(
         (status = 200, description = "The service account", body = ResponseContainerServiceAccount),
         (status = 404, description = "No such service account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn activate_account(
     State(state): State<AppState>,
@@ -220,8 +215,7 @@ pub(crate) async fn activate_account(
     responses(
         (status = 200, description = "The service account", body = ResponseContainerServiceAccount),
         (status = 404, description = "No such service account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn deactivate_account(
     State(state): State<AppState>,

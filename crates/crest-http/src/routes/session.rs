@@ -250,8 +250,7 @@ fn info(
         (status = 200, description = "Their sessions have ended", body = StatusEnvelope),
         (status = 403, description = "The caller is not a Super Admin", body = StatusEnvelope),
         (status = 404, description = "No such user", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn logout_user(
     State(state): State<AppState>,

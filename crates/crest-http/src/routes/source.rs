@@ -91,8 +91,7 @@ pub(crate) struct CursorQuery {
     responses(
         (status = 200, description = "A page of sources", body = ResponseContainerPagedSource),
         (status = 400, description = "A limit that is not a number", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_all_source(
     State(state): State<AppState>,
@@ -128,8 +127,7 @@ pub(crate) async fn get_all_source(
     responses(
         (status = 200, description = "The source", body = ResponseContainerSource),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_source(
     State(state): State<AppState>,
@@ -151,8 +149,7 @@ pub(crate) async fn get_source(
         (status = 200, description = "The new source", body = ResponseContainerSource),
         (status = 400, description = "No id, ids that differ, or an invalid tag", body = StatusEnvelope),
         (status = 409, description = "The source exists already", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_source(
     State(state): State<AppState>,
@@ -180,8 +177,7 @@ pub(crate) async fn create_source(
         (status = 200, description = "The source as updated", body = ResponseContainerSource),
         (status = 400, description = "An id that differs from the path's, or an invalid tag", body = StatusEnvelope),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn update_source(
     State(state): State<AppState>,
@@ -207,8 +203,7 @@ pub(crate) async fn update_source(
     responses(
         (status = 200, description = "The source as it was", body = ResponseContainerSource),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_source(
     State(state): State<AppState>,
@@ -257,8 +252,7 @@ fn text_of(bytes: &[u8]) -> Result<String, ApiError> {
     responses(
         (status = 200, description = "Set", body = ResponseContainer),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn set_description(
     State(state): State<AppState>,
@@ -282,8 +276,7 @@ pub(crate) async fn set_description(
     responses(
         (status = 200, description = "Removed", body = ResponseContainer),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn remove_description(
     State(state): State<AppState>,
@@ -306,8 +299,7 @@ pub(crate) async fn remove_description(
     responses(
         (status = 200, description = "The tags", body = ResponseContainerTagsResponse),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_source_tags(
     State(state): State<AppState>,
@@ -337,8 +329,7 @@ pub(crate) async fn get_source_tags(
         (status = 200, description = "Set", body = ResponseContainer),
         (status = 400, description = "An invalid tag", body = StatusEnvelope),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn set_source_tags(
     State(state): State<AppState>,
@@ -368,8 +359,7 @@ pub(crate) async fn set_source_tags(
         (status = 200, description = "Added", body = ResponseContainer),
         (status = 400, description = "An invalid tag", body = StatusEnvelope),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn add_source_tag(
     State(state): State<AppState>,
@@ -395,8 +385,7 @@ pub(crate) async fn add_source_tag(
     responses(
         (status = 200, description = "Removed", body = ResponseContainer),
         (status = 404, description = "No such source", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn remove_source_tag(
     State(state): State<AppState>,

@@ -123,8 +123,7 @@ async fn all_matching(state: &AppState, search: &Search) -> Result<Vec<WireSourc
     responses(
         (status = 200, description = "A page of matches", body = ResponseContainerPagedSource),
         (status = 400, description = "An unknown key or method, or a bad limit", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn search_tagged_source_entities(
     State(state): State<AppState>,
@@ -157,8 +156,7 @@ pub(crate) async fn search_tagged_source_entities(
     responses(
         (status = 200, description = "Each facet's values", body = ResponseContainerFacetsResponseContainer),
         (status = 400, description = "No facet named, or an unknown key", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn search_tagged_source_for_facets(
     State(state): State<AppState>,
@@ -186,8 +184,7 @@ pub(crate) async fn search_tagged_source_for_facets(
     responses(
         (status = 200, description = "A page of the facet's values", body = ResponseContainerFacetResponse),
         (status = 400, description = "An unknown facet or key", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn search_tagged_source_for_facet(
     State(state): State<AppState>,

@@ -25,8 +25,7 @@ use crate::state::AppState;
     operation_id = "getAllUsers",
     tag = "User",
     summary = "Get all users",
-    responses((status = 200, description = "Every user (bare)", body = Vec<UserModel>)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "Every user (bare)", body = Vec<UserModel>))
 )]
 pub(crate) async fn get_all_users(
     State(state): State<AppState>,
@@ -48,8 +47,7 @@ pub(crate) async fn get_all_users(
     responses(
         (status = 200, description = "The user (bare)", body = UserModel),
         (status = 404, description = "No such user", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_user(
     State(state): State<AppState>,
@@ -75,8 +73,7 @@ pub(crate) async fn get_user(
         (status = 200, description = "The user (bare)", body = UserModel),
         (status = 400, description = "Invalid email address, permission or group", body = StatusEnvelope),
         (status = 403, description = "Granting a permission the caller does not hold", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_user(
     State(state): State<AppState>,
@@ -99,8 +96,7 @@ pub(crate) async fn create_user(
         (status = 200, description = "Deleted", body = StatusEnvelope),
         (status = 400, description = "The last Super Admin", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_user(
     State(state): State<AppState>,
@@ -134,8 +130,7 @@ pub(crate) struct PermissionForm {
         (status = 403, description = "The caller does not hold the permission", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope),
         (status = 415, description = "Not a form body", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn grant_user_permission(
     State(state): State<AppState>,
@@ -160,8 +155,7 @@ pub(crate) async fn grant_user_permission(
         (status = 400, description = "Unknown permission", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope),
         (status = 415, description = "Not a form body", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn revoke_user_permission(
     State(state): State<AppState>,
@@ -187,8 +181,7 @@ pub(crate) async fn revoke_user_permission(
         (status = 400, description = "Invalid input or a short password", body = StatusEnvelope),
         (status = 403, description = "Adding a permission the caller does not hold", body = StatusEnvelope),
         (status = 404, description = "No such user", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn update_user(
     State(state): State<AppState>,
@@ -210,8 +203,7 @@ pub(crate) async fn update_user(
     responses(
         (status = 200, description = "The ids deleted", body = ResponseContainerListString),
         (status = 400, description = "It would delete the last Super Admin", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_multiple_users(
     State(state): State<AppState>,
@@ -238,8 +230,7 @@ pub(crate) async fn delete_multiple_users(
         (status = 400, description = "Unknown permission, or no account named", body = StatusEnvelope),
         (status = 403, description = "The caller does not hold the permission", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn grant_permission_to_users(
     State(state): State<AppState>,
@@ -264,8 +255,7 @@ pub(crate) async fn grant_permission_to_users(
         (status = 200, description = "The last account (bare)", body = UserModel),
         (status = 400, description = "Unknown permission, or no account named", body = StatusEnvelope),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn revoke_permission_from_users(
     State(state): State<AppState>,
@@ -289,8 +279,7 @@ pub(crate) async fn revoke_permission_from_users(
         (status = 200, description = "The last user invited (bare)", body = UserModel),
         (status = 400, description = "Invalid input, or nobody to invite", body = StatusEnvelope),
         (status = 403, description = "Granting a permission the caller does not hold", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn invite_users(
     State(state): State<AppState>,
@@ -308,8 +297,7 @@ pub(crate) async fn invite_users(
     tag = "User",
     summary = "Returns valid users and service accounts, also invalid identifiers from the given list",
     request_body(content = Vec<String>, description = "Account ids"),
-    responses((status = 200, description = "Valid and invalid ids", body = ResponseContainerValidatedUsersDTO)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "Valid and invalid ids", body = ResponseContainerValidatedUsersDTO))
 )]
 pub(crate) async fn validate_users(
     State(state): State<AppState>,
@@ -335,8 +323,7 @@ pub(crate) async fn validate_users(
         (status = 400, description = "A change the group does not allow", body = StatusEnvelope),
         (status = 403, description = "A group whose roles hold a permission the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such account or group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn add_user_to_user_groups(
     State(state): State<AppState>,
@@ -361,8 +348,7 @@ pub(crate) async fn add_user_to_user_groups(
         (status = 200, description = "The account (bare)", body = UserModel),
         (status = 400, description = "A change the group does not allow", body = StatusEnvelope),
         (status = 404, description = "No such account or group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn remove_user_from_user_groups(
     State(state): State<AppState>,
@@ -386,8 +372,7 @@ pub(crate) async fn remove_user_from_user_groups(
     responses(
         (status = 200, description = "The account (bare)", body = UserModel),
         (status = 404, description = "No such account", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_user_business_functions(
     State(state): State<AppState>,

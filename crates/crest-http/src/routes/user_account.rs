@@ -27,8 +27,7 @@ use crate::state::AppState;
     operation_id = "getAllUserAccounts",
     tag = "AccountUserAndServiceAccount",
     summary = "Get all user accounts",
-    responses((status = 200, description = "Every user account", body = ResponseContainerListUserDTO)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "Every user account", body = ResponseContainerListUserDTO))
 )]
 pub(crate) async fn get_all_user_accounts(
     State(state): State<AppState>,
@@ -52,8 +51,7 @@ pub(crate) async fn get_all_user_accounts(
     responses(
         (status = 200, description = "The user (bare)", body = UserModel),
         (status = 404, description = "No such user", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_user_account(
     State(state): State<AppState>,
@@ -91,8 +89,7 @@ pub(crate) struct SendEmail {
         (status = 200, description = "The user (bare)", body = UserModel),
         (status = 400, description = "Invalid email address, permission or group", body = StatusEnvelope),
         (status = 403, description = "Granting a permission the caller does not hold", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_or_update_user_account(
     State(state): State<AppState>,
@@ -215,8 +212,7 @@ pub(crate) async fn update(
         (status = 400, description = "Invalid input, a short password, or another identifier than the path's", body = StatusEnvelope),
         (status = 403, description = "Adding a permission the caller does not hold", body = StatusEnvelope),
         (status = 404, description = "No such user", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn update_user_account(
     State(state): State<AppState>,
@@ -234,8 +230,7 @@ pub(crate) async fn update_user_account(
     operation_id = "getUsersWithAccountsPermission",
     tag = "AccountUserAndServiceAccount",
     summary = "Get all users with Accounts permission",
-    responses((status = 200, description = "Their identifiers", body = ResponseContainerListString)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "Their identifiers", body = ResponseContainerListString))
 )]
 pub(crate) async fn get_users_with_accounts_permission(
     State(state): State<AppState>,
@@ -267,8 +262,7 @@ pub(crate) async fn get_users_with_accounts_permission(
         (status = 200, description = "The last user invited (bare)", body = UserModel),
         (status = 400, description = "Invalid input, or nobody to invite", body = StatusEnvelope),
         (status = 403, description = "Granting a permission the caller does not hold", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn invite_user_accounts(
     State(state): State<AppState>,

@@ -34,8 +34,7 @@ async fn answer(
         ("offset" = Option<u64>, Query, description = "Where the page starts"),
         ("limit" = Option<u32>, Query, description = "Page size: 100 by default, at most 1000")
     ),
-    responses((status = 200, description = "A page of groups", body = ResponseContainerPagedUserGroupModel)),
-    security(("api_key" = []), ("bearer" = []))
+    responses((status = 200, description = "A page of groups", body = ResponseContainerPagedUserGroupModel))
 )]
 pub(crate) async fn get_all_user_groups(
     State(state): State<AppState>,
@@ -59,8 +58,7 @@ pub(crate) async fn get_all_user_groups(
     responses(
         (status = 200, description = "The group", body = ResponseContainerUserGroupModel),
         (status = 404, description = "No such group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_user_group(
     State(state): State<AppState>,
@@ -84,8 +82,7 @@ pub(crate) async fn get_user_group(
         (status = 400, description = "No name, or an unknown role", body = StatusEnvelope),
         (status = 403, description = "A role holding a permission the caller does not", body = StatusEnvelope),
         (status = 409, description = "The name is taken", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn create_user_group(
     State(state): State<AppState>,
@@ -120,8 +117,7 @@ pub(crate) async fn create_user_group(
         (status = 400, description = "Invalid input, a system group renamed, another id in the body", body = StatusEnvelope),
         (status = 403, description = "A role holding a permission the caller does not", body = StatusEnvelope),
         (status = 404, description = "No such group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn update_user_group(
     State(state): State<AppState>,
@@ -158,8 +154,7 @@ pub(crate) async fn update_user_group(
         (status = 200, description = "The group as it was", body = ResponseContainerUserGroupModel),
         (status = 400, description = "A system group", body = StatusEnvelope),
         (status = 404, description = "No such group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn delete_user_group(
     State(state): State<AppState>,
@@ -186,8 +181,7 @@ pub(crate) async fn delete_user_group(
         (status = 400, description = "An unknown id, or a change the group does not allow", body = StatusEnvelope),
         (status = 403, description = "Handing out a permission the caller does not hold", body = StatusEnvelope),
         (status = 404, description = "No such group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn add_users_to_user_group(
     State(state): State<AppState>,
@@ -216,8 +210,7 @@ pub(crate) async fn add_users_to_user_group(
         (status = 400, description = "An unknown id, or a change the group does not allow", body = StatusEnvelope),
         (status = 403, description = "Handing out a permission the caller does not hold", body = StatusEnvelope),
         (status = 404, description = "No such group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn remove_users_from_user_group(
     State(state): State<AppState>,
@@ -246,8 +239,7 @@ pub(crate) async fn remove_users_from_user_group(
         (status = 400, description = "An unknown id, or a change the group does not allow", body = StatusEnvelope),
         (status = 403, description = "Handing out a permission the caller does not hold", body = StatusEnvelope),
         (status = 404, description = "No such group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn add_roles_to_user_group(
     State(state): State<AppState>,
@@ -275,8 +267,7 @@ pub(crate) async fn add_roles_to_user_group(
         (status = 400, description = "An unknown id, or a change the group does not allow", body = StatusEnvelope),
         (status = 403, description = "Handing out a permission the caller does not hold", body = StatusEnvelope),
         (status = 404, description = "No such group", body = StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn remove_roles_from_user_group(
     State(state): State<AppState>,

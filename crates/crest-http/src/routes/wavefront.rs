@@ -17,8 +17,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Cluster information", body = ResponseContainerClusterInfoDTO),
         (status = 401, description = "No valid credential", body = crest_types::envelope::StatusEnvelope)
-    ),
-    security(("api_key" = []), ("bearer" = []))
+    )
 )]
 pub(crate) async fn get_cluster_info(
     State(state): State<AppState>,
