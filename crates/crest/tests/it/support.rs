@@ -13,7 +13,9 @@ pub enum Backend {
     Postgres,
 }
 
-/// A running server and what a test needs to talk to it.
+/// A running server and what a test needs to talk to it. [`TestApp::stop`] shuts it down cleanly;
+/// a test that ends without it (a panic, say) still stops the server and drops its database
+/// (`Drop`).
 pub struct TestApp {
     pub url: String,
     pub admin_token: String,
@@ -87,13 +89,8 @@ impl TestApp {
         let config = Config::resolve(&args, FileConfig::default(), Some(admin_token.clone()))
             .expect("valid settings");
         let server = start(&config, deps).await.expect("the server starts");
-        let scheme = if config.tls.is_some() {
-            "https"
-        } else {
-            "http"
-        };
         Some(Self {
-            url: format!("{scheme}://{}", server.local_addr),
+            url: base_url(&config, &server),
             admin_token,
             http: reqwest::Client::new(),
             server: Some(server),
@@ -137,7 +134,7 @@ impl TestApp {
         config.bootstrap =
             Some(crest_domain::bootstrap::BootstrapSettings::new(ADMIN, token).expect("valid"));
         let server = start(&config, deps()).await.expect("restart");
-        self.url = format!("http://{}", server.local_addr);
+        self.url = base_url(&config, &server);
         self.admin_token = token.to_owned();
         self.server = Some(server);
         self.config = config;
@@ -151,6 +148,27 @@ impl TestApp {
             db.drop_db().await;
         }
     }
+}
+
+impl Drop for TestApp {
+    /// After [`TestApp::stop`] there is nothing left to do. Otherwise the server stops at once,
+    /// without waiting for requests in flight, and the database goes with `pg_database`'s own
+    /// `Drop`; the temporary directory with `_dir`'s.
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop_now();
+        }
+    }
+}
+
+/// The server's address with the scheme it speaks: `https` when TLS is configured.
+fn base_url(config: &Config, server: &RunningServer) -> String {
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{}", server.local_addr)
 }
 
 /// Reads a JSON answer; panics with the body when it is not JSON.
