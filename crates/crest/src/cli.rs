@@ -164,7 +164,7 @@ pub struct SettingsArgs {
     /// The organization whose tokens the trusted service issues (required with the URL).
     #[arg(long, global = true, env = "CREST_CSP_TRUSTED_ORG_ID")]
     pub csp_trusted_org_id: Option<String>,
-    /// The `iss` of the trusted service's tokens [default: <URL>/csp/gateway/am].
+    /// The `iss` of the trusted service's tokens (default: `<URL>/csp/gateway/am`).
     #[arg(long, global = true, env = "CREST_CSP_TRUSTED_ISSUER")]
     pub csp_trusted_issuer: Option<String>,
     /// Email of the first administrator, created (or completed) at start-up.
