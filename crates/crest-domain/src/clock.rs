@@ -17,7 +17,10 @@ pub trait Clock: Send + Sync + Debug {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    #[allow(clippy::disallowed_methods)] // the one place the system clock is read
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the one place the system clock is read"
+    )]
     fn now_millis(&self) -> EpochMillis {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

@@ -14,10 +14,6 @@ use crate::error::ApiError;
 /// A JSON body. Accepts `application/json` (any parameters) or no content type; other types are
 /// a 415, malformed JSON a 400, an oversized body a 413, all in the envelope.
 #[derive(Debug, Clone)]
-#[allow(
-    dead_code,
-    reason = "the first JSON-body operations arrive with the account API"
-)]
 pub(crate) struct ApiJson<T>(pub(crate) T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -192,10 +188,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
 
 /// Deserializes a query boolean in any case (`true`, `True`, `TRUE`…), as the generated Python
 /// client sends Python's `str(bool)`.
-#[allow(
-    dead_code,
-    reason = "the first boolean query parameters arrive with the account API"
-)]
 pub(crate) mod flex_bool {
     use serde::{Deserialize, Deserializer, de::Error};
 
@@ -300,13 +292,19 @@ mod body_tests {
     #[tokio::test]
     async fn malformed_bodies_are_described_plainly() {
         #[derive(serde::Deserialize)]
-        #[allow(dead_code)]
+        #[expect(
+            dead_code,
+            reason = "deserialized only, to provoke the parser's messages"
+        )]
         struct Search {
             limit: Option<i64>,
             query: Option<Vec<Query>>,
         }
         #[derive(serde::Deserialize)]
-        #[allow(dead_code)]
+        #[expect(
+            dead_code,
+            reason = "deserialized only, to provoke the parser's messages"
+        )]
         struct Query {
             key: String,
         }

@@ -78,7 +78,9 @@ pub(crate) struct FailureLimiter {
 pub(crate) fn fingerprint(credential: &str) -> [u8; 8] {
     let digest = Sha256::digest(credential.as_bytes());
     let mut out = [0u8; 8];
-    out.copy_from_slice(&digest[..8]);
+    for (o, d) in out.iter_mut().zip(digest) {
+        *o = d;
+    }
     out
 }
 

@@ -132,7 +132,6 @@ impl Criterion {
 
     pub(crate) fn in_range(&self, n: f64) -> bool {
         // Ranges are inclusive at both ends; i64 → f64 loses nothing for epoch milliseconds.
-        #[allow(clippy::cast_precision_loss)]
         let (start, end) = (self.start.map(|s| s as f64), self.end.map(|e| e as f64));
         start.is_none_or(|s| n >= s) && end.is_none_or(|e| n <= e)
     }

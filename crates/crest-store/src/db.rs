@@ -33,12 +33,18 @@ macro_rules! with_pool {
     ($db:expr, $side:ident, |$pool:ident, $dialect:ident| $body:expr) => {
         match $db {
             $crate::db::Db::Sqlite { $side: $pool, .. } => {
-                #[allow(unused_variables)]
+                #[allow(
+                    unused_variables,
+                    reason = "not every body asks for the dialect; `expect` would fail those that do"
+                )]
                 let $dialect = $crate::dialect::Dialect::Sqlite;
                 $body
             }
             $crate::db::Db::Postgres { pool: $pool } => {
-                #[allow(unused_variables)]
+                #[allow(
+                    unused_variables,
+                    reason = "not every body asks for the dialect; `expect` would fail those that do"
+                )]
                 let $dialect = $crate::dialect::Dialect::Postgres;
                 $body
             }

@@ -2,7 +2,7 @@
 //! behind the domain's [`Store`](crest_domain::store::Store) interface.
 //!
 //! Both backends run the same SQL through [`SqlStore`]; what differs between the dialects (pool
-//! set-up, transaction start, aggregate functions, migrations) is decided in [`dialect`].
+//! set-up, transaction start, aggregate functions, migrations) is decided in `dialect`.
 
 mod accounts;
 mod audit;

@@ -181,12 +181,17 @@ pub(crate) fn page(query: &SourceQuery) -> Statement {
     };
     let mut conditions: Vec<String> = Vec::with_capacity(query.conditions.len() + 1);
     for (i, c) in query.conditions.iter().enumerate() {
-        match c {
-            SourceCondition::Text { values, .. } if Some(i) == driver => {
-                let tag = b.text(fold(&values[0]));
+        // The driving condition is one exact tag (`drives`): its one value.
+        let driving_tag = match c {
+            SourceCondition::Text { values, .. } if Some(i) == driver => values.first(),
+            _ => None,
+        };
+        match driving_tag {
+            Some(value) => {
+                let tag = b.text(fold(value));
                 conditions.push(format!("m.tag_folded = {tag}"));
             }
-            _ => conditions.push(b.condition(c)),
+            None => conditions.push(b.condition(c)),
         }
     }
     let (after, order) = if query.ascending {

@@ -115,7 +115,10 @@ audited_commit!(Postgres);
 macro_rules! write_tx {
     ($db:expr, |$tx:ident, $dialect:ident| $body:expr) => {
         $crate::db::with_pool!($db, write, |pool, $dialect| {
-            #[allow(unused_mut)]
+            #[allow(
+                unused_mut,
+                reason = "only bodies that write through `$tx` need it mutable; `expect` would fail the others"
+            )]
             let mut $tx = $crate::write::WriteTx::begin(pool, $dialect).await?;
             $body
         })

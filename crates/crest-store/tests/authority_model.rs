@@ -4,7 +4,7 @@
 //! permissions), through the domain, on a real store. Each outcome must match a plain model of
 //! the rule, and a refused operation must leave the store exactly as it was.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, reason = "test code")]
+#![expect(clippy::expect_used, clippy::indexing_slicing, reason = "test code")]
 
 use crest_domain::DomainError;
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};

@@ -2,7 +2,7 @@
 //! assignments, applied both to the real store (through the domain's rules) and to a small
 //! reference model; after every step, every account's effective permissions agree.
 
-#![allow(clippy::expect_used, reason = "test code")]
+#![expect(clippy::expect_used, clippy::indexing_slicing, reason = "test code")]
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,7 +3,13 @@
 //! PostgreSQL cases each get a database of their own from `crest-testkit` (see there for which
 //! server, and for what happens when none answers).
 
-#![allow(clippy::expect_used, reason = "test code")]
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
 
 use std::future::Future;
 

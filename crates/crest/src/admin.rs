@@ -182,7 +182,7 @@ pub fn print_openapi() -> anyhow::Result<()> {
     print_json(&serde_json::to_value(crest_http::openapi())?)
 }
 
-#[allow(
+#[expect(
     clippy::print_stdout,
     reason = "stdout carries the command's one JSON answer"
 )]

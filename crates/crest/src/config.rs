@@ -116,7 +116,7 @@ settings! {
         csp_trusted_url: String,
         /// The organization whose tokens the trusted service issues (required with the URL).
         csp_trusted_org_id: String,
-        /// The `iss` of the trusted service's tokens [default: <URL>/csp/gateway/am].
+        /// The `iss` of the trusted service's tokens (default: `<URL>/csp/gateway/am`).
         csp_trusted_issuer: String,
         /// Email of the first administrator, created (or completed) at start-up.
         bootstrap_admin: String,

@@ -76,6 +76,15 @@ impl RunningServer {
         self.store.close().await;
         Ok(())
     }
+
+    /// Stops at once, without waiting for requests in flight or for the store to close: for
+    /// where nothing can be awaited (a test fixture's `Drop`). The pools close when dropped.
+    pub fn stop_now(self) {
+        self.handle.shutdown();
+        self.task.abort();
+        self.usage_task.abort();
+        self.trash_task.abort();
+    }
 }
 
 /// Opens the store, bootstraps, and starts serving. Returns once the listener accepts requests,

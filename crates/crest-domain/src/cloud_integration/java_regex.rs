@@ -105,9 +105,9 @@ fn escape(chars: &[char], i: usize, out: &mut String) -> Result<usize, JavaRegex
         'Q' => {
             let start = i + 2;
             let end = (start..chars.len())
-                .find(|&j| chars[j] == '\\' && chars.get(j + 1) == Some(&'E'))
+                .find(|&j| chars.get(j) == Some(&'\\') && chars.get(j + 1) == Some(&'E'))
                 .unwrap_or(chars.len());
-            for &ch in &chars[start..end] {
+            for &ch in chars.get(start..end).unwrap_or_default() {
                 push_literal(ch, out);
             }
             Ok((end + 2).min(chars.len()))
@@ -115,8 +115,15 @@ fn escape(chars: &[char], i: usize, out: &mut String) -> Result<usize, JavaRegex
         'p' | 'P' => {
             let negated = next == 'P';
             let (name, resume) = if chars.get(i + 2) == Some(&'{') {
-                match (i + 3..chars.len()).find(|&j| chars[j] == '}') {
-                    Some(close) => (chars[i + 3..close].iter().collect::<String>(), close + 1),
+                match (i + 3..chars.len()).find(|&j| chars.get(j) == Some(&'}')) {
+                    Some(close) => (
+                        chars
+                            .get(i + 3..close)
+                            .unwrap_or_default()
+                            .iter()
+                            .collect::<String>(),
+                        close + 1,
+                    ),
                     None => {
                         return Err(JavaRegexError::Invalid(
                             "unclosed character family: \\p{ without }".to_owned(),
@@ -142,13 +149,15 @@ fn escape(chars: &[char], i: usize, out: &mut String) -> Result<usize, JavaRegex
                     out.push_str(body);
                     out.push(']');
                 }
-                None => chars[i..resume].iter().for_each(|&ch| out.push(ch)),
+                None => out.extend(chars.get(i..resume).unwrap_or_default()),
             }
             Ok(resume)
         }
         '0' => {
             // Java octal: \0n, \0nn, \0mnn with m <= 3.
-            let digits: Vec<u32> = chars[i + 2..]
+            let digits: Vec<u32> = chars
+                .get(i + 2..)
+                .unwrap_or_default()
                 .iter()
                 .take(3)
                 .map_while(|ch| ch.to_digit(8))
@@ -163,7 +172,7 @@ fn escape(chars: &[char], i: usize, out: &mut String) -> Result<usize, JavaRegex
                 [_, _, ..] => 2,
                 [_] => 1,
             };
-            let value = digits[..take].iter().fold(0, |acc, d| acc * 8 + d);
+            let value = digits.iter().take(take).fold(0, |acc, d| acc * 8 + d);
             out.push_str(&format!("\\x{{{value:X}}}"));
             Ok(i + 2 + take)
         }
@@ -218,14 +227,24 @@ fn push_literal(ch: char, out: &mut String) {
 fn flag_group(chars: &[char], i: usize, out: &mut String) -> usize {
     let start = i + 2;
     let end = (start..chars.len())
-        .find(|&j| !matches!(chars[j], 'i' | 'd' | 'm' | 's' | 'u' | 'x' | 'U' | '-'))
+        .find(|&j| {
+            !matches!(
+                chars.get(j),
+                Some('i' | 'd' | 'm' | 's' | 'u' | 'x' | 'U' | '-')
+            )
+        })
         .unwrap_or(chars.len());
     let terminator = chars.get(end).copied();
     if end == start || !matches!(terminator, Some(')' | ':')) {
         out.push('(');
         return i + 1;
     }
-    let flags: String = chars[start..end].iter().filter(|&&c| c != 'd').collect();
+    let flags: String = chars
+        .get(start..end)
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&c| c != 'd')
+        .collect();
     match terminator {
         Some(')') if flags.chars().all(|c| c == '-') => {}
         Some(':') if flags.chars().all(|c| c == '-') => out.push_str("(?:"),
@@ -300,7 +319,9 @@ fn is_block(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.starts_with("block=")
         || lower.starts_with("blk=")
-        || (name.starts_with("In") && name[2..].starts_with(|c: char| c.is_ascii_uppercase()))
+        || name
+            .strip_prefix("In")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
 /// The compiler's message, with the underlying syntax error when there is one.

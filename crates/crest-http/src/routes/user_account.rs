@@ -68,15 +68,16 @@ pub(crate) async fn get_user_account(
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SendEmail {
     #[serde(default, deserialize_with = "flex_bool::deserialize_option")]
-    #[allow(
+    #[expect(
         dead_code,
-        reason = "no mail is sent until SMTP is configurable; the value is still validated"
+        reason = "this operation sends no mail (the invite operations do, with SMTP configured); the value is still validated"
     )]
     send_email: Option<bool>,
 }
 
 /// Creates a user account (it joins Everyone), or sets an existing user's direct permissions.
-/// Nobody grants a permission they do not hold. No email is sent: crest has no mail settings yet.
+/// Nobody grants a permission they do not hold. No email is sent: this operation makes no
+/// invitation (the invite operations do, and mail it when SMTP is configured).
 #[utoipa::path(
     post,
     path = "/api/v2/account/user",

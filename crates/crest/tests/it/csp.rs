@@ -511,23 +511,43 @@ async fn scopes_stay_within_the_users_roles_and_exchanges_speak_csp() {
 
 #[tokio::test]
 async fn a_key_rotation_under_load_fails_no_request() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    const LOAD: usize = 4;
     let app = Arc::new(ready_app().await);
     let (id, secret) = new_app(&app, &["aoa:proxies"]).await;
     let old = access_token(&app, &id, &secret).await;
-    let load: Vec<_> = (0..4)
+    // Requests with the old token answered so far, and whether the server has been seen to accept
+    // the new key: the load runs from before the rotation until after that.
+    let answered = Arc::new(AtomicUsize::new(0));
+    let new_key_seen = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(tokio::sync::Barrier::new(LOAD + 1));
+    let load: Vec<_> = (0..LOAD)
         .map(|_| {
             let (app, token) = (Arc::clone(&app), old.clone());
+            let (answered, new_key_seen, started) = (
+                Arc::clone(&answered),
+                Arc::clone(&new_key_seen),
+                Arc::clone(&started),
+            );
             tokio::spawn(async move {
                 let mut failures = 0;
-                for _ in 0..40 {
+                started.wait().await;
+                loop {
+                    // Read before the request: the last request starts after the new key is seen.
+                    let last = new_key_seen.load(Ordering::SeqCst);
                     if status_with(&app, &token).await != StatusCode::OK {
                         failures += 1;
                     }
+                    answered.fetch_add(1, Ordering::SeqCst);
+                    if last {
+                        return failures;
+                    }
                 }
-                failures
             })
         })
         .collect();
+    started.wait().await;
+    let before_rotation = answered.load(Ordering::SeqCst);
     // Rotate from another handle on the store, as `crest admin signing-key rotate` does, and get a
     // token signed by the new key from an issuer on that handle.
     let store: Arc<dyn Store> = Arc::new(SqlStore::open(&app.config.store).await.expect("open"));
@@ -550,6 +570,12 @@ async fn a_key_rotation_under_load_fails_no_request() {
         status_with(&app, &fresh.access_token).await,
         StatusCode::OK,
         "the new key is found"
+    );
+    let until_new_key = answered.load(Ordering::SeqCst);
+    new_key_seen.store(true, Ordering::SeqCst);
+    assert!(
+        until_new_key > before_rotation,
+        "requests were answered while the key rotated ({before_rotation} before, {until_new_key} after)"
     );
     for task in load {
         assert_eq!(

@@ -1,11 +1,12 @@
 //! Crest's integration tests: the real server, started in-process on port 0 (or as the real
 //! binary where a process boundary matters), spoken to over HTTP. One test binary for all.
 
-#![allow(
+#![expect(
     unreachable_pub,
     clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test code: a failed set-up should stop the test"
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed set-up or a missing answer should stop the test"
 )]
 
 mod admin;

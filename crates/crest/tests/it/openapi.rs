@@ -1,15 +1,23 @@
 //! The OpenAPI document and the documentation UI: every route is documented, under its official
-//! operation name, and every documented route is served.
+//! operation name, every documented route is served, and the document is the committed
+//! `docs/openapi.json`.
 
 use reqwest::Method;
 use serde_json::Value;
 
 use crate::support::TestApp;
 
-const REFERENCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/reference/api-operations.json"
-);
+/// The real API's 386 operations (method, path and the published Python client's operation
+/// name), copied from the reference's `api-operations.json` so that the tests need nothing outside
+/// the repository.
+const REFERENCE: &str = include_str!("fixtures/api-operations.json");
+
+/// The committed copy of the document, diffed against the served one.
+const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+
+/// How many of the real API's operations crest serves. A new endpoint raises it; a lower count
+/// means an operation stopped being routed.
+const SERVED_REAL_OPERATIONS: usize = 120;
 
 /// `get_cluster_info` → `getClusterInfo`.
 fn camel(snake: &str) -> String {
@@ -97,10 +105,7 @@ async fn the_spec_and_the_documentation_ui_are_served_without_credentials() {
 async fn every_served_operation_of_the_real_api_is_documented_under_its_official_name() {
     let app = TestApp::spawn().await;
     let spec = spec(&app).await;
-    let reference: Vec<Value> = serde_json::from_str(
-        &std::fs::read_to_string(REFERENCE).expect("../shared/reference beside the project"),
-    )
-    .expect("the reference parses");
+    let reference: Vec<Value> = serde_json::from_str(REFERENCE).expect("the fixture parses");
     assert_eq!(reference.len(), 386);
     let mut served = 0;
     for op in &reference {
@@ -108,11 +113,15 @@ async fn every_served_operation_of_the_real_api_is_documented_under_its_official
             op["method"].as_str().expect("method"),
             op["path"].as_str().expect("path"),
         );
+        let documented = &spec["paths"][path][method.to_lowercase()];
         if !routed(&app, method, path).await {
+            assert!(
+                documented.is_null(),
+                "{method} {path} is documented but not served"
+            );
             continue;
         }
         served += 1;
-        let documented = &spec["paths"][path][method.to_lowercase()];
         assert!(
             documented.is_object(),
             "{method} {path} is served but not documented"
@@ -124,9 +133,9 @@ async fn every_served_operation_of_the_real_api_is_documented_under_its_official
             "{method} {path}"
         );
     }
-    assert!(
-        served >= 2,
-        "at least getClusterInfo and getAllAccounts are served"
+    assert_eq!(
+        served, SERVED_REAL_OPERATIONS,
+        "operations of the real API served (a new endpoint raises SERVED_REAL_OPERATIONS)"
     );
     app.stop().await;
 }
@@ -147,4 +156,84 @@ async fn every_documented_route_is_served() {
         }
     }
     app.stop().await;
+}
+
+/// The served document is `docs/openapi.json`, so a change to the API shows in review as a diff of
+/// that file. Regenerate it with `cargo run -q -p crest -- openapi > docs/openapi.json`, or with
+/// `CREST_UPDATE_OPENAPI=1 cargo test -p crest --test it openapi`.
+#[tokio::test]
+async fn the_served_document_is_the_committed_docs_openapi_json() {
+    let app = TestApp::spawn().await;
+    let served = spec(&app).await;
+    app.stop().await;
+    let printed = serde_json::to_value(crest_http::openapi()).expect("the document serializes");
+    assert!(
+        printed == served,
+        "`crest openapi` prints what the server serves"
+    );
+    if std::env::var_os("CREST_UPDATE_OPENAPI").is_some() {
+        let text = serde_json::to_string_pretty(&served).expect("serializes") + "\n";
+        std::fs::write(COMMITTED, text).expect("write docs/openapi.json");
+        return;
+    }
+    let committed: Value = serde_json::from_str(
+        &std::fs::read_to_string(COMMITTED).expect("docs/openapi.json is committed"),
+    )
+    .expect("docs/openapi.json parses");
+    let mut differences = Vec::new();
+    diff("", &committed, &served, &mut differences);
+    assert!(
+        differences.is_empty(),
+        "docs/openapi.json differs from the served document in {} place(s):\n{}\n\
+         If the change is intended, regenerate it: \
+         CREST_UPDATE_OPENAPI=1 cargo test -p crest --test it openapi \
+         (or cargo run -q -p crest -- openapi > docs/openapi.json), and commit it.",
+        differences.len(),
+        differences
+            .iter()
+            .take(20)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// The places where `committed` and `served` differ, as JSON pointers with both values.
+fn diff(at: &str, committed: &Value, served: &Value, out: &mut Vec<String>) {
+    /// A value on one line, cut short: the pointer says where to look.
+    fn brief(v: Option<&Value>) -> String {
+        let text = v.map_or_else(|| "(absent)".to_owned(), Value::to_string);
+        if text.chars().count() > 120 {
+            format!("{}…", text.chars().take(120).collect::<String>())
+        } else {
+            text
+        }
+    }
+    match (committed, served) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for key in keys {
+                let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                match (a.get(key), b.get(key)) {
+                    (Some(x), Some(y)) => diff(&here, x, y, out),
+                    (x, y) => out.push(format!(
+                        "  {here}: committed {}, served {}",
+                        brief(x),
+                        brief(y)
+                    )),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                diff(&format!("{at}/{i}"), x, y, out);
+            }
+        }
+        (a, b) if a != b => out.push(format!(
+            "  {at}: committed {}, served {}",
+            brief(Some(a)),
+            brief(Some(b))
+        )),
+        _ => {}
+    }
 }

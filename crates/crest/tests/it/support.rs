@@ -12,7 +12,9 @@ pub enum Backend {
     Postgres,
 }
 
-/// A running server and what a test needs to talk to it.
+/// A running server and what a test needs to talk to it. [`TestApp::stop`] shuts it down cleanly;
+/// a test that ends without it (a panic, say) still stops the server and drops its database
+/// (`Drop`).
 pub struct TestApp {
     pub url: String,
     pub admin_token: String,
@@ -141,6 +143,17 @@ impl TestApp {
         }
         if let Some(db) = self.pg_database.take() {
             db.drop_db().await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    /// After [`TestApp::stop`] there is nothing left to do. Otherwise the server stops at once,
+    /// without waiting for requests in flight, and the database goes with `pg_database`'s own
+    /// `Drop`; the temporary directory with `_dir`'s.
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop_now();
         }
     }
 }
