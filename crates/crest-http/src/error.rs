@@ -88,9 +88,9 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Unavailable(_) => Self::Unavailable,
-            StoreError::Conflict(m) => Self::Conflict(m),
-            StoreError::Corrupt(m) | StoreError::Other(m) => Self::Internal(m),
+            StoreError::Unavailable { .. } => Self::Unavailable,
+            StoreError::Conflict { context, .. } => Self::Conflict(context),
+            StoreError::Corrupt { .. } | StoreError::Other { .. } => Self::Internal(e.detail()),
         }
     }
 }

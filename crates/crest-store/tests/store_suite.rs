@@ -20,7 +20,8 @@ use crest_domain::source::{
     SourceStore, TagChange, TextMatch, fold,
 };
 use crest_domain::source_tag::SourceTag;
-use crest_domain::store::{BootstrapApplied, BootstrapPlan, Store};
+use crest_domain::store::traits::*;
+use crest_domain::store::{BootstrapApplied, BootstrapPlan};
 use crest_domain::token::{ApiTokenSecret, TokenId};
 use crest_domain::trash::{RETENTION_MS, TrashKind, TrashStore};
 use crest_store::{SqlStore, StoreLocation};

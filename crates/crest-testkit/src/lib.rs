@@ -13,6 +13,10 @@ use std::str::FromStr;
 
 use sqlx::Connection;
 
+pub mod memory_store;
+
+pub use memory_store::MemoryStore;
+
 const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 fn base_url() -> String {
