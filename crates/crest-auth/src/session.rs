@@ -9,12 +9,12 @@ use crest_domain::clock::{Clock, EpochMillis};
 use crest_domain::error::DomainError;
 use crest_domain::random::Random;
 use crest_domain::session::{ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, SessionRecord, SessionSecret};
-use crest_domain::store::{Store, StoreError};
+use crest_domain::store::{SessionStore, Store, StoreError};
 
 /// The session behind a secret if it is live at `now`: looked up by digest, the digest compared
 /// again in constant time, neither idle nor too old. Authentication and [`Sessions`] both ask here.
 pub(crate) async fn live(
-    store: &dyn Store,
+    store: &dyn SessionStore,
     secret: &SessionSecret,
     now: EpochMillis,
 ) -> Result<Option<SessionRecord>, StoreError> {

@@ -13,7 +13,7 @@ use crate::principal::Principal;
 use crate::random::Random;
 use crate::role::{NewRole, RoleChange, RoleRecord};
 use crate::service_account::existing;
-use crate::store::Store;
+use crate::store::{GroupStore, RoleStore, Store};
 
 /// The longest role or group name accepted.
 pub const MAX_NAME_LEN: usize = 255;
@@ -29,14 +29,14 @@ fn valid_name(name: &str, what: &str) -> Result<String, DomainError> {
     Ok(name.to_owned())
 }
 
-pub async fn find_role(store: &dyn Store, id: &str) -> Result<RoleRecord, DomainError> {
+pub async fn find_role(store: &dyn RoleStore, id: &str) -> Result<RoleRecord, DomainError> {
     store
         .role(id)
         .await?
         .ok_or_else(|| DomainError::NotFound(format!("no role {id}")))
 }
 
-pub async fn find_group(store: &dyn Store, id: &str) -> Result<GroupRecord, DomainError> {
+pub async fn find_group(store: &dyn GroupStore, id: &str) -> Result<GroupRecord, DomainError> {
     store
         .group(id)
         .await?
@@ -45,7 +45,7 @@ pub async fn find_group(store: &dyn Store, id: &str) -> Result<GroupRecord, Doma
 
 /// The union of the permissions of these roles, which must all exist.
 async fn permissions_of_roles(
-    store: &dyn Store,
+    store: &dyn RoleStore,
     ids: &[String],
 ) -> Result<PermissionSet, DomainError> {
     let mut set = PermissionSet::EMPTY;
@@ -60,7 +60,7 @@ async fn permissions_of_roles(
 }
 
 pub async fn create_role(
-    store: &dyn Store,
+    store: &dyn RoleStore,
     clock: &dyn Clock,
     random: &dyn Random,
     caller: &Principal,
@@ -91,7 +91,7 @@ pub async fn create_role(
 }
 
 pub async fn update_role(
-    store: &dyn Store,
+    store: &dyn RoleStore,
     clock: &dyn Clock,
     caller: &Principal,
     id: &str,
@@ -115,7 +115,7 @@ pub async fn update_role(
 
 /// Grants (or revokes) one permission on several roles.
 pub async fn set_permission_on_roles(
-    store: &dyn Store,
+    store: &dyn RoleStore,
     clock: &dyn Clock,
     caller: &Principal,
     permission: Permission,
@@ -247,7 +247,7 @@ pub async fn update_group(
     find_group(store, id).await
 }
 
-pub async fn delete_group(store: &dyn Store, id: &str) -> Result<GroupRecord, DomainError> {
+pub async fn delete_group(store: &dyn GroupStore, id: &str) -> Result<GroupRecord, DomainError> {
     let group = find_group(store, id).await?;
     if group.system {
         return Err(DomainError::Invalid(format!(

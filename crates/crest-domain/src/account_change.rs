@@ -7,13 +7,13 @@ use crate::clock::Clock;
 use crate::error::DomainError;
 use crate::permission::{Permission, PermissionSet};
 use crate::principal::Principal;
-use crate::service_account::{check_permissions, ensure_a_super_admin_remains, existing};
-use crate::store::Store;
+use crate::service_account::{check_permissions, existing};
+use crate::store::{AccountStore, AccountsDeleted};
 
 /// Grants or revokes one direct permission. Only a caller holding everything the account holds
 /// may change it, and nobody grants a permission they do not hold.
 pub async fn set_permission(
-    store: &dyn Store,
+    store: &dyn AccountStore,
     clock: &dyn Clock,
     caller: &Principal,
     id: &AccountId,
@@ -42,7 +42,7 @@ pub async fn set_permission(
 /// deleted. Nothing is deleted unless the caller may delete every one of them and an active
 /// Super Admin remains afterwards.
 pub async fn delete(
-    store: &dyn Store,
+    store: &dyn AccountStore,
     caller: &Principal,
     ids: &[AccountId],
 ) -> Result<Vec<AccountRecord>, DomainError> {
@@ -53,19 +53,26 @@ pub async fn delete(
             found.push(record);
         }
     }
-    ensure_a_super_admin_remains(store, &found).await?;
-    let mut deleted = Vec::with_capacity(found.len());
-    for record in found {
-        if store.delete_account(&record.id).await? {
-            deleted.push(record);
-        }
+    if found.is_empty() {
+        return Ok(found);
     }
-    Ok(deleted)
+    let ids: Vec<AccountId> = found.iter().map(|r| r.id.clone()).collect();
+    // The store keeps the rule atomically: it deletes nothing if no active Super Admin would
+    // remain.
+    match store.delete_accounts(&ids).await? {
+        AccountsDeleted::LastSuperAdmin => Err(DomainError::Invalid(
+            "the last Super Admin cannot be deleted".into(),
+        )),
+        AccountsDeleted::Deleted(deleted) => Ok(found
+            .into_iter()
+            .filter(|r| deleted.contains(&r.id))
+            .collect()),
+    }
 }
 
 /// Deletes one account, which must exist.
 pub async fn delete_one(
-    store: &dyn Store,
+    store: &dyn AccountStore,
     caller: &Principal,
     id: &AccountId,
 ) -> Result<AccountRecord, DomainError> {

@@ -5,7 +5,7 @@ use crate::clock::Clock;
 use crate::error::DomainError;
 use crate::permission::PermissionSet;
 use crate::random::Random;
-use crate::store::{BootstrapApplied, BootstrapPlan, Store};
+use crate::store::{BootstrapApplied, BootstrapPlan, BootstrapStore};
 use crate::token::{ApiTokenSecret, TokenId};
 
 /// The administrator a first start creates when no bootstrap settings are given.
@@ -51,7 +51,7 @@ pub struct BootstrapOutcome {
 /// token; without settings, creates an administrator only if the store has no account at all.
 /// Idempotent: running it again with the same settings changes nothing.
 pub async fn bootstrap(
-    store: &dyn Store,
+    store: &dyn BootstrapStore,
     clock: &dyn Clock,
     random: &dyn Random,
     settings: Option<&BootstrapSettings>,

@@ -72,7 +72,7 @@ impl CloudIntegrationStore for CachedResources {
             let c = self
                 .cached
                 .lock()
-                .map_err(|_| StoreError::Other("the list cache is poisoned".into()))?;
+                .map_err(|_| StoreError::other("the list cache is poisoned"))?;
             if let Some((at, list)) = &c.integrations
                 && now.saturating_sub(*at) < LIST_CACHE_TTL_MS
                 && now >= *at

@@ -8,7 +8,9 @@ use crate::membership::{self, Memberships};
 use crate::permission::{Permission, PermissionSet};
 use crate::principal::Principal;
 use crate::random::Random;
-use crate::store::{AccountChange, NewAccount, NewToken, Store, TokenCreated};
+use crate::store::{
+    AccountChange, AccountStore, NewAccount, NewToken, Store, TokenCreated, TokenStore,
+};
 use crate::token::{
     ApiTokenSecret, MAX_TOKEN_NAME_LEN, MAX_TOKENS_PER_ACCOUNT, TokenId, TokenRecord,
 };
@@ -91,7 +93,7 @@ pub async fn create(
 }
 
 /// The service account with this id (in any case), or `NotFound`.
-pub async fn find(store: &dyn Store, raw_id: &str) -> Result<AccountRecord, DomainError> {
+pub async fn find(store: &dyn AccountStore, raw_id: &str) -> Result<AccountRecord, DomainError> {
     let id = AccountId::parse(raw_id)?;
     match store.account(&id).await? {
         Some(a) if a.kind == AccountKind::ServiceAccount => Ok(a),
@@ -100,34 +102,14 @@ pub async fn find(store: &dyn Store, raw_id: &str) -> Result<AccountRecord, Doma
 }
 
 /// Any account with this id, or `NotFound`.
-pub async fn existing(store: &dyn Store, id: &AccountId) -> Result<AccountRecord, DomainError> {
+pub async fn existing(
+    store: &dyn AccountStore,
+    id: &AccountId,
+) -> Result<AccountRecord, DomainError> {
     store
         .account(id)
         .await?
         .ok_or_else(|| DomainError::NotFound(format!("no account {id}")))
-}
-
-/// The rule every deletion keeps: at least one active Super Admin remains afterwards.
-pub async fn ensure_a_super_admin_remains(
-    store: &dyn Store,
-    doomed: &[AccountRecord],
-) -> Result<(), DomainError> {
-    let leaving = doomed.iter().filter(|a| a.super_admin && a.active).count();
-    if leaving == 0 {
-        return Ok(());
-    }
-    let active = store
-        .accounts_of_kind(AccountKind::User)
-        .await?
-        .iter()
-        .filter(|a| a.super_admin && a.active)
-        .count();
-    if leaving >= active {
-        return Err(DomainError::Invalid(
-            "the last Super Admin cannot be deleted".into(),
-        ));
-    }
-    Ok(())
 }
 
 /// Changes a service account: only a caller holding everything it holds may, and nobody adds a
@@ -183,7 +165,7 @@ pub async fn update(
 /// Generates a token for `owner`; the secret is returned once and only its digest is kept.
 /// Nobody mints a token for an account that holds more than they do.
 pub async fn generate_token(
-    store: &dyn Store,
+    store: &dyn TokenStore,
     clock: &dyn Clock,
     random: &dyn Random,
     caller: &Principal,
@@ -222,7 +204,7 @@ pub async fn generate_token(
 /// Finds one of `account`'s tokens by either of its names: the public id listings show, or the
 /// secret itself (as the original API took it).
 pub async fn resolve_token(
-    store: &dyn Store,
+    store: &dyn TokenStore,
     account: &AccountId,
     raw: &str,
 ) -> Result<TokenId, DomainError> {
@@ -240,7 +222,10 @@ pub async fn resolve_token(
 }
 
 /// Finds any unrevoked token of the organization by its public id or by the secret itself.
-pub async fn resolve_any_token(store: &dyn Store, raw: &str) -> Result<TokenRecord, DomainError> {
+pub async fn resolve_any_token(
+    store: &dyn TokenStore,
+    raw: &str,
+) -> Result<TokenRecord, DomainError> {
     let not_found = || DomainError::NotFound("no such token".into());
     if let Some(id) = TokenId::parse(raw)
         && let Some(record) = store.token(id).await?
@@ -256,7 +241,7 @@ pub async fn resolve_any_token(store: &dyn Store, raw: &str) -> Result<TokenReco
 
 /// Renames one of `owner`'s tokens.
 pub async fn rename_token(
-    store: &dyn Store,
+    store: &dyn TokenStore,
     caller: &Principal,
     owner: &AccountRecord,
     raw_token: &str,
@@ -274,7 +259,7 @@ pub async fn rename_token(
 
 /// Revokes one of `owner`'s tokens, immediately and for good.
 pub async fn revoke_token(
-    store: &dyn Store,
+    store: &dyn TokenStore,
     clock: &dyn Clock,
     caller: &Principal,
     owner: &AccountRecord,

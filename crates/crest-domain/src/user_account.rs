@@ -8,7 +8,7 @@ use crate::membership::{self, Memberships};
 use crate::permission::PermissionSet;
 use crate::principal::Principal;
 use crate::service_account::existing;
-use crate::store::{AccountChange, NewAccount, Store};
+use crate::store::{AccountChange, AccountStore, NewAccount, Store};
 
 /// What a create or update sets; `None` leaves a part as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -160,7 +160,7 @@ async fn apply(
 }
 
 /// The user account with this id, or `NotFound`.
-pub async fn find(store: &dyn Store, raw_id: &str) -> Result<AccountRecord, DomainError> {
+pub async fn find(store: &dyn AccountStore, raw_id: &str) -> Result<AccountRecord, DomainError> {
     let id = AccountId::parse(raw_id)?;
     match store.account(&id).await? {
         Some(a) if a.kind == AccountKind::User => Ok(a),

@@ -1,15 +1,16 @@
-//! Reading accounts and their direct permissions.
+//! [`AccountStore`] on SQL: accounts and their direct permissions.
 
+use async_trait::async_trait;
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};
 use crest_domain::clock::EpochMillis;
 use crest_domain::group::{EVERYONE_GROUP_ID, SERVICE_ACCOUNTS_GROUP_ID};
 use crest_domain::permission::{Permission, PermissionSet};
-use crest_domain::store::{AccountChange, NewAccount};
-use crest_domain::store::{AccountPage, StoreError};
+use crest_domain::store::{
+    AccountChange, AccountPage, AccountStore, AccountsDeleted, NewAccount, StoreError,
+};
 
 use crate::db::with_pool;
 use crate::dialect::Dialect;
-use crate::error::store_error;
 use crate::sql_store::SqlStore;
 use crate::write::write_tx;
 
@@ -55,7 +56,7 @@ impl AccountRow {
     pub(crate) fn into_record(self) -> Result<AccountRecord, StoreError> {
         let direct = parse_permissions(self.permissions.as_deref())?;
         let kind = AccountKind::parse(&self.kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("account kind '{}'", self.kind)))?;
+            .ok_or_else(|| StoreError::corrupt(format!("account kind '{}'", self.kind)))?;
         Ok(AccountRecord {
             id: AccountId::from_trusted(self.id),
             kind,
@@ -99,17 +100,14 @@ pub(crate) fn parse_permissions(joined: Option<&str>) -> Result<PermissionSet, S
         .filter(|s| !s.is_empty())
         .map(|s| {
             s.parse::<Permission>()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))
+                .map_err(|e| StoreError::corrupt("a permission").because(e))
         })
         .collect()
 }
 
-impl SqlStore {
-    pub(crate) async fn accounts_page(
-        &self,
-        offset: u64,
-        limit: u32,
-    ) -> Result<AccountPage, StoreError> {
+#[async_trait]
+impl AccountStore for SqlStore {
+    async fn list_accounts(&self, offset: u64, limit: u32) -> Result<AccountPage, StoreError> {
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         with_pool!(&self.db, read, |pool, dialect| {
             // The count is separate: a window over every row would evaluate every row's
@@ -122,12 +120,10 @@ impl SqlStore {
                 .bind(i64::from(limit))
                 .bind(offset)
                 .fetch_all(pool)
-                .await
-                .map_err(store_error)?;
+                .await?;
             let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
                 .fetch_one(pool)
-                .await
-                .map_err(store_error)?;
+                .await?;
             Ok(AccountPage {
                 items: rows
                     .into_iter()
@@ -137,29 +133,16 @@ impl SqlStore {
             })
         })
     }
-}
 
-impl SqlStore {
-    pub(crate) async fn accounts_where(
-        &self,
-        filter: &str,
-        value: &str,
-    ) -> Result<Vec<AccountRecord>, StoreError> {
-        with_pool!(&self.db, read, |pool, dialect| {
-            let sql = format!(
-                "SELECT {} FROM accounts a WHERE {filter} = $1 ORDER BY a.id",
-                account_columns(dialect)
-            );
-            let rows: Vec<AccountRow> = sqlx::query_as(&sql)
-                .bind(value)
-                .fetch_all(pool)
-                .await
-                .map_err(store_error)?;
-            rows.into_iter().map(AccountRow::into_record).collect()
-        })
+    async fn accounts_of_kind(&self, kind: AccountKind) -> Result<Vec<AccountRecord>, StoreError> {
+        self.accounts_where("a.kind", kind.as_str()).await
     }
 
-    pub(crate) async fn insert_account(&self, new: &NewAccount) -> Result<bool, StoreError> {
+    async fn account(&self, id: &AccountId) -> Result<Option<AccountRecord>, StoreError> {
+        Ok(self.accounts_where("a.id", id.as_str()).await?.pop())
+    }
+
+    async fn create_account(&self, new: &NewAccount) -> Result<bool, StoreError> {
         let group = match new.kind {
             AccountKind::User => EVERYONE_GROUP_ID,
             AccountKind::ServiceAccount => SERVICE_ACCOUNTS_GROUP_ID,
@@ -176,7 +159,7 @@ impl SqlStore {
             .bind(new.now)
             .execute(&mut *tx)
             .await
-            .map_err(store_error)?
+            ?
             .rows_affected()
                 == 1;
             if !created {
@@ -190,21 +173,19 @@ impl SqlStore {
                 .bind(new.id.as_str())
                 .bind(permission.as_str())
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .await?;
             }
             sqlx::query("INSERT INTO user_group_members (group_id, account_id) VALUES ($1, $2)")
                 .bind(group)
                 .bind(new.id.as_str())
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .await?;
             tx.commit().await?;
             Ok(true)
         })
     }
 
-    pub(crate) async fn change_account(
+    async fn update_account(
         &self,
         id: &AccountId,
         change: &AccountChange,
@@ -220,16 +201,14 @@ impl SqlStore {
             .bind(now)
             .bind(id.as_str())
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?
+            .await?
             .rows_affected()
                 == 1;
             if found && let Some(permissions) = change.permissions {
                 sqlx::query("DELETE FROM account_permissions WHERE account_id = $1")
                     .bind(id.as_str())
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                 for permission in permissions.iter() {
                     sqlx::query(
                         "INSERT INTO account_permissions (account_id, permission) VALUES ($1, $2)",
@@ -237,8 +216,7 @@ impl SqlStore {
                     .bind(id.as_str())
                     .bind(permission.as_str())
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                 }
             }
             tx.end(found).await?;
@@ -246,7 +224,7 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn change_permission(
+    async fn set_permission(
         &self,
         id: &AccountId,
         permission: Permission,
@@ -258,8 +236,7 @@ impl SqlStore {
                 .bind(now)
                 .bind(id.as_str())
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
+                .await?
                 .rows_affected()
                 == 1;
             if found {
@@ -273,25 +250,72 @@ impl SqlStore {
                     .bind(id.as_str())
                     .bind(permission.as_str())
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
             }
             tx.end(found).await?;
             Ok(found)
         })
     }
 
-    pub(crate) async fn remove_account(&self, id: &AccountId) -> Result<bool, StoreError> {
+    async fn delete_accounts(&self, ids: &[AccountId]) -> Result<AccountsDeleted, StoreError> {
+        if ids.is_empty() {
+            return Ok(AccountsDeleted::Deleted(Vec::new()));
+        }
         write_tx!(&self.db, |tx, dialect| {
-            let removed = sqlx::query("DELETE FROM accounts WHERE id = $1")
-                .bind(id.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
-                .rows_affected()
-                == 1;
-            tx.end(removed).await?;
-            Ok(removed)
+            // Lock the active Super Admins (PostgreSQL; SQLite's write lock is the database's),
+            // so that of two deletions racing for the last two, the second reads what the first
+            // left and is refused.
+            let super_admins: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT id FROM accounts WHERE super_admin AND active AND kind = $1 \
+                 ORDER BY id{}",
+                dialect.for_update()
+            ))
+            .bind(AccountKind::User.as_str())
+            .fetch_all(&mut *tx)
+            .await?;
+            let leaving = super_admins
+                .iter()
+                .filter(|a| ids.iter().any(|id| id.as_str() == a.as_str()))
+                .count();
+            if leaving > 0 && leaving >= super_admins.len() {
+                tx.rollback().await?;
+                return Ok(AccountsDeleted::LastSuperAdmin);
+            }
+            let mut deleted = Vec::with_capacity(ids.len());
+            for id in ids {
+                let removed = sqlx::query("DELETE FROM accounts WHERE id = $1")
+                    .bind(id.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
+                if removed {
+                    deleted.push(id.clone());
+                }
+            }
+            tx.end(!deleted.is_empty()).await?;
+            Ok(AccountsDeleted::Deleted(deleted))
+        })
+    }
+}
+
+impl SqlStore {
+    /// The accounts whose `filter` column (one of this crate's, never input) equals `value`.
+    pub(crate) async fn accounts_where(
+        &self,
+        filter: &'static str,
+        value: &str,
+    ) -> Result<Vec<AccountRecord>, StoreError> {
+        with_pool!(&self.db, read, |pool, dialect| {
+            let sql = format!(
+                "SELECT {} FROM accounts a WHERE {filter} = $1 ORDER BY a.id",
+                account_columns(dialect)
+            );
+            let rows: Vec<AccountRow> = sqlx::query_as(&sql).bind(value).fetch_all(pool).await?;
+            Ok(rows
+                .into_iter()
+                .map(AccountRow::into_record)
+                .collect::<Result<_, _>>()?)
         })
     }
 }

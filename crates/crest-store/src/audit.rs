@@ -1,10 +1,10 @@
-//! The audit trail, append-only.
+//! [`AuditLog`] on SQL: the audit trail, append-only.
 
+use async_trait::async_trait;
 use crest_domain::audit::{AuditEvent, AuditRecord};
-use crest_domain::store::StoreError;
+use crest_domain::store::{AuditLog, StoreError};
 
 use crate::db::with_pool;
-use crate::error::store_error;
 use crate::sql_store::SqlStore;
 use crate::write::write_tx;
 
@@ -19,8 +19,9 @@ struct AuditRow {
     outcome: i32,
 }
 
-impl SqlStore {
-    pub(crate) async fn insert_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
+#[async_trait]
+impl AuditLog for SqlStore {
+    async fn record_audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             sqlx::query(
                 "INSERT INTO audit_events (at_ms, actor, action, target, source, outcome) \
@@ -33,33 +34,25 @@ impl SqlStore {
             .bind(&event.source)
             .bind(i32::from(event.outcome))
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .await?;
             // The trail itself: never a second copy of the request's pending event.
             tx.commit_bookkeeping().await
         })
     }
 
-    /// Corrects the target and outcome of an event a change's transaction committed.
-    pub(crate) async fn update_audit(
-        &self,
-        id: i64,
-        target: &str,
-        outcome: u16,
-    ) -> Result<(), StoreError> {
+    async fn correct_audit(&self, id: i64, target: &str, outcome: u16) -> Result<(), StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             sqlx::query("UPDATE audit_events SET target = $1, outcome = $2 WHERE id = $3")
                 .bind(target)
                 .bind(i32::from(outcome))
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .await?;
             tx.commit_bookkeeping().await
         })
     }
 
-    pub(crate) async fn select_audit(
+    async fn audit_events(
         &self,
         offset: u64,
         limit: u32,
@@ -73,14 +66,12 @@ impl SqlStore {
             .bind(i64::from(limit))
             .bind(offset)
             .fetch_all(pool)
-            .await
-            .map_err(store_error)?;
+            .await?;
             let total = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
                 .fetch_one(pool)
-                .await
-                .map_err(store_error)?;
-            (rows, total)
-        });
+                .await?;
+            Ok((rows, total))
+        })?;
         let records = rows
             .into_iter()
             .map(|r| AuditRecord {

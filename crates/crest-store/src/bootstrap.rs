@@ -1,22 +1,20 @@
-//! Applying the bootstrap plan in one transaction.
+//! [`BootstrapStore`] on SQL: applying the bootstrap plan in one transaction.
 
+use async_trait::async_trait;
 use crest_domain::account::AccountKind;
 use crest_domain::group::EVERYONE_GROUP_ID;
-use crest_domain::store::{BootstrapApplied, BootstrapPlan, StoreError};
+use crest_domain::store::{BootstrapApplied, BootstrapPlan, BootstrapStore, StoreError};
 
 use crate::dialect::BOOTSTRAP_LOCK;
-use crate::error::store_error;
 use crate::sql_store::SqlStore;
 use crate::write::write_tx;
 
 /// The `meta` key that remembers which token the bootstrap installed.
 const BOOTSTRAP_TOKEN_KEY: &str = "bootstrap_token_id";
 
-impl SqlStore {
-    pub(crate) async fn bootstrap(
-        &self,
-        plan: &BootstrapPlan,
-    ) -> Result<BootstrapApplied, StoreError> {
+#[async_trait]
+impl BootstrapStore for SqlStore {
+    async fn apply_bootstrap(&self, plan: &BootstrapPlan) -> Result<BootstrapApplied, StoreError> {
         let admin = plan.admin.as_str();
         let digest = plan.token_digest.as_bytes().as_slice();
         write_tx!(&self.db, |tx, dialect| {
@@ -24,14 +22,12 @@ impl SqlStore {
                 sqlx::query(lock)
                     .bind(BOOTSTRAP_LOCK)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
             }
             if plan.only_if_empty {
                 let any: Option<String> = sqlx::query_scalar("SELECT id FROM accounts LIMIT 1")
                     .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                 if any.is_some() {
                     tx.rollback().await?;
                     return Ok(BootstrapApplied::Skipped);
@@ -45,8 +41,7 @@ impl SqlStore {
             .bind(AccountKind::User.as_str())
             .bind(plan.now)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?
+            .await?
             .rows_affected()
                 == 1;
             if !created {
@@ -57,8 +52,7 @@ impl SqlStore {
                 .bind(plan.now)
                 .bind(admin)
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .await?;
             }
             sqlx::query(
                 "INSERT INTO user_group_members (group_id, account_id) VALUES ($1, $2) \
@@ -67,8 +61,7 @@ impl SqlStore {
             .bind(EVERYONE_GROUP_ID)
             .bind(admin)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .await?;
             for permission in plan.permissions.iter() {
                 sqlx::query(
                     "INSERT INTO account_permissions (account_id, permission) VALUES ($1, $2) \
@@ -77,20 +70,19 @@ impl SqlStore {
                 .bind(admin)
                 .bind(permission.as_str())
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .await?;
             }
             let existing: Option<(String, String)> =
                 sqlx::query_as("SELECT id, account_id FROM api_tokens WHERE digest = $1")
                     .bind(digest)
                     .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
             let applied = match existing {
                 Some((_, owner)) if owner != admin => {
-                    return Err(StoreError::Conflict(
-                        "the bootstrap token belongs to another account".into(),
-                    ));
+                    return Err(StoreError::conflict(
+                        "the bootstrap token belongs to another account",
+                    )
+                    .into());
                 }
                 // The token is in place (even if someone revoked it since: revocation is final).
                 Some(_) => {
@@ -105,8 +97,7 @@ impl SqlStore {
                         sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
                             .bind(BOOTSTRAP_TOKEN_KEY)
                             .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(store_error)?;
+                            .await?;
                     if let Some(previous) = previous {
                         sqlx::query(
                             "UPDATE api_tokens SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL",
@@ -115,7 +106,7 @@ impl SqlStore {
                         .bind(previous)
                         .execute(&mut *tx)
                         .await
-                        .map_err(store_error)?;
+                        ?;
                     }
                     let token_id = plan.token_id.to_string();
                     sqlx::query(
@@ -128,8 +119,7 @@ impl SqlStore {
                     .bind(&plan.token_name)
                     .bind(plan.now)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                     sqlx::query(
                         "INSERT INTO meta (key, value) VALUES ($1, $2) \
                          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -137,8 +127,7 @@ impl SqlStore {
                     .bind(BOOTSTRAP_TOKEN_KEY)
                     .bind(&token_id)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                     if created {
                         BootstrapApplied::Created
                     } else {

@@ -8,7 +8,6 @@ use crest_domain::cloud_integration::{
 use crest_domain::store::StoreError;
 
 use crate::db::with_pool;
-use crate::error::store_error;
 use crate::sql_store::SqlStore;
 use crate::write::write_tx;
 
@@ -54,8 +53,7 @@ impl CloudIntegrationStore for SqlStore {
                 "SELECT {COLUMNS} FROM cloud_integrations ORDER BY created_ms, id"
             ))
             .fetch_all(pool)
-            .await
-            .map_err(store_error)?;
+            .await?;
             Ok(rows.into_iter().map(Into::into).collect())
         })
     }
@@ -70,8 +68,7 @@ impl CloudIntegrationStore for SqlStore {
             ))
             .bind(id)
             .fetch_optional(pool)
-            .await
-            .map_err(store_error)?;
+            .await?;
             Ok(row.map(Into::into))
         })
     }
@@ -93,8 +90,7 @@ impl CloudIntegrationStore for SqlStore {
             .bind(&r.updater)
             .bind(r.trashed_ms)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .await?;
             tx.commit().await
         })
     }
@@ -118,8 +114,7 @@ impl CloudIntegrationStore for SqlStore {
             .bind(by)
             .bind(id)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?
+            .await?
             .rows_affected()
                 == 1;
             tx.end(changed).await?;
@@ -144,8 +139,7 @@ impl CloudIntegrationStore for SqlStore {
             .bind(by)
             .bind(id)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?
+            .await?
             .rows_affected()
                 == 1;
             tx.end(changed).await?;
@@ -167,8 +161,7 @@ impl CloudIntegrationStore for SqlStore {
             .bind(now)
             .bind(by)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .await?;
             tx.commit().await
         })
     }
@@ -179,8 +172,7 @@ impl CloudIntegrationStore for SqlStore {
                 sqlx::query_as("SELECT id FROM aws_external_ids WHERE id = $1")
                     .bind(id)
                     .fetch_optional(pool)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
             Ok(found.is_some())
         })
     }
@@ -190,8 +182,7 @@ impl CloudIntegrationStore for SqlStore {
             let changed = sqlx::query("DELETE FROM aws_external_ids WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
+                .await?
                 .rows_affected()
                 == 1;
             tx.end(changed).await?;

@@ -1,14 +1,16 @@
-//! The identity service's data: the organization id, signing keys, apps and API tokens.
+//! [`CspStore`] and [`CspKeyStore`] on SQL: the identity service's data, the organization id,
+//! signing keys, apps and API tokens.
 
+use async_trait::async_trait;
 use crest_domain::account::AccountId;
+use crest_domain::clock::EpochMillis;
 use crest_domain::csp::api_token::CspTokenRecord;
 use crest_domain::csp::app::CspAppRecord;
 use crest_domain::csp::signing_key::SigningKeyRecord;
-use crest_domain::store::StoreError;
+use crest_domain::store::{CspKeyStore, CspStore, StoreError};
 use crest_domain::token::TokenDigest;
 
 use crate::db::with_pool;
-use crate::error::store_error;
 use crate::sql_store::SqlStore;
 use crate::write::write_tx;
 
@@ -27,7 +29,7 @@ fn split(roles: &str) -> Vec<String> {
 }
 
 fn digest(bytes: &[u8]) -> Result<TokenDigest, StoreError> {
-    TokenDigest::from_slice(bytes).ok_or_else(|| StoreError::Corrupt("a secret digest".into()))
+    TokenDigest::from_slice(bytes).ok_or_else(|| StoreError::corrupt("a secret digest"))
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -48,7 +50,7 @@ impl AppRow {
             secret_digest: digest(&self.secret_digest)?,
             roles: split(&self.roles),
             ttl_minutes: u32::try_from(self.ttl_minutes)
-                .map_err(|_| StoreError::Corrupt("an app's lifetime".into()))?,
+                .map_err(|e| StoreError::corrupt("an app's lifetime").because(e))?,
             id: self.id,
             name: self.name,
             description: self.description,
@@ -90,8 +92,9 @@ const TOKEN_COLUMNS: &str =
 const APP_COLUMNS: &str =
     "id, name, description, roles, ttl_minutes, secret_digest, generation, created_ms";
 
-impl SqlStore {
-    pub(crate) async fn init_org_id(&self, candidate: &str) -> Result<String, StoreError> {
+#[async_trait]
+impl CspKeyStore for SqlStore {
+    async fn org_id_or_init(&self, candidate: &str) -> Result<String, StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             sqlx::query(
                 "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
@@ -99,27 +102,25 @@ impl SqlStore {
             .bind(ORG_ID_KEY)
             .bind(candidate)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .await?;
             let org_id = sqlx::query_scalar::<_, String>("SELECT value FROM meta WHERE key = $1")
                 .bind(ORG_ID_KEY)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .await?;
             // The organization's id is made once, lazily: no one's action.
             tx.commit_bookkeeping().await?;
             Ok(org_id)
         })
     }
 
-    pub(crate) async fn read_signing_keys(&self) -> Result<Vec<SigningKeyRecord>, StoreError> {
+    async fn signing_keys(&self) -> Result<Vec<SigningKeyRecord>, StoreError> {
         with_pool!(&self.db, read, |pool, dialect| {
             let rows: Vec<(String, String, i64)> = sqlx::query_as(
                 "SELECT kid, private_pem, created_ms FROM csp_signing_keys ORDER BY created_ms, kid",
             )
             .fetch_all(pool)
             .await
-            .map_err(store_error)?;
+            ?;
             Ok(rows
                 .into_iter()
                 .map(|(kid, private_pem, created_ms)| SigningKeyRecord {
@@ -131,10 +132,7 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn insert_signing_key(
-        &self,
-        key: &SigningKeyRecord,
-    ) -> Result<(), StoreError> {
+    async fn add_signing_key(&self, key: &SigningKeyRecord) -> Result<(), StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             sqlx::query(
                 "INSERT INTO csp_signing_keys (kid, private_pem, created_ms) VALUES ($1, $2, $3)",
@@ -143,13 +141,15 @@ impl SqlStore {
             .bind(&key.private_pem)
             .bind(key.created_ms)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .await?;
             tx.commit_bookkeeping().await
         })
     }
+}
 
-    pub(crate) async fn insert_csp_app(&self, app: &CspAppRecord) -> Result<(), StoreError> {
+#[async_trait]
+impl CspStore for SqlStore {
+    async fn create_csp_app(&self, app: &CspAppRecord) -> Result<(), StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             sqlx::query(&format!(
                 "INSERT INTO csp_apps ({APP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
@@ -163,24 +163,24 @@ impl SqlStore {
             .bind(app.generation)
             .bind(app.created_ms)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .await?;
             tx.commit().await
         })
     }
 
-    pub(crate) async fn read_csp_app(&self, id: &str) -> Result<Option<CspAppRecord>, StoreError> {
+    async fn csp_app(&self, id: &str) -> Result<Option<CspAppRecord>, StoreError> {
         let row: Option<AppRow> = with_pool!(&self.db, read, |pool, dialect| {
-            sqlx::query_as(&format!("SELECT {APP_COLUMNS} FROM csp_apps WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(pool)
-                .await
-                .map_err(store_error)?
-        });
+            Ok(
+                sqlx::query_as(&format!("SELECT {APP_COLUMNS} FROM csp_apps WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?,
+            )
+        })?;
         row.map(AppRow::into_record).transpose()
     }
 
-    pub(crate) async fn insert_csp_token(&self, token: &CspTokenRecord) -> Result<(), StoreError> {
+    async fn create_csp_token(&self, token: &CspTokenRecord) -> Result<(), StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             sqlx::query(&format!(
                 "INSERT INTO csp_api_tokens ({TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)"
@@ -194,42 +194,34 @@ impl SqlStore {
             .bind(token.expires_ms)
             .execute(&mut *tx)
             .await
-            .map_err(store_error)?;
+            ?;
             tx.commit().await
         })
     }
 
-    pub(crate) async fn read_csp_token(
+    async fn csp_token_by_digest(
         &self,
-        by_digest: Option<&TokenDigest>,
-        by_id: Option<&str>,
+        digest: &TokenDigest,
     ) -> Result<Option<CspTokenRecord>, StoreError> {
-        let row: Option<TokenRow> = with_pool!(&self.db, read, |pool, dialect| {
-            let sql =
-                format!("SELECT {TOKEN_COLUMNS} FROM csp_api_tokens WHERE digest = $1 OR id = $2");
-            sqlx::query_as(&sql)
-                .bind(by_digest.map(|d| d.as_bytes().to_vec()))
-                .bind(by_id)
-                .fetch_optional(pool)
-                .await
-                .map_err(store_error)?
-        });
-        row.map(TokenRow::into_record).transpose()
+        self.read_csp_token(Some(digest), None).await
     }
 
-    pub(crate) async fn read_csp_apps(&self) -> Result<Vec<CspAppRecord>, StoreError> {
+    async fn csp_token(&self, id: &str) -> Result<Option<CspTokenRecord>, StoreError> {
+        self.read_csp_token(None, Some(id)).await
+    }
+
+    async fn csp_apps(&self) -> Result<Vec<CspAppRecord>, StoreError> {
         let rows: Vec<AppRow> = with_pool!(&self.db, read, |pool, dialect| {
-            sqlx::query_as(&format!(
+            Ok(sqlx::query_as(&format!(
                 "SELECT {APP_COLUMNS} FROM csp_apps ORDER BY name, id"
             ))
             .fetch_all(pool)
-            .await
-            .map_err(store_error)?
-        });
+            .await?)
+        })?;
         rows.into_iter().map(AppRow::into_record).collect()
     }
 
-    pub(crate) async fn write_csp_app_secret(
+    async fn replace_csp_app_secret(
         &self,
         id: &str,
         digest: &TokenDigest,
@@ -241,8 +233,7 @@ impl SqlStore {
             .bind(digest.as_bytes().as_slice())
             .bind(id)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?
+            .await?
             .rows_affected()
                 == 1;
             tx.end(changed).await?;
@@ -250,13 +241,12 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn remove_csp_app(&self, id: &str) -> Result<bool, StoreError> {
+    async fn delete_csp_app(&self, id: &str) -> Result<bool, StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             let changed = sqlx::query("DELETE FROM csp_apps WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
+                .await?
                 .rows_affected()
                 == 1;
             tx.end(changed).await?;
@@ -264,27 +254,23 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn read_csp_tokens_of(
-        &self,
-        account: &AccountId,
-    ) -> Result<Vec<CspTokenRecord>, StoreError> {
+    async fn csp_tokens_of(&self, account: &AccountId) -> Result<Vec<CspTokenRecord>, StoreError> {
         let rows: Vec<TokenRow> = with_pool!(&self.db, read, |pool, dialect| {
-            sqlx::query_as(&format!(
+            Ok(sqlx::query_as(&format!(
                 "SELECT {TOKEN_COLUMNS} FROM csp_api_tokens WHERE account_id = $1 ORDER BY created_ms, id"
             ))
             .bind(account.as_str())
             .fetch_all(pool)
-            .await
-            .map_err(store_error)?
-        });
+            .await?)
+        })?;
         rows.into_iter().map(TokenRow::into_record).collect()
     }
 
-    pub(crate) async fn write_csp_token_revoked(
+    async fn revoke_csp_token(
         &self,
         account: &AccountId,
         id: &str,
-        now: i64,
+        now: EpochMillis,
     ) -> Result<bool, StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             let changed = sqlx::query(
@@ -295,12 +281,30 @@ impl SqlStore {
             .bind(id)
             .bind(account.as_str())
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?
+            .await?
             .rows_affected()
                 == 1;
             tx.end(changed).await?;
             Ok(changed)
         })
+    }
+}
+
+impl SqlStore {
+    async fn read_csp_token(
+        &self,
+        by_digest: Option<&TokenDigest>,
+        by_id: Option<&str>,
+    ) -> Result<Option<CspTokenRecord>, StoreError> {
+        let row: Option<TokenRow> = with_pool!(&self.db, read, |pool, dialect| {
+            let sql =
+                format!("SELECT {TOKEN_COLUMNS} FROM csp_api_tokens WHERE digest = $1 OR id = $2");
+            Ok(sqlx::query_as(&sql)
+                .bind(by_digest.map(|d| d.as_bytes().to_vec()))
+                .bind(by_id)
+                .fetch_optional(pool)
+                .await?)
+        })?;
+        row.map(TokenRow::into_record).transpose()
     }
 }

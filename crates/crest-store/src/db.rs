@@ -10,7 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 use crate::bounded::STATEMENT_TIMEOUT;
-use crate::error::{migrate_error, store_error};
+use crate::error::DbError;
 use crate::location::{SQLITE_FILE, StoreLocation};
 
 /// How long a statement waits for another process's SQLite write lock before giving up.
@@ -29,6 +29,10 @@ pub(crate) enum Db {
 /// Runs `$body` with `$pool` bound to the backend's pool (`read` or `write` side) and `$dialect`
 /// to its [`Dialect`](crate::dialect::Dialect). The body is compiled once per backend, so the same
 /// query code serves both without a dynamic driver.
+///
+/// The body is an async block that returns `Result<_, DbError>`, so `?` takes driver errors as
+/// they are (and `return` leaves the body); the macro's value is that result with the error
+/// classified once, as a [`StoreError`](crest_domain::store::StoreError).
 macro_rules! with_pool {
     ($db:expr, $side:ident, |$pool:ident, $dialect:ident| $body:expr) => {
         match $db {
@@ -38,7 +42,9 @@ macro_rules! with_pool {
                     reason = "not every body asks for the dialect; `expect` would fail those that do"
                 )]
                 let $dialect = $crate::dialect::Dialect::Sqlite;
-                $body
+                let result: ::std::result::Result<_, $crate::error::DbError> =
+                    async { $body }.await;
+                result.map_err(::crest_domain::store::StoreError::from)
             }
             $crate::db::Db::Postgres { pool: $pool } => {
                 #[allow(
@@ -46,7 +52,9 @@ macro_rules! with_pool {
                     reason = "not every body asks for the dialect; `expect` would fail those that do"
                 )]
                 let $dialect = $crate::dialect::Dialect::Postgres;
-                $body
+                let result: ::std::result::Result<_, $crate::error::DbError> =
+                    async { $body }.await;
+                result.map_err(::crest_domain::store::StoreError::from)
             }
         }
     };
@@ -67,7 +75,7 @@ pub(crate) enum Open {
 const MARKER_TABLE: &str = "accounts";
 
 fn no_store_here(location: &StoreLocation) -> StoreError {
-    StoreError::Unavailable(format!(
+    StoreError::unavailable(format!(
         "no crest store at {location}: check --data-dir / CREST_DATA_DIR (or CREST_DATABASE_URL); \
          `crest serve` creates the store on its first start, `crest admin` never does"
     ))
@@ -77,17 +85,22 @@ impl Db {
     /// Connects and brings the schema up to date; with [`Open::ExistingOnly`], only a store that
     /// exists already.
     pub(crate) async fn open(location: &StoreLocation, mode: Open) -> Result<Self, StoreError> {
+        Ok(Self::connect(location, mode).await?)
+    }
+
+    async fn connect(location: &StoreLocation, mode: Open) -> Result<Self, DbError> {
         let db = match location {
             StoreLocation::Sqlite { data_dir } => {
                 let file = data_dir.join(SQLITE_FILE);
                 if mode == Open::ExistingOnly && !file.is_file() {
-                    return Err(no_store_here(location));
+                    return Err(no_store_here(location).into());
                 }
                 std::fs::create_dir_all(data_dir).map_err(|e| {
-                    StoreError::Unavailable(format!(
-                        "cannot create the data directory {}: {e}",
+                    StoreError::unavailable(format!(
+                        "cannot create the data directory {}",
                         data_dir.display()
                     ))
+                    .because(e)
                 })?;
                 let options = SqliteConnectOptions::new()
                     .filename(file)
@@ -104,66 +117,55 @@ impl Db {
                     .test_before_acquire(false)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options.clone())
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                 if mode == Open::ExistingOnly {
                     let found: i64 = sqlx::query_scalar(
                         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
                     )
                     .bind(MARKER_TABLE)
                     .fetch_one(&write)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                     if found == 0 {
                         write.close().await;
-                        return Err(no_store_here(location));
+                        return Err(no_store_here(location).into());
                     }
                 }
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&write)
-                    .await
-                    .map_err(migrate_error)?;
+                sqlx::migrate!("./migrations/sqlite").run(&write).await?;
                 let read = SqlitePoolOptions::new()
                     .max_connections(4)
                     .test_before_acquire(false)
                     .min_connections(1)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options.read_only(true))
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                 Self::Sqlite { read, write }
             }
             StoreLocation::Postgres { url } => {
-                let options = PgConnectOptions::from_str(url).map_err(store_error)?;
+                let options = PgConnectOptions::from_str(url)?;
                 // Migrations run on a connection of their own, without the statement timeout:
                 // a migration may rewrite a large table. sqlx holds an advisory lock while
                 // migrating, so instances starting together migrate once.
-                let mut migrating = PgConnection::connect_with(&options)
-                    .await
-                    .map_err(store_error)?;
+                let mut migrating = PgConnection::connect_with(&options).await?;
                 if mode == Open::ExistingOnly {
                     let found: bool = sqlx::query_scalar("SELECT to_regclass($1) IS NOT NULL")
                         .bind(MARKER_TABLE)
                         .fetch_one(&mut migrating)
-                        .await
-                        .map_err(store_error)?;
+                        .await?;
                     if !found {
-                        migrating.close().await.map_err(store_error)?;
-                        return Err(no_store_here(location));
+                        migrating.close().await?;
+                        return Err(no_store_here(location).into());
                     }
                 }
                 sqlx::migrate!("./migrations/postgres")
                     .run(&mut migrating)
-                    .await
-                    .map_err(migrate_error)?;
-                migrating.close().await.map_err(store_error)?;
+                    .await?;
+                migrating.close().await?;
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .min_connections(1)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(bounded_options(options))
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                 Self::Postgres { pool }
             }
         };
@@ -179,7 +181,7 @@ impl Db {
                 .fetch_one(pool)
                 .await
                 .map(Some)
-                .map_err(store_error),
+                .map_err(|e| DbError::from(e).into()),
         }
     }
 

@@ -1,20 +1,21 @@
-//! Pending invitations, by the digest of their link's secret.
+//! [`InviteStore`] on SQL: pending invitations, by the digest of their link's secret.
 
+use async_trait::async_trait;
 use crest_domain::account::AccountId;
 use crest_domain::clock::EpochMillis;
 use crest_domain::invite::InviteRecord;
-use crest_domain::store::StoreError;
+use crest_domain::store::{InviteStore, StoreError};
 use crest_domain::token::TokenDigest;
 
 use crate::db::with_pool;
-use crate::error::store_error;
 use crate::sql_store::SqlStore;
 use crate::write::write_tx;
 
 type InviteRow = (String, String, i64, i64);
 
-impl SqlStore {
-    pub(crate) async fn upsert_invite(
+#[async_trait]
+impl InviteStore for SqlStore {
+    async fn put_invite(
         &self,
         invite: &InviteRecord,
         digest: &TokenDigest,
@@ -33,13 +34,12 @@ impl SqlStore {
             .bind(invite.created_ms)
             .bind(invite.expires_ms)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .await?;
             tx.commit().await
         })
     }
 
-    pub(crate) async fn remove_invite(
+    async fn take_invite(
         &self,
         digest: &TokenDigest,
         now: EpochMillis,
@@ -50,8 +50,7 @@ impl SqlStore {
             )
             .bind(digest.as_bytes().as_slice())
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .await?;
             tx.end(row.is_some()).await?;
             Ok(row
                 .filter(|(_, expires)| *expires > now)
@@ -59,15 +58,14 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn pending_invites(&self) -> Result<Vec<InviteRecord>, StoreError> {
+    async fn invites(&self) -> Result<Vec<InviteRecord>, StoreError> {
         with_pool!(&self.db, read, |pool, dialect| {
             let rows: Vec<InviteRow> = sqlx::query_as(
                 "SELECT account_id, invited_by, created_ms, expires_ms FROM invites \
                  ORDER BY created_ms, account_id",
             )
             .fetch_all(pool)
-            .await
-            .map_err(store_error)?;
+            .await?;
             Ok(rows
                 .into_iter()
                 .map(|(id, by, created, expires)| InviteRecord {

@@ -1,12 +1,13 @@
-//! Roles and their permissions.
+//! [`RoleStore`] on SQL: roles, their permissions and who holds them.
 
+use async_trait::async_trait;
+use crest_domain::account::AccountId;
 use crest_domain::clock::EpochMillis;
 use crest_domain::role::{NewRole, RoleChange, RoleRecord};
-use crest_domain::store::StoreError;
+use crest_domain::store::{RoleStore, StoreError};
 
 use crate::accounts::{parse_permissions, split_ids};
 use crate::db::with_pool;
-use crate::error::store_error;
 use crate::sql_store::SqlStore;
 use crate::write::write_tx;
 
@@ -23,44 +24,17 @@ struct RoleRow {
     groups: Option<String>,
 }
 
-impl SqlStore {
-    /// All roles, or the one with this id.
-    pub(crate) async fn select_roles(
-        &self,
-        id: Option<&str>,
-    ) -> Result<Vec<RoleRecord>, StoreError> {
-        let rows: Vec<RoleRow> = with_pool!(&self.db, read, |pool, dialect| {
-            let j = dialect.join_text();
-            sqlx::query_as(&format!(
-                "SELECT r.id, r.name, r.description, r.created_ms, r.updated_ms, r.updated_by, \
-                 (SELECT {j}(p.permission, ',') FROM role_permissions p WHERE p.role_id = r.id) AS permissions, \
-                 (SELECT {j}(a.account_id, ',') FROM account_roles a WHERE a.role_id = r.id) AS accounts, \
-                 (SELECT {j}(g.group_id, ',') FROM group_roles g WHERE g.role_id = r.id) AS groups \
-                 FROM roles r WHERE ($1 IS NULL OR r.id = $1) ORDER BY r.name, r.id"
-            ))
-            .bind(id)
-            .fetch_all(pool)
-            .await
-            .map_err(store_error)?
-        });
-        rows.into_iter()
-            .map(|r| {
-                Ok(RoleRecord {
-                    permissions: parse_permissions(r.permissions.as_deref())?,
-                    accounts: split_ids(r.accounts.as_deref()),
-                    groups: split_ids(r.groups.as_deref()),
-                    id: r.id,
-                    name: r.name,
-                    description: r.description,
-                    created_ms: r.created_ms,
-                    updated_ms: r.updated_ms,
-                    updated_by: r.updated_by,
-                })
-            })
-            .collect()
+#[async_trait]
+impl RoleStore for SqlStore {
+    async fn roles(&self) -> Result<Vec<RoleRecord>, StoreError> {
+        self.select_roles(None).await
     }
 
-    pub(crate) async fn insert_role(&self, role: &NewRole) -> Result<bool, StoreError> {
+    async fn role(&self, id: &str) -> Result<Option<RoleRecord>, StoreError> {
+        Ok(self.select_roles(Some(id)).await?.pop())
+    }
+
+    async fn create_role(&self, role: &NewRole) -> Result<bool, StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             let created = sqlx::query(
                 "INSERT INTO roles (id, name, description, created_ms, updated_ms, updated_by) \
@@ -72,8 +46,7 @@ impl SqlStore {
             .bind(role.now)
             .bind(&role.by)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?
+            .await?
             .rows_affected()
                 == 1;
             if created {
@@ -84,8 +57,7 @@ impl SqlStore {
                     .bind(&role.id)
                     .bind(p.as_str())
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                 }
             }
             tx.end(created).await?;
@@ -93,7 +65,7 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn change_role(
+    async fn update_role(
         &self,
         id: &str,
         change: &RoleChange,
@@ -112,15 +84,14 @@ impl SqlStore {
             .bind(id)
             .execute(&mut *tx)
             .await
-            .map_err(store_error)?
+            ?
             .rows_affected()
                 == 1;
             if found && let Some(permissions) = change.permissions {
                 sqlx::query("DELETE FROM role_permissions WHERE role_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                 for p in permissions.iter() {
                     sqlx::query(
                         "INSERT INTO role_permissions (role_id, permission) VALUES ($1, $2)",
@@ -128,12 +99,70 @@ impl SqlStore {
                     .bind(id)
                     .bind(p.as_str())
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                 }
             }
             tx.end(found).await?;
             Ok(found)
         })
+    }
+
+    async fn delete_role(&self, id: &str) -> Result<bool, StoreError> {
+        self.delete_row("roles", id).await
+    }
+
+    async fn set_role_assignees(
+        &self,
+        role: &str,
+        accounts: &[AccountId],
+        groups: &[String],
+        assigned: bool,
+    ) -> Result<(), StoreError> {
+        let accounts: Vec<String> = accounts.iter().map(|a| a.as_str().to_owned()).collect();
+        self.link_pairs(
+            "account_roles",
+            "account_id",
+            "role_id",
+            &accounts,
+            role,
+            assigned,
+        )
+        .await?;
+        self.link_pairs("group_roles", "group_id", "role_id", groups, role, assigned)
+            .await
+    }
+}
+
+impl SqlStore {
+    /// All roles, or the one with this id.
+    async fn select_roles(&self, id: Option<&str>) -> Result<Vec<RoleRecord>, StoreError> {
+        let rows: Vec<RoleRow> = with_pool!(&self.db, read, |pool, dialect| {
+            let j = dialect.join_text();
+            Ok(sqlx::query_as(&format!(
+                "SELECT r.id, r.name, r.description, r.created_ms, r.updated_ms, r.updated_by, \
+                 (SELECT {j}(p.permission, ',') FROM role_permissions p WHERE p.role_id = r.id) AS permissions, \
+                 (SELECT {j}(a.account_id, ',') FROM account_roles a WHERE a.role_id = r.id) AS accounts, \
+                 (SELECT {j}(g.group_id, ',') FROM group_roles g WHERE g.role_id = r.id) AS groups \
+                 FROM roles r WHERE ($1 IS NULL OR r.id = $1) ORDER BY r.name, r.id"
+            ))
+            .bind(id)
+            .fetch_all(pool)
+            .await?)
+        })?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(RoleRecord {
+                    permissions: parse_permissions(r.permissions.as_deref())?,
+                    accounts: split_ids(r.accounts.as_deref()),
+                    groups: split_ids(r.groups.as_deref()),
+                    id: r.id,
+                    name: r.name,
+                    description: r.description,
+                    created_ms: r.created_ms,
+                    updated_ms: r.updated_ms,
+                    updated_by: r.updated_by,
+                })
+            })
+            .collect()
     }
 }

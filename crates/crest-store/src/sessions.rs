@@ -1,14 +1,14 @@
-//! Browser sessions: created at sign-in, read by every cookie-authenticated request, ended by
-//! sign-out, a forced logout, or expiry.
+//! [`SessionStore`] on SQL: browser sessions, created at sign-in, read by every
+//! cookie-authenticated request, ended by sign-out, a forced logout, or expiry.
 
+use async_trait::async_trait;
 use crest_domain::account::AccountId;
 use crest_domain::clock::EpochMillis;
 use crest_domain::session::SessionRecord;
-use crest_domain::store::StoreError;
+use crest_domain::store::{SessionStore, StoreError};
 use crest_domain::token::TokenDigest;
 
 use crate::db::with_pool;
-use crate::error::store_error;
 use crate::sql_store::SqlStore;
 use crate::write::write_tx;
 
@@ -25,9 +25,9 @@ impl SessionRow {
     fn into_record(self) -> Result<SessionRecord, StoreError> {
         Ok(SessionRecord {
             digest: TokenDigest::from_slice(&self.digest)
-                .ok_or_else(|| StoreError::Corrupt("session digest".into()))?,
+                .ok_or_else(|| StoreError::corrupt("session digest"))?,
             account: AccountId::parse(&self.account_id)
-                .map_err(|_| StoreError::Corrupt("session account".into()))?,
+                .map_err(|_| StoreError::corrupt("session account"))?,
             created_ms: self.created_ms,
             seen_ms: self.seen_ms,
             super_admin_mode: self.super_admin_mode,
@@ -35,8 +35,39 @@ impl SessionRow {
     }
 }
 
-impl SqlStore {
-    pub(crate) async fn insert_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+#[async_trait]
+impl SessionStore for SqlStore {
+    async fn end_sessions(&self, id: &AccountId, now: EpochMillis) -> Result<bool, StoreError> {
+        write_tx!(&self.db, |tx, dialect| {
+            let found = sqlx::query("UPDATE accounts SET sessions_ended_ms = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await?;
+            tx.end(found).await?;
+            Ok(found)
+        })
+    }
+
+    async fn sessions_ended(&self, id: &AccountId) -> Result<Option<EpochMillis>, StoreError> {
+        with_pool!(&self.db, read, |pool, dialect| {
+            Ok(sqlx::query_scalar::<_, Option<i64>>(
+                "SELECT sessions_ended_ms FROM accounts WHERE id = $1",
+            )
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await
+            .map(Option::flatten)?)
+        })
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             sqlx::query(
                 "INSERT INTO sessions (digest, account_id, created_ms, seen_ms, super_admin_mode) \
@@ -48,30 +79,25 @@ impl SqlStore {
             .bind(session.seen_ms)
             .bind(session.super_admin_mode)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+            .await?;
             tx.commit().await
         })
     }
 
-    pub(crate) async fn find_session(
-        &self,
-        digest: &TokenDigest,
-    ) -> Result<Option<SessionRecord>, StoreError> {
+    async fn session(&self, digest: &TokenDigest) -> Result<Option<SessionRecord>, StoreError> {
         let row: Option<SessionRow> = with_pool!(&self.db, read, |pool, dialect| {
-            sqlx::query_as(
+            Ok(sqlx::query_as(
                 "SELECT digest, account_id, created_ms, seen_ms, super_admin_mode \
                  FROM sessions WHERE digest = $1",
             )
             .bind(digest.as_bytes().as_slice())
             .fetch_optional(pool)
-            .await
-            .map_err(store_error)?
-        });
+            .await?)
+        })?;
         row.map(SessionRow::into_record).transpose()
     }
 
-    pub(crate) async fn write_session_seen(
+    async fn touch_session(
         &self,
         digest: &TokenDigest,
         now: EpochMillis,
@@ -82,13 +108,12 @@ impl SqlStore {
                 .bind(now)
                 .bind(digest.as_bytes().as_slice())
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .await?;
             tx.commit_bookkeeping().await
         })
     }
 
-    pub(crate) async fn write_session_super_admin_mode(
+    async fn set_session_super_admin_mode(
         &self,
         digest: &TokenDigest,
         on: bool,
@@ -99,8 +124,7 @@ impl SqlStore {
                     .bind(on)
                     .bind(digest.as_bytes().as_slice())
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?
+                    .await?
                     .rows_affected()
                     == 1;
             tx.end(changed).await?;
@@ -108,13 +132,12 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn remove_session(&self, digest: &TokenDigest) -> Result<bool, StoreError> {
+    async fn delete_session(&self, digest: &TokenDigest) -> Result<bool, StoreError> {
         write_tx!(&self.db, |tx, dialect| {
             let changed = sqlx::query("DELETE FROM sessions WHERE digest = $1")
                 .bind(digest.as_bytes().as_slice())
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
+                .await?
                 .rows_affected()
                 == 1;
             tx.end(changed).await?;
@@ -122,7 +145,7 @@ impl SqlStore {
         })
     }
 
-    pub(crate) async fn remove_sessions_but(
+    async fn end_other_sessions(
         &self,
         id: &AccountId,
         keep: &TokenDigest,
@@ -132,13 +155,12 @@ impl SqlStore {
                 .bind(id.as_str())
                 .bind(keep.as_bytes().as_slice())
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .await?;
             tx.commit().await
         })
     }
 
-    pub(crate) async fn remove_expired_sessions(
+    async fn purge_sessions(
         &self,
         idle_before: EpochMillis,
         started_before: EpochMillis,
@@ -148,8 +170,7 @@ impl SqlStore {
                 .bind(idle_before)
                 .bind(started_before)
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
+                .await?
                 .rows_affected();
             tx.commit_bookkeeping().await?;
             Ok(count)

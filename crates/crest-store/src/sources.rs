@@ -10,7 +10,7 @@ use crest_domain::store::StoreError;
 
 use crate::bounded::{PgStatementGuard, SqliteStatementGuard};
 use crate::db::{Db, with_pool};
-use crate::error::store_error;
+use crate::error::DbError;
 use crate::source_query::{self, Bind, PAGE_COLUMNS};
 use crate::sql_store::SqlStore;
 use crate::write::write_tx;
@@ -70,8 +70,7 @@ macro_rules! insert_tag {
         .bind($tag)
         .bind(fold($tag))
         .execute(&mut *$tx)
-        .await
-        .map_err(store_error)?
+        .await?
     };
 }
 
@@ -82,8 +81,7 @@ impl SourceStore for SqlStore {
             let rows: Vec<Row> = sqlx::query_as(&one_source_sql())
                 .bind(id)
                 .fetch_all(pool)
-                .await
-                .map_err(store_error)?;
+                .await?;
             Ok(sources(rows).pop())
         })
     }
@@ -105,8 +103,7 @@ impl SourceStore for SqlStore {
             .bind(&source.updater)
             .bind(source.marked_new_ms)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?
+            .await?
             .rows_affected()
                 == 1;
             if created {
@@ -144,8 +141,7 @@ impl SourceStore for SqlStore {
             .bind(by)
             .bind(id)
             .execute(&mut *tx)
-            .await
-            .map_err(store_error)?
+            .await?
             .rows_affected()
                 == 1;
             if !found {
@@ -157,8 +153,7 @@ impl SourceStore for SqlStore {
                     sqlx::query("DELETE FROM source_tags WHERE source_id = $1")
                         .bind(id)
                         .execute(&mut *tx)
-                        .await
-                        .map_err(store_error)?;
+                        .await?;
                     for tag in tags {
                         insert_tag!(tx, id, tag.as_str());
                     }
@@ -177,23 +172,20 @@ impl SourceStore for SqlStore {
                     .bind(tag.folded())
                     .bind(i64::try_from(MAX_TAGS_PER_SOURCE).unwrap_or(i64::MAX))
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
+                    .await?;
                 }
                 TagChange::Remove(tag) => {
                     sqlx::query("DELETE FROM source_tags WHERE source_id = $1 AND tag_folded = $2")
                         .bind(id)
                         .bind(fold(tag))
                         .execute(&mut *tx)
-                        .await
-                        .map_err(store_error)?;
+                        .await?;
                 }
             }
             let rows: Vec<Row> = sqlx::query_as(&one_source_sql())
                 .bind(id)
                 .fetch_all(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .await?;
             tx.commit().await?;
             Ok(sources(rows).pop())
         })
@@ -204,13 +196,11 @@ impl SourceStore for SqlStore {
             let rows: Vec<Row> = sqlx::query_as(&one_source_sql())
                 .bind(id)
                 .fetch_all(&mut *tx)
-                .await
-                .map_err(store_error)?;
+                .await?;
             let removed = sqlx::query("DELETE FROM sources WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
+                .await?
                 .rows_affected()
                 > 0;
             tx.end(removed).await?;
@@ -238,23 +228,24 @@ impl SourceStore for SqlStore {
                 }
             }};
         }
-        let rows = match &self.db {
-            Db::Sqlite { read, .. } => {
-                let mut guard = SqliteStatementGuard::acquire(read)
-                    .await
-                    .map_err(store_error)?;
-                let rows = fetch!(guard.conn());
-                guard.finish().await.map_err(store_error)?;
-                rows
-            }
-            Db::Postgres { pool } => {
-                let mut guard = PgStatementGuard::acquire(pool).await.map_err(store_error)?;
-                let rows = fetch!(guard.conn());
-                guard.finish();
-                rows
-            }
-        };
-        let mut items = sources(rows.map_err(store_error)?);
+        let rows: Result<Vec<Row>, DbError> = async {
+            Ok(match &self.db {
+                Db::Sqlite { read, .. } => {
+                    let mut guard = SqliteStatementGuard::acquire(read).await?;
+                    let rows = fetch!(guard.conn());
+                    guard.finish().await?;
+                    rows?
+                }
+                Db::Postgres { pool } => {
+                    let mut guard = PgStatementGuard::acquire(pool).await?;
+                    let rows = fetch!(guard.conn());
+                    guard.finish();
+                    rows?
+                }
+            })
+        }
+        .await;
+        let mut items = sources(rows?);
         let more = items.len() > query.limit as usize;
         items.truncate(query.limit as usize);
         Ok(SourcePage { items, more })

@@ -5,7 +5,6 @@ use crest_domain::clock::EpochMillis;
 use crest_domain::store::StoreError;
 use crest_domain::trash::{RETENTION_MS, TrashKind, TrashStore};
 
-use crate::error::store_error;
 use crate::sql_store::SqlStore;
 use crate::write::write_tx;
 
@@ -36,8 +35,7 @@ impl TrashStore for SqlStore {
                 .bind(by)
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
+                .await?
                 .rows_affected()
                 == 1;
             tx.end(changed).await?;
@@ -64,8 +62,7 @@ impl TrashStore for SqlStore {
                 .bind(id)
                 .bind(now.saturating_sub(RETENTION_MS))
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
+                .await?
                 .rows_affected()
                 == 1;
             tx.end(changed).await?;
@@ -79,8 +76,7 @@ impl TrashStore for SqlStore {
             let changed = sqlx::query(&sql)
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(store_error)?
+                .await?
                 .rows_affected()
                 == 1;
             tx.end(changed).await?;
@@ -96,8 +92,7 @@ impl TrashStore for SqlStore {
                 let count = sqlx::query(&sql)
                     .bind(cutoff)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?
+                    .await?
                     .rows_affected();
                 tx.commit_bookkeeping().await?;
                 Ok(count)

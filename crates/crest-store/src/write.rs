@@ -8,11 +8,10 @@
 use std::ops::{Deref, DerefMut};
 
 use crest_domain::audit;
-use crest_domain::store::StoreError;
 use sqlx::{Database, Pool, Postgres, Sqlite, Transaction};
 
 use crate::dialect::Dialect;
-use crate::error::store_error;
+use crate::error::DbError;
 
 /// An open write transaction. It ends in one of three ways: [`WriteTx::commit`] (a change: its
 /// audit event goes with it), [`WriteTx::end`] (commit if something changed, else roll back),
@@ -25,22 +24,19 @@ pub(crate) struct WriteTx<DB: Database> {
 
 impl<DB: Database> WriteTx<DB> {
     /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite, see [`Dialect::begin_write`]).
-    pub(crate) async fn begin(pool: &Pool<DB>, dialect: Dialect) -> Result<Self, StoreError> {
-        let tx = pool
-            .begin_with(dialect.begin_write())
-            .await
-            .map_err(store_error)?;
+    pub(crate) async fn begin(pool: &Pool<DB>, dialect: Dialect) -> Result<Self, DbError> {
+        let tx = pool.begin_with(dialect.begin_write()).await?;
         Ok(Self { tx })
     }
 
     /// Undoes everything; the request's event stays pending.
-    pub(crate) async fn rollback(self) -> Result<(), StoreError> {
-        self.tx.rollback().await.map_err(store_error)
+    pub(crate) async fn rollback(self) -> Result<(), DbError> {
+        Ok(self.tx.rollback().await?)
     }
 
     /// Commits a write that records no one's action, without the pending audit event.
-    pub(crate) async fn commit_bookkeeping(self) -> Result<(), StoreError> {
-        self.tx.commit().await.map_err(store_error)
+    pub(crate) async fn commit_bookkeeping(self) -> Result<(), DbError> {
+        Ok(self.tx.commit().await?)
     }
 }
 
@@ -64,7 +60,7 @@ macro_rules! audited_commit {
         impl WriteTx<$db> {
             /// Commits a change together with the current request's pending audit event (when
             /// there is one and no earlier transaction of the request took it).
-            pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
+            pub(crate) async fn commit(mut self) -> Result<(), DbError> {
                 let claim = audit::claim();
                 let id = match &claim {
                     Some(claim) => {
@@ -80,13 +76,12 @@ macro_rules! audited_commit {
                         .bind(&e.source)
                         .bind(i32::from(e.outcome))
                         .fetch_one(&mut *self.tx)
-                        .await
-                        .map_err(store_error)?;
+                        .await?;
                         Some(id)
                     }
                     None => None,
                 };
-                self.tx.commit().await.map_err(store_error)?;
+                self.tx.commit().await?;
                 if let (Some(claim), Some(id)) = (claim, id) {
                     claim.written(id);
                 }
@@ -95,7 +90,7 @@ macro_rules! audited_commit {
 
             /// Commits (with the audit event) when the transaction `changed` something; rolls
             /// back otherwise, leaving the event to the edge (a 404 and the like).
-            pub(crate) async fn end(self, changed: bool) -> Result<(), StoreError> {
+            pub(crate) async fn end(self, changed: bool) -> Result<(), DbError> {
                 if changed {
                     self.commit().await
                 } else {
@@ -110,8 +105,9 @@ audited_commit!(Sqlite);
 audited_commit!(Postgres);
 
 /// Runs `$body` with `$tx` bound to a new [`WriteTx`] on the write side of `$db` and `$dialect`
-/// to its dialect; the body, compiled once per backend, ends the transaction. The enclosing
-/// function returns `Result<_, StoreError>`.
+/// to its dialect; the body, compiled once per backend, ends the transaction. As with
+/// [`with_pool!`](crate::db::with_pool), `?` in the body takes driver errors, and the macro's
+/// value is a `Result<_, StoreError>`.
 macro_rules! write_tx {
     ($db:expr, |$tx:ident, $dialect:ident| $body:expr) => {
         $crate::db::with_pool!($db, write, |pool, $dialect| {
@@ -153,15 +149,15 @@ mod tests {
 
     /// The writes that are no one's action, and may commit without the pending audit event.
     const BOOKKEEPING: &[&str] = &[
-        "fn bootstrap",
-        "fn touch_tokens",
-        "fn write_session_seen",
-        "fn remove_expired_sessions",
-        "fn insert_signing_key",
-        "fn init_org_id",
+        "fn apply_bootstrap",
+        "fn record_token_use",
+        "fn touch_session",
+        "fn purge_sessions",
+        "fn add_signing_key",
+        "fn org_id_or_init",
         "fn purge_expired",
-        "fn insert_audit",
-        "fn update_audit",
+        "fn record_audit",
+        "fn correct_audit",
     ];
 
     /// The function a line belongs to: the last `fn ` line above it.

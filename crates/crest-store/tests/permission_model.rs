@@ -12,7 +12,8 @@ use crest_domain::clock::ManualClock;
 use crest_domain::permission::{Permission, PermissionSet};
 use crest_domain::principal::Principal;
 use crest_domain::random::SequenceRandom;
-use crest_domain::store::{NewAccount, Store};
+use crest_domain::store::NewAccount;
+use crest_domain::store::traits::*;
 use crest_store::{SqlStore, StoreLocation};
 use proptest::prelude::*;
 

@@ -26,7 +26,8 @@ use crest_domain::source::{
     SourceStore, TagChange, TextMatch, fold,
 };
 use crest_domain::source_tag::SourceTag;
-use crest_domain::store::{BootstrapApplied, BootstrapPlan, Store};
+use crest_domain::store::traits::*;
+use crest_domain::store::{BootstrapApplied, BootstrapPlan};
 use crest_domain::token::{ApiTokenSecret, TokenId};
 use crest_domain::trash::{RETENTION_MS, TrashKind, TrashStore};
 use crest_store::{SqlStore, StoreLocation};
@@ -2214,6 +2215,112 @@ async fn every_change_commits_its_pending_audit_event() {
         let (_, total) = s.audit_events(0, 1).await.expect("trail");
         assert_eq!(total, 26);
         store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_last_active_super_admin_is_never_deleted() {
+    use crest_domain::store::AccountsDeleted;
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let rng = SequenceRandom::new(41);
+        let ann = AccountId::parse("ann@example.com").expect("valid");
+        let bob = AccountId::parse("bob@example.com").expect("valid");
+        for admin in [&ann, &bob] {
+            let token = ApiTokenSecret::generate(&rng).expect("token");
+            store
+                .apply_bootstrap(&plan(admin.as_str(), &token, false, &rng))
+                .await
+                .expect("a Super Admin");
+        }
+        let sa = service_account("sa::bystander");
+        assert!(store.create_account(&sa).await.expect("create"));
+
+        // Both at once would leave none: nothing is deleted, not even the bystander.
+        let all = [ann.clone(), bob.clone(), sa.id.clone()];
+        assert_eq!(
+            store.delete_accounts(&all).await.expect("delete"),
+            AccountsDeleted::LastSuperAdmin
+        );
+        for id in &all {
+            assert!(store.account(id).await.expect("read").is_some(), "{id}");
+        }
+
+        assert_eq!(
+            store
+                .delete_accounts(&[ann.clone(), sa.id.clone()])
+                .await
+                .expect("delete"),
+            AccountsDeleted::Deleted(vec![ann.clone(), sa.id.clone()])
+        );
+        assert_eq!(
+            store
+                .delete_accounts(std::slice::from_ref(&bob))
+                .await
+                .expect("delete"),
+            AccountsDeleted::LastSuperAdmin
+        );
+        assert!(!store.delete_account(&bob).await.expect("delete one"));
+        assert!(store.account(&bob).await.expect("read").is_some());
+
+        // Unknown ids are skipped; an empty list deletes nothing.
+        assert_eq!(
+            store
+                .delete_accounts(std::slice::from_ref(&ann))
+                .await
+                .expect("delete"),
+            AccountsDeleted::Deleted(Vec::new())
+        );
+        assert_eq!(
+            store.delete_accounts(&[]).await.expect("delete"),
+            AccountsDeleted::Deleted(Vec::new())
+        );
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn of_two_concurrent_deletions_of_the_last_two_super_admins_one_is_refused() {
+    use crest_domain::store::AccountsDeleted;
+    on_both(|loc| async move {
+        let a = SqlStore::open(&loc).await.expect("open");
+        let b = SqlStore::open(&loc)
+            .await
+            .expect("open twice, as a second process would");
+        let rng = SequenceRandom::new(43);
+        let ann = AccountId::parse("ann@example.com").expect("valid");
+        let bob = AccountId::parse("bob@example.com").expect("valid");
+        for admin in [&ann, &bob] {
+            let token = ApiTokenSecret::generate(&rng).expect("token");
+            a.apply_bootstrap(&plan(admin.as_str(), &token, false, &rng))
+                .await
+                .expect("a Super Admin");
+        }
+        let (x, y) = tokio::join!(
+            a.delete_accounts(std::slice::from_ref(&ann)),
+            b.delete_accounts(std::slice::from_ref(&bob))
+        );
+        let mut outcomes = [x.expect("a"), y.expect("b")];
+        outcomes.sort_by_key(|o| *o == AccountsDeleted::LastSuperAdmin);
+        let [first, second] = outcomes;
+        assert!(
+            first == AccountsDeleted::Deleted(vec![ann.clone()])
+                || first == AccountsDeleted::Deleted(vec![bob.clone()]),
+            "{first:?}"
+        );
+        assert_eq!(second, AccountsDeleted::LastSuperAdmin);
+        let left = a
+            .accounts_of_kind(AccountKind::User)
+            .await
+            .expect("read")
+            .into_iter()
+            .filter(|u| u.super_admin && u.active)
+            .count();
+        assert_eq!(left, 1);
+        a.close().await;
+        b.close().await;
     })
     .await;
 }

@@ -14,6 +14,10 @@ use std::str::FromStr;
 use sqlx::Connection;
 use sqlx::postgres::PgConnectOptions;
 
+pub mod memory_store;
+
+pub use memory_store::MemoryStore;
+
 const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 fn base_url() -> String {

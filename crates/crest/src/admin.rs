@@ -11,7 +11,7 @@ use crest_domain::csp::api_token::NewCspToken;
 use crest_domain::csp::app::NewCspApp;
 use crest_domain::principal::Principal;
 use crest_domain::random::OsRandom;
-use crest_domain::store::Store;
+use crest_domain::store::{AccountStore, AuditLog, Store, StoreBackend};
 use crest_store::SqlStore;
 use serde_json::json;
 

@@ -244,7 +244,8 @@ async fn set_bootstrap_password(
     use secrecy::ExposeSecret as _;
     let password = crest_domain::password::Password::new(password.expose_secret())
         .context("invalid CREST_BOOTSTRAP_PASSWORD")?;
-    let Some(account) = crest_domain::store::Store::account(store.as_ref(), admin).await? else {
+    let Some(account) = crest_domain::store::AccountStore::account(store.as_ref(), admin).await?
+    else {
         tracing::warn!(%admin, "CREST_BOOTSTRAP_PASSWORD is set but the administrator does not exist");
         return Ok(());
     };

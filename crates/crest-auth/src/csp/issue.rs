@@ -120,7 +120,7 @@ impl Issuer {
             .get_or_try_init(|| async {
                 org::org_id(self.store.as_ref(), self.random.as_ref())
                     .await
-                    .map_err(|e| StoreError::Other(e.to_string()))
+                    .map_err(|e| StoreError::other("reading the organization's id").because(e))
             })
             .await
             .cloned()

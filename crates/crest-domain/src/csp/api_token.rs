@@ -10,7 +10,7 @@ use crate::principal::Principal;
 use crate::random::Random;
 use crate::secret::RandomSecret;
 use crate::service_account::existing;
-use crate::store::Store;
+use crate::store::{CspStore, Store};
 use crate::token::TokenDigest;
 
 /// The longest lifetime a token may have; `None` means it never lapses.
@@ -106,7 +106,7 @@ pub async fn create(
 
 /// Revokes one of the user's tokens, for good; the access tokens issued from it stop working.
 pub async fn revoke(
-    store: &dyn Store,
+    store: &dyn CspStore,
     clock: &dyn Clock,
     caller: &Principal,
     account: &AccountId,

@@ -7,7 +7,7 @@ use crate::error::DomainError;
 use crate::principal::Principal;
 use crate::random::Random;
 use crate::secret::RandomSecret;
-use crate::store::Store;
+use crate::store::{CspStore, Store};
 use crate::token::TokenDigest;
 
 /// The shortest and longest access-token lifetimes an app may have, in minutes.
@@ -43,7 +43,7 @@ pub struct NewCspApp {
 /// Creates an app; its secret is returned this once. Nobody gives an app more than their own
 /// credential holds.
 pub async fn create(
-    store: &dyn Store,
+    store: &dyn CspStore,
     clock: &dyn Clock,
     random: &dyn Random,
     caller: &Principal,
@@ -85,7 +85,7 @@ pub async fn create(
 
 /// Checks a client id and secret; `None` unless both match an app.
 pub async fn authenticate(
-    store: &dyn Store,
+    store: &dyn CspStore,
     client_id: &str,
     secret: &str,
 ) -> Result<Option<CspAppRecord>, DomainError> {

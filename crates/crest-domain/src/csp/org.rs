@@ -3,11 +3,11 @@
 
 use crate::error::DomainError;
 use crate::random::Random;
-use crate::store::Store;
+use crate::store::CspKeyStore;
 
 /// The organization's id: made once (a random UUID), kept in the store, the same for every
 /// instance that shares it.
-pub async fn org_id(store: &dyn Store, random: &dyn Random) -> Result<String, DomainError> {
+pub async fn org_id(store: &dyn CspKeyStore, random: &dyn Random) -> Result<String, DomainError> {
     let candidate = random.uuid()?.to_string();
     Ok(store.org_id_or_init(&candidate).await?)
 }

@@ -172,7 +172,7 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(m) => Self::Conflict(m),
+            StoreError::Conflict { context, .. } => Self::Conflict(context),
             e @ StoreError::Unavailable { .. } => Self::Unavailable(e),
             e @ (StoreError::Corrupt { .. } | StoreError::Other { .. }) => {
                 Self::internal_caused_by("the store failed", e)
@@ -301,7 +301,7 @@ mod tests {
             "{log}"
         );
 
-        let e = ApiError::from(StoreError::Corrupt("a role without a name".into()));
+        let e = ApiError::from(StoreError::corrupt("a role without a name"));
         let (log, _) = logged(e, "/api/v2/role");
         assert!(
             log.contains(

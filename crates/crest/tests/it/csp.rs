@@ -7,7 +7,7 @@ use crest_auth::csp::issue::Issuer;
 use crest_auth::csp::keys::KeyRing;
 use crest_domain::clock::SystemClock;
 use crest_domain::random::OsRandom;
-use crest_domain::store::Store;
+use crest_domain::store::{CspKeyStore, CspStore, Store};
 use crest_store::SqlStore;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::{Method, StatusCode};

@@ -249,7 +249,7 @@ async fn only_a_super_admin_logs_a_user_out() {
         .expect("secret")
         .to_owned();
     let kim = crest_domain::account::AccountId::parse("kim@example.com").expect("valid");
-    use crest_domain::store::Store as _;
+    use crest_domain::store::SessionStore as _;
 
     let resp = app
         .http

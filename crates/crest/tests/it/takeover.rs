@@ -9,7 +9,7 @@ use crest_domain::csp::api_token::{self, NewCspToken};
 use crest_domain::principal::Principal;
 use crest_domain::random::OsRandom;
 use crest_domain::service_account;
-use crest_domain::store::Store;
+use crest_domain::store::AccountStore;
 use crest_store::SqlStore;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
