@@ -4,13 +4,13 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use crest_domain::clock::{Clock, EpochMillis};
 use crest_domain::csp::signing_key::SigningKeyRecord;
 use crest_domain::store::{Store, StoreError};
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use jsonwebtoken::{Algorithm, DecodingKey, Header};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::traits::PublicKeyParts;
