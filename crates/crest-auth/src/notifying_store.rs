@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};
 use crest_domain::audit::{AuditEvent, AuditRecord};
-use crest_domain::clock::EpochMillis;
+use crest_domain::clock::{Clock, EpochMillis};
 use crest_domain::group::{GroupRecord, NewGroup};
 use crest_domain::permission::Permission;
 use crest_domain::role::{NewRole, RoleChange, RoleRecord};
@@ -18,6 +18,7 @@ use crest_domain::store::{
 };
 use crest_domain::token::{TokenDigest, TokenId, TokenRecord};
 
+use crate::account_pages::AccountPages;
 use crate::cache::TokenCache;
 
 /// Wraps a store; invalidates the token cache after each write.
@@ -25,11 +26,24 @@ use crate::cache::TokenCache;
 pub struct NotifyingStore {
     inner: Arc<dyn Store>,
     cache: Arc<TokenCache>,
+    /// Pages of the account list, valid while `cache`'s generation holds (at most 1 s).
+    pages: Arc<AccountPages>,
+    clock: Arc<dyn Clock>,
 }
 
 impl NotifyingStore {
-    pub(crate) fn new(inner: Arc<dyn Store>, cache: Arc<TokenCache>) -> Self {
-        Self { inner, cache }
+    pub(crate) fn new(
+        inner: Arc<dyn Store>,
+        cache: Arc<TokenCache>,
+        pages: Arc<AccountPages>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            inner,
+            cache,
+            pages,
+            clock,
+        }
     }
 
     fn after<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
@@ -59,7 +73,13 @@ impl Store for NotifyingStore {
     }
 
     async fn list_accounts(&self, offset: u64, limit: u32) -> Result<AccountPage, StoreError> {
-        self.inner.list_accounts(offset, limit).await
+        let (now, generation) = (self.clock.now_millis(), self.cache.generation());
+        if let Some(page) = self.pages.get(offset, limit, now, generation) {
+            return Ok(page);
+        }
+        let page = self.inner.list_accounts(offset, limit).await?;
+        self.pages.put(offset, limit, &page, now, generation);
+        Ok(page)
     }
 
     async fn accounts_of_kind(&self, kind: AccountKind) -> Result<Vec<AccountRecord>, StoreError> {
