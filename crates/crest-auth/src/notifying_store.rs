@@ -21,7 +21,8 @@ use crest_domain::token::{TokenDigest, TokenId, TokenRecord};
 use crate::account_pages::AccountPages;
 use crate::cache::TokenCache;
 
-/// Wraps a store; invalidates the token cache after each write.
+/// Wraps a store; invalidates the token cache (and with it the account list's cached pages)
+/// after each write.
 #[derive(Debug, Clone)]
 pub struct NotifyingStore {
     inner: Arc<dyn Store>,
