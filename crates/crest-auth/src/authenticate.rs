@@ -11,6 +11,7 @@ use crest_domain::store::{Store, StoreError};
 use crest_domain::token::{TokenDigest, TokenId};
 use sha2::{Digest, Sha256};
 
+use crate::account_pages::AccountPages;
 use crate::cache::TokenCache;
 use crate::credential::{AccessToken, Credential};
 use crate::csp::verify::AccessVerifier;
@@ -39,6 +40,7 @@ pub struct Authenticator {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     cache: Arc<TokenCache>,
+    pages: Arc<AccountPages>,
     usage: UsageRecorder,
     access: Option<AccessVerifier>,
     subscription: Subscription,
@@ -52,6 +54,7 @@ impl Authenticator {
             store,
             clock,
             cache: Arc::new(TokenCache::default()),
+            pages: Arc::default(),
             usage,
             access: None,
             subscription: Subscription::default(),
@@ -76,7 +79,12 @@ impl Authenticator {
     /// The store for everything else: its writes make this authenticator forget what it
     /// verified, so every change holds for the next request.
     pub fn store_for_writes(&self) -> NotifyingStore {
-        NotifyingStore::new(self.store.clone(), self.cache.clone())
+        NotifyingStore::new(
+            self.store.clone(),
+            self.cache.clone(),
+            self.pages.clone(),
+            self.clock.clone(),
+        )
     }
 
     /// The principal the credential stands for, with the permissions its account holds now.

@@ -4,6 +4,7 @@
 //! one place ([`authenticate::Authenticator`]), and whether that principal may run an operation is
 //! decided in exactly one place ([`policy::authorize`]), from one table.
 
+pub mod account_pages;
 pub mod authenticate;
 pub mod cache;
 pub mod credential;

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use crest_domain::account::{AccountId, AccountKind, AccountRecord};
 use crest_domain::audit::{AuditEvent, AuditRecord};
-use crest_domain::clock::EpochMillis;
+use crest_domain::clock::{Clock, EpochMillis};
 use crest_domain::csp::api_token::CspTokenRecord;
 use crest_domain::csp::app::CspAppRecord;
 use crest_domain::csp::signing_key::SigningKeyRecord;
@@ -32,18 +32,33 @@ use crest_domain::store::{
 };
 use crest_domain::token::{TokenDigest, TokenId, TokenRecord};
 
+use crate::account_pages::AccountPages;
 use crate::cache::TokenCache;
 
-/// Wraps a store; invalidates the token cache after each write of the cached concerns.
+/// Wraps a store; invalidates the token cache (and with it the account list's cached pages)
+/// after each write of the cached concerns.
 #[derive(Debug, Clone)]
 pub struct NotifyingStore {
     inner: Arc<dyn Store>,
     cache: Arc<TokenCache>,
+    /// Pages of the account list, valid while `cache`'s generation holds (at most 1 s).
+    pages: Arc<AccountPages>,
+    clock: Arc<dyn Clock>,
 }
 
 impl NotifyingStore {
-    pub(crate) fn new(inner: Arc<dyn Store>, cache: Arc<TokenCache>) -> Self {
-        Self { inner, cache }
+    pub(crate) fn new(
+        inner: Arc<dyn Store>,
+        cache: Arc<TokenCache>,
+        pages: Arc<AccountPages>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            inner,
+            cache,
+            pages,
+            clock,
+        }
     }
 
     /// The end of every write of a cached concern.
@@ -66,7 +81,13 @@ impl BootstrapStore for NotifyingStore {
 #[async_trait]
 impl AccountStore for NotifyingStore {
     async fn list_accounts(&self, offset: u64, limit: u32) -> Result<AccountPage, StoreError> {
-        self.inner.list_accounts(offset, limit).await
+        let (now, generation) = (self.clock.now_millis(), self.cache.generation());
+        if let Some(page) = self.pages.get(offset, limit, now, generation) {
+            return Ok(page);
+        }
+        let page = self.inner.list_accounts(offset, limit).await?;
+        self.pages.put(offset, limit, &page, now, generation);
+        Ok(page)
     }
 
     async fn accounts_of_kind(&self, kind: AccountKind) -> Result<Vec<AccountRecord>, StoreError> {
@@ -523,7 +544,12 @@ mod tests {
     #[tokio::test]
     async fn every_write_of_a_cached_concern_empties_the_cache_and_no_read_does() {
         let cache = Arc::new(TokenCache::default());
-        let s = NotifyingStore::new(Arc::new(MemoryStore::new()), cache.clone());
+        let s = NotifyingStore::new(
+            Arc::new(MemoryStore::new()),
+            cache.clone(),
+            Arc::default(),
+            Arc::new(crest_domain::clock::ManualClock::new(0)),
+        );
         let mut seen = BTreeSet::new();
         let id = AccountId::from_trusted("sa::checked".into());
         let digest = TokenDigest::from_bytes([7; 32]);
@@ -780,7 +806,12 @@ mod tests {
     #[tokio::test]
     async fn the_concerns_nothing_cached_depends_on_leave_the_cache_alone() {
         let cache = Arc::new(TokenCache::default());
-        let s = NotifyingStore::new(Arc::new(MemoryStore::new()), cache.clone());
+        let s = NotifyingStore::new(
+            Arc::new(MemoryStore::new()),
+            cache.clone(),
+            Arc::default(),
+            Arc::new(crest_domain::clock::ManualClock::new(0)),
+        );
         let mut seen = BTreeSet::new();
         let id = AccountId::from_trusted("someone@example.com".into());
         let digest = TokenDigest::from_bytes([5; 32]);

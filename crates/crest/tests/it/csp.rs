@@ -197,7 +197,7 @@ async fn access_tokens_work_within_their_roles_and_forgeries_are_refused() {
             jsonwebtoken::encode(
                 &hs_header,
                 &good,
-                &EncodingKey::from_secret(public_pem.as_bytes()),
+                &EncodingKey::from_secret(public_pem.as_bytes()).expect("an HMAC key"),
             )
             .expect("sign"),
         ),

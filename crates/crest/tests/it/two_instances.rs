@@ -1,7 +1,7 @@
 //! Several instances, one PostgreSQL database: a revocation through one is refused by the other
-//! within the token cache's second, and a cloud integration made through one is listed by the
-//! other within the list cache's second. The second instance's clock is a manual one, so the
-//! tests move time instead of waiting.
+//! within the token cache's second, and a cloud integration or an account made through one is
+//! listed by the other within its list cache's second. The second instance's clock is a manual
+//! one, so the tests move time instead of waiting.
 
 use std::sync::Arc;
 
@@ -188,6 +188,59 @@ async fn a_cloud_integration_made_through_one_instance_is_listed_by_another_with
     assert_eq!(count(b.local_addr).await, 0, "b's list is cached");
     b_clock.advance(crest_domain::resource_cache::LIST_CACHE_TTL_MS);
     assert_eq!(count(b.local_addr).await, 1, "within a second on b");
+
+    a.shutdown().await.expect("a stops");
+    b.shutdown().await.expect("b stops");
+    db.drop_db().await;
+}
+
+/// Pages of the account list are cached for a second: an account made through one instance is
+/// listed at once by that instance, and by the other within the second.
+#[tokio::test]
+async fn an_account_made_through_one_instance_is_listed_by_another_within_a_second() {
+    let Some(Pair {
+        db,
+        _dir,
+        admin,
+        a,
+        b,
+        b_clock,
+    }) = Pair::start().await
+    else {
+        return;
+    };
+    let http = reqwest::Client::new();
+    let total = |addr: std::net::SocketAddr| {
+        let req = http
+            .get(format!("http://{addr}/api/v2/account?limit=100"))
+            .bearer_auth(&admin);
+        async move {
+            let body: serde_json::Value =
+                req.send().await.expect("send").json().await.expect("json");
+            body["response"]["items"].as_array().map_or(0, Vec::len)
+        }
+    };
+    let before = total(b.local_addr).await;
+    assert_eq!(total(a.local_addr).await, before);
+    let resp = http
+        .post(format!(
+            "http://{}/api/v2/account/serviceaccount",
+            a.local_addr
+        ))
+        .bearer_auth(&admin)
+        .json(&json!({"identifier": "sa::listed"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(total(a.local_addr).await, before + 1, "at once on a");
+    assert_eq!(total(b.local_addr).await, before, "b's page is cached");
+    b_clock.advance(crest_auth::account_pages::ACCOUNT_PAGE_TTL_MS);
+    assert_eq!(
+        total(b.local_addr).await,
+        before + 1,
+        "within a second on b"
+    );
 
     a.shutdown().await.expect("a stops");
     b.shutdown().await.expect("b stops");
