@@ -1,5 +1,5 @@
 //! The HTTP layer's error, and the one place that decides how an error is answered: in the API's
-//! envelope, or in CSP's shape under `/csp/` ([`csp`]).
+//! envelope, or in CSP's shape under `/csp/` (`csp.rs`).
 
 pub(crate) mod csp;
 
