@@ -1,4 +1,4 @@
-//! Pages of the account list kept for at most [`ACCOUNT_PAGE_TTL_MS`], so that listing accounts
+//! Pages of the account list kept for at most [`TOKEN_CACHE_TTL_MS`], so that listing accounts
 //! does not cost a store round trip on every request.
 //!
 //! Entries are tied to the [`TokenCache`](crate::cache::TokenCache)'s generation, which every
@@ -7,30 +7,30 @@
 //! process (another instance on the same PostgreSQL database, or `crest admin`) shows within the
 //! TTL, as for verified tokens and the cloud integrations' list.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use crest_domain::clock::EpochMillis;
 use crest_domain::store::AccountPage;
 
-/// How long another process's change may go unseen.
-pub const ACCOUNT_PAGE_TTL_MS: EpochMillis = 1_000;
+#[cfg(doc)]
+use crate::cache::TOKEN_CACHE_TTL_MS;
+use crate::recent::Recent;
+
 /// The most pages remembered at once; past it the cache starts afresh.
 const CAPACITY: usize = 32;
 /// Larger pages (internal callers asking for every account) are not kept.
 const LARGEST_PAGE: u32 = 1_000;
 
+/// Recently read pages of the account list, by offset and limit.
 #[derive(Debug)]
-struct Entry {
-    page: AccountPage,
-    read_at: EpochMillis,
-    generation: u64,
+pub(crate) struct AccountPages {
+    pages: Recent<(u64, u32), AccountPage>,
 }
 
-/// Recently read pages of the account list, by offset and limit.
-#[derive(Debug, Default)]
-pub(crate) struct AccountPages {
-    entries: Mutex<HashMap<(u64, u32), Entry>>,
+impl Default for AccountPages {
+    fn default() -> Self {
+        Self {
+            pages: Recent::new(CAPACITY),
+        }
+    }
 }
 
 impl AccountPages {
@@ -42,12 +42,7 @@ impl AccountPages {
         now: EpochMillis,
         generation: u64,
     ) -> Option<AccountPage> {
-        let entries = self.entries.lock().ok()?;
-        let entry = entries.get(&(offset, limit))?;
-        let fresh = entry.generation == generation
-            && now >= entry.read_at
-            && now - entry.read_at < ACCOUNT_PAGE_TTL_MS;
-        fresh.then(|| entry.page.clone())
+        self.pages.get(&(offset, limit), now, generation)
     }
 
     /// Remembers a page read at `read_at` under `generation` (taken before the store was asked,
@@ -60,21 +55,9 @@ impl AccountPages {
         read_at: EpochMillis,
         generation: u64,
     ) {
-        if limit > LARGEST_PAGE {
-            return;
-        }
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CAPACITY {
-                entries.clear();
-            }
-            entries.insert(
-                (offset, limit),
-                Entry {
-                    page: page.clone(),
-                    read_at,
-                    generation,
-                },
-            );
+        if limit <= LARGEST_PAGE {
+            self.pages
+                .put((offset, limit), page.clone(), read_at, generation);
         }
     }
 }
@@ -95,7 +78,11 @@ mod tests {
         let pages = AccountPages::default();
         pages.put(0, 100, &page(1), 1_000, 7);
         assert_eq!(pages.get(0, 100, 1_999, 7).map(|p| p.total), Some(1));
-        assert!(pages.get(0, 100, 1_000 + ACCOUNT_PAGE_TTL_MS, 7).is_none());
+        assert!(
+            pages
+                .get(0, 100, 1_000 + crate::cache::TOKEN_CACHE_TTL_MS, 7)
+                .is_none()
+        );
         assert!(pages.get(0, 10, 1_500, 7).is_none());
         assert!(pages.get(100, 100, 1_500, 7).is_none());
         assert!(

@@ -6,43 +6,43 @@
 //! made through this process call [`TokenCache::invalidate_all`], so they take effect for every
 //! request that starts after they return.
 
-use std::collections::HashMap;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crest_domain::clock::EpochMillis;
 use crest_domain::principal::Principal;
 use crest_domain::token::TokenDigest;
 
+use crate::recent::Recent;
+
 /// How long a verified token is trusted without asking the store again.
 pub const TOKEN_CACHE_TTL_MS: i64 = 1_000;
 /// The most tokens remembered at once; past it the cache starts afresh.
 pub const TOKEN_CACHE_CAPACITY: usize = 100_000;
 
-#[derive(Debug, Clone)]
-struct Entry {
-    principal: Principal,
-    verified_at: EpochMillis,
-    generation: u64,
+/// Verified tokens by digest.
+#[derive(Debug)]
+pub struct TokenCache {
+    entries: Recent<[u8; 32], Principal>,
+    generation: AtomicU64,
 }
 
-/// Verified tokens by digest.
-#[derive(Debug, Default)]
-pub struct TokenCache {
-    entries: RwLock<HashMap<[u8; 32], Entry>>,
-    generation: AtomicU64,
+impl Default for TokenCache {
+    fn default() -> Self {
+        Self {
+            entries: Recent::new(TOKEN_CACHE_CAPACITY),
+            generation: AtomicU64::new(0),
+        }
+    }
 }
 
 impl TokenCache {
     /// The principal a token resolved to, if it was verified recently enough.
     pub fn get(&self, digest: &TokenDigest, now: EpochMillis) -> Option<Principal> {
-        let generation = self.generation.load(Ordering::Acquire);
-        let entries = self.entries.read().ok()?;
-        let entry = entries.get(digest.as_bytes())?;
-        let fresh = entry.generation == generation
-            && now >= entry.verified_at
-            && now - entry.verified_at < TOKEN_CACHE_TTL_MS;
-        fresh.then(|| entry.principal.clone())
+        self.entries.get(
+            digest.as_bytes(),
+            now,
+            self.generation.load(Ordering::Acquire),
+        )
     }
 
     /// Remembers a verification that began at `verified_at` under `generation` (read before the
@@ -54,19 +54,8 @@ impl TokenCache {
         verified_at: EpochMillis,
         generation: u64,
     ) {
-        if let Ok(mut entries) = self.entries.write() {
-            if entries.len() >= TOKEN_CACHE_CAPACITY {
-                entries.clear();
-            }
-            entries.insert(
-                *digest.as_bytes(),
-                Entry {
-                    principal,
-                    verified_at,
-                    generation,
-                },
-            );
-        }
+        self.entries
+            .put(*digest.as_bytes(), principal, verified_at, generation);
     }
 
     /// The current generation; pass it back to [`TokenCache::put`].
@@ -77,9 +66,7 @@ impl TokenCache {
     /// Forgets everything: called after any change to accounts, permissions or tokens.
     pub fn invalidate_all(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-        if let Ok(mut entries) = self.entries.write() {
-            entries.clear();
-        }
+        self.entries.clear();
     }
 }
 

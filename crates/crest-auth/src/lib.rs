@@ -12,6 +12,7 @@ pub mod csp;
 pub mod notifying_store;
 pub mod password;
 pub mod policy;
+mod recent;
 pub mod session;
 pub mod usage;
 

@@ -235,7 +235,7 @@ async fn an_account_made_through_one_instance_is_listed_by_another_within_a_seco
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(total(a.local_addr).await, before + 1, "at once on a");
     assert_eq!(total(b.local_addr).await, before, "b's page is cached");
-    b_clock.advance(crest_auth::account_pages::ACCOUNT_PAGE_TTL_MS);
+    b_clock.advance(crest_auth::cache::TOKEN_CACHE_TTL_MS);
     assert_eq!(
         total(b.local_addr).await,
         before + 1,
