@@ -165,16 +165,7 @@ async fn a_cloud_integration_made_through_one_instance_is_listed_by_another_with
         return;
     };
     let http = reqwest::Client::new();
-    let count = |addr: std::net::SocketAddr| {
-        let req = http
-            .get(format!("http://{addr}/api/v2/cloudintegration"))
-            .bearer_auth(&admin);
-        async move {
-            let body: serde_json::Value =
-                req.send().await.expect("send").json().await.expect("json");
-            body["response"]["items"].as_array().map_or(0, Vec::len)
-        }
-    };
+    let count = |addr| listed(&http, addr, "/api/v2/cloudintegration", &admin);
     assert_eq!(count(b.local_addr).await, 0);
     let resp = http
         .post(format!("http://{}/api/v2/cloudintegration", a.local_addr))
@@ -210,16 +201,7 @@ async fn an_account_made_through_one_instance_is_listed_by_another_within_a_seco
         return;
     };
     let http = reqwest::Client::new();
-    let total = |addr: std::net::SocketAddr| {
-        let req = http
-            .get(format!("http://{addr}/api/v2/account?limit=100"))
-            .bearer_auth(&admin);
-        async move {
-            let body: serde_json::Value =
-                req.send().await.expect("send").json().await.expect("json");
-            body["response"]["items"].as_array().map_or(0, Vec::len)
-        }
-    };
+    let total = |addr| listed(&http, addr, "/api/v2/account?limit=100", &admin);
     let before = total(b.local_addr).await;
     assert_eq!(total(a.local_addr).await, before);
     let resp = http
@@ -245,4 +227,23 @@ async fn an_account_made_through_one_instance_is_listed_by_another_within_a_seco
     a.shutdown().await.expect("a stops");
     b.shutdown().await.expect("b stops");
     db.drop_db().await;
+}
+
+/// How many items one instance's list at `path` holds.
+async fn listed(
+    http: &reqwest::Client,
+    addr: std::net::SocketAddr,
+    path: &str,
+    token: &str,
+) -> usize {
+    let body: serde_json::Value = http
+        .get(format!("http://{addr}{path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    body["response"]["items"].as_array().map_or(0, Vec::len)
 }
