@@ -48,7 +48,7 @@ async fn new_app(app: &TestApp, roles: &[&str]) -> (String, String) {
     )
 }
 
-async fn exchange_app(app: &TestApp, id: &str, secret: &str) -> (StatusCode, Value) {
+pub(crate) async fn exchange_app(app: &TestApp, id: &str, secret: &str) -> (StatusCode, Value) {
     let resp = app
         .http
         .post(app.at(CLIENT_CREDENTIALS))

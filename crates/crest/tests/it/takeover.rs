@@ -14,11 +14,11 @@ use crest_store::SqlStore;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::csp::exchange_app;
 use crate::support::{ADMIN, Backend, TestApp, assert_error_envelope, call, json, probe};
 
 const API_TOKENS: &str = "/api/v2/apitoken";
 const EXCHANGE: &str = "/csp/gateway/am/api/auth/api-tokens/authorize";
-const CLIENT_CREDENTIALS: &str = "/csp/gateway/am/api/auth/authorize";
 
 /// A request with `token`; the status and the JSON answer.
 async fn as_(
@@ -168,19 +168,6 @@ async fn new_app(app: &TestApp, token: &str, roles: &[&str]) -> (u16, Value) {
         Some(json!({"name": "app", "roles": roles})),
     )
     .await
-}
-
-async fn app_exchange(app: &TestApp, id: &str, secret: &str) -> (StatusCode, Value) {
-    let resp = app
-        .http
-        .post(app.at(CLIENT_CREDENTIALS))
-        .basic_auth(id, Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .expect("send");
-    let status = resp.status();
-    (status, resp.json().await.expect("json"))
 }
 
 #[tokio::test]
@@ -516,7 +503,7 @@ async fn service_accounts_and_apps_holding_more_are_out_of_reach() {
         refused(&app, &mallory, method, &path, body).await;
     }
     assert_eq!(
-        app_exchange(&app, &full_id, &full_secret).await.0,
+        exchange_app(&app, &full_id, &full_secret).await.0,
         StatusCode::OK
     );
     let (status, body) = new_app(&app, &mallory, &["aoa:*"]).await;
@@ -535,7 +522,7 @@ async fn service_accounts_and_apps_holding_more_are_out_of_reach() {
     // An app holding only `aoa:admin` acts like an Accounts holder.
     let (status, admin_app) = new_app(&app, &mallory, &["aoa:admin"]).await;
     assert_eq!(status, 200, "{admin_app}");
-    let (status, exchanged) = app_exchange(
+    let (status, exchanged) = exchange_app(
         &app,
         admin_app["response"]["clientId"].as_str().expect("id"),
         admin_app["response"]["clientSecret"]
