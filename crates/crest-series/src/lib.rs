@@ -1,0 +1,23 @@
+//! The series model and the narrow interface through which the data path writes and reads points.
+//!
+//! Every engine (the embedded `crest-tsdb`, and later VictoriaMetrics) implements [`SeriesWriter`],
+//! [`SeriesReader`] and [`SeriesCatalog`]; ingestion writes through the first, the query language and
+//! the read endpoints read through the other two. Nothing here belongs to one engine: no series ids,
+//! no blocks, no files.
+
+mod error;
+mod filter;
+mod histogram;
+mod key;
+mod point;
+mod traits;
+
+pub use error::SeriesError;
+pub use filter::{Filter, Pattern, Term};
+pub use histogram::{Centroid, Distribution, Granularity, HistogramPoint};
+pub use key::{DELTA_PREFIX, SeriesKey};
+pub use point::{Batch, Sample, SeriesSamples, TimeRange, per_second};
+pub use traits::{
+    AppendReport, EngineStatus, HistogramData, ReadLimits, SeriesCatalog, SeriesData, SeriesInfo,
+    SeriesReader, SeriesWriter,
+};

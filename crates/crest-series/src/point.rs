@@ -1,0 +1,155 @@
+//! Points, batches of them, time ranges, and the one-second rule every engine's reads follow.
+
+use crate::histogram::HistogramPoint;
+use crate::key::SeriesKey;
+
+/// One reported value at a time in epoch milliseconds. Values are kept bit for bit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    pub timestamp: i64,
+    pub value: f64,
+}
+
+/// The samples of one series within a batch, in arrival order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesSamples {
+    pub key: SeriesKey,
+    pub samples: Vec<Sample>,
+}
+
+/// What one acknowledgement covers: every sample and distribution in it is durable once
+/// [`crate::SeriesWriter::append`] returns `Ok`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    pub series: Vec<SeriesSamples>,
+    pub histograms: Vec<HistogramPoint>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.series.iter().all(|s| s.samples.is_empty()) && self.histograms.is_empty()
+    }
+
+    pub fn points(&self) -> usize {
+        self.series.iter().map(|s| s.samples.len()).sum::<usize>() + self.histograms.len()
+    }
+}
+
+/// A half-open range of epoch milliseconds, `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimeRange {
+    pub start: i64,
+    pub end: i64,
+}
+
+impl TimeRange {
+    pub fn new(start: i64, end: i64) -> Self {
+        Self { start, end }
+    }
+
+    /// Every representable time.
+    pub fn all() -> Self {
+        Self {
+            start: i64::MIN,
+            end: i64::MAX,
+        }
+    }
+
+    pub fn contains(&self, timestamp: i64) -> bool {
+        self.start <= timestamp && timestamp < self.end
+    }
+
+    /// Whether `[min, max]` (both inclusive, as blocks record them) meets this range.
+    pub fn overlaps(&self, min: i64, max: i64) -> bool {
+        min < self.end && max >= self.start
+    }
+}
+
+/// The rule of the service's reads: one point per second. Takes samples sorted by timestamp (equal
+/// timestamps in arrival order) and returns one sample per whole second, stamped at the second:
+/// the mean of that second's values, or their sum for a delta counter (whose points are binned to
+/// the minute and added). Every engine's [`crate::SeriesReader::select`] answers through this, so
+/// both engines agree to the bit.
+pub fn per_second(samples: &[Sample], delta: bool) -> Vec<Sample> {
+    let mut out: Vec<Sample> = Vec::with_capacity(samples.len());
+    let mut run_second = None;
+    let mut sum = 0.0;
+    let mut count = 0u32;
+    for sample in samples {
+        let second = sample.timestamp.div_euclid(1000).saturating_mul(1000);
+        if run_second != Some(second) {
+            if let Some(at) = run_second {
+                out.push(Sample {
+                    timestamp: at,
+                    value: finish(sum, count, delta),
+                });
+            }
+            run_second = Some(second);
+            sum = 0.0;
+            count = 0;
+        }
+        sum += sample.value;
+        count = count.saturating_add(1);
+    }
+    if let Some(at) = run_second {
+        out.push(Sample {
+            timestamp: at,
+            value: finish(sum, count, delta),
+        });
+    }
+    out
+}
+
+fn finish(sum: f64, count: u32, delta: bool) -> f64 {
+    if delta || count == 1 {
+        sum
+    } else {
+        sum / f64::from(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(timestamp: i64, value: f64) -> Sample {
+        Sample { timestamp, value }
+    }
+
+    #[test]
+    fn points_within_one_second_are_averaged_and_stamped_at_the_second() {
+        let got = per_second(&[s(1000, 10.0), s(1500, 20.0), s(2000, 5.0)], false);
+        assert_eq!(got, vec![s(1000, 15.0), s(2000, 5.0)]);
+    }
+
+    #[test]
+    fn a_single_point_keeps_its_value_bit_for_bit() {
+        let v = 0.1 + 0.2;
+        assert_eq!(
+            per_second(&[s(3000, v)], false)[0].value.to_bits(),
+            v.to_bits()
+        );
+    }
+
+    #[test]
+    fn delta_counters_are_summed() {
+        assert_eq!(
+            per_second(&[s(60_000, 1.0), s(60_000, 2.5)], true),
+            vec![s(60_000, 3.5)]
+        );
+    }
+
+    #[test]
+    fn negative_times_round_down() {
+        assert_eq!(per_second(&[s(-1, 1.0)], false), vec![s(-1000, 1.0)]);
+    }
+
+    #[test]
+    fn ranges_are_half_open() {
+        let r = TimeRange::new(10, 20);
+        assert!(r.contains(10) && !r.contains(20));
+        assert!(
+            r.overlaps(19, 30) && !r.overlaps(20, 30) && r.overlaps(0, 10) && !r.overlaps(0, 9)
+        );
+    }
+}
