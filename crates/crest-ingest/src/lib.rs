@@ -1,0 +1,1 @@
+//! Bytes to points: the Wavefront line formats, validated and normalised.

@@ -1,0 +1,1 @@
+//! crest's embedded time-series engine.
