@@ -65,47 +65,45 @@ impl TimeRange {
     }
 }
 
-/// The rule of the service's reads: one point per second. Takes samples sorted by timestamp (equal
-/// timestamps in arrival order) and returns one sample per whole second, stamped at the second:
-/// the mean of that second's values, or their sum for a delta counter (whose points are binned to
-/// the minute and added). Every engine's [`crate::SeriesReader::select`] answers through this, so
-/// both engines agree to the bit.
+/// The rule of the service's reads: one point per second. Takes samples sorted by timestamp and
+/// returns one sample per whole second, stamped at the second: the mean of that second's values, or
+/// their sum for a delta counter (whose points are binned to the minute and added). The values of
+/// one second are added in ascending order, so the answer does not depend on the order they arrived
+/// in. Every engine's [`crate::SeriesReader::select`] answers through this, so all agree to the bit.
 pub fn per_second(samples: &[Sample], delta: bool) -> Vec<Sample> {
     let mut out: Vec<Sample> = Vec::with_capacity(samples.len());
-    let mut run_second = None;
-    let mut sum = 0.0;
-    let mut count = 0u32;
-    for sample in samples {
-        let second = sample.timestamp.div_euclid(1000).saturating_mul(1000);
-        if run_second != Some(second) {
-            if let Some(at) = run_second {
-                out.push(Sample {
-                    timestamp: at,
-                    value: finish(sum, count, delta),
-                });
+    let mut values: Vec<f64> = Vec::new();
+    let mut rest = samples;
+    while let Some(first) = rest.first() {
+        let second = first.timestamp.div_euclid(1000).saturating_mul(1000);
+        let run = rest
+            .iter()
+            .position(|s| s.timestamp.div_euclid(1000).saturating_mul(1000) != second)
+            .unwrap_or(rest.len());
+        let (this, next) = rest.split_at(run);
+        rest = next;
+        let value = match this {
+            [only] => only.value,
+            _ => {
+                values.clear();
+                values.extend(this.iter().map(|s| s.value));
+                values.sort_by(f64::total_cmp);
+                finish(values.iter().sum(), values.len(), delta)
             }
-            run_second = Some(second);
-            sum = 0.0;
-            count = 0;
-        }
-        sum += sample.value;
-        count = count.saturating_add(1);
-    }
-    if let Some(at) = run_second {
+        };
         out.push(Sample {
-            timestamp: at,
-            value: finish(sum, count, delta),
+            timestamp: second,
+            value,
         });
     }
     out
 }
 
-fn finish(sum: f64, count: u32, delta: bool) -> f64 {
-    if delta || count == 1 {
-        sum
-    } else {
-        sum / f64::from(count)
-    }
+fn finish(sum: f64, count: usize, delta: bool) -> f64 {
+    // A second holds at most as many points as were ever sent, far below 2^52.
+    #[allow(clippy::cast_precision_loss)]
+    let count = count as f64;
+    if delta { sum } else { sum / count }
 }
 
 #[cfg(test)]
@@ -137,6 +135,13 @@ mod tests {
             per_second(&[s(60_000, 1.0), s(60_000, 2.5)], true),
             vec![s(60_000, 3.5)]
         );
+    }
+
+    #[test]
+    fn the_order_of_arrival_does_not_change_the_answer() {
+        let a = per_second(&[s(0, 0.1), s(0, 1e16), s(0, -1e16)], false);
+        let b = per_second(&[s(0, -1e16), s(0, 0.1), s(0, 1e16)], false);
+        assert_eq!(a[0].value.to_bits(), b[0].value.to_bits());
     }
 
     #[test]
