@@ -7,17 +7,17 @@ use crest_series::{
 };
 use crest_tsdb::{Engine, Options};
 
-pub const T0: i64 = 1_700_000_000_000;
+pub(crate) const T0: i64 = 1_700_000_000_000;
 
-pub fn key(metric: &str, source: &str) -> SeriesKey {
+pub(crate) fn key(metric: &str, source: &str) -> SeriesKey {
     SeriesKey::new(metric, source)
 }
 
-pub fn s(timestamp: i64, value: f64) -> Sample {
+pub(crate) fn s(timestamp: i64, value: f64) -> Sample {
     Sample { timestamp, value }
 }
 
-pub fn batch(series: Vec<(SeriesKey, Vec<Sample>)>) -> Batch {
+pub(crate) fn batch(series: Vec<(SeriesKey, Vec<Sample>)>) -> Batch {
     Batch {
         series: series
             .into_iter()
@@ -27,11 +27,11 @@ pub fn batch(series: Vec<(SeriesKey, Vec<Sample>)>) -> Batch {
     }
 }
 
-pub fn options(dir: &Path) -> Options {
+pub(crate) fn options(dir: &Path) -> Options {
     Options::new(dir)
 }
 
-pub fn everything(engine: &Engine, now: i64) -> Vec<SeriesData> {
+pub(crate) fn everything(engine: &Engine, now: i64) -> Vec<SeriesData> {
     engine
         .select(
             &Filter::And(vec![]),
@@ -43,7 +43,7 @@ pub fn everything(engine: &Engine, now: i64) -> Vec<SeriesData> {
 }
 
 /// Series and their samples as comparable bits.
-pub fn bits(data: &[SeriesData]) -> Vec<(SeriesKey, Vec<(i64, u64)>)> {
+pub(crate) fn bits(data: &[SeriesData]) -> Vec<(SeriesKey, Vec<(i64, u64)>)> {
     data.iter()
         .map(|d| {
             (
@@ -58,7 +58,7 @@ pub fn bits(data: &[SeriesData]) -> Vec<(SeriesKey, Vec<(i64, u64)>)> {
 }
 
 /// Copies a data directory (as a crash would leave it: whatever is in the files).
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -72,7 +72,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Record boundaries of a WAL segment: (start, end) of each record.
-pub fn records(segment: &[u8]) -> Vec<(usize, usize)> {
+pub(crate) fn records(segment: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos + 9 <= segment.len() {
@@ -87,7 +87,7 @@ pub fn records(segment: &[u8]) -> Vec<(usize, usize)> {
     out
 }
 
-pub fn segments(dir: &Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn segments(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out: Vec<_> = std::fs::read_dir(dir.join("wal"))
         .unwrap()
         .map(|e| e.unwrap().path())
