@@ -5,7 +5,8 @@
 //! ASCII digit (so no negative times); it is parsed with `Double.parseDouble` (fractions allowed)
 //! and truncated to a whole number; below 10^12 it is seconds (the milliseconds are
 //! `(long)(1000 × t)`, keeping a fraction's milliseconds), below 10^13 milliseconds, below 10^16
-//! microseconds (÷ 1000), else nanoseconds (÷ 10^6). Divisions truncate, as Java's do.
+//! microseconds (÷ 1000), else nanoseconds (÷ 10^6). Divisions truncate, as Java's do. A token of
+//! plain digits is read exactly as an integer (Java's double would round nanoseconds).
 #![deny(clippy::arithmetic_side_effects)]
 
 use crate::numbers::parse_java_double;
@@ -17,34 +18,44 @@ pub fn looks_like_timestamp(token: &str) -> bool {
 
 /// The epoch milliseconds of a timestamp token, or `None` when it is not a Java double.
 pub fn timestamp_millis(token: &str) -> Option<i64> {
-    let value = fast_integer(token).map_or_else(|| parse_java_double(token), Some)?;
-    let whole = saturating_i64(value);
-    Some(if whole < 1_000_000_000_000 {
-        saturating_i64(value * 1000.0)
+    if let Some(whole) = plain_integer(token) {
+        return Some(by_magnitude(whole, None));
+    }
+    let value = parse_java_double(token)?;
+    Some(by_magnitude(saturating_i64(value), Some(value)))
+}
+
+/// The unit rule on the whole number (and, for seconds, the exact value with its fraction).
+fn by_magnitude(whole: i64, value: Option<f64>) -> i64 {
+    if whole < 1_000_000_000_000 {
+        match value {
+            Some(v) => saturating_i64(v * 1000.0),
+            None => whole.saturating_mul(1000),
+        }
     } else if whole < 10_000_000_000_000 {
         whole
     } else if whole < 10_000_000_000_000_000 {
         whole.checked_div(1000).unwrap_or(0)
     } else {
         whole.checked_div(1_000_000).unwrap_or(0)
-    })
+    }
 }
 
-/// Plain digits (the usual case) without the general parser; `None` for anything else.
-fn fast_integer(token: &str) -> Option<f64> {
+/// Plain digits (the usual case) read exactly as an integer; `None` for anything else, or for
+/// more than `i64` holds. (Java reads them through a double, which rounds nanosecond timestamps
+/// above 2^53 and can move them by a millisecond; crest keeps the digits.)
+fn plain_integer(token: &str) -> Option<i64> {
     let bytes = token.as_bytes();
-    if bytes.is_empty() || bytes.len() > 15 || !bytes.iter().all(u8::is_ascii_digit) {
+    if bytes.is_empty() || bytes.len() > 19 || !bytes.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let mut n: u64 = 0;
+    let mut n: i64 = 0;
     for &b in bytes {
         n = n
             .checked_mul(10)?
-            .checked_add(u64::from(b.wrapping_sub(b'0')))?;
+            .checked_add(i64::from(b.wrapping_sub(b'0')))?;
     }
-    // At most 15 digits: below 2^53, so exact.
-    #[allow(clippy::cast_precision_loss)]
-    Some(n as f64)
+    Some(n)
 }
 
 /// Java's `(long) d`: truncation toward zero, saturating at the ends, NaN as 0. Rust's `as` does
