@@ -2,7 +2,10 @@
 //! real-clients.md §2.3), the conformance test's bodies, and every check with a failing line and
 //! its exact message.
 
-#![allow(clippy::indexing_slicing, reason = "test code: helpers index what the cases just built")]
+#![allow(
+    clippy::indexing_slicing,
+    reason = "test code: helpers index what the cases just built"
+)]
 use std::collections::BTreeMap;
 
 use crest_ingest::{Format, IngestOptions, Ingested, Limits, SourceTagOp, ingest};
