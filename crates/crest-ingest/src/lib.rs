@@ -80,6 +80,6 @@ pub mod validate;
 
 pub use body::{BodyError, decompress};
 pub use format::{Format, FormatError};
-pub use ingest::{Ingested, LineError, ingest};
+pub use ingest::{Ingested, LineError, check, ingest};
 pub use options::{IngestOptions, Limits};
 pub use source_tag::SourceTagOp;
