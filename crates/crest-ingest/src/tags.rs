@@ -11,13 +11,18 @@ use crate::validate::Tag;
 /// One `key = value` pair from the tokens (java-lib's `parseKeyValuePair` and its messages).
 pub fn parse_pair<'a>(tokens: &mut Tokenizer<'a>) -> Result<Tag<'a>, Refusal> {
     let key = tokens.next()?.unwrap_or(Cow::Borrowed(""));
+    pair_after_key(key, tokens)
+}
+
+/// The `= value` of a pair whose key was read.
+fn pair_after_key<'a>(key: Cow<'a, str>, tokens: &mut Tokenizer<'a>) -> Result<Tag<'a>, Refusal> {
     match tokens.next()? {
         None => {
             return Err(parse(format!(
                 "Tag keys and values must be separated by '=', nothing found after '{key}'"
             )));
         }
-        Some(op) if op != "=" => {
+        Some(op) if !matches!(op.as_bytes(), [b'=']) => {
             return Err(parse(format!(
                 "Tag keys and values must be separated by '=', found {op}"
             )));
@@ -33,18 +38,21 @@ pub fn parse_pair<'a>(tokens: &mut Tokenizer<'a>) -> Result<Tag<'a>, Refusal> {
 /// Every remaining pair of the line into `tags` (cleared first).
 pub fn parse_pairs<'a>(tokens: &mut Tokenizer<'a>, tags: &mut Vec<Tag<'a>>) -> Result<(), Refusal> {
     tags.clear();
-    while tokens.has_next() {
-        tags.push(parse_pair(tokens)?);
+    while let Some(key) = tokens.next()? {
+        tags.push(pair_after_key(key, tokens)?);
     }
     Ok(())
 }
 
 /// Orders the tags by key; of a key given twice the last value is kept (a map's `put`).
 pub fn sort_and_dedup(tags: &mut Vec<Tag<'_>>) {
-    if tags.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
+    if tags
+        .windows(2)
+        .all(|w| matches!(w, [a, b] if key_order(a, b).is_lt()))
+    {
         return;
     }
-    tags.sort_by(|a, b| a.0.cmp(&b.0));
+    tags.sort_by(key_order);
     tags.dedup_by(|later, kept| {
         if later.0 == kept.0 {
             std::mem::swap(&mut later.1, &mut kept.1);
@@ -53,6 +61,16 @@ pub fn sort_and_dedup(tags: &mut Vec<Tag<'_>>) {
             false
         }
     });
+}
+
+/// Tags by key (byte order, as `String`'s); most keys differ in their first byte, so that is
+/// compared first without a call.
+fn key_order(a: &Tag<'_>, b: &Tag<'_>) -> std::cmp::Ordering {
+    let (a, b) = (a.0.as_bytes(), b.0.as_bytes());
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.cmp(b),
+    }
 }
 
 /// Takes the tag `key` out of sorted tags.
@@ -77,16 +95,27 @@ pub fn upsert<'a>(tags: &mut Vec<Tag<'a>>, key: &'static str, value: Cow<'a, str
 /// `source` nor `host` is there.
 pub fn take_source<'a>(tags: &mut Vec<Tag<'a>>) -> Option<Cow<'a, str>> {
     sort_and_dedup(tags);
-    let source = match remove(tags, "source") {
+    let (mut source, mut host, mut tag) = (None, None, None);
+    tags.retain_mut(|(key, value)| {
+        let slot = match key.as_bytes() {
+            b"source" => &mut source,
+            b"host" => &mut host,
+            b"tag" => &mut tag,
+            _ => return true,
+        };
+        *slot = Some(std::mem::take(value));
+        false
+    });
+    let source = match source {
         Some(source) => {
-            if let Some(host) = remove(tags, "host") {
+            if let Some(host) = host {
                 upsert(tags, "_host", host);
             }
             Some(source)
         }
-        None => remove(tags, "host"),
+        None => host,
     };
-    if let Some(tag) = remove(tags, "tag") {
+    if let Some(tag) = tag {
         upsert(tags, "_tag", tag);
     }
     source

@@ -83,7 +83,11 @@ impl<'a> Tokenizer<'a> {
                 Ok(Some(Cow::Borrowed(rest.get(..1).unwrap_or(""))))
             }
             _ => {
-                let end = memchr::memchr3(b' ', b'\t', b'=', rest.as_bytes()).unwrap_or(rest.len());
+                // Tokens are short: a plain scan beats a vectorised search's set-up.
+                let end = rest
+                    .bytes()
+                    .position(|b| b == b' ' || b == b'\t' || b == b'=')
+                    .unwrap_or(rest.len());
                 self.pos = start.saturating_add(end);
                 Ok(Some(Cow::Borrowed(rest.get(..end).unwrap_or(""))))
             }
