@@ -62,8 +62,19 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn advance(&mut self) -> Result<Option<Cow<'a, str>>, TokenError> {
-        let rest = self.line.get(self.pos..).unwrap_or("");
-        let start = self.pos.saturating_add(skip_whitespace(rest));
+        let bytes = self.line.as_bytes();
+        let mut start = self.pos;
+        // The usual separators are single spaces: skip those inline, the rest the general way.
+        while let Some(b' ' | b'\t') = bytes.get(start) {
+            start = start.saturating_add(1);
+        }
+        if bytes
+            .get(start)
+            .is_some_and(|&b| b >= 0x80 || is_java_whitespace(char::from(b)))
+        {
+            let rest = self.line.get(start..).unwrap_or("");
+            start = start.saturating_add(skip_whitespace(rest));
+        }
         let Some(rest) = self.line.get(start..) else {
             self.pos = self.line.len();
             return Ok(None);
@@ -137,6 +148,7 @@ fn quoted(rest: &str, quote: u8) -> Result<(Cow<'_, str>, usize), TokenError> {
 }
 
 /// Whether `c` is whitespace to Java's `Character.isWhitespace`.
+#[inline]
 pub fn is_java_whitespace(c: char) -> bool {
     matches!(
         c,
