@@ -38,7 +38,14 @@ fn pair_after_key<'a>(key: Cow<'a, str>, tokens: &mut Tokenizer<'a>) -> Result<T
 /// Every remaining pair of the line into `tags` (cleared first).
 pub fn parse_pairs<'a>(tokens: &mut Tokenizer<'a>, tags: &mut Vec<Tag<'a>>) -> Result<(), Refusal> {
     tags.clear();
-    while let Some(key) = tokens.next()? {
+    loop {
+        if let Some((key, value)) = tokens.plain_pair() {
+            tags.push((Cow::Borrowed(key), Cow::Borrowed(value)));
+            continue;
+        }
+        let Some(key) = tokens.next()? else {
+            break;
+        };
         tags.push(pair_after_key(key, tokens)?);
     }
     Ok(())
