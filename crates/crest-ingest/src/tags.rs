@@ -15,6 +15,7 @@ pub fn parse_pair<'a>(tokens: &mut Tokenizer<'a>) -> Result<Tag<'a>, Refusal> {
 }
 
 /// The `= value` of a pair whose key was read.
+#[inline]
 fn pair_after_key<'a>(key: Cow<'a, str>, tokens: &mut Tokenizer<'a>) -> Result<Tag<'a>, Refusal> {
     match tokens.next()? {
         None => {

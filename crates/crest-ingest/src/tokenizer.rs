@@ -49,6 +49,7 @@ impl<'a> Tokenizer<'a> {
 
     /// The next token; `Ok(None)` at the end of the line.
     #[allow(clippy::should_implement_trait)]
+    #[inline]
     pub fn next(&mut self) -> Result<Option<Cow<'a, str>>, TokenError> {
         match self.peeked.take() {
             Some(result) => result,
@@ -64,6 +65,7 @@ impl<'a> Tokenizer<'a> {
     /// The next `key=value` pair when both are plain (unquoted, printable ASCII first bytes, the
     /// `=` right after the key and the value right after it): exactly the three tokens
     /// [`Tokenizer::next`] would give, read in one scan. `None` (nothing consumed) otherwise.
+    #[inline]
     pub fn plain_pair(&mut self) -> Option<(&'a str, &'a str)> {
         if self.peeked.is_some() {
             return None;
@@ -104,6 +106,7 @@ impl<'a> Tokenizer<'a> {
         Some((key, value))
     }
 
+    #[inline]
     fn advance(&mut self) -> Result<Option<Cow<'a, str>>, TokenError> {
         let bytes = self.line.as_bytes();
         let mut start = self.pos;
@@ -212,6 +215,7 @@ pub fn is_java_whitespace(c: char) -> bool {
 }
 
 /// How many bytes of leading Java whitespace `text` starts with.
+#[inline]
 pub fn skip_whitespace(text: &str) -> usize {
     // Fast path: the usual separators are ASCII spaces.
     let bytes = text.as_bytes();
@@ -234,6 +238,7 @@ pub fn skip_whitespace(text: &str) -> usize {
 }
 
 /// Whether the whole text is Java whitespace (a blank line).
+#[inline]
 pub fn is_blank(text: &str) -> bool {
     skip_whitespace(text) == text.len()
 }

@@ -24,6 +24,7 @@ const GREEK_DELTA: &str = "\u{0394}";
 
 /// java-lib's `charactersAreValid`: the allowed ASCII characters; the first may also be `~`, `∆`
 /// or `Δ`, and after a delta prefix the second may be `~`. The empty name is not valid.
+#[inline]
 pub fn characters_are_valid(name: &str) -> bool {
     let rest = if let Some(rest) = name
         .strip_prefix(INCREMENT)
@@ -54,6 +55,7 @@ pub fn normalise_delta(name: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 /// Java's `String.length()`.
+#[inline]
 pub fn java_len(text: &str) -> usize {
     if text.is_ascii() {
         text.len()
@@ -122,6 +124,7 @@ pub fn validate(
     Ok(())
 }
 
+#[inline]
 fn validate_tag(key: &str, value: &str, limits: &Limits) -> Result<(), String> {
     let key_len = java_len(key);
     let value_len = java_len(value);
