@@ -102,7 +102,8 @@ pub fn upsert<'a>(tags: &mut Vec<Tag<'a>>, key: &'static str, value: Cow<'a, str
 /// Orders the tags and takes the source out of them (java-lib's rules); `None` when neither
 /// `source` nor `host` is there.
 pub fn take_source<'a>(tags: &mut Vec<Tag<'a>>) -> Option<Cow<'a, str>> {
-    sort_and_dedup(tags);
+    // Taken out first, in line order (the last of a repeated key wins), so that the usual
+    // `source=... k=v ...` is already in key order without it.
     let (mut source, mut host, mut tag) = (None, None, None);
     tags.retain_mut(|(key, value)| {
         let slot = match key.as_bytes() {
@@ -114,6 +115,7 @@ pub fn take_source<'a>(tags: &mut Vec<Tag<'a>>) -> Option<Cow<'a, str>> {
         *slot = Some(std::mem::take(value));
         false
     });
+    sort_and_dedup(tags);
     let source = match source {
         Some(source) => {
             if let Some(host) = host {
