@@ -13,9 +13,28 @@ use crate::tokenizer::is_blank;
 /// A point tag as parsed: key and value, borrowed from the line where no escape was undone.
 pub type Tag<'a> = (Cow<'a, str>, Cow<'a, str>);
 
-/// Bytes allowed anywhere in a metric name or tag key: `,` `-` `.` `/` 0–9, A–Z, a–z, `_`.
-const fn allowed(b: u8) -> bool {
-    matches!(b, 44..=57 | 65..=90 | 97..=122 | 95)
+/// Bytes allowed anywhere in a metric name or tag key: `,` `-` `.` `/` 0–9, A–Z, a–z, `_` (1),
+/// every other byte 0: a byte-class table.
+// Indexing in a constant cannot fail at run time: a wrong index stops the build.
+#[allow(clippy::indexing_slicing)]
+const ALLOWED: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        if matches!(b, 44..=57 | 65..=90 | 97..=122 | 95) {
+            table[b] = 1;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Whether every byte is allowed; no early exit, so the loop has no branch per byte.
+#[inline]
+fn all_allowed(bytes: &[u8]) -> bool {
+    bytes.iter().fold(1u8, |ok, &b| {
+        ok & ALLOWED.get(usize::from(b)).copied().unwrap_or(0)
+    }) == 1
 }
 
 /// The delta prefixes: ∆ U+2206 (stored) and Δ U+0394 (normalised to it).
@@ -38,7 +57,7 @@ pub fn characters_are_valid(name: &str) -> bool {
     } else {
         name
     };
-    rest.bytes().all(allowed)
+    all_allowed(rest.as_bytes())
 }
 
 /// Whether the name is a delta counter's (∆ or Δ first).
