@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crest_series::{Centroid, Sample};
-use pco::data_types::Number;
-use pco::{ChunkConfig, PagingSpec};
+use pco::ChunkConfig;
 use roaring::RoaringBitmap;
 use rustc_hash::FxHashMap;
 
@@ -110,8 +109,6 @@ pub(crate) struct Block {
     file: File,
     index: Vec<IndexEntry>,
     groups: Vec<Group>,
-    /// For each group, the point count of each of its pages (series), in order.
-    pages: Vec<Vec<usize>>,
     pub ids: RoaringBitmap,
 }
 
@@ -189,16 +186,12 @@ impl Block {
         let groups = decode_groups(&groups, data_end).map_err(|e| corrupt(path, groups_at, e))?;
         let ids = RoaringBitmap::deserialize_from(bitmap.as_slice())
             .map_err(|_| TsdbError::corrupt(path, bitmap_at, "series bitmap does not decode"))?;
-        let pages = group_pages(&index, &groups).ok_or_else(|| {
-            TsdbError::corrupt(path, index_at, "index entries do not tile their groups")
-        })?;
         Ok(Self {
             meta,
             path: path.to_path_buf(),
             file,
             index,
             groups,
-            pages,
             ids,
         })
     }
@@ -240,19 +233,15 @@ impl Block {
         let (ts_bytes, val_bytes) = bytes
             .split_at_checked(g.ts_len as usize)
             .ok_or_else(|| bad("group lengths"))?;
-        let codec = |e: String| {
+        let codec = |e: pco::errors::PcoError| {
             TsdbError::corrupt(
                 &self.path,
                 g.offset,
                 format!("group does not decompress: {e}"),
             )
         };
-        let pages = usize::try_from(number)
-            .ok()
-            .and_then(|i| self.pages.get(i))
-            .ok_or_else(|| bad("a group without pages"))?;
-        let ts: Vec<i64> = decompress_paged(ts_bytes, pages, g.n as usize).map_err(codec)?;
-        let vals: Vec<f64> = decompress_paged(val_bytes, pages, g.n as usize).map_err(codec)?;
+        let ts: Vec<i64> = pco::standalone::simple_decompress(ts_bytes).map_err(codec)?;
+        let vals: Vec<f64> = pco::standalone::simple_decompress(val_bytes).map_err(codec)?;
         if ts.len() != g.n as usize || vals.len() != g.n as usize {
             return Err(TsdbError::corrupt(
                 &self.path,
@@ -335,79 +324,6 @@ impl Block {
         );
         Ok(())
     }
-}
-
-/// One pco chunk with one page per series: the series share the chunk's bins, and each page
-/// starts its own delta state, so series boundaries cost nothing.
-fn compress_paged<T: Number>(
-    nums: &[T],
-    config: &ChunkConfig,
-) -> Result<Vec<u8>, pco::errors::PcoError> {
-    let file = pco::wrapped::FileCompressor::default();
-    let mut chunk = file.chunk_compressor(nums, config)?;
-    let mut out = file.write_header(Vec::new())?;
-    out = chunk.write_meta(out)?;
-    for page in 0..chunk.n_per_page().len() {
-        out = chunk.write_page(page, out)?;
-    }
-    Ok(out)
-}
-
-fn decompress_paged<T: Number + Default>(
-    bytes: &[u8],
-    pages: &[usize],
-    n: usize,
-) -> Result<Vec<T>, String> {
-    let bad = || "page sizes do not match the group".to_owned();
-    let pco = |e: pco::errors::PcoError| e.to_string();
-    let (file, rest) = pco::wrapped::FileDecompressor::new(bytes).map_err(pco)?;
-    let (mut chunk, mut rest) = file.chunk_decompressor::<T, _>(rest).map_err(pco)?;
-    let mut out: Vec<T> = vec![T::default(); n];
-    let mut at = 0usize;
-    for page_n in pages {
-        let end = at.checked_add(*page_n).ok_or_else(bad)?;
-        let dst = out.get_mut(at..end).ok_or_else(bad)?;
-        let mut page = chunk.page_decompressor(rest, *page_n).map_err(pco)?;
-        let progress = page.read(dst).map_err(pco)?;
-        if progress.n_processed != *page_n || !progress.finished {
-            return Err(bad());
-        }
-        rest = page.into_src();
-        at = end;
-    }
-    if at != n {
-        return Err(bad());
-    }
-    Ok(out)
-}
-
-/// Each group's page sizes, from the index entries that point into it; `None` unless the
-/// entries of every group tile it exactly.
-fn group_pages(index: &[IndexEntry], groups: &[Group]) -> Option<Vec<Vec<usize>>> {
-    let mut starts: Vec<Vec<(u32, u32)>> = vec![Vec::new(); groups.len()];
-    for e in index.iter().filter(|e| !e.hist) {
-        starts
-            .get_mut(usize::try_from(e.loc).ok()?)?
-            .push((e.len, e.count));
-    }
-    let mut out = Vec::with_capacity(groups.len());
-    for (group, mut entries) in groups.iter().zip(starts) {
-        entries.sort_unstable();
-        let mut at = 0u32;
-        let mut pages = Vec::with_capacity(entries.len());
-        for (start, count) in entries {
-            if start != at || count == 0 {
-                return None;
-            }
-            at = at.checked_add(count)?;
-            pages.push(count as usize);
-        }
-        if at != group.n {
-            return None;
-        }
-        out.push(pages);
-    }
-    Some(out)
 }
 
 fn decode_meta(bytes: &[u8], file_bytes: u64) -> Result<BlockMeta, DecodeError> {
@@ -536,8 +452,6 @@ pub(crate) struct BlockWriter {
     group_points: usize,
     ts: Vec<i64>,
     vals: Vec<f64>,
-    /// The point count of each series in the group being built: one pco page each.
-    pages: Vec<usize>,
     index: Vec<IndexEntry>,
     groups: Vec<Group>,
     scratch: Vec<u8>,
@@ -573,7 +487,6 @@ impl BlockWriter {
             group_points: group_points.max(1),
             ts: Vec::new(),
             vals: Vec::new(),
-            pages: Vec::new(),
             index: Vec::new(),
             groups: Vec::new(),
             scratch: Vec::new(),
@@ -623,7 +536,6 @@ impl BlockWriter {
         self.saw(first.timestamp, last.timestamp, samples.len());
         self.ts.extend(samples.iter().map(|s| s.timestamp));
         self.vals.extend(samples.iter().map(|s| s.value));
-        self.pages.push(samples.len());
         if self.ts.len() >= self.group_points {
             self.flush_group()?;
         }
@@ -638,9 +550,8 @@ impl BlockWriter {
             file: self.tmp.clone(),
             source,
         };
-        self.config.paging_spec = PagingSpec::Exact(std::mem::take(&mut self.pages));
-        let ts = compress_paged(&self.ts, &self.config).map_err(codec)?;
-        let vals = compress_paged(&self.vals, &self.config).map_err(codec)?;
+        let ts = pco::standalone::simple_compress(&self.ts, &self.config).map_err(codec)?;
+        let vals = pco::standalone::simple_compress(&self.vals, &self.config).map_err(codec)?;
         let mut hasher = crc32fast::Hasher::new();
         hasher.update(&ts);
         hasher.update(&vals);
