@@ -61,16 +61,53 @@ pub(crate) fn block_id(name: &str) -> Option<u64> {
 #[derive(Debug, Clone, Copy)]
 struct IndexEntry {
     id: u32,
-    hist: bool,
+    /// `FLAG_HIST`, `FLAG_REGULAR`.
+    flags: u8,
     count: u32,
     min_t: i64,
     max_t: i64,
     /// Samples: the group. Histograms: the file offset.
     loc: u64,
-    /// Samples: the first position in the group. Histograms: the byte length.
+    /// Samples: the first position in the group's values. Histograms: the byte length.
     len: u32,
-    /// Histograms: crc32 of their bytes.
+    /// Samples: the first position in the group's timestamps (unused when regular). Histograms:
+    /// crc32 of their bytes.
     crc: u32,
+}
+
+/// The entry is a histogram series'.
+const FLAG_HIST: u8 = 1;
+/// The series' timestamps are evenly spaced: `count` of them from `min_t` to `max_t`; they are
+/// not stored.
+const FLAG_REGULAR: u8 = 2;
+
+impl IndexEntry {
+    fn hist(&self) -> bool {
+        self.flags & FLAG_HIST != 0
+    }
+
+    /// Timestamp `i` of a regular series.
+    fn regular_timestamp(&self, i: u32) -> Option<i64> {
+        let gaps = i64::from(self.count.checked_sub(1)?);
+        if gaps == 0 {
+            return Some(self.min_t);
+        }
+        let step = self.max_t.checked_sub(self.min_t)?.checked_div(gaps)?;
+        self.min_t.checked_add(step.checked_mul(i64::from(i))?)
+    }
+}
+
+/// Whether timestamps are evenly spaced (so three numbers describe them).
+fn is_regular(samples: &[Sample]) -> bool {
+    let mut deltas = samples.windows(2).map(|w| match w {
+        [a, b] => b.timestamp.checked_sub(a.timestamp),
+        _ => None,
+    });
+    match deltas.next() {
+        None => true,
+        Some(None) => false,
+        Some(first) => deltas.all(|d| d == first),
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -240,9 +277,13 @@ impl Block {
                 format!("group does not decompress: {e}"),
             )
         };
-        let ts: Vec<i64> = pco::standalone::simple_decompress(ts_bytes).map_err(codec)?;
+        let ts: Vec<i64> = if ts_bytes.is_empty() {
+            Vec::new()
+        } else {
+            pco::standalone::simple_decompress(ts_bytes).map_err(codec)?
+        };
         let vals: Vec<f64> = pco::standalone::simple_decompress(val_bytes).map_err(codec)?;
-        if ts.len() != g.n as usize || vals.len() != g.n as usize {
+        if ts.len() > g.n as usize || vals.len() != g.n as usize {
             return Err(TsdbError::corrupt(
                 &self.path,
                 g.offset,
@@ -266,31 +307,47 @@ impl Block {
         cache: &mut GroupCache,
         out: &mut Vec<Sample>,
     ) -> Result<(), TsdbError> {
-        let Some(e) = self.entry(id).filter(|e| !e.hist) else {
+        let Some(e) = self.entry(id).filter(|e| !e.hist()) else {
             return Ok(());
         };
         if e.max_t < start || e.min_t >= end {
             return Ok(());
         }
         let group = self.group(e.loc, cache)?;
+        let past = || TsdbError::corrupt(&self.path, 0, "an index entry runs past its group");
         let first = e.len as usize;
-        let range = first
+        let values = first
             .checked_add(e.count as usize)
-            .and_then(|last| group.0.get(first..last).zip(group.1.get(first..last)))
-            .ok_or_else(|| {
-                TsdbError::corrupt(&self.path, 0, "an index entry runs past its group")
-            })?;
-        out.extend(
-            range
-                .0
-                .iter()
-                .zip(range.1)
-                .filter(|(t, _)| start <= **t && **t < end)
-                .map(|(t, v)| Sample {
-                    timestamp: *t,
-                    value: *v,
-                }),
-        );
+            .and_then(|last| group.1.get(first..last))
+            .ok_or_else(past)?;
+        let keep = |t: &i64| start <= *t && *t < end;
+        if e.flags & FLAG_REGULAR != 0 {
+            for (i, v) in (0u32..).zip(values) {
+                let timestamp = e.regular_timestamp(i).ok_or_else(past)?;
+                if keep(&timestamp) {
+                    out.push(Sample {
+                        timestamp,
+                        value: *v,
+                    });
+                }
+            }
+        } else {
+            let first = e.crc as usize;
+            let timestamps = first
+                .checked_add(e.count as usize)
+                .and_then(|last| group.0.get(first..last))
+                .ok_or_else(past)?;
+            out.extend(
+                timestamps
+                    .iter()
+                    .zip(values)
+                    .filter(|(t, _)| keep(t))
+                    .map(|(t, v)| Sample {
+                        timestamp: *t,
+                        value: *v,
+                    }),
+            );
+        }
         Ok(())
     }
 
@@ -302,7 +359,7 @@ impl Block {
         end: i64,
         out: &mut Vec<HistEntry>,
     ) -> Result<(), TsdbError> {
-        let Some(e) = self.entry(id).filter(|e| e.hist) else {
+        let Some(e) = self.entry(id).filter(|e| e.hist()) else {
             return Ok(());
         };
         if e.max_t < start || e.min_t >= end {
@@ -349,7 +406,7 @@ fn decode_index(bytes: &[u8]) -> Result<Vec<IndexEntry>, DecodeError> {
     for _ in 0..n {
         let e = IndexEntry {
             id: r.u32()?,
-            hist: r.u8()? != 0,
+            flags: r.u8()?,
             count: r.u32()?,
             min_t: r.i64()?,
             max_t: r.i64()?,
@@ -522,35 +579,47 @@ impl BlockWriter {
         let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
             return Ok(());
         };
+        let regular = is_regular(samples);
         let entry = IndexEntry {
             id,
-            hist: false,
+            flags: if regular { FLAG_REGULAR } else { 0 },
             count: self.count(samples.len())?,
             min_t: first.timestamp,
             max_t: last.timestamp,
             loc: self.groups.len() as u64,
-            len: self.count(self.ts.len())?,
-            crc: 0,
+            len: self.count(self.vals.len())?,
+            crc: if regular {
+                0
+            } else {
+                self.count(self.ts.len())?
+            },
         };
         self.index.push(entry);
         self.saw(first.timestamp, last.timestamp, samples.len());
-        self.ts.extend(samples.iter().map(|s| s.timestamp));
+        if !regular {
+            self.ts.extend(samples.iter().map(|s| s.timestamp));
+        }
         self.vals.extend(samples.iter().map(|s| s.value));
-        if self.ts.len() >= self.group_points {
+        if self.vals.len() >= self.group_points {
             self.flush_group()?;
         }
         Ok(())
     }
 
     fn flush_group(&mut self) -> Result<(), TsdbError> {
-        if self.ts.is_empty() {
+        if self.vals.is_empty() {
             return Ok(());
         }
         let codec = |source| TsdbError::Codec {
             file: self.tmp.clone(),
             source,
         };
-        let ts = pco::standalone::simple_compress(&self.ts, &self.config).map_err(codec)?;
+        // Timestamps of regular series are not stored; a group of only those has none.
+        let ts = if self.ts.is_empty() {
+            Vec::new()
+        } else {
+            pco::standalone::simple_compress(&self.ts, &self.config).map_err(codec)?
+        };
         let vals = pco::standalone::simple_compress(&self.vals, &self.config).map_err(codec)?;
         let mut hasher = crc32fast::Hasher::new();
         hasher.update(&ts);
@@ -559,7 +628,7 @@ impl BlockWriter {
             offset: self.pos,
             ts_len: self.count(ts.len())?,
             val_len: self.count(vals.len())?,
-            n: self.count(self.ts.len())?,
+            n: self.count(self.vals.len())?,
             crc: hasher.finalize(),
         };
         self.write(&ts)?;
@@ -581,7 +650,7 @@ impl BlockWriter {
         encode_hists(entries, &mut bytes);
         let entry = IndexEntry {
             id,
-            hist: true,
+            flags: FLAG_HIST,
             count: self.count(entries.len())?,
             min_t,
             max_t,
@@ -620,7 +689,7 @@ impl BlockWriter {
         let mut ids = RoaringBitmap::new();
         for e in &self.index {
             put_u32(&mut index, e.id);
-            put_u8(&mut index, u8::from(e.hist));
+            put_u8(&mut index, e.flags);
             put_u32(&mut index, e.count);
             put_i64(&mut index, e.min_t);
             put_i64(&mut index, e.max_t);
@@ -714,6 +783,14 @@ mod tests {
             })
             .collect();
         w.add_samples(2, &b).unwrap();
+        let c: Vec<Sample> = [0, 5, 5, 7, 100]
+            .iter()
+            .map(|t| Sample {
+                timestamp: *t,
+                value: *t as f64,
+            })
+            .collect();
+        w.add_samples(4, &c).unwrap();
         w.finish().unwrap()
     }
 
@@ -722,7 +799,7 @@ mod tests {
         for group_points in [1, 4096] {
             let dir = tempfile::tempdir().unwrap();
             let block = write_block(dir.path(), group_points);
-            assert_eq!(block.meta.points, 106);
+            assert_eq!(block.meta.points, 111);
             assert_eq!((block.meta.min_t, block.meta.max_t), (0, 99_000));
             let mut cache = GroupCache::new(8);
             let mut out = Vec::new();
@@ -757,14 +834,51 @@ mod tests {
                     }
                 ]
             );
+            out.clear();
+            block.read_samples(4, 5, 100, &mut cache, &mut out).unwrap();
+            assert_eq!(
+                out.iter().map(|s| s.timestamp).collect::<Vec<_>>(),
+                vec![5, 5, 7]
+            );
             let mut h = Vec::new();
             block.read_hists(1, 0, 120_000, &mut h).unwrap();
             assert_eq!(h.len(), 1);
             assert!(!h[0].merge && h[0].seq == 4);
-            assert_eq!(block.ids.iter().collect::<Vec<_>>(), vec![1, 2, 3]);
+            assert_eq!(block.ids.iter().collect::<Vec<_>>(), vec![1, 2, 3, 4]);
             let reopened = Block::open(block.path()).unwrap();
             assert_eq!(reopened.meta, block.meta);
         }
+    }
+
+    #[test]
+    fn evenly_spaced_timestamps_are_recognised_and_rebuilt() {
+        let at = |ts: &[i64]| {
+            ts.iter()
+                .map(|t| Sample {
+                    timestamp: *t,
+                    value: 0.0,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert!(is_regular(&at(&[])) && is_regular(&at(&[5])) && is_regular(&at(&[3, 3, 3])));
+        assert!(is_regular(&at(&[-20, -10, 0, 10])));
+        assert!(!is_regular(&at(&[0, 10, 21])) && !is_regular(&at(&[i64::MIN, i64::MAX])));
+        let e = IndexEntry {
+            id: 0,
+            flags: FLAG_REGULAR,
+            count: 4,
+            min_t: -20,
+            max_t: 10,
+            loc: 0,
+            len: 0,
+            crc: 0,
+        };
+        assert_eq!(
+            (0..4)
+                .map(|i| e.regular_timestamp(i).unwrap())
+                .collect::<Vec<_>>(),
+            vec![-20, -10, 0, 10]
+        );
     }
 
     #[test]
@@ -787,6 +901,8 @@ mod tests {
                 b.read_samples(2, i64::MIN, i64::MAX, &mut cache, &mut out)
                     .is_err(),
                 b.read_hists(1, i64::MIN, i64::MAX, &mut h).is_err(),
+                b.read_samples(4, i64::MIN, i64::MAX, &mut cache, &mut out)
+                    .is_err(),
             ];
             // A flipped byte must be detected by some check (every byte is covered by one).
             assert!(results.iter().any(|r| *r), "byte {i} went unnoticed");
