@@ -352,6 +352,9 @@ impl Engine {
         if self.closed.load(Ordering::Acquire) {
             return Err(TsdbError::Closed);
         }
+        if batch.is_empty() {
+            return Ok(AppendReport::default());
+        }
         if let Some(reason) = &lock(&self.sync).failed {
             return Err(TsdbError::Poisoned {
                 reason: reason.clone(),
@@ -439,12 +442,14 @@ impl Engine {
             let mut st = write(&self.state);
             let st = &mut *st;
             for (id, kind, key) in &new_defs {
-                if st
-                    .registry
-                    .define(*id, (*key).clone(), *kind)
-                    .unwrap_or(false)
-                {
-                    st.postings.add(*id, key);
+                match st.registry.define(*id, (*key).clone(), *kind) {
+                    Ok(true) => st.postings.add(*id, key),
+                    Ok(false) => {}
+                    // The writer hands out ids densely under its lock, so this is a bug; the WAL
+                    // holds the definition and a reopen rebuilds the registry from it.
+                    Err(reason) => {
+                        tracing::error!(id, reason, "series registry out of step with the writer");
+                    }
                 }
             }
             let nonempty = batch.series.iter().filter(|s| !s.samples.is_empty());
