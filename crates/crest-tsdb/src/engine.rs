@@ -86,7 +86,6 @@ struct SyncState {
 }
 
 /// The embedded time-series engine. Thread-safe; every method takes `&self` except `close`.
-#[derive(Debug)]
 pub struct Engine {
     options: Options,
     wal_dir: PathBuf,
@@ -98,6 +97,15 @@ pub struct Engine {
     maintenance: Mutex<()>,
     closed: AtomicBool,
     _lock: DirLock,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("dir", &self.options.dir)
+            .field("closed", &self.closed.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
