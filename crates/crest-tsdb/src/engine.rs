@@ -238,6 +238,7 @@ impl Engine {
         let mut ids = FxHashMap::default();
         let mut next_hist_seq = manifest.next_hist_seq;
         let last = live.last().map(|(n, _)| *n);
+        let mut decoded = wal_record::DecodedBatch::default();
         for (number, path) in &live {
             let bytes = std::fs::read(path).map_err(|e| TsdbError::io(path, e))?;
             let mut pos = 0usize;
@@ -275,20 +276,14 @@ impl Engine {
                             }
                             KIND_BATCH => {
                                 let mut seq = next_hist_seq;
-                                let batch = wal_record::decode_batch(record.payload, &mut seq)
+                                wal_record::decode_batch(record.payload, &mut seq, &mut decoded)
                                     .map_err(bad)?;
                                 next_hist_seq = next_hist_seq.max(seq);
-                                define(
-                                    &mut state,
-                                    &mut ids,
-                                    batch.defs,
-                                    path,
-                                    record.offset as u64,
+                                let defs = std::mem::take(&mut decoded.defs);
+                                define(&mut state, &mut ids, defs, path, record.offset as u64)?;
+                                apply_replayed(&mut state, &mut decoded, now_ms).map_err(
+                                    |reason| TsdbError::corrupt(path, record.offset as u64, reason),
                                 )?;
-                                apply_replayed(&mut state, batch.series, batch.hists, now_ms)
-                                    .map_err(|reason| {
-                                        TsdbError::corrupt(path, record.offset as u64, reason)
-                                    })?;
                             }
                             _ => {
                                 return Err(TsdbError::corrupt(
@@ -1111,24 +1106,23 @@ impl Engine {
 /// Applies replayed samples and distributions to the head.
 fn apply_replayed(
     state: &mut State,
-    series: Vec<(u32, Vec<Sample>)>,
-    hists: Vec<(u32, HistEntry)>,
+    batch: &mut wal_record::DecodedBatch,
     now_ms: i64,
 ) -> Result<(), &'static str> {
     let known = |state: &State, id: u32, kind_ok: fn(Kind) -> bool| {
         state.registry.get(id).is_some_and(|e| kind_ok(e.kind))
     };
-    for (id, samples) in series {
+    for (id, samples) in batch.series_samples() {
         if !known(state, id, |k| k == Kind::Plain) {
             return Err("samples of an undefined series");
         }
         if let Some(max) = samples.iter().map(|s| s.timestamp).max() {
             state.registry.saw(id, max);
         }
-        state.head.push_samples(id, &samples);
+        state.head.push_samples(id, samples);
         state.head.arrived(now_ms);
     }
-    for (id, entry) in hists {
+    for (id, entry) in batch.hists.drain(..) {
         if !known(state, id, |k| matches!(k, Kind::Histogram(_))) {
             return Err("a distribution of an undefined histogram series");
         }
