@@ -4,10 +4,10 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use crest_domain::Chain;
 use crest_domain::clock::Clock;
 use crest_domain::resource_store::ResourceStore;
 use crest_domain::source::Sources;
+use crest_domain::{Chain, DomainError};
 use crest_series::{SeriesCatalog, SeriesReader, SeriesWriter};
 
 /// The time-series engine behind the data endpoints, whichever it is.
@@ -56,38 +56,55 @@ impl SourceRegistrar {
         }
     }
 
-    /// The sources among `sources` this process has not registered yet.
-    pub fn unknown(&self, sources: &[String]) -> Vec<String> {
-        let Ok(known) = self.known.lock() else {
+    /// Claims the sources among `sources` that this process has neither registered nor is
+    /// registering: the caller registers exactly those (so that concurrent requests naming the
+    /// same new source register it once).
+    pub fn claim(&self, sources: &[String]) -> Vec<String> {
+        let Ok(mut known) = self.known.lock() else {
             return sources.to_vec();
         };
-        sources
-            .iter()
-            .filter(|s| !known.contains(s.as_str()))
-            .cloned()
-            .collect()
+        let mut claimed = Vec::new();
+        for source in sources {
+            if !known.contains(source.as_str()) {
+                if known.len() >= REMEMBERED_SOURCES {
+                    known.clear();
+                }
+                known.insert(source.clone());
+                claimed.push(source.clone());
+            }
+        }
+        claimed
     }
 
-    /// Registers each source that does not exist yet (as created by `by`); a failure is logged,
-    /// and the source is tried again with its next point.
+    /// Registers each claimed source that does not exist yet (as created by `by`). A failure is
+    /// logged once per call and its sources are released, to be tried again with their next
+    /// points.
     pub async fn register(&self, by: &str, sources: &[String]) {
         let registry = Sources::new(self.resources.as_ref(), self.clock.as_ref());
+        let mut failed = 0usize;
+        let mut first_error = None;
         for source in sources {
             match registry.register_reporting(by, source).await {
-                Ok(_) => self.remember(source),
+                Ok(_) => {}
+                // A name the Source API refuses stays refused: not tried again.
+                Err(DomainError::Invalid(reason)) => {
+                    tracing::debug!(source, reason, "a reporting source cannot be a Source");
+                }
                 Err(e) => {
-                    tracing::warn!(source, error = %Chain(&e), "cannot register a reporting source")
+                    failed += 1;
+                    self.forget(source);
+                    first_error.get_or_insert(e);
                 }
             }
         }
+        if let Some(e) = first_error {
+            tracing::warn!(failed, error = %Chain(&e), "cannot register reporting sources; they are tried again with their next points");
+        }
     }
 
-    fn remember(&self, source: &str) {
+    fn forget(&self, source: &str) {
         if let Ok(mut known) = self.known.lock() {
-            if known.len() >= REMEMBERED_SOURCES {
-                known.clear();
-            }
-            known.insert(source.to_owned());
+            known.remove(source);
         }
     }
 }

@@ -17,6 +17,15 @@ pub struct SeriesGrouper {
 }
 
 impl SeriesGrouper {
+    /// Room for `series` distinct series before the index grows.
+    pub fn with_capacity(series: usize) -> Self {
+        Self {
+            index: FxHashMap::with_capacity_and_hasher(series, Default::default()),
+            series: Vec::with_capacity(series),
+            scratch: Vec::new(),
+        }
+    }
+
     /// Adds one sample of the series `metric`/`source`/`tags` (tags sorted by key, distinct).
     pub fn push(&mut self, metric: &str, source: &str, tags: &[Tag<'_>], sample: Sample) {
         self.scratch.clear();

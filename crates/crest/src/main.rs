@@ -5,6 +5,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use crest::cli::{Cli, Command};
 
+/// mimalloc instead of the system allocator: ingestion builds and drops many small keys per
+/// request, and glibc's malloc spent about a third of the server's CPU on that at 100,000 series
+/// (profiled; see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     crest::telemetry::init();

@@ -131,7 +131,7 @@ pub(crate) async fn report(
     }
     let reporting = &ingested.sources;
     // Reporting sources become Sources just after the acknowledgement, off its path.
-    let unknown = state.registrar.unknown(reporting);
+    let unknown = state.registrar.claim(reporting);
     if !unknown.is_empty() {
         let registrar = state.registrar.clone();
         let by = by.clone();
