@@ -7,8 +7,8 @@ waits for a server to be ready, counts what VictoriaMetrics holds, and writes th
                                           in gzip files of 10,000 lines; prints {"points", "files"}
   send      URL DIR [TOKEN]              posts every file of DIR with IN_FLIGHT (4) requests in
                                           flight; prints {"requests", "failures", "wall_s", ...}
-  wait-ready URL SINCE_NS [TIMEOUT_S]    polls URL every 5 ms until it answers 200; prints the
-                                          seconds since SINCE_NS (a `date +%s%N`)
+  wait-ready URL SINCE_FILE [TIMEOUT_S]  polls URL every 5 ms until it answers 200; prints the
+                                          seconds since the `date +%s%N` in SINCE_FILE
   vm-count  BASE_URL                     series and points VictoriaMetrics holds under bench.*
   summary                                one line per result read from stdin (progress)
   report    RESULTS.jsonl                the Markdown tables of a run's results
@@ -168,10 +168,13 @@ def send(url, directory, token=None, in_flight=4):
     }
 
 
-def wait_ready(url, since_ns, timeout_s=120.0):
-    """Seconds from SINCE_NS to the first 200 from URL, polled every 5 ms; None on timeout."""
+def wait_ready(url, since_file, timeout_s=120.0):
+    """Seconds from the `date +%s%N` in SINCE_FILE to the first 200 from URL, polled every 5 ms;
+    None on timeout. Creates SINCE_FILE.up once polling, so that the caller can start the
+    server (and write SINCE_FILE) only then: Python's own start-up is not counted."""
     parts = urllib.parse.urlsplit(url)
     deadline = time.monotonic() + timeout_s
+    open(since_file + ".up", "w").close()
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=2)
@@ -179,7 +182,9 @@ def wait_ready(url, since_ns, timeout_s=120.0):
             status = conn.getresponse().status
             conn.close()
             if status == 200:
-                return (time.time_ns() - since_ns) / 1e9
+                now = time.time_ns()
+                with open(since_file) as f:
+                    return (now - int(f.read())) / 1e9
         except (OSError, http.client.HTTPException):
             pass
         time.sleep(0.005)
@@ -334,7 +339,7 @@ def main(argv):
         print(json.dumps(send(argv[2], argv[3], token, int(os.environ.get("IN_FLIGHT", "4")))))
     elif command == "wait-ready":
         timeout = float(argv[4]) if len(argv) > 4 else 120.0
-        seconds = wait_ready(argv[2], int(argv[3]), timeout)
+        seconds = wait_ready(argv[2], argv[3], timeout)
         if seconds is None:
             print(f"{argv[2]} did not answer 200 within {timeout} s", file=sys.stderr)
             return 1
