@@ -206,7 +206,10 @@ def vm_count(base_url):
         result = answer["data"]["result"]
         return int(float(result[0]["value"][1])) if result else 0
 
-    return f"{scalar(series_query):,} series, {scalar(query):,} points"
+    try:
+        return f"{scalar(series_query):,} series, {scalar(query):,} points"
+    except (OSError, http.client.HTTPException, ValueError, KeyError, IndexError) as error:
+        return f"not counted ({error!r})"
 
 
 def summary(lines):

@@ -9,7 +9,8 @@ records which were acknowledged, then checks that every acknowledged point reads
                                         STATE_DIR/sent; prints {"acked", "failed", ...}
   check BASE_URL TOKEN STATE_DIR        reads every series through /api/v2/chart/raw and checks
                                         every acknowledged point (its exact value); prints
-                                        {"checked", "missing", "wrong", ...}; exit 1 on a loss
+                                        {"checked", "missing", "wrong", ...}; exit 1 on a loss,
+                                        2 if the points could not be read
 
 The points: METRICS × SOURCES series (kill9.m0 … with sources k9-s0 …); batch number B holds
 every series' points at the seconds BASE + B*K … BASE + B*K + K-1 (K = LINES / series), so
@@ -200,7 +201,7 @@ def check(base_url, token, state_dir):
         body = response.read()
         if response.status != 200:
             print(f"chart/raw {metric} {source}: {response.status} {body[:300]!r}", file=sys.stderr)
-            return {"error": f"chart/raw answered {response.status}"}, False
+            return {"error": f"chart/raw answered {response.status}"}, None
         got = {}
         for series in json.loads(body):
             for point in series["points"]:
@@ -251,7 +252,7 @@ def main(argv):
     if command == "check":
         result, ok = check(argv[2], argv[3], argv[4])
         print(json.dumps(result))
-        return 0 if ok else 1
+        return {True: 0, False: 1, None: 2}[ok]
     print(__doc__, file=sys.stderr)
     return 2
 
