@@ -14,7 +14,10 @@ use crest_domain::principal::Principal;
 /// - `operationId` is the name the API gives the operation (and so the OpenAPI document's
 ///   `operationId`); the audit trail records it, so a row's name never changes.
 /// - `requirement` is a [`Requirement`], written without its prefix (`Browse(UserManagement)`).
-/// - `read` or `write`: whether the operation changes anything (`write`s are audited).
+/// - `read`, `write` or `data`: whether the operation changes anything. `write`s are audited;
+///   `data` writes (points sent to `/report`) change only time-series data, which the audit trail
+///   does not record (it would double every ingestion's cost and bury the account changes it is
+///   for), as the product's audit log did not.
 ///
 /// From the rows it generates the enum, [`Operation::ALL`], [`Operation::api_name`],
 /// [`Operation::changes_state`] and [`requirement`].
@@ -51,7 +54,8 @@ macro_rules! operations {
         pub const fn requirement(op: Operation) -> Requirement {
             use Requirement::{Authenticated, Browse, Permission, SuperAdmin};
             use crest_domain::permission::Permission::{
-                AgentManagement, HostTagManagement, TokenManagement, UserManagement,
+                AgentManagement, HostTagManagement, Ingestion, MetricsManagement, TokenManagement,
+                UserManagement,
             };
             match op {
                 $(Operation::$variant => $requirement,)*
@@ -60,6 +64,7 @@ macro_rules! operations {
     };
     (@changes read) => { false };
     (@changes write) => { true };
+    (@changes data) => { false };
 }
 
 operations! {
@@ -308,6 +313,13 @@ operations! {
     RemoveSourceTag => "removeSourceTag", Permission(HostTagManagement), write;
     /// `POST /api/v2/search/source`, with its `/facets` and `/{facet}` routes.
     SearchTaggedSourceEntities => "searchTaggedSourceEntities", Authenticated, read;
+    /// `POST /report`: points, distributions and source tags in the Wavefront data formats.
+    Report => "report", Permission(Ingestion), data;
+    // Queries need Metrics when a service account makes them, as the product documents.
+    /// `GET /api/v2/chart/raw`: the points one series reported, one per second.
+    QueryRaw => "queryRaw", Browse(MetricsManagement), read;
+    /// `GET /api/v2/chart/metric/detail`: the sources reporting a metric.
+    GetMetricDetails => "getMetricDetails", Browse(MetricsManagement), read;
 }
 
 /// What a principal needs for an operation.
@@ -395,7 +407,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 119] = Operation::ALL;
+    const OPS: [Operation; 122] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -481,6 +493,10 @@ mod tests {
                 | Operation::SetSourceTags
                 | Operation::AddSourceTag
                 | Operation::RemoveSourceTag => perms.contains(Permission::HostTagManagement),
+                Operation::Report => perms.contains(Permission::Ingestion),
+                Operation::QueryRaw | Operation::GetMetricDetails => {
+                    user || perms.contains(Permission::MetricsManagement)
+                }
                 Operation::LogoutUser => false,
                 _ => accounts,
             };

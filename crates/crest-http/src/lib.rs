@@ -9,6 +9,7 @@ mod api_doc;
 mod audit;
 mod auth;
 mod csrf;
+pub mod data;
 mod docs_ui;
 pub mod error;
 mod extract;
@@ -26,6 +27,7 @@ mod telemetry;
 mod ui;
 
 pub use api_doc::openapi;
+pub use data::{DataPath, SourceRegistrar};
 pub use error::ApiError;
 pub use router::{DOCS_UI_PATH, OPENAPI_PATH, router};
 pub use routes::source_search::plan_source_search;

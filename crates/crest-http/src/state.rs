@@ -12,6 +12,8 @@ use crest_auth::session::Sessions;
 use crest_auth::usage::UsageWriter;
 use crest_domain::clock::Clock;
 
+use crate::data::{DataPath, SourceRegistrar};
+use crate::error::ApiError;
 use crate::failure_limit::{Budget, FailureLimiter};
 use crest_domain::csp::subscription::Subscription;
 use crest_domain::mail::Mailer;
@@ -60,6 +62,11 @@ pub struct AppState {
     /// Failed sign-ins, counted to stop password guessing.
     pub(crate) sign_in_failures: Arc<FailureLimiter>,
     pub settings: Arc<HttpSettings>,
+    /// The time-series engine; `None` only where an application is built without one (the HTTP
+    /// layer's own tests), whose data endpoints then answer 503.
+    pub data: Option<DataPath>,
+    /// Makes reporting sources Sources.
+    pub registrar: Arc<SourceRegistrar>,
 }
 
 impl AppState {
@@ -92,14 +99,18 @@ impl AppState {
                     .trusting(settings.trusted_issuer.clone()),
             );
         let store = writes;
+        let resources: Arc<dyn ResourceStore> =
+            Arc::new(CachedResources::new(resources, clock.clone()));
         let state = Self {
+            registrar: Arc::new(SourceRegistrar::new(resources.clone(), clock.clone())),
+            data: None,
             issuer,
             failures: Arc::new(FailureLimiter::new(Budget::EXCHANGE)),
             sign_in_failures: Arc::new(FailureLimiter::new(Budget::SIGN_IN)),
             passwords: Passwords::new(store.clone(), clock.clone(), random.clone()),
             sessions: Sessions::new(store.clone(), clock.clone(), random.clone()),
             store,
-            resources: Arc::new(CachedResources::new(resources, clock.clone())),
+            resources: resources.clone(),
             authenticator,
             clock,
             random,
@@ -110,6 +121,17 @@ impl AppState {
 }
 
 impl AppState {
+    /// The same state, with the time-series engine the data endpoints use.
+    pub fn with_data(mut self, data: DataPath) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// The time-series engine, or a 503 when this application has none.
+    pub(crate) fn data(&self) -> Result<&DataPath, ApiError> {
+        self.data.as_ref().ok_or(ApiError::NoEngine)
+    }
+
     /// The key that seals and opens retrievable tokens, when the operator set one.
     /// The vault that seals new tokens' secrets, when the operator turned retrieval on.
     pub(crate) fn sealer(&self) -> Option<&TokenVault> {

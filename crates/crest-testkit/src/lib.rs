@@ -1,4 +1,5 @@
-//! Test support: a throw-away PostgreSQL database per test.
+//! Test support: a throw-away PostgreSQL database per test, the domain's store in memory, and the
+//! series interface in memory (the model the engines are checked against).
 //!
 //! The server is `CREST_TEST_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`).
 //! When it cannot be reached, PostgreSQL cases are skipped with a message on stderr, except under
@@ -14,8 +15,10 @@ use std::str::FromStr;
 use sqlx::Connection;
 use sqlx::postgres::PgConnectOptions;
 
+pub mod memory_series;
 pub mod memory_store;
 
+pub use memory_series::MemorySeries;
 pub use memory_store::MemoryStore;
 
 const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";

@@ -4,6 +4,7 @@
 //! name so that the generated OpenAPI document matches what the published clients were built from.
 
 pub mod accounts;
+pub mod chart;
 pub mod cloud;
 pub mod crest;
 pub mod csp;

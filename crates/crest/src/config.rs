@@ -20,6 +20,8 @@ use crate::cli::Cli;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./crest-data";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// How long points are kept by default: the product's 18 months.
+pub const DEFAULT_RETENTION: &str = "18mo";
 
 /// The environment variable naming the configuration file (or `--config`).
 pub const CONFIG_ENV: &str = "CREST_CONFIG";
@@ -90,8 +92,12 @@ settings! {
     flags {
         /// Address to listen on [default: 127.0.0.1:8080].
         listen: String,
-        /// Directory of the embedded store [default: ./crest-data].
+        /// Directory of the embedded store and of the time-series engine's files (under
+        /// `tsdb/`, also when the metadata is in PostgreSQL) [default: ./crest-data].
         data_dir: PathBuf,
+        /// How long points are kept: a number with h, d, w, mo (30.44 days) or y (365.25 days)
+        /// [default: 18mo]. Whole blocks of older points are deleted.
+        retention: String,
         /// The URL clients reach this instance at [default: derived from --listen].
         public_url: String,
         /// PEM certificate chain; with --tls-key, serve HTTPS.
@@ -160,6 +166,10 @@ pub struct TlsFiles {
 pub struct Config {
     pub listen: SocketAddr,
     pub store: StoreLocation,
+    /// Where the time-series engine keeps its files: `<data dir>/tsdb`.
+    pub tsdb_dir: PathBuf,
+    /// How long points are kept, in milliseconds.
+    pub retention_ms: i64,
     pub public_url: String,
     pub tls: Option<TlsFiles>,
     pub max_body_bytes: usize,
@@ -258,8 +268,12 @@ impl Config {
         let data_dir = s
             .data_dir
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let tsdb_dir = data_dir.join("tsdb");
         let store = StoreLocation::from_config(data_dir, s.database_url.as_deref())
             .map_err(anyhow::Error::msg)?;
+        let retention_raw = s.retention.unwrap_or_else(|| DEFAULT_RETENTION.to_owned());
+        let retention_ms = parse_retention(&retention_raw)
+            .with_context(|| format!("CREST_RETENTION '{retention_raw}'"))?;
         let tls = match (s.tls_cert, s.tls_key) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             (None, None) => None,
@@ -318,6 +332,8 @@ impl Config {
         Ok(Self {
             listen,
             store,
+            tsdb_dir,
+            retention_ms,
             public_url,
             tls,
             max_body_bytes,
@@ -329,6 +345,35 @@ impl Config {
             trusted_issuer,
         })
     }
+}
+
+/// A retention period in milliseconds: a positive number and a unit, `h`, `d`, `w`, `mo` (30.44
+/// days) or `y` (365.25 days); at least an hour, at most 100 years.
+pub fn parse_retention(text: &str) -> anyhow::Result<i64> {
+    const HOUR: f64 = 3_600_000.0;
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| anyhow!("a retention is a number and a unit (h, d, w, mo, y), such as 90d"))?;
+    let hours = match unit.trim() {
+        "h" => 1.0,
+        "d" => 24.0,
+        "w" => 24.0 * 7.0,
+        "mo" => 24.0 * 30.44,
+        "y" => 24.0 * 365.25,
+        other => bail!("unknown unit '{other}': use h, d, w, mo or y"),
+    };
+    let ms = number * hours * HOUR;
+    if !(HOUR..=100.0 * 365.25 * 24.0 * HOUR).contains(&ms) {
+        bail!("a retention must be between an hour and 100 years");
+    }
+    // In range by the check above.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(ms.round() as i64)
 }
 
 /// `https` with a certificate, `http` without.
@@ -383,6 +428,8 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
         assert_eq!(c.scheme(), "http");
         assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+        assert_eq!(c.tsdb_dir, PathBuf::from(DEFAULT_DATA_DIR).join("tsdb"));
+        assert_eq!(c.retention_ms, 47_340_288_000, "18 months of 30.44 days");
         assert!(c.bootstrap.is_none() && c.tls.is_none());
     }
 
@@ -546,5 +593,19 @@ mod tests {
         let e = Settings::from_env(&env_of(&[("CREST_MAX_BODY_BYTES", "lots")]))
             .expect_err("not a number");
         assert!(e.to_string().starts_with("CREST_MAX_BODY_BYTES: "), "{e}");
+    }
+
+    #[test]
+    fn retention_takes_a_number_and_a_unit() {
+        assert_eq!(parse_retention("90d").expect("valid"), 90 * 86_400_000);
+        assert_eq!(parse_retention("1y").expect("valid"), 31_557_600_000);
+        assert_eq!(parse_retention("36h").expect("valid"), 36 * 3_600_000);
+        assert_eq!(parse_retention("2w").expect("valid"), 14 * 86_400_000);
+        for bad in ["", "90", "d", "10m", "0h", "30min", "1000y", "-1d"] {
+            assert!(parse_retention(bad).is_err(), "{bad}");
+        }
+        let mut settings = Settings::default();
+        settings.retention = Some("5 parsecs".into());
+        assert!(resolve_error(settings).contains("CREST_RETENTION"));
     }
 }

@@ -134,6 +134,31 @@ impl<'a> Sources<'a> {
         }
     }
 
+    /// Makes a source that reports data a Source, with no description or tags, unless it exists
+    /// (in any case: the Source API finds sources case-insensitively). Answers whether it was
+    /// created. A name the Source API would refuse (a control character) is refused here too.
+    pub async fn register_reporting(&self, by: &str, id: &str) -> Result<bool, DomainError> {
+        if let Err(problem) = source_name_valid(id) {
+            return Err(DomainError::Invalid(problem.to_string()));
+        }
+        if self.store.source(id).await?.is_some() {
+            return Ok(false);
+        }
+        let now = self.clock.now_millis();
+        let record = SourceRecord {
+            description: None,
+            tags: Vec::new(),
+            created_ms: now,
+            creator: by.to_owned(),
+            updated_ms: now,
+            updater: by.to_owned(),
+            marked_new_ms: None,
+            id: id.to_owned(),
+        };
+        // Another request may have registered it meanwhile: that is the same outcome.
+        Ok(self.store.create_source(&record).await?)
+    }
+
     /// Replaces what the body names: the description when it has one (an empty one removes it),
     /// the tags when it has them.
     pub async fn update(

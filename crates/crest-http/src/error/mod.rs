@@ -12,6 +12,7 @@ use crest_domain::error::{BoxError, Internal};
 use crest_domain::permission::UnknownPermission;
 use crest_domain::store::StoreError;
 use crest_domain::{Chain, DomainError};
+use crest_series::SeriesError;
 use crest_types::envelope::{ResponseStatus, StatusEnvelope};
 use crest_types::paging::PageRequestError;
 
@@ -42,6 +43,12 @@ pub enum ApiError {
     /// The store cannot be reached; the cause goes to the log.
     #[error("the store is unavailable; try again")]
     Unavailable(#[source] StoreError),
+    /// The time-series engine cannot take or read points now; the cause goes to the log.
+    #[error("the time-series engine is unavailable; try again")]
+    DataUnavailable(#[source] SeriesError),
+    /// This application was built without a time-series engine.
+    #[error("this server has no time-series engine")]
+    NoEngine,
     /// A server crest depends on (the SMTP server) failed.
     #[error("{0}")]
     BadGateway(String),
@@ -75,7 +82,9 @@ impl ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::DataUnavailable(_) | Self::NoEngine => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -88,6 +97,9 @@ impl ApiError {
             Self::Internal(e) => tracing::error!(detail = %Chain(e), "request failed"),
             Self::Unavailable(e) => {
                 tracing::warn!(detail = %Chain(e), "request failed: store unavailable")
+            }
+            Self::DataUnavailable(e) => {
+                tracing::warn!(detail = %Chain(e), "request failed: time-series engine unavailable")
             }
             Self::BadGateway(detail) => tracing::warn!(%detail, "request failed upstream"),
             _ => tracing::debug!(status = self.status().as_u16(), error = %self, "request refused"),
@@ -176,6 +188,18 @@ impl From<StoreError> for ApiError {
             e @ StoreError::Unavailable { .. } => Self::Unavailable(e),
             e @ (StoreError::Corrupt { .. } | StoreError::Other { .. }) => {
                 Self::internal_caused_by("the store failed", e)
+            }
+        }
+    }
+}
+
+impl From<SeriesError> for ApiError {
+    fn from(e: SeriesError) -> Self {
+        match e {
+            e @ SeriesError::LimitExceeded { .. } => Self::BadRequest(e.to_string()),
+            e @ SeriesError::Unavailable { .. } => Self::DataUnavailable(e),
+            e @ SeriesError::Corrupt { .. } => {
+                Self::internal_caused_by("the time-series engine failed", e)
             }
         }
     }

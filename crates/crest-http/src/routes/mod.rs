@@ -3,6 +3,7 @@
 pub(crate) mod account;
 pub(crate) mod account_bulk;
 pub(crate) mod api_token;
+pub(crate) mod chart;
 pub(crate) mod cloud_integration;
 pub(crate) mod crest;
 pub(crate) mod csp;
@@ -11,6 +12,7 @@ pub(crate) mod daemon;
 pub(crate) mod health;
 pub(crate) mod invite;
 pub(crate) mod password;
+pub(crate) mod report;
 pub(crate) mod role;
 pub(crate) mod search;
 pub(crate) mod service_account;
@@ -546,6 +548,13 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::SearchTaggedSourceEntities,
             routes!(source_search::search_tagged_source_for_facet),
+        ))
+        // The data: points in, and the reads that need no query language.
+        .routes(guarded(Operation::Report, routes!(report::report)))
+        .routes(guarded(Operation::QueryRaw, routes!(chart::query_raw)))
+        .routes(guarded(
+            Operation::GetMetricDetails,
+            routes!(chart::get_metric_details),
         ))
         // The identity service: its own credentials, its own error shape.
         .routes(routes!(csp::exchange_api_token))

@@ -1,0 +1,201 @@
+//! `DirectIngestion.report`: `POST /report?f=<format>`, the Wavefront data formats sent straight to
+//! the service, as the SDKs and scripts do. Lines are parsed off the async workers, the points are
+//! acknowledged once the engine has them durable, reporting sources become Sources, and
+//! `@SourceTag`/`@SourceDescription` lines change sources through the Source API's rules.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use crest_domain::Chain;
+use crest_ingest::{Format, IngestOptions, Ingested, Limits, SourceTagOp};
+use crest_types::envelope::{ResponseStatus, StatusEnvelope, StatusResult};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::routes::source::sources;
+use crate::state::AppState;
+
+/// The most bytes a body may hold once decompressed (a 16 MB proxy batch, four times over). The
+/// compressed body is held to `CREST_MAX_BODY_BYTES` like every other.
+pub const REPORT_MAX_DECOMPRESSED_BYTES: usize = 64 * 1024 * 1024;
+/// How many refused lines an answer describes.
+const ERRORS_SHOWN: usize = 10;
+
+fn format_of(query: Option<&str>) -> Result<Format, ApiError> {
+    let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
+        .map_err(|e| ApiError::BadRequest(format!("the query string cannot be read: {e}")))?;
+    let f = pairs
+        .iter()
+        .find(|(k, _)| k == "f")
+        .map(|(_, v)| v.as_str());
+    Format::from_param(f).map_err(|e| ApiError::BadRequest(e.to_string()))
+}
+
+/// What the answer says about the lines: how many were taken and refused, and the first refusals.
+fn summary(ingested: &Ingested, extra: &[String]) -> String {
+    let mut text = format!(
+        "{} line(s) accepted, {} refused",
+        ingested.accepted, ingested.refused
+    );
+    let shown: Vec<String> = ingested
+        .errors
+        .iter()
+        .map(|e| format!("line {}: {}", e.line, e.message))
+        .chain(extra.iter().cloned())
+        .take(ERRORS_SHOWN)
+        .collect();
+    if !shown.is_empty() {
+        text.push_str("; ");
+        text.push_str(&shown.join("; "));
+    }
+    text
+}
+
+fn answer(status: StatusCode, result: StatusResult, message: String) -> Response {
+    let body = StatusEnvelope {
+        status: ResponseStatus {
+            result,
+            message,
+            code: status.as_u16(),
+        },
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+/// Ingests points, distributions and source tags.
+#[utoipa::path(
+    post,
+    path = "/report",
+    operation_id = "report",
+    tag = "DirectIngestion",
+    summary = "Directly ingest data/data stream with specified format",
+    description = "Lines in the Wavefront data format (`f=wavefront`, the default, or its alias `graphite_v2`), distributions (`f=histogram`) or source tags (`f=sourceTag`; `@SourceTag` and `@SourceDescription` lines are also taken in a `wavefront` body). The body may be gzip-compressed. Answers 202 once every accepted point is durable, with how many lines were refused and why; 400 when no line was accepted.",
+    params(("f" = Option<String>, Query, description = "Format of data to be ingested")),
+    request_body(
+        content = String,
+        description = "Data to be ingested, in the specified format, one item per line. Example in \"wavefront\" format: `test.metric 100 source=test.source`",
+        content_type = "application/octet-stream"
+    ),
+    responses(
+        (status = 202, description = "At least one line was taken; the message says how many were refused, and why", body = StatusEnvelope),
+        (status = 400, description = "No line was taken (the first errors are named), an unknown format, or one crest does not take yet", body = StatusEnvelope),
+        (status = 413, description = "The body is larger than the limit", body = StatusEnvelope)
+    )
+)]
+pub(crate) async fn report(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let format = format_of(query.as_deref())?;
+    let data = state.data()?.clone();
+    let now_ms = state.clock.now_millis();
+    let options = IngestOptions {
+        format,
+        now_ms,
+        limits: Limits::default(),
+        max_errors: ERRORS_SHOWN,
+    };
+    // Decompressing and parsing are CPU work: off the async workers.
+    let ingested = tokio::task::spawn_blocking(move || {
+        crest_ingest::decompress(&body, REPORT_MAX_DECOMPRESSED_BYTES)
+            .map(|lines| crest_ingest::ingest(&lines, &options))
+    })
+    .await
+    .map_err(|e| ApiError::internal_caused_by("the line parser stopped", e))?
+    .map_err(|e| match e {
+        crest_ingest::BodyError::TooLarge { .. } => ApiError::BadRequest(format!(
+            "{e} (at most {REPORT_MAX_DECOMPRESSED_BYTES} bytes once decompressed)"
+        )),
+        other => ApiError::BadRequest(other.to_string()),
+    })?;
+    if ingested.accepted == 0 {
+        let message = if ingested.refused == 0 {
+            "the body holds no lines".to_owned()
+        } else {
+            format!("no line was accepted: {}", summary(&ingested, &[]))
+        };
+        return Ok(answer(
+            StatusCode::BAD_REQUEST,
+            StatusResult::Error,
+            message,
+        ));
+    }
+    let by = caller.principal().account.to_string();
+    let mut ingested = ingested;
+    let batch = std::mem::take(&mut ingested.batch);
+    if !batch.is_empty() {
+        data.writer.append(batch).await?;
+    }
+    let reporting = &ingested.sources;
+    // Reporting sources become Sources just after the acknowledgement, off its path.
+    let unknown = state.registrar.unknown(reporting);
+    if !unknown.is_empty() {
+        let registrar = state.registrar.clone();
+        let by = by.clone();
+        tokio::spawn(async move { registrar.register(&by, &unknown).await });
+    }
+    let mut refused_ops = Vec::new();
+    for op in &ingested.source_ops {
+        if let Err(e) = apply(&state, &by, op).await {
+            tracing::debug!(error = %Chain(&e), "a source tag line was refused");
+            refused_ops.push(format!("{}: {e}", describe(op)));
+        }
+    }
+    Ok(answer(
+        StatusCode::ACCEPTED,
+        StatusResult::Ok,
+        summary(&ingested, &refused_ops),
+    ))
+}
+
+/// The source a source-tag line names.
+fn source_of(op: &SourceTagOp) -> &str {
+    match op {
+        SourceTagOp::AddTag { source, .. }
+        | SourceTagOp::RemoveTag { source, .. }
+        | SourceTagOp::SetTags { source, .. }
+        | SourceTagOp::SetDescription { source, .. }
+        | SourceTagOp::RemoveDescription { source } => source,
+    }
+}
+
+fn describe(op: &SourceTagOp) -> String {
+    match op {
+        SourceTagOp::AddTag { source, tag } => format!("adding tag '{tag}' to '{source}'"),
+        SourceTagOp::RemoveTag { source, tag } => format!("removing tag '{tag}' from '{source}'"),
+        SourceTagOp::SetTags { source, .. } => format!("setting the tags of '{source}'"),
+        SourceTagOp::SetDescription { source, .. } => {
+            format!("setting the description of '{source}'")
+        }
+        SourceTagOp::RemoveDescription { source } => {
+            format!("removing the description of '{source}'")
+        }
+    }
+}
+
+/// One source-tag line, through the Source API's rules (a source named for the first time is
+/// registered first).
+async fn apply(
+    state: &AppState,
+    by: &str,
+    op: &SourceTagOp,
+) -> Result<(), crest_domain::DomainError> {
+    let source = source_of(op);
+    let registry = sources(state);
+    registry.register_reporting(by, source).await?;
+    match op {
+        SourceTagOp::AddTag { tag, .. } => registry.add_tag(by, source, tag).await?,
+        SourceTagOp::RemoveTag { tag, .. } => registry.remove_tag(by, source, tag).await?,
+        SourceTagOp::SetTags { tags, .. } => registry.set_tags(by, source, tags).await?,
+        SourceTagOp::SetDescription { description, .. } => {
+            registry
+                .set_description(by, source, description.clone())
+                .await?
+        }
+        SourceTagOp::RemoveDescription { .. } => registry.remove_description(by, source).await?,
+    };
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! The engine's settings and their defaults.
+
+use std::path::PathBuf;
+
+/// How an [`crate::Engine`] keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The data directory the engine owns.
+    pub dir: PathBuf,
+    /// Points older than `now - retention_ms` are never answered and their blocks are deleted.
+    pub retention_ms: i64,
+    /// The width of a block's time window; blocks are aligned to it.
+    pub block_range_ms: i64,
+    /// `maintain` cuts the head into blocks once it holds more points than this.
+    pub head_max_points: usize,
+    /// `maintain` cuts the head once its oldest unflushed append is this old (wall time).
+    pub head_max_age_ms: i64,
+    /// A WAL segment is closed and a new one started past this size.
+    pub wal_segment_bytes: u64,
+    /// Series are compressed together until a group holds this many points (short series compress
+    /// badly alone); 1 compresses every series on its own.
+    pub block_group_points: usize,
+    /// Compaction never writes a block of more points than this.
+    pub compaction_max_points: u64,
+}
+
+impl Options {
+    /// The defaults: 548 days of retention, 2-hour blocks, 4 M head points, 1 hour of head age,
+    /// 64 MiB WAL segments.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            retention_ms: 548 * 86_400_000,
+            block_range_ms: 7_200_000,
+            head_max_points: 4_000_000,
+            head_max_age_ms: 3_600_000,
+            wal_segment_bytes: 64 << 20,
+            block_group_points: 8192,
+            compaction_max_points: 50_000_000,
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! `Tsdb`: the engine behind crest-series' async traits, each call run on a blocking thread with
+//! the time read from an injected clock.
+
+use std::sync::Arc;
+
+use crest_series::{
+    AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits,
+    SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesReader, SeriesWriter, TimeRange,
+};
+
+use crate::engine::{Engine, MaintainReport};
+use crate::error::TsdbError;
+use crate::options::Options;
+
+/// The current time in epoch milliseconds.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The engine shared by the async edge.
+#[derive(Clone)]
+pub struct Tsdb {
+    engine: Arc<Engine>,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Tsdb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tsdb")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tsdb {
+    /// Opens the engine (replaying its WAL) on the calling thread.
+    pub fn open(options: Options, clock: Clock) -> Result<Tsdb, TsdbError> {
+        let engine = Engine::open(options, clock())?;
+        Ok(Self {
+            engine: Arc::new(engine),
+            clock,
+        })
+    }
+
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&Engine, i64) -> Result<T, TsdbError> + Send + 'static,
+    ) -> Result<T, SeriesError> {
+        let engine = Arc::clone(&self.engine);
+        let now = (self.clock)();
+        tokio::task::spawn_blocking(move || call(&engine, now))
+            .await
+            .map_err(|e| SeriesError::unavailable_because("the engine's worker thread failed", e))?
+            .map_err(SeriesError::from)
+    }
+
+    /// Cuts the head if due, compacts, applies retention.
+    pub async fn maintain(&self) -> Result<MaintainReport, SeriesError> {
+        self.run(|e, now| e.maintain(now)).await
+    }
+
+    /// Cuts the head into blocks; later appends fail.
+    pub async fn close(&self) -> Result<(), SeriesError> {
+        self.run(|e, now| e.shutdown(now)).await
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesWriter for Tsdb {
+    async fn append(&self, batch: Batch) -> Result<AppendReport, SeriesError> {
+        self.run(move |e, now| e.append(&batch, now)).await
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesReader for Tsdb {
+    async fn select(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<Vec<SeriesData>, SeriesError> {
+        let filter = filter.clone();
+        self.run(move |e, now| e.select(&filter, range, limits, now))
+            .await
+    }
+
+    async fn select_histograms(
+        &self,
+        filter: &Filter,
+        granularity: Granularity,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<Vec<HistogramData>, SeriesError> {
+        let filter = filter.clone();
+        self.run(move |e, now| e.select_histograms(&filter, granularity, range, limits, now))
+            .await
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesCatalog for Tsdb {
+    async fn series(&self, filter: &Filter, limit: usize) -> Result<Vec<SeriesInfo>, SeriesError> {
+        let filter = filter.clone();
+        self.run(move |e, now| e.series(&filter, limit, now)).await
+    }
+
+    async fn metrics(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SeriesError> {
+        let prefix = prefix.to_owned();
+        self.run(move |e, _| e.metrics(&prefix, limit)).await
+    }
+
+    async fn status(&self) -> Result<EngineStatus, SeriesError> {
+        self.run(|e, _| e.status()).await
+    }
+}

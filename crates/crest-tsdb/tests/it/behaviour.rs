@@ -1,0 +1,537 @@
+//! The engine's behaviour through its public API: backfill, retention, locking, limits,
+//! histograms, blocks and compaction, concurrent appends.
+
+use std::sync::Arc;
+
+use crest_series::{
+    Centroid, Distribution, Filter, Granularity, HistogramPoint, Pattern, ReadLimits, Term,
+    TimeRange,
+};
+use crest_tsdb::{Engine, TsdbError};
+
+use crate::support::*;
+
+const HOUR: i64 = 3_600_000;
+
+#[test]
+fn backfilled_and_future_points_are_stored_and_readable_across_a_cut_and_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    let old = T0 - 8000 * HOUR;
+    let ahead = T0 + 23 * HOUR;
+    engine
+        .append(
+            &batch(vec![(
+                key("cpu", "a"),
+                vec![s(ahead, 2.0), s(old, 1.0), s(T0, 3.0)],
+            )]),
+            T0,
+        )
+        .unwrap();
+    let want = vec![(
+        key("cpu", "a"),
+        vec![
+            (old, 1f64.to_bits()),
+            (T0, 3f64.to_bits()),
+            (ahead, 2f64.to_bits()),
+        ],
+    )];
+    assert_eq!(bits(&everything(&engine, T0)), want);
+    let cut = engine.cut(T0).unwrap();
+    assert_eq!(
+        (cut.blocks, cut.points),
+        (3, 3),
+        "one block per window touched"
+    );
+    assert_eq!(bits(&everything(&engine, T0)), want);
+    engine.close(T0).unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    assert_eq!(bits(&everything(&engine, T0)), want);
+    assert_eq!(
+        engine.status().unwrap().head_points,
+        0,
+        "close left nothing to replay"
+    );
+}
+
+#[test]
+fn retention_hides_old_points_at_once_and_maintain_deletes_their_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = options(dir.path());
+    o.retention_ms = 48 * HOUR;
+    let engine = Engine::open(o, T0).unwrap();
+    engine
+        .append(&batch(vec![(key("m", "a"), vec![s(T0, 1.0)])]), T0)
+        .unwrap();
+    engine
+        .append(
+            &batch(vec![(key("m", "a"), vec![s(T0 + 30 * HOUR, 2.0)])]),
+            T0,
+        )
+        .unwrap();
+    engine.cut(T0).unwrap();
+    assert_eq!(engine.status().unwrap().blocks, 2);
+    let later = T0 + 49 * HOUR;
+    assert_eq!(
+        bits(&everything(&engine, later)),
+        vec![(key("m", "a"), vec![(T0 + 30 * HOUR, 2f64.to_bits())])]
+    );
+    let report = engine.maintain(later).unwrap();
+    assert_eq!(report.expired_blocks, 1);
+    assert_eq!(engine.status().unwrap().blocks, 1);
+    assert_eq!(
+        engine
+            .series(&Filter::And(vec![]), 10, later)
+            .unwrap()
+            .len(),
+        1
+    );
+    let much_later = T0 + 100 * HOUR;
+    assert!(everything(&engine, much_later).is_empty());
+    assert!(
+        engine
+            .series(&Filter::And(vec![]), 10, much_later)
+            .unwrap()
+            .is_empty()
+    );
+    engine.maintain(much_later).unwrap();
+    assert_eq!(engine.status().unwrap().blocks, 0);
+    drop(engine);
+    let mut o = options(dir.path());
+    o.retention_ms = 48 * HOUR;
+    let engine = Engine::open(o, much_later).unwrap();
+    assert!(everything(&engine, much_later).is_empty());
+}
+
+#[test]
+fn a_second_engine_on_one_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Engine::open(options(dir.path()), T0).unwrap();
+    match Engine::open(options(dir.path()), T0) {
+        Err(TsdbError::Locked { dir: d }) => assert_eq!(d, dir.path()),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn read_limits_are_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    let series = (0..5)
+        .map(|i| {
+            (
+                key("m", &format!("s{i}")),
+                (0..10).map(|j| s(T0 + j * 1000, 1.0)).collect(),
+            )
+        })
+        .collect();
+    engine.append(&batch(series), T0).unwrap();
+    let all = Filter::And(vec![]);
+    let limits = ReadLimits {
+        max_series: 4,
+        max_points: 1000,
+    };
+    assert!(matches!(
+        engine.select(&all, TimeRange::all(), limits, T0),
+        Err(TsdbError::LimitExceeded {
+            what: "series",
+            limit: 4
+        })
+    ));
+    engine.cut(T0).unwrap();
+    let limits = ReadLimits {
+        max_series: 10,
+        max_points: 49,
+    };
+    assert!(matches!(
+        engine.select(&all, TimeRange::all(), limits, T0),
+        Err(TsdbError::LimitExceeded {
+            what: "points",
+            limit: 49
+        })
+    ));
+    let limits = ReadLimits {
+        max_series: 5,
+        max_points: 50,
+    };
+    assert_eq!(
+        engine
+            .select(&all, TimeRange::all(), limits, T0)
+            .unwrap()
+            .len(),
+        5
+    );
+}
+
+fn hist(source: &str, g: Granularity, t: i64, means: &[(f64, u32)], merge: bool) -> HistogramPoint {
+    HistogramPoint {
+        key: key("lat", source),
+        granularity: g,
+        distribution: Distribution {
+            timestamp: g.floor(t),
+            centroids: means
+                .iter()
+                .map(|(mean, count)| Centroid {
+                    mean: *mean,
+                    count: *count,
+                })
+                .collect(),
+        },
+        merge,
+    }
+}
+
+#[test]
+fn histogram_bins_merge_in_arrival_order_and_a_replacement_resets_them_across_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    let m = Granularity::Minute;
+    let mut b = batch(vec![(key("lat", "a"), vec![s(T0, 9.0)])]);
+    b.histograms = vec![
+        hist("a", m, T0, &[(1.0, 1)], true),
+        hist("a", m, T0 + 60_000, &[(5.0, 1)], true),
+    ];
+    engine.append(&b, T0).unwrap();
+    engine.cut(T0).unwrap();
+    let mut b = batch(vec![]);
+    b.histograms = vec![
+        hist("a", m, T0, &[(2.0, 3), (1.0, 1)], true),
+        hist("a", Granularity::Hour, T0, &[(7.0, 1)], true),
+    ];
+    engine.append(&b, T0).unwrap();
+    engine.cut(T0).unwrap();
+    let mut b = batch(vec![]);
+    b.histograms = vec![
+        hist("a", m, T0 + 60_000, &[(6.0, 2)], false),
+        hist("a", m, T0 + 60_000, &[(6.0, 1)], true),
+    ];
+    engine.append(&b, T0).unwrap();
+    let read = |engine: &Engine| {
+        engine
+            .select_histograms(
+                &Filter::metric("lat"),
+                m,
+                TimeRange::all(),
+                ReadLimits::default(),
+                T0,
+            )
+            .unwrap()
+    };
+    let got = read(&engine);
+    assert_eq!(got.len(), 1);
+    let d = &got[0].distributions;
+    assert_eq!(d.len(), 2);
+    assert_eq!(
+        d[0].centroids,
+        vec![
+            Centroid {
+                mean: 1.0,
+                count: 2
+            },
+            Centroid {
+                mean: 2.0,
+                count: 3
+            }
+        ]
+    );
+    assert_eq!(
+        d[1].centroids,
+        vec![Centroid {
+            mean: 6.0,
+            count: 3
+        }]
+    );
+    // plain and histogram series of one key are separate namespaces
+    assert_eq!(everything(&engine, T0).len(), 1);
+    let status = engine.status().unwrap();
+    assert_eq!((status.series, status.histogram_series), (1, 2));
+    engine.maintain(T0).unwrap();
+    drop(engine);
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    assert_eq!(read(&engine), got);
+}
+
+#[test]
+fn same_window_blocks_are_compacted_without_changing_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    for round in 0..3 {
+        let series = (0..20)
+            .map(|i| {
+                (
+                    key("cpu", &format!("h{i}")),
+                    (0..10)
+                        .map(|j| s(T0 + round * 100_000 + j * 10_000, (i * j) as f64 / 10.0))
+                        .collect(),
+                )
+            })
+            .collect();
+        engine.append(&batch(series), T0).unwrap();
+        engine.cut(T0).unwrap();
+    }
+    let before = bits(&everything(&engine, T0));
+    assert_eq!(engine.status().unwrap().blocks, 3);
+    let report = engine.maintain(T0).unwrap();
+    assert_eq!(report.compactions, 1);
+    assert_eq!(engine.status().unwrap().blocks, 1);
+    assert_eq!(bits(&everything(&engine, T0)), before);
+    drop(engine);
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    assert_eq!(bits(&everything(&engine, T0)), before);
+    let files = std::fs::read_dir(dir.path().join("blocks"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 1, "the inputs were deleted");
+}
+
+#[test]
+fn maintain_cuts_a_head_that_is_too_old_or_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = options(dir.path());
+    o.head_max_points = 100;
+    let engine = Engine::open(o, T0).unwrap();
+    engine
+        .append(&batch(vec![(key("m", "a"), vec![s(T0, 1.0)])]), T0)
+        .unwrap();
+    assert!(engine.maintain(T0 + 59 * 60_000).unwrap().cut.is_none());
+    assert!(engine.maintain(T0 + HOUR).unwrap().cut.is_some());
+    engine
+        .append(
+            &batch(vec![(
+                key("m", "a"),
+                (0..101).map(|i| s(T0 + i, 1.0)).collect(),
+            )]),
+            T0 + HOUR,
+        )
+        .unwrap();
+    assert!(engine.maintain(T0 + HOUR).unwrap().cut.is_some());
+}
+
+#[test]
+fn globs_and_negations_select_what_the_reference_selects() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    let keys = [
+        key("cpu.user", "web-1").with_tag("env", "prod"),
+        key("cpu.sys", "web-2").with_tag("env", "dev"),
+        key("mem.free", "db-1"),
+    ];
+    engine
+        .append(
+            &batch(keys.iter().map(|k| (k.clone(), vec![s(T0, 1.0)])).collect()),
+            T0,
+        )
+        .unwrap();
+    let f = Filter::And(vec![
+        Filter::Term(Term::Metric(Pattern::parse("cpu.*"))),
+        Filter::Not(Box::new(Filter::Term(Term::Tag {
+            key: "env".into(),
+            value: Pattern::parse("d*"),
+        }))),
+    ]);
+    let got: Vec<_> = engine
+        .select(&f, TimeRange::all(), ReadLimits::default(), T0)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.key)
+        .collect();
+    assert_eq!(got, vec![keys[0].clone()]);
+    assert_eq!(
+        engine.metrics("cpu", 10).unwrap(),
+        vec!["cpu.sys".to_owned(), "cpu.user".to_owned()]
+    );
+    assert_eq!(engine.metrics("", 1).unwrap(), vec!["cpu.sys".to_owned()]);
+}
+
+#[test]
+fn concurrent_appends_share_syncs_and_all_arrive() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(Engine::open(options(dir.path()), T0).unwrap());
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let engine = Arc::clone(&engine);
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    let b = batch(vec![(
+                        key("m", &format!("t{t}")),
+                        vec![s(T0 + i * 1000, i as f64)],
+                    )]);
+                    engine.append(&b, T0).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let data = everything(&engine, T0);
+    assert_eq!(data.len(), 4);
+    assert!(data.iter().all(|d| d.samples.len() == 50));
+    drop(data);
+    let engine = Arc::into_inner(engine).unwrap();
+    drop(engine);
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    assert_eq!(
+        everything(&engine, T0)
+            .iter()
+            .map(|d| d.samples.len())
+            .sum::<usize>(),
+        200
+    );
+}
+
+#[test]
+fn the_async_edge_answers_through_the_traits() {
+    use crest_series::{SeriesCatalog, SeriesReader, SeriesWriter};
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let tsdb = crest_tsdb::Tsdb::open(options(dir.path()), Arc::new(|| T0)).unwrap();
+        let report = tsdb
+            .append(batch(vec![(
+                key("m", "a"),
+                vec![s(T0, 1.0), s(T0 + 1, 2.0)],
+            )]))
+            .await
+            .unwrap();
+        assert_eq!((report.points, report.new_series), (2, 1));
+        let got = tsdb
+            .select(
+                &Filter::metric("m"),
+                TimeRange::all(),
+                ReadLimits::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(got[0].samples, vec![s(T0, 1.5)]);
+        assert_eq!(
+            tsdb.series(&Filter::And(vec![]), 10).await.unwrap()[0].last_timestamp,
+            T0 + 1
+        );
+        assert_eq!(tsdb.metrics("", 10).await.unwrap(), vec!["m".to_owned()]);
+        assert_eq!(tsdb.status().await.unwrap().points, 2);
+        tsdb.maintain().await.unwrap();
+        tsdb.close().await.unwrap();
+        assert!(
+            tsdb.append(batch(vec![(key("m", "a"), vec![s(T0, 1.0)])]))
+                .await
+                .is_err()
+        );
+    });
+}
+
+/// Every file of `dir` (relative path → bytes).
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for sub in ["", "wal", "blocks"] {
+        for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                out.insert(
+                    std::path::PathBuf::from(sub).join(entry.file_name()),
+                    std::fs::read(entry.path()).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A directory holding `files`.
+fn materialise(
+    files: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["wal", "blocks"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+    }
+    for (path, bytes) in files {
+        std::fs::write(dir.path().join(path), bytes).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_crash_at_any_step_of_a_cut_or_a_compaction_neither_loses_nor_duplicates_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    let delta = key("\u{2206}req", "a");
+    engine
+        .append(
+            &batch(vec![(delta.clone(), vec![s(T0, 1.0), s(T0, 2.0)])]),
+            T0,
+        )
+        .unwrap();
+    engine.cut(T0).unwrap();
+    engine
+        .append(
+            &batch(vec![(
+                delta.clone(),
+                vec![s(T0, 4.0), s(T0 + 5 * HOUR, 8.0)],
+            )]),
+            T0,
+        )
+        .unwrap();
+    let want = bits(&everything(&engine, T0));
+    assert_eq!(want[0].1[0].1, 7f64.to_bits());
+    let before_cut = snapshot(dir.path());
+    engine.cut(T0).unwrap();
+    let after_cut = snapshot(dir.path());
+    let report = engine.maintain(T0).unwrap();
+    assert_eq!(report.compactions, 1);
+    let after_compaction = snapshot(dir.path());
+    drop(engine);
+    let is = |p: &std::path::Path, dir: &str| p.parent() == Some(std::path::Path::new(dir));
+    let mut states = Vec::new();
+    // blocks written, the manifest not yet replaced
+    let mut s1 = before_cut.clone();
+    s1.extend(
+        after_cut
+            .iter()
+            .filter(|(p, _)| is(p, "blocks") || is(p, "wal"))
+            .map(|(p, b)| (p.clone(), b.clone())),
+    );
+    states.push(("cut before its commit", s1));
+    // the manifest replaced, the old WAL segments not yet deleted
+    let mut s2 = after_cut.clone();
+    s2.extend(
+        before_cut
+            .iter()
+            .filter(|(p, _)| is(p, "wal"))
+            .map(|(p, b)| (p.clone(), b.clone())),
+    );
+    states.push(("cut before deleting its segments", s2));
+    // the compaction's output written, the manifest not yet replaced
+    let mut s3 = after_cut.clone();
+    s3.extend(
+        after_compaction
+            .iter()
+            .filter(|(p, _)| is(p, "blocks"))
+            .map(|(p, b)| (p.clone(), b.clone())),
+    );
+    states.push(("compaction before its commit", s3));
+    // the manifest replaced, the inputs not yet deleted
+    let mut s4 = after_compaction.clone();
+    s4.extend(
+        after_cut
+            .iter()
+            .filter(|(p, _)| is(p, "blocks"))
+            .map(|(p, b)| (p.clone(), b.clone())),
+    );
+    states.push(("compaction before deleting its inputs", s4));
+    for (name, files) in states {
+        let copy = materialise(&files);
+        let engine =
+            Engine::open(options(copy.path()), T0).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(bits(&everything(&engine, T0)), want, "{name}");
+        engine.close(T0).unwrap();
+        let engine = Engine::open(options(copy.path()), T0).unwrap();
+        assert_eq!(
+            bits(&everything(&engine, T0)),
+            want,
+            "{name} after close and reopen"
+        );
+    }
+}
