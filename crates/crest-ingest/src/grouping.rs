@@ -32,10 +32,10 @@ impl SeriesGrouper {
         let key = series_key(metric, source, tags);
         self.index
             .insert(self.scratch.as_slice().into(), self.series.len());
-        self.series.push(SeriesSamples {
-            key,
-            samples: vec![sample],
-        });
+        // Room for a few samples at once: a series seen once in a body is often seen again.
+        let mut samples = Vec::with_capacity(4);
+        samples.push(sample);
+        self.series.push(SeriesSamples { key, samples });
     }
 
     pub fn into_series(self) -> Vec<SeriesSamples> {
@@ -62,10 +62,14 @@ pub fn series_key(metric: &str, source: &str, tags: &[Tag<'_>]) -> SeriesKey {
     SeriesKey {
         metric: metric.to_owned(),
         source: source.to_owned(),
-        tags: tags
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<BTreeMap<_, _>>(),
+        // Inserted one by one (the tags are sorted): no scratch vector, as `collect` would use.
+        tags: {
+            let mut map = BTreeMap::new();
+            for (k, v) in tags {
+                map.insert(k.to_string(), v.to_string());
+            }
+            map
+        },
     }
 }
 

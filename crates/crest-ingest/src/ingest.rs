@@ -61,6 +61,8 @@ pub fn check(body: &[u8], options: &IngestOptions) -> Ingested {
 
 fn read(body: &[u8], options: &IngestOptions, keep: bool) -> Ingested {
     let mut run = Run::new(options, keep);
+    // One search of the whole body spares each line its own.
+    run.nul_free = memchr::memchr(0, body).is_none();
     let whole = std::str::from_utf8(body).ok();
     let mut start = 0usize;
     let mut number = 0usize;
@@ -92,6 +94,8 @@ struct Run<'a, 'o> {
     options: &'o IngestOptions,
     /// Whether accepted points are kept (false: only counted).
     keep: bool,
+    /// Whether the body holds no NUL at all (then lines need not be searched for one).
+    nul_free: bool,
     tags: Vec<Tag<'a>>,
     grouper: SeriesGrouper,
     histograms: Vec<HistogramPoint>,
@@ -104,6 +108,7 @@ impl<'a, 'o> Run<'a, 'o> {
         Self {
             options,
             keep,
+            nul_free: false,
             tags: Vec::new(),
             grouper: SeriesGrouper::default(),
             histograms: Vec::new(),
@@ -143,7 +148,7 @@ impl<'a, 'o> Run<'a, 'o> {
                 limits.line_bytes
             )));
         }
-        if memchr::memchr(0, line.as_bytes()).is_some() {
+        if !self.nul_free && memchr::memchr(0, line.as_bytes()).is_some() {
             return Err(rule("Line holds a NUL character, which no line may hold"));
         }
         let kind = classify(line);

@@ -7,6 +7,7 @@
 //! operations, the counts of accepted and refused lines, the first refusals with the message the
 //! service would give (java-lib's `WF-4xx` texts; parse failures as the proxy's
 //! `WF-300 Cannot parse: "<line>", reason: "<java-lib's reason>"`), and the distinct sources.
+//! [`check`] does the same work without keeping anything (a dry run, and the parser's benchmark).
 //!
 //! # The formats (java-lib's parser, exactly)
 //!
@@ -18,7 +19,8 @@
 //!   The value is Java's `Double.parseDouble` syntax ([`numbers`]: `NaN`, `Infinity`, exponents,
 //!   `d`/`f` suffixes, hex floats). A timestamp is recognised only when the token starts with a
 //!   digit; its unit is told by magnitude (seconds, ms, µs, ns; [`timestamp`]); without one the
-//!   point is at `now_ms`. Milliseconds are stored as given (reads average per second).
+//!   point is at `now_ms`. Milliseconds are stored as given (reads average per second), and
+//!   fractions of a millisecond are cut off (truncation, as Java's `long` conversion does).
 //! - `source` wins; else `host` is the source; with both, `host` becomes the tag `_host`; a tag
 //!   `tag` becomes `_tag`. A key given twice keeps its last value. Sources are stored lower-cased.
 //! - Histogram line (only with [`Format::Histogram`]): `!M|!H|!D [<ts>] #<count> <mean> ... <name>
@@ -58,7 +60,21 @@
 //!   description like `save`.
 //! - Lengths are Java lengths (UTF-16 units). Tag checks run in key order (java-lib's map order is
 //!   unspecified).
+//! - A timestamp of plain digits is read exactly as an integer; java-lib reads it through a double,
+//!   which rounds nanosecond timestamps above 2^53 and can move them by one millisecond.
+//! - In a `f=histogram` body, source tag lines are taken too (recognised by their first characters,
+//!   as on the proxy's mixed ports); every other line is read as a histogram, so a metric line is
+//!   refused with java-lib's `'<name>' is not allowed here!`.
+//! - Leading whitespace of a line is skipped before its kind is told.
 //! - [`decompress`] also refuses a plain body larger than its limit.
+//!
+//! # Speed
+//!
+//! Lines are parsed from borrowed slices; a key=value pair without quotes is read in one scan
+//! ([`tokenizer::Tokenizer::plain_pair`]); only unescaped quoted strings, lower-cased sources and
+//! new series allocate. Series are grouped through a hash map from their canonical key bytes to
+//! their place in the batch, so a key is allocated once per body. `cargo bench -p crest-ingest`
+//! measures it (`benches/parse.rs`).
 
 #![deny(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 

@@ -62,8 +62,44 @@ fn decimal(bytes: &[u8]) -> Option<f64> {
     if i != body.len() {
         return None;
     }
+    if let Some(exact) = small_decimal(body, int_digits, frac_digits) {
+        return Some(exact);
+    }
     // The grammar above is a subset of what Rust's parser accepts, so this only converts.
     std::str::from_utf8(body).ok()?.parse::<f64>().ok()
+}
+
+/// Powers of ten a double holds exactly.
+const EXACT_POWERS: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `digits[.digits]` (no exponent) of at most 15 digits in all: the digits as an integer below
+/// 2^53 and a power of ten are both exact, and one IEEE division rounds correctly, so this is
+/// the correctly rounded value (Clinger's fast path).
+fn small_decimal(body: &[u8], int_digits: usize, frac_digits: usize) -> Option<f64> {
+    let total = int_digits.checked_add(frac_digits)?;
+    let expected_len = if body.contains(&b'.') {
+        total.checked_add(1)?
+    } else {
+        total
+    };
+    if total > 15 || body.len() != expected_len {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    for &b in body {
+        if b != b'.' {
+            mantissa = mantissa
+                .checked_mul(10)?
+                .checked_add(u64::from(b.wrapping_sub(b'0')))?;
+        }
+    }
+    let power = EXACT_POWERS.get(frac_digits)?;
+    // Below 10^15 < 2^53: exact.
+    #[allow(clippy::cast_precision_loss)]
+    let mantissa = mantissa as f64;
+    Some(mantissa / power)
 }
 
 /// A hexadecimal number after its `0x`, in Java's grammar (`p` exponent required).
@@ -328,6 +364,14 @@ mod tests {
                 format!("{sign}0x1.{frac:013x}p{}", exp - 1023)
             };
             prop_assert_eq!(parse_java_double(&text).map(f64::to_bits), Some(bits));
+        }
+
+        #[test]
+        fn short_decimals_agree_with_the_general_conversion(text in "[0-9]{0,9}(\\.[0-9]{0,9})?") {
+            prop_assert_eq!(
+                parse_java_double(&text).map(f64::to_bits),
+                text.parse::<f64>().ok().filter(|_| text != "." && !text.is_empty()).map(f64::to_bits)
+            );
         }
 
         #[test]

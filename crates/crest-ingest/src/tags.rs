@@ -15,6 +15,7 @@ pub fn parse_pair<'a>(tokens: &mut Tokenizer<'a>) -> Result<Tag<'a>, Refusal> {
 }
 
 /// The `= value` of a pair whose key was read.
+#[inline]
 fn pair_after_key<'a>(key: Cow<'a, str>, tokens: &mut Tokenizer<'a>) -> Result<Tag<'a>, Refusal> {
     match tokens.next()? {
         None => {
@@ -38,7 +39,14 @@ fn pair_after_key<'a>(key: Cow<'a, str>, tokens: &mut Tokenizer<'a>) -> Result<T
 /// Every remaining pair of the line into `tags` (cleared first).
 pub fn parse_pairs<'a>(tokens: &mut Tokenizer<'a>, tags: &mut Vec<Tag<'a>>) -> Result<(), Refusal> {
     tags.clear();
-    while let Some(key) = tokens.next()? {
+    loop {
+        if let Some((key, value)) = tokens.plain_pair() {
+            tags.push((Cow::Borrowed(key), Cow::Borrowed(value)));
+            continue;
+        }
+        let Some(key) = tokens.next()? else {
+            break;
+        };
         tags.push(pair_after_key(key, tokens)?);
     }
     Ok(())
@@ -94,7 +102,8 @@ pub fn upsert<'a>(tags: &mut Vec<Tag<'a>>, key: &'static str, value: Cow<'a, str
 /// Orders the tags and takes the source out of them (java-lib's rules); `None` when neither
 /// `source` nor `host` is there.
 pub fn take_source<'a>(tags: &mut Vec<Tag<'a>>) -> Option<Cow<'a, str>> {
-    sort_and_dedup(tags);
+    // Taken out first, in line order (the last of a repeated key wins), so that the usual
+    // `source=... k=v ...` is already in key order without it.
     let (mut source, mut host, mut tag) = (None, None, None);
     tags.retain_mut(|(key, value)| {
         let slot = match key.as_bytes() {
@@ -106,6 +115,7 @@ pub fn take_source<'a>(tags: &mut Vec<Tag<'a>>) -> Option<Cow<'a, str>> {
         *slot = Some(std::mem::take(value));
         false
     });
+    sort_and_dedup(tags);
     let source = match source {
         Some(source) => {
             if let Some(host) = host {

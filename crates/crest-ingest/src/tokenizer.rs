@@ -49,6 +49,7 @@ impl<'a> Tokenizer<'a> {
 
     /// The next token; `Ok(None)` at the end of the line.
     #[allow(clippy::should_implement_trait)]
+    #[inline]
     pub fn next(&mut self) -> Result<Option<Cow<'a, str>>, TokenError> {
         match self.peeked.take() {
             Some(result) => result,
@@ -61,9 +62,65 @@ impl<'a> Tokenizer<'a> {
         !matches!(self.peek(), Ok(None))
     }
 
+    /// The next `key=value` pair when both are plain (unquoted, printable ASCII first bytes, the
+    /// `=` right after the key and the value right after it): exactly the three tokens
+    /// [`Tokenizer::next`] would give, read in one scan. `None` (nothing consumed) otherwise.
+    #[inline]
+    pub fn plain_pair(&mut self) -> Option<(&'a str, &'a str)> {
+        if self.peeked.is_some() {
+            return None;
+        }
+        let line = self.line;
+        let bytes = line.as_bytes();
+        let mut start = self.pos;
+        while let Some(b' ' | b'\t') = bytes.get(start) {
+            start = start.saturating_add(1);
+        }
+        let plain_first = |b: Option<&u8>| {
+            b.is_some_and(|&b| b > b' ' && b < 0x80 && !matches!(b, b'"' | b'\'' | b'=' | b'#'))
+        };
+        if !plain_first(bytes.get(start)) {
+            return None;
+        }
+        let key_len = bytes
+            .get(start..)?
+            .iter()
+            .position(|&b| b == b' ' || b == b'\t' || b == b'=')?;
+        let eq = start.saturating_add(key_len);
+        if bytes.get(eq) != Some(&b'=') {
+            return None;
+        }
+        let value_start = eq.saturating_add(1);
+        if !plain_first(bytes.get(value_start)) {
+            return None;
+        }
+        let rest = bytes.get(value_start..)?;
+        let value_len = rest
+            .iter()
+            .position(|&b| b == b' ' || b == b'\t' || b == b'=')
+            .unwrap_or(rest.len());
+        let value_end = value_start.saturating_add(value_len);
+        let key = line.get(start..eq)?;
+        let value = line.get(value_start..value_end)?;
+        self.pos = value_end;
+        Some((key, value))
+    }
+
+    #[inline]
     fn advance(&mut self) -> Result<Option<Cow<'a, str>>, TokenError> {
-        let rest = self.line.get(self.pos..).unwrap_or("");
-        let start = self.pos.saturating_add(skip_whitespace(rest));
+        let bytes = self.line.as_bytes();
+        let mut start = self.pos;
+        // The usual separators are single spaces: skip those inline, the rest the general way.
+        while let Some(b' ' | b'\t') = bytes.get(start) {
+            start = start.saturating_add(1);
+        }
+        if bytes
+            .get(start)
+            .is_some_and(|&b| b >= 0x80 || is_java_whitespace(char::from(b)))
+        {
+            let rest = self.line.get(start..).unwrap_or("");
+            start = start.saturating_add(skip_whitespace(rest));
+        }
         let Some(rest) = self.line.get(start..) else {
             self.pos = self.line.len();
             return Ok(None);
@@ -137,6 +194,7 @@ fn quoted(rest: &str, quote: u8) -> Result<(Cow<'_, str>, usize), TokenError> {
 }
 
 /// Whether `c` is whitespace to Java's `Character.isWhitespace`.
+#[inline]
 pub fn is_java_whitespace(c: char) -> bool {
     matches!(
         c,
@@ -157,6 +215,7 @@ pub fn is_java_whitespace(c: char) -> bool {
 }
 
 /// How many bytes of leading Java whitespace `text` starts with.
+#[inline]
 pub fn skip_whitespace(text: &str) -> usize {
     // Fast path: the usual separators are ASCII spaces.
     let bytes = text.as_bytes();
@@ -179,6 +238,7 @@ pub fn skip_whitespace(text: &str) -> usize {
 }
 
 /// Whether the whole text is Java whitespace (a blank line).
+#[inline]
 pub fn is_blank(text: &str) -> bool {
     skip_whitespace(text) == text.len()
 }
@@ -242,6 +302,73 @@ mod tests {
         assert_eq!(tokens("\u{3000} a\u{0B}b  c ").unwrap(), ["a\u{0B}b", "c"]);
         assert!(is_blank(" \t\r\u{2003}"));
         assert!(!is_blank(" \u{A0}"));
+    }
+
+    #[test]
+    fn plain_pairs_are_the_tokens_next_would_give() {
+        for line in [
+            "a=b c=d",
+            "  a=b\tc=d",
+            "a=\"b\"",
+            "a =b",
+            "a= b",
+            "\"a\"=b",
+            "a=#b",
+            "a==b",
+            "a=b=c",
+            "#=b",
+            "a=b#c",
+            "é=b",
+            "a=é",
+            "a=b\u{0B}c",
+            "a=",
+            "=b",
+            "a",
+            "a=b'c'",
+        ] {
+            let mut fast = Tokenizer::new(line);
+            let mut slow = Tokenizer::new(line);
+            match fast.plain_pair() {
+                Some((k, v)) => {
+                    assert_eq!(slow.next().unwrap().as_deref(), Some(k), "{line}");
+                    assert_eq!(slow.next().unwrap().as_deref(), Some("="), "{line}");
+                    assert_eq!(slow.next().unwrap().as_deref(), Some(v), "{line}");
+                }
+                None => assert_eq!(fast.pos, 0, "{line}"),
+            }
+            let rest_fast: Vec<_> = std::iter::from_fn(|| fast.next().ok().flatten()).collect();
+            let rest_slow: Vec<_> = std::iter::from_fn(|| slow.next().ok().flatten()).collect();
+            assert_eq!(rest_fast, rest_slow, "{line}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_pairs_never_differ_from_three_tokens(line in "[ab =#\"'\t\\\\é\u{0B}]{0,24}") {
+            let mut fast = Tokenizer::new(&line);
+            let mut slow = Tokenizer::new(&line);
+            let mut fast_tokens = Vec::new();
+            loop {
+                if let Some((k, v)) = fast.plain_pair() {
+                    fast_tokens.extend([k.to_owned(), "=".to_owned(), v.to_owned()]);
+                    continue;
+                }
+                match fast.next() {
+                    Ok(Some(t)) => fast_tokens.push(t.into_owned()),
+                    Ok(None) => break,
+                    Err(e) => { fast_tokens.push(format!("{e}")); break; }
+                }
+            }
+            let mut slow_tokens = Vec::new();
+            loop {
+                match slow.next() {
+                    Ok(Some(t)) => slow_tokens.push(t.into_owned()),
+                    Ok(None) => break,
+                    Err(e) => { slow_tokens.push(format!("{e}")); break; }
+                }
+            }
+            proptest::prop_assert_eq!(fast_tokens, slow_tokens);
+        }
     }
 
     #[test]

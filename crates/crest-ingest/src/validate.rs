@@ -13,9 +13,28 @@ use crate::tokenizer::is_blank;
 /// A point tag as parsed: key and value, borrowed from the line where no escape was undone.
 pub type Tag<'a> = (Cow<'a, str>, Cow<'a, str>);
 
-/// Bytes allowed anywhere in a metric name or tag key: `,` `-` `.` `/` 0–9, A–Z, a–z, `_`.
-const fn allowed(b: u8) -> bool {
-    matches!(b, 44..=57 | 65..=90 | 97..=122 | 95)
+/// Bytes allowed anywhere in a metric name or tag key: `,` `-` `.` `/` 0–9, A–Z, a–z, `_` (1),
+/// every other byte 0: a byte-class table.
+// Indexing in a constant cannot fail at run time: a wrong index stops the build.
+#[allow(clippy::indexing_slicing)]
+const ALLOWED: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        if matches!(b, 44..=57 | 65..=90 | 97..=122 | 95) {
+            table[b] = 1;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Whether every byte is allowed; no early exit, so the loop has no branch per byte.
+#[inline]
+fn all_allowed(bytes: &[u8]) -> bool {
+    bytes.iter().fold(1u8, |ok, &b| {
+        ok & ALLOWED.get(usize::from(b)).copied().unwrap_or(0)
+    }) == 1
 }
 
 /// The delta prefixes: ∆ U+2206 (stored) and Δ U+0394 (normalised to it).
@@ -24,6 +43,7 @@ const GREEK_DELTA: &str = "\u{0394}";
 
 /// java-lib's `charactersAreValid`: the allowed ASCII characters; the first may also be `~`, `∆`
 /// or `Δ`, and after a delta prefix the second may be `~`. The empty name is not valid.
+#[inline]
 pub fn characters_are_valid(name: &str) -> bool {
     let rest = if let Some(rest) = name
         .strip_prefix(INCREMENT)
@@ -37,7 +57,7 @@ pub fn characters_are_valid(name: &str) -> bool {
     } else {
         name
     };
-    rest.bytes().all(allowed)
+    all_allowed(rest.as_bytes())
 }
 
 /// Whether the name is a delta counter's (∆ or Δ first).
@@ -54,6 +74,7 @@ pub fn normalise_delta(name: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 /// Java's `String.length()`.
+#[inline]
 pub fn java_len(text: &str) -> usize {
     if text.is_ascii() {
         text.len()
@@ -122,6 +143,7 @@ pub fn validate(
     Ok(())
 }
 
+#[inline]
 fn validate_tag(key: &str, value: &str, limits: &Limits) -> Result<(), String> {
     let key_len = java_len(key);
     let value_len = java_len(value);

@@ -1,5 +1,5 @@
 //! The engine's benchmarks: append throughput on a scrape (batches of 10,000 points over 3,000
-//! series, fsync included), with one and two appending threads, and the replay of a WAL holding
+//! series, fsync included), with one, two and four appending threads, and the replay of a WAL holding
 //! 10 million points. Bytes per point: `cargo run --release -p crest-tsdb --example bytes_per_point`.
 #![allow(
     clippy::unwrap_used,
@@ -23,7 +23,7 @@ fn main() {
 }
 
 /// One 10,000-point batch per call; the engine keeps growing across calls, as it would.
-#[divan::bench(threads = [1, 2], sample_count = 20, sample_size = 5)]
+#[divan::bench(threads = [1, 2, 4], sample_count = 20, sample_size = 5)]
 fn append_scrape_batches(bencher: Bencher) {
     let batches = scrape::batches(3_000, 720);
     let dir = tempfile::tempdir().unwrap();

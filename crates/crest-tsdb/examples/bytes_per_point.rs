@@ -32,10 +32,15 @@ fn dir_bytes(dir: &Path) -> u64 {
 }
 
 fn main() {
-    for (series, points) in [(3_000usize, 720usize), (100_000, 72)] {
-        let batches = scrape::batches(series, points);
+    for (series, points, kind_by_metric) in [
+        (3_000usize, 720usize, false),
+        (100_000, 72, false),
+        (3_000, 720, true),
+        (100_000, 72, true),
+    ] {
+        let batches = scrape::batches_with(series, points, kind_by_metric);
         let total = (series * points) as f64;
-        for group_points in [1usize, 8192, 65_536] {
+        for group_points in [1usize, 65_536] {
             let dir = tempfile::tempdir().unwrap();
             let mut options = Options::new(dir.path());
             options.block_group_points = group_points;
@@ -52,7 +57,7 @@ fn main() {
             let blocks = dir_bytes(&dir.path().join("blocks"));
             let all = dir_bytes(dir.path());
             println!(
-                "{series} series x {points} points, group {group_points}: blocks {:.3} B/pt, whole directory {:.3} B/pt; \
+                "{series} series x {points} points, kind by metric {kind_by_metric}, group {group_points}: blocks {:.3} B/pt, whole directory {:.3} B/pt; \
                  WAL before close {:.2} B/pt; append {:.2} M pt/s (1 thread, fsync per batch); close (cut) {:.2} s",
                 blocks as f64 / total,
                 all as f64 / total,

@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crest_series::{Centroid, Sample};
-use pco::data_types::Number;
-use pco::{ChunkConfig, PagingSpec};
+use pco::ChunkConfig;
 use roaring::RoaringBitmap;
 use rustc_hash::FxHashMap;
 
@@ -62,16 +61,53 @@ pub(crate) fn block_id(name: &str) -> Option<u64> {
 #[derive(Debug, Clone, Copy)]
 struct IndexEntry {
     id: u32,
-    hist: bool,
+    /// `FLAG_HIST`, `FLAG_REGULAR`.
+    flags: u8,
     count: u32,
     min_t: i64,
     max_t: i64,
     /// Samples: the group. Histograms: the file offset.
     loc: u64,
-    /// Samples: the first position in the group. Histograms: the byte length.
+    /// Samples: the first position in the group's values. Histograms: the byte length.
     len: u32,
-    /// Histograms: crc32 of their bytes.
+    /// Samples: the first position in the group's timestamps (unused when regular). Histograms:
+    /// crc32 of their bytes.
     crc: u32,
+}
+
+/// The entry is a histogram series'.
+const FLAG_HIST: u8 = 1;
+/// The series' timestamps are evenly spaced: `count` of them from `min_t` to `max_t`; they are
+/// not stored.
+const FLAG_REGULAR: u8 = 2;
+
+impl IndexEntry {
+    fn hist(&self) -> bool {
+        self.flags & FLAG_HIST != 0
+    }
+
+    /// Timestamp `i` of a regular series.
+    fn regular_timestamp(&self, i: u32) -> Option<i64> {
+        let gaps = i64::from(self.count.checked_sub(1)?);
+        if gaps == 0 {
+            return Some(self.min_t);
+        }
+        let step = self.max_t.checked_sub(self.min_t)?.checked_div(gaps)?;
+        self.min_t.checked_add(step.checked_mul(i64::from(i))?)
+    }
+}
+
+/// Whether timestamps are evenly spaced (so three numbers describe them).
+fn is_regular(samples: &[Sample]) -> bool {
+    let mut deltas = samples.windows(2).map(|w| match w {
+        [a, b] => b.timestamp.checked_sub(a.timestamp),
+        _ => None,
+    });
+    match deltas.next() {
+        None => true,
+        Some(None) => false,
+        Some(first) => deltas.all(|d| d == first),
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -110,8 +146,6 @@ pub(crate) struct Block {
     file: File,
     index: Vec<IndexEntry>,
     groups: Vec<Group>,
-    /// For each group, the point count of each of its pages (series), in order.
-    pages: Vec<Vec<usize>>,
     pub ids: RoaringBitmap,
 }
 
@@ -189,16 +223,12 @@ impl Block {
         let groups = decode_groups(&groups, data_end).map_err(|e| corrupt(path, groups_at, e))?;
         let ids = RoaringBitmap::deserialize_from(bitmap.as_slice())
             .map_err(|_| TsdbError::corrupt(path, bitmap_at, "series bitmap does not decode"))?;
-        let pages = group_pages(&index, &groups).ok_or_else(|| {
-            TsdbError::corrupt(path, index_at, "index entries do not tile their groups")
-        })?;
         Ok(Self {
             meta,
             path: path.to_path_buf(),
             file,
             index,
             groups,
-            pages,
             ids,
         })
     }
@@ -240,20 +270,20 @@ impl Block {
         let (ts_bytes, val_bytes) = bytes
             .split_at_checked(g.ts_len as usize)
             .ok_or_else(|| bad("group lengths"))?;
-        let codec = |e: String| {
+        let codec = |e: pco::errors::PcoError| {
             TsdbError::corrupt(
                 &self.path,
                 g.offset,
                 format!("group does not decompress: {e}"),
             )
         };
-        let pages = usize::try_from(number)
-            .ok()
-            .and_then(|i| self.pages.get(i))
-            .ok_or_else(|| bad("a group without pages"))?;
-        let ts: Vec<i64> = decompress_paged(ts_bytes, pages, g.n as usize).map_err(codec)?;
-        let vals: Vec<f64> = decompress_paged(val_bytes, pages, g.n as usize).map_err(codec)?;
-        if ts.len() != g.n as usize || vals.len() != g.n as usize {
+        let ts: Vec<i64> = if ts_bytes.is_empty() {
+            Vec::new()
+        } else {
+            pco::standalone::simple_decompress(ts_bytes).map_err(codec)?
+        };
+        let vals: Vec<f64> = pco::standalone::simple_decompress(val_bytes).map_err(codec)?;
+        if ts.len() > g.n as usize || vals.len() != g.n as usize {
             return Err(TsdbError::corrupt(
                 &self.path,
                 g.offset,
@@ -277,31 +307,47 @@ impl Block {
         cache: &mut GroupCache,
         out: &mut Vec<Sample>,
     ) -> Result<(), TsdbError> {
-        let Some(e) = self.entry(id).filter(|e| !e.hist) else {
+        let Some(e) = self.entry(id).filter(|e| !e.hist()) else {
             return Ok(());
         };
         if e.max_t < start || e.min_t >= end {
             return Ok(());
         }
         let group = self.group(e.loc, cache)?;
+        let past = || TsdbError::corrupt(&self.path, 0, "an index entry runs past its group");
         let first = e.len as usize;
-        let range = first
+        let values = first
             .checked_add(e.count as usize)
-            .and_then(|last| group.0.get(first..last).zip(group.1.get(first..last)))
-            .ok_or_else(|| {
-                TsdbError::corrupt(&self.path, 0, "an index entry runs past its group")
-            })?;
-        out.extend(
-            range
-                .0
-                .iter()
-                .zip(range.1)
-                .filter(|(t, _)| start <= **t && **t < end)
-                .map(|(t, v)| Sample {
-                    timestamp: *t,
-                    value: *v,
-                }),
-        );
+            .and_then(|last| group.1.get(first..last))
+            .ok_or_else(past)?;
+        let keep = |t: &i64| start <= *t && *t < end;
+        if e.flags & FLAG_REGULAR != 0 {
+            for (i, v) in (0u32..).zip(values) {
+                let timestamp = e.regular_timestamp(i).ok_or_else(past)?;
+                if keep(&timestamp) {
+                    out.push(Sample {
+                        timestamp,
+                        value: *v,
+                    });
+                }
+            }
+        } else {
+            let first = e.crc as usize;
+            let timestamps = first
+                .checked_add(e.count as usize)
+                .and_then(|last| group.0.get(first..last))
+                .ok_or_else(past)?;
+            out.extend(
+                timestamps
+                    .iter()
+                    .zip(values)
+                    .filter(|(t, _)| keep(t))
+                    .map(|(t, v)| Sample {
+                        timestamp: *t,
+                        value: *v,
+                    }),
+            );
+        }
         Ok(())
     }
 
@@ -313,7 +359,7 @@ impl Block {
         end: i64,
         out: &mut Vec<HistEntry>,
     ) -> Result<(), TsdbError> {
-        let Some(e) = self.entry(id).filter(|e| e.hist) else {
+        let Some(e) = self.entry(id).filter(|e| e.hist()) else {
             return Ok(());
         };
         if e.max_t < start || e.min_t >= end {
@@ -335,79 +381,6 @@ impl Block {
         );
         Ok(())
     }
-}
-
-/// One pco chunk with one page per series: the series share the chunk's bins, and each page
-/// starts its own delta state, so series boundaries cost nothing.
-fn compress_paged<T: Number>(
-    nums: &[T],
-    config: &ChunkConfig,
-) -> Result<Vec<u8>, pco::errors::PcoError> {
-    let file = pco::wrapped::FileCompressor::default();
-    let mut chunk = file.chunk_compressor(nums, config)?;
-    let mut out = file.write_header(Vec::new())?;
-    out = chunk.write_meta(out)?;
-    for page in 0..chunk.n_per_page().len() {
-        out = chunk.write_page(page, out)?;
-    }
-    Ok(out)
-}
-
-fn decompress_paged<T: Number + Default>(
-    bytes: &[u8],
-    pages: &[usize],
-    n: usize,
-) -> Result<Vec<T>, String> {
-    let bad = || "page sizes do not match the group".to_owned();
-    let pco = |e: pco::errors::PcoError| e.to_string();
-    let (file, rest) = pco::wrapped::FileDecompressor::new(bytes).map_err(pco)?;
-    let (mut chunk, mut rest) = file.chunk_decompressor::<T, _>(rest).map_err(pco)?;
-    let mut out: Vec<T> = vec![T::default(); n];
-    let mut at = 0usize;
-    for page_n in pages {
-        let end = at.checked_add(*page_n).ok_or_else(bad)?;
-        let dst = out.get_mut(at..end).ok_or_else(bad)?;
-        let mut page = chunk.page_decompressor(rest, *page_n).map_err(pco)?;
-        let progress = page.read(dst).map_err(pco)?;
-        if progress.n_processed != *page_n || !progress.finished {
-            return Err(bad());
-        }
-        rest = page.into_src();
-        at = end;
-    }
-    if at != n {
-        return Err(bad());
-    }
-    Ok(out)
-}
-
-/// Each group's page sizes, from the index entries that point into it; `None` unless the
-/// entries of every group tile it exactly.
-fn group_pages(index: &[IndexEntry], groups: &[Group]) -> Option<Vec<Vec<usize>>> {
-    let mut starts: Vec<Vec<(u32, u32)>> = vec![Vec::new(); groups.len()];
-    for e in index.iter().filter(|e| !e.hist) {
-        starts
-            .get_mut(usize::try_from(e.loc).ok()?)?
-            .push((e.len, e.count));
-    }
-    let mut out = Vec::with_capacity(groups.len());
-    for (group, mut entries) in groups.iter().zip(starts) {
-        entries.sort_unstable();
-        let mut at = 0u32;
-        let mut pages = Vec::with_capacity(entries.len());
-        for (start, count) in entries {
-            if start != at || count == 0 {
-                return None;
-            }
-            at = at.checked_add(count)?;
-            pages.push(count as usize);
-        }
-        if at != group.n {
-            return None;
-        }
-        out.push(pages);
-    }
-    Some(out)
 }
 
 fn decode_meta(bytes: &[u8], file_bytes: u64) -> Result<BlockMeta, DecodeError> {
@@ -433,7 +406,7 @@ fn decode_index(bytes: &[u8]) -> Result<Vec<IndexEntry>, DecodeError> {
     for _ in 0..n {
         let e = IndexEntry {
             id: r.u32()?,
-            hist: r.u8()? != 0,
+            flags: r.u8()?,
             count: r.u32()?,
             min_t: r.i64()?,
             max_t: r.i64()?,
@@ -536,8 +509,6 @@ pub(crate) struct BlockWriter {
     group_points: usize,
     ts: Vec<i64>,
     vals: Vec<f64>,
-    /// The point count of each series in the group being built: one pco page each.
-    pages: Vec<usize>,
     index: Vec<IndexEntry>,
     groups: Vec<Group>,
     scratch: Vec<u8>,
@@ -573,7 +544,6 @@ impl BlockWriter {
             group_points: group_points.max(1),
             ts: Vec::new(),
             vals: Vec::new(),
-            pages: Vec::new(),
             index: Vec::new(),
             groups: Vec::new(),
             scratch: Vec::new(),
@@ -609,38 +579,48 @@ impl BlockWriter {
         let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
             return Ok(());
         };
+        let regular = is_regular(samples);
         let entry = IndexEntry {
             id,
-            hist: false,
+            flags: if regular { FLAG_REGULAR } else { 0 },
             count: self.count(samples.len())?,
             min_t: first.timestamp,
             max_t: last.timestamp,
             loc: self.groups.len() as u64,
-            len: self.count(self.ts.len())?,
-            crc: 0,
+            len: self.count(self.vals.len())?,
+            crc: if regular {
+                0
+            } else {
+                self.count(self.ts.len())?
+            },
         };
         self.index.push(entry);
         self.saw(first.timestamp, last.timestamp, samples.len());
-        self.ts.extend(samples.iter().map(|s| s.timestamp));
+        if !regular {
+            self.ts.extend(samples.iter().map(|s| s.timestamp));
+        }
         self.vals.extend(samples.iter().map(|s| s.value));
-        self.pages.push(samples.len());
-        if self.ts.len() >= self.group_points {
+        if self.vals.len() >= self.group_points {
             self.flush_group()?;
         }
         Ok(())
     }
 
     fn flush_group(&mut self) -> Result<(), TsdbError> {
-        if self.ts.is_empty() {
+        if self.vals.is_empty() {
             return Ok(());
         }
         let codec = |source| TsdbError::Codec {
             file: self.tmp.clone(),
             source,
         };
-        self.config.paging_spec = PagingSpec::Exact(std::mem::take(&mut self.pages));
-        let ts = compress_paged(&self.ts, &self.config).map_err(codec)?;
-        let vals = compress_paged(&self.vals, &self.config).map_err(codec)?;
+        // Timestamps of regular series are not stored; a group of only those has none.
+        let ts = if self.ts.is_empty() {
+            Vec::new()
+        } else {
+            pco::standalone::simple_compress(&self.ts, &self.config).map_err(codec)?
+        };
+        let vals = pco::standalone::simple_compress(&self.vals, &self.config).map_err(codec)?;
         let mut hasher = crc32fast::Hasher::new();
         hasher.update(&ts);
         hasher.update(&vals);
@@ -648,7 +628,7 @@ impl BlockWriter {
             offset: self.pos,
             ts_len: self.count(ts.len())?,
             val_len: self.count(vals.len())?,
-            n: self.count(self.ts.len())?,
+            n: self.count(self.vals.len())?,
             crc: hasher.finalize(),
         };
         self.write(&ts)?;
@@ -670,7 +650,7 @@ impl BlockWriter {
         encode_hists(entries, &mut bytes);
         let entry = IndexEntry {
             id,
-            hist: true,
+            flags: FLAG_HIST,
             count: self.count(entries.len())?,
             min_t,
             max_t,
@@ -709,7 +689,7 @@ impl BlockWriter {
         let mut ids = RoaringBitmap::new();
         for e in &self.index {
             put_u32(&mut index, e.id);
-            put_u8(&mut index, u8::from(e.hist));
+            put_u8(&mut index, e.flags);
             put_u32(&mut index, e.count);
             put_i64(&mut index, e.min_t);
             put_i64(&mut index, e.max_t);
@@ -803,6 +783,14 @@ mod tests {
             })
             .collect();
         w.add_samples(2, &b).unwrap();
+        let c: Vec<Sample> = [0, 5, 5, 7, 100]
+            .iter()
+            .map(|t| Sample {
+                timestamp: *t,
+                value: *t as f64,
+            })
+            .collect();
+        w.add_samples(4, &c).unwrap();
         w.finish().unwrap()
     }
 
@@ -811,7 +799,7 @@ mod tests {
         for group_points in [1, 4096] {
             let dir = tempfile::tempdir().unwrap();
             let block = write_block(dir.path(), group_points);
-            assert_eq!(block.meta.points, 106);
+            assert_eq!(block.meta.points, 111);
             assert_eq!((block.meta.min_t, block.meta.max_t), (0, 99_000));
             let mut cache = GroupCache::new(8);
             let mut out = Vec::new();
@@ -846,14 +834,51 @@ mod tests {
                     }
                 ]
             );
+            out.clear();
+            block.read_samples(4, 5, 100, &mut cache, &mut out).unwrap();
+            assert_eq!(
+                out.iter().map(|s| s.timestamp).collect::<Vec<_>>(),
+                vec![5, 5, 7]
+            );
             let mut h = Vec::new();
             block.read_hists(1, 0, 120_000, &mut h).unwrap();
             assert_eq!(h.len(), 1);
             assert!(!h[0].merge && h[0].seq == 4);
-            assert_eq!(block.ids.iter().collect::<Vec<_>>(), vec![1, 2, 3]);
+            assert_eq!(block.ids.iter().collect::<Vec<_>>(), vec![1, 2, 3, 4]);
             let reopened = Block::open(block.path()).unwrap();
             assert_eq!(reopened.meta, block.meta);
         }
+    }
+
+    #[test]
+    fn evenly_spaced_timestamps_are_recognised_and_rebuilt() {
+        let at = |ts: &[i64]| {
+            ts.iter()
+                .map(|t| Sample {
+                    timestamp: *t,
+                    value: 0.0,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert!(is_regular(&at(&[])) && is_regular(&at(&[5])) && is_regular(&at(&[3, 3, 3])));
+        assert!(is_regular(&at(&[-20, -10, 0, 10])));
+        assert!(!is_regular(&at(&[0, 10, 21])) && !is_regular(&at(&[i64::MIN, i64::MAX])));
+        let e = IndexEntry {
+            id: 0,
+            flags: FLAG_REGULAR,
+            count: 4,
+            min_t: -20,
+            max_t: 10,
+            loc: 0,
+            len: 0,
+            crc: 0,
+        };
+        assert_eq!(
+            (0..4)
+                .map(|i| e.regular_timestamp(i).unwrap())
+                .collect::<Vec<_>>(),
+            vec![-20, -10, 0, 10]
+        );
     }
 
     #[test]
@@ -876,6 +901,8 @@ mod tests {
                 b.read_samples(2, i64::MIN, i64::MAX, &mut cache, &mut out)
                     .is_err(),
                 b.read_hists(1, i64::MIN, i64::MAX, &mut h).is_err(),
+                b.read_samples(4, i64::MIN, i64::MAX, &mut cache, &mut out)
+                    .is_err(),
             ];
             // A flipped byte must be detected by some check (every byte is covered by one).
             assert!(results.iter().any(|r| *r), "byte {i} went unnoticed");

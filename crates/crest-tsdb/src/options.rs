@@ -17,8 +17,10 @@ pub struct Options {
     pub head_max_age_ms: i64,
     /// A WAL segment is closed and a new one started past this size.
     pub wal_segment_bytes: u64,
-    /// Series are compressed together until a group holds this many points (short series compress
-    /// badly alone); 1 compresses every series on its own.
+    /// Series (in key order) are compressed together until a group holds this many points: short
+    /// series compress badly alone (100,000 series x 72 points: 3.36 B/pt alone, 1.45 in groups of
+    /// 8,192, 1.35 in groups of 65,536; one pco page per series in a shared chunk measured worse,
+    /// 1.72). A read decodes a whole group. 1 compresses every series on its own.
     pub block_group_points: usize,
     /// Compaction never writes a block of more points than this.
     pub compaction_max_points: u64,
@@ -26,7 +28,7 @@ pub struct Options {
 
 impl Options {
     /// The defaults: 548 days of retention, 2-hour blocks, 4 M head points, 1 hour of head age,
-    /// 64 MiB WAL segments.
+    /// 64 MiB WAL segments, groups of 65,536 points.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         Self {
             dir: dir.into(),
@@ -35,7 +37,7 @@ impl Options {
             head_max_points: 4_000_000,
             head_max_age_ms: 3_600_000,
             wal_segment_bytes: 64 << 20,
-            block_group_points: 8192,
+            block_group_points: 65_536,
             compaction_max_points: 50_000_000,
         }
     }

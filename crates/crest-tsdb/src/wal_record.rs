@@ -16,12 +16,28 @@ pub(crate) struct Def {
     pub key: SeriesKey,
 }
 
-/// A batch record read back.
+/// A batch record read back; replay reuses one for every record, so decoding does not allocate
+/// per series.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct DecodedBatch {
     pub defs: Vec<Def>,
-    pub series: Vec<(u32, Vec<Sample>)>,
+    /// Every series' samples, one after the other.
+    pub samples: Vec<Sample>,
+    /// Each series' id and sample count, in the order of `samples`.
+    pub series: Vec<(u32, usize)>,
     pub hists: Vec<(u32, HistEntry)>,
+}
+
+impl DecodedBatch {
+    /// Each series' id and samples.
+    pub(crate) fn series_samples(&self) -> impl Iterator<Item = (u32, &[Sample])> {
+        let mut rest = self.samples.as_slice();
+        self.series.iter().map(move |(id, n)| {
+            let (this, next) = rest.split_at_checked(*n).unwrap_or((rest, &[]));
+            rest = next;
+            (*id, this)
+        })
+    }
 }
 
 pub(crate) fn put_count(out: &mut Vec<u8>, n: usize) {
@@ -89,33 +105,37 @@ pub(crate) fn decode_series_record(payload: &[u8]) -> Result<Vec<Def>, DecodeErr
     Ok(defs)
 }
 
+/// Decodes a batch record into `out` (cleared first). `first_seq` is the arrival sequence of the
+/// record's first distribution when it has none; it ends one past its last.
 pub(crate) fn decode_batch(
     payload: &[u8],
     first_seq: &mut u64,
-) -> Result<DecodedBatch, DecodeError> {
+    out: &mut DecodedBatch,
+) -> Result<(), DecodeError> {
+    out.samples.clear();
+    out.series.clear();
+    out.hists.clear();
     let mut r = Reader::new(payload);
-    let defs = decode_defs(&mut r)?;
+    out.defs = decode_defs(&mut r)?;
     let n_series = r.count(2)?;
-    let mut series = Vec::with_capacity(n_series);
     for _ in 0..n_series {
         let id = r.varint_u32()?;
         let n = r.count(9)?;
-        let mut samples = Vec::with_capacity(n);
+        let start = out.samples.len();
         let mut prev = 0i64;
         for _ in 0..n {
             prev = prev.wrapping_add(r.zigzag()?);
-            samples.push(Sample {
+            out.samples.push(Sample {
                 timestamp: prev,
                 value: 0.0,
             });
         }
-        for s in &mut samples {
+        for s in out.samples.get_mut(start..).unwrap_or_default() {
             s.value = f64::from_bits(r.u64()?);
         }
-        series.push((id, samples));
+        out.series.push((id, n));
     }
     let n_hists = r.count(4)?;
-    let mut hists = Vec::with_capacity(n_hists);
     if n_hists > 0 {
         *first_seq = r.varint()?;
     }
@@ -135,7 +155,7 @@ pub(crate) fn decode_batch(
             let count = r.varint_u32()?;
             centroids.push(Centroid { mean, count });
         }
-        hists.push((
+        out.hists.push((
             id,
             HistEntry {
                 timestamp,
@@ -150,11 +170,7 @@ pub(crate) fn decode_batch(
         return Err(r.error("bytes after the batch"));
     }
     *first_seq = seq;
-    Ok(DecodedBatch {
-        defs,
-        series,
-        hists,
-    })
+    Ok(())
 }
 
 #[cfg(test)]
@@ -175,8 +191,8 @@ mod tests {
             put_def(&mut out, d.id, d.kind, &d.key.canonical());
         }
         put_count(&mut out, b.series.len());
-        for (id, s) in &b.series {
-            put_samples(&mut out, *id, s);
+        for (id, s) in b.series_samples() {
+            put_samples(&mut out, id, s);
         }
         put_count(&mut out, b.hists.len());
         if !b.hists.is_empty() {
@@ -204,7 +220,8 @@ mod tests {
         ) {
             let batch = DecodedBatch {
                 defs: vec![Def { id: 3, kind: Kind::Histogram(Granularity::Hour), key: SeriesKey::new("m", "s").with_tag("k", "v") }],
-                series,
+                samples: series.iter().flat_map(|(_, s)| s.iter().copied()).collect(),
+                series: series.iter().map(|(id, s)| (*id, s.len())).collect(),
                 hists: hists.into_iter().enumerate().map(|(i, (id, timestamp, merge, cs))| (id, HistEntry {
                     timestamp, merge, seq: first_seq + i as u64,
                     centroids: cs.into_iter().map(|(m, count)| Centroid { mean: f64::from_bits(m), count }).collect(),
@@ -212,16 +229,17 @@ mod tests {
             };
             let bytes = encode(&batch, first_seq);
             let mut seq = first_seq;
-            let back = decode_batch(&bytes, &mut seq).unwrap();
-            prop_assert_eq!(format!("{:?}", back.series.iter().map(|(i, s)| (i, s.iter().map(|x| (x.timestamp, x.value.to_bits())).collect::<Vec<_>>())).collect::<Vec<_>>()),
-                format!("{:?}", batch.series.iter().map(|(i, s)| (i, s.iter().map(|x| (x.timestamp, x.value.to_bits())).collect::<Vec<_>>())).collect::<Vec<_>>()));
-            prop_assert_eq!(back.defs, batch.defs);
+            let mut back = DecodedBatch::default();
+            decode_batch(&bytes, &mut seq, &mut back).unwrap();
+            let as_bits = |b: &DecodedBatch| format!("{:?}", b.series_samples().map(|(i, s)| (i, s.iter().map(|x| (x.timestamp, x.value.to_bits())).collect::<Vec<_>>())).collect::<Vec<_>>());
+            prop_assert_eq!(as_bits(&back), as_bits(&batch));
+            prop_assert_eq!(&back.defs, &batch.defs);
             prop_assert_eq!(back.hists.len(), batch.hists.len());
             prop_assert_eq!(seq, first_seq + batch.hists.len() as u64);
             // every prefix of a batch is an error, never a panic
             for cut in 0..bytes.len() {
                 let mut s = 0;
-                let _ = decode_batch(&bytes[..cut], &mut s);
+                let _ = decode_batch(&bytes[..cut], &mut s, &mut back);
             }
         }
     }

@@ -248,7 +248,9 @@ async fn maintain(tsdb: Tsdb) {
         every.tick().await;
         match tsdb.maintain().await {
             Ok(report) => tracing::debug!(?report, "time-series engine maintained"),
-            Err(e) => tracing::warn!(error = %Chain(&e), "time-series maintenance failed; will try again"),
+            Err(e) => {
+                tracing::warn!(error = %Chain(&e), "time-series maintenance failed; will try again")
+            }
         }
     }
 }

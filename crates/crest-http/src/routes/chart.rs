@@ -15,17 +15,17 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// How far back a raw query may start, as the API documents: a day.
-pub const RAW_QUERY_MAX_AGE_MS: i64 = 24 * 3_600_000;
+pub(crate) const RAW_QUERY_MAX_AGE_MS: i64 = 24 * 3_600_000;
 /// The window of a raw query without `startTime`: the hour before `endTime`.
 const RAW_QUERY_DEFAULT_WINDOW_MS: i64 = 3_600_000;
 /// The most series a raw query answers (one metric on one source, told apart by point tags).
-pub const RAW_QUERY_MAX_SERIES: usize = 10_000;
+pub(crate) const RAW_QUERY_MAX_SERIES: usize = 10_000;
 /// The most points a raw query answers.
-pub const RAW_QUERY_MAX_POINTS: usize = 5_000_000;
+pub(crate) const RAW_QUERY_MAX_POINTS: usize = 5_000_000;
 /// The default and largest page of metric details.
-pub const METRIC_DETAILS_MAX_LIMIT: usize = 1_000;
+pub(crate) const METRIC_DETAILS_MAX_LIMIT: usize = 1_000;
 /// The most series of one metric whose details are paged through.
-pub const METRIC_DETAILS_MAX_SERIES: usize = 1_000_000;
+pub(crate) const METRIC_DETAILS_MAX_SERIES: usize = 1_000_000;
 
 /// The query's parameters as `(name, value)` pairs, repeated names kept.
 fn pairs(query: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {

@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 /// The most bytes a body may hold once decompressed (a 16 MB proxy batch, four times over). The
 /// compressed body is held to `CREST_MAX_BODY_BYTES` like every other.
-pub const REPORT_MAX_DECOMPRESSED_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const REPORT_MAX_DECOMPRESSED_BYTES: usize = 64 * 1024 * 1024;
 /// How many refused lines an answer describes.
 const ERRORS_SHOWN: usize = 10;
 

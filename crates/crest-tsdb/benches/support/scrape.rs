@@ -36,8 +36,14 @@ pub(crate) fn keys(series: usize) -> Vec<SeriesKey> {
         .collect()
 }
 
-/// The batches of the whole scrape, in order.
+/// The batches of the whole scrape, in order; series `i` is of kind `i % 3`.
 pub(crate) fn batches(series: usize, points: usize) -> Vec<Batch> {
+    batches_with(series, points, false)
+}
+
+/// The same, the kind of a series following its metric (`(i % 50) % 3`) when `kind_by_metric`, as
+/// in practice a metric is one kind of thing; otherwise neighbours in key order alternate kinds.
+pub(crate) fn batches_with(series: usize, points: usize, kind_by_metric: bool) -> Vec<Batch> {
     let keys = keys(series);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut state: Vec<i64> = (0..series).map(|i| (i as i64 % 1000) * 10).collect();
@@ -46,7 +52,8 @@ pub(crate) fn batches(series: usize, points: usize) -> Vec<Batch> {
     for t in 0..points {
         let timestamp = START + t as i64 * 10_000;
         for (i, key) in keys.iter().enumerate() {
-            let value = match i % 3 {
+            let kind = if kind_by_metric { (i % 50) % 3 } else { i % 3 };
+            let value = match kind {
                 0 => {
                     state[i] += rng.below(11) as i64 - 5;
                     state[i] as f64 / 10.0

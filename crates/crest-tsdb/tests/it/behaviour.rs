@@ -535,3 +535,46 @@ fn a_crash_at_any_step_of_a_cut_or_a_compaction_neither_loses_nor_duplicates_poi
         );
     }
 }
+
+#[test]
+fn a_complete_day_of_blocks_becomes_one_and_a_late_point_joins_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    let day = 24 * HOUR;
+    let start = T0.div_euclid(day) * day;
+    for window in 0..13 {
+        let t = start + window * 2 * HOUR;
+        engine
+            .append(
+                &batch(vec![(
+                    key("m", "a"),
+                    vec![s(t, window as f64), s(t + 1000, -0.0)],
+                )]),
+                t,
+            )
+            .unwrap();
+        engine.cut(t).unwrap();
+    }
+    assert_eq!(engine.status().unwrap().blocks, 13);
+    let before = bits(&everything(&engine, start + day));
+    engine.maintain(start + day).unwrap();
+    let blocks = engine.blocks();
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    assert!(
+        blocks
+            .iter()
+            .any(|b| b.range_start == start && b.range_end == start + day && b.points == 24)
+    );
+    assert_eq!(bits(&everything(&engine, start + day)), before);
+    engine
+        .append(
+            &batch(vec![(key("m", "a"), vec![s(start + 5 * HOUR, 0.5)])]),
+            start + day,
+        )
+        .unwrap();
+    engine.cut(start + day).unwrap();
+    engine.maintain(start + day).unwrap();
+    assert_eq!(engine.blocks().len(), 2);
+    let got = bits(&everything(&engine, start + day));
+    assert_eq!(got[0].1.len(), before[0].1.len() + 1);
+}

@@ -419,7 +419,11 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // 48 cases unless PROPTEST_CASES asks for more (e.g. a longer soak before a release).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48),
+        ..ProptestConfig::default()
+    })]
     #[test]
     fn the_engine_agrees_with_a_plain_model(ops in prop::collection::vec(op(), 1..30)) {
         run(ops)?;

@@ -1,0 +1,299 @@
+//! Reads: series selection on the postings, points gathered from blocks, the frozen head and the
+//! head, the one-point-per-second rule, histogram bins folded in arrival order, the catalog.
+
+use std::sync::Arc;
+
+use crest_series::{
+    Distribution, EngineStatus, Filter, Granularity, HistogramData, ReadLimits, Sample, SeriesData,
+    SeriesInfo, SeriesKey, TimeRange, per_second,
+};
+
+use super::{Engine, State, read};
+use crate::block::{Block, BlockMeta, GroupCache};
+use crate::error::TsdbError;
+use crate::head::{Head, HistEntry};
+use crate::registry::Kind;
+use crate::wal;
+
+impl Engine {
+    fn cutoff(&self, now_ms: i64) -> i64 {
+        now_ms.saturating_sub(self.options.retention_ms)
+    }
+
+    /// The ids of `kind` the filter selects, with their keys, ordered by key.
+    fn matching(st: &State, filter: &Filter, kind: Kind) -> Vec<(SeriesKey, u32)> {
+        let ids = st.postings.eval(filter) & st.registry.of_kind(kind);
+        let mut out: Vec<(SeriesKey, u32)> = ids
+            .iter()
+            .filter_map(|id| st.registry.get(id).map(|e| (id, e)))
+            .filter(|(_, e)| filter.matches(&e.key))
+            .map(|(id, e)| (e.key.clone(), id))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Every selected series' points in `range` (and within retention), one per second.
+    pub fn select(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+        now_ms: i64,
+    ) -> Result<Vec<SeriesData>, TsdbError> {
+        let start = range.start.max(self.cutoff(now_ms));
+        let end = range.end;
+        if start >= end {
+            return Ok(Vec::new());
+        }
+        let too_many_points = TsdbError::LimitExceeded {
+            what: "points",
+            limit: limits.max_points,
+        };
+        let (list, mut acc, blocks) = {
+            let st = read(&self.state);
+            let list = Self::matching(&st, filter, Kind::Plain);
+            let mut total = 0usize;
+            let mut acc: Vec<Vec<Sample>> = Vec::with_capacity(list.len());
+            for (_, id) in &list {
+                let mut v = Vec::new();
+                for h in st.frozen.iter().map(|h| &**h).chain([&st.head]) {
+                    v.extend(
+                        h.series_samples(*id)
+                            .iter()
+                            .filter(|s| start <= s.timestamp && s.timestamp < end),
+                    );
+                }
+                total = total.saturating_add(v.len());
+                acc.push(v);
+            }
+            if total > limits.max_points {
+                return Err(too_many_points);
+            }
+            let blocks: Vec<Arc<Block>> = st
+                .blocks
+                .values()
+                .filter(|b| b.meta.min_t < end && b.meta.max_t >= start)
+                .cloned()
+                .collect();
+            (list, acc, blocks)
+        };
+        let mut total: usize = acc.iter().map(Vec::len).sum();
+        for block in &blocks {
+            let mut cache = GroupCache::new(4096);
+            for ((_, id), v) in list.iter().zip(&mut acc) {
+                if !block.ids.contains(*id) {
+                    continue;
+                }
+                let before = v.len();
+                block.read_samples(*id, start, end, &mut cache, v)?;
+                total = total.saturating_add(v.len().saturating_sub(before));
+                if total > limits.max_points {
+                    return Err(too_many_points);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for ((key, _), mut samples) in list.into_iter().zip(acc) {
+            if samples.is_empty() {
+                continue;
+            }
+            if out.len() >= limits.max_series {
+                return Err(TsdbError::LimitExceeded {
+                    what: "series",
+                    limit: limits.max_series,
+                });
+            }
+            samples.sort_by_key(|s| s.timestamp);
+            let delta = key.is_delta();
+            out.push(SeriesData {
+                samples: per_second(&samples, delta),
+                key,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every selected histogram series of `granularity`: one distribution per bin in `range`.
+    pub fn select_histograms(
+        &self,
+        filter: &Filter,
+        granularity: Granularity,
+        range: TimeRange,
+        limits: ReadLimits,
+        now_ms: i64,
+    ) -> Result<Vec<HistogramData>, TsdbError> {
+        let start = range.start.max(self.cutoff(now_ms));
+        let end = range.end;
+        if start >= end {
+            return Ok(Vec::new());
+        }
+        let (list, mut acc, blocks) = {
+            let st = read(&self.state);
+            let list = Self::matching(&st, filter, Kind::Histogram(granularity));
+            let acc: Vec<Vec<HistEntry>> = list
+                .iter()
+                .map(|(_, id)| {
+                    st.frozen
+                        .iter()
+                        .map(|h| &**h)
+                        .chain([&st.head])
+                        .flat_map(|h| h.series_hists(*id))
+                        .filter(|h| start <= h.timestamp && h.timestamp < end)
+                        .cloned()
+                        .collect()
+                })
+                .collect();
+            let blocks: Vec<Arc<Block>> = st
+                .blocks
+                .values()
+                .filter(|b| b.meta.min_t < end && b.meta.max_t >= start)
+                .cloned()
+                .collect();
+            (list, acc, blocks)
+        };
+        for block in &blocks {
+            for ((_, id), v) in list.iter().zip(&mut acc) {
+                if block.ids.contains(*id) {
+                    block.read_hists(*id, start, end, v)?;
+                }
+            }
+        }
+        let total: usize = acc.iter().map(Vec::len).sum();
+        if total > limits.max_points {
+            return Err(TsdbError::LimitExceeded {
+                what: "points",
+                limit: limits.max_points,
+            });
+        }
+        let mut out = Vec::new();
+        for ((key, _), mut entries) in list.into_iter().zip(acc) {
+            if entries.is_empty() {
+                continue;
+            }
+            if out.len() >= limits.max_series {
+                return Err(TsdbError::LimitExceeded {
+                    what: "series",
+                    limit: limits.max_series,
+                });
+            }
+            entries.sort_by_key(|h| (h.timestamp, h.seq));
+            out.push(HistogramData {
+                key,
+                granularity,
+                distributions: fold_bins(&entries),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The plain series the filter selects that hold a point within retention, ordered by key.
+    pub fn series(
+        &self,
+        filter: &Filter,
+        limit: usize,
+        now_ms: i64,
+    ) -> Result<Vec<SeriesInfo>, TsdbError> {
+        let cutoff = self.cutoff(now_ms);
+        let st = read(&self.state);
+        Ok(Self::matching(&st, filter, Kind::Plain)
+            .into_iter()
+            .filter_map(|(key, id)| {
+                let last = st.registry.get(id)?.last_timestamp;
+                (last >= cutoff).then_some(SeriesInfo {
+                    key,
+                    last_timestamp: last,
+                })
+            })
+            .take(limit)
+            .collect())
+    }
+
+    /// Metric names of plain series starting with `prefix`, sorted.
+    pub fn metrics(&self, prefix: &str, limit: usize) -> Result<Vec<String>, TsdbError> {
+        let st = read(&self.state);
+        Ok(st
+            .postings
+            .metrics(prefix, st.registry.of_kind(Kind::Plain), limit))
+    }
+
+    /// What the engine holds.
+    pub fn status(&self) -> Result<EngineStatus, TsdbError> {
+        let mut wal_bytes = 0u64;
+        for (_, path) in wal::list_segments(&self.wal_dir)? {
+            wal_bytes =
+                wal_bytes.saturating_add(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0));
+        }
+        let st = read(&self.state);
+        let heads = st.frozen.iter().map(|h| &**h).chain([&st.head]);
+        let head_points: u64 = heads.clone().map(|h| h.points as u64).sum();
+        let bounds = heads
+            .filter_map(Head::time_bounds)
+            .chain(st.blocks.values().map(|b| (b.meta.min_t, b.meta.max_t)));
+        let (oldest, newest) = bounds.fold(
+            (None, None),
+            |(lo, hi): (Option<i64>, Option<i64>), (a, b)| {
+                (
+                    Some(lo.map_or(a, |x| x.min(a))),
+                    Some(hi.map_or(b, |x| x.max(b))),
+                )
+            },
+        );
+        let block_bytes: u64 = st.blocks.values().map(|b| b.meta.bytes).sum();
+        Ok(EngineStatus {
+            series: st.registry.of_kind(Kind::Plain).len(),
+            histogram_series: st.registry.histogram_series(),
+            points: st
+                .blocks
+                .values()
+                .map(|b| b.meta.points)
+                .sum::<u64>()
+                .saturating_add(head_points),
+            blocks: st.blocks.len() as u64,
+            bytes_on_disk: block_bytes.saturating_add(wal_bytes),
+            wal_bytes,
+            head_points,
+            oldest,
+            newest,
+        })
+    }
+
+    /// The metadata of the live blocks, by id.
+    pub fn blocks(&self) -> Vec<BlockMeta> {
+        read(&self.state).blocks.values().map(|b| b.meta).collect()
+    }
+}
+
+/// One distribution per bin from entries sorted by (bin, arrival): merges add, a `merge=false`
+/// entry replaces what the bin held.
+pub(crate) fn fold_bins(entries: &[HistEntry]) -> Vec<Distribution> {
+    let mut out: Vec<Distribution> = Vec::new();
+    for e in entries {
+        let incoming = Distribution {
+            timestamp: e.timestamp,
+            centroids: e.centroids.clone(),
+        };
+        match out.last_mut() {
+            Some(d) if d.timestamp == e.timestamp => {
+                if e.merge {
+                    d.merge(&incoming);
+                } else {
+                    *d = incoming;
+                }
+            }
+            _ => {
+                if e.merge {
+                    let mut d = Distribution {
+                        timestamp: e.timestamp,
+                        centroids: Vec::new(),
+                    };
+                    d.merge(&incoming);
+                    out.push(d);
+                } else {
+                    out.push(incoming);
+                }
+            }
+        }
+    }
+    out
+}
