@@ -10,6 +10,8 @@ waits for a server to be ready, counts what VictoriaMetrics holds, and writes th
   wait-ready URL SINCE_FILE [TIMEOUT_S]  polls URL every 5 ms until it answers 200; prints the
                                           seconds since the `date +%s%N` in SINCE_FILE
   vm-count  BASE_URL                     series and points VictoriaMetrics holds under bench.*
+  crest-count BASE_URL TOKEN SERIES      series and points crest holds of the SERIES generated
+                                          ones (one /api/v2/chart/raw per series)
   summary                                one line per result read from stdin (progress)
   report    RESULTS.jsonl                the Markdown tables of a run's results
 """
@@ -227,6 +229,60 @@ def summary(lines):
     return ", ".join(out)
 
 
+def crest_count(base_url, token, series, threads=4):
+    """Series and points crest holds of the generated ones: one /api/v2/chart/raw per series
+    (metric and source), over the last day, THREADS at a time."""
+    parts = urllib.parse.urlsplit(base_url)
+    end_ms = int(time.time() * 1000)
+    start_ms = end_ms - 24 * 3600 * 1000 + 60_000
+    names = series_names(series)
+    next_index = itertools.count()
+    lock = threading.Lock()
+    totals = {"series": 0, "points": 0, "errors": 0, "first_error": ""}
+
+    def worker():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+        while True:
+            with lock:
+                i = next(next_index)
+            if i >= len(names):
+                break
+            metric, source, _ = names[i]
+            query = urllib.parse.urlencode(
+                {"metric": metric, "source": source, "startTime": start_ms, "endTime": end_ms}
+            )
+            try:
+                conn.request(
+                    "GET", f"/api/v2/chart/raw?{query}", headers={"Authorization": f"Bearer {token}"}
+                )
+                response = conn.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    raise ValueError(f"{response.status} {body[:200]!r}")
+                found = json.loads(body)
+                points = sum(len(s["points"]) for s in found)
+                with lock:
+                    totals["series"] += len(found)
+                    totals["points"] += points
+            except (OSError, http.client.HTTPException, ValueError, KeyError) as error:
+                with lock:
+                    totals["errors"] += 1
+                    totals["first_error"] = totals["first_error"] or repr(error)
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+        conn.close()
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    text = f"{totals['series']:,} series, {totals['points']:,} points"
+    if totals["errors"]:
+        text += f" ({totals['errors']} reads failed, first: {totals['first_error'][:120]})"
+    return text
+
+
 def median(values):
     return statistics.median(values) if values else None
 
@@ -349,6 +405,8 @@ def main(argv):
         print(f"{seconds:.3f}")
     elif command == "vm-count":
         print(vm_count(argv[2]))
+    elif command == "crest-count":
+        print(crest_count(argv[2], argv[3], int(argv[4])))
     elif command == "summary":
         print(summary(sys.stdin))
     elif command == "report":
