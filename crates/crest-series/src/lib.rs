@@ -10,6 +10,8 @@ mod filter;
 mod histogram;
 mod key;
 mod point;
+#[cfg(feature = "suite")]
+pub mod suite;
 mod traits;
 
 pub use error::SeriesError;

@@ -170,125 +170,18 @@ impl Engine {
     /// live blocks, replays the WAL (truncating a torn tail of the last segment) and starts a new
     /// WAL segment.
     pub fn open(options: Options, now_ms: i64) -> Result<Engine, TsdbError> {
-        let dir = options.dir.clone();
-        create_dir(&dir)?;
-        let dir_lock = DirLock::acquire(&dir)?;
-        let wal_dir = dir.join("wal");
-        let blocks_dir = dir.join("blocks");
-        create_dir(&wal_dir)?;
-        create_dir(&blocks_dir)?;
-        let manifest = Manifest::load(&dir)?;
-        let mut state = State::default();
-        let mut next_block_id = manifest.next_block_id;
-        let mut removed = false;
-        let entries = std::fs::read_dir(&blocks_dir).map_err(|e| TsdbError::io(&blocks_dir, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| TsdbError::io(&blocks_dir, e))?;
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_str().unwrap_or("");
-            if let Some(id) = block_id(name) {
-                next_block_id = next_block_id.max(id.saturating_add(1));
-                if manifest.blocks.contains(&id) {
-                    continue;
-                }
-            } else if !name.ends_with(".tmp") {
-                continue;
-            }
-            // A block a crash left unlisted, or a half-written one: the WAL or its inputs hold its points.
-            remove_file(&path)?;
-            removed = true;
-        }
-        if removed {
-            sync_dir(&blocks_dir)?;
-        }
-        for id in &manifest.blocks {
-            let block = Block::open(&block_path(&blocks_dir, *id))?;
-            state.blocks.insert(*id, Arc::new(block));
-        }
-        // Segments the blocks cover are garbage; the segment after them starts with every series.
-        let mut segments = wal::list_segments(&wal_dir)?;
-        let (covered, live): (Vec<_>, Vec<_>) = segments
-            .drain(..)
-            .partition(|(n, _)| *n <= manifest.wal_covered);
-        for (_, path) in &covered {
-            remove_file(path)?;
-        }
-        let mut ids = FxHashMap::default();
-        let mut next_hist_seq = manifest.next_hist_seq;
-        let last = live.last().map(|(n, _)| *n);
-        let mut decoded = wal_record::DecodedBatch::default();
-        for (number, path) in &live {
-            let bytes = std::fs::read(path).map_err(|e| TsdbError::io(path, e))?;
-            let mut pos = 0usize;
-            loop {
-                match wal::next_record(&bytes, pos) {
-                    Next::End => break,
-                    Next::Damaged { offset, reason } => {
-                        if Some(*number) != last {
-                            return Err(TsdbError::corrupt(path, offset as u64, reason));
-                        }
-                        tracing::warn!(
-                            file = %path.display(), offset, reason,
-                            dropped_bytes = bytes.len().saturating_sub(offset),
-                            "truncating a torn write at the end of the write-ahead log"
-                        );
-                        let file = std::fs::OpenOptions::new()
-                            .write(true)
-                            .open(path)
-                            .map_err(|e| TsdbError::io(path, e))?;
-                        file.set_len(offset as u64)
-                            .and_then(|()| file.sync_all())
-                            .map_err(|e| TsdbError::io(path, e))?;
-                        break;
-                    }
-                    Next::Record(record, next) => {
-                        let at = record.offset.saturating_add(wal::HEADER_LEN);
-                        let bad = |e: crate::codec::DecodeError| {
-                            TsdbError::corrupt(path, at.saturating_add(e.offset) as u64, e.reason)
-                        };
-                        match record.kind {
-                            KIND_SERIES => {
-                                let defs = wal_record::decode_series_record(record.payload)
-                                    .map_err(bad)?;
-                                define(&mut state, &mut ids, defs, path, record.offset as u64)?;
-                            }
-                            KIND_BATCH => {
-                                let mut seq = next_hist_seq;
-                                wal_record::decode_batch(record.payload, &mut seq, &mut decoded)
-                                    .map_err(bad)?;
-                                next_hist_seq = next_hist_seq.max(seq);
-                                let defs = std::mem::take(&mut decoded.defs);
-                                define(&mut state, &mut ids, defs, path, record.offset as u64)?;
-                                apply_replayed(&mut state, &mut decoded, now_ms).map_err(
-                                    |reason| TsdbError::corrupt(path, record.offset as u64, reason),
-                                )?;
-                            }
-                            _ => {
-                                return Err(TsdbError::corrupt(
-                                    path,
-                                    record.offset as u64,
-                                    "unknown record kind",
-                                ));
-                            }
-                        }
-                        pos = next;
-                    }
-                }
-            }
-        }
-        for block in state.blocks.values() {
-            for (id, _, max_t) in block.series_bounds() {
-                if state.registry.get(id).is_none() {
-                    return Err(TsdbError::corrupt(
-                        block.path(),
-                        0,
-                        "the block holds a series the registry lacks",
-                    ));
-                }
-                state.registry.saw(id, max_t);
-            }
-        }
+        create_dir(&options.dir)?;
+        let dir_lock = DirLock::acquire(&options.dir)?;
+        let Loaded {
+            mut state,
+            ids,
+            next_hist_seq,
+            next_block_id,
+            last,
+            manifest,
+            wal_dir,
+            blocks_dir,
+        } = load(&options, now_ms, Access::Owner)?;
         let number = last
             .unwrap_or(0)
             .max(manifest.wal_covered)
@@ -325,6 +218,23 @@ impl Engine {
         })
     }
 
+    /// What the engine in `options.dir` holds, read without taking the directory's lock or
+    /// changing anything: for `crest admin tsdb status` while a server owns the directory. A
+    /// record the owner is writing at that moment looks torn and is left out; a block or segment
+    /// the owner removes meanwhile makes this fail, and the caller may ask again.
+    pub fn inspect(
+        options: &Options,
+        now_ms: i64,
+    ) -> Result<crest_series::EngineStatus, TsdbError> {
+        if !options.dir.join("wal").is_dir() {
+            return Err(TsdbError::io(
+                &options.dir,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no engine has run here"),
+            ));
+        }
+        let loaded = load(options, now_ms, Access::Reader)?;
+        read::status_of(&loaded.state, &loaded.wal_dir)
+    }
     pub fn options(&self) -> &Options {
         &self.options
     }
@@ -550,4 +460,165 @@ fn apply_replayed(
         state.head.arrived(now_ms);
     }
     Ok(())
+}
+
+/// Who loads a directory: its owner (holding the lock: repairs a torn tail, removes what a crash
+/// left) or a reader (changes nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Owner,
+    Reader,
+}
+
+/// What opening reads from a directory before a writer is made.
+struct Loaded {
+    state: State,
+    ids: FxHashMap<Vec<u8>, u32>,
+    next_hist_seq: u64,
+    next_block_id: u64,
+    last: Option<u64>,
+    manifest: Manifest,
+    wal_dir: PathBuf,
+    blocks_dir: PathBuf,
+}
+
+/// Loads the live blocks and replays the WAL of `options.dir`.
+fn load(options: &Options, now_ms: i64, access: Access) -> Result<Loaded, TsdbError> {
+    let dir = options.dir.clone();
+    let wal_dir = dir.join("wal");
+    let blocks_dir = dir.join("blocks");
+    if access == Access::Owner {
+        create_dir(&wal_dir)?;
+        create_dir(&blocks_dir)?;
+    }
+    let manifest = Manifest::load(&dir)?;
+    let mut state = State::default();
+    let mut next_block_id = manifest.next_block_id;
+    let mut removed = false;
+    let entries = std::fs::read_dir(&blocks_dir).map_err(|e| TsdbError::io(&blocks_dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| TsdbError::io(&blocks_dir, e))?;
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_str().unwrap_or("");
+        if let Some(id) = block_id(name) {
+            next_block_id = next_block_id.max(id.saturating_add(1));
+            if manifest.blocks.contains(&id) {
+                continue;
+            }
+        } else if !name.ends_with(".tmp") {
+            continue;
+        }
+        // A block a crash left unlisted, or a half-written one: the WAL or its inputs hold its points.
+        if access == Access::Owner {
+            remove_file(&path)?;
+            removed = true;
+        }
+    }
+    if removed {
+        sync_dir(&blocks_dir)?;
+    }
+    for id in &manifest.blocks {
+        let block = Block::open(&block_path(&blocks_dir, *id))?;
+        state.blocks.insert(*id, Arc::new(block));
+    }
+    // Segments the blocks cover are garbage; the segment after them starts with every series.
+    let mut segments = wal::list_segments(&wal_dir)?;
+    let (covered, live): (Vec<_>, Vec<_>) = segments
+        .drain(..)
+        .partition(|(n, _)| *n <= manifest.wal_covered);
+    if access == Access::Owner {
+        for (_, path) in &covered {
+            remove_file(path)?;
+        }
+    }
+    let mut ids = FxHashMap::default();
+    let mut next_hist_seq = manifest.next_hist_seq;
+    let last = live.last().map(|(n, _)| *n);
+    let mut decoded = wal_record::DecodedBatch::default();
+    for (number, path) in &live {
+        let bytes = std::fs::read(path).map_err(|e| TsdbError::io(path, e))?;
+        let mut pos = 0usize;
+        loop {
+            match wal::next_record(&bytes, pos) {
+                Next::End => break,
+                Next::Damaged { offset, reason } => {
+                    if Some(*number) != last {
+                        return Err(TsdbError::corrupt(path, offset as u64, reason));
+                    }
+                    if access == Access::Reader {
+                        // The owner may be writing this record right now.
+                        break;
+                    }
+                    tracing::warn!(
+                        file = %path.display(), offset, reason,
+                        dropped_bytes = bytes.len().saturating_sub(offset),
+                        "truncating a torn write at the end of the write-ahead log"
+                    );
+                    let file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(path)
+                        .map_err(|e| TsdbError::io(path, e))?;
+                    file.set_len(offset as u64)
+                        .and_then(|()| file.sync_all())
+                        .map_err(|e| TsdbError::io(path, e))?;
+                    break;
+                }
+                Next::Record(record, next) => {
+                    let at = record.offset.saturating_add(wal::HEADER_LEN);
+                    let bad = |e: crate::codec::DecodeError| {
+                        TsdbError::corrupt(path, at.saturating_add(e.offset) as u64, e.reason)
+                    };
+                    match record.kind {
+                        KIND_SERIES => {
+                            let defs =
+                                wal_record::decode_series_record(record.payload).map_err(bad)?;
+                            define(&mut state, &mut ids, defs, path, record.offset as u64)?;
+                        }
+                        KIND_BATCH => {
+                            let mut seq = next_hist_seq;
+                            wal_record::decode_batch(record.payload, &mut seq, &mut decoded)
+                                .map_err(bad)?;
+                            next_hist_seq = next_hist_seq.max(seq);
+                            let defs = std::mem::take(&mut decoded.defs);
+                            define(&mut state, &mut ids, defs, path, record.offset as u64)?;
+                            apply_replayed(&mut state, &mut decoded, now_ms).map_err(|reason| {
+                                TsdbError::corrupt(path, record.offset as u64, reason)
+                            })?;
+                        }
+                        _ => {
+                            return Err(TsdbError::corrupt(
+                                path,
+                                record.offset as u64,
+                                "unknown record kind",
+                            ));
+                        }
+                    }
+                    pos = next;
+                }
+            }
+        }
+    }
+    for block in state.blocks.values() {
+        for (id, _, max_t) in block.series_bounds() {
+            if state.registry.get(id).is_none() {
+                return Err(TsdbError::corrupt(
+                    block.path(),
+                    0,
+                    "the block holds a series the registry lacks",
+                ));
+            }
+            state.registry.saw(id, max_t);
+        }
+    }
+    Ok(Loaded {
+        state,
+        ids,
+        next_hist_seq,
+        next_block_id,
+        last,
+        manifest,
+        wal_dir,
+        blocks_dir,
+    })
 }

@@ -15,7 +15,7 @@ use crest_domain::store::{AccountStore, AuditLog, Store, StoreBackend};
 use crest_store::SqlStore;
 use serde_json::json;
 
-use crate::cli::{AdminCommand, CspAppCommand, CspTokenCommand, SigningKeyCommand};
+use crate::cli::{AdminCommand, CspAppCommand, CspTokenCommand, SigningKeyCommand, TsdbCommand};
 use crate::config::Config;
 
 /// Runs one admin command.
@@ -27,6 +27,12 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
     ) {
         config.subscription.makes_csp_credentials()?;
     }
+    if let AdminCommand::Tsdb {
+        command: TsdbCommand::Status,
+    } = command
+    {
+        return print_json(&tsdb_status(&config)?);
+    }
     // Never creates a store: a mistyped --data-dir or database URL is an error, not a new store.
     let store = SqlStore::open_existing(&config.store).await?;
     let result = match command {
@@ -35,6 +41,7 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::CspApp { command } => csp_app(&store, command).await,
         AdminCommand::CspToken { command } => csp_token(&store, command).await,
         AdminCommand::SigningKey { command } => signing_key(&store, command).await,
+        AdminCommand::Tsdb { .. } => Err(anyhow::anyhow!("answered above")),
     };
     store.close().await;
     print_json(&result?)
@@ -49,6 +56,40 @@ async fn status(config: &Config, store: &SqlStore) -> anyhow::Result<serde_json:
         "publicUrl": config.public_url,
         "accounts": accounts,
         "version": env!("CARGO_PKG_VERSION"),
+    }))
+}
+
+/// The engine's status, read from its files (a running server keeps them; reading takes nothing
+/// from it). A file the server removes while it is read (a cut, a compaction) is read again.
+fn tsdb_status(config: &Config) -> anyhow::Result<serde_json::Value> {
+    use crest_domain::clock::Clock as _;
+    let mut options = crest_tsdb::Options::new(config.tsdb_dir.clone());
+    options.retention_ms = config.retention_ms;
+    let mut attempt = 0;
+    let status = loop {
+        match crest_tsdb::Engine::inspect(&options, SystemClock.now_millis()) {
+            Ok(status) => break status,
+            Err(e) if attempt < 3 && matches!(e, crest_tsdb::TsdbError::Io { .. }) => attempt += 1,
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "cannot read the time-series engine at {}",
+                    config.tsdb_dir.display()
+                )));
+            }
+        }
+    };
+    Ok(json!({
+        "dir": config.tsdb_dir,
+        "retentionMs": config.retention_ms,
+        "series": status.series,
+        "histogramSeries": status.histogram_series,
+        "points": status.points,
+        "headPoints": status.head_points,
+        "blocks": status.blocks,
+        "bytesOnDisk": status.bytes_on_disk,
+        "walBytes": status.wal_bytes,
+        "oldest": status.oldest,
+        "newest": status.newest,
     }))
 }
 

@@ -58,6 +58,11 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: SigningKeyCommand,
     },
+    /// The time-series engine.
+    Tsdb {
+        #[command(subcommand)]
+        command: TsdbCommand,
+    },
     /// The audit trail of security events, newest first.
     Audit {
         /// How many of the newest events to skip.
@@ -103,6 +108,13 @@ pub enum CspTokenCommand {
         #[arg(long)]
         ttl_minutes: Option<u64>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TsdbCommand {
+    /// What the engine holds: series, points, blocks, bytes on disk, WAL size, the oldest and
+    /// newest point. Reads the files without taking them from a running server.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]

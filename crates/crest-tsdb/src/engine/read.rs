@@ -1,6 +1,7 @@
 //! Reads: series selection on the postings, points gathered from blocks, the frozen head and the
 //! head, the one-point-per-second rule, histogram bins folded in arrival order, the catalog.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use crest_series::{
@@ -219,43 +220,7 @@ impl Engine {
 
     /// What the engine holds.
     pub fn status(&self) -> Result<EngineStatus, TsdbError> {
-        let mut wal_bytes = 0u64;
-        for (_, path) in wal::list_segments(&self.wal_dir)? {
-            wal_bytes =
-                wal_bytes.saturating_add(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0));
-        }
-        let st = read(&self.state);
-        let heads = st.frozen.iter().map(|h| &**h).chain([&st.head]);
-        let head_points: u64 = heads.clone().map(|h| h.points as u64).sum();
-        let bounds = heads
-            .filter_map(Head::time_bounds)
-            .chain(st.blocks.values().map(|b| (b.meta.min_t, b.meta.max_t)));
-        let (oldest, newest) = bounds.fold(
-            (None, None),
-            |(lo, hi): (Option<i64>, Option<i64>), (a, b)| {
-                (
-                    Some(lo.map_or(a, |x| x.min(a))),
-                    Some(hi.map_or(b, |x| x.max(b))),
-                )
-            },
-        );
-        let block_bytes: u64 = st.blocks.values().map(|b| b.meta.bytes).sum();
-        Ok(EngineStatus {
-            series: st.registry.of_kind(Kind::Plain).len(),
-            histogram_series: st.registry.histogram_series(),
-            points: st
-                .blocks
-                .values()
-                .map(|b| b.meta.points)
-                .sum::<u64>()
-                .saturating_add(head_points),
-            blocks: st.blocks.len() as u64,
-            bytes_on_disk: block_bytes.saturating_add(wal_bytes),
-            wal_bytes,
-            head_points,
-            oldest,
-            newest,
-        })
+        status_of(&read(&self.state), &self.wal_dir)
     }
 
     /// The metadata of the live blocks, by id.
@@ -296,4 +261,44 @@ pub(crate) fn fold_bins(entries: &[HistEntry]) -> Vec<Distribution> {
         }
     }
     out
+}
+
+/// What a loaded state holds, with the size of the WAL in `wal_dir`.
+pub(super) fn status_of(st: &State, wal_dir: &Path) -> Result<EngineStatus, TsdbError> {
+    let mut wal_bytes = 0u64;
+    for (_, path) in wal::list_segments(wal_dir)? {
+        wal_bytes =
+            wal_bytes.saturating_add(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0));
+    }
+    let heads = st.frozen.iter().map(|h| &**h).chain([&st.head]);
+    let head_points: u64 = heads.clone().map(|h| h.points as u64).sum();
+    let bounds = heads
+        .filter_map(Head::time_bounds)
+        .chain(st.blocks.values().map(|b| (b.meta.min_t, b.meta.max_t)));
+    let (oldest, newest) = bounds.fold(
+        (None, None),
+        |(lo, hi): (Option<i64>, Option<i64>), (a, b)| {
+            (
+                Some(lo.map_or(a, |x| x.min(a))),
+                Some(hi.map_or(b, |x| x.max(b))),
+            )
+        },
+    );
+    let block_bytes: u64 = st.blocks.values().map(|b| b.meta.bytes).sum();
+    Ok(EngineStatus {
+        series: st.registry.of_kind(Kind::Plain).len(),
+        histogram_series: st.registry.histogram_series(),
+        points: st
+            .blocks
+            .values()
+            .map(|b| b.meta.points)
+            .sum::<u64>()
+            .saturating_add(head_points),
+        blocks: st.blocks.len() as u64,
+        bytes_on_disk: block_bytes.saturating_add(wal_bytes),
+        wal_bytes,
+        head_points,
+        oldest,
+        newest,
+    })
 }

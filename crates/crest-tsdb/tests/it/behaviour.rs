@@ -578,3 +578,36 @@ fn a_complete_day_of_blocks_becomes_one_and_a_late_point_joins_it() {
     let got = bits(&everything(&engine, start + day));
     assert_eq!(got[0].1.len(), before[0].1.len() + 1);
 }
+
+#[test]
+fn inspect_reads_what_a_running_engine_holds_without_its_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = 1_800_000_000_000;
+    let engine = Engine::open(options(dir.path()), now).unwrap();
+    let points: Vec<crest_series::Sample> = (0..10)
+        .map(|i| s(now - 60_000 + i * 1000, i as f64))
+        .collect();
+    engine
+        .append(&batch(vec![(key("m", "a"), points.clone())]), now)
+        .unwrap();
+    engine.cut(now).unwrap();
+    engine
+        .append(&batch(vec![(key("m", "b"), points)]), now)
+        .unwrap();
+    // The engine holds the lock; a second owner is refused, a reader is not.
+    assert!(matches!(
+        Engine::open(options(dir.path()), now),
+        Err(TsdbError::Locked { .. })
+    ));
+    let seen = Engine::inspect(&options(dir.path()), now).unwrap();
+    let own = engine.status().unwrap();
+    assert_eq!(seen, own);
+    assert_eq!((seen.series, seen.points, seen.head_points), (2, 20, 10));
+    assert_eq!(seen.blocks, 1);
+    // Inspection changed nothing: the engine goes on, and a reopened one answers the same.
+    drop(engine);
+    let again = Engine::open(options(dir.path()), now).unwrap();
+    assert_eq!(again.status().unwrap().points, 20);
+    let empty = tempfile::tempdir().unwrap();
+    assert!(Engine::inspect(&options(&empty.path().join("none")), now).is_err());
+}

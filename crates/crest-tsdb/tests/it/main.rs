@@ -11,5 +11,6 @@
 
 mod behaviour;
 mod model;
+mod suite;
 mod support;
 mod torn_writes;

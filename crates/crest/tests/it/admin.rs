@@ -163,3 +163,96 @@ async fn admin_refuses_a_postgres_database_without_crest_tables() {
     assert!(again.is_err(), "nothing was migrated into the database");
     assert!(found.is_ok(), "{:?}", found.err());
 }
+
+/// Points acknowledged by a server killed with SIGKILL (nothing cut into blocks, no shutdown work)
+/// are all there after a restart, and `crest admin tsdb status` counts them beside the running
+/// server without taking its files.
+#[tokio::test]
+async fn acknowledged_points_survive_kill_9_and_admin_tsdb_status_counts_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let token = crate::support::new_token();
+    let env = [
+        ("CREST_BOOTSTRAP_ADMIN", "admin@example.com"),
+        ("CREST_BOOTSTRAP_TOKEN", token.as_str()),
+    ];
+    let http = reqwest::Client::new();
+    let server = Proc::start(&data, &env);
+    let now_s = std::time::SystemTime::UNIX_EPOCH
+        .elapsed()
+        .expect("after 1970")
+        .as_secs() as i64;
+    let lines: String = (0..500)
+        .map(|i| {
+            format!(
+                "durable.{} {i} {} source=h-{}\n",
+                i % 5,
+                now_s - 600 + i,
+                i % 7
+            )
+        })
+        .collect();
+    let resp = http
+        .post(format!("{}/report", server.url))
+        .bearer_auth(&token)
+        .body(lines)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status().as_u16(), 202);
+    let status = |data: &std::path::Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_crest"))
+            .args(["admin", "tsdb", "status"])
+            .env_clear()
+            .env("CREST_DATA_DIR", data)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("one JSON document")
+    };
+    let running = status(&data);
+    assert_eq!(running["points"], 500, "{running}");
+    assert_eq!(running["series"], 35, "{running}");
+    assert_eq!(running["oldest"], (now_s - 600) * 1000, "{running}");
+    assert_eq!(running["newest"], (now_s - 101) * 1000, "{running}");
+    assert!(
+        running["walBytes"].as_u64().expect("a size") > 0,
+        "{running}"
+    );
+    server.kill_9();
+
+    let server = Proc::start(&data, &env);
+    for m in 0..5 {
+        for h in 0..7 {
+            let got: serde_json::Value = http
+                .get(format!(
+                    "{}/api/v2/chart/raw?metric=durable.{m}&source=h-{h}&startTime={}",
+                    server.url,
+                    (now_s - 700) * 1000
+                ))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("send")
+                .json()
+                .await
+                .expect("json");
+            let values: Vec<f64> = got[0]["points"]
+                .as_array()
+                .expect("points")
+                .iter()
+                .map(|p| p["value"].as_f64().expect("value"))
+                .collect();
+            let sent: Vec<f64> = (0..500)
+                .filter(|i| i % 5 == m && i % 7 == h)
+                .map(f64::from)
+                .collect();
+            assert_eq!(values, sent, "durable.{m} on h-{h}");
+        }
+    }
+    server.kill_9();
+}
