@@ -604,8 +604,10 @@ mod tests {
         for bad in ["", "90", "d", "10m", "0h", "30min", "1000y", "-1d"] {
             assert!(parse_retention(bad).is_err(), "{bad}");
         }
-        let mut settings = Settings::default();
-        settings.retention = Some("5 parsecs".into());
+        let settings = Settings {
+            retention: Some("5 parsecs".into()),
+            ..Settings::default()
+        };
         assert!(resolve_error(settings).contains("CREST_RETENTION"));
     }
 }

@@ -170,7 +170,7 @@ async fn every_value_is_kept_bit_for_bit() {
         123456.789012345,
         9007199254740993.0,
         f64::MAX,
-        3.141592653589793,
+        std::f64::consts::PI,
     ];
     let body: String = values
         .iter()
