@@ -45,8 +45,14 @@ impl Pair {
             .await
             .expect("instance a");
         let b_clock = ManualClock::new(SystemClock.now_millis());
+        // Each instance keeps its own time-series engine (its own files under its own data
+        // directory); the metadata is the shared PostgreSQL database.
+        let b_config = Config {
+            tsdb_dir: dir.path().join("b").join("tsdb"),
+            ..config.clone()
+        };
         let b = start(
-            &config,
+            &b_config,
             Dependencies {
                 clock: Arc::new(b_clock.clone()),
                 random: Arc::new(OsRandom),
