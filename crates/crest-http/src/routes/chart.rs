@@ -146,8 +146,9 @@ pub(crate) async fn query_raw(
     ))
 }
 
-/// The continuation token of a page that ends with `key`: its source and tags, hex-encoded.
-fn token_after(key: &SeriesKey) -> String {
+/// A series' source and tags as canonical bytes: within one metric they order series as the
+/// catalog lists them, so a page's cursor is the last one's.
+fn source_and_tags(key: &SeriesKey) -> Vec<u8> {
     let mut tail = SeriesKey {
         metric: String::new(),
         source: key.source.clone(),
@@ -155,7 +156,12 @@ fn token_after(key: &SeriesKey) -> String {
     }
     .canonical();
     tail.remove(0);
-    hex_encode(&tail)
+    tail
+}
+
+/// The continuation token of a page that ends with `key`: its source and tags, hex-encoded.
+fn token_after(key: &SeriesKey) -> String {
+    hex_encode(&source_and_tags(key))
 }
 
 fn hex_encode(bytes: &[u8]) -> String {
@@ -237,16 +243,7 @@ pub(crate) async fn get_metric_details(
         .await?;
     let mut page = series.into_iter().filter(|s| match &after {
         None => true,
-        Some(after) => {
-            let mut tail = SeriesKey {
-                metric: String::new(),
-                source: s.key.source.clone(),
-                tags: s.key.tags.clone(),
-            }
-            .canonical();
-            tail.remove(0);
-            tail.as_slice() > after.as_slice()
-        }
+        Some(after) => source_and_tags(&s.key).as_slice() > after.as_slice(),
     });
     let hosts: Vec<_> = page.by_ref().take(limit).collect();
     let more = page.next().is_some();
