@@ -1,0 +1,122 @@
+//! The function table. Adding a function is a row here and a function in the file of its family:
+//! `eval` computes its value, `range` says what time range its expression arguments must be read
+//! over, given the range its own value is needed for.
+
+mod aggregate;
+mod align;
+pub(crate) mod args;
+mod filter;
+pub(crate) mod histogram;
+mod rate;
+
+use crest_wql::Call;
+
+use crate::chart::{Chart, Range};
+use crate::error::QueryError;
+use crate::eval::Ctx;
+use crate::value::Value;
+
+pub(crate) type Eval = fn(&Call, &Ctx<'_>, usize) -> Result<Value, QueryError>;
+pub(crate) type RangeOf = fn(&Call, &Chart, Range) -> Result<Range, QueryError>;
+
+/// One function of the language.
+#[derive(Debug)]
+pub(crate) struct Function {
+    /// As documented; calls match it regardless of case (wql.md §6 silent 6).
+    pub name: &'static str,
+    pub eval: Eval,
+    pub range: RangeOf,
+}
+
+/// The arguments are read over the range the value is needed for.
+fn same(_: &Call, _: &Chart, range: Range) -> Result<Range, QueryError> {
+    Ok(range)
+}
+
+const fn row(name: &'static str, eval: Eval, range: RangeOf) -> Function {
+    Function { name, eval, range }
+}
+
+static TABLE: &[Function] = &[
+    row("sum", aggregate::sum, same),
+    row("avg", aggregate::avg, same),
+    row("min", aggregate::min, same),
+    row("max", aggregate::max, same),
+    row("count", aggregate::count_fn, same),
+    row("variance", aggregate::variance_fn, same),
+    row("percentile", aggregate::percentile_fn, same),
+    row("rawsum", aggregate::rawsum, same),
+    row("rawavg", aggregate::rawavg, same),
+    row("rawmin", aggregate::rawmin, same),
+    row("rawmax", aggregate::rawmax, same),
+    row("rawcount", aggregate::rawcount, same),
+    row("rawvariance", aggregate::rawvariance, same),
+    row("rawpercentile", aggregate::rawpercentile, same),
+    row("rate", rate::rate, rate::range_back),
+    row("deriv", rate::deriv, same),
+    row("ratediff", rate::ratediff, rate::range_back),
+    row("align", align::align, align::range),
+    row("highpass", filter::highpass, same),
+    row("lowpass", filter::lowpass, same),
+    row("median", histogram::median, same),
+    row("merge", histogram::merge, same),
+];
+
+/// Every documented function name (wql.md §3.3): a name here but not in [`TABLE`] is "not
+/// supported yet"; a name in neither is unknown.
+static DOCUMENTED: &[&str] = &[
+    "traces", "spans", "collect", "union", "intersect", "complement", "clampMax", "clampMin",
+    "between", "topk", "bottomk", "top", "bottom", "filter", "retainSeries", "removeSeries",
+    "globalFilter", "sample", "random", "limit", "hideBefore", "hideAfter", "lag", "lead", "at",
+    "atEpoch", "year", "month", "day", "dayOfYear", "weekday", "hour", "minute", "daysInMonth",
+    "isToday", "time", "timestamp", "mavg", "msum", "mmin", "mmax", "mmedian", "mpercentile",
+    "mvar", "mcount", "mdiff", "mcorr", "mslope", "mchanges", "flapping", "mvalues",
+    "mseriescount", "integrate", "integral", "any", "all", "missing", "default", "last", "next",
+    "interpolate", "exists", "if", "rawif", "abs", "ceil", "floor", "round", "sqrt", "normalize",
+    "pow", "mod", "exp", "log", "log2", "log10", "sin", "cos", "tan", "asin", "acos", "atan",
+    "atan2", "sinh", "cosh", "tanh", "toDegrees", "toRadians", "haversine", "downsample",
+    "aliasMetric", "aliasSource", "taggify", "retainDimension", "removeDimension", "length",
+    "isEmpty", "isBlank", "toLowerCase", "toUpperCase", "trim", "strip", "stripLeading",
+    "stripTrailing", "equals", "equalsIgnoreCase", "matches", "startsWith", "endsWith", "indexOf",
+    "lastIndexOf", "charAt", "substring", "concat", "repeat", "anomalous", "hw", "nnforecast",
+    "linearforecast", "forecast", "stddev", "cdf", "summary", "alignedSummary", "histo",
+    "cumulativeHisto", "frequencyHisto", "cumulativePercentile", "apdex", "apdexLatency", "closed",
+    "until", "after", "since", "timespan", "first", "firstEnding", "lastEnding", "ongoing",
+    "bestEffort", "events", "join",
+];
+
+/// The function a call names, or the error for an unsupported or unknown name.
+pub(crate) fn lookup(name: &str) -> Result<&'static Function, QueryError> {
+    if let Some(f) = TABLE.iter().find(|f| f.name.eq_ignore_ascii_case(name)) {
+        return Ok(f);
+    }
+    match DOCUMENTED.iter().find(|d| d.eq_ignore_ascii_case(name)) {
+        Some(documented) => Err(QueryError::unsupported(documented)),
+        None => Err(QueryError::exec(format!("Unknown function: {name}()"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_without_case_and_unknown_ones_are_named() {
+        assert_eq!(lookup("RawSum").map(|f| f.name).ok(), Some("rawsum"));
+        assert_eq!(
+            lookup("mavg").err().map(|e| e.to_string()),
+            Some("mavg() is not supported yet".to_owned())
+        );
+        assert_eq!(
+            lookup("nosuchfunction").err().map(|e| e.to_string()),
+            Some("Unknown function: nosuchfunction()".to_owned())
+        );
+    }
+
+    #[test]
+    fn no_function_is_both_implemented_and_listed_as_missing() {
+        for f in TABLE {
+            assert!(!DOCUMENTED.iter().any(|d| d.eq_ignore_ascii_case(f.name)), "{}", f.name);
+        }
+    }
+}
