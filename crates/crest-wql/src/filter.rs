@@ -12,16 +12,13 @@ use crate::parser::{Parser, is_keyword};
 impl Parser<'_> {
     /// The items of `ts(`, `hs(` or `cs(`, through the `)`.
     pub(crate) fn selector(&mut self, kind: SelectorKind) -> Result<Expr, ParseError> {
-        self.enter()?;
         let items = self.filter_items()?;
-        self.leave(1);
         Ok(Expr::Selector(Selector { kind, items }))
     }
 
     /// The filter of `events(`, through the `)`: `None` when empty; commas between items mean
     /// `and` (the docs' `events(type="alert", name="...", alertTag="...")` narrows by all three).
     pub(crate) fn events(&mut self) -> Result<Expr, ParseError> {
-        self.enter()?;
         let token = self.peek(Mode::Filter)?;
         let filter = if token.tok == Tok::RParen {
             self.consume(&token);
@@ -34,7 +31,6 @@ impl Parser<'_> {
                 FilterExpr::And(items)
             })
         };
-        self.leave(1);
         Ok(Expr::Events(filter))
     }
 

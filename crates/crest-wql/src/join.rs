@@ -3,7 +3,7 @@
 use crate::ast::{Expr, Join, JoinCondition, JoinKind, JoinOperand, JoinOutput, JoinPredicate};
 use crate::error::ParseError;
 use crate::filter::single_or;
-use crate::lexer::{Mode, Tok};
+use crate::lexer::{Mode, Tok, lex};
 use crate::parser::Parser;
 
 impl Parser<'_> {
@@ -25,7 +25,7 @@ impl Parser<'_> {
         };
         self.expect(Mode::Expr, &Tok::Comma, "',' before the join's value")?;
         let mut outputs = Vec::new();
-        while let Some(output) = self.join_output()? {
+        while let Some(output) = self.join_output() {
             outputs.push(output);
             self.expect(Mode::Expr, &Tok::Comma, "',' after a join output")?;
         }
@@ -154,30 +154,33 @@ impl Parser<'_> {
 
     /// `key=alias.column` or `key='text'` before the data expression; `None` where the data
     /// expression starts.
-    fn join_output(&mut self) -> Result<Option<JoinOutput>, ParseError> {
-        let token = self.peek(Mode::Filter)?;
+    fn join_output(&mut self) -> Option<JoinOutput> {
+        // Lexed without failing: the data expression need not lex in filter mode (`{a|0}`, `$x`).
+        let Ok(token) = lex(self.src, self.pos, Mode::Filter) else {
+            return None;
+        };
         let (Tok::Name(key) | Tok::Str(key)) = token.tok.clone() else {
-            return Ok(None);
+            return None;
         };
         let Some(equals) = self
             .peek_after(&token, Mode::Filter)
             .filter(|t| t.tok == Tok::Eq)
         else {
-            return Ok(None);
+            return None;
         };
         let Some(value_token) = self.peek_after(&equals, Mode::Filter) else {
-            return Ok(None);
+            return None;
         };
         let value = match &value_token.tok {
             Tok::Str(text) => JoinOperand::Str(text.clone()),
             Tok::Name(name) => match column(name) {
                 Some(column) => column,
-                None => return Ok(None),
+                None => return None,
             },
-            _ => return Ok(None),
+            _ => return None,
         };
         self.consume(&value_token);
-        Ok(Some(JoinOutput { key, value }))
+        Some(JoinOutput { key, value })
     }
 
     /// `{alias|number}` in a join's data expression.

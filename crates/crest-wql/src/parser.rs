@@ -366,7 +366,6 @@ impl<'a> Parser<'a> {
 
     /// The arguments and grouping of `name(`, through its `)`.
     fn call(&mut self, name: &str) -> Result<Expr, ParseError> {
-        self.enter()?;
         let mut args = Vec::new();
         let mut grouping = None;
         let first = self.peek(Mode::Expr)?;
@@ -392,7 +391,6 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        self.leave(1);
         Ok(Expr::Call(Call {
             name: name.to_owned(),
             args,
