@@ -6,5 +6,14 @@
 //! parses and fails at evaluation with a message naming it.
 
 pub mod ast;
+mod error;
+mod filter;
+mod join;
+mod lexer;
+mod names;
+mod parser;
+mod print;
 
 pub use ast::*;
+pub use error::ParseError;
+pub use parser::{MAX_DEPTH, MAX_QUERY_BYTES, parse};

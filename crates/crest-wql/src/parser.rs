@@ -1,0 +1,567 @@
+//! The recursive-descent parser of wql.md §1.2's expressions: operators by precedence, unary
+//! minus, postfix methods and `as`, primaries, calls and their arguments. Filters and `join()` have
+//! files of their own; all share [`Parser`].
+
+use crate::ast::{
+    Allen, Arg, Binary, BinaryOp, Call, Expr, GroupMode, GroupSide, Grouping, Matching, Method,
+    SelectorKind,
+};
+use crate::error::{ParseError, describe};
+use crate::lexer::{Mode, Tok, Token, lex};
+
+/// The longest query accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 65_536;
+
+/// The deepest nesting accepted: parentheses, calls, methods, unary minus, `not`, and each operator
+/// of a chain (`a + b + c` is a tree two deep) all count.
+pub const MAX_DEPTH: usize = 128;
+
+/// Parses a whole query.
+pub fn parse(query: &str) -> Result<Expr, ParseError> {
+    if query.len() > MAX_QUERY_BYTES {
+        let mut cut = MAX_QUERY_BYTES;
+        while !query.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        return Err(ParseError::at(
+            query,
+            cut,
+            format!("a query of at most {MAX_QUERY_BYTES} bytes"),
+            format!("{} bytes", query.len()),
+        ));
+    }
+    let mut parser = Parser::new(query);
+    let expr = parser.expr()?;
+    let end = parser.peek(Mode::Expr)?;
+    if end.tok != Tok::End {
+        return Err(parser.unexpected(&end, "an operator or end of query"));
+    }
+    Ok(expr)
+}
+
+/// The parser's state: the query, how far it has read, how deep it is.
+#[derive(Debug)]
+pub(crate) struct Parser<'a> {
+    pub(crate) src: &'a str,
+    /// Byte offset just past the last consumed token.
+    pub(crate) pos: usize,
+    depth: usize,
+    /// Inside a join's data expression, where bare names are [`Expr::JoinRef`]s.
+    pub(crate) join_data: bool,
+    cache: Option<(usize, Mode, Token)>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(src: &'a str) -> Self {
+        Self {
+            src,
+            pos: 0,
+            depth: 0,
+            join_data: false,
+            cache: None,
+        }
+    }
+
+    /// The next token in `mode`, not consumed.
+    pub(crate) fn peek(&mut self, mode: Mode) -> Result<Token, ParseError> {
+        if let Some((pos, cached_mode, token)) = &self.cache
+            && *pos == self.pos
+            && *cached_mode == mode
+        {
+            return Ok(token.clone());
+        }
+        let token = lex(self.src, self.pos, mode)?;
+        self.cache = Some((self.pos, mode, token.clone()));
+        Ok(token)
+    }
+
+    /// The token after `token` in `mode`, or `None` where the text there does not lex in `mode`.
+    pub(crate) fn peek_after(&self, token: &Token, mode: Mode) -> Option<Token> {
+        lex(self.src, token.end, mode).ok()
+    }
+
+    pub(crate) fn consume(&mut self, token: &Token) {
+        self.pos = token.end;
+    }
+
+    /// Consumes the next token if it is `want`, or fails saying `expected`.
+    pub(crate) fn expect(
+        &mut self,
+        mode: Mode,
+        want: &Tok,
+        expected: &str,
+    ) -> Result<Token, ParseError> {
+        let token = self.peek(mode)?;
+        if token.tok == *want {
+            self.consume(&token);
+            Ok(token)
+        } else {
+            Err(self.unexpected(&token, expected))
+        }
+    }
+
+    /// Consumes the next token if it is the keyword `keyword` (any case).
+    pub(crate) fn eat_keyword(&mut self, mode: Mode, keyword: &str) -> Result<bool, ParseError> {
+        let token = self.peek(mode)?;
+        if is_keyword(&token, keyword) {
+            self.consume(&token);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub(crate) fn unexpected(&self, token: &Token, expected: &str) -> ParseError {
+        let text = self.src.get(token.start..token.end).unwrap_or("");
+        ParseError::at(self.src, token.start, expected, describe(text))
+    }
+
+    /// One level deeper; fails past [`MAX_DEPTH`].
+    pub(crate) fn enter(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError::at(
+                self.src,
+                self.pos,
+                format!("at most {MAX_DEPTH} levels of nesting"),
+                "deeper nesting",
+            ));
+        }
+        Ok(())
+    }
+
+    /// `levels` levels back up (only on success: a failed parse is dropped whole).
+    pub(crate) fn leave(&mut self, levels: usize) {
+        self.depth = self.depth.saturating_sub(levels);
+    }
+
+    pub(crate) fn expr(&mut self) -> Result<Expr, ParseError> {
+        self.enter()?;
+        let expr = self.binary(1)?;
+        self.leave(1);
+        Ok(expr)
+    }
+
+    /// Precedence climbing over the left-associative binary operators.
+    fn binary(&mut self, min_precedence: u8) -> Result<Expr, ParseError> {
+        let mut lhs = self.unary()?;
+        let mut chain = 0;
+        loop {
+            let token = self.peek(Mode::Expr)?;
+            if token.tok == Tok::EqEq {
+                return Err(self.unexpected(
+                    &token,
+                    "'=' (WQL compares with a single '='; '==' is not WQL)",
+                ));
+            }
+            let Some((op, strict)) = binary_op(&token) else {
+                break;
+            };
+            let precedence = precedence(op);
+            if precedence < min_precedence {
+                break;
+            }
+            self.consume(&token);
+            self.enter()?;
+            chain += 1;
+            let matching = self.matching()?;
+            let rhs = self.binary(precedence + 1)?;
+            lhs = Expr::Binary(Box::new(Binary {
+                op,
+                strict,
+                matching,
+                lhs,
+                rhs,
+            }));
+        }
+        self.leave(chain);
+        Ok(lhs)
+    }
+
+    /// `by (k, ...) [groupLeft|groupRight]` right after a binary operator.
+    fn matching(&mut self) -> Result<Option<Matching>, ParseError> {
+        let token = self.peek(Mode::Expr)?;
+        if !(is_keyword(&token, "by")
+            && self
+                .peek_after(&token, Mode::Expr)
+                .is_some_and(|t| t.tok == Tok::LParen))
+        {
+            return Ok(None);
+        }
+        self.consume(&token);
+        let keys = self.key_list()?;
+        let side = if self.eat_keyword(Mode::Expr, "groupLeft")? {
+            Some(GroupSide::Left)
+        } else if self.eat_keyword(Mode::Expr, "groupRight")? {
+            Some(GroupSide::Right)
+        } else {
+            None
+        };
+        Ok(Some(Matching { keys, side }))
+    }
+
+    /// `(key, key, ...)`: names or quoted strings, at least one.
+    pub(crate) fn key_list(&mut self) -> Result<Vec<String>, ParseError> {
+        self.expect(Mode::Filter, &Tok::LParen, "'('")?;
+        let mut keys = Vec::new();
+        loop {
+            let token = self.peek(Mode::Filter)?;
+            match token.tok {
+                Tok::Name(key) | Tok::Str(key) => {
+                    keys.push(key);
+                    self.pos = token.end;
+                }
+                _ => return Err(self.unexpected(&token, "a key (a name or a quoted string)")),
+            }
+            let token = self.peek(Mode::Filter)?;
+            self.consume(&token);
+            match token.tok {
+                Tok::Comma => {}
+                Tok::RParen => return Ok(keys),
+                _ => return Err(self.unexpected(&token, "',' or ')'")),
+            }
+        }
+    }
+
+    /// `-` postfix, where `-` before a number literal makes a negative [`Expr::Number`] and before
+    /// anything else (`-(1)` included) an [`Expr::Neg`].
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        let token = self.peek(Mode::Expr)?;
+        if token.tok != Tok::Minus {
+            return self.postfix();
+        }
+        self.consume(&token);
+        self.enter()?;
+        let literal = matches!(self.peek(Mode::Expr)?.tok, Tok::Number(_));
+        let operand = if literal {
+            self.postfix()?
+        } else {
+            self.unary()?
+        };
+        self.leave(1);
+        Ok(match operand {
+            Expr::Number(value) if literal => Expr::Number(-value),
+            other => Expr::Neg(Box::new(other)),
+        })
+    }
+
+    /// A primary, then `.method(expr)`s, then at most one `as name`.
+    fn postfix(&mut self) -> Result<Expr, ParseError> {
+        let mut expr = self.primary()?;
+        let mut chain = 0;
+        loop {
+            let dot = self.peek(Mode::Expr)?;
+            if dot.tok != Tok::Dot {
+                break;
+            }
+            self.consume(&dot);
+            let name = self.peek(Mode::Expr)?;
+            let method = match &name.tok {
+                Tok::Ident(name) => method_named(name),
+                _ => None,
+            };
+            let Some(method) = method else {
+                return Err(self.unexpected(&name, "a method: lt, gt, le, ge, eq, ne or orElse"));
+            };
+            self.consume(&name);
+            self.expect(Mode::Expr, &Tok::LParen, "'('")?;
+            self.enter()?;
+            chain += 1;
+            let arg = self.expr()?;
+            self.expect(Mode::Expr, &Tok::RParen, "')'")?;
+            expr = Expr::Method {
+                receiver: Box::new(expr),
+                method,
+                arg: Box::new(arg),
+            };
+        }
+        if self.eat_keyword(Mode::Expr, "as")? {
+            let name = self.peek(Mode::Expr)?;
+            let Tok::Ident(alias) = name.tok else {
+                return Err(self.unexpected(&name, "an alias name"));
+            };
+            self.pos = name.end;
+            self.enter()?;
+            chain += 1;
+            expr = Expr::Alias {
+                expr: Box::new(expr),
+                name: alias,
+            };
+        }
+        self.leave(chain);
+        Ok(expr)
+    }
+
+    fn primary(&mut self) -> Result<Expr, ParseError> {
+        let token = self.peek(Mode::Expr)?;
+        match token.tok {
+            Tok::Number(value) => {
+                self.pos = token.end;
+                Ok(Expr::Number(value))
+            }
+            Tok::LParen => {
+                self.pos = token.end;
+                let expr = self.expr()?;
+                self.expect(Mode::Expr, &Tok::RParen, "')'")?;
+                Ok(expr)
+            }
+            Tok::AliasRef(name) => {
+                self.pos = token.end;
+                Ok(Expr::AliasRef(name))
+            }
+            Tok::Variable(name) => {
+                self.pos = token.end;
+                Ok(Expr::Variable(name))
+            }
+            Tok::LBrace if self.join_data => self.join_ref_with_default(),
+            Tok::Ident(ref name) => {
+                let next = lex(self.src, token.end, Mode::Expr)?;
+                if next.tok == Tok::LParen {
+                    self.pos = next.end;
+                    return self.named_call(name);
+                }
+                if self.join_data {
+                    self.pos = token.end;
+                    return Ok(Expr::JoinRef {
+                        alias: name.clone(),
+                        default: None,
+                    });
+                }
+                Err(self.unexpected(
+                    &next,
+                    &format!("'(' after '{name}' (a bare word is only a function argument)"),
+                ))
+            }
+            Tok::Window(_) => Err(self.unexpected(
+                &token,
+                "an expression (a time window is only a function argument)",
+            )),
+            Tok::Str(_) => Err(self.unexpected(
+                &token,
+                "an expression (a quoted string is only a function argument)",
+            )),
+            _ => Err(self.unexpected(&token, "an expression")),
+        }
+    }
+
+    /// What follows `name(`: a selector, `events`, `join` or any other function.
+    fn named_call(&mut self, name: &str) -> Result<Expr, ParseError> {
+        let kind = [
+            ("ts", SelectorKind::Ts),
+            ("hs", SelectorKind::Hs),
+            ("cs", SelectorKind::Cs),
+        ]
+        .into_iter()
+        .find(|(word, _)| word.eq_ignore_ascii_case(name));
+        if let Some((_, kind)) = kind {
+            return self.selector(kind);
+        }
+        if name.eq_ignore_ascii_case("events") {
+            return self.events();
+        }
+        if name.eq_ignore_ascii_case("join") {
+            return self.join();
+        }
+        self.call(name)
+    }
+
+    /// The arguments and grouping of `name(`, through its `)`.
+    fn call(&mut self, name: &str) -> Result<Expr, ParseError> {
+        let mut args = Vec::new();
+        let mut grouping = None;
+        let first = self.peek(Mode::Expr)?;
+        if first.tok == Tok::RParen {
+            self.consume(&first);
+        } else {
+            loop {
+                if let Some(found) = self.grouping()? {
+                    grouping = Some(found);
+                    self.expect(Mode::Expr, &Tok::RParen, "')' after the grouping")?;
+                    break;
+                }
+                args.push(self.arg()?);
+                let token = self.peek(Mode::Expr)?;
+                match token.tok {
+                    Tok::Comma => self.consume(&token),
+                    Tok::RParen => {
+                        self.consume(&token);
+                        break;
+                    }
+                    _ if self.grouping_starts(&token) => {}
+                    _ => return Err(self.unexpected(&token, "',', ')' or a grouping by (...)")),
+                }
+            }
+        }
+        Ok(Expr::Call(Call {
+            name: name.to_owned(),
+            args,
+            grouping,
+        }))
+    }
+
+    fn grouping_starts(&self, token: &Token) -> bool {
+        (is_keyword(token, "by") || is_keyword(token, "without"))
+            && self
+                .peek_after(token, Mode::Expr)
+                .is_some_and(|t| t.tok == Tok::LParen)
+    }
+
+    /// `by (k, ...)` or `without (k, ...)` inside a call's parentheses.
+    fn grouping(&mut self) -> Result<Option<Grouping>, ParseError> {
+        let token = self.peek(Mode::Expr)?;
+        if !self.grouping_starts(&token) {
+            return Ok(None);
+        }
+        let mode = if is_keyword(&token, "by") {
+            GroupMode::By
+        } else {
+            GroupMode::Without
+        };
+        self.consume(&token);
+        let keys = self.key_list()?;
+        Ok(Some(Grouping { mode, keys }))
+    }
+
+    /// One argument of a call, typed as in the module doc of [`crate::ast::Arg`].
+    fn arg(&mut self) -> Result<Arg, ParseError> {
+        let token = self.peek(Mode::Expr)?;
+        match token.tok {
+            Tok::Window(window) => {
+                self.consume(&token);
+                Ok(Arg::Window(window))
+            }
+            Tok::Str(text) => {
+                self.pos = token.end;
+                Ok(Arg::Str(text))
+            }
+            Tok::Number(value) => match self.peek_after(&token, Mode::Expr) {
+                Some(percent) if percent.tok == Tok::Percent => {
+                    self.consume(&percent);
+                    Ok(Arg::Percent(value))
+                }
+                _ => Ok(Arg::Expr(self.expr()?)),
+            },
+            Tok::Ident(_) if !self.join_data => {
+                if self
+                    .peek_after(&token, Mode::Expr)
+                    .is_some_and(|t| t.tok == Tok::LParen)
+                {
+                    return Ok(Arg::Expr(self.expr()?));
+                }
+                self.word_arg(&token)
+            }
+            _ => Ok(Arg::Expr(self.expr()?)),
+        }
+    }
+
+    /// A bare word (read with filter mode's name characters, so `env.name` is one word), or
+    /// `word=value` with a quoted or bare value.
+    fn word_arg(&mut self, ident: &Token) -> Result<Arg, ParseError> {
+        let word = lex(self.src, ident.start, Mode::Filter)?;
+        let Tok::Name(name) = word.tok.clone() else {
+            return Err(self.unexpected(ident, "a word"));
+        };
+        let Some(equals) = self
+            .peek_after(&word, Mode::Expr)
+            .filter(|t| t.tok == Tok::Eq)
+        else {
+            self.consume(&word);
+            return Ok(Arg::Word(name));
+        };
+        let value = lex(self.src, equals.end, Mode::Filter)?;
+        match value.tok {
+            Tok::Str(text) | Tok::Name(text) => {
+                self.pos = value.end;
+                Ok(Arg::Named { name, value: text })
+            }
+            _ => Err(self.unexpected(
+                &value,
+                &format!("a quoted string or a name after '{name}='"),
+            )),
+        }
+    }
+}
+
+/// Whether `token` is the word `keyword`, in any case, in either mode.
+pub(crate) fn is_keyword(token: &Token, keyword: &str) -> bool {
+    match &token.tok {
+        Tok::Ident(word) | Tok::Name(word) => word.eq_ignore_ascii_case(keyword),
+        _ => false,
+    }
+}
+
+fn binary_op(token: &Token) -> Option<(BinaryOp, bool)> {
+    let op = match &token.tok {
+        Tok::Plus => BinaryOp::Add,
+        Tok::Minus => BinaryOp::Sub,
+        Tok::Star => BinaryOp::Mul,
+        Tok::Slash => BinaryOp::Div,
+        Tok::Lt => BinaryOp::Lt,
+        Tok::Le => BinaryOp::Le,
+        Tok::Gt => BinaryOp::Gt,
+        Tok::Ge => BinaryOp::Ge,
+        Tok::Eq => BinaryOp::Eq,
+        Tok::Ne => BinaryOp::Ne,
+        Tok::Strict(op) => return Some((*op, true)),
+        Tok::Ident(word) => word_op(word)?,
+        _ => return None,
+    };
+    Some((op, false))
+}
+
+/// The operators written as words: `and`, `or`, `union`, `intersect` and the Allen relations.
+fn word_op(word: &str) -> Option<BinaryOp> {
+    const WORDS: [(&str, BinaryOp); 14] = [
+        ("and", BinaryOp::And),
+        ("or", BinaryOp::Or),
+        ("union", BinaryOp::Union),
+        ("intersect", BinaryOp::Intersect),
+        ("m", BinaryOp::Allen(Allen::Meets)),
+        ("mi", BinaryOp::Allen(Allen::MetBy)),
+        ("o", BinaryOp::Allen(Allen::Overlaps)),
+        ("oi", BinaryOp::Allen(Allen::OverlappedBy)),
+        ("s", BinaryOp::Allen(Allen::Starts)),
+        ("si", BinaryOp::Allen(Allen::StartedBy)),
+        ("d", BinaryOp::Allen(Allen::During)),
+        ("di", BinaryOp::Allen(Allen::Contains)),
+        ("f", BinaryOp::Allen(Allen::Finishes)),
+        ("fi", BinaryOp::Allen(Allen::FinishedBy)),
+    ];
+    WORDS
+        .iter()
+        .find(|(text, _)| text.eq_ignore_ascii_case(word))
+        .map(|&(_, op)| op)
+}
+
+/// Higher binds tighter: or < and < comparisons and event-set operators < + - < * /.
+fn precedence(op: BinaryOp) -> u8 {
+    match op {
+        BinaryOp::Or => 1,
+        BinaryOp::And => 2,
+        BinaryOp::Lt
+        | BinaryOp::Le
+        | BinaryOp::Gt
+        | BinaryOp::Ge
+        | BinaryOp::Eq
+        | BinaryOp::Ne
+        | BinaryOp::Union
+        | BinaryOp::Intersect
+        | BinaryOp::Allen(_) => 3,
+        BinaryOp::Add | BinaryOp::Sub => 4,
+        BinaryOp::Mul | BinaryOp::Div => 5,
+    }
+}
+
+fn method_named(name: &str) -> Option<Method> {
+    [
+        ("lt", Method::Lt),
+        ("gt", Method::Gt),
+        ("le", Method::Le),
+        ("ge", Method::Ge),
+        ("eq", Method::Eq),
+        ("ne", Method::Ne),
+        ("orElse", Method::OrElse),
+    ]
+    .into_iter()
+    .find(|(text, _)| text.eq_ignore_ascii_case(name))
+    .map(|(_, method)| method)
+}
