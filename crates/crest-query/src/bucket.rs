@@ -19,7 +19,9 @@ pub(crate) const MAX_ANSWER_POINTS: usize = 20_000_000;
 /// The chart bucket width: the granularity, widened when `p` asks for fewer points.
 pub(crate) fn width(request: &QueryRequest) -> i64 {
     let g = request.granularity.max(1);
-    let span = request.end.saturating_sub(request.start.div_euclid(g).saturating_mul(g));
+    let span = request
+        .end
+        .saturating_sub(request.start.div_euclid(g).saturating_mul(g));
     let buckets = span.saturating_add(g - 1) / g;
     match request.max_points.and_then(|p| i64::try_from(p).ok()) {
         Some(p) if p > 0 && buckets > p => g.saturating_mul(buckets.saturating_add(p - 1) / p),
@@ -48,7 +50,10 @@ pub(crate) fn chart(
             Points::Discrete(points) => {
                 ctx.tick(points.len())?;
                 let mut buckets: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
-                for &(t, v) in points.iter().filter(|(t, _)| *t >= from && *t < request.end) {
+                for &(t, v) in points
+                    .iter()
+                    .filter(|(t, _)| *t >= from && *t < request.end)
+                {
                     buckets
                         .entry(t.div_euclid(g).saturating_mul(g))
                         .or_default()
@@ -57,7 +62,9 @@ pub(crate) fn chart(
                 buckets
                     .into_iter()
                     .filter(|(b, _)| *b >= first_stamp)
-                    .filter_map(|(b, mut vs)| summarize(&mut vs, request.summarization).map(|v| (b, v)))
+                    .filter_map(|(b, mut vs)| {
+                        summarize(&mut vs, request.summarization).map(|v| (b, v))
+                    })
                     .filter(|(_, v)| v.is_finite())
                     .collect()
             }

@@ -115,9 +115,7 @@ pub(crate) fn eval(expr: &Expr, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Qu
                 let empty = match &v {
                     Value::Series(s) => s.iter().all(|s| s.points.is_empty()),
                     Value::Histograms(_) => {
-                        return Err(QueryError::exec(
-                            "orElse() cannot be applied to histograms",
-                        ));
+                        return Err(QueryError::exec("orElse() cannot be applied to histograms"));
                     }
                 };
                 if empty {

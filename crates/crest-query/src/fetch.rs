@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crest_series::{
-    DELTA_PREFIX, Filter, Granularity, HistogramData, Pattern, ReadLimits, SeriesData,
-    SeriesError, SeriesReader, Term, TimeRange,
+    DELTA_PREFIX, Filter, Granularity, HistogramData, Pattern, ReadLimits, SeriesData, SeriesError,
+    SeriesReader, Term, TimeRange,
 };
 use crest_wql::{FilterAtom, FilterExpr, FilterKey, FilterOp, NamePattern, Selector, SelectorKind};
 
@@ -158,7 +158,10 @@ pub(crate) async fn convert(
             continue;
         }
         let sources = tags.sources_tagged(&pattern).await?;
-        tagged.push((text, sources.into_iter().map(|s| s.to_lowercase()).collect()));
+        tagged.push((
+            text,
+            sources.into_iter().map(|s| s.to_lowercase()).collect(),
+        ));
     }
     let mut conv = Conversion {
         kind: selector.kind,
@@ -166,19 +169,20 @@ pub(crate) async fn convert(
         granularity: None,
     };
     let mut engine = conv.filter(&filter, 0)?;
-    let granularity = match selector.kind {
-        SelectorKind::Hs => Some(conv.granularity.ok_or_else(|| {
-            QueryError::exec("hs() needs a metric name ending in .m, .h or .d")
-        })?),
-        SelectorKind::Cs => {
-            engine = Filter::And(vec![
-                Filter::Term(Term::Metric(Pattern::Glob(format!("{DELTA_PREFIX}*")))),
-                engine,
-            ]);
-            None
-        }
-        SelectorKind::Ts => None,
-    };
+    let granularity =
+        match selector.kind {
+            SelectorKind::Hs => Some(conv.granularity.ok_or_else(|| {
+                QueryError::exec("hs() needs a metric name ending in .m, .h or .d")
+            })?),
+            SelectorKind::Cs => {
+                engine = Filter::And(vec![
+                    Filter::Term(Term::Metric(Pattern::Glob(format!("{DELTA_PREFIX}*")))),
+                    engine,
+                ]);
+                None
+            }
+            SelectorKind::Ts => None,
+        };
     Ok(Converted {
         filter: engine,
         granularity,
@@ -194,10 +198,7 @@ fn pattern(value: &NamePattern, lower: bool) -> Result<Pattern, QueryError> {
     }
 }
 
-fn collect_source_tags(
-    f: &FilterExpr,
-    out: &mut Vec<(String, Pattern)>,
-) -> Result<(), QueryError> {
+fn collect_source_tags(f: &FilterExpr, out: &mut Vec<(String, Pattern)>) -> Result<(), QueryError> {
     match f {
         FilterExpr::Atom(FilterAtom::Key {
             key: FilterKey::SourceTag,

@@ -26,23 +26,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use error::QueryError;
-pub use request::{
-    QueryAnswer, QueryLimits, QueryRequest, QueryStats, Summarization, TimeSeries,
-};
+pub use request::{QueryAnswer, QueryLimits, QueryRequest, QueryStats, Summarization, TimeSeries};
 
 use crate::chart::Chart;
 use crate::eval::{Ctx, eval};
 use crate::value::Value;
 
-/// The longest query text accepted (bytes).
-pub const MAX_QUERY_BYTES: usize = 64 * 1024;
-
 /// Resolves `tag=` filters: the sources carrying a source tag (the pattern may be a glob or a
 /// regex), as they are now (source tags have no history).
 #[async_trait::async_trait]
 pub trait SourceTags: Send + Sync {
-    async fn sources_tagged(&self, tag: &crest_series::Pattern)
-    -> Result<Vec<String>, QueryError>;
+    async fn sources_tagged(&self, tag: &crest_series::Pattern) -> Result<Vec<String>, QueryError>;
 }
 
 /// Answers a chart query. Reads go through `reader` within `limits` (over all reads together);
@@ -57,11 +51,6 @@ pub async fn run(
 ) -> Result<QueryAnswer, QueryError> {
     if cancel.load(Ordering::Relaxed) {
         return Err(QueryError::Cancelled);
-    }
-    if request.query.len() > MAX_QUERY_BYTES {
-        return Err(QueryError::Syntax(format!(
-            "the query is longer than {MAX_QUERY_BYTES} bytes"
-        )));
     }
     let chart = Chart::new(request)?;
     let expr = crest_wql::parse(&request.query).map_err(|e| QueryError::Syntax(e.to_string()))?;

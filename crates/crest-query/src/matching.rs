@@ -86,7 +86,10 @@ pub(crate) fn pairs(
             None => {
                 let (source, tags) = m.match_key();
                 std::iter::once(source.map(str::to_owned))
-                    .chain(tags.iter().flat_map(|(k, v)| [Some(k.clone()), Some(v.clone())]))
+                    .chain(
+                        tags.iter()
+                            .flat_map(|(k, v)| [Some(k.clone()), Some(v.clone())]),
+                    )
                     .collect()
             }
         }
@@ -158,7 +161,12 @@ mod tests {
 
     #[test]
     fn equal_keys_pair_and_the_rest_is_dropped() {
-        let (p, unmatched) = pairs(&[on("a"), on("b"), on("c")], &[on("b"), on("c"), on("d")], false, None);
+        let (p, unmatched) = pairs(
+            &[on("a"), on("b"), on("c")],
+            &[on("b"), on("c"), on("d")],
+            false,
+            None,
+        );
         assert_eq!(lr(&p), vec![(1, 0, true), (2, 1, true)]);
         assert_eq!(unmatched, 2);
     }

@@ -10,8 +10,9 @@ use crate::chart::{Chart, Range};
 use crate::error::QueryError;
 use crate::functions;
 
-/// How deep an expression may nest (evaluation recurses once per level).
-pub(crate) const MAX_DEPTH: usize = 128;
+/// How deep evaluation may recurse: once per level of the tree (which the parser bounds), plus
+/// room for alias references.
+pub(crate) const MAX_DEPTH: usize = crest_wql::MAX_DEPTH + 32;
 /// How many nodes planning may visit (alias references can repeat a subtree).
 const MAX_STEPS: usize = 100_000;
 

@@ -113,14 +113,11 @@ mod tests {
         };
         let data = SeriesData {
             key: SeriesKey::new("\u{2206}x", "a"),
-            samples: vec![
-                s(0, 0.0),
-                s(65, 2.0),
-                s(100, 3.0),
-                s(250, 4.0),
-                s(300, 0.0),
-            ],
+            samples: vec![s(0, 0.0), s(65, 2.0), s(100, 3.0), s(250, 4.0), s(300, 0.0)],
         };
-        assert_eq!(per_minute(&data), vec![(60, 5.0), (120, 0.0), (180, 0.0), (240, 4.0)]);
+        assert_eq!(
+            per_minute(&data),
+            vec![(60, 5.0), (120, 0.0), (180, 0.0), (240, 4.0)]
+        );
     }
 }

@@ -94,7 +94,13 @@ mod tests {
     #[test]
     fn kat_09_positions() {
         let v = [1.0, 2.0, 3.0, 4.0];
-        for (p, want) in [(50.0, 2.5), (75.0, 3.75), (40.0, 2.0), (10.0, 1.0), (100.0, 4.0)] {
+        for (p, want) in [
+            (50.0, 2.5),
+            (75.0, 3.75),
+            (40.0, 2.0),
+            (10.0, 1.0),
+            (100.0, 4.0),
+        ] {
             assert_eq!(percentile_sorted(&v, p), Some(want), "p={p}");
         }
         assert_eq!(percentile_sorted(&[], 50.0), None);
@@ -107,7 +113,10 @@ mod tests {
         let s = |how| summarize(&mut v.clone(), how);
         assert_eq!(s(Summarization::Mean), Some(2.0));
         assert_eq!(s(Summarization::Median), Some(2.0));
-        assert_eq!(summarize(&mut [4.0, 1.0, 3.0, 2.0], Summarization::Median), Some(2.5));
+        assert_eq!(
+            summarize(&mut [4.0, 1.0, 3.0, 2.0], Summarization::Median),
+            Some(2.5)
+        );
         assert_eq!(s(Summarization::Sum), Some(6.0));
         assert_eq!(s(Summarization::Count), Some(3.0));
         assert_eq!(s(Summarization::First), Some(1.0));

@@ -93,7 +93,9 @@ impl Points {
     /// The same series with `f` applied to every value (point-wise functions keep discreteness).
     pub(crate) fn map(self, f: impl Fn(f64) -> f64 + Send + Sync + 'static) -> Self {
         match self {
-            Points::Discrete(p) => Points::discrete(p.into_iter().map(|(t, v)| (t, f(v))).collect()),
+            Points::Discrete(p) => {
+                Points::discrete(p.into_iter().map(|(t, v)| (t, f(v))).collect())
+            }
             Points::Constant(c) => Points::constant(f(c)),
             Points::Generator(g) => Points::generator(move |t| g(t).map(&f)),
         }
@@ -143,13 +145,6 @@ pub(crate) struct HistSeries {
 pub(crate) enum Value {
     Series(Vec<Series>),
     Histograms(Vec<HistSeries>),
-}
-
-impl Value {
-    /// No series at all.
-    pub(crate) fn no_data() -> Self {
-        Value::Series(Vec::new())
-    }
 }
 
 #[cfg(test)]

@@ -57,7 +57,11 @@ impl Reducer {
 
 macro_rules! aggregation {
     ($fn_name:ident, $reducer:expr, $raw:expr) => {
-        pub(crate) fn $fn_name(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+        pub(crate) fn $fn_name(
+            call: &Call,
+            ctx: &Ctx<'_>,
+            depth: usize,
+        ) -> Result<Value, QueryError> {
             aggregate(call, ctx, depth, $reducer, $raw)
         }
     };
@@ -168,7 +172,9 @@ fn over_series_or_histograms(
             ctx,
             reducer,
         )?)),
-        Value::Histograms(h) if spec.is_none() && !raw => histogram::statistic(h, reducer, &call.name),
+        Value::Histograms(h) if spec.is_none() && !raw => {
+            histogram::statistic(h, reducer, &call.name)
+        }
         Value::Histograms(_) => Err(QueryError::exec(format!(
             "{}() of histograms takes no grouping",
             name(call)

@@ -20,7 +20,10 @@ const MAX_BUCKETS: i64 = 10_000_000;
 
 fn window(call: &Call, chart: &Chart) -> Result<i64, QueryError> {
     arity(call, 2, 3)?;
-    let first = call.args.first().ok_or_else(|| super::args::missing(call, 0))?;
+    let first = call
+        .args
+        .first()
+        .ok_or_else(|| super::args::missing(call, 0))?;
     chart.window(first, name(call))
 }
 
@@ -45,7 +48,12 @@ pub(crate) fn method(arg: &Arg, function: &str) -> Result<Summarization, QueryEr
 pub(crate) fn align(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     let tw = window(call, &ctx.chart)?;
     let how = match call.args.len() {
-        3 => method(call.args.get(1).ok_or_else(|| super::args::missing(call, 1))?, name(call))?,
+        3 => method(
+            call.args
+                .get(1)
+                .ok_or_else(|| super::args::missing(call, 1))?,
+            name(call),
+        )?,
         _ => Summarization::Mean,
     };
     let bucket = |t: i64| t.div_euclid(tw).saturating_mul(tw);

@@ -25,11 +25,7 @@ pub(crate) fn expr_at(call: &Call, i: usize) -> Result<&Expr, QueryError> {
 }
 
 pub(crate) fn missing(call: &Call, i: usize) -> QueryError {
-    QueryError::exec(format!(
-        "{}(): argument {} is missing",
-        name(call),
-        i + 1
-    ))
+    QueryError::exec(format!("{}(): argument {} is missing", name(call), i + 1))
 }
 
 /// A number written as argument `i` (`5`, `-1`, `0.5k`).

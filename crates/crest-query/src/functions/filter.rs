@@ -29,7 +29,9 @@ fn pass(
     };
     let threshold = eval_series(expr_at(call, 0)?, ctx, depth, name(call))?;
     let values = eval_series(expr_at(call, 1)?, ctx, depth, name(call))?;
-    Ok(Value::Series(keep_where(values, threshold, strict, ctx, keep)))
+    Ok(Value::Series(keep_where(
+        values, threshold, strict, ctx, keep,
+    )))
 }
 
 pub(crate) fn highpass(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {

@@ -31,8 +31,18 @@ pub(crate) fn statistic(
             let n = total(c) as f64;
             (n > 0.0).then_some(n)
         }),
-        Reducer::Min => Box::new(|c| c.iter().filter(|c| c.count > 0).map(|c| c.mean).reduce(f64::min)),
-        Reducer::Max => Box::new(|c| c.iter().filter(|c| c.count > 0).map(|c| c.mean).reduce(f64::max)),
+        Reducer::Min => Box::new(|c| {
+            c.iter()
+                .filter(|c| c.count > 0)
+                .map(|c| c.mean)
+                .reduce(f64::min)
+        }),
+        Reducer::Max => Box::new(|c| {
+            c.iter()
+                .filter(|c| c.count > 0)
+                .map(|c| c.mean)
+                .reduce(f64::max)
+        }),
         Reducer::Avg => Box::new(|c| {
             let n = total(c);
             #[allow(clippy::cast_precision_loss)]

@@ -39,7 +39,12 @@ fn per_series(
     depth: usize,
     f: impl Fn(&[Point]) -> Vec<Point>,
 ) -> Result<Value, QueryError> {
-    let series = eval_series(expr_at(call, call.args.len().saturating_sub(1))?, ctx, depth, name(call))?;
+    let series = eval_series(
+        expr_at(call, call.args.len().saturating_sub(1))?,
+        ctx,
+        depth,
+        name(call),
+    )?;
     let mut out = Vec::with_capacity(series.len());
     for s in series {
         let Points::Discrete(p) = &s.points else {
@@ -100,7 +105,9 @@ pub(crate) fn ratediff(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value
         let mut out = Vec::with_capacity(p.len());
         let mut prev: Option<Point> = None;
         for &(t, v) in p {
-            let before = prev.filter(|(t0, _)| *t0 >= since).map_or(0.0, |(_, v0)| v0);
+            let before = prev
+                .filter(|(t0, _)| *t0 >= since)
+                .map_or(0.0, |(_, v0)| v0);
             out.push((t, if v >= before { v - before } else { v }));
             prev = Some((t, v));
         }

@@ -1,0 +1,630 @@
+//! The known-answer cases of wql.md §5 that the core evaluates, named after them. Data at the
+//! KAT's T0; unless a case says otherwise the window is `[T0-600, T0+1200)` at 1-second buckets.
+
+use crate::support::{Db, T0, at, close, req};
+
+const S: i64 = T0 - 600;
+const E: i64 = T0 + 1200;
+
+#[tokio::test]
+async fn kat_01_rate_30s_spacing() {
+    let db = Db::new()
+        .pts("c", "a", &at(&[(0, 105_500.0), (30, 105_750.0)]))
+        .load()
+        .await;
+    close(
+        &db.one("rate(ts(c))", S, E).await,
+        &at(&[(30, 250.0 / 30.0)]),
+    );
+}
+
+#[tokio::test]
+async fn kat_02_rate_120s_spacing() {
+    let db = Db::new()
+        .pts("c", "a", &at(&[(0, 105_500.0), (120, 105_750.0)]))
+        .load()
+        .await;
+    close(
+        &db.one("rate(ts(c))", S, E).await,
+        &at(&[(120, 250.0 / 120.0)]),
+    );
+}
+
+#[tokio::test]
+async fn kat_03_deriv_negative() {
+    let db = Db::new()
+        .pts("c", "a", &at(&[(0, 105_750.0), (30, 105_250.0)]))
+        .load()
+        .await;
+    close(
+        &db.one("deriv(ts(c))", S, E).await,
+        &at(&[(30, -500.0 / 30.0)]),
+    );
+    assert!(db.q("rate(ts(c))", S, E).await.is_empty());
+}
+
+const RESET: [f64; 18] = [
+    2.0, 4.0, 5.0, 8.0, 10.0, 11.0, 14.0, 15.0, 0.0, 0.0, 2.0, 4.0, 5.0, 8.0, 10.0, 11.0, 14.0,
+    15.0,
+];
+
+/// CONFLICT (wql.md §6 conflict 3): pinned to §2.10.4's recommendation, 0 between equal values.
+#[tokio::test]
+async fn kat_04_rate_and_deriv_over_a_counter_reset() {
+    let points: Vec<(i64, f64)> = RESET
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (T0 + 2 * i as i64, *v))
+        .collect();
+    let db = Db::new().pts("c", "a", &points).load().await;
+    let deriv = [
+        1.0, 0.5, 1.5, 1.0, 0.5, 1.5, 0.5, -7.5, 0.0, 1.0, 1.0, 0.5, 1.5, 1.0, 0.5, 1.5, 0.5,
+    ];
+    let want: Vec<(i64, f64)> = deriv
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (T0 + 2 + 2 * i as i64, *v))
+        .collect();
+    close(&db.one("deriv(ts(c))", S, E).await, &want);
+    let rate: Vec<(i64, f64)> = want
+        .iter()
+        .copied()
+        .filter(|(t, _)| *t != T0 + 16)
+        .collect();
+    close(&db.one("rate(ts(c))", S, E).await, &rate);
+}
+
+#[tokio::test]
+async fn kat_05_ratediff_including_a_reset_and_a_skipped_point() {
+    let data = [
+        (0, 2.0),
+        (2, 4.0),
+        (4, 5.0),
+        (6, 8.0),
+        (8, 10.0),
+        (10, 11.0),
+        (12, 14.0),
+        (14, 15.0),
+        (18, 2.0),
+        (20, 2.0),
+        (22, 4.0),
+        (24, 5.0),
+        (26, 8.0),
+        (28, 10.0),
+        (30, 11.0),
+    ];
+    let db = Db::new().pts("c", "a", &at(&data)).load().await;
+    let want = [
+        2.0, 2.0, 1.0, 3.0, 2.0, 1.0, 3.0, 1.0, 2.0, 0.0, 2.0, 1.0, 3.0, 2.0, 1.0,
+    ];
+    let want: Vec<(i64, f64)> = data
+        .iter()
+        .zip(want)
+        .map(|((t, _), v)| (T0 + t, v))
+        .collect();
+    close(&db.one("ratediff(ts(c))", T0, E).await, &want);
+}
+
+#[tokio::test]
+async fn kat_06_ratediff_text_example() {
+    let db = Db::new()
+        .pts("c", "a", &at(&[(0, 105_500.0), (30, 105_750.0)]))
+        .pts("d", "a", &at(&[(0, 105_500.0), (120, 105_750.0)]))
+        .load()
+        .await;
+    close(
+        &db.one("ratediff(ts(c))", T0, E).await,
+        &at(&[(0, 105_500.0), (30, 250.0)]),
+    );
+    close(
+        &db.one("ratediff(ts(d))", T0, E).await,
+        &at(&[(0, 105_500.0), (120, 250.0)]),
+    );
+}
+
+#[tokio::test]
+async fn kat_07_rate_with_an_explicit_interval() {
+    let db = Db::new()
+        .pts("c", "a", &at(&[(60, 5.0), (120, 22.0), (180, 30.0)]))
+        .load()
+        .await;
+    close(
+        &db.one("rate(1m, ts(c))", S, E).await,
+        &at(&[(60, 5.0 / 60.0), (120, 17.0 / 60.0), (180, 8.0 / 60.0)]),
+    );
+    close(
+        &db.one("rate(ts(c))", S, E).await,
+        &at(&[(120, 17.0 / 60.0), (180, 8.0 / 60.0)]),
+    );
+}
+
+#[tokio::test]
+async fn kat_08_delta_counter_vs_cumulative() {
+    let db = Db::new()
+        .pts(
+            "\u{2206}err",
+            "a",
+            &at(&[(0, 2.0), (30, 3.0), (61, 17.0), (125, 8.0)]),
+        )
+        .pts("err_cum", "a", &at(&[(0, 5.0), (60, 22.0), (120, 30.0)]))
+        .load()
+        .await;
+    close(
+        &db.one("cs(err)", S, E).await,
+        &at(&[(0, 5.0), (60, 17.0), (120, 8.0)]),
+    );
+    close(
+        &db.one("cs(err)/60", S, E).await,
+        &at(&[(0, 5.0 / 60.0), (60, 17.0 / 60.0), (120, 8.0 / 60.0)]),
+    );
+    close(
+        &db.one("rate(ts(err_cum))", S, E).await,
+        &at(&[(60, 17.0 / 60.0), (120, 8.0 / 60.0)]),
+    );
+    let got = db.q("cs(err)", S, E).await;
+    assert_eq!(got[0].label, "err");
+    assert_eq!(got[0].host.as_deref(), Some("a"));
+}
+
+#[tokio::test]
+async fn kat_09_percentile_position_formula() {
+    let mut db = Db::new();
+    for (s, v) in [("a", 1.0), ("b", 2.0), ("c", 3.0), ("d", 4.0)] {
+        db = db.pts("m", s, &[(T0, v)]);
+    }
+    let db = db.load().await;
+    for (p, want) in [(50, 2.5), (75, 3.75), (40, 2.0), (10, 1.0), (100, 4.0)] {
+        close(
+            &db.one(&format!("percentile({p}, ts(m))"), S, E).await,
+            &[(T0, want)],
+        );
+        close(
+            &db.one(&format!("rawpercentile({p}, ts(m))"), S, E).await,
+            &[(T0, want)],
+        );
+    }
+}
+
+#[tokio::test]
+async fn kat_10_rawsum_only_adds_real_points() {
+    let db = Db::new()
+        .pts("s1", "x", &at(&[(0, 169.05), (60, 164.0)]))
+        .pts("s2", "y", &at(&[(0, 162.0), (150, 170.0)]))
+        .load()
+        .await;
+    close(
+        &db.one("rawsum(ts(s1 or s2))", S, E).await,
+        &at(&[(0, 331.05), (60, 164.0), (150, 170.0)]),
+    );
+}
+
+#[tokio::test]
+async fn kat_11_sum_interpolates_rawsum_does_not() {
+    let db = Db::new()
+        .pts("a", "h1", &at(&[(0, 100.0), (60, 110.0), (120, 120.0)]))
+        .pts("a", "h2", &at(&[(0, 10.0), (120, 30.0)]))
+        .load()
+        .await;
+    let cases = [
+        ("sum", [110.0, 130.0, 150.0]),
+        ("rawsum", [110.0, 110.0, 150.0]),
+        ("count", [2.0, 2.0, 2.0]),
+        ("rawcount", [2.0, 1.0, 2.0]),
+        ("avg", [55.0, 65.0, 75.0]),
+        ("rawavg", [55.0, 110.0, 75.0]),
+    ];
+    for (f, want) in cases {
+        let got = db.one(&format!("{f}(ts(a))"), S, E).await;
+        close(&got, &at(&[(0, want[0]), (60, want[1]), (120, want[2])]));
+    }
+}
+
+#[tokio::test]
+async fn kat_12_a_gap_where_nothing_reports_stays_a_gap() {
+    let db = Db::new()
+        .pts("a", "h1", &at(&[(0, 1.0), (600, 1.0)]))
+        .pts("a", "h2", &at(&[(0, 2.0), (600, 2.0)]))
+        .load()
+        .await;
+    close(
+        &db.one("sum(ts(a))", S, E).await,
+        &at(&[(0, 3.0), (600, 3.0)]),
+    );
+}
+
+#[tokio::test]
+async fn kat_13_live_edge_15_percent_rule() {
+    let (s, e) = (T0, T0 + 1000);
+    let a = Db::new()
+        .pts("a", "h1", &at(&[(0, 1.0), (990, 2.0)]))
+        .pts("a", "h2", &at(&[(0, 10.0), (900, 20.0)]))
+        .load()
+        .await;
+    let got = a.one("sum(ts(a))", s, e).await;
+    assert_eq!(got.last(), Some(&(T0 + 990, 22.0)));
+    let b = Db::new()
+        .pts("a", "h1", &at(&[(0, 1.0), (990, 2.0)]))
+        .pts("a", "h2", &at(&[(0, 10.0), (800, 20.0)]))
+        .load()
+        .await;
+    assert_eq!(
+        b.one("sum(ts(a))", s, e).await.last(),
+        Some(&(T0 + 990, 2.0))
+    );
+    assert_eq!(
+        b.one("count(ts(a))", s, e).await.last(),
+        Some(&(T0 + 990, 1.0))
+    );
+}
+
+#[tokio::test]
+async fn kat_14_series_matching_intersection() {
+    let db = Db::new()
+        .pts("m1", "a", &[(T0, 1.0)])
+        .pts("m1", "b", &[(T0, 2.0)])
+        .pts("m1", "c", &[(T0, 3.0)])
+        .pts("m2", "b", &[(T0, 10.0)])
+        .pts("m2", "c", &[(T0, 20.0)])
+        .pts("m2", "d", &[(T0, 30.0)])
+        .load()
+        .await;
+    let got = db.q("ts(m1) * ts(m2)", S, E).await;
+    let hosts: Vec<(Option<&str>, Vec<(i64, f64)>)> = got
+        .iter()
+        .map(|s| (s.host.as_deref(), s.data.clone()))
+        .collect();
+    assert_eq!(
+        hosts,
+        vec![(Some("b"), vec![(T0, 20.0)]), (Some("c"), vec![(T0, 60.0)])]
+    );
+}
+
+#[tokio::test]
+async fn kat_15_no_match_gives_no_data() {
+    let mut db = Db::new();
+    for s in ["a", "b", "c"] {
+        db = db.pts("m1", s, &[(T0, 1.0)]);
+    }
+    for s in ["x", "y", "z"] {
+        db = db.pts("m2", s, &[(T0, 1.0)]);
+    }
+    let db = db.load().await;
+    assert!(db.q("ts(m1) and ts(m2)", S, E).await.is_empty());
+}
+
+#[tokio::test]
+async fn kat_16_strict_operator_forces_matching() {
+    let db = Db::new()
+        .pts("m1", "a", &[(T0, 5.0)])
+        .pts("m1", "b", &[(T0, 5.0)])
+        .pts("m1", "c", &[(T0, 5.0)])
+        .pts("m2", "a", &[(T0, 1.0)])
+        .load()
+        .await;
+    let strict = db.q("ts(m1) [>] ts(m2)", S, E).await;
+    assert_eq!(strict.len(), 1);
+    assert_eq!(
+        (strict[0].host.as_deref(), strict[0].data.clone()),
+        (Some("a"), vec![(T0, 1.0)])
+    );
+    let loose = db.q("ts(m1) > ts(m2)", S, E).await;
+    let hosts: Vec<_> = loose
+        .iter()
+        .map(|s| (s.host.as_deref(), s.data.clone()))
+        .collect();
+    assert_eq!(
+        hosts,
+        vec![
+            (Some("a"), vec![(T0, 1.0)]),
+            (Some("b"), vec![(T0, 1.0)]),
+            (Some("c"), vec![(T0, 1.0)])
+        ]
+    );
+}
+
+#[tokio::test]
+async fn kat_17_constant_and_singleton_broadcast() {
+    let db = Db::new()
+        .pts("m1", "a", &[(T0, 3.0)])
+        .pts("m1", "b", &[(T0, 6.0)])
+        .pts("m1", "c", &[(T0, 9.0)])
+        .pts("m2", "d", &[(T0, 2.0)])
+        .pts("m3", "b", &[(T0, 1.0)])
+        .pts("m3", "d", &[(T0, 1.0)])
+        .pts("m3", "f", &[(T0, 1.0)])
+        .load()
+        .await;
+    let hosts =
+        |s: Vec<crest_query::TimeSeries>| -> Vec<(Option<String>, String, Vec<(i64, f64)>)> {
+            s.into_iter().map(|s| (s.host, s.label, s.data)).collect()
+        };
+    let h = |x: &str| Some(x.to_owned());
+    assert_eq!(
+        hosts(db.q("ts(m1)/3", S, E).await),
+        vec![
+            (h("a"), "m1".into(), vec![(T0, 1.0)]),
+            (h("b"), "m1".into(), vec![(T0, 2.0)]),
+            (h("c"), "m1".into(), vec![(T0, 3.0)])
+        ]
+    );
+    assert_eq!(
+        hosts(db.q("ts(m2, source=d) * ts(m1)", S, E).await),
+        vec![
+            (h("a"), "m1".into(), vec![(T0, 6.0)]),
+            (h("b"), "m1".into(), vec![(T0, 12.0)]),
+            (h("c"), "m1".into(), vec![(T0, 18.0)])
+        ]
+    );
+    assert_eq!(
+        hosts(db.q("ts(m3) + sum(ts(m1))", S, E).await),
+        vec![
+            (h("b"), "m3".into(), vec![(T0, 19.0)]),
+            (h("d"), "m3".into(), vec![(T0, 19.0)]),
+            (h("f"), "m3".into(), vec![(T0, 19.0)])
+        ]
+    );
+}
+
+#[tokio::test]
+async fn kat_18_an_extra_point_tag_prevents_matching() {
+    let db = Db::new()
+        .add("x", "h1", &[("env", "prod")], &[(T0, 1.0)])
+        .add("x", "h2", &[("env", "prod")], &[(T0, 1.0)])
+        .add("y", "h1", &[("env", "prod"), ("dc", "ny")], &[(T0, 1.0)])
+        .add("y", "h2", &[("env", "prod"), ("dc", "ny")], &[(T0, 1.0)])
+        .load()
+        .await;
+    assert!(db.q("ts(x) - ts(y)", S, E).await.is_empty());
+}
+
+#[tokio::test]
+async fn kat_19_the_by_construct() {
+    let mut db = Db::new();
+    for (h, dc, stage) in [
+        ("host-1", "Oregon", "prod"),
+        ("host-2", "Oregon", "prod"),
+        ("host-3", "Oregon", "test"),
+        ("host-1", "NY", "prod"),
+        ("host-2", "NY", "prod"),
+        ("host-3", "NY", "test"),
+    ] {
+        db = db.add(
+            "cpu.idle",
+            h,
+            &[("dc", dc), ("stage", stage)],
+            &[(T0, 60.0)],
+        );
+    }
+    for (h, stage) in [
+        ("host-1", "prod"),
+        ("host-1", "dev"),
+        ("host-2", "prod"),
+        ("host-2", "dev"),
+        ("host-3", "test"),
+        ("host-3", "dev"),
+    ] {
+        db = db.add("build.version", h, &[("stage", stage)], &[(T0, 1000.0)]);
+    }
+    let db = db.load().await;
+    assert!(
+        db.q("(ts(cpu.idle) > 50) and (ts(build.version) = 1000)", S, E)
+            .await
+            .is_empty()
+    );
+    let got = db
+        .q(
+            "(ts(cpu.idle) > 50) and by (stage, source) (ts(build.version) = 1000)",
+            S,
+            E,
+        )
+        .await;
+    assert_eq!(got.len(), 6, "{got:?}");
+    for s in &got {
+        assert_eq!(s.label, "cpu.idle");
+        assert_eq!(s.data, vec![(T0, 1.0)]);
+        assert!(
+            s.tags.contains_key("dc") && s.tags.contains_key("stage"),
+            "{s:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn kat_20_boolean_operators_return_0_or_1() {
+    let db = Db::new()
+        .pts("a1", "h", &[(T0, 5.0)])
+        .pts("b1", "h", &[(T0, 0.0)])
+        .pts("a2", "h", &[(T0, 5.0)])
+        .pts("b2", "h", &[(T0, -2.0)])
+        .pts("a3", "h", &[(T0, 0.0)])
+        .pts("b3", "h", &[(T0, 0.0)])
+        .pts("a4", "h", &[(T0, 0.0)])
+        .pts("b4", "h", &[(T0, 3.0)])
+        .pts(
+            "x",
+            "h",
+            &at(&[(0, 9.0), (60, 9.0), (120, 9.0), (180, 3.0), (240, 9.0)]),
+        )
+        .load()
+        .await;
+    for (q, want) in [
+        ("ts(a1) and ts(b1)", 0.0),
+        ("ts(a2) and ts(b2)", 1.0),
+        ("ts(a3) or ts(b3)", 0.0),
+        ("ts(a4) or ts(b4)", 1.0),
+    ] {
+        close(&db.one(q, S, E).await, &[(T0, want)]);
+    }
+    close(
+        &db.one("ts(x) > 4", S, E).await,
+        &at(&[(0, 1.0), (60, 1.0), (120, 1.0), (180, 0.0), (240, 1.0)]),
+    );
+}
+
+#[tokio::test]
+async fn kat_21_alert_minute_summarization() {
+    let db = Db::new()
+        .pts(
+            "my.metric",
+            "h",
+            &at(&[(5, 9.0), (15, 9.0), (25, 9.0), (35, 3.0), (45, 9.0)]),
+        )
+        .load()
+        .await;
+    let mut r = req("ts(my.metric) > 4", T0, T0 + 60);
+    r.granularity = 60;
+    let a = db.ask(&r).await.unwrap();
+    close(&a.series[0].data, &[(T0, 0.8)]);
+    close(
+        &db.one("align(1m, min, ts(my.metric) > 4)", T0, T0 + 60)
+            .await,
+        &[(T0, 0.0)],
+    );
+}
+
+/// CONFLICT (wql.md §5 KAT-22): pinned to the procedure's answer, the mean of the 0/1 results.
+#[tokio::test]
+async fn kat_22_alert_summarization_contradictory_doc_examples() {
+    let db = Db::new()
+        .pts("m", "h", &at(&[(10, 5.0), (20, 3.0)]))
+        .pts("n", "h", &at(&[(10, 5.0), (20, 5.0), (30, 3.0)]))
+        .load()
+        .await;
+    for (q, want) in [("ts(m) > 4", 0.5), ("ts(n) > 4", 2.0 / 3.0)] {
+        let mut r = req(q, T0, T0 + 60);
+        r.granularity = 60;
+        close(&db.ask(&r).await.unwrap().series[0].data, &[(T0, want)]);
+    }
+}
+
+#[tokio::test]
+async fn kat_26_align_methods_and_bucket_stamping() {
+    let db = Db::new()
+        .pts("m", "a", &at(&[(0, 1.0), (30, 2.0), (59, 3.0), (60, 4.0)]))
+        .load()
+        .await;
+    for (q, want) in [
+        ("align(1m, sum, ts(m))", [6.0, 4.0]),
+        ("align(1m, ts(m))", [2.0, 4.0]),
+        ("align(1m, mean, ts(m))", [2.0, 4.0]),
+        ("align(1m, count, ts(m))", [3.0, 1.0]),
+        ("align(1m, first, ts(m))", [1.0, 4.0]),
+        ("align(1m, last, ts(m))", [3.0, 4.0]),
+        ("align(1m, min, ts(m))", [1.0, 4.0]),
+        ("align(1m, max, ts(m))", [3.0, 4.0]),
+        ("align(1m, median, ts(m))", [2.0, 4.0]),
+    ] {
+        close(&db.one(q, S, E).await, &at(&[(0, want[0]), (60, want[1])]));
+    }
+}
+
+#[tokio::test]
+async fn kat_27_align_buckets_are_epoch_aligned() {
+    let db = Db::new()
+        .pts("m", "a", &[(172_800 + 18_000, 7.0), (90_000, 3.0)])
+        .load()
+        .await;
+    close(
+        &db.one("align(2d, sum, ts(m))", 0, 4 * 86_400).await,
+        &[(0, 3.0), (172_800, 7.0)],
+    );
+}
+
+#[tokio::test]
+async fn kat_29_numeric_constants_with_si_suffixes() {
+    let db = Db::new().pts("x", "a", &[(T0, 2.0)]).load().await;
+    for (q, want) in [("1M", 1_000_000.0), ("7.2k", 7200.0), ("5.01", 5.01)] {
+        let got = db.one(q, T0, T0 + 3).await;
+        close(&got, &[(T0, want), (T0 + 1, want), (T0 + 2, want)]);
+    }
+    close(&db.one("ts(x) * 1k", S, E).await, &[(T0, 2000.0)]);
+}
+
+#[tokio::test]
+async fn kat_31_highpass_lowpass_and_the_postfix_filters() {
+    let db = Db::new()
+        .pts("m", "a", &at(&[(0, 100.0), (60, 120.0), (120, 130.0)]))
+        .pts(
+            "n",
+            "a",
+            &at(&[(0, 60.0), (60, 70.0), (120, 75.0), (180, 85.0), (240, 90.0)]),
+        )
+        .load()
+        .await;
+    close(
+        &db.one("highpass(120, ts(m))", S, E).await,
+        &at(&[(120, 130.0)]),
+    );
+    close(
+        &db.one("lowpass(130, ts(m))", S, E).await,
+        &at(&[(0, 100.0), (60, 120.0)]),
+    );
+    close(
+        &db.one("ts(n).gt(70).lt(85)", S, E).await,
+        &at(&[(120, 75.0)]),
+    );
+    close(
+        &db.one("ts(n).ge(70).le(85)", S, E).await,
+        &at(&[(60, 70.0), (120, 75.0), (180, 85.0)]),
+    );
+    close(&db.one("ts(n).eq(90)", S, E).await, &at(&[(240, 90.0)]));
+    assert_eq!(db.one("ts(n).ne(90)", S, E).await.len(), 4);
+}
+
+#[tokio::test]
+async fn kat_33_or_else() {
+    let db = Db::new().pts("b", "h", &[(T0, 4.0)]).load().await;
+    close(
+        &db.one("ts(nonexistent).orElse(0)", T0, T0 + 2).await,
+        &[(T0, 0.0), (T0 + 1, 0.0)],
+    );
+    let got = db.q("ts(a).orElse(ts(b)).orElse(25)", S, E).await;
+    assert_eq!(
+        (got[0].label.as_str(), got[0].data.clone()),
+        ("b", vec![(T0, 4.0)])
+    );
+    close(
+        &db.one("ts(a).orElse(ts(c)).orElse(25)", T0, T0 + 1).await,
+        &[(T0, 25.0)],
+    );
+}
+
+#[tokio::test]
+async fn kat_44_source_tags_grouping_cardinality() {
+    let db = Db::new()
+        .pts("cpu.loadavg.1m", "p1", &[(T0, 1.0)])
+        .pts("cpu.loadavg.1m", "d1", &[(T0, 2.0)])
+        .pts("cpu.loadavg.1m", "h1", &[(T0, 4.0)])
+        .pts("cpu.loadavg.1m", "pd", &[(T0, 8.0)])
+        .tag("prod", &["p1", "pd"])
+        .tag("db", &["d1", "pd"])
+        .tag("highPriority", &["h1"])
+        .load()
+        .await;
+    let two = db
+        .q(
+            "sum(ts(cpu.loadavg.1m, tag=prod or tag=db), sourceTags)",
+            S,
+            E,
+        )
+        .await;
+    let got: Vec<(Option<&str>, Vec<(i64, f64)>)> = two
+        .iter()
+        .map(|s| (s.tags.get("tag").map(String::as_str), s.data.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Some("db"), vec![(T0, 10.0)]),
+            (Some("prod"), vec![(T0, 9.0)])
+        ]
+    );
+    let three = db
+        .q(
+            "sum(ts(cpu.loadavg.1m, tag=prod or tag=db or tag=highPriority), sourceTags)",
+            S,
+            E,
+        )
+        .await;
+    assert_eq!(three.len(), 3);
+}
