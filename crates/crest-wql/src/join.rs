@@ -156,27 +156,17 @@ impl Parser<'_> {
     /// expression starts.
     fn join_output(&mut self) -> Option<JoinOutput> {
         // Lexed without failing: the data expression need not lex in filter mode (`{a|0}`, `$x`).
-        let Ok(token) = lex(self.src, self.pos, Mode::Filter) else {
-            return None;
-        };
+        let token = lex(self.src, self.pos, Mode::Filter).ok()?;
         let (Tok::Name(key) | Tok::Str(key)) = token.tok.clone() else {
             return None;
         };
-        let Some(equals) = self
+        let equals = self
             .peek_after(&token, Mode::Filter)
-            .filter(|t| t.tok == Tok::Eq)
-        else {
-            return None;
-        };
-        let Some(value_token) = self.peek_after(&equals, Mode::Filter) else {
-            return None;
-        };
+            .filter(|t| t.tok == Tok::Eq)?;
+        let value_token = self.peek_after(&equals, Mode::Filter)?;
         let value = match &value_token.tok {
             Tok::Str(text) => JoinOperand::Str(text.clone()),
-            Tok::Name(name) => match column(name) {
-                Some(column) => column,
-                None => return None,
-            },
+            Tok::Name(name) => column(name)?,
             _ => return None,
         };
         self.consume(&value_token);
