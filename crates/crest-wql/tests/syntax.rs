@@ -1,6 +1,10 @@
 //! The lexical and grammatical details of wql.md §1.1–1.2, one rule per test, and the errors.
 
-#![allow(clippy::panic, clippy::unwrap_used, reason = "test code: a helper that fails fails its test")]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    reason = "test code: a helper that fails fails its test"
+)]
 
 use crest_wql::*;
 
