@@ -7,13 +7,15 @@ use crate::ast::{
 use crate::error::ParseError;
 use crate::lexer::{Mode, Tok};
 use crate::names::is_filter_keyword;
-use crate::parser::{Parser, is_keyword};
+use crate::parser::{MAX_DEPTH, Parser, is_keyword};
 
 impl Parser<'_> {
     /// The items of `ts(`, `hs(` or `cs(`, through the `)`.
     pub(crate) fn selector(&mut self, kind: SelectorKind) -> Result<Expr, ParseError> {
         let items = self.filter_items()?;
-        Ok(Expr::Selector(Selector { kind, items }))
+        let selector = Expr::Selector(Selector { kind, items });
+        self.check_height(selector.height())?;
+        Ok(selector)
     }
 
     /// The filter of `events(`, through the `)`: `None` when empty; commas between items mean
@@ -31,7 +33,9 @@ impl Parser<'_> {
                 FilterExpr::And(items)
             })
         };
-        Ok(Expr::Events(filter))
+        let events = Expr::Events(filter);
+        self.check_height(events.height())?;
+        Ok(events)
     }
 
     fn filter_items(&mut self) -> Result<Vec<FilterExpr>, ParseError> {
@@ -53,7 +57,9 @@ impl Parser<'_> {
         while self.eat_keyword(Mode::Filter, "or")? {
             terms.push(self.filter_and()?);
         }
-        Ok(single_or(terms, FilterExpr::Or))
+        let filter = single_or(terms, FilterExpr::Or);
+        self.check_height(filter.height())?;
+        Ok(filter)
     }
 
     fn filter_and(&mut self) -> Result<FilterExpr, ParseError> {
@@ -61,20 +67,24 @@ impl Parser<'_> {
         while self.eat_keyword(Mode::Filter, "and")? {
             terms.push(self.filter_not()?);
         }
-        Ok(single_or(terms, FilterExpr::And))
+        let filter = single_or(terms, FilterExpr::And);
+        self.check_height(filter.height())?;
+        Ok(filter)
     }
 
     fn filter_not(&mut self) -> Result<FilterExpr, ParseError> {
         let mut nots = 0;
         while self.eat_keyword(Mode::Filter, "not")? {
-            self.enter()?;
             nots += 1;
+            if nots >= MAX_DEPTH {
+                return Err(self.too_deep());
+            }
         }
         let mut filter = self.filter_atom()?;
         for _ in 0..nots {
             filter = FilterExpr::Not(Box::new(filter));
         }
-        self.leave(nots);
+        self.check_height(filter.height())?;
         Ok(filter)
     }
 
@@ -87,7 +97,7 @@ impl Parser<'_> {
                 self.enter()?;
                 let inner = self.filter_or()?;
                 self.expect(Mode::Filter, &Tok::RParen, "')'")?;
-                self.leave(1);
+                self.leave();
                 return Ok(inner);
             }
             Tok::Regex(regex) => {

@@ -4,12 +4,11 @@ use crate::ast::{Expr, Join, JoinCondition, JoinKind, JoinOperand, JoinOutput, J
 use crate::error::ParseError;
 use crate::filter::single_or;
 use crate::lexer::{Mode, Tok, lex};
-use crate::parser::Parser;
+use crate::parser::{MAX_DEPTH, Parser};
 
 impl Parser<'_> {
     /// What follows `join(`, through its `)`.
     pub(crate) fn join(&mut self) -> Result<Expr, ParseError> {
-        self.enter()?;
         let outer_data = self.join_data;
         self.join_data = false;
         let (left, left_alias) = self.join_input()?;
@@ -33,8 +32,7 @@ impl Parser<'_> {
         let data = self.expr()?;
         self.join_data = outer_data;
         self.expect(Mode::Expr, &Tok::RParen, "')' closing join(")?;
-        self.leave(1);
-        Ok(Expr::Join(Box::new(Join {
+        let join = Expr::Join(Box::new(Join {
             left,
             left_alias,
             kind,
@@ -43,7 +41,9 @@ impl Parser<'_> {
             condition,
             outputs,
             data,
-        })))
+        }));
+        self.check_height(join.height())?;
+        Ok(join)
     }
 
     /// `expr AS alias` (the `AS` is read by the postfix rule; the input must end with it).
@@ -90,7 +90,9 @@ impl Parser<'_> {
         while self.eat_keyword(Mode::Filter, "or")? {
             terms.push(self.join_and()?);
         }
-        Ok(single_or(terms, JoinPredicate::Or))
+        let predicate = single_or(terms, JoinPredicate::Or);
+        self.check_height(predicate.height())?;
+        Ok(predicate)
     }
 
     fn join_and(&mut self) -> Result<JoinPredicate, ParseError> {
@@ -98,20 +100,24 @@ impl Parser<'_> {
         while self.eat_keyword(Mode::Filter, "and")? {
             terms.push(self.join_not()?);
         }
-        Ok(single_or(terms, JoinPredicate::And))
+        let predicate = single_or(terms, JoinPredicate::And);
+        self.check_height(predicate.height())?;
+        Ok(predicate)
     }
 
     fn join_not(&mut self) -> Result<JoinPredicate, ParseError> {
         let mut nots = 0;
         while self.eat_keyword(Mode::Filter, "not")? {
-            self.enter()?;
             nots += 1;
+            if nots >= MAX_DEPTH {
+                return Err(self.too_deep());
+            }
         }
         let mut predicate = self.join_compare()?;
         for _ in 0..nots {
             predicate = JoinPredicate::Not(Box::new(predicate));
         }
-        self.leave(nots);
+        self.check_height(predicate.height())?;
         Ok(predicate)
     }
 
@@ -123,7 +129,7 @@ impl Parser<'_> {
             self.enter()?;
             let inner = self.join_or()?;
             self.expect(Mode::Filter, &Tok::RParen, "')'")?;
-            self.leave(1);
+            self.leave();
             return Ok(inner);
         }
         let left = self.join_operand()?;

@@ -12,9 +12,13 @@ use crate::lexer::{Mode, Tok, Token, lex};
 /// The longest query accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 65_536;
 
-/// The deepest nesting accepted: parentheses, calls, methods, unary minus, `not`, and each operator
-/// of a chain (`a + b + c` is a tree two deep) all count.
+/// The deepest tree accepted: see [`Expr::height`].
 pub const MAX_DEPTH: usize = 128;
+
+/// The deepest the parser recurses: parentheses, arguments, method arguments, unary minus signs
+/// and filter parentheses each count one. Twice [`MAX_DEPTH`] and a little more, so that the
+/// canonical print of any accepted tree (which adds at most two levels a node) is accepted too.
+pub const MAX_NESTING: usize = 2 * MAX_DEPTH + 2;
 
 /// Parses a whole query.
 pub fn parse(query: &str) -> Result<Expr, ParseError> {
@@ -45,7 +49,7 @@ pub(crate) struct Parser<'a> {
     pub(crate) src: &'a str,
     /// Byte offset just past the last consumed token.
     pub(crate) pos: usize,
-    depth: usize,
+    nesting: usize,
     /// Inside a join's data expression, where bare names are [`Expr::JoinRef`]s.
     pub(crate) join_data: bool,
     cache: Option<(usize, Mode, Token)>,
@@ -56,7 +60,7 @@ impl<'a> Parser<'a> {
         Self {
             src,
             pos: 0,
-            depth: 0,
+            nesting: 0,
             join_data: false,
             cache: None,
         }
@@ -115,36 +119,58 @@ impl<'a> Parser<'a> {
         ParseError::at(self.src, token.start, expected, describe(text))
     }
 
-    /// One level deeper; fails past [`MAX_DEPTH`].
+    /// One level deeper into the parser's recursion; fails past [`MAX_NESTING`].
     pub(crate) fn enter(&mut self) -> Result<(), ParseError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
             return Err(ParseError::at(
                 self.src,
                 self.pos,
-                format!("at most {MAX_DEPTH} levels of nesting"),
+                format!("at most {MAX_NESTING} nested parentheses, arguments and signs"),
                 "deeper nesting",
             ));
         }
         Ok(())
     }
 
-    /// `levels` levels back up (only on success: a failed parse is dropped whole).
-    pub(crate) fn leave(&mut self, levels: usize) {
-        self.depth = self.depth.saturating_sub(levels);
+    /// One level back up (only on success: a failed parse is dropped whole).
+    pub(crate) fn leave(&mut self) {
+        self.nesting = self.nesting.saturating_sub(1);
+    }
+
+    /// `height`, or the error for a tree deeper than [`MAX_DEPTH`].
+    pub(crate) fn check_height(&self, height: usize) -> Result<(), ParseError> {
+        if height > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        Ok(())
+    }
+
+    pub(crate) fn too_deep(&self) -> ParseError {
+        ParseError::at(
+            self.src,
+            self.pos,
+            format!("an expression at most {MAX_DEPTH} levels deep"),
+            "a deeper one",
+        )
+    }
+
+    /// `expr`, if it is at most [`MAX_DEPTH`] deep.
+    fn checked(&self, expr: Expr) -> Result<Expr, ParseError> {
+        self.check_height(expr.height())?;
+        Ok(expr)
     }
 
     pub(crate) fn expr(&mut self) -> Result<Expr, ParseError> {
         self.enter()?;
         let expr = self.binary(1)?;
-        self.leave(1);
+        self.leave();
         Ok(expr)
     }
 
     /// Precedence climbing over the left-associative binary operators.
     fn binary(&mut self, min_precedence: u8) -> Result<Expr, ParseError> {
         let mut lhs = self.unary()?;
-        let mut chain = 0;
         loop {
             let token = self.peek(Mode::Expr)?;
             if token.tok == Tok::EqEq {
@@ -161,19 +187,16 @@ impl<'a> Parser<'a> {
                 break;
             }
             self.consume(&token);
-            self.enter()?;
-            chain += 1;
             let matching = self.matching()?;
             let rhs = self.binary(precedence + 1)?;
-            lhs = Expr::Binary(Box::new(Binary {
+            lhs = self.checked(Expr::Binary(Box::new(Binary {
                 op,
                 strict,
                 matching,
                 lhs,
                 rhs,
-            }));
+            })))?;
         }
-        self.leave(chain);
         Ok(lhs)
     }
 
@@ -237,17 +260,16 @@ impl<'a> Parser<'a> {
         } else {
             self.unary()?
         };
-        self.leave(1);
-        Ok(match operand {
-            Expr::Number(value) if literal => Expr::Number(-value),
-            other => Expr::Neg(Box::new(other)),
-        })
+        self.leave();
+        match operand {
+            Expr::Number(value) if literal => Ok(Expr::Number(-value)),
+            other => self.checked(Expr::Neg(Box::new(other))),
+        }
     }
 
     /// A primary, then `.method(expr)`s, then at most one `as name`.
     fn postfix(&mut self) -> Result<Expr, ParseError> {
         let mut expr = self.primary()?;
-        let mut chain = 0;
         loop {
             let dot = self.peek(Mode::Expr)?;
             if dot.tok != Tok::Dot {
@@ -264,15 +286,13 @@ impl<'a> Parser<'a> {
             };
             self.consume(&name);
             self.expect(Mode::Expr, &Tok::LParen, "'('")?;
-            self.enter()?;
-            chain += 1;
             let arg = self.expr()?;
             self.expect(Mode::Expr, &Tok::RParen, "')'")?;
-            expr = Expr::Method {
+            expr = self.checked(Expr::Method {
                 receiver: Box::new(expr),
                 method,
                 arg: Box::new(arg),
-            };
+            })?;
         }
         if self.eat_keyword(Mode::Expr, "as")? {
             let name = self.peek(Mode::Expr)?;
@@ -280,14 +300,11 @@ impl<'a> Parser<'a> {
                 return Err(self.unexpected(&name, "an alias name"));
             };
             self.pos = name.end;
-            self.enter()?;
-            chain += 1;
-            expr = Expr::Alias {
+            expr = self.checked(Expr::Alias {
                 expr: Box::new(expr),
                 name: alias,
-            };
+            })?;
         }
-        self.leave(chain);
         Ok(expr)
     }
 
@@ -391,7 +408,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        Ok(Expr::Call(Call {
+        self.checked(Expr::Call(Call {
             name: name.to_owned(),
             args,
             grouping,

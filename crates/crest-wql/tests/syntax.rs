@@ -476,67 +476,96 @@ fn a_query_longer_than_64_kib_is_refused() {
     assert!(parse(&fits).is_ok());
 }
 
-#[test]
-fn nesting_up_to_the_limit_parses_and_deeper_is_refused() {
-    let nested = |open: &str, core: &str, close: &str, n: usize| {
-        format!("{}{core}{}", open.repeat(n), close.repeat(n))
-    };
-    // Each parenthesis is one level, the whole expression one more.
-    assert!(parse(&nested("(", "1", ")", MAX_DEPTH - 1)).is_ok());
-    let error = parse(&nested("(", "1", ")", MAX_DEPTH)).unwrap_err();
-    assert_eq!(error.expected, "at most 128 levels of nesting");
-    assert_eq!(error.position, MAX_DEPTH + 1);
-    // A call and its argument: one level each way in.
-    assert!(parse(&nested("f(", "1", ")", MAX_DEPTH - 1)).is_ok());
-    assert!(parse(&nested("f(", "1", ")", MAX_DEPTH)).is_err());
-    assert!(parse(&nested("-", "ts(a)", "", MAX_DEPTH - 1)).is_ok());
-    assert!(parse(&nested("-", "ts(a)", "", MAX_DEPTH)).is_err());
-    assert!(
-        parse(&format!(
-            "ts({})",
-            nested("not (", "a", ")", MAX_DEPTH / 2 - 1)
-        ))
-        .is_ok()
+/// `build(n)` at the `n` that makes a tree exactly [`MAX_DEPTH`] deep parses; one level more is
+/// refused as too deep.
+fn deepest_is_accepted(build: impl Fn(usize) -> String, n: usize) {
+    let tree = parse(&build(n)).unwrap();
+    assert_eq!(tree.height(), MAX_DEPTH, "{}", build(n));
+    let error = parse(&build(n + 1)).unwrap_err();
+    assert_eq!(
+        error.expected,
+        "an expression at most 128 levels deep",
+        "{}",
+        build(n + 1)
     );
-    assert!(parse(&format!("ts({})", nested("not (", "a", ")", MAX_DEPTH / 2))).is_err());
-    assert!(parse(&format!("1{}", " + 1".repeat(MAX_DEPTH - 1))).is_ok());
-    assert!(parse(&format!("1{}", " + 1".repeat(MAX_DEPTH))).is_err());
-    // A method is one level and its argument one below it.
-    assert!(parse(&format!("ts(a){}", ".gt(1)".repeat(MAX_DEPTH - 2))).is_ok());
-    assert!(parse(&format!("ts(a){}", ".gt(1)".repeat(MAX_DEPTH - 1))).is_err());
-    // Far deeper input fails fast instead of overflowing the stack.
+    assert_eq!(error.found, "a deeper one");
+}
+
+fn nested(open: &str, core: &str, close: &str, n: usize) -> String {
+    format!("{}{core}{}", open.repeat(n), close.repeat(n))
+}
+
+#[test]
+fn trees_up_to_the_depth_limit_parse_and_deeper_ones_are_refused() {
+    deepest_is_accepted(|n| nested("f(", "1", ")", n), MAX_DEPTH - 1);
+    deepest_is_accepted(|n| nested("-", "ts(a)", "", n), MAX_DEPTH - 2);
+    deepest_is_accepted(|n| format!("1{}", " + 1".repeat(n)), MAX_DEPTH - 1);
+    deepest_is_accepted(|n| format!("ts(a){}", ".gt(1)".repeat(n)), MAX_DEPTH - 2);
+    deepest_is_accepted(|n| format!("ts({}a)", "not ".repeat(n)), MAX_DEPTH - 2);
+    deepest_is_accepted(
+        |n| format!("ts({})", nested("not (", "a", ")", n)),
+        MAX_DEPTH - 2,
+    );
+    deepest_is_accepted(
+        |n| {
+            format!(
+                "join(ts(a) as x join ts(b) as y on {}x.a = y.a, x)",
+                "not ".repeat(n)
+            )
+        },
+        MAX_DEPTH - 2,
+    );
+    // Far more than the limit fails fast instead of building a tree too deep to drop.
+    assert!(parse(&format!("ts({}a)", "not ".repeat(16_000))).is_err());
+    assert!(parse(&format!("1{}", " + 1".repeat(16_000))).is_err());
+    assert!(parse(&"-".repeat(60_000)).is_err());
+}
+
+#[test]
+fn parentheses_nest_up_to_their_own_limit() {
+    assert_eq!(MAX_NESTING, 258);
+    assert_eq!(
+        parse(&nested("(", "1", ")", MAX_NESTING - 1)).unwrap(),
+        Expr::Number(1.0)
+    );
+    let error = parse(&nested("(", "1", ")", MAX_NESTING)).unwrap_err();
+    assert_eq!(
+        error.expected,
+        "at most 258 nested parentheses, arguments and signs"
+    );
+    assert_eq!(error.position, MAX_NESTING + 1);
     assert!(parse(&"(".repeat(60_000)).is_err());
-    assert!(parse(&format!("ts({})", "not ".repeat(16_000))).is_err());
+}
+
+#[test]
+fn the_print_of_the_deepest_trees_parses_back() {
+    // Found by the fuzzer: each negation printed in parentheses made the print twice as deep as
+    // the query.
+    let query = format!("{}6", "-".repeat(89));
+    let tree = parse(&query).unwrap();
+    assert_eq!(tree.to_string(), format!("{}(-6)", "-".repeat(88)));
+    assert_eq!(parse(&tree.to_string()).unwrap(), tree);
+    // A chain prints one pair of parentheses per operation.
+    for query in [
+        format!("1{}", " + 1".repeat(MAX_DEPTH - 1)),
+        format!("ts(a{})", " and b or c".repeat(MAX_DEPTH / 2 - 1)),
+        nested("f((", "1", "))", MAX_DEPTH - 1),
+        nested("-(", "1", ")", MAX_DEPTH - 1),
+    ] {
+        let tree = parse(&query).unwrap();
+        assert_eq!(parse(&tree.to_string()).unwrap(), tree, "{query}");
+    }
 }
 
 #[test]
 fn the_deepest_queries_accepted_parse_and_print_in_half_a_worker_thread_stack() {
     let deepest = [
-        format!(
-            "{}1{}",
-            "(".repeat(MAX_DEPTH - 1),
-            ")".repeat(MAX_DEPTH - 1)
-        ),
-        format!(
-            "{}1{}",
-            "f(".repeat(MAX_DEPTH - 1),
-            ")".repeat(MAX_DEPTH - 1)
-        ),
-        format!(
-            "{}ts(a){}",
-            "abs(-".repeat(MAX_DEPTH / 2 - 1),
-            ")".repeat(MAX_DEPTH / 2 - 1)
-        ),
-        format!(
-            "{}ts(a){}",
-            "(ts(b) + ".repeat(MAX_DEPTH / 2 - 1),
-            ")".repeat(MAX_DEPTH / 2 - 1)
-        ),
-        format!(
-            "ts({}a{})",
-            "not (".repeat(MAX_DEPTH / 2 - 1),
-            ")".repeat(MAX_DEPTH / 2 - 1)
-        ),
+        nested("(", "1", ")", MAX_NESTING - 1),
+        nested("f((", "1", "))", MAX_DEPTH - 1),
+        nested("-(", "1", ")", MAX_DEPTH - 1),
+        nested("(ts(b) + ", "ts(a)", ")", MAX_DEPTH - 2),
+        format!("ts({})", nested("not (", "a", ")", MAX_DEPTH - 2)),
+        format!("1{}", " + 1".repeat(MAX_DEPTH - 1)),
     ];
     for query in deepest {
         let worker = std::thread::Builder::new()
