@@ -12,8 +12,10 @@ impl Parser<'_> {
         let outer_data = self.join_data;
         self.join_data = false;
         let (left, left_alias) = self.join_input()?;
+        let mut height = self.height.saturating_sub(1);
         let kind = self.join_kind()?;
         let (right, right_alias) = self.join_input()?;
+        height = height.max(self.height.saturating_sub(1));
         let condition = if self.eat_keyword(Mode::Expr, "using")? {
             JoinCondition::Using(self.key_list()?)
         } else if self.eat_keyword(Mode::Expr, "on")? {
@@ -30,6 +32,10 @@ impl Parser<'_> {
         }
         self.join_data = true;
         let data = self.expr()?;
+        height = height.max(self.height);
+        if let JoinCondition::On(predicate) = &condition {
+            height = height.max(predicate.height());
+        }
         self.join_data = outer_data;
         self.expect(Mode::Expr, &Tok::RParen, "')' closing join(")?;
         let join = Expr::Join(Box::new(Join {
@@ -42,8 +48,7 @@ impl Parser<'_> {
             outputs,
             data,
         }));
-        self.check_height(join.height())?;
-        Ok(join)
+        self.built(join, 1 + height)
     }
 
     /// `expr AS alias` (the `AS` is read by the postfix rule; the input must end with it).
@@ -201,10 +206,11 @@ impl Parser<'_> {
         };
         self.consume(&token);
         self.expect(Mode::Expr, &Tok::RBrace, "'}'")?;
-        Ok(Expr::JoinRef {
+        let join_ref = Expr::JoinRef {
             alias,
             default: Some(sign * value),
-        })
+        };
+        self.built(join_ref, 1)
     }
 }
 

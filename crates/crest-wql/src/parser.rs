@@ -50,6 +50,9 @@ pub(crate) struct Parser<'a> {
     /// Byte offset just past the last consumed token.
     pub(crate) pos: usize,
     nesting: usize,
+    /// The height ([`Expr::height`]) of the expression the last parsing function returned: each
+    /// sets it, so that no node's height is computed by walking its subtree again.
+    pub(crate) height: usize,
     /// Inside a join's data expression, where bare names are [`Expr::JoinRef`]s.
     pub(crate) join_data: bool,
     cache: Option<(usize, Mode, Token)>,
@@ -61,6 +64,7 @@ impl<'a> Parser<'a> {
             src,
             pos: 0,
             nesting: 0,
+            height: 0,
             join_data: false,
             cache: None,
         }
@@ -155,9 +159,10 @@ impl<'a> Parser<'a> {
         )
     }
 
-    /// `expr`, if it is at most [`MAX_DEPTH`] deep.
-    fn checked(&self, expr: Expr) -> Result<Expr, ParseError> {
-        self.check_height(expr.height())?;
+    /// `expr`, `height` deep, if that is at most [`MAX_DEPTH`]; notes its height.
+    pub(crate) fn built(&mut self, expr: Expr, height: usize) -> Result<Expr, ParseError> {
+        self.check_height(height)?;
+        self.height = height;
         Ok(expr)
     }
 
@@ -171,6 +176,7 @@ impl<'a> Parser<'a> {
     /// Precedence climbing over the left-associative binary operators.
     fn binary(&mut self, min_precedence: u8) -> Result<Expr, ParseError> {
         let mut lhs = self.unary()?;
+        let mut height = self.height;
         loop {
             let token = self.peek(Mode::Expr)?;
             if token.tok == Tok::EqEq {
@@ -189,14 +195,19 @@ impl<'a> Parser<'a> {
             self.consume(&token);
             let matching = self.matching()?;
             let rhs = self.binary(precedence + 1)?;
-            lhs = self.checked(Expr::Binary(Box::new(Binary {
-                op,
-                strict,
-                matching,
-                lhs,
-                rhs,
-            })))?;
+            height = 1 + height.max(self.height);
+            lhs = self.built(
+                Expr::Binary(Box::new(Binary {
+                    op,
+                    strict,
+                    matching,
+                    lhs,
+                    rhs,
+                })),
+                height,
+            )?;
         }
+        self.height = height;
         Ok(lhs)
     }
 
@@ -263,13 +274,17 @@ impl<'a> Parser<'a> {
         self.leave();
         match operand {
             Expr::Number(value) if literal => Ok(Expr::Number(-value)),
-            other => self.checked(Expr::Neg(Box::new(other))),
+            other => {
+                let height = 1 + self.height;
+                self.built(Expr::Neg(Box::new(other)), height)
+            }
         }
     }
 
     /// A primary, then `.method(expr)`s, then at most one `as name`.
     fn postfix(&mut self) -> Result<Expr, ParseError> {
         let mut expr = self.primary()?;
+        let mut height = self.height;
         loop {
             let dot = self.peek(Mode::Expr)?;
             if dot.tok != Tok::Dot {
@@ -288,11 +303,15 @@ impl<'a> Parser<'a> {
             self.expect(Mode::Expr, &Tok::LParen, "'('")?;
             let arg = self.expr()?;
             self.expect(Mode::Expr, &Tok::RParen, "')'")?;
-            expr = self.checked(Expr::Method {
-                receiver: Box::new(expr),
-                method,
-                arg: Box::new(arg),
-            })?;
+            height = 1 + height.max(self.height);
+            expr = self.built(
+                Expr::Method {
+                    receiver: Box::new(expr),
+                    method,
+                    arg: Box::new(arg),
+                },
+                height,
+            )?;
         }
         if self.eat_keyword(Mode::Expr, "as")? {
             let name = self.peek(Mode::Expr)?;
@@ -300,11 +319,16 @@ impl<'a> Parser<'a> {
                 return Err(self.unexpected(&name, "an alias name"));
             };
             self.pos = name.end;
-            expr = self.checked(Expr::Alias {
-                expr: Box::new(expr),
-                name: alias,
-            })?;
+            height += 1;
+            expr = self.built(
+                Expr::Alias {
+                    expr: Box::new(expr),
+                    name: alias,
+                },
+                height,
+            )?;
         }
+        self.height = height;
         Ok(expr)
     }
 
@@ -313,7 +337,7 @@ impl<'a> Parser<'a> {
         match token.tok {
             Tok::Number(value) => {
                 self.pos = token.end;
-                Ok(Expr::Number(value))
+                self.built(Expr::Number(value), 1)
             }
             Tok::LParen => {
                 self.pos = token.end;
@@ -323,11 +347,11 @@ impl<'a> Parser<'a> {
             }
             Tok::AliasRef(name) => {
                 self.pos = token.end;
-                Ok(Expr::AliasRef(name))
+                self.built(Expr::AliasRef(name), 1)
             }
             Tok::Variable(name) => {
                 self.pos = token.end;
-                Ok(Expr::Variable(name))
+                self.built(Expr::Variable(name), 1)
             }
             Tok::LBrace if self.join_data => self.join_ref_with_default(),
             Tok::Ident(ref name) => {
@@ -338,10 +362,11 @@ impl<'a> Parser<'a> {
                 }
                 if self.join_data {
                     self.pos = token.end;
-                    return Ok(Expr::JoinRef {
+                    let join_ref = Expr::JoinRef {
                         alias: name.clone(),
                         default: None,
-                    });
+                    };
+                    return self.built(join_ref, 1);
                 }
                 Err(self.unexpected(
                     &next,
@@ -385,6 +410,7 @@ impl<'a> Parser<'a> {
     fn call(&mut self, name: &str) -> Result<Expr, ParseError> {
         let mut args = Vec::new();
         let mut grouping = None;
+        let mut deepest_arg = 0;
         let first = self.peek(Mode::Expr)?;
         if first.tok == Tok::RParen {
             self.consume(&first);
@@ -395,7 +421,11 @@ impl<'a> Parser<'a> {
                     self.expect(Mode::Expr, &Tok::RParen, "')' after the grouping")?;
                     break;
                 }
-                args.push(self.arg()?);
+                let arg = self.arg()?;
+                if matches!(arg, Arg::Expr(_)) {
+                    deepest_arg = deepest_arg.max(self.height);
+                }
+                args.push(arg);
                 let token = self.peek(Mode::Expr)?;
                 match token.tok {
                     Tok::Comma => self.consume(&token),
@@ -408,11 +438,12 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        self.checked(Expr::Call(Call {
+        let call = Expr::Call(Call {
             name: name.to_owned(),
             args,
             grouping,
-        }))
+        });
+        self.built(call, 1 + deepest_arg)
     }
 
     fn grouping_starts(&self, token: &Token) -> bool {
@@ -581,4 +612,44 @@ fn method_named(name: &str) -> Option<Method> {
     .into_iter()
     .find(|(text, _)| text.eq_ignore_ascii_case(name))
     .map(|(_, method)| method)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Parser;
+
+    #[test]
+    fn the_height_noted_while_parsing_is_the_height_of_the_tree() {
+        let queries = [
+            "1",
+            "-1",
+            "-(1)",
+            "--ts(a)",
+            "$a",
+            "${v w}",
+            "ts(a).gt(1).orElse(f(g(1))) as x",
+            "(ts(a) as x).lt(2)",
+            "f(1, ts(a) + g(h(2)), 5m, 'x', w, 10%, k=v by (a))",
+            "f()",
+            "f(by (a))",
+            "events()",
+            "events(a=1)",
+            "events(a=1, b=2 or not c=3)",
+            "ts(a, (b or c) and not not d, e)",
+            "ts(a or b and (c or (d and e)))",
+            "1 + 2 * 3 - 4 / -5",
+            "(ts(a) and by (k) groupLeft ts(b)) * 2 or 3 < 4",
+            "events(a=1) d events(b=2) union events()",
+            "join(ts(a) as x join ts(b) as y using (s), x)",
+            "join(ts(a) as x left join f(ts(b)) as y on (x.s = y.s or not x.t != 'q'), m='n', \
+             {x|0} - max({y|-1}, x))",
+            "join(ts(a) as x join ts(b) as y on not not not x.s = y.s, x)",
+            "f(join(ts(a).gt(1) as x join ts(b) as y using (s), x + y.gt(2)))",
+        ];
+        for query in queries {
+            let mut parser = Parser::new(query);
+            let expr = parser.expr().unwrap();
+            assert_eq!(parser.height, expr.height(), "{query}");
+        }
+    }
 }
