@@ -24,12 +24,9 @@ impl Parser<'_> {
             self.consume(&token);
             return self.built(Expr::Events(None), 1);
         }
-        let (mut items, height) = self.filter_items()?;
-        let (filter, height) = if items.len() == 1 {
-            (items.remove(0), height)
-        } else {
-            (FilterExpr::And(items), 1 + height)
-        };
+        let (items, height) = self.filter_items()?;
+        let height = if items.len() > 1 { height + 1 } else { height };
+        let filter = single_or(items, FilterExpr::And);
         self.built(Expr::Events(Some(filter)), 1 + height)
     }
 

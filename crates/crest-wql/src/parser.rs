@@ -469,7 +469,9 @@ impl<'a> Parser<'a> {
         Ok(Some(Grouping { mode, keys }))
     }
 
-    /// One argument of a call, typed as in the module doc of [`crate::ast::Arg`].
+    /// One argument of a call: a window, a quoted string, `10%`, a bare word or `word=value` (a
+    /// word not followed by `(`; inside a join's data expression a bare word is a reference
+    /// instead), or else an expression.
     fn arg(&mut self) -> Result<Arg, ParseError> {
         let token = self.peek(Mode::Expr)?;
         match token.tok {
