@@ -7,78 +7,94 @@ use crate::ast::{
 use crate::error::ParseError;
 use crate::lexer::{Mode, Tok};
 use crate::names::is_filter_keyword;
-use crate::parser::{Parser, is_keyword};
+use crate::parser::{MAX_DEPTH, Parser, is_keyword};
 
 impl Parser<'_> {
     /// The items of `ts(`, `hs(` or `cs(`, through the `)`.
     pub(crate) fn selector(&mut self, kind: SelectorKind) -> Result<Expr, ParseError> {
-        let items = self.filter_items()?;
-        Ok(Expr::Selector(Selector { kind, items }))
+        let (items, height) = self.filter_items()?;
+        self.built(Expr::Selector(Selector { kind, items }), 1 + height)
     }
 
     /// The filter of `events(`, through the `)`: `None` when empty; commas between items mean
     /// `and` (the docs' `events(type="alert", name="...", alertTag="...")` narrows by all three).
     pub(crate) fn events(&mut self) -> Result<Expr, ParseError> {
         let token = self.peek(Mode::Filter)?;
-        let filter = if token.tok == Tok::RParen {
+        if token.tok == Tok::RParen {
             self.consume(&token);
-            None
-        } else {
-            let mut items = self.filter_items()?;
-            Some(if items.len() == 1 {
-                items.remove(0)
-            } else {
-                FilterExpr::And(items)
-            })
-        };
-        Ok(Expr::Events(filter))
+            return self.built(Expr::Events(None), 1);
+        }
+        let (items, height) = self.filter_items()?;
+        let height = if items.len() > 1 { height + 1 } else { height };
+        let filter = single_or(items, FilterExpr::And);
+        self.built(Expr::Events(Some(filter)), 1 + height)
     }
 
-    fn filter_items(&mut self) -> Result<Vec<FilterExpr>, ParseError> {
+    /// The comma items through the `)`, and the height of the deepest.
+    fn filter_items(&mut self) -> Result<(Vec<FilterExpr>, usize), ParseError> {
         let mut items = Vec::new();
+        let mut height = 0;
         loop {
-            items.push(self.filter_or()?);
+            let (item, item_height) = self.filter_or()?;
+            items.push(item);
+            height = height.max(item_height);
             let token = self.peek(Mode::Filter)?;
             self.consume(&token);
             match token.tok {
                 Tok::Comma => {}
-                Tok::RParen => return Ok(items),
+                Tok::RParen => return Ok((items, height)),
                 _ => return Err(self.unexpected(&token, "',' or ')'")),
             }
         }
     }
 
-    fn filter_or(&mut self) -> Result<FilterExpr, ParseError> {
+    /// A filter and its height ([`FilterExpr::height`]), as all the filter parsers return.
+    fn filter_or(&mut self) -> Result<(FilterExpr, usize), ParseError> {
         let mut terms = vec![self.filter_and()?];
         while self.eat_keyword(Mode::Filter, "or")? {
             terms.push(self.filter_and()?);
         }
-        Ok(single_or(terms, FilterExpr::Or))
+        self.combined(terms, FilterExpr::Or)
     }
 
-    fn filter_and(&mut self) -> Result<FilterExpr, ParseError> {
+    fn filter_and(&mut self) -> Result<(FilterExpr, usize), ParseError> {
         let mut terms = vec![self.filter_not()?];
         while self.eat_keyword(Mode::Filter, "and")? {
             terms.push(self.filter_not()?);
         }
-        Ok(single_or(terms, FilterExpr::And))
+        self.combined(terms, FilterExpr::And)
     }
 
-    fn filter_not(&mut self) -> Result<FilterExpr, ParseError> {
+    /// One term as it is, or several under `combine`, one level higher than the deepest.
+    fn combined(
+        &self,
+        terms: Vec<(FilterExpr, usize)>,
+        combine: fn(Vec<FilterExpr>) -> FilterExpr,
+    ) -> Result<(FilterExpr, usize), ParseError> {
+        let height = terms.iter().map(|(_, h)| *h).max().unwrap_or(0);
+        let height = if terms.len() == 1 { height } else { height + 1 };
+        self.check_height(height)?;
+        let filters = terms.into_iter().map(|(filter, _)| filter).collect();
+        Ok((single_or(filters, combine), height))
+    }
+
+    fn filter_not(&mut self) -> Result<(FilterExpr, usize), ParseError> {
         let mut nots = 0;
         while self.eat_keyword(Mode::Filter, "not")? {
-            self.enter()?;
             nots += 1;
+            if nots >= MAX_DEPTH {
+                return Err(self.too_deep());
+            }
         }
-        let mut filter = self.filter_atom()?;
+        let (mut filter, height) = self.filter_atom()?;
         for _ in 0..nots {
             filter = FilterExpr::Not(Box::new(filter));
         }
-        self.leave(nots);
-        Ok(filter)
+        self.check_height(height + nots)?;
+        Ok((filter, height + nots))
     }
 
-    fn filter_atom(&mut self) -> Result<FilterExpr, ParseError> {
+    fn filter_atom(&mut self) -> Result<(FilterExpr, usize), ParseError> {
         const EXPECTED: &str = "a metric name or a filter";
         let token = self.peek(Mode::Filter)?;
         let atom = match token.tok {
@@ -87,7 +103,7 @@ impl Parser<'_> {
                 self.enter()?;
                 let inner = self.filter_or()?;
                 self.expect(Mode::Filter, &Tok::RParen, "')'")?;
-                self.leave(1);
+                self.leave();
                 return Ok(inner);
             }
             Tok::Regex(regex) => {
@@ -113,9 +129,8 @@ impl Parser<'_> {
                 });
                 let Some((op, op_token)) = op else {
                     self.consume(&token);
-                    return Ok(FilterExpr::Atom(FilterAtom::Metric(NamePattern::Text(
-                        text.clone(),
-                    ))));
+                    let metric = FilterAtom::Metric(NamePattern::Text(text.clone()));
+                    return Ok((FilterExpr::Atom(metric), 1));
                 };
                 let key = match token.tok {
                     Tok::Name(_) if is_keyword(&token, "source") || is_keyword(&token, "host") => {
@@ -130,7 +145,7 @@ impl Parser<'_> {
             }
             _ => return Err(self.unexpected(&token, EXPECTED)),
         };
-        Ok(FilterExpr::Atom(atom))
+        Ok((FilterExpr::Atom(atom), 1))
     }
 
     /// The value after `key=`: a name, a quoted string, a `/regex/`, or `${name}` (kept as the text

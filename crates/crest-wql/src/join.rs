@@ -4,17 +4,18 @@ use crate::ast::{Expr, Join, JoinCondition, JoinKind, JoinOperand, JoinOutput, J
 use crate::error::ParseError;
 use crate::filter::single_or;
 use crate::lexer::{Mode, Tok, lex};
-use crate::parser::Parser;
+use crate::parser::{MAX_DEPTH, Parser};
 
 impl Parser<'_> {
     /// What follows `join(`, through its `)`.
     pub(crate) fn join(&mut self) -> Result<Expr, ParseError> {
-        self.enter()?;
         let outer_data = self.join_data;
         self.join_data = false;
         let (left, left_alias) = self.join_input()?;
+        let mut height = self.height.saturating_sub(1);
         let kind = self.join_kind()?;
         let (right, right_alias) = self.join_input()?;
+        height = height.max(self.height.saturating_sub(1));
         let condition = if self.eat_keyword(Mode::Expr, "using")? {
             JoinCondition::Using(self.key_list()?)
         } else if self.eat_keyword(Mode::Expr, "on")? {
@@ -31,10 +32,13 @@ impl Parser<'_> {
         }
         self.join_data = true;
         let data = self.expr()?;
+        height = height.max(self.height);
+        if let JoinCondition::On(predicate) = &condition {
+            height = height.max(predicate.height());
+        }
         self.join_data = outer_data;
         self.expect(Mode::Expr, &Tok::RParen, "')' closing join(")?;
-        self.leave(1);
-        Ok(Expr::Join(Box::new(Join {
+        let join = Expr::Join(Box::new(Join {
             left,
             left_alias,
             kind,
@@ -43,7 +47,8 @@ impl Parser<'_> {
             condition,
             outputs,
             data,
-        })))
+        }));
+        self.built(join, 1 + height)
     }
 
     /// `expr AS alias` (the `AS` is read by the postfix rule; the input must end with it).
@@ -90,7 +95,9 @@ impl Parser<'_> {
         while self.eat_keyword(Mode::Filter, "or")? {
             terms.push(self.join_and()?);
         }
-        Ok(single_or(terms, JoinPredicate::Or))
+        let predicate = single_or(terms, JoinPredicate::Or);
+        self.check_height(predicate.height())?;
+        Ok(predicate)
     }
 
     fn join_and(&mut self) -> Result<JoinPredicate, ParseError> {
@@ -98,20 +105,24 @@ impl Parser<'_> {
         while self.eat_keyword(Mode::Filter, "and")? {
             terms.push(self.join_not()?);
         }
-        Ok(single_or(terms, JoinPredicate::And))
+        let predicate = single_or(terms, JoinPredicate::And);
+        self.check_height(predicate.height())?;
+        Ok(predicate)
     }
 
     fn join_not(&mut self) -> Result<JoinPredicate, ParseError> {
         let mut nots = 0;
         while self.eat_keyword(Mode::Filter, "not")? {
-            self.enter()?;
             nots += 1;
+            if nots >= MAX_DEPTH {
+                return Err(self.too_deep());
+            }
         }
         let mut predicate = self.join_compare()?;
         for _ in 0..nots {
             predicate = JoinPredicate::Not(Box::new(predicate));
         }
-        self.leave(nots);
+        self.check_height(predicate.height())?;
         Ok(predicate)
     }
 
@@ -123,7 +134,7 @@ impl Parser<'_> {
             self.enter()?;
             let inner = self.join_or()?;
             self.expect(Mode::Filter, &Tok::RParen, "')'")?;
-            self.leave(1);
+            self.leave();
             return Ok(inner);
         }
         let left = self.join_operand()?;
@@ -156,27 +167,17 @@ impl Parser<'_> {
     /// expression starts.
     fn join_output(&mut self) -> Option<JoinOutput> {
         // Lexed without failing: the data expression need not lex in filter mode (`{a|0}`, `$x`).
-        let Ok(token) = lex(self.src, self.pos, Mode::Filter) else {
-            return None;
-        };
+        let token = lex(self.src, self.pos, Mode::Filter).ok()?;
         let (Tok::Name(key) | Tok::Str(key)) = token.tok.clone() else {
             return None;
         };
-        let Some(equals) = self
+        let equals = self
             .peek_after(&token, Mode::Filter)
-            .filter(|t| t.tok == Tok::Eq)
-        else {
-            return None;
-        };
-        let Some(value_token) = self.peek_after(&equals, Mode::Filter) else {
-            return None;
-        };
+            .filter(|t| t.tok == Tok::Eq)?;
+        let value_token = self.peek_after(&equals, Mode::Filter)?;
         let value = match &value_token.tok {
             Tok::Str(text) => JoinOperand::Str(text.clone()),
-            Tok::Name(name) => match column(name) {
-                Some(column) => column,
-                None => return None,
-            },
+            Tok::Name(name) => column(name)?,
             _ => return None,
         };
         self.consume(&value_token);
@@ -205,10 +206,11 @@ impl Parser<'_> {
         };
         self.consume(&token);
         self.expect(Mode::Expr, &Tok::RBrace, "'}'")?;
-        Ok(Expr::JoinRef {
+        let join_ref = Expr::JoinRef {
             alias,
             default: Some(sign * value),
-        })
+        };
+        self.built(join_ref, 1)
     }
 }
 

@@ -12,9 +12,13 @@ use crate::lexer::{Mode, Tok, Token, lex};
 /// The longest query accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 65_536;
 
-/// The deepest nesting accepted: parentheses, calls, methods, unary minus, `not`, and each operator
-/// of a chain (`a + b + c` is a tree two deep) all count.
+/// The deepest tree accepted: see [`Expr::height`].
 pub const MAX_DEPTH: usize = 128;
+
+/// The deepest the parser recurses: parentheses, arguments, method arguments, unary minus signs
+/// and filter parentheses each count one. Twice [`MAX_DEPTH`] and a little more, so that the
+/// canonical print of any accepted tree (which adds at most two levels a node) is accepted too.
+pub const MAX_NESTING: usize = 2 * MAX_DEPTH + 2;
 
 /// Parses a whole query.
 pub fn parse(query: &str) -> Result<Expr, ParseError> {
@@ -45,7 +49,10 @@ pub(crate) struct Parser<'a> {
     pub(crate) src: &'a str,
     /// Byte offset just past the last consumed token.
     pub(crate) pos: usize,
-    depth: usize,
+    nesting: usize,
+    /// The height ([`Expr::height`]) of the expression the last parsing function returned: each
+    /// sets it, so that no node's height is computed by walking its subtree again.
+    pub(crate) height: usize,
     /// Inside a join's data expression, where bare names are [`Expr::JoinRef`]s.
     pub(crate) join_data: bool,
     cache: Option<(usize, Mode, Token)>,
@@ -56,7 +63,8 @@ impl<'a> Parser<'a> {
         Self {
             src,
             pos: 0,
-            depth: 0,
+            nesting: 0,
+            height: 0,
             join_data: false,
             cache: None,
         }
@@ -115,36 +123,60 @@ impl<'a> Parser<'a> {
         ParseError::at(self.src, token.start, expected, describe(text))
     }
 
-    /// One level deeper; fails past [`MAX_DEPTH`].
+    /// One level deeper into the parser's recursion; fails past [`MAX_NESTING`].
     pub(crate) fn enter(&mut self) -> Result<(), ParseError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
             return Err(ParseError::at(
                 self.src,
                 self.pos,
-                format!("at most {MAX_DEPTH} levels of nesting"),
+                format!("at most {MAX_NESTING} nested parentheses, arguments and signs"),
                 "deeper nesting",
             ));
         }
         Ok(())
     }
 
-    /// `levels` levels back up (only on success: a failed parse is dropped whole).
-    pub(crate) fn leave(&mut self, levels: usize) {
-        self.depth = self.depth.saturating_sub(levels);
+    /// One level back up (only on success: a failed parse is dropped whole).
+    pub(crate) fn leave(&mut self) {
+        self.nesting = self.nesting.saturating_sub(1);
+    }
+
+    /// `height`, or the error for a tree deeper than [`MAX_DEPTH`].
+    pub(crate) fn check_height(&self, height: usize) -> Result<(), ParseError> {
+        if height > MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        Ok(())
+    }
+
+    pub(crate) fn too_deep(&self) -> ParseError {
+        ParseError::at(
+            self.src,
+            self.pos,
+            format!("an expression at most {MAX_DEPTH} levels deep"),
+            "a deeper one",
+        )
+    }
+
+    /// `expr`, `height` deep, if that is at most [`MAX_DEPTH`]; notes its height.
+    pub(crate) fn built(&mut self, expr: Expr, height: usize) -> Result<Expr, ParseError> {
+        self.check_height(height)?;
+        self.height = height;
+        Ok(expr)
     }
 
     pub(crate) fn expr(&mut self) -> Result<Expr, ParseError> {
         self.enter()?;
         let expr = self.binary(1)?;
-        self.leave(1);
+        self.leave();
         Ok(expr)
     }
 
     /// Precedence climbing over the left-associative binary operators.
     fn binary(&mut self, min_precedence: u8) -> Result<Expr, ParseError> {
         let mut lhs = self.unary()?;
-        let mut chain = 0;
+        let mut height = self.height;
         loop {
             let token = self.peek(Mode::Expr)?;
             if token.tok == Tok::EqEq {
@@ -161,19 +193,21 @@ impl<'a> Parser<'a> {
                 break;
             }
             self.consume(&token);
-            self.enter()?;
-            chain += 1;
             let matching = self.matching()?;
             let rhs = self.binary(precedence + 1)?;
-            lhs = Expr::Binary(Box::new(Binary {
-                op,
-                strict,
-                matching,
-                lhs,
-                rhs,
-            }));
+            height = 1 + height.max(self.height);
+            lhs = self.built(
+                Expr::Binary(Box::new(Binary {
+                    op,
+                    strict,
+                    matching,
+                    lhs,
+                    rhs,
+                })),
+                height,
+            )?;
         }
-        self.leave(chain);
+        self.height = height;
         Ok(lhs)
     }
 
@@ -237,17 +271,20 @@ impl<'a> Parser<'a> {
         } else {
             self.unary()?
         };
-        self.leave(1);
-        Ok(match operand {
-            Expr::Number(value) if literal => Expr::Number(-value),
-            other => Expr::Neg(Box::new(other)),
-        })
+        self.leave();
+        match operand {
+            Expr::Number(value) if literal => Ok(Expr::Number(-value)),
+            other => {
+                let height = 1 + self.height;
+                self.built(Expr::Neg(Box::new(other)), height)
+            }
+        }
     }
 
     /// A primary, then `.method(expr)`s, then at most one `as name`.
     fn postfix(&mut self) -> Result<Expr, ParseError> {
         let mut expr = self.primary()?;
-        let mut chain = 0;
+        let mut height = self.height;
         loop {
             let dot = self.peek(Mode::Expr)?;
             if dot.tok != Tok::Dot {
@@ -264,15 +301,17 @@ impl<'a> Parser<'a> {
             };
             self.consume(&name);
             self.expect(Mode::Expr, &Tok::LParen, "'('")?;
-            self.enter()?;
-            chain += 1;
             let arg = self.expr()?;
             self.expect(Mode::Expr, &Tok::RParen, "')'")?;
-            expr = Expr::Method {
-                receiver: Box::new(expr),
-                method,
-                arg: Box::new(arg),
-            };
+            height = 1 + height.max(self.height);
+            expr = self.built(
+                Expr::Method {
+                    receiver: Box::new(expr),
+                    method,
+                    arg: Box::new(arg),
+                },
+                height,
+            )?;
         }
         if self.eat_keyword(Mode::Expr, "as")? {
             let name = self.peek(Mode::Expr)?;
@@ -280,14 +319,16 @@ impl<'a> Parser<'a> {
                 return Err(self.unexpected(&name, "an alias name"));
             };
             self.pos = name.end;
-            self.enter()?;
-            chain += 1;
-            expr = Expr::Alias {
-                expr: Box::new(expr),
-                name: alias,
-            };
+            height += 1;
+            expr = self.built(
+                Expr::Alias {
+                    expr: Box::new(expr),
+                    name: alias,
+                },
+                height,
+            )?;
         }
-        self.leave(chain);
+        self.height = height;
         Ok(expr)
     }
 
@@ -296,7 +337,7 @@ impl<'a> Parser<'a> {
         match token.tok {
             Tok::Number(value) => {
                 self.pos = token.end;
-                Ok(Expr::Number(value))
+                self.built(Expr::Number(value), 1)
             }
             Tok::LParen => {
                 self.pos = token.end;
@@ -306,11 +347,11 @@ impl<'a> Parser<'a> {
             }
             Tok::AliasRef(name) => {
                 self.pos = token.end;
-                Ok(Expr::AliasRef(name))
+                self.built(Expr::AliasRef(name), 1)
             }
             Tok::Variable(name) => {
                 self.pos = token.end;
-                Ok(Expr::Variable(name))
+                self.built(Expr::Variable(name), 1)
             }
             Tok::LBrace if self.join_data => self.join_ref_with_default(),
             Tok::Ident(ref name) => {
@@ -321,10 +362,11 @@ impl<'a> Parser<'a> {
                 }
                 if self.join_data {
                     self.pos = token.end;
-                    return Ok(Expr::JoinRef {
+                    let join_ref = Expr::JoinRef {
                         alias: name.clone(),
                         default: None,
-                    });
+                    };
+                    return self.built(join_ref, 1);
                 }
                 Err(self.unexpected(
                     &next,
@@ -368,6 +410,7 @@ impl<'a> Parser<'a> {
     fn call(&mut self, name: &str) -> Result<Expr, ParseError> {
         let mut args = Vec::new();
         let mut grouping = None;
+        let mut deepest_arg = 0;
         let first = self.peek(Mode::Expr)?;
         if first.tok == Tok::RParen {
             self.consume(&first);
@@ -378,7 +421,11 @@ impl<'a> Parser<'a> {
                     self.expect(Mode::Expr, &Tok::RParen, "')' after the grouping")?;
                     break;
                 }
-                args.push(self.arg()?);
+                let arg = self.arg()?;
+                if matches!(arg, Arg::Expr(_)) {
+                    deepest_arg = deepest_arg.max(self.height);
+                }
+                args.push(arg);
                 let token = self.peek(Mode::Expr)?;
                 match token.tok {
                     Tok::Comma => self.consume(&token),
@@ -391,11 +438,12 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        Ok(Expr::Call(Call {
+        let call = Expr::Call(Call {
             name: name.to_owned(),
             args,
             grouping,
-        }))
+        });
+        self.built(call, 1 + deepest_arg)
     }
 
     fn grouping_starts(&self, token: &Token) -> bool {
@@ -421,7 +469,9 @@ impl<'a> Parser<'a> {
         Ok(Some(Grouping { mode, keys }))
     }
 
-    /// One argument of a call, typed as in the module doc of [`crate::ast::Arg`].
+    /// One argument of a call: a window, a quoted string, `10%`, a bare word or `word=value` (a
+    /// word not followed by `(`; inside a join's data expression a bare word is a reference
+    /// instead), or else an expression.
     fn arg(&mut self) -> Result<Arg, ParseError> {
         let token = self.peek(Mode::Expr)?;
         match token.tok {
@@ -564,4 +614,44 @@ fn method_named(name: &str) -> Option<Method> {
     .into_iter()
     .find(|(text, _)| text.eq_ignore_ascii_case(name))
     .map(|(_, method)| method)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Parser;
+
+    #[test]
+    fn the_height_noted_while_parsing_is_the_height_of_the_tree() {
+        let queries = [
+            "1",
+            "-1",
+            "-(1)",
+            "--ts(a)",
+            "$a",
+            "${v w}",
+            "ts(a).gt(1).orElse(f(g(1))) as x",
+            "(ts(a) as x).lt(2)",
+            "f(1, ts(a) + g(h(2)), 5m, 'x', w, 10%, k=v by (a))",
+            "f()",
+            "f(by (a))",
+            "events()",
+            "events(a=1)",
+            "events(a=1, b=2 or not c=3)",
+            "ts(a, (b or c) and not not d, e)",
+            "ts(a or b and (c or (d and e)))",
+            "1 + 2 * 3 - 4 / -5",
+            "(ts(a) and by (k) groupLeft ts(b)) * 2 or 3 < 4",
+            "events(a=1) d events(b=2) union events()",
+            "join(ts(a) as x join ts(b) as y using (s), x)",
+            "join(ts(a) as x left join f(ts(b)) as y on (x.s = y.s or not x.t != 'q'), m='n', \
+             {x|0} - max({y|-1}, x))",
+            "join(ts(a) as x join ts(b) as y on not not not x.s = y.s, x)",
+            "f(join(ts(a).gt(1) as x join ts(b) as y using (s), x + y.gt(2)))",
+        ];
+        for query in queries {
+            let mut parser = Parser::new(query);
+            let expr = parser.expr().unwrap();
+            assert_eq!(parser.height, expr.height(), "{query}");
+        }
+    }
 }

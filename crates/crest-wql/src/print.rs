@@ -22,7 +22,9 @@ impl Display for Expr {
             Expr::Neg(operand) => {
                 f.write_char('-')?;
                 match **operand {
+                    // `-1` would be the literal -1, not a negation.
                     Expr::Number(_) => write!(f, "({operand})"),
+                    Expr::Neg(_) => operand.fmt(f),
                     _ => operand_form(operand, f),
                 }
             }
@@ -58,12 +60,12 @@ impl Display for Expr {
     }
 }
 
-/// `expr` as the operand of unary minus, a method or `as`: bare when it is a primary or a method
-/// chain, otherwise in parentheses.
+/// `expr` as the operand of a method, `as` or a join's `AS`: bare when it is a primary, a method
+/// chain or a binary operation (which brings its own parentheses), otherwise in parentheses.
 fn operand_form(expr: &Expr, f: &mut Formatter<'_>) -> fmt::Result {
     let bare = match expr {
         Expr::Number(value) => value.is_sign_positive(),
-        Expr::Binary(_) | Expr::Neg(_) | Expr::Alias { .. } => false,
+        Expr::Neg(_) | Expr::Alias { .. } => false,
         _ => true,
     };
     if bare {
@@ -272,10 +274,13 @@ impl Display for SelectorKind {
 }
 
 impl Display for FilterExpr {
-    /// `and`/`or` chains with every compound term in parentheses, `not` before an atom or a
-    /// parenthesised term.
+    /// `and`/`or` chains, `not` before an atom or a parenthesised term; a compound term in
+    /// parentheses except an `and` inside an `or` (which binds tighter), so that the print nests
+    /// no deeper than any text that parses to the same filter.
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let in_or = matches!(self, FilterExpr::Or(_));
         let term = |term: &FilterExpr, f: &mut Formatter<'_>| match term {
+            FilterExpr::And(_) if in_or => term.fmt(f),
             FilterExpr::And(_) | FilterExpr::Or(_) => write!(f, "({term})"),
             _ => term.fmt(f),
         };
@@ -419,8 +424,11 @@ impl Display for JoinCondition {
 }
 
 impl Display for JoinPredicate {
+    /// Parenthesised as [`FilterExpr`]s are.
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let in_or = matches!(self, JoinPredicate::Or(_));
         let term = |term: &JoinPredicate, f: &mut Formatter<'_>| match term {
+            JoinPredicate::And(_) if in_or => term.fmt(f),
             JoinPredicate::And(_) | JoinPredicate::Or(_) => write!(f, "({term})"),
             _ => term.fmt(f),
         };

@@ -488,3 +488,37 @@ fn the_two_malformed_corpus_lines_are_refused_as_written() {
         "at position 42: expected ',', ')' or a grouping by (...) but found end of query"
     );
 }
+
+#[test]
+fn other_documented_shapes_parse_and_round_trip() {
+    for query in [
+        r#"between(hour("Europe/Sofia"),15,16) and minute("Europe/Sofia")=51 AND ts(~sample.cpu.loadavg.1m)>1.5"#,
+        "ts(failure.count) * 100 / (ts(failure.count) + ts(success.count)) > 5",
+        "ts(mem.available) > 10 and ts(cpu.loadavg.1m) > 5",
+        r#"limit(100, traces(spans("beachshirts.shopping.*")))"#,
+        "highpass(3s, traces(spans(beachshirts.shopping.orderShirts)))",
+        "anomalous(5m, .95, ts(x))",
+        "between(ts(x), 0, .5)",
+        "sample(10%, ts(x))",
+        "summary(max, 99.9, median, hs(request.latency.m))",
+        r#"at("now", 1h, ts(x))"#,
+        "default(1, 0, ts(x))",
+        "topk(5, mean, 1h, ts(x))",
+        "downsample(30, ts(my.metric))",
+        "mod(10, 3, inner)",
+        "lag(2vw, ts(x)) [-] ts(x)",
+        "ts(httpstatus.api.* and (\"*.POST.*\" or \"*.PUT.*\"))",
+        "ts(request.latency.*.m and not request.latency.web.m)",
+        "ts(~sample.cpu.usage.percentage, source=/app-[0-9]+/)",
+        r"ts(/~wavefront\.alert\.(active|active_info)/, tag=data)",
+        "ts(a, region=\"*\") - ts(a, not region=\"*\")",
+        "ts(my_metric AND source=server_1 OR source=server_2 OR env=prod AND NOT app=my_app)",
+        "events() - closed(events())",
+        "count(events(type=alert)) + ongoing(events(name=\"OS Upgrade\"))",
+        r#"timespan(1601894248, 1601897848, prettyName="deploy", tag="v1")"#,
+    ] {
+        let tree = parse(query).unwrap_or_else(|e| panic!("{query}: {e}"));
+        let printed = tree.to_string();
+        assert_eq!(parse(&printed), Ok(tree), "{query} printed as {printed}");
+    }
+}
