@@ -19,6 +19,9 @@ use crest_wql::{GroupSide, Matching};
 
 use crate::value::{Meta, Series};
 
+/// The indices of the left and the right series that share one key.
+type Sides = (Vec<usize>, Vec<usize>);
+
 /// One matched pair: indices into the left and right sides, and whether the result takes the left
 /// side's metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +97,7 @@ pub(crate) fn pairs(
             }
         }
     };
-    let mut groups: BTreeMap<Vec<Option<String>>, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    let mut groups: BTreeMap<Vec<Option<String>>, Sides> = BTreeMap::new();
     for (i, s) in left.iter().enumerate() {
         groups.entry(key(&s.meta)).or_default().0.push(i);
     }

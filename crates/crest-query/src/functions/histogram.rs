@@ -19,13 +19,16 @@ use crate::eval::{Ctx, eval};
 use crate::summary::percentile_position;
 use crate::value::{HistSeries, Meta, Points, Series, Value};
 
+/// A statistic of one distribution's centroids.
+type Stat = Box<dyn Fn(&[Centroid]) -> Option<f64>>;
+
 /// Each distribution's statistic, as one series per histogram series.
 pub(crate) fn statistic(
     hists: Vec<HistSeries>,
     reducer: Reducer,
     function: &str,
 ) -> Result<Value, QueryError> {
-    let stat: Box<dyn Fn(&[Centroid]) -> Option<f64>> = match reducer {
+    let stat: Stat = match reducer {
         Reducer::Count => Box::new(|c| {
             #[allow(clippy::cast_precision_loss)]
             let n = total(c) as f64;

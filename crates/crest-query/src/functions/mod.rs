@@ -8,6 +8,7 @@ pub(crate) mod args;
 mod filter;
 pub(crate) mod histogram;
 mod rate;
+mod shift;
 
 use crest_wql::Call;
 
@@ -58,6 +59,8 @@ static TABLE: &[Function] = &[
     row("align", align::align, align::range),
     row("highpass", filter::highpass, same),
     row("lowpass", filter::lowpass, same),
+    row("lag", shift::lag, shift::lag_range),
+    row("lead", shift::lead, shift::lead_range),
     row("median", histogram::median, same),
     row("merge", histogram::merge, same),
 ];
@@ -87,8 +90,6 @@ static DOCUMENTED: &[&str] = &[
     "limit",
     "hideBefore",
     "hideAfter",
-    "lag",
-    "lead",
     "at",
     "atEpoch",
     "year",

@@ -628,3 +628,24 @@ async fn kat_44_source_tags_grouping_cardinality() {
         .await;
     assert_eq!(three.len(), 3);
 }
+
+#[tokio::test]
+async fn kat_34_lag_and_lead() {
+    let db = Db::new()
+        .pts("m", "a", &at(&[(0, 140.0), (60, 145.0)]))
+        .load()
+        .await;
+    close(
+        &db.one("lead(1m, ts(m))", S, E).await,
+        &at(&[(-60, 140.0), (0, 145.0)]),
+    );
+    close(
+        &db.one("lag(30m, ts(m))", S, T0 + 2400).await,
+        &at(&[(1800, 140.0), (1860, 145.0)]),
+    );
+    // the read reaches back 30 minutes before the window for lag
+    close(
+        &db.one("lag(30m, ts(m))", T0 + 1800, T0 + 1900).await,
+        &at(&[(1800, 140.0), (1860, 145.0)]),
+    );
+}
