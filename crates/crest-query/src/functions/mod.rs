@@ -5,10 +5,13 @@
 mod aggregate;
 mod align;
 pub(crate) mod args;
+mod fill;
 mod filter;
 pub(crate) mod histogram;
+mod math;
 mod rate;
 mod shift;
+mod window;
 
 use crest_wql::Call;
 
@@ -61,6 +64,22 @@ static TABLE: &[Function] = &[
     row("lowpass", filter::lowpass, same),
     row("lag", shift::lag, shift::lag_range),
     row("lead", shift::lead, shift::lead_range),
+    row("default", fill::default, fill::default_range),
+    row("last", fill::last, fill::last_range),
+    row("mavg", window::mavg, window::range),
+    row("msum", window::msum, window::range),
+    row("mcount", window::mcount, window::range),
+    row("mmax", window::mmax, window::range),
+    row("mmin", window::mmin, window::range),
+    row("mmedian", window::mmedian, window::range),
+    row("mpercentile", window::mpercentile, window::range),
+    row("mvar", window::mvar, window::range),
+    row("missing", window::missing, window::range),
+    row("abs", math::abs, same),
+    row("ceil", math::ceil, same),
+    row("floor", math::floor, same),
+    row("round", math::round, same),
+    row("sqrt", math::sqrt, same),
     row("median", histogram::median, same),
     row("merge", histogram::merge, same),
 ];
@@ -103,14 +122,6 @@ static DOCUMENTED: &[&str] = &[
     "isToday",
     "time",
     "timestamp",
-    "mavg",
-    "msum",
-    "mmin",
-    "mmax",
-    "mmedian",
-    "mpercentile",
-    "mvar",
-    "mcount",
     "mdiff",
     "mcorr",
     "mslope",
@@ -122,19 +133,11 @@ static DOCUMENTED: &[&str] = &[
     "integral",
     "any",
     "all",
-    "missing",
-    "default",
-    "last",
     "next",
     "interpolate",
     "exists",
     "if",
     "rawif",
-    "abs",
-    "ceil",
-    "floor",
-    "round",
-    "sqrt",
     "normalize",
     "pow",
     "mod",
@@ -229,8 +232,8 @@ mod tests {
     fn names_match_without_case_and_unknown_ones_are_named() {
         assert_eq!(lookup("RawSum").map(|f| f.name).ok(), Some("rawsum"));
         assert_eq!(
-            lookup("mavg").err().map(|e| e.to_string()),
-            Some("mavg() is not supported yet".to_owned())
+            lookup("mcorr").err().map(|e| e.to_string()),
+            Some("mcorr() is not supported yet".to_owned())
         );
         assert_eq!(
             lookup("nosuchfunction").err().map(|e| e.to_string()),

@@ -649,3 +649,129 @@ async fn kat_34_lag_and_lead() {
         &at(&[(1800, 140.0), (1860, 145.0)]),
     );
 }
+
+#[tokio::test]
+async fn kat_23_mcount_after_data_stops() {
+    let pts: Vec<(i64, f64)> = (-10..=0).map(|k| (T0 + 60 * k, 1.0)).collect();
+    let db = Db::new().pts("m", "a", &pts).load().await;
+    let got: std::collections::BTreeMap<i64, f64> = db
+        .one("mcount(3m, ts(m))", T0, T0 + 420)
+        .await
+        .into_iter()
+        .collect();
+    for (dt, want) in [
+        (59, 3.0),
+        (60, 2.0),
+        (119, 2.0),
+        (120, 1.0),
+        (179, 1.0),
+        (180, 0.0),
+        (359, 0.0),
+    ] {
+        assert_eq!(got.get(&(T0 + dt)), Some(&want), "t+{dt}");
+    }
+    assert_eq!(got.keys().next_back(), Some(&(T0 + 359)));
+}
+
+#[tokio::test]
+async fn kat_24_mavg_divides_by_the_number_of_points() {
+    let pts: Vec<(i64, f64)> = (1..=24).map(|k| (T0 + 3600 * k, k as f64)).collect();
+    let db = Db::new().pts("m", "a", &pts).load().await;
+    let last = T0 + 24 * 3600;
+    close(
+        &db.one("mavg(48h, ts(m))", last, last + 1).await,
+        &[(last, 12.5)],
+    );
+    close(
+        &db.one("msum(48h, ts(m))", last, last + 1).await,
+        &[(last, 300.0)],
+    );
+    close(
+        &db.one("mmax(2h, ts(m))", last, last + 1).await,
+        &[(last, 24.0)],
+    );
+    close(
+        &db.one("mmin(2h, ts(m))", last, last + 1).await,
+        &[(last, 23.0)],
+    );
+    close(
+        &db.one("mmedian(3h, ts(m))", last, last + 1).await,
+        &[(last, 23.0)],
+    );
+    close(
+        &db.one("mvar(2h, ts(m))", last, last + 1).await,
+        &[(last, 0.25)],
+    );
+    close(
+        &db.one("mpercentile(4h, 50, ts(m))", last, last + 1).await,
+        &[(last, 22.5)],
+    );
+}
+
+#[tokio::test]
+async fn kat_28_point_wise_math() {
+    let db = Db::new()
+        .pts("a", "h", &at(&[(0, 2.0), (1, -1.0), (2, -9.0)]))
+        .pts("c", "h", &at(&[(0, 1.75), (1, -1.75), (2, 1.0), (3, -1.0)]))
+        .pts("r", "h", &at(&[(0, 0.2), (1, 0.49), (2, 0.5), (3, 1.2)]))
+        .pts("h", "h", &at(&[(0, 0.564), (1, 0.435), (2, 0.777)]))
+        .load()
+        .await;
+    close(
+        &db.one("abs(ts(a))", S, E).await,
+        &at(&[(0, 2.0), (1, 1.0), (2, 9.0)]),
+    );
+    close(
+        &db.one("ceil(ts(c))", S, E).await,
+        &at(&[(0, 2.0), (1, -1.0), (2, 1.0), (3, -1.0)]),
+    );
+    close(
+        &db.one("floor(ts(c))", S, E).await,
+        &at(&[(0, 1.0), (1, -2.0), (2, 1.0), (3, -1.0)]),
+    );
+    close(
+        &db.one("round(ts(r))", S, E).await,
+        &at(&[(0, 0.0), (1, 0.0), (2, 1.0), (3, 1.0)]),
+    );
+    close(
+        &db.one("round(0.5, ts(h))", S, E).await,
+        &at(&[(0, 0.5), (1, 0.5), (2, 1.0)]),
+    );
+    close(
+        &db.one("sqrt(abs(ts(a)))", S, E).await,
+        &at(&[(0, 2f64.sqrt()), (1, 1.0), (2, 3.0)]),
+    );
+    close(&db.one("sqrt(ts(a))", S, E).await, &at(&[(0, 2f64.sqrt())]));
+}
+
+#[tokio::test]
+async fn kat_32_default_with_window_and_delay() {
+    let db = Db::new()
+        .pts("m", "a", &at(&[(0, 7.0), (600, 9.0)]))
+        .load()
+        .await;
+    let got = db.one("default(5m, 1m, 0, ts(m))", T0, T0 + 700).await;
+    let mut want = vec![(T0, 7.0)];
+    want.extend((61..=300).map(|dt| (T0 + dt, 0.0)));
+    want.push((T0 + 600, 9.0));
+    want.extend((661..700).map(|dt| (T0 + dt, 0.0)));
+    assert_eq!(got, want);
+    let filled = db.one("last(1m, ts(m))", T0, T0 + 700).await;
+    let mut want: Vec<(i64, f64)> = (0..=60).map(|dt| (T0 + dt, 7.0)).collect();
+    want.extend((600..=660).map(|dt| (T0 + dt, 9.0)));
+    assert_eq!(filled, want);
+}
+
+#[tokio::test]
+async fn missing_is_one_while_the_window_is_empty() {
+    let db = Db::new().pts("m", "a", &at(&[(0, 7.0)])).load().await;
+    let got = db.one("missing(1m, ts(m))", T0 - 1, T0 + 62).await;
+    assert_eq!(got.first(), Some(&(T0 - 1, 1.0)));
+    assert_eq!(got.get(1), Some(&(T0, 0.0)));
+    assert_eq!(got.get(60), Some(&(T0 + 59, 0.0)));
+    assert_eq!(got.get(61), Some(&(T0 + 60, 1.0)));
+    close(
+        &db.one("missing(1m, ts(nothing))", T0, T0 + 2).await,
+        &[(T0, 1.0), (T0 + 1, 1.0)],
+    );
+}
