@@ -5,10 +5,14 @@
 mod aggregate;
 mod align;
 pub(crate) mod args;
+mod at;
+mod conditional;
 mod fill;
 mod filter;
 pub(crate) mod histogram;
 mod math;
+mod presence;
+mod rank;
 mod rate;
 mod shift;
 mod window;
@@ -80,6 +84,15 @@ static TABLE: &[Function] = &[
     row("floor", math::floor, same),
     row("round", math::round, same),
     row("sqrt", math::sqrt, same),
+    row("if", conditional::if_fn, same),
+    row("between", conditional::between, same),
+    row("exists", presence::exists, presence::range),
+    row("limit", rank::limit, same),
+    row("topk", rank::topk, same),
+    row("bottomk", rank::bottomk, same),
+    row("top", rank::top, same),
+    row("bottom", rank::bottom, same),
+    row("at", at::at, at::range),
     row("median", histogram::median, same),
     row("merge", histogram::merge, same),
 ];
@@ -95,21 +108,14 @@ static DOCUMENTED: &[&str] = &[
     "complement",
     "clampMax",
     "clampMin",
-    "between",
-    "topk",
-    "bottomk",
-    "top",
-    "bottom",
     "filter",
     "retainSeries",
     "removeSeries",
     "globalFilter",
     "sample",
     "random",
-    "limit",
     "hideBefore",
     "hideAfter",
-    "at",
     "atEpoch",
     "year",
     "month",
@@ -135,8 +141,6 @@ static DOCUMENTED: &[&str] = &[
     "all",
     "next",
     "interpolate",
-    "exists",
-    "if",
     "rawif",
     "normalize",
     "pow",

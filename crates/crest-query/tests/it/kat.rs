@@ -775,3 +775,120 @@ async fn missing_is_one_while_the_window_is_empty() {
         &[(T0, 1.0), (T0 + 1, 1.0)],
     );
 }
+
+#[tokio::test]
+async fn kat_30_between_is_inclusive() {
+    let db = Db::new()
+        .pts(
+            "m",
+            "a",
+            &at(&[(0, 0.4), (1, 0.5), (2, 0.75), (3, 1.0), (4, 1.1)]),
+        )
+        .load()
+        .await;
+    close(
+        &db.one("between(ts(m), .5, 1.0)", T0, T0 + 5).await,
+        &at(&[(0, 0.0), (1, 1.0), (2, 1.0), (3, 1.0), (4, 0.0)]),
+    );
+}
+
+#[tokio::test]
+async fn kat_35_at_with_lookback() {
+    let n = T0 + 20_000;
+    let one = |pts: &[(i64, f64)]| Db::new().pts("m", "a", pts);
+    let a = one(&[(n - 7200, 5.0)]).load().await;
+    close(
+        &a.one("at(2h, ts(m))", n - 2, n).await,
+        &[(n - 2, 5.0), (n - 1, 5.0)],
+    );
+    let b = one(&[(n - 9000, 3.0)]).load().await;
+    close(&b.one("at(2h, ts(m))", n - 1, n).await, &[(n - 1, 3.0)]);
+    let c = one(&[(n - 11_000, 3.0)]).load().await;
+    assert!(c.q("at(2h, ts(m))", n - 1, n).await.is_empty());
+    close(&c.one("at(2h, 8h, ts(m))", n - 1, n).await, &[(n - 1, 3.0)]);
+    close(
+        &c.one("at(\"end\", 4h, ts(m))", n - 1, n).await,
+        &[(n - 1, 3.0)],
+    );
+}
+
+#[tokio::test]
+async fn kat_43_top_and_topk_rank_by_the_last_displayed_value() {
+    let db = Db::new()
+        .pts("m", "app-11", &at(&[(0, 10.0), (60, 7.0)]))
+        .pts("m", "app-12", &at(&[(0, 20.0), (60, 5.0)]))
+        .pts("m", "app-13", &at(&[(0, 2.0), (60, 9.0)]))
+        .load()
+        .await;
+    let hosts = |s: Vec<crest_query::TimeSeries>| -> Vec<String> {
+        s.into_iter().filter_map(|s| s.host).collect()
+    };
+    assert_eq!(
+        hosts(db.q("topk(2, ts(m))", S, E).await),
+        ["app-11", "app-13"]
+    );
+    assert_eq!(hosts(db.q("bottomk(1, ts(m))", S, E).await), ["app-12"]);
+    assert_eq!(
+        hosts(db.q("topk(2, max, ts(m))", S, E).await),
+        ["app-11", "app-12"]
+    );
+    assert_eq!(hosts(db.q("topk(5, ts(m))", S, E).await).len(), 3);
+    let flags: Vec<(Option<String>, Vec<(i64, f64)>)> = db
+        .q("top(2, ts(m))", T0 + 60, T0 + 62)
+        .await
+        .into_iter()
+        .map(|s| (s.host, s.data))
+        .collect();
+    let h = |x: &str| Some(x.to_owned());
+    assert_eq!(
+        flags,
+        vec![
+            (h("app-11"), vec![(T0 + 60, 1.0), (T0 + 61, 1.0)]),
+            (h("app-12"), vec![(T0 + 60, 0.0), (T0 + 61, 0.0)]),
+            (h("app-13"), vec![(T0 + 60, 1.0), (T0 + 61, 1.0)])
+        ]
+    );
+    assert_eq!(
+        hosts(db.q("limit(2, ts(m))", S, E).await),
+        ["app-11", "app-12"]
+    );
+    assert_eq!(hosts(db.q("limit(1, 1, ts(m))", S, E).await), ["app-12"]);
+    assert_eq!(hosts(db.q("limit(34%, ts(m))", S, E).await), ["app-11"]);
+}
+
+#[tokio::test]
+async fn if_takes_the_branch_where_the_condition_holds() {
+    let db = Db::new()
+        .pts("x", "h", &at(&[(0, 90.0), (60, 110.0), (120, 120.0)]))
+        .pts("a", "h", &at(&[(0, 1.0), (60, 0.0), (120, 1.0)]))
+        .pts("b", "h", &at(&[(0, 10.0), (120, 30.0)]))
+        .pts("c", "h", &at(&[(30, 100.0), (90, 200.0)]))
+        .load()
+        .await;
+    close(
+        &db.one("if(ts(x) > 100, 50, 25)", S, E).await,
+        &at(&[(0, 25.0), (60, 50.0), (120, 50.0)]),
+    );
+    close(
+        &db.one("if(ts(x) > 100, ts(x))", S, E).await,
+        &at(&[(60, 110.0), (120, 120.0)]),
+    );
+    // C is interpolated at 12:00-like instants where A is 0 (wql.md §2.3 `if()` example)
+    close(
+        &db.one("if(ts(a) > 0, ts(b), ts(c))", S, E).await,
+        &at(&[(0, 10.0), (60, 150.0), (120, 30.0)]),
+    );
+}
+
+#[tokio::test]
+async fn exists_looks_at_the_day_before_now() {
+    let db = Db::new().pts("m", "a", &[(E - 100, 1.0)]).load().await;
+    close(
+        &db.one("exists(ts(m))", E - 2, E).await,
+        &[(E - 2, 1.0), (E - 1, 1.0)],
+    );
+    close(
+        &db.one("exists(ts(nothing))", E - 1, E).await,
+        &[(E - 1, 0.0)],
+    );
+}
