@@ -14,7 +14,7 @@ use crate::functions;
 use crate::operators;
 use crate::plan::{MAX_DEPTH, aliases};
 use crate::select::select;
-use crate::value::{Series, Value};
+use crate::value::{Points, Series, Value};
 
 /// How many units of work (points touched) pass between two looks at the cancel flag.
 const CHECK_EVERY: u64 = 4096;
@@ -112,8 +112,13 @@ pub(crate) fn eval(expr: &Expr, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Qu
         } => match method {
             Method::OrElse => {
                 let v = eval(receiver, ctx, depth + 1)?;
+                // "did not report any data in the specified time window"
+                let (start, end) = (ctx.chart.start, ctx.chart.end);
                 let empty = match &v {
-                    Value::Series(s) => s.iter().all(|s| s.points.is_empty()),
+                    Value::Series(s) => s.iter().all(|s| match &s.points {
+                        Points::Discrete(d) => !d.iter().any(|(t, _)| *t >= start && *t < end),
+                        _ => false,
+                    }),
                     Value::Histograms(_) => {
                         return Err(QueryError::exec("orElse() cannot be applied to histograms"));
                     }

@@ -6,14 +6,17 @@ mod aggregate;
 mod align;
 pub(crate) mod args;
 mod at;
+mod calendar;
 mod conditional;
 mod fill;
 mod filter;
 pub(crate) mod histogram;
 mod math;
+mod metadata;
 mod presence;
 mod rank;
 mod rate;
+mod set;
 mod shift;
 mod window;
 
@@ -93,6 +96,22 @@ static TABLE: &[Function] = &[
     row("top", rank::top, same),
     row("bottom", rank::bottom, same),
     row("at", at::at, at::range),
+    row("collect", set::collect, same),
+    row("year", calendar::year, same),
+    row("month", calendar::month, same),
+    row("day", calendar::day, same),
+    row("dayOfYear", calendar::day_of_year, same),
+    row("weekday", calendar::weekday, same),
+    row("hour", calendar::hour, same),
+    row("minute", calendar::minute, same),
+    row("daysInMonth", calendar::days_in_month_fn, same),
+    row("isToday", calendar::is_today, same),
+    row("aliasMetric", metadata::alias_metric, same),
+    row("aliasSource", metadata::alias_source, same),
+    row("taggify", metadata::taggify, same),
+    row("retainSeries", metadata::retain_series, same),
+    row("removeSeries", metadata::remove_series, same),
+    row("filter", metadata::retain_series, same),
     row("median", histogram::median, same),
     row("merge", histogram::merge, same),
 ];
@@ -102,30 +121,17 @@ static TABLE: &[Function] = &[
 static DOCUMENTED: &[&str] = &[
     "traces",
     "spans",
-    "collect",
     "union",
     "intersect",
     "complement",
     "clampMax",
     "clampMin",
-    "filter",
-    "retainSeries",
-    "removeSeries",
     "globalFilter",
     "sample",
     "random",
     "hideBefore",
     "hideAfter",
     "atEpoch",
-    "year",
-    "month",
-    "day",
-    "dayOfYear",
-    "weekday",
-    "hour",
-    "minute",
-    "daysInMonth",
-    "isToday",
     "time",
     "timestamp",
     "mdiff",
@@ -163,9 +169,6 @@ static DOCUMENTED: &[&str] = &[
     "toRadians",
     "haversine",
     "downsample",
-    "aliasMetric",
-    "aliasSource",
-    "taggify",
     "retainDimension",
     "removeDimension",
     "length",

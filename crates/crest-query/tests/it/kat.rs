@@ -892,3 +892,249 @@ async fn exists_looks_at_the_day_before_now() {
         &[(E - 1, 0.0)],
     );
 }
+
+#[tokio::test]
+async fn kat_39_node_extraction_in_metadata_functions() {
+    let db = Db::new()
+        .pts(
+            "pdx.customerA_latency.i49f21a72",
+            "dev.host1_appa.0fd795b1700",
+            &[(T0, 1.0)],
+        )
+        .pts("disk.space.total.vm1", "h", &[(T0, 1.0)])
+        .add("y", "app-12", &[("appId", "acme.id-42_shop")], &[(T0, 1.0)])
+        .pts("z", "app7-large-v3", &[(T0, 1.0)])
+        .add("w", "h", &[("hostname", "a.b")], &[(T0, 1.0)])
+        .load()
+        .await;
+    let label = |q: &'static str| {
+        let db = &db;
+        async move {
+            db.q(q, S, E)
+                .await
+                .into_iter()
+                .map(|s| (s.label, s.host, s.tags))
+                .next()
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        label("aliasMetric(ts(pdx.*), 1)").await.0,
+        "customerA_latency"
+    );
+    assert_eq!(
+        label("aliasMetric(ts(pdx.*), 1, \"._\")").await.0,
+        "customerA"
+    );
+    assert_eq!(
+        label("aliasSource(ts(pdx.*), 1)").await.1.as_deref(),
+        Some("host1_appa")
+    );
+    assert_eq!(
+        label("aliasSource(ts(pdx.*), 2, \"._\")")
+            .await
+            .1
+            .as_deref(),
+        Some("appa")
+    );
+    assert_eq!(
+        label("aliasSource(ts(y), 1, \"-\")").await.1.as_deref(),
+        Some("12")
+    );
+    assert_eq!(
+        label("aliasSource(ts(disk.space.total.*), metric, 3)")
+            .await
+            .1
+            .as_deref(),
+        Some("vm1")
+    );
+    assert_eq!(
+        label("aliasSource(ts(y), tagk, appId, 2, \".-\")")
+            .await
+            .1
+            .as_deref(),
+        Some("42_shop")
+    );
+    assert_eq!(
+        label("taggify(ts(z), source, version, 2, \"-\")")
+            .await
+            .2
+            .get("version")
+            .map(String::as_str),
+        Some("v3")
+    );
+    match db
+        .ask(&crate::support::req(
+            "aliasSource(ts(w), tagk, hostname, 5)",
+            S,
+            E,
+        ))
+        .await
+    {
+        Err(crest_query::QueryError::Execution(m)) => {
+            assert_eq!(m, "Cannot access node: 5 from source value: a.b")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn kat_40_regex_and_template_replacement() {
+    let db = Db::new()
+        .pts("x", "accounts.foo.bar1", &[(T0, 1.0)])
+        .pts("x", "accounts.baz.bar7", &[(T0, 1.0)])
+        .pts("v", "app-7", &[(T0, 1.0)])
+        .pts("CPU-Used-VM-11-verylongmetricname", "h", &[(T0, 1.0)])
+        .add(
+            "aws.instance.price",
+            "mycluster-2c-ha2-i-00e421d1bef7fb88e",
+            &[("region", "us-west-2")],
+            &[(T0, 1.0)],
+        )
+        .add(
+            "k",
+            "h",
+            &[("clustername", "Test-Cluster"), ("grouping", "ab")],
+            &[(T0, 1.0)],
+        )
+        .load()
+        .await;
+    let hosts: Vec<Option<String>> = db
+        .q(
+            "aliasSource(ts(x), \"accounts.([a-zA-Z.]*)[0-9]*$\", \"$1\")",
+            S,
+            E,
+        )
+        .await
+        .into_iter()
+        .map(|s| s.host)
+        .collect();
+    assert_eq!(
+        hosts,
+        vec![Some("baz.bar".to_owned()), Some("foo.bar".to_owned())]
+    );
+    assert_eq!(
+        db.q("aliasSource(ts(v), \"app-([0-9]*)\", \"$1\")", S, E)
+            .await[0]
+            .host
+            .as_deref(),
+        Some("7")
+    );
+    assert_eq!(
+        db.q("aliasMetric(ts(CPU-*), \"(.{0,14}).*\", \"$1\")", S, E)
+            .await[0]
+            .label,
+        "CPU-Used-VM-11"
+    );
+    assert_eq!(
+        db.q(
+            "aliasMetric(ts(aws.instance.price), \"Price/{{region}}/{{source}}\")",
+            S,
+            E
+        )
+        .await[0]
+            .label,
+        "Price/us-west-2/mycluster-2c-ha2-i-00e421d1bef7fb88e"
+    );
+    let t = db
+        .q(
+            "taggify(taggify(ts(k), tagk, clustername, clustername, \"-\", \"_\"), tagk, clustername, clustertype, \"(.{0,4}).*\", \"$1\")",
+            S,
+            E,
+        )
+        .await;
+    assert_eq!(
+        t[0].tags.get("clustername").map(String::as_str),
+        Some("Test_Cluster")
+    );
+    assert_eq!(
+        t[0].tags.get("clustertype").map(String::as_str),
+        Some("Test")
+    );
+    let p = db
+        .q(
+            "taggify(ts(k), tagk, grouping, tenant, \".*\", \"P\")",
+            S,
+            E,
+        )
+        .await;
+    assert_eq!(p[0].tags.get("tenant").map(String::as_str), Some("PP"));
+    // a static source on several series keeps them apart with _discriminant
+    let both = db.q("aliasSource(ts(x), \"one\")", S, E).await;
+    assert_eq!(both.len(), 2);
+    assert!(
+        both.iter()
+            .all(|s| s.host.as_deref() == Some("one") && s.tags.contains_key("_discriminant"))
+    );
+}
+
+#[tokio::test]
+async fn collect_retain_and_remove() {
+    let db = Db::new()
+        .add("m", "a", &[("env", "dev")], &[(T0, 1.0)])
+        .add("m", "b", &[("env", "prod")], &[(T0, 2.0)])
+        .pts("n", "c", &[(T0, 3.0)])
+        .load()
+        .await;
+    let got = db.q("collect(ts(m), ts(n))", S, E).await;
+    let tags: Vec<(Option<String>, Vec<(String, String)>)> = got
+        .into_iter()
+        .map(|s| (s.host, s.tags.into_iter().collect()))
+        .collect();
+    assert_eq!(
+        tags,
+        vec![
+            (
+                Some("a".into()),
+                vec![
+                    ("collect_0".into(), "0".into()),
+                    ("env".into(), "dev".into())
+                ]
+            ),
+            (
+                Some("b".into()),
+                vec![
+                    ("collect_0".into(), "0".into()),
+                    ("env".into(), "prod".into())
+                ]
+            ),
+            (Some("c".into()), vec![("collect_1".into(), "1".into())]),
+        ]
+    );
+    let hosts = |s: Vec<crest_query::TimeSeries>| -> Vec<String> {
+        s.into_iter().filter_map(|s| s.host).collect()
+    };
+    assert_eq!(
+        hosts(db.q("retainSeries(ts(m), env=dev)", S, E).await),
+        ["a"]
+    );
+    assert_eq!(
+        hosts(db.q("removeSeries(ts(m), env=dev)", S, E).await),
+        ["b"]
+    );
+    assert_eq!(hosts(db.q("filter(ts(m), source=b*)", S, E).await), ["b"]);
+    assert!(
+        db.q("retainSeries(sum(ts(m)), env=dev)", S, E)
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn kat_36_calendar_functions_through_a_query() {
+    let t = 1_704_119_400;
+    let db = Db::new().load().await;
+    close(&db.one("hour(\"UTC\")", t, t + 1).await, &[(t, 14.5)]);
+    close(&db.one("weekday(\"UTC\")", t, t + 1).await, &[(t, 1.0)]);
+    close(
+        &db.one("between(weekday(\"UTC\"), 6, 7)", t, t + 1).await,
+        &[(t, 0.0)],
+    );
+    match db
+        .ask(&crate::support::req("hour(\"US/Pacific\")", t, t + 1))
+        .await
+    {
+        Err(crest_query::QueryError::Execution(m)) => assert!(m.contains("US/Pacific"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
