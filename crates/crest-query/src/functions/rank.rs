@@ -1,4 +1,6 @@
-//! Choosing series (wql.md §2.10.3): `limit(n|p% [, offset], expr)`, `topk`/`bottomk(n, [method,
+//! Choosing series (wql.md §2.10.3): `limit(n|p% [, offset], expr)`, `sample(n|p%, expr)` (a
+//! subset that stays the same while the series do: the series with the smallest FNV-1a hashes of
+//! their identity), `topk`/`bottomk(n, [method,
 //! [tw,]] expr)` and `top`/`bottom`, which answer a constant 1 for the chosen series and 0 for the
 //! others.
 //!
@@ -206,4 +208,44 @@ pub(crate) fn top(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Que
 
 pub(crate) fn bottom(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     flags(call, ctx, depth, false)
+}
+
+/// FNV-1a over the identity's parts, each ended by a 0 byte.
+fn identity_hash(meta: &crate::value::Meta) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes.iter().chain(std::iter::once(&0u8)) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(meta.metric.as_bytes());
+    eat(meta.source.as_deref().unwrap_or("").as_bytes());
+    for (k, v) in &meta.tags {
+        eat(k.as_bytes());
+        eat(v.as_bytes());
+    }
+    h
+}
+
+pub(crate) fn sample(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    super::args::arity(call, 2, 2)?;
+    let series = sorted(eval_series(expr_at(call, 1)?, ctx, depth, name(call))?);
+    let n = how_many(call, series.len())?;
+    let mut order: Vec<(u64, usize)> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (identity_hash(&s.meta), i))
+        .collect();
+    order.sort_unstable();
+    let mut chosen: Vec<usize> = order.into_iter().take(n).map(|(_, i)| i).collect();
+    chosen.sort_unstable();
+    Ok(Value::Series(
+        series
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| chosen.binary_search(i).is_ok())
+            .map(|(_, s)| s)
+            .collect(),
+    ))
 }

@@ -1138,3 +1138,135 @@ async fn kat_36_calendar_functions_through_a_query() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn kat_25_integral_inclusive_boundaries() {
+    let pts: Vec<(i64, f64)> = (0..=10).map(|k| (T0 + 60 * k, 1.0)).collect();
+    let db = Db::new()
+        .pts("m", "a", &pts)
+        .add("m", "b", &[], &[(T0 - 60, 5.0)])
+        .load()
+        .await;
+    let got = db.q("integral(ts(m))", T0, T0 + 601).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].data.last(), Some(&(T0 + 600, 11.0)));
+    assert_eq!(got[0].data.first(), Some(&(T0, 1.0)));
+}
+
+#[tokio::test]
+async fn kat_28_point_wise_math_with_two_sides_and_clamps() {
+    let db = Db::new()
+        .pts("c", "h", &at(&[(0, 170.0), (1, 190.0)]))
+        .pts("d", "h", &at(&[(0, 10.0), (1, 30.0)]))
+        .load()
+        .await;
+    close(&db.one("mod(10, 3)", T0, T0 + 1).await, &[(T0, 1.0)]);
+    close(&db.one("mod(4, 2)", T0, T0 + 1).await, &[(T0, 0.0)]);
+    assert!(db.q("pow(-1, 0.5)", T0, T0 + 1).await.is_empty());
+    close(
+        &db.one("pow(ts(d), 2)", S, E).await,
+        &at(&[(0, 100.0), (1, 900.0)]),
+    );
+    close(
+        &db.one("clampMax(180, ts(c))", S, E).await,
+        &at(&[(0, 170.0), (1, 180.0)]),
+    );
+    close(
+        &db.one("clampMin(24, ts(d))", S, E).await,
+        &at(&[(0, 24.0), (1, 30.0)]),
+    );
+    close(
+        &db.one("mod(ts(c), 100)", S, E).await,
+        &at(&[(0, 70.0), (1, 90.0)]),
+    );
+    close(
+        &db.one("log10(ts(d))", S, E).await,
+        &at(&[(0, 1.0), (1, 30f64.log10())]),
+    );
+}
+
+#[tokio::test]
+async fn kat_37_time() {
+    let pts: Vec<(i64, f64)> = (0..5)
+        .map(|k| (T0 + 60 * k, (T0 + 60 * k - 187) as f64))
+        .collect();
+    let db = Db::new().pts("time.seconds", "h", &pts).load().await;
+    close(
+        &db.one("time()", T0, T0 + 2).await,
+        &[(T0, T0 as f64), (T0 + 1, (T0 + 1) as f64)],
+    );
+    let want: Vec<(i64, f64)> = (0..5).map(|k| (T0 + 60 * k, 187.0)).collect();
+    close(&db.one("time() - ts(time.seconds)", S, E).await, &want);
+    let stamps: Vec<(i64, f64)> = pts.iter().map(|(t, _)| (*t, *t as f64)).collect();
+    close(&db.one("timestamp(ts(time.seconds))", S, E).await, &stamps);
+}
+
+#[tokio::test]
+async fn kat_45_sample_by_percentage() {
+    let mut db = Db::new();
+    for i in 0..30 {
+        db = db.pts("m", &format!("h{i}"), &[(T0, 1.0)]);
+    }
+    let db = db.load().await;
+    let a = db.q("sample(10%, ts(m))", S, E).await;
+    assert_eq!(a.len(), 3);
+    assert_eq!(db.q("sample(10%, ts(m))", S, E).await, a);
+    assert_eq!(db.q("sample(4, ts(m))", S, E).await.len(), 4);
+}
+
+#[tokio::test]
+async fn histogram_statistics_merge_and_align() {
+    use crest_series::Granularity::Minute;
+    let db = Db::new()
+        .hist(
+            "lat",
+            "a",
+            Minute,
+            T0,
+            &[(1.0, 1), (2.0, 1), (3.0, 1), (4.0, 1)],
+        )
+        .hist("lat", "b", Minute, T0, &[(10.0, 2)])
+        .hist("lat", "a", Minute, T0 + 60, &[(5.0, 1)])
+        .load()
+        .await;
+    let per_source = |q: &'static str| {
+        let db = &db;
+        async move {
+            db.q(q, S, E)
+                .await
+                .into_iter()
+                .map(|s| (s.host, s.data))
+                .collect::<Vec<_>>()
+        }
+    };
+    let a = Some("a".to_owned());
+    let b = Some("b".to_owned());
+    assert_eq!(
+        per_source("hs(lat.m)").await,
+        vec![
+            (a.clone(), vec![(T0, 2.5), (T0 + 60, 5.0)]),
+            (b.clone(), vec![(T0, 10.0)])
+        ]
+    );
+    assert_eq!(
+        per_source("percentile(75, hs(lat.m))").await[0].1,
+        vec![(T0, 3.75), (T0 + 60, 5.0)]
+    );
+    assert_eq!(per_source("avg(hs(lat.m))").await[1].1, vec![(T0, 10.0)]);
+    assert_eq!(
+        per_source("median(merge(hs(lat.m)))").await,
+        vec![(None, vec![(T0, 3.5), (T0 + 60, 5.0)])]
+    );
+    // T0 is a multiple of 120: both minutes fall in one 2-minute bucket
+    assert_eq!(
+        per_source("count(align(2m, hs(lat.m)))").await[0].1,
+        vec![(T0, 5.0)]
+    );
+    let labels: Vec<String> = db
+        .q("hs(lat.m)", S, E)
+        .await
+        .into_iter()
+        .map(|s| s.label)
+        .collect();
+    assert_eq!(labels, ["lat.m", "lat.m"]);
+}
