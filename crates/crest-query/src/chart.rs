@@ -10,6 +10,10 @@ use crate::request::QueryRequest;
 /// The longest time window a query may name (ten years): bounds every shifted or widened read.
 pub(crate) const MAX_WINDOW_SECONDS: i64 = 10 * 366 * 86_400;
 
+/// The latest instant a request may name (epoch seconds, in the year 5138): keeps every sum of
+/// instants and windows far from overflow.
+pub(crate) const MAX_EPOCH: i64 = 100_000_000_000;
+
 /// A half-open range of epoch seconds, `[from, to)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Range {
@@ -75,9 +79,20 @@ impl Chart {
                 request.start, request.end
             )));
         }
-        if request.granularity < 1 {
+        for (what, t) in [
+            ("start", request.start),
+            ("end", request.end),
+            ("now", request.now),
+        ] {
+            if !(-MAX_EPOCH..=MAX_EPOCH).contains(&t) {
+                return Err(QueryError::exec(format!(
+                    "{what} {t} is not an epoch second this server can chart"
+                )));
+            }
+        }
+        if request.granularity < 1 || request.granularity > MAX_WINDOW_SECONDS {
             return Err(QueryError::exec(format!(
-                "granularity must be a positive number of seconds, not {}",
+                "granularity must be a positive number of seconds up to ten years, not {}",
                 request.granularity
             )));
         }

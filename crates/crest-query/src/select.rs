@@ -22,7 +22,7 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
             all.iter()
                 .map(|(data, source_tags)| {
                     let points = match selector.kind {
-                        SelectorKind::Cs => per_minute(data),
+                        SelectorKind::Cs => per_minute(data)?,
                         _ => seconds(data),
                     };
                     let metric = match selector.kind {
@@ -34,7 +34,7 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
                             .to_owned(),
                         _ => data.key.metric.clone(),
                     };
-                    Series::new(
+                    Ok(Series::new(
                         Meta {
                             metric,
                             source: Some(data.key.source.clone()),
@@ -42,9 +42,9 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
                             source_tags: source_tags.clone(),
                         },
                         Points::discrete(points),
-                    )
+                    ))
                 })
-                .collect(),
+                .collect::<Result<_, QueryError>>()?,
         ),
         Read::Histograms(all) => Value::Histograms(
             all.iter()
@@ -73,10 +73,13 @@ fn seconds(data: &SeriesData) -> Vec<Point> {
         .collect()
 }
 
+/// The most minutes one delta counter's zero-filled series may span (about ten years).
+const MAX_MINUTES: i64 = 5_300_000;
+
 /// A delta counter's per-minute sums, stamped at the minute. Minutes with nothing (or a zero sum)
 /// are shown as 0 only between minutes with a non-zero sum: "a zero or absent minute doesn't show
 /// up in the chart until a non-zero value appears".
-fn per_minute(data: &SeriesData) -> Vec<Point> {
+fn per_minute(data: &SeriesData) -> Result<Vec<Point>, QueryError> {
     let mut sums: BTreeMap<i64, f64> = BTreeMap::new();
     for s in &data.samples {
         *sums
@@ -89,15 +92,20 @@ fn per_minute(data: &SeriesData) -> Vec<Point> {
         .map(|(t, _)| *t)
         .collect();
     let (Some(&first), Some(&last)) = (nonzero.first(), nonzero.last()) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
+    if (last - first) / 60 > MAX_MINUTES {
+        return Err(QueryError::Limit(format!(
+            "a delta counter spans more than {MAX_MINUTES} minutes"
+        )));
+    }
     let mut out = Vec::new();
     let mut t = first;
     while t <= last {
         out.push((t, sums.get(&t).copied().unwrap_or(0.0)));
         t = t.saturating_add(60);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -116,7 +124,7 @@ mod tests {
             samples: vec![s(0, 0.0), s(65, 2.0), s(100, 3.0), s(250, 4.0), s(300, 0.0)],
         };
         assert_eq!(
-            per_minute(&data),
+            per_minute(&data).unwrap(),
             vec![(60, 5.0), (120, 0.0), (180, 0.0), (240, 4.0)]
         );
     }

@@ -23,7 +23,7 @@ pub(crate) fn range(_: &Call, chart: &Chart, _: Range) -> Result<Range, QueryErr
 pub(crate) fn exists(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     arity(call, 1, 1)?;
     let series = eval_series(expr_at(call, 0)?, ctx, depth, name(call))?;
-    let (from, to) = (ctx.chart.now - DAY, ctx.chart.now);
+    let (from, to) = (ctx.chart.now.saturating_sub(DAY), ctx.chart.now);
     let any = series.iter().any(|s| match &s.points {
         Points::Discrete(d) => d.iter().any(|(t, _)| (from..=to).contains(t)),
         _ => true,
