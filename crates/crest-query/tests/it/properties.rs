@@ -84,3 +84,140 @@ proptest! {
         prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
     }
 }
+
+/// A random query from a small grammar over every implemented function and some wrong shapes.
+fn query() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("ts(x)".to_owned()),
+        Just("ts(x, source=h0)".to_owned()),
+        Just("ts(nothing)".to_owned()),
+        Just("cs(x)".to_owned()),
+        Just("hs(x.m)".to_owned()),
+        (-5i32..5).prop_map(|n| n.to_string()),
+        Just("0".to_owned()),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        let names = prop::sample::select(vec![
+            "sum",
+            "avg",
+            "min",
+            "max",
+            "count",
+            "variance",
+            "rawsum",
+            "rawavg",
+            "rawmin",
+            "rawmax",
+            "rawcount",
+            "rawvariance",
+            "rate",
+            "deriv",
+            "ratediff",
+            "align",
+            "highpass",
+            "lowpass",
+            "lag",
+            "lead",
+            "default",
+            "last",
+            "mavg",
+            "msum",
+            "mcount",
+            "mmax",
+            "mmin",
+            "mmedian",
+            "mvar",
+            "missing",
+            "abs",
+            "ceil",
+            "floor",
+            "round",
+            "sqrt",
+            "if",
+            "between",
+            "exists",
+            "limit",
+            "topk",
+            "bottomk",
+            "top",
+            "bottom",
+            "at",
+            "collect",
+            "pow",
+            "mod",
+            "clampMax",
+            "integral",
+            "timestamp",
+            "sample",
+            "median",
+            "merge",
+            "percentile",
+            "rawpercentile",
+            "mpercentile",
+            "retainSeries",
+            "aliasSource",
+            "taggify",
+            "hour",
+            "nosuch",
+        ]);
+        let extra = prop::sample::select(vec![
+            "",
+            "1m, ",
+            "2, ",
+            "sum, ",
+            "50, ",
+            "1m, 1m, ",
+            "\"now\", ",
+            "2m, 30s, ",
+            "10%, ",
+        ]);
+        let tail = prop::sample::select(vec![
+            "",
+            ", sources",
+            ", inner",
+            ", 1, 2",
+            ", env=a",
+            ", \"UTC\"",
+        ]);
+        prop_oneof![
+            (names, extra, inner.clone(), tail).prop_map(|(n, e, a, t)| format!("{n}({e}{a}{t})")),
+            (
+                inner.clone(),
+                prop::sample::select(vec!["+", "-", "*", "/", ">", "and", "or", "[<]"]),
+                inner.clone()
+            )
+                .prop_map(|(a, op, b)| format!("({a}) {op} ({b})")),
+            (
+                inner.clone(),
+                prop::sample::select(vec!["gt", "lt", "orElse"]),
+                inner
+            )
+                .prop_map(|(a, m, b)| format!("({a}).{m}({b})")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Whatever the query, an answer or an error: never a panic, never a non-finite value.
+    #[test]
+    fn any_query_answers_or_fails_cleanly(q in query(), g in prop::sample::select(vec![1i64, 60])) {
+        let db = block_on(
+            Db::new()
+                .pts("x", "h0", &[(T0, 1.0), (T0 + 30, 4.0), (T0 + 95, 2.0)])
+                .pts("x", "h1", &[(T0 + 10, -3.0), (T0 + 70, 0.0)])
+                .pts("\u{2206}x", "h0", &[(T0 + 5, 2.0)])
+                .hist("x", "h0", crest_series::Granularity::Minute, T0, &[(1.0, 2), (3.0, 1)])
+                .load(),
+        );
+        let mut r = crate::support::req(&q, T0 - 120, T0 + 240);
+        r.granularity = g;
+        if let Ok(answer) = block_on(db.ask(&r)) {
+            for s in &answer.series {
+                prop_assert!(s.data.iter().all(|(_, v)| v.is_finite()), "{q}: {s:?}");
+                prop_assert!(s.data.windows(2).all(|w| w[0].0 < w[1].0), "{q}: {s:?}");
+            }
+        }
+    }
+}
