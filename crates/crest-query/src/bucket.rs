@@ -4,6 +4,10 @@
 //! widens the buckets to whole multiples of the granularity. Without `strict`, the bucket holding
 //! the window's start is complete (points from its start on); with it, only points in
 //! `[start, end)` count and no bucket is stamped before `start`.
+//!
+//! Each answered series is labelled by its metric (`label`), its source (`host`, absent for an
+//! aggregate not grouped by sources and for numbers) and its point tags. A number written in the
+//! query has the empty label; `time()` and the calendar functions are labelled by their name.
 
 use std::collections::BTreeMap;
 
@@ -77,6 +81,7 @@ pub(crate) fn chart(
                     {
                         data.push((b, v));
                     }
+                    // every instant asked counts, answered or not
                     total += 1;
                     if total > MAX_ANSWER_POINTS {
                         return Err(QueryError::Limit(format!(
@@ -89,7 +94,9 @@ pub(crate) fn chart(
                 data
             }
         };
-        total += data.len();
+        if !s.points.is_continuous() {
+            total += data.len();
+        }
         if total > MAX_ANSWER_POINTS {
             return Err(QueryError::Limit(format!(
                 "the answer would hold more than {MAX_ANSWER_POINTS} points"

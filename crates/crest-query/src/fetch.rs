@@ -1,6 +1,16 @@
 //! Reading: turns each planned selector's filter into the engine's [`Filter`] (the comma rule,
 //! wildcards, `/regex/`, `tag=` through [`SourceTags`], `cs()`'s `∆` prefix, `hs()`'s suffix) and
-//! reads it within the query's limits.
+//! reads it within the query's limits (over all reads of the query together).
+//!
+//! Decisions where wql.md is silent:
+//! - `key!=value` also selects series without the key ("any value except"); `key?=value` is the
+//!   value or no key, as documented; `source?=` is `source=` (every series has a source);
+//!   `tag?=` is not supported yet.
+//! - Source values are matched lower-cased (sources are stored lower-cased); metric names and
+//!   point tags keep their case. A `/regex/` matches the whole value.
+//! - `cs()` reads only delta counters (names starting with `∆`), whatever its other filters say.
+//! - Every metric name of one `hs()` must end in the same `.m`, `.h` or `.d`.
+//! - A `tag=` filter is resolved once per query, to the sources carrying the tag now.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -5,7 +5,13 @@
 //! The evaluation model is wql.md §2: series are discrete or continuous ([`value`]), operators
 //! and aggregations interpolate (§2.3), binary operators match series (§2.4), and the chart
 //! buckets the expression's output (§2.6). Where the reference is silent, each decision is written
-//! in the doc comment of the module that takes it.
+//! in the doc comment of the module that takes it. A histogram expression at the top shows each
+//! distribution's median, as `hs()` does in a chart.
+//!
+//! Functions live in `functions/`, one file per family, and are listed in one table
+//! (`functions/mod.rs`): a documented function not in it answers
+//! [`QueryError::Execution`] "`name() is not supported yet`", an undocumented one "`Unknown
+//! function: name()`"; `events()`, `join()` and the event-set operators are not supported yet.
 
 mod bucket;
 mod chart;

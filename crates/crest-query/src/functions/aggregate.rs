@@ -290,8 +290,13 @@ pub(crate) fn reduce_groups(
 ) -> Result<Vec<Series>, QueryError> {
     let mut groups: BTreeMap<Meta, Vec<Series>> = BTreeMap::new();
     for s in series {
-        for g in groups_of(&s.meta, spec) {
+        let mut keys = groups_of(&s.meta, spec);
+        let last = keys.pop();
+        for g in keys {
             groups.entry(g).or_default().push(s.clone());
+        }
+        if let Some(g) = last {
+            groups.entry(g).or_default().push(s);
         }
     }
     let keep_metric = keeps_metric(spec);

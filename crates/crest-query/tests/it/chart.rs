@@ -34,7 +34,11 @@ async fn every_summarization_over_one_minute_buckets() {
         r.granularity = 60;
         r.summarization = how;
         let got = db.ask(&r).await.unwrap().series;
-        let second = if how == Summarization::Count { 1.0 } else { 7.0 };
+        let second = if how == Summarization::Count {
+            1.0
+        } else {
+            7.0
+        };
         assert_eq!(got[0].data, vec![(T0, want), (T0 + 60, second)], "{how:?}");
     }
 }
