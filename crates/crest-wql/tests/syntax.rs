@@ -578,3 +578,48 @@ fn the_deepest_queries_accepted_parse_and_print_in_half_a_worker_thread_stack() 
         worker.join().unwrap();
     }
 }
+
+#[test]
+fn the_canonical_text() {
+    for (query, canonical) in [
+        (
+            r#"100-ts("cpu.usage_idle", environment=preprod and cpu=cpu-total ) > 80"#,
+            "((100 - ts(cpu.usage_idle, environment=preprod and cpu=cpu-total)) > 80)",
+        ),
+        (
+            r#"TS('a b', "and", Source='x y', "tag"=/a\/b/, not ${v w})"#,
+            r#"ts("a b", "and", source="x y", "tag"=/a\/b/, not ${v w})"#,
+        ),
+        (
+            "ts(a or b and c, (a or b) and c)",
+            "ts(a or b and c, (a or b) and c)",
+        ),
+        (
+            r#"F(10 %, 5m, 'x"y', K = v, by(k))"#,
+            r#"F(10%, 5m, "x\"y", K="v" by (k))"#,
+        ),
+        (
+            "7.2k + -.5 - -(1) * --$a",
+            "((7200 + -0.5) - (-(1) * --$a))",
+        ),
+        ("ts(x).ORELSE(1) AS y", "ts(x).orElse(1) as y"),
+        (
+            "ts(a) [AND] BY (k) GROUPLEFT ts(b)",
+            "(ts(a) [and] by (k) groupLeft ts(b))",
+        ),
+        (
+            "join(ts(a) as x full outer join ts(b) as y on x.k = y.k and not x.j != 'q', m='n', {x|0} + y)",
+            r#"join(ts(a) AS x FULL JOIN ts(b) AS y ON x.k = y.k AND NOT x.j != "q", m="n", ({x|0} + y))"#,
+        ),
+        (
+            "events(a=1, b=2) D events()",
+            "(events(a=1 and b=2) d events())",
+        ),
+        (
+            "999999999999999999999999999999",
+            "1000000000000000000000000000000",
+        ),
+    ] {
+        assert_eq!(parse(query).unwrap().to_string(), canonical, "{query}");
+    }
+}
