@@ -1,6 +1,9 @@
 //! `align(tw, [method,] expr)` (wql.md §2.10.9): each series in epoch-aligned buckets of `tw`, one
 //! value per non-empty bucket stamped at its start; the method defaults to `mean` (wql.md §6
 //! conflict 4). On histograms, the distributions of each bucket are merged.
+//!
+//! `downsample(tw, expr)` (legacy, still sent by Grafana) keeps the first real point of each
+//! epoch-aligned `tw` bucket, at its own timestamp (wql.md §2.10.9 [INF]).
 
 use std::collections::BTreeMap;
 
@@ -129,4 +132,47 @@ pub(crate) fn align(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Q
                 .collect(),
         )),
     }
+}
+
+pub(crate) fn downsample_range(
+    call: &Call,
+    chart: &Chart,
+    range: Range,
+) -> Result<Range, QueryError> {
+    arity(call, 2, 2)?;
+    let first = call
+        .args
+        .first()
+        .ok_or_else(|| super::args::missing(call, 0))?;
+    Ok(range.aligned(chart.window(first, name(call))?))
+}
+
+pub(crate) fn downsample(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    arity(call, 2, 2)?;
+    let first = call
+        .args
+        .first()
+        .ok_or_else(|| super::args::missing(call, 0))?;
+    let tw = ctx.chart.window(first, name(call))?;
+    let series = crate::eval::eval_series(expr_at(call, 1)?, ctx, depth, name(call))?;
+    let mut out = Vec::with_capacity(series.len());
+    for s in series {
+        let Points::Discrete(p) = s.points else {
+            return Err(QueryError::exec(
+                "downsample() of a continuous series is not supported yet",
+            ));
+        };
+        ctx.tick(p.len())?;
+        let mut kept: Vec<(i64, f64)> = Vec::new();
+        let mut last_bucket = None;
+        for (t, v) in p {
+            let b = t.div_euclid(tw);
+            if last_bucket != Some(b) {
+                kept.push((t, v));
+                last_bucket = Some(b);
+            }
+        }
+        out.push(Series::new(s.meta, Points::Discrete(kept)));
+    }
+    Ok(Value::Series(out))
 }

@@ -1,7 +1,9 @@
 //! Missing-data functions (wql.md §2.10.6), continuous output: `default([tw,] [delay,] value,
 //! expr)` fills each gap after a real point with `value` from `delay` after it up to `tw` after it;
-//! `last([tw,] expr)` fills it with the point's value for up to `tw`. No fill before a series'
-//! first point; real points pass through.
+//! `last([tw,] expr)` fills it with the point's value for up to `tw`; `next([tw,] expr)` fills the
+//! `tw` before each point with its value; `interpolate(expr)` fills gaps linearly between real
+//! points in the first 85 % of the window (real points only after that). No fill before a series'
+//! first point (`next`: after its last); real points pass through.
 //!
 //! Decision: without `tw` the docs fill up to the obsolescence period (28 days); the read reaches
 //! back [`UNBOUNDED_LOOKBACK`] (one day) before the window, so a gap is filled from a point at most
@@ -123,5 +125,36 @@ pub(crate) fn last(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Qu
     filled(call, at, ctx, depth, move |p, t| {
         let (t0, v0) = at_or_before(p, t)?;
         (t - t0 <= tw).then_some(v0)
+    })
+}
+
+pub(crate) fn next_range(call: &Call, chart: &Chart, range: Range) -> Result<Range, QueryError> {
+    let (tw, _) = last_args(call, chart)?;
+    Ok(Range {
+        from: range.from,
+        to: range.to.saturating_add(tw.unwrap_or(UNBOUNDED_LOOKBACK)),
+    })
+}
+
+pub(crate) fn next(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    let (tw, at) = last_args(call, &ctx.chart)?;
+    let tw = tw.unwrap_or(OBSOLESCENCE);
+    filled(call, at, ctx, depth, move |p, t| {
+        let i = p.partition_point(|(pt, _)| *pt < t);
+        let (t1, v1) = p.get(i)?;
+        (t1 - t <= tw).then_some(*v1)
+    })
+}
+
+pub(crate) fn interpolate(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    arity(call, 1, 1)?;
+    let (start, end) = (ctx.chart.start, ctx.chart.end);
+    let cutoff = start.saturating_add(end.saturating_sub(start).saturating_mul(17) / 20);
+    filled(call, 0, ctx, depth, move |p, t| {
+        if t < cutoff {
+            crate::interp::value_at(p, t, false, i64::MAX)
+        } else {
+            crate::interp::value_at(p, t, true, i64::MAX)
+        }
     })
 }

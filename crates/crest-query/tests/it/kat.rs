@@ -1270,3 +1270,64 @@ async fn histogram_statistics_merge_and_align() {
         .collect();
     assert_eq!(labels, ["lat.m", "lat.m"]);
 }
+
+#[tokio::test]
+async fn next_interpolate_and_downsample() {
+    let db = Db::new()
+        .pts("m", "a", &at(&[(0, 7.0), (600, 9.0)]))
+        .pts("i", "a", &at(&[(0, 0.0), (100, 100.0), (900, 900.0)]))
+        .pts(
+            "d",
+            "a",
+            &at(&[(0, 1.0), (30, 2.0), (60, 3.0), (120, 4.0), (150, 5.0)]),
+        )
+        .load()
+        .await;
+    let got = db.one("next(1m, ts(m))", T0 - 100, T0 + 700).await;
+    let mut want: Vec<(i64, f64)> = (-60..=0).map(|dt| (T0 + dt, 7.0)).collect();
+    want.extend((540..=600).map(|dt| (T0 + dt, 9.0)));
+    assert_eq!(got, want);
+    let i: std::collections::BTreeMap<i64, f64> = db
+        .one("interpolate(ts(i))", T0, T0 + 1000)
+        .await
+        .into_iter()
+        .collect();
+    assert_eq!(i.get(&(T0 + 50)), Some(&50.0));
+    assert_eq!(i.get(&(T0 + 849)), Some(&849.0));
+    assert_eq!(i.get(&(T0 + 860)), None);
+    assert_eq!(i.get(&(T0 + 900)), Some(&900.0));
+    // T0 is a multiple of 120
+    close(
+        &db.one("downsample(2m, ts(d))", S, E).await,
+        &at(&[(0, 1.0), (120, 4.0)]),
+    );
+}
+
+#[tokio::test]
+async fn union_intersect_complement() {
+    let db = Db::new()
+        .pts("a", "h1", &[(T0, 1.0)])
+        .pts("a", "h2", &[(T0, 1.0)])
+        .pts("b", "h2", &[(T0, 1.0)])
+        .pts("b", "h3", &[(T0, 1.0)])
+        .load()
+        .await;
+    let ids = |v: Vec<crest_query::TimeSeries>| -> Vec<(String, String)> {
+        v.into_iter()
+            .map(|s| (s.label, s.host.unwrap_or_default()))
+            .collect()
+    };
+    let p = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(
+        ids(db.q("union(ts(a), ts(b))", S, E).await),
+        vec![p("a", "h1"), p("a", "h2"), p("b", "h3")]
+    );
+    assert_eq!(
+        ids(db.q("intersect(ts(a), ts(b))", S, E).await),
+        vec![p("a", "h2")]
+    );
+    assert_eq!(
+        ids(db.q("complement(ts(a), ts(b))", S, E).await),
+        vec![p("a", "h1")]
+    );
+}
