@@ -172,11 +172,13 @@ fn over_series_or_histograms(
             ctx,
             reducer,
         )?)),
-        Value::Histograms(h) if spec.is_none() && !raw => {
-            histogram::statistic(h, reducer, &call.name)
-        }
+        Value::Histograms(_) if raw => Err(QueryError::exec(format!(
+            "{}() cannot be applied to histograms",
+            name(call)
+        ))),
+        Value::Histograms(h) if spec.is_none() => histogram::statistic(h, reducer, &call.name),
         Value::Histograms(_) => Err(QueryError::exec(format!(
-            "{}() of histograms takes no grouping",
+            "{}() of histograms takes no grouping (merge them first)",
             name(call)
         ))),
     }

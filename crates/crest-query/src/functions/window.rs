@@ -4,6 +4,12 @@
 //! last point until `2w` after it, then nothing (wql.md §2.7); `missing(w, expr)` is 1 while the
 //! window holds no point (and a constant 1 for an expression with no series at all), else 0.
 //!
+//! `mdiff(w, expr)` is the last value reported at or before `t` minus the last one reported at or
+//! before `t − w` (no interpolation); `mslope(w, expr)` the per-second slope of the least-squares
+//! line through the window's points (two at least); `mchanges(w, expr)` the number of points in
+//! the window whose value differs from the point before it (wql.md §6 conflict 6: changes of
+//! value, the reading the docs' example fits).
+//!
 //! Decisions (wql.md §6 silent 3): `mmedian` of an even count is the mean of the middle two;
 //! `mpercentile` uses the `percentile()` position rule; `mvar` is the population variance. The
 //! input must be discrete.
@@ -177,5 +183,55 @@ pub(crate) fn missing(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value,
     }
     moving(call, ctx, depth, 1, |_, lo, hi, _, _| {
         Some(if hi > lo { 0.0 } else { 1.0 })
+    })
+}
+
+pub(crate) fn mdiff(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    simple(call, ctx, depth, |x, _, hi, t, w| {
+        let now = x.points.get(hi.checked_sub(1)?)?.1;
+        let before = x
+            .points
+            .partition_point(|(pt, _)| *pt <= t.saturating_sub(w));
+        let then = x.points.get(before.checked_sub(1)?)?.1;
+        Some(now - then)
+    })
+}
+
+pub(crate) fn mslope(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    simple(call, ctx, depth, |x, lo, hi, t, _| {
+        let pts = x.points.get(lo..hi)?;
+        if pts.len() < 2 {
+            return None;
+        }
+        let n = count(pts.len());
+        // relative to t: small, exact offsets
+        #[allow(clippy::cast_precision_loss)]
+        let xs: Vec<f64> = pts.iter().map(|(pt, _)| (pt - t) as f64).collect();
+        let mx = xs.iter().sum::<f64>() / n;
+        let my = pts.iter().map(|(_, v)| v).sum::<f64>() / n;
+        let (mut sxy, mut sxx) = (0.0, 0.0);
+        for (xv, (_, y)) in xs.iter().zip(pts) {
+            sxy += (xv - mx) * (y - my);
+            sxx += (xv - mx) * (xv - mx);
+        }
+        (sxx > 0.0).then(|| sxy / sxx)
+    })
+}
+
+pub(crate) fn mchanges(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    simple(call, ctx, depth, |x, lo, hi, _, _| {
+        let pts = x.points.get(lo..hi)?;
+        if pts.is_empty() {
+            return None;
+        }
+        let before = lo.checked_sub(1).and_then(|i| x.points.get(i));
+        let changes = before
+            .into_iter()
+            .chain(pts)
+            .collect::<Vec<_>>()
+            .windows(2)
+            .filter(|w| matches!(w, [a, b] if a.1 != b.1))
+            .count();
+        Some(count(changes))
     })
 }

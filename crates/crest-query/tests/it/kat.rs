@@ -1331,3 +1331,26 @@ async fn union_intersect_complement() {
         vec![p("a", "h1")]
     );
 }
+
+#[tokio::test]
+async fn mdiff_mslope_mchanges() {
+    let db = Db::new()
+        .pts(
+            "m",
+            "a",
+            &at(&[(0, 1.0), (60, 3.0), (120, 3.0), (180, 9.0)]),
+        )
+        .load()
+        .await;
+    let at_ = |q: &'static str, dt: i64| {
+        let db = &db;
+        async move { db.one(q, T0 + dt, T0 + dt + 1).await }
+    };
+    close(&at_("mdiff(1m, ts(m))", 180).await, &[(T0 + 180, 6.0)]);
+    close(&at_("mdiff(2m, ts(m))", 150).await, &[(T0 + 150, 2.0)]);
+    close(&at_("mslope(2m, ts(m))", 120).await, &[(T0 + 120, 0.0)]);
+    close(&at_("mslope(2m, ts(m))", 180).await, &[(T0 + 180, 0.1)]);
+    // changes: 1→3 at 60, 3→3 none at 120, 3→9 at 180
+    close(&at_("mchanges(3m, ts(m))", 180).await, &[(T0 + 180, 2.0)]);
+    close(&at_("mchanges(10m, ts(m))", 180).await, &[(T0 + 180, 2.0)]);
+}
