@@ -24,6 +24,7 @@ mod matching;
 mod operators;
 mod plan;
 mod request;
+mod rewrite;
 mod select;
 mod summary;
 mod value;
@@ -59,7 +60,9 @@ pub async fn run(
         return Err(QueryError::Cancelled);
     }
     let chart = Chart::new(request)?;
-    let expr = crest_wql::parse(&request.query).map_err(|e| QueryError::Syntax(e.to_string()))?;
+    let mut expr =
+        crest_wql::parse(&request.query).map_err(|e| QueryError::Syntax(e.to_string()))?;
+    rewrite::rewrite(&mut expr, 0)?;
     let plan = plan::plan(&expr, &chart)?;
     let fetched = fetch::fetch(&plan, reader, tags, limits, cancel).await?;
     let request = request.clone();

@@ -158,7 +158,6 @@ static TABLE: &[Function] = &[
 static DOCUMENTED: &[&str] = &[
     "traces",
     "spans",
-    "globalFilter",
     "random",
     "atEpoch",
     "mcorr",

@@ -1354,3 +1354,27 @@ async fn mdiff_mslope_mchanges() {
     close(&at_("mchanges(3m, ts(m))", 180).await, &[(T0 + 180, 2.0)]);
     close(&at_("mchanges(10m, ts(m))", 180).await, &[(T0 + 180, 2.0)]);
 }
+
+#[tokio::test]
+async fn global_filter_reaches_the_reads() {
+    let db = Db::new()
+        .add("x", "a", &[("env", "dev")], &[(T0, 1.0)])
+        .add("x", "b", &[("env", "dev")], &[(T0, 2.0)])
+        .add("x", "c", &[("env", "prod")], &[(T0, 4.0)])
+        .load()
+        .await;
+    close(
+        &db.one("globalFilter(sum(ts(x)), env=dev)", S, E).await,
+        &[(T0, 3.0)],
+    );
+    assert!(
+        db.q("retainSeries(sum(ts(x)), env=dev)", S, E)
+            .await
+            .is_empty()
+    );
+    close(
+        &db.one("globalFilter(sum(ts(x)) + ts(x, source=c), source=c)", S, E)
+            .await,
+        &[(T0, 8.0)],
+    );
+}
