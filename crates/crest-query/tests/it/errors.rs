@@ -125,3 +125,41 @@ async fn a_cancelled_query_stops() {
     .await;
     assert!(matches!(got, Err(QueryError::Cancelled)), "{got:?}");
 }
+
+/// The HTTP layer awaits `run` inside handlers that must be `Send`.
+#[tokio::test]
+async fn the_query_future_is_send() {
+    fn send<F: std::future::Future + Send>(f: F) -> F {
+        f
+    }
+    let db = Db::new().pts("m", "a", &[(T0, 1.0)]).load().await;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let got = send(crest_query::run(
+        &req("sum(ts(m))", T0, T0 + 60),
+        &db.series,
+        &db.tags,
+        &QueryLimits::default(),
+        &cancel,
+    ))
+    .await
+    .unwrap();
+    assert_eq!(got.series[0].data, vec![(T0, 1.0)]);
+}
+
+#[tokio::test]
+async fn out_of_range_windows_are_refused() {
+    let db = Db::new().load().await;
+    for (s, e, g) in [
+        (T0, T0, 1),
+        (T0, T0 + 60, 0),
+        (i64::MIN, T0, 1),
+        (T0, i64::MAX, 60),
+    ] {
+        let mut r = req("ts(m)", s, e);
+        r.granularity = g;
+        assert!(
+            matches!(db.ask(&r).await, Err(QueryError::Execution(_))),
+            "{s} {e} {g}"
+        );
+    }
+}
