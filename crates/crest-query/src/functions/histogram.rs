@@ -1,6 +1,7 @@
 //! Histogram functions (wql.md §2.10.13): each distribution's `median`, `percentile`, `min`, `max`,
 //! `avg` and `count` as a time series (one per histogram series, same identity), and `merge`, which
-//! adds the distributions of a group bin by bin.
+//! adds the distributions of a group bin by bin; `stddev(hs)` (population, wql.md §6 silent 3) and
+//! `cdf(x, hs)`, the share of values at most `x`.
 //!
 //! A distribution is its centroids; a percentile reads them as `count` values at `mean` each and
 //! applies the same position rule as across series (`p·(n+1)/100`, interpolating between
@@ -182,6 +183,66 @@ pub(crate) fn merge(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Q
             })
             .collect(),
     ))
+}
+
+fn per_distribution(
+    call: &Call,
+    at: usize,
+    ctx: &Ctx<'_>,
+    depth: usize,
+    stat: impl Fn(&[Centroid]) -> Option<f64>,
+) -> Result<Value, QueryError> {
+    super::args::arity(call, at + 1, at + 1)?;
+    let Value::Histograms(hists) = eval(expr_at(call, at)?, ctx, depth)? else {
+        return Err(QueryError::exec(format!(
+            "{}() takes histograms (hs())",
+            name(call)
+        )));
+    };
+    Ok(Value::Series(
+        hists
+            .into_iter()
+            .map(|h| {
+                let points = h
+                    .dists
+                    .iter()
+                    .filter_map(|(t, c)| stat(c).map(|v| (*t, v)))
+                    .collect();
+                Series::new(h.meta, Points::discrete(points))
+            })
+            .collect(),
+    ))
+}
+
+#[allow(clippy::cast_precision_loss)]
+pub(crate) fn stddev(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    per_distribution(call, 0, ctx, depth, |c| {
+        let n = total(c) as f64;
+        if n == 0.0 {
+            return None;
+        }
+        let mean = c.iter().map(|c| c.mean * f64::from(c.count)).sum::<f64>() / n;
+        let var = c
+            .iter()
+            .map(|c| f64::from(c.count) * (c.mean - mean) * (c.mean - mean))
+            .sum::<f64>()
+            / n;
+        Some(var.sqrt())
+    })
+}
+
+#[allow(clippy::cast_precision_loss)]
+pub(crate) fn cdf(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    let x = super::args::number_at(call, 0)?;
+    per_distribution(call, 1, ctx, depth, move |c| {
+        let n = total(c);
+        let below: u64 = c
+            .iter()
+            .filter(|c| c.mean <= x)
+            .map(|c| u64::from(c.count))
+            .sum();
+        (n > 0).then(|| below as f64 / n as f64)
+    })
 }
 
 #[cfg(test)]

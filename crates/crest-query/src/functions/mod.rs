@@ -149,6 +149,8 @@ static TABLE: &[Function] = &[
     row("mdiff", window::mdiff, window::range),
     row("mslope", window::mslope, window::range),
     row("mchanges", window::mchanges, window::range),
+    row("stddev", histogram::stddev, same),
+    row("cdf", histogram::cdf, same),
     row("median", histogram::median, same),
     row("merge", histogram::merge, same),
 ];
@@ -197,8 +199,6 @@ static DOCUMENTED: &[&str] = &[
     "nnforecast",
     "linearforecast",
     "forecast",
-    "stddev",
-    "cdf",
     "summary",
     "alignedSummary",
     "histo",

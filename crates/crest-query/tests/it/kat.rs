@@ -1262,6 +1262,13 @@ async fn histogram_statistics_merge_and_align() {
         per_source("count(align(2m, hs(lat.m)))").await[0].1,
         vec![(T0, 5.0)]
     );
+    assert_eq!(
+        per_source("cdf(2, hs(lat.m))").await[0].1,
+        vec![(T0, 0.5), (T0 + 60, 0.0)]
+    );
+    assert_eq!(per_source("stddev(hs(lat.m))").await[1].1, vec![(T0, 0.0)]);
+    let sd = per_source("stddev(hs(lat.m))").await[0].1[0].1;
+    assert!((sd - 1.25f64.sqrt()).abs() < 1e-12, "{sd}");
     let labels: Vec<String> = db
         .q("hs(lat.m)", S, E)
         .await
