@@ -17,6 +17,7 @@ mod failure_limit;
 mod limits;
 mod nul;
 pub mod present;
+mod query_params;
 mod router;
 mod routes;
 mod search;
