@@ -15,7 +15,7 @@ pub mod suite;
 mod traits;
 
 pub use error::SeriesError;
-pub use filter::{Filter, Pattern, Term};
+pub use filter::{Filter, Pattern, Term, WholeMatch};
 pub use histogram::{Centroid, Distribution, Granularity, HistogramPoint};
 pub use key::{DELTA_PREFIX, SeriesKey};
 pub use point::{Batch, Sample, SeriesSamples, TimeRange, per_second};
