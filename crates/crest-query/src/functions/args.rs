@@ -30,22 +30,22 @@ pub(crate) fn missing(call: &Call, i: usize) -> QueryError {
 
 /// A number written as argument `i` (`5`, `-1`, `0.5k`).
 pub(crate) fn number_at(call: &Call, i: usize) -> Result<f64, QueryError> {
-    match call.args.get(i) {
-        Some(Arg::Expr(Expr::Number(n))) => Ok(*n),
-        Some(Arg::Expr(Expr::Neg(inner))) if matches!(inner.as_ref(), Expr::Number(_)) => {
-            match inner.as_ref() {
-                Expr::Number(n) => Ok(-n),
-                _ => Err(missing(call, i)),
+    let arg = call.args.get(i).ok_or_else(|| missing(call, i))?;
+    match arg {
+        Arg::Expr(Expr::Number(n)) => return Ok(*n),
+        Arg::Expr(Expr::Neg(inner)) => {
+            if let Expr::Number(n) = inner.as_ref() {
+                return Ok(-n);
             }
         }
-        Some(other) => Err(QueryError::exec(format!(
-            "{}(): argument {} must be a number, not {}",
-            name(call),
-            i + 1,
-            describe(other)
-        ))),
-        None => Err(missing(call, i)),
+        _ => {}
     }
+    Err(QueryError::exec(format!(
+        "{}(): argument {} must be a number, not {}",
+        name(call),
+        i + 1,
+        describe(arg)
+    )))
 }
 
 /// Refuses a call with fewer than `min` or more than `max` arguments.
