@@ -22,7 +22,7 @@ use crate::validate::{
 /// What a body gave.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ingested {
-    /// Accepted points, one [`crest_series::SeriesSamples`] per distinct key (first-seen order,
+    /// Accepted points, one series per distinct key (first-seen order,
     /// samples in line order), and accepted histograms in line order.
     pub batch: Batch,
     /// The operations of `@SourceTag`/`@SourceDescription` lines, in order.
@@ -216,16 +216,14 @@ impl<'a, 'o> Run<'a, 'o> {
         if !self.keep {
             return Ok(());
         }
-        self.grouper.push(
-            &metric,
-            &source,
-            &self.tags,
-            Sample {
-                timestamp,
-                value: parsed.value,
-            },
-        );
-        self.sources.note(&source);
+        let sample = Sample {
+            timestamp,
+            value: parsed.value,
+        };
+        // A series already in this body has had its source noted.
+        if self.grouper.push(&metric, &source, &self.tags, sample) {
+            self.sources.note(&source);
+        }
         Ok(())
     }
 
@@ -289,10 +287,8 @@ impl<'a, 'o> Run<'a, 'o> {
     }
 
     fn finish(mut self) -> Ingested {
-        self.out.batch = Batch {
-            series: self.grouper.into_series(),
-            histograms: self.histograms,
-        };
+        self.out.batch = self.grouper.into_batch();
+        self.out.batch.histograms = self.histograms;
         self.out.sources = self.sources.into_vec();
         self.out
     }

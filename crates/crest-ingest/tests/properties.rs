@@ -174,9 +174,9 @@ proptest! {
                 None => want.push((key, vec![sample])),
             }
         }
-        prop_assert_eq!(got.batch.series.len(), want.len());
-        for (series, (key, samples)) in got.batch.series.iter().zip(&want) {
-            prop_assert_eq!(&series.key, key);
+        prop_assert_eq!(got.batch.series_len(), want.len());
+        for (series, (key, samples)) in got.batch.series().zip(&want) {
+            prop_assert_eq!(series.key(), Some(key.clone()));
             prop_assert_eq!(series.samples.len(), samples.len());
             for (a, b) in series.samples.iter().zip(samples) {
                 prop_assert_eq!(a.timestamp, b.timestamp);
@@ -253,9 +253,10 @@ fn check_counts(body: &[u8]) {
         assert_eq!(got.accepted + got.refused, non_blank, "{format:?} {body:?}");
         assert!(got.errors.len() <= 3);
         assert!(got.batch.points() <= got.accepted);
-        for series in &got.batch.series {
-            assert!(!series.key.canonical().is_empty());
-            assert!(!series.key.metric.contains('\0') && !series.key.source.contains('\0'));
+        for series in got.batch.series() {
+            let key = series.key().expect("a canonical key");
+            assert!(!key.canonical().is_empty());
+            assert!(!key.metric.contains('\0') && !key.source.contains('\0'));
         }
     }
     let _ = decompress(body, 4096);
