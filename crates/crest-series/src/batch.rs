@@ -1,5 +1,6 @@
 //! A batch of points to append: each series as its canonical key bytes, all keys in one buffer and
 //! all samples in another, so that building and appending one costs no allocation per series.
+//! [`crate::BatchBuilder`] builds one sample by sample.
 
 use std::borrow::Borrow;
 use std::hash::Hasher;
@@ -21,10 +22,10 @@ pub fn canonical_hash(canonical: &[u8]) -> u64 {
 
 /// Where one series' key and samples end in the batch's buffers, and its key's hash.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Span {
-    key_end: usize,
-    samples_end: usize,
-    hash: u64,
+pub(crate) struct Span {
+    pub(crate) key_end: usize,
+    pub(crate) samples_end: usize,
+    pub(crate) hash: u64,
 }
 
 /// What one acknowledgement covers: every sample and distribution in it is durable once
@@ -64,6 +65,17 @@ impl Batch {
             keys: Vec::with_capacity(key_bytes),
             samples: Vec::with_capacity(samples),
             spans: Vec::with_capacity(series),
+            histograms: Vec::new(),
+        }
+    }
+
+    /// A batch of series already laid out (by [`crate::BatchBuilder`]): `spans` ascending within
+    /// `keys` and `samples`, each hash its key's.
+    pub(crate) fn from_grouped(keys: Vec<u8>, samples: Vec<Sample>, spans: Vec<Span>) -> Self {
+        Self {
+            keys,
+            samples,
+            spans,
             histograms: Vec::new(),
         }
     }

@@ -6,6 +6,7 @@
 //! no blocks, no files.
 
 mod batch;
+mod batch_builder;
 mod error;
 mod filter;
 mod histogram;
@@ -16,6 +17,7 @@ pub mod suite;
 mod traits;
 
 pub use batch::{Batch, BatchSeries, canonical_hash};
+pub use batch_builder::BatchBuilder;
 pub use error::SeriesError;
 pub use filter::{Filter, Pattern, Term};
 pub use histogram::{Centroid, Distribution, Granularity, HistogramPoint};

@@ -147,8 +147,9 @@ fn define(
 }
 
 /// The id of a key of `kind` by its canonical bytes and their hash, assigning the next one when
-/// unknown; a new key is decoded (into `new_keys`, for the registry and postings) or refused when it
-/// does not decode, before anything of the batch is written.
+/// unknown; a new key is decoded (into `new_keys`, for the registry and postings) before anything
+/// of the batch is written, and refused unless the bytes are exactly its canonical form (a NUL
+/// inside a part, tags out of order or repeated), since one series must have one byte string.
 fn resolve(w: &mut Writer, canonical: &[u8], hash: u64, kind: Kind) -> Result<u32, TsdbError> {
     let (id, new) = w
         .ids
@@ -158,7 +159,9 @@ fn resolve(w: &mut Writer, canonical: &[u8], hash: u64, kind: Kind) -> Result<u3
         })?;
     if new {
         // On an error the caller forgets every id the batch introduced.
-        let key = SeriesKey::from_canonical(canonical).ok_or(TsdbError::InvalidKey)?;
+        let key = SeriesKey::from_canonical(canonical)
+            .filter(|key| key.canonical() == canonical)
+            .ok_or(TsdbError::InvalidKey)?;
         w.new_keys.push(key);
     }
     Ok(id)

@@ -120,12 +120,14 @@ fn a_batch_with_a_key_that_is_not_canonical_is_refused_whole_and_forgotten() {
         engine.append(&bad, T0),
         Err(TsdbError::InvalidKey)
     ));
-    let mut not_terminated = crest_series::Batch::default();
-    not_terminated.push_canonical(b"m\0a", [s(T0, 5.0)]);
-    assert!(matches!(
-        engine.append(&not_terminated, T0),
-        Err(TsdbError::InvalidKey)
-    ));
+    for bytes in [&b"m\0a"[..], b"m\0a\0k\0v\0k\0v\0", b"m\0a\0z\0v\0k\0v\0"] {
+        let mut not_canonical = crest_series::Batch::default();
+        not_canonical.push_canonical(bytes, [s(T0, 5.0)]);
+        assert!(matches!(
+            engine.append(&not_canonical, T0),
+            Err(TsdbError::InvalidKey)
+        ));
+    }
     // The series the refused batch introduced got no id: the next new one takes it.
     let report = engine
         .append(&batch(vec![(key("later", "b"), vec![s(T0, 6.0)])]), T0)
