@@ -187,7 +187,7 @@ mod tests {
         let mut batch = Batch::default();
         batch.push_series(&a, [s(1, 1.0), s(2, 2.0)]);
         batch.push_series(&b, Vec::<Sample>::new());
-        batch.push_canonical(&b.canonical(), &[s(3, 3.0)]);
+        batch.push_canonical(&b.canonical(), [s(3, 3.0)].iter());
         let got: Vec<_> = batch.series().collect();
         assert_eq!(got.len(), 3);
         assert_eq!(batch.series_len(), 3);
