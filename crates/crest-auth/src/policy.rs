@@ -316,6 +316,8 @@ operations! {
     /// `POST /report`: points, distributions and source tags in the Wavefront data formats.
     Report => "report", Permission(Ingestion), data;
     // Queries need Metrics when a service account makes them, as the product documents.
+    /// `GET /api/v2/chart/api`: a WQL query over a window.
+    QueryApi => "queryApi", Browse(MetricsManagement), read;
     /// `GET /api/v2/chart/raw`: the points one series reported, one per second.
     QueryRaw => "queryRaw", Browse(MetricsManagement), read;
     /// `GET /api/v2/chart/metric/detail`: the sources reporting a metric.
@@ -407,7 +409,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 122] = Operation::ALL;
+    const OPS: [Operation; 123] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -494,7 +496,7 @@ mod tests {
                 | Operation::AddSourceTag
                 | Operation::RemoveSourceTag => perms.contains(Permission::HostTagManagement),
                 Operation::Report => perms.contains(Permission::Ingestion),
-                Operation::QueryRaw | Operation::GetMetricDetails => {
+                Operation::QueryApi | Operation::QueryRaw | Operation::GetMetricDetails => {
                     user || perms.contains(Permission::MetricsManagement)
                 }
                 Operation::LogoutUser => false,

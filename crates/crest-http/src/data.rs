@@ -3,12 +3,15 @@
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crest_domain::clock::Clock;
 use crest_domain::resource_store::ResourceStore;
 use crest_domain::source::Sources;
+use crest_domain::source::{SourceCondition, SourceField, SourceQuery, TextMatch, fold};
 use crest_domain::{Chain, DomainError};
-use crest_series::{SeriesCatalog, SeriesReader, SeriesWriter};
+use crest_query::{QueryError, QueryLimits, SourceTags};
+use crest_series::{Pattern, SeriesCatalog, SeriesReader, SeriesWriter};
 
 /// The time-series engine behind the data endpoints, whichever it is.
 #[derive(Debug, Clone)]
@@ -16,6 +19,8 @@ pub struct DataPath {
     pub writer: Arc<dyn SeriesWriter>,
     pub reader: Arc<dyn SeriesReader>,
     pub catalog: Arc<dyn SeriesCatalog>,
+    /// What one chart query may do.
+    pub query: QuerySettings,
 }
 
 impl DataPath {
@@ -28,7 +33,13 @@ impl DataPath {
             writer: engine.clone(),
             reader: engine.clone(),
             catalog: engine,
+            query: QuerySettings::default(),
         }
+    }
+
+    pub fn with_query_settings(mut self, query: QuerySettings) -> Self {
+        self.query = query;
+        self
     }
 }
 
@@ -105,6 +116,103 @@ impl SourceRegistrar {
     fn forget(&self, source: &str) {
         if let Ok(mut known) = self.known.lock() {
             known.remove(source);
+        }
+    }
+}
+
+/// How much one chart query may do (`CREST_QUERY_MAX_SERIES`, `CREST_QUERY_MAX_POINTS`,
+/// `CREST_QUERY_TIMEOUT`).
+#[derive(Debug, Clone, Copy)]
+pub struct QuerySettings {
+    pub limits: QueryLimits,
+    /// The time budget; past it the query stops with `Timeout`.
+    pub timeout: Duration,
+}
+
+impl QuerySettings {
+    pub fn new(max_series: usize, max_points: usize, timeout: Duration) -> Self {
+        Self {
+            limits: QueryLimits {
+                max_series,
+                max_points,
+            },
+            timeout,
+        }
+    }
+}
+
+impl Default for QuerySettings {
+    fn default() -> Self {
+        Self {
+            limits: QueryLimits {
+                max_series: 100_000,
+                max_points: 50_000_000,
+            },
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The most sources one `tag=` filter may stand for.
+const MAX_TAGGED_SOURCES: usize = 100_000;
+/// Sources read from the store per statement while resolving a `tag=` filter.
+const TAGGED_SOURCES_PAGE: u32 = 1_000;
+
+/// Resolves the query language's `tag=` (source tag) filters to the sources carrying a matching
+/// tag, through the Source store (tags compare without regard to case, as the Source API's do).
+#[derive(Debug)]
+pub(crate) struct TaggedSources {
+    resources: Arc<dyn ResourceStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl TaggedSources {
+    pub(crate) fn new(resources: Arc<dyn ResourceStore>, clock: Arc<dyn Clock>) -> Self {
+        Self { resources, clock }
+    }
+}
+
+#[async_trait::async_trait]
+impl SourceTags for TaggedSources {
+    async fn sources_tagged(&self, tag: &Pattern) -> Result<Vec<String>, QueryError> {
+        let registry = Sources::new(self.resources.as_ref(), self.clock.as_ref());
+        let folded = match tag {
+            Pattern::Exact(t) => Pattern::Exact(fold(t)),
+            Pattern::Glob(g) => Pattern::Glob(fold(g)),
+            other => other.clone(),
+        };
+        let mut query = SourceQuery {
+            conditions: vec![SourceCondition::Text {
+                field: SourceField::Tag,
+                matching: TextMatch::StartsWith,
+                values: vec![fold(folded.literal_prefix())],
+                negated: false,
+            }],
+            after: None,
+            limit: TAGGED_SOURCES_PAGE,
+            ascending: true,
+        };
+        let mut out = Vec::new();
+        loop {
+            let page = registry
+                .page(&query)
+                .await
+                .map_err(|e| QueryError::Execution(format!("source tags cannot be read: {e}")))?;
+            query.after = page.items.last().map(|s| s.id.clone());
+            out.extend(
+                page.items
+                    .into_iter()
+                    .filter(|s| s.tags.iter().any(|t| folded.matches(&fold(t))))
+                    .map(|s| s.id),
+            );
+            if out.len() > MAX_TAGGED_SOURCES {
+                return Err(QueryError::Limit(format!(
+                    "a tag= filter matches more than {MAX_TAGGED_SOURCES} sources"
+                )));
+            }
+            if !page.more || query.after.is_none() {
+                return Ok(out);
+            }
         }
     }
 }

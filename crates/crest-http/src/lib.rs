@@ -17,6 +17,7 @@ mod failure_limit;
 mod limits;
 mod nul;
 pub mod present;
+mod query_params;
 mod router;
 mod routes;
 mod search;
@@ -27,7 +28,7 @@ mod telemetry;
 mod ui;
 
 pub use api_doc::openapi;
-pub use data::{DataPath, SourceRegistrar};
+pub use data::{DataPath, QuerySettings, SourceRegistrar};
 pub use error::ApiError;
 pub use router::{DOCS_UI_PATH, OPENAPI_PATH, router};
 pub use routes::source_search::plan_source_search;

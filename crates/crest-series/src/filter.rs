@@ -5,11 +5,64 @@
 
 use crate::key::SeriesKey;
 
-/// A string pattern: exact, or with `*` wildcards (matching any run of characters, none included).
+/// A string pattern: exact, with `*` wildcards (matching any run of characters, none included), or a
+/// regular expression matched against the whole value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Pattern {
     Exact(String),
     Glob(String),
+    Regex(WholeMatch),
+}
+
+/// A regular expression that must match the whole value (`/app-[0-9]+/` matches `app-12`, not
+/// `my-app-12`). Compiled once, with its size bounded ([`WholeMatch::SIZE_LIMIT`]); the `regex`
+/// crate matches in time linear in the value. Two are equal when their texts are.
+#[derive(Debug, Clone)]
+pub struct WholeMatch {
+    text: String,
+    compiled: regex::Regex,
+}
+
+impl WholeMatch {
+    /// The most memory one compiled expression may take (bytes).
+    pub const SIZE_LIMIT: usize = 1 << 20;
+
+    /// Compiles `text` anchored at both ends; the error names what is wrong with it.
+    pub fn new(text: &str) -> Result<Self, String> {
+        let compiled = regex::RegexBuilder::new(&format!("^(?:{text})$"))
+            .size_limit(Self::SIZE_LIMIT)
+            .dfa_size_limit(Self::SIZE_LIMIT)
+            .nest_limit(64)
+            .build()
+            .map_err(|e| format!("invalid regular expression /{text}/: {e}"))?;
+        Ok(Self {
+            text: text.to_owned(),
+            compiled,
+        })
+    }
+
+    /// The expression as written (without the anchors).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn matches(&self, value: &str) -> bool {
+        self.compiled.is_match(value)
+    }
+}
+
+impl PartialEq for WholeMatch {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for WholeMatch {}
+
+impl std::hash::Hash for WholeMatch {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
 }
 
 impl Pattern {
@@ -22,19 +75,26 @@ impl Pattern {
         }
     }
 
+    /// A whole-value regular expression (see [`WholeMatch::new`]).
+    pub fn regex(text: &str) -> Result<Self, String> {
+        WholeMatch::new(text).map(Pattern::Regex)
+    }
+
     pub fn matches(&self, text: &str) -> bool {
         match self {
             Pattern::Exact(want) => want == text,
             Pattern::Glob(glob) => glob_matches(glob.as_bytes(), text.as_bytes()),
+            Pattern::Regex(re) => re.matches(text),
         }
     }
 
     /// The literal text before the first wildcard: every match starts with it (an engine may use it
-    /// to narrow a scan).
+    /// to narrow a scan). Empty for a regular expression (an engine scans every name).
     pub fn literal_prefix(&self) -> &str {
         match self {
             Pattern::Exact(s) => s,
             Pattern::Glob(g) => g.split('*').next().unwrap_or(""),
+            Pattern::Regex(_) => "",
         }
     }
 }
@@ -141,6 +201,20 @@ mod tests {
         assert!(!g.matches("cpu.user") && !g.matches("mem.0.user"));
         assert!(Pattern::parse("*").matches(""));
         assert_eq!(g.literal_prefix(), "cpu.");
+    }
+
+    #[test]
+    fn regexes_match_the_whole_value() {
+        let r = Pattern::regex("app-[0-9]+").unwrap();
+        assert!(r.matches("app-12") && !r.matches("my-app-12") && !r.matches("app-12x"));
+        let alt = Pattern::regex("mon-(primary|secondary)").unwrap();
+        assert!(alt.matches("mon-primary") && !alt.matches("mon-primaryx"));
+        assert!(Pattern::regex("a|b").unwrap().matches("b"));
+        assert!(!Pattern::regex("a|b").unwrap().matches("ab"));
+        assert_eq!(r.literal_prefix(), "");
+        assert_eq!(r, Pattern::regex("app-[0-9]+").unwrap());
+        assert!(Pattern::regex("(unclosed").is_err());
+        assert!(Pattern::regex("a{1000}{1000}").is_err());
     }
 
     #[test]

@@ -19,7 +19,7 @@ mod traits;
 pub use batch::{Batch, BatchSeries, canonical_hash};
 pub use batch_builder::BatchBuilder;
 pub use error::SeriesError;
-pub use filter::{Filter, Pattern, Term};
+pub use filter::{Filter, Pattern, Term, WholeMatch};
 pub use histogram::{Centroid, Distribution, Granularity, HistogramPoint};
 pub use key::{DELTA_PREFIX, SeriesKey};
 pub use point::{Sample, TimeRange, per_second};

@@ -25,7 +25,7 @@ pub(crate) struct Postings {
 fn union_matching(map: &BTreeMap<String, RoaringBitmap>, pattern: &Pattern) -> RoaringBitmap {
     match pattern {
         Pattern::Exact(name) => map.get(name).cloned().unwrap_or_default(),
-        Pattern::Glob(_) => {
+        Pattern::Glob(_) | Pattern::Regex(_) => {
             let prefix = pattern.literal_prefix();
             let mut out = RoaringBitmap::new();
             for (name, ids) in map.range::<str, _>((Bound::Included(prefix), Bound::Unbounded)) {
@@ -143,6 +143,8 @@ mod tests {
         prop_oneof![
             "(cpu|mem|web|db|prod|dev|x)[.a-z0-9-]{0,5}".prop_map(|s| Pattern::parse(&s)),
             "[a-z.*-]{0,6}".prop_map(|s| Pattern::parse(&s)),
+            prop::sample::select(vec!["cpu(\\..*)?", "(web|db)-?[0-9]*", "[dp].*", "x"])
+                .prop_map(|r| Pattern::regex(r).expect("a valid regex")),
         ]
     }
 

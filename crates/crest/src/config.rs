@@ -22,6 +22,9 @@ pub const DEFAULT_DATA_DIR: &str = "./crest-data";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// How long points are kept by default: the product's 18 months.
 pub const DEFAULT_RETENTION: &str = "18mo";
+pub const DEFAULT_QUERY_MAX_SERIES: usize = 100_000;
+pub const DEFAULT_QUERY_MAX_POINTS: usize = 50_000_000;
+pub const DEFAULT_QUERY_TIMEOUT_SECONDS: u64 = 60;
 
 /// The environment variable naming the configuration file (or `--config`).
 pub const CONFIG_ENV: &str = "CREST_CONFIG";
@@ -98,6 +101,13 @@ settings! {
         /// How long points are kept: a number with h, d, w, mo (30.44 days) or y (365.25 days)
         /// [default: 18mo]. Whole blocks of older points are deleted.
         retention: String,
+        /// The most series one chart query may read [default: 100000].
+        query_max_series: usize,
+        /// The most points one chart query may read [default: 50000000].
+        query_max_points: usize,
+        /// How long one chart query may run, in seconds [default: 60]; past it the query answers
+        /// `Timeout`.
+        query_timeout_seconds: u64,
         /// The URL clients reach this instance at [default: derived from --listen].
         public_url: String,
         /// PEM certificate chain; with --tls-key, serve HTTPS.
@@ -170,6 +180,10 @@ pub struct Config {
     pub tsdb_dir: PathBuf,
     /// How long points are kept, in milliseconds.
     pub retention_ms: i64,
+    /// What one chart query may read, and for how long it may run.
+    pub query_max_series: usize,
+    pub query_max_points: usize,
+    pub query_timeout: std::time::Duration,
     pub public_url: String,
     pub tls: Option<TlsFiles>,
     pub max_body_bytes: usize,
@@ -216,6 +230,10 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("tls", &self.tls)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("retention_ms", &self.retention_ms)
+            .field("query_max_series", &self.query_max_series)
+            .field("query_max_points", &self.query_max_points)
+            .field("query_timeout", &self.query_timeout)
             .field("token_retrieval_key_file", &self.token_retrieval_key_file)
             .field("smtp_from", &self.smtp.as_ref().map(|m| m.from.as_str()))
             .field("subscription", &self.subscription)
@@ -274,6 +292,16 @@ impl Config {
         let retention_raw = s.retention.unwrap_or_else(|| DEFAULT_RETENTION.to_owned());
         let retention_ms = parse_retention(&retention_raw)
             .with_context(|| format!("CREST_RETENTION '{retention_raw}'"))?;
+        let query_max_series = s.query_max_series.unwrap_or(DEFAULT_QUERY_MAX_SERIES);
+        let query_max_points = s.query_max_points.unwrap_or(DEFAULT_QUERY_MAX_POINTS);
+        let query_timeout_seconds = s
+            .query_timeout_seconds
+            .unwrap_or(DEFAULT_QUERY_TIMEOUT_SECONDS);
+        if query_max_series == 0 || query_max_points == 0 || query_timeout_seconds == 0 {
+            bail!(
+                "CREST_QUERY_MAX_SERIES, CREST_QUERY_MAX_POINTS and CREST_QUERY_TIMEOUT_SECONDS must be positive"
+            );
+        }
         let tls = match (s.tls_cert, s.tls_key) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             (None, None) => None,
@@ -334,6 +362,9 @@ impl Config {
             store,
             tsdb_dir,
             retention_ms,
+            query_max_series,
+            query_max_points,
+            query_timeout: std::time::Duration::from_secs(query_timeout_seconds),
             public_url,
             tls,
             max_body_bytes,
@@ -430,6 +461,10 @@ mod tests {
         assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
         assert_eq!(c.tsdb_dir, PathBuf::from(DEFAULT_DATA_DIR).join("tsdb"));
         assert_eq!(c.retention_ms, 47_340_288_000, "18 months of 30.44 days");
+        assert_eq!(
+            (c.query_max_series, c.query_max_points, c.query_timeout),
+            (100_000, 50_000_000, std::time::Duration::from_secs(60))
+        );
         assert!(c.bootstrap.is_none() && c.tls.is_none());
     }
 
@@ -577,6 +612,13 @@ mod tests {
                     ..Settings::default()
                 },
                 "CREST_MAX_BODY_BYTES must be positive",
+            ),
+            (
+                Settings {
+                    query_timeout_seconds: Some(0),
+                    ..Settings::default()
+                },
+                "CREST_QUERY_TIMEOUT_SECONDS must be positive",
             ),
             (
                 Settings {

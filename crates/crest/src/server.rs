@@ -17,7 +17,7 @@ use crest_domain::csp::signing_key::SigningKeyRecord;
 use crest_domain::random::{OsRandom, Random};
 use crest_domain::store::BootstrapApplied;
 use crest_domain::token_vault::TokenVault;
-use crest_http::{AppState, DataPath, HttpSettings};
+use crest_http::{AppState, DataPath, HttpSettings, QuerySettings};
 use crest_store::SqlStore;
 use crest_tsdb::Tsdb;
 use tokio::task::JoinHandle;
@@ -173,7 +173,13 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             }),
         },
     );
-    let state = state.with_data(DataPath::of(Arc::new(tsdb.clone())));
+    let state = state.with_data(DataPath::of(Arc::new(tsdb.clone())).with_query_settings(
+        QuerySettings::new(
+            config.query_max_series,
+            config.query_max_points,
+            config.query_timeout,
+        ),
+    ));
     // The identity service's keys: loaded, or (on a first start) made in the background.
     state
         .issuer

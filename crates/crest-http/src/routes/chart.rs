@@ -12,6 +12,7 @@ use crest_types::envelope::StatusEnvelope;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::query_params::QueryParams;
 use crate::state::AppState;
 
 /// How far back a raw query may start, as the API documents: a day.
@@ -26,33 +27,6 @@ pub(crate) const RAW_QUERY_MAX_POINTS: usize = 5_000_000;
 pub(crate) const METRIC_DETAILS_MAX_LIMIT: usize = 1_000;
 /// The most series of one metric whose details are paged through.
 pub(crate) const METRIC_DETAILS_MAX_SERIES: usize = 1_000_000;
-
-/// The query's parameters as `(name, value)` pairs, repeated names kept.
-fn pairs(query: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
-        .map_err(|e| ApiError::BadRequest(format!("the query string cannot be read: {e}")))
-}
-
-fn one<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, v)| k == name && !v.is_empty())
-        .map(|(_, v)| v.as_str())
-}
-
-fn millis(pairs: &[(String, String)], name: &str) -> Result<Option<i64>, ApiError> {
-    one(pairs, name)
-        .map(|v| {
-            v.trim().parse::<i64>().map_err(|_| {
-                ApiError::BadRequest(format!("{name} must be epoch milliseconds, not '{v}'"))
-            })
-        })
-        .transpose()
-}
-
-fn required<'a>(pairs: &'a [(String, String)], name: &str) -> Result<&'a str, ApiError> {
-    one(pairs, name).ok_or_else(|| ApiError::BadRequest(format!("{name} is required")))
-}
 
 /// Refuses a wildcard where the API names one thing.
 fn literal<'a>(name: &str, value: &'a str) -> Result<&'a str, ApiError> {
@@ -90,9 +64,9 @@ pub(crate) async fn query_raw(
     _caller: Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<RawTimeseries>>, ApiError> {
-    let pairs = pairs(query.as_deref())?;
-    let metric = literal("metric", required(&pairs, "metric")?)?;
-    let source = match (one(&pairs, "source"), one(&pairs, "host")) {
+    let params = QueryParams::parse(query.as_deref())?;
+    let metric = literal("metric", params.required("metric")?)?;
+    let source = match (params.one("source"), params.one("host")) {
         (Some(s), Some(h)) if !s.eq_ignore_ascii_case(h) => {
             return Err(ApiError::BadRequest(
                 "source and host name the same thing; give one".into(),
@@ -102,8 +76,11 @@ pub(crate) async fn query_raw(
         (None, None) => return Err(ApiError::BadRequest("source (or host) is required".into())),
     };
     let now = state.clock.now_millis();
-    let end = millis(&pairs, "endTime")?.unwrap_or(now);
-    let start = millis(&pairs, "startTime")?
+    let end = params
+        .integer("endTime", "epoch milliseconds")?
+        .unwrap_or(now);
+    let start = params
+        .integer("startTime", "epoch milliseconds")?
         .unwrap_or_else(|| end.saturating_sub(RAW_QUERY_DEFAULT_WINDOW_MS));
     if start < now.saturating_sub(RAW_QUERY_MAX_AGE_MS) {
         return Err(ApiError::BadRequest(
@@ -205,9 +182,9 @@ pub(crate) async fn get_metric_details(
     _caller: Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Json<MetricDetailsResponse>, ApiError> {
-    let pairs = pairs(query.as_deref())?;
-    let metric = required(&pairs, "m")?;
-    let limit = match one(&pairs, "l") {
+    let params = QueryParams::parse(query.as_deref())?;
+    let metric = params.required("m")?;
+    let limit = match params.one("l") {
         None => METRIC_DETAILS_MAX_LIMIT,
         Some(l) => match l.trim().parse::<i64>() {
             Ok(n) if n > 0 => usize::try_from(n)
@@ -220,17 +197,17 @@ pub(crate) async fn get_metric_details(
             }
         },
     };
-    let after = one(&pairs, "c")
+    let after = params
+        .one("c")
         .map(|c| {
             hex_decode(c).ok_or_else(|| {
                 ApiError::BadRequest(format!("c is not a cursor this server gave: '{c}'"))
             })
         })
         .transpose()?;
-    let globs: Vec<Filter> = pairs
-        .iter()
-        .filter(|(k, v)| k == "h" && !v.is_empty())
-        .map(|(_, v)| Filter::Term(Term::Source(Pattern::parse(&v.to_lowercase()))))
+    let globs: Vec<Filter> = params
+        .all("h")
+        .map(|v| Filter::Term(Term::Source(Pattern::parse(&v.to_lowercase()))))
         .collect();
     let mut filter = vec![Filter::metric(metric)];
     if !globs.is_empty() {

@@ -12,6 +12,7 @@ pub(crate) mod daemon;
 pub(crate) mod health;
 pub(crate) mod invite;
 pub(crate) mod password;
+pub(crate) mod query;
 pub(crate) mod report;
 pub(crate) mod role;
 pub(crate) mod search;
@@ -551,6 +552,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         ))
         // The data: points in, and the reads that need no query language.
         .routes(guarded(Operation::Report, routes!(report::report)))
+        .routes(guarded(Operation::QueryApi, routes!(query::query_api)))
         .routes(guarded(Operation::QueryRaw, routes!(chart::query_raw)))
         .routes(guarded(
             Operation::GetMetricDetails,

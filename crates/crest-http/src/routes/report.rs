@@ -13,6 +13,7 @@ use crest_types::envelope::{ResponseStatus, StatusEnvelope, StatusResult};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::query_params::QueryParams;
 use crate::routes::source::sources;
 use crate::state::AppState;
 
@@ -23,13 +24,8 @@ pub(crate) const REPORT_MAX_DECOMPRESSED_BYTES: usize = 64 * 1024 * 1024;
 const ERRORS_SHOWN: usize = 10;
 
 fn format_of(query: Option<&str>) -> Result<Format, ApiError> {
-    let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
-        .map_err(|e| ApiError::BadRequest(format!("the query string cannot be read: {e}")))?;
-    let f = pairs
-        .iter()
-        .find(|(k, _)| k == "f")
-        .map(|(_, v)| v.as_str());
-    Format::from_param(f).map_err(|e| ApiError::BadRequest(e.to_string()))
+    let params = QueryParams::parse(query)?;
+    Format::from_param(params.one("f")).map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
 /// What the answer says about the lines: how many were taken and refused, and the first refusals.

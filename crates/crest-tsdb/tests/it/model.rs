@@ -87,6 +87,8 @@ fn pattern() -> impl Strategy<Value = Pattern> {
         .prop_map(Pattern::parse),
         prop::sample::select(vec!["cpu*", "*req", "*", "c*u*", "m*", "*.*", "d*", "x*"])
             .prop_map(Pattern::parse),
+        prop::sample::select(vec!["cpu(\\..*)?", "(mem|lat)", "[a-c]", "pro?d", ".*e.*"])
+            .prop_map(|r| Pattern::regex(r).expect("a valid regex")),
     ]
 }
 

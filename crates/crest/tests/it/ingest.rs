@@ -8,31 +8,9 @@ use crest_domain::clock::Clock as _;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{Backend, TestApp, assert_error_envelope, call, json as json_of};
-
-/// A service account holding exactly `permissions`, and a token of it.
-async fn account_with(app: &TestApp, name: &str, permissions: &[&str]) -> String {
-    let (status, body) = call(
-        app,
-        Method::POST,
-        "/api/v2/account/serviceaccount",
-        Some(json!({"identifier": format!("sa::{name}"), "groups": permissions})),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, tokens) = call(
-        app,
-        Method::POST,
-        &format!("/api/v2/apitoken/serviceaccount/sa%3A%3A{name}"),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{tokens}");
-    tokens["response"][0]["tokenID"]
-        .as_str()
-        .expect("secret")
-        .to_owned()
-}
+use crate::support::{
+    Backend, TestApp, account_with, assert_error_envelope, call, json as json_of,
+};
 
 fn gzip(text: &str) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

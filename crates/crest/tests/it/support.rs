@@ -242,3 +242,27 @@ pub async fn status_as(
     }
     req.send().await.expect("send").status().as_u16()
 }
+
+/// A service account holding exactly `permissions`, and a token of it.
+pub async fn account_with(app: &TestApp, name: &str, permissions: &[&str]) -> String {
+    let (status, body) = call(
+        app,
+        reqwest::Method::POST,
+        "/api/v2/account/serviceaccount",
+        Some(serde_json::json!({"identifier": format!("sa::{name}"), "groups": permissions})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, tokens) = call(
+        app,
+        reqwest::Method::POST,
+        &format!("/api/v2/apitoken/serviceaccount/sa%3A%3A{name}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens["response"][0]["tokenID"]
+        .as_str()
+        .expect("secret")
+        .to_owned()
+}

@@ -1,0 +1,346 @@
+//! Reading: turns each planned selector's filter into the engine's [`Filter`] (the comma rule,
+//! wildcards, `/regex/`, `tag=` through [`SourceTags`], `cs()`'s `∆` prefix, `hs()`'s suffix) and
+//! reads it within the query's limits (over all reads of the query together).
+//!
+//! Decisions where wql.md is silent:
+//! - `key!=value` also selects series without the key ("any value except"); `key?=value` is the
+//!   value or no key, as documented; `source?=` is `source=` (every series has a source);
+//!   `tag?=` is not supported yet.
+//! - Source values are matched lower-cased (sources are stored lower-cased); metric names and
+//!   point tags keep their case. A `/regex/` matches the whole value.
+//! - `cs()` reads only delta counters (names starting with `∆`), whatever its other filters say.
+//! - Every metric name of one `hs()` must end in the same `.m`, `.h` or `.d`.
+//! - A `tag=` filter is resolved once per query, to the sources carrying the tag now.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crest_series::{
+    DELTA_PREFIX, Filter, Granularity, HistogramData, Pattern, ReadLimits, SeriesData, SeriesError,
+    SeriesReader, Term, TimeRange,
+};
+use crest_wql::{FilterAtom, FilterExpr, FilterKey, FilterOp, NamePattern, Selector, SelectorKind};
+
+use crate::SourceTags;
+use crate::chart::Range;
+use crate::error::QueryError;
+use crate::plan::Plan;
+use crate::request::{QueryLimits, QueryStats};
+
+/// What one selector read: its series, each with the `tag=` values its source carries.
+#[derive(Debug)]
+pub(crate) enum Read {
+    Points(Vec<(SeriesData, Vec<String>)>),
+    Histograms(Vec<(HistogramData, Vec<String>)>),
+}
+
+/// Every read of a query, by selector key.
+#[derive(Debug, Default)]
+pub(crate) struct Fetched {
+    pub reads: HashMap<String, Read>,
+    pub stats: QueryStats,
+}
+
+/// The `tag=` values of a selector and the sources carrying each.
+type SourceTagged = Vec<(String, BTreeSet<String>)>;
+
+/// A selector's engine filter, its histogram granularity (for `hs()`), and its source tags.
+#[derive(Debug)]
+pub(crate) struct Converted {
+    pub filter: Filter,
+    pub granularity: Option<Granularity>,
+    pub tagged: SourceTagged,
+}
+
+/// Reads every planned selector, stopping at the limits or when `cancel` is set.
+pub(crate) async fn fetch(
+    plan: &Plan,
+    reader: &dyn SeriesReader,
+    tags: &dyn SourceTags,
+    limits: &QueryLimits,
+    cancel: &AtomicBool,
+) -> Result<Fetched, QueryError> {
+    let mut out = Fetched::default();
+    let (mut series_used, mut points_used) = (0usize, 0usize);
+    for (key, (selector, range)) in &plan.reads {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(QueryError::Cancelled);
+        }
+        let conv = convert(selector, tags).await?;
+        let read_limits = ReadLimits {
+            max_series: limits.max_series.saturating_sub(series_used),
+            max_points: limits.max_points.saturating_sub(points_used),
+        };
+        let time = millis(*range);
+        let over = |e: SeriesError| match e {
+            SeriesError::LimitExceeded { what, .. } => QueryError::Limit(format!(
+                "the query selects more {what} than the limit of {}",
+                if what == "series" {
+                    limits.max_series
+                } else {
+                    limits.max_points
+                }
+            )),
+            other => QueryError::Unavailable(other),
+        };
+        let read = match conv.granularity {
+            Some(g) => {
+                let data = reader
+                    .select_histograms(&conv.filter, g, time, read_limits)
+                    .await
+                    .map_err(over)?;
+                series_used += data.len();
+                points_used += data.iter().map(|h| h.distributions.len()).sum::<usize>();
+                Read::Histograms(
+                    data.into_iter()
+                        .map(|h| {
+                            let t = tags_of(&conv.tagged, &h.key.source);
+                            (h, t)
+                        })
+                        .collect(),
+                )
+            }
+            None => {
+                let data = reader
+                    .select(&conv.filter, time, read_limits)
+                    .await
+                    .map_err(over)?;
+                series_used += data.len();
+                points_used += data.iter().map(|s| s.samples.len()).sum::<usize>();
+                Read::Points(
+                    data.into_iter()
+                        .map(|s| {
+                            let t = tags_of(&conv.tagged, &s.key.source);
+                            (s, t)
+                        })
+                        .collect(),
+                )
+            }
+        };
+        if series_used > limits.max_series {
+            return Err(QueryError::Limit(format!(
+                "the query selects more series than the limit of {}",
+                limits.max_series
+            )));
+        }
+        if points_used > limits.max_points {
+            return Err(QueryError::Limit(format!(
+                "the query selects more points than the limit of {}",
+                limits.max_points
+            )));
+        }
+        out.reads.insert(key.clone(), read);
+    }
+    out.stats.series = u64::try_from(series_used).unwrap_or(u64::MAX);
+    out.stats.points = u64::try_from(points_used).unwrap_or(u64::MAX);
+    Ok(out)
+}
+
+fn millis(r: Range) -> TimeRange {
+    TimeRange::new(r.from.saturating_mul(1000), r.to.saturating_mul(1000))
+}
+
+fn tags_of(tagged: &SourceTagged, source: &str) -> Vec<String> {
+    tagged
+        .iter()
+        .filter(|(_, sources)| sources.contains(source))
+        .map(|(tag, _)| tag.clone())
+        .collect()
+}
+
+/// The selector as an engine filter. `ts(*)` alone is refused ("Include at least one filter in any
+/// query", as the product answers).
+pub(crate) async fn convert(
+    selector: &Selector,
+    tags: &dyn SourceTags,
+) -> Result<Converted, QueryError> {
+    let filter = selector.filter();
+    if selector.items.is_empty()
+        || filter == FilterExpr::Atom(FilterAtom::Metric(NamePattern::Text("*".into())))
+    {
+        return Err(QueryError::exec("Include at least one filter in any query"));
+    }
+    let mut tag_patterns = Vec::new();
+    collect_source_tags(&filter, &mut tag_patterns)?;
+    let mut tagged: SourceTagged = Vec::new();
+    for (text, pattern) in tag_patterns {
+        if tagged.iter().any(|(t, _)| *t == text) {
+            continue;
+        }
+        let sources = tags.sources_tagged(&pattern).await?;
+        tagged.push((
+            text,
+            sources.into_iter().map(|s| s.to_lowercase()).collect(),
+        ));
+    }
+    let mut conv = Conversion {
+        kind: selector.kind,
+        tagged: &tagged,
+        granularity: None,
+    };
+    let mut engine = conv.filter(&filter, 0)?;
+    let granularity =
+        match selector.kind {
+            SelectorKind::Hs => Some(conv.granularity.ok_or_else(|| {
+                QueryError::exec("hs() needs a metric name ending in .m, .h or .d")
+            })?),
+            SelectorKind::Cs => {
+                engine = Filter::And(vec![
+                    Filter::Term(Term::Metric(Pattern::Glob(format!("{DELTA_PREFIX}*")))),
+                    engine,
+                ]);
+                None
+            }
+            SelectorKind::Ts => None,
+        };
+    Ok(Converted {
+        filter: engine,
+        granularity,
+        tagged,
+    })
+}
+
+fn pattern(value: &NamePattern, lower: bool) -> Result<Pattern, QueryError> {
+    match value {
+        NamePattern::Text(t) if lower => Ok(Pattern::parse(&t.to_lowercase())),
+        NamePattern::Text(t) => Ok(Pattern::parse(t)),
+        NamePattern::Regex(r) => Pattern::regex(r).map_err(QueryError::Execution),
+    }
+}
+
+fn collect_source_tags(f: &FilterExpr, out: &mut Vec<(String, Pattern)>) -> Result<(), QueryError> {
+    match f {
+        FilterExpr::Atom(FilterAtom::Key {
+            key: FilterKey::SourceTag,
+            value,
+            ..
+        }) => {
+            let text = match value {
+                NamePattern::Text(t) => t.clone(),
+                NamePattern::Regex(r) => format!("/{r}/"),
+            };
+            out.push((text, pattern(value, false)?));
+            Ok(())
+        }
+        FilterExpr::Atom(_) => Ok(()),
+        FilterExpr::And(all) | FilterExpr::Or(all) => {
+            all.iter().try_for_each(|f| collect_source_tags(f, out))
+        }
+        FilterExpr::Not(inner) => collect_source_tags(inner, out),
+    }
+}
+
+struct Conversion<'a> {
+    kind: SelectorKind,
+    tagged: &'a SourceTagged,
+    granularity: Option<Granularity>,
+}
+
+impl Conversion<'_> {
+    fn filter(&mut self, f: &FilterExpr, depth: usize) -> Result<Filter, QueryError> {
+        if depth > crate::plan::MAX_DEPTH {
+            return Err(QueryError::exec("the filter nests too deeply"));
+        }
+        Ok(match f {
+            FilterExpr::Atom(a) => self.atom(a)?,
+            FilterExpr::And(all) => Filter::And(
+                all.iter()
+                    .map(|f| self.filter(f, depth + 1))
+                    .collect::<Result<_, _>>()?,
+            ),
+            FilterExpr::Or(any) => Filter::Or(
+                any.iter()
+                    .map(|f| self.filter(f, depth + 1))
+                    .collect::<Result<_, _>>()?,
+            ),
+            FilterExpr::Not(inner) => Filter::Not(Box::new(self.filter(inner, depth + 1)?)),
+        })
+    }
+
+    fn atom(&mut self, a: &FilterAtom) -> Result<Filter, QueryError> {
+        match a {
+            FilterAtom::Metric(name) => Ok(Filter::Term(Term::Metric(self.metric(name)?))),
+            FilterAtom::Variable(v) => Err(QueryError::exec(format!(
+                "the variable ${{{v}}} is not defined"
+            ))),
+            FilterAtom::Key { key, op, value } => {
+                let positive = match key {
+                    FilterKey::Source => Filter::Term(Term::Source(pattern(value, true)?)),
+                    FilterKey::SourceTag => {
+                        let text = match value {
+                            NamePattern::Text(t) => t.clone(),
+                            NamePattern::Regex(r) => format!("/{r}/"),
+                        };
+                        let sources = self
+                            .tagged
+                            .iter()
+                            .find(|(t, _)| *t == text)
+                            .map(|(_, s)| s.clone())
+                            .unwrap_or_default();
+                        Filter::Or(
+                            sources
+                                .into_iter()
+                                .map(|s| Filter::Term(Term::Source(Pattern::Exact(s))))
+                                .collect(),
+                        )
+                    }
+                    FilterKey::Point(k) => Filter::Term(Term::Tag {
+                        key: k.clone(),
+                        value: pattern(value, false)?,
+                    }),
+                };
+                Ok(match (op, key) {
+                    (FilterOp::Eq, _) | (FilterOp::Maybe, FilterKey::Source) => positive,
+                    (FilterOp::Ne, _) => Filter::Not(Box::new(positive)),
+                    (FilterOp::Maybe, FilterKey::Point(k)) => Filter::Or(vec![
+                        positive,
+                        Filter::Not(Box::new(Filter::Term(Term::HasTag(k.clone())))),
+                    ]),
+                    (FilterOp::Maybe, FilterKey::SourceTag) => {
+                        return Err(QueryError::exec("tag?= is not supported yet"));
+                    }
+                })
+            }
+        }
+    }
+
+    fn metric(&mut self, name: &NamePattern) -> Result<Pattern, QueryError> {
+        match (self.kind, name) {
+            (SelectorKind::Ts, n) => pattern(n, false),
+            (SelectorKind::Cs, NamePattern::Text(t)) => {
+                Ok(Pattern::parse(&format!("{DELTA_PREFIX}{t}")))
+            }
+            (SelectorKind::Cs, NamePattern::Regex(r)) => {
+                Pattern::regex(&format!("{DELTA_PREFIX}(?:{r})")).map_err(QueryError::Execution)
+            }
+            (SelectorKind::Hs, NamePattern::Regex(_)) => Err(QueryError::exec(
+                "hs() takes metric names ending in .m, .h or .d, not a regular expression",
+            )),
+            (SelectorKind::Hs, NamePattern::Text(t)) => {
+                let (base, g) = split_suffix(t).ok_or_else(|| {
+                    QueryError::exec(format!(
+                        "hs(): the metric name {t} does not end in .m, .h or .d"
+                    ))
+                })?;
+                match self.granularity {
+                    Some(held) if held != g => Err(QueryError::exec(
+                        "hs(): every metric name must end in the same .m, .h or .d",
+                    )),
+                    _ => {
+                        self.granularity = Some(g);
+                        Ok(Pattern::parse(base))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `name.m` → (`name`, minute); the same for `.h` and `.d`.
+pub(crate) fn split_suffix(name: &str) -> Option<(&str, Granularity)> {
+    Granularity::ALL.into_iter().find_map(|g| {
+        name.strip_suffix(g.suffix())
+            .and_then(|rest| rest.strip_suffix('.'))
+            .map(|base| (base, g))
+    })
+}

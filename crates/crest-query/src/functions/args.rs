@@ -1,0 +1,103 @@
+//! Reading a call's arguments: expressions, numbers, windows, keywords and group-by keys.
+
+use crest_wql::{Arg, Call, Expr, GroupMode, Grouping};
+
+use crate::chart::describe;
+use crate::error::QueryError;
+
+/// The call's name as documented (lower case is accepted too; messages use the written name).
+pub(crate) fn name(call: &Call) -> &str {
+    &call.name
+}
+
+/// Argument `i`, which must be an expression.
+pub(crate) fn expr_at(call: &Call, i: usize) -> Result<&Expr, QueryError> {
+    match call.args.get(i) {
+        Some(Arg::Expr(e)) => Ok(e),
+        Some(other) => Err(QueryError::exec(format!(
+            "{}(): argument {} must be an expression, not {}",
+            name(call),
+            i + 1,
+            describe(other)
+        ))),
+        None => Err(missing(call, i)),
+    }
+}
+
+pub(crate) fn missing(call: &Call, i: usize) -> QueryError {
+    QueryError::exec(format!("{}(): argument {} is missing", name(call), i + 1))
+}
+
+/// A number written as argument `i` (`5`, `-1`, `0.5k`).
+pub(crate) fn number_at(call: &Call, i: usize) -> Result<f64, QueryError> {
+    match call.args.get(i) {
+        Some(Arg::Expr(Expr::Number(n))) => Ok(*n),
+        Some(Arg::Expr(Expr::Neg(inner))) if matches!(inner.as_ref(), Expr::Number(_)) => {
+            match inner.as_ref() {
+                Expr::Number(n) => Ok(-n),
+                _ => Err(missing(call, i)),
+            }
+        }
+        Some(other) => Err(QueryError::exec(format!(
+            "{}(): argument {} must be a number, not {}",
+            name(call),
+            i + 1,
+            describe(other)
+        ))),
+        None => Err(missing(call, i)),
+    }
+}
+
+/// Refuses a call with fewer than `min` or more than `max` arguments.
+pub(crate) fn arity(call: &Call, min: usize, max: usize) -> Result<(), QueryError> {
+    let n = call.args.len();
+    if n < min || n > max {
+        return Err(QueryError::exec(format!(
+            "{}(): expected {} argument{}, got {n}",
+            name(call),
+            if min == max {
+                min.to_string()
+            } else {
+                format!("{min} to {max}")
+            },
+            if max == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+/// Whether argument `i` is a bare word (or quoted string) equal to `word`, ignoring case.
+pub(crate) fn is_word(call: &Call, i: usize, word: &str) -> bool {
+    matches!(call.args.get(i), Some(Arg::Word(w) | Arg::Str(w)) if w.eq_ignore_ascii_case(word))
+}
+
+/// The grouping of an aggregation: the words from argument `from` on (`sum(ts(m), az, sources)`),
+/// or `by (...)`/`without (...)` written in the call. `None`: one group of everything.
+pub(crate) fn grouping(call: &Call, from: usize) -> Result<Option<Grouping>, QueryError> {
+    let mut keys = Vec::new();
+    for (i, a) in call.args.iter().enumerate().skip(from) {
+        match a {
+            Arg::Word(w) | Arg::Str(w) => keys.push(w.clone()),
+            other => {
+                return Err(QueryError::exec(format!(
+                    "{}(): argument {} must be a group-by key (metrics, sources, sourceTags, pointTags or a point tag key), not {}",
+                    name(call),
+                    i + 1,
+                    describe(other)
+                )));
+            }
+        }
+    }
+    match (&call.grouping, keys.is_empty()) {
+        (Some(g), true) => Ok(Some(g.clone())),
+        (Some(_), false) => Err(QueryError::exec(format!(
+            "{}(): group-by keys are given both as arguments and with by/without",
+            name(call)
+        ))),
+        (None, true) => Ok(None),
+        (None, false) => Ok(Some(Grouping {
+            mode: GroupMode::By,
+            keys,
+        })),
+    }
+}

@@ -1,0 +1,127 @@
+//! Summaries of a bag of values: the chart's summarizations and `align()`'s methods, and the
+//! percentile position rule of wql.md §2.10.2 (`pos = p·(n+1)/100`, clamped to the extremes).
+
+use crate::request::Summarization;
+
+/// The summary of `values` (in time order: `first`/`last` read it); `None` for no values.
+/// The median of an even count is the mean of the middle two.
+pub(crate) fn summarize(values: &mut [f64], how: Summarization) -> Option<f64> {
+    let first = *values.first()?;
+    let last = *values.last()?;
+    Some(match how {
+        Summarization::Mean => mean(values),
+        Summarization::Median => {
+            values.sort_by(f64::total_cmp);
+            median_sorted(values)?
+        }
+        Summarization::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
+        Summarization::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        Summarization::Sum => values.iter().sum(),
+        Summarization::Count => count(values.len()),
+        Summarization::Last => last,
+        Summarization::First => first,
+    })
+}
+
+/// `n` as a value (counts stay far below 2^52).
+#[allow(clippy::cast_precision_loss)]
+pub(crate) fn count(n: usize) -> f64 {
+    n as f64
+}
+
+pub(crate) fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / count(values.len())
+}
+
+/// Population variance (wql.md §6 silent 3: the population form is chosen).
+pub(crate) fn variance(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let m = mean(values);
+    Some(values.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / count(values.len()))
+}
+
+fn median_sorted(sorted: &[f64]) -> Option<f64> {
+    let n = sorted.len();
+    if n % 2 == 1 {
+        sorted.get(n / 2).copied()
+    } else {
+        let a = sorted.get(n / 2 - 1)?;
+        let b = sorted.get(n / 2)?;
+        Some((a + b) / 2.0)
+    }
+}
+
+/// The 1-based position of percentile `p` among `n` values, per the documented rule.
+pub(crate) fn percentile_position(p: f64, n: usize) -> f64 {
+    p * (count(n) + 1.0) / 100.0
+}
+
+/// Percentile `p` of sorted values: the value at `pos`, linearly interpolated between neighbours
+/// for a fractional position; the smallest below position 1, the largest beyond `n`.
+pub(crate) fn percentile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
+    let n = sorted.len();
+    let first = *sorted.first()?;
+    let last = *sorted.last()?;
+    let pos = percentile_position(p, n);
+    if pos <= 1.0 {
+        return Some(first);
+    }
+    if pos >= count(n) {
+        return Some(last);
+    }
+    let below = pos.floor();
+    let frac = pos - below;
+    // 1 < pos < n, so below is in [1, n-1]: a valid 1-based index with a successor.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let i = below as usize;
+    let lo = *sorted.get(i - 1)?;
+    let hi = *sorted.get(i)?;
+    Some(lo + (hi - lo) * frac)
+}
+
+/// Percentile `p` of unsorted values.
+pub(crate) fn percentile(values: &mut [f64], p: f64) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    percentile_sorted(values, p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kat_09_positions() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        for (p, want) in [
+            (50.0, 2.5),
+            (75.0, 3.75),
+            (40.0, 2.0),
+            (10.0, 1.0),
+            (100.0, 4.0),
+        ] {
+            assert_eq!(percentile_sorted(&v, p), Some(want), "p={p}");
+        }
+        assert_eq!(percentile_sorted(&[], 50.0), None);
+        assert_eq!(percentile_sorted(&[7.0], 99.0), Some(7.0));
+    }
+
+    #[test]
+    fn summaries() {
+        let v = [1.0, 2.0, 3.0];
+        let s = |how| summarize(&mut v.clone(), how);
+        assert_eq!(s(Summarization::Mean), Some(2.0));
+        assert_eq!(s(Summarization::Median), Some(2.0));
+        assert_eq!(
+            summarize(&mut [4.0, 1.0, 3.0, 2.0], Summarization::Median),
+            Some(2.5)
+        );
+        assert_eq!(s(Summarization::Sum), Some(6.0));
+        assert_eq!(s(Summarization::Count), Some(3.0));
+        assert_eq!(s(Summarization::First), Some(1.0));
+        assert_eq!(s(Summarization::Last), Some(3.0));
+        assert_eq!(summarize(&mut [], Summarization::Sum), None);
+        assert_eq!(variance(&[1.0, 3.0]), Some(1.0));
+    }
+}

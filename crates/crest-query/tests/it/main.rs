@@ -1,0 +1,18 @@
+//! The evaluator through `run`, over data in `MemorySeries`: the known-answer cases of wql.md §5,
+//! the conformance suite's query cases, properties on random data, and the errors.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::type_complexity,
+    clippy::cast_possible_wrap,
+    clippy::cast_precision_loss
+)]
+
+mod chart;
+mod conformance;
+mod errors;
+mod kat;
+mod properties;
+mod support;
