@@ -231,10 +231,9 @@ def summary(lines):
 
 def crest_count(base_url, token, series, threads=4):
     """Series and points crest holds of the generated ones: one /api/v2/chart/raw per series
-    (metric and source), over the last day, THREADS at a time."""
+    (metric and source), over the last day as of each request (a count that takes minutes on a
+    busy machine would otherwise ask for more than a day back), THREADS at a time."""
     parts = urllib.parse.urlsplit(base_url)
-    end_ms = int(time.time() * 1000)
-    start_ms = end_ms - 24 * 3600 * 1000 + 60_000
     names = series_names(series)
     next_index = itertools.count()
     lock = threading.Lock()
@@ -248,6 +247,8 @@ def crest_count(base_url, token, series, threads=4):
             if i >= len(names):
                 break
             metric, source, _ = names[i]
+            end_ms = int(time.time() * 1000)
+            start_ms = end_ms - 24 * 3600 * 1000 + 60_000
             query = urllib.parse.urlencode(
                 {"metric": metric, "source": source, "startTime": start_ms, "endTime": end_ms}
             )

@@ -58,15 +58,14 @@ fn ingest_into_a_grouped_batch(bencher: Bencher) {
     let options = options();
     let once = ingest(body.as_bytes(), &options);
     assert_eq!(once.accepted, LINES);
-    assert_eq!(once.batch.series.len(), 30_000);
+    assert_eq!(once.batch.series_len(), 30_000);
     bencher
         .counter(ItemsCount::new(LINES))
         .counter(BytesCount::of_str(&body))
         .bench(|| {
             ingest(black_box(body.as_bytes()), &options)
                 .batch
-                .series
-                .len()
+                .series_len()
         });
 }
 

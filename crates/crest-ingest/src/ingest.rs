@@ -3,10 +3,10 @@
 
 use std::borrow::Cow;
 
-use crest_series::{Batch, Distribution, Granularity, HistogramPoint, Sample};
+use crest_series::{Batch, BatchBuilder, Distribution, Granularity, HistogramPoint, Sample};
 
 use crate::format::Format;
-use crate::grouping::{SeriesGrouper, SourceList, series_key};
+use crate::grouping::{SourceList, series_key};
 use crate::histogram::parse_histogram;
 use crate::line_kind::{LineKind, classify};
 use crate::metric::parse_metric;
@@ -22,7 +22,7 @@ use crate::validate::{
 /// What a body gave.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ingested {
-    /// Accepted points, one [`crest_series::SeriesSamples`] per distinct key (first-seen order,
+    /// Accepted points, one series per distinct key (first-seen order,
     /// samples in line order), and accepted histograms in line order.
     pub batch: Batch,
     /// The operations of `@SourceTag`/`@SourceDescription` lines, in order.
@@ -68,7 +68,7 @@ fn read(body: &[u8], options: &IngestOptions, keep: bool) -> Ingested {
         // Sized once for the body's lines (most bodies name a series per line or two), instead
         // of growing through every power of two.
         let lines = memchr::memchr_iter(b'\n', body).count().saturating_add(1);
-        run.grouper = SeriesGrouper::with_capacity(lines.min(MAX_PRESIZED_SERIES));
+        run.grouper = BatchBuilder::with_capacity(lines.min(MAX_PRESIZED_SERIES));
     }
     // One search of the whole body spares each line its own.
     run.nul_free = memchr::memchr(0, body).is_none();
@@ -106,7 +106,7 @@ struct Run<'a, 'o> {
     /// Whether the body holds no NUL at all (then lines need not be searched for one).
     nul_free: bool,
     tags: Vec<Tag<'a>>,
-    grouper: SeriesGrouper,
+    grouper: BatchBuilder,
     histograms: Vec<HistogramPoint>,
     sources: SourceList,
     out: Ingested,
@@ -119,7 +119,7 @@ impl<'a, 'o> Run<'a, 'o> {
             keep,
             nul_free: false,
             tags: Vec::new(),
-            grouper: SeriesGrouper::default(),
+            grouper: BatchBuilder::default(),
             histograms: Vec::new(),
             sources: SourceList::default(),
             out: Ingested::default(),
@@ -216,16 +216,17 @@ impl<'a, 'o> Run<'a, 'o> {
         if !self.keep {
             return Ok(());
         }
-        self.grouper.push(
-            &metric,
-            &source,
-            &self.tags,
-            Sample {
-                timestamp,
-                value: parsed.value,
-            },
-        );
-        self.sources.note(&source);
+        let sample = Sample {
+            timestamp,
+            value: parsed.value,
+        };
+        // A series already in this body has had its source noted.
+        if self
+            .grouper
+            .push_parts(&metric, &source, &self.tags, sample)
+        {
+            self.sources.note(&source);
+        }
         Ok(())
     }
 
@@ -289,10 +290,8 @@ impl<'a, 'o> Run<'a, 'o> {
     }
 
     fn finish(mut self) -> Ingested {
-        self.out.batch = Batch {
-            series: self.grouper.into_series(),
-            histograms: self.histograms,
-        };
+        self.out.batch = self.grouper.finish();
+        self.out.batch.histograms = self.histograms;
         self.out.sources = self.sources.into_vec();
         self.out
     }

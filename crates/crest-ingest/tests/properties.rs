@@ -174,9 +174,9 @@ proptest! {
                 None => want.push((key, vec![sample])),
             }
         }
-        prop_assert_eq!(got.batch.series.len(), want.len());
-        for (series, (key, samples)) in got.batch.series.iter().zip(&want) {
-            prop_assert_eq!(&series.key, key);
+        prop_assert_eq!(got.batch.series_len(), want.len());
+        for (series, (key, samples)) in got.batch.series().zip(&want) {
+            prop_assert_eq!(series.key(), Some(key.clone()));
             prop_assert_eq!(series.samples.len(), samples.len());
             for (a, b) in series.samples.iter().zip(samples) {
                 prop_assert_eq!(a.timestamp, b.timestamp);
@@ -253,9 +253,13 @@ fn check_counts(body: &[u8]) {
         assert_eq!(got.accepted + got.refused, non_blank, "{format:?} {body:?}");
         assert!(got.errors.len() <= 3);
         assert!(got.batch.points() <= got.accepted);
-        for series in &got.batch.series {
-            assert!(!series.key.canonical().is_empty());
-            assert!(!series.key.metric.contains('\0') && !series.key.source.contains('\0'));
+        for series in got.batch.series() {
+            // Every key decodes, and is exactly its canonical form (the engine refuses others).
+            let key = series.key();
+            assert!(key.is_some(), "{:?}", series.canonical);
+            assert!(key.is_some_and(|key| key.canonical() == series.canonical
+                && !key.metric.contains('\0')
+                && !key.source.contains('\0')));
         }
     }
     let _ = decompress(body, 4096);

@@ -5,6 +5,8 @@
 //! the read endpoints read through the other two. Nothing here belongs to one engine: no series ids,
 //! no blocks, no files.
 
+mod batch;
+mod batch_builder;
 mod error;
 mod filter;
 mod histogram;
@@ -14,11 +16,13 @@ mod point;
 pub mod suite;
 mod traits;
 
+pub use batch::{Batch, BatchSeries, canonical_hash};
+pub use batch_builder::BatchBuilder;
 pub use error::SeriesError;
 pub use filter::{Filter, Pattern, Term, WholeMatch};
 pub use histogram::{Centroid, Distribution, Granularity, HistogramPoint};
 pub use key::{DELTA_PREFIX, SeriesKey};
-pub use point::{Batch, Sample, SeriesSamples, TimeRange, per_second};
+pub use point::{Sample, TimeRange, per_second};
 pub use traits::{
     AppendReport, EngineStatus, HistogramData, ReadLimits, SeriesCatalog, SeriesData, SeriesInfo,
     SeriesReader, SeriesWriter,

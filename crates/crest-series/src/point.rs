@@ -1,38 +1,10 @@
-//! Points, batches of them, time ranges, and the one-second rule every engine's reads follow.
-
-use crate::histogram::HistogramPoint;
-use crate::key::SeriesKey;
+//! Points, time ranges, and the one-second rule every engine's reads follow.
 
 /// One reported value at a time in epoch milliseconds. Values are kept bit for bit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sample {
     pub timestamp: i64,
     pub value: f64,
-}
-
-/// The samples of one series within a batch, in arrival order.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeriesSamples {
-    pub key: SeriesKey,
-    pub samples: Vec<Sample>,
-}
-
-/// What one acknowledgement covers: every sample and distribution in it is durable once
-/// [`crate::SeriesWriter::append`] returns `Ok`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Batch {
-    pub series: Vec<SeriesSamples>,
-    pub histograms: Vec<HistogramPoint>,
-}
-
-impl Batch {
-    pub fn is_empty(&self) -> bool {
-        self.series.iter().all(|s| s.samples.is_empty()) && self.histograms.is_empty()
-    }
-
-    pub fn points(&self) -> usize {
-        self.series.iter().map(|s| s.samples.len()).sum::<usize>() + self.histograms.len()
-    }
 }
 
 /// A half-open range of epoch milliseconds, `[start, end)`.

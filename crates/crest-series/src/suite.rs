@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::{
     Batch, Centroid, Distribution, Filter, Granularity, HistogramPoint, Pattern, ReadLimits,
-    Sample, SeriesCatalog, SeriesError, SeriesKey, SeriesReader, SeriesSamples, SeriesWriter, Term,
-    TimeRange,
+    Sample, SeriesCatalog, SeriesError, SeriesKey, SeriesReader, SeriesWriter, Term, TimeRange,
 };
 
 /// What the suite needs of an engine.
@@ -38,8 +37,8 @@ fn s(timestamp: i64, value: f64) -> Sample {
     Sample { timestamp, value }
 }
 
-fn series(key: SeriesKey, samples: Vec<Sample>) -> SeriesSamples {
-    SeriesSamples { key, samples }
+fn series(key: SeriesKey, samples: Vec<Sample>) -> (SeriesKey, Vec<Sample>) {
+    (key, samples)
 }
 
 fn all() -> Filter {
@@ -94,10 +93,7 @@ async fn points_read_back(engine: &dyn Engine) -> Outcome {
     samples.push(s(T0 + 100_000, 1.0));
     samples.push(s(T0 + 100_500, 2.0));
     let report = engine
-        .append(Batch {
-            series: vec![series(key.clone(), samples)],
-            histograms: Vec::new(),
-        })
+        .append(Batch::from_series(vec![series(key.clone(), samples)]))
         .await
         .map_err(failed("append"))?;
     check("points acknowledged", report.points, 8)?;
@@ -131,13 +127,11 @@ async fn filters(engine: &dyn Engine) -> Outcome {
             .with_tag("env", "prod")
             .with_tag("tier", "db"),
     ];
-    let batch = Batch {
-        series: keys
-            .iter()
+    let batch = Batch::from_series(
+        keys.iter()
             .map(|k| series(k.clone(), vec![s(T0, 1.0)]))
-            .collect(),
-        histograms: Vec::new(),
-    };
+            .collect::<Vec<_>>(),
+    );
     engine.append(batch).await.map_err(failed("append"))?;
     let tag = |k: &str, v: &str| {
         Filter::Term(Term::Tag {
@@ -184,13 +178,10 @@ async fn deltas(engine: &dyn Engine) -> Outcome {
     let gauge = SeriesKey::new("load", "web-1");
     let minute = T0 - T0 % 60_000;
     for value in [1.0, 2.5, 4.0] {
-        let batch = Batch {
-            series: vec![
-                series(counter.clone(), vec![s(minute, value)]),
-                series(gauge.clone(), vec![s(minute, value)]),
-            ],
-            histograms: Vec::new(),
-        };
+        let batch = Batch::from_series(vec![
+            series(counter.clone(), vec![s(minute, value)]),
+            series(gauge.clone(), vec![s(minute, value)]),
+        ]);
         engine.append(batch).await.map_err(failed("append"))?;
     }
     let got = engine
@@ -258,10 +249,7 @@ async fn distributions(engine: &dyn Engine) -> Outcome {
     ];
     for histograms in batches {
         engine
-            .append(Batch {
-                series: Vec::new(),
-                histograms,
-            })
+            .append(Batch::from_histograms(histograms))
             .await
             .map_err(failed("append"))?;
     }
@@ -300,14 +288,11 @@ async fn catalog(engine: &dyn Engine) -> Outcome {
     let a = SeriesKey::new("disk.used", "b-host").with_tag("mount", "/");
     let b = SeriesKey::new("disk.used", "a-host");
     let c = SeriesKey::new("disk.free", "a-host");
-    let batch = Batch {
-        series: vec![
-            series(a.clone(), vec![s(T0, 1.0), s(T0 + 5_000, 1.0)]),
-            series(b.clone(), vec![s(T0 - 5_000, 1.0)]),
-            series(c, vec![s(T0, 1.0)]),
-        ],
-        histograms: Vec::new(),
-    };
+    let batch = Batch::from_series(vec![
+        series(a.clone(), vec![s(T0, 1.0), s(T0 + 5_000, 1.0)]),
+        series(b.clone(), vec![s(T0 - 5_000, 1.0)]),
+        series(c, vec![s(T0, 1.0)]),
+    ]);
     engine.append(batch).await.map_err(failed("append"))?;
     let listed: Vec<(SeriesKey, i64)> = engine
         .series(&Filter::metric("disk.used"), 10)
@@ -340,17 +325,16 @@ async fn catalog(engine: &dyn Engine) -> Outcome {
 }
 
 async fn limits(engine: &dyn Engine) -> Outcome {
-    let batch = Batch {
-        series: (0..3)
+    let batch = Batch::from_series(
+        (0..3)
             .map(|i| {
                 series(
                     SeriesKey::new("many", format!("h-{i}")),
                     (0..10).map(|t| s(T0 + t * 1000, 1.0)).collect(),
                 )
             })
-            .collect(),
-        histograms: Vec::new(),
-    };
+            .collect::<Vec<_>>(),
+    );
     engine.append(batch).await.map_err(failed("append"))?;
     let too_many = engine
         .select(

@@ -1,10 +1,11 @@
 //! The three traits every engine implements, and what they take and answer.
 
+use crate::batch::Batch;
 use crate::error::SeriesError;
 use crate::filter::Filter;
 use crate::histogram::{Distribution, Granularity};
 use crate::key::SeriesKey;
-use crate::point::{Batch, Sample, TimeRange};
+use crate::point::{Sample, TimeRange};
 
 /// How much one read may touch; an engine answers [`SeriesError::LimitExceeded`] beyond it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -80,13 +80,16 @@ impl SeriesWriter for MemorySeries {
     async fn append(&self, batch: Batch) -> Result<AppendReport, SeriesError> {
         let mut maps = self.maps.lock().expect("lock");
         let mut report = AppendReport::default();
-        for s in batch.series {
-            let held = maps.samples.entry(s.key).or_insert_with(|| {
+        for s in batch.series() {
+            let key = s
+                .key()
+                .ok_or_else(|| SeriesError::unavailable("a series key is not a canonical key"))?;
+            let held = maps.samples.entry(key).or_insert_with(|| {
                 report.new_series += 1;
                 Vec::new()
             });
             report.points += s.samples.len();
-            held.extend(s.samples);
+            held.extend_from_slice(s.samples);
         }
         for h in batch.histograms {
             let held = maps

@@ -9,8 +9,7 @@ use std::sync::{
     Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
 };
 
-use crest_series::{AppendReport, Batch, SeriesKey};
-use rustc_hash::FxHashMap;
+use crest_series::{AppendReport, Batch, SeriesKey, canonical_hash};
 
 use crate::block::{Block, block_id, block_path};
 use crate::error::TsdbError;
@@ -20,6 +19,7 @@ use crate::manifest::{Manifest, sync_dir};
 use crate::options::Options;
 use crate::postings::Postings;
 use crate::registry::{Kind, Registry};
+use crate::series_ids::SeriesIds;
 use crate::wal::{self, KIND_BATCH, KIND_SERIES, Next, WalWriter};
 use crate::wal_record::{self, Def, put_count, put_def, put_hist, put_samples};
 
@@ -32,9 +32,8 @@ pub use maintenance::{CutReport, MaintainReport};
 #[derive(Debug)]
 struct Writer {
     wal: WalWriter,
-    /// Canonical key bytes followed by the kind code → series id.
-    ids: FxHashMap<Vec<u8>, u32>,
-    next_id: u32,
+    /// Canonical key bytes and kind → series id; its length is the next id.
+    ids: SeriesIds,
     next_hist_seq: u64,
     /// Records written so far (the group-commit sequence).
     written: u64,
@@ -42,6 +41,8 @@ struct Writer {
     key_buf: Vec<u8>,
     series_ids: Vec<u32>,
     hist_ids: Vec<u32>,
+    /// The keys of the series the batch being appended introduces, decoded.
+    new_keys: Vec<SeriesKey>,
     poisoned: Option<String>,
 }
 
@@ -114,48 +115,55 @@ fn remove_file(path: &Path) -> Result<(), TsdbError> {
 /// Applies definitions to the registry, the postings and the writer's map.
 fn define(
     state: &mut State,
-    ids: &mut FxHashMap<Vec<u8>, u32>,
+    ids: &mut SeriesIds,
     defs: Vec<Def>,
     file: &Path,
     offset: u64,
 ) -> Result<(), TsdbError> {
+    let mut bytes = Vec::new();
     for def in defs {
+        bytes.clear();
+        def.key.write_canonical(&mut bytes);
+        let (id, kind) = (def.id, def.kind);
         let new = state
             .registry
-            .define(def.id, def.key.clone(), def.kind)
+            .define(id, def.key, kind)
             .map_err(|reason| TsdbError::corrupt(file, offset, reason))?;
         if new {
-            state.postings.add(def.id, &def.key);
-            let mut bytes = def.key.canonical();
-            bytes.push(def.kind.code());
-            ids.insert(bytes, def.id);
+            // Both are dense from 0 and grow together, so the map gives the same id.
+            if ids.resolve(&bytes, canonical_hash(&bytes), kind) != Some((id, true)) {
+                return Err(TsdbError::corrupt(
+                    file,
+                    offset,
+                    "a series is defined twice under different ids",
+                ));
+            }
+            if let Some(entry) = state.registry.get(id) {
+                state.postings.add(id, &entry.key);
+            }
         }
     }
     Ok(())
 }
 
-/// The id of a key of `kind`, assigning the next one (and noting it as new) when unknown.
-fn resolve<'a>(
-    w: &mut Writer,
-    key: &'a SeriesKey,
-    kind: Kind,
-    new_defs: &mut Vec<(u32, Kind, &'a SeriesKey)>,
-) -> Result<u32, TsdbError> {
-    w.key_buf.clear();
-    key.write_canonical(&mut w.key_buf);
-    w.key_buf.push(kind.code());
-    if let Some(id) = w.ids.get(w.key_buf.as_slice()) {
-        return Ok(*id);
-    }
-    let id = w.next_id;
-    w.next_id = id
-        .checked_add(1)
-        .filter(|n| *n < u32::MAX)
+/// The id of a key of `kind` by its canonical bytes and their hash, assigning the next one when
+/// unknown; a new key is decoded (into `new_keys`, for the registry and postings) before anything
+/// of the batch is written, and refused unless the bytes are exactly its canonical form (a NUL
+/// inside a part, tags out of order or repeated), since one series must have one byte string.
+fn resolve(w: &mut Writer, canonical: &[u8], hash: u64, kind: Kind) -> Result<u32, TsdbError> {
+    let (id, new) = w
+        .ids
+        .resolve(canonical, hash, kind)
         .ok_or(TsdbError::Poisoned {
             reason: "series ids are exhausted".into(),
         })?;
-    w.ids.insert(w.key_buf.clone(), id);
-    new_defs.push((id, kind, key));
+    if new {
+        // On an error the caller forgets every id the batch introduced.
+        let key = SeriesKey::from_canonical(canonical)
+            .filter(|key| key.canonical() == canonical)
+            .ok_or(TsdbError::InvalidKey)?;
+        w.new_keys.push(key);
+    }
     Ok(id)
 }
 
@@ -187,7 +195,6 @@ impl Engine {
             .max(manifest.wal_covered)
             .saturating_add(1);
         let wal = WalWriter::create(&wal_dir, number)?;
-        let next_id = u32::try_from(state.registry.len()).map_err(|_| append_hist_seq_error())?;
         state.manifest = Manifest {
             next_block_id,
             next_hist_seq,
@@ -199,13 +206,13 @@ impl Engine {
             writer: Mutex::new(Writer {
                 wal,
                 ids,
-                next_id,
                 next_hist_seq,
                 written: 0,
                 buf: Vec::new(),
                 key_buf: Vec::new(),
                 series_ids: Vec::new(),
                 hist_ids: Vec::new(),
+                new_keys: Vec::new(),
                 poisoned: None,
             }),
             state: RwLock::new(state),
@@ -259,38 +266,52 @@ impl Engine {
                 reason: reason.clone(),
             });
         }
-        let first_new = w.next_id;
-        let mut new_defs: Vec<(u32, Kind, &SeriesKey)> = Vec::new();
+        let first_new = w.ids.len();
+        w.new_keys.clear();
         w.series_ids.clear();
         w.hist_ids.clear();
         let mut resolved = Ok(());
-        for ss in &batch.series {
+        for ss in batch.series() {
             if ss.samples.is_empty() {
                 continue;
             }
-            match resolve(w, &ss.key, Kind::Plain, &mut new_defs) {
+            match resolve(w, ss.canonical, ss.hash, Kind::Plain) {
                 Ok(id) => w.series_ids.push(id),
-                Err(e) => resolved = Err(e),
+                Err(e) => {
+                    resolved = Err(e);
+                    break;
+                }
             }
         }
         for hp in &batch.histograms {
-            match resolve(w, &hp.key, Kind::Histogram(hp.granularity), &mut new_defs) {
+            if resolved.is_err() {
+                break;
+            }
+            let mut bytes = std::mem::take(&mut w.key_buf);
+            bytes.clear();
+            hp.key.write_canonical(&mut bytes);
+            let kind = Kind::Histogram(hp.granularity);
+            match resolve(w, &bytes, canonical_hash(&bytes), kind) {
                 Ok(id) => w.hist_ids.push(id),
                 Err(e) => resolved = Err(e),
             }
+            w.key_buf = bytes;
         }
         let first_seq = w.next_hist_seq;
         let encoded = resolved.and_then(|()| {
             w.buf.clear();
             let start = wal::begin_record(&mut w.buf, KIND_BATCH);
-            put_count(&mut w.buf, new_defs.len());
-            for (id, kind, key) in &new_defs {
-                put_def(&mut w.buf, *id, *kind, &key.canonical());
+            let new = w.ids.len().saturating_sub(first_new);
+            put_count(&mut w.buf, new);
+            for id in (first_new..w.ids.len()).filter_map(|i| u32::try_from(i).ok()) {
+                if let Some((canonical, kind)) = w.ids.key(id) {
+                    put_def(&mut w.buf, id, kind, canonical);
+                }
             }
             put_count(&mut w.buf, w.series_ids.len());
-            let nonempty = batch.series.iter().filter(|s| !s.samples.is_empty());
+            let nonempty = batch.series().filter(|s| !s.samples.is_empty());
             for (ss, id) in nonempty.zip(&w.series_ids) {
-                put_samples(&mut w.buf, *id, &ss.samples);
+                put_samples(&mut w.buf, *id, ss.samples);
             }
             put_count(&mut w.buf, batch.histograms.len());
             if !batch.histograms.is_empty() {
@@ -317,12 +338,8 @@ impl Engine {
         });
         if let Err(e) = written {
             // Nothing of this batch is in the WAL: forget the series it introduced.
-            for (_, kind, key) in &new_defs {
-                let mut bytes = key.canonical();
-                bytes.push(kind.code());
-                w.ids.remove(&bytes);
-            }
-            w.next_id = first_new;
+            w.ids.truncate(first_new);
+            w.new_keys.clear();
             return Err(e);
         }
         w.next_hist_seq = first_seq
@@ -333,9 +350,15 @@ impl Engine {
         {
             let mut st = write(&self.state);
             let st = &mut *st;
-            for (id, kind, key) in &new_defs {
-                match st.registry.define(*id, (*key).clone(), *kind) {
-                    Ok(true) => st.postings.add(*id, key),
+            let new_ids = (first_new..).filter_map(|i| u32::try_from(i).ok());
+            for (id, key) in new_ids.zip(w.new_keys.drain(..)) {
+                let kind = w.ids.key(id).map_or(Kind::Plain, |(_, kind)| kind);
+                match st.registry.define(id, key, kind) {
+                    Ok(true) => {
+                        if let Some(entry) = st.registry.get(id) {
+                            st.postings.add(id, &entry.key);
+                        }
+                    }
                     Ok(false) => {}
                     // The writer hands out ids densely under its lock, so this is a bug; the WAL
                     // holds the definition and a reopen rebuilds the registry from it.
@@ -344,9 +367,9 @@ impl Engine {
                     }
                 }
             }
-            let nonempty = batch.series.iter().filter(|s| !s.samples.is_empty());
+            let nonempty = batch.series().filter(|s| !s.samples.is_empty());
             for (ss, id) in nonempty.zip(&w.series_ids) {
-                st.head.push_samples(*id, &ss.samples);
+                st.head.push_samples(*id, ss.samples);
                 if let Some(max) = ss.samples.iter().map(|s| s.timestamp).max() {
                     st.registry.saw(*id, max);
                 }
@@ -371,7 +394,7 @@ impl Engine {
             w.poisoned = Some(e.to_string());
             return Err(e);
         }
-        let new_series = new_defs.len();
+        let new_series = w.ids.len().saturating_sub(first_new);
         drop(guard);
         self.wait_durable(seq)?;
         Ok(AppendReport {
@@ -473,7 +496,7 @@ enum Access {
 /// What opening reads from a directory before a writer is made.
 struct Loaded {
     state: State,
-    ids: FxHashMap<Vec<u8>, u32>,
+    ids: SeriesIds,
     next_hist_seq: u64,
     next_block_id: u64,
     last: Option<u64>,
@@ -532,7 +555,7 @@ fn load(options: &Options, now_ms: i64, access: Access) -> Result<Loaded, TsdbEr
             remove_file(path)?;
         }
     }
-    let mut ids = FxHashMap::default();
+    let mut ids = SeriesIds::default();
     let mut next_hist_seq = manifest.next_hist_seq;
     let last = live.last().map(|(n, _)| *n);
     let mut decoded = wal_record::DecodedBatch::default();

@@ -41,6 +41,13 @@ pub enum TsdbError {
     /// A read would touch more than its limits allow.
     #[error("the query selects more {what} than the limit of {limit}")]
     LimitExceeded { what: &'static str, limit: usize },
+    /// A batch's series key is not in canonical form (`SeriesKey::write_canonical`: a part holds
+    /// a NUL, tags are out of order or repeated, or the bytes end without a NUL); nothing of the
+    /// batch is written.
+    #[error(
+        "a series key of the batch is not in canonical form (a part holding a NUL byte, tags out of order)"
+    )]
+    InvalidKey,
     /// A batch cannot be written as one WAL record.
     #[error("a batch of {bytes} bytes is too large for one write-ahead log record")]
     BatchTooLarge { bytes: usize },

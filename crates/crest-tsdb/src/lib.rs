@@ -16,6 +16,7 @@ mod manifest;
 mod options;
 mod postings;
 mod registry;
+mod series_ids;
 mod tsdb;
 mod wal;
 mod wal_record;

@@ -9,7 +9,7 @@ use crest_query::{
 };
 use crest_series::{
     Batch, Centroid, Distribution, Granularity, HistogramPoint, Pattern, Sample, SeriesKey,
-    SeriesSamples, SeriesWriter,
+    SeriesWriter,
 };
 use crest_testkit::MemorySeries;
 
@@ -60,16 +60,13 @@ impl Db {
         for (k, v) in tags {
             key = key.with_tag(*k, *v);
         }
-        self.batch.series.push(SeriesSamples {
-            key,
-            samples: points
-                .iter()
-                .map(|&(t, value)| Sample {
-                    timestamp: t * 1000,
-                    value,
-                })
-                .collect(),
-        });
+        self.batch.push_series(
+            &key,
+            points.iter().map(|&(t, value)| Sample {
+                timestamp: t * 1000,
+                value,
+            }),
+        );
         self
     }
 

@@ -2,7 +2,7 @@
 //! time-major in batches of 10,000 points, one sample per line as a scrape sends them. A third of
 //! the series are 1-decimal random-walk gauges, a third integer counters, a third near-constant.
 
-use crest_series::{Batch, Sample, SeriesKey, SeriesSamples};
+use crest_series::{Batch, Sample, SeriesKey};
 
 pub(crate) const START: i64 = 1_700_000_000_000;
 pub(crate) const BATCH_POINTS: usize = 10_000;
@@ -48,7 +48,7 @@ pub(crate) fn batches_with(series: usize, points: usize, kind_by_metric: bool) -
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut state: Vec<i64> = (0..series).map(|i| (i as i64 % 1000) * 10).collect();
     let mut out = Vec::new();
-    let mut current = Vec::with_capacity(BATCH_POINTS);
+    let mut current = Batch::default();
     for t in 0..points {
         let timestamp = START + t as i64 * 10_000;
         for (i, key) in keys.iter().enumerate() {
@@ -69,24 +69,14 @@ pub(crate) fn batches_with(series: usize, points: usize, kind_by_metric: bool) -
                     state[i] as f64
                 }
             };
-            current.push(SeriesSamples {
-                key: key.clone(),
-                samples: vec![Sample { timestamp, value }],
-            });
-            if current.len() == BATCH_POINTS {
-                out.push(Batch {
-                    series: std::mem::take(&mut current),
-                    histograms: Vec::new(),
-                });
-                current.reserve(BATCH_POINTS);
+            current.push_series(key, [Sample { timestamp, value }]);
+            if current.series_len() == BATCH_POINTS {
+                out.push(std::mem::take(&mut current));
             }
         }
     }
     if !current.is_empty() {
-        out.push(Batch {
-            series: current,
-            histograms: Vec::new(),
-        });
+        out.push(current);
     }
     out
 }

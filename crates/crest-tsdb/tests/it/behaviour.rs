@@ -104,6 +104,47 @@ fn retention_hides_old_points_at_once_and_maintain_deletes_their_blocks() {
 }
 
 #[test]
+fn a_batch_with_a_key_that_is_not_canonical_is_refused_whole_and_forgotten() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    engine
+        .append(&batch(vec![(key("old", "a"), vec![s(T0, 1.0)])]), T0)
+        .unwrap();
+    // A new series, a known one and a key whose metric holds a NUL: nothing of it is kept.
+    let mut bad = batch(vec![
+        (key("new", "a"), vec![s(T0, 2.0)]),
+        (key("old", "a"), vec![s(T0 + 1000, 3.0)]),
+    ]);
+    bad.push_series(&key("nul\0inside", "a"), [s(T0, 4.0)]);
+    assert!(matches!(
+        engine.append(&bad, T0),
+        Err(TsdbError::InvalidKey)
+    ));
+    for bytes in [&b"m\0a"[..], b"m\0a\0k\0v\0k\0v\0", b"m\0a\0z\0v\0k\0v\0"] {
+        let mut not_canonical = crest_series::Batch::default();
+        not_canonical.push_canonical(bytes, [s(T0, 5.0)]);
+        assert!(matches!(
+            engine.append(&not_canonical, T0),
+            Err(TsdbError::InvalidKey)
+        ));
+    }
+    // The series the refused batch introduced got no id: the next new one takes it.
+    let report = engine
+        .append(&batch(vec![(key("later", "b"), vec![s(T0, 6.0)])]), T0)
+        .unwrap();
+    assert_eq!((report.points, report.new_series), (1, 1));
+    let want = vec![
+        (key("later", "b"), vec![(T0, 6f64.to_bits())]),
+        (key("old", "a"), vec![(T0, 1f64.to_bits())]),
+    ];
+    assert_eq!(bits(&everything(&engine, T0)), want);
+    drop(engine);
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    assert_eq!(bits(&everything(&engine, T0)), want);
+    assert_eq!(engine.status().unwrap().series, 2);
+}
+
+#[test]
 fn a_second_engine_on_one_directory_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let _first = Engine::open(options(dir.path()), T0).unwrap();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crest_series::{
     Batch, Centroid, Distribution, Filter, Granularity, HistogramPoint, Pattern, ReadLimits,
-    Sample, SeriesKey, SeriesSamples, Term, TimeRange, per_second,
+    Sample, SeriesKey, Term, TimeRange, per_second,
 };
 use crest_tsdb::{Engine, Options};
 use proptest::prelude::*;
@@ -316,46 +316,40 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
         let e = engine.take().unwrap();
         match op {
             Op::Append { series, hists } => {
-                let batch = Batch {
-                    series: series
-                        .iter()
-                        .map(|(k, pts)| SeriesSamples {
-                            key: plain[*k].clone(),
-                            samples: pts
+                let mut batch = Batch::from_series(series.iter().map(|(k, pts)| {
+                    (
+                        &plain[*k],
+                        pts.iter().map(|(o, v)| Sample {
+                            timestamp: now + o,
+                            value: *v,
+                        }),
+                    )
+                }));
+                batch.histograms = hists
+                    .iter()
+                    .map(|(k, g, o, cs, merge)| HistogramPoint {
+                        key: hkeys[*k].clone(),
+                        granularity: *g,
+                        distribution: Distribution {
+                            timestamp: g.floor(now + o),
+                            centroids: cs
                                 .iter()
-                                .map(|(o, v)| Sample {
-                                    timestamp: now + o,
-                                    value: *v,
+                                .map(|(mean, count)| Centroid {
+                                    mean: *mean,
+                                    count: *count,
                                 })
                                 .collect(),
-                        })
-                        .collect(),
-                    histograms: hists
-                        .iter()
-                        .map(|(k, g, o, cs, merge)| HistogramPoint {
-                            key: hkeys[*k].clone(),
-                            granularity: *g,
-                            distribution: Distribution {
-                                timestamp: g.floor(now + o),
-                                centroids: cs
-                                    .iter()
-                                    .map(|(mean, count)| Centroid {
-                                        mean: *mean,
-                                        count: *count,
-                                    })
-                                    .collect(),
-                            },
-                            merge: *merge,
-                        })
-                        .collect(),
-                };
+                        },
+                        merge: *merge,
+                    })
+                    .collect();
                 e.append(&batch, now).unwrap();
-                for ss in batch.series.iter().filter(|s| !s.samples.is_empty()) {
+                for ss in batch.series().filter(|s| !s.samples.is_empty()) {
                     model
                         .plain
-                        .entry(ss.key.clone())
+                        .entry(ss.key().unwrap())
                         .or_default()
-                        .extend_from_slice(&ss.samples);
+                        .extend_from_slice(ss.samples);
                 }
                 for h in &batch.histograms {
                     model

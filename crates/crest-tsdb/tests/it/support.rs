@@ -2,9 +2,7 @@
 
 use std::path::Path;
 
-use crest_series::{
-    Batch, Filter, ReadLimits, Sample, SeriesData, SeriesKey, SeriesSamples, TimeRange,
-};
+use crest_series::{Batch, Filter, ReadLimits, Sample, SeriesData, SeriesKey, TimeRange};
 use crest_tsdb::{Engine, Options};
 
 pub(crate) const T0: i64 = 1_700_000_000_000;
@@ -18,13 +16,7 @@ pub(crate) fn s(timestamp: i64, value: f64) -> Sample {
 }
 
 pub(crate) fn batch(series: Vec<(SeriesKey, Vec<Sample>)>) -> Batch {
-    Batch {
-        series: series
-            .into_iter()
-            .map(|(key, samples)| SeriesSamples { key, samples })
-            .collect(),
-        histograms: Vec::new(),
-    }
+    Batch::from_series(series)
 }
 
 pub(crate) fn options(dir: &Path) -> Options {
