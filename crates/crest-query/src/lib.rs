@@ -2,7 +2,7 @@
 //! over which time, reads them through a [`crest_series::SeriesReader`], evaluates the expression
 //! off the async workers and buckets the result as the chart API answers it.
 //!
-//! The evaluation model is wql.md §2: series are discrete or continuous ([`value`]), operators
+//! The evaluation model is wql.md §2: series are discrete or continuous (`value.rs`), operators
 //! and aggregations interpolate (§2.3), binary operators match series (§2.4), and the chart
 //! buckets the expression's output (§2.6). Where the reference is silent, each decision is written
 //! in the doc comment of the module that takes it. A histogram expression at the top shows each
