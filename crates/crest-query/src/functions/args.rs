@@ -67,6 +67,20 @@ pub(crate) fn arity(call: &Call, min: usize, max: usize) -> Result<(), QueryErro
 }
 
 /// Whether argument `i` is a bare word (or quoted string) equal to `word`, ignoring case.
+/// For the two-series functions (`highpass`, `lowpass`, `pow`, `mod`, ...): two arguments and an
+/// optional third, `inner`, which forces strict matching (wql.md §2.4 item 5).
+pub(crate) fn two_series_strict(call: &Call) -> Result<bool, QueryError> {
+    arity(call, 2, 3)?;
+    match call.args.len() {
+        3 if is_word(call, 2, "inner") => Ok(true),
+        3 => Err(QueryError::exec(format!(
+            "{}(): the third argument can only be inner",
+            name(call)
+        ))),
+        _ => Ok(false),
+    }
+}
+
 pub(crate) fn is_word(call: &Call, i: usize, word: &str) -> bool {
     matches!(call.args.get(i), Some(Arg::Word(w) | Arg::Str(w)) if w.eq_ignore_ascii_case(word))
 }

@@ -4,7 +4,7 @@
 
 use crest_wql::Call;
 
-use super::args::{arity, expr_at, is_word, name};
+use super::args::{expr_at, name, two_series_strict};
 use crate::error::QueryError;
 use crate::eval::{Ctx, eval_series};
 use crate::operators::keep_where;
@@ -16,17 +16,7 @@ fn pass(
     depth: usize,
     keep: fn(f64, f64) -> bool,
 ) -> Result<Value, QueryError> {
-    arity(call, 2, 3)?;
-    let strict = match call.args.len() {
-        3 if is_word(call, 2, "inner") => true,
-        3 => {
-            return Err(QueryError::exec(format!(
-                "{}(): the third argument can only be inner",
-                name(call)
-            )));
-        }
-        _ => false,
-    };
+    let strict = two_series_strict(call)?;
     let threshold = eval_series(expr_at(call, 0)?, ctx, depth, name(call))?;
     let values = eval_series(expr_at(call, 1)?, ctx, depth, name(call))?;
     Ok(Value::Series(keep_where(

@@ -7,7 +7,7 @@
 
 use crest_wql::Call;
 
-use super::args::{arity, expr_at, is_word, name, number_at};
+use super::args::{arity, expr_at, name, number_at, two_series_strict};
 use crate::error::QueryError;
 use crate::eval::{Ctx, eval_series};
 use crate::operators::pairwise;
@@ -115,17 +115,7 @@ fn two_sided(
     depth: usize,
     f: fn(f64, f64) -> Option<f64>,
 ) -> Result<Value, QueryError> {
-    arity(call, 2, 3)?;
-    let strict = match call.args.len() {
-        3 if is_word(call, 2, "inner") => true,
-        3 => {
-            return Err(QueryError::exec(format!(
-                "{}(): the third argument can only be inner",
-                name(call)
-            )));
-        }
-        _ => false,
-    };
+    let strict = two_series_strict(call)?;
     let a = eval_series(expr_at(call, 0)?, ctx, depth, name(call))?;
     let b = eval_series(expr_at(call, 1)?, ctx, depth, name(call))?;
     Ok(Value::Series(pairwise(&a, &b, strict, None, ctx, f)?))
