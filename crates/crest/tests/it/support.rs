@@ -206,26 +206,12 @@ pub async fn probe(app: &TestApp, token: &str) -> reqwest::StatusCode {
 /// Creates a service account (`sa::<name>`, no permissions beyond its group's) and returns the
 /// secret of a token made for it.
 pub async fn service_account_token(app: &TestApp, name: &str) -> String {
-    let (status, body) = call(
+    token_of_new_service_account(
         app,
-        reqwest::Method::POST,
-        "/api/v2/account/serviceaccount",
-        Some(serde_json::json!({"identifier": format!("sa::{name}")})),
+        name,
+        serde_json::json!({"identifier": format!("sa::{name}")}),
     )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, tokens) = call(
-        app,
-        reqwest::Method::POST,
-        &format!("/api/v2/apitoken/serviceaccount/sa%3A%3A{name}"),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{tokens}");
-    tokens["response"][0]["tokenID"]
-        .as_str()
-        .expect("secret")
-        .to_owned()
+    .await
 }
 
 /// The status a request answers with when made with `token`, with an optional JSON body.
@@ -245,14 +231,29 @@ pub async fn status_as(
 
 /// A service account holding exactly `permissions`, and a token of it.
 pub async fn account_with(app: &TestApp, name: &str, permissions: &[&str]) -> String {
-    let (status, body) = call(
+    token_of_new_service_account(
+        app,
+        name,
+        serde_json::json!({"identifier": format!("sa::{name}"), "groups": permissions}),
+    )
+    .await
+}
+
+/// Creates the service account `sa::<name>` from `body` and returns the secret of a token made
+/// for it.
+async fn token_of_new_service_account(
+    app: &TestApp,
+    name: &str,
+    body: serde_json::Value,
+) -> String {
+    let (status, created) = call(
         app,
         reqwest::Method::POST,
         "/api/v2/account/serviceaccount",
-        Some(serde_json::json!({"identifier": format!("sa::{name}"), "groups": permissions})),
+        Some(body),
     )
     .await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(status, 200, "{created}");
     let (status, tokens) = call(
         app,
         reqwest::Method::POST,
