@@ -9,12 +9,10 @@
 //! aggregate not grouped by sources and for numbers) and its point tags. A number written in the
 //! query has the empty label; `time()` and the calendar functions are labelled by their name.
 
-use std::collections::BTreeMap;
-
 use crate::error::QueryError;
 use crate::eval::Ctx;
 use crate::request::{QueryRequest, TimeSeries};
-use crate::summary::summarize;
+use crate::summary::bucketed;
 use crate::value::{Points, Series};
 
 /// The most buckets one answer may hold over all its series.
@@ -53,24 +51,12 @@ pub(crate) fn chart(
         let data: Vec<(i64, f64)> = match &s.points {
             Points::Discrete(points) => {
                 ctx.tick(points.len())?;
-                let mut buckets: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
-                for &(t, v) in points
-                    .iter()
-                    .filter(|(t, _)| *t >= from && *t < request.end)
-                {
-                    buckets
-                        .entry(t.div_euclid(g).saturating_mul(g))
-                        .or_default()
-                        .push(v);
-                }
-                buckets
-                    .into_iter()
-                    .filter(|(b, _)| *b >= first_stamp)
-                    .filter_map(|(b, mut vs)| {
-                        summarize(&mut vs, request.summarization).map(|v| (b, v))
-                    })
-                    .filter(|(_, v)| v.is_finite())
-                    .collect()
+                let lo = points.partition_point(|(t, _)| *t < from);
+                let hi = points.partition_point(|(t, _)| *t < request.end);
+                let mut data =
+                    bucketed(points.get(lo..hi).unwrap_or(&[]), g, request.summarization);
+                data.retain(|(b, v)| *b >= first_stamp && v.is_finite());
+                data
             }
             continuous => {
                 let mut data = Vec::new();

@@ -5,7 +5,7 @@ use crest_wql::{Arg, Expr, Window, WindowUnit};
 
 use crate::error::QueryError;
 use crate::interp::edge_start;
-use crate::request::QueryRequest;
+use crate::request::{QueryRequest, Summarization};
 
 /// The longest time window a query may name (ten years): bounds every shifted or widened read.
 pub(crate) const MAX_WINDOW_SECONDS: i64 = 10 * 366 * 86_400;
@@ -66,6 +66,10 @@ pub(crate) struct Chart {
     pub start: i64,
     pub end: i64,
     pub granularity: i64,
+    /// The chart bucket: the granularity, widened when `p` asks for fewer points.
+    pub bucket: i64,
+    /// How the chart summarises a bucket (and how an aggregation pre-aligns its input).
+    pub summarization: Summarization,
     pub now: i64,
     /// Where the live-edge zone begins (see [`edge_start`]).
     pub edge: i64,
@@ -100,6 +104,8 @@ impl Chart {
             start: request.start,
             end: request.end,
             granularity: request.granularity,
+            bucket: crate::bucket::width(request),
+            summarization: request.summarization,
             now: request.now,
             edge: edge_start(request.start, request.end, request.now),
         })

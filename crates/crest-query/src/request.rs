@@ -31,6 +31,20 @@ impl Summarization {
             _ => return None,
         })
     }
+
+    /// The name `align()` takes for it (`mean`, `median`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Summarization::Mean => "mean",
+            Summarization::Median => "median",
+            Summarization::Min => "min",
+            Summarization::Max => "max",
+            Summarization::Sum => "sum",
+            Summarization::Count => "count",
+            Summarization::Last => "last",
+            Summarization::First => "first",
+        }
+    }
 }
 
 /// One chart query (`GET /api/v2/chart/api`), times in epoch seconds.

@@ -2,6 +2,7 @@
 //! percentile position rule of wql.md §2.10.2 (`pos = p·(n+1)/100`, clamped to the extremes).
 
 use crate::request::Summarization;
+use crate::value::Point;
 
 /// The summary of `values` (in time order: `first`/`last` read it); `None` for no values.
 /// The median of an even count is the mean of the middle two.
@@ -21,6 +22,38 @@ pub(crate) fn summarize(values: &mut [f64], how: Summarization) -> Option<f64> {
         Summarization::Last => last,
         Summarization::First => first,
     })
+}
+
+/// Points (in time order) in epoch-aligned buckets of `width` seconds: one point per non-empty
+/// bucket, stamped at its start, holding the summary of the bucket's values. One pass over runs of
+/// points sharing a bucket; no map, no allocation per bucket.
+pub(crate) fn bucketed(points: &[Point], width: i64, how: Summarization) -> Vec<Point> {
+    let width = width.max(1);
+    let bucket = |t: i64| t.div_euclid(width).saturating_mul(width);
+    let mut out = Vec::with_capacity(points.len().min(1 << 20));
+    let mut scratch: Vec<f64> = Vec::new();
+    let mut rest = points;
+    while let Some(&(t0, _)) = rest.first() {
+        let b = bucket(t0);
+        let run = rest.partition_point(|(t, _)| bucket(*t) == b);
+        let (this, tail) = rest.split_at(run.max(1));
+        rest = tail;
+        let value = match (how, this) {
+            (_, [(_, only)]) if how != Summarization::Count => Some(*only),
+            (Summarization::Mean, _) => {
+                Some(this.iter().map(|(_, v)| v).sum::<f64>() / count(this.len()))
+            }
+            _ => {
+                scratch.clear();
+                scratch.extend(this.iter().map(|(_, v)| *v));
+                summarize(&mut scratch, how)
+            }
+        };
+        if let Some(v) = value {
+            out.push((b, v));
+        }
+    }
+    out
 }
 
 /// `n` as a value (counts stay far below 2^52).
@@ -90,6 +123,39 @@ pub(crate) fn percentile(values: &mut [f64], p: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buckets_are_epoch_aligned_and_summarised() {
+        let points = [
+            (-61, 1.0),
+            (-1, 2.0),
+            (0, 3.0),
+            (59, 5.0),
+            (60, 7.0),
+            (200, 9.0),
+        ];
+        assert_eq!(
+            bucketed(&points, 60, Summarization::Mean),
+            vec![(-120, 1.0), (-60, 2.0), (0, 4.0), (60, 7.0), (180, 9.0)]
+        );
+        assert_eq!(
+            bucketed(&points, 60, Summarization::Count),
+            vec![(-120, 1.0), (-60, 1.0), (0, 2.0), (60, 1.0), (180, 1.0)]
+        );
+        assert_eq!(
+            bucketed(&points, 120, Summarization::Last),
+            vec![(-120, 2.0), (0, 7.0), (120, 9.0)]
+        );
+        assert_eq!(bucketed(&[], 60, Summarization::Sum), vec![]);
+        assert_eq!(
+            bucketed(
+                &[(i64::MAX - 1, 1.0), (i64::MAX, 2.0)],
+                10,
+                Summarization::Sum
+            ),
+            vec![(i64::MAX - 7, 3.0)]
+        );
+    }
 
     #[test]
     fn kat_09_positions() {

@@ -52,7 +52,7 @@ impl MemorySeries {
             .filter(|s| range.contains(s.timestamp))
             .collect();
         sorted.sort_by_key(|s| s.timestamp);
-        per_second(&sorted, delta)
+        per_second(sorted, delta)
     }
 
     /// The answer for one histogram series' entries in arrival order.

@@ -1,4 +1,5 @@
-//! The head: the points appended since the last cut, per series, in arrival order.
+//! The head: the points appended since the last cut, per series: a plain series' samples in time
+//! order (samples of one timestamp in arrival order), a histogram series' entries in arrival order.
 
 use crest_series::{Centroid, Sample};
 use rustc_hash::FxHashMap;
@@ -26,6 +27,42 @@ pub(crate) struct Head {
     pub first_arrival: Option<i64>,
 }
 
+/// Adds `samples` to `series` (in time order), keeping it in time order, a sample after those of
+/// the same timestamp already there. Points mostly arrive in order: only the part of `series` newer
+/// than the earliest new sample is moved.
+fn insert_in_order(series: &mut Vec<Sample>, samples: &[Sample]) {
+    let mut sorted;
+    let incoming = if samples.is_sorted_by_key(|s| s.timestamp) {
+        samples
+    } else {
+        sorted = samples.to_vec();
+        sorted.sort_by_key(|s| s.timestamp);
+        sorted.as_slice()
+    };
+    let Some(first) = incoming.first() else {
+        return;
+    };
+    let split = series.partition_point(|s| s.timestamp <= first.timestamp);
+    if split == series.len() {
+        series.extend_from_slice(incoming);
+        return;
+    }
+    let tail = series.split_off(split);
+    series.reserve(tail.len() + incoming.len());
+    let (mut a, mut b) = (tail.as_slice(), incoming);
+    while let (Some((x, after_x)), Some((y, after_y))) = (a.split_first(), b.split_first()) {
+        if x.timestamp <= y.timestamp {
+            series.push(*x);
+            a = after_x;
+        } else {
+            series.push(*y);
+            b = after_y;
+        }
+    }
+    series.extend_from_slice(a);
+    series.extend_from_slice(b);
+}
+
 impl Head {
     pub(crate) fn push_samples(&mut self, id: u32, samples: &[Sample]) {
         let index = id as usize;
@@ -33,7 +70,7 @@ impl Head {
             self.samples.resize_with(index.saturating_add(1), Vec::new);
         }
         if let Some(series) = self.samples.get_mut(index) {
-            series.extend_from_slice(samples);
+            insert_in_order(series, samples);
             self.points = self.points.saturating_add(samples.len());
         }
     }
@@ -65,5 +102,37 @@ impl Head {
             None => Some((t, t)),
             Some((lo, hi)) => Some((lo.min(t), hi.max(t))),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(timestamp: i64, value: f64) -> Sample {
+        Sample { timestamp, value }
+    }
+
+    #[test]
+    fn a_series_stays_in_time_order_whatever_order_points_arrive_in() {
+        let mut series = Vec::new();
+        insert_in_order(&mut series, &[s(10, 1.0), s(20, 2.0)]);
+        insert_in_order(&mut series, &[s(30, 3.0)]);
+        insert_in_order(&mut series, &[s(25, 4.0), s(15, 5.0), s(20, 6.0)]);
+        insert_in_order(&mut series, &[]);
+        insert_in_order(&mut series, &[s(5, 7.0)]);
+        let got: Vec<(i64, f64)> = series.iter().map(|x| (x.timestamp, x.value)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (5, 7.0),
+                (10, 1.0),
+                (15, 5.0),
+                (20, 2.0),
+                (20, 6.0),
+                (25, 4.0),
+                (30, 3.0)
+            ]
+        );
     }
 }

@@ -23,7 +23,7 @@ use crate::error::QueryError;
 use crate::eval::{Ctx, eval};
 use crate::interp::{Sampler, union_timestamps};
 use crate::operators::pairwise;
-use crate::summary::{count, mean, percentile, variance};
+use crate::summary::{bucketed, count, mean, percentile, variance};
 use crate::value::{Meta, Points, Series, Value};
 
 /// What a group's values at one instant become.
@@ -163,9 +163,10 @@ fn over_series_or_histograms(
         arity(call, at + 1, usize::MAX)?;
     }
     let spec = grouping(call, at + 1)?;
-    match eval(expr_at(call, at)?, ctx, depth)? {
+    let input = expr_at(call, at)?;
+    match eval(input, ctx, depth)? {
         Value::Series(series) => Ok(Value::Series(reduce_groups(
-            series,
+            prealign(series, input, &call.name, ctx)?,
             spec.as_ref(),
             raw,
             &call.name,
@@ -182,6 +183,60 @@ fn over_series_or_histograms(
             name(call)
         ))),
     }
+}
+
+/// How many series an aggregation takes as they are; above it, its input is pre-aligned.
+pub(crate) const PREALIGN_ABOVE: usize = 100;
+
+/// Pre-alignment (wql.md §2.5, as the service does it): an aggregation over more than
+/// [`PREALIGN_ABOVE`] series that report within the chart window takes each discrete series aligned
+/// to the chart bucket with the chart's summarization (`align(<bucket>s, mean, …)` by default), and
+/// the answer says so in a warning. The service documents that a summarization of `sum` avoids the
+/// side effect on `msum(rawsum(…))`, so the chart's summarization, not always `mean`, is the method.
+/// An input written as `align(…)`, or already one point per bucket at the buckets' starts, is
+/// taken as it is.
+fn prealign(
+    mut series: Vec<Series>,
+    input: &crest_wql::Expr,
+    function: &str,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Series>, QueryError> {
+    let (start, end, width) = (ctx.chart.start, ctx.chart.end, ctx.chart.bucket);
+    if width <= 1
+        || matches!(input, crest_wql::Expr::Call(c) if c.name.eq_ignore_ascii_case("align"))
+    {
+        return Ok(series);
+    }
+    let in_window = |p: &[crate::value::Point]| {
+        let first = p.partition_point(|(t, _)| *t < start);
+        p.get(first).is_some_and(|(t, _)| *t < end)
+    };
+    let reporting = series
+        .iter()
+        .filter(|s| matches!(&s.points, Points::Discrete(p) if in_window(p)))
+        .count();
+    if reporting <= PREALIGN_ABOVE {
+        return Ok(series);
+    }
+    let aligned = |p: &[crate::value::Point]| p.iter().all(|(t, _)| t.rem_euclid(width) == 0);
+    if series
+        .iter()
+        .all(|s| !matches!(&s.points, Points::Discrete(p) if !aligned(p)))
+    {
+        return Ok(series);
+    }
+    let how = ctx.chart.summarization;
+    for s in &mut series {
+        if let Points::Discrete(p) = &s.points {
+            ctx.tick(p.len())?;
+            s.points = Points::discrete(bucketed(p, width, how));
+        }
+    }
+    ctx.warn(format!(
+        "The expression: {input} has been pre-aligned, making it equivalent to align({width}s, {}, {input}) in order to improve the performance of the {function}() aggregation operation. You can wrap the expression with align() to explicitly state the periodicity and desired summarization strategy.",
+        how.name()
+    ));
+    Ok(series)
 }
 
 /// The dimensions a group keeps.

@@ -15,7 +15,7 @@ use crate::chart::{Chart, Range, describe};
 use crate::error::QueryError;
 use crate::eval::{Ctx, eval};
 use crate::request::Summarization;
-use crate::summary::summarize;
+use crate::summary::bucketed;
 use crate::value::{HistSeries, Points, Series, Value};
 
 /// The most buckets a continuous series is materialised at.
@@ -67,16 +67,7 @@ pub(crate) fn align(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Q
                 let points = match &s.points {
                     Points::Discrete(p) => {
                         ctx.tick(p.len())?;
-                        let mut buckets: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
-                        for &(t, v) in p {
-                            buckets.entry(bucket(t)).or_default().push(v);
-                        }
-                        Points::discrete(
-                            buckets
-                                .into_iter()
-                                .filter_map(|(t, mut vs)| summarize(&mut vs, how).map(|v| (t, v)))
-                                .collect(),
-                        )
+                        Points::discrete(bucketed(p, tw, how))
                     }
                     Points::Constant(c) => Points::Constant(*c),
                     continuous => {

@@ -51,11 +51,13 @@ impl Engine {
             what: "points",
             limit: limits.max_points,
         };
-        let (list, mut acc, blocks) = {
+        // Blocks are read first, oldest first, then the frozen heads and the head: points
+        // arrive mostly in time order, and a series whose points do is not sorted again.
+        let (list, heads, blocks) = {
             let st = read(&self.state);
             let list = Self::matching(&st, filter, Kind::Plain);
             let mut total = 0usize;
-            let mut acc: Vec<Vec<Sample>> = Vec::with_capacity(list.len());
+            let mut heads: Vec<Vec<Sample>> = Vec::with_capacity(list.len());
             for (_, id) in &list {
                 let mut v = Vec::new();
                 for h in st.frozen.iter().map(|h| &**h).chain([&st.head]) {
@@ -66,20 +68,22 @@ impl Engine {
                     );
                 }
                 total = total.saturating_add(v.len());
-                acc.push(v);
+                heads.push(v);
             }
             if total > limits.max_points {
                 return Err(too_many_points);
             }
-            let blocks: Vec<Arc<Block>> = st
+            let mut blocks: Vec<Arc<Block>> = st
                 .blocks
                 .values()
                 .filter(|b| b.meta.min_t < end && b.meta.max_t >= start)
                 .cloned()
                 .collect();
-            (list, acc, blocks)
+            blocks.sort_by_key(|b| (b.meta.min_t, b.meta.max_t));
+            (list, heads, blocks)
         };
-        let mut total: usize = acc.iter().map(Vec::len).sum();
+        let mut total: usize = heads.iter().map(Vec::len).sum();
+        let mut acc: Vec<Vec<Sample>> = list.iter().map(|_| Vec::new()).collect();
         for block in &blocks {
             let mut cache = GroupCache::new(4096);
             for ((_, id), v) in list.iter().zip(&mut acc) {
@@ -94,6 +98,13 @@ impl Engine {
                 }
             }
         }
+        for (v, head) in acc.iter_mut().zip(heads) {
+            if v.is_empty() {
+                *v = head;
+            } else {
+                v.extend_from_slice(&head);
+            }
+        }
         let mut out = Vec::new();
         for ((key, _), mut samples) in list.into_iter().zip(acc) {
             if samples.is_empty() {
@@ -105,10 +116,12 @@ impl Engine {
                     limit: limits.max_series,
                 });
             }
-            samples.sort_by_key(|s| s.timestamp);
+            if !samples.is_sorted_by_key(|s| s.timestamp) {
+                samples.sort_by_key(|s| s.timestamp);
+            }
             let delta = key.is_delta();
             out.push(SeriesData {
-                samples: per_second(&samples, delta),
+                samples: per_second(samples, delta),
                 key,
             });
         }

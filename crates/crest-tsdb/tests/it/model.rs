@@ -172,7 +172,7 @@ impl Model {
                     return None;
                 }
                 v.sort_by_key(|s| s.timestamp);
-                let out = per_second(&v, k.is_delta());
+                let out = per_second(v.clone(), k.is_delta());
                 Some((
                     k.clone(),
                     out.iter()
