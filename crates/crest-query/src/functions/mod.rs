@@ -18,6 +18,7 @@ mod rank;
 mod rate;
 mod set;
 mod shift;
+mod strings;
 mod time;
 mod window;
 
@@ -153,6 +154,27 @@ static TABLE: &[Function] = &[
     row("cdf", histogram::cdf, same),
     row("median", histogram::median, same),
     row("merge", histogram::merge, same),
+    row("length", strings::length, same),
+    row("isEmpty", strings::is_empty, same),
+    row("isBlank", strings::is_blank, same),
+    row("toLowerCase", strings::to_lower_case, same),
+    row("toUpperCase", strings::to_upper_case, same),
+    row("trim", strings::trim, same),
+    row("strip", strings::strip, same),
+    row("stripLeading", strings::strip_leading, same),
+    row("stripTrailing", strings::strip_trailing, same),
+    row("equals", strings::equals, same),
+    row("equalsIgnoreCase", strings::equals_ignore_case, same),
+    row("matches", strings::matches, same),
+    row("startsWith", strings::starts_with, same),
+    row("endsWith", strings::ends_with, same),
+    row("indexOf", strings::index_of_fn, same),
+    row("lastIndexOf", strings::last_index_of_fn, same),
+    row("concat", strings::concat, same),
+    row("contains", strings::contains, same),
+    row("charAt", strings::char_at, same),
+    row("substring", strings::substring, same),
+    row("repeat", strings::repeat, same),
 ];
 
 /// Every documented function name (wql.md §3.3): a name here but not in [`TABLE`] is "not
@@ -174,26 +196,6 @@ static DOCUMENTED: &[&str] = &[
     "haversine",
     "retainDimension",
     "removeDimension",
-    "length",
-    "isEmpty",
-    "isBlank",
-    "toLowerCase",
-    "toUpperCase",
-    "trim",
-    "strip",
-    "stripLeading",
-    "stripTrailing",
-    "equals",
-    "equalsIgnoreCase",
-    "matches",
-    "startsWith",
-    "endsWith",
-    "indexOf",
-    "lastIndexOf",
-    "charAt",
-    "substring",
-    "concat",
-    "repeat",
     "anomalous",
     "hw",
     "nnforecast",

@@ -15,4 +15,5 @@ mod conformance;
 mod errors;
 mod kat;
 mod properties;
+mod strings;
 mod support;
