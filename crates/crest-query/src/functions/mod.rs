@@ -13,6 +13,7 @@ mod filter;
 pub(crate) mod histogram;
 mod math;
 mod metadata;
+mod mgroup;
 mod presence;
 mod rank;
 mod rate;
@@ -175,6 +176,8 @@ static TABLE: &[Function] = &[
     row("charAt", strings::char_at, same),
     row("substring", strings::substring, same),
     row("repeat", strings::repeat, same),
+    row("mseriescount", mgroup::mseriescount, window::range),
+    row("mvalues", mgroup::mvalues, window::range),
 ];
 
 /// Every documented function name (wql.md §3.3): a name here but not in [`TABLE`] is "not
@@ -186,8 +189,6 @@ static DOCUMENTED: &[&str] = &[
     "atEpoch",
     "mcorr",
     "flapping",
-    "mvalues",
-    "mseriescount",
     "integrate",
     "any",
     "all",

@@ -14,6 +14,7 @@ mod chart;
 mod conformance;
 mod errors;
 mod kat;
+mod mgroup;
 mod properties;
 mod strings;
 mod support;
