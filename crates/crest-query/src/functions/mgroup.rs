@@ -88,8 +88,7 @@ fn counted(call: &Call, ctx: &Ctx<'_>, depth: usize, stat: Stat) -> Result<Value
                 _ => call.name.clone(),
             };
         }
-        let members: Arc<Vec<Vec<Point>>> =
-            Arc::new(members.into_iter().map(|(_, p)| p).collect());
+        let members: Arc<Vec<Vec<Point>>> = Arc::new(members.into_iter().map(|(_, p)| p).collect());
         out.push(Series::new(
             meta,
             Points::generator(move |t| {

@@ -195,15 +195,11 @@ fn char_index(s: &str, byte: usize) -> i64 {
 }
 
 fn index_of(s: &str, text: &str) -> String {
-    s.find(text)
-        .map_or(-1, |b| char_index(s, b))
-        .to_string()
+    s.find(text).map_or(-1, |b| char_index(s, b)).to_string()
 }
 
 fn last_index_of(s: &str, text: &str) -> String {
-    s.rfind(text)
-        .map_or(-1, |b| char_index(s, b))
-        .to_string()
+    s.rfind(text).map_or(-1, |b| char_index(s, b)).to_string()
 }
 
 /// One leading and one trailing space off (wql.md §2.10.11).
@@ -217,9 +213,7 @@ fn trim_one(s: &str) -> String {
 fn equal_ignoring_case(a: &str, b: &str) -> bool {
     chars(a) == chars(b)
         && a.chars().zip(b.chars()).all(|(x, y)| {
-            x == y
-                || x.to_uppercase().eq(y.to_uppercase())
-                || x.to_lowercase().eq(y.to_lowercase())
+            x == y || x.to_uppercase().eq(y.to_uppercase()) || x.to_lowercase().eq(y.to_lowercase())
         })
 }
 
@@ -268,7 +262,9 @@ pub(crate) fn strip(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Q
 }
 
 pub(crate) fn strip_leading(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
-    unary(call, ctx, depth, "stripLeading", |s| s.trim_start().to_owned())
+    unary(call, ctx, depth, "stripLeading", |s| {
+        s.trim_start().to_owned()
+    })
 }
 
 pub(crate) fn strip_trailing(
@@ -276,7 +272,9 @@ pub(crate) fn strip_trailing(
     ctx: &Ctx<'_>,
     depth: usize,
 ) -> Result<Value, QueryError> {
-    unary(call, ctx, depth, "stripTrailing", |s| s.trim_end().to_owned())
+    unary(call, ctx, depth, "stripTrailing", |s| {
+        s.trim_end().to_owned()
+    })
 }
 
 pub(crate) fn equals(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
@@ -336,31 +334,21 @@ pub(crate) fn matches(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value,
                 name(call)
             ))
         })?;
-    run(
-        call,
-        ctx,
-        depth,
-        "matches",
-        move |s, _| Ok(yes(regex.is_match(s))),
-    )
+    run(call, ctx, depth, "matches", move |s, _| {
+        Ok(yes(regex.is_match(s)))
+    })
 }
 
 /// `charAt(field, index, expr)`.
 pub(crate) fn char_at(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     arity(call, 3, 3)?;
     let index = index_at(call, 1)?;
-    run(
-        call,
-        ctx,
-        depth,
-        "charAt",
-        move |s, field| {
-            s.chars()
-                .nth(index)
-                .map(String::from)
-                .ok_or_else(|| out_of_range(call, &format!("index {index}"), field, s))
-        },
-    )
+    run(call, ctx, depth, "charAt", move |s, field| {
+        s.chars()
+            .nth(index)
+            .map(String::from)
+            .ok_or_else(|| out_of_range(call, &format!("index {index}"), field, s))
+    })
 }
 
 /// `substring(field, start[, end], expr)`: characters `[start, end)`, `end` defaulting to the
@@ -379,45 +367,33 @@ pub(crate) fn substring(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Valu
             name(call)
         )));
     }
-    run(
-        call,
-        ctx,
-        depth,
-        "substring",
-        move |s, field| {
-            let len = chars(s);
-            let end = end.unwrap_or(len);
-            if end > len || start > len {
-                let what = match call.args.len() {
-                    4 => format!("[{start}, {end})"),
-                    _ => format!("start {start}"),
-                };
-                return Err(out_of_range(call, &what, field, s));
-            }
-            Ok(s.chars().skip(start).take(end - start).collect())
-        },
-    )
+    run(call, ctx, depth, "substring", move |s, field| {
+        let len = chars(s);
+        let end = end.unwrap_or(len);
+        if end > len || start > len {
+            let what = match call.args.len() {
+                4 => format!("[{start}, {end})"),
+                _ => format!("start {start}"),
+            };
+            return Err(out_of_range(call, &what, field, s));
+        }
+        Ok(s.chars().skip(start).take(end - start).collect())
+    })
 }
 
 /// `repeat(field, count, expr)`: the string `count` times.
 pub(crate) fn repeat(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     arity(call, 3, 3)?;
     let count = index_at(call, 1)?;
-    run(
-        call,
-        ctx,
-        depth,
-        "repeat",
-        move |s, _| {
-            if s.len().saturating_mul(count) > MAX_RESULT_BYTES {
-                return Err(QueryError::exec(format!(
-                    "{}(): repeating \"{s}\" {count} times makes more than {MAX_RESULT_BYTES} bytes",
-                    name(call)
-                )));
-            }
-            Ok(s.repeat(count))
-        },
-    )
+    run(call, ctx, depth, "repeat", move |s, _| {
+        if s.len().saturating_mul(count) > MAX_RESULT_BYTES {
+            return Err(QueryError::exec(format!(
+                "{}(): repeating \"{s}\" {count} times makes more than {MAX_RESULT_BYTES} bytes",
+                name(call)
+            )));
+        }
+        Ok(s.repeat(count))
+    })
 }
 
 #[cfg(test)]

@@ -1424,7 +1424,11 @@ async fn kat_38_string_functions_on_a_tag_value() {
         ("contains(service, \"data\", ts(m))", "contains", "true"),
         ("contains(service, \"metrics\", ts(m))", "contains", "false"),
         ("startsWith(service, \"data\", ts(m))", "startsWith", "true"),
-        ("startsWith(service, \"ingester\", ts(m))", "startsWith", "false"),
+        (
+            "startsWith(service, \"ingester\", ts(m))",
+            "startsWith",
+            "false",
+        ),
     ];
     for (q, key, want) in cases {
         assert_eq!(string_tag(&db, q, key).await.as_deref(), Some(want), "{q}");
@@ -1438,9 +1442,13 @@ async fn kat_38_string_functions_on_a_tag_value() {
         );
     }
     assert_eq!(
-        string_tag(&db, "equalsIgnoreCase(k, \"StRiNg\", ts(k))", "equalsIgnoreCase")
-            .await
-            .as_deref(),
+        string_tag(
+            &db,
+            "equalsIgnoreCase(k, \"StRiNg\", ts(k))",
+            "equalsIgnoreCase"
+        )
+        .await
+        .as_deref(),
         Some("true")
     );
     assert_eq!(

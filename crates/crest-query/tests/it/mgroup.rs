@@ -51,16 +51,24 @@ async fn mvalues_counts_distinct_values_across_series() {
     // b@T0+30 = 1 and a@T0+60 = 2
     assert_eq!(value_at(&db, q, T0 + 60).await, Some(2.0));
     // a window of 5 minutes holds 1, 2 and 5
-    assert_eq!(value_at(&db, "mvalues(5m, ts(x))", T0 + 200).await, Some(3.0));
+    assert_eq!(
+        value_at(&db, "mvalues(5m, ts(x))", T0 + 200).await,
+        Some(3.0)
+    );
     // a bare number is minutes
-    assert_eq!(value_at(&db, "mvalues(5, ts(x))", T0 + 200).await, Some(3.0));
+    assert_eq!(
+        value_at(&db, "mvalues(5, ts(x))", T0 + 200).await,
+        Some(3.0)
+    );
     assert_eq!(value_at(&db, q, T0 + 150).await, Some(0.0));
 }
 
 #[tokio::test]
 async fn grouping_gives_one_series_per_group() {
     let db = db().await;
-    let got = db.q("mseriescount(10m, ts(x), env)", T0 + 300, T0 + 301).await;
+    let got = db
+        .q("mseriescount(10m, ts(x), env)", T0 + 300, T0 + 301)
+        .await;
     let by_env: BTreeMap<Option<String>, (String, Vec<(i64, f64)>)> = got
         .into_iter()
         .map(|s| (s.tags.get("env").cloned(), (s.label, s.data)))
@@ -99,7 +107,14 @@ async fn grouping_gives_one_series_per_group() {
 async fn bad_calls_are_named_errors() {
     let db = db().await;
     for (q, want) in [
-        ("mvalues(ts(x))", "mvalues(): expected a time window, an expression and optional group-by keys"),
+        (
+            "mvalues(5m)",
+            "mvalues(): expected a time window, an expression and optional group-by keys",
+        ),
+        (
+            "mvalues(ts(x))",
+            "mvalues(): expected a time window of whole seconds",
+        ),
         (
             "mseriescount(x, ts(x))",
             "mseriescount(): expected a time window",

@@ -87,7 +87,7 @@ async fn the_key_is_the_documented_name_whatever_the_spelling_and_calls_nest() {
     let db = db().await;
     let got = db
         .q(
-            "LENGTH(service, TOUPPERCASE(service, ts(cpu.User, source=Web-1)))",
+            "LENGTH(service, TOUPPERCASE(service, ts(cpu.User, service=dataingester)))",
             S,
             E,
         )
@@ -107,7 +107,7 @@ async fn the_key_is_the_documented_name_whatever_the_spelling_and_calls_nest() {
     assert_eq!(
         tagged(
             &db,
-            "equals(toUpperCase, \"DATAINGESTER\", toUpperCase(service, ts(cpu.User, source=Web-1)))",
+            "equals(toUpperCase, \"DATAINGESTER\", toUpperCase(service, ts(cpu.User, service=dataingester)))",
             "equals"
         )
         .await,
@@ -136,11 +136,22 @@ async fn predicates_and_transforms() {
             got.into_iter().next().unwrap().1.unwrap()
         }
     };
-    let on = |f: &str, args: &str| format!("{f}(service, {args}ts(cpu.User, source=Web-1))");
-    assert_eq!(one(on("equals", "\"dataingester\", "), "equals").await, "true");
-    assert_eq!(one(on("equals", "\"DataIngester\", "), "equals").await, "false");
+    let on =
+        |f: &str, args: &str| format!("{f}(service, {args}ts(cpu.User, service=dataingester))");
     assert_eq!(
-        one(on("equalsIgnoreCase", "\"DataIngester\", "), "equalsIgnoreCase").await,
+        one(on("equals", "\"dataingester\", "), "equals").await,
+        "true"
+    );
+    assert_eq!(
+        one(on("equals", "\"DataIngester\", "), "equals").await,
+        "false"
+    );
+    assert_eq!(
+        one(
+            on("equalsIgnoreCase", "\"DataIngester\", "),
+            "equalsIgnoreCase"
+        )
+        .await,
         "true"
     );
     assert_eq!(
@@ -150,11 +161,17 @@ async fn predicates_and_transforms() {
     // matches is a whole-string match
     assert_eq!(one(on("matches", "\"data\", "), "matches").await, "false");
     assert_eq!(one(on("matches", "\"d.*r\", "), "matches").await, "true");
-    assert_eq!(one(on("matches", "\"a|dataingester\", "), "matches").await, "true");
+    assert_eq!(
+        one(on("matches", "\"a|dataingester\", "), "matches").await,
+        "true"
+    );
     assert_eq!(one(on("endsWith", "\"ester\", "), "endsWith").await, "true");
     assert_eq!(one(on("indexOf", "\"zz\", "), "indexOf").await, "-1");
-    assert_eq!(one(on("lastIndexOf", "\"zz\", "), "lastIndexOf").await, "-1");
-    assert_eq!(one(on("indexOf", "\"e\", "), "indexOf").await, "6");
+    assert_eq!(
+        one(on("lastIndexOf", "\"zz\", "), "lastIndexOf").await,
+        "-1"
+    );
+    assert_eq!(one(on("indexOf", "\"e\", "), "indexOf").await, "7");
     assert_eq!(one(on("substring", "4, "), "substring").await, "ingester");
     assert_eq!(one(on("substring", "12, "), "substring").await, "");
     assert_eq!(one(on("substring", "3, 3, "), "substring").await, "");
@@ -162,7 +179,10 @@ async fn predicates_and_transforms() {
     assert_eq!(one(on("repeat", "0, "), "repeat").await, "");
     assert_eq!(one(on("isEmpty", ""), "isEmpty").await, "false");
     assert_eq!(one(on("isBlank", ""), "isBlank").await, "false");
-    assert_eq!(one(on("toLowerCase", ""), "toLowerCase").await, "dataingester");
+    assert_eq!(
+        one(on("toLowerCase", ""), "toLowerCase").await,
+        "dataingester"
+    );
 }
 
 #[tokio::test]
