@@ -5,7 +5,7 @@ use crest_wql::{Arg, Expr, Window, WindowUnit};
 
 use crate::error::QueryError;
 use crate::interp::edge_start;
-use crate::request::QueryRequest;
+use crate::request::{QueryRequest, Summarization};
 
 /// The longest time window a query may name (ten years): bounds every shifted or widened read.
 pub(crate) const MAX_WINDOW_SECONDS: i64 = 10 * 366 * 86_400;
@@ -69,6 +69,9 @@ pub(crate) struct Chart {
     pub now: i64,
     /// Where the live-edge zone begins (see [`edge_start`]).
     pub edge: i64,
+    /// The displayed buckets' width (the granularity, widened by `p`) and summarization.
+    pub bucket: i64,
+    pub summarization: Summarization,
 }
 
 impl Chart {
@@ -102,6 +105,8 @@ impl Chart {
             granularity: request.granularity,
             now: request.now,
             edge: edge_start(request.start, request.end, request.now),
+            bucket: crate::bucket::width(request),
+            summarization: request.summarization,
         })
     }
 

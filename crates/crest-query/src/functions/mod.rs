@@ -4,6 +4,7 @@
 
 mod aggregate;
 mod align;
+mod anyall;
 pub(crate) mod args;
 mod at;
 mod calendar;
@@ -178,6 +179,8 @@ static TABLE: &[Function] = &[
     row("repeat", strings::repeat, same),
     row("mseriescount", mgroup::mseriescount, window::range),
     row("mvalues", mgroup::mvalues, window::range),
+    row("any", anyall::any, window::range),
+    row("all", anyall::all, window::range),
 ];
 
 /// Every documented function name (wql.md §3.3): a name here but not in [`TABLE`] is "not
@@ -190,8 +193,6 @@ static DOCUMENTED: &[&str] = &[
     "mcorr",
     "flapping",
     "integrate",
-    "any",
-    "all",
     "rawif",
     "normalize",
     "haversine",

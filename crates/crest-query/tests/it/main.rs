@@ -10,6 +10,7 @@
     clippy::cast_precision_loss
 )]
 
+mod anyall;
 mod chart;
 mod conformance;
 mod errors;
