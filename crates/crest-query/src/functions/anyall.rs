@@ -15,6 +15,7 @@ use crest_wql::Call;
 use super::args::{arity, expr_at, name};
 use crate::error::QueryError;
 use crate::eval::{Ctx, eval_series};
+use crate::request::Summarization;
 use crate::summary::summarize;
 use crate::value::{Points, Series, Value};
 
@@ -26,8 +27,9 @@ struct Buckets {
 }
 
 impl Buckets {
-    fn new(points: &[(i64, f64)], ctx: &Ctx<'_>) -> Self {
-        let g = ctx.chart.bucket.max(1);
+    /// Buckets of width `g` summarised `how`.
+    fn new(points: &[(i64, f64)], g: i64, how: Summarization) -> Self {
+        let g = g.max(1);
         let mut starts = Vec::new();
         let mut nonzero = vec![0];
         let mut values = Vec::new();
@@ -42,9 +44,7 @@ impl Buckets {
                 values.push(v);
                 i += 1;
             }
-            if let Some(v) =
-                summarize(&mut values, ctx.chart.summarization).filter(|v| v.is_finite())
-            {
+            if let Some(v) = summarize(&mut values, how).filter(|v| v.is_finite()) {
                 starts.push(b);
                 let before = nonzero.last().copied().unwrap_or(0);
                 nonzero.push(before + usize::from(v != 0.0));
@@ -85,7 +85,7 @@ fn test(
             )));
         };
         ctx.tick(p.len())?;
-        let buckets = Arc::new(Buckets::new(&p, ctx));
+        let buckets = Arc::new(Buckets::new(&p, ctx.chart.bucket, ctx.chart.summarization));
         out.push(Series::new(
             s.meta,
             Points::generator(move |t| {
@@ -103,4 +103,23 @@ pub(crate) fn any(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Que
 
 pub(crate) fn all(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     test(call, ctx, depth, |n, ones| ones == n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_summarise_and_count_non_zero_ones() {
+        let p = [(0, 1.0), (30, -1.0), (60, 0.0), (125, 3.0)];
+        let mean = Buckets::new(&p, 60, Summarization::Mean);
+        assert_eq!(mean.starts, vec![0, 60, 120]);
+        assert_eq!(mean.nonzero, vec![0, 0, 0, 1]);
+        assert_eq!(mean.window(120, 180), (3, 1));
+        assert_eq!(mean.window(60, 60), (1, 0));
+        assert_eq!(mean.window(500, 60), (0, 0));
+        let max = Buckets::new(&p, 60, Summarization::Max);
+        assert_eq!(max.nonzero, vec![0, 1, 1, 2]);
+        assert_eq!(max.window(120, 180), (3, 2));
+    }
 }
