@@ -326,7 +326,7 @@ pub(crate) fn groups_of(meta: &Meta, spec: Option<&Grouping>) -> Vec<Meta> {
     }
 }
 
-fn keeps_metric(spec: Option<&Grouping>) -> bool {
+pub(crate) fn keeps_metric(spec: Option<&Grouping>) -> bool {
     spec.is_some_and(|g| {
         let has = dims(g).contains(&Dim::Metrics);
         match g.mode {

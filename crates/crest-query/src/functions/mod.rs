@@ -4,6 +4,7 @@
 
 mod aggregate;
 mod align;
+mod anyall;
 pub(crate) mod args;
 mod at;
 mod calendar;
@@ -13,11 +14,13 @@ mod filter;
 pub(crate) mod histogram;
 mod math;
 mod metadata;
+mod mgroup;
 mod presence;
 mod rank;
 mod rate;
 mod set;
 mod shift;
+mod strings;
 mod time;
 mod window;
 
@@ -153,6 +156,31 @@ static TABLE: &[Function] = &[
     row("cdf", histogram::cdf, same),
     row("median", histogram::median, same),
     row("merge", histogram::merge, same),
+    row("length", strings::length, same),
+    row("isEmpty", strings::is_empty, same),
+    row("isBlank", strings::is_blank, same),
+    row("toLowerCase", strings::to_lower_case, same),
+    row("toUpperCase", strings::to_upper_case, same),
+    row("trim", strings::trim, same),
+    row("strip", strings::strip, same),
+    row("stripLeading", strings::strip_leading, same),
+    row("stripTrailing", strings::strip_trailing, same),
+    row("equals", strings::equals, same),
+    row("equalsIgnoreCase", strings::equals_ignore_case, same),
+    row("matches", strings::matches, same),
+    row("startsWith", strings::starts_with, same),
+    row("endsWith", strings::ends_with, same),
+    row("indexOf", strings::index_of_fn, same),
+    row("lastIndexOf", strings::last_index_of_fn, same),
+    row("concat", strings::concat, same),
+    row("contains", strings::contains, same),
+    row("charAt", strings::char_at, same),
+    row("substring", strings::substring, same),
+    row("repeat", strings::repeat, same),
+    row("mseriescount", mgroup::mseriescount, window::range),
+    row("mvalues", mgroup::mvalues, window::range),
+    row("any", anyall::any, window::range),
+    row("all", anyall::all, window::range),
 ];
 
 /// Every documented function name (wql.md §3.3): a name here but not in [`TABLE`] is "not
@@ -164,36 +192,12 @@ static DOCUMENTED: &[&str] = &[
     "atEpoch",
     "mcorr",
     "flapping",
-    "mvalues",
-    "mseriescount",
     "integrate",
-    "any",
-    "all",
     "rawif",
     "normalize",
     "haversine",
     "retainDimension",
     "removeDimension",
-    "length",
-    "isEmpty",
-    "isBlank",
-    "toLowerCase",
-    "toUpperCase",
-    "trim",
-    "strip",
-    "stripLeading",
-    "stripTrailing",
-    "equals",
-    "equalsIgnoreCase",
-    "matches",
-    "startsWith",
-    "endsWith",
-    "indexOf",
-    "lastIndexOf",
-    "charAt",
-    "substring",
-    "concat",
-    "repeat",
     "anomalous",
     "hw",
     "nnforecast",

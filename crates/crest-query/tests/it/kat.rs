@@ -1385,3 +1385,76 @@ async fn global_filter_reaches_the_reads() {
         &[(T0, 8.0)],
     );
 }
+
+/// The tag a string function adds to the one series of `q` (wql.md §2.10.11 [INF]: a synthetic
+/// point tag named after the function).
+async fn string_tag(db: &Db, q: &str, key: &str) -> Option<String> {
+    let got = db.q(q, S, E).await;
+    assert_eq!(got.len(), 1, "{q}: {got:?}");
+    got[0].tags.get(key).cloned()
+}
+
+#[tokio::test]
+async fn kat_38_string_functions_on_a_tag_value() {
+    let db = Db::new()
+        .add("m", "h", &[("service", "dataingester")], &at(&[(0, 7.0)]))
+        .add("k", "h", &[("k", "string")], &at(&[(0, 1.0)]))
+        .add("r", "h", &[("k", "us-west-1")], &at(&[(0, 1.0)]))
+        .load()
+        .await;
+    let cases: [(&str, &str, &str); 14] = [
+        ("length(service, ts(m))", "length", "12"),
+        ("indexOf(service, \"ta\", ts(m))", "indexOf", "2"),
+        ("lastIndexOf(service, \"e\", ts(m))", "lastIndexOf", "10"),
+        ("charAt(service, 0, ts(m))", "charAt", "d"),
+        ("charAt(service, 5, ts(m))", "charAt", "n"),
+        ("substring(service, 0, 4, ts(m))", "substring", "data"),
+        ("substring(service, 4, 10, ts(m))", "substring", "ingest"),
+        (
+            "concat(service, \"_by_wavefront\", ts(m))",
+            "concat",
+            "dataingester_by_wavefront",
+        ),
+        (
+            "repeat(service, 2, ts(m))",
+            "repeat",
+            "dataingesterdataingester",
+        ),
+        ("toUpperCase(service, ts(m))", "toUpperCase", "DATAINGESTER"),
+        ("contains(service, \"data\", ts(m))", "contains", "true"),
+        ("contains(service, \"metrics\", ts(m))", "contains", "false"),
+        ("startsWith(service, \"data\", ts(m))", "startsWith", "true"),
+        (
+            "startsWith(service, \"ingester\", ts(m))",
+            "startsWith",
+            "false",
+        ),
+    ];
+    for (q, key, want) in cases {
+        assert_eq!(string_tag(&db, q, key).await.as_deref(), Some(want), "{q}");
+        // the points and the chosen field are unchanged
+        let got = db.q(q, S, E).await;
+        assert_eq!(got[0].data, at(&[(0, 7.0)]), "{q}");
+        assert_eq!(
+            got[0].tags.get("service").map(String::as_str),
+            Some("dataingester"),
+            "{q}"
+        );
+    }
+    assert_eq!(
+        string_tag(
+            &db,
+            "equalsIgnoreCase(k, \"StRiNg\", ts(k))",
+            "equalsIgnoreCase"
+        )
+        .await
+        .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        string_tag(&db, "matches(k, \"us.*\", ts(r))", "matches")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+}

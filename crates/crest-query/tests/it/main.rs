@@ -10,9 +10,12 @@
     clippy::cast_precision_loss
 )]
 
+mod anyall;
 mod chart;
 mod conformance;
 mod errors;
 mod kat;
+mod mgroup;
 mod properties;
+mod strings;
 mod support;
