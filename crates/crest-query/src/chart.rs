@@ -73,9 +73,6 @@ pub(crate) struct Chart {
     pub now: i64,
     /// Where the live-edge zone begins (see [`edge_start`]).
     pub edge: i64,
-    /// The displayed buckets' width (the granularity, widened by `p`) and summarization.
-    pub bucket: i64,
-    pub summarization: Summarization,
 }
 
 impl Chart {
@@ -111,8 +108,6 @@ impl Chart {
             summarization: request.summarization,
             now: request.now,
             edge: edge_start(request.start, request.end, request.now),
-            bucket: crate::bucket::width(request),
-            summarization: request.summarization,
         })
     }
 
