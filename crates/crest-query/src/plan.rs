@@ -50,6 +50,11 @@ fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
             out.push(arg);
         }
         Expr::Alias { expr, .. } => out.push(expr),
+        Expr::Join(j) => {
+            out.push(&j.left);
+            out.push(&j.right);
+            out.push(&j.data);
+        }
         _ => {}
     }
 }
@@ -117,11 +122,10 @@ impl Planner<'_> {
                 None => Err(QueryError::exec(format!("unknown alias ${name}"))),
             },
             Expr::Events(_) => Err(QueryError::unsupported("events")),
-            Expr::Join(_) | Expr::JoinRef { .. } => Err(QueryError::unsupported("join")),
             Expr::Variable(name) => Err(QueryError::exec(format!(
                 "the variable ${{{name}}} is not defined"
             ))),
-            Expr::Number(_) => Ok(()),
+            Expr::Number(_) | Expr::JoinRef { .. } => Ok(()),
             other => {
                 let mut kids = Vec::new();
                 children(other, &mut kids);

@@ -217,7 +217,6 @@ static DOCUMENTED: &[&str] = &[
     "lastEnding",
     "ongoing",
     "events",
-    "join",
 ];
 
 /// The function a call names, or the error for an unsupported or unknown name.
