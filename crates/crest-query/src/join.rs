@@ -28,13 +28,12 @@
 //!   left out: an L-only row of `service=ts2.service` has no `service` tag. Without a `metric=`
 //!   assignment the metric is the left series' (the right's on a right-only row).
 //! - With no assignment at all, each output series is its left (else right) series' identity plus
-//!   `_discriminant=<n>`, `n` counting the output series from 0. When assignments give two output
-//!   series the same identity, each of them gets `_discriminant=<n>` as well, so none hides another.
+//!   `_discriminant=<n>`, `n` counting the output series from 0. With assignments, the identity is
+//!   exactly what they give, even when two rows end up with the same one (KAT-41's (L1,R1) and
+//!   (L4,R1)): both are answered, as the docs list them.
 //! - The two aliases must differ; `ON`, the assignments and the data expression may name only them
 //!   (an unknown alias is an error naming it); a data expression names only its own join's aliases.
 //! - Inputs must be time series (histograms are refused); a literal input has no columns.
-
-use std::collections::HashMap;
 
 use crest_wql::{Call, Expr, Join, JoinCondition, JoinKind, JoinOperand, JoinPredicate};
 
@@ -94,7 +93,9 @@ pub(crate) fn join(j: &Join, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Query
             });
         }
     }
-    discriminate(&mut out, j.outputs.is_empty());
+    if j.outputs.is_empty() {
+        discriminate(&mut out);
+    }
     Ok(Value::Series(out))
 }
 
@@ -308,18 +309,10 @@ fn output_meta(j: &Join, l: Option<&Series>, r: Option<&Series>) -> Meta {
     meta
 }
 
-/// Adds `_discriminant` to every output series (`all`) or to those sharing an identity.
-fn discriminate(out: &mut [Series], all: bool) {
-    let mut counts: HashMap<Meta, usize> = HashMap::new();
-    if !all {
-        for s in out.iter() {
-            *counts.entry(s.meta.clone()).or_default() += 1;
-        }
-    }
+/// Without assignments, tells the output series apart by `_discriminant=<n>`.
+fn discriminate(out: &mut [Series]) {
     for (n, s) in out.iter_mut().enumerate() {
-        if all || counts.get(&s.meta).is_some_and(|c| *c > 1) {
-            s.meta.tags.insert(DISCRIMINANT.to_owned(), n.to_string());
-        }
+        s.meta.tags.insert(DISCRIMINANT.to_owned(), n.to_string());
     }
 }
 

@@ -13,6 +13,7 @@
 mod chart;
 mod conformance;
 mod errors;
+mod join;
 mod kat;
 mod properties;
 mod support;
