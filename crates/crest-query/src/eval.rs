@@ -80,6 +80,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Drops the remembered values of these aliases (a join's data expression defines them anew
+    /// for each row).
+    pub(crate) fn forget_aliases(&self, names: &[&str]) {
+        if !names.is_empty() {
+            self.alias_values
+                .borrow_mut()
+                .retain(|k, _| !names.contains(&k.as_str()));
+        }
+    }
+
     pub(crate) fn take_warnings(&self) -> Vec<String> {
         self.warnings.take()
     }

@@ -21,7 +21,7 @@
 //! - A column a series lacks (a point tag it does not carry; the source of an aggregate) has no
 //!   value: `USING (c)` pairs only series that both carry `c` with equal values; in `ON`,
 //!   `a.c = x` is false when either side has no value and `!=` is always the negation of `=`.
-//!   `host` is a synonym of `source`, as in filters.
+//!   `host` is a synonym of `source` (in columns and assignments), as in filters.
 //! - A row missing an input that the data expression names without a default gives no series
 //!   ("a result series with missing input values will not display").
 //! - An assignment from an alias the row lacks, or from a column its series does not carry, is
@@ -34,6 +34,7 @@
 //! - The two aliases must differ; `ON`, the assignments and the data expression may name only them
 //!   (an unknown alias is an error naming it); a data expression names only its own join's aliases.
 //! - Inputs must be time series (histograms are refused); a literal input has no columns.
+//! - A join forms at most 100,000 rows; more is a limit error (a `Timeout`), not a partial answer.
 
 use crest_wql::{Call, Expr, Join, JoinCondition, JoinKind, JoinOperand, JoinPredicate};
 
@@ -49,6 +50,9 @@ const DISCRIMINANT: &str = "_discriminant";
 /// The functions that take several data expressions in a join's data expression.
 const MULTI: [&str; 6] = ["max", "min", "avg", "median", "sum", "count"];
 
+/// The most rows one join may form (the query's series limit reads at most as many per input).
+const MAX_ROWS: usize = 100_000;
+
 /// One row: the left and the right series (one of them may be missing in an outer join).
 type Row<'s> = (Option<&'s Series>, Option<&'s Series>);
 
@@ -58,18 +62,23 @@ pub(crate) fn join(j: &Join, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Query
     let left = eval_series(&j.left, ctx, depth, "join()")?;
     let right = eval_series(&j.right, ctx, depth, "join()")?;
     let rows = rows(j, &left, &right, ctx)?;
+    let mut refs = Vec::new();
+    join_refs(&j.data, &mut refs);
+    // Whether the data expression names `alias` without a default somewhere.
+    let required = |alias: &str| refs.iter().any(|(a, d)| *a == alias && d.is_none());
+    // The default it gives `alias` (`{alias|N}`), if any.
+    let default_of = |alias: &str| refs.iter().find(|(a, _)| *a == alias).and_then(|(_, d)| *d);
+    let defined = defined_aliases(&j.data);
     let mut out: Vec<Series> = Vec::new();
     for (l, r) in rows {
-        if (l.is_none() && names_without_default(&j.data, &j.left_alias))
-            || (r.is_none() && names_without_default(&j.data, &j.right_alias))
-        {
+        if (l.is_none() && required(&j.left_alias)) || (r.is_none() && required(&j.right_alias)) {
             continue;
         }
         let meta = output_meta(j, l, r);
         let bind = |alias: &str, s: Option<&Series>| -> Option<(String, Series)> {
             let series = match s {
                 Some(s) => Series::new(Meta::default(), s.points.clone()),
-                None => Series::literal(default_of(&j.data, alias)?),
+                None => Series::literal(default_of(alias)?),
             };
             Some((alias.to_owned(), series))
         };
@@ -79,6 +88,7 @@ pub(crate) fn join(j: &Join, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Query
             .collect();
         let pushed = bindings.len();
         ctx.join_rows.borrow_mut().extend(bindings);
+        ctx.forget_aliases(&defined);
         let value = data(&j.data, ctx, depth);
         {
             let mut stack = ctx.join_rows.borrow_mut();
@@ -182,18 +192,20 @@ fn join_refs<'e>(e: &'e Expr, out: &mut Vec<(&'e str, Option<f64>)>) {
     }
 }
 
-/// Whether the data expression names `alias` without a default somewhere.
-fn names_without_default(data: &Expr, alias: &str) -> bool {
-    let mut refs = Vec::new();
-    join_refs(data, &mut refs);
-    refs.iter().any(|(a, d)| *a == alias && d.is_none())
-}
-
-/// The default the data expression gives `alias` (`{alias|N}`), if any.
-fn default_of(data: &Expr, alias: &str) -> Option<f64> {
-    let mut refs = Vec::new();
-    join_refs(data, &mut refs);
-    refs.iter().find(|(a, _)| *a == alias).and_then(|(_, d)| *d)
+/// The `expr as name` names defined in a data expression, whose values differ from row to row.
+fn defined_aliases(data: &Expr) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut stack = vec![data];
+    let mut kids = Vec::new();
+    while let Some(e) = stack.pop() {
+        if let Expr::Alias { name, .. } = e {
+            out.push(name.as_str());
+        }
+        kids.clear();
+        crate::plan::children(e, &mut kids);
+        stack.extend(kids.iter().copied());
+    }
+    out
 }
 
 /// The value of column `column` of a series: `source` (or `host`), `metric`, or a point tag.
@@ -224,6 +236,9 @@ fn rows<'s>(
                     *m = true;
                 }
                 out.push((Some(l), Some(r)));
+                if out.len() > MAX_ROWS {
+                    return Err(too_many_rows());
+                }
             }
         }
         if !matched && matches!(j.kind, JoinKind::Left | JoinKind::Full) {
@@ -239,7 +254,14 @@ fn rows<'s>(
                 .map(|(r, _)| (None, Some(r))),
         );
     }
+    if out.len() > MAX_ROWS {
+        return Err(too_many_rows());
+    }
     Ok(out)
+}
+
+fn too_many_rows() -> QueryError {
+    QueryError::Limit(format!("join() forms more than {MAX_ROWS} rows"))
 }
 
 /// Whether `l` and `r` form a row.
@@ -412,7 +434,7 @@ fn reducer(name: &str) -> fn(Vec<f64>) -> Option<f64> {
         "min" => |v| v.into_iter().reduce(f64::min),
         "sum" => |v| (!v.is_empty()).then(|| v.iter().sum()),
         #[allow(clippy::cast_precision_loss)]
-        "count" => |v| (!v.is_empty()).then(|| v.len() as f64),
+        "count" => |v| (!v.is_empty()).then_some(v.len() as f64),
         #[allow(clippy::cast_precision_loss)]
         "avg" => |v| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64),
         _ => |mut v| {
@@ -424,5 +446,81 @@ fn reducer(name: &str) -> fn(Vec<f64>) -> Option<f64> {
                 _ => Some((v.get(n / 2 - 1)? + v.get(n / 2)?) / 2.0),
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(source: Option<&str>, tags: &[(&str, &str)]) -> Series {
+        Series::new(
+            Meta {
+                metric: "m".to_owned(),
+                source: source.map(str::to_owned),
+                tags: tags
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+                source_tags: Vec::new(),
+            },
+            Points::discrete(vec![(0, 1.0)]),
+        )
+    }
+
+    fn parsed(q: &str) -> Join {
+        match crest_wql::parse(q) {
+            Ok(Expr::Join(j)) => *j,
+            other => panic!("{q}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn multi_argument_reductions() {
+        assert_eq!(reducer("median")(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(reducer("median")(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(reducer("median")(Vec::new()), None);
+        assert_eq!(reducer("avg")(vec![1.0, 2.0]), Some(1.5));
+        assert_eq!(reducer("count")(vec![7.0, 7.0, 7.0]), Some(3.0));
+        assert_eq!(reducer("sum")(Vec::new()), None);
+        assert_eq!(reducer("max")(vec![-1.0, -3.0]), Some(-1.0));
+        assert_eq!(reducer("min")(vec![-1.0, -3.0]), Some(-3.0));
+    }
+
+    #[test]
+    fn conditions_on_absent_columns() {
+        let with_k = series(Some("h"), &[("k", "1")]);
+        let without = series(None, &[]);
+        let using = parsed("join(ts(a) AS x JOIN ts(b) AS y USING(k, host), x)");
+        assert!(condition(&using, &with_k, &with_k));
+        assert!(!condition(&using, &with_k, &without));
+        assert!(!condition(&using, &without, &without));
+        let on = parsed("join(ts(a) AS x JOIN ts(b) AS y ON x.k = y.k, x)");
+        assert!(!condition(&on, &without, &without));
+        let ne = parsed("join(ts(a) AS x JOIN ts(b) AS y ON x.k != y.k, x)");
+        assert!(condition(&ne, &without, &without));
+        assert!(!condition(&ne, &with_k, &with_k));
+        let lit = parsed("join(ts(a) AS x JOIN ts(b) AS y ON y.k = '1' AND x.metric = 'm', x)");
+        assert!(condition(&lit, &without, &with_k));
+        assert!(!condition(&lit, &with_k, &without));
+    }
+
+    #[test]
+    fn assignments_from_a_missing_side_are_left_out() {
+        let j = parsed(
+            "join(ts(a) AS x LEFT JOIN ts(b) AS y USING(k), host=x.source, z=y.k, w='c', {y|0})",
+        );
+        let l = series(Some("h"), &[("k", "1")]);
+        let meta = output_meta(&j, Some(&l), None);
+        assert_eq!(meta.metric, "m");
+        assert_eq!(meta.source.as_deref(), Some("h"));
+        assert_eq!(
+            meta.tags.into_iter().collect::<Vec<_>>(),
+            vec![("w".to_owned(), "c".to_owned())]
+        );
+        let r = series(None, &[("k", "2")]);
+        let meta = output_meta(&j, None, Some(&r));
+        assert_eq!(meta.source, None);
+        assert_eq!(meta.tags.get("z").map(String::as_str), Some("2"));
     }
 }

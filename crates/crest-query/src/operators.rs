@@ -25,8 +25,11 @@ pub(crate) fn binary(b: &Binary, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Q
     )?))
 }
 
-/// What `op` computes from two values (`None`: no point).
-pub(crate) fn op_fn(op: BinaryOp) -> Result<fn(f64, f64) -> Option<f64>, QueryError> {
+/// A point-wise operation on two values (`None`: no point).
+pub(crate) type PointOp = fn(f64, f64) -> Option<f64>;
+
+/// What `op` computes from two values.
+pub(crate) fn op_fn(op: BinaryOp) -> Result<PointOp, QueryError> {
     Ok(match op {
         BinaryOp::Add => |x, y| Some(x + y),
         BinaryOp::Sub => |x, y| Some(x - y),

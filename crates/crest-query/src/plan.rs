@@ -34,7 +34,8 @@ pub(crate) fn aliases(expr: &Expr) -> HashMap<String, &Expr> {
     out
 }
 
-fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+/// The sub-expressions of `e` that are evaluated as expressions.
+pub(crate) fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     match e {
         Expr::Call(c) => out.extend(c.args.iter().filter_map(|a| match a {
             Arg::Expr(e) => Some(e),

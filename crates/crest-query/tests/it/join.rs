@@ -274,3 +274,58 @@ async fn errors_name_the_problem() {
         "join(): max() in the data expression: argument 2 gives 2 series, expected one"
     );
 }
+
+#[tokio::test]
+async fn a_join_forms_a_bounded_number_of_rows() {
+    let mut db = Db::new();
+    for i in 0..320 {
+        let host = format!("h{i}");
+        db = db.pts("a", &host, &at(&[(0, 1.0)]));
+        db = db.pts("b", &host, &at(&[(0, 1.0)]));
+    }
+    let db = db.load().await;
+    // Every pair: 320 × 320 = 102,400 rows.
+    match db
+        .ask(&req(
+            "join(ts(a) AS x JOIN ts(b) AS y ON x.metric = 'a', x + y)",
+            S,
+            E,
+        ))
+        .await
+    {
+        Err(QueryError::Limit(m)) => {
+            assert!(m.contains("join() forms more than 100000 rows"), "{m}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Matching on the source: 320 rows.
+    assert_eq!(
+        db.q(
+            "join(ts(a) AS x JOIN ts(b) AS y USING(source), source=x.source, x + y)",
+            S,
+            E
+        )
+        .await
+        .len(),
+        320
+    );
+}
+
+#[tokio::test]
+async fn an_alias_inside_the_data_expression_is_the_row_s() {
+    let db = Db::new()
+        .pts("a", "h1", &at(&[(0, 1.0)]))
+        .pts("a", "h2", &at(&[(0, 5.0)]))
+        .pts("b", "h1", &at(&[(0, 0.0)]))
+        .pts("b", "h2", &at(&[(0, 0.0)]))
+        .load()
+        .await;
+    let got = by_host(
+        &db,
+        "join(ts(a) AS x JOIN ts(b) AS y USING(source), source=x.source, $d + (x as d) + y)",
+    )
+    .await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    close(&got[0].1, &at(&[(0, 2.0)]));
+    close(&got[1].1, &at(&[(0, 10.0)]));
+}
