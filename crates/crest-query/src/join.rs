@@ -5,7 +5,7 @@
 //! Rows: every left series is compared with every right series; a pair whose columns satisfy the
 //! condition is a row (INNER). LEFT adds each left series that matched nothing, RIGHT each right
 //! series that matched nothing, FULL both. Row order: the left series in order, each with its
-//! matches in the right's order, then the unmatched right series.
+//! matches in the right's order (or alone, in LEFT and FULL joins), then the lone right series.
 //!
 //! Each row's value is the data expression with the aliases bound to the row's series. Operators
 //! in it interpolate where timestamps do not line up (wql.md §2.3); `max min avg median sum count`
@@ -44,7 +44,7 @@ use crate::interp::{sample, union_timestamps};
 use crate::operators::{op_fn, pairwise};
 use crate::value::{Meta, Points, Series, Value};
 
-/// The tag added where outputs would otherwise share an identity.
+/// The tag that tells apart the output series of a join without assignments.
 const DISCRIMINANT: &str = "_discriminant";
 
 /// The functions that take several data expressions in a join's data expression.
