@@ -11,6 +11,7 @@ use crate::chart::Chart;
 use crate::error::QueryError;
 use crate::fetch::Fetched;
 use crate::functions;
+use crate::join;
 use crate::operators;
 use crate::plan::{MAX_DEPTH, aliases};
 use crate::select::select;
@@ -26,6 +27,8 @@ pub(crate) struct Ctx<'a> {
     cancel: &'a AtomicBool,
     aliases: HashMap<String, &'a Expr>,
     alias_values: RefCell<HashMap<String, Value>>,
+    /// The series a `join()` row binds to its aliases, innermost join last (`join.rs`).
+    pub(crate) join_rows: RefCell<Vec<(String, Series)>>,
     warnings: RefCell<Vec<String>>,
     work: Cell<u64>,
 }
@@ -43,6 +46,7 @@ impl<'a> Ctx<'a> {
             cancel,
             aliases: aliases(root),
             alias_values: RefCell::new(HashMap::new()),
+            join_rows: RefCell::new(Vec::new()),
             warnings: RefCell::new(Vec::new()),
             work: Cell::new(0),
         }
@@ -73,6 +77,16 @@ impl<'a> Ctx<'a> {
         let mut w = self.warnings.borrow_mut();
         if !w.contains(&text) {
             w.push(text);
+        }
+    }
+
+    /// Drops the remembered values of these aliases (a join's data expression defines them anew
+    /// for each row).
+    pub(crate) fn forget_aliases(&self, names: &[&str]) {
+        if !names.is_empty() {
+            self.alias_values
+                .borrow_mut()
+                .retain(|k, _| !names.contains(&k.as_str()));
         }
     }
 
@@ -171,7 +185,8 @@ pub(crate) fn eval(expr: &Expr, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Qu
             "the variable ${{{name}}} is not defined"
         ))),
         Expr::Events(_) => Err(QueryError::unsupported("events")),
-        Expr::Join(_) | Expr::JoinRef { .. } => Err(QueryError::unsupported("join")),
+        Expr::Join(j) => join::join(j, ctx, depth + 1),
+        Expr::JoinRef { alias, .. } => join::bound(alias, ctx),
     }
 }
 

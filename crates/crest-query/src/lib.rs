@@ -11,7 +11,8 @@
 //! Functions live in `functions/`, one file per family, and are listed in one table
 //! (`functions/mod.rs`): a documented function not in it answers
 //! [`QueryError::Execution`] "`name() is not supported yet`", an undocumented one "`Unknown
-//! function: name()`"; `events()`, `join()` and the event-set operators are not supported yet.
+//! function: name()`"; `events()` and the event-set operators are not supported yet. `join()`
+//! is not a function of the table: `join.rs` evaluates it.
 
 mod bucket;
 mod chart;
@@ -20,6 +21,7 @@ mod eval;
 mod fetch;
 mod functions;
 mod interp;
+mod join;
 mod matching;
 mod operators;
 mod plan;

@@ -12,7 +12,25 @@ use crate::value::{Points, Series, Value};
 
 /// `lhs op rhs`. Division by zero gives no point (wql.md §6 silent 4: like any non-finite result).
 pub(crate) fn binary(b: &Binary, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
-    let f: fn(f64, f64) -> Option<f64> = match b.op {
+    let f = op_fn(b.op)?;
+    let left = eval_series(&b.lhs, ctx, depth, "an operator")?;
+    let right = eval_series(&b.rhs, ctx, depth, "an operator")?;
+    Ok(Value::Series(pairwise(
+        &left,
+        &right,
+        b.strict,
+        b.matching.as_ref(),
+        ctx,
+        f,
+    )?))
+}
+
+/// A point-wise operation on two values (`None`: no point).
+pub(crate) type PointOp = fn(f64, f64) -> Option<f64>;
+
+/// What `op` computes from two values.
+pub(crate) fn op_fn(op: BinaryOp) -> Result<PointOp, QueryError> {
+    Ok(match op {
         BinaryOp::Add => |x, y| Some(x + y),
         BinaryOp::Sub => |x, y| Some(x - y),
         BinaryOp::Mul => |x, y| Some(x * y),
@@ -30,17 +48,7 @@ pub(crate) fn binary(b: &Binary, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Q
                 "event-set operators (union, intersect, Allen relations) are not supported yet",
             ));
         }
-    };
-    let left = eval_series(&b.lhs, ctx, depth, "an operator")?;
-    let right = eval_series(&b.rhs, ctx, depth, "an operator")?;
-    Ok(Value::Series(pairwise(
-        &left,
-        &right,
-        b.strict,
-        b.matching.as_ref(),
-        ctx,
-        f,
-    )?))
+    })
 }
 
 fn truth(b: bool) -> f64 {

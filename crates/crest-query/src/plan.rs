@@ -34,7 +34,8 @@ pub(crate) fn aliases(expr: &Expr) -> HashMap<String, &Expr> {
     out
 }
 
-fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+/// The sub-expressions of `e` that are evaluated as expressions.
+pub(crate) fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     match e {
         Expr::Call(c) => out.extend(c.args.iter().filter_map(|a| match a {
             Arg::Expr(e) => Some(e),
@@ -50,6 +51,11 @@ fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
             out.push(arg);
         }
         Expr::Alias { expr, .. } => out.push(expr),
+        Expr::Join(j) => {
+            out.push(&j.left);
+            out.push(&j.right);
+            out.push(&j.data);
+        }
         _ => {}
     }
 }
@@ -117,11 +123,10 @@ impl Planner<'_> {
                 None => Err(QueryError::exec(format!("unknown alias ${name}"))),
             },
             Expr::Events(_) => Err(QueryError::unsupported("events")),
-            Expr::Join(_) | Expr::JoinRef { .. } => Err(QueryError::unsupported("join")),
             Expr::Variable(name) => Err(QueryError::exec(format!(
                 "the variable ${{{name}}} is not defined"
             ))),
-            Expr::Number(_) => Ok(()),
+            Expr::Number(_) | Expr::JoinRef { .. } => Ok(()),
             other => {
                 let mut kids = Vec::new();
                 children(other, &mut kids);

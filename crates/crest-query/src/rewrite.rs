@@ -82,6 +82,10 @@ fn children(expr: &mut Expr) -> Vec<&mut Expr> {
         }
         Expr::Method { receiver, arg, .. } => vec![receiver.as_mut(), arg.as_mut()],
         Expr::Alias { expr, .. } => vec![expr.as_mut()],
+        Expr::Join(j) => {
+            let j = j.as_mut();
+            vec![&mut j.left, &mut j.right, &mut j.data]
+        }
         _ => Vec::new(),
     }
 }

@@ -221,7 +221,6 @@ static DOCUMENTED: &[&str] = &[
     "lastEnding",
     "ongoing",
     "events",
-    "join",
 ];
 
 /// The function a call names, or the error for an unsupported or unknown name.

@@ -29,10 +29,6 @@ async fn unknown_and_unsupported_functions_are_named() {
     for (q, name) in [
         ("hw(1d, ts(x), 0.5, 0.5)", "hw"),
         ("events(type=alert)", "events"),
-        (
-            "join(ts(a) AS x INNER JOIN ts(b) AS y USING(source), x)",
-            "join",
-        ),
     ] {
         match db.ask(&req(q, T0, T0 + 60)).await {
             Err(QueryError::Execution(m)) => {

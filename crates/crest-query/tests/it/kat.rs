@@ -1458,3 +1458,143 @@ async fn kat_38_string_functions_on_a_tag_value() {
         Some("true")
     );
 }
+
+/// KAT-41's data: `cpu.load` L1..L6 and `request.rate` R1..R4, each at T0 and T0+60. Lk is
+/// `(10k, 20k)`, Rk is `(k, 2k)`, so a pair's ratio tells which pair it is.
+async fn kat_41_db() -> Db {
+    let left = [
+        ("host-1", "prod", "Oregon"),
+        ("host-2", "dev", "Oregon"),
+        ("host-3", "prod", "Oregon"),
+        ("host-1", "prod", "NY"),
+        ("host-2", "test", "NY"),
+        ("host-3", "prod", "NY"),
+    ];
+    let right = [
+        ("host-1", "prod", "shopping"),
+        ("host-2", "dev", "shopping"),
+        ("host-3", "prod", "checkout"),
+        ("host-4", "test", "checkout"),
+    ];
+    let mut db = Db::new();
+    for (k, (host, env, dc)) in (1..).zip(left) {
+        let v = 10.0 * f64::from(k);
+        db = db.add(
+            "cpu.load",
+            host,
+            &[("env", env), ("dc", dc)],
+            &at(&[(0, v), (60, 2.0 * v)]),
+        );
+    }
+    for (k, (host, env, service)) in (1..).zip(right) {
+        let v = f64::from(k);
+        db = db.add(
+            "request.rate",
+            host,
+            &[("env", env), ("service", service)],
+            &at(&[(0, v), (60, 2.0 * v)]),
+        );
+    }
+    db.load().await
+}
+
+/// A series as `(label, host, tags, points)`, tags as `k=v` pairs in key order.
+fn kat_41_rows(
+    got: Vec<crest_query::TimeSeries>,
+) -> Vec<(String, Option<String>, Vec<String>, Vec<(i64, f64)>)> {
+    let mut rows: Vec<_> = got
+        .into_iter()
+        .map(|s| {
+            (
+                s.label,
+                s.host,
+                s.tags.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+                s.data,
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.0, &a.1, &a.2)
+            .cmp(&(&b.0, &b.1, &b.2))
+            .then(a.3[0].1.total_cmp(&b.3[0].1))
+    });
+    rows
+}
+
+#[tokio::test]
+async fn kat_41_join_row_selection_and_metadata() {
+    let db = kat_41_db().await;
+    let query = |kind: &str, data: &str| {
+        format!(
+            "join(ts(cpu.load) AS ts1 {kind} JOIN ts(request.rate) AS ts2 USING(source, env), \
+             metric='cpuPerRequest', source=ts1.source, env=ts1.env, service=ts2.service, {data})"
+        )
+    };
+    let row = |host: Option<&str>, tags: &[&str], ratio: f64| {
+        (
+            "cpuPerRequest".to_owned(),
+            host.map(str::to_owned),
+            tags.iter()
+                .map(|t| (*t).to_owned())
+                .collect::<Vec<String>>(),
+            at(&[(0, ratio), (60, ratio)]),
+        )
+    };
+    // (L1,R1) 10/1, (L2,R2) 20/2, (L3,R3) 30/3, (L4,R1) 40/1, (L6,R3) 60/3.
+    let inner = vec![
+        row(Some("host-1"), &["env=prod", "service=shopping"], 10.0),
+        row(Some("host-1"), &["env=prod", "service=shopping"], 40.0),
+        row(Some("host-2"), &["env=dev", "service=shopping"], 10.0),
+        row(Some("host-3"), &["env=prod", "service=checkout"], 10.0),
+        row(Some("host-3"), &["env=prod", "service=checkout"], 20.0),
+    ];
+    let inner = kat_41_rows_sorted(inner);
+    let got = kat_41_rows(db.q(&query("INNER", "ts1 / ts2"), S, E).await);
+    assert_eq!(got, inner);
+    // The bare JOIN is an inner join.
+    let bare = kat_41_rows(db.q(&query("", "ts1 / ts2"), S, E).await);
+    assert_eq!(bare, inner);
+
+    // LEFT: the five, plus L5 alone (host-2, test, no service) at L5/1.
+    let got = kat_41_rows(db.q(&query("LEFT", "ts1 / {ts2|1}"), S, E).await);
+    let mut want = inner.clone();
+    want.push((
+        "cpuPerRequest".to_owned(),
+        Some("host-2".to_owned()),
+        vec!["env=test".to_owned()],
+        at(&[(0, 50.0), (60, 100.0)]),
+    ));
+    assert_eq!(got, kat_41_rows_sorted(want));
+
+    // RIGHT: the five, plus R4 alone (no source or env tags) at 0/R4 = 0.
+    let got = kat_41_rows(db.q(&query("RIGHT OUTER", "{ts1|0} / ts2"), S, E).await);
+    let mut want = inner.clone();
+    want.push((
+        "cpuPerRequest".to_owned(),
+        None,
+        vec!["service=checkout".to_owned()],
+        at(&[(0, 0.0), (60, 0.0)]),
+    ));
+    assert_eq!(got, kat_41_rows_sorted(want));
+
+    // Without a default for the missing side, the lone rows do not display.
+    assert_eq!(
+        kat_41_rows(db.q(&query("LEFT", "ts1 / ts2"), S, E).await),
+        inner
+    );
+    assert_eq!(
+        kat_41_rows(db.q(&query("RIGHT", "ts1 / ts2"), S, E).await),
+        inner
+    );
+}
+
+fn kat_41_rows_sorted(
+    mut rows: Vec<(String, Option<String>, Vec<String>, Vec<(i64, f64)>)>,
+) -> Vec<(String, Option<String>, Vec<String>, Vec<(i64, f64)>)> {
+    rows.sort_by(|a, b| {
+        (&a.0, &a.1, &a.2)
+            .cmp(&(&b.0, &b.1, &b.2))
+            .then(a.3[0].1.total_cmp(&b.3[0].1))
+    });
+    rows
+}
