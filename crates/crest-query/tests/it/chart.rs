@@ -217,3 +217,64 @@ async fn regex_filters_match_whole_values() {
         ]
     );
 }
+
+/// `n_a` series at (T0, 0) and (T0+60, 60), `n_b` at (T0+30, 100) and (T0+90, 100): interpolating
+/// between them and aligning to the minute first give different sums.
+async fn staggered(n_a: usize, n_b: usize) -> Db {
+    let mut db = Db::new();
+    for i in 0..n_a {
+        db = db.pts("m", &format!("a{i}"), &[(T0, 0.0), (T0 + 60, 60.0)]);
+    }
+    for i in 0..n_b {
+        db = db.pts("m", &format!("b{i}"), &[(T0 + 30, 100.0), (T0 + 90, 100.0)]);
+    }
+    db.load().await
+}
+
+#[tokio::test]
+async fn an_aggregation_over_more_than_100_series_is_pre_aligned_to_the_bucket() {
+    let db = staggered(51, 50).await;
+    let mut r = req("sum(ts(m))", T0, T0 + 120);
+    r.granularity = 60;
+    let answer = db.ask(&r).await.unwrap();
+    // each series averaged per minute first: a = 0 then 60, b = 100 then 100
+    assert_eq!(
+        answer.series[0].data,
+        vec![(T0, 5000.0), (T0 + 60, 51.0 * 60.0 + 5000.0)]
+    );
+    assert_eq!(
+        answer.warnings,
+        vec![
+            "The expression: ts(m) has been pre-aligned, making it equivalent to align(60s, mean, ts(m)) in order to improve the performance of the sum() aggregation operation. You can wrap the expression with align() to explicitly state the periodicity and desired summarization strategy."
+        ]
+    );
+    // the chart's summarization is the method (and then counts the one summed point per bucket)
+    r.summarization = Summarization::Count;
+    let answer = db.ask(&r).await.unwrap();
+    assert_eq!(answer.series[0].data, vec![(T0, 1.0), (T0 + 60, 1.0)]);
+    assert!(answer.warnings[0].contains("align(60s, count, ts(m))"));
+    // an input written as align() is taken as it is, without a warning
+    r.query = "sum(align(1m, ts(m)))".to_owned();
+    r.summarization = Summarization::Mean;
+    let answer = db.ask(&r).await.unwrap();
+    assert!(answer.warnings.is_empty(), "{:?}", answer.warnings);
+    assert_eq!(answer.series[0].data[0], (T0, 5000.0));
+}
+
+#[tokio::test]
+async fn an_aggregation_over_100_series_interpolates_without_pre_alignment() {
+    let db = staggered(50, 50).await;
+    let mut r = req("sum(ts(m))", T0, T0 + 120);
+    r.granularity = 60;
+    let answer = db.ask(&r).await.unwrap();
+    assert!(answer.warnings.is_empty(), "{:?}", answer.warnings);
+    // instants T0 (a only: 0) and T0+30 (a interpolated to 30, b 100), averaged in the bucket
+    assert_eq!(
+        answer.series[0].data[0],
+        (T0, (0.0 + 50.0 * 30.0 + 50.0 * 100.0) / 2.0)
+    );
+    // at one-second granularity nothing is pre-aligned, whatever the count
+    let db = staggered(51, 50).await;
+    let answer = db.ask(&req("sum(ts(m))", T0, T0 + 120)).await.unwrap();
+    assert!(answer.warnings.is_empty(), "{:?}", answer.warnings);
+}
