@@ -22,8 +22,8 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
             all.iter()
                 .map(|(data, source_tags)| {
                     let points = match selector.kind {
-                        SelectorKind::Cs => per_minute(data)?,
-                        _ => seconds(data),
+                        SelectorKind::Cs => Points::discrete(per_minute(data)?),
+                        _ => Points::Discrete(seconds(data)),
                     };
                     let metric = match selector.kind {
                         SelectorKind::Cs => data
@@ -41,7 +41,7 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
                             tags: data.key.tags.clone(),
                             source_tags: source_tags.clone(),
                         },
-                        Points::discrete(points),
+                        points,
                     ))
                 })
                 .collect::<Result<_, QueryError>>()?,
@@ -66,11 +66,16 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
     })
 }
 
+/// The finite points, stamped in seconds.
 fn seconds(data: &SeriesData) -> Vec<Point> {
-    data.samples
-        .iter()
-        .map(|s| (s.timestamp.div_euclid(1000), s.value))
-        .collect()
+    let mut out = Vec::with_capacity(data.samples.len());
+    out.extend(
+        data.samples
+            .iter()
+            .filter(|s| s.value.is_finite())
+            .map(|s| (s.timestamp.div_euclid(1000), s.value)),
+    );
+    out
 }
 
 /// The most minutes one delta counter's zero-filled series may span (about ten years).

@@ -35,7 +35,13 @@ pub(crate) fn bucketed(points: &[Point], width: i64, how: Summarization) -> Vec<
     let mut rest = points;
     while let Some(&(t0, _)) = rest.first() {
         let b = bucket(t0);
-        let run = rest.partition_point(|(t, _)| bucket(*t) == b);
+        let run = match b.checked_add(width) {
+            Some(next) => rest
+                .iter()
+                .position(|(t, _)| *t >= next)
+                .unwrap_or(rest.len()),
+            None => rest.len(),
+        };
         let (this, tail) = rest.split_at(run.max(1));
         rest = tail;
         let value = match (how, this) {
@@ -147,6 +153,14 @@ mod tests {
             vec![(-120, 2.0), (0, 7.0), (120, 9.0)]
         );
         assert_eq!(bucketed(&[], 60, Summarization::Sum), vec![]);
+        assert_eq!(
+            bucketed(
+                &[(i64::MAX - 1, 1.0), (i64::MAX, 2.0)],
+                10,
+                Summarization::Sum
+            ),
+            vec![(i64::MAX - 7, 3.0)]
+        );
         assert_eq!(
             bucketed(
                 &[(i64::MAX - 1, 1.0), (i64::MAX, 2.0)],

@@ -87,6 +87,7 @@ impl IndexEntry {
     }
 
     /// Timestamp `i` of a regular series.
+    #[cfg(test)]
     fn regular_timestamp(&self, i: u32) -> Option<i64> {
         let gaps = i64::from(self.count.checked_sub(1)?);
         if gaps == 0 {
@@ -244,6 +245,14 @@ impl Block {
             .and_then(|i| self.index.get(i))
     }
 
+    /// How many samples of plain series `id` the block holds with a timestamp in `[start, end)`, at
+    /// most (all of its samples when its span overlaps the range).
+    pub(crate) fn samples_overlapping(&self, id: u32, start: i64, end: i64) -> usize {
+        self.entry(id)
+            .filter(|e| !e.hist() && e.max_t >= start && e.min_t < end)
+            .map_or(0, |e| e.count as usize)
+    }
+
     /// The ids held, each with its min and max timestamp.
     pub(crate) fn series_bounds(&self) -> impl Iterator<Item = (u32, i64, i64)> + '_ {
         self.index.iter().map(|e| (e.id, e.min_t, e.max_t))
@@ -322,14 +331,29 @@ impl Block {
             .ok_or_else(past)?;
         let keep = |t: &i64| start <= *t && *t < end;
         if e.flags & FLAG_REGULAR != 0 {
-            for (i, v) in (0u32..).zip(values) {
-                let timestamp = e.regular_timestamp(i).ok_or_else(past)?;
+            // the last timestamp is computed checked once; every earlier one is below it
+            let gaps = i64::from(e.count.saturating_sub(1));
+            let step = match gaps {
+                0 => 0,
+                _ => e
+                    .max_t
+                    .checked_sub(e.min_t)
+                    .and_then(|d| d.checked_div(gaps))
+                    .ok_or_else(past)?,
+            };
+            step.checked_mul(gaps)
+                .and_then(|span| e.min_t.checked_add(span))
+                .ok_or_else(past)?;
+            out.reserve(values.len());
+            let mut timestamp = e.min_t;
+            for v in values {
                 if keep(&timestamp) {
                     out.push(Sample {
                         timestamp,
                         value: *v,
                     });
                 }
+                timestamp = timestamp.wrapping_add(step);
             }
         } else {
             let first = e.crc as usize;

@@ -35,6 +35,9 @@ pub enum TsdbError {
     /// it can no longer tell what is durable.
     #[error("the write-ahead log failed earlier and accepts no more writes: {reason}")]
     Poisoned { reason: String },
+    /// A thread decoding part of a read stopped without an answer.
+    #[error("a thread reading blocks stopped unexpectedly")]
+    ReadThread,
     /// The engine was closed.
     #[error("the engine is closed")]
     Closed,

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crest_series::{
     Distribution, EngineStatus, Filter, Granularity, HistogramData, ReadLimits, Sample, SeriesData,
@@ -15,6 +16,59 @@ use crate::error::TsdbError;
 use crate::head::{Head, HistEntry};
 use crate::registry::Kind;
 use crate::wal;
+
+/// A read expecting at least this many points decodes its blocks on several threads.
+const PARALLEL_READ_POINTS: usize = 1 << 18;
+/// At most this many threads decode one read's blocks.
+const MAX_READ_THREADS: usize = 4;
+
+/// Consecutive series of one read (in key order, so in the blocks' group order), with the room
+/// each needs and each one's points from the heads.
+struct Part<'a> {
+    ids: &'a [(SeriesKey, u32)],
+    rooms: &'a [usize],
+    heads: Vec<Vec<Sample>>,
+}
+
+/// The points in `[start, end)` of the part's series: the blocks' (oldest block first), then the
+/// heads'. Counts into `total` and stops past `max_points`.
+fn read_part(
+    blocks: &[Arc<Block>],
+    part: Part<'_>,
+    start: i64,
+    end: i64,
+    total: &AtomicUsize,
+    max_points: usize,
+) -> Result<Vec<Vec<Sample>>, TsdbError> {
+    // a series' points of one block lie in one group, and consecutive series share groups
+    let mut caches: Vec<GroupCache> = blocks.iter().map(|_| GroupCache::new(2)).collect();
+    let mut out = Vec::with_capacity(part.ids.len());
+    for (((_, id), room), head) in part.ids.iter().zip(part.rooms).zip(part.heads) {
+        let mut v = Vec::with_capacity(*room);
+        for (block, cache) in blocks.iter().zip(&mut caches) {
+            let before = v.len();
+            block.read_samples(*id, start, end, cache, &mut v)?;
+            let added = v.len().saturating_sub(before);
+            if total
+                .fetch_add(added, Ordering::Relaxed)
+                .saturating_add(added)
+                > max_points
+            {
+                return Err(TsdbError::LimitExceeded {
+                    what: "points",
+                    limit: max_points,
+                });
+            }
+        }
+        if v.is_empty() {
+            v = head;
+        } else {
+            v.extend_from_slice(&head);
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
 
 impl Engine {
     fn cutoff(&self, now_ms: i64) -> i64 {
@@ -82,29 +136,51 @@ impl Engine {
             blocks.sort_by_key(|b| (b.meta.min_t, b.meta.max_t));
             (list, heads, blocks)
         };
-        let mut total: usize = heads.iter().map(Vec::len).sum();
-        let mut acc: Vec<Vec<Sample>> = list.iter().map(|_| Vec::new()).collect();
-        for block in &blocks {
-            let mut cache = GroupCache::new(4096);
-            for ((_, id), v) in list.iter().zip(&mut acc) {
-                if !block.ids.contains(*id) {
-                    continue;
-                }
-                let before = v.len();
-                block.read_samples(*id, start, end, &mut cache, v)?;
-                total = total.saturating_add(v.len().saturating_sub(before));
-                if total > limits.max_points {
-                    return Err(too_many_points);
-                }
+        let total = AtomicUsize::new(heads.iter().map(Vec::len).sum());
+        let rooms: Vec<usize> = list
+            .iter()
+            .zip(&heads)
+            .map(|((_, id), head)| {
+                blocks
+                    .iter()
+                    .map(|b| b.samples_overlapping(*id, start, end))
+                    .fold(head.len(), usize::saturating_add)
+            })
+            .collect();
+        let expected = rooms.iter().fold(0usize, |a, r| a.saturating_add(*r));
+        let threads = if expected >= PARALLEL_READ_POINTS {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_READ_THREADS))
+        } else {
+            1
+        };
+        let per_thread = list.len().div_ceil(threads).max(1);
+        let mut heads = heads.into_iter();
+        let parts: Vec<Part<'_>> = list
+            .chunks(per_thread)
+            .zip(rooms.chunks(per_thread))
+            .map(|(ids, rooms)| Part {
+                ids,
+                rooms,
+                heads: heads.by_ref().take(ids.len()).collect(),
+            })
+            .collect();
+        let read_part =
+            |part: Part<'_>| read_part(&blocks, part, start, end, &total, limits.max_points);
+        let mut parts = parts.into_iter();
+        let first = parts.next();
+        let acc: Vec<Vec<Sample>> = std::thread::scope(|scope| {
+            let others: Vec<_> = parts
+                .map(|part| scope.spawn(move || read_part(part)))
+                .collect();
+            let mut acc = match first {
+                Some(part) => read_part(part)?,
+                None => Vec::new(),
+            };
+            for other in others {
+                acc.extend(other.join().map_err(|_| TsdbError::ReadThread)??);
             }
-        }
-        for (v, head) in acc.iter_mut().zip(heads) {
-            if v.is_empty() {
-                *v = head;
-            } else {
-                v.extend_from_slice(&head);
-            }
-        }
+            Ok::<_, TsdbError>(acc)
+        })?;
         let mut out = Vec::new();
         for ((key, _), mut samples) in list.into_iter().zip(acc) {
             if samples.is_empty() {

@@ -652,3 +652,61 @@ fn inspect_reads_what_a_running_engine_holds_without_its_lock() {
     let empty = tempfile::tempdir().unwrap();
     assert!(Engine::inspect(&options(&empty.path().join("none")), now).is_err());
 }
+
+#[test]
+fn a_large_read_decoded_on_several_threads_answers_every_point_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    // 64 series x 6,000 points over 100 minutes (two block windows), regular and irregular
+    // spacing; the first 4,000 cut into blocks, the rest in the head, partly out of order.
+    let points = |i: i64| -> Vec<(i64, f64)> {
+        (0..6000)
+            .map(|j| {
+                let t = T0 + j * 1000 + if i % 2 == 0 { 0 } else { (j % 3) * 7 };
+                (t, (i * 10_000 + j) as f64 * 0.5)
+            })
+            .collect()
+    };
+    let write = |range: std::ops::Range<usize>, reverse: bool| {
+        let series = (0..64)
+            .map(|i| {
+                let mut p: Vec<_> = points(i)[range.clone()]
+                    .iter()
+                    .map(|&(t, v)| s(t, v))
+                    .collect();
+                if reverse {
+                    p.reverse();
+                }
+                (key("m", &format!("s{i:02}")), p)
+            })
+            .collect();
+        engine.append(&batch(series), T0).unwrap();
+    };
+    write(0..4000, false);
+    engine.cut(T0).unwrap();
+    write(5000..6000, false);
+    write(4000..5000, true);
+    let got = everything(&engine, T0);
+    assert_eq!(got.len(), 64);
+    for (i, data) in (0..64).zip(&got) {
+        let want: Vec<(i64, u64)> = points(i)
+            .iter()
+            .map(|&(t, v)| (t.div_euclid(1000) * 1000, v.to_bits()))
+            .collect();
+        let have: Vec<(i64, u64)> = data
+            .samples
+            .iter()
+            .map(|x| (x.timestamp, x.value.to_bits()))
+            .collect();
+        assert_eq!(have, want, "series {i}");
+    }
+    let all = Filter::And(vec![]);
+    let limits = ReadLimits {
+        max_series: 64,
+        max_points: 64 * 6000 - 1,
+    };
+    assert!(matches!(
+        engine.select(&all, TimeRange::all(), limits, T0),
+        Err(TsdbError::LimitExceeded { what: "points", .. })
+    ));
+}
