@@ -68,7 +68,9 @@ pub(crate) async fn filter_tags(
             return Err(QueryError::exec("the query has too many parts"));
         }
         if let Expr::Call(c) = e
-            && SERIES_FILTERS.iter().any(|f| f.eq_ignore_ascii_case(&c.name))
+            && SERIES_FILTERS
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(&c.name))
         {
             for a in &c.args {
                 if let Arg::Named { name, value } = a

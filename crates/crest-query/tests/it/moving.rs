@@ -25,11 +25,31 @@ async fn error(db: &Db, q: &str) -> String {
 #[tokio::test]
 async fn mcorr_of_matched_series() {
     let db = Db::new()
-        .pts("x", "a", &at(&[(0, 1.0), (60, 2.0), (120, 3.0), (180, 4.0)]))
-        .pts("y", "a", &at(&[(0, 1.0), (60, 3.0), (120, 2.0), (180, 4.0)]))
-        .pts("x", "b", &at(&[(0, 1.0), (60, 2.0), (120, 3.0), (180, 4.0)]))
-        .pts("y", "b", &at(&[(0, 8.0), (60, 6.0), (120, 4.0), (180, 2.0)]))
-        .pts("y", "c", &at(&[(0, 1.0), (60, 2.0), (120, 3.0), (180, 4.0)]))
+        .pts(
+            "x",
+            "a",
+            &at(&[(0, 1.0), (60, 2.0), (120, 3.0), (180, 4.0)]),
+        )
+        .pts(
+            "y",
+            "a",
+            &at(&[(0, 1.0), (60, 3.0), (120, 2.0), (180, 4.0)]),
+        )
+        .pts(
+            "x",
+            "b",
+            &at(&[(0, 1.0), (60, 2.0), (120, 3.0), (180, 4.0)]),
+        )
+        .pts(
+            "y",
+            "b",
+            &at(&[(0, 8.0), (60, 6.0), (120, 4.0), (180, 2.0)]),
+        )
+        .pts(
+            "y",
+            "c",
+            &at(&[(0, 1.0), (60, 2.0), (120, 3.0), (180, 4.0)]),
+        )
         .load()
         .await;
     // a: x and y agree but for one swap (0.8); b: y falls as x rises; c has no x
@@ -212,9 +232,14 @@ async fn flapping_counts_falls_followed_by_climbs() {
         error(&db, "flapping(10m, 3)").await,
         "flapping() of a continuous series is not supported yet"
     );
+    // the planner reads the window first
     assert_eq!(
         error(&db, "integrate(ts(c))").await,
-        "integrate(): expected 2 arguments, got 1"
+        "integrate(): expected a time window of whole seconds up to ten years (such as 5m or 1h), got an expression"
+    );
+    assert_eq!(
+        error(&db, "integrate(5m, ts(c), ts(c))").await,
+        "integrate(): expected 2 arguments, got 3"
     );
 }
 

@@ -37,17 +37,11 @@ async fn maybe_tag_is_the_tag_or_no_tag_at_all() {
     assert_eq!(hosts(&db, "ts(cpu, tag?=prod)").await, ["p1", "pd", "u1"]);
     assert_eq!(hosts(&db, "ts(cpu, tag?=db)").await, ["d1", "pd", "u1"]);
     // globs, as tag= takes them
-    assert_eq!(
-        hosts(&db, "ts(cpu, tag?=high*)").await,
-        ["h1", "u1"]
-    );
+    assert_eq!(hosts(&db, "ts(cpu, tag?=high*)").await, ["h1", "u1"]);
     // a tag no source carries: only the untagged sources
     assert_eq!(hosts(&db, "ts(cpu, tag?=nosuchtag)").await, ["u1"]);
     // negated: tagged, and not with prod
-    assert_eq!(
-        hosts(&db, "ts(cpu, not tag?=prod)").await,
-        ["d1", "h1"]
-    );
+    assert_eq!(hosts(&db, "ts(cpu, not tag?=prod)").await, ["d1", "h1"]);
     // in a boolean filter with other terms
     assert_eq!(
         hosts(&db, "ts(cpu, tag?=prod and source=p*)").await,
@@ -87,10 +81,7 @@ async fn tag_filters_in_retain_and_remove_series() {
         ["pd"]
     );
     // globs; case as written
-    assert_eq!(
-        hosts(&db, "retainSeries(ts(cpu), tag=high*)").await,
-        ["h1"]
-    );
+    assert_eq!(hosts(&db, "retainSeries(ts(cpu), tag=high*)").await, ["h1"]);
     assert_eq!(
         hosts(&db, "RETAINSERIES(ts(cpu), tag=nosuchtag)").await,
         Vec::<String>::new()
