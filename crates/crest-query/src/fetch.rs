@@ -5,12 +5,16 @@
 //! Decisions where wql.md is silent:
 //! - `key!=value` also selects series without the key ("any value except"); `key?=value` is the
 //!   value or no key, as documented; `source?=` is `source=` (every series has a source);
-//!   `tag?=` is not supported yet.
+//!   `tag?=x` reads the documented "has the value or doesn't have the key" for source tags: the
+//!   source carries the tag `x`, or it carries no source tag at all (resolved as the sources
+//!   carrying any tag, `*`, through [`SourceTags`]).
 //! - Source values are matched lower-cased (sources are stored lower-cased); metric names and
 //!   point tags keep their case. A `/regex/` matches the whole value.
 //! - `cs()` reads only delta counters (names starting with `∆`), whatever its other filters say.
 //! - Every metric name of one `hs()` must end in the same `.m`, `.h` or `.d`.
-//! - A `tag=` filter is resolved once per query, to the sources carrying the tag now.
+//! - A `tag=` filter is resolved once per query, to the sources carrying the tag now; so are the
+//!   `tag=` filters of `retainSeries`/`removeSeries`/`filter` calls ([`filter_tags`]), which run
+//!   on the evaluated series and cannot ask [`SourceTags`] themselves.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,7 +23,9 @@ use crest_series::{
     DELTA_PREFIX, Filter, Granularity, HistogramData, Pattern, ReadLimits, SeriesData, SeriesError,
     SeriesReader, Term, TimeRange,
 };
-use crest_wql::{FilterAtom, FilterExpr, FilterKey, FilterOp, NamePattern, Selector, SelectorKind};
+use crest_wql::{
+    Arg, Expr, FilterAtom, FilterExpr, FilterKey, FilterOp, NamePattern, Selector, SelectorKind,
+};
 
 use crate::SourceTags;
 use crate::chart::Range;
@@ -39,6 +45,45 @@ pub(crate) enum Read {
 pub(crate) struct Fetched {
     pub reads: HashMap<String, Read>,
     pub stats: QueryStats,
+    /// The `tag=` values written in `retainSeries`/`removeSeries`/`filter` calls and the sources
+    /// (lower-cased) carrying each.
+    pub filter_tags: HashMap<String, BTreeSet<String>>,
+}
+
+/// The functions whose `tag=` arguments filter evaluated series by their source's tags.
+const SERIES_FILTERS: [&str; 3] = ["retainSeries", "removeSeries", "filter"];
+
+/// Resolves the `tag=` arguments of the query's `retainSeries`/`removeSeries`/`filter` calls: each
+/// value (a `*` glob) to the sources carrying a matching source tag now.
+pub(crate) async fn filter_tags(
+    expr: &Expr,
+    tags: &dyn SourceTags,
+) -> Result<HashMap<String, BTreeSet<String>>, QueryError> {
+    let mut values = BTreeSet::new();
+    // the tree as parsed (alias references are not followed): bounded by the query's length
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        if let Expr::Call(c) = e
+            && SERIES_FILTERS
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(&c.name))
+        {
+            for a in &c.args {
+                if let Arg::Named { name, value } = a
+                    && name == "tag"
+                {
+                    values.insert(value.clone());
+                }
+            }
+        }
+        crate::plan::children(e, &mut stack);
+    }
+    let mut out = HashMap::new();
+    for v in values {
+        let sources = tags.sources_tagged(&Pattern::parse(&v)).await?;
+        out.insert(v, sources.into_iter().map(|s| s.to_lowercase()).collect());
+    }
+    Ok(out)
 }
 
 /// The `tag=` values of a selector and the sources carrying each.
@@ -161,7 +206,17 @@ pub(crate) async fn convert(
         return Err(QueryError::exec("Include at least one filter in any query"));
     }
     let mut tag_patterns = Vec::new();
-    collect_source_tags(&filter, &mut tag_patterns)?;
+    let maybe = collect_source_tags(&filter, &mut tag_patterns)?;
+    // `tag?=`: the sources carrying any source tag, so that those carrying none can be selected
+    let tagged_any: BTreeSet<String> = if maybe {
+        tags.sources_tagged(&Pattern::parse("*"))
+            .await?
+            .into_iter()
+            .map(|s| s.to_lowercase())
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
     let mut tagged: SourceTagged = Vec::new();
     for (text, pattern) in tag_patterns {
         if tagged.iter().any(|(t, _)| *t == text) {
@@ -176,6 +231,7 @@ pub(crate) async fn convert(
     let mut conv = Conversion {
         kind: selector.kind,
         tagged: &tagged,
+        tagged_any: &tagged_any,
         granularity: None,
     };
     let mut engine = conv.filter(&filter, 0)?;
@@ -208,23 +264,31 @@ fn pattern(value: &NamePattern, lower: bool) -> Result<Pattern, QueryError> {
     }
 }
 
-fn collect_source_tags(f: &FilterExpr, out: &mut Vec<(String, Pattern)>) -> Result<(), QueryError> {
+/// Collects the `tag=` patterns of `f`; `true` when one of them is a `tag?=`.
+fn collect_source_tags(
+    f: &FilterExpr,
+    out: &mut Vec<(String, Pattern)>,
+) -> Result<bool, QueryError> {
     match f {
         FilterExpr::Atom(FilterAtom::Key {
             key: FilterKey::SourceTag,
             value,
-            ..
+            op,
         }) => {
             let text = match value {
                 NamePattern::Text(t) => t.clone(),
                 NamePattern::Regex(r) => format!("/{r}/"),
             };
             out.push((text, pattern(value, false)?));
-            Ok(())
+            Ok(matches!(op, FilterOp::Maybe))
         }
-        FilterExpr::Atom(_) => Ok(()),
+        FilterExpr::Atom(_) => Ok(false),
         FilterExpr::And(all) | FilterExpr::Or(all) => {
-            all.iter().try_for_each(|f| collect_source_tags(f, out))
+            let mut maybe = false;
+            for f in all {
+                maybe |= collect_source_tags(f, out)?;
+            }
+            Ok(maybe)
         }
         FilterExpr::Not(inner) => collect_source_tags(inner, out),
     }
@@ -233,6 +297,8 @@ fn collect_source_tags(f: &FilterExpr, out: &mut Vec<(String, Pattern)>) -> Resu
 struct Conversion<'a> {
     kind: SelectorKind,
     tagged: &'a SourceTagged,
+    /// The sources carrying any source tag (read only for a `tag?=`).
+    tagged_any: &'a BTreeSet<String>,
     granularity: Option<Granularity>,
 }
 
@@ -296,9 +362,15 @@ impl Conversion<'_> {
                         positive,
                         Filter::Not(Box::new(Filter::Term(Term::HasTag(k.clone())))),
                     ]),
-                    (FilterOp::Maybe, FilterKey::SourceTag) => {
-                        return Err(QueryError::exec("tag?= is not supported yet"));
-                    }
+                    (FilterOp::Maybe, FilterKey::SourceTag) => Filter::Or(vec![
+                        positive,
+                        Filter::Not(Box::new(Filter::Or(
+                            self.tagged_any
+                                .iter()
+                                .map(|s| Filter::Term(Term::Source(Pattern::Exact(s.clone()))))
+                                .collect(),
+                        ))),
+                    ]),
                 })
             }
         }

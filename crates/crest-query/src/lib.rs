@@ -66,7 +66,8 @@ pub async fn run(
         crest_wql::parse(&request.query).map_err(|e| QueryError::Syntax(e.to_string()))?;
     rewrite::rewrite(&mut expr, 0)?;
     let plan = plan::plan(&expr, &chart)?;
-    let fetched = fetch::fetch(&plan, reader, tags, limits, cancel).await?;
+    let mut fetched = fetch::fetch(&plan, reader, tags, limits, cancel).await?;
+    fetched.filter_tags = fetch::filter_tags(&expr, tags).await?;
     let request = request.clone();
     let cancel = Arc::clone(cancel);
     tokio::task::spawn_blocking(move || evaluate(&expr, &fetched, &request, chart, &cancel))

@@ -70,15 +70,25 @@ pub(crate) fn arity(call: &Call, min: usize, max: usize) -> Result<(), QueryErro
 /// For the two-series functions (`highpass`, `lowpass`, `pow`, `mod`, ...): two arguments and an
 /// optional third, `inner`, which forces strict matching (wql.md §2.4 item 5).
 pub(crate) fn two_series_strict(call: &Call) -> Result<bool, QueryError> {
-    arity(call, 2, 3)?;
-    match call.args.len() {
-        3 if is_word(call, 2, "inner") => Ok(true),
-        3 => Err(QueryError::exec(format!(
-            "{}(): the third argument can only be inner",
-            name(call)
-        ))),
-        _ => Ok(false),
+    two_series_strict_after(call, 0)
+}
+
+/// [`two_series_strict`] for a call whose two series follow `before` other arguments
+/// (`mcorr(w, e1, e2 [, inner])`).
+pub(crate) fn two_series_strict_after(call: &Call, before: usize) -> Result<bool, QueryError> {
+    let last = before + 2;
+    arity(call, last, last + 1)?;
+    if call.args.len() == last + 1 {
+        if is_word(call, last, "inner") {
+            return Ok(true);
+        }
+        return Err(QueryError::exec(format!(
+            "{}(): argument {} can only be inner",
+            name(call),
+            last + 1
+        )));
     }
+    Ok(false)
 }
 
 pub(crate) fn is_word(call: &Call, i: usize, word: &str) -> bool {

@@ -8,10 +8,14 @@
 //! `$1` group references; a template naming a tag the series lacks gives the empty string; when
 //! `aliasSource` makes two series identical, every series gets a `_discriminant` point tag holding
 //! its former source. The filters of `retainSeries`/`removeSeries`/`filter` are `key=value` terms
-//! (`source=`/`host=`, `metric=`, or a point tag; `*` wildcards; a bare name is a metric), all of
-//! which must hold; source tags (`tag=`) are not supported yet.
+//! (`source=`/`host=`, `metric=`, `tag=`, or a point tag; `*` wildcards; a bare name is a
+//! metric), all of which must hold. `tag=x` (a source tag, as `ts()`'s) holds for a series whose
+//! source carries a tag matching `x` now (resolved before evaluation, `fetch::filter_tags`),
+//! whether or not the series was selected with a `tag=`; a series without a source (an aggregate
+//! not grouped by sources) carries no source tags and fails it (`removeSeries` keeps it), as a
+//! series without a point tag fails a filter on that tag.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crest_series::Pattern;
 use crest_wql::{Arg, Call, Expr};
@@ -333,6 +337,8 @@ enum Cond {
     Metric(Pattern),
     Source(Pattern),
     Tag(String, Pattern),
+    /// The written value, looked up in `Fetched::filter_tags`.
+    SourceTag(String),
 }
 
 fn conditions(call: &Call) -> Result<Vec<Cond>, QueryError> {
@@ -342,12 +348,7 @@ fn conditions(call: &Call) -> Result<Vec<Cond>, QueryError> {
             Arg::Named { name: k, value } => match k.as_str() {
                 "source" | "host" => Cond::Source(Pattern::parse(&value.to_lowercase())),
                 "metric" => Cond::Metric(Pattern::parse(value)),
-                "tag" => {
-                    return Err(QueryError::exec(format!(
-                        "{}() with tag= is not supported yet",
-                        name(call)
-                    )));
-                }
+                "tag" => Cond::SourceTag(value.clone()),
                 key => Cond::Tag(key.to_owned(), Pattern::parse(value)),
             },
             Arg::Word(m) | Arg::Str(m) => Cond::Metric(Pattern::parse(m)),
@@ -369,25 +370,30 @@ fn conditions(call: &Call) -> Result<Vec<Cond>, QueryError> {
     Ok(out)
 }
 
-fn holds(conds: &[Cond], m: &Meta) -> bool {
+fn holds(conds: &[Cond], m: &Meta, tagged: &HashMap<String, BTreeSet<String>>) -> bool {
     conds.iter().all(|c| match c {
         Cond::Metric(p) => p.matches(&m.metric),
         Cond::Source(p) => m.source.as_deref().is_some_and(|s| p.matches(s)),
         Cond::Tag(k, p) => m.tags.get(k).is_some_and(|v| p.matches(v)),
+        Cond::SourceTag(v) => m
+            .source
+            .as_deref()
+            .is_some_and(|s| tagged.get(v).is_some_and(|set| set.contains(s))),
     })
 }
 
 fn keep(call: &Call, ctx: &Ctx<'_>, depth: usize, wanted: bool) -> Result<Value, QueryError> {
     let conds = conditions(call)?;
+    let tagged = &ctx.fetched.filter_tags;
     Ok(match eval(expr_at(call, 0)?, ctx, depth)? {
         Value::Series(s) => Value::Series(
             s.into_iter()
-                .filter(|x| holds(&conds, &x.meta) == wanted)
+                .filter(|x| holds(&conds, &x.meta, tagged) == wanted)
                 .collect(),
         ),
         Value::Histograms(h) => Value::Histograms(
             h.into_iter()
-                .filter(|x| holds(&conds, &x.meta) == wanted)
+                .filter(|x| holds(&conds, &x.meta, tagged) == wanted)
                 .collect(),
         ),
     })

@@ -13,6 +13,7 @@ mod fill;
 mod filter;
 pub(crate) mod histogram;
 mod math;
+mod mcorr;
 mod metadata;
 mod mgroup;
 mod presence;
@@ -152,6 +153,9 @@ static TABLE: &[Function] = &[
     row("mdiff", window::mdiff, window::range),
     row("mslope", window::mslope, window::range),
     row("mchanges", window::mchanges, window::range),
+    row("mcorr", mcorr::mcorr, window::range),
+    row("integrate", window::integrate, window::range),
+    row("flapping", window::flapping, window::range),
     row("stddev", histogram::stddev, same),
     row("cdf", histogram::cdf, same),
     row("median", histogram::median, same),
@@ -190,9 +194,6 @@ static DOCUMENTED: &[&str] = &[
     "spans",
     "random",
     "atEpoch",
-    "mcorr",
-    "flapping",
-    "integrate",
     "rawif",
     "normalize",
     "haversine",
@@ -242,8 +243,8 @@ mod tests {
     fn names_match_without_case_and_unknown_ones_are_named() {
         assert_eq!(lookup("RawSum").map(|f| f.name).ok(), Some("rawsum"));
         assert_eq!(
-            lookup("mcorr").err().map(|e| e.to_string()),
-            Some("mcorr() is not supported yet".to_owned())
+            lookup("nnforecast").err().map(|e| e.to_string()),
+            Some("nnforecast() is not supported yet".to_owned())
         );
         assert_eq!(
             lookup("nosuchfunction").err().map(|e| e.to_string()),

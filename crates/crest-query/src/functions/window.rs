@@ -10,9 +10,26 @@
 //! the window whose value differs from the point before it (wql.md §6 conflict 6: changes of
 //! value, the reading the docs' example fits).
 //!
+//! `integrate(w, expr)` is the moving counterpart of `integral()` ("similar to integral() … while
+//! integrate() allows you to specify a time window"): the sum of the real points in `(t − w, t]`.
+//! `flapping(w, expr)` counts the counter resets in the window: a reset is "one or more falling
+//! data values, followed by rising data values", so it is counted at the rise that ends it.
+//!
 //! Decisions (wql.md §6 silent 3): `mmedian` of an even count is the mean of the middle two;
 //! `mpercentile` uses the `percentile()` position rule; `mvar` is the population variance. The
 //! input must be discrete.
+//!
+//! Decisions where wql.md is silent (§6 silent 9 and 10):
+//! - `integrate()`'s unit is `integral()`'s: values are summed, not weighted by seconds (KAT-25
+//!   pins `integral()` to a sum of points), so `integrate(w, e)` answers what `msum(w, e)` does;
+//!   like the other moving functions it answers only while the window holds a point.
+//! - `flapping()`: a step is the change from one point to the next, dated at the later point, and
+//!   belongs to the window when that point does (as in `mchanges`: the first point in the window
+//!   is compared with the one before it). Equal values neither fall nor rise. A reset is a rising
+//!   step whose last preceding non-flat step is a falling one, and both steps must be in the
+//!   window: `10, 20, 5, 15` holds one reset, `10, 20, 5` none yet (the climb has not happened),
+//!   `5, 3, 2, 8` one (several falls, then a climb). The answer is the number of resets while the
+//!   window holds a point (0 when none), nothing while it is empty.
 
 use std::sync::Arc;
 
@@ -234,4 +251,109 @@ pub(crate) fn mchanges(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value
             .count();
         Some(count(changes))
     })
+}
+
+/// `integrate(w, expr)`: the sum of the window's points (see the module doc for the unit).
+pub(crate) fn integrate(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    simple(call, ctx, depth, |x, lo, hi, _, _| {
+        (hi > lo).then(|| x.sum(lo, hi))?
+    })
+}
+
+/// For each point, the index of the falling step that the rising step ending at it completes, if
+/// it ends a reset: the point rises and the last non-flat step before it fell.
+fn resets(points: &[Point]) -> Vec<Option<usize>> {
+    let mut out = Vec::with_capacity(points.len());
+    let mut last_fall: Option<usize> = None;
+    let mut falling = false;
+    let mut prev: Option<f64> = None;
+    for (i, (_, v)) in points.iter().enumerate() {
+        let mut reset = None;
+        if let Some(p) = prev {
+            if *v < p {
+                falling = true;
+                last_fall = Some(i);
+            } else if *v > p {
+                if falling {
+                    reset = last_fall;
+                }
+                falling = false;
+            }
+        }
+        out.push(reset);
+        prev = Some(*v);
+    }
+    out
+}
+
+/// `flapping(w, expr)`: the number of counter resets in the window (see the module doc).
+pub(crate) fn flapping(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    arity(call, 2, 2)?;
+    let w = window(call, &ctx.chart)?;
+    let series = eval_series(expr_at(call, 1)?, ctx, depth, name(call))?;
+    let mut out = Vec::with_capacity(series.len());
+    for s in series {
+        let Points::Discrete(p) = s.points else {
+            return Err(QueryError::exec(format!(
+                "{}() of a continuous series is not supported yet",
+                name(call)
+            )));
+        };
+        ctx.tick(p.len())?;
+        let ends = resets(&p);
+        // `done[i]`: resets ending before point `i`
+        let mut done = Vec::with_capacity(ends.len() + 1);
+        let mut acc = 0usize;
+        done.push(acc);
+        for e in &ends {
+            acc += usize::from(e.is_some());
+            done.push(acc);
+        }
+        let idx = Indexed::new(p);
+        let data = Arc::new((idx, ends, done));
+        out.push(Series::new(
+            s.meta,
+            Points::generator(move |t| {
+                let (idx, ends, done) = &*data;
+                let (lo, hi) = idx.span(t, w);
+                if hi <= lo {
+                    return None;
+                }
+                let mut n = done.get(hi)? - done.get(lo)?;
+                // Only the first reset in the window can have begun before it: a later one's
+                // fall follows the rise that ended the first.
+                let first = ends.get(lo..hi)?.iter().flatten().next();
+                if first.is_some_and(|fall| *fall < lo) {
+                    n -= 1;
+                }
+                Some(count(n))
+            }),
+        ));
+    }
+    Ok(Value::Series(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts(values: &[f64]) -> Vec<Point> {
+        (0..).zip(values.iter().copied()).collect()
+    }
+
+    #[test]
+    fn a_reset_is_a_fall_then_a_climb() {
+        assert_eq!(
+            resets(&pts(&[10.0, 20.0, 5.0, 15.0])),
+            vec![None, None, None, Some(2)]
+        );
+        assert_eq!(resets(&pts(&[10.0, 20.0, 5.0])), vec![None; 3]);
+        // several falls, a flat stretch, then the climb: one reset, begun at the last fall
+        assert_eq!(
+            resets(&pts(&[5.0, 3.0, 2.0, 2.0, 8.0, 9.0])),
+            vec![None, None, None, None, Some(2), None]
+        );
+        // a rise after a flat stretch that followed a rise is no reset
+        assert_eq!(resets(&pts(&[1.0, 2.0, 2.0, 3.0])), vec![None; 4]);
+    }
 }

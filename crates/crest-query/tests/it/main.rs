@@ -17,6 +17,8 @@ mod errors;
 mod join;
 mod kat;
 mod mgroup;
+mod moving;
 mod properties;
+mod source_tags;
 mod strings;
 mod support;
