@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crest_series::{DELTA_PREFIX, SeriesData};
+use crest_series::DELTA_PREFIX;
 use crest_wql::{Selector, SelectorKind};
 
 use crate::error::QueryError;
@@ -18,28 +18,29 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
         .get(&selector_key(selector))
         .ok_or_else(|| QueryError::exec("internal: a selector was not planned"))?;
     Ok(match read {
-        Read::Points(all) => Value::Series(
+        Read::Points(_) => return Err(QueryError::exec("internal: a read was not prepared")),
+        Read::Seconds(all) => Value::Series(
             all.iter()
-                .map(|(data, source_tags)| {
+                .map(|read| {
                     let points = match selector.kind {
-                        SelectorKind::Cs => Points::discrete(per_minute(data)?),
-                        _ => Points::Discrete(seconds(data)),
+                        SelectorKind::Cs => Points::discrete(per_minute(&read.points)?),
+                        _ => Points::Discrete(finite(&read.points)),
                     };
                     let metric = match selector.kind {
-                        SelectorKind::Cs => data
+                        SelectorKind::Cs => read
                             .key
                             .metric
                             .strip_prefix(DELTA_PREFIX)
-                            .unwrap_or(&data.key.metric)
+                            .unwrap_or(&read.key.metric)
                             .to_owned(),
-                        _ => data.key.metric.clone(),
+                        _ => read.key.metric.clone(),
                     };
                     Ok(Series::new(
                         Meta {
                             metric,
-                            source: Some(data.key.source.clone()),
-                            tags: data.key.tags.clone(),
-                            source_tags: source_tags.clone(),
+                            source: Some(read.key.source.clone()),
+                            tags: read.key.tags.clone(),
+                            source_tags: read.source_tags.clone(),
                         },
                         points,
                     ))
@@ -66,16 +67,17 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
     })
 }
 
-/// The finite points, stamped in seconds.
-fn seconds(data: &SeriesData) -> Vec<Point> {
-    let mut out = Vec::with_capacity(data.samples.len());
-    out.extend(
-        data.samples
+/// The finite points (a copy of the memory when all are, as they nearly always are).
+fn finite(points: &[Point]) -> Vec<Point> {
+    if points.iter().all(|(_, v)| v.is_finite()) {
+        points.to_vec()
+    } else {
+        points
             .iter()
-            .filter(|s| s.value.is_finite())
-            .map(|s| (s.timestamp.div_euclid(1000), s.value)),
-    );
-    out
+            .copied()
+            .filter(|(_, v)| v.is_finite())
+            .collect()
+    }
 }
 
 /// The most minutes one delta counter's zero-filled series may span (about ten years).
@@ -84,12 +86,12 @@ const MAX_MINUTES: i64 = 5_300_000;
 /// A delta counter's per-minute sums, stamped at the minute. Minutes with nothing (or a zero sum)
 /// are shown as 0 only between minutes with a non-zero sum: "a zero or absent minute doesn't show
 /// up in the chart until a non-zero value appears".
-fn per_minute(data: &SeriesData) -> Result<Vec<Point>, QueryError> {
+fn per_minute(points: &[Point]) -> Result<Vec<Point>, QueryError> {
     let mut sums: BTreeMap<i64, f64> = BTreeMap::new();
-    for s in &data.samples {
+    for (t, v) in points {
         *sums
-            .entry(s.timestamp.div_euclid(60_000).saturating_mul(60))
-            .or_insert(0.0) += s.value;
+            .entry(t.div_euclid(60).saturating_mul(60))
+            .or_insert(0.0) += v;
     }
     let nonzero: Vec<i64> = sums
         .iter()
@@ -116,21 +118,22 @@ fn per_minute(data: &SeriesData) -> Result<Vec<Point>, QueryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crest_series::{Sample, SeriesKey};
 
     #[test]
     fn delta_minutes_are_summed_and_zero_filled_between_non_zero_ones() {
-        let s = |t: i64, v: f64| Sample {
-            timestamp: t * 1000,
-            value: v,
-        };
-        let data = SeriesData {
-            key: SeriesKey::new("\u{2206}x", "a"),
-            samples: vec![s(0, 0.0), s(65, 2.0), s(100, 3.0), s(250, 4.0), s(300, 0.0)],
-        };
+        let points = [(0, 0.0), (65, 2.0), (100, 3.0), (250, 4.0), (300, 0.0)];
         assert_eq!(
-            per_minute(&data).unwrap(),
+            per_minute(&points).unwrap(),
             vec![(60, 5.0), (120, 0.0), (180, 0.0), (240, 4.0)]
+        );
+    }
+
+    #[test]
+    fn non_finite_values_are_left_out() {
+        assert_eq!(finite(&[(1, 1.0), (2, 2.0)]), vec![(1, 1.0), (2, 2.0)]);
+        assert_eq!(
+            finite(&[(1, f64::NAN), (2, 2.0), (3, f64::INFINITY)]),
+            vec![(2, 2.0)]
         );
     }
 }
