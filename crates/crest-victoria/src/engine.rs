@@ -1,0 +1,379 @@
+//! [`VictoriaEngine`]: the three series traits over one VictoriaMetrics (single node or cluster).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crest_series::{
+    AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits, Sample,
+    SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesKey, SeriesReader, SeriesWriter,
+    TimeRange, per_second,
+};
+
+use crate::client::Client;
+use crate::config::{Precision, VictoriaConfig};
+use crate::error::VictoriaError;
+use crate::histogram::{Parts, assemble};
+use crate::read::{export_all, labels, stored_range};
+use crate::selector::{Matcher, Op, glob_to_regex, selectors};
+use crate::write::{HIST_LABEL, Memory, Window, encode, granularity as parse_granularity};
+
+/// Values written that VictoriaMetrics does not keep exactly, since the adapter started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrecisionReport {
+    /// Values with more than 12 significant digits (or negative zero): rounded.
+    pub rounded: u64,
+    /// Values that lose digits to a much larger value of their series written with them.
+    pub mixed_magnitudes: u64,
+}
+
+/// crest's series interface over VictoriaMetrics (see the crate's documentation for the mapping).
+#[derive(Debug)]
+pub struct VictoriaEngine {
+    config: VictoriaConfig,
+    client: Client,
+    /// Held for a whole append: numbering and sending are one step, so a failed append leaves
+    /// the numbering as it was and its retry numbers its points the same way.
+    memory: tokio::sync::Mutex<Memory>,
+    rounded: AtomicU64,
+    mixed: AtomicU64,
+}
+
+impl VictoriaEngine {
+    pub fn new(config: VictoriaConfig) -> Result<Self, VictoriaError> {
+        let client = Client::new(config.endpoints.clone(), config.timeout)?;
+        Ok(Self {
+            config,
+            client,
+            memory: tokio::sync::Mutex::new(Memory::default()),
+            rounded: AtomicU64::new(0),
+            mixed: AtomicU64::new(0),
+        })
+    }
+
+    /// Makes everything acknowledged visible to reads (`/internal/force_flush`; not durable).
+    pub async fn flush(&self) -> Result<(), VictoriaError> {
+        self.client.force_flush().await
+    }
+
+    /// What was written that VictoriaMetrics rounds.
+    pub fn precision(&self) -> PrecisionReport {
+        PrecisionReport {
+            rounded: self.rounded.load(Ordering::Relaxed),
+            mixed_magnitudes: self.mixed.load(Ordering::Relaxed),
+        }
+    }
+
+    fn now(&self) -> i64 {
+        (self.config.clock)()
+    }
+
+    /// The newest stored time VictoriaMetrics may hold (exclusive).
+    fn ceiling(&self) -> i64 {
+        Window::new(self.now(), self.config.retention_ms)
+            .high
+            .saturating_add(1)
+    }
+
+    async fn write(&self, batch: Batch) -> Result<AppendReport, VictoriaError> {
+        if batch.is_empty() {
+            return Ok(AppendReport::default());
+        }
+        let mut memory = self.memory.lock().await;
+        let window = Window::new(self.now(), self.config.retention_ms);
+        let encoded = encode(&batch, &memory, window, self.config.time_shift_ms)?;
+        let found = encoded.precision;
+        if self.config.precision == Precision::Refuse && found.rounded + found.mixed > 0 {
+            return Err(VictoriaError::Refused(format!(
+                "{} value(s) would be rounded by VictoriaMetrics (more than 12 significant digits, or a much larger value in the same series), e.g. {:?}",
+                found.rounded + found.mixed,
+                found.example.unwrap_or_default()
+            )));
+        }
+        for body in encoded.bodies {
+            self.client.import(body).await?;
+        }
+        memory.series.extend(encoded.memory.series);
+        memory.dups.extend(encoded.memory.dups);
+        memory.bins.extend(encoded.memory.bins);
+        memory.bound();
+        drop(memory);
+        self.rounded.fetch_add(found.rounded, Ordering::Relaxed);
+        self.mixed.fetch_add(found.mixed, Ordering::Relaxed);
+        if self.config.flush_after_write {
+            self.client.force_flush().await?;
+        }
+        Ok(AppendReport {
+            points: encoded.points,
+            new_series: encoded.new_series,
+        })
+    }
+
+    /// Every plain series `filter` selects in `range`, raw samples in crest time (unsorted).
+    async fn read(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<BTreeMap<SeriesKey, Vec<Sample>>, VictoriaError> {
+        let mut found: BTreeMap<SeriesKey, Vec<Sample>> = BTreeMap::new();
+        let shift = self.config.time_shift_ms;
+        let Some((start, end)) = stored_range(range, shift, self.ceiling()) else {
+            return Ok(found);
+        };
+        let wanted = selectors(filter, &[Matcher::new(HIST_LABEL, Op::Eq, "")]);
+        if wanted.is_empty() {
+            return Ok(found);
+        }
+        let mut points = 0usize;
+        export_all(
+            &self.client,
+            &wanted,
+            start,
+            end,
+            limits.max_points,
+            &mut |line| {
+                let read = labels(line.metric)?;
+                if read.hist.is_some() || !filter.matches(&read.key) {
+                    return Ok(());
+                }
+                if !found.contains_key(&read.key) && found.len() >= limits.max_series {
+                    return Err(VictoriaError::Limit {
+                        what: "series",
+                        limit: limits.max_series,
+                    });
+                }
+                let samples = found.entry(read.key).or_default();
+                for (t, v) in line.timestamps.iter().zip(&line.values) {
+                    let t = t.saturating_add(shift);
+                    if range.contains(t) {
+                        samples.push(Sample {
+                            timestamp: t,
+                            value: *v,
+                        });
+                        points += 1;
+                    }
+                }
+                if points > limits.max_points {
+                    return Err(VictoriaError::Limit {
+                        what: "points",
+                        limit: limits.max_points,
+                    });
+                }
+                Ok(())
+            },
+        )
+        .await?;
+        found.retain(|_, samples| !samples.is_empty());
+        Ok(found)
+    }
+
+    async fn read_histograms(
+        &self,
+        filter: &Filter,
+        granularity: Granularity,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<Vec<HistogramData>, VictoriaError> {
+        let shift = self.config.time_shift_ms;
+        // A bin's entries lie within the bin, after its start.
+        let widened = TimeRange::new(range.start, range.end.saturating_add(granularity.millis()));
+        let Some((start, end)) = stored_range(widened, shift, self.ceiling()) else {
+            return Ok(Vec::new());
+        };
+        let wanted = selectors(
+            filter,
+            &[Matcher::new(HIST_LABEL, Op::Eq, granularity.suffix())],
+        );
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut found: BTreeMap<SeriesKey, Parts> = BTreeMap::new();
+        let mut entries = 0usize;
+        export_all(
+            &self.client,
+            &wanted,
+            start,
+            end,
+            limits.max_points.saturating_mul(3),
+            &mut |line| {
+                let read = labels(line.metric)?;
+                let Some((suffix, part)) = read.hist else {
+                    return Ok(());
+                };
+                if parse_granularity(&suffix) != Some(granularity) || !filter.matches(&read.key) {
+                    return Ok(());
+                }
+                if !found.contains_key(&read.key) && found.len() >= limits.max_series {
+                    return Err(VictoriaError::Limit {
+                        what: "series",
+                        limit: limits.max_series,
+                    });
+                }
+                let parts = found.entry(read.key).or_default();
+                for (t, v) in line.timestamps.iter().zip(&line.values) {
+                    let t = t.saturating_add(shift);
+                    if range.contains(granularity.floor(t)) {
+                        parts.add(&part, t, *v);
+                        if part == "op" {
+                            entries += 1;
+                        }
+                    }
+                }
+                if entries > limits.max_points {
+                    return Err(VictoriaError::Limit {
+                        what: "points",
+                        limit: limits.max_points,
+                    });
+                }
+                Ok(())
+            },
+        )
+        .await?;
+        let mut out = Vec::with_capacity(found.len());
+        for (key, parts) in found {
+            let distributions = assemble(&parts, granularity, &key.metric)?;
+            if !distributions.is_empty() {
+                out.push(HistogramData {
+                    key,
+                    granularity,
+                    distributions,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn metric_names(&self, prefix: &str, limit: usize) -> Result<Vec<String>, VictoriaError> {
+        let name = if prefix.is_empty() {
+            Matcher::new("__name__", Op::Ne, "")
+        } else {
+            Matcher::new("__name__", Op::Re, format!("{}.*", glob_to_regex(prefix)))
+        };
+        let selector = format!(
+            "{{{},{}}}",
+            name.render(),
+            Matcher::new(HIST_LABEL, Op::Eq, "").render()
+        );
+        // A prefix holding `*` is a literal here: glob_to_regex would read it as a wildcard, so the
+        // answer is checked again.
+        let mut names = self
+            .client
+            .label_values(
+                "__name__",
+                &[selector],
+                1,
+                self.ceiling(),
+                limit.saturating_add(1),
+            )
+            .await?;
+        names.retain(|n| n.starts_with(prefix));
+        names.sort();
+        names.dedup();
+        names.truncate(limit);
+        Ok(names)
+    }
+
+    async fn catalog_status(&self) -> Result<EngineStatus, VictoriaError> {
+        let mut status = EngineStatus::default();
+        let mut series: BTreeSet<SeriesKey> = BTreeSet::new();
+        let mut histograms: BTreeSet<(SeriesKey, String)> = BTreeSet::new();
+        let shift = self.config.time_shift_ms;
+        let limits = ReadLimits::default();
+        export_all(
+            &self.client,
+            &[r#"{__name__!=""}"#.to_owned()],
+            0,
+            self.ceiling(),
+            limits.max_points,
+            &mut |line| {
+                let read = labels(line.metric)?;
+                if let Some((suffix, _)) = read.hist {
+                    histograms.insert((read.key, suffix));
+                    return Ok(());
+                }
+                series.insert(read.key);
+                status.points += line.values.len() as u64;
+                for t in &line.timestamps {
+                    let t = t.saturating_add(shift);
+                    status.oldest = Some(status.oldest.map_or(t, |o| o.min(t)));
+                    status.newest = Some(status.newest.map_or(t, |n| n.max(t)));
+                }
+                Ok(())
+            },
+        )
+        .await?;
+        status.series = series.len() as u64;
+        status.histogram_series = histograms.len() as u64;
+        Ok(status)
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesWriter for VictoriaEngine {
+    async fn append(&self, batch: Batch) -> Result<AppendReport, SeriesError> {
+        Ok(self.write(batch).await?)
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesReader for VictoriaEngine {
+    async fn select(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<Vec<SeriesData>, SeriesError> {
+        let found = self.read(filter, range, limits).await?;
+        Ok(found
+            .into_iter()
+            .map(|(key, mut samples)| {
+                samples.sort_by_key(|s| s.timestamp);
+                let delta = key.is_delta();
+                SeriesData {
+                    key,
+                    samples: per_second(samples, delta),
+                }
+            })
+            .collect())
+    }
+
+    async fn select_histograms(
+        &self,
+        filter: &Filter,
+        granularity: Granularity,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<Vec<HistogramData>, SeriesError> {
+        Ok(self
+            .read_histograms(filter, granularity, range, limits)
+            .await?)
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesCatalog for VictoriaEngine {
+    async fn series(&self, filter: &Filter, limit: usize) -> Result<Vec<SeriesInfo>, SeriesError> {
+        let found = self
+            .read(filter, TimeRange::all(), ReadLimits::default())
+            .await?;
+        Ok(found
+            .into_iter()
+            .filter_map(|(key, samples)| {
+                let last = samples.iter().map(|s| s.timestamp).max()?;
+                Some(SeriesInfo {
+                    key,
+                    last_timestamp: last,
+                })
+            })
+            .take(limit)
+            .collect())
+    }
+
+    async fn metrics(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SeriesError> {
+        Ok(self.metric_names(prefix, limit).await?)
+    }
+
+    async fn status(&self) -> Result<EngineStatus, SeriesError> {
+        Ok(self.catalog_status().await?)
+    }
+}

@@ -1,0 +1,80 @@
+//! crest's series interface ([`SeriesWriter`], [`SeriesReader`], [`SeriesCatalog`]) over
+//! VictoriaMetrics: a single node (`CREST_VICTORIA_URL`) or a cluster (`CREST_VICTORIA_INSERT_URL`
+//! + `CREST_VICTORIA_SELECT_URL` + a tenant), spoken to over HTTP with `reqwest`. The facts it
+//! relies on are in `../shared/reference/victoriametrics.md` (VictoriaMetrics 1.79.5, Debian's).
+//!
+//! # How crest's series are kept
+//!
+//! * **A series** is one VictoriaMetrics series: the metric name as `__name__`, the source as the
+//!   label `source` (an empty source is the label's absence, which VictoriaMetrics treats alike),
+//!   every point tag as a label of its own name. Point tags named `source` or `__name__`, or whose
+//!   names start with `_crest_`, are refused: they would collide with these labels.
+//! * **Writes** go to `/api/v1/import` as JSON lines (at most [`MAX_LINE_SAMPLES`] samples a line,
+//!   a request of at most [`MAX_REQUEST_SAMPLES`]). Everything VictoriaMetrics would drop while
+//!   answering 204 is refused before anything is sent ([`write`]): values that are not finite,
+//!   timestamps outside `[now - retention, now + 2 days)`, empty tag values, more than 30 labels,
+//!   label names over 256 bytes, values over 16 KiB. A batch is refused whole, so an
+//!   acknowledgement always means every point was sent.
+//! * **Precision**: VictoriaMetrics keeps about 12 significant digits, and one exponent per block
+//!   of a series, so a large value rounds its small neighbours away (#9448). Values at risk are
+//!   counted per append ([`PrecisionReport`], [`VictoriaEngine::precision`]) or refused, as
+//!   [`Precision`] says. Only the embedded engine keeps every value bit for bit.
+//! * **Several points of one series in one millisecond**: VictoriaMetrics run with
+//!   `-dedup.minScrapeInterval=1ms` (so that replays are harmless) keeps one sample per series and
+//!   millisecond. The adapter numbers such points in the order it receives them (the first has no
+//!   number) and writes the n-th with the label `_crest_dup="n"`, a series of its own; reads put
+//!   the numbered series back together, so the embedded engine's rule (the mean of a second, the
+//!   sum for a delta counter) holds. The numbering lives in the adapter's memory (bounded by
+//!   [`DUP_MEMORY`] entries): after a restart, or through another instance, a point written again
+//!   at a millisecond already used is taken for a replay and collapses with the first.
+//!   Points of one second at different milliseconds need nothing: they are distinct samples.
+//! * **Delta counters** are plain series whose name starts with `∆` (kept as UTF-8); reads sum
+//!   them per second through [`crest_series::per_second`] as the embedded engine does.
+//! * **Distributions** (histograms) are three series per histogram series and granularity, with
+//!   the labels `_crest_hist` (`m`, `h`, `d`) and `_crest_part`: `op`, `mean` and `count`. Each
+//!   reported distribution of `n` centroids takes `n` consecutive milliseconds of its bin (bins are
+//!   a minute at least), starting at an offset the adapter hands out per bin in arrival order: at
+//!   the first, `op` holds `n + 1` for a merge or `-(n + 1)` for a `_merge=false` replacement;
+//!   `mean` and `count` hold the centroids. Reads replay the entries of a bin in offset order, as
+//!   the in-memory model does. The offsets live in the adapter's memory, like the numbering above.
+//! * **Reads** go to `/api/v1/export` with one `match[]` per conjunction of the filter's
+//!   disjunctive form ([`selector`]): names as `{__name__="…"}`, label names backslash-escaped,
+//!   `*` turned into `.*` with everything else escaped. Where a term cannot be said exactly in a
+//!   selector (a regular expression outside the syntax Go and Rust agree on, a negated pattern
+//!   that matches the empty value) the selector asks for more, and every series read is checked
+//!   again with [`Filter::matches`], so an answer holds exactly the series the filter selects.
+//!   Export lines are parsed strictly: a line that is not a JSON object with as many timestamps
+//!   as values (VictoriaMetrics appends a text error line to a 200 when a limit bites mid-stream)
+//!   fails the read. A read that meets `-search.maxSamplesPerSeries` (one series with too many
+//!   samples in the range) is split in two halves of its range and asked again, down to a minute;
+//!   [`ReadLimits`] are counted while reading and stop it.
+//! * **Acknowledgements**: VictoriaMetrics answers an import once the rows are in memory; they are
+//!   visible about a second later (at once after `/internal/force_flush`,
+//!   [`VictoriaEngine::flush`], [`VictoriaConfig::flush_after_write`]) and on disk up to about 12 s
+//!   later (§3 of the reference). So `append` returning `Ok` here means "accepted whole", not
+//!   "durable": durability comes from crest's log in front of this adapter, which replays into it
+//!   (harmless with `-dedup.minScrapeInterval=1ms` and identical values).
+//! * **The catalog** (`series`, `status`) reads points through export over the whole retention,
+//!   bounded by [`ReadLimits`]' defaults; `metrics` reads `/api/v1/label/__name__/values`.
+//!
+//! [`SeriesWriter`]: crest_series::SeriesWriter
+//! [`SeriesReader`]: crest_series::SeriesReader
+//! [`SeriesCatalog`]: crest_series::SeriesCatalog
+//! [`Filter::matches`]: crest_series::Filter::matches
+//! [`ReadLimits`]: crest_series::ReadLimits
+
+#![deny(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+
+mod client;
+mod config;
+mod engine;
+mod error;
+mod histogram;
+mod read;
+pub mod selector;
+pub mod write;
+
+pub use config::{Clock, Endpoints, Precision, VictoriaConfig};
+pub use engine::{PrecisionReport, VictoriaEngine};
+pub use error::VictoriaError;
+pub use write::{DUP_MEMORY, MAX_LINE_SAMPLES, MAX_REQUEST_SAMPLES};
