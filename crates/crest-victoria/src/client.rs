@@ -128,10 +128,10 @@ impl Client {
             .map_err(http(context))?;
         if !response.status().is_success() {
             let e = status_error(context, response).await;
-            if let VictoriaError::Status { body, .. } = &e {
-                if body.contains(TOO_MANY_SAMPLES) {
-                    return Ok(false);
-                }
+            if let VictoriaError::Status { body, .. } = &e
+                && body.contains(TOO_MANY_SAMPLES)
+            {
+                return Ok(false);
             }
             return Err(e);
         }
@@ -240,6 +240,66 @@ impl Client {
         }
         Ok(answer.data)
     }
+
+    /// The label sets of the series `selectors` match with samples in `[start, end]` (1.79.5
+    /// reads a missing or zero `start` as five minutes ago; VictoriaMetrics refuses beyond
+    /// `-search.maxSeries`).
+    pub(crate) async fn series(
+        &self,
+        selectors: &[String],
+        start: i64,
+        end: i64,
+    ) -> Result<Vec<BTreeMap<String, String>>, VictoriaError> {
+        #[derive(Deserialize)]
+        struct Answer {
+            status: String,
+            #[serde(default)]
+            data: Vec<BTreeMap<String, String>>,
+        }
+        let context = "POST /api/v1/series";
+        let mut form: Vec<(&str, String)> =
+            selectors.iter().map(|s| ("match[]", s.clone())).collect();
+        form.push(("start", seconds(start.max(1))));
+        form.push(("end", seconds(end)));
+        let response = self
+            .http
+            .post(format!("{}/api/v1/series", self.endpoints.select_base()))
+            .form(&form)
+            .send()
+            .await
+            .map_err(http(context))?;
+        if !response.status().is_success() {
+            return Err(status_error(context, response).await);
+        }
+        let answer: Answer = response.json().await.map_err(http(context))?;
+        if answer.status != "success" {
+            return Err(VictoriaError::Protocol {
+                context: context.to_owned(),
+                detail: format!("status {}", answer.status),
+            });
+        }
+        Ok(answer.data)
+    }
+
+    /// Deletes every series `selectors` match (POST: GET is refused from v1.149).
+    pub(crate) async fn delete_series(&self, selectors: &[String]) -> Result<(), VictoriaError> {
+        let context = "POST /api/v1/admin/tsdb/delete_series";
+        let form: Vec<(&str, String)> = selectors.iter().map(|s| ("match[]", s.clone())).collect();
+        let response = self
+            .http
+            .post(format!(
+                "{}/api/v1/admin/tsdb/delete_series",
+                self.endpoints.delete_base()
+            ))
+            .form(&form)
+            .send()
+            .await
+            .map_err(http(context))?;
+        if !response.status().is_success() {
+            return Err(status_error(context, response).await);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -282,7 +342,13 @@ mod tests {
             ),
             Err(VictoriaError::Protocol { .. })
         ));
-        assert!(!Client::line(b"error: cannot process more than 100 samples; increase -search.maxSamplesPerSeries", &mut sink).unwrap());
+        assert!(
+            !Client::line(
+                b"error: cannot process more than 100 samples; increase -search.maxSamplesPerSeries",
+                &mut sink
+            )
+            .unwrap()
+        );
         assert_eq!(got.len(), 1);
     }
 }

@@ -14,7 +14,10 @@ use crate::config::{Precision, VictoriaConfig};
 use crate::error::VictoriaError;
 use crate::histogram::{Parts, assemble};
 use crate::read::{export_all, labels, stored_range};
-use crate::selector::{Matcher, Op, glob_to_regex, selectors};
+use crate::selector::{Matcher, Op, exact, glob_to_regex, selectors};
+
+/// Selectors per listing or delete request.
+const DELETE_CHUNK: usize = 50;
 use crate::write::{HIST_LABEL, Memory, Window, encode, granularity as parse_granularity};
 
 /// Values written that VictoriaMetrics does not keep exactly, since the adapter started.
@@ -271,6 +274,57 @@ impl VictoriaEngine {
         names.dedup();
         names.truncate(limit);
         Ok(names)
+    }
+
+    /// Deletes every series and histogram series `filter` selects, each by an exact selector (see
+    /// the crate's documentation); answers how many series keys were deleted.
+    pub async fn delete(&self, filter: &Filter) -> Result<usize, VictoriaError> {
+        let wanted = selectors(filter, &[]);
+        if wanted.is_empty() {
+            return Ok(0);
+        }
+        let ceiling = self.ceiling();
+        let mut doomed: BTreeMap<SeriesKey, BTreeMap<String, String>> = BTreeMap::new();
+        for listed in self.client.series(&wanted, 1, ceiling).await? {
+            let own: BTreeMap<String, String> = listed
+                .iter()
+                .filter(|(k, _)| !k.starts_with("_crest_"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let read = labels(listed)?;
+            if filter.matches(&read.key) {
+                doomed.insert(read.key, own);
+            }
+        }
+        if doomed.is_empty() {
+            return Ok(0);
+        }
+        // The series each exact selector would also reach (one tag more) name the labels that
+        // must be empty.
+        let first: Vec<String> = doomed.values().map(|l| exact(l, &[])).collect();
+        let mut absent: BTreeSet<String> = BTreeSet::new();
+        for chunk in first.chunks(DELETE_CHUNK) {
+            for listed in self.client.series(chunk, 1, ceiling).await? {
+                absent.extend(listed.into_keys().filter(|k| !k.starts_with("_crest_")));
+            }
+        }
+        let absent: Vec<String> = absent.into_iter().collect();
+        let precise: Vec<String> = doomed.values().map(|l| exact(l, &absent)).collect();
+        for chunk in precise.chunks(DELETE_CHUNK) {
+            for listed in self.client.series(chunk, 1, ceiling).await? {
+                let read = labels(listed)?;
+                if !doomed.contains_key(&read.key) {
+                    return Err(VictoriaError::Refused(format!(
+                        "deleting exactly the selected series would also delete {:?}",
+                        read.key
+                    )));
+                }
+            }
+        }
+        for chunk in precise.chunks(DELETE_CHUNK) {
+            self.client.delete_series(chunk).await?;
+        }
+        Ok(doomed.len())
     }
 
     async fn catalog_status(&self) -> Result<EngineStatus, VictoriaError> {

@@ -1,6 +1,6 @@
 //! crest's series interface ([`SeriesWriter`], [`SeriesReader`], [`SeriesCatalog`]) over
-//! VictoriaMetrics: a single node (`CREST_VICTORIA_URL`) or a cluster (`CREST_VICTORIA_INSERT_URL`
-//! + `CREST_VICTORIA_SELECT_URL` + a tenant), spoken to over HTTP with `reqwest`. The facts it
+//! VictoriaMetrics: a single node (`CREST_VICTORIA_URL`) or a cluster (`CREST_VICTORIA_INSERT_URL`,
+//! `CREST_VICTORIA_SELECT_URL` and a tenant), spoken to over HTTP with `reqwest`. The facts it
 //! relies on are in `../shared/reference/victoriametrics.md` (VictoriaMetrics 1.79.5, Debian's).
 //!
 //! # How crest's series are kept
@@ -54,6 +54,10 @@
 //!   later (§3 of the reference). So `append` returning `Ok` here means "accepted whole", not
 //!   "durable": durability comes from crest's log in front of this adapter, which replays into it
 //!   (harmless with `-dedup.minScrapeInterval=1ms` and identical values).
+//! * **Deletes** ([`VictoriaEngine::delete`]) list the series the filter selects
+//!   (`/api/v1/series`, checked with [`Filter::matches`]) and delete each by an exact selector:
+//!   its labels equal, every other label name seen on the listed series empty, so a series with
+//!   one tag more is not deleted with it. VictoriaMetrics frees the space only at later merges.
 //! * **The catalog** (`series`, `status`) reads points through export over the whole retention,
 //!   bounded by [`ReadLimits`]' defaults; `metrics` reads `/api/v1/label/__name__/values`.
 //!

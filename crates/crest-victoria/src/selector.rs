@@ -186,10 +186,11 @@ fn dnf(filter: &Filter, negated: bool) -> Option<Vec<Conjunction>> {
             if let Some(m) = matcher(t, negated) {
                 conj.push(m);
                 // A positive tag pattern that matches "" must also ask for the tag to exist.
-                if let Term::Tag { key, value } = t {
-                    if !negated && value.matches("") {
-                        conj.push(Matcher::new(key, Op::Ne, ""));
-                    }
+                if let Term::Tag { key, value } = t
+                    && !negated
+                    && value.matches("")
+                {
+                    conj.push(Matcher::new(key, Op::Ne, ""));
                 }
             }
             Some(vec![conj])
@@ -225,6 +226,25 @@ fn dnf(filter: &Filter, negated: bool) -> Option<Vec<Conjunction>> {
             Some(out)
         }
     }
+}
+
+/// A selector for exactly the VictoriaMetrics series of `labels` (crest's labels of one series):
+/// each label equal to its value, and each name of `absent` (labels other series carry) empty.
+pub fn exact(labels: &std::collections::BTreeMap<String, String>, absent: &[String]) -> String {
+    let mut body: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| Matcher::new(k, Op::Eq, v.clone()).render())
+        .collect();
+    if !labels.contains_key("source") {
+        body.push(Matcher::new("source", Op::Eq, "").render());
+    }
+    body.extend(
+        absent
+            .iter()
+            .filter(|a| !labels.contains_key(a.as_str()))
+            .map(|a| Matcher::new(a, Op::Eq, "").render()),
+    );
+    format!("{{{}}}", body.join(","))
 }
 
 /// The `match[]` selectors for `filter`, each with `extra` matchers added (the adapter's own

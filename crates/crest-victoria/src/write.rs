@@ -408,7 +408,7 @@ mod tests {
     #[test]
     fn mixed_magnitudes_are_counted() {
         // #9448: one 1e18 turns 0.001 and 3.14159 into 0 and 3.
-        let p = precision([0.001, 3.14159, 42.5, 1e18].into_iter());
+        let p = precision([0.001, 3.25159, 42.5, 1e18].into_iter());
         assert_eq!(p.rounded, 0);
         assert_eq!(p.mixed, 3);
         assert_eq!(precision([0.001, 1e12].into_iter()).mixed, 0);

@@ -41,7 +41,7 @@ async fn values_within_twelve_digits_read_back_bit_for_bit_one_per_second() {
     let vm = Vm::start().await;
     let engine = vm.engine();
     let key = SeriesKey::new("cpu.user", "web-1").with_tag("dc", "eu");
-    let exact = [0.3, 0.0, 1.5e-5, 98_765.4321, 123_456.789];
+    let exact = [0.3, 0.0, 1.5e-5, 98_765.432_1, 123_456.789];
     let mut samples: Vec<Sample> = exact
         .iter()
         .zip(0i64..)
@@ -380,4 +380,56 @@ async fn the_catalog_counts_histograms_apart() {
         }]
     );
     assert_eq!(read(&engine, &all()).await.len(), 1);
+}
+
+#[tokio::test]
+async fn deletes_remove_exactly_the_selected_series() {
+    use crest_series::{Centroid, Distribution, Granularity, HistogramPoint};
+    let vm = Vm::start().await;
+    let engine = vm.engine();
+    let base = SeriesKey::new("disk.used", "h-1").with_tag("mount", "/");
+    let wider = base.clone().with_tag("tier", "db");
+    let other = SeriesKey::new("disk.used", "h-2");
+    engine
+        .append(Batch::from_series([
+            (base.clone(), vec![s(T0, 1.0), s(T0, 2.0)]),
+            (wider.clone(), vec![s(T0, 3.0)]),
+            (other.clone(), vec![s(T0, 4.0)]),
+        ]))
+        .await
+        .unwrap();
+    engine
+        .append(Batch::from_histograms(vec![HistogramPoint {
+            key: base.clone(),
+            granularity: Granularity::Minute,
+            distribution: Distribution {
+                timestamp: Granularity::Minute.floor(T0),
+                centroids: vec![Centroid {
+                    mean: 1.0,
+                    count: 1,
+                }],
+            },
+            merge: true,
+        }]))
+        .await
+        .unwrap();
+    // "disk.used on h-1 without tier": the selector cannot say "without tier" for VictoriaMetrics'
+    // listing, and the exact selector of `base` would reach `wider` too without `tier=""`.
+    let filter = Filter::And(vec![
+        Filter::metric_on("disk.used", "h-1"),
+        Filter::Not(Box::new(Filter::Term(Term::HasTag("tier".into())))),
+    ]);
+    assert_eq!(engine.delete(&filter).await.unwrap(), 1);
+    let left: Vec<SeriesKey> = read(&engine, &all())
+        .await
+        .into_iter()
+        .map(|d| d.key)
+        .collect();
+    assert_eq!(left, vec![wider, other]);
+    let hist = engine
+        .select_histograms(&all(), Granularity::Minute, around(), ReadLimits::default())
+        .await
+        .unwrap();
+    assert!(hist.is_empty(), "{hist:?}");
+    assert_eq!(engine.delete(&Filter::Or(vec![])).await.unwrap(), 0);
 }

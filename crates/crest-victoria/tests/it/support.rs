@@ -76,10 +76,10 @@ impl Vm {
         };
         let http = reqwest::Client::new();
         for _ in 0..200 {
-            if let Ok(r) = http.get(format!("{}/health", vm.url)).send().await {
-                if r.status().is_success() {
-                    return vm;
-                }
+            if let Ok(r) = http.get(format!("{}/health", vm.url)).send().await
+                && r.status().is_success()
+            {
+                return vm;
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
