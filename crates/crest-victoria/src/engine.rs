@@ -95,10 +95,7 @@ impl VictoriaEngine {
         for body in encoded.bodies {
             self.client.import(body).await?;
         }
-        memory.series.extend(encoded.memory.series);
-        memory.dups.extend(encoded.memory.dups);
-        memory.bins.extend(encoded.memory.bins);
-        memory.bound();
+        memory.apply(encoded.memory);
         drop(memory);
         self.rounded.fetch_add(found.rounded, Ordering::Relaxed);
         self.mixed.fetch_add(found.mixed, Ordering::Relaxed);

@@ -11,7 +11,7 @@
 //!   names start with `_crest_`, are refused: they would collide with these labels.
 //! * **Writes** go to `/api/v1/import` as JSON lines (at most [`MAX_LINE_SAMPLES`] samples a line,
 //!   a request of at most [`MAX_REQUEST_SAMPLES`]). Everything VictoriaMetrics would drop while
-//!   answering 204 is refused before anything is sent ([`write`]): values that are not finite,
+//!   answering 204 is refused before anything is sent ([`mod@write`]): values that are not finite,
 //!   timestamps outside `[now - retention, now + 2 days)`, empty tag values, more than 30 labels,
 //!   label names over 256 bytes, values over 16 KiB. A batch is refused whole, so an
 //!   acknowledgement always means every point was sent.
@@ -24,9 +24,14 @@
 //!   millisecond. The adapter numbers such points in the order it receives them (the first has no
 //!   number) and writes the n-th with the label `_crest_dup="n"`, a series of its own; reads put
 //!   the numbered series back together, so the embedded engine's rule (the mean of a second, the
-//!   sum for a delta counter) holds. The numbering lives in the adapter's memory (bounded by
-//!   [`DUP_MEMORY`] entries): after a restart, or through another instance, a point written again
-//!   at a millisecond already used is taken for a replay and collapses with the first.
+//!   sum for a delta counter) holds. The adapter remembers, per series, its newest millisecond and
+//!   how many points it holds there ([`write::Memory`], at most [`DUP_MEMORY`] series): a point
+//!   at an older millisecond already used, a point written after a restart, or one written
+//!   through another instance at a millisecond already used is taken for a replay and collapses
+//!   with the first (VictoriaMetrics keeps one of them). A retried append numbers its points as
+//!   the failed one did (the memory changes only once every request succeeded), so retries and
+//!   replays stay harmless. Numbers that hold across instances need crest's log (issue 15,
+//!   part 2: sub-second positions from the log).
 //!   Points of one second at different milliseconds need nothing: they are distinct samples.
 //! * **Delta counters** are plain series whose name starts with `∆` (kept as UTF-8); reads sum
 //!   them per second through [`crest_series::per_second`] as the embedded engine does.
@@ -36,9 +41,12 @@
 //!   a minute at least), starting at an offset the adapter hands out per bin in arrival order: at
 //!   the first, `op` holds `n + 1` for a merge or `-(n + 1)` for a `_merge=false` replacement;
 //!   `mean` and `count` hold the centroids. Reads replay the entries of a bin in offset order, as
-//!   the in-memory model does. The offsets live in the adapter's memory, like the numbering above.
+//!   the in-memory model does. The offsets live in the adapter's memory, per histogram series for
+//!   its newest bin, like the numbering above: until crest's log provides them, one histogram
+//!   series must be written through one instance, or entries of one bin written through two
+//!   collide (a read then fails with a corrupt-data error rather than answer a wrong merge).
 //! * **Reads** go to `/api/v1/export` with one `match[]` per conjunction of the filter's
-//!   disjunctive form ([`selector`]): names as `{__name__="…"}`, label names backslash-escaped,
+//!   disjunctive form ([`mod@selector`]): names as `{__name__="…"}`, label names backslash-escaped,
 //!   `*` turned into `.*` with everything else escaped. Where a term cannot be said exactly in a
 //!   selector (a regular expression outside the syntax Go and Rust agree on, a negated pattern
 //!   that matches the empty value) the selector asks for more, and every series read is checked

@@ -11,6 +11,10 @@
 //! * a `*` pattern becomes a regular expression: the literal pieces escaped with
 //!   [`regex::escape`] (whose escapes Go's RE2 reads as the same literals), joined by `.*`, in a
 //!   backquoted string (VictoriaMetrics anchors it at both ends, as crest does);
+//! * VictoriaMetrics 1.79.5 finds nothing for a positive regex that ends, after a `.*`, in a
+//!   literal holding a non-ASCII character (`{__name__=~`.*∆\.`}` misses `a∆.`, while `.*\.`,
+//!   `∆.*` and the negated form work: found by the property test against it); such a final piece
+//!   is sent with its non-ASCII characters as `.` (any one character), a superset;
 //! * a regular expression is passed on only in the syntax Go and Rust read alike (ASCII, no
 //!   escapes, no flags, no repetition counts, no POSIX classes); any other asks for every series of
 //!   the conjunction's other terms.
@@ -126,6 +130,27 @@ pub fn glob_to_regex(glob: &str) -> String {
         .join(".*")
 }
 
+/// [`glob_to_regex`] as sent in a positive matcher: exact, but for the 1.79.5 quirk above (a final
+/// literal piece after a `*` holding non-ASCII characters has them as `.`, which matches more).
+pub fn glob_to_vm_regex(glob: &str) -> String {
+    let mut pieces: Vec<String> = glob.split('*').map(regex::escape).collect();
+    if let (true, Some(last)) = (pieces.len() > 1, pieces.last_mut())
+        && !last.is_ascii()
+    {
+        *last = last
+            .chars()
+            .map(|c| {
+                if c.is_ascii() {
+                    c.to_string()
+                } else {
+                    ".".to_owned()
+                }
+            })
+            .collect();
+    }
+    pieces.join(".*")
+}
+
 /// Whether Go's RE2 and Rust's `regex` read `text` the same way: ASCII only, no escapes, flags,
 /// counted repetitions or bracket classes beyond plain ranges.
 fn portable_regex(text: &str) -> bool {
@@ -158,11 +183,8 @@ fn matcher(term: &Term, negated: bool) -> Option<Matcher> {
     }
     let m = match pattern {
         Pattern::Exact(v) => Matcher::new(label, if negated { Op::Ne } else { Op::Eq }, v.clone()),
-        Pattern::Glob(g) => Matcher::new(
-            label,
-            if negated { Op::Nre } else { Op::Re },
-            glob_to_regex(g),
-        ),
+        Pattern::Glob(g) if negated => Matcher::new(label, Op::Nre, glob_to_regex(g)),
+        Pattern::Glob(g) => Matcher::new(label, Op::Re, glob_to_vm_regex(g)),
         Pattern::Regex(r) if portable_regex(r.as_str()) => Matcher::new(
             label,
             if negated { Op::Nre } else { Op::Re },
@@ -312,6 +334,17 @@ mod tests {
         assert_eq!(glob_to_regex("*.load"), ".*\\.load");
         assert_eq!(glob_to_regex("a+b(c)*"), "a\\+b\\(c\\).*");
         assert_eq!(glob_to_regex("*"), ".*");
+    }
+
+    #[test]
+    fn a_final_non_ascii_piece_is_widened_for_victoria_metrics() {
+        assert_eq!(glob_to_vm_regex("*\u{2206}."), ".*.\\.");
+        assert_eq!(glob_to_vm_regex("a*b\u{2206}"), "a.*b.");
+        assert_eq!(glob_to_vm_regex("\u{2206}*x"), "\u{2206}.*x");
+        assert_eq!(glob_to_vm_regex("\u{2206}x"), "\u{2206}x");
+        let g = glob_to_vm_regex("*\u{2206}.");
+        let re = regex::Regex::new(&format!("^(?:{g})$")).unwrap();
+        assert!(re.is_match("a\u{2206}.") && re.is_match("ab."));
     }
 
     #[test]

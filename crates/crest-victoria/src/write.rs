@@ -20,8 +20,8 @@ use crate::error::VictoriaError;
 pub const MAX_LINE_SAMPLES: usize = 10_000;
 /// The most samples one import request carries.
 pub const MAX_REQUEST_SAMPLES: usize = 100_000;
-/// The most (series, millisecond) pairs and histogram bins the adapter remembers.
-pub const DUP_MEMORY: usize = 1 << 20;
+/// The most series the adapter remembers (see [`Memory`]); beyond, it forgets them all.
+pub const DUP_MEMORY: usize = 1 << 22;
 
 /// VictoriaMetrics' `-maxLabelsPerTimeseries` default (extra labels are dropped silently).
 pub const MAX_LABELS: usize = 30;
@@ -181,21 +181,34 @@ impl Window {
     }
 }
 
-/// What the adapter remembers between appends: which series it wrote, how many points each
-/// (series, millisecond) holds, the next free offset of each histogram bin.
+/// What the adapter remembers between appends, one entry per series (keyed by the hash of its
+/// canonical key): for a plain series its newest stored millisecond and how many points it holds
+/// there; for a histogram series (key and granularity) its newest bin and the bin's next free
+/// offset. Points arrive mostly in time order, so a later point at a series' newest millisecond
+/// (or a distribution in its newest bin) is numbered after the ones before; a point at an older,
+/// already used millisecond is numbered as if it were the first (and collapses with it).
 #[derive(Debug, Default)]
 pub struct Memory {
-    pub(crate) series: HashSet<u64>,
-    pub(crate) dups: HashMap<(u64, i64), u32>,
-    pub(crate) bins: HashMap<(u64, i64), i64>,
+    pub(crate) latest: HashMap<u64, (i64, u32)>,
+    pub(crate) bins: HashMap<u64, (i64, i64)>,
 }
 
 impl Memory {
-    /// Forgets everything once it holds more than [`DUP_MEMORY`] entries.
-    pub(crate) fn bound(&mut self) {
-        if self.dups.len() + self.bins.len() + self.series.len() > DUP_MEMORY {
+    /// Takes what an append changed, then forgets everything beyond [`DUP_MEMORY`] series.
+    pub(crate) fn apply(&mut self, changed: Memory) {
+        self.latest.extend(changed.latest);
+        self.bins.extend(changed.bins);
+        if self.latest.len() + self.bins.len() > DUP_MEMORY {
             *self = Memory::default();
         }
+    }
+}
+
+/// Keeps the newer of two (time, count) states.
+fn newer<T: Copy>(old: Option<(i64, T)>, new: (i64, T)) -> (i64, T) {
+    match old {
+        Some(o) if o.0 > new.0 => o,
+        _ => new,
     }
 }
 
@@ -234,15 +247,17 @@ pub fn encode(
     let mut out: BTreeMap<BTreeMap<String, String>, Out> = BTreeMap::new();
     let mut enc = Encoded::default();
     let mut seen: HashSet<u64> = HashSet::new();
+    // Points per (series, stored ms) and next offsets per (histogram series, bin) in this batch.
+    let mut local: HashMap<(u64, i64), u32> = HashMap::new();
+    let mut offsets: HashMap<(u64, i64), i64> = HashMap::new();
     for series in batch.series() {
         let key = series
             .key()
             .ok_or_else(|| VictoriaError::Refused("a series key is not a canonical key".into()))?;
         let base = labels(&key, 1)?;
-        if !memory.series.contains(&series.hash) && seen.insert(series.hash) {
+        if !memory.latest.contains_key(&series.hash) && seen.insert(series.hash) {
             enc.new_series += 1;
         }
-        enc.memory.series.insert(series.hash);
         let found = precision(series.samples.iter().map(|s| s.value));
         enc.precision.rounded += found.rounded;
         enc.precision.mixed += found.mixed;
@@ -259,11 +274,26 @@ pub fn encode(
             let stored = s.timestamp.saturating_sub(shift);
             window.check(stored, &key.metric)?;
             let slot = (series.hash, stored);
-            let n = match enc.memory.dups.get(&slot) {
+            let n = match local.get(&slot) {
                 Some(n) => *n,
-                None => memory.dups.get(&slot).copied().unwrap_or(0),
+                None => match memory.latest.get(&series.hash) {
+                    Some((at, count)) if *at == stored => *count,
+                    _ => 0,
+                },
             };
-            enc.memory.dups.insert(slot, n.saturating_add(1));
+            local.insert(slot, n.saturating_add(1));
+            let state = enc
+                .memory
+                .latest
+                .get(&series.hash)
+                .copied()
+                .or_else(|| memory.latest.get(&series.hash).copied());
+            let after = newer(state, (stored, 0));
+            let count = local
+                .get(&(series.hash, after.0))
+                .copied()
+                .unwrap_or(after.1);
+            enc.memory.latest.insert(series.hash, (after.0, count));
             let target = if n == 0 {
                 out.entry(base.clone()).or_default()
             } else {
@@ -282,10 +312,9 @@ pub fn encode(
         let mut canonical = key.canonical();
         canonical.push(h.granularity.code());
         let hash = crest_series::canonical_hash(&canonical);
-        if !memory.series.contains(&hash) && seen.insert(hash) {
+        if !memory.bins.contains_key(&hash) && seen.insert(hash) {
             enc.new_series += 1;
         }
-        enc.memory.series.insert(hash);
         let bin = h.granularity.floor(h.distribution.timestamp);
         let stored_bin = bin.saturating_sub(shift);
         window.check(stored_bin, &key.metric)?;
@@ -303,9 +332,12 @@ pub fn encode(
             )));
         }
         let slot = (hash, stored_bin);
-        let offset = match enc.memory.bins.get(&slot) {
+        let offset = match offsets.get(&slot) {
             Some(o) => *o,
-            None => memory.bins.get(&slot).copied().unwrap_or(0),
+            None => match memory.bins.get(&hash) {
+                Some((at, next)) if *at == stored_bin => *next,
+                _ => 0,
+            },
         };
         let n = i64::try_from(centroids.len()).unwrap_or(i64::MAX);
         let used = n.max(1);
@@ -315,7 +347,16 @@ pub fn encode(
                 key.metric
             )));
         }
-        enc.memory.bins.insert(slot, offset + used);
+        offsets.insert(slot, offset + used);
+        let state = enc
+            .memory
+            .bins
+            .get(&hash)
+            .copied()
+            .or_else(|| memory.bins.get(&hash).copied());
+        let after = newer(state, (stored_bin, 0));
+        let next = offsets.get(&(hash, after.0)).copied().unwrap_or(after.1);
+        enc.memory.bins.insert(hash, (after.0, next));
         let at = stored_bin + offset;
         let part = |name: &str| {
             let mut labels = base.clone();
@@ -489,10 +530,9 @@ mod tests {
         let body = &enc.bodies[0];
         assert!(body.contains(&format!("{{\"metric\":{{\"__name__\":\"m\",\"source\":\"s\"}},\"values\":[1.0,3.0],\"timestamps\":[{T},{}]}}", T + 1)), "{body}");
         assert!(body.contains("\"_crest_dup\":\"1\""), "{body}");
-        memory.series.extend(enc.memory.series);
-        memory.dups.extend(enc.memory.dups);
+        memory.apply(enc.memory);
         let again = encode(
-            &Batch::from_series([(key, vec![s(T, 4.0)])]),
+            &Batch::from_series([(key, vec![s(T + 1, 4.0)])]),
             &memory,
             window(),
             0,
@@ -500,10 +540,45 @@ mod tests {
         .unwrap();
         assert_eq!(again.new_series, 0);
         assert!(
-            again.bodies[0].contains("\"_crest_dup\":\"2\""),
+            again.bodies[0].contains("\"_crest_dup\":\"1\""),
             "{:?}",
             again.bodies
         );
+    }
+
+    #[test]
+    fn memory_holds_one_entry_per_series_at_its_newest_millisecond() {
+        let key = SeriesKey::new("m", "s");
+        let mut memory = Memory::default();
+        for batch in [
+            vec![s(T + 5, 1.0), s(T + 3, 1.0), s(T + 5, 2.0)],
+            vec![s(T + 5, 3.0)],
+        ] {
+            let enc = encode(
+                &Batch::from_series([(key.clone(), batch)]),
+                &memory,
+                window(),
+                0,
+            )
+            .unwrap();
+            memory.apply(enc.memory);
+        }
+        assert_eq!(memory.latest.len(), 1);
+        assert_eq!(memory.latest.values().next(), Some(&(T + 5, 3)));
+        // An older millisecond already used is not remembered: numbered as the first again.
+        let older = encode(
+            &Batch::from_series([(key, vec![s(T + 3, 9.0)])]),
+            &memory,
+            window(),
+            0,
+        )
+        .unwrap();
+        assert!(
+            !older.bodies[0].contains("_crest_dup"),
+            "{:?}",
+            older.bodies
+        );
+        assert_eq!(older.memory.latest.values().next(), Some(&(T + 5, 3)));
     }
 
     #[test]

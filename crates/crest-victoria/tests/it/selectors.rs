@@ -7,7 +7,7 @@ use crest_series::{
     Batch, Filter, Pattern, ReadLimits, Sample, SeriesKey, SeriesReader as _, SeriesWriter as _,
     Term, TimeRange,
 };
-use crest_victoria::selector::{Matcher, Op, glob_to_regex, selectors};
+use crest_victoria::selector::{Matcher, Op, glob_to_regex, glob_to_vm_regex, selectors};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -150,7 +150,25 @@ fn victoria_metrics_selects_exactly_what_the_glob_matches() {
                 .collect();
             let mut want: Vec<String> = names.iter().filter(|n| p.matches(n)).cloned().collect();
             want.sort();
-            prop_assert_eq!(&got, &want, "VictoriaMetrics, pattern {:?} on {}", glob, on);
+            // Exact where the selector says the glob exactly; a superset where it widens a final
+            // non-ASCII piece (VictoriaMetrics 1.79.5's suffix quirk, see selector.rs).
+            let probe = if on == 2 {
+                format!("v{glob}")
+            } else {
+                glob.clone()
+            };
+            if glob_to_vm_regex(&probe) == glob_to_regex(&probe) {
+                prop_assert_eq!(&got, &want, "VictoriaMetrics, pattern {:?} on {}", glob, on);
+            } else {
+                prop_assert!(
+                    want.iter().all(|w| got.contains(w)),
+                    "VictoriaMetrics, pattern {:?} on {}: {:?} misses some of {:?}",
+                    glob,
+                    on,
+                    got,
+                    want
+                );
+            }
             prop_assert_eq!(&through, &want, "the engine, pattern {:?} on {}", glob, on);
             Ok(())
         })
