@@ -21,6 +21,9 @@ pub(crate) struct ExportLine {
 /// `-search.maxSamplesPerSeries` in the range (the read is then split in time).
 const TOO_MANY_SAMPLES: &str = "maxSamplesPerSeries";
 
+/// How many times one import body is sent before its failure is answered.
+pub(crate) const IMPORT_TRIES: u32 = 3;
+
 /// Bytes of an error body kept for the message.
 const ERROR_BODY: usize = 2_000;
 
@@ -68,22 +71,45 @@ impl Client {
         Ok(Self { http, endpoints })
     }
 
-    /// Sends one import body (JSON lines); `Ok` only on a 2xx answer.
+    /// Sends one import body (JSON lines); `Ok` only on a 2xx answer. A connection failure, a 429
+    /// or a 5xx (VictoriaMetrics queues inserts beyond `-maxConcurrentInserts` and then refuses) is
+    /// tried again, [`IMPORT_TRIES`] times in all: sending the same lines twice is harmless with
+    /// `-dedup.minScrapeInterval=1ms`.
     pub(crate) async fn import(&self, body: String) -> Result<(), VictoriaError> {
         let url = format!("{}/api/v1/import", self.endpoints.insert_base());
         let context = "POST /api/v1/import";
-        let response = self
-            .http
-            .post(&url)
-            .header("content-type", "application/stream+json")
-            .body(body)
-            .send()
-            .await
-            .map_err(http(context))?;
-        if !response.status().is_success() {
-            return Err(status_error(context, response).await);
+        let mut delay = std::time::Duration::from_millis(100);
+        let mut tries = 1;
+        loop {
+            let sent = self
+                .http
+                .post(&url)
+                .header("content-type", "application/stream+json")
+                .body(body.clone())
+                .send()
+                .await;
+            let failure = match sent {
+                Ok(response) if response.status().is_success() => return Ok(()),
+                Ok(response) => {
+                    let status = response.status();
+                    let e = status_error(context, response).await;
+                    if status.as_u16() != 429 && !status.is_server_error() {
+                        return Err(e);
+                    }
+                    e
+                }
+                Err(source) => VictoriaError::Http {
+                    context: context.to_owned(),
+                    source,
+                },
+            };
+            if tries >= IMPORT_TRIES {
+                return Err(failure);
+            }
+            tries += 1;
+            tokio::time::sleep(delay).await;
+            delay = delay.saturating_mul(4);
         }
-        Ok(())
     }
 
     /// Makes what was imported visible to reads (not durable: §1.5 of the reference).

@@ -30,7 +30,8 @@ use crest_series::{Filter, Pattern, Term};
 /// with one selector for every series (and checked afterwards).
 pub const MAX_CONJUNCTIONS: usize = 64;
 
-/// The longest selector VictoriaMetrics parses (`-search.maxQueryLen`, 16 KiB).
+/// The longest selector VictoriaMetrics parses (`-search.maxQueryLen`, 16 KiB); a filter with a
+/// longer one is read with one selector for every series (and checked afterwards).
 pub const MAX_SELECTOR_LEN: usize = 16 * 1024;
 
 /// A label matcher's operator.
@@ -296,7 +297,7 @@ pub fn selectors(filter: &Filter, extra: &[Matcher]) -> Vec<String> {
         let body: Vec<String> = conj.iter().map(Matcher::render).collect();
         format!("{{{}}}", body.join(","))
     };
-    if out.contains(&everything) {
+    if out.contains(&everything) || out.iter().any(|s| s.len() > MAX_SELECTOR_LEN) {
         return vec![everything];
     }
     out
@@ -398,6 +399,12 @@ mod tests {
             selectors(&portable, &[]),
             vec!["{__name__!=\"\",__name__=~`cpu[0-9]+|mem`}".to_owned()]
         );
+    }
+
+    #[test]
+    fn selectors_longer_than_victoria_metrics_parses_fall_back_to_everything() {
+        let long = Filter::metric(&"x".repeat(MAX_SELECTOR_LEN));
+        assert_eq!(selectors(&long, &[]), vec![r#"{__name__!=""}"#.to_owned()]);
     }
 
     #[test]

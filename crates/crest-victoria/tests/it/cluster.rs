@@ -178,3 +178,48 @@ async fn a_text_error_line_after_valid_lines_fails_the_read() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn imports_are_tried_again_on_overload_but_not_on_refusal() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    for (first, then, want_ok, want_tries) in [
+        (503u16, 204u16, true, 2usize),
+        (429, 429, false, 3),
+        (400, 204, false, 1),
+    ] {
+        let tries = Arc::new(AtomicUsize::new(0));
+        let counted = tries.clone();
+        let router = axum::Router::new().fallback(move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                let status = if n == 0 { first } else { then };
+                Response::builder()
+                    .status(status)
+                    .body(Body::from("cannot handle the request"))
+                    .unwrap()
+            }
+        });
+        let url = serve(router).await;
+        let mut config = config_for(Endpoints::Single { url });
+        config.flush_after_write = false;
+        let engine = VictoriaEngine::new(config).unwrap();
+        let got = engine
+            .append(Batch::from_series([(
+                SeriesKey::new("m", "a"),
+                vec![Sample {
+                    timestamp: T0,
+                    value: 1.0,
+                }],
+            )]))
+            .await;
+        assert_eq!(got.is_ok(), want_ok, "{first}/{then}: {got:?}");
+        assert_eq!(tries.load(Ordering::SeqCst), want_tries, "{first}/{then}");
+        if let Err(e) = got {
+            assert!(
+                e.to_string().contains(&first.to_string())
+                    || e.to_string().contains(&then.to_string()),
+                "{e}"
+            );
+        }
+    }
+}

@@ -197,6 +197,10 @@ async fn names_and_labels_that_need_escaping_are_selected_exactly() {
         SeriesKey::new("\u{2206}requests", "web-01").with_tag("k/slash", "a*b"),
         SeriesKey::new("a+b(c)[d]{e}|f^g$h?", "s.*x").with_tag("t\"q", "`tick`"),
         SeriesKey::new("mem.used-bytes", "db\n1"),
+        SeriesKey::new("\u{e9}t\u{e9}", "h")
+            .with_tag("\u{43a}\u{43b}\u{44e}\u{447}", "\u{2206}")
+            .with_tag("a=b,c", "x{y}")
+            .with_tag("_under", "1"),
     ];
     let batch = Batch::from_series(
         keys.iter()
@@ -232,6 +236,9 @@ async fn names_and_labels_that_need_escaping_are_selected_exactly() {
         tag("k/slash", "a*"),
         tag("1st-key", "v\"*"),
         tag("t\"q", "`*`"),
+        tag("\u{43a}\u{43b}\u{44e}\u{447}", "*"),
+        tag("a=b,c", "x{*}"),
+        term(Term::Metric(Pattern::parse("*\u{e9}"))),
         Filter::Not(Box::new(tag("dc-region", "us-*"))),
         Filter::Not(Box::new(term(Term::Source(Pattern::parse("web-*"))))),
         Filter::Not(Box::new(term(Term::HasTag("env.name".into())))),

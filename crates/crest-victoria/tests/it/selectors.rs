@@ -110,7 +110,7 @@ fn victoria_metrics_selects_exactly_what_the_glob_matches() {
     let range = TimeRange::new(T0 - 1000, T0 + 1000);
     let stored = T0 - suite_shift();
     let mut runner = TestRunner::new(Config {
-        cases: 64,
+        cases: 256,
         ..Config::default()
     });
     let chars = prop_oneof![
