@@ -440,3 +440,33 @@ async fn deletes_remove_exactly_the_selected_series() {
     assert!(hist.is_empty(), "{hist:?}");
     assert_eq!(engine.delete(&Filter::Or(vec![])).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn points_written_now_are_read_at_once_without_a_shift() {
+    let vm = Vm::start().await;
+    let mut config = vm.config();
+    config.time_shift_ms = 0;
+    let engine = VictoriaEngine::new(config).unwrap();
+    let now = now_ms();
+    let samples = vec![s(now - 1_500, 1.0), s(now, 2.0)];
+    engine
+        .append(Batch::from_series([(
+            SeriesKey::new("fresh", "a"),
+            samples,
+        )]))
+        .await
+        .unwrap();
+    let got = engine
+        .select(
+            &all(),
+            TimeRange::new(now - 60_000, now + 60_000),
+            ReadLimits::default(),
+        )
+        .await
+        .unwrap();
+    let second = |t: i64| t - t.rem_euclid(1000);
+    assert_eq!(
+        got[0].samples,
+        vec![s(second(now - 1_500), 1.0), s(second(now), 2.0)]
+    );
+}
