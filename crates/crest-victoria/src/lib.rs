@@ -18,7 +18,9 @@
 //! * **Precision**: VictoriaMetrics keeps about 12 significant digits, and one exponent per block
 //!   of a series, so a large value rounds its small neighbours away (#9448). Values at risk are
 //!   counted per append ([`PrecisionReport`], [`VictoriaEngine::precision`]) or refused, as
-//!   [`Precision`] says. Only the embedded engine keeps every value bit for bit.
+//!   [`Precision`] says. Only the embedded engine keeps every value bit for bit. The check sees
+//!   one append's values of a series: a much larger value written later can still round earlier
+//!   neighbours when VictoriaMetrics merges their parts, which no check at write time can see.
 //! * **Several points of one series in one millisecond**: VictoriaMetrics run with
 //!   `-dedup.minScrapeInterval=1ms` (so that replays are harmless) keeps one sample per series and
 //!   millisecond. The adapter numbers such points in the order it receives them (the first has no
@@ -68,6 +70,19 @@
 //!   one tag more is not deleted with it. VictoriaMetrics frees the space only at later merges.
 //! * **The catalog** (`series`, `status`) reads points through export over the whole retention,
 //!   bounded by [`ReadLimits`]' defaults; `metrics` reads `/api/v1/label/__name__/values`.
+//!
+//!
+//! # Decisions where the reference is silent
+//!
+//! * A batch with anything VictoriaMetrics would drop is refused whole, with a message naming it;
+//!   nothing of it is sent.
+//! * Negative zero counts as rounded (it reads back as `0`).
+//! * Appends through one instance run one at a time (the numbering memory is held across the
+//!   import requests), so that a retry numbers its points as the failed attempt did; an import
+//!   answered 429 or 5xx, or not answered, is sent again up to three times.
+//! * [`VictoriaConfig::time_shift_ms`] moves every timestamp by a constant between crest and
+//!   VictoriaMetrics: zero in production; the tests use it because the shared suite writes in 2027
+//!   and VictoriaMetrics drops points more than two days ahead of its clock.
 //!
 //! [`SeriesWriter`]: crest_series::SeriesWriter
 //! [`SeriesReader`]: crest_series::SeriesReader
