@@ -324,6 +324,82 @@ impl VictoriaEngine {
         Ok(doomed.len())
     }
 
+    /// The plain series `filter` selects (listed by `/api/v1/series`, checked with
+    /// [`Filter::matches`]), the first `limit` by key, each with its newest point: found by exports
+    /// of exactly those series over the last day, then the last 30 days, then everything, so a
+    /// series that reported lately costs a day of its points.
+    async fn list(&self, filter: &Filter, limit: usize) -> Result<Vec<SeriesInfo>, VictoriaError> {
+        let wanted = selectors(filter, &[Matcher::new(HIST_LABEL, Op::Eq, "")]);
+        if wanted.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let ceiling = self.ceiling();
+        let mut keys: BTreeMap<SeriesKey, BTreeMap<String, String>> = BTreeMap::new();
+        let mut names: BTreeSet<String> = BTreeSet::new();
+        for listed in self.client.series(&wanted, 1, ceiling).await? {
+            names.extend(listed.keys().filter(|k| !k.starts_with("_crest_")).cloned());
+            let own: BTreeMap<String, String> = listed
+                .iter()
+                .filter(|(k, _)| !k.starts_with("_crest_"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let read = labels(listed)?;
+            if read.hist.is_none() && filter.matches(&read.key) {
+                keys.insert(read.key, own);
+            }
+        }
+        // Listed series may have no points in the end (VictoriaMetrics lists a series whose rows a
+        // crash lost): take more than `limit` and keep those with points.
+        let shift = self.config.time_shift_ms;
+        let absent: Vec<String> = names.into_iter().collect();
+        let mut out: Vec<SeriesInfo> = Vec::new();
+        let mut pending = keys.into_iter().peekable();
+        while out.len() < limit && pending.peek().is_some() {
+            let chunk: BTreeMap<SeriesKey, BTreeMap<String, String>> =
+                pending.by_ref().take(DELETE_CHUNK).collect();
+            let mut last: BTreeMap<SeriesKey, i64> = BTreeMap::new();
+            for window in [86_400_000, 30 * 86_400_000, ceiling] {
+                let unknown: Vec<String> = chunk
+                    .iter()
+                    .filter(|(k, _)| !last.contains_key(*k))
+                    .map(|(_, l)| exact(l, &absent))
+                    .collect();
+                if unknown.is_empty() {
+                    break;
+                }
+                export_all(
+                    &self.client,
+                    &unknown,
+                    ceiling.saturating_sub(window).max(0),
+                    ceiling,
+                    ReadLimits::default().max_points,
+                    &mut |line| {
+                        let read = labels(line.metric)?;
+                        if read.hist.is_some() {
+                            return Ok(());
+                        }
+                        if let Some(t) = line.timestamps.iter().max() {
+                            let t = t.saturating_add(shift);
+                            let held = last.entry(read.key).or_insert(t);
+                            *held = (*held).max(t);
+                        }
+                        Ok(())
+                    },
+                )
+                .await?;
+            }
+            out.extend(chunk.into_keys().filter_map(|key| {
+                let last_timestamp = *last.get(&key)?;
+                Some(SeriesInfo {
+                    key,
+                    last_timestamp,
+                })
+            }));
+        }
+        out.truncate(limit);
+        Ok(out)
+    }
+
     async fn catalog_status(&self) -> Result<EngineStatus, VictoriaError> {
         let mut status = EngineStatus::default();
         let mut series: BTreeSet<SeriesKey> = BTreeSet::new();
@@ -404,20 +480,7 @@ impl SeriesReader for VictoriaEngine {
 #[async_trait::async_trait]
 impl SeriesCatalog for VictoriaEngine {
     async fn series(&self, filter: &Filter, limit: usize) -> Result<Vec<SeriesInfo>, SeriesError> {
-        let found = self
-            .read(filter, TimeRange::all(), ReadLimits::default())
-            .await?;
-        Ok(found
-            .into_iter()
-            .filter_map(|(key, samples)| {
-                let last = samples.iter().map(|s| s.timestamp).max()?;
-                Some(SeriesInfo {
-                    key,
-                    last_timestamp: last,
-                })
-            })
-            .take(limit)
-            .collect())
+        Ok(self.list(filter, limit).await?)
     }
 
     async fn metrics(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SeriesError> {

@@ -68,8 +68,11 @@
 //!   (`/api/v1/series`, checked with [`Filter::matches`]) and delete each by an exact selector:
 //!   its labels equal, every other label name seen on the listed series empty, so a series with
 //!   one tag more is not deleted with it. VictoriaMetrics frees the space only at later merges.
-//! * **The catalog** (`series`, `status`) reads points through export over the whole retention,
-//!   bounded by [`ReadLimits`]' defaults; `metrics` reads `/api/v1/label/__name__/values`.
+//! * **The catalog**: `series` lists with `/api/v1/series` (refused by VictoriaMetrics beyond
+//!   `-search.maxSeries`, 30,000) and finds each listed series' newest point by exporting exactly
+//!   it over the last day, then 30 days, then everything; `metrics` reads
+//!   `/api/v1/label/__name__/values`; `status` exports every point (bounded by [`ReadLimits`]'
+//!   defaults): for operators, not for requests.
 //!
 //!
 //! # Decisions where the reference is silent

@@ -470,3 +470,70 @@ async fn points_written_now_are_read_at_once_without_a_shift() {
         vec![s(second(now - 1_500), 1.0), s(second(now), 2.0)]
     );
 }
+
+#[tokio::test]
+async fn the_catalog_finds_newest_points_near_and_far() {
+    use crest_series::{Centroid, Distribution, Granularity, HistogramPoint, SeriesCatalog as _};
+    let vm = Vm::start().await;
+    let engine = vm.engine();
+    let day = 86_400_000;
+    let old = SeriesKey::new("disk", "a-old");
+    let new = SeriesKey::new("disk", "b-new").with_tag("mount", "/");
+    let wider = SeriesKey::new("disk", "b-new")
+        .with_tag("mount", "/")
+        .with_tag("tier", "db");
+    engine
+        .append(Batch::from_series([
+            (
+                old.clone(),
+                vec![s(T0 - 40 * day, 1.0), s(T0 - 45 * day, 1.0)],
+            ),
+            (
+                new.clone(),
+                vec![s(T0 - 2 * day, 1.0), s(T0, 1.0), s(T0, 2.0)],
+            ),
+            (wider.clone(), vec![s(T0 - 3 * day, 1.0)]),
+        ]))
+        .await
+        .unwrap();
+    // A histogram of the same key, later than its plain points: not the plain series' newest.
+    engine
+        .append(Batch::from_histograms(vec![HistogramPoint {
+            key: new.clone(),
+            granularity: Granularity::Minute,
+            distribution: Distribution {
+                timestamp: Granularity::Minute.floor(T0 + 3_600_000),
+                centroids: vec![Centroid {
+                    mean: 1.0,
+                    count: 1,
+                }],
+            },
+            merge: true,
+        }]))
+        .await
+        .unwrap();
+    let listed: Vec<(SeriesKey, i64)> = engine
+        .series(&all(), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.key, i.last_timestamp))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (old.clone(), T0 - 40 * day),
+            (new.clone(), T0),
+            (wider.clone(), T0 - 3 * day)
+        ]
+    );
+    let not_wider = Filter::Not(Box::new(Filter::Term(Term::HasTag("tier".into()))));
+    let listed: Vec<SeriesKey> = engine
+        .series(&not_wider, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.key)
+        .collect();
+    assert_eq!(listed, vec![old]);
+}
