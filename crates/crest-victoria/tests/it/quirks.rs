@@ -537,3 +537,27 @@ async fn the_catalog_finds_newest_points_near_and_far() {
         .collect();
     assert_eq!(listed, vec![old]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_appends_at_one_millisecond_are_numbered_apart() {
+    let vm = Vm::start().await;
+    let engine = std::sync::Arc::new(vm.engine());
+    let key = SeriesKey::new("\u{2206}hits", "a");
+    let tasks: Vec<_> = (1..=8)
+        .map(|v| {
+            let engine = engine.clone();
+            let key = key.clone();
+            tokio::spawn(async move {
+                engine
+                    .append(Batch::from_series([(key, vec![s(T0, f64::from(v))])]))
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let got = read(&engine, &all()).await;
+    assert_eq!(got[0].samples, vec![s(T0, 36.0)]);
+}
