@@ -131,6 +131,11 @@ impl VictoriaEngine {
             start,
             end,
             limits.max_points,
+            &|line| {
+                labels(line.metric.clone())
+                    .map(|r| r.hist.is_none() && filter.matches(&r.key))
+                    .unwrap_or(true)
+            },
             &mut |line| {
                 let read = labels(line.metric)?;
                 if read.hist.is_some() || !filter.matches(&read.key) {
@@ -195,6 +200,11 @@ impl VictoriaEngine {
             start,
             end,
             limits.max_points.saturating_mul(3),
+            &|line| {
+                labels(line.metric.clone())
+                    .map(|r| r.hist.is_some() && filter.matches(&r.key))
+                    .unwrap_or(true)
+            },
             &mut |line| {
                 let read = labels(line.metric)?;
                 let Some((suffix, part)) = read.hist else {
@@ -373,6 +383,7 @@ impl VictoriaEngine {
                     ceiling.saturating_sub(window).max(0),
                     ceiling,
                     ReadLimits::default().max_points,
+                    &|_| true,
                     &mut |line| {
                         let read = labels(line.metric)?;
                         if read.hist.is_some() {
@@ -412,6 +423,7 @@ impl VictoriaEngine {
             0,
             self.ceiling(),
             limits.max_points,
+            &|_| true,
             &mut |line| {
                 let read = labels(line.metric)?;
                 if let Some((suffix, _)) = read.hist {

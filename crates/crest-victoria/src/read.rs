@@ -67,14 +67,16 @@ pub(crate) fn stored_range(range: TimeRange, shift: i64, ceiling: i64) -> Option
 
 /// Exports `selectors` over `[start, end]` (inclusive, stored time), handing lines to `sink`.
 /// When VictoriaMetrics refuses because a series holds too many samples, the range is split in
-/// halves (earlier half first) down to [`MIN_SPLIT_MS`]. `max_samples` bounds what one request
-/// may buffer.
+/// halves (earlier half first) down to [`MIN_SPLIT_MS`]. Lines `keep` refuses (series a wider
+/// selector brought) are dropped as they arrive; `max_samples` bounds what one request may buffer
+/// of the rest.
 pub(crate) async fn export_all(
     client: &Client,
     selectors: &[String],
     start: i64,
     end: i64,
     max_samples: usize,
+    keep: &(dyn Fn(&ExportLine) -> bool + Sync),
     sink: &mut (dyn FnMut(ExportLine) -> Result<(), VictoriaError> + Send),
 ) -> Result<(), VictoriaError> {
     let mut todo = vec![(start, end)];
@@ -83,6 +85,9 @@ pub(crate) async fn export_all(
         let mut samples = 0usize;
         let complete = client
             .export(selectors, s, e, &mut |line| {
+                if !keep(&line) {
+                    return Ok(());
+                }
                 samples = samples.saturating_add(line.values.len());
                 if samples > max_samples {
                     return Err(VictoriaError::Limit {

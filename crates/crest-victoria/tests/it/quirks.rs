@@ -561,3 +561,34 @@ async fn concurrent_appends_at_one_millisecond_are_numbered_apart() {
     let got = read(&engine, &all()).await;
     assert_eq!(got[0].samples, vec![s(T0, 36.0)]);
 }
+
+#[tokio::test]
+async fn limits_count_what_the_filter_selects_not_what_a_wider_selector_brought() {
+    let vm = Vm::start().await;
+    let engine = vm.engine();
+    let noise: Vec<Sample> = (0..50).map(|i| s(T0 + i * 1000, 1.0)).collect();
+    engine
+        .append(Batch::from_series([
+            (SeriesKey::new("noise", "a"), noise),
+            (
+                SeriesKey::new("cpu1", "a"),
+                vec![s(T0, 1.0), s(T0 + 1000, 2.0)],
+            ),
+        ]))
+        .await
+        .unwrap();
+    // `\d` is not said to VictoriaMetrics (Go and Rust read it differently): every series comes.
+    let filter = Filter::Term(Term::Metric(Pattern::regex(r"cpu\d").unwrap()));
+    let limits = ReadLimits {
+        max_series: 1,
+        max_points: 10,
+    };
+    let got = engine.select(&filter, around(), limits).await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].key.metric, "cpu1");
+    let too_many = engine.select(&all(), around(), limits).await.unwrap_err();
+    assert!(
+        matches!(too_many, SeriesError::LimitExceeded { .. }),
+        "{too_many:?}"
+    );
+}
