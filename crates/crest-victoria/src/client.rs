@@ -326,6 +326,25 @@ impl Client {
         }
         Ok(())
     }
+
+    /// The flags the storage was started with (`/flags` lists those set explicitly), from the
+    /// first storage node; `None` for a cluster whose storage nodes are not known.
+    pub(crate) async fn flags(&self) -> Result<Option<String>, VictoriaError> {
+        let context = "GET /flags";
+        let Some(base) = self.endpoints.flush_bases().into_iter().next() else {
+            return Ok(None);
+        };
+        let response = self
+            .http
+            .get(format!("{base}/flags"))
+            .send()
+            .await
+            .map_err(http(context))?;
+        if !response.status().is_success() {
+            return Err(status_error(context, response).await);
+        }
+        Ok(Some(response.text().await.map_err(http(context))?))
+    }
 }
 
 #[cfg(test)]

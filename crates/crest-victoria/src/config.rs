@@ -170,6 +170,82 @@ impl VictoriaConfig {
     }
 }
 
+/// What the adapter needs to know of how VictoriaMetrics runs, read from its `/flags`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerFlags {
+    /// `-retentionPeriod` in ms (default: one month of 31 days).
+    pub retention_ms: i64,
+    /// `-dedup.minScrapeInterval` in ms (default 0: off).
+    pub dedup_ms: i64,
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// A Go duration of one unit (`1ms`, `2s`, `5m`, `1h`, `0`, `0s`) in ms.
+fn duration_ms(text: &str) -> Option<i64> {
+    if text == "0" {
+        return Some(0);
+    }
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().ok()?;
+    let scale = match unit {
+        "ms" => 1,
+        "s" => 1000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        _ => return None,
+    };
+    n.checked_mul(scale)
+}
+
+/// A `-retentionPeriod` (a number of months, or with `h`, `d`, `w`, `y`) in ms.
+fn retention_ms(text: &str) -> Option<i64> {
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().ok()?;
+    let scale = match unit {
+        "" => 31 * DAY_MS,
+        "h" => 3_600_000,
+        "d" => DAY_MS,
+        "w" => 7 * DAY_MS,
+        "y" => 365 * DAY_MS,
+        _ => return None,
+    };
+    n.checked_mul(scale)
+}
+
+impl ServerFlags {
+    /// Reads the text `/flags` answers (`-name="value"` lines); flags not listed keep their
+    /// defaults. An error names a value it cannot read.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut flags = ServerFlags {
+            retention_ms: 31 * DAY_MS,
+            dedup_ms: 0,
+        };
+        for line in text.lines() {
+            let Some((name, value)) = line.trim().split_once('=') else {
+                continue;
+            };
+            let value = value.trim_matches('"');
+            match name {
+                "-retentionPeriod" => {
+                    flags.retention_ms = retention_ms(value)
+                        .ok_or_else(|| format!("cannot read -retentionPeriod={value:?}"))?;
+                }
+                "-dedup.minScrapeInterval" => {
+                    flags.dedup_ms = duration_ms(value)
+                        .ok_or_else(|| format!("cannot read -dedup.minScrapeInterval={value:?}"))?;
+                }
+                _ => {}
+            }
+        }
+        Ok(flags)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +268,43 @@ mod tests {
             .unwrap();
         assert_eq!(single.insert_base(), "http://v:8428");
         assert_eq!(single.flush_bases(), vec!["http://v:8428".to_owned()]);
+    }
+
+    #[test]
+    fn flags_are_read_with_their_defaults() {
+        let f = ServerFlags::parse(
+            "-dedup.minScrapeInterval=\"1ms\"\n-httpListenAddr=\":8428\"\n-retentionPeriod=\"100y\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            f,
+            ServerFlags {
+                retention_ms: 100 * 365 * DAY_MS,
+                dedup_ms: 1
+            }
+        );
+        let d = ServerFlags::parse("").unwrap();
+        assert_eq!(
+            d,
+            ServerFlags {
+                retention_ms: 31 * DAY_MS,
+                dedup_ms: 0
+            }
+        );
+        assert_eq!(
+            ServerFlags::parse("-retentionPeriod=\"3\"")
+                .unwrap()
+                .retention_ms,
+            93 * DAY_MS
+        );
+        assert_eq!(
+            ServerFlags::parse("-retentionPeriod=\"2w\"")
+                .unwrap()
+                .retention_ms,
+            14 * DAY_MS
+        );
+        assert!(ServerFlags::parse("-retentionPeriod=\"1.5y\"").is_err());
+        assert!(ServerFlags::parse("-dedup.minScrapeInterval=\"1m30s\"").is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crest_series::{
 };
 
 use crate::client::Client;
-use crate::config::{Precision, VictoriaConfig};
+use crate::config::{Precision, ServerFlags, VictoriaConfig};
 use crate::error::VictoriaError;
 use crate::histogram::{Parts, assemble};
 use crate::read::{export_all, labels, stored_range};
@@ -51,6 +51,25 @@ impl VictoriaEngine {
             rounded: AtomicU64::new(0),
             mixed: AtomicU64::new(0),
         })
+    }
+
+    /// An engine whose retention is the server's own (`/flags`), refused unless VictoriaMetrics
+    /// runs with `-dedup.minScrapeInterval=1ms` (without it, a replay or a retry doubles points,
+    /// and the numbering of same-millisecond points means nothing). A cluster whose storage nodes
+    /// are not listed is taken as configured.
+    pub async fn connect(config: VictoriaConfig) -> Result<Self, VictoriaError> {
+        let mut engine = Self::new(config)?;
+        if let Some(text) = engine.client.flags().await? {
+            let flags = ServerFlags::parse(&text).map_err(VictoriaError::Refused)?;
+            if flags.dedup_ms != 1 {
+                return Err(VictoriaError::Refused(format!(
+                    "VictoriaMetrics must run with -dedup.minScrapeInterval=1ms (it runs with {} ms), so that replays and retries are harmless",
+                    flags.dedup_ms
+                )));
+            }
+            engine.config.retention_ms = flags.retention_ms;
+        }
+        Ok(engine)
     }
 
     /// Makes everything acknowledged visible to reads (`/internal/force_flush`; not durable).

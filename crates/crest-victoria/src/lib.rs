@@ -77,6 +77,9 @@
 //!
 //! # Decisions where the reference is silent
 //!
+//! * [`VictoriaEngine::connect`] reads the server's `/flags` (the Debian build reports no version,
+//!   so behaviour is probed, not looked up): it takes the server's retention and refuses a server
+//!   without `-dedup.minScrapeInterval=1ms`.
 //! * A batch with anything VictoriaMetrics would drop is refused whole, with a message naming it;
 //!   nothing of it is sent.
 //! * Negative zero counts as rounded (it reads back as `0`).
@@ -104,7 +107,7 @@ mod read;
 pub mod selector;
 pub mod write;
 
-pub use config::{Clock, Endpoints, Precision, VictoriaConfig};
+pub use config::{Clock, Endpoints, Precision, ServerFlags, VictoriaConfig};
 pub use engine::{PrecisionReport, VictoriaEngine};
 pub use error::VictoriaError;
 pub use write::{DUP_MEMORY, MAX_LINE_SAMPLES, MAX_REQUEST_SAMPLES};

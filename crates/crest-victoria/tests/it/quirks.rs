@@ -592,3 +592,35 @@ async fn limits_count_what_the_filter_selects_not_what_a_wider_selector_brought(
         "{too_many:?}"
     );
 }
+
+#[tokio::test]
+async fn connecting_reads_the_servers_flags_and_wants_deduplication() {
+    let vm = Vm::start().await;
+    let mut config = vm.config();
+    config.retention_ms = 31 * 86_400_000;
+    let old = now_ms() - 50 * 365 * 86_400_000 + suite_shift();
+    let batch = Batch::from_series([(SeriesKey::new("old", "a"), vec![s(old, 1.0)])]);
+    let configured = VictoriaEngine::new(config.clone()).unwrap();
+    assert!(
+        configured.append(batch.clone()).await.is_err(),
+        "a month's retention"
+    );
+    // Connected, the retention is the server's -retentionPeriod=100y: a 50-year-old point is kept.
+    let engine = VictoriaEngine::connect(config).await.unwrap();
+    engine.append(batch).await.unwrap();
+    let got = engine
+        .select(
+            &all(),
+            TimeRange::new(old - 1, old + 1),
+            ReadLimits::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(got.len(), 1);
+    let without = Vm::start_with(&["-dedup.minScrapeInterval=0s"]).await;
+    let err = VictoriaEngine::connect(without.config()).await.unwrap_err();
+    assert!(
+        err.to_string().contains("dedup.minScrapeInterval=1ms"),
+        "{err}"
+    );
+}
