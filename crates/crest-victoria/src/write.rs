@@ -582,6 +582,39 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_written_in_a_form_1_79_5_parses() {
+        // 1.79.5 cannot read `.123` or `20.` (fixed in 1.79.7).
+        let values = [20.0, 0.123, -0.5, 1e300, 5e-324, 123_456_789.0, -1e-7, 0.0];
+        let batch = Batch::from_series([(
+            SeriesKey::new("m", "s"),
+            values
+                .iter()
+                .zip(0i64..)
+                .map(|(v, i)| s(T + i, *v))
+                .collect::<Vec<_>>(),
+        )]);
+        let body = encode(&batch, &Memory::default(), window(), 0)
+            .unwrap()
+            .bodies[0]
+            .clone();
+        let line: serde_json::Value = serde_json::from_str(body.trim()).unwrap();
+        let text = body
+            .split("\"values\":[")
+            .nth(1)
+            .unwrap()
+            .split(']')
+            .next()
+            .unwrap();
+        for number in text.split(',') {
+            assert!(
+                !number.starts_with('.') && !number.starts_with("-.") && !number.ends_with('.'),
+                "{number}"
+            );
+        }
+        assert_eq!(line["values"].as_array().unwrap().len(), values.len());
+    }
+
+    #[test]
     fn long_series_are_cut_into_lines_and_requests() {
         let samples: Vec<Sample> = (0..(MAX_REQUEST_SAMPLES as i64 + 5))
             .map(|i| s(T + i, 1.0))

@@ -200,7 +200,8 @@ async fn names_and_labels_that_need_escaping_are_selected_exactly() {
         SeriesKey::new("\u{e9}t\u{e9}", "h")
             .with_tag("\u{43a}\u{43b}\u{44e}\u{447}", "\u{2206}")
             .with_tag("a=b,c", "x{y}")
-            .with_tag("_under", "1"),
+            .with_tag("_under", "1")
+            .with_tag("__double", "2"),
     ];
     let batch = Batch::from_series(
         keys.iter()
