@@ -12,7 +12,7 @@
 //!   [`regex::escape`] (whose escapes Go's RE2 reads as the same literals), joined by `.*`, in a
 //!   backquoted string (VictoriaMetrics anchors it at both ends, as crest does);
 //! * VictoriaMetrics 1.79.5 finds nothing for a positive regex that ends, after a `.*`, in a
-//!   literal holding a non-ASCII character (`{__name__=~`.*∆\.`}` misses `a∆.`, while `.*\.`,
+//!   literal holding a non-ASCII character (``{__name__=~`.*∆\.`}`` misses `a∆.`, while `.*\.`,
 //!   `∆.*` and the negated form work: found by the property test against it); such a final piece
 //!   is sent with its non-ASCII characters as `.` (any one character), a superset;
 //! * a regular expression is passed on only in the syntax Go and Rust read alike (ASCII, no
