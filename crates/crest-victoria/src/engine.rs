@@ -1,0 +1,524 @@
+//! [`VictoriaEngine`]: the three series traits over one VictoriaMetrics (single node or cluster).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crest_series::{
+    AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits, Sample,
+    SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesKey, SeriesReader, SeriesWriter,
+    TimeRange, per_second,
+};
+
+use crate::client::Client;
+use crate::config::{Precision, ServerFlags, VictoriaConfig};
+use crate::error::VictoriaError;
+use crate::histogram::{Parts, assemble};
+use crate::read::{export_all, labels, stored_range};
+use crate::selector::{Matcher, Op, exact, glob_to_regex, selectors};
+
+/// Selectors per listing or delete request.
+const DELETE_CHUNK: usize = 50;
+use crate::write::{HIST_LABEL, Memory, Window, encode, granularity as parse_granularity};
+
+/// Values written that VictoriaMetrics does not keep exactly, since the adapter started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrecisionReport {
+    /// Values with more than 12 significant digits (or negative zero): rounded.
+    pub rounded: u64,
+    /// Values that lose digits to a much larger value of their series written with them.
+    pub mixed_magnitudes: u64,
+}
+
+/// crest's series interface over VictoriaMetrics (see the crate's documentation for the mapping).
+#[derive(Debug)]
+pub struct VictoriaEngine {
+    config: VictoriaConfig,
+    client: Client,
+    /// Held for a whole append: numbering and sending are one step, so a failed append leaves
+    /// the numbering as it was and its retry numbers its points the same way.
+    memory: tokio::sync::Mutex<Memory>,
+    rounded: AtomicU64,
+    mixed: AtomicU64,
+}
+
+impl VictoriaEngine {
+    pub fn new(config: VictoriaConfig) -> Result<Self, VictoriaError> {
+        let client = Client::new(config.endpoints.clone(), config.timeout)?;
+        Ok(Self {
+            config,
+            client,
+            memory: tokio::sync::Mutex::new(Memory::default()),
+            rounded: AtomicU64::new(0),
+            mixed: AtomicU64::new(0),
+        })
+    }
+
+    /// An engine whose retention is the server's own (`/flags`), refused unless VictoriaMetrics
+    /// runs with `-dedup.minScrapeInterval=1ms` (without it, a replay or a retry doubles points,
+    /// and the numbering of same-millisecond points means nothing). A cluster whose storage nodes
+    /// are not listed is taken as configured.
+    pub async fn connect(config: VictoriaConfig) -> Result<Self, VictoriaError> {
+        let mut engine = Self::new(config)?;
+        if let Some(text) = engine.client.flags().await? {
+            let flags = ServerFlags::parse(&text).map_err(VictoriaError::Refused)?;
+            if flags.dedup_ms != 1 {
+                return Err(VictoriaError::Refused(format!(
+                    "VictoriaMetrics must run with -dedup.minScrapeInterval=1ms (it runs with {} ms), so that replays and retries are harmless",
+                    flags.dedup_ms
+                )));
+            }
+            engine.config.retention_ms = flags.retention_ms;
+        }
+        Ok(engine)
+    }
+
+    /// Makes everything acknowledged visible to reads (`/internal/force_flush`; not durable).
+    pub async fn flush(&self) -> Result<(), VictoriaError> {
+        self.client.force_flush().await
+    }
+
+    /// What was written that VictoriaMetrics rounds.
+    pub fn precision(&self) -> PrecisionReport {
+        PrecisionReport {
+            rounded: self.rounded.load(Ordering::Relaxed),
+            mixed_magnitudes: self.mixed.load(Ordering::Relaxed),
+        }
+    }
+
+    fn now(&self) -> i64 {
+        (self.config.clock)()
+    }
+
+    /// The newest stored time VictoriaMetrics may hold (exclusive).
+    fn ceiling(&self) -> i64 {
+        Window::new(self.now(), self.config.retention_ms)
+            .high
+            .saturating_add(1)
+    }
+
+    async fn write(&self, batch: Batch) -> Result<AppendReport, VictoriaError> {
+        if batch.is_empty() {
+            return Ok(AppendReport::default());
+        }
+        let mut memory = self.memory.lock().await;
+        let window = Window::new(self.now(), self.config.retention_ms);
+        let encoded = encode(&batch, &memory, window, self.config.time_shift_ms)?;
+        let found = encoded.precision;
+        if self.config.precision == Precision::Refuse && found.rounded + found.mixed > 0 {
+            return Err(VictoriaError::Refused(format!(
+                "{} value(s) would be rounded by VictoriaMetrics (more than 12 significant digits, or a much larger value in the same series), e.g. {:?}",
+                found.rounded + found.mixed,
+                found.example.unwrap_or_default()
+            )));
+        }
+        for body in encoded.bodies {
+            self.client.import(body).await?;
+        }
+        memory.apply(encoded.memory);
+        drop(memory);
+        self.rounded.fetch_add(found.rounded, Ordering::Relaxed);
+        self.mixed.fetch_add(found.mixed, Ordering::Relaxed);
+        if self.config.flush_after_write {
+            self.client.force_flush().await?;
+        }
+        Ok(AppendReport {
+            points: encoded.points,
+            new_series: encoded.new_series,
+        })
+    }
+
+    /// Every plain series `filter` selects in `range`, raw samples in crest time (unsorted).
+    async fn read(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<BTreeMap<SeriesKey, Vec<Sample>>, VictoriaError> {
+        let mut found: BTreeMap<SeriesKey, Vec<Sample>> = BTreeMap::new();
+        let shift = self.config.time_shift_ms;
+        let Some((start, end)) = stored_range(range, shift, self.ceiling()) else {
+            return Ok(found);
+        };
+        let wanted = selectors(filter, &[Matcher::new(HIST_LABEL, Op::Eq, "")]);
+        if wanted.is_empty() {
+            return Ok(found);
+        }
+        let mut points = 0usize;
+        export_all(
+            &self.client,
+            &wanted,
+            start,
+            end,
+            limits.max_points,
+            &|line| {
+                labels(line.metric.clone())
+                    .map(|r| r.hist.is_none() && filter.matches(&r.key))
+                    .unwrap_or(true)
+            },
+            &mut |line| {
+                let read = labels(line.metric)?;
+                if read.hist.is_some() || !filter.matches(&read.key) {
+                    return Ok(());
+                }
+                if !found.contains_key(&read.key) && found.len() >= limits.max_series {
+                    return Err(VictoriaError::Limit {
+                        what: "series",
+                        limit: limits.max_series,
+                    });
+                }
+                let samples = found.entry(read.key).or_default();
+                for (t, v) in line.timestamps.iter().zip(&line.values) {
+                    let t = t.saturating_add(shift);
+                    if range.contains(t) {
+                        samples.push(Sample {
+                            timestamp: t,
+                            value: *v,
+                        });
+                        points += 1;
+                    }
+                }
+                if points > limits.max_points {
+                    return Err(VictoriaError::Limit {
+                        what: "points",
+                        limit: limits.max_points,
+                    });
+                }
+                Ok(())
+            },
+        )
+        .await?;
+        found.retain(|_, samples| !samples.is_empty());
+        Ok(found)
+    }
+
+    async fn read_histograms(
+        &self,
+        filter: &Filter,
+        granularity: Granularity,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<Vec<HistogramData>, VictoriaError> {
+        let shift = self.config.time_shift_ms;
+        // A bin's entries lie within the bin, after its start.
+        let widened = TimeRange::new(range.start, range.end.saturating_add(granularity.millis()));
+        let Some((start, end)) = stored_range(widened, shift, self.ceiling()) else {
+            return Ok(Vec::new());
+        };
+        let wanted = selectors(
+            filter,
+            &[Matcher::new(HIST_LABEL, Op::Eq, granularity.suffix())],
+        );
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut found: BTreeMap<SeriesKey, Parts> = BTreeMap::new();
+        let mut entries = 0usize;
+        export_all(
+            &self.client,
+            &wanted,
+            start,
+            end,
+            limits.max_points.saturating_mul(3),
+            &|line| {
+                labels(line.metric.clone())
+                    .map(|r| r.hist.is_some() && filter.matches(&r.key))
+                    .unwrap_or(true)
+            },
+            &mut |line| {
+                let read = labels(line.metric)?;
+                let Some((suffix, part)) = read.hist else {
+                    return Ok(());
+                };
+                if parse_granularity(&suffix) != Some(granularity) || !filter.matches(&read.key) {
+                    return Ok(());
+                }
+                if !found.contains_key(&read.key) && found.len() >= limits.max_series {
+                    return Err(VictoriaError::Limit {
+                        what: "series",
+                        limit: limits.max_series,
+                    });
+                }
+                let parts = found.entry(read.key).or_default();
+                for (t, v) in line.timestamps.iter().zip(&line.values) {
+                    let t = t.saturating_add(shift);
+                    if range.contains(granularity.floor(t)) {
+                        parts.add(&part, t, *v);
+                        if part == "op" {
+                            entries += 1;
+                        }
+                    }
+                }
+                if entries > limits.max_points {
+                    return Err(VictoriaError::Limit {
+                        what: "points",
+                        limit: limits.max_points,
+                    });
+                }
+                Ok(())
+            },
+        )
+        .await?;
+        let mut out = Vec::with_capacity(found.len());
+        for (key, parts) in found {
+            let distributions = assemble(&parts, granularity, &key.metric)?;
+            if !distributions.is_empty() {
+                out.push(HistogramData {
+                    key,
+                    granularity,
+                    distributions,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn metric_names(&self, prefix: &str, limit: usize) -> Result<Vec<String>, VictoriaError> {
+        let name = if prefix.is_empty() {
+            Matcher::new("__name__", Op::Ne, "")
+        } else {
+            Matcher::new("__name__", Op::Re, format!("{}.*", glob_to_regex(prefix)))
+        };
+        let selector = format!(
+            "{{{},{}}}",
+            name.render(),
+            Matcher::new(HIST_LABEL, Op::Eq, "").render()
+        );
+        // A prefix holding `*` is a literal here: glob_to_regex would read it as a wildcard, so the
+        // answer is checked again.
+        let mut names = self
+            .client
+            .label_values(
+                "__name__",
+                &[selector],
+                1,
+                self.ceiling(),
+                limit.saturating_add(1),
+            )
+            .await?;
+        names.retain(|n| n.starts_with(prefix));
+        names.sort();
+        names.dedup();
+        names.truncate(limit);
+        Ok(names)
+    }
+
+    /// Deletes every series and histogram series `filter` selects, each by an exact selector (see
+    /// the crate's documentation); answers how many series keys were deleted.
+    pub async fn delete(&self, filter: &Filter) -> Result<usize, VictoriaError> {
+        let wanted = selectors(filter, &[]);
+        if wanted.is_empty() {
+            return Ok(0);
+        }
+        let ceiling = self.ceiling();
+        let mut doomed: BTreeMap<SeriesKey, BTreeMap<String, String>> = BTreeMap::new();
+        for listed in self.client.series(&wanted, 1, ceiling).await? {
+            let own: BTreeMap<String, String> = listed
+                .iter()
+                .filter(|(k, _)| !k.starts_with("_crest_"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let read = labels(listed)?;
+            if filter.matches(&read.key) {
+                doomed.insert(read.key, own);
+            }
+        }
+        if doomed.is_empty() {
+            return Ok(0);
+        }
+        // The series each exact selector would also reach (one tag more) name the labels that
+        // must be empty.
+        let first: Vec<String> = doomed.values().map(|l| exact(l, &[])).collect();
+        let mut absent: BTreeSet<String> = BTreeSet::new();
+        for chunk in first.chunks(DELETE_CHUNK) {
+            for listed in self.client.series(chunk, 1, ceiling).await? {
+                absent.extend(listed.into_keys().filter(|k| !k.starts_with("_crest_")));
+            }
+        }
+        let absent: Vec<String> = absent.into_iter().collect();
+        let precise: Vec<String> = doomed.values().map(|l| exact(l, &absent)).collect();
+        for chunk in precise.chunks(DELETE_CHUNK) {
+            for listed in self.client.series(chunk, 1, ceiling).await? {
+                let read = labels(listed)?;
+                if !doomed.contains_key(&read.key) {
+                    return Err(VictoriaError::Refused(format!(
+                        "deleting exactly the selected series would also delete {:?}",
+                        read.key
+                    )));
+                }
+            }
+        }
+        for chunk in precise.chunks(DELETE_CHUNK) {
+            self.client.delete_series(chunk).await?;
+        }
+        Ok(doomed.len())
+    }
+
+    /// The plain series `filter` selects (listed by `/api/v1/series`, checked with
+    /// [`Filter::matches`]), the first `limit` by key, each with its newest point: found by exports
+    /// of exactly those series over the last day, then the last 30 days, then everything, so a
+    /// series that reported lately costs a day of its points.
+    async fn list(&self, filter: &Filter, limit: usize) -> Result<Vec<SeriesInfo>, VictoriaError> {
+        let wanted = selectors(filter, &[Matcher::new(HIST_LABEL, Op::Eq, "")]);
+        if wanted.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let ceiling = self.ceiling();
+        let mut keys: BTreeMap<SeriesKey, BTreeMap<String, String>> = BTreeMap::new();
+        let mut names: BTreeSet<String> = BTreeSet::new();
+        for listed in self.client.series(&wanted, 1, ceiling).await? {
+            names.extend(listed.keys().filter(|k| !k.starts_with("_crest_")).cloned());
+            let own: BTreeMap<String, String> = listed
+                .iter()
+                .filter(|(k, _)| !k.starts_with("_crest_"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let read = labels(listed)?;
+            if read.hist.is_none() && filter.matches(&read.key) {
+                keys.insert(read.key, own);
+            }
+        }
+        // Listed series may have no points in the end (VictoriaMetrics lists a series whose rows a
+        // crash lost): take more than `limit` and keep those with points.
+        let shift = self.config.time_shift_ms;
+        let absent: Vec<String> = names.into_iter().collect();
+        let mut out: Vec<SeriesInfo> = Vec::new();
+        let mut pending = keys.into_iter().peekable();
+        while out.len() < limit && pending.peek().is_some() {
+            let chunk: BTreeMap<SeriesKey, BTreeMap<String, String>> =
+                pending.by_ref().take(DELETE_CHUNK).collect();
+            let mut last: BTreeMap<SeriesKey, i64> = BTreeMap::new();
+            for window in [86_400_000, 30 * 86_400_000, ceiling] {
+                let unknown: Vec<String> = chunk
+                    .iter()
+                    .filter(|(k, _)| !last.contains_key(*k))
+                    .map(|(_, l)| exact(l, &absent))
+                    .collect();
+                if unknown.is_empty() {
+                    break;
+                }
+                export_all(
+                    &self.client,
+                    &unknown,
+                    ceiling.saturating_sub(window).max(0),
+                    ceiling,
+                    ReadLimits::default().max_points,
+                    &|_| true,
+                    &mut |line| {
+                        let read = labels(line.metric)?;
+                        if read.hist.is_some() {
+                            return Ok(());
+                        }
+                        if let Some(t) = line.timestamps.iter().max() {
+                            let t = t.saturating_add(shift);
+                            let held = last.entry(read.key).or_insert(t);
+                            *held = (*held).max(t);
+                        }
+                        Ok(())
+                    },
+                )
+                .await?;
+            }
+            out.extend(chunk.into_keys().filter_map(|key| {
+                let last_timestamp = *last.get(&key)?;
+                Some(SeriesInfo {
+                    key,
+                    last_timestamp,
+                })
+            }));
+        }
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    async fn catalog_status(&self) -> Result<EngineStatus, VictoriaError> {
+        let mut status = EngineStatus::default();
+        let mut series: BTreeSet<SeriesKey> = BTreeSet::new();
+        let mut histograms: BTreeSet<(SeriesKey, String)> = BTreeSet::new();
+        let shift = self.config.time_shift_ms;
+        let limits = ReadLimits::default();
+        export_all(
+            &self.client,
+            &[r#"{__name__!=""}"#.to_owned()],
+            0,
+            self.ceiling(),
+            limits.max_points,
+            &|_| true,
+            &mut |line| {
+                let read = labels(line.metric)?;
+                if let Some((suffix, _)) = read.hist {
+                    histograms.insert((read.key, suffix));
+                    return Ok(());
+                }
+                series.insert(read.key);
+                status.points += line.values.len() as u64;
+                for t in &line.timestamps {
+                    let t = t.saturating_add(shift);
+                    status.oldest = Some(status.oldest.map_or(t, |o| o.min(t)));
+                    status.newest = Some(status.newest.map_or(t, |n| n.max(t)));
+                }
+                Ok(())
+            },
+        )
+        .await?;
+        status.series = series.len() as u64;
+        status.histogram_series = histograms.len() as u64;
+        Ok(status)
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesWriter for VictoriaEngine {
+    async fn append(&self, batch: Batch) -> Result<AppendReport, SeriesError> {
+        Ok(self.write(batch).await?)
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesReader for VictoriaEngine {
+    async fn select(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<Vec<SeriesData>, SeriesError> {
+        let found = self.read(filter, range, limits).await?;
+        Ok(found
+            .into_iter()
+            .map(|(key, mut samples)| {
+                samples.sort_by_key(|s| s.timestamp);
+                let delta = key.is_delta();
+                SeriesData {
+                    key,
+                    samples: per_second(samples, delta),
+                }
+            })
+            .collect())
+    }
+
+    async fn select_histograms(
+        &self,
+        filter: &Filter,
+        granularity: Granularity,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<Vec<HistogramData>, SeriesError> {
+        Ok(self
+            .read_histograms(filter, granularity, range, limits)
+            .await?)
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesCatalog for VictoriaEngine {
+    async fn series(&self, filter: &Filter, limit: usize) -> Result<Vec<SeriesInfo>, SeriesError> {
+        Ok(self.list(filter, limit).await?)
+    }
+
+    async fn metrics(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SeriesError> {
+        Ok(self.metric_names(prefix, limit).await?)
+    }
+
+    async fn status(&self) -> Result<EngineStatus, SeriesError> {
+        Ok(self.catalog_status().await?)
+    }
+}

@@ -1,0 +1,685 @@
+//! Turning a [`Batch`] into `/api/v1/import` JSON lines, after checking that VictoriaMetrics will
+//! keep everything in it (it answers 204 while dropping a line with a `null` value, a timestamp
+//! outside its window, labels beyond 30, empty labels; it truncates long names and values:
+//! §1.1 and §8 of the reference). Also the precision check (§2) and the numbering of points that
+//! share a series and a millisecond.
+//!
+//! Decisions where the reference is silent: a batch is checked whole before anything is sent, and
+//! refused whole; negative zero counts as rounded (VictoriaMetrics reads it back as `0`); the
+//! numbering of same-millisecond points is kept for at most [`DUP_MEMORY`] (series, millisecond)
+//! pairs and forgotten whole beyond that (see the crate's documentation for what that means).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crest_series::{Batch, Granularity, SeriesKey};
+use serde::Serialize;
+
+use crate::error::VictoriaError;
+
+/// The most samples one import line carries (VictoriaMetrics holds a whole line in memory).
+pub const MAX_LINE_SAMPLES: usize = 10_000;
+/// The most samples one import request carries.
+pub const MAX_REQUEST_SAMPLES: usize = 100_000;
+/// The most series the adapter remembers (see [`Memory`]); beyond, it forgets them all.
+pub const DUP_MEMORY: usize = 1 << 22;
+
+/// VictoriaMetrics' `-maxLabelsPerTimeseries` default (extra labels are dropped silently).
+pub const MAX_LABELS: usize = 30;
+/// Longer label names are truncated silently.
+pub const MAX_LABEL_NAME_BYTES: usize = 256;
+/// Longer label values (`-maxLabelValueLen`) are truncated silently.
+pub const MAX_LABEL_VALUE_BYTES: usize = 16 * 1024;
+/// VictoriaMetrics drops samples more than two days ahead of its clock; a margin for clock skew.
+const FUTURE_MS: i64 = 2 * 86_400_000 - 600_000;
+/// A margin on the retention edge (VictoriaMetrics' clock may be ahead of ours).
+const PAST_MARGIN_MS: i64 = 3_600_000;
+
+/// The adapter's own labels.
+pub(crate) const DUP_LABEL: &str = "_crest_dup";
+pub(crate) const HIST_LABEL: &str = "_crest_hist";
+pub(crate) const PART_LABEL: &str = "_crest_part";
+const RESERVED_PREFIX: &str = "_crest_";
+
+/// Values VictoriaMetrics would not read back as written, found in one batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PrecisionFindings {
+    /// Values with more than 12 significant digits (or negative zero), which are rounded.
+    pub rounded: u64,
+    /// Values that lose digits to a larger neighbour of their series in the batch (one exponent per
+    /// block, issue #9448).
+    pub mixed: u64,
+    /// One of them, for the message.
+    pub example: Option<f64>,
+}
+
+/// A finite value's shortest decimal form: (significant digits, exponent of the first, exponent
+/// of the last); `None` for zero.
+fn decimal(v: f64) -> Option<(i32, i32, i32)> {
+    if v == 0.0 {
+        return None;
+    }
+    let text = format!("{:e}", v.abs());
+    let (mantissa, exponent) = text.split_once('e')?;
+    let exponent: i32 = exponent.parse().ok()?;
+    let digits = i32::try_from(mantissa.chars().filter(char::is_ascii_digit).count()).ok()?;
+    Some((digits, exponent, exponent - (digits - 1)))
+}
+
+/// The most significant digits VictoriaMetrics keeps of a value (`conversionPrecision`).
+pub const KEPT_DIGITS: i32 = 12;
+/// The widest span of decimal places one block keeps (its mantissas are 64-bit integers).
+pub const BLOCK_SPAN: i32 = 17;
+
+/// Which of one series' `values` VictoriaMetrics would not keep exactly.
+pub fn precision(values: impl Iterator<Item = f64> + Clone) -> PrecisionFindings {
+    let mut found = PrecisionFindings::default();
+    let mut top = i32::MIN;
+    for v in values.clone() {
+        if v == 0.0 && v.is_sign_negative() {
+            found.rounded += 1;
+            found.example.get_or_insert(v);
+        }
+        if let Some((digits, first, _)) = decimal(v) {
+            top = top.max(first);
+            if digits > KEPT_DIGITS {
+                found.rounded += 1;
+                found.example.get_or_insert(v);
+            }
+        }
+    }
+    for v in values {
+        if let Some((digits, _, last)) = decimal(v) {
+            // Digits kept: at most KEPT_DIGITS, and none below the block's span from its top.
+            let last = last.max(last + digits - KEPT_DIGITS);
+            if top.saturating_sub(last) > BLOCK_SPAN {
+                found.mixed += 1;
+                found.example.get_or_insert(v);
+            }
+        }
+    }
+    found
+}
+
+fn check_label(name: &str, value: &str, what: &str) -> Result<(), VictoriaError> {
+    if name.len() > MAX_LABEL_NAME_BYTES {
+        return Err(VictoriaError::Refused(format!(
+            "{what} {name:?} is longer than {MAX_LABEL_NAME_BYTES} bytes"
+        )));
+    }
+    if value.len() > MAX_LABEL_VALUE_BYTES {
+        return Err(VictoriaError::Refused(format!(
+            "the value of {what} {name:?} is longer than {MAX_LABEL_VALUE_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a series' key and answers its labels (without the adapter's own). `internal` is how many
+/// labels of its own the adapter adds.
+pub fn labels(key: &SeriesKey, internal: usize) -> Result<BTreeMap<String, String>, VictoriaError> {
+    if key.metric.is_empty() {
+        return Err(VictoriaError::Refused("a metric name is empty".into()));
+    }
+    check_label("__name__", &key.metric, "the metric name")?;
+    let mut out = BTreeMap::new();
+    out.insert("__name__".to_owned(), key.metric.clone());
+    if !key.source.is_empty() {
+        check_label("source", &key.source, "the source")?;
+        out.insert("source".to_owned(), key.source.clone());
+    }
+    for (k, v) in &key.tags {
+        if k.is_empty() || k == "source" || k == "__name__" || k.starts_with(RESERVED_PREFIX) {
+            return Err(VictoriaError::Refused(format!(
+                "the point tag name {k:?} is reserved (source, __name__, _crest_*) or empty"
+            )));
+        }
+        if v.is_empty() {
+            return Err(VictoriaError::Refused(format!(
+                "the point tag {k:?} of {} has an empty value, which VictoriaMetrics drops",
+                key.metric
+            )));
+        }
+        check_label(k, v, "the point tag")?;
+        out.insert(k.clone(), v.clone());
+    }
+    if out.len() + internal > MAX_LABELS {
+        return Err(VictoriaError::Refused(format!(
+            "{} has {} labels with the adapter's own, more than VictoriaMetrics' {MAX_LABELS}",
+            key.metric,
+            out.len() + internal
+        )));
+    }
+    Ok(out)
+}
+
+/// The window of timestamps (after the shift) VictoriaMetrics keeps: `[low, high)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub low: i64,
+    pub high: i64,
+}
+
+impl Window {
+    pub fn new(now: i64, retention_ms: i64) -> Self {
+        Self {
+            low: now
+                .saturating_sub(retention_ms)
+                .saturating_add(PAST_MARGIN_MS)
+                .max(0),
+            high: now.saturating_add(FUTURE_MS),
+        }
+    }
+
+    fn check(&self, stored: i64, metric: &str) -> Result<(), VictoriaError> {
+        if stored < self.low || stored >= self.high {
+            return Err(VictoriaError::Refused(format!(
+                "a point of {metric} at {stored} ms is outside what VictoriaMetrics keeps ([{}, {}) ms: its retention and at most two days ahead)",
+                self.low, self.high
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What the adapter remembers between appends, one entry per series (keyed by the hash of its
+/// canonical key): for a plain series its newest stored millisecond and how many points it holds
+/// there; for a histogram series (key and granularity) its newest bin and the bin's next free
+/// offset. Points arrive mostly in time order, so a later point at a series' newest millisecond
+/// (or a distribution in its newest bin) is numbered after the ones before; a point at an older,
+/// already used millisecond is numbered as if it were the first (and collapses with it).
+#[derive(Debug, Default)]
+pub struct Memory {
+    pub(crate) latest: HashMap<u64, (i64, u32)>,
+    pub(crate) bins: HashMap<u64, (i64, i64)>,
+}
+
+impl Memory {
+    /// Takes what an append changed, then forgets everything beyond [`DUP_MEMORY`] series.
+    pub(crate) fn apply(&mut self, changed: Memory) {
+        self.latest.extend(changed.latest);
+        self.bins.extend(changed.bins);
+        if self.latest.len() + self.bins.len() > DUP_MEMORY {
+            *self = Memory::default();
+        }
+    }
+}
+
+/// Keeps the newer of two (time, count) states.
+fn newer<T: Copy>(old: Option<(i64, T)>, new: (i64, T)) -> (i64, T) {
+    match old {
+        Some(o) if o.0 > new.0 => o,
+        _ => new,
+    }
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    metric: &'a BTreeMap<String, String>,
+    values: &'a [f64],
+    timestamps: &'a [i64],
+}
+
+/// One VictoriaMetrics series' samples, before they are cut into lines.
+#[derive(Debug, Default)]
+struct Out {
+    values: Vec<f64>,
+    timestamps: Vec<i64>,
+}
+
+/// A batch as import request bodies, with what it changes in [`Memory`] (applied only once every
+/// request succeeded, so a retried batch is numbered the same way).
+#[derive(Debug, Default)]
+pub struct Encoded {
+    pub bodies: Vec<String>,
+    pub points: usize,
+    pub new_series: usize,
+    pub precision: PrecisionFindings,
+    pub(crate) memory: Memory,
+}
+
+/// Encodes and checks `batch`. `memory` is read, not changed: the changes are in the answer.
+pub fn encode(
+    batch: &Batch,
+    memory: &Memory,
+    window: Window,
+    shift: i64,
+) -> Result<Encoded, VictoriaError> {
+    let mut out: BTreeMap<BTreeMap<String, String>, Out> = BTreeMap::new();
+    let mut enc = Encoded::default();
+    let mut seen: HashSet<u64> = HashSet::new();
+    // Points per (series, stored ms) and next offsets per (histogram series, bin) in this batch.
+    let mut local: HashMap<(u64, i64), u32> = HashMap::new();
+    let mut offsets: HashMap<(u64, i64), i64> = HashMap::new();
+    for series in batch.series() {
+        let key = series
+            .key()
+            .ok_or_else(|| VictoriaError::Refused("a series key is not a canonical key".into()))?;
+        let base = labels(&key, 1)?;
+        if !memory.latest.contains_key(&series.hash) && seen.insert(series.hash) {
+            enc.new_series += 1;
+        }
+        let found = precision(series.samples.iter().map(|s| s.value));
+        enc.precision.rounded += found.rounded;
+        enc.precision.mixed += found.mixed;
+        if enc.precision.example.is_none() {
+            enc.precision.example = found.example;
+        }
+        for s in series.samples {
+            if !s.value.is_finite() {
+                return Err(VictoriaError::Refused(format!(
+                    "a point of {} has the value {}, which VictoriaMetrics cannot store",
+                    key.metric, s.value
+                )));
+            }
+            let stored = s.timestamp.saturating_sub(shift);
+            window.check(stored, &key.metric)?;
+            let slot = (series.hash, stored);
+            let n = match local.get(&slot) {
+                Some(n) => *n,
+                None => match memory.latest.get(&series.hash) {
+                    Some((at, count)) if *at == stored => *count,
+                    _ => 0,
+                },
+            };
+            local.insert(slot, n.saturating_add(1));
+            let state = enc
+                .memory
+                .latest
+                .get(&series.hash)
+                .copied()
+                .or_else(|| memory.latest.get(&series.hash).copied());
+            let after = newer(state, (stored, 0));
+            let count = local
+                .get(&(series.hash, after.0))
+                .copied()
+                .unwrap_or(after.1);
+            enc.memory.latest.insert(series.hash, (after.0, count));
+            let target = if n == 0 {
+                out.entry(base.clone()).or_default()
+            } else {
+                let mut labels = base.clone();
+                labels.insert(DUP_LABEL.to_owned(), n.to_string());
+                out.entry(labels).or_default()
+            };
+            target.values.push(s.value);
+            target.timestamps.push(stored);
+            enc.points += 1;
+        }
+    }
+    for h in &batch.histograms {
+        let key = &h.key;
+        let base = labels(key, 2)?;
+        let mut canonical = key.canonical();
+        canonical.push(h.granularity.code());
+        let hash = crest_series::canonical_hash(&canonical);
+        if !memory.bins.contains_key(&hash) && seen.insert(hash) {
+            enc.new_series += 1;
+        }
+        let bin = h.granularity.floor(h.distribution.timestamp);
+        let stored_bin = bin.saturating_sub(shift);
+        window.check(stored_bin, &key.metric)?;
+        let centroids = &h.distribution.centroids;
+        let found = precision(centroids.iter().map(|c| c.mean));
+        enc.precision.rounded += found.rounded;
+        enc.precision.mixed += found.mixed;
+        if enc.precision.example.is_none() {
+            enc.precision.example = found.example;
+        }
+        if let Some(c) = centroids.iter().find(|c| !c.mean.is_finite()) {
+            return Err(VictoriaError::Refused(format!(
+                "a distribution of {} has a centroid at {}, which VictoriaMetrics cannot store",
+                key.metric, c.mean
+            )));
+        }
+        let slot = (hash, stored_bin);
+        let offset = match offsets.get(&slot) {
+            Some(o) => *o,
+            None => match memory.bins.get(&hash) {
+                Some((at, next)) if *at == stored_bin => *next,
+                _ => 0,
+            },
+        };
+        let n = i64::try_from(centroids.len()).unwrap_or(i64::MAX);
+        let used = n.max(1);
+        if offset.saturating_add(used) > h.granularity.millis() {
+            return Err(VictoriaError::Refused(format!(
+                "the bin at {bin} of {} holds more centroids than it has milliseconds",
+                key.metric
+            )));
+        }
+        offsets.insert(slot, offset + used);
+        let state = enc
+            .memory
+            .bins
+            .get(&hash)
+            .copied()
+            .or_else(|| memory.bins.get(&hash).copied());
+        let after = newer(state, (stored_bin, 0));
+        let next = offsets.get(&(hash, after.0)).copied().unwrap_or(after.1);
+        enc.memory.bins.insert(hash, (after.0, next));
+        let at = stored_bin + offset;
+        let part = |name: &str| {
+            let mut labels = base.clone();
+            labels.insert(HIST_LABEL.to_owned(), h.granularity.suffix().to_owned());
+            labels.insert(PART_LABEL.to_owned(), name.to_owned());
+            labels
+        };
+        #[allow(clippy::cast_precision_loss)] // n is a centroid count, far below 2^52
+        let op = (n + 1) as f64;
+        let op_line = out.entry(part("op")).or_default();
+        op_line.values.push(if h.merge { op } else { -op });
+        op_line.timestamps.push(at);
+        let means = out.entry(part("mean")).or_default();
+        for (c, i) in centroids.iter().zip(0i64..) {
+            means.values.push(c.mean);
+            means.timestamps.push(at + i);
+        }
+        let counts = out.entry(part("count")).or_default();
+        for (c, i) in centroids.iter().zip(0i64..) {
+            counts.values.push(f64::from(c.count));
+            counts.timestamps.push(at + i);
+        }
+        enc.points += 1;
+    }
+    let mut body = String::new();
+    let mut in_body = 0usize;
+    for (labels, series) in &out {
+        for (values, timestamps) in series
+            .values
+            .chunks(MAX_LINE_SAMPLES)
+            .zip(series.timestamps.chunks(MAX_LINE_SAMPLES))
+        {
+            if values.is_empty() {
+                continue;
+            }
+            if in_body > 0 && in_body + values.len() > MAX_REQUEST_SAMPLES {
+                enc.bodies.push(std::mem::take(&mut body));
+                in_body = 0;
+            }
+            let line = serde_json::to_string(&Line {
+                metric: labels,
+                values,
+                timestamps,
+            })
+            .map_err(|e| VictoriaError::Refused(format!("a line cannot be written: {e}")))?;
+            body.push_str(&line);
+            body.push('\n');
+            in_body += values.len();
+        }
+    }
+    if !body.is_empty() {
+        enc.bodies.push(body);
+    }
+    Ok(enc)
+}
+
+/// The granularity a `_crest_hist` label names.
+pub(crate) fn granularity(suffix: &str) -> Option<Granularity> {
+    Granularity::ALL.into_iter().find(|g| g.suffix() == suffix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crest_series::{Centroid, Distribution, HistogramPoint, Sample};
+
+    fn s(timestamp: i64, value: f64) -> Sample {
+        Sample { timestamp, value }
+    }
+
+    fn window() -> Window {
+        Window::new(1_000_000_000_000, 365 * 86_400_000)
+    }
+
+    const T: i64 = 1_000_000_000_000;
+
+    #[test]
+    fn values_beyond_twelve_digits_are_counted_as_rounded() {
+        assert_eq!(precision([1.5, 2.25, 123_456.789].into_iter()).rounded, 0);
+        let p = precision([0.1 + 0.2, 1.0].into_iter());
+        assert_eq!((p.rounded, p.mixed), (1, 0));
+        assert_eq!(p.example, Some(0.1 + 0.2));
+        assert_eq!(precision([-0.0].into_iter()).rounded, 1);
+        assert_eq!(
+            precision([0.0, 1e300].into_iter()),
+            PrecisionFindings::default()
+        );
+    }
+
+    #[test]
+    fn mixed_magnitudes_are_counted() {
+        // #9448: one 1e18 turns 0.001 and 3.14159 into 0 and 3.
+        let p = precision([0.001, 3.25159, 42.5, 1e18].into_iter());
+        assert_eq!(p.rounded, 0);
+        assert_eq!(p.mixed, 3);
+        assert_eq!(precision([0.001, 1e12].into_iter()).mixed, 0);
+    }
+
+    #[test]
+    fn what_victoria_metrics_would_drop_is_refused() {
+        let memory = Memory::default();
+        let refused = |key: SeriesKey, sample: Sample| {
+            let batch = Batch::from_series([(key, vec![sample])]);
+            match encode(&batch, &memory, window(), 0) {
+                Err(VictoriaError::Refused(m)) => m,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(refused(SeriesKey::new("m", "s"), s(T, f64::NAN)).contains("NaN"));
+        assert!(refused(SeriesKey::new("m", "s"), s(T, f64::INFINITY)).contains("inf"));
+        assert!(refused(SeriesKey::new("m", "s"), s(T + 3 * 86_400_000, 1.0)).contains("outside"));
+        assert!(
+            refused(SeriesKey::new("m", "s"), s(T - 400 * 86_400_000, 1.0)).contains("outside")
+        );
+        assert!(refused(SeriesKey::new("m", "s"), s(1_000_000_000, 1.0)).contains("outside"));
+        assert!(refused(SeriesKey::new("m", "s").with_tag("k", ""), s(T, 1.0)).contains("empty"));
+        assert!(
+            refused(SeriesKey::new("m", "s").with_tag("source", "x"), s(T, 1.0))
+                .contains("reserved")
+        );
+        assert!(
+            refused(
+                SeriesKey::new("m", "s").with_tag("_crest_dup", "1"),
+                s(T, 1.0)
+            )
+            .contains("reserved")
+        );
+        assert!(refused(SeriesKey::new("", "s"), s(T, 1.0)).contains("empty"));
+        let mut many = SeriesKey::new("m", "s");
+        for i in 0..28 {
+            many = many.with_tag(format!("t{i}"), "v");
+        }
+        assert!(refused(many, s(T, 1.0)).contains("labels"));
+        assert!(
+            refused(
+                SeriesKey::new("m", "s").with_tag("k".repeat(300), "v"),
+                s(T, 1.0)
+            )
+            .contains("bytes")
+        );
+        assert!(
+            refused(
+                SeriesKey::new("m", "s").with_tag("k", "v".repeat(20_000)),
+                s(T, 1.0)
+            )
+            .contains("bytes")
+        );
+    }
+
+    #[test]
+    fn the_time_shift_moves_what_is_checked_and_written() {
+        let batch =
+            Batch::from_series([(SeriesKey::new("m", ""), vec![s(T + 10 * 86_400_000, 1.0)])]);
+        assert!(encode(&batch, &Memory::default(), window(), 0).is_err());
+        let enc = encode(&batch, &Memory::default(), window(), 10 * 86_400_000).unwrap();
+        assert_eq!(
+            enc.bodies,
+            vec![format!(
+                "{{\"metric\":{{\"__name__\":\"m\"}},\"values\":[1.0],\"timestamps\":[{T}]}}\n"
+            )]
+        );
+    }
+
+    #[test]
+    fn points_sharing_a_millisecond_are_numbered_across_appends() {
+        let key = SeriesKey::new("m", "s");
+        let batch = Batch::from_series([(key.clone(), vec![s(T, 1.0), s(T, 2.0), s(T + 1, 3.0)])]);
+        let mut memory = Memory::default();
+        let enc = encode(&batch, &memory, window(), 0).unwrap();
+        assert_eq!((enc.points, enc.new_series), (3, 1));
+        let body = &enc.bodies[0];
+        assert!(body.contains(&format!("{{\"metric\":{{\"__name__\":\"m\",\"source\":\"s\"}},\"values\":[1.0,3.0],\"timestamps\":[{T},{}]}}", T + 1)), "{body}");
+        assert!(body.contains("\"_crest_dup\":\"1\""), "{body}");
+        memory.apply(enc.memory);
+        let again = encode(
+            &Batch::from_series([(key, vec![s(T + 1, 4.0)])]),
+            &memory,
+            window(),
+            0,
+        )
+        .unwrap();
+        assert_eq!(again.new_series, 0);
+        assert!(
+            again.bodies[0].contains("\"_crest_dup\":\"1\""),
+            "{:?}",
+            again.bodies
+        );
+    }
+
+    #[test]
+    fn memory_holds_one_entry_per_series_at_its_newest_millisecond() {
+        let key = SeriesKey::new("m", "s");
+        let mut memory = Memory::default();
+        for batch in [
+            vec![s(T + 5, 1.0), s(T + 3, 1.0), s(T + 5, 2.0)],
+            vec![s(T + 5, 3.0)],
+        ] {
+            let enc = encode(
+                &Batch::from_series([(key.clone(), batch)]),
+                &memory,
+                window(),
+                0,
+            )
+            .unwrap();
+            memory.apply(enc.memory);
+        }
+        assert_eq!(memory.latest.len(), 1);
+        assert_eq!(memory.latest.values().next(), Some(&(T + 5, 3)));
+        // An older millisecond already used is not remembered: numbered as the first again.
+        let older = encode(
+            &Batch::from_series([(key, vec![s(T + 3, 9.0)])]),
+            &memory,
+            window(),
+            0,
+        )
+        .unwrap();
+        assert!(
+            !older.bodies[0].contains("_crest_dup"),
+            "{:?}",
+            older.bodies
+        );
+        assert_eq!(older.memory.latest.values().next(), Some(&(T + 5, 3)));
+    }
+
+    #[test]
+    fn numbers_are_written_in_a_form_1_79_5_parses() {
+        // 1.79.5 cannot read `.123` or `20.` (fixed in 1.79.7).
+        let values = [20.0, 0.123, -0.5, 1e300, 5e-324, 123_456_789.0, -1e-7, 0.0];
+        let batch = Batch::from_series([(
+            SeriesKey::new("m", "s"),
+            values
+                .iter()
+                .zip(0i64..)
+                .map(|(v, i)| s(T + i, *v))
+                .collect::<Vec<_>>(),
+        )]);
+        let body = encode(&batch, &Memory::default(), window(), 0)
+            .unwrap()
+            .bodies[0]
+            .clone();
+        let line: serde_json::Value = serde_json::from_str(body.trim()).unwrap();
+        let text = body
+            .split("\"values\":[")
+            .nth(1)
+            .unwrap()
+            .split(']')
+            .next()
+            .unwrap();
+        for number in text.split(',') {
+            assert!(
+                !number.starts_with('.') && !number.starts_with("-.") && !number.ends_with('.'),
+                "{number}"
+            );
+        }
+        assert_eq!(line["values"].as_array().unwrap().len(), values.len());
+    }
+
+    #[test]
+    fn long_series_are_cut_into_lines_and_requests() {
+        let samples: Vec<Sample> = (0..(MAX_REQUEST_SAMPLES as i64 + 5))
+            .map(|i| s(T + i, 1.0))
+            .collect();
+        let enc = encode(
+            &Batch::from_series([(SeriesKey::new("m", "s"), samples)]),
+            &Memory::default(),
+            window(),
+            0,
+        )
+        .unwrap();
+        assert_eq!(enc.bodies.len(), 2);
+        assert_eq!(
+            enc.bodies[0].lines().count(),
+            MAX_REQUEST_SAMPLES / MAX_LINE_SAMPLES
+        );
+        assert_eq!(enc.bodies[1].lines().count(), 1);
+    }
+
+    #[test]
+    fn distributions_take_consecutive_milliseconds_of_their_bin() {
+        let key = SeriesKey::new("lat", "a");
+        let point = |centroids: Vec<Centroid>, merge| HistogramPoint {
+            key: key.clone(),
+            granularity: Granularity::Minute,
+            distribution: Distribution {
+                timestamp: T,
+                centroids,
+            },
+            merge,
+        };
+        let batch = Batch::from_histograms(vec![
+            point(
+                vec![
+                    Centroid {
+                        mean: 1.5,
+                        count: 2,
+                    },
+                    Centroid {
+                        mean: 3.0,
+                        count: 1,
+                    },
+                ],
+                true,
+            ),
+            point(
+                vec![Centroid {
+                    mean: 9.0,
+                    count: 4,
+                }],
+                false,
+            ),
+        ]);
+        let enc = encode(&batch, &Memory::default(), window(), 0).unwrap();
+        let body = &enc.bodies[0];
+        let b = Granularity::Minute.floor(T);
+        let lines: Vec<&str> = body.lines().collect();
+        assert_eq!(lines.len(), 3, "{body}");
+        assert!(lines[0].contains(&format!("\"_crest_part\":\"count\",\"source\":\"a\"}},\"values\":[2.0,1.0,4.0],\"timestamps\":[{b},{},{}]", b + 1, b + 2)), "{body}");
+        assert!(
+            lines[1]
+                .contains("\"_crest_part\":\"mean\",\"source\":\"a\"},\"values\":[1.5,3.0,9.0]"),
+            "{body}"
+        );
+        assert!(lines[2].contains(&format!("\"_crest_part\":\"op\",\"source\":\"a\"}},\"values\":[3.0,-2.0],\"timestamps\":[{b},{}]", b + 2)), "{body}");
+        assert_eq!((enc.points, enc.new_series), (2, 1));
+    }
+}
