@@ -30,6 +30,7 @@ use crest_wql::{
 use crate::SourceTags;
 use crate::chart::Range;
 use crate::error::QueryError;
+use crate::parallel;
 use crate::plan::Plan;
 use crate::request::{QueryLimits, QueryStats};
 use crate::value::Point;
@@ -69,19 +70,20 @@ impl Fetched {
         for read in self.reads.values_mut() {
             if let Read::Points(all) = read {
                 let all = std::mem::take(all);
-                *read = Read::Seconds(
-                    all.into_iter()
-                        .map(|(data, source_tags)| ReadSeries {
-                            points: data
-                                .samples
-                                .into_iter()
-                                .map(|s| (s.timestamp.div_euclid(1000), s.value))
-                                .collect(),
-                            key: data.key,
-                            source_tags,
-                        })
-                        .collect(),
-                );
+                let points = all.iter().map(|(d, _)| d.samples.len()).sum();
+                *read = Read::Seconds(parallel::map(
+                    all,
+                    parallel::threads_for(points),
+                    |(data, source_tags)| ReadSeries {
+                        points: data
+                            .samples
+                            .into_iter()
+                            .map(|s| (s.timestamp.div_euclid(1000), s.value))
+                            .collect(),
+                        key: data.key,
+                        source_tags,
+                    },
+                ));
             }
         }
     }

@@ -24,6 +24,7 @@ mod interp;
 mod join;
 mod matching;
 mod operators;
+mod parallel;
 mod plan;
 mod request;
 mod rewrite;

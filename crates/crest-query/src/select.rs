@@ -7,8 +7,11 @@ use crest_series::DELTA_PREFIX;
 use crest_wql::{Selector, SelectorKind};
 
 use crate::error::QueryError;
-use crate::fetch::{Fetched, Read};
+use crate::fetch::{Fetched, Read, ReadSeries};
+use crate::parallel;
 use crate::plan::selector_key;
+use crate::request::Summarization;
+use crate::summary::bucketed;
 use crate::value::{HistSeries, Meta, Point, Points, Series, Value};
 
 /// The selector's value from what was read for it.
@@ -26,24 +29,7 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
                         SelectorKind::Cs => Points::discrete(per_minute(&read.points)?),
                         _ => Points::Discrete(finite(&read.points)),
                     };
-                    let metric = match selector.kind {
-                        SelectorKind::Cs => read
-                            .key
-                            .metric
-                            .strip_prefix(DELTA_PREFIX)
-                            .unwrap_or(&read.key.metric)
-                            .to_owned(),
-                        _ => read.key.metric.clone(),
-                    };
-                    Ok(Series::new(
-                        Meta {
-                            metric,
-                            source: Some(read.key.source.clone()),
-                            tags: read.key.tags.clone(),
-                            source_tags: read.source_tags.clone(),
-                        },
-                        points,
-                    ))
+                    Ok(Series::new(meta(read, selector.kind), points))
                 })
                 .collect::<Result<_, QueryError>>()?,
         ),
@@ -65,6 +51,73 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
                 .collect(),
         ),
     })
+}
+
+/// A read series' identity as a selector of `kind` answers it.
+fn meta(read: &ReadSeries, kind: SelectorKind) -> Meta {
+    let metric = match kind {
+        SelectorKind::Cs => read
+            .key
+            .metric
+            .strip_prefix(DELTA_PREFIX)
+            .unwrap_or(&read.key.metric)
+            .to_owned(),
+        _ => read.key.metric.clone(),
+    };
+    Meta {
+        metric,
+        source: Some(read.key.source.clone()),
+        tags: read.key.tags.clone(),
+        source_tags: read.source_tags.clone(),
+    }
+}
+
+/// The series of a `ts()` selector, each summarised by `how` into epoch-aligned buckets of `width`
+/// seconds (its non-finite values left out), when more than `above` of them hold a point in
+/// `[start, end)`; `None` (nothing done) otherwise, or for another kind of selector. Straight from
+/// what was read, on several threads when it is large: an aggregation's pre-alignment.
+pub(crate) fn aligned(
+    selector: &Selector,
+    fetched: &Fetched,
+    (start, end): (i64, i64),
+    width: i64,
+    how: Summarization,
+    above: usize,
+) -> Result<Option<Vec<Series>>, QueryError> {
+    if selector.kind != SelectorKind::Ts {
+        return Ok(None);
+    }
+    let Some(Read::Seconds(all)) = fetched.reads.get(&selector_key(selector)) else {
+        return Err(QueryError::exec("internal: a selector was not planned"));
+    };
+    let reporting = all
+        .iter()
+        .filter(|read| {
+            let first = read.points.partition_point(|(t, _)| *t < start);
+            read.points.get(first).is_some_and(|(t, _)| *t < end)
+        })
+        .count();
+    // already one point per bucket at its start: nothing to align
+    let on_buckets = all
+        .iter()
+        .all(|read| read.points.iter().all(|(t, _)| t.rem_euclid(width) == 0));
+    if reporting <= above || on_buckets {
+        return Ok(None);
+    }
+    let points = all.iter().map(|r| r.points.len()).sum();
+    let reads: Vec<&ReadSeries> = all.iter().collect();
+    Ok(Some(parallel::map(
+        reads,
+        parallel::threads_for(points),
+        |read| {
+            let buckets = if read.points.iter().all(|(_, v)| v.is_finite()) {
+                bucketed(&read.points, width, how)
+            } else {
+                bucketed(&finite(&read.points), width, how)
+            };
+            Series::new(meta(read, selector.kind), Points::discrete(buckets))
+        },
+    )))
 }
 
 /// The finite points (a copy of the memory when all are, as they nearly always are).

@@ -164,7 +164,11 @@ fn over_series_or_histograms(
     }
     let spec = grouping(call, at + 1)?;
     let input = expr_at(call, at)?;
-    match eval(input, ctx, depth)? {
+    let value = match prealigned_selector(input, &call.name, ctx)? {
+        Some(series) => Value::Series(series),
+        None => eval(input, ctx, depth)?,
+    };
+    match value {
         Value::Series(series) => Ok(Value::Series(reduce_groups(
             prealign(series, input, &call.name, ctx)?,
             spec.as_ref(),
@@ -232,11 +236,45 @@ fn prealign(
             s.points = Points::discrete(bucketed(p, width, how));
         }
     }
-    ctx.warn(format!(
-        "The expression: {input} has been pre-aligned, making it equivalent to align({width}s, {}, {input}) in order to improve the performance of the {function}() aggregation operation. You can wrap the expression with align() to explicitly state the periodicity and desired summarization strategy.",
-        how.name()
-    ));
+    warn_prealigned(input, function, ctx);
     Ok(series)
+}
+
+/// Pre-alignment of a plain `ts()` input, straight from what was read (no copy of the raw points),
+/// when it applies; `None` leaves the input to [`prealign`].
+fn prealigned_selector(
+    input: &crest_wql::Expr,
+    function: &str,
+    ctx: &Ctx<'_>,
+) -> Result<Option<Vec<Series>>, QueryError> {
+    let crest_wql::Expr::Selector(selector) = input else {
+        return Ok(None);
+    };
+    let chart = &ctx.chart;
+    if chart.bucket <= 1 {
+        return Ok(None);
+    }
+    let aligned = crate::select::aligned(
+        selector,
+        ctx.fetched,
+        (chart.start, chart.end),
+        chart.bucket,
+        chart.summarization,
+        PREALIGN_ABOVE,
+    )?;
+    if let Some(series) = &aligned {
+        ctx.tick(series.len())?;
+        warn_prealigned(input, function, ctx);
+    }
+    Ok(aligned)
+}
+
+fn warn_prealigned(input: &crest_wql::Expr, function: &str, ctx: &Ctx<'_>) {
+    ctx.warn(format!(
+        "The expression: {input} has been pre-aligned, making it equivalent to align({}s, {}, {input}) in order to improve the performance of the {function}() aggregation operation. You can wrap the expression with align() to explicitly state the periodicity and desired summarization strategy.",
+        ctx.chart.bucket,
+        ctx.chart.summarization.name()
+    ));
 }
 
 /// The dimensions a group keeps.

@@ -278,3 +278,28 @@ async fn an_aggregation_over_100_series_interpolates_without_pre_alignment() {
     let answer = db.ask(&req("sum(ts(m))", T0, T0 + 120)).await.unwrap();
     assert!(answer.warnings.is_empty(), "{:?}", answer.warnings);
 }
+
+#[tokio::test]
+async fn a_large_pre_aligned_aggregation_equals_the_explicit_alignment() {
+    // 300 series x 1,000 points at 10 s: large enough for the passes to run on several threads
+    let mut db = Db::new();
+    for i in 0..300i64 {
+        let points: Vec<(i64, f64)> = (0..1000i64)
+            .map(|j| (T0 + j * 10 + i % 7, ((i * 31 + j * 17) % 101) as f64 * 0.25))
+            .collect();
+        db = db.pts("m", &format!("h{i:03}"), &points);
+    }
+    let db = db.load().await;
+    for how in [Summarization::Mean, Summarization::Max, Summarization::Last] {
+        let mut r = req("sum(ts(m))", T0, T0 + 10_000);
+        r.granularity = 60;
+        r.summarization = how;
+        let implicit = db.ask(&r).await.unwrap();
+        assert_eq!(implicit.warnings.len(), 1, "{how:?}");
+        r.query = format!("sum(align(60s, {}, ts(m)))", how.name());
+        let explicit = db.ask(&r).await.unwrap();
+        assert!(explicit.warnings.is_empty());
+        assert_eq!(implicit.series[0].data, explicit.series[0].data, "{how:?}");
+        assert_eq!(implicit.series[0].data.len(), 167);
+    }
+}

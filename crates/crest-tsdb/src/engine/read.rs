@@ -115,11 +115,11 @@ impl Engine {
             for (_, id) in &list {
                 let mut v = Vec::new();
                 for h in st.frozen.iter().map(|h| &**h).chain([&st.head]) {
-                    v.extend(
-                        h.series_samples(*id)
-                            .iter()
-                            .filter(|s| start <= s.timestamp && s.timestamp < end),
-                    );
+                    // a head keeps each series in time order
+                    let samples = h.series_samples(*id);
+                    let from = samples.partition_point(|s| s.timestamp < start);
+                    let to = samples.partition_point(|s| s.timestamp < end);
+                    v.extend_from_slice(samples.get(from..to).unwrap_or_default());
                 }
                 total = total.saturating_add(v.len());
                 heads.push(v);
