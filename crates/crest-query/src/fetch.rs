@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crest_series::{
     DELTA_PREFIX, Filter, Granularity, HistogramData, Pattern, ReadLimits, SeriesData, SeriesError,
-    SeriesKey, SeriesReader, Term, TimeRange,
+    SeriesReader, Term, TimeRange,
 };
 use crest_wql::{
     Arg, Expr, FilterAtom, FilterExpr, FilterKey, FilterOp, NamePattern, Selector, SelectorKind,
@@ -30,27 +30,14 @@ use crest_wql::{
 use crate::SourceTags;
 use crate::chart::Range;
 use crate::error::QueryError;
-use crate::parallel;
 use crate::plan::Plan;
 use crate::request::{QueryLimits, QueryStats};
-use crate::value::Point;
 
 /// What one selector read: its series, each with the `tag=` values its source carries.
 #[derive(Debug)]
 pub(crate) enum Read {
-    /// As the engine answered (milliseconds); [`Fetched::prepare`] makes them [`Read::Seconds`].
     Points(Vec<(SeriesData, Vec<String>)>),
-    Seconds(Vec<ReadSeries>),
     Histograms(Vec<(HistogramData, Vec<String>)>),
-}
-
-/// One series read for a point selector, stamped in epoch seconds (one point per second, in time
-/// order, non-finite values included), with the `tag=` values its source carries.
-#[derive(Debug)]
-pub(crate) struct ReadSeries {
-    pub key: SeriesKey,
-    pub points: Vec<Point>,
-    pub source_tags: Vec<String>,
 }
 
 /// Every read of a query, by selector key.
@@ -61,32 +48,6 @@ pub(crate) struct Fetched {
     /// The `tag=` values written in `retainSeries`/`removeSeries`/`filter` calls and the sources
     /// (lower-cased) carrying each.
     pub filter_tags: HashMap<String, BTreeSet<String>>,
-}
-
-impl Fetched {
-    /// Stamps every read point in seconds, in the engine's own buffers (a sample and a point have
-    /// one layout, so nothing is copied to new memory). Runs on the evaluating thread.
-    pub(crate) fn prepare(&mut self) {
-        for read in self.reads.values_mut() {
-            if let Read::Points(all) = read {
-                let all = std::mem::take(all);
-                let points = all.iter().map(|(d, _)| d.samples.len()).sum();
-                *read = Read::Seconds(parallel::map(
-                    all,
-                    parallel::threads_for(points),
-                    |(data, source_tags)| ReadSeries {
-                        points: data
-                            .samples
-                            .into_iter()
-                            .map(|s| (s.timestamp.div_euclid(1000), s.value))
-                            .collect(),
-                        key: data.key,
-                        source_tags,
-                    },
-                ));
-            }
-        }
-    }
 }
 
 /// The functions whose `tag=` arguments filter evaluated series by their source's tags.

@@ -71,12 +71,9 @@ pub async fn run(
     fetched.filter_tags = fetch::filter_tags(&expr, tags).await?;
     let request = request.clone();
     let cancel = Arc::clone(cancel);
-    tokio::task::spawn_blocking(move || {
-        fetched.prepare();
-        evaluate(&expr, &fetched, &request, chart, &cancel)
-    })
-    .await
-    .map_err(|e| QueryError::exec(format!("the evaluation stopped: {e}")))?
+    tokio::task::spawn_blocking(move || evaluate(&expr, &fetched, &request, chart, &cancel))
+        .await
+        .map_err(|e| QueryError::exec(format!("the evaluation stopped: {e}")))?
 }
 
 fn evaluate(

@@ -3,15 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use crest_series::DELTA_PREFIX;
+use crest_series::{DELTA_PREFIX, Sample, SeriesData};
 use crest_wql::{Selector, SelectorKind};
 
 use crate::error::QueryError;
-use crate::fetch::{Fetched, Read, ReadSeries};
+use crate::fetch::{Fetched, Read};
 use crate::parallel;
 use crate::plan::selector_key;
 use crate::request::Summarization;
-use crate::summary::bucketed;
+use crate::summary::bucketed_by;
 use crate::value::{HistSeries, Meta, Point, Points, Series, Value};
 
 /// The selector's value from what was read for it.
@@ -21,15 +21,14 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
         .get(&selector_key(selector))
         .ok_or_else(|| QueryError::exec("internal: a selector was not planned"))?;
     Ok(match read {
-        Read::Points(_) => return Err(QueryError::exec("internal: a read was not prepared")),
-        Read::Seconds(all) => Value::Series(
+        Read::Points(all) => Value::Series(
             all.iter()
-                .map(|read| {
+                .map(|(data, source_tags)| {
                     let points = match selector.kind {
-                        SelectorKind::Cs => Points::discrete(per_minute(&read.points)?),
-                        _ => Points::Discrete(finite(&read.points)),
+                        SelectorKind::Cs => Points::discrete(per_minute(data)?),
+                        _ => Points::Discrete(seconds(&data.samples)),
                     };
-                    Ok(Series::new(meta(read, selector.kind), points))
+                    Ok(Series::new(meta(data, source_tags, selector.kind), points))
                 })
                 .collect::<Result<_, QueryError>>()?,
         ),
@@ -54,28 +53,29 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
 }
 
 /// A read series' identity as a selector of `kind` answers it.
-fn meta(read: &ReadSeries, kind: SelectorKind) -> Meta {
+fn meta(data: &SeriesData, source_tags: &[String], kind: SelectorKind) -> Meta {
     let metric = match kind {
-        SelectorKind::Cs => read
+        SelectorKind::Cs => data
             .key
             .metric
             .strip_prefix(DELTA_PREFIX)
-            .unwrap_or(&read.key.metric)
+            .unwrap_or(&data.key.metric)
             .to_owned(),
-        _ => read.key.metric.clone(),
+        _ => data.key.metric.clone(),
     };
     Meta {
         metric,
-        source: Some(read.key.source.clone()),
-        tags: read.key.tags.clone(),
-        source_tags: read.source_tags.clone(),
+        source: Some(data.key.source.clone()),
+        tags: data.key.tags.clone(),
+        source_tags: source_tags.to_vec(),
     }
 }
 
 /// The series of a `ts()` selector, each summarised by `how` into epoch-aligned buckets of `width`
 /// seconds (its non-finite values left out), when more than `above` of them hold a point in
 /// `[start, end)`; `None` (nothing done) otherwise, or for another kind of selector. Straight from
-/// what was read, on several threads when it is large: an aggregation's pre-alignment.
+/// what was read (no copy of the raw points), on several threads when it is large: an
+/// aggregation's pre-alignment.
 pub(crate) fn aligned(
     selector: &Selector,
     fetched: &Fetched,
@@ -87,50 +87,63 @@ pub(crate) fn aligned(
     if selector.kind != SelectorKind::Ts {
         return Ok(None);
     }
-    let Some(Read::Seconds(all)) = fetched.reads.get(&selector_key(selector)) else {
+    let Some(Read::Points(all)) = fetched.reads.get(&selector_key(selector)) else {
         return Err(QueryError::exec("internal: a selector was not planned"));
     };
+    let (start_ms, end_ms) = (start.saturating_mul(1000), end.saturating_mul(1000));
     let reporting = all
         .iter()
-        .filter(|read| {
-            let first = read.points.partition_point(|(t, _)| *t < start);
-            read.points.get(first).is_some_and(|(t, _)| *t < end)
+        .filter(|(data, _)| {
+            let first = data.samples.partition_point(|s| s.timestamp < start_ms);
+            data.samples
+                .get(first)
+                .is_some_and(|s| s.timestamp < end_ms)
         })
         .count();
+    let width_ms = width.saturating_mul(1000);
     // already one point per bucket at its start: nothing to align
-    let on_buckets = all
-        .iter()
-        .all(|read| read.points.iter().all(|(t, _)| t.rem_euclid(width) == 0));
+    let on_buckets = all.iter().all(|(data, _)| {
+        data.samples
+            .iter()
+            .all(|s| s.timestamp.rem_euclid(width_ms) == 0)
+    });
     if reporting <= above || on_buckets {
         return Ok(None);
     }
-    let points = all.iter().map(|r| r.points.len()).sum();
-    let reads: Vec<&ReadSeries> = all.iter().collect();
+    let points = all.iter().map(|(d, _)| d.samples.len()).sum();
+    let reads: Vec<&(SeriesData, Vec<String>)> = all.iter().collect();
     Ok(Some(parallel::map(
         reads,
         parallel::threads_for(points),
-        |read| {
-            let buckets = if read.points.iter().all(|(_, v)| v.is_finite()) {
-                bucketed(&read.points, width, how)
+        |(data, source_tags)| {
+            let finite = |s: &Sample| s.value.is_finite();
+            let mut buckets = if data.samples.iter().all(finite) {
+                bucketed_by(&data.samples, |s| s.timestamp, |s| s.value, width_ms, how)
             } else {
-                bucketed(&finite(&read.points), width, how)
+                let kept: Vec<Sample> = data.samples.iter().copied().filter(finite).collect();
+                bucketed_by(&kept, |s| s.timestamp, |s| s.value, width_ms, how)
             };
-            Series::new(meta(read, selector.kind), Points::discrete(buckets))
+            for (t, _) in &mut buckets {
+                *t = t.div_euclid(1000);
+            }
+            Series::new(
+                meta(data, source_tags, selector.kind),
+                Points::discrete(buckets),
+            )
         },
     )))
 }
 
-/// The finite points (a copy of the memory when all are, as they nearly always are).
-fn finite(points: &[Point]) -> Vec<Point> {
-    if points.iter().all(|(_, v)| v.is_finite()) {
-        points.to_vec()
-    } else {
-        points
+/// The finite points, stamped in seconds.
+fn seconds(samples: &[Sample]) -> Vec<Point> {
+    let mut out = Vec::with_capacity(samples.len());
+    out.extend(
+        samples
             .iter()
-            .copied()
-            .filter(|(_, v)| v.is_finite())
-            .collect()
-    }
+            .filter(|s| s.value.is_finite())
+            .map(|s| (s.timestamp.div_euclid(1000), s.value)),
+    );
+    out
 }
 
 /// The most minutes one delta counter's zero-filled series may span (about ten years).
@@ -139,12 +152,12 @@ const MAX_MINUTES: i64 = 5_300_000;
 /// A delta counter's per-minute sums, stamped at the minute. Minutes with nothing (or a zero sum)
 /// are shown as 0 only between minutes with a non-zero sum: "a zero or absent minute doesn't show
 /// up in the chart until a non-zero value appears".
-fn per_minute(points: &[Point]) -> Result<Vec<Point>, QueryError> {
+fn per_minute(data: &SeriesData) -> Result<Vec<Point>, QueryError> {
     let mut sums: BTreeMap<i64, f64> = BTreeMap::new();
-    for (t, v) in points {
+    for s in &data.samples {
         *sums
-            .entry(t.div_euclid(60).saturating_mul(60))
-            .or_insert(0.0) += v;
+            .entry(s.timestamp.div_euclid(60_000).saturating_mul(60))
+            .or_insert(0.0) += s.value;
     }
     let nonzero: Vec<i64> = sums
         .iter()
@@ -171,21 +184,31 @@ fn per_minute(points: &[Point]) -> Result<Vec<Point>, QueryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crest_series::SeriesKey;
+
+    fn s(t: i64, v: f64) -> Sample {
+        Sample {
+            timestamp: t * 1000,
+            value: v,
+        }
+    }
 
     #[test]
     fn delta_minutes_are_summed_and_zero_filled_between_non_zero_ones() {
-        let points = [(0, 0.0), (65, 2.0), (100, 3.0), (250, 4.0), (300, 0.0)];
+        let data = SeriesData {
+            key: SeriesKey::new("\u{2206}x", "a"),
+            samples: vec![s(0, 0.0), s(65, 2.0), s(100, 3.0), s(250, 4.0), s(300, 0.0)],
+        };
         assert_eq!(
-            per_minute(&points).unwrap(),
+            per_minute(&data).unwrap(),
             vec![(60, 5.0), (120, 0.0), (180, 0.0), (240, 4.0)]
         );
     }
 
     #[test]
     fn non_finite_values_are_left_out() {
-        assert_eq!(finite(&[(1, 1.0), (2, 2.0)]), vec![(1, 1.0), (2, 2.0)]);
         assert_eq!(
-            finite(&[(1, f64::NAN), (2, 2.0), (3, f64::INFINITY)]),
+            seconds(&[s(1, f64::NAN), s(2, 2.0), s(3, f64::INFINITY)]),
             vec![(2, 2.0)]
         );
     }

@@ -28,34 +28,45 @@ pub(crate) fn summarize(values: &mut [f64], how: Summarization) -> Option<f64> {
 /// bucket, stamped at its start, holding the summary of the bucket's values. One pass over runs of
 /// points sharing a bucket; no map, no allocation per bucket.
 pub(crate) fn bucketed(points: &[Point], width: i64, how: Summarization) -> Vec<Point> {
+    bucketed_by(points, |p| p.0, |p| p.1, width, how)
+}
+
+/// [`bucketed`] over any points, read through `time` (in the unit of `width`) and `value`.
+pub(crate) fn bucketed_by<P>(
+    points: &[P],
+    time: impl Fn(&P) -> i64,
+    value: impl Fn(&P) -> f64,
+    width: i64,
+    how: Summarization,
+) -> Vec<Point> {
     let width = width.max(1);
     let bucket = |t: i64| t.div_euclid(width).saturating_mul(width);
     let mut out = Vec::with_capacity(points.len().min(1 << 20));
     let mut scratch: Vec<f64> = Vec::new();
     let mut rest = points;
-    while let Some(&(t0, _)) = rest.first() {
-        let b = bucket(t0);
+    while let Some(first) = rest.first() {
+        let b = bucket(time(first));
         let run = match b.checked_add(width) {
             Some(next) => rest
                 .iter()
-                .position(|(t, _)| *t >= next)
+                .position(|p| time(p) >= next)
                 .unwrap_or(rest.len()),
             None => rest.len(),
         };
         let (this, tail) = rest.split_at(run.max(1));
         rest = tail;
-        let value = match (how, this) {
-            (_, [(_, only)]) if how != Summarization::Count => Some(*only),
+        let summary = match (how, this) {
+            (_, [only]) if how != Summarization::Count => Some(value(only)),
             (Summarization::Mean, _) => {
-                Some(this.iter().map(|(_, v)| v).sum::<f64>() / count(this.len()))
+                Some(this.iter().map(&value).sum::<f64>() / count(this.len()))
             }
             _ => {
                 scratch.clear();
-                scratch.extend(this.iter().map(|(_, v)| *v));
+                scratch.extend(this.iter().map(&value));
                 summarize(&mut scratch, how)
             }
         };
-        if let Some(v) = value {
+        if let Some(v) = summary {
             out.push((b, v));
         }
     }
