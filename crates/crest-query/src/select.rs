@@ -116,13 +116,14 @@ pub(crate) fn aligned(
         reads,
         parallel::threads_for(points),
         |(data, source_tags)| {
-            let finite = |s: &Sample| s.value.is_finite();
-            let mut buckets = if data.samples.iter().all(finite) {
-                bucketed_by(&data.samples, |s| s.timestamp, |s| s.value, width_ms, how)
-            } else {
-                let kept: Vec<Sample> = data.samples.iter().copied().filter(finite).collect();
-                bucketed_by(&kept, |s| s.timestamp, |s| s.value, width_ms, how)
-            };
+            let mut buckets = bucketed_by(
+                &data.samples,
+                |s| s.timestamp,
+                |s| s.value,
+                width_ms,
+                how,
+                true,
+            );
             for (t, _) in &mut buckets {
                 *t = t.div_euclid(1000);
             }

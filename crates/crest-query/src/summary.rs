@@ -28,16 +28,18 @@ pub(crate) fn summarize(values: &mut [f64], how: Summarization) -> Option<f64> {
 /// bucket, stamped at its start, holding the summary of the bucket's values. One pass over runs of
 /// points sharing a bucket; no map, no allocation per bucket.
 pub(crate) fn bucketed(points: &[Point], width: i64, how: Summarization) -> Vec<Point> {
-    bucketed_by(points, |p| p.0, |p| p.1, width, how)
+    bucketed_by(points, |p| p.0, |p| p.1, width, how, false)
 }
 
-/// [`bucketed`] over any points, read through `time` (in the unit of `width`) and `value`.
+/// [`bucketed`] over any points, read through `time` (in the unit of `width`) and `value`; with
+/// `skip_non_finite`, NaN and infinite values count as absent (a bucket of only those is empty).
 pub(crate) fn bucketed_by<P>(
     points: &[P],
     time: impl Fn(&P) -> i64,
     value: impl Fn(&P) -> f64,
     width: i64,
     how: Summarization,
+    skip_non_finite: bool,
 ) -> Vec<Point> {
     let width = width.max(1);
     let bucket = |t: i64| t.div_euclid(width).saturating_mul(width);
@@ -55,14 +57,20 @@ pub(crate) fn bucketed_by<P>(
         };
         let (this, tail) = rest.split_at(run.max(1));
         rest = tail;
+        let kept = |v: &f64| !skip_non_finite || v.is_finite();
         let summary = match (how, this) {
-            (_, [only]) if how != Summarization::Count => Some(value(only)),
+            (_, [only]) if how != Summarization::Count => Some(value(only)).filter(kept),
             (Summarization::Mean, _) => {
-                Some(this.iter().map(&value).sum::<f64>() / count(this.len()))
+                let (sum, n) = this
+                    .iter()
+                    .map(&value)
+                    .filter(kept)
+                    .fold((-0.0, 0usize), |(sum, n), v| (sum + v, n + 1));
+                (n > 0).then(|| sum / count(n))
             }
             _ => {
                 scratch.clear();
-                scratch.extend(this.iter().map(&value));
+                scratch.extend(this.iter().map(&value).filter(kept));
                 summarize(&mut scratch, how)
             }
         };
@@ -164,6 +172,15 @@ mod tests {
             vec![(-120, 2.0), (0, 7.0), (120, 9.0)]
         );
         assert_eq!(bucketed(&[], 60, Summarization::Sum), vec![]);
+        let odd = [(0, 1.0), (1, f64::NAN), (2, 3.0), (60, f64::INFINITY)];
+        for (how, want) in [
+            (Summarization::Mean, 2.0),
+            (Summarization::Count, 2.0),
+            (Summarization::Max, 3.0),
+        ] {
+            let got = bucketed_by(&odd, |p| p.0, |p| p.1, 60, how, true);
+            assert_eq!(got, vec![(0, want)], "{how:?}");
+        }
         assert_eq!(
             bucketed(
                 &[(i64::MAX - 1, 1.0), (i64::MAX, 2.0)],

@@ -307,7 +307,9 @@ impl Block {
         Ok(decoded)
     }
 
-    /// Appends the samples of series `id` that fall in `[start, end)` to `out`.
+    /// Appends the samples of series `id` that fall in `[start, end)` to `out`. Answers whether
+    /// those appended are one per whole second, in time order (a block's series always are in
+    /// time order).
     pub(crate) fn read_samples(
         &self,
         id: u32,
@@ -315,12 +317,12 @@ impl Block {
         end: i64,
         cache: &mut GroupCache,
         out: &mut Vec<Sample>,
-    ) -> Result<(), TsdbError> {
+    ) -> Result<bool, TsdbError> {
         let Some(e) = self.entry(id).filter(|e| !e.hist()) else {
-            return Ok(());
+            return Ok(true);
         };
         if e.max_t < start || e.min_t >= end {
-            return Ok(());
+            return Ok(true);
         }
         let group = self.group(e.loc, cache)?;
         let past = || TsdbError::corrupt(&self.path, 0, "an index entry runs past its group");
@@ -355,7 +357,11 @@ impl Block {
                 }
                 timestamp = timestamp.wrapping_add(step);
             }
+            Ok(e.min_t.rem_euclid(1000) == 0
+                && step.rem_euclid(1000) == 0
+                && (gaps == 0 || step > 0))
         } else {
+            let before = out.len();
             let first = e.crc as usize;
             let timestamps = first
                 .checked_add(e.count as usize)
@@ -371,8 +377,10 @@ impl Block {
                         value: *v,
                     }),
             );
+            Ok(crate::head::one_per_second(
+                out.get(before..).unwrap_or_default(),
+            ))
         }
-        Ok(())
     }
 
     /// Appends the distributions of histogram series `id` whose bins fall in `[start, end)`.

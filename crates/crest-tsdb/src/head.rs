@@ -21,6 +21,10 @@ pub(crate) struct HistEntry {
 pub(crate) struct Head {
     /// Samples of plain series, indexed by series id (empty for histogram series).
     pub samples: Vec<Vec<Sample>>,
+    /// By series id: whether the series holds a sample off a whole second, or two in one second
+    /// (reads then apply the one-point-per-second rule; otherwise they take the samples as they
+    /// are).
+    pub uneven: Vec<bool>,
     pub hists: FxHashMap<u32, Vec<HistEntry>>,
     pub points: usize,
     /// When (wall time, ms) the oldest append still in this head arrived.
@@ -29,8 +33,8 @@ pub(crate) struct Head {
 
 /// Adds `samples` to `series` (in time order), keeping it in time order, a sample after those of
 /// the same timestamp already there. Points mostly arrive in order: only the part of `series` newer
-/// than the earliest new sample is moved.
-fn insert_in_order(series: &mut Vec<Sample>, samples: &[Sample]) {
+/// than the earliest new sample is moved. Returns where the samples changed from.
+fn insert_in_order(series: &mut Vec<Sample>, samples: &[Sample]) -> usize {
     let mut sorted;
     let incoming = if samples.is_sorted_by_key(|s| s.timestamp) {
         samples
@@ -40,12 +44,12 @@ fn insert_in_order(series: &mut Vec<Sample>, samples: &[Sample]) {
         sorted.as_slice()
     };
     let Some(first) = incoming.first() else {
-        return;
+        return series.len();
     };
     let split = series.partition_point(|s| s.timestamp <= first.timestamp);
     if split == series.len() {
         series.extend_from_slice(incoming);
-        return;
+        return split;
     }
     let tail = series.split_off(split);
     series.reserve(tail.len() + incoming.len());
@@ -61,6 +65,17 @@ fn insert_in_order(series: &mut Vec<Sample>, samples: &[Sample]) {
     }
     series.extend_from_slice(a);
     series.extend_from_slice(b);
+    split
+}
+
+/// Every sample on a whole second, each in a later second than the one before.
+pub(crate) fn one_per_second(samples: &[Sample]) -> bool {
+    let mut previous: Option<i64> = None;
+    samples.iter().all(|s| {
+        let ok = s.timestamp.rem_euclid(1000) == 0 && previous.is_none_or(|p| p < s.timestamp);
+        previous = Some(s.timestamp);
+        ok
+    })
 }
 
 impl Head {
@@ -69,8 +84,17 @@ impl Head {
         if self.samples.len() <= index {
             self.samples.resize_with(index.saturating_add(1), Vec::new);
         }
-        if let Some(series) = self.samples.get_mut(index) {
-            insert_in_order(series, samples);
+        if self.uneven.len() <= index {
+            self.uneven.resize(index.saturating_add(1), false);
+        }
+        if let (Some(series), Some(uneven)) =
+            (self.samples.get_mut(index), self.uneven.get_mut(index))
+        {
+            let changed = insert_in_order(series, samples);
+            if !*uneven {
+                let from = changed.saturating_sub(1);
+                *uneven = !one_per_second(series.get(from..).unwrap_or_default());
+            }
             self.points = self.points.saturating_add(samples.len());
         }
     }
@@ -88,6 +112,11 @@ impl Head {
 
     pub(crate) fn series_samples(&self, id: u32) -> &[Sample] {
         self.samples.get(id as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the series' samples are one per whole second (see [`Head::uneven`]).
+    pub(crate) fn series_even(&self, id: u32) -> bool {
+        !self.uneven.get(id as usize).copied().unwrap_or(false)
     }
 
     pub(crate) fn series_hists(&self, id: u32) -> &[HistEntry] {
@@ -116,9 +145,12 @@ mod tests {
     #[test]
     fn a_series_stays_in_time_order_whatever_order_points_arrive_in() {
         let mut series = Vec::new();
-        insert_in_order(&mut series, &[s(10, 1.0), s(20, 2.0)]);
+        assert_eq!(insert_in_order(&mut series, &[s(10, 1.0), s(20, 2.0)]), 0);
         insert_in_order(&mut series, &[s(30, 3.0)]);
-        insert_in_order(&mut series, &[s(25, 4.0), s(15, 5.0), s(20, 6.0)]);
+        assert_eq!(
+            insert_in_order(&mut series, &[s(25, 4.0), s(15, 5.0), s(20, 6.0)]),
+            1
+        );
         insert_in_order(&mut series, &[]);
         insert_in_order(&mut series, &[s(5, 7.0)]);
         let got: Vec<(i64, f64)> = series.iter().map(|x| (x.timestamp, x.value)).collect();
@@ -134,5 +166,20 @@ mod tests {
                 (30, 3.0)
             ]
         );
+    }
+
+    #[test]
+    fn a_head_knows_whether_each_series_is_one_per_second() {
+        let mut head = Head::default();
+        head.push_samples(2, &[s(1000, 1.0), s(3000, 1.0)]);
+        head.push_samples(2, &[s(2000, 1.0)]);
+        assert!(head.series_even(2));
+        assert!(head.series_even(7), "a series the head does not hold");
+        head.push_samples(2, &[s(2000, 5.0)]);
+        assert!(!head.series_even(2), "two samples in one second");
+        head.push_samples(3, &[s(1500, 1.0)]);
+        assert!(!head.series_even(3), "off a whole second");
+        assert!(one_per_second(&[]));
+        assert!(!one_per_second(&[s(2000, 1.0), s(1000, 1.0)]));
     }
 }

@@ -428,6 +428,32 @@ fn reduce(
         }));
     }
     let instants = union_timestamps(members.iter().map(|s| &s.points));
+    // members reporting together (as pre-aligned ones do): their values by position, no sampling
+    let columns: Option<Vec<&[crate::value::Point]>> = members
+        .iter()
+        .map(|s| match &s.points {
+            Points::Discrete(p)
+                if p.len() == instants.len()
+                    && p.iter().zip(&instants).all(|((t, _), u)| t == u) =>
+            {
+                Some(p.as_slice())
+            }
+            _ => None,
+        })
+        .collect();
+    if let Some(columns) = columns {
+        ctx.tick(members.len().saturating_mul(instants.len()))?;
+        let mut values = Vec::with_capacity(columns.len());
+        let mut out = Vec::with_capacity(instants.len());
+        for (i, &t) in instants.iter().enumerate() {
+            values.clear();
+            values.extend(columns.iter().filter_map(|c| c.get(i).map(|(_, v)| *v)));
+            if let Some(v) = reducer.apply(&mut values) {
+                out.push((t, v));
+            }
+        }
+        return Ok(Points::discrete(out));
+    }
     let edge = ctx.chart.edge;
     let mut samplers: Vec<Result<Sampler<'_>, &Points>> = members
         .iter()

@@ -27,7 +27,8 @@ const MAX_READ_THREADS: usize = 4;
 struct Part<'a> {
     ids: &'a [(SeriesKey, u32)],
     rooms: &'a [usize],
-    heads: Vec<Vec<Sample>>,
+    /// Each series' points from the heads, and whether they are one per whole second.
+    heads: Vec<(Vec<Sample>, bool)>,
 }
 
 /// The points in `[start, end)` of the part's series: the blocks' (oldest block first), then the
@@ -43,11 +44,21 @@ fn read_part(
     // a series' points of one block lie in one group, and consecutive series share groups
     let mut caches: Vec<GroupCache> = blocks.iter().map(|_| GroupCache::new(2)).collect();
     let mut out = Vec::with_capacity(part.ids.len());
-    for (((key, id), room), head) in part.ids.iter().zip(part.rooms).zip(part.heads) {
+    for (((key, id), room), (head, head_even)) in part.ids.iter().zip(part.rooms).zip(part.heads) {
         let mut v = Vec::with_capacity(*room);
+        // whether `v` is known to be one per whole second in time order, part by part
+        let mut even = true;
+        let mut append = |v: &mut Vec<Sample>, before: usize, part_even: bool| {
+            let boundary = match (before.checked_sub(1).and_then(|i| v.get(i)), v.get(before)) {
+                (Some(last), Some(first)) => last.timestamp < first.timestamp,
+                _ => true,
+            };
+            even &= part_even && boundary;
+        };
         for (block, cache) in blocks.iter().zip(&mut caches) {
             let before = v.len();
-            block.read_samples(*id, start, end, cache, &mut v)?;
+            let block_even = block.read_samples(*id, start, end, cache, &mut v)?;
+            append(&mut v, before, block_even);
             let added = v.len().saturating_sub(before);
             if total
                 .fetch_add(added, Ordering::Relaxed)
@@ -60,12 +71,18 @@ fn read_part(
                 });
             }
         }
+        let before = v.len();
         if v.is_empty() {
             v = head;
         } else {
             v.extend_from_slice(&head);
         }
-        out.push(one_per_second(v, key.is_delta()));
+        append(&mut v, before, head_even);
+        out.push(if even {
+            v
+        } else {
+            one_per_second(v, key.is_delta())
+        });
     }
     Ok(out)
 }
@@ -133,18 +150,24 @@ impl Engine {
             let st = read(&self.state);
             let list = Self::matching(&st, filter, Kind::Plain);
             let mut total = 0usize;
-            let mut heads: Vec<Vec<Sample>> = Vec::with_capacity(list.len());
+            let mut heads: Vec<(Vec<Sample>, bool)> = Vec::with_capacity(list.len());
             for (_, id) in &list {
-                let mut v = Vec::new();
+                let mut v: Vec<Sample> = Vec::new();
+                let mut even = true;
                 for h in st.frozen.iter().map(|h| &**h).chain([&st.head]) {
                     // a head keeps each series in time order
                     let samples = h.series_samples(*id);
                     let from = samples.partition_point(|s| s.timestamp < start);
                     let to = samples.partition_point(|s| s.timestamp < end);
-                    v.extend_from_slice(samples.get(from..to).unwrap_or_default());
+                    let part = samples.get(from..to).unwrap_or_default();
+                    if let (Some(last), Some(first)) = (v.last(), part.first()) {
+                        even &= last.timestamp < first.timestamp;
+                    }
+                    even &= h.series_even(*id);
+                    v.extend_from_slice(part);
                 }
                 total = total.saturating_add(v.len());
-                heads.push(v);
+                heads.push((v, even));
             }
             if total > limits.max_points {
                 return Err(too_many_points);
@@ -158,11 +181,11 @@ impl Engine {
             blocks.sort_by_key(|b| (b.meta.min_t, b.meta.max_t));
             (list, heads, blocks)
         };
-        let total = AtomicUsize::new(heads.iter().map(Vec::len).sum());
+        let total = AtomicUsize::new(heads.iter().map(|(h, _)| h.len()).sum());
         let rooms: Vec<usize> = list
             .iter()
             .zip(&heads)
-            .map(|((_, id), head)| {
+            .map(|((_, id), (head, _))| {
                 blocks
                     .iter()
                     .map(|b| b.samples_overlapping(*id, start, end))
