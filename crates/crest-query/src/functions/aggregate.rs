@@ -44,7 +44,7 @@ impl Reducer {
             return None;
         }
         Some(match self {
-            Reducer::Sum => values.iter().sum(),
+            Reducer::Sum => ordered_sum(values),
             Reducer::Avg => mean(values),
             Reducer::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
             Reducer::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
@@ -53,6 +53,12 @@ impl Reducer {
             Reducer::Percentile(p) => percentile(values, p)?,
         })
     }
+}
+
+/// The sum in order from `-0.0` (the identity, so that a sum of `-0.0`s stays `-0.0`), as the
+/// column-wise sum of members reporting together adds.
+fn ordered_sum(values: &[f64]) -> f64 {
+    values.iter().fold(-0.0, |a, v| a + v)
 }
 
 macro_rules! aggregation {
@@ -443,6 +449,16 @@ fn reduce(
         .collect();
     if let Some(columns) = columns {
         ctx.tick(members.len().saturating_mul(instants.len()))?;
+        if reducer == Reducer::Sum && !columns.is_empty() {
+            // member by member, each instant's sum added in the same order as `sum`'s
+            let mut sums = vec![-0.0; instants.len()];
+            for column in &columns {
+                for (s, (_, v)) in sums.iter_mut().zip(column.iter()) {
+                    *s += v;
+                }
+            }
+            return Ok(Points::discrete(instants.into_iter().zip(sums).collect()));
+        }
         let mut values = Vec::with_capacity(columns.len());
         let mut out = Vec::with_capacity(instants.len());
         for (i, &t) in instants.iter().enumerate() {
