@@ -22,6 +22,72 @@ const PARALLEL_READ_POINTS: usize = 1 << 18;
 /// At most this many threads decode one read's blocks.
 const MAX_READ_THREADS: usize = 4;
 
+/// How many threads a read of `points` points shares its work between.
+fn threads_for(points: usize) -> usize {
+    if points < PARALLEL_READ_POINTS {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_READ_THREADS))
+}
+
+/// `work` over runs of consecutive series (in order), on `threads` threads.
+fn split_by_series<T: Send>(
+    list: &[(SeriesKey, u32)],
+    threads: usize,
+    work: impl Fn(&[(SeriesKey, u32)]) -> Result<Vec<T>, TsdbError> + Sync,
+) -> Result<Vec<T>, TsdbError> {
+    let parts: Vec<&[(SeriesKey, u32)]> = list
+        .chunks(list.len().div_ceil(threads.max(1)).max(1))
+        .collect();
+    run_parts(parts, work)
+}
+
+/// `work` on every part, the first on this thread and each other on a thread of its own; the
+/// answers in the parts' order.
+fn run_parts<P: Send, T: Send>(
+    parts: Vec<P>,
+    work: impl Fn(P) -> Result<Vec<T>, TsdbError> + Sync,
+) -> Result<Vec<T>, TsdbError> {
+    let work = &work;
+    std::thread::scope(|scope| {
+        let mut parts = parts.into_iter();
+        let first = parts.next();
+        let others: Vec<_> = parts.map(|p| scope.spawn(move || work(p))).collect();
+        let mut out = match first {
+            Some(p) => work(p)?,
+            None => Vec::new(),
+        };
+        for other in others {
+            out.extend(other.join().map_err(|_| TsdbError::ReadThread)??);
+        }
+        Ok(out)
+    })
+}
+
+/// A head's samples of series `id` in `[start, end)` (a head keeps each series in time order).
+fn in_range(head: &Head, id: u32, start: i64, end: i64) -> &[Sample] {
+    let samples = head.series_samples(id);
+    let from = samples.partition_point(|s| s.timestamp < start);
+    let to = samples.partition_point(|s| s.timestamp < end);
+    samples.get(from..to).unwrap_or_default()
+}
+
+/// Series `id`'s samples in `[start, end)` from the heads (oldest first), and whether they are
+/// one per whole second in time order.
+fn from_heads(heads: &[&Head], id: u32, start: i64, end: i64) -> (Vec<Sample>, bool) {
+    let mut v: Vec<Sample> = Vec::new();
+    let mut even = true;
+    for h in heads {
+        let part = in_range(h, id, start, end);
+        if let (Some(last), Some(first)) = (v.last(), part.first()) {
+            even &= last.timestamp < first.timestamp;
+        }
+        even &= h.series_even(id);
+        v.extend_from_slice(part);
+    }
+    (v, even)
+}
+
 /// Consecutive series of one read (in key order, so in the blocks' group order), with the room
 /// each needs and each one's points from the heads.
 struct Part<'a> {
@@ -149,29 +215,20 @@ impl Engine {
         let (list, heads, blocks) = {
             let st = read(&self.state);
             let list = Self::matching(&st, filter, Kind::Plain);
-            let mut total = 0usize;
-            let mut heads: Vec<(Vec<Sample>, bool)> = Vec::with_capacity(list.len());
-            for (_, id) in &list {
-                let mut v: Vec<Sample> = Vec::new();
-                let mut even = true;
-                for h in st.frozen.iter().map(|h| &**h).chain([&st.head]) {
-                    // a head keeps each series in time order
-                    let samples = h.series_samples(*id);
-                    let from = samples.partition_point(|s| s.timestamp < start);
-                    let to = samples.partition_point(|s| s.timestamp < end);
-                    let part = samples.get(from..to).unwrap_or_default();
-                    if let (Some(last), Some(first)) = (v.last(), part.first()) {
-                        even &= last.timestamp < first.timestamp;
-                    }
-                    even &= h.series_even(*id);
-                    v.extend_from_slice(part);
-                }
-                total = total.saturating_add(v.len());
-                heads.push((v, even));
-            }
+            let hs: Vec<&Head> = st.frozen.iter().map(|h| &**h).chain([&st.head]).collect();
+            let total = list
+                .iter()
+                .map(|(_, id)| hs.iter().map(|h| in_range(h, *id, start, end).len()).sum())
+                .fold(0usize, usize::saturating_add);
             if total > limits.max_points {
                 return Err(too_many_points);
             }
+            let heads = split_by_series(&list, threads_for(total), |ids| {
+                Ok(ids
+                    .iter()
+                    .map(|(_, id)| from_heads(&hs, *id, start, end))
+                    .collect())
+            })?;
             let mut blocks: Vec<Arc<Block>> = st
                 .blocks
                 .values()
@@ -193,38 +250,22 @@ impl Engine {
             })
             .collect();
         let expected = rooms.iter().fold(0usize, |a, r| a.saturating_add(*r));
-        let threads = if expected >= PARALLEL_READ_POINTS {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_READ_THREADS))
-        } else {
-            1
-        };
-        let per_thread = list.len().div_ceil(threads).max(1);
         let mut heads = heads.into_iter();
+        let mut rooms_left = rooms.as_slice();
         let parts: Vec<Part<'_>> = list
-            .chunks(per_thread)
-            .zip(rooms.chunks(per_thread))
-            .map(|(ids, rooms)| Part {
-                ids,
-                rooms,
-                heads: heads.by_ref().take(ids.len()).collect(),
+            .chunks(list.len().div_ceil(threads_for(expected)).max(1))
+            .map(|ids| {
+                let (rooms, rest) = rooms_left.split_at(ids.len().min(rooms_left.len()));
+                rooms_left = rest;
+                Part {
+                    ids,
+                    rooms,
+                    heads: heads.by_ref().take(ids.len()).collect(),
+                }
             })
             .collect();
-        let read_part =
-            |part: Part<'_>| read_part(&blocks, part, start, end, &total, limits.max_points);
-        let mut parts = parts.into_iter();
-        let first = parts.next();
-        let acc: Vec<Vec<Sample>> = std::thread::scope(|scope| {
-            let others: Vec<_> = parts
-                .map(|part| scope.spawn(move || read_part(part)))
-                .collect();
-            let mut acc = match first {
-                Some(part) => read_part(part)?,
-                None => Vec::new(),
-            };
-            for other in others {
-                acc.extend(other.join().map_err(|_| TsdbError::ReadThread)??);
-            }
-            Ok::<_, TsdbError>(acc)
+        let acc: Vec<Vec<Sample>> = run_parts(parts, |part| {
+            read_part(&blocks, part, start, end, &total, limits.max_points)
         })?;
         let mut out = Vec::new();
         for ((key, _), samples) in list.into_iter().zip(acc) {

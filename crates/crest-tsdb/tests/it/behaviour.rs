@@ -657,8 +657,9 @@ fn inspect_reads_what_a_running_engine_holds_without_its_lock() {
 fn a_large_read_decoded_on_several_threads_answers_every_point_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(options(dir.path()), T0).unwrap();
-    // 64 series x 6,000 points over 100 minutes (two block windows), regular and irregular
-    // spacing; the first 4,000 cut into blocks, the rest in the head, partly out of order.
+    // 80 series x 6,000 points over 100 minutes (two block windows), regular and irregular
+    // spacing; the first 2,000 cut into blocks, the rest in the head (enough for the heads to be
+    // copied on several threads too), partly out of order.
     let points = |i: i64| -> Vec<(i64, f64)> {
         (0..6000)
             .map(|j| {
@@ -668,7 +669,7 @@ fn a_large_read_decoded_on_several_threads_answers_every_point_in_order() {
             .collect()
     };
     let write = |range: std::ops::Range<usize>, reverse: bool| {
-        let series = (0..64)
+        let series = (0..80)
             .map(|i| {
                 let mut p: Vec<_> = points(i)[range.clone()]
                     .iter()
@@ -682,13 +683,13 @@ fn a_large_read_decoded_on_several_threads_answers_every_point_in_order() {
             .collect();
         engine.append(&batch(series), T0).unwrap();
     };
-    write(0..4000, false);
+    write(0..2000, false);
     engine.cut(T0).unwrap();
-    write(5000..6000, false);
-    write(4000..5000, true);
+    write(3000..6000, false);
+    write(2000..3000, true);
     let got = everything(&engine, T0);
-    assert_eq!(got.len(), 64);
-    for (i, data) in (0..64).zip(&got) {
+    assert_eq!(got.len(), 80);
+    for (i, data) in (0..80).zip(&got) {
         let want: Vec<(i64, u64)> = points(i)
             .iter()
             .map(|&(t, v)| (t.div_euclid(1000) * 1000, v.to_bits()))
@@ -702,8 +703,8 @@ fn a_large_read_decoded_on_several_threads_answers_every_point_in_order() {
     }
     let all = Filter::And(vec![]);
     let limits = ReadLimits {
-        max_series: 64,
-        max_points: 64 * 6000 - 1,
+        max_series: 80,
+        max_points: 80 * 6000 - 1,
     };
     assert!(matches!(
         engine.select(&all, TimeRange::all(), limits, T0),
