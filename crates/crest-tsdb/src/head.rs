@@ -35,6 +35,15 @@ pub(crate) struct Head {
 /// the same timestamp already there. Points mostly arrive in order: only the part of `series` newer
 /// than the earliest new sample is moved. Returns where the samples changed from.
 fn insert_in_order(series: &mut Vec<Sample>, samples: &[Sample]) -> usize {
+    // the common case, and replay's: in order, after what the series holds
+    if let (Some(first), last) = (samples.first(), series.last())
+        && last.is_none_or(|l| l.timestamp <= first.timestamp)
+        && samples.is_sorted_by_key(|s| s.timestamp)
+    {
+        let at = series.len();
+        series.extend_from_slice(samples);
+        return at;
+    }
     let mut sorted;
     let incoming = if samples.is_sorted_by_key(|s| s.timestamp) {
         samples
