@@ -123,11 +123,13 @@ struct Group {
 /// A decoded group: timestamps and values.
 type Columns = (Vec<i64>, Vec<f64>);
 
-/// Decoded groups of one block, kept while a read or a compaction walks it.
+/// Decoded groups of one block, kept while a read or a compaction walks it; a read's also looks
+/// in, and adds to, the engine's [`SharedGroups`].
 #[derive(Debug)]
 pub(crate) struct GroupCache {
     groups: FxHashMap<u64, Arc<Columns>>,
     max_groups: usize,
+    shared: Option<Arc<SharedGroups>>,
 }
 
 impl GroupCache {
@@ -135,7 +137,101 @@ impl GroupCache {
         Self {
             groups: FxHashMap::default(),
             max_groups,
+            shared: None,
         }
+    }
+
+    /// A read's: it also keeps what it decodes in `shared`.
+    pub(crate) fn shared(max_groups: usize, shared: Arc<SharedGroups>) -> Self {
+        Self {
+            shared: Some(shared),
+            ..Self::new(max_groups)
+        }
+    }
+}
+
+/// At most this many groups are kept across reads, whatever their size (an eviction looks at
+/// them all).
+const MAX_SHARED_GROUPS: usize = 4096;
+
+/// Decoded groups kept across reads, by block file and group, within a byte budget (the least
+/// recently used go first). Blocks never change once written and a block's file name is never
+/// reused, so an entry is never stale; a deleted block's entries age out.
+#[derive(Debug)]
+pub(crate) struct SharedGroups {
+    budget: usize,
+    inner: std::sync::Mutex<SharedInner>,
+}
+
+#[derive(Debug, Default)]
+struct SharedInner {
+    entries: std::collections::HashMap<(PathBuf, u64), (Arc<Columns>, u64)>,
+    used: usize,
+    clock: u64,
+}
+
+fn columns_bytes(c: &Columns) -> usize {
+    c.0.len()
+        .saturating_mul(8)
+        .saturating_add(c.1.len().saturating_mul(8))
+}
+
+impl SharedGroups {
+    pub(crate) fn new(budget: usize) -> Self {
+        Self {
+            budget,
+            inner: std::sync::Mutex::new(SharedInner::default()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, SharedInner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, path: &Path, group: u64) -> Option<Arc<Columns>> {
+        let mut inner = self.lock();
+        inner.clock = inner.clock.wrapping_add(1);
+        let now = inner.clock;
+        let (columns, used) = inner.entries.get_mut(&(path.to_path_buf(), group))?;
+        *used = now;
+        Some(Arc::clone(columns))
+    }
+
+    fn put(&self, path: &Path, group: u64, columns: &Arc<Columns>) {
+        let size = columns_bytes(columns);
+        if size > self.budget {
+            return;
+        }
+        let mut inner = self.lock();
+        inner.clock = inner.clock.wrapping_add(1);
+        let now = inner.clock;
+        if let Some((old, _)) = inner
+            .entries
+            .insert((path.to_path_buf(), group), (Arc::clone(columns), now))
+        {
+            inner.used = inner.used.saturating_sub(columns_bytes(&old));
+        }
+        inner.used = inner.used.saturating_add(size);
+        while inner.used > self.budget || inner.entries.len() > MAX_SHARED_GROUPS {
+            let oldest = inner
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone());
+            let Some(key) = oldest else { break };
+            if let Some((gone, _)) = inner.entries.remove(&key) {
+                inner.used = inner.used.saturating_sub(columns_bytes(&gone));
+            }
+        }
+    }
+
+    /// How many groups and bytes are kept.
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> (usize, usize) {
+        let inner = self.lock();
+        (inner.entries.len(), inner.used)
     }
 }
 
@@ -262,6 +358,28 @@ impl Block {
         if let Some(g) = cache.groups.get(&number) {
             return Ok(Arc::clone(g));
         }
+        let kept = cache
+            .shared
+            .as_ref()
+            .and_then(|shared| shared.get(&self.path, number));
+        let decoded = match kept {
+            Some(columns) => columns,
+            None => {
+                let columns = self.decode_group(number)?;
+                if let Some(shared) = &cache.shared {
+                    shared.put(&self.path, number, &columns);
+                }
+                columns
+            }
+        };
+        if cache.groups.len() >= cache.max_groups {
+            cache.groups.clear();
+        }
+        cache.groups.insert(number, Arc::clone(&decoded));
+        Ok(decoded)
+    }
+
+    fn decode_group(&self, number: u64) -> Result<Arc<Columns>, TsdbError> {
         let bad = |reason| TsdbError::corrupt(&self.path, 0, reason);
         let g = usize::try_from(number)
             .ok()
@@ -299,12 +417,7 @@ impl Block {
                 "group holds the wrong number of points",
             ));
         }
-        if cache.groups.len() >= cache.max_groups {
-            cache.groups.clear();
-        }
-        let decoded = Arc::new((ts, vals));
-        cache.groups.insert(number, Arc::clone(&decoded));
-        Ok(decoded)
+        Ok(Arc::new((ts, vals)))
     }
 
     /// Appends the samples of series `id` that fall in `[start, end)` to `out`. Answers whether
@@ -776,6 +889,28 @@ mod tests {
         clippy::cast_sign_loss
     )]
     use super::*;
+
+    #[test]
+    fn shared_groups_keep_the_most_recently_used_within_the_budget() {
+        let cols = |n: usize| Arc::new((vec![0i64; n], vec![0f64; n]));
+        // 16 bytes a point: room for 30 points
+        let shared = SharedGroups::new(480);
+        let a = Path::new("a.block");
+        shared.put(a, 1, &cols(10));
+        shared.put(a, 2, &cols(10));
+        shared.put(a, 3, &cols(10));
+        assert_eq!(shared.held(), (3, 480));
+        assert!(shared.get(a, 1).is_some(), "touched: now the most recent");
+        shared.put(a, 4, &cols(10));
+        assert!(shared.get(a, 2).is_none(), "the least recently used went");
+        assert!(shared.get(a, 1).is_some() && shared.get(a, 4).is_some());
+        shared.put(a, 5, &cols(31));
+        assert_eq!(shared.held(), (3, 480), "larger than the budget: not kept");
+        assert!(shared.get(Path::new("b.block"), 1).is_none());
+        let none = SharedGroups::new(0);
+        none.put(a, 1, &cols(1));
+        assert_eq!(none.held(), (0, 0));
+    }
 
     fn write_block(dir: &Path, group_points: usize) -> Block {
         let mut w = BlockWriter::create(dir, 7, 0, 7_200_000, group_points).unwrap();

@@ -11,7 +11,7 @@ use std::sync::{
 
 use crest_series::{AppendReport, Batch, SeriesKey, canonical_hash};
 
-use crate::block::{Block, block_id, block_path};
+use crate::block::{Block, SharedGroups, block_id, block_path};
 use crate::error::TsdbError;
 use crate::head::{Head, HistEntry};
 use crate::lock::DirLock;
@@ -76,6 +76,8 @@ pub struct Engine {
     synced: Condvar,
     maintenance: Mutex<()>,
     closed: AtomicBool,
+    /// Groups decoded by reads, kept for later reads.
+    decoded: Arc<SharedGroups>,
     _lock: DirLock,
 }
 
@@ -220,6 +222,7 @@ impl Engine {
             synced: Condvar::new(),
             maintenance: Mutex::new(()),
             closed: AtomicBool::new(false),
+            decoded: Arc::new(SharedGroups::new(options.decoded_cache_bytes)),
             options,
             _lock: dir_lock,
         })

@@ -24,11 +24,15 @@ pub struct Options {
     pub block_group_points: usize,
     /// Compaction never writes a block of more points than this.
     pub compaction_max_points: u64,
+    /// Groups decoded by reads are kept for later reads up to this many bytes (least recently
+    /// used first out): a chart refreshed, or a second series of the same group, is not decoded
+    /// again. 0 keeps none.
+    pub decoded_cache_bytes: usize,
 }
 
 impl Options {
     /// The defaults: 548 days of retention, 2-hour blocks, 4 M head points, 1 hour of head age,
-    /// 64 MiB WAL segments, groups of 65,536 points.
+    /// 64 MiB WAL segments, groups of 65,536 points, 64 MiB of decoded groups kept for reads.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         Self {
             dir: dir.into(),
@@ -39,6 +43,7 @@ impl Options {
             wal_segment_bytes: 64 << 20,
             block_group_points: 65_536,
             compaction_max_points: 50_000_000,
+            decoded_cache_bytes: 64 << 20,
         }
     }
 }

@@ -11,7 +11,7 @@ use crest_series::{
 };
 
 use super::{Engine, State, read};
-use crate::block::{Block, BlockMeta, GroupCache};
+use crate::block::{Block, BlockMeta, GroupCache, SharedGroups};
 use crate::error::TsdbError;
 use crate::head::{Head, HistEntry};
 use crate::registry::Kind;
@@ -101,6 +101,7 @@ struct Part<'a> {
 /// heads'. Counts into `total` and stops past `max_points`.
 fn read_part(
     blocks: &[Arc<Block>],
+    shared: &Arc<SharedGroups>,
     part: Part<'_>,
     start: i64,
     end: i64,
@@ -108,7 +109,10 @@ fn read_part(
     max_points: usize,
 ) -> Result<Vec<Vec<Sample>>, TsdbError> {
     // a series' points of one block lie in one group, and consecutive series share groups
-    let mut caches: Vec<GroupCache> = blocks.iter().map(|_| GroupCache::new(2)).collect();
+    let mut caches: Vec<GroupCache> = blocks
+        .iter()
+        .map(|_| GroupCache::shared(2, Arc::clone(shared)))
+        .collect();
     let mut out = Vec::with_capacity(part.ids.len());
     for (((key, id), room), (head, head_even)) in part.ids.iter().zip(part.rooms).zip(part.heads) {
         let mut v = Vec::with_capacity(*room);
@@ -265,7 +269,15 @@ impl Engine {
             })
             .collect();
         let acc: Vec<Vec<Sample>> = run_parts(parts, |part| {
-            read_part(&blocks, part, start, end, &total, limits.max_points)
+            read_part(
+                &blocks,
+                &self.decoded,
+                part,
+                start,
+                end,
+                &total,
+                limits.max_points,
+            )
         })?;
         let mut out = Vec::new();
         for ((key, _), samples) in list.into_iter().zip(acc) {
