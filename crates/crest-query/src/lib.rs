@@ -69,11 +69,27 @@ pub async fn run(
     let plan = plan::plan(&expr, &chart)?;
     let mut fetched = fetch::fetch(&plan, reader, tags, limits, cancel).await?;
     fetched.filter_tags = fetch::filter_tags(&expr, tags).await?;
+    if is_small(&fetched, &chart) {
+        return evaluate(&expr, &fetched, request, chart, cancel);
+    }
     let request = request.clone();
     let cancel = Arc::clone(cancel);
     tokio::task::spawn_blocking(move || evaluate(&expr, &fetched, &request, chart, &cancel))
         .await
         .map_err(|e| QueryError::exec(format!("the evaluation stopped: {e}")))?
+}
+
+/// A query that read at most this many points, over at most this many chart buckets, is
+/// evaluated on the calling task: even a window function comparing every point with every other
+/// stays within a few milliseconds, less than the cost of handing it to a blocking thread and back
+/// (half of a one-series chart's time, measured: BENCHMARKS.md).
+const INLINE_AT_MOST: u64 = 2_000;
+
+fn is_small(fetched: &fetch::Fetched, chart: &Chart) -> bool {
+    let buckets = chart.view() / chart.bucket.max(1);
+    fetched.stats.series <= INLINE_AT_MOST
+        && fetched.stats.points <= INLINE_AT_MOST
+        && u64::try_from(buckets).is_ok_and(|b| b <= INLINE_AT_MOST)
 }
 
 fn evaluate(
