@@ -22,7 +22,7 @@ pub use error::SeriesError;
 pub use filter::{Filter, Pattern, Term, WholeMatch};
 pub use histogram::{Centroid, Distribution, Granularity, HistogramPoint};
 pub use key::{DELTA_PREFIX, SeriesKey};
-pub use point::{Sample, TimeRange, per_second};
+pub use point::{Sample, TimeRange, is_one_per_second, per_second};
 pub use traits::{
     AppendReport, EngineStatus, HistogramData, ReadLimits, SeriesCatalog, SeriesData, SeriesInfo,
     SeriesReader, SeriesWriter,

@@ -44,13 +44,7 @@ impl TimeRange {
 /// in. Every engine's [`crate::SeriesReader::select`] answers through this, so all agree to the bit.
 /// Samples already one per whole second are returned as they are, without a copy.
 pub fn per_second(samples: Vec<Sample>, delta: bool) -> Vec<Sample> {
-    let whole = |s: &Sample| s.timestamp.rem_euclid(1000) == 0;
-    let mut previous: Option<i64> = None;
-    if samples.iter().all(|s| {
-        let ok = whole(s) && previous.is_none_or(|p| p < s.timestamp);
-        previous = Some(s.timestamp);
-        ok
-    }) {
+    if is_one_per_second(&samples) {
         return samples;
     }
     let mut out: Vec<Sample> = Vec::with_capacity(samples.len());
@@ -79,6 +73,17 @@ pub fn per_second(samples: Vec<Sample>, delta: bool) -> Vec<Sample> {
         });
     }
     out
+}
+
+/// Every sample on a whole second, each in a later second than the one before: what
+/// [`per_second`] answers, and returns unchanged.
+pub fn is_one_per_second(samples: &[Sample]) -> bool {
+    let mut previous: Option<i64> = None;
+    samples.iter().all(|s| {
+        let ok = s.timestamp.rem_euclid(1000) == 0 && previous.is_none_or(|p| p < s.timestamp);
+        previous = Some(s.timestamp);
+        ok
+    })
 }
 
 fn finish(sum: f64, count: usize, delta: bool) -> f64 {

@@ -490,7 +490,7 @@ impl Block {
                         value: *v,
                     }),
             );
-            Ok(crate::head::one_per_second(
+            Ok(crest_series::is_one_per_second(
                 out.get(before..).unwrap_or_default(),
             ))
         }

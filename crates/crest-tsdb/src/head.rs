@@ -1,7 +1,7 @@
 //! The head: the points appended since the last cut, per series: a plain series' samples in time
 //! order (samples of one timestamp in arrival order), a histogram series' entries in arrival order.
 
-use crest_series::{Centroid, Sample};
+use crest_series::{Centroid, Sample, is_one_per_second};
 use rustc_hash::FxHashMap;
 
 /// One reported distribution of a histogram series, as kept until it is read.
@@ -77,16 +77,6 @@ fn insert_in_order(series: &mut Vec<Sample>, samples: &[Sample]) -> usize {
     split
 }
 
-/// Every sample on a whole second, each in a later second than the one before.
-pub(crate) fn one_per_second(samples: &[Sample]) -> bool {
-    let mut previous: Option<i64> = None;
-    samples.iter().all(|s| {
-        let ok = s.timestamp.rem_euclid(1000) == 0 && previous.is_none_or(|p| p < s.timestamp);
-        previous = Some(s.timestamp);
-        ok
-    })
-}
-
 impl Head {
     pub(crate) fn push_samples(&mut self, id: u32, samples: &[Sample]) {
         let index = id as usize;
@@ -102,7 +92,7 @@ impl Head {
             let changed = insert_in_order(series, samples);
             if !*uneven {
                 let from = changed.saturating_sub(1);
-                *uneven = !one_per_second(series.get(from..).unwrap_or_default());
+                *uneven = !is_one_per_second(series.get(from..).unwrap_or_default());
             }
             self.points = self.points.saturating_add(samples.len());
         }
@@ -188,7 +178,7 @@ mod tests {
         assert!(!head.series_even(2), "two samples in one second");
         head.push_samples(3, &[s(1500, 1.0)]);
         assert!(!head.series_even(3), "off a whole second");
-        assert!(one_per_second(&[]));
-        assert!(!one_per_second(&[s(2000, 1.0), s(1000, 1.0)]));
+        assert!(is_one_per_second(&[]));
+        assert!(!is_one_per_second(&[s(2000, 1.0), s(1000, 1.0)]));
     }
 }

@@ -157,23 +157,10 @@ fn read_part(
     Ok(out)
 }
 
-/// The samples in time order, one per second ([`per_second`]). Looks at the samples once when
-/// they already are (as they nearly always are: blocks oldest first, then the heads).
+/// The samples in time order, one per second ([`per_second`], which returns samples already so
+/// as they are).
 fn one_per_second(mut samples: Vec<Sample>, delta: bool) -> Vec<Sample> {
-    let (mut sorted, mut whole) = (true, true);
-    let mut previous: Option<i64> = None;
-    for s in &samples {
-        if let Some(p) = previous {
-            sorted &= p <= s.timestamp;
-            whole &= p < s.timestamp;
-        }
-        whole &= s.timestamp.rem_euclid(1000) == 0;
-        previous = Some(s.timestamp);
-    }
-    if sorted && whole {
-        return samples;
-    }
-    if !sorted {
+    if !samples.is_sorted_by_key(|s| s.timestamp) {
         samples.sort_by_key(|s| s.timestamp);
     }
     per_second(samples, delta)
