@@ -141,6 +141,29 @@ pub(crate) enum Value {
     Histograms(Vec<HistSeries>),
 }
 
+impl Value {
+    /// The same value with `set` applied to the identity of every series (or histogram series).
+    pub(crate) fn try_map_meta<E>(
+        self,
+        set: impl Fn(&mut Meta) -> Result<(), E>,
+    ) -> Result<Value, E> {
+        Ok(match self {
+            Value::Series(mut s) => {
+                for x in &mut s {
+                    set(&mut x.meta)?;
+                }
+                Value::Series(s)
+            }
+            Value::Histograms(mut h) => {
+                for x in &mut h {
+                    set(&mut x.meta)?;
+                }
+                Value::Histograms(h)
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -241,20 +241,7 @@ fn rename(
     depth: usize,
     set: impl Fn(&mut Meta) -> Result<(), QueryError>,
 ) -> Result<Value, QueryError> {
-    Ok(match eval(expr_at(call, 0)?, ctx, depth)? {
-        Value::Series(mut s) => {
-            for x in &mut s {
-                set(&mut x.meta)?;
-            }
-            Value::Series(s)
-        }
-        Value::Histograms(mut h) => {
-            for x in &mut h {
-                set(&mut x.meta)?;
-            }
-            Value::Histograms(h)
-        }
-    })
+    eval(expr_at(call, 0)?, ctx, depth)?.try_map_meta(set)
 }
 
 pub(crate) fn alias_metric(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {

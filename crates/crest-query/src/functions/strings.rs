@@ -143,20 +143,7 @@ fn run(
         }
         Ok(())
     };
-    Ok(match eval(expr, ctx, depth)? {
-        Value::Series(mut s) => {
-            for x in &mut s {
-                tag(&mut x.meta)?;
-            }
-            Value::Series(s)
-        }
-        Value::Histograms(mut h) => {
-            for x in &mut h {
-                tag(&mut x.meta)?;
-            }
-            Value::Histograms(h)
-        }
-    })
+    eval(expr, ctx, depth)?.try_map_meta(tag)
 }
 
 /// A function of the string alone: `f(field, expr)`.
