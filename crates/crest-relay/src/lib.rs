@@ -1,0 +1,11 @@
+//! crest's ingest log in front of an engine that acknowledges points before they are durable
+//! (VictoriaMetrics, `crest-victoria`): `/report` is answered once a batch is in a durable
+//! [`IngestLog`]; shippers move the log's entries into the engine; the log is trimmed only after a
+//! durability barrier of the engine. Issue 15, item 2; the facts are in
+//! `../shared/reference/victoriametrics.md` §3.
+
+pub mod error;
+pub mod log;
+
+pub use error::LogError;
+pub use log::{Entry, IngestLog, Position};
