@@ -2,6 +2,7 @@
 //! the time read from an injected clock.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crest_series::{
     AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits,
@@ -20,6 +21,8 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 pub struct Tsdb {
     engine: Arc<Engine>,
     clock: Clock,
+    /// A maintenance asked for by appends is running.
+    maintaining: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Tsdb {
@@ -37,6 +40,7 @@ impl Tsdb {
         Ok(Self {
             engine: Arc::new(engine),
             clock,
+            maintaining: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -61,6 +65,30 @@ impl Tsdb {
         self.run(|e, now| e.maintain(now)).await
     }
 
+    /// Starts a maintenance in the background when the head holds more points than a cut allows
+    /// and none is running, so that a fast writer cannot grow the head for a whole maintenance
+    /// period (and reads do not meet that cut later, in the middle of a burst of queries).
+    fn maintain_if_over_limit(&self) {
+        if !self.engine.head_over_limit()
+            || self
+                .maintaining
+                .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+        {
+            return;
+        }
+        let engine = Arc::clone(&self.engine);
+        let maintaining = Arc::clone(&self.maintaining);
+        let now = (self.clock)();
+        tokio::task::spawn_blocking(move || {
+            match engine.maintain(now) {
+                Ok(report) => tracing::debug!(?report, "head over its limit: maintained"),
+                Err(e) => tracing::warn!(error = %e, "maintenance after appends failed"),
+            }
+            maintaining.store(false, Ordering::Release);
+        });
+    }
+
     /// Cuts the head into blocks; later appends fail.
     pub async fn close(&self) -> Result<(), SeriesError> {
         self.run(|e, now| e.shutdown(now)).await
@@ -70,7 +98,9 @@ impl Tsdb {
 #[async_trait::async_trait]
 impl SeriesWriter for Tsdb {
     async fn append(&self, batch: Batch) -> Result<AppendReport, SeriesError> {
-        self.run(move |e, now| e.append(&batch, now)).await
+        let report = self.run(move |e, now| e.append(&batch, now)).await?;
+        self.maintain_if_over_limit();
+        Ok(report)
     }
 }
 

@@ -218,6 +218,12 @@ impl Engine {
         });
     }
 
+    /// The head holds more points than a cut allows: appends ask for maintenance at once rather
+    /// than waiting for the next periodic call.
+    pub fn head_over_limit(&self) -> bool {
+        read(&self.state).head.points > self.options.head_max_points
+    }
+
     /// Cuts the head if it is due (too many points, or its oldest append too old), compacts, and
     /// deletes blocks whose every point is past retention.
     pub fn maintain(&self, now_ms: i64) -> Result<MaintainReport, TsdbError> {

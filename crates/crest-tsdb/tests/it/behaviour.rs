@@ -463,6 +463,55 @@ fn the_async_edge_answers_through_the_traits() {
     });
 }
 
+#[test]
+fn an_append_that_takes_the_head_over_its_limit_starts_a_cut_without_waiting_for_maintenance() {
+    use crest_series::{SeriesCatalog, SeriesReader, SeriesWriter};
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = options(dir.path());
+    opts.head_max_points = 10;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let tsdb = crest_tsdb::Tsdb::open(opts, Arc::new(|| T0)).unwrap();
+        let samples = (0..8)
+            .map(|i| s(T0 + i * 1000, i as f64))
+            .collect::<Vec<_>>();
+        tsdb.append(batch(vec![(key("m", "a"), samples.clone())]))
+            .await
+            .unwrap();
+        assert_eq!(
+            tsdb.status().await.unwrap().blocks,
+            0,
+            "under the limit: no cut"
+        );
+        tsdb.append(batch(vec![(key("m", "b"), samples)]))
+            .await
+            .unwrap();
+        // The cut runs in the background: wait for it, boundedly.
+        let mut status = tsdb.status().await.unwrap();
+        for _ in 0..2_000 {
+            if status.blocks > 0 && status.head_points == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            status = tsdb.status().await.unwrap();
+        }
+        assert!(status.blocks > 0, "no block after 10 s: {status:?}");
+        assert_eq!(status.head_points, 0, "{status:?}");
+        let got = tsdb
+            .select(
+                &Filter::metric("m"),
+                TimeRange::all(),
+                ReadLimits::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(got.iter().map(|d| d.samples.len()).sum::<usize>(), 16);
+    });
+}
+
 /// Every file of `dir` (relative path → bytes).
 fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
