@@ -4,6 +4,7 @@
 //! durability barrier of the engine. Issue 15, item 2; the facts are in
 //! `../shared/reference/victoriametrics.md` §3.
 
+pub mod codec;
 pub mod error;
 pub mod log;
 
