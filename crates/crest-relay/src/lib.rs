@@ -7,6 +7,8 @@
 pub mod codec;
 pub mod error;
 pub mod log;
+#[cfg(feature = "suite")]
+pub mod suite;
 
 pub use error::LogError;
 pub use log::{Entry, IngestLog, Position};
