@@ -6,9 +6,11 @@
 
 pub mod codec;
 pub mod error;
+pub mod file_log;
 pub mod log;
 #[cfg(feature = "suite")]
 pub mod suite;
 
 pub use error::LogError;
+pub use file_log::FileLog;
 pub use log::{Entry, IngestLog, Position};

@@ -1,0 +1,10 @@
+//! crest-relay's integration tests: the file log (the shared suite, reopening, torn writes,
+//! corruption), the relay over a fake engine (a model test) and over a real VictoriaMetrics.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod file_log;
