@@ -11,6 +11,7 @@ pub mod error;
 pub mod fake_engine;
 pub mod file_log;
 pub mod log;
+pub mod relay;
 #[cfg(feature = "suite")]
 pub mod suite;
 
@@ -18,3 +19,4 @@ pub use durable_engine::DurableEngine;
 pub use error::LogError;
 pub use file_log::FileLog;
 pub use log::{Entry, IngestLog, Position};
+pub use relay::{BarrierOutcome, Relay, RelayConfig, RelayStats, RelayTasks, Sleeper};
