@@ -8,3 +8,6 @@
 )]
 
 mod file_log;
+mod model;
+mod relay;
+mod support;
