@@ -4,10 +4,14 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
 )]
 
 mod file_log;
 mod model;
 mod relay;
 mod support;
+mod victoria;
