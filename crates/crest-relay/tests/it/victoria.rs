@@ -34,16 +34,27 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A running VictoriaMetrics, killed with SIGKILL when dropped (the test's kill -9, and no
+/// process left behind by a failing test).
+struct Vm(Child);
+
+impl Drop for Vm {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts VictoriaMetrics on `dir` and `port`, as crest-victoria's tests do, and waits until it
 /// answers `/health`.
-async fn start_vm(dir: &Path, port: u16) -> Child {
+async fn start_vm(dir: &Path, port: u16) -> Vm {
     let bin = std::env::var("CREST_VICTORIA_BIN").unwrap_or_else(|_| DEFAULT_BIN.to_owned());
     assert!(
         Path::new(&bin).exists(),
         "VictoriaMetrics is needed for this test and {bin} does not exist: install it \
          (apt-get install -y victoria-metrics) or set CREST_VICTORIA_BIN"
     );
-    let child = Command::new(&bin)
+    let vm = Vm(Command::new(&bin)
         .arg(format!("-storageDataPath={}", dir.display()))
         .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
         .args([
@@ -56,7 +67,7 @@ async fn start_vm(dir: &Path, port: u16) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
+        .unwrap_or_else(|e| panic!("cannot start {bin}: {e}")));
     let http = reqwest::Client::new();
     for _ in 0..400 {
         if let Ok(r) = http
@@ -65,16 +76,15 @@ async fn start_vm(dir: &Path, port: u16) -> Child {
             .await
             && r.status().is_success()
         {
-            return child;
+            return vm;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     panic!("VictoriaMetrics on port {port} did not become healthy within 10 s");
 }
 
-fn kill_9(child: &mut Child) {
-    child.kill().unwrap();
-    child.wait().unwrap();
+fn kill_9(vm: Vm) {
+    drop(vm);
 }
 
 /// 8 series × 50 points, one a second over the last hour, values VictoriaMetrics keeps exactly.
@@ -157,7 +167,7 @@ async fn a_kill_9_after_the_acknowledgement_loses_nothing() {
     let data = tempfile::tempdir().unwrap();
     let log_dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut vm = start_vm(data.path(), port).await;
+    let vm = start_vm(data.path(), port).await;
     let mut config = VictoriaConfig::new(
         Endpoints::Single {
             url: format!("http://127.0.0.1:{port}"),
@@ -180,8 +190,8 @@ async fn a_kill_9_after_the_acknowledgement_loses_nothing() {
     }
     while relay.ship(Duration::ZERO).await.unwrap() > 0 {}
     assert_eq!(relay.stats().shipped_entries, 10);
-    kill_9(&mut vm);
-    vm = start_vm(data.path(), port).await;
+    kill_9(vm);
+    let vm = start_vm(data.path(), port).await;
     engine.flush().await.unwrap();
     let survived = points(&read(engine.as_ref(), range).await);
     assert!(
@@ -208,11 +218,11 @@ async fn a_kill_9_after_the_acknowledgement_loses_nothing() {
         BarrierOutcome::Trimmed(p) => assert_eq!(p.0, 10),
         other => panic!("{other:?}"),
     }
-    kill_9(&mut vm);
-    vm = start_vm(data.path(), port).await;
+    kill_9(vm);
+    let vm = start_vm(data.path(), port).await;
     engine.flush().await.unwrap();
     assert_eq!(read(engine.as_ref(), range).await, want);
     assert_eq!(relay.barrier().await.unwrap(), BarrierOutcome::Rewound);
     assert_eq!(relay.stats().rewinds, 2);
-    kill_9(&mut vm);
+    kill_9(vm);
 }
