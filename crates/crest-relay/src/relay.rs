@@ -191,7 +191,8 @@ pub struct RelayTasks {
 
 impl RelayTasks {
     /// Stops the shipper and the barrier and waits for them (an append to the engine in flight
-    /// is finished first).
+    /// is finished first; a group waiting to be retried is dropped, so a relay started again
+    /// must be over a reopened log, which hands out everything untrimmed).
     pub async fn stop(self) {
         self.relay.shared.stop.send_replace(true);
         for handle in self.handles {
@@ -299,13 +300,11 @@ impl Relay {
         }
     }
 
+    /// Never cancelled mid-way (entries handed out and dropped would wait for the next rewind):
+    /// `ship` returns within `next_wait` when nothing comes, and its back-off ends on a stop.
     async fn ship_loop(&self) {
         while !self.stopping() {
-            let shipped = tokio::select! {
-                r = self.ship(self.shared.config.next_wait) => r,
-                () = self.stopped() => return,
-            };
-            if let Err(e) = shipped {
+            if let Err(e) = self.ship(self.shared.config.next_wait).await {
                 tracing::warn!(error = %e, "the relay's shipper failed; trying again");
                 if !self.pause(self.shared.config.retry_first).await {
                     return;
