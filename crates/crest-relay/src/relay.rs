@@ -589,3 +589,61 @@ impl SeriesCatalog for Relay {
         self.shared.engine.status().await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crest_series::{Centroid, Distribution, HistogramPoint, Sample, SeriesKey};
+
+    fn entry(position: u64, metric: &str, t: i64) -> Entry {
+        let mut batch = Batch::from_series([(
+            SeriesKey::new(metric, "h"),
+            vec![Sample {
+                timestamp: t,
+                value: 1.0,
+            }],
+        )]);
+        batch.histograms.push(HistogramPoint {
+            key: SeriesKey::new(metric, "h"),
+            granularity: Granularity::Minute,
+            distribution: Distribution {
+                timestamp: t,
+                centroids: vec![Centroid {
+                    mean: 2.0,
+                    count: 3,
+                }],
+            },
+            merge: position.is_multiple_of(2),
+        });
+        Entry {
+            position: Position(position),
+            batch,
+        }
+    }
+
+    #[test]
+    fn merging_keeps_every_series_and_distribution_in_log_order() {
+        let entries = [entry(1, "a", 10), entry(2, "a", 10), entry(3, "b", 20)];
+        let merged = merge(&entries);
+        let series: Vec<(Vec<u8>, Vec<Sample>)> = merged
+            .series()
+            .map(|s| (s.canonical.to_vec(), s.samples.to_vec()))
+            .collect();
+        let want: Vec<(Vec<u8>, Vec<Sample>)> = entries
+            .iter()
+            .flat_map(|e| {
+                e.batch
+                    .series()
+                    .map(|s| (s.canonical.to_vec(), s.samples.to_vec()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(series, want);
+        let histograms: Vec<HistogramPoint> = entries
+            .iter()
+            .flat_map(|e| e.batch.histograms.clone())
+            .collect();
+        assert_eq!(merged.histograms, histograms);
+        assert_eq!(merge(&entries[..1]), entries[0].batch);
+    }
+}

@@ -87,7 +87,7 @@ async fn a_reopened_log_hands_out_every_entry_again_and_numbers_on() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_appends_share_syncs_and_all_come_back() {
+async fn concurrent_appends_are_numbered_once_each_and_all_come_back() {
     let dir = tempfile::tempdir().unwrap();
     let log = FileLog::open_with(dir.path(), 4096).await.unwrap();
     let tasks: Vec<_> = (0..64)
