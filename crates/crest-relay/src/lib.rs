@@ -6,6 +6,7 @@
 
 pub mod codec;
 pub mod error;
+pub mod jetstream;
 pub mod log;
 
 pub use error::LogError;
