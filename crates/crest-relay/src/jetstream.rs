@@ -159,6 +159,16 @@ impl JetStreamLog {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The stream's first sequence: the oldest untrimmed entry, or the next one when none is left
+    /// (0 before the first append).
+    async fn first_sequence(&self) -> Result<u64, LogError> {
+        let info = self.stream.get_info().await.map_err(unavailable(format!(
+            "cannot read the stream {}",
+            self.stream_name
+        )))?;
+        Ok(info.state.first_sequence)
+    }
+
     /// Up to `max` messages, waiting up to `wait` for the first: one pull request for the first
     /// (answered as soon as one is there), then one that takes what else is there without waiting,
     /// so that a shipper asking for many is not kept waiting for a full batch.
@@ -399,14 +409,17 @@ impl IngestLog for JetStreamLog {
         }
     }
 
-    /// The consumer's ack floor: every entry at or before it was acked (by any instance) or
-    /// trimmed.
+    /// The consumer's ack floor (every entry at or before it was acked, by any instance), or the
+    /// last trimmed entry when that is further: only shipped entries are trimmed, and a consumer
+    /// created again by `rewind` starts with an ack floor of 0.
     async fn shipped_through(&self) -> Result<Position, LogError> {
         let info = self.consumer.get_info().await.map_err(unavailable(format!(
             "cannot read the consumer {SHIPPER_CONSUMER} of {}",
             self.stream_name
         )))?;
-        Ok(Position(info.ack_floor.stream_sequence))
+        let acked = info.ack_floor.stream_sequence;
+        let trimmed = self.first_sequence().await?.saturating_sub(1);
+        Ok(Position(acked.max(trimmed)))
     }
 
     /// Purges the stream below `position + 1` (JetStream's purge keeps the sequence given and
