@@ -22,7 +22,6 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use async_nats::jetstream::consumer::{self, AckPolicy, DeliverPolicy, PullConsumer, pull};
-
 use async_nats::jetstream::message::Acker;
 use async_nats::jetstream::stream::{self, DiscardPolicy, RetentionPolicy, StorageType};
 use async_nats::jetstream::{self, AckKind, ErrorCode};
@@ -37,6 +36,11 @@ use crate::log::{Entry, IngestLog, Position};
 pub use config::{
     ConnectError, DEFAULT_ACK_WAIT, JetStreamConfig, MAX_DEPLOYMENT_LEN, SHIPPER_CONSUMER,
 };
+
+/// How many entries may be handed out and not yet shipped, over every instance, before the
+/// consumer hands out no more: room for several shippers that each ask for hundreds (servers
+/// default to fewer).
+const MAX_ACK_PENDING: i64 = 20_000;
 
 /// A deployment's log on JetStream, as one instance sees it.
 pub struct JetStreamLog {
@@ -74,9 +78,12 @@ impl JetStreamLog {
     /// absent, and checks them when present (another instance made them).
     pub async fn connect(config: &JetStreamConfig) -> Result<Self, ConnectError> {
         config.validate()?;
-        let client = async_nats::connect(&config.url).await.map_err(|err| {
-            ConnectError::nats(format!("cannot connect to NATS at {}", config.url))(err.into())
-        })?;
+        let client = async_nats::connect(&config.url)
+            .await
+            .map_err(ConnectError::nats(format!(
+                "cannot connect to NATS at {}",
+                config.url
+            )))?;
         let context = jetstream::new(client.clone());
         let stream_name = config.stream_name();
         let subject = config.subject();
@@ -93,16 +100,15 @@ impl JetStreamLog {
             max_consumers: -1,
             ..Default::default()
         };
-        let mut stream = context.get_or_create_stream(wanted).await.map_err(|err| {
-            ConnectError::nats(format!(
+        let mut stream = context
+            .get_or_create_stream(wanted)
+            .await
+            .map_err(ConnectError::nats(format!(
                 "cannot get or create the JetStream stream {stream_name}"
-            ))(err.into())
-        })?;
-        let info = stream.info().await.map_err(|err| {
-            ConnectError::nats(format!("cannot read the JetStream stream {stream_name}"))(
-                err.into(),
-            )
-        })?;
+            )))?;
+        let info = stream.info().await.map_err(ConnectError::nats(format!(
+            "cannot read the JetStream stream {stream_name}"
+        )))?;
         check_stream(&info.config, &subject, config.replicas)?;
 
         let consumer_config = pull::Config {
@@ -112,16 +118,15 @@ impl JetStreamLog {
             ack_policy: AckPolicy::Explicit,
             ack_wait: config.ack_wait,
             max_deliver: -1,
+            max_ack_pending: MAX_ACK_PENDING,
             ..Default::default()
         };
         let consumer: PullConsumer = stream
             .get_or_create_consumer(SHIPPER_CONSUMER, consumer_config.clone())
             .await
-            .map_err(|err| {
-                ConnectError::nats(format!(
-                    "cannot get or create the consumer {SHIPPER_CONSUMER} of {stream_name}"
-                ))(err.into())
-            })?;
+            .map_err(ConnectError::nats(format!(
+                "cannot get or create the consumer {SHIPPER_CONSUMER} of {stream_name}"
+            )))?;
         let found = &consumer.cached_info().config;
         if found.ack_policy != AckPolicy::Explicit {
             return Err(ConnectError::Mismatch {
@@ -195,20 +200,11 @@ impl JetStreamLog {
         if messages.is_empty() || max <= 1 {
             return Ok(messages);
         }
-        let rest = self.consumer.fetch().max_messages(max - 1).messages().await;
-        let outcome = match rest {
-            Ok(mut rest) => drain(&mut rest, &mut messages).await,
-            Err(err) => Err(LogError::unavailable_because(
-                format!(
-                    "cannot fetch from the consumer {SHIPPER_CONSUMER} of {}",
-                    self.stream_name
-                ),
-                err,
-            )),
-        };
-        if let Err(err) = outcome {
-            nak_all(&messages).await;
-            return Err(err);
+        // What came so far is good whatever this request answers: a failure here (the consumer's
+        // max ack pending reached, the consumer deleted by a rewind) ends the call with what it
+        // has, and the next call meets the failure again if it lasts.
+        if let Ok(mut rest) = self.consumer.fetch().max_messages(max - 1).messages().await {
+            let _ = drain(&mut rest, &mut messages).await;
         }
         Ok(messages)
     }
@@ -322,11 +318,11 @@ impl IngestLog for JetStreamLog {
         }
         let messages = self.fetch(max, wait).await?;
         let mut sequenced = Vec::with_capacity(messages.len());
-        for (index, message) in messages.iter().enumerate() {
+        for message in &messages {
             match message.info() {
                 Ok(info) => sequenced.push(info.stream_sequence),
                 Err(err) => {
-                    nak_all(messages.get(index..).unwrap_or_default()).await;
+                    nak_all(&messages).await;
                     return Err(LogError::unavailable_because(
                         "a JetStream message without its stream sequence",
                         err,

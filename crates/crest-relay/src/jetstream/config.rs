@@ -122,9 +122,13 @@ pub enum ConnectError {
 }
 
 impl ConnectError {
-    pub(crate) fn nats(context: impl Into<String>) -> impl FnOnce(Cause) -> Self {
+    /// A closure that makes an async-nats error a [`ConnectError::Nats`] with `context`.
+    pub(crate) fn nats<E: Into<Cause>>(context: impl Into<String>) -> impl FnOnce(E) -> Self {
         let context = context.into();
-        move |source| ConnectError::Nats { context, source }
+        move |source| ConnectError::Nats {
+            context,
+            source: source.into(),
+        }
     }
 }
 
