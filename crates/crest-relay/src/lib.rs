@@ -6,8 +6,12 @@
 
 pub mod codec;
 pub mod error;
+pub mod file_log;
 pub mod jetstream;
 pub mod log;
+#[cfg(feature = "suite")]
+pub mod suite;
 
 pub use error::LogError;
+pub use file_log::FileLog;
 pub use log::{Entry, IngestLog, Position};

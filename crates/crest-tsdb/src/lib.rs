@@ -18,7 +18,7 @@ mod postings;
 mod registry;
 mod series_ids;
 mod tsdb;
-mod wal;
+pub mod wal;
 mod wal_record;
 
 pub use block::BlockMeta;

@@ -113,7 +113,7 @@ impl Manifest {
 }
 
 /// Makes a directory's entries (created, renamed, deleted files) durable.
-pub(crate) fn sync_dir(dir: &Path) -> Result<(), TsdbError> {
+pub fn sync_dir(dir: &Path) -> Result<(), TsdbError> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|e| TsdbError::io(dir, e))

@@ -2,6 +2,11 @@
 //! `[len u32][crc32 u32][kind u8][payload]` (little-endian; `len` counts the payload, the checksum
 //! covers kind and payload), the writer that appends and syncs them, and the scanner that reads
 //! them back and tells a complete record from damage.
+//!
+//! Public (`crest_tsdb::wal`) so that crest-relay's file log frames and scans its own segments the
+//! same way: the framing ([`begin_record`], [`finish_record`], [`HEADER_LEN`], [`MAX_PAYLOAD`]),
+//! the scanner ([`next_record`]), the segment files ([`segment_path`], [`list_segments`],
+//! [`sync_dir`]) and the [`WalWriter`]. Record kinds are each log's own.
 #![deny(clippy::arithmetic_side_effects)]
 
 use std::fs::{File, OpenOptions};
@@ -10,23 +15,23 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::TsdbError;
-use crate::manifest::sync_dir;
+pub use crate::manifest::sync_dir;
 
 /// Bytes before a record's payload.
-pub(crate) const HEADER_LEN: usize = 9;
+pub const HEADER_LEN: usize = 9;
 /// No record is larger; a bigger length is damage.
-pub(crate) const MAX_PAYLOAD: usize = 1 << 30;
+pub const MAX_PAYLOAD: usize = 1 << 30;
 /// Series definitions (written at the head of the segment that follows a cut).
 pub(crate) const KIND_SERIES: u8 = 1;
 /// One appended batch: its new series, samples and distributions.
 pub(crate) const KIND_BATCH: u8 = 2;
 
-pub(crate) fn segment_path(wal_dir: &Path, number: u64) -> PathBuf {
+pub fn segment_path(wal_dir: &Path, number: u64) -> PathBuf {
     wal_dir.join(format!("{number:08}.wal"))
 }
 
 /// The segments in the directory, in order.
-pub(crate) fn list_segments(wal_dir: &Path) -> Result<Vec<(u64, PathBuf)>, TsdbError> {
+pub fn list_segments(wal_dir: &Path) -> Result<Vec<(u64, PathBuf)>, TsdbError> {
     let mut out = Vec::new();
     let entries = std::fs::read_dir(wal_dir).map_err(|e| TsdbError::io(wal_dir, e))?;
     for entry in entries {
@@ -46,7 +51,7 @@ pub(crate) fn list_segments(wal_dir: &Path) -> Result<Vec<(u64, PathBuf)>, TsdbE
 }
 
 /// Starts a record of `kind` at the end of `buf`; returns where it starts.
-pub(crate) fn begin_record(buf: &mut Vec<u8>, kind: u8) -> usize {
+pub fn begin_record(buf: &mut Vec<u8>, kind: u8) -> usize {
     let start = buf.len();
     buf.extend_from_slice(&[0u8; 8]);
     buf.push(kind);
@@ -54,7 +59,7 @@ pub(crate) fn begin_record(buf: &mut Vec<u8>, kind: u8) -> usize {
 }
 
 /// Fills in the length and checksum of the record started at `start`.
-pub(crate) fn finish_record(buf: &mut [u8], start: usize) -> Result<(), TsdbError> {
+pub fn finish_record(buf: &mut [u8], start: usize) -> Result<(), TsdbError> {
     let too_large = |bytes| TsdbError::BatchTooLarge { bytes };
     let (head, body) = buf
         .get_mut(start..)
@@ -76,7 +81,7 @@ pub(crate) fn finish_record(buf: &mut [u8], start: usize) -> Result<(), TsdbErro
 
 /// One record read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Record<'a> {
+pub struct Record<'a> {
     pub offset: usize,
     pub kind: u8,
     pub payload: &'a [u8],
@@ -84,7 +89,7 @@ pub(crate) struct Record<'a> {
 
 /// What follows a position in a segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Next<'a> {
+pub enum Next<'a> {
     Record(Record<'a>, usize),
     End,
     /// An incomplete or failing record starts at `offset`.
@@ -94,7 +99,7 @@ pub(crate) enum Next<'a> {
     },
 }
 
-pub(crate) fn next_record(bytes: &[u8], pos: usize) -> Next<'_> {
+pub fn next_record(bytes: &[u8], pos: usize) -> Next<'_> {
     let damaged = |reason| Next::Damaged {
         offset: pos,
         reason,
@@ -142,7 +147,7 @@ pub(crate) fn next_record(bytes: &[u8], pos: usize) -> Next<'_> {
 
 /// The segment being appended to.
 #[derive(Debug)]
-pub(crate) struct WalWriter {
+pub struct WalWriter {
     wal_dir: PathBuf,
     pub number: u64,
     pub path: PathBuf,
@@ -152,7 +157,7 @@ pub(crate) struct WalWriter {
 
 impl WalWriter {
     /// Creates segment `number` (which must not exist) and makes its directory entry durable.
-    pub(crate) fn create(wal_dir: &Path, number: u64) -> Result<Self, TsdbError> {
+    pub fn create(wal_dir: &Path, number: u64) -> Result<Self, TsdbError> {
         let path = segment_path(wal_dir, number);
         let file = OpenOptions::new()
             .create_new(true)
@@ -171,7 +176,7 @@ impl WalWriter {
 
     /// Appends bytes. On failure the segment is cut back to where it was; `Err((error, false))`
     /// says that failed too, so the segment may hold a partial record and must not be written on.
-    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<(), (TsdbError, bool)> {
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), (TsdbError, bool)> {
         match (&*self.file).write_all(bytes) {
             Ok(()) => {
                 self.size = self.size.saturating_add(bytes.len() as u64);
@@ -184,18 +189,18 @@ impl WalWriter {
         }
     }
 
-    pub(crate) fn file(&self) -> Arc<File> {
+    pub fn file(&self) -> Arc<File> {
         Arc::clone(&self.file)
     }
 
-    pub(crate) fn sync(&self) -> Result<(), TsdbError> {
+    pub fn sync(&self) -> Result<(), TsdbError> {
         self.file
             .sync_data()
             .map_err(|e| TsdbError::io(&self.path, e))
     }
 
     /// Syncs this segment and starts the next.
-    pub(crate) fn rotate(&mut self) -> Result<(), TsdbError> {
+    pub fn rotate(&mut self) -> Result<(), TsdbError> {
         self.sync()?;
         let next = self
             .number

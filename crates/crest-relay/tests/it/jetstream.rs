@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crest_relay::jetstream::{ConnectError, JetStreamConfig, JetStreamLog};
+use crest_relay::suite;
 use crest_relay::{Entry, IngestLog, LogError, Position, codec};
 use crest_series::{Batch, Centroid, Distribution, Granularity, HistogramPoint, Sample, SeriesKey};
 
@@ -131,6 +132,16 @@ async fn take(log: &JetStreamLog, want: usize, max: usize) -> Vec<Entry> {
 
 fn positions(entries: &[Entry]) -> Vec<Position> {
     entries.iter().map(|e| e.position).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_jetstream_log_passes_the_shared_suite() {
+    for case in suite::cases() {
+        // A deployment of its own for each case: each starts from an empty log.
+        let (config, _guard) = setup("suite");
+        let log = open(&config).await;
+        assert_eq!(suite::run(case, &log).await, Ok(()), "{case}");
+    }
 }
 
 #[tokio::test]
