@@ -109,7 +109,7 @@ impl JetStreamLog {
         let info = stream.info().await.map_err(ConnectError::nats(format!(
             "cannot read the JetStream stream {stream_name}"
         )))?;
-        check_stream(&info.config, &subject, config.replicas)?;
+        config::check_stream(&info.config, &subject, config.replicas)?;
 
         let consumer_config = pull::Config {
             durable_name: Some(SHIPPER_CONSUMER.to_string()),
@@ -208,49 +208,6 @@ impl JetStreamLog {
         }
         Ok(messages)
     }
-}
-
-/// Refuses a stream another party made that would lose or misplace entries.
-fn check_stream(
-    found: &stream::Config,
-    subject: &str,
-    replicas: usize,
-) -> Result<(), ConnectError> {
-    let mismatch = |reason: String| ConnectError::Mismatch {
-        what: format!("stream {}", found.name),
-        reason,
-    };
-    if found.subjects != [subject] {
-        return Err(mismatch(format!(
-            "its subjects are {:?}, not [{subject:?}]",
-            found.subjects
-        )));
-    }
-    if found.retention != RetentionPolicy::Limits {
-        return Err(mismatch(format!(
-            "retention {:?} drops entries on acks: crest trims the log itself (Limits)",
-            found.retention
-        )));
-    }
-    if found.storage != StorageType::File {
-        return Err(mismatch(format!(
-            "storage {:?} does not survive a restart (File)",
-            found.storage
-        )));
-    }
-    if found.num_replicas < replicas {
-        return Err(mismatch(format!(
-            "{} replicas, fewer than the {replicas} asked",
-            found.num_replicas
-        )));
-    }
-    let limited = found.max_messages > 0 || found.max_bytes > 0 || !found.max_age.is_zero();
-    if limited && found.discard == DiscardPolicy::Old {
-        return Err(mismatch(
-            "its limits drop old entries, shipped or not (discard Old)".to_string(),
-        ));
-    }
-    Ok(())
 }
 
 /// Reads a pull request's messages to its end into `messages`.

@@ -1,7 +1,10 @@
 //! What a [`super::JetStreamLog`] connects to (the server, the deployment and so the stream's and
-//! the subject's names, the replicas, the ack wait) and what connecting can fail with.
+//! the subject's names, the replicas, the ack wait), the checks of a stream found there, and what
+//! connecting can fail with.
 
 use std::time::Duration;
+
+use async_nats::jetstream::stream::{self, DiscardPolicy, RetentionPolicy, StorageType};
 
 use crate::error::Cause;
 
@@ -132,6 +135,49 @@ impl ConnectError {
     }
 }
 
+/// Refuses a stream another party made that would lose or misplace entries.
+pub(crate) fn check_stream(
+    found: &stream::Config,
+    subject: &str,
+    replicas: usize,
+) -> Result<(), ConnectError> {
+    let mismatch = |reason: String| ConnectError::Mismatch {
+        what: format!("stream {}", found.name),
+        reason,
+    };
+    if found.subjects != [subject] {
+        return Err(mismatch(format!(
+            "its subjects are {:?}, not [{subject:?}]",
+            found.subjects
+        )));
+    }
+    if found.retention != RetentionPolicy::Limits {
+        return Err(mismatch(format!(
+            "retention {:?} drops entries on acks: crest trims the log itself (Limits)",
+            found.retention
+        )));
+    }
+    if found.storage != StorageType::File {
+        return Err(mismatch(format!(
+            "storage {:?} does not survive a restart (File)",
+            found.storage
+        )));
+    }
+    if found.num_replicas < replicas {
+        return Err(mismatch(format!(
+            "{} replicas, fewer than the {replicas} asked",
+            found.num_replicas
+        )));
+    }
+    let limited = found.max_messages > 0 || found.max_bytes > 0 || !found.max_age.is_zero();
+    if limited && found.discard == DiscardPolicy::Old {
+        return Err(mismatch(
+            "its limits drop old entries, shipped or not (discard Old)".to_string(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +211,64 @@ mod tests {
         let long = "x".repeat(MAX_DEPLOYMENT_LEN + 1);
         assert!(config(&long).validate().is_err());
         assert!(config(&long[1..]).validate().is_ok());
+    }
+
+    fn good_stream() -> stream::Config {
+        stream::Config {
+            name: "CREST_d".into(),
+            subjects: vec!["crest.d.batches".into()],
+            retention: RetentionPolicy::Limits,
+            storage: StorageType::File,
+            num_replicas: 3,
+            discard: DiscardPolicy::New,
+            ..Default::default()
+        }
+    }
+
+    fn refusal(found: stream::Config) -> String {
+        match check_stream(&found, "crest.d.batches", 3) {
+            Err(err @ ConnectError::Mismatch { .. }) => err.to_string(),
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_existing_stream_that_would_lose_entries_is_refused() {
+        assert!(check_stream(&good_stream(), "crest.d.batches", 3).is_ok());
+        // More replicas than asked, and limits that refuse new entries, are fine.
+        let more = stream::Config {
+            num_replicas: 5,
+            max_bytes: 1 << 40,
+            ..good_stream()
+        };
+        assert!(check_stream(&more, "crest.d.batches", 3).is_ok());
+
+        let other_subject = stream::Config {
+            subjects: vec!["crest.d.>".into()],
+            ..good_stream()
+        };
+        assert!(refusal(other_subject).contains("crest.d.>"));
+        let work_queue = stream::Config {
+            retention: RetentionPolicy::WorkQueue,
+            ..good_stream()
+        };
+        assert!(refusal(work_queue).contains("WorkQueue"));
+        let memory = stream::Config {
+            storage: StorageType::Memory,
+            ..good_stream()
+        };
+        assert!(refusal(memory).contains("Memory"));
+        let fewer = stream::Config {
+            num_replicas: 1,
+            ..good_stream()
+        };
+        assert!(refusal(fewer).contains("1 replicas"));
+        let aging = stream::Config {
+            max_age: Duration::from_secs(3600),
+            discard: DiscardPolicy::Old,
+            ..good_stream()
+        };
+        assert!(refusal(aging).contains("discard Old"));
     }
 
     #[test]
