@@ -164,6 +164,16 @@ impl JetStreamLog {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Creates the shipper consumer again if it is missing (an instance that rewound died between
+    /// deleting it and creating it again), so that a failed fetch heals for the next call. Best
+    /// effort: when the consumer exists this only reads it, and a failure here changes nothing.
+    async fn restore_consumer(&self) {
+        let _: Result<PullConsumer, _> = self
+            .stream
+            .get_or_create_consumer(SHIPPER_CONSUMER, self.consumer_config.clone())
+            .await;
+    }
+
     /// The stream's first sequence: the oldest untrimmed entry, or the next one when none is left
     /// (0 before the first append).
     async fn first_sequence(&self) -> Result<u64, LogError> {
@@ -189,15 +199,29 @@ impl JetStreamLog {
                 .messages()
                 .await
         };
-        let mut first = first.map_err(unavailable(format!(
-            "cannot fetch from the consumer {SHIPPER_CONSUMER} of {}",
-            self.stream_name
-        )))?;
-        if let Err(err) = drain(&mut first, &mut messages).await {
+        let outcome = match first {
+            Ok(mut first) => drain(&mut first, &mut messages).await,
+            Err(err) => Err(LogError::unavailable_because(
+                format!(
+                    "cannot fetch from the consumer {SHIPPER_CONSUMER} of {}",
+                    self.stream_name
+                ),
+                err,
+            )),
+        };
+        if let Err(err) = outcome {
             nak_all(&messages).await;
+            self.restore_consumer().await;
             return Err(err);
         }
-        if messages.is_empty() || max <= 1 {
+        if messages.is_empty() {
+            // A pull request to a missing consumer is not refused: it goes unanswered until the
+            // client gives up (the wait and 5 s more) and looks like an empty log. An idle
+            // shipper checks, one request a wait, that the consumer is there.
+            self.restore_consumer().await;
+            return Ok(messages);
+        }
+        if max <= 1 {
             return Ok(messages);
         }
         // What came so far is good whatever this request answers: a failure here (the consumer's
@@ -366,10 +390,19 @@ impl IngestLog for JetStreamLog {
     /// last trimmed entry when that is further: only shipped entries are trimmed, and a consumer
     /// created again by `rewind` starts with an ack floor of 0.
     async fn shipped_through(&self) -> Result<Position, LogError> {
-        let info = self.consumer.get_info().await.map_err(unavailable(format!(
-            "cannot read the consumer {SHIPPER_CONSUMER} of {}",
-            self.stream_name
-        )))?;
+        let info = match self.consumer.get_info().await {
+            Ok(info) => info,
+            Err(err) => {
+                self.restore_consumer().await;
+                return Err(LogError::unavailable_because(
+                    format!(
+                        "cannot read the consumer {SHIPPER_CONSUMER} of {}",
+                        self.stream_name
+                    ),
+                    err,
+                ));
+            }
+        };
         let acked = info.ack_floor.stream_sequence;
         let trimmed = self.first_sequence().await?.saturating_sub(1);
         Ok(Position(acked.max(trimmed)))

@@ -304,6 +304,30 @@ async fn rewind_takes_back_what_another_instance_holds() {
 }
 
 #[tokio::test]
+async fn a_consumer_deleted_and_not_created_again_heals() {
+    let (config, _guard) = setup("heal");
+    let log = open(&config).await;
+    let position = log.append(&batch(1)).await.unwrap();
+    // An instance that rewound died between deleting the consumer and creating it again.
+    let client = async_nats::connect(&config.url).await.unwrap();
+    async_nats::jetstream::new(client)
+        .get_stream(config.stream_name())
+        .await
+        .unwrap()
+        .delete_consumer(crest_relay::jetstream::SHIPPER_CONSUMER)
+        .await
+        .unwrap();
+    // This call meets the missing consumer (an error, or nothing after the wait and the
+    // client's 5 s of grace) and creates it again; the next call gets the entry.
+    let first = log.next(1, ABSENT).await;
+    assert!(
+        first.as_ref().is_ok_and(Vec::is_empty) || first.is_err(),
+        "{first:?}"
+    );
+    assert_eq!(positions(&log.next(1, PRESENT).await.unwrap()), [position]);
+}
+
+#[tokio::test]
 async fn a_batch_over_max_payload_is_split_and_reassembles() {
     let (config, _guard) = setup("split");
     let log = open(&config).await;
