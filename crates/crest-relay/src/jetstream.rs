@@ -157,6 +157,12 @@ impl JetStreamLog {
         &self.subject
     }
 
+    /// How many entries `next` handed out on this instance that are not shipped yet (as far as
+    /// this instance knows: [`IngestLog::shipped_through`] forgets those another instance shipped).
+    pub fn holding(&self) -> usize {
+        self.lock_held().len()
+    }
+
     fn lock_held(&self) -> MutexGuard<'_, HashMap<u64, Acker>> {
         // The map stays consistent whatever a panicking holder did (inserts and removes only).
         self.held
@@ -405,7 +411,11 @@ impl IngestLog for JetStreamLog {
         };
         let acked = info.ack_floor.stream_sequence;
         let trimmed = self.first_sequence().await?.saturating_sub(1);
-        Ok(Position(acked.max(trimmed)))
+        let through = acked.max(trimmed);
+        // What this instance still holds at or before it was shipped by another instance (it
+        // came back to that one after the ack wait): nothing left to ack.
+        self.lock_held().retain(|sequence, _| *sequence > through);
+        Ok(Position(through))
     }
 
     /// Purges the stream below `position + 1` (JetStream's purge keeps the sequence given and

@@ -250,8 +250,17 @@ async fn an_entry_never_shipped_comes_back_after_the_ack_wait() {
     }
     assert_eq!(positions(&back), [position], "not handed out again");
     assert_eq!(back[0].batch, batch(7));
+    assert_eq!(survivor.holding(), 1);
     survivor.shipped(&[position]).await.unwrap();
+    assert_eq!(survivor.holding(), 0);
     assert_eq!(survivor.shipped_through().await.unwrap(), position);
+    // The instance that lost it forgets it once it sees it shipped, and shipping it late is
+    // harmless.
+    assert_eq!(dying.holding(), 1);
+    assert_eq!(dying.shipped_through().await.unwrap(), position);
+    assert_eq!(dying.holding(), 0);
+    dying.shipped(&[position]).await.unwrap();
+    assert_eq!(dying.shipped_through().await.unwrap(), position);
 }
 
 #[tokio::test]
