@@ -442,14 +442,15 @@ impl IngestLog for JetStreamLog {
     /// (untrimmed) entry: every entry is handed out again, whoever had shipped it.
     ///
     /// What this does to other instances: a pull request of theirs waiting on the old consumer
-    /// ends in an error (their `next` fails once, the next call fetches from the new consumer);
-    /// entries they hold are handed out again by the new consumer. Their acks still arrive (the
-    /// new consumer has the same name, and JetStream matches an ack to an entry by its stream
-    /// sequence): an ack for an entry the new consumer has handed out and not yet seen acked
-    /// completes it, so that entry is not shipped again. That is right when their write reached
-    /// the engine after its restart, and loses the entry in the engine if it reached it before
-    /// and was among what the restart lost: call `rewind` once the restarted engine is back, and
-    /// before shipping again.
+    /// ends at once in an error (the server answers "409 Consumer Deleted"; their next call
+    /// fetches from the new consumer), and the entries they hold are handed out again. Their acks
+    /// still land (the new consumer has the same name, and JetStream matches an ack to an entry by
+    /// its stream sequence): an ack for an entry the new consumer has handed out again and not yet
+    /// seen acked completes it. That is right for a write that reached the engine after its
+    /// restart, and loses the entry in the engine for a write the restart lost whose ack was held
+    /// up until after the rewind (a shipper acks right after the engine answers, and a rewind
+    /// follows the restart by the time it takes to notice it, so the window is an ack delayed
+    /// that long).
     async fn rewind(&self) -> Result<(), LogError> {
         self.lock_held().clear();
         match self.stream.delete_consumer(SHIPPER_CONSUMER).await {

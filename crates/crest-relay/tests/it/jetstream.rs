@@ -313,6 +313,30 @@ async fn rewind_takes_back_what_another_instance_holds() {
 }
 
 #[tokio::test]
+async fn a_rewind_ends_another_instance_s_waiting_next() {
+    let (config, _guard) = setup("rewindwait");
+    let waiting = open(&config).await;
+    let rewinder = open(&config).await;
+    let (got, ()) = tokio::join!(waiting.next(1, Duration::from_secs(3)), async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        rewinder.rewind().await.unwrap();
+    });
+    // The server ends the waiting pull request ("409 Consumer Deleted"): at once, not after the
+    // wait.
+    let err = got.unwrap_err();
+    assert!(matches!(err, LogError::Unavailable { .. }), "{err:?}");
+    let position = rewinder.append(&batch(1)).await.unwrap();
+    let mut back = Vec::new();
+    for _ in 0..3 {
+        if let Ok(got) = waiting.next(1, PRESENT).await {
+            back = got;
+            break;
+        }
+    }
+    assert_eq!(positions(&back), [position]);
+}
+
+#[tokio::test]
 async fn a_consumer_deleted_and_not_created_again_heals() {
     let (config, _guard) = setup("heal");
     let log = open(&config).await;
