@@ -5,13 +5,17 @@
 //! `../shared/reference/victoriametrics.md` §3.
 
 pub mod codec;
+pub mod durable_engine;
 pub mod error;
+#[cfg(feature = "suite")]
+pub mod fake_engine;
 pub mod file_log;
 pub mod jetstream;
 pub mod log;
 #[cfg(feature = "suite")]
 pub mod suite;
 
+pub use durable_engine::DurableEngine;
 pub use error::LogError;
 pub use file_log::FileLog;
 pub use log::{Entry, IngestLog, Position};

@@ -327,6 +327,83 @@ impl Client {
         Ok(())
     }
 
+    /// Makes everything imported durable on every storage node: `/snapshot/create` flushes and
+    /// syncs (§1.5 and §3.1 of the reference), then `/snapshot/delete` frees the snapshot's hard
+    /// links at once. Refused for a cluster whose storage nodes are not known.
+    pub(crate) async fn make_durable(&self) -> Result<(), VictoriaError> {
+        #[derive(Deserialize)]
+        struct Created {
+            status: String,
+            #[serde(default)]
+            snapshot: String,
+        }
+        let bases = self.endpoints.flush_bases();
+        if bases.is_empty() {
+            return Err(VictoriaError::Refused(
+                "no storage node is configured, so nothing can be made durable".into(),
+            ));
+        }
+        for base in bases {
+            let context = "GET /snapshot/create";
+            let response = self
+                .http
+                .get(format!("{base}/snapshot/create"))
+                .send()
+                .await
+                .map_err(http(context))?;
+            if !response.status().is_success() {
+                return Err(status_error(context, response).await);
+            }
+            let created: Created = response.json().await.map_err(http(context))?;
+            if created.status != "ok" || created.snapshot.is_empty() {
+                return Err(VictoriaError::Protocol {
+                    context: context.to_owned(),
+                    detail: format!(
+                        "status {:?}, snapshot {:?}",
+                        created.status, created.snapshot
+                    ),
+                });
+            }
+            let context = "GET /snapshot/delete";
+            let response = self
+                .http
+                .get(format!("{base}/snapshot/delete"))
+                .query(&[("snapshot", created.snapshot.as_str())])
+                .send()
+                .await
+                .map_err(http(context))?;
+            if !response.status().is_success() {
+                return Err(status_error(context, response).await);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every storage node's `vm_app_start_timestamp` (from `/metrics`), in the order of the
+    /// configuration: a change says a node restarted.
+    pub(crate) async fn start_timestamps(&self) -> Result<Vec<u64>, VictoriaError> {
+        let context = "GET /metrics";
+        let mut out = Vec::new();
+        for base in self.endpoints.flush_bases() {
+            let response = self
+                .http
+                .get(format!("{base}/metrics"))
+                .send()
+                .await
+                .map_err(http(context))?;
+            if !response.status().is_success() {
+                return Err(status_error(context, response).await);
+            }
+            let text = response.text().await.map_err(http(context))?;
+            let started = start_timestamp(&text).ok_or_else(|| VictoriaError::Protocol {
+                context: context.to_owned(),
+                detail: "no vm_app_start_timestamp".into(),
+            })?;
+            out.push(started);
+        }
+        Ok(out)
+    }
+
     /// The flags the storage was started with (`/flags` lists those set explicitly), from the
     /// first storage node; `None` for a cluster whose storage nodes are not known.
     pub(crate) async fn flags(&self) -> Result<Option<String>, VictoriaError> {
@@ -347,9 +424,25 @@ impl Client {
     }
 }
 
+/// The value of `vm_app_start_timestamp` (seconds since the epoch) in a `/metrics` text.
+pub(crate) fn start_timestamp(metrics: &str) -> Option<u64> {
+    metrics.lines().find_map(|line| {
+        let rest = line.strip_prefix("vm_app_start_timestamp")?;
+        let value = rest.trim_start_matches(|c: char| c != ' ').trim();
+        value.parse::<u64>().ok()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_start_timestamp_is_read_from_metrics() {
+        let text = "vm_app_version{version=\"\", short_version=\"\"} 1\nvm_app_start_timestamp 1764950000\nvm_app_uptime_seconds 12\n";
+        assert_eq!(start_timestamp(text), Some(1_764_950_000));
+        assert_eq!(start_timestamp("vm_app_uptime_seconds 12\n"), None);
+    }
 
     #[test]
     fn times_are_seconds_with_milliseconds() {

@@ -18,7 +18,7 @@ use crate::selector::{Matcher, Op, exact, glob_to_regex, selectors};
 
 /// Selectors per listing or delete request.
 const DELETE_CHUNK: usize = 50;
-use crate::write::{HIST_LABEL, Memory, Window, encode, granularity as parse_granularity};
+use crate::write::{Encoded, HIST_LABEL, Memory, Window, encode, granularity as parse_granularity};
 
 /// Values written that VictoriaMetrics does not keep exactly, since the adapter started.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -77,6 +77,49 @@ impl VictoriaEngine {
         self.client.force_flush().await
     }
 
+    /// Checks `batch` as an append would, without sending anything: `Err` for whatever an append
+    /// would refuse (see [`mod@crate::write`]; the numbering of same-millisecond points is not
+    /// needed for it). Encodes the batch, so it costs about what an append's encoding costs.
+    pub fn check(&self, batch: &Batch) -> Result<(), VictoriaError> {
+        let window = Window::new(self.now(), self.config.retention_ms);
+        let encoded = encode(batch, &Memory::default(), window, self.config.time_shift_ms)?;
+        self.check_precision(&encoded)
+    }
+
+    fn check_precision(&self, encoded: &Encoded) -> Result<(), VictoriaError> {
+        let found = encoded.precision;
+        if self.config.precision == Precision::Refuse && found.rounded + found.mixed > 0 {
+            return Err(VictoriaError::Refused(format!(
+                "{} value(s) would be rounded by VictoriaMetrics (more than 12 significant digits, or a much larger value in the same series), e.g. {:?}",
+                found.rounded + found.mixed,
+                found.example.unwrap_or_default()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Makes everything acknowledged so far durable: a snapshot on every storage node, deleted at
+    /// once (§3.2 (a) of the reference). A cluster's vminsert buffers are not covered (§3.1).
+    pub async fn make_durable(&self) -> Result<(), VictoriaError> {
+        self.client.make_durable().await
+    }
+
+    /// Who VictoriaMetrics is since it last started: every storage node's start time
+    /// (`vm_app_start_timestamp`) folded into one number, which changes when any restarts.
+    pub async fn incarnation(&self) -> Result<u64, VictoriaError> {
+        let started = self.client.start_timestamps().await?;
+        Ok(started
+            .iter()
+            .fold(0u64, |acc, t| acc.wrapping_mul(1_000_003).wrapping_add(*t)))
+    }
+
+    /// Forgets the numbering of same-millisecond points and histogram offsets: called before a
+    /// log replays what a restarted VictoriaMetrics lost, so the replay is numbered as the first
+    /// writes were (from nothing) and collapses onto what survived.
+    pub async fn forget_numbering(&self) {
+        *self.memory.lock().await = Memory::default();
+    }
+
     /// What was written that VictoriaMetrics rounds.
     pub fn precision(&self) -> PrecisionReport {
         PrecisionReport {
@@ -104,13 +147,7 @@ impl VictoriaEngine {
         let window = Window::new(self.now(), self.config.retention_ms);
         let encoded = encode(&batch, &memory, window, self.config.time_shift_ms)?;
         let found = encoded.precision;
-        if self.config.precision == Precision::Refuse && found.rounded + found.mixed > 0 {
-            return Err(VictoriaError::Refused(format!(
-                "{} value(s) would be rounded by VictoriaMetrics (more than 12 significant digits, or a much larger value in the same series), e.g. {:?}",
-                found.rounded + found.mixed,
-                found.example.unwrap_or_default()
-            )));
-        }
+        self.check_precision(&encoded)?;
         for body in encoded.bodies {
             self.client.import(body).await?;
         }
