@@ -187,8 +187,12 @@ async fn next_answers_at_most_max_entries_oldest_first() {
     let first = log.next(3, PRESENT).await.unwrap();
     assert_eq!(positions(&first), [Position(1), Position(2), Position(3)]);
     assert!(log.next(0, ABSENT).await.unwrap().is_empty());
-    let rest = take(&log, 4, 10).await;
-    assert_eq!(positions(&rest), (4..=7).map(Position).collect::<Vec<_>>());
+    // A zero wait takes what is there without waiting.
+    let fourth = log.next(1, Duration::ZERO).await.unwrap();
+    assert_eq!(positions(&fourth), [Position(4)]);
+    let rest = take(&log, 3, 10).await;
+    assert_eq!(positions(&rest), (5..=7).map(Position).collect::<Vec<_>>());
+    assert!(log.next(10, Duration::ZERO).await.unwrap().is_empty());
 }
 
 #[tokio::test]
