@@ -510,6 +510,21 @@ async fn a_stream_on_another_subject_is_refused() {
 }
 
 #[tokio::test]
+async fn replicas_a_single_server_cannot_keep_are_refused() {
+    let (config, _guard) = setup("replicas");
+    let err = JetStreamLog::connect(&config.with_replicas(3))
+        .await
+        .unwrap_err();
+    // The server says why; the error keeps it as its cause.
+    assert!(matches!(err, ConnectError::Nats { .. }), "{err:?}");
+    let cause = std::error::Error::source(&err).map(ToString::to_string);
+    assert!(
+        cause.as_deref().is_some_and(|c| c.contains("replicas")),
+        "{cause:?}"
+    );
+}
+
+#[tokio::test]
 async fn an_invalid_deployment_or_an_absent_server_is_a_clear_error() {
     let bad = JetStreamConfig::new(nats_url(), "no.dots");
     let err = JetStreamLog::connect(&bad).await.unwrap_err();
