@@ -43,3 +43,17 @@ impl LogError {
         }
     }
 }
+
+impl From<LogError> for crest_series::SeriesError {
+    fn from(error: LogError) -> Self {
+        match error {
+            LogError::Corrupt { .. } => crest_series::SeriesError::Corrupt {
+                context: error.to_string(),
+                source: Some(Box::new(error)),
+            },
+            LogError::Unavailable { .. } => {
+                crest_series::SeriesError::unavailable_because(error.to_string(), error)
+            }
+        }
+    }
+}

@@ -12,6 +12,7 @@ pub mod fake_engine;
 pub mod file_log;
 pub mod jetstream;
 pub mod log;
+pub mod relay;
 #[cfg(feature = "suite")]
 pub mod suite;
 
@@ -19,3 +20,4 @@ pub use durable_engine::DurableEngine;
 pub use error::LogError;
 pub use file_log::FileLog;
 pub use log::{Entry, IngestLog, Position};
+pub use relay::{BarrierOutcome, Relay, RelayConfig, RelayStats, RelayTasks, Sleeper};

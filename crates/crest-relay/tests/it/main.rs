@@ -6,8 +6,15 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
 )]
 
 mod file_log;
 mod jetstream;
+mod model;
+mod relay;
+mod support;
+mod victoria;

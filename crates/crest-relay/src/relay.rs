@@ -1,0 +1,592 @@
+//! [`Relay`]: the engine as the rest of crest sees it when the engine acknowledges before it is
+//! durable (VictoriaMetrics). Writes go to an [`IngestLog`] and are acknowledged once it has
+//! them; the *shipper* moves the log's entries into the engine; the *barrier* makes the engine
+//! durable now and then and trims the log behind it, or rewinds the log when the engine
+//! restarted (and so lost what it had not made durable). Reads wait until everything written
+//! before them is in the engine.
+//!
+//! * **Writes** are checked as the engine would check them first ([`DurableEngine::check`]), so
+//!   a batch the engine would refuse is refused to the client and never logged.
+//! * **The shipper** takes up to [`RelayConfig::ship_max_entries`] entries, skips (logs, counts
+//!   and marks shipped) those the engine's check refuses, appends the rest to the engine as one
+//!   batch, and marks them shipped. An append that fails because the engine is away is retried,
+//!   with back-off, forever; one the engine refuses for what it holds is retried entry by entry,
+//!   and an entry refused on its own is skipped like the others, so one bad entry never blocks
+//!   the log.
+//! * **The barrier**, every [`RelayConfig::barrier_every`]: reads the engine's incarnation, the
+//!   log's `shipped_through` p, makes the engine durable, reads the incarnation again. If both
+//!   equal the incarnation the shipper has been shipping to, everything through p is durable in
+//!   the engine and the log is trimmed through p. If the engine restarted, the log is rewound (with
+//!   the shipper paused, so no entry shipped before the rewind is marked shipped after it) and
+//!   the shipper replays everything untrimmed, harmlessly (VictoriaMetrics runs with
+//!   `-dedup.minScrapeInterval=1ms`).
+//! * **Reads** (a read barrier): take the log's `last_position` when the read starts and wait
+//!   until `shipped_through` reaches it (woken by the shipper; polled every
+//!   [`POLL`] too, for shippers of other instances), then make the engine's points visible if
+//!   something was shipped since the last time, then read. Beyond [`RelayConfig::read_wait`] the
+//!   read fails with [`SeriesError::Unavailable`] naming the wait: the engine is away or far
+//!   behind, and an answer would miss acknowledged points.
+//!
+//! Time for back-off and the barrier's period comes from an injected [`Sleeper`].
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use crest_series::{
+    AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits,
+    SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesReader, SeriesWriter, TimeRange,
+};
+
+use crate::durable_engine::DurableEngine;
+use crate::log::{Entry, IngestLog, Position};
+
+/// How often a waiting read looks at the log's `shipped_through` even when this instance's
+/// shipper did not wake it (another instance's shipper may have moved it).
+pub const POLL: Duration = Duration::from_millis(200);
+
+/// Waits a while: `tokio::time::sleep` in production, anything a test likes.
+pub type Sleeper = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// The sleeper of production: tokio's timer.
+pub fn tokio_sleeper() -> Sleeper {
+    Arc::new(|d| Box::pin(tokio::time::sleep(d)))
+}
+
+/// How the relay behaves.
+#[derive(Clone)]
+pub struct RelayConfig {
+    /// How long a read waits for the points written before it to reach the engine (10 s).
+    pub read_wait: Duration,
+    /// The period of the durability barrier (30 s).
+    pub barrier_every: Duration,
+    /// The most entries the shipper appends to the engine at once (256).
+    pub ship_max_entries: usize,
+    /// How long the shipper waits for entries before looking again (1 s).
+    pub next_wait: Duration,
+    /// The first back-off after a failed append; it doubles up to `retry_max` (100 ms, 10 s).
+    pub retry_first: Duration,
+    pub retry_max: Duration,
+    pub sleeper: Sleeper,
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        Self {
+            read_wait: Duration::from_secs(10),
+            barrier_every: Duration::from_secs(30),
+            ship_max_entries: 256,
+            next_wait: Duration::from_secs(1),
+            retry_first: Duration::from_millis(100),
+            retry_max: Duration::from_secs(10),
+            sleeper: tokio_sleeper(),
+        }
+    }
+}
+
+impl fmt::Debug for RelayConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RelayConfig")
+            .field("read_wait", &self.read_wait)
+            .field("barrier_every", &self.barrier_every)
+            .field("ship_max_entries", &self.ship_max_entries)
+            .field("next_wait", &self.next_wait)
+            .field("retry_first", &self.retry_first)
+            .field("retry_max", &self.retry_max)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the relay did since it started, for a metric and `crest admin tsdb status`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RelayStats {
+    /// Entries appended to the engine (again after a rewind).
+    pub shipped_entries: u64,
+    /// Entries the engine refused for what they hold, skipped.
+    pub refused_entries: u64,
+    /// Appends to the engine that failed and were retried.
+    pub ship_retries: u64,
+    /// Rewinds after a restart of the engine.
+    pub rewinds: u64,
+    /// Barriers that completed, and that failed (the engine away).
+    pub barriers: u64,
+    pub failed_barriers: u64,
+    /// The position the log was last trimmed through.
+    pub last_trim: Position,
+}
+
+/// What one barrier did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarrierOutcome {
+    /// Everything through this position is durable in the engine; the log is trimmed through it.
+    Trimmed(Position),
+    /// The engine restarted: the log was rewound and its entries will be shipped again.
+    Rewound,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    shipped_entries: AtomicU64,
+    refused_entries: AtomicU64,
+    ship_retries: AtomicU64,
+    rewinds: AtomicU64,
+    barriers: AtomicU64,
+    failed_barriers: AtomicU64,
+    last_trim: AtomicU64,
+}
+
+/// What one group of entries came to.
+enum Delivered {
+    Shipped,
+    /// The engine refused the group for what it holds; the entries come back.
+    Refused(Vec<Entry>),
+    /// The log was rewound meanwhile (the entries come again), or the relay is stopping.
+    Dropped,
+}
+
+struct Shared {
+    engine: Arc<dyn DurableEngine>,
+    log: Arc<dyn IngestLog>,
+    config: RelayConfig,
+    /// Bumped after every `shipped`: wakes waiting reads.
+    shipped_signal: tokio::sync::watch::Sender<u64>,
+    /// `shipped_through` when the engine was last made visible.
+    visible_through: AtomicU64,
+    /// The rewind epoch. The shipper holds it while it appends and marks entries shipped, the
+    /// barrier while it rewinds, so no entry appended before a rewind is marked shipped after it
+    /// (the rewind would not undo the mark). A group whose retries span a rewind is dropped: the
+    /// rewind hands it out again.
+    epoch: tokio::sync::Mutex<u64>,
+    /// The engine's incarnation the shipper ships to (`None` until first read).
+    known: Mutex<Option<u64>>,
+    counters: Counters,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+/// The engine behind a durable log (see the module's documentation).
+#[derive(Clone)]
+pub struct Relay {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for Relay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Relay")
+            .field("log", &self.shared.log)
+            .field("config", &self.shared.config)
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The shipper and the barrier running; [`RelayTasks::stop`] ends them.
+#[derive(Debug)]
+pub struct RelayTasks {
+    relay: Relay,
+    handles: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl RelayTasks {
+    /// Stops the shipper and the barrier and waits for them (an append to the engine in flight
+    /// is finished first).
+    pub async fn stop(self) {
+        self.relay.shared.stop.send_replace(true);
+        for handle in self.handles {
+            if let Err(e) = handle.await {
+                tracing::error!(error = %e, "a relay task ended abnormally");
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// One batch of the entries' series and distributions, in order (so an engine numbers their
+/// points as it would have numbered them appended one by one).
+fn merge(entries: &[Entry]) -> Batch {
+    if let [one] = entries {
+        return one.batch.clone();
+    }
+    let mut batch = Batch::default();
+    for entry in entries {
+        for series in entry.batch.series() {
+            batch.push_canonical(series.canonical, series.samples);
+        }
+        batch
+            .histograms
+            .extend(entry.batch.histograms.iter().cloned());
+    }
+    batch
+}
+
+fn positions(entries: &[Entry]) -> Vec<Position> {
+    entries.iter().map(|e| e.position).collect()
+}
+
+impl Relay {
+    /// The relay over `engine` and `log`; nothing runs until [`Relay::start`] (or calls of
+    /// [`Relay::ship`] and [`Relay::barrier`]).
+    pub fn new(
+        engine: Arc<dyn DurableEngine>,
+        log: Arc<dyn IngestLog>,
+        config: RelayConfig,
+    ) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                engine,
+                log,
+                config,
+                shipped_signal: tokio::sync::watch::Sender::new(0),
+                visible_through: AtomicU64::new(0),
+                epoch: tokio::sync::Mutex::new(0),
+                known: Mutex::new(None),
+                counters: Counters::default(),
+                stop: tokio::sync::watch::Sender::new(false),
+            }),
+        }
+    }
+
+    /// Starts the shipper and the barrier.
+    pub fn start(&self) -> RelayTasks {
+        let shipper = {
+            let relay = self.clone();
+            tokio::spawn(async move { relay.ship_loop().await })
+        };
+        let barrier = {
+            let relay = self.clone();
+            tokio::spawn(async move { relay.barrier_loop().await })
+        };
+        RelayTasks {
+            relay: self.clone(),
+            handles: vec![shipper, barrier],
+        }
+    }
+
+    pub fn stats(&self) -> RelayStats {
+        let c = &self.shared.counters;
+        RelayStats {
+            shipped_entries: c.shipped_entries.load(Ordering::Relaxed),
+            refused_entries: c.refused_entries.load(Ordering::Relaxed),
+            ship_retries: c.ship_retries.load(Ordering::Relaxed),
+            rewinds: c.rewinds.load(Ordering::Relaxed),
+            barriers: c.barriers.load(Ordering::Relaxed),
+            failed_barriers: c.failed_barriers.load(Ordering::Relaxed),
+            last_trim: Position(c.last_trim.load(Ordering::Relaxed)),
+        }
+    }
+
+    fn stopping(&self) -> bool {
+        *self.shared.stop.borrow()
+    }
+
+    /// Resolves once the relay is told to stop.
+    async fn stopped(&self) {
+        let mut rx = self.shared.stop.subscribe();
+        // An error means the sender is gone, which it never is while `self` lives.
+        let _ = rx.wait_for(|s| *s).await;
+    }
+
+    /// Sleeps through the injected sleeper; `false` when the relay was told to stop meanwhile.
+    async fn pause(&self, d: Duration) -> bool {
+        tokio::select! {
+            () = (self.shared.config.sleeper)(d) => !self.stopping(),
+            () = self.stopped() => false,
+        }
+    }
+
+    async fn ship_loop(&self) {
+        while !self.stopping() {
+            let shipped = tokio::select! {
+                r = self.ship(self.shared.config.next_wait) => r,
+                () = self.stopped() => return,
+            };
+            if let Err(e) = shipped {
+                tracing::warn!(error = %e, "the relay's shipper failed; trying again");
+                if !self.pause(self.shared.config.retry_first).await {
+                    return;
+                }
+            }
+        }
+    }
+
+    async fn barrier_loop(&self) {
+        while self.pause(self.shared.config.barrier_every).await {
+            match self.barrier().await {
+                Ok(outcome) => tracing::debug!(?outcome, "relay barrier"),
+                Err(e) => tracing::warn!(error = %e, "the relay's durability barrier failed"),
+            }
+        }
+    }
+
+    /// Reads the engine's incarnation if the shipper does not know it yet.
+    async fn know_incarnation(&self) -> Result<(), SeriesError> {
+        if lock(&self.shared.known).is_some() {
+            return Ok(());
+        }
+        let incarnation = self.shared.engine.incarnation().await?;
+        lock(&self.shared.known).get_or_insert(incarnation);
+        Ok(())
+    }
+
+    /// Ships one group: up to `ship_max_entries` entries the log hands out within `wait`.
+    /// Answers how many entries it took from the log (0: none came).
+    pub async fn ship(&self, wait: Duration) -> Result<usize, SeriesError> {
+        self.know_incarnation().await?;
+        let entries = self
+            .shared
+            .log
+            .next(self.shared.config.ship_max_entries, wait)
+            .await?;
+        let taken = entries.len();
+        if taken == 0 {
+            return Ok(0);
+        }
+        // Read after `next`: entries handed out before a rewind but shipped after it are in the
+        // engine (harmlessly twice); a later rewind hands out again whatever this call drops.
+        let epoch = *self.shared.epoch.lock().await;
+        let (good, bad): (Vec<Entry>, Vec<Entry>) = entries
+            .into_iter()
+            .partition(|e| match self.shared.engine.check(&e.batch) {
+                Ok(()) => true,
+                Err(error) => {
+                    tracing::warn!(position = e.position.0, %error, "the engine refuses a logged entry; skipping it");
+                    false
+                }
+            });
+        if !bad.is_empty() && !self.skip(epoch, &bad).await? {
+            return Ok(taken);
+        }
+        if let Delivered::Refused(group) = self.deliver(epoch, good).await? {
+            for entry in group {
+                if let Delivered::Refused(one) = self.deliver(epoch, vec![entry]).await? {
+                    for e in &one {
+                        tracing::warn!(
+                            position = e.position.0,
+                            "the engine refuses a logged entry; skipping it"
+                        );
+                    }
+                    if !self.skip(epoch, &one).await? {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Marks refused entries shipped (counted); `false` when the log was rewound meanwhile.
+    async fn skip(&self, epoch: u64, entries: &[Entry]) -> Result<bool, SeriesError> {
+        let guard = self.shared.epoch.lock().await;
+        if *guard != epoch {
+            return Ok(false);
+        }
+        self.shared.log.shipped(&positions(entries)).await?;
+        drop(guard);
+        self.shared
+            .counters
+            .refused_entries
+            .fetch_add(entries.len() as u64, Ordering::Relaxed);
+        self.shared
+            .shipped_signal
+            .send_modify(|n| *n = n.wrapping_add(1));
+        Ok(true)
+    }
+
+    /// Appends `entries` to the engine as one batch and marks them shipped, retrying while the
+    /// engine is away.
+    async fn deliver(&self, epoch: u64, entries: Vec<Entry>) -> Result<Delivered, SeriesError> {
+        if entries.is_empty() {
+            return Ok(Delivered::Shipped);
+        }
+        let batch = merge(&entries);
+        let mut backoff = self.shared.config.retry_first;
+        loop {
+            let guard = self.shared.epoch.lock().await;
+            if *guard != epoch {
+                return Ok(Delivered::Dropped);
+            }
+            match self.shared.engine.append(batch.clone()).await {
+                Ok(_) => {
+                    self.shared.log.shipped(&positions(&entries)).await?;
+                    drop(guard);
+                    self.shared
+                        .counters
+                        .shipped_entries
+                        .fetch_add(entries.len() as u64, Ordering::Relaxed);
+                    self.shared
+                        .shipped_signal
+                        .send_modify(|n| *n = n.wrapping_add(1));
+                    return Ok(Delivered::Shipped);
+                }
+                Err(e) if self.shared.engine.refuses(&e) => return Ok(Delivered::Refused(entries)),
+                Err(e) => {
+                    drop(guard);
+                    self.shared
+                        .counters
+                        .ship_retries
+                        .fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(error = %e, ?backoff, "the engine did not take shipped entries; retrying");
+                    if !self.pause(backoff).await {
+                        return Ok(Delivered::Dropped);
+                    }
+                    backoff = backoff.saturating_mul(2).min(self.shared.config.retry_max);
+                }
+            }
+        }
+    }
+
+    /// One durability barrier (see the module's documentation).
+    pub async fn barrier(&self) -> Result<BarrierOutcome, SeriesError> {
+        let outcome = self.try_barrier().await;
+        let counter = if outcome.is_ok() {
+            &self.shared.counters.barriers
+        } else {
+            &self.shared.counters.failed_barriers
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        outcome
+    }
+
+    async fn try_barrier(&self) -> Result<BarrierOutcome, SeriesError> {
+        let engine = &self.shared.engine;
+        let before = engine.incarnation().await?;
+        let known = *lock(&self.shared.known);
+        if known.is_some_and(|k| k != before) {
+            return self.rewind(before).await;
+        }
+        // Nothing was shipped yet (the shipper reads the incarnation before its first append).
+        lock(&self.shared.known).get_or_insert(before);
+        let through = self.shared.log.shipped_through().await?;
+        engine.make_durable().await?;
+        let after = engine.incarnation().await?;
+        if after != before {
+            return self.rewind(after).await;
+        }
+        let last = self.shared.counters.last_trim.load(Ordering::Relaxed);
+        if through.0 > last {
+            self.shared.log.trim_through(through).await?;
+            self.shared
+                .counters
+                .last_trim
+                .fetch_max(through.0, Ordering::Relaxed);
+        }
+        Ok(BarrierOutcome::Trimmed(through))
+    }
+
+    /// The engine restarted as `incarnation`: rewinds the log, with the shipper paused.
+    async fn rewind(&self, incarnation: u64) -> Result<BarrierOutcome, SeriesError> {
+        let mut epoch = self.shared.epoch.lock().await;
+        self.shared.engine.replaying().await;
+        self.shared.log.rewind().await?;
+        *epoch = epoch.wrapping_add(1);
+        *lock(&self.shared.known) = Some(incarnation);
+        self.shared.visible_through.store(0, Ordering::Relaxed);
+        drop(epoch);
+        self.shared.counters.rewinds.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(
+            incarnation,
+            "the engine restarted: replaying the relay log since its last trim"
+        );
+        Ok(BarrierOutcome::Rewound)
+    }
+
+    /// Waits until everything logged before the call is in the engine and visible (see the
+    /// module's documentation).
+    pub async fn read_barrier(&self) -> Result<(), SeriesError> {
+        let log = &self.shared.log;
+        let target = log.last_position().await?;
+        let wait = self.shared.config.read_wait;
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut signal = self.shared.shipped_signal.subscribe();
+        let through = loop {
+            signal.mark_unchanged();
+            let through = log.shipped_through().await?;
+            if through >= target {
+                break through;
+            }
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return Err(SeriesError::unavailable(format!(
+                    "the points written before this read are not all in the engine after waiting {wait:?} (the relay's read wait): shipped through position {}, written through {}",
+                    through.0, target.0
+                )));
+            }
+            // Either way, look again: woken by this instance's shipper, or polling for others'.
+            let _ = tokio::time::timeout(left.min(POLL), signal.changed()).await;
+        };
+        if through.0 > self.shared.visible_through.load(Ordering::Relaxed) {
+            self.shared.engine.make_visible().await?;
+            self.shared
+                .visible_through
+                .fetch_max(through.0, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesWriter for Relay {
+    /// Checks the batch as the engine would, then logs it: `Ok` once the log has it durably
+    /// (`new_series` is always 0: the log does not know).
+    async fn append(&self, batch: Batch) -> Result<AppendReport, SeriesError> {
+        if batch.is_empty() {
+            return Ok(AppendReport::default());
+        }
+        self.shared.engine.check(&batch)?;
+        self.shared.log.append(&batch).await?;
+        Ok(AppendReport {
+            points: batch.points(),
+            new_series: 0,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesReader for Relay {
+    async fn select(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<Vec<SeriesData>, SeriesError> {
+        self.read_barrier().await?;
+        self.shared.engine.select(filter, range, limits).await
+    }
+
+    async fn select_histograms(
+        &self,
+        filter: &Filter,
+        granularity: Granularity,
+        range: TimeRange,
+        limits: ReadLimits,
+    ) -> Result<Vec<HistogramData>, SeriesError> {
+        self.read_barrier().await?;
+        self.shared
+            .engine
+            .select_histograms(filter, granularity, range, limits)
+            .await
+    }
+}
+
+#[async_trait::async_trait]
+impl SeriesCatalog for Relay {
+    async fn series(&self, filter: &Filter, limit: usize) -> Result<Vec<SeriesInfo>, SeriesError> {
+        self.read_barrier().await?;
+        self.shared.engine.series(filter, limit).await
+    }
+
+    async fn metrics(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SeriesError> {
+        self.read_barrier().await?;
+        self.shared.engine.metrics(prefix, limit).await
+    }
+
+    /// The engine's status as it is (no read barrier: for operators).
+    async fn status(&self) -> Result<EngineStatus, SeriesError> {
+        self.shared.engine.status().await
+    }
+}

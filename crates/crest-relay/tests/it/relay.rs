@@ -1,0 +1,186 @@
+//! The relay's parts, one behaviour at a time, over the fake engine: refused entries, an engine
+//! away, the read barrier's bound, the tasks running on their own.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crest_relay::fake_engine::FakeEngine;
+use crest_relay::{FileLog, IngestLog, Relay, RelayConfig};
+use crest_series::{
+    Batch, Filter, ReadLimits, Sample, SeriesError, SeriesKey, SeriesReader, SeriesWriter,
+    TimeRange,
+};
+
+use crate::support::{Rng, config, points_of, random_batch, relay, ship_all};
+
+fn nan_batch() -> Batch {
+    Batch::from_series([(
+        SeriesKey::new("bad", "h"),
+        vec![Sample {
+            timestamp: 1,
+            value: f64::NAN,
+        }],
+    )])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logged_entry_the_engine_refuses_is_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(FakeEngine::default());
+    // Logged directly (as an older crest, or an engine whose rules changed, would have).
+    let log = Arc::new(FileLog::open(dir.path()).await.unwrap());
+    let mut rng = Rng::new(7);
+    let mut serial = 0;
+    let good = random_batch(&mut rng, &mut serial, 0);
+    log.append(&good).await.unwrap();
+    log.append(&nan_batch()).await.unwrap();
+    let later = random_batch(&mut rng, &mut serial, 0);
+    log.append(&later).await.unwrap();
+    let relay = Relay::new(engine.clone(), log.clone(), config());
+    ship_all(&relay).await;
+    let stats = relay.stats();
+    assert_eq!((stats.shipped_entries, stats.refused_entries), (2, 1));
+    assert_eq!(log.shipped_through().await.unwrap().0, 3);
+    let want: std::collections::BTreeSet<_> = points_of(&good)
+        .into_iter()
+        .chain(points_of(&later))
+        .collect();
+    assert_eq!(engine.points(), want);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engine_away_is_retried_with_back_off_until_it_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(FakeEngine::default());
+    let sleeps = Arc::new(AtomicU64::new(0));
+    let slept: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
+    let sleeper: crest_relay::Sleeper = {
+        let (engine, sleeps, slept) = (engine.clone(), sleeps.clone(), slept.clone());
+        Arc::new(move |d| {
+            slept.lock().unwrap().push(d);
+            // The engine comes back after the fourth back-off.
+            if sleeps.fetch_add(1, Ordering::SeqCst) == 3 {
+                engine.set_down(false);
+            }
+            Box::pin(async {})
+        })
+    };
+    let relay = relay(
+        &engine,
+        dir.path(),
+        RelayConfig {
+            sleeper,
+            ..config()
+        },
+    )
+    .await;
+    relay.ship(Duration::ZERO).await.unwrap(); // learns the incarnation
+    let mut rng = Rng::new(1);
+    let mut serial = 0;
+    let batch = random_batch(&mut rng, &mut serial, 0);
+    relay.append(batch.clone()).await.unwrap();
+    engine.set_down(true);
+    ship_all(&relay).await;
+    assert_eq!(relay.stats().ship_retries, 4);
+    assert_eq!(
+        *slept.lock().unwrap(),
+        [100, 200, 400, 800].map(Duration::from_millis)
+    );
+    assert_eq!(engine.points(), points_of(&batch).into_iter().collect());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_waits_at_most_the_read_wait_and_then_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(FakeEngine::default());
+    let relay = relay(
+        &engine,
+        dir.path(),
+        RelayConfig {
+            read_wait: Duration::from_millis(50),
+            ..config()
+        },
+    )
+    .await;
+    let mut rng = Rng::new(2);
+    let mut serial = 0;
+    relay
+        .append(random_batch(&mut rng, &mut serial, 0))
+        .await
+        .unwrap();
+    // No shipper runs: the read cannot see the point, and says why.
+    let err = relay
+        .select(
+            &Filter::And(vec![]),
+            TimeRange::all(),
+            ReadLimits::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SeriesError::Unavailable { .. }), "{err:?}");
+    assert!(err.to_string().contains("read wait"), "{err}");
+    ship_all(&relay).await;
+    let got = relay
+        .select(
+            &Filter::And(vec![]),
+            TimeRange::all(),
+            ReadLimits::default(),
+        )
+        .await
+        .unwrap();
+    assert!(!got.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tasks_ship_trim_and_replay_on_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(FakeEngine::default());
+    let relay = relay(
+        &engine,
+        dir.path(),
+        RelayConfig {
+            barrier_every: Duration::from_millis(20),
+            sleeper: crest_relay::relay::tokio_sleeper(),
+            ..config()
+        },
+    )
+    .await;
+    let tasks = relay.start();
+    let mut rng = Rng::new(3);
+    let mut serial = 0;
+    let mut want = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        let batch = random_batch(&mut rng, &mut serial, 0);
+        want.extend(points_of(&batch));
+        relay.append(batch).await.unwrap();
+    }
+    // A read sees every point written before it (the read barrier waits for the shipper).
+    let read = relay
+        .select(
+            &Filter::And(vec![]),
+            TimeRange::all(),
+            ReadLimits::default(),
+        )
+        .await
+        .unwrap();
+    let read_points: usize = read.iter().map(|s| s.samples.len()).sum();
+    assert_eq!(read_points, want.len());
+    // The engine loses what it had not made durable; the barrier notices and the shipper replays.
+    engine.crash();
+    let mut waited = 0;
+    while engine.points() != want {
+        waited += 1;
+        assert!(
+            waited < 1000,
+            "the relay did not replay what the crash took: {} of {} points, {:?}",
+            engine.points().len(),
+            want.len(),
+            relay.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let stats = relay.stats();
+    assert!(stats.barriers > 0, "{stats:?}");
+    tasks.stop().await;
+}
