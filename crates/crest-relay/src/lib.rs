@@ -20,6 +20,7 @@ pub mod error;
 #[cfg(feature = "suite")]
 pub mod fake_engine;
 pub mod file_log;
+pub mod jetstream;
 pub mod log;
 pub mod relay;
 #[cfg(feature = "suite")]

@@ -1,0 +1,538 @@
+//! JetStreamLog against the NATS server with JetStream on 127.0.0.1:4222 (or `CREST_NATS_URL`):
+//! each test has a deployment of its own (a random suffix) and deletes its stream when it ends,
+//! also when it fails.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use crest_relay::jetstream::{ConnectError, JetStreamConfig, JetStreamLog};
+use crest_relay::suite;
+use crest_relay::{Entry, IngestLog, LogError, Position, codec};
+use crest_series::{Batch, Centroid, Distribution, Granularity, HistogramPoint, Sample, SeriesKey};
+
+/// Long enough for anything present to arrive; `next` answers as soon as the first entry is there.
+const PRESENT: Duration = Duration::from_secs(5);
+/// How long to wait before concluding nothing is coming.
+const ABSENT: Duration = Duration::from_millis(300);
+
+fn nats_url() -> String {
+    std::env::var("CREST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".to_string())
+}
+
+/// A deployment name no other test run uses.
+fn deployment(test: &str) -> String {
+    let suffix = getrandom::u64().expect("random suffix");
+    format!("test-{test}-{suffix:016x}")
+}
+
+/// Deletes a deployment's stream when dropped (on success and on a failed assertion alike).
+struct StreamGuard {
+    url: String,
+    stream: String,
+}
+
+impl StreamGuard {
+    fn new(config: &JetStreamConfig) -> Self {
+        Self {
+            url: config.url.clone(),
+            stream: config.stream_name(),
+        }
+    }
+}
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        let url = self.url.clone();
+        let stream = self.stream.clone();
+        // A runtime of its own on a thread of its own: drop may run inside the test's runtime.
+        let deleted = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let client = async_nats::connect(&url).await.map_err(|e| e.to_string())?;
+                match async_nats::jetstream::new(client)
+                    .delete_stream(&stream)
+                    .await
+                {
+                    Ok(_) => Ok(()),
+                    // Never created (the test failed before connecting).
+                    Err(e) if e.to_string().contains("not found") => Ok(()),
+                    Err(e) => Err(e.to_string()),
+                }
+            })
+        })
+        .join();
+        if let Ok(Err(e)) = deleted {
+            eprintln!("could not delete the test stream {}: {e}", self.stream);
+        }
+    }
+}
+
+/// The deployment's config, with a guard that deletes its stream.
+fn setup(test: &str) -> (JetStreamConfig, StreamGuard) {
+    let config = JetStreamConfig::new(nats_url(), deployment(test));
+    let guard = StreamGuard::new(&config);
+    (config, guard)
+}
+
+async fn open(config: &JetStreamConfig) -> JetStreamLog {
+    JetStreamLog::connect(config).await.unwrap_or_else(|e| {
+        panic!(
+            "cannot open the JetStream log at {} (a nats-server with JetStream, `-js`, must run there): {e}",
+            config.url
+        )
+    })
+}
+
+fn batch(n: i64) -> Batch {
+    let mut batch = Batch::default();
+    batch.push_series(
+        &SeriesKey::new("cpu.usage", format!("host-{n}")).with_tag("dc", "eu"),
+        [
+            Sample {
+                timestamp: n * 1000,
+                value: n as f64 * 0.5,
+            },
+            Sample {
+                timestamp: n * 1000 + 1,
+                value: -1.25,
+            },
+        ],
+    );
+    batch.histograms.push(HistogramPoint {
+        key: SeriesKey::new("latency", format!("host-{n}")),
+        granularity: Granularity::Minute,
+        distribution: Distribution {
+            timestamp: n * 60_000,
+            centroids: vec![Centroid {
+                mean: 12.5,
+                count: 3,
+            }],
+        },
+        merge: true,
+    });
+    batch
+}
+
+/// Calls `next` until `want` entries came (at most `max` a call) or a call waited `ABSENT` for
+/// nothing.
+async fn take(log: &JetStreamLog, want: usize, max: usize) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    while entries.len() < want {
+        let got = log.next(max, PRESENT).await.expect("next");
+        if got.is_empty() {
+            break;
+        }
+        entries.extend(got);
+    }
+    entries
+}
+
+fn positions(entries: &[Entry]) -> Vec<Position> {
+    entries.iter().map(|e| e.position).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_jetstream_log_passes_the_shared_suite() {
+    for case in suite::cases() {
+        // A deployment of its own for each case: each starts from an empty log.
+        let (config, _guard) = setup("suite");
+        let log = open(&config).await;
+        assert_eq!(suite::run(case, &log).await, Ok(()), "{case}");
+    }
+}
+
+#[tokio::test]
+async fn batches_round_trip_and_positions_grow() {
+    let (config, _guard) = setup("roundtrip");
+    let log = open(&config).await;
+    assert_eq!(log.last_position().await.unwrap(), Position(0));
+    assert_eq!(log.shipped_through().await.unwrap(), Position(0));
+
+    let mut appended = Vec::new();
+    for n in 0..5 {
+        appended.push(log.append(&batch(n)).await.unwrap());
+    }
+    assert!(appended.windows(2).all(|w| w[0] < w[1]), "{appended:?}");
+    assert_eq!(appended.first(), Some(&Position(1)));
+    assert_eq!(log.last_position().await.unwrap(), appended[4]);
+
+    let entries = take(&log, 5, 10).await;
+    assert_eq!(positions(&entries), appended);
+    for (n, entry) in entries.iter().enumerate() {
+        assert_eq!(entry.batch, batch(n as i64));
+    }
+    // Handed out and not shipped: nothing is shipped yet, and nothing else is handed out.
+    assert_eq!(log.shipped_through().await.unwrap(), Position(0));
+    assert!(log.next(10, ABSENT).await.unwrap().is_empty());
+
+    log.shipped(&appended[..2]).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[1]);
+    log.shipped(&appended[2..]).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[4]);
+    // Shipping again what is shipped is harmless.
+    log.shipped(&appended).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[4]);
+}
+
+#[tokio::test]
+async fn next_answers_at_most_max_entries_oldest_first() {
+    let (config, _guard) = setup("max");
+    let log = open(&config).await;
+    for n in 0..7 {
+        log.append(&batch(n)).await.unwrap();
+    }
+    let first = log.next(3, PRESENT).await.unwrap();
+    assert_eq!(positions(&first), [Position(1), Position(2), Position(3)]);
+    assert!(log.next(0, ABSENT).await.unwrap().is_empty());
+    // A zero wait takes what is there without waiting.
+    let fourth = log.next(1, Duration::ZERO).await.unwrap();
+    assert_eq!(positions(&fourth), [Position(4)]);
+    let rest = take(&log, 3, 10).await;
+    assert_eq!(positions(&rest), (5..=7).map(Position).collect::<Vec<_>>());
+    assert!(log.next(10, Duration::ZERO).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn two_instances_share_the_work_each_entry_to_one() {
+    let (config, _guard) = setup("share");
+    let first = open(&config).await;
+    let second = open(&config).await;
+    let mut appended = BTreeSet::new();
+    for n in 0..40 {
+        // Appends from both instances go to the one log.
+        let log = if n % 2 == 0 { &first } else { &second };
+        appended.insert(log.append(&batch(n)).await.unwrap());
+    }
+    assert_eq!(appended.len(), 40);
+    assert_eq!(
+        first.last_position().await.unwrap(),
+        second.last_position().await.unwrap()
+    );
+
+    let (mut by_first, mut by_second) = (Vec::new(), Vec::new());
+    // Each call takes at most 3, so neither instance can take everything in one call.
+    for _ in 0..40 {
+        let got_first = first.next(3, ABSENT).await.unwrap();
+        first.shipped(&positions(&got_first)).await.unwrap();
+        by_first.extend(positions(&got_first));
+        let got_second = second.next(3, ABSENT).await.unwrap();
+        second.shipped(&positions(&got_second)).await.unwrap();
+        by_second.extend(positions(&got_second));
+        if got_first.is_empty() && got_second.is_empty() {
+            break;
+        }
+    }
+    assert!(!by_first.is_empty() && !by_second.is_empty());
+    let all: Vec<Position> = by_first.iter().chain(&by_second).copied().collect();
+    let distinct: BTreeSet<Position> = all.iter().copied().collect();
+    assert_eq!(all.len(), distinct.len(), "an entry was handed out twice");
+    assert_eq!(distinct, appended);
+    let last = appended.last().copied().unwrap();
+    assert_eq!(first.shipped_through().await.unwrap(), last);
+    assert_eq!(second.shipped_through().await.unwrap(), last);
+}
+
+#[tokio::test]
+async fn an_entry_never_shipped_comes_back_after_the_ack_wait() {
+    let (config, _guard) = setup("ackwait");
+    let config = config.with_ack_wait(Duration::from_secs(1));
+    let dying = open(&config).await;
+    let survivor = open(&config).await;
+    let position = dying.append(&batch(7)).await.unwrap();
+    let handed = dying.next(1, PRESENT).await.unwrap();
+    assert_eq!(positions(&handed), [position]);
+    // `dying` never ships it. The survivor gets it once the ack wait is over: poll, bounded.
+    let mut back = Vec::new();
+    for _ in 0..40 {
+        back = survivor.next(1, Duration::from_millis(250)).await.unwrap();
+        if !back.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(positions(&back), [position], "not handed out again");
+    assert_eq!(back[0].batch, batch(7));
+    assert_eq!(survivor.holding(), 1);
+    survivor.shipped(&[position]).await.unwrap();
+    assert_eq!(survivor.holding(), 0);
+    assert_eq!(survivor.shipped_through().await.unwrap(), position);
+    // The instance that lost it forgets it once it sees it shipped, and shipping it late is
+    // harmless.
+    assert_eq!(dying.holding(), 1);
+    assert_eq!(dying.shipped_through().await.unwrap(), position);
+    assert_eq!(dying.holding(), 0);
+    dying.shipped(&[position]).await.unwrap();
+    assert_eq!(dying.shipped_through().await.unwrap(), position);
+}
+
+#[tokio::test]
+async fn trim_then_rewind_hands_out_what_is_left() {
+    let (config, _guard) = setup("rewind");
+    let log = open(&config).await;
+    let mut appended = Vec::new();
+    for n in 0..5 {
+        appended.push(log.append(&batch(n)).await.unwrap());
+    }
+    let entries = take(&log, 5, 10).await;
+    log.shipped(&positions(&entries)).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[4]);
+
+    log.trim_through(appended[1]).await.unwrap();
+    // Trimming does not move positions.
+    assert_eq!(log.last_position().await.unwrap(), appended[4]);
+    assert!(log.next(10, ABSENT).await.unwrap().is_empty());
+
+    log.rewind().await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[1]);
+    let again = take(&log, 3, 10).await;
+    assert_eq!(positions(&again), appended[2..]);
+    for (entry, n) in again.iter().zip(2..) {
+        assert_eq!(entry.batch, batch(n));
+    }
+    log.shipped(&positions(&again)).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[4]);
+
+    // Trimming past the end trims everything and the next append still follows on.
+    log.trim_through(Position(1_000)).await.unwrap();
+    assert_eq!(log.append(&batch(9)).await.unwrap(), Position(6));
+}
+
+#[tokio::test]
+async fn rewind_takes_back_what_another_instance_holds() {
+    let (config, _guard) = setup("rewind2");
+    let holder = open(&config).await;
+    let rewinder = open(&config).await;
+    let position = holder.append(&batch(1)).await.unwrap();
+    assert_eq!(
+        positions(&holder.next(1, PRESENT).await.unwrap()),
+        [position]
+    );
+    rewinder.rewind().await.unwrap();
+    assert_eq!(
+        positions(&rewinder.next(1, PRESENT).await.unwrap()),
+        [position]
+    );
+}
+
+#[tokio::test]
+async fn a_rewind_ends_another_instance_s_waiting_next() {
+    let (config, _guard) = setup("rewindwait");
+    let waiting = open(&config).await;
+    let rewinder = open(&config).await;
+    let (got, ()) = tokio::join!(waiting.next(1, Duration::from_secs(3)), async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        rewinder.rewind().await.unwrap();
+    });
+    // The server ends the waiting pull request ("409 Consumer Deleted"): at once, not after the
+    // wait.
+    let err = got.unwrap_err();
+    assert!(matches!(err, LogError::Unavailable { .. }), "{err:?}");
+    let position = rewinder.append(&batch(1)).await.unwrap();
+    let mut back = Vec::new();
+    for _ in 0..3 {
+        if let Ok(got) = waiting.next(1, PRESENT).await {
+            back = got;
+            break;
+        }
+    }
+    assert_eq!(positions(&back), [position]);
+}
+
+#[tokio::test]
+async fn a_consumer_deleted_and_not_created_again_heals() {
+    let (config, _guard) = setup("heal");
+    let log = open(&config).await;
+    let position = log.append(&batch(1)).await.unwrap();
+    // An instance that rewound died between deleting the consumer and creating it again.
+    let client = async_nats::connect(&config.url).await.unwrap();
+    async_nats::jetstream::new(client)
+        .get_stream(config.stream_name())
+        .await
+        .unwrap()
+        .delete_consumer(crest_relay::jetstream::SHIPPER_CONSUMER)
+        .await
+        .unwrap();
+    // This call meets the missing consumer (an error, or nothing after the wait and the
+    // client's 5 s of grace) and creates it again; the next call gets the entry.
+    let first = log.next(1, ABSENT).await;
+    assert!(
+        first.as_ref().is_ok_and(Vec::is_empty) || first.is_err(),
+        "{first:?}"
+    );
+    assert_eq!(positions(&log.next(1, PRESENT).await.unwrap()), [position]);
+}
+
+#[tokio::test]
+async fn a_batch_over_max_payload_is_split_and_reassembles() {
+    let (config, _guard) = setup("split");
+    let log = open(&config).await;
+    let client = async_nats::connect(&config.url).await.unwrap();
+    let max_payload = client.server_info().max_payload;
+    assert!(max_payload > 0);
+
+    // Random-looking values: about 10 bytes a sample, so twice the max payload and more.
+    let count = max_payload / 4;
+    let big = Batch::from_series([
+        (
+            SeriesKey::new("big.one", "h1"),
+            (0..count)
+                .map(|i| Sample {
+                    timestamp: i as i64 * 1000,
+                    value: (i as f64).sqrt(),
+                })
+                .collect::<Vec<_>>(),
+        ),
+        (
+            SeriesKey::new("big.two", "h2"),
+            (0..count / 2)
+                .map(|i| Sample {
+                    timestamp: i as i64,
+                    value: (i as f64).ln_1p(),
+                })
+                .collect::<Vec<_>>(),
+        ),
+    ]);
+    assert!(codec::encode(&big).len() > 2 * max_payload);
+
+    let before = log.append(&batch(0)).await.unwrap();
+    let last = log.append(&big).await.unwrap();
+    assert_eq!(log.last_position().await.unwrap(), last);
+    let parts = (last.0 - before.0) as usize;
+    assert!(parts >= 3, "{parts} parts");
+
+    let entries = take(&log, parts + 1, 100).await;
+    assert_eq!(
+        positions(&entries),
+        (before.0..=last.0).map(Position).collect::<Vec<_>>()
+    );
+    let (first, rest) = entries.split_first().unwrap();
+    assert_eq!(first.batch, batch(0));
+    let mut reassembled: Vec<(Vec<u8>, Sample)> = Vec::new();
+    for entry in rest {
+        assert!(codec::encode(&entry.batch).len() <= max_payload);
+        for series in entry.batch.series() {
+            reassembled.extend(
+                series
+                    .samples
+                    .iter()
+                    .map(|s| (series.canonical.to_vec(), *s)),
+            );
+        }
+    }
+    let expected: Vec<(Vec<u8>, Sample)> = big
+        .series()
+        .flat_map(|series| {
+            series
+                .samples
+                .iter()
+                .map(move |s| (series.canonical.to_vec(), *s))
+        })
+        .collect();
+    assert_eq!(reassembled.len(), expected.len());
+    assert!(
+        reassembled == expected,
+        "the parts do not reassemble to the batch"
+    );
+}
+
+#[tokio::test]
+async fn deployments_do_not_see_each_other() {
+    let (config_a, _guard_a) = setup("iso-a");
+    let (config_b, _guard_b) = setup("iso-b");
+    let a = open(&config_a).await;
+    let b = open(&config_b).await;
+    assert_ne!(a.stream_name(), b.stream_name());
+    assert_ne!(a.subject(), b.subject());
+    a.append(&batch(1)).await.unwrap();
+    a.append(&batch(2)).await.unwrap();
+    b.append(&batch(3)).await.unwrap();
+    assert_eq!(a.last_position().await.unwrap(), Position(2));
+    assert_eq!(b.last_position().await.unwrap(), Position(1));
+    let from_a = take(&a, 2, 10).await;
+    assert_eq!(
+        from_a.iter().map(|e| e.batch.clone()).collect::<Vec<_>>(),
+        [batch(1), batch(2)]
+    );
+    let from_b = b.next(10, PRESENT).await.unwrap();
+    assert_eq!(
+        from_b.iter().map(|e| e.batch.clone()).collect::<Vec<_>>(),
+        [batch(3)]
+    );
+    assert!(a.next(10, ABSENT).await.unwrap().is_empty());
+    assert!(b.next(10, ABSENT).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_entry_that_does_not_decode_is_reported_once_and_does_not_block() {
+    let (config, _guard) = setup("corrupt");
+    let log = open(&config).await;
+    let client = async_nats::connect(&config.url).await.unwrap();
+    let context = async_nats::jetstream::new(client);
+    log.append(&batch(1)).await.unwrap();
+    let garbage = context
+        .publish(log.subject().to_string(), "not a batch".into())
+        .await
+        .unwrap()
+        .await
+        .unwrap()
+        .sequence;
+    assert_eq!(garbage, 2);
+    log.append(&batch(3)).await.unwrap();
+
+    let err = log.next(10, PRESENT).await.unwrap_err();
+    assert!(matches!(err, LogError::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("entry 2 "), "{err}");
+    // The good entries come back at once, the bad one never.
+    let entries = take(&log, 2, 10).await;
+    assert_eq!(positions(&entries), [Position(1), Position(3)]);
+    assert!(log.next(10, ABSENT).await.unwrap().is_empty());
+    log.shipped(&positions(&entries)).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), Position(3));
+}
+
+#[tokio::test]
+async fn a_stream_on_another_subject_is_refused() {
+    let (config, _guard) = setup("mismatch");
+    let client = async_nats::connect(&config.url).await.unwrap();
+    async_nats::jetstream::new(client)
+        .create_stream(async_nats::jetstream::stream::Config {
+            name: config.stream_name(),
+            subjects: vec![format!("elsewhere.{}", config.deployment)],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let err = JetStreamLog::connect(&config).await.unwrap_err();
+    assert!(matches!(err, ConnectError::Mismatch { .. }), "{err:?}");
+    assert!(err.to_string().contains("elsewhere."), "{err}");
+}
+
+#[tokio::test]
+async fn replicas_a_single_server_cannot_keep_are_refused() {
+    let (config, _guard) = setup("replicas");
+    let err = JetStreamLog::connect(&config.with_replicas(3))
+        .await
+        .unwrap_err();
+    // The server says why; the error keeps it as its cause.
+    assert!(matches!(err, ConnectError::Nats { .. }), "{err:?}");
+    let cause = std::error::Error::source(&err).map(ToString::to_string);
+    assert!(
+        cause.as_deref().is_some_and(|c| c.contains("replicas")),
+        "{cause:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_deployment_or_an_absent_server_is_a_clear_error() {
+    let bad = JetStreamConfig::new(nats_url(), "no.dots");
+    let err = JetStreamLog::connect(&bad).await.unwrap_err();
+    assert!(matches!(err, ConnectError::InvalidConfig { .. }), "{err:?}");
+
+    // Port 1 on loopback: nothing listens there.
+    let away = JetStreamConfig::new("nats://127.0.0.1:1", deployment("away"));
+    let err = JetStreamLog::connect(&away).await.unwrap_err();
+    assert!(matches!(err, ConnectError::Nats { .. }), "{err:?}");
+    assert!(err.to_string().contains("127.0.0.1:1"), "{err}");
+}
