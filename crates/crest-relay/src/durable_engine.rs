@@ -4,7 +4,7 @@
 //! restarts (and so lost what it had not made durable).
 
 use crest_series::{Batch, SeriesCatalog, SeriesError, SeriesReader, SeriesWriter};
-use crest_victoria::{VictoriaEngine, VictoriaError};
+use crest_victoria::VictoriaEngine;
 
 /// The engine behind an ingest log.
 #[async_trait::async_trait]
@@ -39,17 +39,7 @@ impl DurableEngine for VictoriaEngine {
     }
 
     fn refuses(&self, error: &SeriesError) -> bool {
-        let SeriesError::Unavailable {
-            source: Some(source),
-            ..
-        } = error
-        else {
-            return false;
-        };
-        matches!(
-            source.downcast_ref::<VictoriaError>(),
-            Some(VictoriaError::Refused(_))
-        )
+        matches!(error, SeriesError::Refused { .. })
     }
 
     async fn make_visible(&self) -> Result<(), SeriesError> {

@@ -195,13 +195,13 @@ impl DurableEngine for FakeEngine {
             .series()
             .any(|s| s.samples.iter().any(|p| p.value.is_nan()))
         {
-            return Err(SeriesError::unavailable(REFUSED));
+            return Err(SeriesError::refused(REFUSED));
         }
         Ok(())
     }
 
     fn refuses(&self, error: &SeriesError) -> bool {
-        error.to_string() == REFUSED
+        matches!(error, SeriesError::Refused { .. })
     }
 
     async fn make_visible(&self) -> Result<(), SeriesError> {

@@ -82,7 +82,7 @@ impl JetStreamLog {
             .await
             .map_err(ConnectError::nats(format!(
                 "cannot connect to NATS at {}",
-                config.url
+                config.shown_url()
             )))?;
         let context = jetstream::new(client.clone());
         let stream_name = config.stream_name();

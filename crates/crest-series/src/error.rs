@@ -2,8 +2,8 @@
 
 type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// An engine's failure, keeping its cause. Only `LimitExceeded` is the caller's doing (a 400 that
-/// names the limit); the rest are the server's.
+/// An engine's failure, keeping its cause. `LimitExceeded` and `Refused` are the caller's doing (a
+/// 400 that names the limit or the reason); the rest are the server's.
 #[derive(Debug, thiserror::Error)]
 pub enum SeriesError {
     /// A read would touch more than its limits allow.
@@ -16,6 +16,10 @@ pub enum SeriesError {
         #[source]
         source: Option<Cause>,
     },
+    /// The engine cannot keep the batch as it is (VictoriaMetrics would drop or round something
+    /// in it): nothing of it was written.
+    #[error("{context}")]
+    Refused { context: String },
     /// Stored data failed a check (a checksum, a format); names the file and place.
     #[error("{context}")]
     Corrupt {
@@ -37,6 +41,12 @@ impl SeriesError {
         SeriesError::Unavailable {
             context: context.into(),
             source: Some(source.into()),
+        }
+    }
+
+    pub fn refused(context: impl Into<String>) -> Self {
+        SeriesError::Refused {
+            context: context.into(),
         }
     }
 

@@ -1,5 +1,6 @@
-//! Test support: a throw-away PostgreSQL database per test, the domain's store in memory, and the
-//! series interface in memory (the model the engines are checked against).
+//! Test support: a throw-away PostgreSQL database per test, a throw-away VictoriaMetrics, the
+//! domain's store in memory, and the series interface in memory (the model the engines are checked
+//! against).
 //!
 //! The server is `CREST_TEST_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`).
 //! When it cannot be reached, PostgreSQL cases are skipped with a message on stderr, except under
@@ -17,6 +18,7 @@ use sqlx::postgres::PgConnectOptions;
 
 pub mod memory_series;
 pub mod memory_store;
+pub mod victoria;
 
 pub use memory_series::MemorySeries;
 pub use memory_store::MemoryStore;

@@ -35,6 +35,9 @@ impl From<VictoriaError> for SeriesError {
     fn from(e: VictoriaError) -> Self {
         match e {
             VictoriaError::Limit { what, limit } => SeriesError::LimitExceeded { what, limit },
+            VictoriaError::Refused(_) => SeriesError::Refused {
+                context: e.to_string(),
+            },
             VictoriaError::Protocol { .. } => SeriesError::Corrupt {
                 context: e.to_string(),
                 source: Some(Box::new(e)),

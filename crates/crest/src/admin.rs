@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use anyhow::Context as _;
 use crest_auth::csp::keys::KeyRing;
 use crest_domain::account::AccountId;
 use crest_domain::clock::SystemClock;
@@ -31,7 +32,15 @@ pub async fn run(config: Config, command: AdminCommand) -> anyhow::Result<()> {
         command: TsdbCommand::Status,
     } = command
     {
-        return print_json(&tsdb_status(&config)?);
+        let status = match &config.points {
+            crate::config::PointsEngine::Embedded => tsdb_status(&config)?,
+            crate::config::PointsEngine::Victoria {
+                endpoints,
+                precision,
+                ..
+            } => victoria_status(&config, endpoints, *precision).await?,
+        };
+        return print_json(&status);
     }
     // Never creates a store: a mistyped --data-dir or database URL is an error, not a new store.
     let store = SqlStore::open_existing(&config.store).await?;
@@ -79,6 +88,8 @@ fn tsdb_status(config: &Config) -> anyhow::Result<serde_json::Value> {
         }
     };
     Ok(json!({
+        "engine": "embedded",
+        "keepsValuesExactly": true,
         "dir": config.tsdb_dir,
         "retentionMs": config.retention_ms,
         "series": status.series,
@@ -90,6 +101,60 @@ fn tsdb_status(config: &Config) -> anyhow::Result<serde_json::Value> {
         "walBytes": status.wal_bytes,
         "oldest": status.oldest,
         "newest": status.newest,
+    }))
+}
+
+/// VictoriaMetrics' status as crest's engine sees it (every point is exported: for operators,
+/// bounded by the read limits), and the values it did not keep exactly: the sums of every
+/// instance's precision reports ([`crate::points::ROUNDED_METRIC`]).
+async fn victoria_status(
+    config: &Config,
+    endpoints: &crest_victoria::Endpoints,
+    precision: crest_victoria::Precision,
+) -> anyhow::Result<serde_json::Value> {
+    use crest_series::{Filter, ReadLimits, SeriesCatalog as _, SeriesReader as _, TimeRange};
+    let engine =
+        crate::points::connect_victoria(endpoints, precision, Arc::new(SystemClock)).await?;
+    let status = engine
+        .status()
+        .await
+        .context("cannot read VictoriaMetrics' status")?;
+    let mut counts = Vec::new();
+    for metric in [crate::points::ROUNDED_METRIC, crate::points::MIXED_METRIC] {
+        let read = engine
+            .select(
+                &Filter::metric(metric),
+                TimeRange::all(),
+                ReadLimits::default(),
+            )
+            .await
+            .with_context(|| format!("cannot read {metric}"))?;
+        let total: f64 = read
+            .iter()
+            .flat_map(|d| d.samples.iter())
+            .map(|s| s.value)
+            .sum();
+        counts.push(total);
+    }
+    let [rounded, mixed] = counts[..] else {
+        anyhow::bail!("two counts were read");
+    };
+    Ok(json!({
+        "engine": "victoriametrics",
+        "endpoints": format!("{endpoints:?}"),
+        "retentionMs": config.retention_ms,
+        "series": status.series,
+        "histogramSeries": status.histogram_series,
+        "points": status.points,
+        "oldest": status.oldest,
+        "newest": status.newest,
+        "keepsValuesExactly": false,
+        "valuesRounded": rounded,
+        "valuesRoundedByLargerNeighbours": mixed,
+        "precision": match precision {
+            crest_victoria::Precision::Report => "report",
+            crest_victoria::Precision::Refuse => "refuse",
+        },
     }))
 }
 

@@ -136,10 +136,31 @@ settings! {
         csp_trusted_issuer: String,
         /// Email of the first administrator, created (or completed) at start-up.
         bootstrap_admin: String,
+        /// Keep points in this VictoriaMetrics single node (e.g. http://127.0.0.1:8428) instead
+        /// of the embedded engine; it must run with -dedup.minScrapeInterval=1ms.
+        victoria_url: String,
+        /// A VictoriaMetrics cluster's vminsert (e.g. http://vminsert:8480), with
+        /// --victoria-select-url.
+        victoria_insert_url: String,
+        /// A VictoriaMetrics cluster's vmselect (e.g. http://vmselect:8481).
+        victoria_select_url: String,
+        /// The cluster tenant, accountID[:projectID] [default: 0].
+        victoria_tenant: String,
+        /// What to do with a value VictoriaMetrics would round: report (count it) or refuse
+        /// (answer 400) [default: report].
+        victoria_precision: String,
+        /// The name of this deployment's JetStream stream (letters, digits, - and _), shared by
+        /// every instance of the deployment [default: crest].
+        nats_deployment: String,
+        /// The replicas of the JetStream stream when crest creates it [default: 1].
+        nats_replicas: usize,
     }
     masked_flags {
         /// PostgreSQL URL (postgres://…); the embedded SQLite store when unset.
         database_url: String,
+        /// NATS URL (nats://…) of the JetStream log that several instances share; with
+        /// VictoriaMetrics only. Unset: the log is a file under the data directory.
+        nats_url: String,
     }
     secrets {
         /// The first administrator's API token (a UUID).
@@ -171,6 +192,53 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
+/// Where points are kept.
+#[derive(Debug, Clone)]
+pub enum PointsEngine {
+    /// The embedded engine, under `<data dir>/tsdb` ([`Config::tsdb_dir`]).
+    Embedded,
+    /// VictoriaMetrics, behind crest's durable ingest log.
+    Victoria {
+        endpoints: crest_victoria::Endpoints,
+        precision: crest_victoria::Precision,
+        log: IngestLogSettings,
+    },
+}
+
+/// Where the ingest log in front of VictoriaMetrics is.
+#[derive(Clone)]
+pub enum IngestLogSettings {
+    /// A file log under `<data dir>/relay`, for one instance.
+    File { dir: PathBuf },
+    /// A NATS JetStream stream shared by every instance of the deployment.
+    JetStream {
+        url: SecretString,
+        deployment: String,
+        replicas: usize,
+    },
+}
+
+impl fmt::Debug for IngestLogSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IngestLogSettings::File { dir } => f.debug_struct("File").field("dir", dir).finish(),
+            IngestLogSettings::JetStream {
+                deployment,
+                replicas,
+                ..
+            } => f
+                .debug_struct("JetStream")
+                .field("url", &"<redacted>")
+                .field("deployment", deployment)
+                .field("replicas", replicas)
+                .finish(),
+        }
+    }
+}
+
+/// The deployment name when none is set.
+pub const DEFAULT_NATS_DEPLOYMENT: &str = "crest";
+
 /// Everything crest runs with.
 #[derive(Clone)]
 pub struct Config {
@@ -178,6 +246,8 @@ pub struct Config {
     pub store: StoreLocation,
     /// Where the time-series engine keeps its files: `<data dir>/tsdb`.
     pub tsdb_dir: PathBuf,
+    /// Where points are kept: the embedded engine or VictoriaMetrics.
+    pub points: PointsEngine,
     /// How long points are kept, in milliseconds.
     pub retention_ms: i64,
     /// What one chart query may read, and for how long it may run.
@@ -227,6 +297,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("listen", &self.listen)
             .field("store", &self.store)
+            .field("points", &self.points)
             .field("public_url", &self.public_url)
             .field("tls", &self.tls)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -279,6 +350,12 @@ impl Config {
     /// Checks the layered settings and fills in the defaults; each message names the setting.
     pub fn resolve(settings: Settings) -> anyhow::Result<Self> {
         let s = settings;
+        let relay_dir = s
+            .data_dir
+            .as_deref()
+            .unwrap_or(Path::new(DEFAULT_DATA_DIR))
+            .join("relay");
+        let points = points_engine(&s, relay_dir)?;
         let listen_raw = s.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
         let listen: SocketAddr = listen_raw
             .parse()
@@ -361,6 +438,7 @@ impl Config {
             listen,
             store,
             tsdb_dir,
+            points,
             retention_ms,
             query_max_series,
             query_max_points,
@@ -376,6 +454,80 @@ impl Config {
             trusted_issuer,
         })
     }
+}
+
+/// The engine the settings choose: VictoriaMetrics when its URLs are set (with the file log, or
+/// JetStream when `nats_url` is set), else the embedded engine. NATS settings without
+/// VictoriaMetrics are refused: the embedded engine has its own WAL.
+fn points_engine(s: &Settings, relay_dir: PathBuf) -> anyhow::Result<PointsEngine> {
+    let endpoints = crest_victoria::Endpoints::from_settings(
+        s.victoria_url.as_deref(),
+        s.victoria_insert_url.as_deref(),
+        s.victoria_select_url.as_deref(),
+        s.victoria_tenant.as_deref(),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let Some(endpoints) = endpoints else {
+        if s.nats_url.is_some() || s.victoria_tenant.is_some() || s.victoria_precision.is_some() {
+            bail!(
+                "CREST_NATS_URL, CREST_VICTORIA_TENANT and CREST_VICTORIA_PRECISION need CREST_VICTORIA_URL (or the cluster's URLs)"
+            );
+        }
+        return Ok(PointsEngine::Embedded);
+    };
+    for url in [
+        &s.victoria_url,
+        &s.victoria_insert_url,
+        &s.victoria_select_url,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            bail!("the VictoriaMetrics URLs must start with http:// or https://, not {url:?}");
+        }
+    }
+    let precision = match s.victoria_precision.as_deref() {
+        None | Some("report") => crest_victoria::Precision::Report,
+        Some("refuse") => crest_victoria::Precision::Refuse,
+        Some(other) => bail!("CREST_VICTORIA_PRECISION must be report or refuse, not {other:?}"),
+    };
+    let log = match &s.nats_url {
+        None => IngestLogSettings::File { dir: relay_dir },
+        Some(url) => {
+            if !url.starts_with("nats://") && !url.starts_with("tls://") {
+                bail!("CREST_NATS_URL must start with nats:// or tls://");
+            }
+            let deployment = s
+                .nats_deployment
+                .clone()
+                .unwrap_or_else(|| DEFAULT_NATS_DEPLOYMENT.to_owned());
+            let valid = !deployment.is_empty()
+                && deployment.len() <= 64
+                && deployment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !valid {
+                bail!(
+                    "CREST_NATS_DEPLOYMENT must be 1 to 64 letters, digits, - or _, not {deployment:?}"
+                );
+            }
+            let replicas = s.nats_replicas.unwrap_or(1);
+            if !(1..=5).contains(&replicas) {
+                bail!("CREST_NATS_REPLICAS must be between 1 and 5 (JetStream's limit)");
+            }
+            IngestLogSettings::JetStream {
+                url: SecretString::from(url.clone()),
+                deployment,
+                replicas,
+            }
+        }
+    };
+    Ok(PointsEngine::Victoria {
+        endpoints,
+        precision,
+        log,
+    })
 }
 
 /// A retention period in milliseconds: a positive number and a unit, `h`, `d`, `w`, `mo` (30.44
@@ -466,6 +618,122 @@ mod tests {
             (100_000, 50_000_000, std::time::Duration::from_secs(60))
         );
         assert!(c.bootstrap.is_none() && c.tls.is_none());
+    }
+
+    #[test]
+    fn victoria_metrics_takes_a_log_in_front_of_it() {
+        let c = Config::from_sources(
+            None,
+            Settings::default(),
+            &env_of(&[("CREST_VICTORIA_URL", "http://127.0.0.1:8428")]),
+        )
+        .expect("valid");
+        match &c.points {
+            PointsEngine::Victoria {
+                endpoints,
+                precision,
+                log: IngestLogSettings::File { dir },
+            } => {
+                assert_eq!(
+                    endpoints,
+                    &crest_victoria::Endpoints::Single {
+                        url: "http://127.0.0.1:8428".into()
+                    }
+                );
+                assert_eq!(*precision, crest_victoria::Precision::Report);
+                assert_eq!(dir, &PathBuf::from(DEFAULT_DATA_DIR).join("relay"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let c = Config::from_sources(
+            None,
+            Settings::default(),
+            &env_of(&[
+                ("CREST_VICTORIA_INSERT_URL", "http://vminsert:8480"),
+                ("CREST_VICTORIA_SELECT_URL", "http://vmselect:8481"),
+                ("CREST_VICTORIA_TENANT", "7:2"),
+                ("CREST_VICTORIA_PRECISION", "refuse"),
+                ("CREST_NATS_URL", "nats://user:secret@127.0.0.1:4222"),
+                ("CREST_NATS_DEPLOYMENT", "prod-eu_1"),
+                ("CREST_NATS_REPLICAS", "3"),
+            ]),
+        )
+        .expect("valid");
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("secret"),
+            "the NATS URL is redacted: {shown}"
+        );
+        match c.points {
+            PointsEngine::Victoria {
+                endpoints: crest_victoria::Endpoints::Cluster { tenant, .. },
+                precision: crest_victoria::Precision::Refuse,
+                log:
+                    IngestLogSettings::JetStream {
+                        deployment,
+                        replicas: 3,
+                        ..
+                    },
+            } => assert_eq!((tenant.as_str(), deployment.as_str()), ("7:2", "prod-eu_1")),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            Config::resolve(Settings::default()).expect("valid").points,
+            PointsEngine::Embedded
+        ));
+    }
+
+    #[test]
+    fn victoria_metrics_settings_are_checked() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (
+                &[("CREST_NATS_URL", "nats://127.0.0.1:4222")],
+                "need CREST_VICTORIA_URL",
+            ),
+            (
+                &[("CREST_VICTORIA_URL", "127.0.0.1:8428")],
+                "must start with http",
+            ),
+            (
+                &[("CREST_VICTORIA_INSERT_URL", "http://vminsert:8480")],
+                "needs both",
+            ),
+            (
+                &[
+                    ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                    ("CREST_VICTORIA_PRECISION", "round"),
+                ],
+                "report or refuse",
+            ),
+            (
+                &[
+                    ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                    ("CREST_NATS_URL", "http://127.0.0.1:4222"),
+                ],
+                "nats://",
+            ),
+            (
+                &[
+                    ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                    ("CREST_NATS_URL", "nats://127.0.0.1:4222"),
+                    ("CREST_NATS_DEPLOYMENT", "a.b"),
+                ],
+                "CREST_NATS_DEPLOYMENT",
+            ),
+            (
+                &[
+                    ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                    ("CREST_NATS_URL", "nats://127.0.0.1:4222"),
+                    ("CREST_NATS_REPLICAS", "0"),
+                ],
+                "CREST_NATS_REPLICAS",
+            ),
+        ];
+        for (vars, expected) in cases {
+            let settings = Settings::from_env(&env_of(vars)).expect("parses");
+            let message = resolve_error(settings);
+            assert!(message.contains(expected), "{vars:?}: {message}");
+        }
     }
 
     #[test]

@@ -6,5 +6,6 @@ pub mod admin;
 pub mod cli;
 pub mod config;
 pub mod mail;
+pub mod points;
 pub mod server;
 pub mod telemetry;

@@ -17,12 +17,12 @@ use crest_domain::csp::signing_key::SigningKeyRecord;
 use crest_domain::random::{OsRandom, Random};
 use crest_domain::store::BootstrapApplied;
 use crest_domain::token_vault::TokenVault;
-use crest_http::{AppState, DataPath, HttpSettings, QuerySettings};
+use crest_http::{AppState, HttpSettings, QuerySettings};
 use crest_store::SqlStore;
-use crest_tsdb::Tsdb;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::points::Points;
 
 /// How long an idle keep-alive connection (or a client sending its headers) is given before the
 /// server closes it. Clients may keep connections idle for at least a minute.
@@ -56,13 +56,12 @@ pub struct RunningServer {
     pub local_addr: SocketAddr,
     pub bootstrap: BootstrapOutcome,
     pub store: Arc<SqlStore>,
-    /// The embedded time-series engine.
-    pub tsdb: Tsdb,
+    /// Where points are kept: the embedded engine or VictoriaMetrics behind the ingest log.
+    pub points: Points,
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
     usage_task: JoinHandle<()>,
     trash_task: JoinHandle<()>,
-    maintain_task: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -71,16 +70,10 @@ impl RunningServer {
     pub async fn shutdown(self) -> anyhow::Result<()> {
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         self.trash_task.abort();
-        self.maintain_task.abort();
         // An aborted task ends with a cancellation error, which is the expected outcome here.
         let _ = self.trash_task.await;
-        let _ = self.maintain_task.await;
         self.task.await.context("the server task failed")??;
-        // Every acknowledged point is in the WAL already; closing only saves the next start its
-        // replay.
-        if let Err(e) = self.tsdb.close().await {
-            tracing::warn!(error = %Chain(&e), "the time-series engine did not close cleanly; its WAL will be replayed");
-        }
+        self.points.close().await;
         // The router is gone with the server, so the usage writer drains and ends.
         self.usage_task
             .await
@@ -96,7 +89,7 @@ impl RunningServer {
         self.task.abort();
         self.usage_task.abort();
         self.trash_task.abort();
-        self.maintain_task.abort();
+        self.points.abort();
     }
 }
 
@@ -143,7 +136,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         }
         None => None,
     };
-    let tsdb = open_tsdb(config, &deps).await?;
+    let points = Points::open(config, deps.clock.clone()).await?;
     let listener = std::net::TcpListener::bind(config.listen)
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let local_addr = listener.local_addr()?;
@@ -173,13 +166,11 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             }),
         },
     );
-    let state = state.with_data(DataPath::of(Arc::new(tsdb.clone())).with_query_settings(
-        QuerySettings::new(
-            config.query_max_series,
-            config.query_max_points,
-            config.query_timeout,
-        ),
-    ));
+    let state = state.with_data(points.data_path().with_query_settings(QuerySettings::new(
+        config.query_max_series,
+        config.query_max_points,
+        config.query_timeout,
+    )));
     // The identity service's keys: loaded, or (on a first start) made in the background.
     state
         .issuer
@@ -194,7 +185,6 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         state.sessions.clone(),
         deps.clock.clone(),
     ));
-    let maintain_task = tokio::spawn(maintain(tsdb.clone()));
     let app = crest_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle = Handle::new();
     let task = match &config.tls {
@@ -223,42 +213,12 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         local_addr,
         bootstrap: outcome,
         store,
-        tsdb,
+        points,
         handle,
         task,
         usage_task,
         trash_task,
-        maintain_task,
     })
-}
-
-/// Opens the time-series engine under the data directory, replaying its WAL (off the async
-/// workers: a large WAL takes seconds).
-async fn open_tsdb(config: &Config, deps: &Dependencies) -> anyhow::Result<Tsdb> {
-    let mut options = crest_tsdb::Options::new(config.tsdb_dir.clone());
-    options.retention_ms = config.retention_ms;
-    let clock = deps.clock.clone();
-    let dir = config.tsdb_dir.clone();
-    tokio::task::spawn_blocking(move || Tsdb::open(options, Arc::new(move || clock.now_millis())))
-        .await
-        .context("the time-series engine's start was interrupted")?
-        .with_context(|| format!("cannot open the time-series engine at {}", dir.display()))
-}
-
-/// How often the engine cuts its head into blocks when due, compacts and applies retention.
-const MAINTAIN_INTERVAL: Duration = Duration::from_secs(60);
-
-async fn maintain(tsdb: Tsdb) {
-    let mut every = tokio::time::interval(MAINTAIN_INTERVAL);
-    loop {
-        every.tick().await;
-        match tsdb.maintain().await {
-            Ok(report) => tracing::debug!(?report, "time-series engine maintained"),
-            Err(e) => {
-                tracing::warn!(error = %Chain(&e), "time-series maintenance failed; will try again")
-            }
-        }
-    }
 }
 
 /// How often objects that have been in the trash for 30 days, and expired sessions, are removed.

@@ -196,7 +196,9 @@ impl From<StoreError> for ApiError {
 impl From<SeriesError> for ApiError {
     fn from(e: SeriesError) -> Self {
         match e {
-            e @ SeriesError::LimitExceeded { .. } => Self::BadRequest(e.to_string()),
+            e @ (SeriesError::LimitExceeded { .. } | SeriesError::Refused { .. }) => {
+                Self::BadRequest(e.to_string())
+            }
             e @ SeriesError::Unavailable { .. } => Self::DataUnavailable(e),
             e @ SeriesError::Corrupt { .. } => {
                 Self::internal_caused_by("the time-series engine failed", e)

@@ -20,8 +20,8 @@ pub const DEFAULT_ACK_WAIT: Duration = Duration::from_secs(60);
 /// server.
 pub const MAX_DEPLOYMENT_LEN: usize = 64;
 
-/// Where and how to keep a deployment's log.
-#[derive(Debug, Clone, PartialEq)]
+/// Where and how to keep a deployment's log. `Debug` shows the URL without its credentials.
+#[derive(Clone, PartialEq)]
 pub struct JetStreamConfig {
     /// The NATS server(s), as `async_nats::connect` takes them (`CREST_NATS_URL`).
     pub url: String,
@@ -36,7 +36,39 @@ pub struct JetStreamConfig {
     pub ack_wait: Duration,
 }
 
+impl std::fmt::Debug for JetStreamConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JetStreamConfig")
+            .field("url", &self.shown_url())
+            .field("deployment", &self.deployment)
+            .field("replicas", &self.replicas)
+            .field("ack_wait", &self.ack_wait)
+            .finish()
+    }
+}
+
 impl JetStreamConfig {
+    /// The URL(s) without credentials (`nats://user:password@host` shows `nats://…@host`), for
+    /// messages and logs.
+    pub fn shown_url(&self) -> String {
+        self.url
+            .split(',')
+            .map(|one| match (one.find("://"), one.rfind('@')) {
+                (Some(scheme), Some(at)) if at > scheme => {
+                    let (head, _) = one.split_at(scheme.saturating_add(3));
+                    let (_, tail) = one.split_at(at);
+                    format!("{head}…{tail}")
+                }
+                (None, Some(at)) => {
+                    let (_, tail) = one.split_at(at);
+                    format!("…{tail}")
+                }
+                _ => one.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// One replica and the default ack wait.
     pub fn new(url: impl Into<String>, deployment: impl Into<String>) -> Self {
         Self {
@@ -180,6 +212,14 @@ pub(crate) fn check_stream(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn credentials_never_show() {
+        let c = super::JetStreamConfig::new("nats://u:secret@a:4222,tls://tok@b:4222,c:4222", "d");
+        assert_eq!(c.shown_url(), "nats://…@a:4222,tls://…@b:4222,c:4222");
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+
     use super::*;
 
     fn config(deployment: &str) -> JetStreamConfig {

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,9 +13,8 @@ use crest_relay::{BarrierOutcome, FileLog, Relay, RelayConfig};
 use crest_series::{
     Batch, Filter, ReadLimits, Sample, SeriesKey, SeriesReader, SeriesWriter, TimeRange,
 };
+use crest_testkit::victoria::{VictoriaProcess, free_port};
 use crest_victoria::{Endpoints, VictoriaConfig, VictoriaEngine};
-
-const DEFAULT_BIN: &str = "/usr/bin/victoria-metrics";
 
 #[allow(clippy::disallowed_methods)] // VictoriaMetrics keeps points near its wall clock
 fn now_ms() -> i64 {
@@ -26,61 +24,11 @@ fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+/// A running VictoriaMetrics, killed with SIGKILL when dropped.
+type Vm = VictoriaProcess;
 
-/// A running VictoriaMetrics, killed with SIGKILL when dropped (the test's kill -9, and no
-/// process left behind by a failing test).
-struct Vm(Child);
-
-impl Drop for Vm {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts VictoriaMetrics on `dir` and `port`, as crest-victoria's tests do, and waits until it
-/// answers `/health`.
 async fn start_vm(dir: &Path, port: u16) -> Vm {
-    let bin = std::env::var("CREST_VICTORIA_BIN").unwrap_or_else(|_| DEFAULT_BIN.to_owned());
-    assert!(
-        Path::new(&bin).exists(),
-        "VictoriaMetrics is needed for this test and {bin} does not exist: install it \
-         (apt-get install -y victoria-metrics) or set CREST_VICTORIA_BIN"
-    );
-    let vm = Vm(Command::new(&bin)
-        .arg(format!("-storageDataPath={}", dir.display()))
-        .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
-        .args([
-            "-retentionPeriod=100y",
-            "-dedup.minScrapeInterval=1ms",
-            "-search.disableCache",
-            "-loggerLevel=ERROR",
-            "-memory.allowedBytes=256MiB",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {bin}: {e}")));
-    let http = reqwest::Client::new();
-    for _ in 0..400 {
-        if let Ok(r) = http
-            .get(format!("http://127.0.0.1:{port}/health"))
-            .send()
-            .await
-            && r.status().is_success()
-        {
-            return vm;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("VictoriaMetrics on port {port} did not become healthy within 10 s");
+    VictoriaProcess::start(dir, port, &[]).await
 }
 
 fn kill_9(vm: Vm) {

@@ -164,7 +164,7 @@ async fn what_victoria_metrics_would_drop_silently_is_refused_whole() {
     for (key, samples, says) in bad {
         let batch = Batch::from_series([fine.clone(), (key.clone(), samples)]);
         match engine.append(batch).await {
-            Err(SeriesError::Unavailable { context, .. }) => {
+            Err(SeriesError::Refused { context }) => {
                 assert!(context.contains(says), "{key:?}: {context}")
             }
             other => panic!("{key:?}: {other:?}"),

@@ -2,28 +2,17 @@
 //! as §6 of the reference says (`-dedup.minScrapeInterval=1ms`, a retention of 100 years), killed
 //! in `Drop`; and engines pointed at it.
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::Duration;
 
 use crest_series::suite::T0;
+use crest_testkit::victoria::{VictoriaProcess, free_port};
 use crest_victoria::{Endpoints, Precision, VictoriaConfig, VictoriaEngine};
-
-pub(crate) const DEFAULT_BIN: &str = "/usr/bin/victoria-metrics";
 
 #[derive(Debug)]
 pub(crate) struct Vm {
-    child: Child,
+    _process: VictoriaProcess,
     pub(crate) url: String,
     _dir: tempfile::TempDir,
-}
-
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[allow(clippy::disallowed_methods)] // tests read the wall clock VictoriaMetrics uses
@@ -46,44 +35,13 @@ impl Vm {
     }
 
     pub(crate) async fn start_with(extra: &[&str]) -> Vm {
-        let bin = std::env::var("CREST_VICTORIA_BIN").unwrap_or_else(|_| DEFAULT_BIN.to_owned());
-        assert!(
-            std::path::Path::new(&bin).exists(),
-            "VictoriaMetrics is needed for these tests and {bin} does not exist: install it \
-             (apt-get install -y victoria-metrics) or set CREST_VICTORIA_BIN"
-        );
         let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let child = Command::new(&bin)
-            .arg(format!("-storageDataPath={}", dir.path().display()))
-            .arg(format!("-httpListenAddr=127.0.0.1:{port}"))
-            .args([
-                "-retentionPeriod=100y",
-                "-dedup.minScrapeInterval=1ms",
-                "-search.disableCache",
-                "-loggerLevel=ERROR",
-                "-memory.allowedBytes=256MiB",
-            ])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
-        let vm = Vm {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
+        let process = VictoriaProcess::start(dir.path(), free_port(), extra).await;
+        Vm {
+            url: process.url(),
+            _process: process,
             _dir: dir,
-        };
-        let http = reqwest::Client::new();
-        for _ in 0..200 {
-            if let Ok(r) = http.get(format!("{}/health", vm.url)).send().await
-                && r.status().is_success()
-            {
-                return vm;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        panic!("VictoriaMetrics at {} did not become healthy", vm.url);
     }
 
     /// The configuration tests use: the wall clock, the suite's shift, flush after every write.
@@ -110,11 +68,4 @@ pub(crate) fn config_for(endpoints: Endpoints) -> VictoriaConfig {
     config.time_shift_ms = suite_shift();
     config.flush_after_write = true;
     config
-}
-
-impl Drop for Vm {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

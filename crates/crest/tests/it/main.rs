@@ -38,4 +38,5 @@ mod tls;
 mod two_instances;
 mod ui;
 mod user_accounts;
+mod victoria;
 mod wire;

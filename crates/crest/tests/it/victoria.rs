@@ -1,0 +1,249 @@
+//! The server with its points in VictoriaMetrics (a throw-away single node) behind the ingest log:
+//! the file log of one instance, and NATS JetStream (the machine's, 127.0.0.1:4222) shared by two
+//! instances; what VictoriaMetrics would round, refused or reported.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::support::{Backend, TestApp, call};
+use crest_domain::clock::Clock as _;
+use crest_testkit::victoria::{VictoriaProcess, free_port};
+
+const NATS_URL: &str = "nats://127.0.0.1:4222";
+
+fn now_s() -> i64 {
+    crest_domain::clock::SystemClock.now_millis() / 1000
+}
+
+async fn report(app: &TestApp, body: &str) -> (u16, Value) {
+    let resp = app
+        .admin(Method::POST, "/report")
+        .header("content-type", "application/octet-stream")
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("send");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// `[(timestamp ms, value)]` of `metric` on `source` since `start_ms`, every series together.
+async fn raw(app: &TestApp, metric: &str, source: &str, start_ms: i64) -> Vec<(i64, f64)> {
+    let (status, got) = call(
+        app,
+        Method::GET,
+        &format!("/api/v2/chart/raw?metric={metric}&source={source}&startTime={start_ms}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{got}");
+    let mut points: Vec<(i64, f64)> = got
+        .as_array()
+        .expect("a list")
+        .iter()
+        .flat_map(|s| s["points"].as_array().expect("points").clone())
+        .map(|p| {
+            (
+                p["timestamp"].as_i64().expect("ts"),
+                p["value"].as_f64().expect("value"),
+            )
+        })
+        .collect();
+    points.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
+    points
+}
+
+/// The chart API's series for `q` over the last 10 minutes, per second.
+async fn chart(app: &TestApp, q: &str) -> Value {
+    let now = now_s();
+    let resp = app
+        .admin(Method::GET, "/api/v2/chart/api")
+        .query(&[
+            ("q", q.to_owned()),
+            ("s", (now - 600).to_string()),
+            ("e", (now + 60).to_string()),
+            ("g", "s".to_owned()),
+        ])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status().as_u16(), 200);
+    resp.json().await.expect("json")
+}
+
+/// What VictoriaMetrics itself holds for `metric` (its export API, straight).
+async fn exported_values(vm: &VictoriaProcess, metric: &str) -> Vec<f64> {
+    let text = reqwest::Client::new()
+        .get(format!("{}/api/v1/export", vm.url()))
+        .query(&[("match[]", format!("{{__name__=\"{metric}\"}}"))])
+        .send()
+        .await
+        .expect("export")
+        .text()
+        .await
+        .expect("body");
+    let mut values: Vec<f64> = text
+        .lines()
+        .filter(|l| !l.is_empty())
+        .flat_map(|l| {
+            let v: Value = serde_json::from_str(l).expect("an export line");
+            v["values"]
+                .as_array()
+                .expect("values")
+                .iter()
+                .map(|x| x.as_f64().expect("a number"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    values.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
+    values
+}
+
+#[tokio::test]
+async fn points_go_through_the_file_log_into_victoria_metrics_and_read_back() {
+    let vm_dir = tempfile::tempdir().expect("a temp dir");
+    let vm = VictoriaProcess::start(vm_dir.path(), free_port(), &[]).await;
+    let url = vm.url();
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.victoria_url = Some(url))
+        .await
+        .expect("SQLite");
+    let t = now_s() - 120;
+    let body = format!(
+        "vm.cpu 1.5 {t} source=web-1 dc=eu\nvm.cpu 2.5 {} source=web-1 dc=eu\n\
+         vm.cpu 7 {} source=web-2 dc=us\n",
+        t + 10,
+        t + 20
+    );
+    let (status, got) = report(&app, &body).await;
+    assert_eq!(status, 202, "{got}");
+    // A read right after the acknowledgement waits for the log to reach VictoriaMetrics.
+    assert_eq!(
+        raw(&app, "vm.cpu", "web-1", (t - 60) * 1000).await,
+        vec![(t * 1000, 1.5), ((t + 10) * 1000, 2.5)]
+    );
+    let answer = chart(&app, "sum(ts(vm.cpu))").await;
+    assert!(answer.get("errorType").is_none(), "{answer}");
+    // web-1 ends at t+10 and web-2 begins at t+20: neither is extended past its points.
+    assert_eq!(
+        answer["timeseries"][0]["data"],
+        serde_json::json!([[t, 1.5], [t + 10, 2.5], [t + 20, 7.0]]),
+        "{answer}"
+    );
+    // The metric details come from VictoriaMetrics' index.
+    let (status, detail) = call(
+        &app,
+        Method::GET,
+        "/api/v2/chart/metric/detail?m=vm.cpu",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(
+        detail["hosts"].as_array().map(Vec::len),
+        Some(2),
+        "{detail}"
+    );
+    // VictoriaMetrics holds the points themselves (nothing kept only by crest).
+    assert_eq!(exported_values(&vm, "vm.cpu").await, vec![1.5, 2.5, 7.0]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_value_victoria_metrics_would_round_is_refused_or_reported() {
+    let vm_dir = tempfile::tempdir().expect("a temp dir");
+    let vm = VictoriaProcess::start(vm_dir.path(), free_port(), &[]).await;
+    let t = now_s() - 60;
+    let exact = "0.30000000000000004";
+
+    // Told to refuse: a 400 that says why, and nothing is written.
+    let url = vm.url();
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| {
+        s.victoria_url = Some(url);
+        s.victoria_precision = Some("refuse".into());
+    })
+    .await
+    .expect("SQLite");
+    let (status, got) = report(&app, &format!("vm.precise {exact} {t} source=web-1\n")).await;
+    assert_eq!(status, 400, "{got}");
+    assert!(
+        got.to_string().contains("rounded"),
+        "the answer names the rounding: {got}"
+    );
+    assert!(
+        raw(&app, "vm.precise", "web-1", (t - 60) * 1000)
+            .await
+            .is_empty()
+    );
+    app.stop().await;
+
+    // By default: written, and counted in the delta counter every instance reports.
+    let url = vm.url();
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.victoria_url = Some(url))
+        .await
+        .expect("SQLite");
+    let (status, got) = report(&app, &format!("vm.precise {exact} {t} source=web-1\n")).await;
+    assert_eq!(status, 202, "{got}");
+    let read = raw(&app, "vm.precise", "web-1", (t - 60) * 1000).await;
+    assert_eq!(read.len(), 1);
+    assert_ne!(
+        read[0].1, 0.300_000_000_000_000_04,
+        "VictoriaMetrics rounds it"
+    );
+    match &app.server.as_ref().expect("running").points {
+        crest::points::Points::Victoria { reporter, .. } => reporter.report().await,
+        other => panic!("not on VictoriaMetrics: {other:?}"),
+    }
+    let answer = chart(&app, "sum(cs(~crest.victoria.values.rounded))").await;
+    let total: f64 = answer["timeseries"][0]["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the report is a series: {answer}"))
+        .iter()
+        .map(|p| p[1].as_f64().expect("a number"))
+        .sum();
+    assert_eq!(total, 1.0, "{answer}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn two_instances_share_one_jetstream_log_and_read_each_others_points() {
+    let vm_dir = tempfile::tempdir().expect("a temp dir");
+    let vm = VictoriaProcess::start(vm_dir.path(), free_port(), &[]).await;
+    let deployment = format!("it-{}", uuid::Uuid::new_v4().simple());
+    let settings = |s: &mut crest::config::Settings| {
+        s.victoria_url = Some(vm.url());
+        s.nats_url = Some(NATS_URL.into());
+        s.nats_deployment = Some(deployment.clone());
+    };
+    let one = TestApp::spawn_with(Backend::Sqlite, settings)
+        .await
+        .expect("SQLite");
+    let two = TestApp::spawn_with(Backend::Sqlite, settings)
+        .await
+        .expect("SQLite");
+    let t = now_s() - 60;
+    let mut expected = Vec::new();
+    for i in 0..20_i64 {
+        let (app, other) = if i % 2 == 0 {
+            (&one, &two)
+        } else {
+            (&two, &one)
+        };
+        let (status, got) = report(app, &format!("js.points {i} {} source=web-1\n", t + i)).await;
+        assert_eq!(status, 202, "{got}");
+        expected.push(((t + i) * 1000, i as f64));
+        // Read through the other instance at once: its read waits for the shared log.
+        assert_eq!(
+            raw(other, "js.points", "web-1", (t - 60) * 1000).await,
+            expected,
+            "after point {i}"
+        );
+    }
+    one.stop().await;
+    two.stop().await;
+    let nats = async_nats::connect(NATS_URL).await.expect("NATS");
+    async_nats::jetstream::new(nats)
+        .delete_stream(format!("CREST_{deployment}"))
+        .await
+        .expect("the test's stream is deleted");
+}
