@@ -13,8 +13,11 @@ use crate::error::Cause;
 pub const SHIPPER_CONSUMER: &str = "shipper";
 
 /// How long an entry handed to an instance stays its own before JetStream hands it to another
-/// (the instance died, or its shipper is stuck): longer than a shipment to the engine takes.
-pub const DEFAULT_ACK_WAIT: Duration = Duration::from_secs(60);
+/// (the instance died, or its shipper is slow). Short, because reads wait for every entry to be
+/// shipped (at most the relay's read wait, 10 s): after an instance dies, what it held is shipped
+/// by another within this time. A shipment that takes longer is harmless: the entry is shipped
+/// twice with identical values, which VictoriaMetrics' deduplication collapses.
+pub const DEFAULT_ACK_WAIT: Duration = Duration::from_secs(4);
 
 /// The longest deployment name: the stream `CREST_<deployment>` stays a short file name on the
 /// server.
