@@ -32,14 +32,6 @@ impl Default for ReadLimits {
 }
 
 impl ReadLimits {
-    /// These limits, reading only the series whose newest point is at or after `moment` (ms).
-    pub fn reported_since(self, moment: i64) -> Self {
-        Self {
-            reported_since: Some(moment),
-            ..self
-        }
-    }
-
     /// Whether a series whose newest point is at `newest` (ms) may be read.
     pub fn admits(&self, newest: i64) -> bool {
         self.reported_since.is_none_or(|since| newest >= since)
