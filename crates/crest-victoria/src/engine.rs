@@ -13,7 +13,7 @@ use crate::client::Client;
 use crate::config::{Precision, ServerFlags, VictoriaConfig};
 use crate::error::VictoriaError;
 use crate::histogram::{Parts, assemble};
-use crate::read::{export_all, labels, stored_range};
+use crate::read::{export_all, labels, own_labels, stored_range};
 use crate::reported::{Kind, Store, reported_since};
 use crate::selector::{Matcher, Op, exact, glob_to_regex, selectors};
 
@@ -383,11 +383,7 @@ impl VictoriaEngine {
         let ceiling = self.ceiling();
         let mut doomed: BTreeMap<SeriesKey, BTreeMap<String, String>> = BTreeMap::new();
         for listed in self.client.series(&wanted, 1, ceiling).await? {
-            let own: BTreeMap<String, String> = listed
-                .iter()
-                .filter(|(k, _)| !k.starts_with("_crest_"))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            let own = own_labels(&listed);
             let read = labels(listed)?;
             if filter.matches(&read.key) {
                 doomed.insert(read.key, own);
@@ -437,12 +433,8 @@ impl VictoriaEngine {
         let mut keys: BTreeMap<SeriesKey, BTreeMap<String, String>> = BTreeMap::new();
         let mut names: BTreeSet<String> = BTreeSet::new();
         for listed in self.client.series(&wanted, 1, ceiling).await? {
-            names.extend(listed.keys().filter(|k| !k.starts_with("_crest_")).cloned());
-            let own: BTreeMap<String, String> = listed
-                .iter()
-                .filter(|(k, _)| !k.starts_with("_crest_"))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            let own = own_labels(&listed);
+            names.extend(own.keys().cloned());
             let read = labels(listed)?;
             if read.hist.is_none() && filter.matches(&read.key) {
                 keys.insert(read.key, own);

@@ -22,6 +22,15 @@ pub(crate) struct Labels {
     pub(crate) hist: Option<(String, String)>,
 }
 
+/// The labels of a listed series that are crest's own (the adapter's `_crest_*` taken off).
+pub(crate) fn own_labels(listed: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    listed
+        .iter()
+        .filter(|(k, _)| !k.starts_with("_crest_"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// A line's labels as a crest key: `__name__` the metric, `source` the source (absent = empty),
 /// the adapter's `_crest_*` labels taken off, every other label a point tag.
 pub(crate) fn labels(metric: BTreeMap<String, String>) -> Result<Labels, VictoriaError> {

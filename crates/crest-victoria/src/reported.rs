@@ -24,7 +24,7 @@ use crest_series::{Granularity, ReadLimits, SeriesKey};
 
 use crate::client::Client;
 use crate::error::VictoriaError;
-use crate::read::{export_all, labels};
+use crate::read::{export_all, labels, own_labels};
 use crate::selector::exact;
 use crate::write::granularity as parse_granularity;
 
@@ -85,12 +85,8 @@ pub(crate) async fn reported_since(
     let mut candidates: BTreeMap<SeriesKey, BTreeMap<String, String>> = BTreeMap::new();
     let mut names: BTreeSet<String> = BTreeSet::new();
     for listed in store.client.series(wanted, start, store.ceiling).await? {
-        names.extend(listed.keys().filter(|k| !k.starts_with("_crest_")).cloned());
-        let own: BTreeMap<String, String> = listed
-            .iter()
-            .filter(|(k, _)| !k.starts_with("_crest_"))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let own = own_labels(&listed);
+        names.extend(own.keys().cloned());
         let read = labels(listed)?;
         if kind.is(read.hist.as_ref().map(|(suffix, _)| suffix.as_str()))
             && doubtful.contains(&read.key)
