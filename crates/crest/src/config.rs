@@ -495,8 +495,15 @@ fn points_engine(s: &Settings, relay_dir: PathBuf) -> anyhow::Result<PointsEngin
     let log = match &s.nats_url {
         None => IngestLogSettings::File { dir: relay_dir },
         Some(url) => {
-            if !url.starts_with("nats://") && !url.starts_with("tls://") {
-                bail!("CREST_NATS_URL must start with nats:// or tls://");
+            // One server, or a cluster's servers separated by commas: each starts with a scheme.
+            let schemed = |one: &str| {
+                let one = one.trim();
+                one.starts_with("nats://") || one.starts_with("tls://")
+            };
+            if !url.split(',').all(schemed) {
+                bail!(
+                    "CREST_NATS_URL must be nats:// or tls:// URLs (a cluster's servers separated by commas)"
+                );
             }
             let deployment = s
                 .nats_deployment
@@ -684,6 +691,36 @@ mod tests {
     }
 
     #[test]
+    fn a_nats_cluster_is_given_as_a_comma_separated_list() {
+        let servers = "nats://127.0.0.1:4301,nats://127.0.0.1:4302, nats://127.0.0.1:4303";
+        let c = Config::from_sources(
+            None,
+            Settings::default(),
+            &env_of(&[
+                ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                ("CREST_NATS_URL", servers),
+                ("CREST_NATS_REPLICAS", "3"),
+            ]),
+        )
+        .expect("a list of nats:// URLs is valid");
+        match &c.points {
+            PointsEngine::Victoria {
+                log: IngestLogSettings::JetStream { url, replicas, .. },
+                ..
+            } => {
+                use secrecy::ExposeSecret as _;
+                assert_eq!(
+                    url.expose_secret(),
+                    servers,
+                    "the list reaches the log whole"
+                );
+                assert_eq!(*replicas, 3);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn victoria_metrics_settings_are_checked() {
         let cases: &[(&[(&str, &str)], &str)] = &[
             (
@@ -709,6 +746,13 @@ mod tests {
                 &[
                     ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
                     ("CREST_NATS_URL", "http://127.0.0.1:4222"),
+                ],
+                "nats://",
+            ),
+            (
+                &[
+                    ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                    ("CREST_NATS_URL", "nats://127.0.0.1:4222,127.0.0.1:4223"),
                 ],
                 "nats://",
             ),
