@@ -121,12 +121,16 @@ impl SourceRegistrar {
 }
 
 /// How much one chart query may do (`CREST_QUERY_MAX_SERIES`, `CREST_QUERY_MAX_POINTS`,
-/// `CREST_QUERY_TIMEOUT`).
+/// `CREST_QUERY_TIMEOUT_SECONDS`), and when a series is obsolete
+/// (`CREST_QUERY_OBSOLETE_AFTER_DAYS`).
 #[derive(Debug, Clone, Copy)]
 pub struct QuerySettings {
     pub limits: QueryLimits,
     /// The time budget; past it the query stops with `Timeout`.
     pub timeout: Duration,
+    /// A series without a point for this long is obsolete: left out of queries unless they ask
+    /// for `includeObsoleteMetrics=true`.
+    pub obsolete_after: Duration,
 }
 
 impl QuerySettings {
@@ -137,8 +141,20 @@ impl QuerySettings {
                 max_points,
             },
             timeout,
+            obsolete_after: default_obsolete_after(),
         }
     }
+
+    pub fn with_obsolete_after(self, obsolete_after: Duration) -> Self {
+        Self {
+            obsolete_after,
+            ..self
+        }
+    }
+}
+
+fn default_obsolete_after() -> Duration {
+    Duration::from_secs(crest_query::DEFAULT_OBSOLETE_AFTER.unsigned_abs())
 }
 
 impl Default for QuerySettings {
@@ -149,6 +165,7 @@ impl Default for QuerySettings {
                 max_points: 50_000_000,
             },
             timeout: Duration::from_secs(60),
+            obsolete_after: default_obsolete_after(),
         }
     }
 }

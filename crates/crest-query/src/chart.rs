@@ -73,6 +73,9 @@ pub(crate) struct Chart {
     pub now: i64,
     /// Where the live-edge zone begins (see [`edge_start`]).
     pub edge: i64,
+    /// The obsolescence period (seconds): how far `default()`, `last()` and `next()` fill without
+    /// a window.
+    pub obsolete_after: i64,
 }
 
 impl Chart {
@@ -100,6 +103,12 @@ impl Chart {
                 request.granularity
             )));
         }
+        if request.obsolete_after < 1 || request.obsolete_after > MAX_WINDOW_SECONDS {
+            return Err(QueryError::exec(format!(
+                "the obsolescence period must be a positive number of seconds up to ten years, not {}",
+                request.obsolete_after
+            )));
+        }
         Ok(Self {
             start: request.start,
             end: request.end,
@@ -108,6 +117,7 @@ impl Chart {
             summarization: request.summarization,
             now: request.now,
             edge: edge_start(request.start, request.end, request.now),
+            obsolete_after: request.obsolete_after,
         })
     }
 

@@ -10,6 +10,10 @@
 //!   carrying any tag, `*`, through [`SourceTags`]).
 //! - Source values are matched lower-cased (sources are stored lower-cased); metric names and
 //!   point tags keep their case. A `/regex/` matches the whole value.
+//! - Obsolete series (newest point ever older than the query's `now` less the obsolescence
+//!   period) are left out of every read unless the request includes them
+//!   ([`crate::QueryRequest::reported_since`]); the engine decides it on each series' newest point,
+//!   not on the points within the read's range.
 //! - `cs()` reads only delta counters (names starting with `∆`), whatever its other filters say.
 //! - Every metric name of one `hs()` must end in the same `.m`, `.h` or `.d`.
 //! - A `tag=` filter is resolved once per query, to the sources carrying the tag now; so are the
@@ -97,14 +101,25 @@ pub(crate) struct Converted {
     pub tagged: SourceTagged,
 }
 
+/// What every read of one query may touch.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reads<'a> {
+    /// Over all reads together.
+    pub limits: &'a QueryLimits,
+    /// Only series whose newest point is at or after this moment (epoch seconds): obsolete series
+    /// are hidden from every selector (`ts()`, `cs()`, `hs()`).
+    pub reported_since: Option<i64>,
+}
+
 /// Reads every planned selector, stopping at the limits or when `cancel` is set.
 pub(crate) async fn fetch(
     plan: &Plan,
     reader: &dyn SeriesReader,
     tags: &dyn SourceTags,
-    limits: &QueryLimits,
+    reads: &Reads<'_>,
     cancel: &AtomicBool,
 ) -> Result<Fetched, QueryError> {
+    let limits = reads.limits;
     let mut out = Fetched::default();
     let (mut series_used, mut points_used) = (0usize, 0usize);
     for (key, (selector, range)) in &plan.reads {
@@ -115,6 +130,7 @@ pub(crate) async fn fetch(
         let read_limits = ReadLimits {
             max_series: limits.max_series.saturating_sub(series_used),
             max_points: limits.max_points.saturating_sub(points_used),
+            reported_since: reads.reported_since.map(|t| t.saturating_mul(1000)),
         };
         let time = millis(*range);
         let over = |e: SeriesError| match e {

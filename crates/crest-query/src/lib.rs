@@ -36,7 +36,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use error::QueryError;
-pub use request::{QueryAnswer, QueryLimits, QueryRequest, QueryStats, Summarization, TimeSeries};
+pub use request::{
+    DEFAULT_OBSOLETE_AFTER, QueryAnswer, QueryLimits, QueryRequest, QueryStats, Summarization,
+    TimeSeries,
+};
 
 use crate::chart::Chart;
 use crate::eval::{Ctx, eval};
@@ -67,7 +70,11 @@ pub async fn run(
         crest_wql::parse(&request.query).map_err(|e| QueryError::Syntax(e.to_string()))?;
     rewrite::rewrite(&mut expr, 0)?;
     let plan = plan::plan(&expr, &chart)?;
-    let mut fetched = fetch::fetch(&plan, reader, tags, limits, cancel).await?;
+    let reads = fetch::Reads {
+        limits,
+        reported_since: request.reported_since(),
+    };
+    let mut fetched = fetch::fetch(&plan, reader, tags, &reads, cancel).await?;
     fetched.filter_tags = fetch::filter_tags(&expr, tags).await?;
     if is_small(&fetched, &chart) {
         return evaluate(&expr, &fetched, request, chart, cancel);

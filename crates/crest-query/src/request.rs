@@ -67,6 +67,27 @@ pub struct QueryRequest {
     pub max_points: Option<usize>,
     /// The clock (the live-edge rule and `at()`/`exists()` read it).
     pub now: i64,
+    /// `includeObsoleteMetrics`: read series that stopped reporting more than `obsolete_after`
+    /// before `now` too (hidden otherwise, even over a window where they have points).
+    pub include_obsolete: bool,
+    /// The obsolescence period in seconds: a series whose newest point ever is older than
+    /// `now - obsolete_after` is obsolete; also how far `default()`, `last()` and `next()` fill
+    /// without a window. The server's setting ([`DEFAULT_OBSOLETE_AFTER`] unless configured).
+    pub obsolete_after: i64,
+}
+
+/// The obsolescence period when none is configured: 28 days (seconds). The docs say both "2
+/// weeks" (metrics_managing.md, missing_data_troubleshooting.md) and "4 weeks"/"28 days"
+/// (ts_default.md, ts_last.md, ts_orelse.md, query_language_performance.md, the CLI's "include
+/// metrics unreported for > 4 weeks"); the majority, and the functions' fill length, win.
+pub const DEFAULT_OBSOLETE_AFTER: i64 = 28 * 86_400;
+
+impl QueryRequest {
+    /// The moment (epoch seconds) a series must have reported since to be read: `None` when
+    /// obsolete series are included.
+    pub fn reported_since(&self) -> Option<i64> {
+        (!self.include_obsolete).then(|| self.now.saturating_sub(self.obsolete_after))
+    }
 }
 
 /// How much one query may scan, over all its reads together.

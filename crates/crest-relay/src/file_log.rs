@@ -23,12 +23,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use crest_series::Batch;
 use crest_tsdb::TsdbError;
-use crest_tsdb::wal::{self, Next, WalWriter};
+use crest_tsdb::wal::{self, GroupCommit, Next, WalWriter};
 
 use crate::codec;
 use crate::error::LogError;
@@ -52,8 +52,7 @@ struct Inner {
     dir: PathBuf,
     segment_bytes: u64,
     writer: Mutex<Writer>,
-    sync: Mutex<SyncState>,
-    synced: Condvar,
+    sync: GroupCommit,
     state: Mutex<State>,
     /// Where `next` reads; held by one `next` (or a rewind, or a trim) at a time, never while
     /// waiting for entries.
@@ -70,14 +69,6 @@ struct Writer {
     buf: Vec<u8>,
     /// Why the log accepts no more appends (a write that could not be undone, a failed sync).
     poisoned: Option<String>,
-}
-
-#[derive(Debug, Default)]
-struct SyncState {
-    /// Every position at or before this is synced.
-    synced: u64,
-    syncing: bool,
-    failed: Option<String>,
 }
 
 /// One segment as readers see it: only its synced part.
@@ -345,11 +336,7 @@ impl Inner {
                 buf: Vec::new(),
                 poisoned: None,
             }),
-            sync: Mutex::new(SyncState {
-                synced: durable,
-                ..SyncState::default()
-            }),
-            synced: Condvar::new(),
+            sync: GroupCommit::new(durable),
             state: Mutex::new(State {
                 segments,
                 durable,
@@ -368,7 +355,7 @@ impl Inner {
     }
 
     fn append(&self, encoded: &[u8]) -> Result<u64, LogError> {
-        if let Some(reason) = &lock(&self.sync).failed {
+        if let Some(reason) = self.sync.failed() {
             return Err(LogError::unavailable(format!(
                 "the relay log failed to sync earlier and accepts no more appends: {reason}"
             )));
@@ -432,66 +419,41 @@ impl Inner {
             st.current = number;
             st.durable = st.durable.max(last);
         }
-        let mut sync = lock(&self.sync);
-        sync.synced = sync.synced.max(last);
-        drop(sync);
-        self.synced.notify_all();
+        self.sync.mark_synced(last);
         self.appended.notify_waiters();
         Ok(())
     }
 
-    /// Group commit: returns once `position` is synced, syncing for everyone waiting when no
-    /// other thread is.
+    /// Group commit: returns once `position` is synced; the syncing writer makes what it synced
+    /// readable and wakes the readers.
     fn wait_durable(&self, position: u64) -> Result<(), LogError> {
-        let mut st = lock(&self.sync);
-        loop {
-            if let Some(reason) = &st.failed {
-                return Err(LogError::unavailable(format!(
-                    "the relay log failed to sync: {reason}"
-                )));
-            }
-            if st.synced >= position {
-                return Ok(());
-            }
-            if st.syncing {
-                st = self.synced.wait(st).unwrap_or_else(PoisonError::into_inner);
-                continue;
-            }
-            st.syncing = true;
-            drop(st);
-            let (file, path, number, size, target) = {
-                let w = lock(&self.writer);
-                (
-                    w.wal.file(),
-                    w.wal.path.clone(),
-                    w.wal.number,
-                    w.wal.size,
-                    w.next_position.saturating_sub(1),
-                )
-            };
-            let result = file.sync_data();
-            if result.is_ok() {
-                let mut state = lock(&self.state);
-                if let Some(seg) = state.segments.get_mut(&number) {
-                    seg.last = seg.last.max(target);
-                    seg.durable_end = seg.durable_end.max(size);
+        self.sync.wait_durable(
+            position,
+            || {
+                let (file, path, number, size, target) = {
+                    let w = lock(&self.writer);
+                    (
+                        w.wal.file(),
+                        w.wal.path.clone(),
+                        w.wal.number,
+                        w.wal.size,
+                        w.next_position.saturating_sub(1),
+                    )
+                };
+                file.sync_data().map_err(|e| io(&path, e))?;
+                {
+                    let mut state = lock(&self.state);
+                    if let Some(seg) = state.segments.get_mut(&number) {
+                        seg.last = seg.last.max(target);
+                        seg.durable_end = seg.durable_end.max(size);
+                    }
+                    state.durable = state.durable.max(target);
                 }
-                state.durable = state.durable.max(target);
-            }
-            st = lock(&self.sync);
-            st.syncing = false;
-            match result {
-                Ok(()) => st.synced = st.synced.max(target),
-                Err(e) => {
-                    let e = io(&path, e);
-                    st.failed = Some(e.to_string());
-                    self.synced.notify_all();
-                    return Err(e);
-                }
-            }
-            self.synced.notify_all();
-            self.appended.notify_waiters();
-        }
+                self.appended.notify_waiters();
+                Ok(target)
+            },
+            |reason| LogError::unavailable(format!("the relay log failed to sync: {reason}")),
+        )
     }
 
     /// Reads up to `max` synced entries from `cursor` on; moves the cursor past them.

@@ -58,6 +58,7 @@ pub fn cases() -> Vec<&'static str> {
         "distributions_merge_per_bin_unless_told_to_replace",
         "the_catalog_lists_series_and_metrics",
         "reads_beyond_their_limits_are_refused",
+        "series_that_stopped_reporting_are_left_out_when_asked",
     ]
 }
 
@@ -70,6 +71,7 @@ pub async fn run(name: &str, engine: &dyn Engine) -> Outcome {
         "distributions_merge_per_bin_unless_told_to_replace" => distributions(engine).await,
         "the_catalog_lists_series_and_metrics" => catalog(engine).await,
         "reads_beyond_their_limits_are_refused" => limits(engine).await,
+        "series_that_stopped_reporting_are_left_out_when_asked" => reported_since(engine).await,
         other => Err(format!("no case named {other}")),
     }
 }
@@ -343,6 +345,7 @@ async fn limits(engine: &dyn Engine) -> Outcome {
             ReadLimits {
                 max_series: 2,
                 max_points: 1_000,
+                ..ReadLimits::default()
             },
         )
         .await;
@@ -362,6 +365,7 @@ async fn limits(engine: &dyn Engine) -> Outcome {
             ReadLimits {
                 max_series: 10,
                 max_points: 15,
+                ..ReadLimits::default()
             },
         )
         .await;
@@ -381,9 +385,84 @@ async fn limits(engine: &dyn Engine) -> Outcome {
             ReadLimits {
                 max_series: 3,
                 max_points: 30,
+                ..ReadLimits::default()
             },
         )
         .await
         .map_err(failed("select"))?;
     check("within the limits", enough.len(), 3)
+}
+
+const DAY: i64 = 86_400_000;
+
+/// `stopped` reported 40 days ago only, `going` then and now (plain and histogram series alike):
+/// over a window 40 days ago, both have points, but only `going` reported since 30 days ago.
+async fn reported_since(engine: &dyn Engine) -> Outcome {
+    let then = Granularity::Minute.floor(T0 - 40 * DAY);
+    let now = Granularity::Minute.floor(T0);
+    let stopped = SeriesKey::new("uptime", "old-host");
+    let going = SeriesKey::new("uptime", "new-host");
+    let hist = |key: &SeriesKey, timestamp: i64| HistogramPoint {
+        key: key.clone(),
+        granularity: Granularity::Minute,
+        distribution: dist(timestamp, &[(1.0, 1)]),
+        merge: true,
+    };
+    let mut batch = Batch::from_series(vec![
+        series(stopped.clone(), vec![s(then, 1.0)]),
+        series(going.clone(), vec![s(then, 2.0), s(now, 3.0)]),
+    ]);
+    batch.histograms = vec![hist(&stopped, then), hist(&going, then), hist(&going, now)];
+    engine.append(batch).await.map_err(failed("append"))?;
+    let window = TimeRange::new(then - 3_600_000, then + 3_600_000);
+    let read = |since: Option<i64>| {
+        let limits = ReadLimits {
+            reported_since: since,
+            ..ReadLimits::default()
+        };
+        async move {
+            let plain: Vec<SeriesKey> = engine
+                .select(&all(), window, limits)
+                .await
+                .map_err(failed("select"))?
+                .into_iter()
+                .map(|d| d.key)
+                .collect();
+            let hists: Vec<SeriesKey> = engine
+                .select_histograms(&all(), Granularity::Minute, window, limits)
+                .await
+                .map_err(failed("select_histograms"))?
+                .into_iter()
+                .map(|d| d.key)
+                .collect();
+            Ok::<_, String>((plain, hists))
+        }
+    };
+    let both = vec![going.clone(), stopped.clone()];
+    check(
+        "without reported_since",
+        read(None).await?,
+        (both.clone(), both.clone()),
+    )?;
+    check(
+        "reported since 40 days ago, at their points",
+        read(Some(then)).await?,
+        (both.clone(), both),
+    )?;
+    let lately = vec![going.clone()];
+    check(
+        "reported since 30 days ago",
+        read(Some(T0 - 30 * DAY)).await?,
+        (lately.clone(), lately.clone()),
+    )?;
+    check(
+        "reported since the newest point (included)",
+        read(Some(now)).await?,
+        (lately.clone(), lately),
+    )?;
+    check(
+        "reported since after every point",
+        read(Some(now + 1)).await?,
+        (Vec::new(), Vec::new()),
+    )
 }

@@ -7,11 +7,18 @@ use crate::histogram::{Distribution, Granularity};
 use crate::key::SeriesKey;
 use crate::point::{Sample, TimeRange};
 
-/// How much one read may touch; an engine answers [`SeriesError::LimitExceeded`] beyond it.
+/// What one read may touch: at most so many series and points (an engine answers
+/// [`SeriesError::LimitExceeded`] beyond them), and, when `reported_since` is set, only the series
+/// that reported lately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadLimits {
     pub max_series: usize,
     pub max_points: usize,
+    /// Only series whose newest point ever (not only within the read's range) is at or after this
+    /// moment (epoch ms); the others are left out as if they did not match. This is how obsolete
+    /// series are hidden: a series that stopped reporting long ago is not read, even over a range
+    /// where it has points. `None`: every series, however old its newest point.
+    pub reported_since: Option<i64>,
 }
 
 impl Default for ReadLimits {
@@ -19,7 +26,15 @@ impl Default for ReadLimits {
         Self {
             max_series: 100_000,
             max_points: 50_000_000,
+            reported_since: None,
         }
+    }
+}
+
+impl ReadLimits {
+    /// Whether a series whose newest point is at `newest` (ms) may be read.
+    pub fn admits(&self, newest: i64) -> bool {
+        self.reported_since.is_none_or(|since| newest >= since)
     }
 }
 
@@ -77,8 +92,9 @@ pub trait SeriesWriter: Send + Sync + std::fmt::Debug {
     async fn append(&self, batch: Batch) -> Result<AppendReport, SeriesError>;
 }
 
-/// Reads points. Every engine selects exactly the series [`Filter::matches`] selects, and answers
-/// each series' samples with [`crate::per_second`] applied, in time order, series ordered by key.
+/// Reads points. Every engine selects exactly the series [`Filter::matches`] selects (less those
+/// [`ReadLimits::reported_since`] leaves out), and answers each series' samples with
+/// [`crate::per_second`] applied, in time order, series ordered by key.
 #[async_trait::async_trait]
 pub trait SeriesReader: Send + Sync + std::fmt::Debug {
     async fn select(

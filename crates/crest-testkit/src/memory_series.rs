@@ -118,7 +118,18 @@ impl SeriesReader for MemorySeries {
         let maps = self.maps.lock().expect("lock");
         let mut out = Vec::new();
         let mut points = 0usize;
-        for (key, samples) in maps.samples.iter().filter(|(k, _)| filter.matches(k)) {
+        let reported = |samples: &[Sample]| {
+            samples
+                .iter()
+                .map(|s| s.timestamp)
+                .max()
+                .is_some_and(|newest| limits.admits(newest))
+        };
+        for (key, samples) in maps
+            .samples
+            .iter()
+            .filter(|(k, v)| filter.matches(k) && reported(v))
+        {
             let samples = Self::answer(samples, range, key.is_delta());
             if samples.is_empty() {
                 continue;
@@ -155,7 +166,11 @@ impl SeriesReader for MemorySeries {
         let maps = self.maps.lock().expect("lock");
         let mut out = Vec::new();
         for ((key, g), entries) in &maps.histograms {
-            if *g != granularity || !filter.matches(key) {
+            let newest = entries.iter().map(|(d, _)| d.timestamp).max();
+            if *g != granularity
+                || !filter.matches(key)
+                || !newest.is_some_and(|n| limits.admits(n))
+            {
                 continue;
             }
             let distributions = Self::answer_histograms(entries, range);

@@ -5,9 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{
-    Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
-};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crest_series::{AppendReport, Batch, SeriesKey, canonical_hash};
 
@@ -20,7 +18,7 @@ use crate::options::Options;
 use crate::postings::Postings;
 use crate::registry::{Kind, Registry};
 use crate::series_ids::SeriesIds;
-use crate::wal::{self, KIND_BATCH, KIND_SERIES, Next, WalWriter};
+use crate::wal::{self, GroupCommit, KIND_BATCH, KIND_SERIES, Next, WalWriter};
 use crate::wal_record::{self, Def, put_count, put_def, put_hist, put_samples};
 
 mod maintenance;
@@ -58,13 +56,6 @@ struct State {
     manifest: Manifest,
 }
 
-#[derive(Debug, Default)]
-struct SyncState {
-    synced: u64,
-    syncing: bool,
-    failed: Option<String>,
-}
-
 /// The embedded time-series engine. Thread-safe; every method takes `&self` except `close`.
 pub struct Engine {
     options: Options,
@@ -72,8 +63,7 @@ pub struct Engine {
     blocks_dir: PathBuf,
     writer: Mutex<Writer>,
     state: RwLock<State>,
-    sync: Mutex<SyncState>,
-    synced: Condvar,
+    sync: GroupCommit,
     maintenance: Mutex<()>,
     closed: AtomicBool,
     /// Groups decoded by reads, kept for later reads.
@@ -218,8 +208,7 @@ impl Engine {
                 poisoned: None,
             }),
             state: RwLock::new(state),
-            sync: Mutex::new(SyncState::default()),
-            synced: Condvar::new(),
+            sync: GroupCommit::default(),
             maintenance: Mutex::new(()),
             closed: AtomicBool::new(false),
             decoded: Arc::new(SharedGroups::new(options.decoded_cache_bytes)),
@@ -257,10 +246,8 @@ impl Engine {
         if batch.is_empty() {
             return Ok(AppendReport::default());
         }
-        if let Some(reason) = &lock(&self.sync).failed {
-            return Err(TsdbError::Poisoned {
-                reason: reason.clone(),
-            });
+        if let Some(reason) = self.sync.failed() {
+            return Err(TsdbError::Poisoned { reason });
         }
         let mut guard = lock(&self.writer);
         let w = &mut *guard;
@@ -406,43 +393,20 @@ impl Engine {
         })
     }
 
-    /// Group commit: returns once record `seq` is synced, syncing for everyone waiting when no
-    /// other thread is.
+    /// Group commit: returns once record `seq` is synced.
     fn wait_durable(&self, seq: u64) -> Result<(), TsdbError> {
-        let mut st = lock(&self.sync);
-        loop {
-            if let Some(reason) = &st.failed {
-                return Err(TsdbError::Poisoned {
-                    reason: reason.clone(),
-                });
-            }
-            if st.synced >= seq {
-                return Ok(());
-            }
-            if st.syncing {
-                st = self.synced.wait(st).unwrap_or_else(PoisonError::into_inner);
-                continue;
-            }
-            st.syncing = true;
-            drop(st);
-            let (file, path, target) = {
-                let w = lock(&self.writer);
-                (w.wal.file(), w.wal.path.clone(), w.written)
-            };
-            let result = file.sync_data();
-            st = lock(&self.sync);
-            st.syncing = false;
-            match result {
-                Ok(()) => st.synced = st.synced.max(target),
-                Err(e) => {
-                    let e = TsdbError::io(path, e);
-                    st.failed = Some(e.to_string());
-                    self.synced.notify_all();
-                    return Err(e);
-                }
-            }
-            self.synced.notify_all();
-        }
+        self.sync.wait_durable(
+            seq,
+            || {
+                let (file, path, target) = {
+                    let w = lock(&self.writer);
+                    (w.wal.file(), w.wal.path.clone(), w.written)
+                };
+                file.sync_data().map_err(|e| TsdbError::io(path, e))?;
+                Ok(target)
+            },
+            |reason| TsdbError::Poisoned { reason },
+        )
     }
 
     /// Cuts the whole head into blocks and closes: a reopened engine starts with a WAL that holds

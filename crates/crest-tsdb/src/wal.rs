@@ -12,7 +12,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::error::TsdbError;
 pub use crate::manifest::sync_dir;
@@ -145,6 +145,91 @@ pub fn next_record(bytes: &[u8], pos: usize) -> Next<'_> {
     )
 }
 
+/// Group commit: writers wait until their record is synced, and one of them syncs for everyone
+/// waiting while the others sleep. A failed sync is remembered: nothing written after it may be
+/// acknowledged.
+#[derive(Debug, Default)]
+pub struct GroupCommit {
+    state: Mutex<SyncState>,
+    synced: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct SyncState {
+    /// Every record numbered at or below this is synced.
+    synced: u64,
+    syncing: bool,
+    failed: Option<String>,
+}
+
+impl GroupCommit {
+    /// Records numbered at or below `synced` are synced already.
+    pub fn new(synced: u64) -> Self {
+        Self {
+            state: Mutex::new(SyncState {
+                synced,
+                ..SyncState::default()
+            }),
+            synced: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, SyncState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Why a sync failed, if one did.
+    pub fn failed(&self) -> Option<String> {
+        self.lock().failed.clone()
+    }
+
+    /// Records numbered at or below `seq` were synced by the caller itself (a rotation).
+    pub fn mark_synced(&self, seq: u64) {
+        let mut st = self.lock();
+        st.synced = st.synced.max(seq);
+        drop(st);
+        self.synced.notify_all();
+    }
+
+    /// Returns once record `seq` is synced. When no other thread is syncing, this one calls
+    /// `sync`, which syncs and answers the highest record number the sync covered (read before
+    /// syncing). `poisoned` makes the error of a caller that finds an earlier sync failed.
+    pub fn wait_durable<E: std::fmt::Display>(
+        &self,
+        seq: u64,
+        mut sync: impl FnMut() -> Result<u64, E>,
+        poisoned: impl Fn(String) -> E,
+    ) -> Result<(), E> {
+        let mut st = self.lock();
+        loop {
+            if let Some(reason) = &st.failed {
+                return Err(poisoned(reason.clone()));
+            }
+            if st.synced >= seq {
+                return Ok(());
+            }
+            if st.syncing {
+                st = self.synced.wait(st).unwrap_or_else(PoisonError::into_inner);
+                continue;
+            }
+            st.syncing = true;
+            drop(st);
+            let result = sync();
+            st = self.lock();
+            st.syncing = false;
+            match result {
+                Ok(target) => st.synced = st.synced.max(target),
+                Err(e) => {
+                    st.failed = Some(e.to_string());
+                    self.synced.notify_all();
+                    return Err(e);
+                }
+            }
+            self.synced.notify_all();
+        }
+    }
+}
+
 /// The segment being appended to.
 #[derive(Debug)]
 pub struct WalWriter {
@@ -226,6 +311,46 @@ mod tests {
         buf.extend_from_slice(payload);
         finish_record(&mut buf, start).unwrap();
         buf
+    }
+
+    #[test]
+    fn group_commit_syncs_once_for_many_and_remembers_a_failure() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let commit = GroupCommit::new(0);
+        let syncs = AtomicU64::new(0);
+        std::thread::scope(|scope| {
+            for seq in 1..=8 {
+                let (commit, syncs) = (&commit, &syncs);
+                scope.spawn(move || {
+                    commit
+                        .wait_durable(
+                            seq,
+                            || {
+                                syncs.fetch_add(1, Ordering::SeqCst);
+                                Ok::<u64, String>(8)
+                            },
+                            |r| r,
+                        )
+                        .unwrap();
+                });
+            }
+        });
+        let n = syncs.load(Ordering::SeqCst);
+        assert!((1..=8).contains(&n), "{n} syncs");
+        commit.mark_synced(9);
+        assert_eq!(
+            commit.wait_durable(9, || panic!("no sync needed"), |r| r),
+            Ok(())
+        );
+        assert_eq!(
+            commit.wait_durable(10, || Err("disk gone".to_owned()), |r| r),
+            Err("disk gone".to_owned())
+        );
+        assert_eq!(commit.failed().as_deref(), Some("disk gone"));
+        assert_eq!(
+            commit.wait_durable(11, || Ok(11), |r| format!("poisoned: {r}")),
+            Err("poisoned: disk gone".to_owned())
+        );
     }
 
     #[test]

@@ -114,19 +114,32 @@ impl Client {
 
     /// Makes what was imported visible to reads (not durable: §1.5 of the reference).
     pub(crate) async fn force_flush(&self) -> Result<(), VictoriaError> {
-        let context = "GET /internal/force_flush";
         for base in self.endpoints.flush_bases() {
-            let response = self
-                .http
-                .get(format!("{base}/internal/force_flush"))
-                .send()
-                .await
-                .map_err(http(context))?;
-            if !response.status().is_success() {
-                return Err(status_error(context, response).await);
-            }
+            self.storage_get(&base, "/internal/force_flush", &[])
+                .await?;
         }
         Ok(())
+    }
+
+    /// `GET <base><path>?<query>` on a storage node; the answer's body, or the error status.
+    async fn storage_get(
+        &self,
+        base: &str,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<String, VictoriaError> {
+        let context = format!("GET {path}");
+        let response = self
+            .http
+            .get(format!("{base}{path}"))
+            .query(query)
+            .send()
+            .await
+            .map_err(http(&context))?;
+        if !response.status().is_success() {
+            return Err(status_error(&context, response).await);
+        }
+        response.text().await.map_err(http(&context))
     }
 
     /// Exports the series `selectors` match in `[start, end]` (both inclusive, epoch ms, as
@@ -344,37 +357,20 @@ impl Client {
             ));
         }
         for base in bases {
-            let context = "GET /snapshot/create";
-            let response = self
-                .http
-                .get(format!("{base}/snapshot/create"))
-                .send()
-                .await
-                .map_err(http(context))?;
-            if !response.status().is_success() {
-                return Err(status_error(context, response).await);
-            }
-            let created: Created = response.json().await.map_err(http(context))?;
-            if created.status != "ok" || created.snapshot.is_empty() {
-                return Err(VictoriaError::Protocol {
-                    context: context.to_owned(),
-                    detail: format!(
-                        "status {:?}, snapshot {:?}",
-                        created.status, created.snapshot
-                    ),
-                });
-            }
-            let context = "GET /snapshot/delete";
-            let response = self
-                .http
-                .get(format!("{base}/snapshot/delete"))
-                .query(&[("snapshot", created.snapshot.as_str())])
-                .send()
-                .await
-                .map_err(http(context))?;
-            if !response.status().is_success() {
-                return Err(status_error(context, response).await);
-            }
+            let text = self.storage_get(&base, "/snapshot/create", &[]).await?;
+            let created: Created = serde_json::from_str(&text)
+                .ok()
+                .filter(|c: &Created| c.status == "ok" && !c.snapshot.is_empty())
+                .ok_or_else(|| VictoriaError::Protocol {
+                    context: "GET /snapshot/create".to_owned(),
+                    detail: format!("not a created snapshot: {text:?}"),
+                })?;
+            self.storage_get(
+                &base,
+                "/snapshot/delete",
+                &[("snapshot", created.snapshot.as_str())],
+            )
+            .await?;
         }
         Ok(())
     }
@@ -382,21 +378,11 @@ impl Client {
     /// Every storage node's `vm_app_start_timestamp` (from `/metrics`), in the order of the
     /// configuration: a change says a node restarted.
     pub(crate) async fn start_timestamps(&self) -> Result<Vec<u64>, VictoriaError> {
-        let context = "GET /metrics";
         let mut out = Vec::new();
         for base in self.endpoints.flush_bases() {
-            let response = self
-                .http
-                .get(format!("{base}/metrics"))
-                .send()
-                .await
-                .map_err(http(context))?;
-            if !response.status().is_success() {
-                return Err(status_error(context, response).await);
-            }
-            let text = response.text().await.map_err(http(context))?;
+            let text = self.storage_get(&base, "/metrics", &[]).await?;
             let started = start_timestamp(&text).ok_or_else(|| VictoriaError::Protocol {
-                context: context.to_owned(),
+                context: "GET /metrics".to_owned(),
                 detail: "no vm_app_start_timestamp".into(),
             })?;
             out.push(started);
@@ -407,20 +393,10 @@ impl Client {
     /// The flags the storage was started with (`/flags` lists those set explicitly), from the
     /// first storage node; `None` for a cluster whose storage nodes are not known.
     pub(crate) async fn flags(&self) -> Result<Option<String>, VictoriaError> {
-        let context = "GET /flags";
         let Some(base) = self.endpoints.flush_bases().into_iter().next() else {
             return Ok(None);
         };
-        let response = self
-            .http
-            .get(format!("{base}/flags"))
-            .send()
-            .await
-            .map_err(http(context))?;
-        if !response.status().is_success() {
-            return Err(status_error(context, response).await);
-        }
-        Ok(Some(response.text().await.map_err(http(context))?))
+        Ok(Some(self.storage_get(&base, "/flags", &[]).await?))
     }
 }
 

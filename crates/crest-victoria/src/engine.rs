@@ -14,6 +14,7 @@ use crate::config::{Precision, ServerFlags, VictoriaConfig};
 use crate::error::VictoriaError;
 use crate::histogram::{Parts, assemble};
 use crate::read::{export_all, labels, stored_range};
+use crate::reported::{Kind, Store, reported_since};
 use crate::selector::{Matcher, Op, exact, glob_to_regex, selectors};
 
 /// Selectors per listing or delete request.
@@ -139,6 +140,14 @@ impl VictoriaEngine {
             .saturating_add(1)
     }
 
+    fn store(&self) -> Store<'_> {
+        Store {
+            client: &self.client,
+            shift: self.config.time_shift_ms,
+            ceiling: self.ceiling(),
+        }
+    }
+
     async fn write(&self, batch: Batch) -> Result<AppendReport, VictoriaError> {
         if batch.is_empty() {
             return Ok(AppendReport::default());
@@ -225,6 +234,18 @@ impl VictoriaEngine {
         )
         .await?;
         found.retain(|_, samples| !samples.is_empty());
+        if let Some(since) = limits.reported_since {
+            let doubtful: BTreeSet<SeriesKey> = found
+                .iter()
+                .filter(|(_, samples)| !samples.iter().any(|s| s.timestamp >= since))
+                .map(|(key, _)| key.clone())
+                .collect();
+            if !doubtful.is_empty() {
+                let reported =
+                    reported_since(self.store(), &wanted, Kind::Plain, &doubtful, since).await?;
+                found.retain(|key, _| !doubtful.contains(key) || reported.contains(key));
+            }
+        }
         Ok(found)
     }
 
@@ -304,6 +325,19 @@ impl VictoriaEngine {
                     granularity,
                     distributions,
                 });
+            }
+        }
+        if let Some(since) = limits.reported_since {
+            let doubtful: BTreeSet<SeriesKey> = out
+                .iter()
+                .filter(|h| !h.distributions.iter().any(|d| d.timestamp >= since))
+                .map(|h| h.key.clone())
+                .collect();
+            if !doubtful.is_empty() {
+                let kind = Kind::Histogram(granularity);
+                let reported =
+                    reported_since(self.store(), &wanted, kind, &doubtful, since).await?;
+                out.retain(|h| !doubtful.contains(&h.key) || reported.contains(&h.key));
             }
         }
         Ok(out)

@@ -25,6 +25,12 @@ pub const DEFAULT_RETENTION: &str = "18mo";
 pub const DEFAULT_QUERY_MAX_SERIES: usize = 100_000;
 pub const DEFAULT_QUERY_MAX_POINTS: usize = 50_000_000;
 pub const DEFAULT_QUERY_TIMEOUT_SECONDS: u64 = 60;
+/// After how many days without a point a series is obsolete (hidden from queries unless they ask
+/// for `includeObsoleteMetrics`): the docs say 2 weeks in places and 4 weeks (28 days) in more,
+/// the fill functions' length among them.
+pub const DEFAULT_QUERY_OBSOLETE_AFTER_DAYS: u32 = 28;
+/// The longest obsolescence period accepted: ten years.
+pub const MAX_QUERY_OBSOLETE_AFTER_DAYS: u32 = 3650;
 
 /// The environment variable naming the configuration file (or `--config`).
 pub const CONFIG_ENV: &str = "CREST_CONFIG";
@@ -108,6 +114,10 @@ settings! {
         /// How long one chart query may run, in seconds [default: 60]; past it the query answers
         /// `Timeout`.
         query_timeout_seconds: u64,
+        /// After how many days without a point a series is obsolete: chart queries leave it out
+        /// unless they ask for includeObsoleteMetrics=true, and default(), last() and next() fill
+        /// this far without a window; whole days, 1 to 3650 [default: 28].
+        query_obsolete_after_days: u32,
         /// The URL clients reach this instance at [default: derived from --listen].
         public_url: String,
         /// PEM certificate chain; with --tls-key, serve HTTPS.
@@ -258,6 +268,8 @@ pub struct Config {
     pub query_max_series: usize,
     pub query_max_points: usize,
     pub query_timeout: std::time::Duration,
+    /// How long a series may go without a point before queries hide it as obsolete.
+    pub query_obsolete_after: std::time::Duration,
     pub public_url: String,
     pub tls: Option<TlsFiles>,
     pub max_body_bytes: usize,
@@ -309,6 +321,7 @@ impl fmt::Debug for Config {
             .field("query_max_series", &self.query_max_series)
             .field("query_max_points", &self.query_max_points)
             .field("query_timeout", &self.query_timeout)
+            .field("query_obsolete_after", &self.query_obsolete_after)
             .field("token_retrieval_key_file", &self.token_retrieval_key_file)
             .field("smtp_from", &self.smtp.as_ref().map(|m| m.from.as_str()))
             .field("subscription", &self.subscription)
@@ -383,6 +396,14 @@ impl Config {
                 "CREST_QUERY_MAX_SERIES, CREST_QUERY_MAX_POINTS and CREST_QUERY_TIMEOUT_SECONDS must be positive"
             );
         }
+        let obsolete_after_days = s
+            .query_obsolete_after_days
+            .unwrap_or(DEFAULT_QUERY_OBSOLETE_AFTER_DAYS);
+        if !(1..=MAX_QUERY_OBSOLETE_AFTER_DAYS).contains(&obsolete_after_days) {
+            bail!(
+                "CREST_QUERY_OBSOLETE_AFTER_DAYS must be a whole number of days from 1 to {MAX_QUERY_OBSOLETE_AFTER_DAYS}, not {obsolete_after_days}"
+            );
+        }
         let tls = match (s.tls_cert, s.tls_key) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             (None, None) => None,
@@ -447,6 +468,9 @@ impl Config {
             query_max_series,
             query_max_points,
             query_timeout: std::time::Duration::from_secs(query_timeout_seconds),
+            query_obsolete_after: std::time::Duration::from_secs(
+                u64::from(obsolete_after_days) * 86_400,
+            ),
             public_url,
             tls,
             max_body_bytes,
@@ -659,6 +683,10 @@ mod tests {
         assert_eq!(
             (c.query_max_series, c.query_max_points, c.query_timeout),
             (100_000, 50_000_000, std::time::Duration::from_secs(60))
+        );
+        assert_eq!(
+            c.query_obsolete_after,
+            std::time::Duration::from_secs(28 * 86_400)
         );
         assert!(c.bootstrap.is_none() && c.tls.is_none());
     }
@@ -1002,6 +1030,20 @@ mod tests {
             ),
             (
                 Settings {
+                    query_obsolete_after_days: Some(0),
+                    ..Settings::default()
+                },
+                "CREST_QUERY_OBSOLETE_AFTER_DAYS must be a whole number of days from 1 to 3650, not 0",
+            ),
+            (
+                Settings {
+                    query_obsolete_after_days: Some(3651),
+                    ..Settings::default()
+                },
+                "CREST_QUERY_OBSOLETE_AFTER_DAYS must be a whole number of days from 1 to 3650, not 3651",
+            ),
+            (
+                Settings {
                     subscription: Some("gold".into()),
                     ..Settings::default()
                 },
@@ -1015,6 +1057,13 @@ mod tests {
         let e = Settings::from_env(&env_of(&[("CREST_MAX_BODY_BYTES", "lots")]))
             .expect_err("not a number");
         assert!(e.to_string().starts_with("CREST_MAX_BODY_BYTES: "), "{e}");
+        let e = Settings::from_env(&env_of(&[("CREST_QUERY_OBSOLETE_AFTER_DAYS", "2w")]))
+            .expect_err("not a whole number of days");
+        assert!(
+            e.to_string()
+                .starts_with("CREST_QUERY_OBSOLETE_AFTER_DAYS: "),
+            "{e}"
+        );
     }
 
     #[test]

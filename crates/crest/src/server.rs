@@ -166,11 +166,16 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             }),
         },
     );
-    let state = state.with_data(points.data_path().with_query_settings(QuerySettings::new(
-        config.query_max_series,
-        config.query_max_points,
-        config.query_timeout,
-    )));
+    let state = state.with_data(
+        points.data_path().with_query_settings(
+            QuerySettings::new(
+                config.query_max_series,
+                config.query_max_points,
+                config.query_timeout,
+            )
+            .with_obsolete_after(config.query_obsolete_after),
+        ),
+    );
     // The identity service's keys: loaded, or (on a first start) made in the background.
     state
         .issuer

@@ -102,6 +102,7 @@ pub(crate) async fn query_raw(
             ReadLimits {
                 max_series: RAW_QUERY_MAX_SERIES,
                 max_points: RAW_QUERY_MAX_POINTS,
+                ..ReadLimits::default()
             },
         )
         .await?;

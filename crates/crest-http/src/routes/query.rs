@@ -241,30 +241,29 @@ pub(crate) async fn query_api(
             )));
         }
     };
+    let summarization = summarization(params.one("summarization"))?;
+    let strict = params.flag("strict")?.unwrap_or(false);
+    let include_empty = params.flag("i")?.unwrap_or(true);
+    let include_obsolete = params.flag("includeObsoleteMetrics")?.unwrap_or(false);
+    // Accepted and read for their errors; crest has no events yet, no cache, and always sorts.
+    for flag in ["autoEvents", "listMode", "sorted", "cached", "useRawQK"] {
+        params.flag(flag)?;
+    }
+    let data = state.data()?.clone();
     let request = QueryRequest {
         query: query.clone(),
         start,
         // The window is [s, e): a query for one instant still covers its second.
         end: end.max(start.saturating_add(1)),
         granularity,
-        summarization: summarization(params.one("summarization"))?,
-        strict: params.flag("strict")?.unwrap_or(false),
-        include_empty: params.flag("i")?.unwrap_or(true),
+        summarization,
+        strict,
+        include_empty,
         max_points,
         now,
+        include_obsolete,
+        obsolete_after: i64::try_from(data.query.obsolete_after.as_secs()).unwrap_or(i64::MAX),
     };
-    // Accepted and read for their errors; crest has no events yet, no cache, and always sorts.
-    for flag in [
-        "autoEvents",
-        "listMode",
-        "includeObsoleteMetrics",
-        "sorted",
-        "cached",
-        "useRawQK",
-    ] {
-        params.flag(flag)?;
-    }
-    let data = state.data()?.clone();
     let cancel = Arc::new(AtomicBool::new(false));
     let _guard = CancelOnDrop(cancel.clone());
     let tags = TaggedSources::new(state.resources.clone(), state.clock.clone());

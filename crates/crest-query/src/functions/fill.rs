@@ -5,7 +5,8 @@
 //! points in the first 85 % of the window (real points only after that). No fill before a series'
 //! first point (`next`: after its last); real points pass through.
 //!
-//! Decision: without `tw` the docs fill up to the obsolescence period (28 days); the read reaches
+//! Decision: without `tw` the docs fill up to the obsolescence period (the request's
+//! `obsolete_after`: the server's `CREST_QUERY_OBSOLETE_AFTER_DAYS`, 28 days by default); the read reaches
 //! back [`UNBOUNDED_LOOKBACK`] (one day) before the window, so a gap is filled from a point at most
 //! that long before the window's start (inside the window, gaps of any length are filled).
 
@@ -21,8 +22,6 @@ use crate::value::{Point, Points, Series, Value};
 
 /// How far before the window a fill without a window reads.
 pub(crate) const UNBOUNDED_LOOKBACK: i64 = 86_400;
-/// The fill length without a window: the obsolescence period (28 days).
-const OBSOLESCENCE: i64 = 28 * 86_400;
 
 /// `default`'s (window, delay, value) and the index of its expression.
 fn default_args(call: &Call, chart: &Chart) -> Result<(Option<i64>, i64, f64, usize), QueryError> {
@@ -106,7 +105,7 @@ fn at_or_before(p: &[Point], t: i64) -> Option<Point> {
 
 pub(crate) fn default(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     let (tw, delay, value, at) = default_args(call, &ctx.chart)?;
-    let tw = tw.unwrap_or(OBSOLESCENCE);
+    let tw = tw.unwrap_or(ctx.chart.obsolete_after);
     filled(call, at, ctx, depth, move |p, t| {
         let (t0, v0) = at_or_before(p, t)?;
         if t0 == t {
@@ -121,7 +120,7 @@ pub(crate) fn default(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value,
 
 pub(crate) fn last(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     let (tw, at) = last_args(call, &ctx.chart)?;
-    let tw = tw.unwrap_or(OBSOLESCENCE);
+    let tw = tw.unwrap_or(ctx.chart.obsolete_after);
     filled(call, at, ctx, depth, move |p, t| {
         let (t0, v0) = at_or_before(p, t)?;
         (t - t0 <= tw).then_some(v0)
@@ -138,7 +137,7 @@ pub(crate) fn next_range(call: &Call, chart: &Chart, range: Range) -> Result<Ran
 
 pub(crate) fn next(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     let (tw, at) = last_args(call, &ctx.chart)?;
-    let tw = tw.unwrap_or(OBSOLESCENCE);
+    let tw = tw.unwrap_or(ctx.chart.obsolete_after);
     filled(call, at, ctx, depth, move |p, t| {
         let i = p.partition_point(|(pt, _)| *pt < t);
         let (t1, v1) = p.get(i)?;

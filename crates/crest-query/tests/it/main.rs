@@ -18,6 +18,7 @@ mod join;
 mod kat;
 mod mgroup;
 mod moving;
+mod obsolete;
 mod properties;
 mod source_tags;
 mod strings;

@@ -142,7 +142,8 @@ impl Db {
     }
 }
 
-/// A request at 1-second granularity, MEAN, not strict, without empty series, `now` = `end`.
+/// A request at 1-second granularity, MEAN, not strict, without empty series, `now` = `end`,
+/// obsolete series hidden after the default period.
 pub(crate) fn req(q: &str, start: i64, end: i64) -> QueryRequest {
     QueryRequest {
         query: q.to_owned(),
@@ -154,6 +155,8 @@ pub(crate) fn req(q: &str, start: i64, end: i64) -> QueryRequest {
         include_empty: false,
         max_points: None,
         now: end,
+        include_obsolete: false,
+        obsolete_after: crest_query::DEFAULT_OBSOLETE_AFTER,
     }
 }
 

@@ -184,6 +184,25 @@ impl Engine {
         out
     }
 
+    /// [`Self::matching`], less the series [`ReadLimits::reported_since`] leaves out: decided on
+    /// the registry's newest timestamp of each, without reading a point.
+    fn admitted(
+        st: &State,
+        filter: &Filter,
+        kind: Kind,
+        limits: &ReadLimits,
+    ) -> Vec<(SeriesKey, u32)> {
+        let mut list = Self::matching(st, filter, kind);
+        if limits.reported_since.is_some() {
+            list.retain(|(_, id)| {
+                st.registry
+                    .get(*id)
+                    .is_some_and(|e| limits.admits(e.last_timestamp))
+            });
+        }
+        list
+    }
+
     /// Every selected series' points in `range` (and within retention), one per second.
     pub fn select(
         &self,
@@ -205,7 +224,7 @@ impl Engine {
         // arrive mostly in time order, and a series whose points do is not sorted again.
         let (list, heads, blocks) = {
             let st = read(&self.state);
-            let list = Self::matching(&st, filter, Kind::Plain);
+            let list = Self::admitted(&st, filter, Kind::Plain, &limits);
             let hs: Vec<&Head> = st.frozen.iter().map(|h| &**h).chain([&st.head]).collect();
             let total = list
                 .iter()
@@ -298,7 +317,7 @@ impl Engine {
         }
         let (list, mut acc, blocks) = {
             let st = read(&self.state);
-            let list = Self::matching(&st, filter, Kind::Histogram(granularity));
+            let list = Self::admitted(&st, filter, Kind::Histogram(granularity), &limits);
             let acc: Vec<Vec<HistEntry>> = list
                 .iter()
                 .map(|(_, id)| {

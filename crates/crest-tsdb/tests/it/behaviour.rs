@@ -171,6 +171,7 @@ fn read_limits_are_enforced() {
     let limits = ReadLimits {
         max_series: 4,
         max_points: 1000,
+        ..ReadLimits::default()
     };
     assert!(matches!(
         engine.select(&all, TimeRange::all(), limits, T0),
@@ -183,6 +184,7 @@ fn read_limits_are_enforced() {
     let limits = ReadLimits {
         max_series: 10,
         max_points: 49,
+        ..ReadLimits::default()
     };
     assert!(matches!(
         engine.select(&all, TimeRange::all(), limits, T0),
@@ -194,6 +196,7 @@ fn read_limits_are_enforced() {
     let limits = ReadLimits {
         max_series: 5,
         max_points: 50,
+        ..ReadLimits::default()
     };
     assert_eq!(
         engine
@@ -754,6 +757,7 @@ fn a_large_read_decoded_on_several_threads_answers_every_point_in_order() {
     let limits = ReadLimits {
         max_series: 80,
         max_points: 80 * 6000 - 1,
+        ..ReadLimits::default()
     };
     assert!(matches!(
         engine.select(&all, TimeRange::all(), limits, T0),

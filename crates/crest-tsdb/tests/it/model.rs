@@ -47,7 +47,9 @@ enum Op {
     CrashReopen,
     CopyReopen,
     Advance(i64),
-    Read(Filter, i64, i64),
+    /// A filter, the range's start (from now) and length, and the moment (from now) the series
+    /// must have reported since, if any.
+    Read(Filter, i64, i64, Option<i64>),
 }
 
 fn value() -> impl Strategy<Value = f64> {
@@ -144,7 +146,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::CrashReopen),
         1 => Just(Op::CopyReopen),
         2 => prop::sample::select(vec![60_000, HOUR, 10 * HOUR, 30 * HOUR]).prop_map(Op::Advance),
-        3 => (filter(), offset(), 0i64..30).prop_map(|(f, start, len)| Op::Read(f, start, len * HOUR)),
+        3 => (filter(), offset(), 0i64..30, prop::option::of(offset()))
+            .prop_map(|(f, start, len, since)| Op::Read(f, start, len * HOUR, since)),
     ]
 }
 
@@ -157,11 +160,12 @@ struct Model {
 type Plain = Vec<(SeriesKey, Vec<(i64, u64)>)>;
 
 impl Model {
-    fn select(&self, filter: &Filter, range: TimeRange, now: i64) -> Plain {
+    /// `since`: only the series whose newest point ever is at or after it.
+    fn select(&self, filter: &Filter, range: TimeRange, now: i64, since: Option<i64>) -> Plain {
         let start = range.start.max(now - RETENTION);
         self.plain
             .iter()
-            .filter(|(k, _)| filter.matches(k))
+            .filter(|(k, v)| filter.matches(k) && reported(v.iter().map(|s| s.timestamp), since))
             .filter_map(|(k, samples)| {
                 let mut v: Vec<Sample> = samples
                     .iter()
@@ -197,11 +201,14 @@ impl Model {
         g: Granularity,
         range: TimeRange,
         now: i64,
+        since: Option<i64>,
     ) -> Vec<(SeriesKey, Vec<Distribution>)> {
         let start = range.start.max(now - RETENTION);
         self.hists
             .iter()
-            .filter(|((hg, k), _)| *hg == g && filter.matches(k))
+            .filter(|((hg, k), v)| {
+                *hg == g && filter.matches(k) && reported(v.iter().map(|(t, _, _)| *t), since)
+            })
             .filter_map(|((_, k), entries)| {
                 let mut bins: BTreeMap<i64, Distribution> = BTreeMap::new();
                 for (t, merge, cs) in entries
@@ -236,8 +243,26 @@ fn options(dir: &std::path::Path) -> Options {
     o
 }
 
-fn engine_plain(e: &Engine, filter: &Filter, range: TimeRange, now: i64) -> Plain {
-    crate::support::bits(&e.select(filter, range, ReadLimits::default(), now).unwrap())
+/// Whether a series with points at `timestamps` reported at or after `since`.
+fn reported(mut timestamps: impl Iterator<Item = i64>, since: Option<i64>) -> bool {
+    since.is_none_or(|since| timestamps.any(|t| t >= since))
+}
+
+fn limits(since: Option<i64>) -> ReadLimits {
+    ReadLimits {
+        reported_since: since,
+        ..ReadLimits::default()
+    }
+}
+
+fn engine_plain(
+    e: &Engine,
+    filter: &Filter,
+    range: TimeRange,
+    now: i64,
+    since: Option<i64>,
+) -> Plain {
+    crate::support::bits(&e.select(filter, range, limits(since), now).unwrap())
 }
 
 fn engine_hists(
@@ -246,8 +271,9 @@ fn engine_hists(
     g: Granularity,
     range: TimeRange,
     now: i64,
+    since: Option<i64>,
 ) -> Vec<(SeriesKey, Vec<Distribution>)> {
-    e.select_histograms(filter, g, range, ReadLimits::default(), now)
+    e.select_histograms(filter, g, range, limits(since), now)
         .unwrap()
         .into_iter()
         .map(|h| (h.key, h.distributions))
@@ -281,8 +307,8 @@ fn hist_bits(
 fn check(engine: &Engine, model: &Model, now: i64, step: usize) -> Result<(), TestCaseError> {
     let all = Filter::And(vec![]);
     prop_assert_eq!(
-        engine_plain(engine, &all, TimeRange::all(), now),
-        model.select(&all, TimeRange::all(), now),
+        engine_plain(engine, &all, TimeRange::all(), now, None),
+        model.select(&all, TimeRange::all(), now, None),
         "step {}",
         step
     );
@@ -295,8 +321,8 @@ fn check(engine: &Engine, model: &Model, now: i64, step: usize) -> Result<(), Te
     prop_assert_eq!(series, model.series(now), "series at step {}", step);
     for g in Granularity::ALL {
         prop_assert_eq!(
-            hist_bits(&engine_hists(engine, &all, g, TimeRange::all(), now)),
-            hist_bits(&model.histograms(&all, g, TimeRange::all(), now)),
+            hist_bits(&engine_hists(engine, &all, g, TimeRange::all(), now, None)),
+            hist_bits(&model.histograms(&all, g, TimeRange::all(), now, None)),
             "histograms {:?} at step {}",
             g,
             step
@@ -392,18 +418,19 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 now += d;
                 engine = Some(e);
             }
-            Op::Read(filter, start, len) => {
+            Op::Read(filter, start, len, since) => {
                 let range = TimeRange::new(now + start, now + start + len);
+                let since = since.map(|o| now + o);
                 prop_assert_eq!(
-                    engine_plain(&e, &filter, range, now),
-                    model.select(&filter, range, now),
+                    engine_plain(&e, &filter, range, now, since),
+                    model.select(&filter, range, now, since),
                     "read at step {}",
                     step
                 );
                 for g in Granularity::ALL {
                     prop_assert_eq!(
-                        hist_bits(&engine_hists(&e, &filter, g, range, now)),
-                        hist_bits(&model.histograms(&filter, g, range, now))
+                        hist_bits(&engine_hists(&e, &filter, g, range, now, since)),
+                        hist_bits(&model.histograms(&filter, g, range, now, since))
                     );
                 }
                 engine = Some(e);

@@ -583,6 +583,7 @@ async fn limits_count_what_the_filter_selects_not_what_a_wider_selector_brought(
     let limits = ReadLimits {
         max_series: 1,
         max_points: 10,
+        ..ReadLimits::default()
     };
     let got = engine.select(&filter, around(), limits).await.unwrap();
     assert_eq!(got.len(), 1);

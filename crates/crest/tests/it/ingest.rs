@@ -44,7 +44,7 @@ async fn report(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-async fn send(app: &TestApp, body: &str) -> (u16, Value) {
+pub(crate) async fn send(app: &TestApp, body: &str) -> (u16, Value) {
     report(
         app,
         Some(&app.admin_token.clone()),
@@ -61,7 +61,7 @@ fn now_s(app: &TestApp) -> i64 {
 }
 
 /// `[(timestamp, value)]` of every series of `metric` on `source`, with their tags.
-async fn raw(
+pub(crate) async fn raw(
     app: &TestApp,
     metric: &str,
     source: &str,

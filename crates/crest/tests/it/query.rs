@@ -312,3 +312,62 @@ async fn a_query_past_its_limits_is_terminated_and_says_which() {
     );
     app.stop().await;
 }
+
+/// `ts(q.seen)` over the hour around `when` (epoch s), without or with `includeObsoleteMetrics`:
+/// the sources answered.
+async fn sources_around(app: &TestApp, when: i64, include: Option<&str>) -> Vec<String> {
+    let mut params = window("ts(q.seen)", when, "m");
+    if let Some(flag) = include {
+        params.push(("includeObsoleteMetrics", flag.to_owned()));
+    }
+    let (status, got) = chart(app, None, &params).await;
+    assert_eq!(status, 200, "{got}");
+    assert!(got.get("errorType").is_none(), "{got}");
+    by_host(&got).into_keys().collect()
+}
+
+#[tokio::test]
+async fn series_that_stopped_reporting_are_hidden_unless_the_query_includes_them() {
+    const DAY: i64 = 86_400;
+    let (app, clock) = TestApp::spawn_with_clock().await;
+    let now = clock.now_millis() / 1000 / 60 * 60;
+    let recent = now - 7200;
+    let old = now - 40 * DAY;
+    report(
+        &app,
+        &format!(
+            "q.seen 1 {old} source=gone\nq.seen 2 {old} source=still\nq.seen 3 {recent} source=still\n"
+        ),
+    )
+    .await;
+    // 40 days ago both reported, but `gone` has not since: obsolete after 28 days.
+    assert_eq!(sources_around(&app, old, None).await, ["still"]);
+    assert_eq!(sources_around(&app, old, Some("false")).await, ["still"]);
+    assert_eq!(
+        sources_around(&app, old, Some("true")).await,
+        ["gone", "still"]
+    );
+    assert_eq!(sources_around(&app, recent, None).await, ["still"]);
+    // 28 days on (the server's clock), `still` is obsolete too.
+    clock.advance((28 * DAY + 3600) * 1000);
+    assert!(sources_around(&app, recent, None).await.is_empty());
+    assert_eq!(sources_around(&app, recent, Some("true")).await, ["still"]);
+    let mut bad = window("ts(q.seen)", recent, "m");
+    bad.push(("includeObsoleteMetrics", "maybe".to_owned()));
+    let (status, got) = chart(&app, None, &bad).await;
+    assert_eq!(status, 400, "{got}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_obsolescence_period_is_configurable() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| {
+        s.query_obsolete_after_days = Some(50);
+    })
+    .await
+    .expect("SQLite is always available");
+    let old = t0() - 40 * 86_400;
+    report(&app, &format!("q.seen 1 {old} source=gone\n")).await;
+    assert_eq!(sources_around(&app, old, None).await, ["gone"]);
+    app.stop().await;
+}

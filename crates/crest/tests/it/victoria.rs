@@ -5,6 +5,7 @@
 use reqwest::Method;
 use serde_json::Value;
 
+use crate::ingest::send as report;
 use crate::support::{Backend, TestApp, call};
 use crest_domain::clock::Clock as _;
 use crest_testkit::victoria::{VictoriaProcess, free_port};
@@ -15,40 +16,12 @@ fn now_s() -> i64 {
     crest_domain::clock::SystemClock.now_millis() / 1000
 }
 
-async fn report(app: &TestApp, body: &str) -> (u16, Value) {
-    let resp = app
-        .admin(Method::POST, "/report")
-        .header("content-type", "application/octet-stream")
-        .body(body.to_owned())
-        .send()
-        .await
-        .expect("send");
-    let status = resp.status().as_u16();
-    let text = resp.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 /// `[(timestamp ms, value)]` of `metric` on `source` since `start_ms`, every series together.
 async fn raw(app: &TestApp, metric: &str, source: &str, start_ms: i64) -> Vec<(i64, f64)> {
-    let (status, got) = call(
-        app,
-        Method::GET,
-        &format!("/api/v2/chart/raw?metric={metric}&source={source}&startTime={start_ms}"),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{got}");
-    let mut points: Vec<(i64, f64)> = got
-        .as_array()
-        .expect("a list")
-        .iter()
-        .flat_map(|s| s["points"].as_array().expect("points").clone())
-        .map(|p| {
-            (
-                p["timestamp"].as_i64().expect("ts"),
-                p["value"].as_f64().expect("value"),
-            )
-        })
+    let mut points: Vec<(i64, f64)> = crate::ingest::raw(app, metric, source, start_ms)
+        .await
+        .into_iter()
+        .flat_map(|(points, _)| points)
         .collect();
     points.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
     points
