@@ -78,12 +78,13 @@ impl JetStreamLog {
     /// absent, and checks them when present (another instance made them).
     pub async fn connect(config: &JetStreamConfig) -> Result<Self, ConnectError> {
         config.validate()?;
-        let client = async_nats::connect(&config.url)
-            .await
-            .map_err(ConnectError::nats(format!(
-                "cannot connect to NATS at {}",
-                config.shown_url()
-            )))?;
+        let client =
+            async_nats::connect(config.server_addrs()?)
+                .await
+                .map_err(ConnectError::nats(format!(
+                    "cannot connect to NATS at {}",
+                    config.shown_url()
+                )))?;
         let context = jetstream::new(client.clone());
         let stream_name = config.stream_name();
         let subject = config.subject();

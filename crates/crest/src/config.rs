@@ -156,6 +156,10 @@ settings! {
         victoria_select_url: String,
         /// The cluster tenant, accountID[:projectID] [default: 0].
         victoria_tenant: String,
+        /// A VictoriaMetrics cluster's vmstorage nodes, their HTTP port (e.g.
+        /// http://vmstorage-1:8482,http://vmstorage-2:8482), separated by commas: where the
+        /// durability barrier makes snapshots and sees restarts, and reads flush.
+        victoria_storage_urls: String,
         /// What to do with a value VictoriaMetrics would round: report (count it) or refuse
         /// (answer 400) [default: report].
         victoria_precision: String,
@@ -492,13 +496,23 @@ fn points_engine(s: &Settings, relay_dir: PathBuf) -> anyhow::Result<PointsEngin
     )
     .map_err(anyhow::Error::msg)?;
     let Some(endpoints) = endpoints else {
-        if s.nats_url.is_some() || s.victoria_tenant.is_some() || s.victoria_precision.is_some() {
+        if s.nats_url.is_some()
+            || s.victoria_tenant.is_some()
+            || s.victoria_precision.is_some()
+            || s.victoria_storage_urls.is_some()
+        {
             bail!(
-                "CREST_NATS_URL, CREST_VICTORIA_TENANT and CREST_VICTORIA_PRECISION need CREST_VICTORIA_URL (or the cluster's URLs)"
+                "CREST_NATS_URL, CREST_VICTORIA_TENANT, CREST_VICTORIA_PRECISION and CREST_VICTORIA_STORAGE_URLS need CREST_VICTORIA_URL (or the cluster's URLs)"
             );
         }
         return Ok(PointsEngine::Embedded);
     };
+    let storage_urls: Vec<String> = s
+        .victoria_storage_urls
+        .iter()
+        .flat_map(|list| list.split(','))
+        .map(|one| one.trim().to_owned())
+        .collect();
     for url in [
         &s.victoria_url,
         &s.victoria_insert_url,
@@ -506,11 +520,33 @@ fn points_engine(s: &Settings, relay_dir: PathBuf) -> anyhow::Result<PointsEngin
     ]
     .into_iter()
     .flatten()
+    .chain(&storage_urls)
     {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             bail!("the VictoriaMetrics URLs must start with http:// or https://, not {url:?}");
         }
     }
+    let endpoints = match endpoints {
+        crest_victoria::Endpoints::Cluster {
+            insert_url,
+            select_url,
+            tenant,
+            ..
+        } => crest_victoria::Endpoints::Cluster {
+            insert_url,
+            select_url,
+            tenant,
+            storage: storage_urls,
+        },
+        single @ crest_victoria::Endpoints::Single { .. } => {
+            if !storage_urls.is_empty() {
+                bail!(
+                    "CREST_VICTORIA_STORAGE_URLS lists a cluster's vmstorage nodes: it goes with CREST_VICTORIA_INSERT_URL and CREST_VICTORIA_SELECT_URL, not CREST_VICTORIA_URL"
+                );
+            }
+            single
+        }
+    };
     let precision = match s.victoria_precision.as_deref() {
         None | Some("report") => crest_victoria::Precision::Report,
         Some("refuse") => crest_victoria::Precision::Refuse,
@@ -519,8 +555,15 @@ fn points_engine(s: &Settings, relay_dir: PathBuf) -> anyhow::Result<PointsEngin
     let log = match &s.nats_url {
         None => IngestLogSettings::File { dir: relay_dir },
         Some(url) => {
-            if !url.starts_with("nats://") && !url.starts_with("tls://") {
-                bail!("CREST_NATS_URL must start with nats:// or tls://");
+            // One server, or a cluster's servers separated by commas: each starts with a scheme.
+            let schemed = |one: &str| {
+                let one = one.trim();
+                one.starts_with("nats://") || one.starts_with("tls://")
+            };
+            if !url.split(',').all(schemed) {
+                bail!(
+                    "CREST_NATS_URL must be nats:// or tls:// URLs (a cluster's servers separated by commas)"
+                );
             }
             let deployment = s
                 .nats_deployment
@@ -680,6 +723,10 @@ mod tests {
                 ("CREST_VICTORIA_INSERT_URL", "http://vminsert:8480"),
                 ("CREST_VICTORIA_SELECT_URL", "http://vmselect:8481"),
                 ("CREST_VICTORIA_TENANT", "7:2"),
+                (
+                    "CREST_VICTORIA_STORAGE_URLS",
+                    "http://vmstorage-1:8482, http://vmstorage-2:8482",
+                ),
                 ("CREST_VICTORIA_PRECISION", "refuse"),
                 ("CREST_NATS_URL", "nats://user:secret@127.0.0.1:4222"),
                 ("CREST_NATS_DEPLOYMENT", "prod-eu_1"),
@@ -694,7 +741,10 @@ mod tests {
         );
         match c.points {
             PointsEngine::Victoria {
-                endpoints: crest_victoria::Endpoints::Cluster { tenant, .. },
+                endpoints:
+                    crest_victoria::Endpoints::Cluster {
+                        tenant, storage, ..
+                    },
                 precision: crest_victoria::Precision::Refuse,
                 log:
                     IngestLogSettings::JetStream {
@@ -702,13 +752,49 @@ mod tests {
                         replicas: 3,
                         ..
                     },
-            } => assert_eq!((tenant.as_str(), deployment.as_str()), ("7:2", "prod-eu_1")),
+            } => {
+                assert_eq!((tenant.as_str(), deployment.as_str()), ("7:2", "prod-eu_1"));
+                assert_eq!(
+                    storage,
+                    ["http://vmstorage-1:8482", "http://vmstorage-2:8482"]
+                );
+            }
             other => panic!("{other:?}"),
         }
         assert!(matches!(
             Config::resolve(Settings::default()).expect("valid").points,
             PointsEngine::Embedded
         ));
+    }
+
+    #[test]
+    fn a_nats_cluster_is_given_as_a_comma_separated_list() {
+        let servers = "nats://127.0.0.1:4301,nats://127.0.0.1:4302, nats://127.0.0.1:4303";
+        let c = Config::from_sources(
+            None,
+            Settings::default(),
+            &env_of(&[
+                ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                ("CREST_NATS_URL", servers),
+                ("CREST_NATS_REPLICAS", "3"),
+            ]),
+        )
+        .expect("a list of nats:// URLs is valid");
+        match &c.points {
+            PointsEngine::Victoria {
+                log: IngestLogSettings::JetStream { url, replicas, .. },
+                ..
+            } => {
+                use secrecy::ExposeSecret as _;
+                assert_eq!(
+                    url.expose_secret(),
+                    servers,
+                    "the list reaches the log whole"
+                );
+                assert_eq!(*replicas, 3);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -721,6 +807,25 @@ mod tests {
             (
                 &[("CREST_VICTORIA_URL", "127.0.0.1:8428")],
                 "must start with http",
+            ),
+            (
+                &[
+                    ("CREST_VICTORIA_INSERT_URL", "http://vminsert:8480"),
+                    ("CREST_VICTORIA_SELECT_URL", "http://vmselect:8481"),
+                    ("CREST_VICTORIA_STORAGE_URLS", "http://s1:8482,s2:8482"),
+                ],
+                "must start with http",
+            ),
+            (
+                &[
+                    ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                    ("CREST_VICTORIA_STORAGE_URLS", "http://s1:8482"),
+                ],
+                "not CREST_VICTORIA_URL",
+            ),
+            (
+                &[("CREST_VICTORIA_STORAGE_URLS", "http://s1:8482")],
+                "need CREST_VICTORIA_URL",
             ),
             (
                 &[("CREST_VICTORIA_INSERT_URL", "http://vminsert:8480")],
@@ -737,6 +842,13 @@ mod tests {
                 &[
                     ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
                     ("CREST_NATS_URL", "http://127.0.0.1:4222"),
+                ],
+                "nats://",
+            ),
+            (
+                &[
+                    ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                    ("CREST_NATS_URL", "nats://127.0.0.1:4222,127.0.0.1:4223"),
                 ],
                 "nats://",
             ),

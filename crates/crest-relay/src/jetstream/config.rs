@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use async_nats::ServerAddr;
 use async_nats::jetstream::stream::{self, DiscardPolicy, RetentionPolicy, StorageType};
 
 use crate::error::Cause;
@@ -54,22 +55,31 @@ impl JetStreamConfig {
     /// The URL(s) without credentials (`nats://user:password@host` shows `nats://…@host`), for
     /// messages and logs.
     pub fn shown_url(&self) -> String {
+        self.url.split(',').map(shown).collect::<Vec<_>>().join(",")
+    }
+
+    /// The servers `url` lists: one URL, or the servers of a NATS cluster separated by commas
+    /// (`nats://a:4222,nats://b:4222`). The client connects to one of them and moves to another
+    /// when it goes away; async-nats reads a single string as one URL, so the list is split here.
+    pub fn server_addrs(&self) -> Result<Vec<ServerAddr>, ConnectError> {
         self.url
             .split(',')
-            .map(|one| match (one.find("://"), one.rfind('@')) {
-                (Some(scheme), Some(at)) if at > scheme => {
-                    let (head, _) = one.split_at(scheme.saturating_add(3));
-                    let (_, tail) = one.split_at(at);
-                    format!("{head}…{tail}")
+            .map(str::trim)
+            .map(|one| {
+                if one.is_empty() {
+                    return Err(ConnectError::InvalidConfig {
+                        reason: format!(
+                            "the NATS URL list {:?} has an empty entry",
+                            self.shown_url()
+                        ),
+                    });
                 }
-                (None, Some(at)) => {
-                    let (_, tail) = one.split_at(at);
-                    format!("…{tail}")
-                }
-                _ => one.to_owned(),
+                one.parse::<ServerAddr>()
+                    .map_err(|e| ConnectError::InvalidConfig {
+                        reason: format!("the NATS server URL {:?}: {e}", shown(one)),
+                    })
             })
-            .collect::<Vec<_>>()
-            .join(",")
+            .collect()
     }
 
     /// One replica and the default ack wait.
@@ -136,6 +146,22 @@ impl JetStreamConfig {
             });
         }
         Ok(())
+    }
+}
+
+/// One server URL without its credentials (`nats://user:password@host` shows `nats://…@host`).
+fn shown(one: &str) -> String {
+    match (one.find("://"), one.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let (head, _) = one.split_at(scheme.saturating_add(3));
+            let (_, tail) = one.split_at(at);
+            format!("{head}…{tail}")
+        }
+        (None, Some(at)) => {
+            let (_, tail) = one.split_at(at);
+            format!("…{tail}")
+        }
+        _ => one.to_owned(),
     }
 }
 
@@ -221,6 +247,54 @@ mod tests {
         let c = super::JetStreamConfig::new("nats://u:secret@a:4222,tls://tok@b:4222,c:4222", "d");
         assert_eq!(c.shown_url(), "nats://…@a:4222,tls://…@b:4222,c:4222");
         assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn a_comma_separated_url_lists_every_server_of_a_cluster() {
+        let c = super::JetStreamConfig::new(
+            "nats://127.0.0.1:4301, nats://u:secret@127.0.0.1:4302,tls://b.example:4303",
+            "d",
+        );
+        let addrs = c.server_addrs().expect("three valid URLs");
+        let hosts: Vec<(String, u16)> = addrs
+            .iter()
+            .map(|a| (a.host().to_owned(), a.port()))
+            .collect();
+        assert_eq!(
+            hosts,
+            [
+                ("127.0.0.1".to_owned(), 4301),
+                ("127.0.0.1".to_owned(), 4302),
+                ("b.example".to_owned(), 4303)
+            ]
+        );
+        assert_eq!(
+            addrs[1].username(),
+            Some("u"),
+            "credentials stay with their server"
+        );
+        let one = super::JetStreamConfig::new("nats://127.0.0.1:4222", "d");
+        assert_eq!(one.server_addrs().expect("valid").len(), 1);
+    }
+
+    #[test]
+    fn a_bad_entry_in_the_url_list_is_named_without_its_credentials() {
+        for (url, says) in [
+            ("nats://a:4222,,nats://b:4222", "empty entry"),
+            (
+                "nats://a:4222,nats://u:secret@b:notaport",
+                "nats://…@b:notaport",
+            ),
+        ] {
+            let c = super::JetStreamConfig::new(url, "d");
+            match c.server_addrs() {
+                Err(super::ConnectError::InvalidConfig { reason }) => {
+                    assert!(reason.contains(says), "{url}: {reason}");
+                    assert!(!reason.contains("secret"), "{url}: {reason}");
+                }
+                other => panic!("{url}: {other:?}"),
+            }
+        }
     }
 
     use super::*;

@@ -536,3 +536,19 @@ async fn an_invalid_deployment_or_an_absent_server_is_a_clear_error() {
     assert!(matches!(err, ConnectError::Nats { .. }), "{err:?}");
     assert!(err.to_string().contains("127.0.0.1:1"), "{err}");
 }
+
+#[tokio::test]
+async fn a_list_of_servers_connects_through_the_one_that_answers() {
+    let (single, _guard) = setup("server-list");
+    // A NATS cluster's servers, separated by commas, one of them away (nothing listens on port 1).
+    let listed = JetStreamConfig::new(
+        format!("nats://127.0.0.1:1, {}", single.url),
+        single.deployment.clone(),
+    );
+    let log = open(&listed).await;
+    let at = log.append(&batch(7)).await.unwrap();
+    assert_eq!(at, Position(1));
+    let entries = take(&log, 1, 10).await;
+    assert_eq!(positions(&entries), [at]);
+    assert_eq!(entries[0].batch, batch(7));
+}
