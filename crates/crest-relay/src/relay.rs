@@ -498,22 +498,37 @@ impl Relay {
     /// module's documentation).
     pub async fn read_barrier(&self) -> Result<(), SeriesError> {
         let log = &self.shared.log;
-        let target = log.last_position().await?;
         let wait = self.shared.config.read_wait;
         let deadline = tokio::time::Instant::now() + wait;
         let mut signal = self.shared.shipped_signal.subscribe();
+        // The log may fail for a moment (a NATS server that led the stream or the consumer died
+        // and another takes over): asked again until the read wait is over, then the last
+        // failure is the answer.
+        let mut target = None;
         let through = loop {
             signal.mark_unchanged();
-            let through = log.shipped_through().await?;
-            if through >= target {
-                break through;
-            }
+            let step = match target {
+                None => log.last_position().await.map(|t| {
+                    target = Some(t);
+                    None
+                }),
+                Some(t) => log
+                    .shipped_through()
+                    .await
+                    .map(|through| Some((through, t))),
+            };
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            if left.is_zero() {
-                return Err(SeriesError::unavailable(format!(
-                    "the points written before this read are not all in the engine after waiting {wait:?} (the relay's read wait): shipped through position {}, written through {}",
-                    through.0, target.0
-                )));
+            match step {
+                Ok(Some((through, t))) if through >= t => break through,
+                Ok(None) => continue,
+                Ok(Some((through, t))) if left.is_zero() => {
+                    return Err(SeriesError::unavailable(format!(
+                        "the points written before this read are not all in the engine after waiting {wait:?} (the relay's read wait): shipped through position {}, written through {}",
+                        through.0, t.0
+                    )));
+                }
+                Err(e) if left.is_zero() => return Err(e.into()),
+                Ok(Some(_)) | Err(_) => {}
             }
             // Either way, look again: woken by this instance's shipper, or polling for others'.
             let _ = tokio::time::timeout(left.min(POLL), signal.changed()).await;

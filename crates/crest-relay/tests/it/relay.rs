@@ -184,3 +184,116 @@ async fn the_tasks_ship_trim_and_replay_on_their_own() {
     assert!(stats.barriers > 0, "{stats:?}");
     tasks.stop().await;
 }
+
+/// A file log whose `last_position` and `shipped_through` fail their first `failures` calls, as a
+/// NATS server taking over a stream's leadership does for a moment.
+#[derive(Debug)]
+struct Flaky {
+    log: FileLog,
+    failures: AtomicU64,
+}
+
+impl Flaky {
+    fn fail(&self) -> Result<(), crest_relay::LogError> {
+        let left = self.failures.load(Ordering::SeqCst);
+        if left > 0 {
+            self.failures.store(left - 1, Ordering::SeqCst);
+            return Err(crest_relay::LogError::unavailable("no leader for a moment"));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl IngestLog for Flaky {
+    async fn append(&self, batch: &Batch) -> Result<crest_relay::Position, crest_relay::LogError> {
+        self.log.append(batch).await
+    }
+    async fn last_position(&self) -> Result<crest_relay::Position, crest_relay::LogError> {
+        self.fail()?;
+        self.log.last_position().await
+    }
+    async fn next(
+        &self,
+        max: usize,
+        wait: Duration,
+    ) -> Result<Vec<crest_relay::Entry>, crest_relay::LogError> {
+        self.log.next(max, wait).await
+    }
+    async fn shipped(
+        &self,
+        positions: &[crest_relay::Position],
+    ) -> Result<(), crest_relay::LogError> {
+        self.log.shipped(positions).await
+    }
+    async fn shipped_through(&self) -> Result<crest_relay::Position, crest_relay::LogError> {
+        self.fail()?;
+        self.log.shipped_through().await
+    }
+    async fn trim_through(
+        &self,
+        position: crest_relay::Position,
+    ) -> Result<(), crest_relay::LogError> {
+        self.log.trim_through(position).await
+    }
+    async fn rewind(&self) -> Result<(), crest_relay::LogError> {
+        self.log.rewind().await
+    }
+}
+
+#[tokio::test]
+async fn a_read_rides_out_a_log_that_fails_for_a_moment_and_reports_one_that_stays_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(FakeEngine::default());
+    let flaky = Arc::new(Flaky {
+        log: FileLog::open(dir.path()).await.unwrap(),
+        failures: AtomicU64::new(0),
+    });
+    let relay = Relay::new(
+        engine.clone(),
+        flaky.clone(),
+        RelayConfig {
+            read_wait: Duration::from_secs(30),
+            ..config()
+        },
+    );
+    let mut rng = Rng::new(7);
+    let mut serial = 0;
+    let batch = random_batch(&mut rng, &mut serial, 0);
+    relay.append(batch.clone()).await.unwrap();
+    ship_all(&relay).await;
+    // Three failures in a row (last_position, then shipped_through twice): the read asks again.
+    flaky.failures.store(3, Ordering::SeqCst);
+    let got = relay
+        .select(
+            &Filter::And(vec![]),
+            TimeRange::all(),
+            ReadLimits::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        got.iter().map(|d| d.samples.len()).sum::<usize>(),
+        batch.points()
+    );
+    assert_eq!(flaky.failures.load(Ordering::SeqCst), 0);
+    // A log that stays down: past the read wait, its failure is the answer.
+    let short = Relay::new(
+        engine.clone(),
+        flaky.clone(),
+        RelayConfig {
+            read_wait: Duration::from_millis(30),
+            ..config()
+        },
+    );
+    flaky.failures.store(u64::MAX, Ordering::SeqCst);
+    let err = short
+        .select(
+            &Filter::And(vec![]),
+            TimeRange::all(),
+            ReadLimits::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no leader"), "{err}");
+}
