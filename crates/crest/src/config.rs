@@ -154,6 +154,9 @@ settings! {
         nats_deployment: String,
         /// The replicas of the JetStream stream when crest creates it [default: 1].
         nats_replicas: usize,
+        /// How often, in seconds, the relay makes VictoriaMetrics durable and trims the ingest
+        /// log behind it, or rewinds the log when VictoriaMetrics restarted [default: 30].
+        relay_barrier_seconds: u64,
     }
     masked_flags {
         /// PostgreSQL URL (postgres://…); the embedded SQLite store when unset.
@@ -202,6 +205,8 @@ pub enum PointsEngine {
         endpoints: crest_victoria::Endpoints,
         precision: crest_victoria::Precision,
         log: IngestLogSettings,
+        /// The period of the relay's durability barrier.
+        barrier_every: std::time::Duration,
     },
 }
 
@@ -523,10 +528,15 @@ fn points_engine(s: &Settings, relay_dir: PathBuf) -> anyhow::Result<PointsEngin
             }
         }
     };
+    let barrier_seconds = s.relay_barrier_seconds.unwrap_or(30);
+    if !(1..=86_400).contains(&barrier_seconds) {
+        bail!("CREST_RELAY_BARRIER_SECONDS must be between 1 and 86400");
+    }
     Ok(PointsEngine::Victoria {
         endpoints,
         precision,
         log,
+        barrier_every: std::time::Duration::from_secs(barrier_seconds),
     })
 }
 
@@ -633,7 +643,9 @@ mod tests {
                 endpoints,
                 precision,
                 log: IngestLogSettings::File { dir },
+                barrier_every,
             } => {
+                assert_eq!(*barrier_every, std::time::Duration::from_secs(30));
                 assert_eq!(
                     endpoints,
                     &crest_victoria::Endpoints::Single {
@@ -656,6 +668,7 @@ mod tests {
                 ("CREST_NATS_URL", "nats://user:secret@127.0.0.1:4222"),
                 ("CREST_NATS_DEPLOYMENT", "prod-eu_1"),
                 ("CREST_NATS_REPLICAS", "3"),
+                ("CREST_RELAY_BARRIER_SECONDS", "2"),
             ]),
         )
         .expect("valid");
@@ -674,7 +687,10 @@ mod tests {
                         replicas: 3,
                         ..
                     },
-            } => assert_eq!((tenant.as_str(), deployment.as_str()), ("7:2", "prod-eu_1")),
+                barrier_every,
+            } if barrier_every == std::time::Duration::from_secs(2) => {
+                assert_eq!((tenant.as_str(), deployment.as_str()), ("7:2", "prod-eu_1"))
+            }
             other => panic!("{other:?}"),
         }
         assert!(matches!(
@@ -727,6 +743,13 @@ mod tests {
                     ("CREST_NATS_REPLICAS", "0"),
                 ],
                 "CREST_NATS_REPLICAS",
+            ),
+            (
+                &[
+                    ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                    ("CREST_RELAY_BARRIER_SECONDS", "0"),
+                ],
+                "CREST_RELAY_BARRIER_SECONDS",
             ),
         ];
         for (vars, expected) in cases {
