@@ -21,6 +21,9 @@ VictoriaMetrics + JetStream need:
   js-delete NATS_URL STREAM
                         deletes a JetStream stream through the NATS protocol on a plain socket
                         ($JS.API.STREAM.DELETE.<STREAM>); prints JetStream's answer
+  js-request NATS_URL SUBJECT
+                        JetStream's answer to an empty request on SUBJECT, e.g.
+                        '$JS.API.CONSUMER.INFO.<STREAM>.shipper' (to look into a kept run)
 """
 
 import http.client
@@ -128,8 +131,9 @@ def wait_until_grown(path, timeout_s):
     return False
 
 
-def js_delete(nats_url, stream):
-    """JetStream's answer to $JS.API.STREAM.DELETE.<stream>, spoken over a plain socket."""
+def js_request(nats_url, subject):
+    """JetStream's answer to an empty request on SUBJECT (its API: $JS.API.…), spoken over a
+    plain socket."""
     parts = urllib.parse.urlsplit(nats_url)
     with socket.create_connection((parts.hostname, parts.port or 4222), timeout=10) as sock:
         reader = sock.makefile("rb")
@@ -137,7 +141,7 @@ def js_delete(nats_url, stream):
         inbox = "_INBOX.kill9cluster"
         sock.sendall(
             b'CONNECT {"verbose":false,"pedantic":false,"protocol":1}\r\n'
-            + f"SUB {inbox} 1\r\nPUB $JS.API.STREAM.DELETE.{stream} {inbox} 0\r\n\r\n".encode()
+            + f"SUB {inbox} 1\r\nPUB {subject} {inbox} 0\r\n\r\n".encode()
         )
         while True:
             line = reader.readline()
@@ -166,7 +170,10 @@ def main(argv):
     if command == "wait-until":
         return 0 if wait_until_grown(argv[2], float(argv[3])) else 1
     if command == "js-delete":
-        print(json.dumps(js_delete(argv[2], argv[3])))
+        print(json.dumps(js_request(argv[2], f"$JS.API.STREAM.DELETE.{argv[3]}")))
+        return 0
+    if command == "js-request":
+        print(json.dumps(js_request(argv[2], argv[3])))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

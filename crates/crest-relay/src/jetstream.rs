@@ -240,6 +240,21 @@ impl JetStreamLog {
     }
 }
 
+/// The last stream sequence through which every entry was acked, from the consumer's state: its
+/// stream ack floor, or the last entry it handed out when it waits for no ack at all (every entry
+/// handed out, in order from the first, was acked). nats-server 2.9.10 was seen (two instances
+/// under kill -9, scripts/kill9-cluster) keeping the stream ack floor at the last trimmed
+/// sequence with every entry handed out acked (nothing pending, the delivery ack floor at the
+/// last delivery): by the floor alone, a read then waited for entries shipped long before until
+/// the next write moved it, and failed after the read wait when none came.
+fn acked_through(ack_floor: u64, last_delivered: u64, awaiting_ack: usize) -> u64 {
+    if awaiting_ack == 0 {
+        ack_floor.max(last_delivered)
+    } else {
+        ack_floor
+    }
+}
+
 /// Reads a pull request's messages to its end into `messages`.
 async fn drain(
     batch: &mut pull::Batch,
@@ -409,7 +424,11 @@ impl IngestLog for JetStreamLog {
                 ));
             }
         };
-        let acked = info.ack_floor.stream_sequence;
+        let acked = acked_through(
+            info.ack_floor.stream_sequence,
+            info.delivered.stream_sequence,
+            info.num_ack_pending,
+        );
         let trimmed = self.first_sequence().await?.saturating_sub(1);
         let through = acked.max(trimmed);
         // What this instance still holds at or before it was shipped by another instance (it
@@ -482,5 +501,20 @@ impl IngestLog for JetStreamLog {
                 self.stream_name
             )))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::acked_through;
+
+    #[test]
+    fn nothing_awaiting_an_ack_means_everything_handed_out_was_acked() {
+        // The state nats-server 2.9.10 was seen in: floor at the trim (400), 408 handed out and
+        // acked.
+        assert_eq!(acked_through(400, 408, 0), 408);
+        // Entries awaiting their ack: the floor, however far the deliveries went.
+        assert_eq!(acked_through(400, 408, 1), 400);
+        assert_eq!(acked_through(0, 0, 0), 0);
     }
 }

@@ -536,3 +536,23 @@ async fn an_invalid_deployment_or_an_absent_server_is_a_clear_error() {
     assert!(matches!(err, ConnectError::Nats { .. }), "{err:?}");
     assert!(err.to_string().contains("127.0.0.1:1"), "{err}");
 }
+
+/// A barrier trims through what was shipped while later entries are handed out and not yet
+/// acked (the shipper of a busy deployment): once they are acked, `shipped_through` reaches the
+/// last of them, or a read would wait for them until the next write.
+#[tokio::test]
+async fn entries_shipped_after_a_trim_that_passed_them_out_count_as_shipped() {
+    let (config, _guard) = setup("trim-pending");
+    let log = open(&config).await;
+    let mut appended = Vec::new();
+    for n in 0..4 {
+        appended.push(log.append(&batch(n)).await.unwrap());
+    }
+    let entries = take(&log, 4, 10).await;
+    assert_eq!(positions(&entries), appended);
+    log.shipped(&appended[..2]).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[1]);
+    log.trim_through(appended[1]).await.unwrap();
+    log.shipped(&appended[2..]).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[3]);
+}
