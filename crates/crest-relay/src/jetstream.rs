@@ -37,6 +37,9 @@ pub use config::{
     ConnectError, DEFAULT_ACK_WAIT, JetStreamConfig, MAX_DEPLOYMENT_LEN, SHIPPER_CONSUMER,
 };
 
+/// How many deletions a trim has in flight at once.
+const TRIM_IN_FLIGHT: usize = 256;
+
 /// How many entries may be handed out and not yet shipped, over every instance, before the
 /// consumer hands out no more: room for several shippers that each ask for hundreds (servers
 /// default to fewer).
@@ -240,21 +243,6 @@ impl JetStreamLog {
     }
 }
 
-/// The last stream sequence through which every entry was acked, from the consumer's state: its
-/// stream ack floor, or the last entry it handed out when it waits for no ack at all (every entry
-/// handed out, in order from the first, was acked). nats-server 2.9.10 was seen (two instances
-/// under kill -9, scripts/kill9-cluster) keeping the stream ack floor at the last trimmed
-/// sequence with every entry handed out acked (nothing pending, the delivery ack floor at the
-/// last delivery): by the floor alone, a read then waited for entries shipped long before until
-/// the next write moved it, and failed after the read wait when none came.
-fn acked_through(ack_floor: u64, last_delivered: u64, awaiting_ack: usize) -> u64 {
-    if awaiting_ack == 0 {
-        ack_floor.max(last_delivered)
-    } else {
-        ack_floor
-    }
-}
-
 /// Reads a pull request's messages to its end into `messages`.
 async fn drain(
     batch: &mut pull::Batch,
@@ -424,11 +412,7 @@ impl IngestLog for JetStreamLog {
                 ));
             }
         };
-        let acked = acked_through(
-            info.ack_floor.stream_sequence,
-            info.delivered.stream_sequence,
-            info.num_ack_pending,
-        );
+        let acked = info.ack_floor.stream_sequence;
         let trimmed = self.first_sequence().await?.saturating_sub(1);
         let through = acked.max(trimmed);
         // What this instance still holds at or before it was shipped by another instance (it
@@ -437,23 +421,36 @@ impl IngestLog for JetStreamLog {
         Ok(Position(through))
     }
 
-    /// Purges the stream below `position + 1` (JetStream's purge keeps the sequence given and
-    /// after). A position past the stream's last is taken as the last (a purge beyond it would
-    /// move the stream's next sequence).
+    /// Deletes the stream's entries through `position`, one by one, [`TRIM_IN_FLIGHT`] requests
+    /// at a time, oldest first; the stream's first sequence follows. A position past the stream's
+    /// last is taken as the last (the next append still follows on).
+    ///
+    /// Not JetStream's purge: a purge also drops every entry the consumer awaits an ack for,
+    /// those after the purge too. An instance that holds some ships them all the same (its acks
+    /// are then ignored, and the ack floor stays behind them: reads wait for them until the read
+    /// wait fails), and one that dies holding them leaves them to nobody: acknowledged points
+    /// lost. Both were seen under kill -9 with scripts/kill9-cluster. Deleting a message leaves
+    /// the consumer as it is, and only shipped entries (acked: none awaits its ack) are deleted.
     async fn trim_through(&self, position: Position) -> Result<(), LogError> {
         let last = self.last_position().await?;
-        let through = position.min(last);
-        if through.0 == 0 {
+        let through = position.min(last).0;
+        let first = self.first_sequence().await?.max(1);
+        if through < first {
             return Ok(());
         }
-        self.stream
-            .purge()
-            .sequence(through.0.saturating_add(1))
-            .await
-            .map_err(unavailable(format!(
-                "cannot purge {} through {}",
-                self.stream_name, through.0
-            )))?;
+        let sequences: Vec<u64> = (first..=through).collect();
+        for chunk in sequences.chunks(TRIM_IN_FLIGHT) {
+            // An entry deleted already (another instance trims too) answers an error: whether
+            // the trim happened is read from the stream's first sequence below.
+            join_all(chunk.iter().map(|seq| self.stream.delete_message(*seq))).await;
+        }
+        let now_first = self.first_sequence().await?;
+        if now_first <= through {
+            return Err(LogError::unavailable(format!(
+                "cannot delete the entries of {} through {through}: entry {now_first} is still there",
+                self.stream_name
+            )));
+        }
         Ok(())
     }
 
@@ -501,20 +498,5 @@ impl IngestLog for JetStreamLog {
                 self.stream_name
             )))?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::acked_through;
-
-    #[test]
-    fn nothing_awaiting_an_ack_means_everything_handed_out_was_acked() {
-        // The state nats-server 2.9.10 was seen in: floor at the trim (400), 408 handed out and
-        // acked.
-        assert_eq!(acked_through(400, 408, 0), 408);
-        // Entries awaiting their ack: the floor, however far the deliveries went.
-        assert_eq!(acked_through(400, 408, 1), 400);
-        assert_eq!(acked_through(0, 0, 0), 0);
     }
 }
