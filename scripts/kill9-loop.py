@@ -15,7 +15,8 @@ records which were acknowledged, then checks that every acknowledged point reads
 The points: METRICS × SOURCES series (kill9.m0 … with sources k9-s0 …); batch number B holds
 every series' points at the seconds BASE + B*K … BASE + B*K + K-1 (K = LINES / series), so
 each point has its own second, and values drawn from a generator seeded by B, printed in full
-(repr), so a batch can be rebuilt from its number alone. BASE (STATE_DIR/base) is now − 20 h at
+(repr), so a batch can be rebuilt from its number alone (VALUES=integers: whole numbers, for
+engines that round, such as VictoriaMetrics). BASE (STATE_DIR/base) is now − 20 h at
 the first iteration; batch numbers are never reused (STATE_DIR/next), acknowledged or not. The
 seconds up to now − 1 min are shared among the iterations left (ITERATIONS_LEFT), and a sender
 spreads its share over SPREAD_S (3 s), so requests are in flight whenever the kill comes.
@@ -37,14 +38,18 @@ LINES = int(os.environ.get("LINES", "1000"))
 THREADS = int(os.environ.get("THREADS", "4"))
 SERIES = [(f"kill9.m{m}", f"k9-s{s}") for m in range(METRICS) for s in range(SOURCES)]
 SECONDS_PER_BATCH = max(1, LINES // len(SERIES))
+# VALUES=integers: whole values (below 1e9), which VictoriaMetrics keeps exactly (it rounds
+# values to about 12 significant digits, and the default full-precision floats have 16-17).
+INTEGERS = os.environ.get("VALUES", "floats") == "integers"
 
 
 def batch_points(base_s, batch):
     """(metric, source, timestamp_s, value) of every point of batch number BATCH."""
     rng = random.Random(batch)
     first = base_s + batch * SECONDS_PER_BATCH
+    draw = (lambda: float(rng.randint(-(10**9), 10**9))) if INTEGERS else (lambda: rng.uniform(-1e6, 1e6))
     return [
-        (metric, source, first + k, rng.uniform(-1e6, 1e6))
+        (metric, source, first + k, draw())
         for k in range(SECONDS_PER_BATCH)
         for metric, source in SERIES
     ]

@@ -37,6 +37,9 @@ pub use config::{
     ConnectError, DEFAULT_ACK_WAIT, JetStreamConfig, MAX_DEPLOYMENT_LEN, SHIPPER_CONSUMER,
 };
 
+/// How many deletions a trim has in flight at once.
+const TRIM_IN_FLIGHT: usize = 256;
+
 /// How many entries may be handed out and not yet shipped, over every instance, before the
 /// consumer hands out no more: room for several shippers that each ask for hundreds (servers
 /// default to fewer).
@@ -419,23 +422,36 @@ impl IngestLog for JetStreamLog {
         Ok(Position(through))
     }
 
-    /// Purges the stream below `position + 1` (JetStream's purge keeps the sequence given and
-    /// after). A position past the stream's last is taken as the last (a purge beyond it would
-    /// move the stream's next sequence).
+    /// Deletes the stream's entries through `position`, one by one, [`TRIM_IN_FLIGHT`] requests
+    /// at a time, oldest first; the stream's first sequence follows. A position past the stream's
+    /// last is taken as the last (the next append still follows on).
+    ///
+    /// Not JetStream's purge: a purge also drops every entry the consumer awaits an ack for,
+    /// those after the purge too. An instance that holds some ships them all the same (its acks
+    /// are then ignored, and the ack floor stays behind them: reads wait for them until the read
+    /// wait fails), and one that dies holding them leaves them to nobody: acknowledged points
+    /// lost. Both were seen under kill -9 with scripts/kill9-cluster. Deleting a message leaves
+    /// the consumer as it is, and only shipped entries (acked: none awaits its ack) are deleted.
     async fn trim_through(&self, position: Position) -> Result<(), LogError> {
         let last = self.last_position().await?;
-        let through = position.min(last);
-        if through.0 == 0 {
+        let through = position.min(last).0;
+        let first = self.first_sequence().await?.max(1);
+        if through < first {
             return Ok(());
         }
-        self.stream
-            .purge()
-            .sequence(through.0.saturating_add(1))
-            .await
-            .map_err(unavailable(format!(
-                "cannot purge {} through {}",
-                self.stream_name, through.0
-            )))?;
+        let sequences: Vec<u64> = (first..=through).collect();
+        for chunk in sequences.chunks(TRIM_IN_FLIGHT) {
+            // An entry deleted already (another instance trims too) answers an error: whether
+            // the trim happened is read from the stream's first sequence below.
+            join_all(chunk.iter().map(|seq| self.stream.delete_message(*seq))).await;
+        }
+        let now_first = self.first_sequence().await?;
+        if now_first <= through {
+            return Err(LogError::unavailable(format!(
+                "cannot delete the entries of {} through {through}: entry {now_first} is still there",
+                self.stream_name
+            )));
+        }
         Ok(())
     }
 

@@ -168,6 +168,9 @@ settings! {
         nats_deployment: String,
         /// The replicas of the JetStream stream when crest creates it [default: 1].
         nats_replicas: usize,
+        /// How often, in seconds, the relay makes VictoriaMetrics durable and trims the ingest
+        /// log behind it, or rewinds the log when VictoriaMetrics restarted [default: 30].
+        relay_barrier_seconds: u64,
     }
     masked_flags {
         /// PostgreSQL URL (postgres://…); the embedded SQLite store when unset.
@@ -216,6 +219,8 @@ pub enum PointsEngine {
         endpoints: crest_victoria::Endpoints,
         precision: crest_victoria::Precision,
         log: IngestLogSettings,
+        /// The period of the relay's durability barrier.
+        barrier_every: std::time::Duration,
     },
 }
 
@@ -590,10 +595,15 @@ fn points_engine(s: &Settings, relay_dir: PathBuf) -> anyhow::Result<PointsEngin
             }
         }
     };
+    let barrier_seconds = s.relay_barrier_seconds.unwrap_or(30);
+    if !(1..=86_400).contains(&barrier_seconds) {
+        bail!("CREST_RELAY_BARRIER_SECONDS must be between 1 and 86400");
+    }
     Ok(PointsEngine::Victoria {
         endpoints,
         precision,
         log,
+        barrier_every: std::time::Duration::from_secs(barrier_seconds),
     })
 }
 
@@ -704,7 +714,9 @@ mod tests {
                 endpoints,
                 precision,
                 log: IngestLogSettings::File { dir },
+                barrier_every,
             } => {
+                assert_eq!(*barrier_every, std::time::Duration::from_secs(30));
                 assert_eq!(
                     endpoints,
                     &crest_victoria::Endpoints::Single {
@@ -731,6 +743,7 @@ mod tests {
                 ("CREST_NATS_URL", "nats://user:secret@127.0.0.1:4222"),
                 ("CREST_NATS_DEPLOYMENT", "prod-eu_1"),
                 ("CREST_NATS_REPLICAS", "3"),
+                ("CREST_RELAY_BARRIER_SECONDS", "2"),
             ]),
         )
         .expect("valid");
@@ -752,7 +765,8 @@ mod tests {
                         replicas: 3,
                         ..
                     },
-            } => {
+                barrier_every,
+            } if barrier_every == std::time::Duration::from_secs(2) => {
                 assert_eq!((tenant.as_str(), deployment.as_str()), ("7:2", "prod-eu_1"));
                 assert_eq!(
                     storage,
@@ -867,6 +881,13 @@ mod tests {
                     ("CREST_NATS_REPLICAS", "0"),
                 ],
                 "CREST_NATS_REPLICAS",
+            ),
+            (
+                &[
+                    ("CREST_VICTORIA_URL", "http://127.0.0.1:8428"),
+                    ("CREST_RELAY_BARRIER_SECONDS", "0"),
+                ],
+                "CREST_RELAY_BARRIER_SECONDS",
             ),
         ];
         for (vars, expected) in cases {

@@ -61,11 +61,16 @@ impl Points {
                 endpoints,
                 precision,
                 log,
+                barrier_every,
             } => {
                 let engine =
                     Arc::new(connect_victoria(endpoints, *precision, clock.clone()).await?);
                 let log = open_log(log).await?;
-                let relay = Relay::new(engine.clone(), log, RelayConfig::default());
+                let relay_config = RelayConfig {
+                    barrier_every: *barrier_every,
+                    ..RelayConfig::default()
+                };
+                let relay = Relay::new(engine.clone(), log, relay_config);
                 let tasks = relay.start();
                 let reporter = Arc::new(PrecisionReporter {
                     engine: engine.clone(),

@@ -552,3 +552,38 @@ async fn a_list_of_servers_connects_through_the_one_that_answers() {
     assert_eq!(positions(&entries), [at]);
     assert_eq!(entries[0].batch, batch(7));
 }
+
+/// A barrier trims while another instance holds later entries, and that instance dies before
+/// shipping them: they must be handed out again. (JetStream's purge drops every entry the
+/// consumer awaits an ack for, those after the purge too, so they would never come back: points
+/// acknowledged and lost, found by scripts/kill9-cluster.)
+#[tokio::test]
+async fn entries_held_by_a_dying_instance_across_a_trim_are_handed_out_again() {
+    let (config, _guard) = setup("trim-held");
+    let config = config.with_ack_wait(Duration::from_secs(1));
+    let dying = open(&config).await;
+    let survivor = open(&config).await;
+    let mut appended = Vec::new();
+    for n in 0..4 {
+        appended.push(survivor.append(&batch(n)).await.unwrap());
+    }
+    let first = take(&survivor, 2, 2).await;
+    assert_eq!(positions(&first), appended[..2]);
+    let held = take(&dying, 2, 10).await;
+    assert_eq!(positions(&held), appended[2..]);
+    survivor.shipped(&appended[..2]).await.unwrap();
+    assert_eq!(survivor.shipped_through().await.unwrap(), appended[1]);
+    survivor.trim_through(appended[1]).await.unwrap();
+    drop(dying); // never ships what it holds
+    // The survivor gets them again (at once, or after the ack wait): poll, bounded.
+    let mut back = Vec::new();
+    for _ in 0..40 {
+        back.extend(survivor.next(10, Duration::from_millis(250)).await.unwrap());
+        if back.len() >= 2 {
+            break;
+        }
+    }
+    assert_eq!(positions(&back), appended[2..], "not handed out again");
+    survivor.shipped(&appended[2..]).await.unwrap();
+    assert_eq!(survivor.shipped_through().await.unwrap(), appended[3]);
+}
