@@ -422,7 +422,7 @@ impl IngestLog for JetStreamLog {
         Ok(Position(through))
     }
 
-    /// Deletes the stream's entries through `position`, one by one, [`TRIM_IN_FLIGHT`] requests
+    /// Deletes the stream's entries through `position`, one by one, `TRIM_IN_FLIGHT` (256) requests
     /// at a time, oldest first; the stream's first sequence follows. A position past the stream's
     /// last is taken as the last (the next append still follows on).
     ///

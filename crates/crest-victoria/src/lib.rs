@@ -58,11 +58,11 @@
 //!   fails the read. A read that meets `-search.maxSamplesPerSeries` (one series with too many
 //!   samples in the range) is split in two halves of its range and asked again, down to a minute;
 //!   [`ReadLimits`] are counted while reading and stop it.
-//! * **Series that stopped reporting** ([`ReadLimits::reported_since`], how queries hide obsolete
+//! * **Series that stopped reporting** ([`crest_series::ReadLimits::reported_since`], how queries hide obsolete
 //!   series): VictoriaMetrics keeps no newest point per series, so a read keeps at no cost the
 //!   series with a sample since the moment in its own range, and asks about the others
 //!   (`/api/v1/series` since the moment, then exact exports of the listed ones over the last day,
-//!   then the rest since the moment, until one sample is seen), as [`mod@reported`] says. Series
+//!   then the rest since the moment, until one sample is seen), as the module `reported` says. Series
 //!   that stopped long ago cost one listing; a chart of the past costs a day of points of each of
 //!   its series that still reports. Unlike the embedded engine, the limits count the series and
 //!   points read before those left out are taken away.

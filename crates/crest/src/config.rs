@@ -154,7 +154,7 @@ settings! {
         victoria_insert_url: String,
         /// A VictoriaMetrics cluster's vmselect (e.g. http://vmselect:8481).
         victoria_select_url: String,
-        /// The cluster tenant, accountID[:projectID] [default: 0].
+        /// The cluster tenant, `accountID[:projectID]` [default: 0].
         victoria_tenant: String,
         /// A VictoriaMetrics cluster's vmstorage nodes, their HTTP port (e.g.
         /// http://vmstorage-1:8482,http://vmstorage-2:8482), separated by commas: where the
