@@ -135,6 +135,12 @@ fn positions(entries: &[Entry]) -> Vec<Position> {
     entries.iter().map(|e| e.position).collect()
 }
 
+async fn shipped_through(log: &dyn IngestLog) -> Result<Position, String> {
+    log.shipped_through()
+        .await
+        .map_err(failed("shipped_through"))
+}
+
 async fn nothing_more(log: &dyn IngestLog, what: &str) -> Outcome {
     let more = log.next(16, SHORT).await.map_err(failed("next"))?;
     check(what, positions(&more), Vec::new())
@@ -207,11 +213,7 @@ async fn append_wakes(log: &dyn IngestLog) -> Outcome {
 }
 
 async fn low_water(log: &dyn IngestLog) -> Outcome {
-    let through = || async {
-        log.shipped_through()
-            .await
-            .map_err(failed("shipped_through"))
-    };
+    let through = || shipped_through(log);
     check(
         "shipped through, nothing shipped",
         through().await?,
@@ -268,9 +270,7 @@ async fn rewind_again(log: &dyn IngestLog) -> Outcome {
     log.rewind().await.map_err(failed("rewind"))?;
     check(
         "shipped through after a rewind",
-        log.shipped_through()
-            .await
-            .map_err(failed("shipped_through"))?,
+        shipped_through(log).await?,
         Position(0),
     )?;
     let again = take(log, 5, 2).await?;
@@ -284,9 +284,7 @@ async fn rewind_again(log: &dyn IngestLog) -> Outcome {
     log.shipped(&ps).await.map_err(failed("shipped"))?;
     check(
         "shipped through once everything is shipped again",
-        log.shipped_through()
-            .await
-            .map_err(failed("shipped_through"))?,
+        shipped_through(log).await?,
         ps.last().copied().unwrap_or_default(),
     )
 }
@@ -306,9 +304,7 @@ async fn trim_then_rewind(log: &dyn IngestLog) -> Outcome {
     log.rewind().await.map_err(failed("rewind"))?;
     check(
         "shipped through after a rewind",
-        log.shipped_through()
-            .await
-            .map_err(failed("shipped_through"))?,
+        shipped_through(log).await?,
         at(2),
     )?;
     let again = take(log, 3, 16).await?;
