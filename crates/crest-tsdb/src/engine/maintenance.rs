@@ -188,7 +188,8 @@ impl Engine {
                     start,
                     end,
                     self.options.block_group_points,
-                )?;
+                )?
+                .warming(Arc::clone(&self.decoded));
                 for (sid, samples, hists) in &series {
                     writer.add_samples(*sid, samples)?;
                     writer.add_hists(*sid, hists)?;
@@ -316,7 +317,8 @@ impl Engine {
             c.range_start,
             c.range_end,
             self.options.block_group_points,
-        )?;
+        )?
+        .warming(Arc::clone(&self.decoded));
         let mut caches: Vec<GroupCache> = inputs.iter().map(|_| GroupCache::new(4)).collect();
         let mut samples = Vec::new();
         let mut hists = Vec::new();
