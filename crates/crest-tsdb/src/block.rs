@@ -231,6 +231,21 @@ impl SharedGroups {
         }
     }
 
+    /// Forgets the groups of a block file that is going away, so that they do not take the room
+    /// of live ones until they age out.
+    pub(crate) fn forget(&self, path: &Path) {
+        let mut inner = self.lock();
+        let mut freed = 0usize;
+        inner.entries.retain(|(p, _), (columns, _)| {
+            let keep = p != path;
+            if !keep {
+                freed = freed.saturating_add(columns_bytes(columns));
+            }
+            keep
+        });
+        inner.used = inner.used.saturating_sub(freed);
+    }
+
     /// How many groups and bytes are kept.
     #[cfg(test)]
     pub(crate) fn held(&self) -> (usize, usize) {
@@ -958,6 +973,12 @@ mod tests {
         let none = SharedGroups::new(0);
         none.put(a, 1, &cols(1));
         assert_eq!(none.held(), (0, 0));
+        // a block going away takes its groups with it, and only its own
+        let b = Path::new("b.block");
+        shared.put(b, 1, &cols(5));
+        shared.forget(a);
+        assert_eq!(shared.held(), (1, 80));
+        assert!(shared.get(b, 1).is_some());
     }
 
     fn write_block(dir: &Path, group_points: usize) -> Block {
