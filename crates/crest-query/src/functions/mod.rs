@@ -14,6 +14,7 @@ mod fill;
 mod filter;
 mod forecast;
 mod hist_summary;
+mod histo;
 pub(crate) mod histogram;
 mod math;
 mod mcorr;
@@ -197,6 +198,7 @@ static TABLE: &[Function] = &[
     row("linearforecast", forecast::linearforecast, forecast::range),
     row("summary", hist_summary::summary, same),
     row("alignedSummary", hist_summary::aligned_summary, same),
+    row("histo", histo::histo, same),
 ];
 
 /// Every documented function name (wql.md §3.3): a name here but not in [`TABLE`] is "not
@@ -210,7 +212,6 @@ static DOCUMENTED: &[&str] = &[
     "hw",
     "nnforecast",
     "forecast",
-    "histo",
     "cumulativeHisto",
     "frequencyHisto",
     "cumulativePercentile",

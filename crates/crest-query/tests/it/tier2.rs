@@ -242,3 +242,60 @@ async fn aligned_summary_summarises_the_whole_range_as_constants() {
     assert_eq!(got["min"], flat(1.0));
     assert_eq!(got["median"], flat(3.5));
 }
+
+#[tokio::test]
+async fn histo_turns_the_points_of_each_window_into_one_distribution() {
+    let db = Db::new()
+        .add(
+            "x",
+            "a",
+            &[("env", "prod")],
+            &[(T0, 1.0), (T0 + 30, 3.0), (T0 + 60, 10.0)],
+        )
+        .add(
+            "x",
+            "b",
+            &[("env", "dev")],
+            &[(T0 + 10, 2.0), (T0 + 70, 20.0)],
+        )
+        .load()
+        .await;
+    // T0 is a whole minute: windows [T0, T0+60) and [T0+60, T0+120)
+    assert_eq!(T0 % 60, 0);
+    let one = |q: &'static str| {
+        let db = &db;
+        async move { db.one(q, T0, T0 + 120).await }
+    };
+    // all series together: {1, 2, 3} then {10, 20}
+    assert_eq!(
+        one("max(histo(1m, ts(x)))").await,
+        at(&[(0, 3.0), (60, 20.0)])
+    );
+    assert_eq!(
+        one("min(histo(1m, ts(x)))").await,
+        at(&[(0, 1.0), (60, 10.0)])
+    );
+    assert_eq!(
+        one("count(histo(1m, ts(x)))").await,
+        at(&[(0, 3.0), (60, 2.0)])
+    );
+    assert_eq!(
+        one("median(histo(1m, ts(x)))").await,
+        at(&[(0, 2.0), (60, 15.0)])
+    );
+    // a two-minute window holds all five
+    assert_eq!(one("count(histo(2m, ts(x)))").await, at(&[(0, 5.0)]));
+    // grouped: one distribution series per env
+    let got = db.q("count(histo(1m, ts(x), env))", T0, T0 + 120).await;
+    let counts: Vec<(Option<String>, Vec<(i64, f64)>)> = got
+        .into_iter()
+        .map(|s| (s.tags.get("env").cloned(), s.data))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![
+            (Some("dev".to_owned()), at(&[(0, 1.0), (60, 1.0)])),
+            (Some("prod".to_owned()), at(&[(0, 2.0), (60, 1.0)])),
+        ]
+    );
+}
