@@ -114,9 +114,14 @@ def generate(series, points, out_dir, formats=("wavefront", "prometheus"), seed=
 
 
 def send(url, directory, token=None, in_flight=4):
-    """Posts every file, IN_FLIGHT at a time on keep-alive connections; times first to last."""
-    parts = urllib.parse.urlsplit(url)
-    path = parts.path + ("?" + parts.query if parts.query else "")
+    """Posts every file, IN_FLIGHT at a time on keep-alive connections; times first to last.
+    URL may be a list: the k-th connection then goes to URL[k % len(URL)] (load split between
+    servers, each taking the next file when it answers). "started" is the perf_counter() at the
+    first request, for a caller that times something after the last answer."""
+    targets = []
+    for one in [url] if isinstance(url, str) else url:
+        parts = urllib.parse.urlsplit(one)
+        targets.append((parts.hostname, parts.port, parts.path + ("?" + parts.query if parts.query else "")))
     bodies = []
     for name in sorted(os.listdir(directory)):
         with open(os.path.join(directory, name), "rb") as f:
@@ -128,8 +133,9 @@ def send(url, directory, token=None, in_flight=4):
     lock = threading.Lock()
     results = [None] * len(bodies)
 
-    def worker():
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+    def worker(k):
+        host, port, path = targets[k % len(targets)]
+        conn = http.client.HTTPConnection(host, port, timeout=600)
         while True:
             with lock:
                 i = next(next_index)
@@ -144,11 +150,11 @@ def send(url, directory, token=None, in_flight=4):
             except (OSError, http.client.HTTPException) as error:
                 results[i] = (0, time.perf_counter() - began, repr(error).encode())
                 conn.close()
-                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+                conn = http.client.HTTPConnection(host, port, timeout=600)
         conn.close()
 
     began = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(in_flight)]
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(in_flight)]
     for t in threads:
         t.start()
     for t in threads:
@@ -163,6 +169,7 @@ def send(url, directory, token=None, in_flight=4):
             f"{failures[0][0]} {failures[0][2].decode(errors='replace')}" if failures else ""
         ),
         "statuses": sorted({r[0] for r in results}),
+        "started": began,
         "wall_s": wall,
         "bytes_sent": sum(len(b) for b in bodies),
         "latency_p50_ms": latencies[len(latencies) // 2] * 1000 if latencies else 0,
@@ -193,23 +200,31 @@ def wait_ready(url, since_file, timeout_s=120.0):
     return None
 
 
-def vm_count(base_url):
-    """Series and points under bench.* (an instant query over the last two days)."""
-    query = 'sum(count_over_time({__name__=~"bench\\\\..+"}[2d]))'
-    series_query = 'count(last_over_time({__name__=~"bench\\\\..+"}[2d]))'
-    at = int(time.time()) + 3600
+VM_POINTS_QUERY = 'sum(count_over_time({__name__=~"bench\\\\..+"}[2d]))'
+VM_SERIES_QUERY = 'count(last_over_time({__name__=~"bench\\\\..+"}[2d]))'
 
-    def scalar(q):
-        url = f"{base_url}/api/v1/query?" + urllib.parse.urlencode({"query": q, "time": at})
-        parts = urllib.parse.urlsplit(url)
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+
+def vm_scalar(base_url, query):
+    """The one number an instant query answers (0 for an empty answer), an hour ahead so that
+    VictoriaMetrics does not move it back by its -search.latencyOffset."""
+    at = int(time.time()) + 3600
+    url = f"{base_url}/api/v1/query?" + urllib.parse.urlencode({"query": query, "time": at})
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+    try:
         conn.request("GET", parts.path + "?" + parts.query)
         answer = json.loads(conn.getresponse().read())
-        result = answer["data"]["result"]
-        return int(float(result[0]["value"][1])) if result else 0
+    finally:
+        conn.close()
+    result = answer["data"]["result"]
+    return int(float(result[0]["value"][1])) if result else 0
 
+
+def vm_count(base_url):
+    """Series and points under bench.* (an instant query over the last two days)."""
     try:
-        return f"{scalar(series_query):,} series, {scalar(query):,} points"
+        series = vm_scalar(base_url, VM_SERIES_QUERY)
+        return f"{series:,} series, {vm_scalar(base_url, VM_POINTS_QUERY):,} points"
     except (OSError, http.client.HTTPException, ValueError, KeyError, IndexError) as error:
         return f"not counted ({error!r})"
 
