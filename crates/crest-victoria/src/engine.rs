@@ -19,7 +19,9 @@ use crate::selector::{Matcher, Op, exact, glob_to_regex, selectors};
 
 /// Selectors per listing or delete request.
 const DELETE_CHUNK: usize = 50;
-use crate::write::{Encoded, HIST_LABEL, Memory, Window, encode, granularity as parse_granularity};
+use crate::write::{
+    self, Encoded, HIST_LABEL, Memory, Window, encode, granularity as parse_granularity,
+};
 
 /// Values written that VictoriaMetrics does not keep exactly, since the adapter started.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -83,7 +85,7 @@ impl VictoriaEngine {
     /// needed for it). Encodes the batch, so it costs about what an append's encoding costs.
     pub fn check(&self, batch: &Batch) -> Result<(), VictoriaError> {
         let window = Window::new(self.now(), self.config.retention_ms);
-        let encoded = encode(batch, &Memory::default(), window, self.config.time_shift_ms)?;
+        let encoded = write::check(batch, &Memory::default(), window, self.config.time_shift_ms)?;
         self.check_precision(&encoded)
     }
 

@@ -244,6 +244,35 @@ pub fn encode(
     window: Window,
     shift: i64,
 ) -> Result<Encoded, VictoriaError> {
+    encode_as(batch, memory, window, shift, Build::Bodies)
+}
+
+/// Checks `batch` as [`encode`] does (the same refusals, the same precision findings), without
+/// writing the request bodies.
+pub fn check(
+    batch: &Batch,
+    memory: &Memory,
+    window: Window,
+    shift: i64,
+) -> Result<Encoded, VictoriaError> {
+    encode_as(batch, memory, window, shift, Build::CheckOnly)
+}
+
+/// Whether an encoding writes its request bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Build {
+    Bodies,
+    CheckOnly,
+}
+
+fn encode_as(
+    batch: &Batch,
+    memory: &Memory,
+    window: Window,
+    shift: i64,
+    build: Build,
+) -> Result<Encoded, VictoriaError> {
+    let bodies = build == Build::Bodies;
     let mut out: BTreeMap<BTreeMap<String, String>, Out> = BTreeMap::new();
     let mut enc = Encoded::default();
     let mut seen: HashSet<u64> = HashSet::new();
@@ -264,6 +293,9 @@ pub fn encode(
         if enc.precision.example.is_none() {
             enc.precision.example = found.example;
         }
+        // this series' samples by their duplicate number (almost always all 0), so that each
+        // VictoriaMetrics series' labels are made once per batch series, not once per sample
+        let mut numbered: Vec<(u32, Out)> = Vec::new();
         for s in series.samples {
             if !s.value.is_finite() {
                 return Err(VictoriaError::Refused(format!(
@@ -294,16 +326,29 @@ pub fn encode(
                 .copied()
                 .unwrap_or(after.1);
             enc.memory.latest.insert(series.hash, (after.0, count));
-            let target = if n == 0 {
-                out.entry(base.clone()).or_default()
-            } else {
-                let mut labels = base.clone();
-                labels.insert(DUP_LABEL.to_owned(), n.to_string());
-                out.entry(labels).or_default()
-            };
-            target.values.push(s.value);
-            target.timestamps.push(stored);
+            if bodies {
+                let at = match numbered.iter().position(|(m, _)| *m == n) {
+                    Some(at) => at,
+                    None => {
+                        numbered.push((n, Out::default()));
+                        numbered.len() - 1
+                    }
+                };
+                if let Some((_, target)) = numbered.get_mut(at) {
+                    target.values.push(s.value);
+                    target.timestamps.push(stored);
+                }
+            }
             enc.points += 1;
+        }
+        for (n, samples) in numbered {
+            let mut labels = base.clone();
+            if n > 0 {
+                labels.insert(DUP_LABEL.to_owned(), n.to_string());
+            }
+            let target = out.entry(labels).or_default();
+            target.values.extend(samples.values);
+            target.timestamps.extend(samples.timestamps);
         }
     }
     for h in &batch.histograms {
@@ -357,6 +402,10 @@ pub fn encode(
         let after = newer(state, (stored_bin, 0));
         let next = offsets.get(&(hash, after.0)).copied().unwrap_or(after.1);
         enc.memory.bins.insert(hash, (after.0, next));
+        enc.points += 1;
+        if !bodies {
+            continue;
+        }
         let at = stored_bin + offset;
         let part = |name: &str| {
             let mut labels = base.clone();
@@ -379,7 +428,6 @@ pub fn encode(
             counts.values.push(f64::from(c.count));
             counts.timestamps.push(at + i);
         }
-        enc.points += 1;
     }
     let mut body = String::new();
     let mut in_body = 0usize;
@@ -460,8 +508,15 @@ mod tests {
         let memory = Memory::default();
         let refused = |key: SeriesKey, sample: Sample| {
             let batch = Batch::from_series([(key, vec![sample])]);
-            match encode(&batch, &memory, window(), 0) {
+            let checked = match check(&batch, &memory, window(), 0) {
                 Err(VictoriaError::Refused(m)) => m,
+                other => panic!("the check let it through: {other:?}"),
+            };
+            match encode(&batch, &memory, window(), 0) {
+                Err(VictoriaError::Refused(m)) => {
+                    assert_eq!(m, checked, "the check refuses as the encoding does");
+                    m
+                }
                 other => panic!("{other:?}"),
             }
         };
@@ -504,6 +559,44 @@ mod tests {
             )
             .contains("bytes")
         );
+    }
+
+    #[test]
+    fn the_check_finds_what_the_encoding_finds_without_writing_bodies() {
+        let key = SeriesKey::new("m", "s").with_tag("k", "v");
+        let mut batch = Batch::from_series([(
+            key,
+            vec![s(T, 1.0), s(T, 2.0), s(T + 1, 0.1 + 0.2), s(T + 2, 1e18)],
+        )]);
+        batch.histograms.push(HistogramPoint {
+            key: SeriesKey::new("lat", "a"),
+            granularity: Granularity::Minute,
+            distribution: Distribution {
+                timestamp: T,
+                centroids: vec![Centroid {
+                    mean: 0.1 + 0.2,
+                    count: 2,
+                }],
+            },
+            merge: true,
+        });
+        let encoded = encode(&batch, &Memory::default(), window(), 0).unwrap();
+        let checked = check(&batch, &Memory::default(), window(), 0).unwrap();
+        assert!(!encoded.bodies.is_empty());
+        assert!(checked.bodies.is_empty());
+        assert_eq!(checked.points, encoded.points);
+        assert_eq!(checked.new_series, encoded.new_series);
+        assert_eq!(checked.precision, encoded.precision);
+        assert!(encoded.precision.rounded > 0 && encoded.precision.mixed > 0);
+        // the two points of one millisecond are two VictoriaMetrics series, labels made once each
+        let body = encoded.bodies.concat();
+        assert_eq!(
+            body.lines()
+                .filter(|l| l.contains("\"__name__\":\"m\""))
+                .count(),
+            2
+        );
+        assert_eq!(body.matches(DUP_LABEL).count(), 1);
     }
 
     #[test]
