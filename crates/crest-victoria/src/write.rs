@@ -58,6 +58,28 @@ fn decimal(v: f64) -> Option<(i32, i32, i32)> {
     if v == 0.0 {
         return None;
     }
+    // Whole numbers below 10^15 (counters, most gauges) without formatting: the digits between
+    // the first and the last non-zero one.
+    let magnitude = v.abs();
+    if magnitude < 1e15 && magnitude.fract() == 0.0 {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let mut n = magnitude as u64;
+        let mut last = 0i32;
+        while n.is_multiple_of(10) {
+            n /= 10;
+            last += 1;
+        }
+        let digits = i32::try_from(n.checked_ilog10()?).ok()? + 1;
+        return Some((digits, last + digits - 1, last));
+    }
+    formatted(v)
+}
+
+/// [`decimal`] read off the value's shortest scientific form.
+fn formatted(v: f64) -> Option<(i32, i32, i32)> {
+    if v == 0.0 {
+        return None;
+    }
     let text = format!("{:e}", v.abs());
     let (mantissa, exponent) = text.split_once('e')?;
     let exponent: i32 = exponent.parse().ok()?;
@@ -71,30 +93,30 @@ pub const KEPT_DIGITS: i32 = 12;
 pub const BLOCK_SPAN: i32 = 17;
 
 /// Which of one series' `values` VictoriaMetrics would not keep exactly.
-pub fn precision(values: impl Iterator<Item = f64> + Clone) -> PrecisionFindings {
+pub fn precision(values: impl Iterator<Item = f64>) -> PrecisionFindings {
     let mut found = PrecisionFindings::default();
     let mut top = i32::MIN;
-    for v in values.clone() {
+    let mut forms = Vec::with_capacity(values.size_hint().0);
+    for v in values {
         if v == 0.0 && v.is_sign_negative() {
             found.rounded += 1;
             found.example.get_or_insert(v);
         }
-        if let Some((digits, first, _)) = decimal(v) {
+        if let Some(form @ (digits, first, _)) = decimal(v) {
             top = top.max(first);
             if digits > KEPT_DIGITS {
                 found.rounded += 1;
                 found.example.get_or_insert(v);
             }
+            forms.push((v, form));
         }
     }
-    for v in values {
-        if let Some((digits, _, last)) = decimal(v) {
-            // Digits kept: at most KEPT_DIGITS, and none below the block's span from its top.
-            let last = last.max(last + digits - KEPT_DIGITS);
-            if top.saturating_sub(last) > BLOCK_SPAN {
-                found.mixed += 1;
-                found.example.get_or_insert(v);
-            }
+    for (v, (digits, _, last)) in forms {
+        // Digits kept: at most KEPT_DIGITS, and none below the block's span from its top.
+        let last = last.max(last + digits - KEPT_DIGITS);
+        if top.saturating_sub(last) > BLOCK_SPAN {
+            found.mixed += 1;
+            found.example.get_or_insert(v);
         }
     }
     found
@@ -492,6 +514,35 @@ mod tests {
             precision([0.0, 1e300].into_iter()),
             PrecisionFindings::default()
         );
+    }
+
+    #[test]
+    fn whole_numbers_have_the_decimal_form_their_formatting_gives() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut values: Vec<f64> = vec![
+            1.0,
+            9.0,
+            10.0,
+            100.0,
+            120_000.0,
+            999_999_999_999_999.0,
+            1e14,
+            123_456_789_012.0,
+            -5.0,
+            -1000.0,
+            7e3,
+        ];
+        for _ in 0..10_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = x % 16;
+            #[allow(clippy::cast_precision_loss)]
+            values.push((x % 10u64.pow(u32::try_from(digits).unwrap())) as f64);
+        }
+        for v in values {
+            assert_eq!(decimal(v), formatted(v), "{v}");
+        }
     }
 
     #[test]
