@@ -297,3 +297,43 @@ async fn a_read_rides_out_a_log_that_fails_for_a_moment_and_reports_one_that_sta
         .unwrap_err();
     assert!(err.to_string().contains("no leader"), "{err}");
 }
+
+/// Another instance's barrier rewinds the shared log: this relay's shipper meets entries it
+/// shipped before and makes the engine forget its numbering once, before the replay's first group.
+#[tokio::test]
+async fn a_replay_started_elsewhere_makes_the_engine_forget_its_numbering_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(FakeEngine::default());
+    let log = Arc::new(FileLog::open(dir.path()).await.unwrap());
+    let relay = Relay::new(
+        engine.clone(),
+        log.clone(),
+        RelayConfig {
+            ship_max_entries: 2,
+            ..config()
+        },
+    );
+    let mut rng = Rng::new(9);
+    let mut serial = 0;
+    for _ in 0..7 {
+        relay
+            .append(random_batch(&mut rng, &mut serial, 0))
+            .await
+            .unwrap();
+    }
+    ship_all(&relay).await;
+    assert_eq!(engine.replays(), 0, "nothing came twice");
+    log.trim_through(crest_relay::Position(2)).await.unwrap();
+    // As another instance's barrier would: every entry after the trim comes again.
+    log.rewind().await.unwrap();
+    ship_all(&relay).await;
+    assert_eq!(relay.stats().shipped_entries, 7 + 5);
+    assert_eq!(engine.replays(), 1, "once, before the replay's first group");
+    // New entries after the replay follow on.
+    relay
+        .append(random_batch(&mut rng, &mut serial, 0))
+        .await
+        .unwrap();
+    ship_all(&relay).await;
+    assert_eq!(engine.replays(), 1);
+}
