@@ -361,22 +361,27 @@ impl Relay {
         while self.pause(self.shared.config.barrier_every).await {
             let outcome = match &gate {
                 None => self.barrier().await,
-                Some(gate) if !gate.may_run().await => {
-                    if running {
-                        tracing::info!("another instance runs the relay's durability barrier now");
+                Some(gate) => {
+                    if !gate.may_run().await {
+                        if running {
+                            tracing::info!(
+                                "another instance runs the relay's durability barrier now"
+                            );
+                        }
+                        running = false;
+                        self.shared
+                            .counters
+                            .gated_barriers
+                            .fetch_add(1, Ordering::Relaxed);
+                        continue;
                     }
-                    running = false;
-                    self.shared
-                        .counters
-                        .gated_barriers
-                        .fetch_add(1, Ordering::Relaxed);
-                    continue;
-                }
-                Some(_) if running => self.barrier().await,
-                Some(_) => {
-                    let outcome = self.take_over().await;
-                    running = outcome.is_ok();
-                    outcome
+                    if running {
+                        self.barrier().await
+                    } else {
+                        let outcome = self.take_over().await;
+                        running = outcome.is_ok();
+                        outcome
+                    }
                 }
             };
             match outcome {
