@@ -402,7 +402,9 @@ impl Relay {
             .counters
             .takeovers
             .fetch_add(1, Ordering::Relaxed);
-        tracing::info!("this instance runs the relay's durability barrier from now on: rewinding the log to replay what no barrier covers yet");
+        tracing::info!(
+            "this instance runs the relay's durability barrier from now on: rewinding the log to replay what no barrier covers yet"
+        );
         let outcome = match self.shared.engine.incarnation().await {
             Ok(incarnation) => self.rewind(incarnation).await,
             Err(e) => Err(e),

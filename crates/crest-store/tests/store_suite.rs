@@ -2356,7 +2356,10 @@ async fn a_lease_is_won_refused_renewed_taken_over_and_released() {
                 .expect("acquire"),
             "leases of other names are apart"
         );
-        assert!(take("b", t + 2 * ttl - 1).await, "taken over once it ran out");
+        assert!(
+            take("b", t + 2 * ttl - 1).await,
+            "taken over once it ran out"
+        );
         assert!(!take("a", t + 2 * ttl - 1).await, "the old holder lost it");
         assert!(
             !store.release_lease("sweep", "a").await.expect("release"),

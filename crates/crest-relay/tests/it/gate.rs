@@ -7,8 +7,8 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crest_relay::fake_engine::{FakeEngine, Point};
@@ -197,7 +197,11 @@ async fn two_relays_on_one_log_run_one_barrier_and_the_survivor_takes_over() {
     round(&rounds_b, &[&b.relay]).await;
     let (sa, sb) = (a.relay.stats(), b.relay.stats());
     assert_eq!((sa.takeovers, sa.rewinds, sa.barriers), (1, 1, 1), "{sa:?}");
-    assert_eq!((sb.takeovers, sb.barriers, sb.gated_barriers), (0, 0, 1), "{sb:?}");
+    assert_eq!(
+        (sb.takeovers, sb.barriers, sb.gated_barriers),
+        (0, 0, 1),
+        "{sb:?}"
+    );
 
     // Then A runs every barrier and trims the shared log; B ships and leaves the barrier to A.
     for _ in 0..4 {
@@ -208,8 +212,16 @@ async fn two_relays_on_one_log_run_one_barrier_and_the_survivor_takes_over() {
         round(&rounds_b, &[&b.relay]).await;
     }
     let (sa, sb) = (a.relay.stats(), b.relay.stats());
-    assert_eq!((sa.barriers, sa.gated_barriers, sa.rewinds), (5, 0, 1), "{sa:?}");
-    assert_eq!((sb.barriers, sb.gated_barriers, sb.rewinds), (0, 5, 0), "{sb:?}");
+    assert_eq!(
+        (sa.barriers, sa.gated_barriers, sa.rewinds),
+        (5, 0, 1),
+        "{sa:?}"
+    );
+    assert_eq!(
+        (sb.barriers, sb.gated_barriers, sb.rewinds),
+        (0, 5, 0),
+        "{sb:?}"
+    );
     assert!(sa.last_trim.0 > 0, "the holder trims: {sa:?}");
     assert!(sb.shipped_entries > 0, "both ship: {sb:?}");
     assert_eq!(engine.points(), want);

@@ -50,11 +50,17 @@ async fn until(
     done: impl FnMut(&SweepCounts) -> bool,
 ) -> SweepCounts {
     let mut sweeps = server.sweeps.clone();
-    match tokio::time::timeout(PATIENCE, sweeps.wait_for(done)).await {
-        Ok(Ok(counts)) => *counts,
+    let waited = match tokio::time::timeout(PATIENCE, sweeps.wait_for(done)).await {
+        Ok(Ok(counts)) => Some(*counts),
         Ok(Err(_)) => panic!("{what}: the sweep ended"),
-        Err(_) => panic!("{what}: not within {PATIENCE:?}: {:?}", *sweeps.borrow()),
-    }
+        Err(_) => None,
+    };
+    waited.unwrap_or_else(|| {
+        panic!(
+            "{what}: not within {PATIENCE:?}: {:?}",
+            *server.sweeps.borrow()
+        )
+    })
 }
 
 /// Lets `server` tick `n` more times and answers its counts then.
@@ -172,7 +178,11 @@ async fn two_instances_on_one_jetstream_stream_run_one_durability_barrier() {
             tsdb_dir: dir.path().join(name).join("tsdb"),
             ..config.clone()
         };
-        async move { start(&config, crate::support::deps()).await.expect("starts") }
+        async move {
+            start(&config, crate::support::deps())
+                .await
+                .expect("starts")
+        }
     };
     let (a, b) = (start_one("a").await, start_one("b").await);
 
