@@ -479,8 +479,9 @@ impl Relay {
     /// barrier, or by another instance's when several share the log and one runs the barrier), or
     /// entries another instance held when it died. The engine forgets its numbering of earlier
     /// appends before the first of them, as the barrier's own rewind makes it, so that every
-    /// instance replays as the holder of the barrier does; the following groups of the same
-    /// replay follow on without forgetting again.
+    /// instance replays as the holder of the barrier does (the next read makes the engine visible
+    /// again, as after the barrier's own rewind); the following groups of the same replay follow
+    /// on without forgetting again.
     async fn notice_replay(&self, entries: &[Entry]) {
         let first = entries.iter().map(|e| e.position.0).min().unwrap_or(0);
         let newest = entries.iter().map(|e| e.position.0).max().unwrap_or(0);
@@ -488,6 +489,8 @@ impl Relay {
         if first <= handed.load(Ordering::Relaxed) {
             self.shared.engine.replaying().await;
             handed.store(newest, Ordering::Relaxed);
+            // The next read makes the engine visible again, whatever it did before the replay.
+            self.shared.visible_through.store(0, Ordering::Relaxed);
         } else {
             handed.fetch_max(newest, Ordering::Relaxed);
         }
