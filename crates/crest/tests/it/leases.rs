@@ -196,7 +196,10 @@ async fn two_instances_on_one_jetstream_stream_run_one_durability_barrier() {
         h.barriers >= 4 && o.gated_barriers >= 3
     })
     .await;
-    assert_eq!((sh.takeovers, sh.gated_barriers), (1, 0), "{sh:?}");
+    // A takeover that failed (NATS refuses a consumer's deletion for a moment now and then) is
+    // tried again at the next tick: one at least, then barriers.
+    assert!(sh.takeovers >= 1 && sh.rewinds >= 1, "{sh:?}");
+    assert_eq!(sh.gated_barriers, 0, "{sh:?}");
     assert_eq!(
         (so.takeovers, so.barriers, so.failed_barriers),
         (0, 0, 0),
@@ -208,7 +211,7 @@ async fn two_instances_on_one_jetstream_stream_run_one_durability_barrier() {
     let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
         let s = relay_stats(&other);
-        if s.takeovers == 1 && s.barriers >= 2 {
+        if s.takeovers >= 1 && s.rewinds >= 1 && s.barriers >= 2 {
             break;
         }
         assert!(
