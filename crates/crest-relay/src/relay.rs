@@ -191,8 +191,6 @@ struct Shared {
     shipped_signal: tokio::sync::watch::Sender<u64>,
     /// `shipped_through` when the engine was last made visible.
     visible_through: AtomicU64,
-    /// The newest position the shipper took from the log since the last replay it noticed.
-    handed: AtomicU64,
     /// The rewind epoch. The shipper holds it while it appends and marks entries shipped, the
     /// barrier while it rewinds, so no entry appended before a rewind is marked shipped after it
     /// (the rewind would not undo the mark). A group whose retries span a rewind is dropped: the
@@ -282,7 +280,6 @@ impl Relay {
                 config,
                 shipped_signal: tokio::sync::watch::Sender::new(0),
                 visible_through: AtomicU64::new(0),
-                handed: AtomicU64::new(0),
                 epoch: tokio::sync::Mutex::new(0),
                 known: Mutex::new(None),
                 counters: Counters::default(),
@@ -441,7 +438,6 @@ impl Relay {
         if taken == 0 {
             return Ok(0);
         }
-        self.notice_replay(&entries).await;
         // Read after `next`: entries handed out before a rewind but shipped after it are in the
         // engine (harmlessly twice); a later rewind hands out again whatever this call drops.
         let epoch = *self.shared.epoch.lock().await;
@@ -473,27 +469,6 @@ impl Relay {
             }
         }
         Ok(taken)
-    }
-
-    /// Entries at or before the newest this shipper took come again: a rewind (by this relay's
-    /// barrier, or by another instance's when several share the log and one runs the barrier), or
-    /// entries another instance held when it died. The engine forgets its numbering of earlier
-    /// appends before the first of them, as the barrier's own rewind makes it, so that every
-    /// instance replays as the holder of the barrier does (the next read makes the engine visible
-    /// again, as after the barrier's own rewind); the following groups of the same replay follow
-    /// on without forgetting again.
-    async fn notice_replay(&self, entries: &[Entry]) {
-        let first = entries.iter().map(|e| e.position.0).min().unwrap_or(0);
-        let newest = entries.iter().map(|e| e.position.0).max().unwrap_or(0);
-        let handed = &self.shared.handed;
-        if first <= handed.load(Ordering::Relaxed) {
-            self.shared.engine.replaying().await;
-            handed.store(newest, Ordering::Relaxed);
-            // The next read makes the engine visible again, whatever it did before the replay.
-            self.shared.visible_through.store(0, Ordering::Relaxed);
-        } else {
-            handed.fetch_max(newest, Ordering::Relaxed);
-        }
     }
 
     /// Marks refused entries shipped (counted); `false` when the log was rewound meanwhile.
