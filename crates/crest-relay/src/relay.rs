@@ -12,7 +12,9 @@
 //!   batch, and marks them shipped. An append that fails because the engine is away is retried,
 //!   with back-off, forever; one the engine refuses for what it holds is retried entry by entry,
 //!   and an entry refused on its own is skipped like the others, so one bad entry never blocks
-//!   the log.
+//!   the log. An entry handed out at or before the newest position it appended (another
+//!   instance rewound a shared log) makes the engine forget earlier appends first
+//!   ([`DurableEngine::replaying`]), as this relay's own rewind does.
 //! * **The barrier**, every [`RelayConfig::barrier_every`]: reads the engine's incarnation, the
 //!   log's `shipped_through` p, makes the engine durable, reads the incarnation again. If both
 //!   equal the incarnation the shipper has been shipping to, everything through p is durable in
@@ -198,6 +200,10 @@ struct Shared {
     epoch: tokio::sync::Mutex<u64>,
     /// The engine's incarnation the shipper ships to (`None` until first read).
     known: Mutex<Option<u64>>,
+    /// The newest position this shipper appended to the engine since the engine last forgot
+    /// earlier appends ([`DurableEngine::replaying`]); 0 for none. An entry handed out at or
+    /// before it is a replay this relay did not start (another instance rewound a shared log).
+    appended_through: AtomicU64,
     counters: Counters,
     stop: tokio::sync::watch::Sender<bool>,
 }
@@ -282,6 +288,7 @@ impl Relay {
                 visible_through: AtomicU64::new(0),
                 epoch: tokio::sync::Mutex::new(0),
                 known: Mutex::new(None),
+                appended_through: AtomicU64::new(0),
                 counters: Counters::default(),
                 stop: tokio::sync::watch::Sender::new(false),
             }),
@@ -440,7 +447,26 @@ impl Relay {
         }
         // Read after `next`: entries handed out before a rewind but shipped after it are in the
         // engine (harmlessly twice); a later rewind hands out again whatever this call drops.
-        let epoch = *self.shared.epoch.lock().await;
+        let epoch = {
+            let guard = self.shared.epoch.lock().await;
+            // Handed out again without a rewind of this relay: another instance rewound the
+            // shared log (its engine restarted), or an entry another instance held came back.
+            // The engine forgets what it keeps of earlier appends, as a rewind makes it, so the
+            // replay is written as the first writes were (numbered from nothing) and collapses
+            // onto them instead of being numbered after them.
+            let first = entries.iter().map(|e| e.position.0).min().unwrap_or(0);
+            if first <= self.shared.appended_through.load(Ordering::SeqCst) {
+                self.shared.engine.replaying().await;
+                self.shared.appended_through.store(0, Ordering::SeqCst);
+                // The next read makes the engine visible again, as after this relay's rewind.
+                self.shared.visible_through.store(0, Ordering::Relaxed);
+                tracing::info!(
+                    position = first,
+                    "the log hands out entries again (another instance rewound it): replaying"
+                );
+            }
+            *guard
+        };
         let (good, bad): (Vec<Entry>, Vec<Entry>) = entries
             .into_iter()
             .partition(|e| match self.shared.engine.check(&e.batch) {
@@ -504,6 +530,10 @@ impl Relay {
             }
             match self.shared.engine.append(batch.clone()).await {
                 Ok(_) => {
+                    let newest = entries.iter().map(|e| e.position.0).max().unwrap_or(0);
+                    self.shared
+                        .appended_through
+                        .fetch_max(newest, Ordering::SeqCst);
                     self.shared.log.shipped(&positions(&entries)).await?;
                     drop(guard);
                     self.shared
@@ -574,6 +604,7 @@ impl Relay {
     async fn rewind(&self, incarnation: u64) -> Result<BarrierOutcome, SeriesError> {
         let mut epoch = self.shared.epoch.lock().await;
         self.shared.engine.replaying().await;
+        self.shared.appended_through.store(0, Ordering::SeqCst);
         self.shared.log.rewind().await?;
         *epoch = epoch.wrapping_add(1);
         *lock(&self.shared.known) = Some(incarnation);

@@ -2,7 +2,8 @@
 //! `/usr/bin/victoria-metrics`; a missing binary fails the test, never skips it) on a loopback
 //! port and a data directory of the test's choosing, run as crest requires
 //! (`-dedup.minScrapeInterval=1ms`) with a retention of 100 years, killed with SIGKILL when dropped
-//! (a test's kill -9, and no process left behind by a failing test).
+//! (a test's kill -9, and no process left behind by a failing test); and [`ClusterStandIn`], the
+//! cluster's URL layout in front of such a single node.
 
 #![expect(
     clippy::panic,
@@ -12,6 +13,10 @@
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+
+mod cluster;
+
+pub use cluster::{ClusterStandIn, Role, STORAGE_PATHS, Seen};
 
 pub const DEFAULT_BIN: &str = "/usr/bin/victoria-metrics";
 

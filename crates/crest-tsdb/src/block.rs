@@ -171,9 +171,13 @@ struct SharedInner {
 }
 
 fn columns_bytes(c: &Columns) -> usize {
-    c.0.len()
+    columns_bytes_of(&c.0, &c.1)
+}
+
+fn columns_bytes_of(ts: &[i64], vals: &[f64]) -> usize {
+    ts.len()
         .saturating_mul(8)
-        .saturating_add(c.1.len().saturating_mul(8))
+        .saturating_add(vals.len().saturating_mul(8))
 }
 
 impl SharedGroups {
@@ -225,6 +229,21 @@ impl SharedGroups {
                 inner.used = inner.used.saturating_sub(columns_bytes(&gone));
             }
         }
+    }
+
+    /// Forgets the groups of a block file that is going away, so that they do not take the room
+    /// of live ones until they age out.
+    pub(crate) fn forget(&self, path: &Path) {
+        let mut inner = self.lock();
+        let mut freed = 0usize;
+        inner.entries.retain(|(p, _), (columns, _)| {
+            let keep = p != path;
+            if !keep {
+                freed = freed.saturating_add(columns_bytes(columns));
+            }
+            keep
+        });
+        inner.used = inner.used.saturating_sub(freed);
     }
 
     /// How many groups and bytes are kept.
@@ -658,6 +677,17 @@ pub(crate) struct BlockWriter {
     groups: Vec<Group>,
     scratch: Vec<u8>,
     config: ChunkConfig,
+    /// Where the groups written are handed once the block is in place, so that the first read
+    /// of a freshly cut (or compacted) block decodes nothing; with what is held so far.
+    warm: Option<Warm>,
+}
+
+/// A writer's groups, as a read would decode them, held until the block is in place.
+#[derive(Debug)]
+struct Warm {
+    shared: Arc<SharedGroups>,
+    groups: Vec<(u64, Arc<Columns>)>,
+    bytes: usize,
 }
 
 impl BlockWriter {
@@ -693,12 +723,24 @@ impl BlockWriter {
             groups: Vec::new(),
             scratch: Vec::new(),
             config: ChunkConfig::default(),
+            warm: None,
         };
         let mut header = Vec::with_capacity(12);
         header.extend_from_slice(MAGIC);
         put_u32(&mut header, VERSION);
         w.write(&header)?;
         Ok(w)
+    }
+
+    /// Hands the groups written to `shared` when the block is in place, as many as its budget
+    /// holds (the first ones written), instead of leaving the first read to decode them.
+    pub(crate) fn warming(mut self, shared: Arc<SharedGroups>) -> Self {
+        self.warm = Some(Warm {
+            shared,
+            groups: Vec::new(),
+            bytes: 0,
+        });
+        self
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), TsdbError> {
@@ -778,9 +820,24 @@ impl BlockWriter {
         };
         self.write(&ts)?;
         self.write(&vals)?;
+        let number = self.groups.len() as u64;
         self.groups.push(group);
-        self.ts.clear();
-        self.vals.clear();
+        match &mut self.warm {
+            Some(warm)
+                if warm
+                    .bytes
+                    .saturating_add(columns_bytes_of(&self.ts, &self.vals))
+                    <= warm.shared.budget =>
+            {
+                let columns = (std::mem::take(&mut self.ts), std::mem::take(&mut self.vals));
+                warm.bytes = warm.bytes.saturating_add(columns_bytes(&columns));
+                warm.groups.push((number, Arc::new(columns)));
+            }
+            _ => {
+                self.ts.clear();
+                self.vals.clear();
+            }
+        }
         Ok(())
     }
 
@@ -877,7 +934,13 @@ impl BlockWriter {
         let path = block_path(&self.dir, self.id);
         std::fs::rename(&self.tmp, &path).map_err(|e| TsdbError::io(&path, e))?;
         sync_dir(&self.dir)?;
-        Block::open(&path)
+        let block = Block::open(&path)?;
+        if let Some(warm) = self.warm {
+            for (number, columns) in &warm.groups {
+                warm.shared.put(&path, *number, columns);
+            }
+        }
+        Ok(block)
     }
 }
 
@@ -910,10 +973,27 @@ mod tests {
         let none = SharedGroups::new(0);
         none.put(a, 1, &cols(1));
         assert_eq!(none.held(), (0, 0));
+        // a block going away takes its groups with it, and only its own
+        let b = Path::new("b.block");
+        shared.put(b, 1, &cols(5));
+        shared.forget(a);
+        assert_eq!(shared.held(), (1, 80));
+        assert!(shared.get(b, 1).is_some());
     }
 
     fn write_block(dir: &Path, group_points: usize) -> Block {
+        write_block_warming(dir, group_points, None)
+    }
+
+    fn write_block_warming(
+        dir: &Path,
+        group_points: usize,
+        warm: Option<Arc<SharedGroups>>,
+    ) -> Block {
         let mut w = BlockWriter::create(dir, 7, 0, 7_200_000, group_points).unwrap();
+        if let Some(shared) = warm {
+            w = w.warming(shared);
+        }
         let specials = [
             f64::NAN,
             -0.0,
@@ -959,6 +1039,51 @@ mod tests {
             .collect();
         w.add_samples(4, &c).unwrap();
         w.finish().unwrap()
+    }
+
+    fn bits(c: &Columns) -> (Vec<i64>, Vec<u64>) {
+        (c.0.clone(), c.1.iter().map(|v| v.to_bits()).collect())
+    }
+
+    #[test]
+    fn a_block_written_warming_hands_over_its_groups_exactly_as_a_read_decodes_them() {
+        for group_points in [1, 3, 4096] {
+            let dir = tempfile::tempdir().unwrap();
+            let shared = Arc::new(SharedGroups::new(1 << 20));
+            let block = write_block_warming(dir.path(), group_points, Some(Arc::clone(&shared)));
+            let (held, _) = shared.held();
+            assert!(held > 0);
+            assert_eq!(held, block.groups.len(), "every group, at {group_points}");
+            for n in 0..block.groups.len() as u64 {
+                let kept = shared.get(block.path(), n).expect("kept");
+                let decoded = block.decode_group(n).unwrap();
+                assert_eq!(bits(&kept), bits(&decoded), "group {n} at {group_points}");
+            }
+            // a read through the shared cache answers what a cold read answers
+            for id in [2, 3, 4] {
+                let (mut warm, mut cold) = (Vec::new(), Vec::new());
+                let mut cache = GroupCache::shared(2, Arc::clone(&shared));
+                block
+                    .read_samples(id, i64::MIN, i64::MAX, &mut cache, &mut warm)
+                    .unwrap();
+                block
+                    .read_samples(id, i64::MIN, i64::MAX, &mut GroupCache::new(2), &mut cold)
+                    .unwrap();
+                let key = |v: &[Sample]| {
+                    v.iter()
+                        .map(|s| (s.timestamp, s.value.to_bits()))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(key(&warm), key(&cold));
+            }
+        }
+        // a small budget keeps the first groups that fit, and no more
+        let dir = tempfile::tempdir().unwrap();
+        let shared = Arc::new(SharedGroups::new(16 * 8));
+        let block = write_block_warming(dir.path(), 3, Some(Arc::clone(&shared)));
+        let (held, bytes) = shared.held();
+        assert!(held >= 1 && held < block.groups.len() && bytes <= 16 * 8);
+        assert!(shared.get(block.path(), 0).is_some());
     }
 
     #[test]

@@ -26,7 +26,9 @@ pub struct Options {
     pub compaction_max_points: u64,
     /// Groups decoded by reads are kept for later reads up to this many bytes (least recently
     /// used first out): a chart refreshed, or a second series of the same group, is not decoded
-    /// again. 0 keeps none.
+    /// again. A cut or a compaction hands over the groups it writes (the first ones, up to this
+    /// budget, held in memory until the block is in place), so the first read of a fresh block
+    /// decodes nothing either. 0 keeps none.
     pub decoded_cache_bytes: usize,
 }
 

@@ -7,6 +7,9 @@
 //! condition/`then` pair as an operator's would; the `else` series is the one with the same
 //! source and tags (or the only one).
 //!
+//! `rawif(cond, then [, else])` is the same without interpolation: an instant answers only where
+//! the condition and the chosen branch each have a real point there (or are continuous).
+//!
 //! `between(expr, lower, upper)`: 1 where `lower ≤ value ≤ upper`, else 0, continuous (a discrete
 //! input is interpolated at every instant asked). Bounds are numbers (an expression as a bound is
 //! not supported yet).
@@ -21,6 +24,31 @@ use crate::matching::pairs;
 use crate::value::{Points, Series, Value};
 
 pub(crate) fn if_fn(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    conditional(call, ctx, depth, false)
+}
+
+pub(crate) fn rawif(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    conditional(call, ctx, depth, true)
+}
+
+/// Each side's values at `instants`: interpolated, or (`raw`) only where the side has a real
+/// point (a continuous side has a value everywhere).
+fn values_at(p: &Points, instants: &[i64], raw: bool, edge: i64) -> Vec<Option<f64>> {
+    match (raw, p) {
+        (true, Points::Discrete(d)) => instants
+            .iter()
+            .map(|t| {
+                d.binary_search_by_key(t, |(pt, _)| *pt)
+                    .ok()
+                    .and_then(|i| d.get(i))
+                    .map(|(_, v)| *v)
+            })
+            .collect(),
+        _ => sample(p, instants, false, edge),
+    }
+}
+
+fn conditional(call: &Call, ctx: &Ctx<'_>, depth: usize, raw: bool) -> Result<Value, QueryError> {
     arity(call, 2, 3)?;
     let cond = eval_series(expr_at(call, 0)?, ctx, depth, name(call))?;
     let then = eval_series(expr_at(call, 1)?, ctx, depth, name(call))?;
@@ -67,9 +95,9 @@ pub(crate) fn if_fn(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Q
             instants.sort_unstable();
             instants.dedup();
             ctx.tick(instants.len())?;
-            let cv = sample(&cp, &instants, false, edge);
-            let tv = sample(&tp, &instants, false, edge);
-            let ev = sample(&e, &instants, false, edge);
+            let cv = values_at(&cp, &instants, raw, edge);
+            let tv = values_at(&tp, &instants, raw, edge);
+            let ev = values_at(&e, &instants, raw, edge);
             let mut points = Vec::new();
             for (i, &at) in instants.iter().enumerate() {
                 let Some(Some(cond_value)) = cv.get(i) else {

@@ -9,13 +9,16 @@ pub(crate) mod args;
 mod at;
 mod calendar;
 mod conditional;
+mod dimension;
 mod fill;
 mod filter;
+mod forecast;
 pub(crate) mod histogram;
 mod math;
 mod mcorr;
 mod metadata;
 mod mgroup;
+mod normalize;
 mod presence;
 mod rank;
 mod rate;
@@ -185,6 +188,12 @@ static TABLE: &[Function] = &[
     row("mvalues", mgroup::mvalues, window::range),
     row("any", anyall::any, window::range),
     row("all", anyall::all, window::range),
+    row("retainDimension", dimension::retain_dimension, same),
+    row("removeDimension", dimension::remove_dimension, same),
+    row("normalize", normalize::normalize, same),
+    row("atEpoch", at::at_epoch, at::epoch_range),
+    row("rawif", conditional::rawif, same),
+    row("linearforecast", forecast::linearforecast, forecast::range),
 ];
 
 /// Every documented function name (wql.md §3.3): a name here but not in [`TABLE`] is "not
@@ -193,16 +202,10 @@ static DOCUMENTED: &[&str] = &[
     "traces",
     "spans",
     "random",
-    "atEpoch",
-    "rawif",
-    "normalize",
     "haversine",
-    "retainDimension",
-    "removeDimension",
     "anomalous",
     "hw",
     "nnforecast",
-    "linearforecast",
     "forecast",
     "summary",
     "alignedSummary",

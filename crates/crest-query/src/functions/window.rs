@@ -55,7 +55,7 @@ pub(crate) fn range(call: &Call, chart: &Chart, range: Range) -> Result<Range, Q
 }
 
 /// A series' points with running sums, so sums and counts over a window cost two searches.
-struct Indexed {
+pub(super) struct Indexed {
     points: Vec<Point>,
     /// `prefix[i]` = sum of the first `i` values.
     prefix: Vec<f64>,
@@ -82,6 +82,11 @@ impl Indexed {
         (lo, hi.max(lo))
     }
 
+    /// The points of the index range `lo..hi`.
+    pub(super) fn points(&self, lo: usize, hi: usize) -> &[Point] {
+        self.points.get(lo..hi).unwrap_or_default()
+    }
+
     fn values(&self, lo: usize, hi: usize) -> Vec<f64> {
         self.points
             .get(lo..hi)
@@ -104,7 +109,18 @@ fn moving(
     at: usize,
     stat: impl Fn(&Indexed, usize, usize, i64, i64) -> Option<f64> + Clone + Send + Sync + 'static,
 ) -> Result<Value, QueryError> {
-    let w = window(call, &ctx.chart)?;
+    moving_over(call, ctx, depth, window(call, &ctx.chart)?, at, stat)
+}
+
+/// [`moving`] over a window `w` given by the caller (argument `at` is the expression).
+pub(super) fn moving_over(
+    call: &Call,
+    ctx: &Ctx<'_>,
+    depth: usize,
+    w: i64,
+    at: usize,
+    stat: impl Fn(&Indexed, usize, usize, i64, i64) -> Option<f64> + Clone + Send + Sync + 'static,
+) -> Result<Value, QueryError> {
     let series = eval_series(expr_at(call, at)?, ctx, depth, name(call))?;
     let mut out = Vec::with_capacity(series.len());
     for s in series {
@@ -214,24 +230,29 @@ pub(crate) fn mdiff(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Q
     })
 }
 
+/// The least-squares line through `pts` (two distinct timestamps at least), with times relative
+/// to `t`: the mean offset, the mean value and the per-second slope.
+pub(super) fn fit(pts: &[Point], t: i64) -> Option<(f64, f64, f64)> {
+    if pts.len() < 2 {
+        return None;
+    }
+    let n = count(pts.len());
+    // relative to t: small, exact offsets
+    #[allow(clippy::cast_precision_loss)]
+    let xs: Vec<f64> = pts.iter().map(|(pt, _)| (pt - t) as f64).collect();
+    let mx = xs.iter().sum::<f64>() / n;
+    let my = pts.iter().map(|(_, v)| v).sum::<f64>() / n;
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for (xv, (_, y)) in xs.iter().zip(pts) {
+        sxy += (xv - mx) * (y - my);
+        sxx += (xv - mx) * (xv - mx);
+    }
+    (sxx > 0.0).then(|| (mx, my, sxy / sxx))
+}
+
 pub(crate) fn mslope(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     simple(call, ctx, depth, |x, lo, hi, t, _| {
-        let pts = x.points.get(lo..hi)?;
-        if pts.len() < 2 {
-            return None;
-        }
-        let n = count(pts.len());
-        // relative to t: small, exact offsets
-        #[allow(clippy::cast_precision_loss)]
-        let xs: Vec<f64> = pts.iter().map(|(pt, _)| (pt - t) as f64).collect();
-        let mx = xs.iter().sum::<f64>() / n;
-        let my = pts.iter().map(|(_, v)| v).sum::<f64>() / n;
-        let (mut sxy, mut sxx) = (0.0, 0.0);
-        for (xv, (_, y)) in xs.iter().zip(pts) {
-            sxy += (xv - mx) * (y - my);
-            sxx += (xv - mx) * (xv - mx);
-        }
-        (sxx > 0.0).then(|| sxy / sxx)
+        fit(x.points(lo, hi), t).map(|(_, _, slope)| slope)
     })
 }
 

@@ -23,3 +23,4 @@ mod properties;
 mod source_tags;
 mod strings;
 mod support;
+mod tier2;

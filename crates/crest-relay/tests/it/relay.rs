@@ -185,6 +185,47 @@ async fn the_tasks_ship_trim_and_replay_on_their_own() {
     tasks.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_handed_out_again_by_another_instances_rewind_make_the_engine_forget_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(FakeEngine::default());
+    let log = Arc::new(FileLog::open(dir.path()).await.unwrap());
+    let relay = Relay::new(engine.clone(), log.clone(), config());
+    let mut rng = Rng::new(11);
+    let mut serial = 0;
+    for _ in 0..3 {
+        relay
+            .append(random_batch(&mut rng, &mut serial, 0))
+            .await
+            .unwrap();
+    }
+    ship_all(&relay).await;
+    assert_eq!(engine.replays(), 0, "first shipments are no replay");
+    // The shared log rewound by someone else (another instance whose barrier saw a restart).
+    log.rewind().await.unwrap();
+    ship_all(&relay).await;
+    assert_eq!(
+        engine.replays(),
+        1,
+        "the replay is noticed once, not per group"
+    );
+    // New entries after the replay are no replay.
+    relay
+        .append(random_batch(&mut rng, &mut serial, 0))
+        .await
+        .unwrap();
+    ship_all(&relay).await;
+    assert_eq!(engine.replays(), 1);
+    // This relay's own rewind forgets once too: the replay that follows it does not again.
+    engine.crash();
+    relay.barrier().await.unwrap();
+    assert_eq!(relay.stats().rewinds, 1);
+    assert_eq!(engine.replays(), 2);
+    ship_all(&relay).await;
+    assert_eq!(engine.replays(), 2);
+    assert_eq!(relay.stats().shipped_entries, 3 + 3 + 1 + 4);
+}
+
 /// A file log whose `last_position` and `shipped_through` fail their first `failures` calls, as a
 /// NATS server taking over a stream's leadership does for a moment.
 #[derive(Debug)]

@@ -95,7 +95,7 @@ impl Engine {
         };
         if let Err(e) = manifest.store(&self.options.dir) {
             for b in &blocks {
-                let _ = remove_file(b.path());
+                let _ = self.remove_block_file(b.path());
             }
             return Err(e);
         }
@@ -188,7 +188,8 @@ impl Engine {
                     start,
                     end,
                     self.options.block_group_points,
-                )?;
+                )?
+                .warming(Arc::clone(&self.decoded));
                 for (sid, samples, hists) in &series {
                     writer.add_samples(*sid, samples)?;
                     writer.add_hists(*sid, hists)?;
@@ -199,7 +200,7 @@ impl Engine {
                 Ok(block) => out.push(block),
                 Err(e) => {
                     for b in &out {
-                        let _ = remove_file(b.path());
+                        let _ = self.remove_block_file(b.path());
                     }
                     return Err(e);
                 }
@@ -288,10 +289,16 @@ impl Engine {
             st.manifest = manifest;
         }
         for b in &expired {
-            remove_file(b.path())?;
+            self.remove_block_file(b.path())?;
         }
         sync_dir(&self.blocks_dir)?;
         Ok(expired.len())
+    }
+
+    /// Deletes a block's file, and its groups from the decoded-group cache.
+    fn remove_block_file(&self, path: &std::path::Path) -> Result<(), TsdbError> {
+        self.decoded.forget(path);
+        remove_file(path)
     }
 
     /// Merges the inputs into one block, commits it in place of them, deletes them.
@@ -316,7 +323,8 @@ impl Engine {
             c.range_start,
             c.range_end,
             self.options.block_group_points,
-        )?;
+        )?
+        .warming(Arc::clone(&self.decoded));
         let mut caches: Vec<GroupCache> = inputs.iter().map(|_| GroupCache::new(4)).collect();
         let mut samples = Vec::new();
         let mut hists = Vec::new();
@@ -332,6 +340,11 @@ impl Engine {
             writer.add_samples(sid, &samples)?;
             writer.add_hists(sid, &hists)?;
         }
+        // The inputs' groups make room for the output's before it hands them over (a read of an
+        // input meanwhile decodes it again).
+        for b in &inputs {
+            self.decoded.forget(b.path());
+        }
         let output = writer.finish()?;
         let manifest = {
             let st = read(&self.state);
@@ -341,7 +354,7 @@ impl Engine {
             m
         };
         if let Err(e) = manifest.store(&self.options.dir) {
-            let _ = remove_file(output.path());
+            let _ = self.remove_block_file(output.path());
             return Err(e);
         }
         {
@@ -353,7 +366,7 @@ impl Engine {
             st.manifest = manifest;
         }
         for b in &inputs {
-            remove_file(b.path())?;
+            self.remove_block_file(b.path())?;
         }
         sync_dir(&self.blocks_dir)
     }

@@ -16,6 +16,7 @@ use crate::error::TsdbError;
 use crate::head::{Head, HistEntry};
 use crate::registry::Kind;
 use crate::wal;
+use roaring::RoaringBitmap;
 
 /// A read expecting at least this many points decodes its blocks on several threads.
 const PARALLEL_READ_POINTS: usize = 1 << 18;
@@ -171,9 +172,13 @@ impl Engine {
         now_ms.saturating_sub(self.options.retention_ms)
     }
 
-    /// The ids of `kind` the filter selects, with their keys, ordered by key.
-    fn matching(st: &State, filter: &Filter, kind: Kind) -> Vec<(SeriesKey, u32)> {
-        let ids = st.postings.eval(filter) & st.registry.of_kind(kind);
+    /// The ids of `kind` the postings give for the filter (a superset of those it selects).
+    fn candidates(st: &State, filter: &Filter, kind: Kind) -> RoaringBitmap {
+        st.postings.eval(filter) & st.registry.of_kind(kind)
+    }
+
+    /// Of `ids`, those the filter selects, with their keys, ordered by key.
+    fn matching_of(st: &State, filter: &Filter, ids: &RoaringBitmap) -> Vec<(SeriesKey, u32)> {
         let mut out: Vec<(SeriesKey, u32)> = ids
             .iter()
             .filter_map(|id| st.registry.get(id).map(|e| (id, e)))
@@ -184,15 +189,20 @@ impl Engine {
         out
     }
 
-    /// [`Self::matching`], less the series [`ReadLimits::reported_since`] leaves out: decided on
-    /// the registry's newest timestamp of each, without reading a point.
-    fn admitted(
+    /// The ids of `kind` the filter selects, with their keys, ordered by key.
+    fn matching(st: &State, filter: &Filter, kind: Kind) -> Vec<(SeriesKey, u32)> {
+        Self::matching_of(st, filter, &Self::candidates(st, filter, kind))
+    }
+
+    /// [`Self::matching_of`], less the series [`ReadLimits::reported_since`] leaves out: decided
+    /// on the registry's newest timestamp of each, without reading a point.
+    fn admitted_of(
         st: &State,
         filter: &Filter,
-        kind: Kind,
+        ids: &RoaringBitmap,
         limits: &ReadLimits,
     ) -> Vec<(SeriesKey, u32)> {
-        let mut list = Self::matching(st, filter, kind);
+        let mut list = Self::matching_of(st, filter, ids);
         if limits.reported_since.is_some() {
             list.retain(|(_, id)| {
                 st.registry
@@ -203,6 +213,87 @@ impl Engine {
         list
     }
 
+    /// [`Self::matching`], less the series [`ReadLimits::reported_since`] leaves out.
+    fn admitted(
+        st: &State,
+        filter: &Filter,
+        kind: Kind,
+        limits: &ReadLimits,
+    ) -> Vec<(SeriesKey, u32)> {
+        Self::admitted_of(st, filter, &Self::candidates(st, filter, kind), limits)
+    }
+
+    /// The part of `range` a read answers (within retention), or `None` when nothing of it is.
+    fn read_window(&self, range: TimeRange, now_ms: i64) -> Option<(i64, i64)> {
+        let start = range.start.max(self.cutoff(now_ms));
+        (start < range.end).then_some((start, range.end))
+    }
+
+    /// What [`Self::select`] answers, when that answer needs no block (so no file is read) and
+    /// at most `max_points` points of at most `max_series` candidate series from the heads, and
+    /// the engine's state is not being written this instant; `None` otherwise (nothing is
+    /// answered then, and `select` gives the answer). For small reads on a caller that must not
+    /// block: a chart's single series, read from memory without a hop to another thread.
+    pub fn select_in_memory(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: &ReadLimits,
+        now_ms: i64,
+        max_series: u64,
+        max_points: usize,
+    ) -> Option<Result<Vec<SeriesData>, TsdbError>> {
+        let Some((start, end)) = self.read_window(range, now_ms) else {
+            return Some(Ok(Vec::new()));
+        };
+        let st = self.state.try_read().ok()?;
+        let ids = Self::candidates(&st, filter, Kind::Plain);
+        if ids.len() > max_series {
+            return None;
+        }
+        let list = Self::admitted_of(&st, filter, &ids, limits);
+        let in_blocks = st.blocks.values().any(|b| {
+            b.meta.min_t < end
+                && b.meta.max_t >= start
+                && list.iter().any(|(_, id)| b.ids.contains(*id))
+        });
+        if in_blocks {
+            return None;
+        }
+        let hs: Vec<&Head> = st.frozen.iter().map(|h| &**h).chain([&st.head]).collect();
+        let total = list
+            .iter()
+            .map(|(_, id)| hs.iter().map(|h| in_range(h, *id, start, end).len()).sum())
+            .fold(0usize, usize::saturating_add);
+        if total > max_points.min(limits.max_points) {
+            return None;
+        }
+        let heads: Vec<(Vec<Sample>, bool)> = list
+            .iter()
+            .map(|(_, id)| from_heads(&hs, *id, start, end))
+            .collect();
+        drop(st);
+        let mut out = Vec::new();
+        for ((key, _), (samples, even)) in list.into_iter().zip(heads) {
+            if samples.is_empty() {
+                continue;
+            }
+            if out.len() >= limits.max_series {
+                return Some(Err(TsdbError::LimitExceeded {
+                    what: "series",
+                    limit: limits.max_series,
+                }));
+            }
+            let samples = if even {
+                samples
+            } else {
+                one_per_second(samples, key.is_delta())
+            };
+            out.push(SeriesData { samples, key });
+        }
+        Some(Ok(out))
+    }
+
     /// Every selected series' points in `range` (and within retention), one per second.
     pub fn select(
         &self,
@@ -211,11 +302,9 @@ impl Engine {
         limits: ReadLimits,
         now_ms: i64,
     ) -> Result<Vec<SeriesData>, TsdbError> {
-        let start = range.start.max(self.cutoff(now_ms));
-        let end = range.end;
-        if start >= end {
+        let Some((start, end)) = self.read_window(range, now_ms) else {
             return Ok(Vec::new());
-        }
+        };
         let too_many_points = TsdbError::LimitExceeded {
             what: "points",
             limit: limits.max_points,

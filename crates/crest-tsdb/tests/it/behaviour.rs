@@ -764,3 +764,68 @@ fn a_large_read_decoded_on_several_threads_answers_every_point_in_order() {
         Err(TsdbError::LimitExceeded { what: "points", .. })
     ));
 }
+
+#[test]
+fn a_small_read_of_the_head_is_answered_from_memory_and_anything_else_is_left_to_select() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(options(dir.path()), T0).unwrap();
+    let now = T0 + 2 * HOUR;
+    let limits = ReadLimits::default();
+    let in_memory = |filter: &Filter, range: TimeRange, max_series: u64, max_points: usize| {
+        engine
+            .select_in_memory(filter, range, &limits, now, max_series, max_points)
+            .map(|r| bits(&r.unwrap()))
+    };
+    let select = |filter: &Filter, range: TimeRange| {
+        bits(&engine.select(filter, range, limits, now).unwrap())
+    };
+    // an hour of points, cut into a block; then points an hour later, in the head (one
+    // out of order, and two in one second, which a read averages)
+    engine
+        .append(
+            &batch(vec![(
+                key("m", "a"),
+                (0..60).map(|i| s(T0 + i * 60_000, i as f64)).collect(),
+            )]),
+            T0,
+        )
+        .unwrap();
+    assert!(engine.maintain(T0 + HOUR).unwrap().cut.is_some());
+    let later = T0 + HOUR + 30 * 60_000;
+    engine
+        .append(
+            &batch(vec![
+                (
+                    key("m", "a"),
+                    vec![s(later + 2000, 2.0), s(later, 1.0), s(later + 2500, 4.0)],
+                ),
+                (key("m", "b"), vec![s(later, 7.0)]),
+            ]),
+            now,
+        )
+        .unwrap();
+    let m = Filter::metric("m");
+    let head_only = TimeRange::new(T0 + HOUR + 60_000, now);
+    let answer = in_memory(&m, head_only, 8, 100).expect("answered from memory");
+    assert_eq!(answer, select(&m, head_only));
+    assert_eq!(answer.len(), 2);
+    assert_eq!(answer[0].1.len(), 2, "two points of one second are one");
+    // a range reaching the block is left to select (it may read a file)
+    assert_eq!(in_memory(&m, TimeRange::new(T0, now), 8, 100), None);
+    assert_eq!(in_memory(&m, TimeRange::all(), 8, 100), None);
+    // so is a read over either bound
+    assert_eq!(
+        in_memory(&m, head_only, 1, 100),
+        None,
+        "two candidate series"
+    );
+    assert_eq!(in_memory(&m, head_only, 8, 3), None, "four points");
+    assert!(in_memory(&m, head_only, 2, 4).is_some());
+    // a range with nothing in it, or before retention, is empty either way
+    let nothing = TimeRange::new(now, now + HOUR);
+    assert_eq!(in_memory(&m, nothing, 8, 100), Some(select(&m, nothing)));
+    assert_eq!(
+        in_memory(&m, TimeRange::new(5, 5), 8, 100),
+        Some(Vec::new())
+    );
+}

@@ -421,12 +421,20 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Read(filter, start, len, since) => {
                 let range = TimeRange::new(now + start, now + start + len);
                 let since = since.map(|o| now + o);
+                let expected = model.select(&filter, range, now, since);
                 prop_assert_eq!(
                     engine_plain(&e, &filter, range, now, since),
-                    model.select(&filter, range, now, since),
+                    expected.clone(),
                     "read at step {}",
                     step
                 );
+                // the read from memory, when it answers, answers the same
+                let in_memory = e
+                    .select_in_memory(&filter, range, &limits(since), now, u64::MAX, usize::MAX)
+                    .map(|r| crate::support::bits(&r.unwrap()));
+                if let Some(answer) = in_memory {
+                    prop_assert_eq!(answer, expected, "read from memory at step {}", step);
+                }
                 for g in Granularity::ALL {
                     prop_assert_eq!(
                         hist_bits(&engine_hists(&e, &filter, g, range, now, since)),

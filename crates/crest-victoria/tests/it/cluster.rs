@@ -1,68 +1,32 @@
-//! The cluster's URL layout, against a stand-in for vminsert and vmselect that forwards
-//! `/insert/<tenant>/prometheus/…` and `/select/<tenant>/prometheus/…` to a single node (Debian
-//! packages no cluster); and a stand-in that appends VictoriaMetrics' text error line to a 200.
+//! The cluster's URL layout, against `crest_testkit::victoria::ClusterStandIn` (a vminsert, a
+//! vmselect and vmstorage nodes that forward to a single node: Debian packages no cluster); and a
+//! stand-in that appends VictoriaMetrics' text error line to a 200.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use crest_series::suite::{self, T0};
 use crest_series::{
     Batch, Filter, ReadLimits, Sample, SeriesError, SeriesKey, SeriesReader as _,
     SeriesWriter as _, TimeRange,
 };
-use crest_victoria::{Endpoints, VictoriaEngine};
+use crest_testkit::victoria::{ClusterStandIn, Role};
+use crest_victoria::{Endpoints, VictoriaEngine, VictoriaError};
 
 use crate::support::{Vm, config_for};
 
-#[derive(Clone)]
-struct StandIn {
-    target: String,
-    tenant: String,
-    seen: Arc<Mutex<Vec<String>>>,
-}
+const TENANT: &str = "42:7";
 
-async fn forward(State(s): State<StandIn>, request: Request) -> Response {
-    let path = request.uri().path().to_owned();
-    s.seen.lock().unwrap().push(path.clone());
-    let rest = [
-        format!("/insert/{}/prometheus", s.tenant),
-        format!("/select/{}/prometheus", s.tenant),
-    ]
-    .into_iter()
-    .find_map(|p| path.strip_prefix(&p).map(str::to_owned));
-    let Some(rest) = rest else {
-        return Response::builder()
-            .status(StatusCode::NOT_FOUND)
-            .body(Body::from(format!("unsupported path {path}")))
-            .unwrap();
-    };
-    let query = request
-        .uri()
-        .query()
-        .map(|q| format!("?{q}"))
-        .unwrap_or_default();
-    let method = request.method().clone();
-    let content_type = request.headers().get("content-type").cloned();
-    let body = axum::body::to_bytes(request.into_body(), 64 << 20)
-        .await
-        .unwrap();
-    let mut forwarded = reqwest::Client::new().request(
-        reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap(),
-        format!("{}{rest}{query}", s.target),
-    );
-    if let Some(ct) = content_type {
-        forwarded = forwarded.header("content-type", ct.to_str().unwrap());
+/// The engine's endpoints for `cluster`, its storage nodes listed.
+fn endpoints(cluster: &ClusterStandIn) -> Endpoints {
+    Endpoints::Cluster {
+        insert_url: cluster.insert_url().to_owned(),
+        // A trailing slash is taken off.
+        select_url: format!("{}/", cluster.select_url()),
+        tenant: TENANT.to_owned(),
+        storage: cluster.storage_urls().to_vec(),
     }
-    let answer = forwarded.body(body.to_vec()).send().await.unwrap();
-    let status = answer.status().as_u16();
-    let bytes = answer.bytes().await.unwrap();
-    Response::builder()
-        .status(status)
-        .body(Body::from(bytes))
-        .unwrap()
 }
 
 async fn serve(router: axum::Router) -> String {
@@ -74,51 +38,36 @@ async fn serve(router: axum::Router) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cluster_is_spoken_to_through_its_tenant_paths() {
-    let vm = Vm::start().await;
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let stand_in = StandIn {
-        target: vm.url.clone(),
-        tenant: "42:7".to_owned(),
-        seen: seen.clone(),
-    };
-    let url = serve(axum::Router::new().fallback(forward).with_state(stand_in)).await;
-    let endpoints = Endpoints::Cluster {
-        insert_url: url.clone(),
-        select_url: format!("{url}/"),
-        tenant: "42:7".to_owned(),
-        // vmstorage's force_flush is the single node's own here.
-        storage: vec![vm.url.clone()],
-    };
-    let engine = VictoriaEngine::new(config_for(endpoints)).unwrap();
     for case in [
         "filters_select_exactly_what_matches_says",
         "the_catalog_lists_series_and_metrics",
     ] {
         let fresh = Vm::start().await;
-        let seen_here = Arc::new(Mutex::new(Vec::new()));
-        let url = serve(axum::Router::new().fallback(forward).with_state(StandIn {
-            target: fresh.url.clone(),
-            tenant: "42:7".to_owned(),
-            seen: seen_here.clone(),
-        }))
-        .await;
-        let engine = VictoriaEngine::new(config_for(Endpoints::Cluster {
-            insert_url: url.clone(),
-            select_url: url,
-            tenant: "42:7".to_owned(),
-            storage: vec![fresh.url.clone()],
-        }))
-        .unwrap();
+        let cluster = ClusterStandIn::start(&fresh.url, TENANT, 1).await;
+        let engine = VictoriaEngine::new(config_for(endpoints(&cluster))).unwrap();
         assert_eq!(suite::run(case, &engine).await, Ok(()), "{case}");
-        let paths = seen_here.lock().unwrap().clone();
+        assert_eq!(cluster.refused(), vec![], "{case}");
+        let insert = cluster.paths(Role::Insert);
+        assert!(!insert.is_empty(), "{case}");
         assert!(
-            paths
+            insert
                 .iter()
-                .all(|p| p.starts_with("/insert/42:7/prometheus/")
-                    || p.starts_with("/select/42:7/prometheus/")),
-            "{paths:?}"
+                .all(|p| p.starts_with("/insert/42:7/prometheus/api/v1/")),
+            "{case}: {insert:?}"
+        );
+        let select = cluster.paths(Role::Select);
+        assert!(!select.is_empty(), "{case}");
+        assert!(
+            select
+                .iter()
+                .all(|p| p.starts_with("/select/42:7/prometheus/api/v1/")),
+            "{case}: {select:?}"
         );
     }
+
+    let vm = Vm::start().await;
+    let cluster = ClusterStandIn::start(&vm.url, TENANT, 2).await;
+    let engine = VictoriaEngine::new(config_for(endpoints(&cluster))).unwrap();
     engine
         .append(Batch::from_series([(
             SeriesKey::new("m", "a"),
@@ -144,14 +93,112 @@ async fn a_cluster_is_spoken_to_through_its_tenant_paths() {
             value: 2.0
         }]
     );
-    let paths = seen.lock().unwrap().clone();
     assert_eq!(
-        paths,
-        vec![
-            "/insert/42:7/prometheus/api/v1/import".to_owned(),
-            "/select/42:7/prometheus/api/v1/export".to_owned()
-        ]
+        cluster.paths(Role::Insert),
+        vec!["/insert/42:7/prometheus/api/v1/import".to_owned()]
     );
+    assert_eq!(
+        cluster.paths(Role::Select),
+        vec!["/select/42:7/prometheus/api/v1/export".to_owned()]
+    );
+    // The flush after the write reaches every storage node: vminsert and vmselect do not serve it.
+    for node in 0..2 {
+        assert_eq!(
+            cluster.paths(Role::Storage(node)),
+            vec!["/internal/force_flush".to_owned()],
+            "node {node}"
+        );
+    }
+    // A delete goes to vmselect's /delete/<tenant>/ path.
+    assert_eq!(engine.delete(&Filter::metric("m")).await.unwrap(), 1);
+    assert_eq!(
+        cluster.count(
+            Role::Select,
+            "/delete/42:7/prometheus/api/v1/admin/tsdb/delete_series"
+        ),
+        1
+    );
+    assert_eq!(cluster.refused(), vec![]);
+}
+
+#[tokio::test]
+async fn durability_and_restarts_are_every_storage_nodes() {
+    let vm = Vm::start().await;
+    let cluster = ClusterStandIn::start(&vm.url, TENANT, 2).await;
+    let engine = VictoriaEngine::connect(config_for(endpoints(&cluster)))
+        .await
+        .unwrap();
+    // The flags come from the first storage node.
+    assert_eq!(cluster.paths(Role::Storage(0)), vec!["/flags".to_owned()]);
+    assert_eq!(cluster.paths(Role::Storage(1)), Vec::<String>::new());
+
+    // A barrier: a snapshot on each node, deleted at once.
+    engine.make_durable().await.unwrap();
+    for node in 0..2 {
+        let seen: Vec<_> = cluster
+            .seen()
+            .into_iter()
+            .filter(|s| s.role == Role::Storage(node) && s.path.starts_with("/snapshot/"))
+            .collect();
+        assert_eq!(
+            seen.iter().map(|s| s.path.as_str()).collect::<Vec<_>>(),
+            vec!["/snapshot/create", "/snapshot/delete"],
+            "node {node}"
+        );
+        assert!(
+            seen[1].query.starts_with("snapshot="),
+            "the snapshot deleted is named: {:?}",
+            seen[1]
+        );
+    }
+    // No snapshot is left behind on the single node.
+    let listed = reqwest::get(format!("{}/snapshot/list", vm.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!listed.contains("\"snapshots\":[\""), "{listed}");
+
+    // A node that cannot snapshot fails the barrier, even the second one.
+    cluster.refuse_snapshots(1, true);
+    match engine.make_durable().await {
+        Err(VictoriaError::Status { status: 503, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    cluster.refuse_snapshots(1, false);
+    engine.make_durable().await.unwrap();
+
+    // The incarnation changes when any node restarts, the second one too.
+    let before = engine.incarnation().await.unwrap();
+    assert_eq!(engine.incarnation().await.unwrap(), before);
+    cluster.restart(1);
+    let after = engine.incarnation().await.unwrap();
+    assert_ne!(after, before);
+    cluster.restart(0);
+    assert_ne!(engine.incarnation().await.unwrap(), after);
+    assert_eq!(cluster.refused(), vec![]);
+}
+
+#[tokio::test]
+async fn a_first_storage_node_without_dedup_is_refused() {
+    let vm = Vm::start().await;
+    let cluster = ClusterStandIn::start(&vm.url, TENANT, 2).await;
+    cluster.set_flags(0, Some("-retentionPeriod=\"100y\"\n"));
+    match VictoriaEngine::connect(config_for(endpoints(&cluster))).await {
+        Err(VictoriaError::Refused(why)) => {
+            assert!(why.contains("-dedup.minScrapeInterval=1ms"), "{why}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // With the flag, the node's retention is taken.
+    cluster.set_flags(
+        0,
+        Some("-dedup.minScrapeInterval=\"1ms\"\n-retentionPeriod=\"100y\"\n"),
+    );
+    VictoriaEngine::connect(config_for(endpoints(&cluster)))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
