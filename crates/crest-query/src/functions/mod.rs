@@ -13,6 +13,7 @@ mod dimension;
 mod fill;
 mod filter;
 mod forecast;
+mod hist_summary;
 pub(crate) mod histogram;
 mod math;
 mod mcorr;
@@ -194,6 +195,8 @@ static TABLE: &[Function] = &[
     row("atEpoch", at::at_epoch, at::epoch_range),
     row("rawif", conditional::rawif, same),
     row("linearforecast", forecast::linearforecast, forecast::range),
+    row("summary", hist_summary::summary, same),
+    row("alignedSummary", hist_summary::aligned_summary, same),
 ];
 
 /// Every documented function name (wql.md §3.3): a name here but not in [`TABLE`] is "not
@@ -207,8 +210,6 @@ static DOCUMENTED: &[&str] = &[
     "hw",
     "nnforecast",
     "forecast",
-    "summary",
-    "alignedSummary",
     "histo",
     "cumulativeHisto",
     "frequencyHisto",

@@ -169,3 +169,76 @@ async fn linearforecast_extends_the_least_squares_line() {
             .is_empty()
     );
 }
+
+async fn hists() -> Db {
+    use crest_series::Granularity::Minute;
+    Db::new()
+        .hist(
+            "lat",
+            "a",
+            Minute,
+            T0,
+            &[(1.0, 1), (2.0, 1), (3.0, 1), (4.0, 1)],
+        )
+        .hist("lat", "a", Minute, T0 + 60, &[(5.0, 1), (7.0, 1)])
+        .load()
+        .await
+}
+
+/// The answer's series by their `percentile` tag.
+async fn by_item(db: &Db, q: &str) -> std::collections::BTreeMap<String, Vec<(i64, f64)>> {
+    db.q(q, T0, T0 + 120)
+        .await
+        .into_iter()
+        .map(|s| {
+            assert_eq!(s.host.as_deref(), Some("a"));
+            (s.tags.get("percentile").cloned().expect("tagged"), s.data)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn summary_gives_one_series_per_item_tagged_with_it() {
+    let db = hists().await;
+    let got = by_item(&db, "summary(max, 50, avg, min, 25, hs(lat.m))").await;
+    let want = |a: f64, b: f64| at(&[(0, a), (60, b)]);
+    assert_eq!(got.len(), 5, "{got:?}");
+    assert_eq!(got["max"], want(4.0, 7.0));
+    assert_eq!(got["min"], want(1.0, 5.0));
+    assert_eq!(got["avg"], want(2.5, 6.0));
+    // the percentile rule of percentile(): position p·(n+1)/100
+    assert_eq!(got["50"], want(2.5, 6.0));
+    assert_eq!(got["25"], want(1.25, 5.0));
+    // the default list
+    let got = by_item(&db, "summary(hs(lat.m))").await;
+    let keys: Vec<&str> = got.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "25", "75", "90", "95", "99", "99.9", "avg", "max", "median", "min"
+        ]
+    );
+    assert_eq!(got["median"], want(2.5, 6.0));
+    // a bad item, and a time series instead of histograms
+    for q in [
+        "summary(101, hs(lat.m))",
+        "summary(p, hs(lat.m))",
+        "summary(50, ts(x))",
+    ] {
+        assert!(
+            db.ask(&crate::support::req(q, T0, T0 + 120)).await.is_err(),
+            "{q}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn aligned_summary_summarises_the_whole_range_as_constants() {
+    let db = hists().await;
+    let got = by_item(&db, "alignedSummary(max, min, median, hs(lat.m))").await;
+    // 1, 2, 3, 4, 5, 7 together; constant over the chart (one value per second at g=1s)
+    let flat = |v: f64| (T0..T0 + 120).map(|t| (t, v)).collect::<Vec<_>>();
+    assert_eq!(got["max"], flat(7.0));
+    assert_eq!(got["min"], flat(1.0));
+    assert_eq!(got["median"], flat(3.5));
+}
