@@ -147,8 +147,8 @@ pub struct RelayStats {
     pub failed_barriers: u64,
     /// Periodic barriers not run because the gate said another relay runs them.
     pub gated_barriers: u64,
-    /// Times this relay began to run the periodic barrier under its gate (each began with a
-    /// rewind, counted in `rewinds` too once it succeeded).
+    /// Times this relay began to run the periodic barrier under its gate: each is a rewind,
+    /// counted in `rewinds` too (so `rewinds - takeovers` are the rewinds after a restart).
     pub takeovers: u64,
     /// The position the log was last trimmed through.
     pub last_trim: Position,
@@ -402,10 +402,6 @@ impl Relay {
     /// (see the module's documentation): rewinds the log to the engine's incarnation now, so that
     /// every entry after the last trim is shipped again to an engine this relay watches.
     pub async fn take_over(&self) -> Result<BarrierOutcome, SeriesError> {
-        self.shared
-            .counters
-            .takeovers
-            .fetch_add(1, Ordering::Relaxed);
         tracing::info!(
             "this instance runs the relay's durability barrier from now on: rewinding the log to replay what no barrier covers yet"
         );
@@ -414,6 +410,10 @@ impl Relay {
             Err(e) => Err(e),
         };
         let counter = if outcome.is_ok() {
+            self.shared
+                .counters
+                .takeovers
+                .fetch_add(1, Ordering::Relaxed);
             &self.shared.counters.barriers
         } else {
             &self.shared.counters.failed_barriers
