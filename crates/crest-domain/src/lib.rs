@@ -17,6 +17,7 @@ pub mod csp;
 pub mod error;
 pub mod group;
 pub mod invite;
+pub mod lease;
 pub mod mail;
 pub mod membership;
 pub mod password;

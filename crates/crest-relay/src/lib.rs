@@ -30,4 +30,4 @@ pub use durable_engine::DurableEngine;
 pub use error::LogError;
 pub use file_log::FileLog;
 pub use log::{Entry, IngestLog, Position};
-pub use relay::{BarrierOutcome, Relay, RelayConfig, RelayStats, RelayTasks, Sleeper};
+pub use relay::{BarrierGate, BarrierOutcome, Relay, RelayConfig, RelayStats, RelayTasks, Sleeper};

@@ -29,6 +29,16 @@
 //!   read fails with [`SeriesError::Unavailable`] naming the wait: the engine is away or far
 //!   behind, and an answer would miss acknowledged points.
 //!
+//! * **Several instances on one shared log** (JetStream) need one barrier between them, not one
+//!   each: a [`BarrierGate`] in [`RelayConfig::gate`] is asked before every periodic barrier
+//!   (crest's is a lease in the metadata store), and the barrier runs only when it answers yes.
+//!   A relay that begins to run the barrier (at its start, or taking over from an instance that
+//!   stopped or died) does not know which incarnation of the engine the entries shipped since the
+//!   last trim went to (other instances shipped them, perhaps to an engine that restarted since,
+//!   unnoticed by a holder that died): its first barrier rewinds instead of trimming, as a
+//!   reopened file log hands everything untrimmed out again. The shipper and the read barrier run
+//!   on every instance whatever the gate says. A relay that stops gives the gate back.
+//!
 //! Time for back-off and the barrier's period comes from an injected [`Sleeper`].
 
 use std::fmt;
@@ -58,6 +68,20 @@ pub fn tokio_sleeper() -> Sleeper {
     Arc::new(|d| Box::pin(tokio::time::sleep(d)))
 }
 
+/// Whether this relay may run the periodic durability barrier now: one of several relays sharing
+/// a log runs it (see the module's documentation). Without a gate, the barrier always runs.
+#[async_trait::async_trait]
+pub trait BarrierGate: Send + Sync + fmt::Debug {
+    /// Asked before every periodic barrier; `true` lets it run. An answer of `true` must hold
+    /// until the next question (a lease renewed at every call, its time to live a few barrier
+    /// periods). A gate that cannot tell answers `false`: a barrier skipped costs only a longer
+    /// log, and the next tick asks again.
+    async fn may_run(&self) -> bool;
+
+    /// The relay stops: another relay may run the barrier from its next tick.
+    async fn release(&self);
+}
+
 /// How the relay behaves.
 #[derive(Clone)]
 pub struct RelayConfig {
@@ -73,6 +97,9 @@ pub struct RelayConfig {
     pub retry_first: Duration,
     pub retry_max: Duration,
     pub sleeper: Sleeper,
+    /// Asked before every periodic barrier when several relays share the log (`None`: the
+    /// barrier always runs, as with a file log, which one instance owns).
+    pub gate: Option<Arc<dyn BarrierGate>>,
 }
 
 impl Default for RelayConfig {
@@ -85,6 +112,7 @@ impl Default for RelayConfig {
             retry_first: Duration::from_millis(100),
             retry_max: Duration::from_secs(10),
             sleeper: tokio_sleeper(),
+            gate: None,
         }
     }
 }
@@ -98,6 +126,7 @@ impl fmt::Debug for RelayConfig {
             .field("next_wait", &self.next_wait)
             .field("retry_first", &self.retry_first)
             .field("retry_max", &self.retry_max)
+            .field("gate", &self.gate)
             .finish_non_exhaustive()
     }
 }
@@ -116,6 +145,11 @@ pub struct RelayStats {
     /// Barriers that completed, and that failed (the engine away).
     pub barriers: u64,
     pub failed_barriers: u64,
+    /// Periodic barriers not run because the gate said another relay runs them.
+    pub gated_barriers: u64,
+    /// Times this relay began to run the periodic barrier under its gate: each is a rewind,
+    /// counted in `rewinds` too (so `rewinds - takeovers` are the rewinds after a restart).
+    pub takeovers: u64,
     /// The position the log was last trimmed through.
     pub last_trim: Position,
 }
@@ -137,6 +171,8 @@ struct Counters {
     rewinds: AtomicU64,
     barriers: AtomicU64,
     failed_barriers: AtomicU64,
+    gated_barriers: AtomicU64,
+    takeovers: AtomicU64,
     last_trim: AtomicU64,
 }
 
@@ -284,6 +320,8 @@ impl Relay {
             rewinds: c.rewinds.load(Ordering::Relaxed),
             barriers: c.barriers.load(Ordering::Relaxed),
             failed_barriers: c.failed_barriers.load(Ordering::Relaxed),
+            gated_barriers: c.gated_barriers.load(Ordering::Relaxed),
+            takeovers: c.takeovers.load(Ordering::Relaxed),
             last_trim: Position(c.last_trim.load(Ordering::Relaxed)),
         }
     }
@@ -321,12 +359,67 @@ impl Relay {
     }
 
     async fn barrier_loop(&self) {
+        let gate = self.shared.config.gate.clone();
+        // Whether the last tick ran the barrier under the gate.
+        let mut running = false;
         while self.pause(self.shared.config.barrier_every).await {
-            match self.barrier().await {
+            let outcome = match &gate {
+                None => self.barrier().await,
+                Some(gate) => {
+                    if !gate.may_run().await {
+                        if running {
+                            tracing::info!(
+                                "another instance runs the relay's durability barrier now"
+                            );
+                        }
+                        running = false;
+                        self.shared
+                            .counters
+                            .gated_barriers
+                            .fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                    if running {
+                        self.barrier().await
+                    } else {
+                        let outcome = self.take_over().await;
+                        running = outcome.is_ok();
+                        outcome
+                    }
+                }
+            };
+            match outcome {
                 Ok(outcome) => tracing::debug!(?outcome, "relay barrier"),
                 Err(e) => tracing::warn!(error = %e, "the relay's durability barrier failed"),
             }
         }
+        if let Some(gate) = gate {
+            gate.release().await;
+        }
+    }
+
+    /// The first barrier of a relay that begins to run the barrier while others share the log
+    /// (see the module's documentation): rewinds the log to the engine's incarnation now, so that
+    /// every entry after the last trim is shipped again to an engine this relay watches.
+    pub async fn take_over(&self) -> Result<BarrierOutcome, SeriesError> {
+        tracing::info!(
+            "this instance runs the relay's durability barrier from now on: rewinding the log to replay what no barrier covers yet"
+        );
+        let outcome = match self.shared.engine.incarnation().await {
+            Ok(incarnation) => self.rewind(incarnation).await,
+            Err(e) => Err(e),
+        };
+        let counter = if outcome.is_ok() {
+            self.shared
+                .counters
+                .takeovers
+                .fetch_add(1, Ordering::Relaxed);
+            &self.shared.counters.barriers
+        } else {
+            &self.shared.counters.failed_barriers
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        outcome
     }
 
     /// Reads the engine's incarnation if the shipper does not know it yet.
@@ -365,6 +458,8 @@ impl Relay {
             if first <= self.shared.appended_through.load(Ordering::SeqCst) {
                 self.shared.engine.replaying().await;
                 self.shared.appended_through.store(0, Ordering::SeqCst);
+                // The next read makes the engine visible again, as after this relay's rewind.
+                self.shared.visible_through.store(0, Ordering::Relaxed);
                 tracing::info!(
                     position = first,
                     "the log hands out entries again (another instance rewound it): replaying"

@@ -15,6 +15,7 @@ mod dialect;
 mod error;
 mod groups;
 mod invites;
+mod leases;
 pub mod location;
 mod roles;
 mod sessions;

@@ -137,6 +137,7 @@ mod tests {
         ("csp.rs", include_str!("csp.rs")),
         ("groups.rs", include_str!("groups.rs")),
         ("invites.rs", include_str!("invites.rs")),
+        ("leases.rs", include_str!("leases.rs")),
         ("roles.rs", include_str!("roles.rs")),
         ("sessions.rs", include_str!("sessions.rs")),
         ("sign_in.rs", include_str!("sign_in.rs")),
@@ -158,6 +159,8 @@ mod tests {
         "fn purge_expired",
         "fn record_audit",
         "fn correct_audit",
+        "fn try_acquire_lease",
+        "fn release_lease",
     ];
 
     /// The function a line belongs to: the last `fn ` line above it.

@@ -2324,3 +2324,117 @@ async fn of_two_concurrent_deletions_of_the_last_two_super_admins_one_is_refused
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_lease_is_won_refused_renewed_taken_over_and_released() {
+    use crest_domain::lease::LeaseStore;
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let t = 1_700_000_000_000;
+        let ttl = 90_000;
+        let take = |holder: &'static str, now: EpochMillis| {
+            let store = &store;
+            async move {
+                store
+                    .try_acquire_lease("sweep", holder, now, ttl)
+                    .await
+                    .expect("acquire")
+            }
+        };
+        assert!(take("a", t).await, "a free lease is won");
+        assert!(!take("b", t).await, "a held lease is refused to another");
+        assert!(!take("b", t + ttl - 1).await, "until its end");
+        assert!(take("a", t + ttl - 1).await, "its holder renews it");
+        assert!(
+            !take("b", t + ttl).await,
+            "the renewal moved the end: {ttl} ms after the renewal"
+        );
+        assert!(
+            store
+                .try_acquire_lease("barrier", "b", t, ttl)
+                .await
+                .expect("acquire"),
+            "leases of other names are apart"
+        );
+        assert!(
+            take("b", t + 2 * ttl - 1).await,
+            "taken over once it ran out"
+        );
+        assert!(!take("a", t + 2 * ttl - 1).await, "the old holder lost it");
+        assert!(
+            !store.release_lease("sweep", "a").await.expect("release"),
+            "only the holder releases"
+        );
+        assert!(!take("a", t + 2 * ttl).await);
+        assert!(store.release_lease("sweep", "b").await.expect("release"));
+        assert!(
+            take("a", t + 2 * ttl).await,
+            "a released lease is free at once"
+        );
+        assert!(
+            !store.release_lease("sweep", "b").await.expect("release"),
+            "released once"
+        );
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn of_many_racing_for_a_lease_exactly_one_wins() {
+    use crest_domain::lease::LeaseStore;
+    on_both(|loc| async move {
+        // Several handles, as several instances would have, each asking from several tasks.
+        let mut stores = Vec::new();
+        for _ in 0..4 {
+            stores.push(std::sync::Arc::new(
+                SqlStore::open(&loc).await.expect("open"),
+            ));
+        }
+        let t = 1_700_000_000_000;
+        for round in 0..5_i64 {
+            // Each round starts after the previous round's lease ran out: a takeover race.
+            let now = t + round * 60_000;
+            let mut tasks = tokio::task::JoinSet::new();
+            for i in 0..24_usize {
+                let store = stores[i % stores.len()].clone();
+                tasks.spawn(async move {
+                    let holder = format!("holder-{round}-{i}");
+                    let won = store
+                        .try_acquire_lease("race", &holder, now, 30_000)
+                        .await
+                        .expect("acquire");
+                    (holder, won)
+                });
+            }
+            let mut winners = Vec::new();
+            while let Some(joined) = tasks.join_next().await {
+                let (holder, won) = joined.expect("task");
+                if won {
+                    winners.push(holder);
+                }
+            }
+            assert_eq!(winners.len(), 1, "round {round} ({loc:?}): {winners:?}");
+            for (i, store) in stores.iter().enumerate() {
+                assert!(
+                    !store
+                        .try_acquire_lease("race", &format!("late-{i}"), now + 29_999, 30_000)
+                        .await
+                        .expect("acquire"),
+                    "the winner holds it"
+                );
+            }
+            assert!(
+                stores[0]
+                    .try_acquire_lease("race", &winners[0], now + 1, 30_000)
+                    .await
+                    .expect("renew"),
+                "the winner renews it"
+            );
+        }
+        for store in stores.iter() {
+            store.close().await;
+        }
+    })
+    .await;
+}

@@ -9,9 +9,10 @@ use std::time::Duration;
 use anyhow::Context;
 use crest_domain::Chain;
 use crest_domain::clock::Clock;
+use crest_domain::lease::{Lease, LeaseStore};
 use crest_http::DataPath;
 use crest_relay::jetstream::{JetStreamConfig, JetStreamLog};
-use crest_relay::{FileLog, IngestLog, Relay, RelayConfig, RelayTasks};
+use crest_relay::{BarrierGate, FileLog, IngestLog, Relay, RelayConfig, RelayTasks};
 use crest_series::{BatchBuilder, SeriesWriter};
 use crest_tsdb::Tsdb;
 use crest_victoria::{PrecisionReport, VictoriaConfig, VictoriaEngine};
@@ -22,6 +23,13 @@ use crate::config::{Config, IngestLogSettings, PointsEngine};
 /// How often the embedded engine cuts its head into blocks when due, compacts and applies
 /// retention.
 const MAINTAIN_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The lease of the relay's durability barrier when several instances share the JetStream log.
+pub const BARRIER_LEASE: &str = "relay-barrier";
+
+/// The barrier lease's time to live, in barrier periods: the holder renews it every period, and
+/// when it dies another instance takes over within this many periods and one more.
+pub const BARRIER_LEASE_PERIODS: u32 = 3;
 
 /// How often an instance writes the values VictoriaMetrics rounded since its last report.
 const PRECISION_REPORT_INTERVAL: Duration = Duration::from_secs(60);
@@ -50,7 +58,15 @@ pub enum Points {
 
 impl Points {
     /// Opens what the configuration names and starts its background work.
-    pub async fn open(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    ///
+    /// With the JetStream log, the relay's barrier runs only where the lease [`BARRIER_LEASE`]
+    /// in `leases` is held by `instance` (this instance's id as a lease holder).
+    pub async fn open(
+        config: &Config,
+        clock: Arc<dyn Clock>,
+        leases: Arc<dyn LeaseStore>,
+        instance: &str,
+    ) -> anyhow::Result<Self> {
         match &config.points {
             PointsEngine::Embedded => {
                 let tsdb = open_tsdb(config, clock).await?;
@@ -65,9 +81,22 @@ impl Points {
             } => {
                 let engine =
                     Arc::new(connect_victoria(endpoints, *precision, clock.clone()).await?);
+                let shared = matches!(log, IngestLogSettings::JetStream { .. });
                 let log = open_log(log).await?;
+                // A file log is this instance's alone; a JetStream log is shared, and one
+                // instance at a time runs the barrier.
+                let gate = shared.then(|| {
+                    Arc::new(LeaseGate(Lease::new(
+                        leases,
+                        clock.clone(),
+                        BARRIER_LEASE,
+                        instance,
+                        barrier_every.saturating_mul(BARRIER_LEASE_PERIODS),
+                    ))) as Arc<dyn BarrierGate>
+                });
                 let relay_config = RelayConfig {
                     barrier_every: *barrier_every,
+                    gate,
                     ..RelayConfig::default()
                 };
                 let relay = Relay::new(engine.clone(), log, relay_config);
@@ -174,6 +203,31 @@ pub async fn connect_victoria(
     VictoriaEngine::connect(settings)
         .await
         .with_context(|| format!("cannot use VictoriaMetrics at {endpoints:?}"))
+}
+
+/// The relay's barrier gate over a lease in the metadata store: the barrier runs while this
+/// instance holds the lease, renewed at every barrier tick. A store that does not answer closes
+/// the gate (no instance trims until it answers again).
+#[derive(Debug)]
+struct LeaseGate(Lease);
+
+#[async_trait::async_trait]
+impl BarrierGate for LeaseGate {
+    async fn may_run(&self) -> bool {
+        match self.0.hold().await {
+            Ok(held) => held,
+            Err(e) => {
+                tracing::warn!(error = %Chain(&e), lease = self.0.name(), "cannot take or renew the relay barrier's lease; skipping this barrier");
+                false
+            }
+        }
+    }
+
+    async fn release(&self) {
+        if let Err(e) = self.0.release().await {
+            tracing::warn!(error = %Chain(&e), lease = self.0.name(), "cannot release the relay barrier's lease; another instance takes it when it runs out");
+        }
+    }
 }
 
 /// Opens the ingest log the settings name.

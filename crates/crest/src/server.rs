@@ -14,6 +14,7 @@ use crest_domain::Chain;
 use crest_domain::bootstrap::{BootstrapOutcome, bootstrap};
 use crest_domain::clock::{Clock, SystemClock};
 use crest_domain::csp::signing_key::SigningKeyRecord;
+use crest_domain::lease::{Lease, LeaseStore, instance_id};
 use crest_domain::random::{OsRandom, Random};
 use crest_domain::store::BootstrapApplied;
 use crest_domain::token_vault::TokenVault;
@@ -38,6 +39,8 @@ pub struct Dependencies {
     /// The first signing key, when the store has none (tests make one key and share it);
     /// otherwise it is made in the background.
     pub signing_key: Option<SigningKeyRecord>,
+    /// The period of the trash and session sweep ([`SWEEP_INTERVAL`]; tests shorten it).
+    pub sweep_every: Duration,
 }
 
 impl Default for Dependencies {
@@ -46,6 +49,7 @@ impl Default for Dependencies {
             clock: Arc::new(SystemClock),
             random: Arc::new(OsRandom),
             signing_key: None,
+            sweep_every: SWEEP_INTERVAL,
         }
     }
 }
@@ -58,6 +62,11 @@ pub struct RunningServer {
     pub store: Arc<SqlStore>,
     /// Where points are kept: the embedded engine or VictoriaMetrics behind the ingest log.
     pub points: Points,
+    /// This instance's id as a lease holder, random, made at its start.
+    pub instance: String,
+    /// What this instance's sweep did so far: its ticks, and those it ran (holding the lease).
+    pub sweeps: tokio::sync::watch::Receiver<SweepCounts>,
+    sweep_lease: Lease,
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
     usage_task: JoinHandle<()>,
@@ -72,6 +81,10 @@ impl RunningServer {
         self.trash_task.abort();
         // An aborted task ends with a cancellation error, which is the expected outcome here.
         let _ = self.trash_task.await;
+        // Another instance may sweep from its next tick, without waiting for the lease to run out.
+        if let Err(e) = self.sweep_lease.release().await {
+            tracing::warn!(error = %Chain(&e), "cannot release the sweep's lease; another instance takes it when it runs out");
+        }
         self.task.await.context("the server task failed")??;
         self.points.close().await;
         // The router is gone with the server, so the usage writer drains and ends.
@@ -136,7 +149,9 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         }
         None => None,
     };
-    let points = Points::open(config, deps.clock.clone()).await?;
+    let instance = instance_id(deps.random.as_ref()).context("cannot make an instance id")?;
+    let leases: Arc<dyn LeaseStore> = store.clone();
+    let points = Points::open(config, deps.clock.clone(), leases.clone(), &instance).await?;
     let listener = std::net::TcpListener::bind(config.listen)
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let local_addr = listener.local_addr()?;
@@ -185,10 +200,21 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         .context("cannot load the signing keys")?;
     // Token use is written in the background, never on a request's path.
     let usage_task = tokio::spawn(usage_writer.run());
+    let sweep_lease = Lease::new(
+        leases,
+        deps.clock.clone(),
+        SWEEP_LEASE,
+        instance.clone(),
+        deps.sweep_every.saturating_mul(SWEEP_LEASE_PERIODS),
+    );
+    let (sweep_counts, sweeps) = tokio::sync::watch::channel(SweepCounts::default());
     let trash_task = tokio::spawn(sweep(
         store.clone(),
         state.sessions.clone(),
         deps.clock.clone(),
+        sweep_lease.clone(),
+        deps.sweep_every,
+        sweep_counts,
     ));
     let app = crest_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle = Handle::new();
@@ -219,6 +245,9 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         bootstrap: outcome,
         store,
         points,
+        instance,
+        sweeps,
+        sweep_lease,
         handle,
         task,
         usage_task,
@@ -228,27 +257,72 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
 
 /// How often objects that have been in the trash for 30 days, and expired sessions, are removed.
 /// Until then, reads already treat them as gone.
-const SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
+pub const SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
 
-/// Removes expired objects from the trash and forgets expired sessions, once at start and then
-/// every hour, for good.
-async fn sweep(store: Arc<SqlStore>, sessions: Sessions, clock: Arc<dyn Clock>) {
-    let mut every = tokio::time::interval(SWEEP_INTERVAL);
+/// The lease the sweep runs under: one instance of a deployment sweeps.
+pub const SWEEP_LEASE: &str = "sweep";
+
+/// The sweep lease's time to live, in sweep periods: the holder renews it at every tick; when it
+/// dies, another instance sweeps within this many periods and one more.
+pub const SWEEP_LEASE_PERIODS: u32 = 2;
+
+/// What an instance's sweep did since its start.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepCounts {
+    /// Ticks of the sweep's period, counted once each tick's work (if any) is done.
+    pub ticks: u64,
+    /// Ticks at which this instance held the sweep's lease and swept.
+    pub swept: u64,
+}
+
+/// Removes expired objects from the trash and forgets expired sessions, at start and then every
+/// `every` (an hour), for good: at each tick, only if this instance holds (or takes) the lease
+/// [`SWEEP_LEASE`].
+async fn sweep(
+    store: Arc<SqlStore>,
+    sessions: Sessions,
+    clock: Arc<dyn Clock>,
+    lease: Lease,
+    every: Duration,
+    counts: tokio::sync::watch::Sender<SweepCounts>,
+) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        every.tick().await;
-        match sessions.purge_expired().await {
-            Ok(0) => {}
-            Ok(n) => tracing::debug!(removed = n, "forgot expired sessions"),
+        ticks.tick().await;
+        let held = match lease.hold().await {
+            Ok(held) => held,
             Err(e) => {
-                tracing::warn!(error = %Chain(&e), "cannot forget expired sessions; will try again")
+                tracing::warn!(error = %Chain(&e), "cannot take or renew the sweep's lease; will try again");
+                false
             }
+        };
+        if held {
+            sweep_once(&store, &sessions, clock.as_ref()).await;
+        } else {
+            tracing::debug!("another instance holds the sweep's lease");
         }
-        let cutoff = crest_domain::trash::expiry_cutoff(clock.now_millis());
-        match crest_domain::trash::TrashStore::purge_expired(store.as_ref(), cutoff).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(removed = n, "emptied expired objects from the trash"),
-            Err(e) => tracing::warn!(error = %Chain(&e), "cannot empty the trash; will try again"),
+        counts.send_modify(|c| {
+            c.ticks += 1;
+            c.swept += u64::from(held);
+        });
+    }
+}
+
+/// One sweep: expired sessions, then the trash's expired objects.
+async fn sweep_once(store: &SqlStore, sessions: &Sessions, clock: &dyn Clock) {
+    match sessions.purge_expired().await {
+        Ok(0) => {}
+        Ok(n) => tracing::debug!(removed = n, "forgot expired sessions"),
+        Err(e) => {
+            tracing::warn!(error = %Chain(&e), "cannot forget expired sessions; will try again")
         }
+    }
+    let cutoff = crest_domain::trash::expiry_cutoff(clock.now_millis());
+    match crest_domain::trash::TrashStore::purge_expired(store, cutoff).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "emptied expired objects from the trash"),
+        Err(e) => tracing::warn!(error = %Chain(&e), "cannot empty the trash; will try again"),
     }
 }
 

@@ -13,6 +13,7 @@
 )]
 
 mod file_log;
+mod gate;
 mod jetstream;
 mod model;
 mod relay;

@@ -19,6 +19,7 @@ mod csp;
 mod deprecated_user_api;
 mod ingest;
 mod input_rules;
+mod leases;
 mod nul_bytes;
 mod openapi;
 mod own_tokens;
