@@ -187,7 +187,7 @@ fn over_series_or_histograms(
             "{}() cannot be applied to histograms",
             name(call)
         ))),
-        Value::Histograms(h) if spec.is_none() => histogram::statistic(h, reducer, &call.name),
+        Value::Histograms(h) if spec.is_none() => histogram::statistic(&h, reducer, &call.name),
         Value::Histograms(_) => Err(QueryError::exec(format!(
             "{}() of histograms takes no grouping (merge them first)",
             name(call)

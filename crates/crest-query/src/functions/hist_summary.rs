@@ -90,7 +90,7 @@ fn parts(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<(Items, Vec<HistSer
 fn per_item(call: &Call, items: Items, hists: &[HistSeries]) -> Result<Vec<Series>, QueryError> {
     let mut out = Vec::with_capacity(items.len().saturating_mul(hists.len()));
     for (written, reducer) in items {
-        let Value::Series(series) = statistic(hists.to_vec(), reducer, name(call))? else {
+        let Value::Series(series) = statistic(hists, reducer, name(call))? else {
             continue;
         };
         out.extend(series.into_iter().map(|mut s| {

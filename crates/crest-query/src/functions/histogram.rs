@@ -25,7 +25,7 @@ type Stat = Box<dyn Fn(&[Centroid]) -> Option<f64>>;
 
 /// Each distribution's statistic, as one series per histogram series.
 pub(crate) fn statistic(
-    hists: Vec<HistSeries>,
+    hists: &[HistSeries],
     reducer: Reducer,
     function: &str,
 ) -> Result<Value, QueryError> {
@@ -62,14 +62,14 @@ pub(crate) fn statistic(
     };
     Ok(Value::Series(
         hists
-            .into_iter()
+            .iter()
             .map(|h| {
                 let points = h
                     .dists
                     .iter()
                     .filter_map(|(t, c)| stat(c).map(|v| (*t, v)))
                     .collect();
-                Series::new(h.meta, Points::discrete(points))
+                Series::new(h.meta.clone(), Points::discrete(points))
             })
             .collect(),
     ))
@@ -116,7 +116,7 @@ fn nth(centroids: &[Centroid], k: u64) -> Option<f64> {
 pub(crate) fn median(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
     super::args::arity(call, 1, 1)?;
     match eval(expr_at(call, 0)?, ctx, depth)? {
-        Value::Histograms(h) => statistic(h, Reducer::Percentile(50.0), &call.name),
+        Value::Histograms(h) => statistic(&h, Reducer::Percentile(50.0), &call.name),
         Value::Series(_) => Err(QueryError::exec(
             "median() takes histograms (hs()); across time series use percentile(50, ...)",
         )),
@@ -125,7 +125,7 @@ pub(crate) fn median(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, 
 
 /// What a histogram expression shows as a chart: each distribution's median.
 pub(crate) fn as_medians(hists: Vec<HistSeries>) -> Result<Vec<Series>, QueryError> {
-    match statistic(hists, Reducer::Percentile(50.0), "hs")? {
+    match statistic(&hists, Reducer::Percentile(50.0), "hs")? {
         Value::Series(s) => Ok(s),
         Value::Histograms(_) => Ok(Vec::new()),
     }
@@ -201,14 +201,14 @@ fn per_distribution(
     };
     Ok(Value::Series(
         hists
-            .into_iter()
+            .iter()
             .map(|h| {
                 let points = h
                     .dists
                     .iter()
                     .filter_map(|(t, c)| stat(c).map(|v| (*t, v)))
                     .collect();
-                Series::new(h.meta, Points::discrete(points))
+                Series::new(h.meta.clone(), Points::discrete(points))
             })
             .collect(),
     ))
