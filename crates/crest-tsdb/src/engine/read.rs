@@ -89,6 +89,46 @@ fn from_heads(heads: &[&Head], id: u32, start: i64, end: i64) -> (Vec<Sample>, b
     (v, even)
 }
 
+/// The frozen heads, oldest first, then the head.
+fn heads_of(st: &State) -> Vec<&Head> {
+    st.frozen.iter().map(|h| &**h).chain([&st.head]).collect()
+}
+
+/// How many points the heads hold for the listed series in `[start, end)`.
+fn head_points(list: &[(SeriesKey, u32)], heads: &[&Head], start: i64, end: i64) -> usize {
+    list.iter()
+        .map(|(_, id)| {
+            heads
+                .iter()
+                .map(|h| in_range(h, *id, start, end).len())
+                .sum()
+        })
+        .fold(0usize, usize::saturating_add)
+}
+
+/// The answer of a read: each listed series with its points, those without points left out, at
+/// most `max_series` of them.
+fn answer(
+    list: Vec<(SeriesKey, u32)>,
+    points: impl Iterator<Item = Vec<Sample>>,
+    max_series: usize,
+) -> Result<Vec<SeriesData>, TsdbError> {
+    let mut out = Vec::new();
+    for ((key, _), samples) in list.into_iter().zip(points) {
+        if samples.is_empty() {
+            continue;
+        }
+        if out.len() >= max_series {
+            return Err(TsdbError::LimitExceeded {
+                what: "series",
+                limit: max_series,
+            });
+        }
+        out.push(SeriesData { samples, key });
+    }
+    Ok(out)
+}
+
 /// Consecutive series of one read (in key order, so in the blocks' group order), with the room
 /// each needs and each one's points from the heads.
 struct Part<'a> {
@@ -260,38 +300,19 @@ impl Engine {
         if in_blocks {
             return None;
         }
-        let hs: Vec<&Head> = st.frozen.iter().map(|h| &**h).chain([&st.head]).collect();
-        let total = list
-            .iter()
-            .map(|(_, id)| hs.iter().map(|h| in_range(h, *id, start, end).len()).sum())
-            .fold(0usize, usize::saturating_add);
-        if total > max_points.min(limits.max_points) {
+        let hs = heads_of(&st);
+        if head_points(&list, &hs, start, end) > max_points.min(limits.max_points) {
             return None;
         }
-        let heads: Vec<(Vec<Sample>, bool)> = list
+        let heads: Vec<Vec<Sample>> = list
             .iter()
-            .map(|(_, id)| from_heads(&hs, *id, start, end))
+            .map(|(key, id)| match from_heads(&hs, *id, start, end) {
+                (samples, true) => samples,
+                (samples, false) => one_per_second(samples, key.is_delta()),
+            })
             .collect();
         drop(st);
-        let mut out = Vec::new();
-        for ((key, _), (samples, even)) in list.into_iter().zip(heads) {
-            if samples.is_empty() {
-                continue;
-            }
-            if out.len() >= limits.max_series {
-                return Some(Err(TsdbError::LimitExceeded {
-                    what: "series",
-                    limit: limits.max_series,
-                }));
-            }
-            let samples = if even {
-                samples
-            } else {
-                one_per_second(samples, key.is_delta())
-            };
-            out.push(SeriesData { samples, key });
-        }
-        Some(Ok(out))
+        Some(answer(list, heads.into_iter(), limits.max_series))
     }
 
     /// Every selected series' points in `range` (and within retention), one per second.
@@ -314,11 +335,8 @@ impl Engine {
         let (list, heads, blocks) = {
             let st = read(&self.state);
             let list = Self::admitted(&st, filter, Kind::Plain, &limits);
-            let hs: Vec<&Head> = st.frozen.iter().map(|h| &**h).chain([&st.head]).collect();
-            let total = list
-                .iter()
-                .map(|(_, id)| hs.iter().map(|h| in_range(h, *id, start, end).len()).sum())
-                .fold(0usize, usize::saturating_add);
+            let hs = heads_of(&st);
+            let total = head_points(&list, &hs, start, end);
             if total > limits.max_points {
                 return Err(too_many_points);
             }
@@ -374,20 +392,7 @@ impl Engine {
                 limits.max_points,
             )
         })?;
-        let mut out = Vec::new();
-        for ((key, _), samples) in list.into_iter().zip(acc) {
-            if samples.is_empty() {
-                continue;
-            }
-            if out.len() >= limits.max_series {
-                return Err(TsdbError::LimitExceeded {
-                    what: "series",
-                    limit: limits.max_series,
-                });
-            }
-            out.push(SeriesData { samples, key });
-        }
-        Ok(out)
+        answer(list, acc.into_iter(), limits.max_series)
     }
 
     /// Every selected histogram series of `granularity`: one distribution per bin in `range`.
