@@ -194,13 +194,14 @@ async fn a_value_victoria_metrics_would_round_is_refused_or_reported() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn two_instances_share_one_jetstream_log_and_read_each_others_points() {
-    let vm_dir = tempfile::tempdir().expect("a temp dir");
-    let vm = VictoriaProcess::start(vm_dir.path(), free_port(), &[]).await;
+/// Two instances (SQLite metadata each) sharing one JetStream log under a deployment name of
+/// their own, with the engine `engine` sets; and that name.
+async fn two_on_jetstream(
+    engine: impl Fn(&mut crest::config::Settings),
+) -> (TestApp, TestApp, String) {
     let deployment = format!("it-{}", uuid::Uuid::new_v4().simple());
     let settings = |s: &mut crest::config::Settings| {
-        s.victoria_url = Some(vm.url());
+        engine(s);
         s.nats_url = Some(NATS_URL.into());
         s.nats_deployment = Some(deployment.clone());
     };
@@ -210,6 +211,14 @@ async fn two_instances_share_one_jetstream_log_and_read_each_others_points() {
     let two = TestApp::spawn_with(Backend::Sqlite, settings)
         .await
         .expect("SQLite");
+    (one, two, deployment)
+}
+
+#[tokio::test]
+async fn two_instances_share_one_jetstream_log_and_read_each_others_points() {
+    let vm_dir = tempfile::tempdir().expect("a temp dir");
+    let vm = VictoriaProcess::start(vm_dir.path(), free_port(), &[]).await;
+    let (one, two, deployment) = two_on_jetstream(|s| s.victoria_url = Some(vm.url())).await;
     let t = now_s() - 60;
     let mut expected = Vec::new();
     for i in 0..20_i64 {
@@ -537,18 +546,7 @@ async fn a_cluster_layout_with_two_instances_on_jetstream_reads_back_snapshots_a
     let vm = VictoriaProcess::start(vm_dir.path(), free_port(), &[]).await;
     let cluster = ClusterStandIn::start(&vm.url(), TENANT, 2).await;
     cluster.refuse_snapshots(1, true);
-    let deployment = format!("it-{}", uuid::Uuid::new_v4().simple());
-    let settings = |s: &mut crest::config::Settings| {
-        on_cluster(&cluster, s);
-        s.nats_url = Some(NATS_URL.into());
-        s.nats_deployment = Some(deployment.clone());
-    };
-    let one = TestApp::spawn_with(Backend::Sqlite, settings)
-        .await
-        .expect("SQLite");
-    let two = TestApp::spawn_with(Backend::Sqlite, settings)
-        .await
-        .expect("SQLite");
+    let (one, two, deployment) = two_on_jetstream(|s| on_cluster(&cluster, s)).await;
     cluster_case(&[&one, &two], &cluster, &vm).await;
     // The trim deleted the entries from the stream itself.
     let nats = async_nats::connect(NATS_URL).await.expect("NATS");
