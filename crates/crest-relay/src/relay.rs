@@ -7,14 +7,15 @@
 //!
 //! * **Writes** are checked as the engine would check them first ([`DurableEngine::check`]), so
 //!   a batch the engine would refuse is refused to the client and never logged.
-//! * **The shipper** takes up to [`RelayConfig::ship_max_entries`] entries, skips (logs, counts
-//!   and marks shipped) those the engine's check refuses, appends the rest to the engine as one
-//!   batch, and marks them shipped. An append that fails because the engine is away is retried,
-//!   with back-off, forever; one the engine refuses for what it holds is retried entry by entry,
-//!   and an entry refused on its own is skipped like the others, so one bad entry never blocks
-//!   the log. An entry handed out at or before the newest position it appended (another
-//!   instance rewound a shared log) makes the engine forget earlier appends first
-//!   ([`DurableEngine::replaying`]), as this relay's own rewind does.
+//! * **The shipper** takes up to [`RelayConfig::ship_max_entries`] entries, appends them to the
+//!   engine as one batch, and marks them shipped; one task takes the next group from the log
+//!   while another delivers the group before. An append that fails because the engine is away is
+//!   retried, with back-off, forever; one the engine refuses for what it holds (the entries were
+//!   checked before they were logged, but time moved or a setting changed) is retried entry by
+//!   entry, and an entry refused on its own is skipped (logged, counted, marked shipped), so one
+//!   bad entry never blocks the log. An entry handed out at or before the newest position it
+//!   appended (another instance rewound a shared log) makes the engine forget earlier appends
+//!   first ([`DurableEngine::replaying`]), as this relay's own rewind does.
 //! * **The barrier**, every [`RelayConfig::barrier_every`]: reads the engine's incarnation, the
 //!   log's `shipped_through` p, makes the engine durable, reads the incarnation again. If both
 //!   equal the incarnation the shipper has been shipping to, everything through p is durable in
@@ -176,6 +177,12 @@ struct Counters {
     last_trim: AtomicU64,
 }
 
+/// A group of entries taken from the log, and the rewind epoch when it was taken.
+struct Taken {
+    entries: Vec<Entry>,
+    epoch: u64,
+}
+
 /// What one group of entries came to.
 enum Delivered {
     Shipped,
@@ -247,24 +254,6 @@ impl RelayTasks {
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// One batch of the entries' series and distributions, in order (so an engine numbers their
-/// points as it would have numbered them appended one by one).
-fn merge(entries: &[Entry]) -> Batch {
-    if let [one] = entries {
-        return one.batch.clone();
-    }
-    let mut batch = Batch::default();
-    for entry in entries {
-        for series in entry.batch.series() {
-            batch.push_canonical(series.canonical, series.samples);
-        }
-        batch
-            .histograms
-            .extend(entry.batch.histograms.iter().cloned());
-    }
-    batch
 }
 
 fn positions(entries: &[Entry]) -> Vec<Position> {
@@ -345,14 +334,46 @@ impl Relay {
         }
     }
 
-    /// Never cancelled mid-way (entries handed out and dropped would wait for the next rewind):
-    /// `ship` returns within `next_wait` when nothing comes, and its back-off ends on a stop.
+    /// The shipper, as two tasks: one takes the next group from the log (reading and decoding it)
+    /// while the other delivers the group before, so the log's work overlaps the engine's. Never
+    /// cancelled mid-way (entries handed out and dropped would wait for the next rewind): taking
+    /// returns within `next_wait` when nothing comes, and a delivery's back-off ends on a stop.
     async fn ship_loop(&self) {
-        while !self.stopping() {
-            if let Err(e) = self.ship(self.shared.config.next_wait).await {
+        // One group waits while another is delivered, and the taker holds a third.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Taken>(1);
+        let taker = {
+            let relay = self.clone();
+            tokio::spawn(async move { relay.take_loop(tx).await })
+        };
+        while let Some(taken) = rx.recv().await {
+            if let Err(e) = self.ship_taken(taken).await {
                 tracing::warn!(error = %e, "the relay's shipper failed; trying again");
                 if !self.pause(self.shared.config.retry_first).await {
-                    return;
+                    break;
+                }
+            }
+        }
+        drop(rx);
+        if let Err(e) = taker.await {
+            tracing::error!(error = %e, "the relay's log reader ended abnormally");
+        }
+    }
+
+    /// Takes groups from the log and hands them to the delivering task, until the relay stops.
+    async fn take_loop(&self, tx: tokio::sync::mpsc::Sender<Taken>) {
+        while !self.stopping() {
+            match self.take(self.shared.config.next_wait).await {
+                Ok(Some(taken)) => {
+                    if tx.send(taken).await.is_err() {
+                        return;
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "the relay's shipper failed to read the log; trying again");
+                    if !self.pause(self.shared.config.retry_first).await {
+                        return;
+                    }
                 }
             }
         }
@@ -435,20 +456,44 @@ impl Relay {
     /// Ships one group: up to `ship_max_entries` entries the log hands out within `wait`.
     /// Answers how many entries it took from the log (0: none came).
     pub async fn ship(&self, wait: Duration) -> Result<usize, SeriesError> {
+        let Some(taken) = self.take(wait).await? else {
+            return Ok(0);
+        };
+        let count = taken.entries.len();
+        self.ship_taken(taken).await?;
+        Ok(count)
+    }
+
+    /// Up to `ship_max_entries` entries the log hands out within `wait`, with the rewind epoch
+    /// read after they came (`None`: none came).
+    async fn take(&self, wait: Duration) -> Result<Option<Taken>, SeriesError> {
         self.know_incarnation().await?;
         let entries = self
             .shared
             .log
             .next(self.shared.config.ship_max_entries, wait)
             .await?;
-        let taken = entries.len();
-        if taken == 0 {
-            return Ok(0);
+        if entries.is_empty() {
+            return Ok(None);
         }
         // Read after `next`: entries handed out before a rewind but shipped after it are in the
-        // engine (harmlessly twice); a later rewind hands out again whatever this call drops.
-        let epoch = {
+        // engine (harmlessly twice); a later rewind hands out again whatever is dropped.
+        let epoch = *self.shared.epoch.lock().await;
+        Ok(Some(Taken { entries, epoch }))
+    }
+
+    /// Delivers a group taken from the log. Entries the engine refuses for what they hold are
+    /// found by the append itself (the group is then appended entry by entry) and skipped: they
+    /// were checked before they were logged, so this is rare (a value that became too old while
+    /// it waited, a stricter setting since).
+    async fn ship_taken(&self, taken: Taken) -> Result<(), SeriesError> {
+        let Taken { entries, epoch } = taken;
+        {
             let guard = self.shared.epoch.lock().await;
+            if *guard != epoch {
+                // Rewound since they were taken: the log hands them out again.
+                return Ok(());
+            }
             // Handed out again without a rewind of this relay: another instance rewound the
             // shared log (its engine restarted), or an entry another instance held came back.
             // The engine forgets what it keeps of earlier appends, as a rewind makes it, so the
@@ -465,21 +510,8 @@ impl Relay {
                     "the log hands out entries again (another instance rewound it): replaying"
                 );
             }
-            *guard
-        };
-        let (good, bad): (Vec<Entry>, Vec<Entry>) = entries
-            .into_iter()
-            .partition(|e| match self.shared.engine.check(&e.batch) {
-                Ok(()) => true,
-                Err(error) => {
-                    tracing::warn!(position = e.position.0, %error, "the engine refuses a logged entry; skipping it");
-                    false
-                }
-            });
-        if !bad.is_empty() && !self.skip(epoch, &bad).await? {
-            return Ok(taken);
         }
-        if let Delivered::Refused(group) = self.deliver(epoch, good).await? {
+        if let Delivered::Refused(group) = self.deliver(epoch, entries).await? {
             for entry in group {
                 if let Delivered::Refused(one) = self.deliver(epoch, vec![entry]).await? {
                     for e in &one {
@@ -494,7 +526,7 @@ impl Relay {
                 }
             }
         }
-        Ok(taken)
+        Ok(())
     }
 
     /// Marks refused entries shipped (counted); `false` when the log was rewound meanwhile.
@@ -521,14 +553,14 @@ impl Relay {
         if entries.is_empty() {
             return Ok(Delivered::Shipped);
         }
-        let batch = merge(&entries);
+        let batches: Vec<&Batch> = entries.iter().map(|e| &e.batch).collect();
         let mut backoff = self.shared.config.retry_first;
         loop {
             let guard = self.shared.epoch.lock().await;
             if *guard != epoch {
                 return Ok(Delivered::Dropped);
             }
-            match self.shared.engine.append(batch.clone()).await {
+            match self.shared.engine.append_all(&batches).await {
                 Ok(_) => {
                     let newest = entries.iter().map(|e| e.position.0).max().unwrap_or(0);
                     self.shared
@@ -726,63 +758,5 @@ impl SeriesCatalog for Relay {
     /// The engine's status as it is (no read barrier: for operators).
     async fn status(&self) -> Result<EngineStatus, SeriesError> {
         self.shared.engine.status().await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crest_series::{Centroid, Distribution, HistogramPoint, Sample, SeriesKey};
-
-    fn entry(position: u64, metric: &str, t: i64) -> Entry {
-        let mut batch = Batch::from_series([(
-            SeriesKey::new(metric, "h"),
-            vec![Sample {
-                timestamp: t,
-                value: 1.0,
-            }],
-        )]);
-        batch.histograms.push(HistogramPoint {
-            key: SeriesKey::new(metric, "h"),
-            granularity: Granularity::Minute,
-            distribution: Distribution {
-                timestamp: t,
-                centroids: vec![Centroid {
-                    mean: 2.0,
-                    count: 3,
-                }],
-            },
-            merge: position.is_multiple_of(2),
-        });
-        Entry {
-            position: Position(position),
-            batch,
-        }
-    }
-
-    #[test]
-    fn merging_keeps_every_series_and_distribution_in_log_order() {
-        let entries = [entry(1, "a", 10), entry(2, "a", 10), entry(3, "b", 20)];
-        let merged = merge(&entries);
-        let series: Vec<(Vec<u8>, Vec<Sample>)> = merged
-            .series()
-            .map(|s| (s.canonical.to_vec(), s.samples.to_vec()))
-            .collect();
-        let want: Vec<(Vec<u8>, Vec<Sample>)> = entries
-            .iter()
-            .flat_map(|e| {
-                e.batch
-                    .series()
-                    .map(|s| (s.canonical.to_vec(), s.samples.to_vec()))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        assert_eq!(series, want);
-        let histograms: Vec<HistogramPoint> = entries
-            .iter()
-            .flat_map(|e| e.batch.histograms.clone())
-            .collect();
-        assert_eq!(merged.histograms, histograms);
-        assert_eq!(merge(&entries[..1]), entries[0].batch);
     }
 }

@@ -75,7 +75,7 @@ impl Client {
     /// or a 5xx (VictoriaMetrics queues inserts beyond `-maxConcurrentInserts` and then refuses) is
     /// tried again, [`IMPORT_TRIES`] times in all: sending the same lines twice is harmless with
     /// `-dedup.minScrapeInterval=1ms`.
-    pub(crate) async fn import(&self, body: String) -> Result<(), VictoriaError> {
+    pub(crate) async fn import(&self, body: bytes::Bytes) -> Result<(), VictoriaError> {
         let url = format!("{}/api/v1/import", self.endpoints.insert_base());
         let context = "POST /api/v1/import";
         let mut delay = std::time::Duration::from_millis(100);

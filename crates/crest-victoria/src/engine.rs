@@ -3,6 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use futures_util::{StreamExt, TryStreamExt};
+
 use crest_series::{
     AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits, Sample,
     SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesKey, SeriesReader, SeriesWriter,
@@ -16,12 +18,15 @@ use crate::histogram::{Parts, assemble};
 use crate::read::{export_all, labels, own_labels, stored_range};
 use crate::reported::{Kind, Store, reported_since};
 use crate::selector::{Matcher, Op, exact, glob_to_regex, selectors};
+use crate::write::{
+    self, Encoded, HIST_LABEL, Memory, Window, encode_all, granularity as parse_granularity,
+};
 
 /// Selectors per listing or delete request.
 const DELETE_CHUNK: usize = 50;
-use crate::write::{
-    self, Encoded, HIST_LABEL, Memory, Window, encode, granularity as parse_granularity,
-};
+/// How many import requests of one append are in flight at once (VictoriaMetrics takes each on
+/// a worker of its own; its `-maxConcurrentInserts` default is twice its cores).
+const IMPORTS_IN_FLIGHT: usize = 4;
 
 /// Values written that VictoriaMetrics does not keep exactly, since the adapter started.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -150,18 +155,26 @@ impl VictoriaEngine {
         }
     }
 
-    async fn write(&self, batch: Batch) -> Result<AppendReport, VictoriaError> {
-        if batch.is_empty() {
+    /// Appends `batches` as one batch, in order.
+    pub async fn write(&self, batches: &[&Batch]) -> Result<AppendReport, VictoriaError> {
+        if batches.iter().all(|b| b.is_empty()) {
             return Ok(AppendReport::default());
         }
         let mut memory = self.memory.lock().await;
         let window = Window::new(self.now(), self.config.retention_ms);
-        let encoded = encode(&batch, &memory, window, self.config.time_shift_ms)?;
+        let encoded = encode_all(batches, &memory, window, self.config.time_shift_ms)?;
         let found = encoded.precision;
         self.check_precision(&encoded)?;
-        for body in encoded.bodies {
-            self.client.import(body).await?;
-        }
+        // Several bodies at once: VictoriaMetrics takes each on its own worker.
+        futures_util::stream::iter(
+            encoded
+                .bodies
+                .into_iter()
+                .map(|body| self.client.import(bytes::Bytes::from(body))),
+        )
+        .buffer_unordered(IMPORTS_IN_FLIGHT)
+        .try_collect::<()>()
+        .await?;
         memory.apply(encoded.memory);
         drop(memory);
         self.rounded.fetch_add(found.rounded, Ordering::Relaxed);
@@ -534,7 +547,7 @@ impl VictoriaEngine {
 #[async_trait::async_trait]
 impl SeriesWriter for VictoriaEngine {
     async fn append(&self, batch: Batch) -> Result<AppendReport, SeriesError> {
-        Ok(self.write(batch).await?)
+        Ok(self.write(&[&batch]).await?)
     }
 }
 

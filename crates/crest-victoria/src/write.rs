@@ -9,7 +9,9 @@
 //! numbering of same-millisecond points is kept for at most [`DUP_MEMORY`] (series, millisecond)
 //! pairs and forgotten whole beyond that (see the crate's documentation for what that means).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crest_series::{Batch, Granularity, SeriesKey};
 use serde::Serialize;
@@ -211,8 +213,8 @@ impl Window {
 /// already used millisecond is numbered as if it were the first (and collapses with it).
 #[derive(Debug, Default)]
 pub struct Memory {
-    pub(crate) latest: HashMap<u64, (i64, u32)>,
-    pub(crate) bins: HashMap<u64, (i64, i64)>,
+    pub(crate) latest: FxHashMap<u64, (i64, u32)>,
+    pub(crate) bins: FxHashMap<u64, (i64, i64)>,
 }
 
 impl Memory {
@@ -241,6 +243,14 @@ struct Line<'a> {
     timestamps: &'a [i64],
 }
 
+/// One distinct plain series of a batch: its metric (for messages), its labels, and its samples by
+/// duplicate number.
+struct Plain {
+    metric: String,
+    base: BTreeMap<String, String>,
+    numbered: Vec<(u32, Out)>,
+}
+
 /// One VictoriaMetrics series' samples, before they are cut into lines.
 #[derive(Debug, Default)]
 struct Out {
@@ -266,7 +276,18 @@ pub fn encode(
     window: Window,
     shift: i64,
 ) -> Result<Encoded, VictoriaError> {
-    encode_as(batch, memory, window, shift, Build::Bodies)
+    encode_as(&[batch], memory, window, shift, Build::Bodies)
+}
+
+/// Encodes and checks `batches` as one batch, in order (as [`encode`] would encode them merged,
+/// without copying them into one).
+pub fn encode_all(
+    batches: &[&Batch],
+    memory: &Memory,
+    window: Window,
+    shift: i64,
+) -> Result<Encoded, VictoriaError> {
+    encode_as(batches, memory, window, shift, Build::Bodies)
 }
 
 /// Checks `batch` as [`encode`] does (the same refusals, the same precision findings), without
@@ -277,7 +298,7 @@ pub fn check(
     window: Window,
     shift: i64,
 ) -> Result<Encoded, VictoriaError> {
-    encode_as(batch, memory, window, shift, Build::CheckOnly)
+    encode_as(&[batch], memory, window, shift, Build::CheckOnly)
 }
 
 /// Whether an encoding writes its request bodies.
@@ -288,7 +309,7 @@ enum Build {
 }
 
 fn encode_as(
-    batch: &Batch,
+    batches: &[&Batch],
     memory: &Memory,
     window: Window,
     shift: i64,
@@ -297,15 +318,34 @@ fn encode_as(
     let bodies = build == Build::Bodies;
     let mut out: BTreeMap<BTreeMap<String, String>, Out> = BTreeMap::new();
     let mut enc = Encoded::default();
-    let mut seen: HashSet<u64> = HashSet::new();
+    let mut seen: FxHashSet<u64> = FxHashSet::default();
     // Points per (series, stored ms) and next offsets per (histogram series, bin) in this batch.
-    let mut local: HashMap<(u64, i64), u32> = HashMap::new();
-    let mut offsets: HashMap<(u64, i64), i64> = HashMap::new();
-    for series in batch.series() {
-        let key = series
-            .key()
-            .ok_or_else(|| VictoriaError::Refused("a series key is not a canonical key".into()))?;
-        let base = labels(&key, 1)?;
+    let mut local: FxHashMap<(u64, i64), u32> = FxHashMap::default();
+    let mut offsets: FxHashMap<(u64, i64), i64> = FxHashMap::default();
+    // Each distinct series of the batch, checked and labelled once however often it comes (a
+    // group of log entries holds the same series many times).
+    let mut known: FxHashMap<&[u8], usize> = FxHashMap::default();
+    let mut plain: Vec<Plain> = Vec::new();
+    for series in batches.iter().flat_map(|b| b.series()) {
+        let index = match known.get(series.canonical) {
+            Some(index) => *index,
+            None => {
+                let key = series.key().ok_or_else(|| {
+                    VictoriaError::Refused("a series key is not a canonical key".into())
+                })?;
+                let base = labels(&key, 1)?;
+                plain.push(Plain {
+                    metric: key.metric,
+                    base,
+                    numbered: Vec::new(),
+                });
+                known.insert(series.canonical, plain.len() - 1);
+                plain.len() - 1
+            }
+        };
+        let Some(target) = plain.get_mut(index) else {
+            continue;
+        };
         if !memory.latest.contains_key(&series.hash) && seen.insert(series.hash) {
             enc.new_series += 1;
         }
@@ -315,18 +355,20 @@ fn encode_as(
         if enc.precision.example.is_none() {
             enc.precision.example = found.example;
         }
-        // this series' samples by their duplicate number (almost always all 0), so that each
-        // VictoriaMetrics series' labels are made once per batch series, not once per sample
-        let mut numbered: Vec<(u32, Out)> = Vec::new();
         for s in series.samples {
             if !s.value.is_finite() {
                 return Err(VictoriaError::Refused(format!(
                     "a point of {} has the value {}, which VictoriaMetrics cannot store",
-                    key.metric, s.value
+                    target.metric, s.value
                 )));
             }
             let stored = s.timestamp.saturating_sub(shift);
-            window.check(stored, &key.metric)?;
+            window.check(stored, &target.metric)?;
+            enc.points += 1;
+            if !bodies {
+                // a check refuses nothing for the numbering
+                continue;
+            }
             let slot = (series.hash, stored);
             let n = match local.get(&slot) {
                 Some(n) => *n,
@@ -348,23 +390,24 @@ fn encode_as(
                 .copied()
                 .unwrap_or(after.1);
             enc.memory.latest.insert(series.hash, (after.0, count));
-            if bodies {
-                let at = match numbered.iter().position(|(m, _)| *m == n) {
-                    Some(at) => at,
-                    None => {
-                        numbered.push((n, Out::default()));
-                        numbered.len() - 1
-                    }
-                };
-                if let Some((_, target)) = numbered.get_mut(at) {
-                    target.values.push(s.value);
-                    target.timestamps.push(stored);
+            // by duplicate number (almost always 0): each VictoriaMetrics series' labels are made
+            // once per batch, not once per sample
+            let at = match target.numbered.iter().position(|(m, _)| *m == n) {
+                Some(at) => at,
+                None => {
+                    target.numbered.push((n, Out::default()));
+                    target.numbered.len() - 1
                 }
+            };
+            if let Some((_, samples)) = target.numbered.get_mut(at) {
+                samples.values.push(s.value);
+                samples.timestamps.push(stored);
             }
-            enc.points += 1;
         }
-        for (n, samples) in numbered {
-            let mut labels = base.clone();
+    }
+    for series in plain {
+        for (n, samples) in series.numbered {
+            let mut labels = series.base.clone();
             if n > 0 {
                 labels.insert(DUP_LABEL.to_owned(), n.to_string());
             }
@@ -373,7 +416,7 @@ fn encode_as(
             target.timestamps.extend(samples.timestamps);
         }
     }
-    for h in &batch.histograms {
+    for h in batches.iter().flat_map(|b| &b.histograms) {
         let key = &h.key;
         let base = labels(key, 2)?;
         let mut canonical = key.canonical();
