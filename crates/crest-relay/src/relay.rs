@@ -90,8 +90,12 @@ pub struct RelayConfig {
     pub read_wait: Duration,
     /// The period of the durability barrier (30 s).
     pub barrier_every: Duration,
-    /// The most entries the shipper appends to the engine at once (256).
+    /// The most entries the shipper takes from the log at once (256).
     pub ship_max_entries: usize,
+    /// The most points the shipper appends to the engine at once (262,144): a larger group is
+    /// appended in parts, entry by entry in order (an entry is never split), so the engine's
+    /// request buffers stay small enough to be reused rather than freshly mapped and zeroed.
+    pub ship_max_points: usize,
     /// How long the shipper waits for entries before looking again (1 s).
     pub next_wait: Duration,
     /// The first back-off after a failed append; it doubles up to `retry_max` (100 ms, 10 s).
@@ -109,6 +113,7 @@ impl Default for RelayConfig {
             read_wait: Duration::from_secs(10),
             barrier_every: Duration::from_secs(30),
             ship_max_entries: 256,
+            ship_max_points: 1 << 18,
             next_wait: Duration::from_secs(1),
             retry_first: Duration::from_millis(100),
             retry_max: Duration::from_secs(10),
@@ -124,6 +129,7 @@ impl fmt::Debug for RelayConfig {
             .field("read_wait", &self.read_wait)
             .field("barrier_every", &self.barrier_every)
             .field("ship_max_entries", &self.ship_max_entries)
+            .field("ship_max_points", &self.ship_max_points)
             .field("next_wait", &self.next_wait)
             .field("retry_first", &self.retry_first)
             .field("retry_max", &self.retry_max)
@@ -254,6 +260,27 @@ impl RelayTasks {
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// `entries` in order, cut into parts of at most `max_points` points (an entry larger than that is
+/// a part of its own).
+fn parts(entries: Vec<Entry>, max_points: usize) -> Vec<Vec<Entry>> {
+    let mut parts: Vec<Vec<Entry>> = Vec::new();
+    let mut current: Vec<Entry> = Vec::new();
+    let mut points = 0usize;
+    for entry in entries {
+        let n = entry.batch.points();
+        if !current.is_empty() && points.saturating_add(n) > max_points {
+            parts.push(std::mem::take(&mut current));
+            points = 0;
+        }
+        points = points.saturating_add(n);
+        current.push(entry);
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
 }
 
 fn positions(entries: &[Entry]) -> Vec<Position> {
@@ -511,7 +538,15 @@ impl Relay {
                 );
             }
         }
-        if let Delivered::Refused(group) = self.deliver(epoch, entries).await? {
+        for part in parts(entries, self.shared.config.ship_max_points) {
+            self.deliver_part(epoch, part).await?;
+        }
+        Ok(())
+    }
+
+    /// Delivers one part of a group; entry by entry if the engine refuses it whole.
+    async fn deliver_part(&self, epoch: u64, part: Vec<Entry>) -> Result<(), SeriesError> {
+        if let Delivered::Refused(group) = self.deliver(epoch, part).await? {
             for entry in group {
                 if let Delivered::Refused(one) = self.deliver(epoch, vec![entry]).await? {
                     for e in &one {
@@ -758,5 +793,45 @@ impl SeriesCatalog for Relay {
     /// The engine's status as it is (no read barrier: for operators).
     async fn status(&self) -> Result<EngineStatus, SeriesError> {
         self.shared.engine.status().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crest_series::{Sample, SeriesKey};
+
+    fn entry(position: u64, points: usize) -> Entry {
+        let samples: Vec<Sample> = (0..points)
+            .map(|i| Sample {
+                timestamp: i64::try_from(i).unwrap(),
+                value: 1.0,
+            })
+            .collect();
+        Entry {
+            position: Position(position),
+            batch: Batch::from_series([(SeriesKey::new("m", "h"), samples)]),
+        }
+    }
+
+    #[test]
+    fn groups_are_cut_into_parts_of_whole_entries_in_order() {
+        let entries: Vec<Entry> = [3, 2, 4, 1, 1, 1, 5]
+            .iter()
+            .zip(1u64..)
+            .map(|(points, position)| entry(position, *points))
+            .collect();
+        let cut: Vec<Vec<u64>> = parts(entries, 5)
+            .iter()
+            .map(|part| part.iter().map(|e| e.position.0).collect())
+            .collect();
+        // 3+2 | 4+1 | 1+1 then 5 would be 7 | 5
+        assert_eq!(cut, vec![vec![1, 2], vec![3, 4], vec![5, 6], vec![7]]);
+        let big: Vec<Vec<u64>> = parts(vec![entry(1, 9), entry(2, 1)], 5)
+            .iter()
+            .map(|part| part.iter().map(|e| e.position.0).collect())
+            .collect();
+        assert_eq!(big, vec![vec![1], vec![2]]);
+        assert!(parts(Vec::new(), 5).is_empty());
     }
 }

@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crest_series::{Batch, Granularity, SeriesKey};
-use serde::Serialize;
 
 use crate::error::VictoriaError;
 
@@ -138,40 +137,132 @@ fn check_label(name: &str, value: &str, what: &str) -> Result<(), VictoriaError>
     Ok(())
 }
 
+/// A series key read in place from its canonical bytes (see [`SeriesKey::canonical`]).
+#[derive(Debug)]
+struct KeyView<'a> {
+    metric: &'a str,
+    source: &'a str,
+    tags: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> KeyView<'a> {
+    /// `None` when the bytes are not a canonical key (as [`SeriesKey::from_canonical`] says).
+    fn parse(canonical: &'a [u8]) -> Option<Self> {
+        let text = std::str::from_utf8(canonical).ok()?;
+        let body = text.strip_suffix('\0')?;
+        let mut parts = body.split('\0');
+        let metric = parts.next()?;
+        let source = parts.next()?;
+        let mut tags: Vec<(&str, &str)> = Vec::new();
+        while let Some(k) = parts.next() {
+            let v = parts.next()?;
+            if tags.iter().any(|(seen, _)| *seen == k) {
+                return None;
+            }
+            tags.push((k, v));
+        }
+        Some(Self {
+            metric,
+            source,
+            tags,
+        })
+    }
+
+    fn of(key: &'a SeriesKey) -> Self {
+        Self {
+            metric: &key.metric,
+            source: &key.source,
+            tags: key
+                .tags
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        }
+    }
+
+    /// Checks the key as VictoriaMetrics would keep it, with `internal` labels of the adapter's
+    /// own besides.
+    fn check(&self, internal: usize) -> Result<(), VictoriaError> {
+        if self.metric.is_empty() {
+            return Err(VictoriaError::Refused("a metric name is empty".into()));
+        }
+        check_label("__name__", self.metric, "the metric name")?;
+        let mut count = 1;
+        if !self.source.is_empty() {
+            check_label("source", self.source, "the source")?;
+            count += 1;
+        }
+        for (k, v) in &self.tags {
+            if k.is_empty() || *k == "source" || *k == "__name__" || k.starts_with(RESERVED_PREFIX)
+            {
+                return Err(VictoriaError::Refused(format!(
+                    "the point tag name {k:?} is reserved (source, __name__, _crest_*) or empty"
+                )));
+            }
+            if v.is_empty() {
+                return Err(VictoriaError::Refused(format!(
+                    "the point tag {k:?} of {} has an empty value, which VictoriaMetrics drops",
+                    self.metric
+                )));
+            }
+            check_label(k, v, "the point tag")?;
+            count += 1;
+        }
+        if count + internal > MAX_LABELS {
+            return Err(VictoriaError::Refused(format!(
+                "{} has {} labels with the adapter's own, more than VictoriaMetrics' {MAX_LABELS}",
+                self.metric,
+                count + internal
+            )));
+        }
+        Ok(())
+    }
+
+    /// The labels as a JSON object, with a duplicate number when it is not 0.
+    fn write_json(&self, dup: u32, out: &mut Vec<u8>) -> Result<(), VictoriaError> {
+        out.extend_from_slice(b"{\"__name__\":");
+        json_str(self.metric, out)?;
+        if !self.source.is_empty() {
+            out.extend_from_slice(b",\"source\":");
+            json_str(self.source, out)?;
+        }
+        for (k, v) in &self.tags {
+            out.push(b',');
+            json_str(k, out)?;
+            out.push(b':');
+            json_str(v, out)?;
+        }
+        if dup > 0 {
+            out.extend_from_slice(b",\"");
+            out.extend_from_slice(DUP_LABEL.as_bytes());
+            out.extend_from_slice(b"\":\"");
+            out.extend_from_slice(dup.to_string().as_bytes());
+            out.push(b'"');
+        }
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+fn json_str(s: &str, out: &mut Vec<u8>) -> Result<(), VictoriaError> {
+    serde_json::to_writer(out, s).map_err(cannot_write)
+}
+
+fn cannot_write(e: serde_json::Error) -> VictoriaError {
+    VictoriaError::Refused(format!("a line cannot be written: {e}"))
+}
+
 /// Checks a series' key and answers its labels (without the adapter's own). `internal` is how many
 /// labels of its own the adapter adds.
 pub fn labels(key: &SeriesKey, internal: usize) -> Result<BTreeMap<String, String>, VictoriaError> {
-    if key.metric.is_empty() {
-        return Err(VictoriaError::Refused("a metric name is empty".into()));
-    }
-    check_label("__name__", &key.metric, "the metric name")?;
+    KeyView::of(key).check(internal)?;
     let mut out = BTreeMap::new();
     out.insert("__name__".to_owned(), key.metric.clone());
     if !key.source.is_empty() {
-        check_label("source", &key.source, "the source")?;
         out.insert("source".to_owned(), key.source.clone());
     }
     for (k, v) in &key.tags {
-        if k.is_empty() || k == "source" || k == "__name__" || k.starts_with(RESERVED_PREFIX) {
-            return Err(VictoriaError::Refused(format!(
-                "the point tag name {k:?} is reserved (source, __name__, _crest_*) or empty"
-            )));
-        }
-        if v.is_empty() {
-            return Err(VictoriaError::Refused(format!(
-                "the point tag {k:?} of {} has an empty value, which VictoriaMetrics drops",
-                key.metric
-            )));
-        }
-        check_label(k, v, "the point tag")?;
         out.insert(k.clone(), v.clone());
-    }
-    if out.len() + internal > MAX_LABELS {
-        return Err(VictoriaError::Refused(format!(
-            "{} has {} labels with the adapter's own, more than VictoriaMetrics' {MAX_LABELS}",
-            key.metric,
-            out.len() + internal
-        )));
     }
     Ok(out)
 }
@@ -236,19 +327,12 @@ fn newer<T: Copy>(old: Option<(i64, T)>, new: (i64, T)) -> (i64, T) {
     }
 }
 
-#[derive(Serialize)]
-struct Line<'a> {
-    metric: &'a BTreeMap<String, String>,
-    values: &'a [f64],
-    timestamps: &'a [i64],
-}
-
-/// One distinct plain series of a batch: its metric (for messages), its labels, and its samples by
-/// duplicate number.
-struct Plain {
-    metric: String,
-    base: BTreeMap<String, String>,
-    numbered: Vec<(u32, Out)>,
+/// One distinct plain series of a batch: its key (read in place), its hash, and its samples in
+/// the batch's order.
+struct Plain<'a> {
+    key: KeyView<'a>,
+    hash: u64,
+    samples: Out,
 }
 
 /// One VictoriaMetrics series' samples, before they are cut into lines.
@@ -319,25 +403,24 @@ fn encode_as(
     let mut out: BTreeMap<BTreeMap<String, String>, Out> = BTreeMap::new();
     let mut enc = Encoded::default();
     let mut seen: FxHashSet<u64> = FxHashSet::default();
-    // Points per (series, stored ms) and next offsets per (histogram series, bin) in this batch.
-    let mut local: FxHashMap<(u64, i64), u32> = FxHashMap::default();
+    // Next offsets per (histogram series, bin) in this batch.
     let mut offsets: FxHashMap<(u64, i64), i64> = FxHashMap::default();
-    // Each distinct series of the batch, checked and labelled once however often it comes (a
-    // group of log entries holds the same series many times).
+    // Each distinct series of the batch, checked once however often it comes (a group of log
+    // entries holds the same series many times), its samples gathered in the batch's order.
     let mut known: FxHashMap<&[u8], usize> = FxHashMap::default();
-    let mut plain: Vec<Plain> = Vec::new();
+    let mut plain: Vec<Plain<'_>> = Vec::new();
     for series in batches.iter().flat_map(|b| b.series()) {
         let index = match known.get(series.canonical) {
             Some(index) => *index,
             None => {
-                let key = series.key().ok_or_else(|| {
+                let key = KeyView::parse(series.canonical).ok_or_else(|| {
                     VictoriaError::Refused("a series key is not a canonical key".into())
                 })?;
-                let base = labels(&key, 1)?;
+                key.check(1)?;
                 plain.push(Plain {
-                    metric: key.metric,
-                    base,
-                    numbered: Vec::new(),
+                    key,
+                    hash: series.hash,
+                    samples: Out::default(),
                 });
                 known.insert(series.canonical, plain.len() - 1);
                 plain.len() - 1
@@ -359,61 +442,51 @@ fn encode_as(
             if !s.value.is_finite() {
                 return Err(VictoriaError::Refused(format!(
                     "a point of {} has the value {}, which VictoriaMetrics cannot store",
-                    target.metric, s.value
+                    target.key.metric, s.value
                 )));
             }
             let stored = s.timestamp.saturating_sub(shift);
-            window.check(stored, &target.metric)?;
-            enc.points += 1;
-            if !bodies {
-                // a check refuses nothing for the numbering
-                continue;
-            }
-            let slot = (series.hash, stored);
-            let n = match local.get(&slot) {
-                Some(n) => *n,
-                None => match memory.latest.get(&series.hash) {
-                    Some((at, count)) if *at == stored => *count,
-                    _ => 0,
-                },
-            };
-            local.insert(slot, n.saturating_add(1));
-            let state = enc
-                .memory
-                .latest
-                .get(&series.hash)
-                .copied()
-                .or_else(|| memory.latest.get(&series.hash).copied());
-            let after = newer(state, (stored, 0));
-            let count = local
-                .get(&(series.hash, after.0))
-                .copied()
-                .unwrap_or(after.1);
-            enc.memory.latest.insert(series.hash, (after.0, count));
-            // by duplicate number (almost always 0): each VictoriaMetrics series' labels are made
-            // once per batch, not once per sample
-            let at = match target.numbered.iter().position(|(m, _)| *m == n) {
-                Some(at) => at,
-                None => {
-                    target.numbered.push((n, Out::default()));
-                    target.numbered.len() - 1
-                }
-            };
-            if let Some((_, samples)) = target.numbered.get_mut(at) {
-                samples.values.push(s.value);
-                samples.timestamps.push(stored);
+            window.check(stored, target.key.metric)?;
+            if bodies {
+                target.samples.values.push(s.value);
+                target.samples.timestamps.push(stored);
             }
         }
+        enc.points += series.samples.len();
     }
-    for series in plain {
-        for (n, samples) in series.numbered {
-            let mut labels = series.base.clone();
-            if n > 0 {
-                labels.insert(DUP_LABEL.to_owned(), n.to_string());
+    let mut writer = Bodies::default();
+    if bodies {
+        for series in &plain {
+            let prior = memory.latest.get(&series.hash).copied();
+            let (numbers, state) = numbered(&series.samples.timestamps, prior);
+            if let Some(state) = state {
+                enc.memory.latest.insert(series.hash, state);
             }
-            let target = out.entry(labels).or_default();
-            target.values.extend(samples.values);
-            target.timestamps.extend(samples.timestamps);
+            match numbers {
+                None => writer.lines(
+                    |out| series.key.write_json(0, out),
+                    &series.samples.values,
+                    &series.samples.timestamps,
+                )?,
+                Some(numbers) => {
+                    let mut dups: Vec<u32> = numbers.clone();
+                    dups.sort_unstable();
+                    dups.dedup();
+                    for dup in dups {
+                        let (values, timestamps): (Vec<f64>, Vec<i64>) = numbers
+                            .iter()
+                            .zip(series.samples.values.iter().zip(&series.samples.timestamps))
+                            .filter(|(n, _)| **n == dup)
+                            .map(|(_, (v, t))| (*v, *t))
+                            .unzip();
+                        writer.lines(
+                            |out| series.key.write_json(dup, out),
+                            &values,
+                            &timestamps,
+                        )?;
+                    }
+                }
+            }
         }
     }
     for h in batches.iter().flat_map(|b| &b.histograms) {
@@ -494,36 +567,126 @@ fn encode_as(
             counts.timestamps.push(at + i);
         }
     }
-    let mut body = String::new();
-    let mut in_body = 0usize;
     for (labels, series) in &out {
-        for (values, timestamps) in series
-            .values
+        writer.lines(
+            |buf| serde_json::to_writer(buf, labels).map_err(cannot_write),
+            &series.values,
+            &series.timestamps,
+        )?;
+    }
+    enc.bodies = writer.finish()?;
+    Ok(enc)
+}
+
+/// The duplicate number of each of a series' samples (stored times in the batch's order), and
+/// the series' state to remember after them, given its remembered state `prior` (its newest
+/// millisecond and how many points it holds there). A sample's number is how many samples of the
+/// batch before it share its millisecond, plus the remembered count when that millisecond is the
+/// remembered one. `None` for the numbers when every one is 0 (almost always: times only grow).
+#[allow(clippy::type_complexity)]
+fn numbered(
+    timestamps: &[i64],
+    prior: Option<(i64, u32)>,
+) -> (Option<Vec<u32>>, Option<(i64, u32)>) {
+    let Some(&newest) = timestamps.iter().max() else {
+        return (None, None);
+    };
+    let increasing = timestamps.windows(2).all(|w| w.first() < w.get(1));
+    let at_prior = |t: i64| match prior {
+        Some((at, count)) if at == t => count,
+        _ => 0,
+    };
+    let numbers = if increasing {
+        if timestamps.iter().all(|t| at_prior(*t) == 0) {
+            None
+        } else {
+            Some(timestamps.iter().map(|t| at_prior(*t)).collect())
+        }
+    } else {
+        // in order of time, then of arrival: each run of one millisecond counts up
+        let mut order: Vec<usize> = (0..timestamps.len()).collect();
+        order.sort_by_key(|i| (timestamps.get(*i).copied().unwrap_or_default(), *i));
+        let mut numbers = vec![0u32; timestamps.len()];
+        let mut previous: Option<(i64, u32)> = None;
+        for i in order {
+            let t = timestamps.get(i).copied().unwrap_or_default();
+            let n = match previous {
+                Some((p, n)) if p == t => n.saturating_add(1),
+                _ => at_prior(t),
+            };
+            previous = Some((t, n));
+            if let Some(slot) = numbers.get_mut(i) {
+                *slot = n;
+            }
+        }
+        if numbers.iter().all(|n| *n == 0) {
+            None
+        } else {
+            Some(numbers)
+        }
+    };
+    let at_newest = timestamps.iter().filter(|t| **t == newest).count();
+    let at_newest = u32::try_from(at_newest).unwrap_or(u32::MAX);
+    let state = match prior {
+        Some(kept @ (at, _)) if at > newest => kept,
+        _ => (newest, at_prior(newest).saturating_add(at_newest)),
+    };
+    (numbers, Some(state))
+}
+
+/// Import request bodies as they are written: JSON lines of at most [`MAX_LINE_SAMPLES`] samples,
+/// at most [`MAX_REQUEST_SAMPLES`] samples a body.
+#[derive(Debug, Default)]
+struct Bodies {
+    done: Vec<Vec<u8>>,
+    body: Vec<u8>,
+    in_body: usize,
+}
+
+impl Bodies {
+    /// One series' lines: `labels` writes its labels as a JSON object.
+    fn lines(
+        &mut self,
+        labels: impl Fn(&mut Vec<u8>) -> Result<(), VictoriaError>,
+        values: &[f64],
+        timestamps: &[i64],
+    ) -> Result<(), VictoriaError> {
+        for (values, timestamps) in values
             .chunks(MAX_LINE_SAMPLES)
-            .zip(series.timestamps.chunks(MAX_LINE_SAMPLES))
+            .zip(timestamps.chunks(MAX_LINE_SAMPLES))
         {
             if values.is_empty() {
                 continue;
             }
-            if in_body > 0 && in_body + values.len() > MAX_REQUEST_SAMPLES {
-                enc.bodies.push(std::mem::take(&mut body));
-                in_body = 0;
+            if self.in_body > 0 && self.in_body + values.len() > MAX_REQUEST_SAMPLES {
+                self.done.push(std::mem::take(&mut self.body));
+                self.in_body = 0;
             }
-            let line = serde_json::to_string(&Line {
-                metric: labels,
-                values,
-                timestamps,
-            })
-            .map_err(|e| VictoriaError::Refused(format!("a line cannot be written: {e}")))?;
-            body.push_str(&line);
-            body.push('\n');
-            in_body += values.len();
+            let body = &mut self.body;
+            body.extend_from_slice(b"{\"metric\":");
+            labels(body)?;
+            body.extend_from_slice(b",\"values\":");
+            serde_json::to_writer(&mut *body, values).map_err(cannot_write)?;
+            body.extend_from_slice(b",\"timestamps\":");
+            serde_json::to_writer(&mut *body, timestamps).map_err(cannot_write)?;
+            body.extend_from_slice(b"}\n");
+            self.in_body += values.len();
         }
+        Ok(())
     }
-    if !body.is_empty() {
-        enc.bodies.push(body);
+
+    fn finish(mut self) -> Result<Vec<String>, VictoriaError> {
+        if !self.body.is_empty() {
+            self.done.push(self.body);
+        }
+        self.done
+            .into_iter()
+            .map(|b| {
+                String::from_utf8(b)
+                    .map_err(|e| VictoriaError::Refused(format!("a line cannot be written: {e}")))
+            })
+            .collect()
     }
-    Ok(enc)
 }
 
 /// The granularity a `_crest_hist` label names.
@@ -535,6 +698,38 @@ pub(crate) fn granularity(suffix: &str) -> Option<Granularity> {
 mod tests {
     use super::*;
     use crest_series::{Centroid, Distribution, HistogramPoint, Sample};
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    proptest! {
+        /// `numbered` against the rule as first written: a count per (millisecond) kept sample by
+        /// sample, the remembered state updated after each.
+        #[test]
+        fn numbering_counts_earlier_samples_of_the_same_millisecond(
+            timestamps in proptest::collection::vec(0i64..6, 0..40),
+            prior in proptest::option::of((0i64..6, 0u32..3)),
+        ) {
+            let mut local: HashMap<i64, u32> = HashMap::new();
+            let mut state = prior;
+            let mut want = Vec::new();
+            for t in &timestamps {
+                let first = match prior {
+                    Some((at, count)) if at == *t => count,
+                    _ => 0,
+                };
+                let n = local.get(t).copied().unwrap_or(first);
+                local.insert(*t, n + 1);
+                want.push(n);
+                let after = newer(state, (*t, 0));
+                state = Some((after.0, local.get(&after.0).copied().unwrap_or(after.1)));
+            }
+            let (numbers, got) = numbered(&timestamps, prior);
+            prop_assert_eq!(numbers.unwrap_or_else(|| vec![0; timestamps.len()]), want);
+            if !timestamps.is_empty() {
+                prop_assert_eq!(got, state);
+            }
+        }
+    }
 
     fn s(timestamp: i64, value: f64) -> Sample {
         Sample { timestamp, value }

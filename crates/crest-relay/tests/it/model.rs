@@ -5,16 +5,25 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crest_relay::fake_engine::{FakeEngine, Point};
-use crest_relay::{BarrierOutcome, Position};
+use crest_relay::{BarrierOutcome, Position, RelayConfig};
 use crest_series::{Sample, SeriesKey, SeriesWriter};
 
 use crate::support::{Rng, config, points_of, random_batch, relay, ship_all};
+
+/// The relay's configuration for one run: groups cut into parts of 1 to 8 points, so that parts
+/// are delivered one after another in most groups.
+fn config_for(seed: u64) -> RelayConfig {
+    RelayConfig {
+        ship_max_points: 1 + usize::try_from(seed % 8).unwrap(),
+        ..config()
+    }
+}
 
 async fn one_run(seed: u64) {
     let mut rng = Rng::new(seed);
     let dir = tempfile::tempdir().unwrap();
     let engine = Arc::new(FakeEngine::default());
-    let mut relay = relay(&engine, dir.path(), config()).await;
+    let mut relay = relay(&engine, dir.path(), config_for(seed)).await;
     let mut acknowledged: BTreeSet<Point> = BTreeSet::new();
     let mut serial = 0i64;
     let (mut crashes, mut restarts, mut trims, mut refused) = (0, 0, 0, 0);
@@ -58,7 +67,7 @@ async fn one_run(seed: u64) {
             90..=94 => {
                 // The instance restarts: its log is reopened, its shipper starts over.
                 drop(relay);
-                relay = crate::support::relay(&engine, dir.path(), config()).await;
+                relay = crate::support::relay(&engine, dir.path(), config_for(seed)).await;
                 restarts += 1;
             }
             _ => {
