@@ -3,8 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use futures_util::{StreamExt, TryStreamExt};
-
 use crest_series::{
     AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits, Sample,
     SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesKey, SeriesReader, SeriesWriter,
@@ -19,14 +17,11 @@ use crate::read::{export_all, labels, own_labels, stored_range};
 use crate::reported::{Kind, Store, reported_since};
 use crate::selector::{Matcher, Op, exact, glob_to_regex, selectors};
 use crate::write::{
-    self, Encoded, HIST_LABEL, Memory, Window, encode_all, granularity as parse_granularity,
+    self, Encoded, HIST_LABEL, Memory, Window, gather_all, granularity as parse_granularity,
 };
 
 /// Selectors per listing or delete request.
 const DELETE_CHUNK: usize = 50;
-/// How many import requests of one append are in flight at once (VictoriaMetrics takes each on
-/// a worker of its own; its `-maxConcurrentInserts` default is twice its cores).
-const IMPORTS_IN_FLIGHT: usize = 4;
 
 /// Values written that VictoriaMetrics does not keep exactly, since the adapter started.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -162,19 +157,31 @@ impl VictoriaEngine {
         }
         let mut memory = self.memory.lock().await;
         let window = Window::new(self.now(), self.config.retention_ms);
-        let encoded = encode_all(batches, &memory, window, self.config.time_shift_ms)?;
+        let gathered = gather_all(batches, &memory, window, self.config.time_shift_ms)?;
+        self.check_precision(&gathered.enc)?;
+        // Each body is sent as soon as it is written (on a task of its own, so the next one is
+        // written meanwhile); the append succeeds only once every one was taken.
+        let mut sent = Vec::new();
+        gathered.write(&mut |body| {
+            let client = self.client.clone();
+            sent.push(tokio::spawn(async move {
+                client.import(bytes::Bytes::from(body)).await
+            }));
+        })?;
+        let mut failed = None;
+        for import in sent {
+            let outcome = import
+                .await
+                .unwrap_or_else(|e| Err(VictoriaError::Stopped(e.to_string())));
+            if let Err(e) = outcome {
+                failed.get_or_insert(e);
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let encoded = gathered.enc;
         let found = encoded.precision;
-        self.check_precision(&encoded)?;
-        // Several bodies at once: VictoriaMetrics takes each on its own worker.
-        futures_util::stream::iter(
-            encoded
-                .bodies
-                .into_iter()
-                .map(|body| self.client.import(bytes::Bytes::from(body))),
-        )
-        .buffer_unordered(IMPORTS_IN_FLIGHT)
-        .try_collect::<()>()
-        .await?;
         memory.apply(encoded.memory);
         drop(memory);
         self.rounded.fetch_add(found.rounded, Ordering::Relaxed);

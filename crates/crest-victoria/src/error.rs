@@ -26,6 +26,9 @@ pub enum VictoriaError {
     /// is not a series, a text error line after valid ones).
     #[error("VictoriaMetrics answered {context} with something unexpected: {detail}")]
     Protocol { context: String, detail: String },
+    /// A request's task ended before its answer (the runtime is shutting down): tried again later.
+    #[error("a request to VictoriaMetrics stopped before its answer: {0}")]
+    Stopped(String),
     /// A read would touch more than its limits allow.
     #[error("the query selects more {what} than the limit of {limit}")]
     Limit { what: &'static str, limit: usize },

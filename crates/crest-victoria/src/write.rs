@@ -329,6 +329,7 @@ fn newer<T: Copy>(old: Option<(i64, T)>, new: (i64, T)) -> (i64, T) {
 
 /// One distinct plain series of a batch: its key (read in place), its hash, and its samples in
 /// the batch's order.
+#[derive(Debug)]
 struct Plain<'a> {
     key: KeyView<'a>,
     hash: u64,
@@ -363,17 +364,6 @@ pub fn encode(
     encode_as(&[batch], memory, window, shift, Build::Bodies)
 }
 
-/// Encodes and checks `batches` as one batch, in order (as [`encode`] would encode them merged,
-/// without copying them into one).
-pub fn encode_all(
-    batches: &[&Batch],
-    memory: &Memory,
-    window: Window,
-    shift: i64,
-) -> Result<Encoded, VictoriaError> {
-    encode_as(batches, memory, window, shift, Build::Bodies)
-}
-
 /// Checks `batch` as [`encode`] does (the same refusals, the same precision findings), without
 /// writing the request bodies.
 pub fn check(
@@ -399,6 +389,50 @@ fn encode_as(
     shift: i64,
     build: Build,
 ) -> Result<Encoded, VictoriaError> {
+    let gathered = gather(batches, memory, window, shift, build)?;
+    let mut bodies: Vec<Vec<u8>> = Vec::new();
+    gathered.write(&mut |body| bodies.push(body))?;
+    let mut enc = gathered.enc;
+    enc.bodies = bodies
+        .into_iter()
+        .map(|b| {
+            String::from_utf8(b)
+                .map_err(|e| VictoriaError::Refused(format!("a line cannot be written: {e}")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(enc)
+}
+
+/// A batch checked and numbered, ready to be written as request bodies.
+#[derive(Debug)]
+pub struct Gathered<'a> {
+    /// What the encoding found, without bodies.
+    pub enc: Encoded,
+    plain: Vec<Plain<'a>>,
+    /// Each plain series' duplicate numbers (`None`: all 0).
+    numbers: Vec<Option<Vec<u32>>>,
+    histograms: BTreeMap<BTreeMap<String, String>, Out>,
+    bodies: bool,
+}
+
+/// Checks `batches` as one batch, in order, and numbers their points; nothing written yet (see
+/// [`Gathered::write`]), so a refusal is known before any request is sent.
+pub fn gather_all<'a>(
+    batches: &[&'a Batch],
+    memory: &Memory,
+    window: Window,
+    shift: i64,
+) -> Result<Gathered<'a>, VictoriaError> {
+    gather(batches, memory, window, shift, Build::Bodies)
+}
+
+fn gather<'a>(
+    batches: &[&'a Batch],
+    memory: &Memory,
+    window: Window,
+    shift: i64,
+    build: Build,
+) -> Result<Gathered<'a>, VictoriaError> {
     let bodies = build == Build::Bodies;
     let mut out: BTreeMap<BTreeMap<String, String>, Out> = BTreeMap::new();
     let mut enc = Encoded::default();
@@ -454,39 +488,15 @@ fn encode_as(
         }
         enc.points += series.samples.len();
     }
-    let mut writer = Bodies::default();
+    let mut numbers: Vec<Option<Vec<u32>>> = Vec::new();
     if bodies {
         for series in &plain {
             let prior = memory.latest.get(&series.hash).copied();
-            let (numbers, state) = numbered(&series.samples.timestamps, prior);
+            let (found, state) = numbered(&series.samples.timestamps, prior);
             if let Some(state) = state {
                 enc.memory.latest.insert(series.hash, state);
             }
-            match numbers {
-                None => writer.lines(
-                    |out| series.key.write_json(0, out),
-                    &series.samples.values,
-                    &series.samples.timestamps,
-                )?,
-                Some(numbers) => {
-                    let mut dups: Vec<u32> = numbers.clone();
-                    dups.sort_unstable();
-                    dups.dedup();
-                    for dup in dups {
-                        let (values, timestamps): (Vec<f64>, Vec<i64>) = numbers
-                            .iter()
-                            .zip(series.samples.values.iter().zip(&series.samples.timestamps))
-                            .filter(|(n, _)| **n == dup)
-                            .map(|(_, (v, t))| (*v, *t))
-                            .unzip();
-                        writer.lines(
-                            |out| series.key.write_json(dup, out),
-                            &values,
-                            &timestamps,
-                        )?;
-                    }
-                }
-            }
+            numbers.push(found);
         }
     }
     for h in batches.iter().flat_map(|b| &b.histograms) {
@@ -567,15 +577,60 @@ fn encode_as(
             counts.timestamps.push(at + i);
         }
     }
-    for (labels, series) in &out {
-        writer.lines(
-            |buf| serde_json::to_writer(buf, labels).map_err(cannot_write),
-            &series.values,
-            &series.timestamps,
-        )?;
+    Ok(Gathered {
+        enc,
+        plain,
+        numbers,
+        histograms: out,
+        bodies,
+    })
+}
+
+impl Gathered<'_> {
+    /// Writes the request bodies, handing each to `sink` as soon as it is full (nothing for a
+    /// check).
+    pub fn write(&self, sink: &mut dyn FnMut(Vec<u8>)) -> Result<(), VictoriaError> {
+        if !self.bodies {
+            return Ok(());
+        }
+        let mut writer = Bodies::new(sink);
+        for (series, numbers) in self.plain.iter().zip(&self.numbers) {
+            match numbers {
+                None => writer.lines(
+                    |out| series.key.write_json(0, out),
+                    &series.samples.values,
+                    &series.samples.timestamps,
+                )?,
+                Some(numbers) => {
+                    let mut dups: Vec<u32> = numbers.clone();
+                    dups.sort_unstable();
+                    dups.dedup();
+                    for dup in dups {
+                        let (values, timestamps): (Vec<f64>, Vec<i64>) = numbers
+                            .iter()
+                            .zip(series.samples.values.iter().zip(&series.samples.timestamps))
+                            .filter(|(n, _)| **n == dup)
+                            .map(|(_, (v, t))| (*v, *t))
+                            .unzip();
+                        writer.lines(
+                            |out| series.key.write_json(dup, out),
+                            &values,
+                            &timestamps,
+                        )?;
+                    }
+                }
+            }
+        }
+        for (labels, series) in &self.histograms {
+            writer.lines(
+                |buf| serde_json::to_writer(buf, labels).map_err(cannot_write),
+                &series.values,
+                &series.timestamps,
+            )?;
+        }
+        writer.finish();
+        Ok(())
     }
-    enc.bodies = writer.finish()?;
-    Ok(enc)
 }
 
 /// The duplicate number of each of a series' samples (stored times in the batch's order), and
@@ -635,15 +690,22 @@ fn numbered(
 }
 
 /// Import request bodies as they are written: JSON lines of at most [`MAX_LINE_SAMPLES`] samples,
-/// at most [`MAX_REQUEST_SAMPLES`] samples a body.
-#[derive(Debug, Default)]
-struct Bodies {
-    done: Vec<Vec<u8>>,
+/// at most [`MAX_REQUEST_SAMPLES`] samples a body, each handed to the sink once full.
+struct Bodies<'s> {
+    sink: &'s mut dyn FnMut(Vec<u8>),
     body: Vec<u8>,
     in_body: usize,
 }
 
-impl Bodies {
+impl<'s> Bodies<'s> {
+    fn new(sink: &'s mut dyn FnMut(Vec<u8>)) -> Self {
+        Self {
+            sink,
+            body: Vec::new(),
+            in_body: 0,
+        }
+    }
+
     /// One series' lines: `labels` writes its labels as a JSON object.
     fn lines(
         &mut self,
@@ -659,7 +721,7 @@ impl Bodies {
                 continue;
             }
             if self.in_body > 0 && self.in_body + values.len() > MAX_REQUEST_SAMPLES {
-                self.done.push(std::mem::take(&mut self.body));
+                (self.sink)(std::mem::take(&mut self.body));
                 self.in_body = 0;
             }
             let body = &mut self.body;
@@ -675,17 +737,10 @@ impl Bodies {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<Vec<String>, VictoriaError> {
+    fn finish(mut self) {
         if !self.body.is_empty() {
-            self.done.push(self.body);
+            (self.sink)(std::mem::take(&mut self.body));
         }
-        self.done
-            .into_iter()
-            .map(|b| {
-                String::from_utf8(b)
-                    .map_err(|e| VictoriaError::Refused(format!("a line cannot be written: {e}")))
-            })
-            .collect()
     }
 }
 
