@@ -92,9 +92,9 @@ pub struct RelayConfig {
     pub barrier_every: Duration,
     /// The most entries the shipper takes from the log at once (256).
     pub ship_max_entries: usize,
-    /// The most points the shipper appends to the engine at once (262,144): a larger group is
-    /// appended in parts, entry by entry in order (an entry is never split), so the engine's
-    /// request buffers stay small enough to be reused rather than freshly mapped and zeroed.
+    /// The most points the shipper appends to the engine at once (1,048,576): a larger group is
+    /// appended in parts, entry by entry in order (an entry is never split), so that a large
+    /// group is marked shipped as it goes and its buffers stay bounded.
     pub ship_max_points: usize,
     /// How long the shipper waits for entries before looking again (1 s).
     pub next_wait: Duration,
@@ -113,7 +113,7 @@ impl Default for RelayConfig {
             read_wait: Duration::from_secs(10),
             barrier_every: Duration::from_secs(30),
             ship_max_entries: 256,
-            ship_max_points: 1 << 18,
+            ship_max_points: 1 << 20,
             next_wait: Duration::from_secs(1),
             retry_first: Duration::from_millis(100),
             retry_max: Duration::from_secs(10),

@@ -1,6 +1,6 @@
 //! [`VictoriaEngine`]: the three series traits over one VictoriaMetrics (single node or cluster).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crest_series::{
@@ -17,8 +17,49 @@ use crate::read::{export_all, labels, own_labels, stored_range};
 use crate::reported::{Kind, Store, reported_since};
 use crate::selector::{Matcher, Op, exact, glob_to_regex, selectors};
 use crate::write::{
-    self, Encoded, HIST_LABEL, Memory, Window, gather_all, granularity as parse_granularity,
+    self, Encoded, HIST_LABEL, Memory, Remembered, Window, gather_all,
+    granularity as parse_granularity,
 };
+
+/// The most points one part of an append holds (see [`VictoriaEngine::write`]).
+const PART_POINTS: usize = 1 << 17;
+/// How many imports an append keeps in flight while it writes the next part (VictoriaMetrics'
+/// `-maxConcurrentInserts` default is twice its cores; more wait in its queue).
+const IMPORTS_IN_FLIGHT: usize = 4;
+
+/// Notes the first failure of the imports of one append.
+fn taken(
+    outcome: Result<Result<(), VictoriaError>, tokio::task::JoinError>,
+    failed: &mut Option<VictoriaError>,
+) {
+    let outcome = outcome.unwrap_or_else(|e| Err(VictoriaError::Stopped(e.to_string())));
+    if let Err(e) = outcome {
+        failed.get_or_insert(e);
+    }
+}
+
+/// `batches` in order, cut into runs of at most `max_points` points (a larger batch is a run of
+/// its own).
+fn parts<'b, 'a>(batches: &'b [&'a Batch], max_points: usize) -> Vec<&'b [&'a Batch]> {
+    let mut out = Vec::new();
+    let (mut start, mut points) = (0usize, 0usize);
+    for (i, batch) in batches.iter().enumerate() {
+        let n = batch.points();
+        if i > start && points.saturating_add(n) > max_points {
+            if let Some(run) = batches.get(start..i) {
+                out.push(run);
+            }
+            (start, points) = (i, 0);
+        }
+        points = points.saturating_add(n);
+    }
+    if let Some(run) = batches.get(start..)
+        && !run.is_empty()
+    {
+        out.push(run);
+    }
+    out
+}
 
 /// Selectors per listing or delete request.
 const DELETE_CHUNK: usize = 50;
@@ -157,42 +198,57 @@ impl VictoriaEngine {
         }
         let mut memory = self.memory.lock().await;
         let window = Window::new(self.now(), self.config.retention_ms);
-        let gathered = gather_all(batches, &memory, window, self.config.time_shift_ms)?;
-        self.check_precision(&gathered.enc)?;
-        // Each body is sent as soon as it is written (on a task of its own, so the next one is
-        // written meanwhile); the append succeeds only once every one was taken.
-        let mut sent = Vec::new();
-        gathered.write(&mut |body| {
-            let client = self.client.clone();
-            sent.push(tokio::spawn(async move {
-                client.import(bytes::Bytes::from(body)).await
-            }));
-        })?;
+        // Part by part: each is checked, numbered (under what the parts before it changed) and
+        // written, each body sent as soon as it is full on a task of its own, so that writing
+        // the next part overlaps VictoriaMetrics taking the last one. What the append changes is
+        // remembered only once every body was taken: a failed append is tried again from the
+        // same memory, so numbered the same way.
+        let mut changes = Memory::default();
+        let mut report = AppendReport::default();
+        let (mut rounded, mut mixed) = (0, 0);
+        let mut sent: VecDeque<tokio::task::JoinHandle<Result<(), VictoriaError>>> =
+            VecDeque::new();
         let mut failed = None;
-        for import in sent {
-            let outcome = import
-                .await
-                .unwrap_or_else(|e| Err(VictoriaError::Stopped(e.to_string())));
-            if let Err(e) = outcome {
-                failed.get_or_insert(e);
+        for part in parts(batches, PART_POINTS) {
+            let gathered = gather_all(
+                part,
+                Remembered::under(&memory, &changes),
+                window,
+                self.config.time_shift_ms,
+            )?;
+            self.check_precision(&gathered.enc)?;
+            gathered.write(&mut |body| {
+                let client = self.client.clone();
+                sent.push_back(tokio::spawn(async move {
+                    client.import(bytes::Bytes::from(body)).await
+                }));
+            })?;
+            let encoded = gathered.enc;
+            changes.extend(encoded.memory);
+            report.points += encoded.points;
+            report.new_series += encoded.new_series;
+            rounded += encoded.precision.rounded;
+            mixed += encoded.precision.mixed;
+            while sent.len() > IMPORTS_IN_FLIGHT {
+                if let Some(import) = sent.pop_front() {
+                    taken(import.await, &mut failed);
+                }
             }
+        }
+        for import in sent {
+            taken(import.await, &mut failed);
         }
         if let Some(e) = failed {
             return Err(e);
         }
-        let encoded = gathered.enc;
-        let found = encoded.precision;
-        memory.apply(encoded.memory);
+        memory.apply(changes);
         drop(memory);
-        self.rounded.fetch_add(found.rounded, Ordering::Relaxed);
-        self.mixed.fetch_add(found.mixed, Ordering::Relaxed);
+        self.rounded.fetch_add(rounded, Ordering::Relaxed);
+        self.mixed.fetch_add(mixed, Ordering::Relaxed);
         if self.config.flush_after_write {
             self.client.force_flush().await?;
         }
-        Ok(AppendReport {
-            points: encoded.points,
-            new_series: encoded.new_series,
-        })
+        Ok(report)
     }
 
     /// Every plain series `filter` selects in `range`, raw samples in crest time (unsorted).
@@ -605,5 +661,33 @@ impl SeriesCatalog for VictoriaEngine {
 
     async fn status(&self) -> Result<EngineStatus, SeriesError> {
         Ok(self.catalog_status().await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crest_series::SeriesKey;
+
+    fn batch(points: usize) -> Batch {
+        let samples: Vec<Sample> = (0..points)
+            .map(|i| Sample {
+                timestamp: i64::try_from(i).unwrap(),
+                value: 1.0,
+            })
+            .collect();
+        Batch::from_series([(SeriesKey::new("m", "h"), samples)])
+    }
+
+    #[test]
+    fn an_append_is_cut_into_parts_of_whole_batches_in_order() {
+        let batches: Vec<Batch> = [3, 2, 4, 9, 1].into_iter().map(batch).collect();
+        let refs: Vec<&Batch> = batches.iter().collect();
+        let sizes: Vec<Vec<usize>> = parts(&refs, 5)
+            .iter()
+            .map(|run| run.iter().map(|b| b.points()).collect())
+            .collect();
+        assert_eq!(sizes, vec![vec![3, 2], vec![4], vec![9], vec![1]]);
+        assert!(parts(&[], 5).is_empty());
     }
 }

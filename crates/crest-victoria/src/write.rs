@@ -20,7 +20,7 @@ use crate::error::VictoriaError;
 /// The most samples one import line carries (VictoriaMetrics holds a whole line in memory).
 pub const MAX_LINE_SAMPLES: usize = 10_000;
 /// The most samples one import request carries.
-pub const MAX_REQUEST_SAMPLES: usize = 100_000;
+pub const MAX_REQUEST_SAMPLES: usize = 32_768;
 /// The most series the adapter remembers (see [`Memory`]); beyond, it forgets them all.
 pub const DUP_MEMORY: usize = 1 << 22;
 
@@ -309,6 +309,12 @@ pub struct Memory {
 }
 
 impl Memory {
+    /// Adds what one part of an append changed to what the parts before it changed.
+    pub(crate) fn extend(&mut self, changed: Memory) {
+        self.latest.extend(changed.latest);
+        self.bins.extend(changed.bins);
+    }
+
     /// Takes what an append changed, then forgets everything beyond [`DUP_MEMORY`] series.
     pub(crate) fn apply(&mut self, changed: Memory) {
         self.latest.extend(changed.latest);
@@ -316,6 +322,41 @@ impl Memory {
         if self.latest.len() + self.bins.len() > DUP_MEMORY {
             *self = Memory::default();
         }
+    }
+}
+
+/// What the adapter remembers as one part of an append sees it: what earlier appends left, under
+/// what the earlier parts of the same append changed (`over`).
+#[derive(Debug, Clone, Copy)]
+pub struct Remembered<'m> {
+    base: &'m Memory,
+    over: Option<&'m Memory>,
+}
+
+impl<'m> Remembered<'m> {
+    pub fn of(base: &'m Memory) -> Self {
+        Self { base, over: None }
+    }
+
+    pub fn under(base: &'m Memory, over: &'m Memory) -> Self {
+        Self {
+            base,
+            over: Some(over),
+        }
+    }
+
+    fn latest(&self, hash: u64) -> Option<(i64, u32)> {
+        self.over
+            .and_then(|o| o.latest.get(&hash))
+            .or_else(|| self.base.latest.get(&hash))
+            .copied()
+    }
+
+    fn bins(&self, hash: u64) -> Option<(i64, i64)> {
+        self.over
+            .and_then(|o| o.bins.get(&hash))
+            .or_else(|| self.base.bins.get(&hash))
+            .copied()
     }
 }
 
@@ -389,7 +430,7 @@ fn encode_as(
     shift: i64,
     build: Build,
 ) -> Result<Encoded, VictoriaError> {
-    let gathered = gather(batches, memory, window, shift, build)?;
+    let gathered = gather(batches, Remembered::of(memory), window, shift, build)?;
     let mut bodies: Vec<Vec<u8>> = Vec::new();
     gathered.write(&mut |body| bodies.push(body))?;
     let mut enc = gathered.enc;
@@ -419,7 +460,7 @@ pub struct Gathered<'a> {
 /// [`Gathered::write`]), so a refusal is known before any request is sent.
 pub fn gather_all<'a>(
     batches: &[&'a Batch],
-    memory: &Memory,
+    memory: Remembered<'_>,
     window: Window,
     shift: i64,
 ) -> Result<Gathered<'a>, VictoriaError> {
@@ -428,7 +469,7 @@ pub fn gather_all<'a>(
 
 fn gather<'a>(
     batches: &[&'a Batch],
-    memory: &Memory,
+    memory: Remembered<'_>,
     window: Window,
     shift: i64,
     build: Build,
@@ -463,7 +504,7 @@ fn gather<'a>(
         let Some(target) = plain.get_mut(index) else {
             continue;
         };
-        if !memory.latest.contains_key(&series.hash) && seen.insert(series.hash) {
+        if memory.latest(series.hash).is_none() && seen.insert(series.hash) {
             enc.new_series += 1;
         }
         let found = precision(series.samples.iter().map(|s| s.value));
@@ -491,7 +532,7 @@ fn gather<'a>(
     let mut numbers: Vec<Option<Vec<u32>>> = Vec::new();
     if bodies {
         for series in &plain {
-            let prior = memory.latest.get(&series.hash).copied();
+            let prior = memory.latest(series.hash);
             let (found, state) = numbered(&series.samples.timestamps, prior);
             if let Some(state) = state {
                 enc.memory.latest.insert(series.hash, state);
@@ -505,7 +546,7 @@ fn gather<'a>(
         let mut canonical = key.canonical();
         canonical.push(h.granularity.code());
         let hash = crest_series::canonical_hash(&canonical);
-        if !memory.bins.contains_key(&hash) && seen.insert(hash) {
+        if memory.bins(hash).is_none() && seen.insert(hash) {
             enc.new_series += 1;
         }
         let bin = h.granularity.floor(h.distribution.timestamp);
@@ -527,8 +568,8 @@ fn gather<'a>(
         let slot = (hash, stored_bin);
         let offset = match offsets.get(&slot) {
             Some(o) => *o,
-            None => match memory.bins.get(&hash) {
-                Some((at, next)) if *at == stored_bin => *next,
+            None => match memory.bins(hash) {
+                Some((at, next)) if at == stored_bin => next,
                 _ => 0,
             },
         };
@@ -546,7 +587,7 @@ fn gather<'a>(
             .bins
             .get(&hash)
             .copied()
-            .or_else(|| memory.bins.get(&hash).copied());
+            .or_else(|| memory.bins(hash));
         let after = newer(state, (stored_bin, 0));
         let next = offsets.get(&(hash, after.0)).copied().unwrap_or(after.1);
         enc.memory.bins.insert(hash, (after.0, next));

@@ -626,3 +626,27 @@ async fn connecting_reads_the_servers_flags_and_wants_deduplication() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn an_append_of_several_parts_numbers_a_millisecond_shared_across_them() {
+    let vm = Vm::start().await;
+    let engine = vm.engine();
+    let key = SeriesKey::new("big", "h");
+    // More points than one part of an append holds, then a second point at the last millisecond:
+    // the two parts are numbered as one batch, so the second point is kept beside the first.
+    let first: Vec<Sample> = (0..140_000i64)
+        .map(|i| s(T0 + i, f64::from(u32::try_from(i % 1000).unwrap())))
+        .collect();
+    let last = first.last().unwrap().timestamp;
+    let second = vec![s(last, 5.0)];
+    let a = Batch::from_series([(key.clone(), first.clone())]);
+    let b = Batch::from_series([(key.clone(), second.clone())]);
+    let report = engine.write(&[&a, &b]).await.unwrap();
+    assert_eq!(report.points, 140_001);
+    let got = read(&engine, &all()).await;
+    let mut all_points = first;
+    all_points.extend(second);
+    let want = crest_series::per_second(all_points, false);
+    assert_eq!(got.len(), 1);
+    assert_eq!(bits(&got), bits(&[SeriesData { key, samples: want }]));
+}
