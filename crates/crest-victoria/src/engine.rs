@@ -610,6 +610,10 @@ impl VictoriaEngine {
 #[async_trait::async_trait]
 impl SeriesWriter for VictoriaEngine {
     async fn append(&self, batch: Batch) -> Result<AppendReport, SeriesError> {
+        // Refused whole: a batch of several parts is checked before its first part is sent.
+        if batch.points() > PART_POINTS {
+            self.check(&batch)?;
+        }
         Ok(self.write(&[&batch]).await?)
     }
 }

@@ -14,7 +14,13 @@
 //!   answering 204 is refused before anything is sent ([`mod@write`]): values that are not finite,
 //!   timestamps outside `[now - retention, now + 2 days)`, empty tag values, more than 30 labels,
 //!   label names over 256 bytes, values over 16 KiB. A batch is refused whole, so an
-//!   acknowledgement always means every point was sent.
+//!   acknowledgement always means every point was sent. An append is checked, numbered and
+//!   written in parts of 131,072 points, each body sent as soon as it is full while the next is
+//!   written (at most 4 waiting). A batch of more than one part appended directly is checked
+//!   whole first. The relay's groups of log entries (each checked before it was logged) are not:
+//!   a refusal of a later part (rare: a point that aged out while it waited) leaves the earlier
+//!   parts' points sent, and the relay's retry entry by entry sends them again, numbered the
+//!   same way, which is harmless as replays are.
 //! * **Precision**: VictoriaMetrics keeps about 12 significant digits, and one exponent per block
 //!   of a series, so a large value rounds its small neighbours away (#9448). Values at risk are
 //!   counted per append ([`PrecisionReport`], [`VictoriaEngine::precision`]) or refused, as
