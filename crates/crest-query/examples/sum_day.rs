@@ -58,10 +58,13 @@ fn keys() -> Vec<SeriesKey> {
         .map(|i| {
             let kind = ["gauge", "counter", "const"][i % 3];
             let host = i / 30;
-            SeriesKey::new(format!("bench.{kind}.{}", (i / 3) % 10), format!("host-{host}"))
-                .with_tag("dc", format!("dc{}", host % 4))
-                .with_tag("rack", format!("r{}", host % 16))
-                .with_tag("app", format!("app{}", i % 10))
+            SeriesKey::new(
+                format!("bench.{kind}.{}", (i / 3) % 10),
+                format!("host-{host}"),
+            )
+            .with_tag("dc", format!("dc{}", host % 4))
+            .with_tag("rack", format!("r{}", host % 16))
+            .with_tag("app", format!("app{}", i % 10))
         })
         .collect()
 }
@@ -73,7 +76,7 @@ fn load(tsdb: &Tsdb) {
     let mut state: Vec<i64> = (0..SERIES).map(|_| rng.below(1000) as i64).collect();
     let start = END - (POINTS as i64 - 1) * STEP_MS;
     let mut batch = Batch::default();
-    let mut flush = |batch: &mut Batch| {
+    let flush = |batch: &mut Batch| {
         engine.append(&std::mem::take(batch), END).unwrap();
         if engine.head_over_limit() {
             engine.maintain(END).unwrap();

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crest_series::{DELTA_PREFIX, Sample, SeriesData};
+use crest_series::{DELTA_PREFIX, Sample, SeriesData, SeriesKey};
 use crest_wql::{Selector, SelectorKind};
 
 use crate::error::QueryError;
@@ -28,10 +28,18 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
                         SelectorKind::Cs => Points::discrete(per_minute(data)?),
                         _ => Points::Discrete(seconds(&data.samples)),
                     };
-                    Ok(Series::new(meta(data, source_tags, selector.kind), points))
+                    Ok(Series::new(
+                        meta(&data.key, source_tags, selector.kind),
+                        points,
+                    ))
                 })
                 .collect::<Result<_, QueryError>>()?,
         ),
+        Read::Bucketed(_) => {
+            return Err(QueryError::exec(
+                "internal: a selector read summarised is taken as it was read",
+            ));
+        }
         Read::Histograms(all) => Value::Histograms(
             all.iter()
                 .map(|(h, source_tags)| HistSeries {
@@ -53,20 +61,19 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
 }
 
 /// A read series' identity as a selector of `kind` answers it.
-fn meta(data: &SeriesData, source_tags: &[String], kind: SelectorKind) -> Meta {
+fn meta(key: &SeriesKey, source_tags: &[String], kind: SelectorKind) -> Meta {
     let metric = match kind {
-        SelectorKind::Cs => data
-            .key
+        SelectorKind::Cs => key
             .metric
             .strip_prefix(DELTA_PREFIX)
-            .unwrap_or(&data.key.metric)
+            .unwrap_or(&key.metric)
             .to_owned(),
-        _ => data.key.metric.clone(),
+        _ => key.metric.clone(),
     };
     Meta {
         metric,
-        source: Some(data.key.source.clone()),
-        tags: data.key.tags.clone(),
+        source: Some(key.source.clone()),
+        tags: key.tags.clone(),
         source_tags: source_tags.to_vec(),
     }
 }
@@ -74,8 +81,9 @@ fn meta(data: &SeriesData, source_tags: &[String], kind: SelectorKind) -> Meta {
 /// The series of a `ts()` selector, each summarised by `how` into epoch-aligned buckets of `width`
 /// seconds (its non-finite values left out), when more than `above` of them hold a point in
 /// `[start, end)`; `None` (nothing done) otherwise, or for another kind of selector. Straight from
-/// what was read (no copy of the raw points), on several threads when it is large: an
-/// aggregation's pre-alignment.
+/// what was read (no copy of the raw points), on several threads when it is large, or as the
+/// engine summarised it (`fetch.rs` reads it so under the same rule): an aggregation's
+/// pre-alignment.
 pub(crate) fn aligned(
     selector: &Selector,
     fetched: &Fetched,
@@ -87,8 +95,26 @@ pub(crate) fn aligned(
     if selector.kind != SelectorKind::Ts {
         return Ok(None);
     }
-    let Some(Read::Points(all)) = fetched.reads.get(&selector_key(selector)) else {
-        return Err(QueryError::exec("internal: a selector was not planned"));
+    let all = match fetched.reads.get(&selector_key(selector)) {
+        Some(Read::Points(all)) => all,
+        Some(Read::Bucketed(all)) => {
+            return Ok(Some(
+                all.iter()
+                    .map(|(data, source_tags)| {
+                        let buckets = data
+                            .buckets
+                            .iter()
+                            .map(|s| (s.timestamp.div_euclid(1000), s.value))
+                            .collect();
+                        Series::new(
+                            meta(&data.key, source_tags, selector.kind),
+                            Points::discrete(buckets),
+                        )
+                    })
+                    .collect(),
+            ));
+        }
+        _ => return Err(QueryError::exec("internal: a selector was not planned")),
     };
     let (start_ms, end_ms) = (start.saturating_mul(1000), end.saturating_mul(1000));
     let reporting = all
@@ -128,7 +154,7 @@ pub(crate) fn aligned(
                 *t = t.div_euclid(1000);
             }
             Series::new(
-                meta(data, source_tags, selector.kind),
+                meta(&data.key, source_tags, selector.kind),
                 Points::discrete(buckets),
             )
         },

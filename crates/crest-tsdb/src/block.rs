@@ -515,6 +515,69 @@ impl Block {
         }
     }
 
+    /// Calls `visit` with each sample of series `id` that falls in `[start, end)`, in time order,
+    /// straight from the decoded group (nothing copied); answers how many.
+    pub(crate) fn for_each_sample(
+        &self,
+        id: u32,
+        start: i64,
+        end: i64,
+        cache: &mut GroupCache,
+        mut visit: impl FnMut(i64, f64),
+    ) -> Result<usize, TsdbError> {
+        let Some(e) = self.entry(id).filter(|e| !e.hist()) else {
+            return Ok(0);
+        };
+        if e.max_t < start || e.min_t >= end {
+            return Ok(0);
+        }
+        let group = self.group(e.loc, cache)?;
+        let past = || TsdbError::corrupt(&self.path, 0, "an index entry runs past its group");
+        let first = e.len as usize;
+        let values = first
+            .checked_add(e.count as usize)
+            .and_then(|last| group.1.get(first..last))
+            .ok_or_else(past)?;
+        let keep = |t: i64| start <= t && t < end;
+        let mut n = 0usize;
+        if e.flags & FLAG_REGULAR != 0 {
+            // as in `read_samples`: the last timestamp is computed checked once
+            let gaps = i64::from(e.count.saturating_sub(1));
+            let step = match gaps {
+                0 => 0,
+                _ => e
+                    .max_t
+                    .checked_sub(e.min_t)
+                    .and_then(|d| d.checked_div(gaps))
+                    .ok_or_else(past)?,
+            };
+            step.checked_mul(gaps)
+                .and_then(|span| e.min_t.checked_add(span))
+                .ok_or_else(past)?;
+            let mut timestamp = e.min_t;
+            for v in values {
+                if keep(timestamp) {
+                    visit(timestamp, *v);
+                    n = n.wrapping_add(1);
+                }
+                timestamp = timestamp.wrapping_add(step);
+            }
+        } else {
+            let first = e.crc as usize;
+            let timestamps = first
+                .checked_add(e.count as usize)
+                .and_then(|last| group.0.get(first..last))
+                .ok_or_else(past)?;
+            for (t, v) in timestamps.iter().zip(values) {
+                if keep(*t) {
+                    visit(*t, *v);
+                    n = n.wrapping_add(1);
+                }
+            }
+        }
+        Ok(n)
+    }
+
     /// Appends the distributions of histogram series `id` whose bins fall in `[start, end)`.
     pub(crate) fn read_hists(
         &self,

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crest_series::{
-    AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits,
-    SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesReader, SeriesWriter, TimeRange,
+    AppendReport, Batch, Bucketed, Bucketing, EngineStatus, Filter, Granularity, HistogramData,
+    ReadLimits, SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesReader, SeriesWriter,
+    TimeRange,
 };
 
 use crate::engine::{Engine, MaintainReport};
@@ -134,6 +135,18 @@ impl SeriesReader for Tsdb {
         }
         let filter = filter.clone();
         self.run(move |e, now| e.select(&filter, range, limits, now))
+            .await
+    }
+
+    async fn select_bucketed(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+        bucketing: Bucketing,
+    ) -> Result<Bucketed, SeriesError> {
+        let filter = filter.clone();
+        self.run(move |e, now| e.select_bucketed(&filter, range, limits, &bucketing, now))
             .await
     }
 
