@@ -211,7 +211,105 @@ fn per_minute(data: &SeriesData) -> Result<Vec<Point>, QueryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crest_series::SeriesKey;
+    use crest_series::{BucketSummary, Bucketed, Bucketing, TimeRange};
+    use proptest::prelude::*;
+
+    const HOWS: [(Summarization, BucketSummary); 8] = [
+        (Summarization::Mean, BucketSummary::Mean),
+        (Summarization::Median, BucketSummary::Median),
+        (Summarization::Min, BucketSummary::Min),
+        (Summarization::Max, BucketSummary::Max),
+        (Summarization::Sum, BucketSummary::Sum),
+        (Summarization::Count, BucketSummary::Count),
+        (Summarization::Last, BucketSummary::Last),
+        (Summarization::First, BucketSummary::First),
+    ];
+
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(-0.0),
+            Just(0.0),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            (-1000i32..1000).prop_map(|i| f64::from(i) / 8.0),
+            any::<u64>().prop_map(f64::from_bits),
+        ]
+    }
+
+    /// Series as a plain read answers them (one point per second, in time order), over about
+    /// an hour; some on whole minutes only.
+    fn series() -> impl Strategy<Value = Vec<SeriesData>> {
+        let one = (
+            prop::collection::btree_map(-600i64..3600, value(), 0..30),
+            prop::bool::weighted(0.1),
+        );
+        prop::collection::vec(one, 95..110).prop_map(|all| {
+            all.into_iter()
+                .enumerate()
+                .filter_map(|(i, (points, on_minutes))| {
+                    let mut samples: Vec<Sample> = points
+                        .into_iter()
+                        .map(|(t, value)| Sample {
+                            timestamp: if on_minutes {
+                                t.div_euclid(60) * 60_000
+                            } else {
+                                t * 1000
+                            },
+                            value,
+                        })
+                        .collect();
+                    samples.dedup_by_key(|s| s.timestamp);
+                    (!samples.is_empty()).then(|| SeriesData {
+                        key: SeriesKey::new("m", format!("h-{i}")),
+                        samples,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn prealigned(read: Read, how: Summarization, width: i64) -> Option<String> {
+        let Ok(crest_wql::Expr::Selector(selector)) = crest_wql::parse("ts(m)") else {
+            unreachable!("ts(m) parses to a selector")
+        };
+        let mut fetched = Fetched::default();
+        fetched.reads.insert(selector_key(&selector), read);
+        let got = aligned(&selector, &fetched, (0, 3000), width, how, 100).unwrap();
+        got.map(|s| format!("{s:?}"))
+    }
+
+    proptest! {
+        /// The engine's summarised read (through `Bucketing::apply`, the trait's default, which
+        /// every engine's read is checked against) pre-aligns exactly as the raw points do, and
+        /// under the same rule.
+        #[test]
+        fn a_summarised_read_prealigns_as_the_raw_points_do(
+            data in series(),
+            how in 0..HOWS.len(),
+            width in prop::sample::select(vec![2i64, 7, 60, 3600]),
+        ) {
+            let (summarization, summary) = HOWS[how];
+            let raw = prealigned(
+                Read::Points(data.iter().map(|d| (d.clone(), Vec::new())).collect()),
+                summarization,
+                width,
+            );
+            let bucketing = Bucketing {
+                width_ms: width * 1000,
+                summary,
+                window: TimeRange::new(0, 3_000_000),
+                summarise_above: 100,
+            };
+            match bucketing.apply(data) {
+                Bucketed::Summarised(all) => {
+                    let read = Read::Bucketed(all.into_iter().map(|d| (d, Vec::new())).collect());
+                    prop_assert!(raw.is_some(), "summarised where the raw points are not");
+                    prop_assert_eq!(prealigned(read, summarization, width), raw);
+                }
+                Bucketed::Plain(_) => prop_assert!(raw.is_none(), "plain where the raw points pre-align"),
+            }
+        }
+    }
 
     fn s(t: i64, v: f64) -> Sample {
         Sample {

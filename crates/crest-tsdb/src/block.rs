@@ -931,8 +931,16 @@ impl BlockWriter {
     }
 
     /// Writes the sections and footer, syncs, renames into place, syncs the directory, and opens
-    /// the result.
-    pub(crate) fn finish(mut self) -> Result<Block, TsdbError> {
+    /// the result; a warming writer's groups are handed over at once.
+    pub(crate) fn finish(self) -> Result<Block, TsdbError> {
+        let (block, groups) = self.finish_holding()?;
+        groups.hand_over();
+        Ok(block)
+    }
+
+    /// [`Self::finish`], a warming writer's groups held for the caller to hand over when the
+    /// block is in place (a compaction: once its inputs' groups are forgotten).
+    pub(crate) fn finish_holding(mut self) -> Result<(Block, Handover), TsdbError> {
         self.flush_group()?;
         self.index.sort_unstable_by_key(|e| e.id);
         let mut sections: Vec<Vec<u8>> = Vec::with_capacity(SECTIONS);
@@ -998,12 +1006,31 @@ impl BlockWriter {
         std::fs::rename(&self.tmp, &path).map_err(|e| TsdbError::io(&path, e))?;
         sync_dir(&self.dir)?;
         let block = Block::open(&path)?;
+        Ok((
+            block,
+            Handover {
+                path,
+                warm: self.warm,
+            },
+        ))
+    }
+}
+
+/// The groups a warming [`BlockWriter`] wrote, for the engine's decoded groups.
+#[derive(Debug)]
+pub(crate) struct Handover {
+    path: PathBuf,
+    warm: Option<Warm>,
+}
+
+impl Handover {
+    /// Puts the groups in the engine's decoded groups, as a read of the block would.
+    pub(crate) fn hand_over(self) {
         if let Some(warm) = self.warm {
             for (number, columns) in &warm.groups {
-                warm.shared.put(&path, *number, columns);
+                warm.shared.put(&self.path, *number, columns);
             }
         }
-        Ok(block)
     }
 }
 
