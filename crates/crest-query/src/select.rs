@@ -270,7 +270,7 @@ mod tests {
 
     fn prealigned(read: Read, how: Summarization, width: i64) -> Option<String> {
         let Ok(crest_wql::Expr::Selector(selector)) = crest_wql::parse("ts(m)") else {
-            unreachable!("ts(m) parses to a selector")
+            panic!("ts(m) parses to a selector")
         };
         let mut fetched = Fetched::default();
         fetched.reads.insert(selector_key(&selector), read);

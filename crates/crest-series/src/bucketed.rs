@@ -242,7 +242,7 @@ fn median_sorted(sorted: &[f64]) -> f64 {
     let n = sorted.len();
     let mid = n / 2;
     match (sorted.get(mid.wrapping_sub(1)), sorted.get(mid)) {
-        (Some(a), Some(b)) if n % 2 == 0 => (a + b) / 2.0,
+        (Some(a), Some(b)) if n.is_multiple_of(2) => (a + b) / 2.0,
         (_, Some(m)) => *m,
         _ => f64::NAN,
     }

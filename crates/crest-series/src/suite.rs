@@ -488,9 +488,12 @@ impl Rng {
 }
 
 /// A summarised read, by bits (values may be -0.0 or NaN), to compare two answers exactly.
+/// One summarised series by bits: key, buckets, points, whether it reports, whether on buckets.
+type SummarisedBits = (SeriesKey, Vec<(i64, u64)>, usize, bool, bool);
+
 #[derive(Debug, PartialEq)]
 enum Bits {
-    Summarised(Vec<(SeriesKey, Vec<(i64, u64)>, usize, bool, bool)>),
+    Summarised(Vec<SummarisedBits>),
     Plain(Vec<(SeriesKey, Vec<(i64, u64)>)>),
 }
 
@@ -589,7 +592,7 @@ async fn summarised(engine: &dyn Engine) -> Outcome {
         for width_ms in [60_000, 7_000, 3_600_000] {
             for (f, filter) in filters.iter().enumerate() {
                 for range in ranges {
-                    let above = [0, 5, 11, 1][(n + f) % 4];
+                    let above = [0, 5, 11, 1].get((n + f) % 4).copied().unwrap_or(0);
                     let bucketing = Bucketing {
                         width_ms,
                         summary,
