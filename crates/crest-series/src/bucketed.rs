@@ -75,9 +75,7 @@ impl Bucketing {
             .iter()
             .map(|s| {
                 let mut b = Bucketer::new(self);
-                for p in &s.samples {
-                    b.push(p.timestamp, p.value);
-                }
+                b.push_samples(&s.samples);
                 b.finish(s.key.clone())
             })
             .collect();
@@ -135,61 +133,144 @@ impl Bucketer {
     }
 
     /// Takes the next point (after every point pushed before, one per second).
-    #[inline]
     pub fn push(&mut self, timestamp: i64, value: f64) {
-        self.points = self.points.saturating_add(1);
-        self.reports |= self.window.contains(timestamp);
-        let start = match self.current {
-            Some((start, end)) if timestamp >= start && end.is_none_or(|e| timestamp < e) => start,
+        self.push_samples(&[Sample { timestamp, value }]);
+    }
+
+    /// Takes the next points (in time order, after every point pushed before, one per second).
+    pub fn push_samples(&mut self, samples: &[Sample]) {
+        let mut rest = samples;
+        while let Some(first) = rest.first() {
+            let (start, end) = self.bucket_of(first.timestamp);
+            let k = match end {
+                Some(end) => rest
+                    .iter()
+                    .position(|s| s.timestamp >= end)
+                    .unwrap_or(rest.len()),
+                None => rest.len(),
+            };
+            let (chunk, tail) = rest.split_at(k.max(1));
+            rest = tail;
+            self.points = self.points.saturating_add(chunk.len());
+            if !self.reports {
+                self.reports = chunk.iter().any(|s| self.window.contains(s.timestamp));
+            }
+            self.on_buckets &= chunk.len() == 1 && first.timestamp == start;
+            self.fold(chunk.iter().map(|s| s.value));
+        }
+    }
+
+    /// Takes the next points: `values` stamped `first`, `first + step`, … (in time order, after
+    /// every point pushed before, one per second: `step` > 0 for more than one value).
+    pub fn push_regular(&mut self, first: i64, step: i64, values: &[f64]) {
+        if step <= 0 {
+            for v in values {
+                self.push(first, *v);
+            }
+            return;
+        }
+        let mut t = first;
+        let mut rest = values;
+        while !rest.is_empty() {
+            let (start, end) = self.bucket_of(t);
+            // the points before `end`: t, t + step, … up to end - 1
+            let k = end
+                .and_then(|end| end.checked_sub(t))
+                .map_or(rest.len(), |span| {
+                    usize::try_from(span.saturating_sub(1) / step)
+                        .map_or(rest.len(), |k| k.saturating_add(1))
+                });
+            let (chunk, tail) = rest.split_at(k.clamp(1, rest.len()));
+            rest = tail;
+            self.points = self.points.saturating_add(chunk.len());
+            if !self.reports {
+                let mut u = t;
+                for _ in chunk {
+                    if self.window.contains(u) {
+                        self.reports = true;
+                        break;
+                    }
+                    u = u.saturating_add(step);
+                }
+            }
+            self.on_buckets &= chunk.len() == 1 && t == start;
+            self.fold(chunk.iter().copied());
+            let advanced = i64::try_from(chunk.len()).map_or(i64::MAX, |n| step.saturating_mul(n));
+            t = t.saturating_add(advanced);
+        }
+    }
+
+    /// The bucket `timestamp` falls in: the one being filled, or a new one (the one before
+    /// closed).
+    fn bucket_of(&mut self, timestamp: i64) -> (i64, Option<i64>) {
+        match self.current {
+            Some((start, end)) if timestamp >= start && end.is_none_or(|e| timestamp < e) => {
+                (start, end)
+            }
             _ => {
                 self.close();
                 let start = timestamp.div_euclid(self.width).saturating_mul(self.width);
-                self.current = Some((start, start.checked_add(self.width)));
-                start
+                let end = start.checked_add(self.width);
+                self.current = Some((start, end));
+                self.acc = match self.summary {
+                    BucketSummary::Mean | BucketSummary::Sum => -0.0,
+                    BucketSummary::Min => f64::INFINITY,
+                    BucketSummary::Max => f64::NEG_INFINITY,
+                    _ => 0.0,
+                };
+                (start, end)
             }
-        };
-        self.on_buckets &= timestamp == start;
-        if !value.is_finite() {
-            return;
         }
-        self.n = self.n.saturating_add(1);
-        let first = self.n == 1;
-        self.acc = match self.summary {
+    }
+
+    /// Adds values (of the bucket being filled, in time order) to its summary; NaN and infinities
+    /// are left out.
+    #[inline]
+    fn fold(&mut self, values: impl Iterator<Item = f64>) {
+        let (mut acc, mut n) = (self.acc, self.n);
+        let finite = values.filter(|v| v.is_finite());
+        match self.summary {
             BucketSummary::Mean | BucketSummary::Sum => {
-                if first {
-                    -0.0 + value
-                } else {
-                    self.acc + value
+                for v in finite {
+                    acc += v;
+                    n = n.wrapping_add(1);
                 }
             }
             BucketSummary::Min => {
-                if first {
-                    f64::INFINITY.min(value)
-                } else {
-                    self.acc.min(value)
+                for v in finite {
+                    acc = acc.min(v);
+                    n = n.wrapping_add(1);
                 }
             }
             BucketSummary::Max => {
-                if first {
-                    f64::NEG_INFINITY.max(value)
-                } else {
-                    self.acc.max(value)
+                for v in finite {
+                    acc = acc.max(v);
+                    n = n.wrapping_add(1);
                 }
             }
             BucketSummary::First => {
-                if first {
-                    value
-                } else {
-                    self.acc
+                for v in finite {
+                    if n == 0 {
+                        acc = v;
+                    }
+                    n = n.wrapping_add(1);
                 }
             }
-            BucketSummary::Last => value,
-            BucketSummary::Count => 0.0,
-            BucketSummary::Median => {
-                self.values.push(value);
-                0.0
+            BucketSummary::Last => {
+                for v in finite {
+                    acc = v;
+                    n = n.wrapping_add(1);
+                }
             }
-        };
+            BucketSummary::Count => n = n.wrapping_add(finite.count()),
+            BucketSummary::Median => {
+                let before = self.values.len();
+                self.values.extend(finite);
+                n = n.wrapping_add(self.values.len().saturating_sub(before));
+            }
+        }
+        self.acc = acc;
+        self.n = n;
     }
 
     /// Ends the bucket being filled.
@@ -320,6 +401,52 @@ mod tests {
         );
         assert_eq!(d.buckets.len(), 1);
         assert_eq!(d.buckets[0].value, 2.0);
+    }
+
+    #[test]
+    fn evenly_spaced_values_are_summarised_as_the_same_points_one_by_one() {
+        let values: Vec<f64> = (0..400)
+            .map(|i| match i % 7 {
+                0 => f64::NAN,
+                1 => -0.0,
+                _ => f64::from(i) / 3.0,
+            })
+            .collect();
+        for how in [
+            BucketSummary::Mean,
+            BucketSummary::Median,
+            BucketSummary::Min,
+            BucketSummary::Max,
+            BucketSummary::Sum,
+            BucketSummary::Count,
+            BucketSummary::First,
+            BucketSummary::Last,
+        ] {
+            for (first, step) in [(-7_000, 10_000), (0, 60_000), (5_000, 1_000), (0, 130_000)] {
+                let mut bulk = Bucketer::new(&bucketing(how));
+                bulk.push_regular(first, step, &values[..3]);
+                bulk.push_regular(first + 3 * step, step, &values[3..]);
+                let mut one = Bucketer::new(&bucketing(how));
+                for (i, v) in (0i64..).zip(&values) {
+                    one.push(first + i * step, *v);
+                }
+                let (bulk, one) = (
+                    bulk.finish(SeriesKey::new("m", "s")),
+                    one.finish(SeriesKey::new("m", "s")),
+                );
+                let bits = |d: &BucketedData| -> Vec<(i64, u64)> {
+                    d.buckets
+                        .iter()
+                        .map(|s| (s.timestamp, s.value.to_bits()))
+                        .collect()
+                };
+                assert_eq!(bits(&bulk), bits(&one), "{how:?} {first} {step}");
+                assert_eq!(
+                    (bulk.points, bulk.reports, bulk.on_buckets),
+                    (one.points, one.reports, one.on_buckets)
+                );
+            }
+        }
     }
 
     #[test]

@@ -9,8 +9,10 @@
 //! - `MODE=bucketed` (the default): `select_bucketed`, which buckets as it reads.
 //!
 //! `cargo run --release -p crest-tsdb --example summarised_read` prints each run's wall time. For
-//! counts other processes do not disturb, count the whole process's instructions with `RUNS=0`
-//! and `RUNS=20` (`perf stat -e instructions`): the difference over 20 is one read's.
+//! counts other processes do not disturb, count the whole process's instructions with two values
+//! of `RUNS` (`perf stat -e instructions`, or `valgrind --tool=callgrind` where the machine has no
+//! counters): the difference over the difference of runs is one read's. `DIR=path` keeps the
+//! engine's directory: loaded when empty, only opened (its head replayed) when not.
 #![allow(
     clippy::print_stdout,
     clippy::unwrap_used,
@@ -99,10 +101,14 @@ fn load(engine: &Engine) {
 fn main() {
     let runs: usize = std::env::var("RUNS").map_or(20, |r| r.parse().unwrap());
     let plain = std::env::var("MODE").is_ok_and(|m| m == "plain");
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(Options::new(dir.path()), END).unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let dir = std::env::var("DIR").map_or_else(|_| temp.path().to_path_buf(), Into::into);
+    let fresh = !dir.join("MANIFEST").exists();
+    let engine = Engine::open(Options::new(&dir), END).unwrap();
     let began = Instant::now();
-    load(&engine);
+    if fresh {
+        load(&engine);
+    }
     let status = engine.status().unwrap();
     println!(
         "loaded in {:.1} s: {} points, {} in the head, {} blocks",

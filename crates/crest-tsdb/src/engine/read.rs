@@ -11,7 +11,7 @@ use crest_series::{
 };
 
 use super::{Engine, State, read};
-use crate::block::{Block, BlockMeta, GroupCache, SharedGroups};
+use crate::block::{Block, BlockMeta, GroupCache, SharedGroups, Stamps};
 use crate::error::TsdbError;
 use crate::head::{Head, HistEntry};
 use crate::registry::Kind;
@@ -247,21 +247,34 @@ fn bucket_part(
         // whether every point so far is on a whole second, after the one before
         let mut even = true;
         let mut last = i64::MIN;
-        let mut push = |t: i64, v: f64| {
-            even &= (t > last) & (t.rem_euclid(1000) == 0);
-            last = t;
-            b.push(t, v);
-        };
         for (block, cache) in blocks.iter().zip(caches.iter_mut()) {
-            let added = block.for_each_sample(*id, start, end, cache, &mut push)?;
-            count_points(total, added, max_points)?;
-        }
-        if head_even {
-            for s in &head {
-                push(s.timestamp, s.value);
+            let Some(run) = block.series_run(*id, start, end, cache)? else {
+                continue;
+            };
+            let values = run.values();
+            count_points(total, values.len(), max_points)?;
+            match run.stamps() {
+                Stamps::Regular { first, step } => {
+                    let gaps = i64::try_from(values.len().saturating_sub(1)).unwrap_or(i64::MAX);
+                    even &= first > last
+                        && first.rem_euclid(1000) == 0
+                        && (gaps == 0 || (step > 0 && step.rem_euclid(1000) == 0));
+                    last = first.saturating_add(step.saturating_mul(gaps));
+                    b.push_regular(first, step, values);
+                }
+                Stamps::Listed(_) => {
+                    for (t, v) in run.timestamps().iter().zip(values) {
+                        even &= (*t > last) & (t.rem_euclid(1000) == 0);
+                        last = *t;
+                        b.push(*t, *v);
+                    }
+                }
             }
-        } else {
-            even = false;
+        }
+        match head.first() {
+            Some(first) if head_even && first.timestamp > last => b.push_samples(&head),
+            Some(_) => even = false,
+            None => {}
         }
         if !even {
             // the one-point-per-second rule first, as `select` answers
