@@ -6,8 +6,9 @@
 //!
 //! `cargo run --release -p crest-query --example sum_day` prints each run's wall time and the
 //! median. For numbers other processes do not disturb, count instructions of the whole process
-//! with `RUNS=0` and with `RUNS=20` (`perf stat -e instructions`): their difference over 20 is one
-//! query's.
+//! with two values of `RUNS` (`perf stat -e instructions`, or `valgrind --tool=callgrind` where
+//! the machine has no counters): their difference over the difference of runs is one query's.
+//! `DIR=path` keeps the engine's directory: loaded when empty, only opened when not.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -112,10 +113,14 @@ fn load(tsdb: &Tsdb) {
 #[tokio::main]
 async fn main() {
     let runs: usize = std::env::var("RUNS").map_or(20, |r| r.parse().unwrap());
-    let dir = tempfile::tempdir().unwrap();
-    let tsdb = Tsdb::open(Options::new(dir.path()), Arc::new(|| END)).unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let dir = std::env::var("DIR").map_or_else(|_| temp.path().to_path_buf(), Into::into);
+    let fresh = !dir.join("MANIFEST").exists();
+    let tsdb = Tsdb::open(Options::new(&dir), Arc::new(|| END)).unwrap();
     let began = Instant::now();
-    load(&tsdb);
+    if fresh {
+        load(&tsdb);
+    }
     let status = tsdb.engine().status().unwrap();
     println!(
         "loaded in {:.1} s: {} points, {} in the head, {} blocks",

@@ -207,9 +207,19 @@ impl Bucketer {
             Some((start, end)) if timestamp >= start && end.is_none_or(|e| timestamp < e) => {
                 (start, end)
             }
-            _ => {
+            previous => {
                 self.close();
-                let start = timestamp.div_euclid(self.width).saturating_mul(self.width);
+                // mostly the bucket right after the one before: no division
+                let start = match previous {
+                    Some((_, Some(e)))
+                        if timestamp >= e
+                            && e.checked_add(self.width)
+                                .is_none_or(|next| timestamp < next) =>
+                    {
+                        e
+                    }
+                    _ => timestamp.div_euclid(self.width).saturating_mul(self.width),
+                };
                 let end = start.checked_add(self.width);
                 self.current = Some((start, end));
                 self.acc = match self.summary {

@@ -242,8 +242,16 @@ fn bucket_part(
 ) -> Result<Vec<BucketedData>, TsdbError> {
     let mut caches = caches_for(blocks, shared);
     let mut out = Vec::with_capacity(part.ids.len());
+    // room for the buckets of the range, up to a few thousand a series
+    let buckets = end
+        .saturating_sub(start)
+        .checked_div(bucketing.width_ms.max(1))
+        .and_then(|n| usize::try_from(n).ok())
+        .map_or(1, |n| n.saturating_add(1))
+        .min(4096);
     for ((key, id), (head, head_even)) in part.ids.iter().zip(part.heads) {
         let mut b = Bucketer::new(bucketing);
+        b.reserve(buckets);
         // whether every point so far is on a whole second, after the one before
         let mut even = true;
         let mut last = i64::MIN;
