@@ -14,6 +14,7 @@
 //! counters): the difference over the difference of runs is one read's. `DIR=path` keeps the
 //! engine's directory: loaded when empty, only opened (its head replayed) when not.
 #![allow(
+    clippy::panic,
     clippy::print_stdout,
     clippy::unwrap_used,
     clippy::indexing_slicing,

@@ -601,7 +601,11 @@ impl Block {
                 } else if step <= 0 {
                     count
                 } else {
-                    let ahead = t.saturating_sub(e.min_t).saturating_sub(1) / step;
+                    let ahead = t
+                        .saturating_sub(e.min_t)
+                        .saturating_sub(1)
+                        .checked_div(step)
+                        .unwrap_or(0);
                     usize::try_from(ahead)
                         .map_or(count, |a| a.saturating_add(1))
                         .min(count)
