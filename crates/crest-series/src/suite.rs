@@ -518,8 +518,8 @@ fn bits(answer: &Bucketed) -> Bits {
     }
 }
 
-/// Random series (late and out-of-order points, several in one second, off whole seconds, NaN,
-/// infinities, -0.0, a delta counter, points on bucket starts) appended in several batches: every
+/// Random series (late and out-of-order points, several in one second, off whole seconds, -0.0,
+/// a delta counter, points on bucket starts) appended in several batches: every
 /// summarised read answers exactly what the plain read answers, summarised by
 /// [`Bucketing::apply`] (what the trait's default does), for every summary, several widths and
 /// windows and thresholds; it refuses the same reads beyond the limits.
@@ -531,7 +531,9 @@ async fn summarised(engine: &dyn Engine) -> Outcome {
             _ => SeriesKey::new("bkt.cpu", format!("h-{i}")).with_tag("dc", format!("{}", i % 3)),
         })
         .collect();
-    let values = [1.5, -0.0, 0.0, f64::NAN, f64::INFINITY, -2.25, 7.0, 1e300];
+    // finite values an engine keeps as they are (one that refuses NaN and infinities, or
+    // rounds, passes too; the embedded engine's tests add those)
+    let values = [1.5, -0.0, 0.0, -2.25, 7.0, 0.125, 1e6, -3.0];
     for _ in 0..6 {
         let mut batch = Batch::default();
         for (i, key) in keys.iter().enumerate() {
