@@ -14,6 +14,13 @@
 //!   period) are left out of every read unless the request includes them
 //!   ([`crate::QueryRequest::reported_since`]); the engine decides it on each series' newest point,
 //!   not on the points within the read's range.
+//! - A `ts()` selector read only as an aggregation's input (`sum(ts(m))`, see `plan.rs`) is read
+//!   summarised into the chart's buckets by the chart's summarization
+//!   ([`SeriesReader::select_bucketed`]) when the aggregation would pre-align it (more than
+//!   [`PREALIGN_ABOVE`] series report in the chart's window, and a point lies off a bucket's
+//!   start: `select::aligned` decides the same from raw points); the engine answers the raw
+//!   points otherwise. Either way the answer is the same, and the query's point count (its
+//!   statistics and limit) counts the points read.
 //! - `cs()` reads only delta counters (names starting with `∆`), whatever its other filters say.
 //! - Every metric name of one `hs()` must end in the same `.m`, `.h` or `.d`.
 //! - A `tag=` filter is resolved once per query, to the sources carrying the tag now; so are the
@@ -24,23 +31,27 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crest_series::{
-    DELTA_PREFIX, Filter, Granularity, HistogramData, Pattern, ReadLimits, SeriesData, SeriesError,
-    SeriesReader, Term, TimeRange,
+    BucketSummary, Bucketed, BucketedData, Bucketing, DELTA_PREFIX, Filter, Granularity,
+    HistogramData, Pattern, ReadLimits, SeriesData, SeriesError, SeriesReader, Term, TimeRange,
 };
 use crest_wql::{
     Arg, Expr, FilterAtom, FilterExpr, FilterKey, FilterOp, NamePattern, Selector, SelectorKind,
 };
 
 use crate::SourceTags;
-use crate::chart::Range;
+use crate::chart::{Chart, Range};
 use crate::error::QueryError;
+use crate::functions::aggregate::PREALIGN_ABOVE;
 use crate::plan::Plan;
-use crate::request::{QueryLimits, QueryStats};
+use crate::request::{QueryLimits, QueryStats, Summarization};
 
 /// What one selector read: its series, each with the `tag=` values its source carries.
 #[derive(Debug)]
 pub(crate) enum Read {
     Points(Vec<(SeriesData, Vec<String>)>),
+    /// Read summarised into the chart's buckets: what the aggregation taking it pre-aligns
+    /// (buckets stamped in ms).
+    Bucketed(Vec<(BucketedData, Vec<String>)>),
     Histograms(Vec<(HistogramData, Vec<String>)>),
 }
 
@@ -104,6 +115,8 @@ pub(crate) struct Converted {
 /// What every read of one query may touch.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Reads<'a> {
+    /// The chart the query is evaluated in (its window, bucket and summarization).
+    pub chart: &'a Chart,
     /// Over all reads together.
     pub limits: &'a QueryLimits,
     /// Only series whose newest point is at or after this moment (epoch seconds): obsolete series
@@ -161,6 +174,40 @@ pub(crate) async fn fetch(
                         .collect(),
                 )
             }
+            None if plan.aggregated_only.contains(key) && selector.kind == SelectorKind::Ts => {
+                let bucketing = bucketing(reads.chart);
+                let answer = match bucketing {
+                    Some(b) => reader
+                        .select_bucketed(&conv.filter, time, read_limits, b)
+                        .await
+                        .map_err(over)?,
+                    None => Bucketed::Plain(
+                        reader
+                            .select(&conv.filter, time, read_limits)
+                            .await
+                            .map_err(over)?,
+                    ),
+                };
+                match answer {
+                    Bucketed::Plain(data) => {
+                        series_used += data.len();
+                        points_used += data.iter().map(|s| s.samples.len()).sum::<usize>();
+                        points_read(data, &conv.tagged)
+                    }
+                    Bucketed::Summarised(data) => {
+                        series_used += data.len();
+                        points_used += data.iter().map(|s| s.points).sum::<usize>();
+                        Read::Bucketed(
+                            data.into_iter()
+                                .map(|s| {
+                                    let t = tags_of(&conv.tagged, &s.key.source);
+                                    (s, t)
+                                })
+                                .collect(),
+                        )
+                    }
+                }
+            }
             None => {
                 let data = reader
                     .select(&conv.filter, time, read_limits)
@@ -168,14 +215,7 @@ pub(crate) async fn fetch(
                     .map_err(over)?;
                 series_used += data.len();
                 points_used += data.iter().map(|s| s.samples.len()).sum::<usize>();
-                Read::Points(
-                    data.into_iter()
-                        .map(|s| {
-                            let t = tags_of(&conv.tagged, &s.key.source);
-                            (s, t)
-                        })
-                        .collect(),
-                )
+                points_read(data, &conv.tagged)
             }
         };
         if series_used > limits.max_series {
@@ -195,6 +235,42 @@ pub(crate) async fn fetch(
     out.stats.series = u64::try_from(series_used).unwrap_or(u64::MAX);
     out.stats.points = u64::try_from(points_used).unwrap_or(u64::MAX);
     Ok(out)
+}
+
+/// A plain read's series, each with the `tag=` values its source carries.
+fn points_read(data: Vec<SeriesData>, tagged: &SourceTagged) -> Read {
+    Read::Points(
+        data.into_iter()
+            .map(|s| {
+                let t = tags_of(tagged, &s.key.source);
+                (s, t)
+            })
+            .collect(),
+    )
+}
+
+/// How an aggregation over the chart pre-aligns its input (`aggregate.rs`, `select::aligned`): the
+/// chart's buckets and summarization, series reporting in the chart's window; `None` when it does
+/// not (buckets of one second).
+fn bucketing(chart: &Chart) -> Option<Bucketing> {
+    (chart.bucket > 1).then(|| Bucketing {
+        width_ms: chart.bucket.saturating_mul(1000),
+        summary: match chart.summarization {
+            Summarization::Mean => BucketSummary::Mean,
+            Summarization::Median => BucketSummary::Median,
+            Summarization::Min => BucketSummary::Min,
+            Summarization::Max => BucketSummary::Max,
+            Summarization::Sum => BucketSummary::Sum,
+            Summarization::Count => BucketSummary::Count,
+            Summarization::Last => BucketSummary::Last,
+            Summarization::First => BucketSummary::First,
+        },
+        window: millis(Range {
+            from: chart.start,
+            to: chart.end,
+        }),
+        summarise_above: PREALIGN_ABOVE,
+    })
 }
 
 fn millis(r: Range) -> TimeRange {

@@ -71,6 +71,7 @@ pub async fn run(
     rewrite::rewrite(&mut expr, 0)?;
     let plan = plan::plan(&expr, &chart)?;
     let reads = fetch::Reads {
+        chart: &chart,
         limits,
         reported_since: request.reported_since(),
     };

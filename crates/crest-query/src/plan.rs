@@ -1,8 +1,10 @@
 //! Planning: which selectors a query reads and over which range of time. Walks the tree as the
 //! evaluator will, widening or shifting the range where a function looks back (`rate(1m, …)`,
-//! `lag`), and merges the ranges of identical selectors so each is read once.
+//! `lag`), and merges the ranges of identical selectors so each is read once. A selector read only
+//! as an aggregation's input, as written (`sum(ts(m))`), is marked: the aggregation may pre-align
+//! it, so it may be read summarised (see `fetch.rs`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crest_wql::{Arg, Expr, Selector};
 
@@ -64,6 +66,9 @@ pub(crate) fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
     pub reads: BTreeMap<String, (Selector, Range)>,
+    /// The selectors (by key) that appear only as the input an aggregation pre-aligns
+    /// ([`functions::aggregate::prealigned_arg`]), never elsewhere.
+    pub aggregated_only: BTreeSet<String>,
 }
 
 struct Planner<'a> {
@@ -71,6 +76,11 @@ struct Planner<'a> {
     aliases: HashMap<String, &'a Expr>,
     plan: Plan,
     steps: usize,
+    /// Selectors met as an aggregation's pre-aligned input, and those met elsewhere.
+    aggregated: BTreeSet<String>,
+    elsewhere: BTreeSet<String>,
+    /// The expression walked next is the input an aggregation pre-aligns.
+    aggregated_next: bool,
 }
 
 /// Plans `expr` over the chart: unknown functions and malformed windows fail here, before any read.
@@ -80,13 +90,36 @@ pub(crate) fn plan(expr: &Expr, chart: &Chart) -> Result<Plan, QueryError> {
         aliases: aliases(expr),
         plan: Plan::default(),
         steps: 0,
+        aggregated: BTreeSet::new(),
+        elsewhere: BTreeSet::new(),
+        aggregated_next: false,
     };
     p.walk(expr, chart.base_range(), 0)?;
-    Ok(p.plan)
+    let mut plan = p.plan;
+    plan.aggregated_only = p.aggregated.difference(&p.elsewhere).cloned().collect();
+    Ok(plan)
 }
 
 impl Planner<'_> {
+    /// Files a read of `s` over `range`; `aggregated`: as an aggregation's pre-aligned input.
+    fn read(&mut self, s: &Selector, range: Range, aggregated: bool) {
+        let key = selector_key(s);
+        if aggregated {
+            self.aggregated.insert(key.clone());
+        } else {
+            self.elsewhere.insert(key.clone());
+        }
+        let entry = self
+            .plan
+            .reads
+            .entry(key)
+            .or_insert_with(|| (s.clone(), range));
+        entry.1 = entry.1.union(range);
+    }
+
     fn walk(&mut self, expr: &Expr, range: Range, depth: usize) -> Result<(), QueryError> {
+        // only a selector met right after its aggregation set it takes the mark
+        let aggregated_next = std::mem::take(&mut self.aggregated_next);
         self.steps += 1;
         if depth > MAX_DEPTH {
             return Err(QueryError::exec(format!(
@@ -100,19 +133,16 @@ impl Planner<'_> {
         }
         match expr {
             Expr::Selector(s) => {
-                let entry = self
-                    .plan
-                    .reads
-                    .entry(selector_key(s))
-                    .or_insert_with(|| (s.clone(), range));
-                entry.1 = entry.1.union(range);
+                self.read(s, range, aggregated_next);
                 Ok(())
             }
             Expr::Call(c) => {
                 let f = functions::lookup(&c.name)?;
                 let inner = (f.range)(c, self.chart, range)?;
-                for a in &c.args {
+                let prealigned = functions::aggregate::prealigned_arg(c);
+                for (i, a) in c.args.iter().enumerate() {
                     if let Arg::Expr(e) = a {
+                        self.aggregated_next = prealigned == Some(i);
                         self.walk(e, inner, depth + 1)?;
                     }
                 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crest_series::{DELTA_PREFIX, Sample, SeriesData};
+use crest_series::{DELTA_PREFIX, Sample, SeriesData, SeriesKey};
 use crest_wql::{Selector, SelectorKind};
 
 use crate::error::QueryError;
@@ -28,10 +28,18 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
                         SelectorKind::Cs => Points::discrete(per_minute(data)?),
                         _ => Points::Discrete(seconds(&data.samples)),
                     };
-                    Ok(Series::new(meta(data, source_tags, selector.kind), points))
+                    Ok(Series::new(
+                        meta(&data.key, source_tags, selector.kind),
+                        points,
+                    ))
                 })
                 .collect::<Result<_, QueryError>>()?,
         ),
+        Read::Bucketed(_) => {
+            return Err(QueryError::exec(
+                "internal: a selector read summarised is taken as it was read",
+            ));
+        }
         Read::Histograms(all) => Value::Histograms(
             all.iter()
                 .map(|(h, source_tags)| HistSeries {
@@ -53,20 +61,19 @@ pub(crate) fn select(selector: &Selector, fetched: &Fetched) -> Result<Value, Qu
 }
 
 /// A read series' identity as a selector of `kind` answers it.
-fn meta(data: &SeriesData, source_tags: &[String], kind: SelectorKind) -> Meta {
+fn meta(key: &SeriesKey, source_tags: &[String], kind: SelectorKind) -> Meta {
     let metric = match kind {
-        SelectorKind::Cs => data
-            .key
+        SelectorKind::Cs => key
             .metric
             .strip_prefix(DELTA_PREFIX)
-            .unwrap_or(&data.key.metric)
+            .unwrap_or(&key.metric)
             .to_owned(),
-        _ => data.key.metric.clone(),
+        _ => key.metric.clone(),
     };
     Meta {
         metric,
-        source: Some(data.key.source.clone()),
-        tags: data.key.tags.clone(),
+        source: Some(key.source.clone()),
+        tags: key.tags.clone(),
         source_tags: source_tags.to_vec(),
     }
 }
@@ -74,8 +81,9 @@ fn meta(data: &SeriesData, source_tags: &[String], kind: SelectorKind) -> Meta {
 /// The series of a `ts()` selector, each summarised by `how` into epoch-aligned buckets of `width`
 /// seconds (its non-finite values left out), when more than `above` of them hold a point in
 /// `[start, end)`; `None` (nothing done) otherwise, or for another kind of selector. Straight from
-/// what was read (no copy of the raw points), on several threads when it is large: an
-/// aggregation's pre-alignment.
+/// what was read (no copy of the raw points), on several threads when it is large, or as the
+/// engine summarised it (`fetch.rs` reads it so under the same rule): an aggregation's
+/// pre-alignment.
 pub(crate) fn aligned(
     selector: &Selector,
     fetched: &Fetched,
@@ -87,8 +95,26 @@ pub(crate) fn aligned(
     if selector.kind != SelectorKind::Ts {
         return Ok(None);
     }
-    let Some(Read::Points(all)) = fetched.reads.get(&selector_key(selector)) else {
-        return Err(QueryError::exec("internal: a selector was not planned"));
+    let all = match fetched.reads.get(&selector_key(selector)) {
+        Some(Read::Points(all)) => all,
+        Some(Read::Bucketed(all)) => {
+            return Ok(Some(
+                all.iter()
+                    .map(|(data, source_tags)| {
+                        let buckets = data
+                            .buckets
+                            .iter()
+                            .map(|s| (s.timestamp.div_euclid(1000), s.value))
+                            .collect();
+                        Series::new(
+                            meta(&data.key, source_tags, selector.kind),
+                            Points::discrete(buckets),
+                        )
+                    })
+                    .collect(),
+            ));
+        }
+        _ => return Err(QueryError::exec("internal: a selector was not planned")),
     };
     let (start_ms, end_ms) = (start.saturating_mul(1000), end.saturating_mul(1000));
     let reporting = all
@@ -128,7 +154,7 @@ pub(crate) fn aligned(
                 *t = t.div_euclid(1000);
             }
             Series::new(
-                meta(data, source_tags, selector.kind),
+                meta(&data.key, source_tags, selector.kind),
                 Points::discrete(buckets),
             )
         },
@@ -185,7 +211,105 @@ fn per_minute(data: &SeriesData) -> Result<Vec<Point>, QueryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crest_series::SeriesKey;
+    use crest_series::{BucketSummary, Bucketed, Bucketing, TimeRange};
+    use proptest::prelude::*;
+
+    const HOWS: [(Summarization, BucketSummary); 8] = [
+        (Summarization::Mean, BucketSummary::Mean),
+        (Summarization::Median, BucketSummary::Median),
+        (Summarization::Min, BucketSummary::Min),
+        (Summarization::Max, BucketSummary::Max),
+        (Summarization::Sum, BucketSummary::Sum),
+        (Summarization::Count, BucketSummary::Count),
+        (Summarization::Last, BucketSummary::Last),
+        (Summarization::First, BucketSummary::First),
+    ];
+
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(-0.0),
+            Just(0.0),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            (-1000i32..1000).prop_map(|i| f64::from(i) / 8.0),
+            any::<u64>().prop_map(f64::from_bits),
+        ]
+    }
+
+    /// Series as a plain read answers them (one point per second, in time order), over about
+    /// an hour; some on whole minutes only.
+    fn series() -> impl Strategy<Value = Vec<SeriesData>> {
+        let one = (
+            prop::collection::btree_map(-600i64..3600, value(), 0..30),
+            prop::bool::weighted(0.1),
+        );
+        prop::collection::vec(one, 95..110).prop_map(|all| {
+            all.into_iter()
+                .enumerate()
+                .filter_map(|(i, (points, on_minutes))| {
+                    let mut samples: Vec<Sample> = points
+                        .into_iter()
+                        .map(|(t, value)| Sample {
+                            timestamp: if on_minutes {
+                                t.div_euclid(60) * 60_000
+                            } else {
+                                t * 1000
+                            },
+                            value,
+                        })
+                        .collect();
+                    samples.dedup_by_key(|s| s.timestamp);
+                    (!samples.is_empty()).then(|| SeriesData {
+                        key: SeriesKey::new("m", format!("h-{i}")),
+                        samples,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn prealigned(read: Read, how: Summarization, width: i64) -> Option<String> {
+        let Ok(crest_wql::Expr::Selector(selector)) = crest_wql::parse("ts(m)") else {
+            panic!("ts(m) parses to a selector")
+        };
+        let mut fetched = Fetched::default();
+        fetched.reads.insert(selector_key(&selector), read);
+        let got = aligned(&selector, &fetched, (0, 3000), width, how, 100).unwrap();
+        got.map(|s| format!("{s:?}"))
+    }
+
+    proptest! {
+        /// The engine's summarised read (through `Bucketing::apply`, the trait's default, which
+        /// every engine's read is checked against) pre-aligns exactly as the raw points do, and
+        /// under the same rule.
+        #[test]
+        fn a_summarised_read_prealigns_as_the_raw_points_do(
+            data in series(),
+            how in 0..HOWS.len(),
+            width in prop::sample::select(vec![2i64, 7, 60, 3600]),
+        ) {
+            let (summarization, summary) = HOWS[how];
+            let raw = prealigned(
+                Read::Points(data.iter().map(|d| (d.clone(), Vec::new())).collect()),
+                summarization,
+                width,
+            );
+            let bucketing = Bucketing {
+                width_ms: width * 1000,
+                summary,
+                window: TimeRange::new(0, 3_000_000),
+                summarise_above: 100,
+            };
+            match bucketing.apply(data) {
+                Bucketed::Summarised(all) => {
+                    let read = Read::Bucketed(all.into_iter().map(|d| (d, Vec::new())).collect());
+                    prop_assert!(raw.is_some(), "summarised where the raw points are not");
+                    prop_assert_eq!(prealigned(read, summarization, width), raw);
+                }
+                Bucketed::Plain(_) => prop_assert!(raw.is_none(), "plain where the raw points pre-align"),
+            }
+        }
+    }
 
     fn s(t: i64, v: f64) -> Sample {
         Sample {

@@ -50,8 +50,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use crest_series::{
-    AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits,
-    SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesReader, SeriesWriter, TimeRange,
+    AppendReport, Batch, Bucketed, Bucketing, EngineStatus, Filter, Granularity, HistogramData,
+    ReadLimits, SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesReader, SeriesWriter,
+    TimeRange,
 };
 
 use crate::durable_engine::DurableEngine;
@@ -761,6 +762,21 @@ impl SeriesReader for Relay {
     ) -> Result<Vec<SeriesData>, SeriesError> {
         self.read_barrier().await?;
         self.shared.engine.select(filter, range, limits).await
+    }
+
+    /// The engine's own summarised read, behind the same barrier.
+    async fn select_bucketed(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+        bucketing: Bucketing,
+    ) -> Result<Bucketed, SeriesError> {
+        self.read_barrier().await?;
+        self.shared
+            .engine
+            .select_bucketed(filter, range, limits, bucketing)
+            .await
     }
 
     async fn select_histograms(

@@ -7,6 +7,7 @@
 
 mod batch;
 mod batch_builder;
+mod bucketed;
 mod error;
 mod filter;
 mod histogram;
@@ -18,6 +19,7 @@ mod traits;
 
 pub use batch::{Batch, BatchSeries, canonical_hash};
 pub use batch_builder::BatchBuilder;
+pub use bucketed::{BucketSummary, Bucketed, BucketedData, Bucketer, Bucketing};
 pub use error::SeriesError;
 pub use filter::{Filter, Pattern, Term, WholeMatch};
 pub use histogram::{Centroid, Distribution, Granularity, HistogramPoint};

@@ -1,6 +1,7 @@
 //! The three traits every engine implements, and what they take and answer.
 
 use crate::batch::Batch;
+use crate::bucketed::{Bucketed, Bucketing};
 use crate::error::SeriesError;
 use crate::filter::Filter;
 use crate::histogram::{Distribution, Granularity};
@@ -103,6 +104,22 @@ pub trait SeriesReader: Send + Sync + std::fmt::Debug {
         range: TimeRange,
         limits: ReadLimits,
     ) -> Result<Vec<SeriesData>, SeriesError>;
+
+    /// What [`Self::select`] answers, each series summarised into buckets as
+    /// [`crate::Bucketer`] does (after [`crate::per_second`]), when [`Bucketing::summarises`] says
+    /// so; otherwise `select`'s answer itself. The limits apply to the points read, as in
+    /// `select`. This default reads through `select`; an engine answers it without
+    /// materialising every point when it can.
+    async fn select_bucketed(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+        bucketing: Bucketing,
+    ) -> Result<Bucketed, SeriesError> {
+        let plain = self.select(filter, range, limits).await?;
+        Ok(bucketing.apply(plain))
+    }
 
     async fn select_histograms(
         &self,

@@ -123,6 +123,48 @@ struct Group {
 /// A decoded group: timestamps and values.
 type Columns = (Vec<i64>, Vec<f64>);
 
+/// One series' samples in a range, as they lie in a decoded group.
+#[derive(Debug)]
+pub(crate) struct SeriesRun {
+    columns: Arc<Columns>,
+    /// The values' positions, `[from, to)`.
+    values: (usize, usize),
+    stamps: Stamps,
+}
+
+/// How a [`SeriesRun`]'s timestamps are known.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Stamps {
+    /// Evenly spaced: the first, and the step.
+    Regular { first: i64, step: i64 },
+    /// Listed in the group's timestamps from this position on.
+    Listed(usize),
+}
+
+impl SeriesRun {
+    pub(crate) fn values(&self) -> &[f64] {
+        self.columns
+            .1
+            .get(self.values.0..self.values.1)
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn stamps(&self) -> Stamps {
+        self.stamps
+    }
+
+    /// The listed timestamps (empty for evenly spaced ones).
+    pub(crate) fn timestamps(&self) -> &[i64] {
+        match self.stamps {
+            Stamps::Listed(at) => at
+                .checked_add(self.values.1.saturating_sub(self.values.0))
+                .and_then(|end| self.columns.0.get(at..end))
+                .unwrap_or_default(),
+            Stamps::Regular { .. } => &[],
+        }
+    }
+}
+
 /// Decoded groups of one block, kept while a read or a compaction walks it; a read's also looks
 /// in, and adds to, the engine's [`SharedGroups`].
 #[derive(Debug)]
@@ -515,6 +557,96 @@ impl Block {
         }
     }
 
+    /// The samples of series `id` that fall in `[start, end)`, as they lie in the decoded group
+    /// (nothing copied); `None` when there are none.
+    pub(crate) fn series_run(
+        &self,
+        id: u32,
+        start: i64,
+        end: i64,
+        cache: &mut GroupCache,
+    ) -> Result<Option<SeriesRun>, TsdbError> {
+        let Some(e) = self.entry(id).filter(|e| !e.hist()) else {
+            return Ok(None);
+        };
+        if e.max_t < start || e.min_t >= end {
+            return Ok(None);
+        }
+        let group = self.group(e.loc, cache)?;
+        let past = || TsdbError::corrupt(&self.path, 0, "an index entry runs past its group");
+        let first = e.len as usize;
+        let count = e.count as usize;
+        let last = first
+            .checked_add(count)
+            .filter(|last| *last <= group.1.len())
+            .ok_or_else(past)?;
+        let (values, stamps) = if e.flags & FLAG_REGULAR != 0 {
+            // as in `read_samples`: the last timestamp is computed checked once
+            let gaps = i64::from(e.count.saturating_sub(1));
+            let step = match gaps {
+                0 => 0,
+                _ => e
+                    .max_t
+                    .checked_sub(e.min_t)
+                    .and_then(|d| d.checked_div(gaps))
+                    .ok_or_else(past)?,
+            };
+            step.checked_mul(gaps)
+                .and_then(|span| e.min_t.checked_add(span))
+                .ok_or_else(past)?;
+            // how many of the timestamps min_t, min_t + step, … lie before `t`
+            let before = |t: i64| -> usize {
+                if t <= e.min_t {
+                    0
+                } else if step <= 0 {
+                    count
+                } else {
+                    let ahead = t
+                        .saturating_sub(e.min_t)
+                        .saturating_sub(1)
+                        .checked_div(step)
+                        .unwrap_or(0);
+                    usize::try_from(ahead)
+                        .map_or(count, |a| a.saturating_add(1))
+                        .min(count)
+                }
+            };
+            let (skip, upto) = (before(start), before(end));
+            let head = i64::try_from(skip).map_err(|_| past())?;
+            let from = e
+                .min_t
+                .checked_add(step.checked_mul(head).ok_or_else(past)?)
+                .ok_or_else(past)?;
+            (
+                (
+                    first.saturating_add(skip),
+                    first.saturating_add(upto.max(skip)),
+                ),
+                Stamps::Regular { first: from, step },
+            )
+        } else {
+            let at = e.crc as usize;
+            let timestamps = at
+                .checked_add(count)
+                .and_then(|end| group.0.get(at..end))
+                .ok_or_else(past)?;
+            let skip = timestamps.partition_point(|t| *t < start);
+            let upto = timestamps.partition_point(|t| *t < end).max(skip);
+            (
+                (first.saturating_add(skip), first.saturating_add(upto)),
+                Stamps::Listed(at.saturating_add(skip)),
+            )
+        };
+        if values.1 > last || values.0 >= values.1 {
+            return Ok(None);
+        }
+        Ok(Some(SeriesRun {
+            columns: group,
+            values,
+            stamps,
+        }))
+    }
+
     /// Appends the distributions of histogram series `id` whose bins fall in `[start, end)`.
     pub(crate) fn read_hists(
         &self,
@@ -868,8 +1000,16 @@ impl BlockWriter {
     }
 
     /// Writes the sections and footer, syncs, renames into place, syncs the directory, and opens
-    /// the result.
-    pub(crate) fn finish(mut self) -> Result<Block, TsdbError> {
+    /// the result; a warming writer's groups are handed over at once.
+    pub(crate) fn finish(self) -> Result<Block, TsdbError> {
+        let (block, groups) = self.finish_holding()?;
+        groups.hand_over();
+        Ok(block)
+    }
+
+    /// [`Self::finish`], a warming writer's groups held for the caller to hand over when the
+    /// block is in place (a compaction: once its inputs' groups are forgotten).
+    pub(crate) fn finish_holding(mut self) -> Result<(Block, Handover), TsdbError> {
         self.flush_group()?;
         self.index.sort_unstable_by_key(|e| e.id);
         let mut sections: Vec<Vec<u8>> = Vec::with_capacity(SECTIONS);
@@ -935,12 +1075,31 @@ impl BlockWriter {
         std::fs::rename(&self.tmp, &path).map_err(|e| TsdbError::io(&path, e))?;
         sync_dir(&self.dir)?;
         let block = Block::open(&path)?;
+        Ok((
+            block,
+            Handover {
+                path,
+                warm: self.warm,
+            },
+        ))
+    }
+}
+
+/// The groups a warming [`BlockWriter`] wrote, for the engine's decoded groups.
+#[derive(Debug)]
+pub(crate) struct Handover {
+    path: PathBuf,
+    warm: Option<Warm>,
+}
+
+impl Handover {
+    /// Puts the groups in the engine's decoded groups, as a read of the block would.
+    pub(crate) fn hand_over(self) {
         if let Some(warm) = self.warm {
             for (number, columns) in &warm.groups {
-                warm.shared.put(&path, *number, columns);
+                warm.shared.put(&self.path, *number, columns);
             }
         }
-        Ok(block)
     }
 }
 

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crest_series::{
-    AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits,
-    SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesReader, SeriesWriter, TimeRange,
+    AppendReport, Batch, Bucketed, Bucketing, EngineStatus, Filter, Granularity, HistogramData,
+    ReadLimits, SeriesCatalog, SeriesData, SeriesError, SeriesInfo, SeriesReader, SeriesWriter,
+    TimeRange,
 };
 
 use crate::engine::{Engine, MaintainReport};
@@ -134,6 +135,33 @@ impl SeriesReader for Tsdb {
         }
         let filter = filter.clone();
         self.run(move |e, now| e.select(&filter, range, limits, now))
+            .await
+    }
+
+    async fn select_bucketed(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+        bucketing: Bucketing,
+    ) -> Result<Bucketed, SeriesError> {
+        // As few series as the read from memory takes cannot be summarised: `select`'s answer,
+        // from memory when it can.
+        let now = (self.clock)();
+        if usize::try_from(IN_MEMORY_MAX_SERIES).is_ok_and(|n| n <= bucketing.summarise_above)
+            && let Some(answer) = self.engine.select_in_memory(
+                filter,
+                range,
+                &limits,
+                now,
+                IN_MEMORY_MAX_SERIES,
+                IN_MEMORY_MAX_POINTS,
+            )
+        {
+            return answer.map(Bucketed::Plain).map_err(SeriesError::from);
+        }
+        let filter = filter.clone();
+        self.run(move |e, now| e.select_bucketed(&filter, range, limits, &bucketing, now))
             .await
     }
 

@@ -198,6 +198,18 @@ fn over_series_or_histograms(
 /// How many series an aggregation takes as they are; above it, its input is pre-aligned.
 pub(crate) const PREALIGN_ABOVE: usize = 100;
 
+/// The argument of an aggregation call that [`prealigned_selector`] takes when it is a plain
+/// selector: the input of every aggregation here but the point-wise `min(e1, e2)`/`max(e1, e2)`.
+pub(crate) fn prealigned_arg(call: &Call) -> Option<usize> {
+    match call.name.to_ascii_lowercase().as_str() {
+        "sum" | "avg" | "count" | "variance" | "rawsum" | "rawavg" | "rawmin" | "rawmax"
+        | "rawcount" | "rawvariance" => Some(0),
+        "min" | "max" if !two_expressions(call) => Some(0),
+        "percentile" | "rawpercentile" => Some(1),
+        _ => None,
+    }
+}
+
 /// Pre-alignment (wql.md §2.5, as the service does it): an aggregation over more than
 /// [`PREALIGN_ABOVE`] series that report within the chart window takes each discrete series aligned
 /// to the chart bucket with the chart's summarization (`align(<bucket>s, mean, …)` by default), and

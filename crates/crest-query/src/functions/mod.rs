@@ -2,7 +2,7 @@
 //! `eval` computes its value, `range` says what time range its expression arguments must be read
 //! over, given the range its own value is needed for.
 
-mod aggregate;
+pub(crate) mod aggregate;
 mod align;
 mod anyall;
 pub(crate) mod args;

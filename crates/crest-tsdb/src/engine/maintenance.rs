@@ -340,12 +340,10 @@ impl Engine {
             writer.add_samples(sid, &samples)?;
             writer.add_hists(sid, &hists)?;
         }
-        // The inputs' groups make room for the output's before it hands them over (a read of an
-        // input meanwhile decodes it again).
-        for b in &inputs {
-            self.decoded.forget(b.path());
-        }
-        let output = writer.finish()?;
+        // The output's groups are handed over once it is in place and the inputs' groups are
+        // forgotten: until then reads find the inputs' groups kept (a read meeting the compaction
+        // decodes nothing), and afterwards the output's take the inputs' room, not live groups'.
+        let (output, handover) = writer.finish_holding()?;
         let manifest = {
             let st = read(&self.state);
             let mut m = st.manifest.clone();
@@ -365,6 +363,10 @@ impl Engine {
             st.blocks.insert(id, Arc::new(output));
             st.manifest = manifest;
         }
+        for b in &inputs {
+            self.decoded.forget(b.path());
+        }
+        handover.hand_over();
         for b in &inputs {
             self.remove_block_file(b.path())?;
         }

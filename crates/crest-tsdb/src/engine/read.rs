@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crest_series::{
-    Distribution, EngineStatus, Filter, Granularity, HistogramData, ReadLimits, Sample, SeriesData,
-    SeriesInfo, SeriesKey, TimeRange, per_second,
+    Bucketed, BucketedData, Bucketer, Bucketing, Distribution, EngineStatus, Filter, Granularity,
+    HistogramData, ReadLimits, Sample, SeriesData, SeriesInfo, SeriesKey, TimeRange, per_second,
 };
 
 use super::{Engine, State, read};
-use crate::block::{Block, BlockMeta, GroupCache, SharedGroups};
+use crate::block::{Block, BlockMeta, GroupCache, SharedGroups, Stamps};
 use crate::error::TsdbError;
 use crate::head::{Head, HistEntry};
 use crate::registry::Kind;
@@ -150,50 +150,157 @@ fn read_part(
     max_points: usize,
 ) -> Result<Vec<Vec<Sample>>, TsdbError> {
     // a series' points of one block lie in one group, and consecutive series share groups
-    let mut caches: Vec<GroupCache> = blocks
+    let mut caches = caches_for(blocks, shared);
+    let mut out = Vec::with_capacity(part.ids.len());
+    for (((key, id), room), head) in part.ids.iter().zip(part.rooms).zip(part.heads) {
+        out.push(series_points(
+            blocks,
+            &mut caches,
+            (*id, key.is_delta()),
+            *room,
+            head,
+            (start, end),
+            Some((total, max_points)),
+        )?);
+    }
+    Ok(out)
+}
+
+/// One group cache per block, each also looking in the engine's decoded groups.
+fn caches_for(blocks: &[Arc<Block>], shared: &Arc<SharedGroups>) -> Vec<GroupCache> {
+    blocks
         .iter()
         .map(|_| GroupCache::shared(2, Arc::clone(shared)))
-        .collect();
-    let mut out = Vec::with_capacity(part.ids.len());
-    for (((key, id), room), (head, head_even)) in part.ids.iter().zip(part.rooms).zip(part.heads) {
-        let mut v = Vec::with_capacity(*room);
-        // whether `v` is known to be one per whole second in time order, part by part
-        let mut even = true;
-        let mut append = |v: &mut Vec<Sample>, before: usize, part_even: bool| {
-            let boundary = match (before.checked_sub(1).and_then(|i| v.get(i)), v.get(before)) {
-                (Some(last), Some(first)) => last.timestamp < first.timestamp,
-                _ => true,
-            };
-            even &= part_even && boundary;
+        .collect()
+}
+
+/// Counts `added` points into `total`; an error past `max_points`.
+fn count_points(total: &AtomicUsize, added: usize, max_points: usize) -> Result<(), TsdbError> {
+    if total
+        .fetch_add(added, Ordering::Relaxed)
+        .saturating_add(added)
+        > max_points
+    {
+        return Err(TsdbError::LimitExceeded {
+            what: "points",
+            limit: max_points,
+        });
+    }
+    Ok(())
+}
+
+/// Series `(id, is delta)`'s points in `[start, end)`, one per second: the blocks' (oldest block
+/// first), then `head` (its points from the heads, and whether they are one per whole second).
+/// With `limit`, counts the blocks' points into it and stops past its maximum.
+fn series_points(
+    blocks: &[Arc<Block>],
+    caches: &mut [GroupCache],
+    (id, delta): (u32, bool),
+    room: usize,
+    (head, head_even): (Vec<Sample>, bool),
+    (start, end): (i64, i64),
+    limit: Option<(&AtomicUsize, usize)>,
+) -> Result<Vec<Sample>, TsdbError> {
+    let mut v = Vec::with_capacity(room);
+    // whether `v` is known to be one per whole second in time order, part by part
+    let mut even = true;
+    let mut append = |v: &mut Vec<Sample>, before: usize, part_even: bool| {
+        let boundary = match (before.checked_sub(1).and_then(|i| v.get(i)), v.get(before)) {
+            (Some(last), Some(first)) => last.timestamp < first.timestamp,
+            _ => true,
         };
-        for (block, cache) in blocks.iter().zip(&mut caches) {
-            let before = v.len();
-            let block_even = block.read_samples(*id, start, end, cache, &mut v)?;
-            append(&mut v, before, block_even);
-            let added = v.len().saturating_sub(before);
-            if total
-                .fetch_add(added, Ordering::Relaxed)
-                .saturating_add(added)
-                > max_points
-            {
-                return Err(TsdbError::LimitExceeded {
-                    what: "points",
-                    limit: max_points,
-                });
+        even &= part_even && boundary;
+    };
+    for (block, cache) in blocks.iter().zip(caches.iter_mut()) {
+        let before = v.len();
+        let block_even = block.read_samples(id, start, end, cache, &mut v)?;
+        append(&mut v, before, block_even);
+        if let Some((total, max_points)) = limit {
+            count_points(total, v.len().saturating_sub(before), max_points)?;
+        }
+    }
+    let before = v.len();
+    if v.is_empty() {
+        v = head;
+    } else {
+        v.extend_from_slice(&head);
+    }
+    append(&mut v, before, head_even);
+    Ok(if even { v } else { one_per_second(v, delta) })
+}
+
+/// The part's series summarised into buckets, straight from the decoded groups and the heads'
+/// points (no series' points gathered first, unless they are not one per whole second in time
+/// order: those go through [`series_points`]). Counts into `total` and stops past `max_points`.
+fn bucket_part(
+    blocks: &[Arc<Block>],
+    shared: &Arc<SharedGroups>,
+    part: Part<'_>,
+    (start, end): (i64, i64),
+    bucketing: &Bucketing,
+    (total, max_points): (&AtomicUsize, usize),
+) -> Result<Vec<BucketedData>, TsdbError> {
+    let mut caches = caches_for(blocks, shared);
+    let mut out = Vec::with_capacity(part.ids.len());
+    // room for the buckets of the range, up to a few thousand a series
+    let buckets = end
+        .saturating_sub(start)
+        .checked_div(bucketing.width_ms.max(1))
+        .and_then(|n| usize::try_from(n).ok())
+        .map_or(1, |n| n.saturating_add(1))
+        .min(4096);
+    for ((key, id), (head, head_even)) in part.ids.iter().zip(part.heads) {
+        let mut b = Bucketer::new(bucketing);
+        b.reserve(buckets);
+        // whether every point so far is on a whole second, after the one before
+        let mut even = true;
+        let mut last = i64::MIN;
+        for (block, cache) in blocks.iter().zip(caches.iter_mut()) {
+            let Some(run) = block.series_run(*id, start, end, cache)? else {
+                continue;
+            };
+            let values = run.values();
+            count_points(total, values.len(), max_points)?;
+            match run.stamps() {
+                Stamps::Regular { first, step } => {
+                    let gaps = i64::try_from(values.len().saturating_sub(1)).unwrap_or(i64::MAX);
+                    even &= first > last
+                        && first.rem_euclid(1000) == 0
+                        && (gaps == 0 || (step > 0 && step.rem_euclid(1000) == 0));
+                    last = first.saturating_add(step.saturating_mul(gaps));
+                    b.push_regular(first, step, values);
+                }
+                Stamps::Listed(_) => {
+                    for (t, v) in run.timestamps().iter().zip(values) {
+                        even &= (*t > last) & (t.rem_euclid(1000) == 0);
+                        last = *t;
+                        b.push(*t, *v);
+                    }
+                }
             }
         }
-        let before = v.len();
-        if v.is_empty() {
-            v = head;
-        } else {
-            v.extend_from_slice(&head);
+        match head.first() {
+            Some(first) if head_even && first.timestamp > last => b.push_samples(&head),
+            Some(_) => even = false,
+            None => {}
         }
-        append(&mut v, before, head_even);
-        out.push(if even {
-            v
-        } else {
-            one_per_second(v, key.is_delta())
-        });
+        if !even {
+            // the one-point-per-second rule first, as `select` answers
+            let samples = series_points(
+                blocks,
+                &mut caches,
+                (*id, key.is_delta()),
+                0,
+                (head, head_even),
+                (start, end),
+                None,
+            )?;
+            b = Bucketer::new(bucketing);
+            for s in &samples {
+                b.push(s.timestamp, s.value);
+            }
+        }
+        out.push(b.finish(key.clone()));
     }
     Ok(out)
 }
@@ -205,6 +312,70 @@ fn one_per_second(mut samples: Vec<Sample>, delta: bool) -> Vec<Sample> {
         samples.sort_by_key(|s| s.timestamp);
     }
     per_second(samples, delta)
+}
+
+/// What a read takes under the state's lock: the series, each one's points from the heads (and
+/// whether they are one per whole second), and the blocks that may hold more, oldest first.
+struct Gathered {
+    list: Vec<(SeriesKey, u32)>,
+    heads: Vec<(Vec<Sample>, bool)>,
+    blocks: Vec<Arc<Block>>,
+}
+
+/// [`Gathered`] for the listed series over `[start, end)`; an error when the heads alone hold
+/// more than `max_points` of their points. Blocks are read first, oldest first, then the frozen
+/// heads and the head: points arrive mostly in time order, and a series whose points do is not
+/// sorted again.
+fn gather(
+    st: &State,
+    list: Vec<(SeriesKey, u32)>,
+    (start, end): (i64, i64),
+    max_points: usize,
+) -> Result<Gathered, TsdbError> {
+    let hs = heads_of(st);
+    let total = head_points(&list, &hs, start, end);
+    if total > max_points {
+        return Err(TsdbError::LimitExceeded {
+            what: "points",
+            limit: max_points,
+        });
+    }
+    let heads = split_by_series(&list, threads_for(total), |ids| {
+        Ok(ids
+            .iter()
+            .map(|(_, id)| from_heads(&hs, *id, start, end))
+            .collect())
+    })?;
+    let mut blocks: Vec<Arc<Block>> = st
+        .blocks
+        .values()
+        .filter(|b| b.meta.min_t < end && b.meta.max_t >= start)
+        .cloned()
+        .collect();
+    blocks.sort_by_key(|b| (b.meta.min_t, b.meta.max_t));
+    Ok(Gathered {
+        list,
+        heads,
+        blocks,
+    })
+}
+
+/// The listed series in `threads` runs of consecutive series, each with its heads' points and the
+/// `rooms` of its series (`rooms` answers the next `n`).
+fn parts<'a>(
+    list: &'a [(SeriesKey, u32)],
+    heads: Vec<(Vec<Sample>, bool)>,
+    threads: usize,
+    mut rooms: impl FnMut(usize) -> &'a [usize],
+) -> Vec<Part<'a>> {
+    let mut heads = heads.into_iter();
+    list.chunks(list.len().div_ceil(threads).max(1))
+        .map(|ids| Part {
+            ids,
+            rooms: rooms(ids.len()),
+            heads: heads.by_ref().take(ids.len()).collect(),
+        })
+        .collect()
 }
 
 impl Engine {
@@ -326,34 +497,14 @@ impl Engine {
         let Some((start, end)) = self.read_window(range, now_ms) else {
             return Ok(Vec::new());
         };
-        let too_many_points = TsdbError::LimitExceeded {
-            what: "points",
-            limit: limits.max_points,
-        };
-        // Blocks are read first, oldest first, then the frozen heads and the head: points
-        // arrive mostly in time order, and a series whose points do is not sorted again.
-        let (list, heads, blocks) = {
+        let Gathered {
+            list,
+            heads,
+            blocks,
+        } = {
             let st = read(&self.state);
             let list = Self::admitted(&st, filter, Kind::Plain, &limits);
-            let hs = heads_of(&st);
-            let total = head_points(&list, &hs, start, end);
-            if total > limits.max_points {
-                return Err(too_many_points);
-            }
-            let heads = split_by_series(&list, threads_for(total), |ids| {
-                Ok(ids
-                    .iter()
-                    .map(|(_, id)| from_heads(&hs, *id, start, end))
-                    .collect())
-            })?;
-            let mut blocks: Vec<Arc<Block>> = st
-                .blocks
-                .values()
-                .filter(|b| b.meta.min_t < end && b.meta.max_t >= start)
-                .cloned()
-                .collect();
-            blocks.sort_by_key(|b| (b.meta.min_t, b.meta.max_t));
-            (list, heads, blocks)
+            gather(&st, list, (start, end), limits.max_points)?
         };
         let total = AtomicUsize::new(heads.iter().map(|(h, _)| h.len()).sum());
         let rooms: Vec<usize> = list
@@ -367,20 +518,12 @@ impl Engine {
             })
             .collect();
         let expected = rooms.iter().fold(0usize, |a, r| a.saturating_add(*r));
-        let mut heads = heads.into_iter();
         let mut rooms_left = rooms.as_slice();
-        let parts: Vec<Part<'_>> = list
-            .chunks(list.len().div_ceil(threads_for(expected)).max(1))
-            .map(|ids| {
-                let (rooms, rest) = rooms_left.split_at(ids.len().min(rooms_left.len()));
-                rooms_left = rest;
-                Part {
-                    ids,
-                    rooms,
-                    heads: heads.by_ref().take(ids.len()).collect(),
-                }
-            })
-            .collect();
+        let parts = parts(&list, heads, threads_for(expected), |n| {
+            let (rooms, rest) = rooms_left.split_at(n.min(rooms_left.len()));
+            rooms_left = rest;
+            rooms
+        });
         let acc: Vec<Vec<Sample>> = run_parts(parts, |part| {
             read_part(
                 &blocks,
@@ -393,6 +536,76 @@ impl Engine {
             )
         })?;
         answer(list, acc.into_iter(), limits.max_series)
+    }
+
+    /// What [`Self::select`] answers, summarised into buckets as [`crest_series::SeriesReader::
+    /// select_bucketed`] says: each series bucketed as its points are read from the decoded groups
+    /// and the heads, none of them gathered first (but a series not one per whole second in time
+    /// order, which takes the one-point-per-second rule first). When the filter admits at most
+    /// [`Bucketing::summarise_above`] series, too few can report: `select` answers at once.
+    pub fn select_bucketed(
+        &self,
+        filter: &Filter,
+        range: TimeRange,
+        limits: ReadLimits,
+        bucketing: &Bucketing,
+        now_ms: i64,
+    ) -> Result<Bucketed, TsdbError> {
+        let Some((start, end)) = self.read_window(range, now_ms) else {
+            return Ok(Bucketed::Plain(Vec::new()));
+        };
+        let gathered = {
+            let st = read(&self.state);
+            let list = Self::admitted(&st, filter, Kind::Plain, &limits);
+            if list.len() <= bucketing.summarise_above {
+                None
+            } else {
+                Some(gather(&st, list, (start, end), limits.max_points)?)
+            }
+        };
+        let Some(Gathered {
+            list,
+            heads,
+            blocks,
+        }) = gathered
+        else {
+            return Ok(Bucketed::Plain(self.select(filter, range, limits, now_ms)?));
+        };
+        let head_points: usize = heads.iter().map(|(h, _)| h.len()).sum();
+        let total = AtomicUsize::new(head_points);
+        let expected = list
+            .iter()
+            .flat_map(|(_, id)| {
+                blocks
+                    .iter()
+                    .map(|b| b.samples_overlapping(*id, start, end))
+            })
+            .fold(head_points, usize::saturating_add);
+        let parts = parts(&list, heads, threads_for(expected), |_| &[]);
+        let summarised: Vec<BucketedData> = run_parts(parts, |part| {
+            bucket_part(
+                &blocks,
+                &self.decoded,
+                part,
+                (start, end),
+                bucketing,
+                (&total, limits.max_points),
+            )
+        })?;
+        let summarised: Vec<BucketedData> =
+            summarised.into_iter().filter(|s| s.points > 0).collect();
+        if summarised.len() > limits.max_series {
+            return Err(TsdbError::LimitExceeded {
+                what: "series",
+                limit: limits.max_series,
+            });
+        }
+        if bucketing.summarises(&summarised) {
+            Ok(Bucketed::Summarised(summarised))
+        } else {
+            // rare: series admitted but not reporting, or every point on a bucket's start
+            Ok(Bucketed::Plain(self.select(filter, range, limits, now_ms)?))
+        }
     }
 
     /// Every selected histogram series of `granularity`: one distribution per bin in `range`.

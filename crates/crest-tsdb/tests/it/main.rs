@@ -6,11 +6,13 @@
     clippy::indexing_slicing,
     clippy::type_complexity,
     clippy::cast_possible_truncation,
-    clippy::cast_sign_loss
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
 )]
 
 mod behaviour;
 mod model;
 mod suite;
+mod summarised;
 mod support;
 mod torn_writes;

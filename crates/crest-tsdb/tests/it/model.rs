@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use crest_series::{
-    Batch, Centroid, Distribution, Filter, Granularity, HistogramPoint, Pattern, ReadLimits,
-    Sample, SeriesKey, Term, TimeRange, per_second,
+    Batch, BucketSummary, Bucketed, Bucketing, Centroid, Distribution, Filter, Granularity,
+    HistogramPoint, Pattern, ReadLimits, Sample, SeriesKey, Term, TimeRange, per_second,
 };
 use crest_tsdb::{Engine, Options};
 use proptest::prelude::*;
@@ -304,6 +304,47 @@ fn hist_bits(
         .collect()
 }
 
+const SUMMARIES: [BucketSummary; 8] = [
+    BucketSummary::Mean,
+    BucketSummary::Median,
+    BucketSummary::Min,
+    BucketSummary::Max,
+    BucketSummary::Sum,
+    BucketSummary::Count,
+    BucketSummary::First,
+    BucketSummary::Last,
+];
+
+/// A summarised read's answer by bits: whether summarised, and each series' buckets (or points),
+/// point count, reporting and on-bucket flags.
+fn bucketed_bits(
+    answer: &Bucketed,
+) -> (bool, Vec<(SeriesKey, Vec<(i64, u64)>, usize, bool, bool)>) {
+    let bits = |v: &[Sample]| v.iter().map(|s| (s.timestamp, s.value.to_bits())).collect();
+    match answer {
+        Bucketed::Summarised(all) => (
+            true,
+            all.iter()
+                .map(|d| {
+                    (
+                        d.key.clone(),
+                        bits(&d.buckets),
+                        d.points,
+                        d.reports,
+                        d.on_buckets,
+                    )
+                })
+                .collect(),
+        ),
+        Bucketed::Plain(all) => (
+            false,
+            all.iter()
+                .map(|d| (d.key.clone(), bits(&d.samples), 0, false, false))
+                .collect(),
+        ),
+    }
+}
+
 fn check(engine: &Engine, model: &Model, now: i64, step: usize) -> Result<(), TestCaseError> {
     let all = Filter::And(vec![]);
     prop_assert_eq!(
@@ -435,6 +476,24 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 if let Some(answer) = in_memory {
                     prop_assert_eq!(answer, expected, "read from memory at step {}", step);
                 }
+                // the summarised read answers the plain read summarised, whatever the mix of
+                // blocks and heads (summaries, widths and thresholds vary with the step)
+                let bucketing = Bucketing {
+                    width_ms: [60_000, 7_000, HOUR][step % 3],
+                    summary: SUMMARIES[step % SUMMARIES.len()],
+                    window: TimeRange::new(now + start, now + start + len / 2),
+                    summarise_above: step % 3,
+                };
+                let summarised = e
+                    .select_bucketed(&filter, range, limits(since), &bucketing, now)
+                    .unwrap();
+                let plain = e.select(&filter, range, limits(since), now).unwrap();
+                prop_assert_eq!(
+                    bucketed_bits(&summarised),
+                    bucketed_bits(&bucketing.apply(plain)),
+                    "summarised read at step {}",
+                    step
+                );
                 for g in Granularity::ALL {
                     prop_assert_eq!(
                         hist_bits(&engine_hists(&e, &filter, g, range, now, since)),
