@@ -2440,7 +2440,12 @@ async fn of_many_racing_for_a_lease_exactly_one_wins() {
     .await;
 }
 
-fn event(id: &str, start: EpochMillis, end: Option<EpochMillis>, origin: EventOrigin) -> EventRecord {
+fn event(
+    id: &str,
+    start: EpochMillis,
+    end: Option<EpochMillis>,
+    origin: EventOrigin,
+) -> EventRecord {
     EventRecord {
         id: id.into(),
         name: id.split(':').nth(1).unwrap_or("e").into(),
@@ -2469,7 +2474,10 @@ async fn events_are_kept_paged_by_start_changed_by_version_and_purged() {
         let t = 1_700_000_000_000;
         let a = event(&format!("{t}:a"), t, Some(t + 1), EventOrigin::User);
         assert!(store.create_event(&a).await.expect("create"));
-        assert!(!store.create_event(&a).await.expect("create"), "one id, once");
+        assert!(
+            !store.create_event(&a).await.expect("create"),
+            "one id, once"
+        );
         assert_eq!(store.event(&a.id).await.expect("read"), Some(a.clone()));
         assert_eq!(store.event("nope").await.expect("read"), None);
 
@@ -2478,15 +2486,26 @@ async fn events_are_kept_paged_by_start_changed_by_version_and_purged() {
         changed.tags = vec!["x".into()];
         changed.end_ms = None;
         assert!(store.replace_event(&changed, 1).await.expect("replace"));
-        assert!(!store.replace_event(&changed, 1).await.expect("replace"), "a stale version");
+        assert!(
+            !store.replace_event(&changed, 1).await.expect("replace"),
+            "a stale version"
+        );
         let read = store.event(&a.id).await.expect("read").expect("found");
-        assert_eq!((read.version, read.tags.clone(), read.end_ms), (2, vec!["x".to_owned()], None));
+        assert_eq!(
+            (read.version, read.tags.clone(), read.end_ms),
+            (2, vec!["x".to_owned()], None)
+        );
 
         // Start-time pages, both ways, with a cursor; an alert's events alone.
         let mut all = vec![read.id.clone()];
-        for (i, origin) in [EventOrigin::System, EventOrigin::Alert, EventOrigin::User, EventOrigin::User]
-            .into_iter()
-            .enumerate()
+        for (i, origin) in [
+            EventOrigin::System,
+            EventOrigin::Alert,
+            EventOrigin::User,
+            EventOrigin::User,
+        ]
+        .into_iter()
+        .enumerate()
         {
             let i = i64::try_from(i).expect("small");
             // Two events share a start: their ids order them.
@@ -2495,14 +2514,15 @@ async fn events_are_kept_paged_by_start_changed_by_version_and_purged() {
             assert!(store.create_event(&e).await.expect("create"));
             all.push(e.id);
         }
-        let query = |after: Option<(EpochMillis, String)>, ascending: bool, limit: u32| EventQuery {
-            earliest_start: t,
-            latest_start: t + 10_000,
-            after,
-            ascending,
-            alert_id: None,
-            limit,
-        };
+        let query =
+            |after: Option<(EpochMillis, String)>, ascending: bool, limit: u32| EventQuery {
+                earliest_start: t,
+                latest_start: t + 10_000,
+                after,
+                ascending,
+                alert_id: None,
+                limit,
+            };
         let ids = |v: Vec<EventRecord>| v.into_iter().map(|e| e.id).collect::<Vec<_>>();
         let up = ids(store.events(&query(None, true, 10)).await.expect("page"));
         assert_eq!(up, all);
@@ -2523,7 +2543,10 @@ async fn events_are_kept_paged_by_start_changed_by_version_and_purged() {
             alert_id: Some("1459375928549".into()),
             ..query(None, true, 10)
         };
-        assert_eq!(ids(store.events(&alert).await.expect("page")), [all[2].clone()]);
+        assert_eq!(
+            ids(store.events(&alert).await.expect("page")),
+            [all[2].clone()]
+        );
 
         // The open user event (the changed one) is counted while young.
         assert_eq!(store.count_open_user_events(t - 1).await.expect("count"), 1);
@@ -2532,10 +2555,18 @@ async fn events_are_kept_paged_by_start_changed_by_version_and_purged() {
         // The purge takes ended events by their end, open ones by their start plus 60 days.
         assert_eq!(store.purge_events(t + 1010).await.expect("purge"), 2);
         assert!(store.event(&all[0]).await.expect("read").is_some(), "open");
-        assert_eq!(store.purge_events(t + AUTO_CLOSE_MS).await.expect("purge"), 3);
+        assert_eq!(
+            store.purge_events(t + AUTO_CLOSE_MS).await.expect("purge"),
+            3
+        );
         assert!(store.event(&all[0]).await.expect("read").is_none());
 
-        assert!(store.delete_event(&all[0]).await.is_ok_and(|removed| !removed));
+        assert!(
+            store
+                .delete_event(&all[0])
+                .await
+                .is_ok_and(|removed| !removed)
+        );
         let b = event(&format!("{t}:b"), t, None, EventOrigin::User);
         assert!(store.create_event(&b).await.expect("create"));
         assert!(store.delete_event(&b.id).await.expect("delete"));

@@ -41,7 +41,27 @@ async fn create(app: &TestApp, body: Value) -> Value {
 }
 
 async fn get(app: &TestApp, id: &str) -> (u16, Value) {
-    call(app, Method::GET, &format!("/api/v2/event/{}", enc(id)), None).await
+    call(
+        app,
+        Method::GET,
+        &format!("/api/v2/event/{}", enc(id)),
+        None,
+    )
+    .await
+}
+
+async fn tags_of(app: &TestApp, id: &str) -> Value {
+    let path = format!("/api/v2/event/{}/tag", enc(id));
+    let (status, got) = call(app, Method::GET, &path, None).await;
+    assert_eq!(status, 200, "{got}");
+    got["response"]["items"].clone()
+}
+
+/// The event `e` as read now.
+async fn read(app: &TestApp, e: &Value) -> Value {
+    let (status, got) = get(app, e["id"].as_str().expect("id")).await;
+    assert_eq!(status, 200, "{got}");
+    got["response"].clone()
 }
 
 async fn list(app: &TestApp, query: &str) -> Value {
@@ -89,8 +109,14 @@ async fn every_operation(app: &TestApp, clock: &ManualClock) {
     assert_eq!(e["creatorType"], json!(["USER"]));
     assert_eq!(e["creatorId"], ADMIN);
     assert_eq!(e["runningState"], "ENDED");
-    assert_eq!((e["canDelete"].clone(), e["canClose"].clone()), (json!(true), json!(false)));
-    assert_eq!(e["annotations"], json!({"severity": "info", "type": "deploy", "details": "d"}));
+    assert_eq!(
+        (e["canDelete"].clone(), e["canClose"].clone()),
+        (json!(true), json!(false))
+    );
+    assert_eq!(
+        e["annotations"],
+        json!({"severity": "info", "type": "deploy", "details": "d"})
+    );
     assert_eq!(e["startTime"], t);
     assert_eq!(e["endTime"], t + 1);
 
@@ -103,18 +129,10 @@ async fn every_operation(app: &TestApp, clock: &ManualClock) {
     let tag_path = |tag: &str| format!("/api/v2/event/{}/tag/{tag}", enc(&id));
     let (status, got) = call(app, Method::PUT, &tag_path("et2"), Some(json!({}))).await;
     assert_eq!(status, 200, "{got}");
-    let tags = |app: &TestApp| {
-        let path = format!("/api/v2/event/{}/tag", enc(&id));
-        async move {
-            let (status, got) = call(app, Method::GET, &path, None).await;
-            assert_eq!(status, 200, "{got}");
-            got["response"]["items"].clone()
-        }
-    };
-    assert_eq!(tags(app).await, json!(["et1", "et2"]));
+    assert_eq!(tags_of(app, &id).await, json!(["et1", "et2"]));
     let (status, _) = call(app, Method::DELETE, &tag_path("et1"), Some(json!({}))).await;
     assert_eq!(status, 200);
-    assert_eq!(tags(app).await, json!(["et2"]));
+    assert_eq!(tags_of(app, &id).await, json!(["et2"]));
     let (status, _) = call(
         app,
         Method::POST,
@@ -123,28 +141,43 @@ async fn every_operation(app: &TestApp, clock: &ManualClock) {
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(tags(app).await, json!(["a.b:c", "x"]));
+    assert_eq!(tags_of(app, &id).await, json!(["a.b:c", "x"]));
 
     // update: the id stays, the fields are replaced, a start left out is kept.
     let (status, got) = call(
         app,
         Method::PUT,
         &format!("/api/v2/event/{}", enc(&id)),
-        Some(json!({"name": "deploy 1b", "annotations": {"severity": "warn"},
-                    "endTime": t + 5_000, "tags": ["u1"]})),
+        Some(
+            json!({"name": "deploy 1b", "annotations": {"severity": "warn"},
+                    "endTime": t + 5_000, "tags": ["u1"]}),
+        ),
     )
     .await;
     assert_eq!(status, 200, "{got}");
     let u = &got["response"];
-    assert_eq!((u["id"].as_str(), u["name"].as_str()), (Some(id.as_str()), Some("deploy 1b")));
-    assert_eq!((u["startTime"].clone(), u["endTime"].clone()), (json!(t), json!(t + 5_000)));
+    assert_eq!(
+        (u["id"].as_str(), u["name"].as_str()),
+        (Some(id.as_str()), Some("deploy 1b"))
+    );
+    assert_eq!(
+        (u["startTime"].clone(), u["endTime"].clone()),
+        (json!(t), json!(t + 5_000))
+    );
     assert_eq!(u["annotations"], json!({"severity": "warn"}));
     assert_eq!(u["tags"], json!(["u1"]));
 
     // close: an ongoing event ends now.
-    let o = create(app, json!({"name": "ongoing 1", "startTime": now, "annotations": {}})).await;
+    let o = create(
+        app,
+        json!({"name": "ongoing 1", "startTime": now, "annotations": {}}),
+    )
+    .await;
     assert_eq!(o["runningState"], "ONGOING");
-    assert_eq!((o["canClose"].clone(), o.get("endTime")), (json!(true), None));
+    assert_eq!(
+        (o["canClose"].clone(), o.get("endTime")),
+        (json!(true), None)
+    );
     clock.advance(5_000);
     let oid = o["id"].as_str().expect("id");
     let (status, got) = call(
@@ -161,13 +194,21 @@ async fn every_operation(app: &TestApp, clock: &ManualClock) {
     // the time-range list and the search find the first event by its start.
     let page = list(
         app,
-        &format!("earliestStartTimeEpochMillis={}&latestStartTimeEpochMillis={}", t - 1000, t + 1000),
+        &format!(
+            "earliestStartTimeEpochMillis={}&latestStartTimeEpochMillis={}",
+            t - 1000,
+            t + 1000
+        ),
     )
     .await;
     assert_eq!(ids(&page), [id.clone()]);
     let page = list(
         app,
-        &format!("earliestStartTimeEpochMillis={}&latestStartTimeEpochMillis={}", t + 10_000, t + 20_000),
+        &format!(
+            "earliestStartTimeEpochMillis={}&latestStartTimeEpochMillis={}",
+            t + 10_000,
+            t + 20_000
+        ),
     )
     .await;
     assert!(ids(&page).is_empty(), "{page}");
@@ -175,9 +216,11 @@ async fn every_operation(app: &TestApp, clock: &ManualClock) {
         app,
         Method::POST,
         "/api/v2/search/event",
-        Some(json!({"query": [{"key": "name", "value": "deploy 1b", "matchingMethod": "EXACT"}],
+        Some(
+            json!({"query": [{"key": "name", "value": "deploy 1b", "matchingMethod": "EXACT"}],
                     "timeRange": {"earliestStartTimeEpochMillis": t - 1000,
-                                  "latestStartTimeEpochMillis": t + 1000}})),
+                                  "latestStartTimeEpochMillis": t + 1000}}),
+        ),
     )
     .await;
     assert_eq!(status, 200, "{found}");
@@ -196,14 +239,23 @@ async fn every_operation(app: &TestApp, clock: &ManualClock) {
     let (_, related) = call(
         app,
         Method::GET,
-        &format!("/api/v2/event/{}/events?isOverlapped=True&renderingMethod=HOST", enc(&id)),
+        &format!(
+            "/api/v2/event/{}/events?isOverlapped=True&renderingMethod=HOST",
+            enc(&id)
+        ),
         None,
     )
     .await;
     assert!(ids(&related["response"]).is_empty(), "{related}");
 
     // the alert reads: no alert made these events, so there is nothing to show, but they answer.
-    let (status, firings) = call(app, Method::GET, "/api/v2/event/alertFirings?alertId=1000000000000", None).await;
+    let (status, firings) = call(
+        app,
+        Method::GET,
+        "/api/v2/event/alertFirings?alertId=1000000000000",
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{firings}");
     assert_eq!(firings["response"]["items"], json!([]));
     let (status, details) = call(
@@ -242,7 +294,10 @@ async fn every_operation(app: &TestApp, clock: &ManualClock) {
         (Method::DELETE, format!("/api/v2/event/{}", enc(&id))),
         (Method::POST, format!("/api/v2/event/{}/close", enc(&id))),
         (Method::GET, format!("/api/v2/event/{}/events", enc(&id))),
-        (Method::GET, format!("/api/v2/event/{}/alertFiringDetails", enc(&id))),
+        (
+            Method::GET,
+            format!("/api/v2/event/{}/alertFiringDetails", enc(&id)),
+        ),
     ] {
         let (status, got) = call(app, method.clone(), &path, Some(json!({"name": "x"}))).await;
         assert_eq!(status, 404, "{method} {path}: {got}");
@@ -275,35 +330,30 @@ async fn the_life_cycle_is_read_at_the_clocks_time() {
     assert_eq!(pending["canClose"], true);
     assert_eq!(open["runningState"], "ONGOING");
     assert_eq!(open["startTime"], now, "a missing start is now");
-    let state = |app: &TestApp, e: &Value| {
-        let id = e["id"].as_str().expect("id").to_owned();
-        async move {
-            let (status, got) = get(app, &id).await;
-            assert_eq!(status, 200, "{got}");
-            got["response"].clone()
-        }
-    };
     // A pending event cannot be closed before it starts.
     let (status, got) = call(
         &app,
         Method::POST,
-        &format!("/api/v2/event/{}/close", enc(pending["id"].as_str().expect("id"))),
+        &format!(
+            "/api/v2/event/{}/close",
+            enc(pending["id"].as_str().expect("id"))
+        ),
         None,
     )
     .await;
     assert_eq!(status, 400, "{got}");
-    assert_eq!(state(&app, &pending).await["runningState"], "PENDING");
+    assert_eq!(read(&app, &pending).await["runningState"], "PENDING");
 
     clock.advance(HOUR);
-    assert_eq!(state(&app, &pending).await["runningState"], "ONGOING");
+    assert_eq!(read(&app, &pending).await["runningState"], "ONGOING");
     clock.advance(HOUR);
-    let ended = state(&app, &pending).await;
+    let ended = read(&app, &pending).await;
     assert_eq!(ended["runningState"], "ENDED");
     assert_eq!(ended["canClose"], false);
     // An event left open is closed by age 60 days after its start.
-    assert_eq!(state(&app, &open).await["runningState"], "ONGOING");
+    assert_eq!(read(&app, &open).await["runningState"], "ONGOING");
     clock.advance(60 * DAY);
-    let aged = state(&app, &open).await;
+    let aged = read(&app, &open).await;
     assert_eq!(aged["runningState"], "ENDED");
     assert_eq!(aged["endTime"], now + 60 * DAY);
     app.stop().await;
@@ -313,13 +363,28 @@ async fn the_life_cycle_is_read_at_the_clocks_time() {
 async fn start_zero_is_now_seconds_are_milliseconds_and_ids_are_numbered() {
     let (app, clock) = with_clock(Backend::Sqlite).await.expect("SQLite");
     let now = clock.now_millis();
-    let zero = create(&app, json!({"name": "zero", "startTime": 0, "annotations": {}})).await;
+    let zero = create(
+        &app,
+        json!({"name": "zero", "startTime": 0, "annotations": {}}),
+    )
+    .await;
     assert_eq!(zero["startTime"], now);
     let secs = create(&app, json!({"name": "s", "startTime": 1_795_881_521, "endTime": 1_795_881_581, "annotations": {}})).await;
-    assert_eq!((secs["startTime"].clone(), secs["endTime"].clone()), (json!(1_795_881_521_000_i64), json!(1_795_881_581_000_i64)));
-    let instant = create(&app, json!({"name": "i", "startTime": now, "endTime": now, "annotations": {}})).await;
+    assert_eq!(
+        (secs["startTime"].clone(), secs["endTime"].clone()),
+        (json!(1_795_881_521_000_i64), json!(1_795_881_581_000_i64))
+    );
+    let instant = create(
+        &app,
+        json!({"name": "i", "startTime": now, "endTime": now, "annotations": {}}),
+    )
+    .await;
     assert_eq!(instant["endTime"], now + 1);
-    let pretty = create(&app, json!({"name": "plain", "startTime": now, "annotations": {"prettyName": "Pretty"}})).await;
+    let pretty = create(
+        &app,
+        json!({"name": "plain", "startTime": now, "annotations": {"prettyName": "Pretty"}}),
+    )
+    .await;
     assert_eq!(pretty["name"], "Pretty");
     let body = json!({"name": "twin", "startTime": now, "annotations": {}});
     let a = create(&app, body.clone()).await;
@@ -335,7 +400,11 @@ async fn start_zero_is_now_seconds_are_milliseconds_and_ids_are_numbered() {
 async fn bad_input_is_refused_and_changes_nothing() {
     let (app, clock) = with_clock(Backend::Sqlite).await.expect("SQLite");
     let now = clock.now_millis();
-    let kept = create(&app, json!({"name": "kept", "startTime": now - 1000, "tags": ["k"], "annotations": {}})).await;
+    let kept = create(
+        &app,
+        json!({"name": "kept", "startTime": now - 1000, "tags": ["k"], "annotations": {}}),
+    )
+    .await;
     let kept_id = kept["id"].as_str().expect("id").to_owned();
     let before = list(&app, "limit=1000").await;
     for body in [
@@ -387,7 +456,9 @@ async fn system_events_are_refused_for_update_delete_and_close() {
     let start = clock.now_millis() - 1000;
     let resp = app
         .admin(Method::POST, "/report?f=event")
-        .body(format!("@Event {start} \"backup\" type=backup host=db-1 tag=env:test\n"))
+        .body(format!(
+            "@Event {start} \"backup\" type=backup host=db-1 tag=env:test\n"
+        ))
         .send()
         .await
         .expect("send");
@@ -398,16 +469,35 @@ async fn system_events_are_refused_for_update_delete_and_close() {
     assert_eq!(status, 200, "{got}");
     let e = got["response"].clone();
     assert_eq!(e["creatorType"], json!(["SYSTEM"]));
-    assert_eq!((e["isUserEvent"].clone(), e["canDelete"].clone(), e["canClose"].clone()), (json!(false), json!(false), json!(false)));
+    assert_eq!(
+        (
+            e["isUserEvent"].clone(),
+            e["canDelete"].clone(),
+            e["canClose"].clone()
+        ),
+        (json!(false), json!(false), json!(false))
+    );
     assert_eq!(e["endTime"], start + 1, "an instant");
     for (method, path) in [
         (Method::PUT, format!("/api/v2/event/{}", enc(&id))),
         (Method::DELETE, format!("/api/v2/event/{}", enc(&id))),
         (Method::POST, format!("/api/v2/event/{}/close", enc(&id))),
     ] {
-        let (status, got) = call(&app, method.clone(), &path, Some(json!({"name": "x", "annotations": {}}))).await;
+        let (status, got) = call(
+            &app,
+            method.clone(),
+            &path,
+            Some(json!({"name": "x", "annotations": {}})),
+        )
+        .await;
         assert_eq!(status, 400, "{method} {path}: {got}");
-        assert!(got["status"]["message"].as_str().expect("message").contains("system event"), "{got}");
+        assert!(
+            got["status"]["message"]
+                .as_str()
+                .expect("message")
+                .contains("system event"),
+            "{got}"
+        );
     }
     let (_, after) = get(&app, &id).await;
     assert_eq!(after["response"], e, "nothing changed");
@@ -418,7 +508,11 @@ async fn system_events_are_refused_for_update_delete_and_close() {
 async fn writes_need_events_and_reads_do_not() {
     let (app, clock) = with_clock(Backend::Sqlite).await.expect("SQLite");
     let now = clock.now_millis();
-    let e = create(&app, json!({"name": "seen", "startTime": now - 1000, "annotations": {}})).await;
+    let e = create(
+        &app,
+        json!({"name": "seen", "startTime": now - 1000, "annotations": {}}),
+    )
+    .await;
     let id = enc(e["id"].as_str().expect("id"));
     let plain = service_account_token(&app, "plain").await;
     let writer = account_with(&app, "writer", &["events_management"]).await;
@@ -427,29 +521,84 @@ async fn writes_need_events_and_reads_do_not() {
         (Method::GET, format!("/api/v2/event/{id}"), None),
         (Method::GET, format!("/api/v2/event/{id}/tag"), None),
         (Method::GET, format!("/api/v2/event/{id}/events"), None),
-        (Method::GET, "/api/v2/event/alertFirings?alertId=1".to_owned(), None),
-        (Method::POST, "/api/v2/search/event".to_owned(), Some(json!({}))),
-        (Method::POST, "/api/v2/search/event/facets".to_owned(), Some(json!({"facets": ["tags"]}))),
+        (
+            Method::GET,
+            "/api/v2/event/alertFirings?alertId=1".to_owned(),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v2/search/event".to_owned(),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            "/api/v2/search/event/facets".to_owned(),
+            Some(json!({"facets": ["tags"]})),
+        ),
     ];
     for (method, path, body) in reads {
-        assert_eq!(status_as(&app, &plain, method.clone(), &path, body).await, 200, "{method} {path}");
+        assert_eq!(
+            status_as(&app, &plain, method.clone(), &path, body).await,
+            200,
+            "{method} {path}"
+        );
     }
     let writes = [
-        (Method::POST, "/api/v2/event".to_owned(), Some(json!({"name": "n", "annotations": {}}))),
-        (Method::PUT, format!("/api/v2/event/{id}"), Some(json!({"name": "n", "annotations": {}}))),
-        (Method::PUT, format!("/api/v2/event/{id}/tag/t1"), Some(json!({}))),
-        (Method::DELETE, format!("/api/v2/event/{id}/tag/t1"), Some(json!({}))),
-        (Method::POST, format!("/api/v2/event/{id}/tag"), Some(json!(["t2"]))),
-        (Method::POST, format!("/api/v2/event/{id}/close"), Some(json!({}))),
-        (Method::DELETE, format!("/api/v2/event/{id}"), Some(json!({}))),
+        (
+            Method::POST,
+            "/api/v2/event".to_owned(),
+            Some(json!({"name": "n", "annotations": {}})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v2/event/{id}"),
+            Some(json!({"name": "n", "annotations": {}})),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v2/event/{id}/tag/t1"),
+            Some(json!({})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v2/event/{id}/tag/t1"),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/event/{id}/tag"),
+            Some(json!(["t2"])),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/event/{id}/close"),
+            Some(json!({})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v2/event/{id}"),
+            Some(json!({})),
+        ),
     ];
     for (method, path, body) in &writes {
-        assert_eq!(status_as(&app, &plain, method.clone(), path, body.clone()).await, 403, "{method} {path}");
+        assert_eq!(
+            status_as(&app, &plain, method.clone(), path, body.clone()).await,
+            403,
+            "{method} {path}"
+        );
     }
     let (_, unchanged) = get(&app, e["id"].as_str().expect("id")).await;
-    assert_eq!(unchanged["response"], e, "the refused writes changed nothing");
+    assert_eq!(
+        unchanged["response"], e,
+        "the refused writes changed nothing"
+    );
     for (method, path, body) in writes {
-        assert_eq!(status_as(&app, &writer, method.clone(), &path, body).await, 200, "{method} {path}");
+        assert_eq!(
+            status_as(&app, &writer, method.clone(), &path, body).await,
+            200,
+            "{method} {path}"
+        );
     }
     app.stop().await;
 }
@@ -464,7 +613,11 @@ async fn pages_follow_the_cursor_newest_first() {
         made.push(e["id"].as_str().expect("id").to_owned());
     }
     // Two share a start: the id orders them.
-    let twin = create(&app, json!({"name": "e4b", "startTime": now - 6_000, "annotations": {}})).await;
+    let twin = create(
+        &app,
+        json!({"name": "e4b", "startTime": now - 6_000, "annotations": {}}),
+    )
+    .await;
     made.push(twin["id"].as_str().expect("id").to_owned());
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
@@ -486,7 +639,12 @@ async fn pages_follow_the_cursor_newest_first() {
     }
     let mut expected = made.clone();
     expected.sort_by_key(|id| {
-        let start: i64 = id.split(':').next().expect("start").parse().expect("digits");
+        let start: i64 = id
+            .split(':')
+            .next()
+            .expect("start")
+            .parse()
+            .expect("digits");
         (std::cmp::Reverse(start), std::cmp::Reverse(id.clone()))
     });
     assert_eq!(seen, expected);
@@ -520,7 +678,11 @@ async fn search_matches_names_tags_and_annotations_and_counts_facets() {
     let now = clock.now_millis();
     create(&app, json!({"name": "deploy web", "startTime": now - 3000, "tags": ["env.prod", "web"], "annotations": {"severity": "info"}})).await;
     create(&app, json!({"name": "deploy db", "startTime": now - 2000, "tags": ["env.dev"], "annotations": {"severity": "severe"}, "hosts": ["db-1"]})).await;
-    create(&app, json!({"name": "outage", "startTime": now - 1000, "annotations": {"severity": "severe"}})).await;
+    create(
+        &app,
+        json!({"name": "outage", "startTime": now - 1000, "annotations": {"severity": "severe"}}),
+    )
+    .await;
     let search = |body: Value| {
         let app = &app;
         async move {
@@ -534,21 +696,63 @@ async fn search_matches_names_tags_and_annotations_and_counts_facets() {
                 .collect::<Vec<_>>()
         }
     };
-    assert_eq!(search(json!({"query": [{"key": "name", "value": "deploy", "matchingMethod": "STARTSWITH"}]})).await, ["deploy db", "deploy web"]);
-    assert_eq!(search(json!({"query": [{"key": "tagpath", "value": "env"}]})).await, ["deploy db", "deploy web"]);
-    assert_eq!(search(json!({"query": [{"key": "tags", "value": "web", "matchingMethod": "EXACT"}]})).await, ["deploy web"]);
+    assert_eq!(
+        search(
+            json!({"query": [{"key": "name", "value": "deploy", "matchingMethod": "STARTSWITH"}]})
+        )
+        .await,
+        ["deploy db", "deploy web"]
+    );
+    assert_eq!(
+        search(json!({"query": [{"key": "tagpath", "value": "env"}]})).await,
+        ["deploy db", "deploy web"]
+    );
+    assert_eq!(
+        search(json!({"query": [{"key": "tags", "value": "web", "matchingMethod": "EXACT"}]}))
+            .await,
+        ["deploy web"]
+    );
     assert_eq!(search(json!({"query": [{"key": "annotations.severity", "value": "severe", "matchingMethod": "EXACT"}, {"key": "name", "value": "deploy", "negated": true}]})).await, ["outage"]);
-    assert_eq!(search(json!({"query": [{"key": "hosts", "value": "db-1", "matchingMethod": "EXACT"}]})).await, ["deploy db"]);
+    assert_eq!(
+        search(json!({"query": [{"key": "hosts", "value": "db-1", "matchingMethod": "EXACT"}]}))
+            .await,
+        ["deploy db"]
+    );
     assert_eq!(search(json!({"query": [{"key": "runningState", "value": "ongoing", "matchingMethod": "EXACT"}]})).await, ["outage", "deploy db", "deploy web"]);
-    // Outside the default window (two hours ago to now), nothing.
-    assert!(search(json!({"timeRange": {"earliestStartTimeEpochMillis": now + 1000}})).await.is_empty());
-    let (status, facets) = call(&app, Method::POST, "/api/v2/search/event/facets", Some(json!({"facets": ["tags", "annotations.severity"]}))).await;
+    // A window after every event finds nothing.
+    assert!(
+        search(json!({"timeRange": {"earliestStartTimeEpochMillis": now + 1000, "latestStartTimeEpochMillis": now + 2000}}))
+            .await
+            .is_empty()
+    );
+    let (status, facets) = call(
+        &app,
+        Method::POST,
+        "/api/v2/search/event/facets",
+        Some(json!({"facets": ["tags", "annotations.severity"]})),
+    )
+    .await;
     assert_eq!(status, 200, "{facets}");
-    assert_eq!(facets["response"]["facets"]["tags"], json!(["env.dev", "env.prod", "web"]));
-    assert_eq!(facets["response"]["facets"]["annotations.severity"], json!(["info", "severe"]));
-    let (status, facet) = call(&app, Method::POST, "/api/v2/search/event/name", Some(json!({"facetQuery": "deploy", "facetQueryMatchingMethod": "STARTSWITH"}))).await;
+    assert_eq!(
+        facets["response"]["facets"]["tags"],
+        json!(["env.dev", "env.prod", "web"])
+    );
+    assert_eq!(
+        facets["response"]["facets"]["annotations.severity"],
+        json!(["info", "severe"])
+    );
+    let (status, facet) = call(
+        &app,
+        Method::POST,
+        "/api/v2/search/event/name",
+        Some(json!({"facetQuery": "deploy", "facetQueryMatchingMethod": "STARTSWITH"})),
+    )
+    .await;
     assert_eq!(status, 200, "{facet}");
-    assert_eq!(facet["response"]["items"], json!(["deploy db", "deploy web"]));
+    assert_eq!(
+        facet["response"]["items"],
+        json!(["deploy db", "deploy web"])
+    );
     app.stop().await;
 }
 
@@ -607,21 +811,40 @@ async fn event_lines_on_report_become_events() {
         "cpu.load 1 source=web-1\n@Event {t} {} \"Event name for testing\" type=deployment-event host=app1 host=app2 severity=INFO tag=eventtag1 description=\"Deployment event\" k=1 k=2\n@Event {t} \"\"\n",
         t + 60_000
     );
-    let resp = app.admin(Method::POST, "/report").body(body).send().await.expect("send");
+    let resp = app
+        .admin(Method::POST, "/report")
+        .body(body)
+        .send()
+        .await
+        .expect("send");
     let (status, got) = json(resp).await;
     assert_eq!(status, 202, "{got}");
-    assert!(got["status"]["message"].as_str().expect("message").starts_with("2 line(s) accepted, 1 refused"), "{got}");
+    assert!(
+        got["status"]["message"]
+            .as_str()
+            .expect("message")
+            .starts_with("2 line(s) accepted, 1 refused"),
+        "{got}"
+    );
     let (status, e) = get(&app, &format!("{t}:Event name for testing")).await;
     assert_eq!(status, 200, "{e}");
     let e = &e["response"];
     assert_eq!(e["hosts"], json!(["app1", "app2"]));
     assert_eq!(e["tags"], json!(["eventtag1"]));
-    assert_eq!(e["annotations"], json!({"type": "deployment-event", "severity": "INFO", "description": "Deployment event"}));
+    assert_eq!(
+        e["annotations"],
+        json!({"type": "deployment-event", "severity": "INFO", "description": "Deployment event"})
+    );
     assert_eq!(e["dimensions"], json!({"k": ["1", "2"]}));
     assert_eq!(e["endTime"], t + 60_000);
     assert_eq!(e["runningState"], "ONGOING");
     // f=event takes only event lines.
-    let resp = app.admin(Method::POST, "/report?f=event").body("cpu.load 1 source=web-1\n").send().await.expect("send");
+    let resp = app
+        .admin(Method::POST, "/report?f=event")
+        .body("cpu.load 1 source=web-1\n")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(resp.status(), 400);
     app.stop().await;
 }
@@ -638,17 +861,32 @@ async fn the_sweep_removes_events_older_than_the_retention_period() {
     let now = clock.now_millis();
     let old = create(&app, json!({"name": "old", "startTime": now - 3 * HOUR, "endTime": now - 3 * HOUR + 1, "annotations": {}})).await;
     let recent = create(&app, json!({"name": "recent", "startTime": now - HOUR, "endTime": now - HOUR + 1, "annotations": {}})).await;
-    let open = create(&app, json!({"name": "open", "startTime": now - 3 * HOUR, "annotations": {}})).await;
+    let open = create(
+        &app,
+        json!({"name": "open", "startTime": now - 3 * HOUR, "annotations": {}}),
+    )
+    .await;
     let server = app.server.as_ref().expect("running");
     let mut sweeps = server.sweeps.clone();
     let from = sweeps.borrow().swept;
-    tokio::time::timeout(Duration::from_secs(30), sweeps.wait_for(|c| c.swept >= from + 2))
-        .await
-        .expect("the sweep runs")
-        .expect("the sweep runs");
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        sweeps.wait_for(|c| c.swept >= from + 2),
+    )
+    .await
+    .expect("the sweep runs")
+    .expect("the sweep runs");
     let gone = |e: &Value| e["id"].as_str().expect("id").to_owned();
-    assert_eq!(get(&app, &gone(&old)).await.0, 404, "older than the retention period");
+    assert_eq!(
+        get(&app, &gone(&old)).await.0,
+        404,
+        "older than the retention period"
+    );
     assert_eq!(get(&app, &gone(&recent)).await.0, 200);
-    assert_eq!(get(&app, &gone(&open)).await.0, 200, "an open event is kept");
+    assert_eq!(
+        get(&app, &gone(&open)).await.0,
+        200,
+        "an open event is kept"
+    );
     app.stop().await;
 }
