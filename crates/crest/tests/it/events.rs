@@ -201,7 +201,7 @@ async fn every_operation(app: &TestApp, clock: &ManualClock) {
         ),
     )
     .await;
-    assert_eq!(ids(&page), [id.clone()]);
+    assert_eq!(ids(&page), [id.as_str()]);
     let page = list(
         app,
         &format!(
@@ -224,7 +224,7 @@ async fn every_operation(app: &TestApp, clock: &ManualClock) {
     )
     .await;
     assert_eq!(status, 200, "{found}");
-    assert_eq!(ids(&found["response"]), [id.clone()]);
+    assert_eq!(ids(&found["response"]), [id.as_str()]);
 
     // related: the closed event is within the hour; only the overlapping one with isOverlapped.
     let (status, related) = call(
