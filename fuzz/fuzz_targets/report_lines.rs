@@ -9,7 +9,12 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok(body) = decompress(bytes, 1 << 20) else {
         return;
     };
-    for format in [Format::Wavefront, Format::Histogram, Format::SourceTag] {
+    for format in [
+        Format::Wavefront,
+        Format::Histogram,
+        Format::SourceTag,
+        Format::Event,
+    ] {
         let options = IngestOptions {
             max_errors: 4,
             ..IngestOptions::new(format, 1_795_881_600_000)
@@ -17,6 +22,7 @@ fuzz_target!(|bytes: &[u8]| {
         let got = ingest(&body, &options);
         assert!(got.errors.len() <= 4);
         assert!(got.batch.points() <= got.accepted);
+        assert!(got.events.len() <= got.accepted);
         assert!(got.accepted + got.refused <= body.split(|&b| b == b'\n').count());
     }
 });

@@ -54,8 +54,8 @@ macro_rules! operations {
         pub const fn requirement(op: Operation) -> Requirement {
             use Requirement::{Authenticated, Browse, Permission, SuperAdmin};
             use crest_domain::permission::Permission::{
-                AgentManagement, HostTagManagement, Ingestion, MetricsManagement, TokenManagement,
-                UserManagement,
+                AgentManagement, EventsManagement, HostTagManagement, Ingestion, MetricsManagement,
+                TokenManagement, UserManagement,
             };
             match op {
                 $(Operation::$variant => $requirement,)*
@@ -313,7 +313,39 @@ operations! {
     RemoveSourceTag => "removeSourceTag", Permission(HostTagManagement), write;
     /// `POST /api/v2/search/source`, with its `/facets` and `/{facet}` routes.
     SearchTaggedSourceEntities => "searchTaggedSourceEntities", Authenticated, read;
-    /// `POST /report`: points, distributions and source tags in the Wavefront data formats.
+    // Events: every caller reads them (they mark every chart); changing user events and any
+    // event's tags needs Events.
+    /// `GET /api/v2/event`: by start time, newest first, cursor-paged.
+    GetAllEventsWithTimeRange => "getAllEventsWithTimeRange", Authenticated, read;
+    /// `POST /api/v2/event` (one event, or several as NDJSON, as the SDKs send them).
+    CreateEvent => "createEvent", Permission(EventsManagement), write;
+    /// `GET /api/v2/event/{id}`.
+    GetEvent => "getEvent", Authenticated, read;
+    /// `PUT /api/v2/event/{id}`: user events only.
+    UpdateUserEvent => "updateUserEvent", Permission(EventsManagement), write;
+    /// `DELETE /api/v2/event/{id}`: user events only.
+    DeleteUserEvent => "deleteUserEvent", Permission(EventsManagement), write;
+    /// `POST /api/v2/event/{id}/close`: user events only.
+    CloseUserEvent => "closeUserEvent", Permission(EventsManagement), write;
+    /// `GET /api/v2/event/{id}/tag`.
+    GetEventTags => "getEventTags", Authenticated, read;
+    /// `POST /api/v2/event/{id}/tag`: replaces every tag.
+    SetEventTags => "setEventTags", Permission(EventsManagement), write;
+    /// `PUT /api/v2/event/{id}/tag/{tagValue}`.
+    AddEventTag => "addEventTag", Permission(EventsManagement), write;
+    /// `DELETE /api/v2/event/{id}/tag/{tagValue}`.
+    RemoveEventTag => "removeEventTag", Permission(EventsManagement), write;
+    /// `GET /api/v2/event/alertFirings`: one alert's firing events.
+    GetAlertFiringEvents => "getAlertFiringEvents", Authenticated, read;
+    /// `GET /api/v2/event/{id}/alertFiringDetails`.
+    GetAlertFiringDetails => "getAlertFiringDetails", Authenticated, read;
+    /// `GET /api/v2/event/{id}/alertQueriesSlug`.
+    GetAlertEventQueriesSlug => "getAlertEventQueriesSlug", Authenticated, read;
+    /// `GET /api/v2/event/{id}/events`: the events near one.
+    GetRelatedEventsWithTimeSpan => "getRelatedEventsWithTimeSpan", Authenticated, read;
+    /// `POST /api/v2/search/event`, with its `/facets` and `/{facet}` routes.
+    SearchReportEventEntities => "searchReportEventEntities", Authenticated, read;
+    /// `POST /report`: points, distributions, source tags and events in the Wavefront data formats.
     Report => "report", Permission(Ingestion), data;
     // Queries need Metrics when a service account makes them, as the product documents.
     /// `GET /api/v2/chart/api`: a WQL query over a window.
@@ -409,7 +441,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 123] = Operation::ALL;
+    const OPS: [Operation; 138] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -452,7 +484,22 @@ mod tests {
                 | Operation::GetAllSource
                 | Operation::GetSource
                 | Operation::GetSourceTags
-                | Operation::SearchTaggedSourceEntities => true,
+                | Operation::SearchTaggedSourceEntities
+                | Operation::GetAllEventsWithTimeRange
+                | Operation::GetEvent
+                | Operation::GetEventTags
+                | Operation::GetAlertFiringEvents
+                | Operation::GetAlertFiringDetails
+                | Operation::GetAlertEventQueriesSlug
+                | Operation::GetRelatedEventsWithTimeSpan
+                | Operation::SearchReportEventEntities => true,
+                Operation::CreateEvent
+                | Operation::UpdateUserEvent
+                | Operation::DeleteUserEvent
+                | Operation::CloseUserEvent
+                | Operation::SetEventTags
+                | Operation::AddEventTag
+                | Operation::RemoveEventTag => perms.contains(Permission::EventsManagement),
                 Operation::CreateToken => perms.contains(Permission::TokenManagement),
                 Operation::GetAllAccounts
                 | Operation::GetAccount

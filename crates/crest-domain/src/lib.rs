@@ -15,6 +15,7 @@ pub mod clock;
 pub mod cloud_integration;
 pub mod csp;
 pub mod error;
+pub mod event;
 pub mod group;
 pub mod invite;
 pub mod lease;

@@ -11,6 +11,7 @@ use crate::clock::{Clock, EpochMillis};
 use crate::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
+use crate::event::{EventQuery, EventRecord, EventStore};
 use crate::resource_store::ResourceStore;
 use crate::source::{SourceChange, SourcePage, SourceQuery, SourceRecord, SourceStore};
 use crate::store::StoreError;
@@ -207,5 +208,37 @@ impl SourceStore for CachedResources {
 
     async fn search_sources(&self, query: &SourceQuery) -> Result<SourcePage, StoreError> {
         self.inner.search_sources(query).await
+    }
+}
+
+/// Events pass through: nothing about them is cached.
+#[async_trait]
+impl EventStore for CachedResources {
+    async fn event(&self, id: &str) -> Result<Option<EventRecord>, StoreError> {
+        self.inner.event(id).await
+    }
+
+    async fn create_event(&self, event: &EventRecord) -> Result<bool, StoreError> {
+        self.inner.create_event(event).await
+    }
+
+    async fn replace_event(&self, event: &EventRecord, version: i64) -> Result<bool, StoreError> {
+        self.inner.replace_event(event, version).await
+    }
+
+    async fn delete_event(&self, id: &str) -> Result<bool, StoreError> {
+        self.inner.delete_event(id).await
+    }
+
+    async fn events(&self, query: &EventQuery) -> Result<Vec<EventRecord>, StoreError> {
+        self.inner.events(query).await
+    }
+
+    async fn count_open_user_events(&self, since: EpochMillis) -> Result<u64, StoreError> {
+        self.inner.count_open_user_events(since).await
+    }
+
+    async fn purge_events(&self, cutoff: EpochMillis) -> Result<u64, StoreError> {
+        self.inner.purge_events(cutoff).await
     }
 }

@@ -1,11 +1,12 @@
 //! The stores of the API's objects beyond accounts and tokens, as one handle: sources, cloud
-//! integrations and their trash. Their writes never touch authentication, so they bypass the
+//! integrations and their trash, and events. Their writes never touch authentication, so they bypass the
 //! authenticator's cache.
 
 use crate::cloud_integration::CloudIntegrationStore;
+use crate::event::EventStore;
 use crate::source::SourceStore;
 
 /// Every object store; implemented by whatever implements each of them.
-pub trait ResourceStore: SourceStore + CloudIntegrationStore {}
+pub trait ResourceStore: SourceStore + CloudIntegrationStore + EventStore {}
 
-impl<T: SourceStore + CloudIntegrationStore> ResourceStore for T {}
+impl<T: SourceStore + CloudIntegrationStore + EventStore> ResourceStore for T {}

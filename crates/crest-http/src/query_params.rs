@@ -47,10 +47,6 @@ impl QueryParams {
     }
 
     /// A boolean parameter: `true` or `false`, in any case.
-    #[allow(
-        dead_code,
-        reason = "the chart API reads flags; it lands with crest-query"
-    )]
     pub(crate) fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
         self.one(name)
             .map(|v| match v.trim().to_ascii_lowercase().as_str() {

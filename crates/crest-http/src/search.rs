@@ -8,6 +8,7 @@ use crest_types::accounts::{
     Account, CustomerFacingUserObject, RoleDTO, ServiceAccount, UserGroupModel,
 };
 use crest_types::cloud::CloudIntegration;
+use crest_types::event::Event;
 use crest_types::paging::{PageRequest, Paged, Sorting};
 use crest_types::search::{
     FacetSearchRequestContainer, FacetsResponseContainer, FacetsSearchRequestContainer,
@@ -442,6 +443,43 @@ impl Searchable for WireSource {
             .filter(|(_, on)| **on)
             .map(|(t, _)| t.as_str());
         Document::from_json(&fields).with_tags(tags)
+    }
+}
+
+impl Searchable for Event {
+    const SCHEMA: Schema = Schema {
+        entity: "event",
+        keys: &[
+            "id",
+            "name",
+            "startTime",
+            "endTime",
+            "runningState",
+            "annotations",
+            "annotations.*",
+            "hosts",
+            "dimensions",
+            "dimensions.*",
+            "creatorType",
+            "creatorId",
+            "updaterId",
+            "isUserEvent",
+            "isEphemeral",
+            "canClose",
+            "canDelete",
+            "createdEpochMillis",
+            "updatedEpochMillis",
+            "alertTags",
+            "metricsUsed",
+        ],
+        tags: true,
+    };
+
+    /// Its JSON representation, with its tags as the tags `tags` and `tagpath` search.
+    fn document(&self) -> Document {
+        let doc = serde_json::to_value(self)
+            .map_or_else(|_| Document::default(), |v| Document::from_json(&v));
+        doc.with_tags(self.tags.iter().flatten())
     }
 }
 

@@ -1,6 +1,6 @@
 //! The `f=` query parameter of `POST /report`: which line format a body holds.
 
-/// A body's format. Crest takes the metric formats and source tags; the others are named so that
+/// A body's format. Crest takes the metric formats, source tags and events; the others are named so that
 /// a client is told clearly that they are not taken yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -10,13 +10,14 @@ pub enum Format {
     Histogram,
     /// Only `@SourceTag`/`@SourceDescription` lines (`f=sourceTag`).
     SourceTag,
+    /// Only `@Event` lines (`f=event`).
+    Event,
 }
 
 /// Formats the product takes on `/report` that crest does not take yet.
-const NOT_SUPPORTED: [&str; 7] = [
+const NOT_SUPPORTED: [&str; 6] = [
     "trace",
     "spanLogs",
-    "event",
     "log",
     "logs_json_arr",
     "logs_json_lines",
@@ -28,11 +29,13 @@ const NOT_SUPPORTED: [&str; 7] = [
 pub enum FormatError {
     /// A format of the product that crest does not take yet.
     #[error(
-        "f={0}: crest does not take this format yet (it takes wavefront, histogram and sourceTag)"
+        "f={0}: crest does not take this format yet (it takes wavefront, histogram, sourceTag and event)"
     )]
     NotSupported(String),
     /// Not a format of the product at all.
-    #[error("f={0}: unknown format (expected wavefront, graphite_v2, histogram or sourceTag)")]
+    #[error(
+        "f={0}: unknown format (expected wavefront, graphite_v2, histogram, sourceTag or event)"
+    )]
     Unknown(String),
 }
 
@@ -43,6 +46,7 @@ impl Format {
             None | Some("wavefront" | "graphite_v2") => Ok(Format::Wavefront),
             Some("histogram") => Ok(Format::Histogram),
             Some("sourceTag") => Ok(Format::SourceTag),
+            Some("event") => Ok(Format::Event),
             Some(name) if NOT_SUPPORTED.contains(&name) => {
                 Err(FormatError::NotSupported(name.to_owned()))
             }
@@ -65,6 +69,7 @@ mod tests {
         );
         assert_eq!(Format::from_param(Some("histogram")), Ok(Format::Histogram));
         assert_eq!(Format::from_param(Some("sourceTag")), Ok(Format::SourceTag));
+        assert_eq!(Format::from_param(Some("event")), Ok(Format::Event));
         for name in NOT_SUPPORTED {
             let err = Format::from_param(Some(name)).unwrap_err();
             assert_eq!(err, FormatError::NotSupported(name.to_owned()));

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use crest_series::{Batch, BatchBuilder, Distribution, Granularity, HistogramPoint, Sample};
 
+use crate::event_line::{EventLine, parse_event};
 use crate::format::Format;
 use crate::grouping::{SourceList, series_key};
 use crate::histogram::parse_histogram;
@@ -27,7 +28,9 @@ pub struct Ingested {
     pub batch: Batch,
     /// The operations of `@SourceTag`/`@SourceDescription` lines, in order.
     pub source_ops: Vec<SourceTagOp>,
-    /// Lines taken (points, histograms and source tag lines).
+    /// The events of `@Event` lines, in order.
+    pub events: Vec<EventLine>,
+    /// Lines taken (points, histograms, source tag and event lines).
     pub accepted: usize,
     /// Lines refused. Blank lines are neither.
     pub refused: usize,
@@ -162,14 +165,14 @@ impl<'a, 'o> Run<'a, 'o> {
         }
         let kind = classify(line);
         match (self.options.format, kind) {
+            (Format::Event, LineKind::Event) => self.event(line),
+            (Format::Event, _) => Err(rule("Only @Event lines are taken with f=event")),
             (_, LineKind::SourceTag) | (Format::SourceTag, _) => self.source_tag(line),
+            (_, LineKind::Event) => self.event(line),
             (Format::Histogram, _) => self.histogram(line),
             (Format::Wavefront, LineKind::Metric) => self.metric(line),
             (Format::Wavefront, LineKind::Histogram) => Err(rule(
                 "Histogram lines are taken only with f=histogram (this body is f=wavefront)",
-            )),
-            (Format::Wavefront, LineKind::Event) => Err(rule(
-                "Events are not taken by crest's /report yet (an @Event line)",
             )),
             (Format::Wavefront, LineKind::SpanLogs) => Err(rule(
                 "Span logs are not taken by crest yet (a JSON object line)",
@@ -178,6 +181,14 @@ impl<'a, 'o> Run<'a, 'o> {
                 Err(rule("Logs are not taken by crest yet (a JSON array line)"))
             }
         }
+    }
+
+    fn event(&mut self, line: &'a str) -> Result<(), Refusal> {
+        let event = parse_event(line)?;
+        if self.keep {
+            self.out.events.push(event);
+        }
+        Ok(())
     }
 
     fn metric(&mut self, line: &'a str) -> Result<(), Refusal> {

@@ -53,8 +53,12 @@
 //! - WF-402 shows the line where the proxy shows its decoded point.
 //! - Lines longer than [`Limits::line_bytes`] (32 KB, the proxy's per-line limit), lines holding a
 //!   NUL (crest-series' canonical keys use 0 bytes) and lines that are not UTF-8 are refused with
-//!   crest's own messages. `@Event`, span-log (`{...}`) and JSON-log (`[...]`) lines are refused
-//!   as not taken yet; a histogram line in a `f=wavefront` body is refused, as the product does.
+//!   crest's own messages. Span-log (`{...}`) and JSON-log (`[...]`) lines are refused as not
+//!   taken yet; a histogram line in a `f=wavefront` body is refused, as the product does.
+//! - Event lines (`@Event`, [`event_line`]) are taken in every format but `f=sourceTag`, as the
+//!   proxy's mixed ports take them; `f=event` takes only them. Their times are told by magnitude
+//!   like a point's (the Python SDK writes seconds), with no WF-402 window: events may be placed
+//!   anywhere in time.
 //! - Source tag lines: the source is lower-cased like a point's; a blank source is WF-406 and an
 //!   over-long one WF-407 (java-lib checks neither); `@SourceDescription action=add` sets the
 //!   description like `save`.
@@ -79,6 +83,7 @@
 #![deny(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 
 pub mod body;
+pub mod event_line;
 pub mod format;
 pub mod grouping;
 pub mod histogram;
@@ -95,6 +100,7 @@ pub mod tokenizer;
 pub mod validate;
 
 pub use body::{BodyError, decompress};
+pub use event_line::EventLine;
 pub use format::{Format, FormatError};
 pub use ingest::{Ingested, LineError, check, ingest};
 pub use options::{IngestOptions, Limits};

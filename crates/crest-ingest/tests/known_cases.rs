@@ -238,12 +238,34 @@ fn lines_of_formats_crest_does_not_take_yet_are_refused() {
         "Logs are not taken by crest yet (a JSON array line)"
     );
     assert_eq!(
-        refusal(
-            Format::Wavefront,
-            "@Event 1795881528 1795881588 \"name\" severity=\"severe\" host=\"localhost\""
-        ),
-        "Events are not taken by crest's /report yet (an @Event line)"
+        refusal(Format::Event, "m 1 source=a"),
+        "Only @Event lines are taken with f=event"
     );
+}
+
+#[test]
+fn event_lines_are_taken_in_every_format_but_source_tags() {
+    let line = "@Event 1795881528 1795881588 \"name\" severity=\"severe\" host=\"localhost\"";
+    for format in [Format::Wavefront, Format::Histogram, Format::Event] {
+        let got = ingest(
+            format!("{line}\n").as_bytes(),
+            &IngestOptions {
+                format,
+                now_ms: 1_795_881_600_000,
+                limits: Limits::default(),
+                max_errors: 10,
+            },
+        );
+        assert_eq!(
+            (got.accepted, got.refused),
+            (1, 0),
+            "{format:?}: {:?}",
+            got.errors
+        );
+        assert_eq!(got.events.len(), 1);
+        assert_eq!(got.events[0].start_ms, 1_795_881_528_000);
+        assert_eq!(got.events[0].hosts, ["localhost"]);
+    }
 }
 
 #[test]

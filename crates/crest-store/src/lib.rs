@@ -13,6 +13,7 @@ mod csp;
 mod db;
 mod dialect;
 mod error;
+mod events;
 mod groups;
 mod invites;
 mod leases;

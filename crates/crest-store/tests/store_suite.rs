@@ -19,6 +19,7 @@ use crest_domain::clock::{EpochMillis, ManualClock};
 use crest_domain::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
+use crest_domain::event::{AUTO_CLOSE_MS, EventOrigin, EventQuery, EventRecord, EventStore};
 use crest_domain::permission::{Permission, PermissionSet};
 use crest_domain::random::SequenceRandom;
 use crest_domain::source::{
@@ -2435,6 +2436,142 @@ async fn of_many_racing_for_a_lease_exactly_one_wins() {
         for store in stores.iter() {
             store.close().await;
         }
+    })
+    .await;
+}
+
+fn event(
+    id: &str,
+    start: EpochMillis,
+    end: Option<EpochMillis>,
+    origin: EventOrigin,
+) -> EventRecord {
+    EventRecord {
+        id: id.into(),
+        name: id.split(':').nth(1).unwrap_or("e").into(),
+        start_ms: start,
+        end_ms: end,
+        annotations: std::collections::BTreeMap::from([("type".into(), "deploy".into())]),
+        hosts: vec!["web-1".into()],
+        tags: vec!["a".into(), "b.c".into()],
+        dimensions: std::collections::BTreeMap::from([("k".into(), vec!["1".into(), "2".into()])]),
+        origin,
+        alert_id: (origin == EventOrigin::Alert).then(|| "1459375928549".into()),
+        alert_tags: Vec::new(),
+        metrics_used: vec!["cpu".into()],
+        created_ms: start,
+        creator: "admin@example.com".into(),
+        updated_ms: start,
+        updater: "admin@example.com".into(),
+        version: 1,
+    }
+}
+
+#[tokio::test]
+async fn events_are_kept_paged_by_start_changed_by_version_and_purged() {
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let t = 1_700_000_000_000;
+        let a = event(&format!("{t}:a"), t, Some(t + 1), EventOrigin::User);
+        assert!(store.create_event(&a).await.expect("create"));
+        assert!(
+            !store.create_event(&a).await.expect("create"),
+            "one id, once"
+        );
+        assert_eq!(store.event(&a.id).await.expect("read"), Some(a.clone()));
+        assert_eq!(store.event("nope").await.expect("read"), None);
+
+        // A change applies to the version it read, once.
+        let mut changed = a.clone();
+        changed.tags = vec!["x".into()];
+        changed.end_ms = None;
+        assert!(store.replace_event(&changed, 1).await.expect("replace"));
+        assert!(
+            !store.replace_event(&changed, 1).await.expect("replace"),
+            "a stale version"
+        );
+        let read = store.event(&a.id).await.expect("read").expect("found");
+        assert_eq!(
+            (read.version, read.tags.clone(), read.end_ms),
+            (2, vec!["x".to_owned()], None)
+        );
+
+        // Start-time pages, both ways, with a cursor; an alert's events alone.
+        let mut all = vec![read.id.clone()];
+        for (i, origin) in [
+            EventOrigin::System,
+            EventOrigin::Alert,
+            EventOrigin::User,
+            EventOrigin::User,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let i = i64::try_from(i).expect("small");
+            // Two events share a start: their ids order them.
+            let start = t + 1000 * (i / 2 + 1);
+            let e = event(&format!("{start}:e{i}"), start, Some(start + 10), origin);
+            assert!(store.create_event(&e).await.expect("create"));
+            all.push(e.id);
+        }
+        let query =
+            |after: Option<(EpochMillis, String)>, ascending: bool, limit: u32| EventQuery {
+                earliest_start: t,
+                latest_start: t + 10_000,
+                after,
+                ascending,
+                alert_id: None,
+                limit,
+            };
+        let ids = |v: Vec<EventRecord>| v.into_iter().map(|e| e.id).collect::<Vec<_>>();
+        let up = ids(store.events(&query(None, true, 10)).await.expect("page"));
+        assert_eq!(up, all);
+        let down = ids(store.events(&query(None, false, 10)).await.expect("page"));
+        assert_eq!(down, all.iter().rev().cloned().collect::<Vec<_>>());
+        let first = ids(store.events(&query(None, false, 2)).await.expect("page"));
+        assert_eq!(first, down[..2]);
+        let cursor = Some((t + 2000, first[1].clone()));
+        let next = ids(store.events(&query(cursor, false, 10)).await.expect("page"));
+        assert_eq!(next, down[2..]);
+        let narrow = EventQuery {
+            earliest_start: t + 1000,
+            latest_start: t + 1000,
+            ..query(None, true, 10)
+        };
+        assert_eq!(ids(store.events(&narrow).await.expect("page")).len(), 2);
+        let alert = EventQuery {
+            alert_id: Some("1459375928549".into()),
+            ..query(None, true, 10)
+        };
+        assert_eq!(
+            ids(store.events(&alert).await.expect("page")),
+            [all[2].clone()]
+        );
+
+        // The open user event (the changed one) is counted while young.
+        assert_eq!(store.count_open_user_events(t - 1).await.expect("count"), 1);
+        assert_eq!(store.count_open_user_events(t).await.expect("count"), 0);
+
+        // The purge takes ended events by their end, open ones by their start plus 60 days.
+        assert_eq!(store.purge_events(t + 1010).await.expect("purge"), 2);
+        assert!(store.event(&all[0]).await.expect("read").is_some(), "open");
+        assert_eq!(
+            store.purge_events(t + AUTO_CLOSE_MS).await.expect("purge"),
+            3
+        );
+        assert!(store.event(&all[0]).await.expect("read").is_none());
+
+        assert!(
+            store
+                .delete_event(&all[0])
+                .await
+                .is_ok_and(|removed| !removed)
+        );
+        let b = event(&format!("{t}:b"), t, None, EventOrigin::User);
+        assert!(store.create_event(&b).await.expect("create"));
+        assert!(store.delete_event(&b.id).await.expect("delete"));
+        assert!(store.event(&b.id).await.expect("read").is_none());
+        store.close().await;
     })
     .await;
 }

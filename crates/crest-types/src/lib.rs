@@ -9,6 +9,7 @@ pub mod cloud;
 pub mod crest;
 pub mod csp;
 pub mod envelope;
+pub mod event;
 pub mod models;
 pub mod paging;
 pub mod search;

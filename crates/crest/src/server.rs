@@ -212,6 +212,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         store.clone(),
         state.sessions.clone(),
         deps.clock.clone(),
+        config.retention_ms,
         sweep_lease.clone(),
         deps.sweep_every,
         sweep_counts,
@@ -275,13 +276,15 @@ pub struct SweepCounts {
     pub swept: u64,
 }
 
-/// Removes expired objects from the trash and forgets expired sessions, at start and then every
-/// `every` (an hour), for good: at each tick, only if this instance holds (or takes) the lease
+/// Removes expired objects from the trash, forgets expired sessions and removes events older than
+/// the retention period (`retention_ms`, the points' own), at start and then every `every` (an
+/// hour), for good: at each tick, only if this instance holds (or takes) the lease
 /// [`SWEEP_LEASE`].
 async fn sweep(
     store: Arc<SqlStore>,
     sessions: Sessions,
     clock: Arc<dyn Clock>,
+    retention_ms: i64,
     lease: Lease,
     every: Duration,
     counts: tokio::sync::watch::Sender<SweepCounts>,
@@ -298,7 +301,7 @@ async fn sweep(
             }
         };
         if held {
-            sweep_once(&store, &sessions, clock.as_ref()).await;
+            sweep_once(&store, &sessions, clock.as_ref(), retention_ms).await;
         } else {
             tracing::debug!("another instance holds the sweep's lease");
         }
@@ -309,8 +312,9 @@ async fn sweep(
     }
 }
 
-/// One sweep: expired sessions, then the trash's expired objects.
-async fn sweep_once(store: &SqlStore, sessions: &Sessions, clock: &dyn Clock) {
+/// One sweep: expired sessions, the trash's expired objects, then events past the retention
+/// period.
+async fn sweep_once(store: &SqlStore, sessions: &Sessions, clock: &dyn Clock, retention_ms: i64) {
     match sessions.purge_expired().await {
         Ok(0) => {}
         Ok(n) => tracing::debug!(removed = n, "forgot expired sessions"),
@@ -323,6 +327,18 @@ async fn sweep_once(store: &SqlStore, sessions: &Sessions, clock: &dyn Clock) {
         Ok(0) => {}
         Ok(n) => tracing::info!(removed = n, "emptied expired objects from the trash"),
         Err(e) => tracing::warn!(error = %Chain(&e), "cannot empty the trash; will try again"),
+    }
+    let events = crest_domain::event::Events::new(store, clock);
+    match events
+        .purge(clock.now_millis().saturating_sub(retention_ms))
+        .await
+    {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            removed = n,
+            "removed events older than the retention period"
+        ),
+        Err(e) => tracing::warn!(error = %Chain(&e), "cannot remove old events; will try again"),
     }
 }
 

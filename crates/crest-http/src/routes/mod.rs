@@ -9,6 +9,8 @@ pub(crate) mod crest;
 pub(crate) mod csp;
 pub(crate) mod csp_manage;
 pub(crate) mod daemon;
+pub(crate) mod event;
+pub(crate) mod event_search;
 pub(crate) mod health;
 pub(crate) mod invite;
 pub(crate) mod password;
@@ -549,6 +551,71 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::SearchTaggedSourceEntities,
             routes!(source_search::search_tagged_source_for_facet),
+        ))
+        .routes(guarded(
+            Operation::GetAllEventsWithTimeRange,
+            routes!(event::get_all_events_with_time_range),
+        ))
+        .routes(guarded(
+            Operation::CreateEvent,
+            routes!(event::create_event),
+        ))
+        .routes(guarded(Operation::GetEvent, routes!(event::get_event)))
+        .routes(guarded(
+            Operation::UpdateUserEvent,
+            routes!(event::update_user_event),
+        ))
+        .routes(guarded(
+            Operation::DeleteUserEvent,
+            routes!(event::delete_user_event),
+        ))
+        .routes(guarded(
+            Operation::CloseUserEvent,
+            routes!(event::close_user_event),
+        ))
+        .routes(guarded(
+            Operation::GetEventTags,
+            routes!(event::get_event_tags),
+        ))
+        .routes(guarded(
+            Operation::SetEventTags,
+            routes!(event::set_event_tags),
+        ))
+        .routes(guarded(
+            Operation::AddEventTag,
+            routes!(event::add_event_tag),
+        ))
+        .routes(guarded(
+            Operation::RemoveEventTag,
+            routes!(event::remove_event_tag),
+        ))
+        .routes(guarded(
+            Operation::GetAlertFiringEvents,
+            routes!(event::get_alert_firing_events),
+        ))
+        .routes(guarded(
+            Operation::GetAlertFiringDetails,
+            routes!(event::get_alert_firing_details),
+        ))
+        .routes(guarded(
+            Operation::GetAlertEventQueriesSlug,
+            routes!(event::get_alert_event_queries_slug),
+        ))
+        .routes(guarded(
+            Operation::GetRelatedEventsWithTimeSpan,
+            routes!(event::get_related_events_with_time_span),
+        ))
+        .routes(guarded(
+            Operation::SearchReportEventEntities,
+            routes!(event_search::search_report_event_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchReportEventEntities,
+            routes!(event_search::search_report_event_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchReportEventEntities,
+            routes!(event_search::search_report_event_for_facet),
         ))
         // The data: points in, and the reads that need no query language.
         .routes(guarded(Operation::Report, routes!(report::report)))

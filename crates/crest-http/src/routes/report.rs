@@ -1,19 +1,22 @@
 //! `DirectIngestion.report`: `POST /report?f=<format>`, the Wavefront data formats sent straight to
 //! the service, as the SDKs and scripts do. Lines are parsed off the async workers, the points are
-//! acknowledged once the engine has them durable, reporting sources become Sources, and
-//! `@SourceTag`/`@SourceDescription` lines change sources through the Source API's rules.
+//! acknowledged once the engine has them durable, reporting sources become Sources,
+//! `@SourceTag`/`@SourceDescription` lines change sources through the Source API's rules, and
+//! `@Event` lines become (system) events through the Event API's rules.
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use crest_domain::Chain;
-use crest_ingest::{Format, IngestOptions, Ingested, Limits, SourceTagOp};
+use crest_domain::event::{EventInput, EventOrigin};
+use crest_ingest::{EventLine, Format, IngestOptions, Ingested, Limits, SourceTagOp};
 use crest_types::envelope::{ResponseStatus, StatusEnvelope, StatusResult};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::query_params::QueryParams;
+use crate::routes::event::events;
 use crate::routes::source::sources;
 use crate::state::AppState;
 
@@ -66,7 +69,7 @@ fn answer(status: StatusCode, result: StatusResult, message: String) -> Response
     operation_id = "report",
     tag = "DirectIngestion",
     summary = "Directly ingest data/data stream with specified format",
-    description = "Lines in the Wavefront data format (`f=wavefront`, the default, or its alias `graphite_v2`), distributions (`f=histogram`) or source tags (`f=sourceTag`; `@SourceTag` and `@SourceDescription` lines are also taken in a `wavefront` body). The body may be gzip-compressed. Answers 202 once every accepted point is durable, with how many lines were refused and why; 400 when no line was accepted.",
+    description = "Lines in the Wavefront data format (`f=wavefront`, the default, or its alias `graphite_v2`), distributions (`f=histogram`), source tags (`f=sourceTag`; `@SourceTag` and `@SourceDescription` lines are also taken in a `wavefront` body) or events (`f=event`; `@Event` lines are also taken in a `wavefront` or `histogram` body). The body may be gzip-compressed. Answers 202 once every accepted point is durable, with how many lines were refused and why; 400 when no line was accepted.",
     params(("f" = Option<String>, Query, description = "Format of data to be ingested")),
     request_body(
         content = String,
@@ -140,11 +143,38 @@ pub(crate) async fn report(
             refused_ops.push(format!("{}: {e}", describe(op)));
         }
     }
+    let events = events(&state);
+    for line in std::mem::take(&mut ingested.events) {
+        let name = line.name.clone();
+        if let Err(e) = events
+            .create(&by, event_input(line), EventOrigin::System)
+            .await
+        {
+            tracing::debug!(error = %Chain(&e), "an event line was refused");
+            refused_ops.push(format!("event '{name}': {e}"));
+        }
+    }
     Ok(answer(
         StatusCode::ACCEPTED,
         StatusResult::Ok,
         summary(&ingested, &refused_ops),
     ))
+}
+
+/// An `@Event` line as the Event API's input: an event of the system, since the line says nothing
+/// of who made it (the reference leaves the classification open; see docs/events.md).
+fn event_input(line: EventLine) -> EventInput {
+    EventInput {
+        name: Some(line.name),
+        start_time: Some(line.start_ms),
+        end_time: Some(line.end_ms),
+        annotations: Some(line.annotations),
+        hosts: Some(line.hosts),
+        tags: Some(line.tags),
+        dimensions: Some(line.dimensions),
+        alert_tags: None,
+        metrics_used: None,
+    }
 }
 
 /// The source a source-tag line names.
