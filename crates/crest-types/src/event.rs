@@ -43,7 +43,7 @@ pub struct Event {
     /// `USER`, `ALERT` or `SYSTEM`. Read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_type: Option<Vec<String>>,
-    /// A string-><list of strings> map of additional dimension info on the event.
+    /// A map from a string to a list of strings of additional dimension info on the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<BTreeMap<String, Vec<String>>>,
     /// End time of the event, in epoch millis. Set to startTime + 1 for an instantaneous event;
