@@ -410,6 +410,14 @@ impl Block {
             .map_or(0, |e| e.count as usize)
     }
 
+    /// The min and max timestamp of plain series `id` in the block, when its span overlaps
+    /// `[start, end)`.
+    pub(crate) fn span_overlapping(&self, id: u32, start: i64, end: i64) -> Option<(i64, i64)> {
+        self.entry(id)
+            .filter(|e| !e.hist() && e.max_t >= start && e.min_t < end)
+            .map(|e| (e.min_t, e.max_t))
+    }
+
     /// The ids held, each with its min and max timestamp.
     pub(crate) fn series_bounds(&self) -> impl Iterator<Item = (u32, i64, i64)> + '_ {
         self.index.iter().map(|e| (e.id, e.min_t, e.max_t))

@@ -250,6 +250,34 @@ fn bucket_part(
         .map_or(1, |n| n.saturating_add(1))
         .min(4096);
     for ((key, id), (head, head_even)) in part.ids.iter().zip(part.heads) {
+        // A series whose blocks (or head) overlap in time (points of one time arrived on both
+        // sides of a cut) cannot be bucketed in one pass: it is read plainly at once, rather
+        // than after a pass that would find it out.
+        let mut newest = i64::MIN;
+        let mut overlapping = false;
+        for block in blocks {
+            if let Some((first, last)) = block.span_overlapping(*id, start, end) {
+                overlapping |= first <= newest;
+                newest = newest.max(last);
+            }
+        }
+        if overlapping || head.first().is_some_and(|f| f.timestamp <= newest) {
+            let samples = series_points(
+                blocks,
+                &mut caches,
+                (*id, key.is_delta()),
+                0,
+                (head, head_even),
+                (start, end),
+                Some((total, max_points)),
+            )?;
+            let mut b = Bucketer::new(bucketing);
+            for s in &samples {
+                b.push(s.timestamp, s.value);
+            }
+            out.push(b.finish(key.clone()));
+            continue;
+        }
         let mut b = Bucketer::new(bucketing);
         b.reserve(buckets);
         // whether every point so far is on a whole second, after the one before
