@@ -82,6 +82,23 @@ const FLAG_HIST: u8 = 1;
 const FLAG_REGULAR: u8 = 2;
 
 impl IndexEntry {
+    /// The step of an evenly spaced series' timestamps, with its last timestamp
+    /// (`min_t + step × (count − 1)`) checked not to overflow; `None` when the entry's times do
+    /// not make one.
+    fn regular_step(&self) -> Option<i64> {
+        let gaps = i64::from(self.count.saturating_sub(1));
+        let step = match gaps {
+            0 => 0,
+            _ => self
+                .max_t
+                .checked_sub(self.min_t)
+                .and_then(|d| d.checked_div(gaps))?,
+        };
+        step.checked_mul(gaps)
+            .and_then(|span| self.min_t.checked_add(span))?;
+        Some(step)
+    }
+
     fn hist(&self) -> bool {
         self.flags & FLAG_HIST != 0
     }
@@ -515,19 +532,8 @@ impl Block {
             .ok_or_else(past)?;
         let keep = |t: &i64| start <= *t && *t < end;
         if e.flags & FLAG_REGULAR != 0 {
-            // the last timestamp is computed checked once; every earlier one is below it
-            let gaps = i64::from(e.count.saturating_sub(1));
-            let step = match gaps {
-                0 => 0,
-                _ => e
-                    .max_t
-                    .checked_sub(e.min_t)
-                    .and_then(|d| d.checked_div(gaps))
-                    .ok_or_else(past)?,
-            };
-            step.checked_mul(gaps)
-                .and_then(|span| e.min_t.checked_add(span))
-                .ok_or_else(past)?;
+            // every timestamp is at or below the last, checked once
+            let step = e.regular_step().ok_or_else(past)?;
             out.reserve(values.len());
             let mut timestamp = e.min_t;
             for v in values {
@@ -541,7 +547,7 @@ impl Block {
             }
             Ok(e.min_t.rem_euclid(1000) == 0
                 && step.rem_euclid(1000) == 0
-                && (gaps == 0 || step > 0))
+                && (e.count <= 1 || step > 0))
         } else {
             let before = out.len();
             let first = e.crc as usize;
@@ -589,19 +595,7 @@ impl Block {
             .filter(|last| *last <= group.1.len())
             .ok_or_else(past)?;
         let (values, stamps) = if e.flags & FLAG_REGULAR != 0 {
-            // as in `read_samples`: the last timestamp is computed checked once
-            let gaps = i64::from(e.count.saturating_sub(1));
-            let step = match gaps {
-                0 => 0,
-                _ => e
-                    .max_t
-                    .checked_sub(e.min_t)
-                    .and_then(|d| d.checked_div(gaps))
-                    .ok_or_else(past)?,
-            };
-            step.checked_mul(gaps)
-                .and_then(|span| e.min_t.checked_add(span))
-                .ok_or_else(past)?;
+            let step = e.regular_step().ok_or_else(past)?;
             // how many of the timestamps min_t, min_t + step, … lie before `t`
             let before = |t: i64| -> usize {
                 if t <= e.min_t {
