@@ -347,6 +347,17 @@ operations! {
     SearchReportEventEntities => "searchReportEventEntities", Authenticated, read;
     /// `POST /report`: points, distributions, source tags and events in the Wavefront data formats.
     Report => "report", Permission(Ingestion), data;
+    // The ingestion spy needs Direct Data Ingestion, as the product documents.
+    /// `GET /api/spy/points`: a sampled live stream of the points acknowledged.
+    SpyOnPoints => "spyOnPoints", Permission(Ingestion), read;
+    /// `GET /api/spy/deltas`: the same, of delta counters.
+    SpyOnDeltaCounters => "spyOnDeltaCounters", Permission(Ingestion), read;
+    /// `GET /api/spy/histograms`: the same, of distributions.
+    SpyOnHistograms => "spyOnHistograms", Permission(Ingestion), read;
+    /// `GET /api/spy/spans`: the same, of spans.
+    SpyOnSpans => "spyOnSpans", Permission(Ingestion), read;
+    /// `GET /api/spy/ids`: names (metrics, sources, point tags) seen for the first time.
+    SpyOnIdCreations => "spyOnIdCreations", Permission(Ingestion), read;
     // Queries need Metrics when a service account makes them, as the product documents.
     /// `GET /api/v2/chart/api`: a WQL query over a window.
     QueryApi => "queryApi", Browse(MetricsManagement), read;
@@ -441,7 +452,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 138] = Operation::ALL;
+    const OPS: [Operation; 143] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -542,7 +553,12 @@ mod tests {
                 | Operation::SetSourceTags
                 | Operation::AddSourceTag
                 | Operation::RemoveSourceTag => perms.contains(Permission::HostTagManagement),
-                Operation::Report => perms.contains(Permission::Ingestion),
+                Operation::Report
+                | Operation::SpyOnPoints
+                | Operation::SpyOnDeltaCounters
+                | Operation::SpyOnHistograms
+                | Operation::SpyOnSpans
+                | Operation::SpyOnIdCreations => perms.contains(Permission::Ingestion),
                 Operation::QueryApi | Operation::QueryRaw | Operation::GetMetricDetails => {
                     user || perms.contains(Permission::MetricsManagement)
                 }

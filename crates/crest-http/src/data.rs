@@ -13,14 +13,19 @@ use crest_domain::{Chain, DomainError};
 use crest_query::{QueryError, QueryLimits, SourceTags};
 use crest_series::{Pattern, SeriesCatalog, SeriesReader, SeriesWriter};
 
+use crate::spy::{SpyHub, SpyingWriter};
+
 /// The time-series engine behind the data endpoints, whichever it is.
 #[derive(Debug, Clone)]
 pub struct DataPath {
+    /// The engine's writer behind the ingestion spy.
     pub writer: Arc<dyn SeriesWriter>,
     pub reader: Arc<dyn SeriesReader>,
     pub catalog: Arc<dyn SeriesCatalog>,
     /// What one chart query may do.
     pub query: QuerySettings,
+    /// The open `/api/spy` streams, which see what `writer` acknowledges.
+    pub spy: Arc<SpyHub>,
 }
 
 impl DataPath {
@@ -29,11 +34,13 @@ impl DataPath {
     where
         E: SeriesWriter + SeriesReader + SeriesCatalog + 'static,
     {
+        let spy = Arc::new(SpyHub::new(engine.clone()));
         Self {
-            writer: engine.clone(),
+            writer: Arc::new(SpyingWriter::new(engine.clone(), spy.clone())),
             reader: engine.clone(),
             catalog: engine,
             query: QuerySettings::default(),
+            spy,
         }
     }
 

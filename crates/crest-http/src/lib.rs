@@ -23,6 +23,7 @@ mod routes;
 mod search;
 mod security_headers;
 mod session_cookie;
+pub mod spy;
 mod state;
 mod telemetry;
 mod ui;

@@ -18,6 +18,7 @@ use crest_domain::lease::{Lease, LeaseStore, instance_id};
 use crest_domain::random::{OsRandom, Random};
 use crest_domain::store::BootstrapApplied;
 use crest_domain::token_vault::TokenVault;
+use crest_http::spy::SpyHub;
 use crest_http::{AppState, HttpSettings, QuerySettings};
 use crest_store::SqlStore;
 use tokio::task::JoinHandle;
@@ -67,6 +68,8 @@ pub struct RunningServer {
     /// What this instance's sweep did so far: its ticks, and those it ran (holding the lease).
     pub sweeps: tokio::sync::watch::Receiver<SweepCounts>,
     sweep_lease: Lease,
+    /// The open ingestion-spy streams, ended first at shutdown (they never end by themselves).
+    spy: Arc<SpyHub>,
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
     usage_task: JoinHandle<()>,
@@ -77,6 +80,7 @@ impl RunningServer {
     /// Stops accepting, lets in-flight requests finish, cuts the engine's head into blocks, and
     /// closes the store.
     pub async fn shutdown(self) -> anyhow::Result<()> {
+        self.spy.close();
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         self.trash_task.abort();
         // An aborted task ends with a cancellation error, which is the expected outcome here.
@@ -98,6 +102,7 @@ impl RunningServer {
     /// Stops at once, without waiting for requests in flight or for the store to close: for
     /// where nothing can be awaited (a test fixture's `Drop`). The pools close when dropped.
     pub fn stop_now(self) {
+        self.spy.close();
         self.handle.shutdown();
         self.task.abort();
         self.usage_task.abort();
@@ -181,16 +186,16 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             }),
         },
     );
-    let state = state.with_data(
-        points.data_path().with_query_settings(
-            QuerySettings::new(
-                config.query_max_series,
-                config.query_max_points,
-                config.query_timeout,
-            )
-            .with_obsolete_after(config.query_obsolete_after),
-        ),
+    let data = points.data_path().with_query_settings(
+        QuerySettings::new(
+            config.query_max_series,
+            config.query_max_points,
+            config.query_timeout,
+        )
+        .with_obsolete_after(config.query_obsolete_after),
     );
+    let spy = data.spy.clone();
+    let state = state.with_data(data);
     // The identity service's keys: loaded, or (on a first start) made in the background.
     state
         .issuer
@@ -249,6 +254,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         instance,
         sweeps,
         sweep_lease,
+        spy,
         handle,
         task,
         usage_task,

@@ -40,6 +40,9 @@ pub enum ApiError {
     /// Too many failures; the client may try again after this many seconds.
     #[error("too many failed attempts; try again in {0} seconds")]
     TooManyRequests(u64),
+    /// Too much is under way (a bounded number of streams is open); the message names the bound.
+    #[error("{0}")]
+    Busy(String),
     /// The store cannot be reached; the cause goes to the log.
     #[error("the store is unavailable; try again")]
     Unavailable(#[source] StoreError),
@@ -81,7 +84,7 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests(_) | Self::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) | Self::DataUnavailable(_) | Self::NoEngine => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

@@ -22,6 +22,7 @@ pub(crate) mod service_account;
 pub(crate) mod session;
 pub(crate) mod source;
 pub(crate) mod source_search;
+pub(crate) mod spy;
 pub(crate) mod user;
 pub(crate) mod user_account;
 pub(crate) mod user_group;
@@ -619,6 +620,20 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         ))
         // The data: points in, and the reads that need no query language.
         .routes(guarded(Operation::Report, routes!(report::report)))
+        .routes(guarded(Operation::SpyOnPoints, routes!(spy::spy_on_points)))
+        .routes(guarded(
+            Operation::SpyOnDeltaCounters,
+            routes!(spy::spy_on_delta_counters),
+        ))
+        .routes(guarded(
+            Operation::SpyOnHistograms,
+            routes!(spy::spy_on_histograms),
+        ))
+        .routes(guarded(Operation::SpyOnSpans, routes!(spy::spy_on_spans)))
+        .routes(guarded(
+            Operation::SpyOnIdCreations,
+            routes!(spy::spy_on_id_creations),
+        ))
         .routes(guarded(Operation::QueryApi, routes!(query::query_api)))
         .routes(guarded(Operation::QueryRaw, routes!(chart::query_raw)))
         .routes(guarded(

@@ -34,6 +34,7 @@ mod search;
 mod service_accounts;
 mod sessions;
 mod sources;
+mod spy;
 mod support;
 mod takeover;
 mod tls;
