@@ -345,6 +345,11 @@ operations! {
     GetRelatedEventsWithTimeSpan => "getRelatedEventsWithTimeSpan", Authenticated, read;
     /// `POST /api/v2/search/event`, with its `/facets` and `/{facet}` routes.
     SearchReportEventEntities => "searchReportEventEntities", Authenticated, read;
+    /// `POST /api/v2/search/event/related/{eventId}`: the events related to one.
+    SearchRelatedReportEventEntities => "searchRelatedReportEventEntities", Authenticated, read;
+    /// `POST /api/v2/search/event/related/{eventId}/withAnomalies`: the same, as events or
+    /// anomalies.
+    SearchRelatedReportEventAnomalyEntities => "searchRelatedReportEventAnomalyEntities", Authenticated, read;
     /// `POST /report`: points, distributions, source tags and events in the Wavefront data formats.
     Report => "report", Permission(Ingestion), data;
     // Queries need Metrics when a service account makes them, as the product documents.

@@ -115,6 +115,7 @@ async fn a_cancelled_query_stops() {
         &req("ts(m)", T0, T0 + 60),
         &db.series,
         &db.tags,
+        &db.events,
         &QueryLimits::default(),
         &cancel,
     )
@@ -134,6 +135,7 @@ async fn the_query_future_is_send() {
         &req("sum(ts(m))", T0, T0 + 60),
         &db.series,
         &db.tags,
+        &db.events,
         &QueryLimits::default(),
         &cancel,
     ))
