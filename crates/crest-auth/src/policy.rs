@@ -446,7 +446,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 138] = Operation::ALL;
+    const OPS: [Operation; 140] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {

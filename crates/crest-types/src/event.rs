@@ -210,10 +210,18 @@ pub struct RelatedEvent {
 #[allow(clippy::upper_case_acronyms)]
 pub struct ReportEventAnomalyDTO {
     /// A related anomaly; never set by crest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "relatedAnomalyDTO",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(value_type = Option<Object>)]
     pub related_anomaly_dto: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "relatedEventDTO",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub related_event_dto: Option<RelatedEvent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub similarity_score: Option<f64>,

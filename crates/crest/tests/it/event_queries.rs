@@ -280,7 +280,10 @@ async fn related_events_overlap_and_share_a_source_or_tag() {
         Some(json!({"sortScoreMethod": "SCORE_ASC", "limit": 1, "cursor": cursor})),
     )
     .await;
-    assert_eq!(next["response"]["items"][0]["name"], "same tag and host");
+    assert_eq!(
+        next["response"]["items"][0]["name"], "same tag and host",
+        "{next}"
+    );
 
     let (_, narrowed) = call(
         &app,
