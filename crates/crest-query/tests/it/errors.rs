@@ -26,10 +26,7 @@ async fn unknown_and_unsupported_functions_are_named() {
         Err(QueryError::Execution(m)) => assert_eq!(m, "Unknown function: nosuchfunction()"),
         other => panic!("{other:?}"),
     }
-    for (q, name) in [
-        ("hw(1d, ts(x), 0.5, 0.5)", "hw"),
-        ("events(type=alert)", "events"),
-    ] {
+    for (q, name) in [("hw(1d, ts(x), 0.5, 0.5)", "hw"), ("apdex(ts(x))", "apdex")] {
         match db.ask(&req(q, T0, T0 + 60)).await {
             Err(QueryError::Execution(m)) => {
                 assert_eq!(m, format!("{name}() is not supported yet"))
