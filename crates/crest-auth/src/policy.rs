@@ -497,7 +497,9 @@ mod tests {
                 | Operation::GetAlertFiringDetails
                 | Operation::GetAlertEventQueriesSlug
                 | Operation::GetRelatedEventsWithTimeSpan
-                | Operation::SearchReportEventEntities => true,
+                | Operation::SearchReportEventEntities
+                | Operation::SearchRelatedReportEventEntities
+                | Operation::SearchRelatedReportEventAnomalyEntities => true,
                 Operation::CreateEvent
                 | Operation::UpdateUserEvent
                 | Operation::DeleteUserEvent
