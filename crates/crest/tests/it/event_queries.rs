@@ -7,7 +7,7 @@ use crest_domain::clock::Clock as _;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, assert_error_envelope, call, json as json_of};
+use crate::support::{Backend, TestApp, assert_error_envelope, call, json as json_of};
 
 /// A minute-aligned time (seconds) two hours back: all of KAT-42's events lie in the past.
 fn t0() -> i64 {
@@ -67,7 +67,19 @@ fn names(answer: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn kat_42_through_the_chart_api() {
-    let app = TestApp::spawn().await;
+    kat_42(&TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn kat_42_through_the_chart_api_on_postgres() {
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, |_| {}).await else {
+        return;
+    };
+    kat_42(&app).await;
+    app.stop().await;
+}
+
+async fn kat_42(app: &TestApp) {
     let b = t0() - 1000;
     let rows: [(&str, i64, Option<i64>); 9] = [
         ("E1", 100, Some(200)),
@@ -81,19 +93,19 @@ async fn kat_42_through_the_chart_api() {
         ("E9", 2100, Some(2200)),
     ];
     for (name, start, end) in rows {
-        event(&app, name, b + start, end.map(|e| b + e), &[]).await;
+        event(app, name, b + start, end.map(|e| b + e), &[]).await;
     }
-    let got = chart(&app, "events(type=kat)", b + 1000, b + 2000, &[]).await;
+    let got = chart(app, "events(type=kat)", b + 1000, b + 2000, &[]).await;
     let mut shown = names(&got);
     shown.sort();
     assert_eq!(shown, ["E2", "E3", "E5", "E6", "E8"]);
     assert_eq!(got["timeseries"], json!([]));
 
-    let a = event(&app, "A", b + 1100, Some(b + 1500), &[]).await;
+    let a = event(app, "A", b + 1100, Some(b + 1500), &[]).await;
     // an instant: the Event API stores an end equal to the start as start + 1 ms
-    event(&app, "B", b + 1200, Some(b + 1200), &[]).await;
+    event(app, "B", b + 1200, Some(b + 1200), &[]).await;
     let got = chart(
-        &app,
+        app,
         r#"count(events(name="A" or name="B"))"#,
         b + 1000,
         b + 2000,
