@@ -345,6 +345,11 @@ operations! {
     GetRelatedEventsWithTimeSpan => "getRelatedEventsWithTimeSpan", Authenticated, read;
     /// `POST /api/v2/search/event`, with its `/facets` and `/{facet}` routes.
     SearchReportEventEntities => "searchReportEventEntities", Authenticated, read;
+    /// `POST /api/v2/search/event/related/{eventId}`: the events related to one.
+    SearchRelatedReportEventEntities => "searchRelatedReportEventEntities", Authenticated, read;
+    /// `POST /api/v2/search/event/related/{eventId}/withAnomalies`: the same, as events or
+    /// anomalies.
+    SearchRelatedReportEventAnomalyEntities => "searchRelatedReportEventAnomalyEntities", Authenticated, read;
     /// `POST /report`: points, distributions, source tags and events in the Wavefront data formats.
     Report => "report", Permission(Ingestion), data;
     // The ingestion spy needs Direct Data Ingestion, as the product documents.
@@ -452,7 +457,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 143] = Operation::ALL;
+    const OPS: [Operation; 145] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -503,7 +508,9 @@ mod tests {
                 | Operation::GetAlertFiringDetails
                 | Operation::GetAlertEventQueriesSlug
                 | Operation::GetRelatedEventsWithTimeSpan
-                | Operation::SearchReportEventEntities => true,
+                | Operation::SearchReportEventEntities
+                | Operation::SearchRelatedReportEventEntities
+                | Operation::SearchRelatedReportEventAnomalyEntities => true,
                 Operation::CreateEvent
                 | Operation::UpdateUserEvent
                 | Operation::DeleteUserEvent

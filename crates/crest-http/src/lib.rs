@@ -12,6 +12,7 @@ mod csrf;
 pub mod data;
 mod docs_ui;
 pub mod error;
+mod event_reader;
 mod extract;
 mod failure_limit;
 mod limits;

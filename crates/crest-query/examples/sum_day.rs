@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use crest_query::{QueryLimits, QueryRequest, SourceTags, Summarization};
+use crest_query::{NoEvents, QueryLimits, QueryRequest, SourceTags, Summarization};
 use crest_series::{Batch, Pattern, Sample, SeriesKey};
 use crest_tsdb::{Options, Tsdb};
 
@@ -145,6 +145,7 @@ async fn main() {
         now: END / 1000 + 10,
         include_obsolete: false,
         obsolete_after: crest_query::DEFAULT_OBSOLETE_AFTER,
+        auto_events: false,
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let limits = QueryLimits::default();
@@ -152,7 +153,7 @@ async fn main() {
     let mut checksum = 0.0;
     for run in 0..runs + 3 {
         let began = Instant::now();
-        let answer = crest_query::run(&request, &tsdb, &NoTags, &limits, &cancel)
+        let answer = crest_query::run(&request, &tsdb, &NoTags, &NoEvents, &limits, &cancel)
             .await
             .unwrap();
         let ms = began.elapsed().as_secs_f64() * 1000.0;

@@ -121,6 +121,14 @@ impl Chart {
         })
     }
 
+    /// The window `[start, end)` in epoch milliseconds.
+    pub(crate) fn window_ms(&self) -> (i64, i64) {
+        (
+            self.start.saturating_mul(1000),
+            self.end.saturating_mul(1000),
+        )
+    }
+
     /// The view window's length.
     pub(crate) fn view(&self) -> i64 {
         self.end.saturating_sub(self.start)

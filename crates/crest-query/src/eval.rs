@@ -9,6 +9,7 @@ use crest_wql::{Expr, Method};
 
 use crate::chart::Chart;
 use crate::error::QueryError;
+use crate::events;
 use crate::fetch::Fetched;
 use crate::functions;
 use crate::join;
@@ -90,6 +91,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The expression an alias names.
+    pub(crate) fn alias_def(&self, name: &str) -> Option<&'a Expr> {
+        self.aliases.get(name).copied()
+    }
+
+    /// Every alias of the query and the expression it names.
+    pub(crate) fn aliases(&self) -> &HashMap<String, &'a Expr> {
+        &self.aliases
+    }
+
     pub(crate) fn take_warnings(&self) -> Vec<String> {
         self.warnings.take()
     }
@@ -106,7 +117,15 @@ pub(crate) fn eval(expr: &Expr, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Qu
     match expr {
         Expr::Number(n) => Ok(Value::Series(vec![Series::literal(*n)])),
         Expr::Selector(s) => select(s, ctx.fetched),
-        Expr::Call(c) => (functions::lookup(&c.name)?.eval)(c, ctx, depth + 1),
+        Expr::Call(c) => {
+            if let Some(conversion) = events::series::conversion(c, ctx.aliases()) {
+                return events::series::convert(conversion, c, ctx, depth + 1);
+            }
+            if events::is_event_set(expr, ctx.aliases()) {
+                return Err(events::not_a_series(&format!("{}()", c.name)));
+            }
+            (functions::lookup(&c.name)?.eval)(c, ctx, depth + 1)
+        }
         Expr::Neg(e) => {
             let v = eval_series(e, ctx, depth + 1, "-")?;
             Ok(Value::Series(
@@ -117,6 +136,9 @@ pub(crate) fn eval(expr: &Expr, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Qu
                     })
                     .collect(),
             ))
+        }
+        Expr::Binary(_) if events::is_event_set(expr, ctx.aliases()) => {
+            Err(events::not_a_series("an operation between events"))
         }
         Expr::Binary(b) => operators::binary(b, ctx, depth + 1),
         Expr::Method {
@@ -184,7 +206,7 @@ pub(crate) fn eval(expr: &Expr, ctx: &Ctx<'_>, depth: usize) -> Result<Value, Qu
         Expr::Variable(name) => Err(QueryError::exec(format!(
             "the variable ${{{name}}} is not defined"
         ))),
-        Expr::Events(_) => Err(QueryError::unsupported("events")),
+        Expr::Events(_) => Err(events::not_a_series("events()")),
         Expr::Join(j) => join::join(j, ctx, depth + 1),
         Expr::JoinRef { alias, .. } => join::bound(alias, ctx),
     }

@@ -63,6 +63,11 @@ pub(crate) struct Fetched {
     /// The `tag=` values written in `retainSeries`/`removeSeries`/`filter` calls and the sources
     /// (lower-cased) carrying each.
     pub filter_tags: HashMap<String, BTreeSet<String>>,
+    /// The stored events the query may show (read when it has an `events()` or asks for
+    /// `autoEvents`).
+    pub events: Vec<crate::events::EventData>,
+    /// The `tag=` values of the `events()` filters and the sources (lower-cased) carrying each.
+    pub event_tags: HashMap<String, BTreeSet<String>>,
 }
 
 /// The functions whose `tag=` arguments filter evaluated series by their source's tags.
@@ -97,6 +102,22 @@ pub(crate) async fn filter_tags(
     for v in values {
         let sources = tags.sources_tagged(&Pattern::parse(&v)).await?;
         out.insert(v, sources.into_iter().map(|s| s.to_lowercase()).collect());
+    }
+    Ok(out)
+}
+
+/// Resolves the `tag=` values of the query's `events()` filters to the sources carrying them now.
+pub(crate) async fn event_tags(
+    expr: &Expr,
+    tags: &dyn SourceTags,
+) -> Result<HashMap<String, BTreeSet<String>>, QueryError> {
+    let mut out = HashMap::new();
+    for (text, pattern) in crate::events::filter::source_tags(expr)? {
+        let sources = tags.sources_tagged(&pattern).await?;
+        out.insert(
+            text,
+            sources.into_iter().map(|s| s.to_lowercase()).collect(),
+        );
     }
     Ok(out)
 }

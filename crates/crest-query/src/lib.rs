@@ -11,13 +11,15 @@
 //! Functions live in `functions/`, one file per family, and are listed in one table
 //! (`functions/mod.rs`): a documented function not in it answers
 //! [`QueryError::Execution`] "`name() is not supported yet`", an undocumented one "`Unknown
-//! function: name()`"; `events()` and the event-set operators are not supported yet. `join()`
-//! is not a function of the table: `join.rs` evaluates it.
+//! function: name()`". `join()` is not a function of the table: `join.rs` evaluates it. Event
+//! sets (`events()`, their operators and functions, `count()`/`ongoing()` of events) are
+//! `events/`'s, read through an [`EventReader`].
 
 mod bucket;
 mod chart;
 mod error;
 mod eval;
+mod events;
 mod fetch;
 mod functions;
 mod interp;
@@ -36,6 +38,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use error::QueryError;
+pub use events::{AnsweredEvent, EventData, EventReader, NoEvents};
 pub use request::{
     DEFAULT_OBSOLETE_AFTER, QueryAnswer, QueryLimits, QueryRequest, QueryStats, Summarization,
     TimeSeries,
@@ -52,13 +55,15 @@ pub trait SourceTags: Send + Sync {
     async fn sources_tagged(&self, tag: &crest_series::Pattern) -> Result<Vec<String>, QueryError>;
 }
 
-/// Answers a chart query. Reads go through `reader` within `limits` (over all reads together);
-/// the evaluation runs on a blocking thread and stops with [`QueryError::Cancelled`] soon after
+/// Answers a chart query. Reads go through `reader` within `limits` (over all reads together),
+/// and events through `events` when the query has an `events()` or asks for `autoEvents`; the
+/// evaluation runs on a blocking thread and stops with [`QueryError::Cancelled`] soon after
 /// `cancel` is set.
 pub async fn run(
     request: &QueryRequest,
     reader: &dyn crest_series::SeriesReader,
     tags: &dyn SourceTags,
+    events: &dyn EventReader,
     limits: &QueryLimits,
     cancel: &Arc<AtomicBool>,
 ) -> Result<QueryAnswer, QueryError> {
@@ -77,6 +82,11 @@ pub async fn run(
     };
     let mut fetched = fetch::fetch(&plan, reader, tags, &reads, cancel).await?;
     fetched.filter_tags = fetch::filter_tags(&expr, tags).await?;
+    if plan.events || request.auto_events {
+        let (from, to) = chart.window_ms();
+        fetched.events = events.events_between(from, to).await?;
+        fetched.event_tags = fetch::event_tags(&expr, tags).await?;
+    }
     if is_small(&fetched, &chart) {
         return evaluate(&expr, &fetched, request, chart, cancel);
     }
@@ -108,18 +118,28 @@ fn evaluate(
     cancel: &AtomicBool,
 ) -> Result<QueryAnswer, QueryError> {
     let ctx = Ctx::new(chart, expr, fetched, cancel);
-    let series = match eval(expr, &ctx, 0)? {
-        Value::Series(s) => s,
-        Value::Histograms(h) => functions::histogram::as_medians(h)?,
+    let event_query = events::is_event_set(expr, ctx.aliases());
+    let (series, mut shown) = if event_query {
+        (Vec::new(), events::set::eval_set(expr, &ctx, 0)?)
+    } else {
+        let series = match eval(expr, &ctx, 0)? {
+            Value::Series(s) => s,
+            Value::Histograms(h) => functions::histogram::as_medians(h)?,
+        };
+        (bucket::chart(series, request, &ctx)?, Vec::new())
     };
-    let series = bucket::chart(series, request, &ctx)?;
+    if request.auto_events {
+        shown.extend(events::auto_events(&series, fetched, &chart));
+    }
     let mut stats = fetched.stats;
     stats.answered_points = series
         .iter()
         .map(|s| u64::try_from(s.data.len()).unwrap_or(u64::MAX))
         .sum();
+    let events = (event_query || request.auto_events).then(|| events::answered(shown));
     Ok(QueryAnswer {
         series,
+        events,
         warnings: ctx.take_warnings(),
         stats,
     })

@@ -44,8 +44,9 @@ pub(crate) fn op_fn(op: BinaryOp) -> Result<PointOp, QueryError> {
         BinaryOp::And => |x, y| Some(truth(x != 0.0 && y != 0.0)),
         BinaryOp::Or => |x, y| Some(truth(x != 0.0 || y != 0.0)),
         BinaryOp::Union | BinaryOp::Intersect | BinaryOp::Allen(_) => {
-            return Err(QueryError::exec(
-                "event-set operators (union, intersect, Allen relations) are not supported yet",
+            // the evaluator hands every event-set operation to events/ before it gets here
+            return Err(crate::events::not_a_series(
+                "an operation between events (union, intersect, an Allen relation)",
             ));
         }
     })

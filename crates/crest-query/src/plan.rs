@@ -69,6 +69,8 @@ pub(crate) struct Plan {
     /// The selectors (by key) that appear only as the input an aggregation pre-aligns
     /// ([`functions::aggregate::prealigned_arg`]), never elsewhere.
     pub aggregated_only: BTreeSet<String>,
+    /// The query reads events (it has an `events()`).
+    pub events: bool,
 }
 
 struct Planner<'a> {
@@ -136,6 +138,14 @@ impl Planner<'_> {
                 self.read(s, range, aggregated_next);
                 Ok(())
             }
+            Expr::Call(c) if crate::events::set::is_event_call(c, &self.aliases) => {
+                for a in &c.args {
+                    if let Arg::Expr(e) = a {
+                        self.walk(e, range, depth + 1)?;
+                    }
+                }
+                Ok(())
+            }
             Expr::Call(c) => {
                 let f = functions::lookup(&c.name)?;
                 let inner = (f.range)(c, self.chart, range)?;
@@ -152,7 +162,10 @@ impl Planner<'_> {
                 Some(def) => self.walk(def, range, depth + 1),
                 None => Err(QueryError::exec(format!("unknown alias ${name}"))),
             },
-            Expr::Events(_) => Err(QueryError::unsupported("events")),
+            Expr::Events(_) => {
+                self.plan.events = true;
+                Ok(())
+            }
             Expr::Variable(name) => Err(QueryError::exec(format!(
                 "the variable ${{{name}}} is not defined"
             ))),

@@ -74,6 +74,8 @@ pub struct QueryRequest {
     /// `now - obsolete_after` is obsolete; also how far `default()`, `last()` and `next()` fill
     /// without a window. The server's setting ([`DEFAULT_OBSOLETE_AFTER`] unless configured).
     pub obsolete_after: i64,
+    /// `autoEvents`: answer the events of the answered series' sources too.
+    pub auto_events: bool,
 }
 
 /// The obsolescence period when none is configured: 28 days (seconds). The docs say both "2
@@ -110,6 +112,9 @@ impl Default for QueryLimits {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueryAnswer {
     pub series: Vec<TimeSeries>,
+    /// The events the chart shows, by start: the query's own when it is a set of events, and with
+    /// `autoEvents` those of the answered series' sources. `None` when neither applies.
+    pub events: Option<Vec<crate::events::AnsweredEvent>>,
     pub warnings: Vec<String>,
     pub stats: QueryStats,
 }

@@ -522,3 +522,55 @@ fn other_documented_shapes_parse_and_round_trip() {
         assert_eq!(parse(&printed), Ok(tree), "{query} printed as {printed}");
     }
 }
+
+#[test]
+fn the_event_filter_docs_queries_parse_with_their_keys() {
+    // events_queries.md and its filter table, one query per documented filter
+    for query in [
+        r#"events(name="Request*" and (severity="severe" or severity="warn"))"#,
+        r#"events(name="Request*", severity="warn" or severity="severe")"#,
+        "events(alertId=1411189741192)",
+        r#"events(alertTag="ops")"#,
+        r#"events(eventTag="codepushes")"#,
+        r#"events(name="Request Latency too high")"#,
+        r#"events(subtype="failing")"#,
+        r#"events(target="*jane.doe@example.com*")"#,
+        r#"events(type="Code push")"#,
+        r#"events(type="*-created")"#,
+        r#"events(type=maintenanceWindow) union events(name="*test*")"#,
+        r#"events(type=maintenanceWindow) intersect events(name="*test*")"#,
+        "events(severity=severe) d since(1d)",
+        r#"timespan("5 minutes ago", "2 minutes ago")"#,
+        "firstEnding(until(events())) union lastEnding(after(events()))",
+        "events() < events() m events() mi events() o events() oi events() s events() si events() di events() f events() fi events() = events() > events()",
+    ] {
+        let tree = parse(query).unwrap_or_else(|e| panic!("{query}: {e}"));
+        assert_eq!(parse(&tree.to_string()), Ok(tree), "{query}");
+    }
+    assert_eq!(
+        parse(r#"events(severity="warn" or source="app-1")"#).unwrap(),
+        Expr::Events(Some(FilterExpr::Or(vec![
+            point("severity", "warn"),
+            FilterExpr::Atom(FilterAtom::Key {
+                key: FilterKey::Source,
+                op: FilterOp::Eq,
+                value: NamePattern::Text("app-1".into()),
+            }),
+        ])))
+    );
+    assert_eq!(
+        parse(r#"events(source="app-*" or tag="dc2")"#).unwrap(),
+        Expr::Events(Some(FilterExpr::Or(vec![
+            FilterExpr::Atom(FilterAtom::Key {
+                key: FilterKey::Source,
+                op: FilterOp::Eq,
+                value: NamePattern::Text("app-*".into()),
+            }),
+            FilterExpr::Atom(FilterAtom::Key {
+                key: FilterKey::SourceTag,
+                op: FilterOp::Eq,
+                value: NamePattern::Text("dc2".into()),
+            }),
+        ])))
+    );
+}

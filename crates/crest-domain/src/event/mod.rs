@@ -7,6 +7,7 @@ mod input;
 mod lifecycle;
 mod query;
 mod record;
+mod related;
 mod service;
 mod store;
 
@@ -18,5 +19,6 @@ pub use input::{
 pub use lifecycle::{AUTO_CLOSE_MS, MAX_ONGOING_USER_EVENTS, RELATED_SPAN_MS, RunningState};
 pub use query::{EventPage, EventQuery, Related, RenderingMethod};
 pub use record::{EventOrigin, EventRecord};
+pub use related::{Relation, relation};
 pub use service::{DEFAULT_RANGE_MS, Events, MAX_SCANNED, TagEdit, cursor_key};
 pub use store::EventStore;

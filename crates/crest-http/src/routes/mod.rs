@@ -10,6 +10,7 @@ pub(crate) mod csp;
 pub(crate) mod csp_manage;
 pub(crate) mod daemon;
 pub(crate) mod event;
+pub(crate) mod event_related;
 pub(crate) mod event_search;
 pub(crate) mod health;
 pub(crate) mod invite;
@@ -617,6 +618,14 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::SearchReportEventEntities,
             routes!(event_search::search_report_event_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchRelatedReportEventEntities,
+            routes!(event_related::search_related_report_event_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchRelatedReportEventAnomalyEntities,
+            routes!(event_related::search_related_report_event_anomaly_entities),
         ))
         // The data: points in, and the reads that need no query language.
         .routes(guarded(Operation::Report, routes!(report::report)))

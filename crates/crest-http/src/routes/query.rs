@@ -9,6 +9,8 @@
 //!   value that cannot be read, answers 400 in the envelope.
 //! - `queryType=PROMQL` and `view=HISTOGRAM` answer a 400 that names them: crest runs WQL only,
 //!   and the histogram view's shape is undocumented.
+//! - `events` is in the answer when the query is a set of events or `autoEvents=true` (then with
+//!   the events naming a source of an answered series; docs/events.md), and left out otherwise.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,12 +19,13 @@ use std::time::Instant;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use crest_query::{QueryAnswer, QueryError, QueryRequest, Summarization};
-use crest_types::chart::{QueryResult, QueryStats, Timeseries};
+use crest_types::chart::{QueryEvent, QueryResult, QueryStats, Timeseries};
 use crest_types::envelope::StatusEnvelope;
 
 use crate::auth::Caller;
 use crate::data::TaggedSources;
 use crate::error::ApiError;
+use crate::event_reader::StoredEvents;
 use crate::query_params::QueryParams;
 use crate::state::AppState;
 
@@ -99,6 +102,7 @@ fn failed(name: String, query: String, error: &QueryError) -> QueryResult {
         name,
         query,
         timeseries: None,
+        events: None,
         granularity: None,
         stats: None,
         warnings: None,
@@ -132,11 +136,26 @@ fn answered(
             }
         })
         .collect();
+    let events = answer.events.map(|events| {
+        events
+            .into_iter()
+            .map(|e| QueryEvent {
+                name: e.name,
+                start: e.start_ms,
+                end: e.end_ms,
+                hosts: e.hosts,
+                tags: e.tags,
+                is_ephemeral: e.ephemeral,
+                summarized: None,
+            })
+            .collect()
+    });
     let elapsed = started.elapsed();
     QueryResult {
         name,
         query,
         timeseries: Some(timeseries),
+        events,
         granularity: Some(granularity),
         stats: Some(QueryStats {
             keys: answer.stats.series,
@@ -245,8 +264,9 @@ pub(crate) async fn query_api(
     let strict = params.flag("strict")?.unwrap_or(false);
     let include_empty = params.flag("i")?.unwrap_or(true);
     let include_obsolete = params.flag("includeObsoleteMetrics")?.unwrap_or(false);
-    // Accepted and read for their errors; crest has no events yet, no cache, and always sorts.
-    for flag in ["autoEvents", "listMode", "sorted", "cached", "useRawQK"] {
+    let auto_events = params.flag("autoEvents")?.unwrap_or(false);
+    // Accepted and read for their errors; crest has no cache and always sorts.
+    for flag in ["listMode", "sorted", "cached", "useRawQK"] {
         params.flag(flag)?;
     }
     let data = state.data()?.clone();
@@ -263,12 +283,21 @@ pub(crate) async fn query_api(
         now,
         include_obsolete,
         obsolete_after: i64::try_from(data.query.obsolete_after.as_secs()).unwrap_or(i64::MAX),
+        auto_events,
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let _guard = CancelOnDrop(cancel.clone());
     let tags = TaggedSources::new(state.resources.clone(), state.clock.clone());
+    let events = StoredEvents::new(state.resources.clone(), state.clock.clone());
     let limits = data.query.limits;
-    let run = crest_query::run(&request, data.reader.as_ref(), &tags, &limits, &cancel);
+    let run = crest_query::run(
+        &request,
+        data.reader.as_ref(),
+        &tags,
+        &events,
+        &limits,
+        &cancel,
+    );
     let outcome = match tokio::time::timeout(data.query.timeout, run).await {
         Ok(outcome) => outcome,
         Err(_) => {

@@ -26,10 +26,7 @@ async fn unknown_and_unsupported_functions_are_named() {
         Err(QueryError::Execution(m)) => assert_eq!(m, "Unknown function: nosuchfunction()"),
         other => panic!("{other:?}"),
     }
-    for (q, name) in [
-        ("hw(1d, ts(x), 0.5, 0.5)", "hw"),
-        ("events(type=alert)", "events"),
-    ] {
+    for (q, name) in [("hw(1d, ts(x), 0.5, 0.5)", "hw"), ("apdex(ts(x))", "apdex")] {
         match db.ask(&req(q, T0, T0 + 60)).await {
             Err(QueryError::Execution(m)) => {
                 assert_eq!(m, format!("{name}() is not supported yet"))
@@ -115,6 +112,7 @@ async fn a_cancelled_query_stops() {
         &req("ts(m)", T0, T0 + 60),
         &db.series,
         &db.tags,
+        &db.events,
         &QueryLimits::default(),
         &cancel,
     )
@@ -134,6 +132,7 @@ async fn the_query_future_is_send() {
         &req("sum(ts(m))", T0, T0 + 60),
         &db.series,
         &db.tags,
+        &db.events,
         &QueryLimits::default(),
         &cancel,
     ))

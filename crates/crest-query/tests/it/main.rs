@@ -14,6 +14,7 @@ mod anyall;
 mod chart;
 mod conformance;
 mod errors;
+mod events;
 mod join;
 mod kat;
 mod mgroup;

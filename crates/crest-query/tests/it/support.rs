@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crest_query::{
-    QueryAnswer, QueryError, QueryLimits, QueryRequest, SourceTags, Summarization, TimeSeries,
+    EventData, EventReader, QueryAnswer, QueryError, QueryLimits, QueryRequest, SourceTags,
+    Summarization, TimeSeries,
 };
 use crest_series::{
     Batch, Centroid, Distribution, Granularity, HistogramPoint, Pattern, Sample, SeriesKey,
@@ -35,11 +36,23 @@ impl SourceTags for Tags {
     }
 }
 
-/// A store and the source tags, filled by the builder methods.
+/// Stored events: all of them, whatever the window (the evaluator applies the window rule).
+#[derive(Debug, Default)]
+pub(crate) struct Events(pub(crate) Vec<EventData>);
+
+#[async_trait::async_trait]
+impl EventReader for Events {
+    async fn events_between(&self, _: i64, _: i64) -> Result<Vec<EventData>, QueryError> {
+        Ok(self.0.clone())
+    }
+}
+
+/// A store, the source tags and the events, filled by the builder methods.
 #[derive(Debug, Default)]
 pub(crate) struct Db {
     pub(crate) series: MemorySeries,
     pub(crate) tags: Tags,
+    pub(crate) events: Events,
     batch: Batch,
 }
 
@@ -99,6 +112,26 @@ impl Db {
         self
     }
 
+    /// An event from `start` to `end` (epoch seconds; `None`: open), its id its name.
+    pub(crate) fn event(
+        mut self,
+        name: &str,
+        start: i64,
+        end: Option<i64>,
+        edit: impl FnOnce(&mut EventData),
+    ) -> Self {
+        let mut e = EventData {
+            id: format!("{}:{name}", start * 1000),
+            name: name.to_owned(),
+            start_ms: start * 1000,
+            end_ms: end.map(|e| e * 1000),
+            ..EventData::default()
+        };
+        edit(&mut e);
+        self.events.0.push(e);
+        self
+    }
+
     pub(crate) fn tag(mut self, tag: &str, sources: &[&str]) -> Self {
         self.tags.0.insert(
             tag.to_owned(),
@@ -123,7 +156,7 @@ impl Db {
         limits: &QueryLimits,
     ) -> Result<QueryAnswer, QueryError> {
         let cancel = Arc::new(AtomicBool::new(false));
-        crest_query::run(r, &self.series, &self.tags, limits, &cancel).await
+        crest_query::run(r, &self.series, &self.tags, &self.events, limits, &cancel).await
     }
 
     /// The answer's series for `q` over `[start, end)` at 1-second granularity.
@@ -157,6 +190,7 @@ pub(crate) fn req(q: &str, start: i64, end: i64) -> QueryRequest {
         now: end,
         include_obsolete: false,
         obsolete_after: crest_query::DEFAULT_OBSOLETE_AFTER,
+        auto_events: false,
     }
 }
 

@@ -17,6 +17,7 @@ mod bounded;
 mod cloud_integrations;
 mod csp;
 mod deprecated_user_api;
+mod event_queries;
 mod events;
 mod ingest;
 mod input_rules;
