@@ -214,7 +214,6 @@ pub struct AgentConfiguration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use utoipa::ToSchema as _;
 
     #[test]
     fn models_carry_the_official_names() {
