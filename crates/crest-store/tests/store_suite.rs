@@ -2190,6 +2190,19 @@ async fn every_change_commits_its_pending_audit_event() {
         )
         .await
         .expect("w");
+        // A check-in is the proxy's, not a person's: outside a request it records nothing; the
+        // operator's change to the proxy commits with its event.
+        let proxy = "0b0f7c4e-0000-4000-8000-0000000000aa";
+        s.check_in_proxy(&check_in(proxy, 4, true))
+            .await
+            .expect("w");
+        committed_with_its_event(
+            s,
+            "updateProxy",
+            s.update_proxy(proxy, Some("renamed"), true, false, 5, "x"),
+        )
+        .await
+        .expect("w");
         committed_with_its_event(s, "deleteAccount", s.delete_account(&sa.id))
             .await
             .expect("w");
@@ -2215,7 +2228,7 @@ async fn every_change_commits_its_pending_audit_event() {
         // Writes outside a request record nothing.
         s.create_account(&sa).await.expect("w");
         let (_, total) = s.audit_events(0, 1).await.expect("trail");
-        assert_eq!(total, 26);
+        assert_eq!(total, 27);
         store.close().await;
     })
     .await;
