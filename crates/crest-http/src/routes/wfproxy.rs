@@ -67,6 +67,9 @@ fn json_body(body: &[u8]) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
+    if crate::nul::json_has_nul(&bytes) {
+        return Err(ApiError::BadRequest(crate::nul::REFUSAL.into()));
+    }
     serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::BadRequest(format!("the body is not JSON: {e}")))
 }

@@ -617,3 +617,69 @@ async fn the_sweep_forgets_ephemeral_proxies_silent_for_a_day() {
     );
     app.stop().await;
 }
+
+/// The proxy's source-tag calls are the Source API's routes, sent gzip like everything the proxy
+/// sends; a NUL in a saved document is refused like anywhere else.
+#[tokio::test]
+async fn the_proxys_source_tag_calls_and_saves_are_read_through_gzip() {
+    let app = TestApp::spawn().await;
+    let token = app.admin_token.clone();
+    let (status, _) = check_in(&app, &token, SystemClock.now_millis()).await;
+    assert_eq!(status, 200);
+    // The source reports first (its points made it a Source).
+    let (status, got) = call(
+        &app,
+        Method::POST,
+        "/api/v2/source",
+        Some(json!({"id": "px-src"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{got}");
+    let put = |path: &str, body: &[u8]| {
+        app.http
+            .put(app.at(path))
+            .header("User-Agent", "Wavefront-Proxy/13.4")
+            .header("X-WF-PROXY-ID", PROXY)
+            .header("Content-Type", "application/json")
+            .header("Content-Encoding", "gzip")
+            .bearer_auth(&token)
+            .body(gzip(body))
+    };
+    let (status, body) = status_of(from_proxy(
+        &app,
+        &token,
+        "/api/v2/source/px-src/tag",
+        "application/json",
+        br#"["a","b"]"#,
+    ))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = status_of(put("/api/v2/source/px-src/tag/c", b"")).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = status_of(from_proxy(
+        &app,
+        &token,
+        "/api/v2/source/px-src/description",
+        "application/json",
+        b"set by the proxy",
+    ))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, got) = call(&app, Method::GET, "/api/v2/source/px-src", None).await;
+    assert_eq!(status, 200, "{got}");
+    assert_eq!(got["response"]["description"], "set by the proxy", "{got}");
+    let tags = &got["response"]["tags"];
+    for t in ["a", "b", "c"] {
+        assert_eq!(tags[t], true, "{got}");
+    }
+    let (status, body) = status_of(from_proxy(
+        &app,
+        &token,
+        "/api/v2/wfproxy/saveConfig",
+        "application/json",
+        br#"{"k":"a\u0000b"}"#,
+    ))
+    .await;
+    assert_eq!(status, 400, "{body}");
+    app.stop().await;
+}
