@@ -52,7 +52,7 @@ macro_rules! operations {
 
         /// The table.
         pub const fn requirement(op: Operation) -> Requirement {
-            use Requirement::{Authenticated, Browse, Permission, SuperAdmin};
+            use Requirement::{Authenticated, Browse, Either, Permission, SuperAdmin};
             use crest_domain::permission::Permission::{
                 AgentManagement, EventsManagement, HostTagManagement, Ingestion, MetricsManagement,
                 TokenManagement, UserManagement,
@@ -363,6 +363,42 @@ operations! {
     SpyOnSpans => "spyOnSpans", Permission(Ingestion), read;
     /// `GET /api/spy/ids`: names (metrics, sources, point tags) seen for the first time.
     SpyOnIdCreations => "spyOnIdCreations", Permission(Ingestion), read;
+    // Proxies: the Proxy API needs Proxies for reads too, as the Proxies Browser does.
+    /// `GET /api/v2/proxy`.
+    GetAllProxy => "getAllProxy", Permission(AgentManagement), read;
+    /// `GET /api/v2/proxy/{id}`.
+    GetProxy => "getProxy", Permission(AgentManagement), read;
+    /// `PUT /api/v2/proxy/{id}`: rename, remote shutdown, remote truncate.
+    UpdateProxy => "updateProxy", Permission(AgentManagement), write;
+    /// `DELETE /api/v2/proxy/{id}`.
+    DeleteProxy => "deleteProxy", Permission(AgentManagement), write;
+    /// `POST /api/v2/proxy/{id}/undelete`.
+    UndeleteProxy => "undeleteProxy", Permission(AgentManagement), write;
+    /// `GET /api/v2/proxy/{id}/config`.
+    GetProxyConfig => "getProxyConfig", Permission(AgentManagement), read;
+    /// `GET /api/v2/proxy/{id}/preprocessorRules`.
+    GetProxyPreprocessorRules => "getProxyPreprocessorRules", Permission(AgentManagement), read;
+    /// `POST /api/v2/search/proxy`, with its `/facets` and `/{facet}` routes.
+    SearchProxyEntities => "searchProxyEntities", Permission(AgentManagement), read;
+    /// `POST /api/v2/search/proxy/deleted`, with its `/facets` and `/{facet}` routes.
+    SearchProxyDeletedEntities => "searchProxyDeletedEntities", Permission(AgentManagement), read;
+    // The proxy protocol (`/api/v2/wfproxy/…`): machine traffic every minute per proxy, not
+    // audited (`data`). Check-in and the proxy's own bookkeeping need Proxies (the proxy aborts
+    // on 401/403 at its first check-in); its data needs Direct Data Ingestion or Proxies.
+    /// `POST /api/v2/wfproxy/checkin`.
+    ProxyCheckin => "proxyCheckin", Permission(AgentManagement), data;
+    /// `POST /api/v2/wfproxy/config/processed`.
+    ProxyConfigProcessed => "proxyConfigProcessed", Permission(AgentManagement), data;
+    /// `POST /api/v2/wfproxy/saveConfig`.
+    ProxySaveConfig => "proxySaveConfig", Permission(AgentManagement), data;
+    /// `POST /api/v2/wfproxy/savePreprocessorRules`.
+    ProxySavePreprocessorRules => "proxySavePreprocessorRules", Permission(AgentManagement), data;
+    /// `POST /api/v2/wfproxy/error`.
+    ProxyError => "proxyError", Permission(AgentManagement), data;
+    /// `POST /api/v2/wfproxy/report?format=`: the proxy's batches of lines.
+    ProxyReport => "proxyReport", Either(Ingestion, AgentManagement), data;
+    /// `POST /api/v2/wfproxy/event`: the proxy's batches of events.
+    ProxyEvents => "proxyEvents", Either(Ingestion, AgentManagement), data;
     // Queries need Metrics when a service account makes them, as the product documents.
     /// `GET /api/v2/chart/api`: a WQL query over a window.
     QueryApi => "queryApi", Browse(MetricsManagement), read;
@@ -382,6 +418,8 @@ pub enum Requirement {
     Browse(Permission),
     /// The caller must hold this permission.
     Permission(Permission),
+    /// The caller must hold one of these permissions.
+    Either(Permission, Permission),
     /// The caller must be a Super Admin (whose API tokens carry Super Admin mode).
     SuperAdmin,
 }
@@ -430,6 +468,7 @@ pub fn authorize(principal: Principal, operation: Operation) -> Result<Authorize
         Requirement::Authenticated => true,
         Requirement::Browse(p) => principal.kind == AccountKind::User || principal.has(p),
         Requirement::Permission(p) => principal.has(p),
+        Requirement::Either(a, b) => principal.has(a) || principal.has(b),
         Requirement::SuperAdmin => principal.super_admin,
     };
     if allowed {
@@ -440,6 +479,8 @@ pub fn authorize(principal: Principal, operation: Operation) -> Result<Authorize
     } else {
         let needed = match requirement(operation) {
             Requirement::Browse(p) | Requirement::Permission(p) => p.product_name(),
+            // The first is the one a data sender is expected to hold.
+            Requirement::Either(a, _) => a.product_name(),
             Requirement::Authenticated => "authenticated",
             Requirement::SuperAdmin => "Super Admin",
         };
@@ -457,7 +498,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 145] = Operation::ALL;
+    const OPS: [Operation; 161] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -551,7 +592,25 @@ mod tests {
                 | Operation::DisableCloudIntegration
                 | Operation::CreateAwsExternalId
                 | Operation::GetAwsExternalId
-                | Operation::DeleteAwsExternalId => perms.contains(Permission::AgentManagement),
+                | Operation::DeleteAwsExternalId
+                | Operation::GetAllProxy
+                | Operation::GetProxy
+                | Operation::UpdateProxy
+                | Operation::DeleteProxy
+                | Operation::UndeleteProxy
+                | Operation::GetProxyConfig
+                | Operation::GetProxyPreprocessorRules
+                | Operation::SearchProxyEntities
+                | Operation::SearchProxyDeletedEntities
+                | Operation::ProxyCheckin
+                | Operation::ProxyConfigProcessed
+                | Operation::ProxySaveConfig
+                | Operation::ProxySavePreprocessorRules
+                | Operation::ProxyError => perms.contains(Permission::AgentManagement),
+                Operation::ProxyReport | Operation::ProxyEvents => {
+                    perms.contains(Permission::Ingestion)
+                        || perms.contains(Permission::AgentManagement)
+                }
                 Operation::CreateSource
                 | Operation::UpdateSource
                 | Operation::DeleteSource

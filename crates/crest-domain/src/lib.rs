@@ -24,6 +24,7 @@ pub mod membership;
 pub mod password;
 pub mod permission;
 pub mod principal;
+pub mod proxy;
 pub mod random;
 pub mod resource_cache;
 pub mod resource_store;

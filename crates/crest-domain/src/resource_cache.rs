@@ -12,6 +12,7 @@ use crate::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
 use crate::event::{EventQuery, EventRecord, EventStore};
+use crate::proxy::{CheckInFields, ProxyRecord, ProxyStore};
 use crate::resource_store::ResourceStore;
 use crate::source::{SourceChange, SourcePage, SourceQuery, SourceRecord, SourceStore};
 use crate::store::StoreError;
@@ -240,5 +241,54 @@ impl EventStore for CachedResources {
 
     async fn purge_events(&self, cutoff: EpochMillis) -> Result<u64, StoreError> {
         self.inner.purge_events(cutoff).await
+    }
+}
+
+/// Proxies pass through: nothing about them is cached.
+#[async_trait]
+impl ProxyStore for CachedResources {
+    async fn proxy(&self, id: &str) -> Result<Option<ProxyRecord>, StoreError> {
+        self.inner.proxy(id).await
+    }
+
+    async fn proxies(&self) -> Result<Vec<ProxyRecord>, StoreError> {
+        self.inner.proxies().await
+    }
+
+    async fn check_in_proxy(&self, fields: &CheckInFields) -> Result<ProxyRecord, StoreError> {
+        self.inner.check_in_proxy(fields).await
+    }
+
+    async fn update_proxy(
+        &self,
+        id: &str,
+        name: Option<&str>,
+        shutdown: bool,
+        truncate: bool,
+        now: EpochMillis,
+        by: &str,
+    ) -> Result<bool, StoreError> {
+        self.inner
+            .update_proxy(id, name, shutdown, truncate, now, by)
+            .await
+    }
+
+    async fn clear_proxy_truncate(&self, id: &str) -> Result<bool, StoreError> {
+        self.inner.clear_proxy_truncate(id).await
+    }
+
+    async fn save_proxy_config(&self, id: &str, config: &str) -> Result<bool, StoreError> {
+        self.inner.save_proxy_config(id, config).await
+    }
+
+    async fn save_proxy_rules(&self, id: &str, rules: &str) -> Result<bool, StoreError> {
+        self.inner.save_proxy_rules(id, rules).await
+    }
+
+    async fn forget_silent_ephemeral_proxies(
+        &self,
+        cutoff: EpochMillis,
+    ) -> Result<u64, StoreError> {
+        self.inner.forget_silent_ephemeral_proxies(cutoff).await
     }
 }

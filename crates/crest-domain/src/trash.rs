@@ -10,15 +10,16 @@ use crate::store::StoreError;
 /// How long an object stays in the trash: 30 days.
 pub const RETENTION_MS: EpochMillis = 30 * 24 * 60 * 60 * 1000;
 
-/// The kinds of object that go to the trash. Alerts, dashboards, derived metrics and proxies
-/// join this list as they arrive.
+/// The kinds of object that go to the trash. Alerts, dashboards and derived metrics join this
+/// list as they arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TrashKind {
     CloudIntegration,
+    Proxy,
 }
 
 impl TrashKind {
-    pub const ALL: [Self; 1] = [Self::CloudIntegration];
+    pub const ALL: [Self; 2] = [Self::CloudIntegration, Self::Proxy];
 }
 
 /// What a delete does to an object.

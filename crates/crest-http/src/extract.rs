@@ -35,6 +35,7 @@ where
                 413 => ApiError::PayloadTooLarge,
                 _ => ApiError::BadRequest(rejection.body_text()),
             })?;
+        let bytes = gunzipped(&bytes)?;
         // An empty body reads as JSON `null`, so that optional bodies may be left out.
         let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
             b"null"
@@ -93,6 +94,19 @@ fn json_or_absent(headers: &HeaderMap) -> bool {
         }
         Some(Err(_)) => false,
     }
+}
+
+/// The most bytes a gzip request body may hold once decompressed.
+pub(crate) const GUNZIPPED_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// A body as sent, or gunzipped when it is gzip (by its bytes, whatever `Content-Encoding` says):
+/// wavefront-proxy compresses every request, its source-tag calls included, and no JSON or text
+/// body starts with gzip's magic bytes.
+pub(crate) fn gunzipped(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, ApiError> {
+    crest_ingest::decompress(bytes, GUNZIPPED_MAX_BYTES).map_err(|e| match e {
+        crest_ingest::BodyError::TooLarge { .. } => ApiError::PayloadTooLarge,
+        other => ApiError::BadRequest(other.to_string()),
+    })
 }
 
 /// A form body (`application/x-www-form-urlencoded`), for the few operations that take one; any

@@ -10,6 +10,7 @@ use crest_types::accounts::{
 use crest_types::cloud::CloudIntegration;
 use crest_types::event::Event;
 use crest_types::paging::{PageRequest, Paged, Sorting};
+use crest_types::proxy::Proxy;
 use crest_types::search::{
     FacetSearchRequestContainer, FacetsResponseContainer, FacetsSearchRequestContainer,
     SearchQuery, SortableSearchRequest,
@@ -308,6 +309,75 @@ impl Searchable for ApiTokenModel {
     };
 }
 
+impl Searchable for Proxy {
+    const SCHEMA: Schema = Schema {
+        entity: "proxy",
+        keys: &[
+            "bytesLeftForBuffer",
+            "bytesPerMinuteForBuffer",
+            "collectorRateLimit",
+            "collectorSetsRateLimit",
+            "customerId",
+            "deleted",
+            "ephemeral",
+            "eventsRateLimit",
+            "histoDisabled",
+            "histogramRateLimit",
+            "hostname",
+            "id",
+            "inTrash",
+            "lastCheckInTime",
+            "lastErrorEvent",
+            "lastErrorEvent.alertTags",
+            "lastErrorEvent.annotations",
+            "lastErrorEvent.canClose",
+            "lastErrorEvent.canDelete",
+            "lastErrorEvent.computedHlps",
+            "lastErrorEvent.createdAt",
+            "lastErrorEvent.createdEpochMillis",
+            "lastErrorEvent.creatorId",
+            "lastErrorEvent.creatorType",
+            "lastErrorEvent.dimensions",
+            "lastErrorEvent.endTime",
+            "lastErrorEvent.hosts",
+            "lastErrorEvent.id",
+            "lastErrorEvent.isEphemeral",
+            "lastErrorEvent.isUserEvent",
+            "lastErrorEvent.metricsUsed",
+            "lastErrorEvent.name",
+            "lastErrorEvent.runningState",
+            "lastErrorEvent.startTime",
+            "lastErrorEvent.summarizedEvents",
+            "lastErrorEvent.table",
+            "lastErrorEvent.tags",
+            "lastErrorEvent.updatedAt",
+            "lastErrorEvent.updatedEpochMillis",
+            "lastErrorEvent.updaterId",
+            "lastErrorTime",
+            "lastKnownError",
+            "localQueueSize",
+            "logsDisabled",
+            "name",
+            "preprocessorRules",
+            "proxyname",
+            "shutdown",
+            "sourceTagsRateLimit",
+            "spanLogsDisabled",
+            "spanLogsRateLimit",
+            "spanRateLimit",
+            "sshAgent",
+            "status",
+            "statusCause",
+            "timeDrift",
+            "traceDisabled",
+            "truncate",
+            "userId",
+            "version",
+        ],
+        tags: false,
+    };
+}
+
 impl Searchable for CloudIntegration {
     const SCHEMA: Schema = Schema {
         entity: "cloudintegration",
@@ -551,6 +621,7 @@ mod tests {
             ("RoleDTO", RoleDTO::SCHEMA),
             ("ApiTokenModel", ApiTokenModel::SCHEMA),
             ("CloudIntegration", CloudIntegration::SCHEMA),
+            ("Proxy", Proxy::SCHEMA),
         ] {
             let expected = keys_by_openapi(model);
             if declared(&schema) != expected {

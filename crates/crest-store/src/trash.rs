@@ -12,6 +12,7 @@ use crate::write::write_tx;
 const fn table(kind: TrashKind) -> &'static str {
     match kind {
         TrashKind::CloudIntegration => "cloud_integrations",
+        TrashKind::Proxy => "proxies",
     }
 }
 

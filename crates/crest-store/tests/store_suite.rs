@@ -21,6 +21,7 @@ use crest_domain::cloud_integration::{
 };
 use crest_domain::event::{AUTO_CLOSE_MS, EventOrigin, EventQuery, EventRecord, EventStore};
 use crest_domain::permission::{Permission, PermissionSet};
+use crest_domain::proxy::{CheckInFields, ProxyStore};
 use crest_domain::random::SequenceRandom;
 use crest_domain::source::{
     MAX_TAGS_PER_SOURCE, SourceChange, SourceCondition, SourceField, SourceQuery, SourceRecord,
@@ -2189,6 +2190,19 @@ async fn every_change_commits_its_pending_audit_event() {
         )
         .await
         .expect("w");
+        // A check-in is the proxy's, not a person's: outside a request it records nothing; the
+        // operator's change to the proxy commits with its event.
+        let proxy = "0b0f7c4e-0000-4000-8000-0000000000aa";
+        s.check_in_proxy(&check_in(proxy, 4, true))
+            .await
+            .expect("w");
+        committed_with_its_event(
+            s,
+            "updateProxy",
+            s.update_proxy(proxy, Some("renamed"), true, false, 5, "x"),
+        )
+        .await
+        .expect("w");
         committed_with_its_event(s, "deleteAccount", s.delete_account(&sa.id))
             .await
             .expect("w");
@@ -2214,7 +2228,7 @@ async fn every_change_commits_its_pending_audit_event() {
         // Writes outside a request record nothing.
         s.create_account(&sa).await.expect("w");
         let (_, total) = s.audit_events(0, 1).await.expect("trail");
-        assert_eq!(total, 26);
+        assert_eq!(total, 27);
         store.close().await;
     })
     .await;
@@ -2572,6 +2586,179 @@ async fn events_are_kept_paged_by_start_changed_by_version_and_purged() {
         assert!(store.delete_event(&b.id).await.expect("delete"));
         assert!(store.event(&b.id).await.expect("read").is_none());
         store.close().await;
+    })
+    .await;
+}
+
+fn check_in(id: &str, now: EpochMillis, ephemeral: bool) -> CheckInFields {
+    CheckInFields {
+        id: id.into(),
+        proxyname: "edge".into(),
+        hostname: "host-a".into(),
+        version: "13.4".into(),
+        ephemeral,
+        user_id: "proxy-runner".into(),
+        now,
+        time_drift_ms: -733,
+    }
+}
+
+#[tokio::test]
+async fn proxies_check_in_keep_the_operators_fields_go_to_the_trash_and_are_forgotten() {
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let t = 1_700_000_000_000;
+        let a = "0b0f7c4e-0000-4000-8000-00000000000a";
+        let b = "0b0f7c4e-0000-4000-8000-00000000000b";
+
+        // The first check-in creates the proxy with what it reports.
+        let first = store
+            .check_in_proxy(&check_in(a, t, true))
+            .await
+            .expect("check in");
+        assert_eq!(
+            (
+                first.id.as_str(),
+                first.name.clone(),
+                first.hostname.as_str()
+            ),
+            (a, None, "host-a")
+        );
+        assert_eq!((first.last_check_in_ms, first.time_drift_ms), (t, -733));
+        assert_eq!(
+            (first.created_ms, first.shutdown, first.truncate),
+            (t, false, false)
+        );
+        assert_eq!(store.proxy(a).await.expect("read"), Some(first.clone()));
+
+        // The operator's name and flags survive later check-ins, which update the rest.
+        assert!(
+            store
+                .update_proxy(a, Some("renamed"), true, true, t + 1, "admin")
+                .await
+                .expect("update")
+        );
+        let mut later = check_in(a, t + 60_000, true);
+        later.version = "13.5".into();
+        later.time_drift_ms = 12;
+        let again = store.check_in_proxy(&later).await.expect("check in");
+        assert_eq!(again.name.as_deref(), Some("renamed"));
+        assert_eq!((again.shutdown, again.truncate), (true, true));
+        assert_eq!(
+            (
+                again.version.as_str(),
+                again.last_check_in_ms,
+                again.time_drift_ms,
+                again.created_ms
+            ),
+            ("13.5", t + 60_000, 12, t)
+        );
+        assert!(
+            !store
+                .update_proxy(
+                    "0b0f7c4e-0000-4000-8000-0000000000ff",
+                    None,
+                    false,
+                    false,
+                    t,
+                    "admin"
+                )
+                .await
+                .expect("update")
+        );
+
+        // Truncate is cleared once; saved documents are kept as sent.
+        assert!(store.clear_proxy_truncate(a).await.expect("clear"));
+        assert!(!store.clear_proxy_truncate(a).await.expect("clear"));
+        assert!(
+            store
+                .save_proxy_config(a, r#"{"k":"v"}"#)
+                .await
+                .expect("save")
+        );
+        assert!(
+            store
+                .save_proxy_rules(a, r#"{"proxyRules":"x"}"#)
+                .await
+                .expect("save")
+        );
+        assert!(
+            !store.save_proxy_config(b, "{}").await.expect("save"),
+            "never checked in"
+        );
+        let read = store.proxy(a).await.expect("read").expect("found");
+        assert!(!read.truncate);
+        assert_eq!(read.config.as_deref(), Some(r#"{"k":"v"}"#));
+        assert_eq!(
+            read.preprocessor_rules.as_deref(),
+            Some(r#"{"proxyRules":"x"}"#)
+        );
+
+        // The trash: a trashed proxy takes no operator change, but its check-ins are recorded.
+        store
+            .check_in_proxy(&check_in(b, t, false))
+            .await
+            .expect("check in");
+        assert!(
+            store
+                .move_to_trash(TrashKind::Proxy, a, t + 2, "admin")
+                .await
+                .expect("trash")
+        );
+        assert!(
+            !store
+                .update_proxy(a, Some("x"), false, false, t + 3, "admin")
+                .await
+                .expect("update")
+        );
+        let trashed = store
+            .check_in_proxy(&check_in(a, t + 120_000, true))
+            .await
+            .expect("check in");
+        assert_eq!(
+            trashed.trashed_ms,
+            Some(t + 2),
+            "a check-in leaves the trash alone"
+        );
+        assert!(
+            store
+                .restore(TrashKind::Proxy, a, t + 4, "admin")
+                .await
+                .expect("restore")
+        );
+        let ids: Vec<String> = store
+            .proxies()
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(ids, [a, b]);
+
+        // Silent ephemeral proxies are forgotten; a permanent one is not.
+        assert_eq!(
+            store
+                .forget_silent_ephemeral_proxies(t + 119_999)
+                .await
+                .expect("forget"),
+            0
+        );
+        assert_eq!(
+            store
+                .forget_silent_ephemeral_proxies(t + 120_000)
+                .await
+                .expect("forget"),
+            1
+        );
+        assert_eq!(store.proxy(a).await.expect("read"), None);
+        assert!(store.proxy(b).await.expect("read").is_some());
+        assert!(
+            store
+                .remove_for_good(TrashKind::Proxy, b)
+                .await
+                .expect("remove")
+        );
+        assert!(store.proxies().await.expect("list").is_empty());
     })
     .await;
 }

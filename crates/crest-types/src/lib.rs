@@ -12,6 +12,7 @@ pub mod envelope;
 pub mod event;
 pub mod models;
 pub mod paging;
+pub mod proxy;
 pub mod search;
 pub mod source;
 pub mod tokens;

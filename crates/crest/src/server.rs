@@ -282,10 +282,10 @@ pub struct SweepCounts {
     pub swept: u64,
 }
 
-/// Removes expired objects from the trash, forgets expired sessions and removes events older than
-/// the retention period (`retention_ms`, the points' own), at start and then every `every` (an
-/// hour), for good: at each tick, only if this instance holds (or takes) the lease
-/// [`SWEEP_LEASE`].
+/// Removes expired objects from the trash, forgets expired sessions, removes events older than
+/// the retention period (`retention_ms`, the points' own) and forgets ephemeral proxies silent for
+/// 24 hours, at start and then every `every` (an hour), for good: at each tick, only if this
+/// instance holds (or takes) the lease [`SWEEP_LEASE`].
 async fn sweep(
     store: Arc<SqlStore>,
     sessions: Sessions,
@@ -318,8 +318,8 @@ async fn sweep(
     }
 }
 
-/// One sweep: expired sessions, the trash's expired objects, then events past the retention
-/// period.
+/// One sweep: expired sessions, the trash's expired objects, events past the retention period,
+/// then silent ephemeral proxies.
 async fn sweep_once(store: &SqlStore, sessions: &Sessions, clock: &dyn Clock, retention_ms: i64) {
     match sessions.purge_expired().await {
         Ok(0) => {}
@@ -345,6 +345,14 @@ async fn sweep_once(store: &SqlStore, sessions: &Sessions, clock: &dyn Clock, re
             "removed events older than the retention period"
         ),
         Err(e) => tracing::warn!(error = %Chain(&e), "cannot remove old events; will try again"),
+    }
+    let proxies = crest_domain::proxy::Proxies::new(store, clock);
+    match proxies.forget_silent().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "forgot ephemeral proxies silent for 24 hours"),
+        Err(e) => {
+            tracing::warn!(error = %Chain(&e), "cannot forget silent proxies; will try again")
+        }
     }
 }
 

@@ -49,6 +49,11 @@ pub enum ApiError {
     /// The time-series engine cannot take or read points now; the cause goes to the log.
     #[error("the time-series engine is unavailable; try again")]
     DataUnavailable(#[source] SeriesError),
+    /// The proxy protocol's push-back (429): crest cannot take data now (the engine or the store
+    /// is unavailable or behind); the proxy keeps the batch and sends it again later. The cause
+    /// goes to the log.
+    #[error("crest cannot take this batch now; back off and send it again")]
+    PushBack(#[source] Box<ApiError>),
     /// This application was built without a time-series engine.
     #[error("this server has no time-series engine")]
     NoEngine,
@@ -84,7 +89,9 @@ impl ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::TooManyRequests(_) | Self::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests(_) | Self::Busy(_) | Self::PushBack(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Unavailable(_) | Self::DataUnavailable(_) | Self::NoEngine => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -105,6 +112,7 @@ impl ApiError {
                 tracing::warn!(detail = %Chain(e), "request failed: time-series engine unavailable")
             }
             Self::BadGateway(detail) => tracing::warn!(%detail, "request failed upstream"),
+            Self::PushBack(e) => tracing::warn!(detail = %Chain(e), "pushed back a proxy's batch"),
             _ => tracing::debug!(status = self.status().as_u16(), error = %self, "request refused"),
         }
     }

@@ -182,6 +182,13 @@ pub(crate) struct SkipTrash {
     skip_trash: Option<bool>,
 }
 
+impl SkipTrash {
+    /// `skipTrash`, false when absent.
+    pub(crate) fn skip_trash(&self) -> bool {
+        self.skip_trash.unwrap_or(false)
+    }
+}
+
 /// Moves an integration to the trash; with `skipTrash`, or when it is in the trash already,
 /// removes it for good.
 #[utoipa::path(

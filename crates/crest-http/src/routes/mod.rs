@@ -15,6 +15,7 @@ pub(crate) mod event_search;
 pub(crate) mod health;
 pub(crate) mod invite;
 pub(crate) mod password;
+pub(crate) mod proxy;
 pub(crate) mod query;
 pub(crate) mod report;
 pub(crate) mod role;
@@ -28,6 +29,7 @@ pub(crate) mod user;
 pub(crate) mod user_account;
 pub(crate) mod user_group;
 pub(crate) mod wavefront;
+pub(crate) mod wfproxy;
 
 use crest_auth::Operation;
 use utoipa_axum::router::OpenApiRouter;
@@ -626,6 +628,84 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::SearchRelatedReportEventAnomalyEntities,
             routes!(event_related::search_related_report_event_anomaly_entities),
+        ))
+        .routes(guarded(
+            Operation::GetAllProxy,
+            routes!(proxy::get_all_proxy),
+        ))
+        .routes(guarded(Operation::GetProxy, routes!(proxy::get_proxy)))
+        .routes(guarded(
+            Operation::UpdateProxy,
+            routes!(proxy::update_proxy),
+        ))
+        .routes(guarded(
+            Operation::DeleteProxy,
+            routes!(proxy::delete_proxy),
+        ))
+        .routes(guarded(
+            Operation::UndeleteProxy,
+            routes!(proxy::undelete_proxy),
+        ))
+        .routes(guarded(
+            Operation::GetProxyConfig,
+            routes!(proxy::get_proxy_config),
+        ))
+        .routes(guarded(
+            Operation::GetProxyPreprocessorRules,
+            routes!(proxy::get_proxy_preprocessor_rules),
+        ))
+        .routes(guarded(
+            Operation::SearchProxyEntities,
+            routes!(search::search_proxy_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchProxyEntities,
+            routes!(search::search_proxy_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchProxyEntities,
+            routes!(search::search_proxy_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchProxyDeletedEntities,
+            routes!(search::search_proxy_deleted_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchProxyDeletedEntities,
+            routes!(search::search_proxy_deleted_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchProxyDeletedEntities,
+            routes!(search::search_proxy_deleted_for_facet),
+        ))
+        // The proxy protocol.
+        .routes(guarded(
+            Operation::ProxyCheckin,
+            routes!(wfproxy::proxy_checkin),
+        ))
+        .routes(guarded(
+            Operation::ProxyConfigProcessed,
+            routes!(wfproxy::proxy_config_processed),
+        ))
+        .routes(guarded(
+            Operation::ProxySaveConfig,
+            routes!(wfproxy::proxy_save_config),
+        ))
+        .routes(guarded(
+            Operation::ProxySavePreprocessorRules,
+            routes!(wfproxy::proxy_save_preprocessor_rules),
+        ))
+        .routes(guarded(
+            Operation::ProxyError,
+            routes!(wfproxy::proxy_error),
+        ))
+        .routes(guarded(
+            Operation::ProxyReport,
+            routes!(wfproxy::proxy_report),
+        ))
+        .routes(guarded(
+            Operation::ProxyEvents,
+            routes!(wfproxy::proxy_events),
         ))
         // The data: points in, and the reads that need no query language.
         .routes(guarded(Operation::Report, routes!(report::report)))

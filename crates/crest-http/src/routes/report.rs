@@ -89,6 +89,72 @@ pub(crate) async fn report(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let format = format_of(query.as_deref())?;
+    let by = caller.principal().account.to_string();
+    let taken = match take_lines(&state, &by, format, body).await {
+        Ok(taken) => taken,
+        Err(TakeError::TooLarge(message)) => return Err(ApiError::BadRequest(message)),
+        Err(TakeError::Api(e)) => return Err(e),
+    };
+    if taken.ingested.accepted == 0 {
+        return Ok(answer(
+            StatusCode::BAD_REQUEST,
+            StatusResult::Error,
+            taken.nothing_taken(),
+        ));
+    }
+    Ok(answer(
+        StatusCode::ACCEPTED,
+        StatusResult::Ok,
+        taken.summary(),
+    ))
+}
+
+/// What a body of lines came to: the parser's counts and refusals (its points are written), and
+/// the source-tag and event lines the rules refused.
+pub(crate) struct Taken {
+    pub(crate) ingested: Ingested,
+    pub(crate) refused_ops: Vec<String>,
+}
+
+impl Taken {
+    /// How many lines were taken and refused, and the first refusals.
+    pub(crate) fn summary(&self) -> String {
+        summary(&self.ingested, &self.refused_ops)
+    }
+
+    /// The message when no line was taken.
+    pub(crate) fn nothing_taken(&self) -> String {
+        if self.ingested.refused == 0 {
+            "the body holds no lines".to_owned()
+        } else {
+            format!("no line was accepted: {}", summary(&self.ingested, &[]))
+        }
+    }
+}
+
+/// Why a body of lines was not taken.
+pub(crate) enum TakeError {
+    /// Larger than [`REPORT_MAX_DECOMPRESSED_BYTES`] once decompressed (the message says so).
+    TooLarge(String),
+    Api(ApiError),
+}
+
+impl From<ApiError> for TakeError {
+    fn from(e: ApiError) -> Self {
+        Self::Api(e)
+    }
+}
+
+/// Takes a body of lines in `format` for the account `by`: decompressed and parsed off the async
+/// workers, the points written and durable before this returns, reporting sources registered,
+/// source-tag lines applied through the Source API's rules and `@Event` lines created as system
+/// events. `/report` and the proxy's `/api/v2/wfproxy/report` both come here.
+pub(crate) async fn take_lines(
+    state: &AppState,
+    by: &str,
+    format: Format,
+    body: Bytes,
+) -> Result<Taken, TakeError> {
     let data = state.data()?.clone();
     let now_ms = state.clock.now_millis();
     let options = IngestOptions {
@@ -98,67 +164,58 @@ pub(crate) async fn report(
         max_errors: ERRORS_SHOWN,
     };
     // Decompressing and parsing are CPU work: off the async workers.
-    let ingested = tokio::task::spawn_blocking(move || {
+    let mut ingested = tokio::task::spawn_blocking(move || {
         crest_ingest::decompress(&body, REPORT_MAX_DECOMPRESSED_BYTES)
             .map(|lines| crest_ingest::ingest(&lines, &options))
     })
     .await
     .map_err(|e| ApiError::internal_caused_by("the line parser stopped", e))?
     .map_err(|e| match e {
-        crest_ingest::BodyError::TooLarge { .. } => ApiError::BadRequest(format!(
+        crest_ingest::BodyError::TooLarge { .. } => TakeError::TooLarge(format!(
             "{e} (at most {REPORT_MAX_DECOMPRESSED_BYTES} bytes once decompressed)"
         )),
-        other => ApiError::BadRequest(other.to_string()),
+        other => TakeError::Api(ApiError::BadRequest(other.to_string())),
     })?;
+    let mut refused_ops = Vec::new();
     if ingested.accepted == 0 {
-        let message = if ingested.refused == 0 {
-            "the body holds no lines".to_owned()
-        } else {
-            format!("no line was accepted: {}", summary(&ingested, &[]))
-        };
-        return Ok(answer(
-            StatusCode::BAD_REQUEST,
-            StatusResult::Error,
-            message,
-        ));
+        return Ok(Taken {
+            ingested,
+            refused_ops,
+        });
     }
-    let by = caller.principal().account.to_string();
-    let mut ingested = ingested;
     let batch = std::mem::take(&mut ingested.batch);
     if !batch.is_empty() {
-        data.writer.append(batch).await?;
+        data.writer.append(batch).await.map_err(ApiError::from)?;
     }
     let reporting = &ingested.sources;
     // Reporting sources become Sources just after the acknowledgement, off its path.
     let unknown = state.registrar.claim(reporting);
     if !unknown.is_empty() {
         let registrar = state.registrar.clone();
-        let by = by.clone();
+        let by = by.to_owned();
         tokio::spawn(async move { registrar.register(&by, &unknown).await });
     }
-    let mut refused_ops = Vec::new();
     for op in &ingested.source_ops {
-        if let Err(e) = apply(&state, &by, op).await {
+        if let Err(e) = apply(state, by, op).await {
             tracing::debug!(error = %Chain(&e), "a source tag line was refused");
             refused_ops.push(format!("{}: {e}", describe(op)));
         }
     }
-    let events = events(&state);
+    let events = events(state);
     for line in std::mem::take(&mut ingested.events) {
         let name = line.name.clone();
         if let Err(e) = events
-            .create(&by, event_input(line), EventOrigin::System)
+            .create(by, event_input(line), EventOrigin::System)
             .await
         {
             tracing::debug!(error = %Chain(&e), "an event line was refused");
             refused_ops.push(format!("event '{name}': {e}"));
         }
     }
-    Ok(answer(
-        StatusCode::ACCEPTED,
-        StatusResult::Ok,
-        summary(&ingested, &refused_ops),
-    ))
+    Ok(Taken {
+        ingested,
+        refused_ops,
+    })
 }
 
 /// An `@Event` line as the Event API's input: an event of the system, since the line says nothing

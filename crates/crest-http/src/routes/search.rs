@@ -1,5 +1,5 @@
-//! The `Search` API group for accounts, service accounts, users, groups, roles, tokens and cloud
-//! integrations (sources have their own module, `source_search.rs`): each
+//! The `Search` API group for accounts, service accounts, users, groups, roles, tokens, cloud
+//! integrations and proxies (sources have their own module, `source_search.rs`): each
 //! entity's items are loaded here and handed to the one engine (`crate::search`).
 
 use axum::Json;
@@ -14,6 +14,7 @@ use crest_types::accounts::{
 };
 use crest_types::cloud::{CloudIntegration, ResponseContainerPagedCloudIntegration};
 use crest_types::envelope::StatusEnvelope;
+use crest_types::proxy::{Proxy, ResponseContainerPagedProxy};
 use crest_types::search::{
     FacetSearchRequestContainer, FacetsSearchRequestContainer, ResponseContainerFacetResponse,
     ResponseContainerFacetsResponseContainer, SortableSearchRequest,
@@ -24,7 +25,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::present::{self, Directory};
-use crate::routes::cloud_integration;
+use crate::routes::{cloud_integration, proxy};
 use crate::search;
 use crate::state::AppState;
 
@@ -359,4 +360,68 @@ async fn trashed_cloud_integrations(
     _: &Caller,
 ) -> Result<Vec<CloudIntegration>, ApiError> {
     cloud_integrations_on(state, Shelf::Trash).await
+}
+
+search_routes!(
+    load = live_proxies,
+    item = Proxy,
+    container = ResponseContainerPagedProxy,
+    entities = (
+        search_proxy_entities,
+        "/api/v2/search/proxy",
+        "searchProxyEntities",
+        "Search over a customer's non-deleted proxies"
+    ),
+    facets = (
+        search_proxy_for_facets,
+        "/api/v2/search/proxy/facets",
+        "searchProxyForFacets"
+    ),
+    facet = (
+        search_proxy_for_facet,
+        "/api/v2/search/proxy/{facet}",
+        "searchProxyForFacet"
+    ),
+);
+
+search_routes!(
+    load = trashed_proxies,
+    item = Proxy,
+    container = ResponseContainerPagedProxy,
+    entities = (
+        search_proxy_deleted_entities,
+        "/api/v2/search/proxy/deleted",
+        "searchProxyDeletedEntities",
+        "Search over a customer's deleted proxies"
+    ),
+    facets = (
+        search_proxy_deleted_for_facets,
+        "/api/v2/search/proxy/deleted/facets",
+        "searchProxyDeletedForFacets"
+    ),
+    facet = (
+        search_proxy_deleted_for_facet,
+        "/api/v2/search/proxy/deleted/{facet}",
+        "searchProxyDeletedForFacet"
+    ),
+);
+
+async fn proxies_on(
+    state: &AppState,
+    shelf: crest_domain::proxy::Shelf,
+) -> Result<Vec<Proxy>, ApiError> {
+    Ok(proxy::proxies(state)
+        .list(shelf)
+        .await?
+        .iter()
+        .map(proxy::wire)
+        .collect())
+}
+
+async fn live_proxies(state: &AppState, _: &Caller) -> Result<Vec<Proxy>, ApiError> {
+    proxies_on(state, crest_domain::proxy::Shelf::Live).await
+}
+
+async fn trashed_proxies(state: &AppState, _: &Caller) -> Result<Vec<Proxy>, ApiError> {
+    proxies_on(state, crest_domain::proxy::Shelf::Trash).await
 }

@@ -227,7 +227,7 @@ impl<S: Send + Sync> FromRequest<S> for TextBody {
                 _ => ApiError::BadRequest(rejection.body_text()),
             }
         })?;
-        Ok(Self(text_of(&bytes)?))
+        Ok(Self(text_of(&crate::extract::gunzipped(&bytes)?)?))
     }
 }
 

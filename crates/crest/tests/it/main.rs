@@ -28,6 +28,7 @@ mod own_tokens;
 mod passwords_and_invites;
 mod postgres;
 mod process;
+mod proxies;
 mod query;
 mod retrievable_tokens;
 mod roles_and_groups;

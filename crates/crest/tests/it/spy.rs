@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crest_domain::clock::Clock as _;
 use reqwest::Method;
 
 use crate::support::{TestApp, account_with};
@@ -119,10 +120,7 @@ fn marker_points(marker: &str, source: &str, now_s: i64) -> String {
 }
 
 fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs() as i64
+    crest_domain::clock::SystemClock.now_millis() / 1000
 }
 
 #[tokio::test]
