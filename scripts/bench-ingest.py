@@ -29,7 +29,10 @@ import threading
 import time
 import urllib.parse
 
-LINES_PER_FILE = 10_000
+# Lines per request body and the gzip level of the bodies; scripts/bench-proxy sets them to a
+# wavefront-proxy's batch (pushFlushMaxPoints 40,000) and level (gzipCompressionLevel 4).
+LINES_PER_FILE = int(os.environ.get("LINES_PER_FILE", "10000"))
+GZIP_LEVEL = int(os.environ.get("GZIP_LEVEL", "1"))
 STEP_S = 10
 METRICS_PER_KIND = 10
 KINDS = ("gauge", "counter", "const")
@@ -81,10 +84,10 @@ def generate(series, points, out_dir, formats=("wavefront", "prometheus"), seed=
         name = f"{files:06d}.gz"
         if "wavefront" in formats:
             with open(os.path.join(out_dir, "wavefront", name), "wb") as f:
-                f.write(gzip.compress("".join(wf_lines).encode(), compresslevel=1))
+                f.write(gzip.compress("".join(wf_lines).encode(), compresslevel=GZIP_LEVEL))
         if "prometheus" in formats:
             with open(os.path.join(out_dir, "prometheus", name), "wb") as f:
-                f.write(gzip.compress("".join(prom_lines).encode(), compresslevel=1))
+                f.write(gzip.compress("".join(prom_lines).encode(), compresslevel=GZIP_LEVEL))
         wf_lines.clear()
         prom_lines.clear()
         files += 1
@@ -127,6 +130,8 @@ def send(url, directory, token=None, in_flight=4):
         with open(os.path.join(directory, name), "rb") as f:
             bodies.append(f.read())
     headers = {"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"}
+    # More headers as a JSON object (a proxy's X-WF-PROXY-ID, User-Agent, Content-Type).
+    headers.update(json.loads(os.environ.get("SEND_HEADERS", "{}")))
     if token:
         headers["Authorization"] = f"Bearer {token}"
     next_index = itertools.count()
