@@ -61,6 +61,21 @@ fn request(kind: SpyKind, params: &QueryParams) -> Result<SpyRequest, ApiError> 
     Ok(request)
 }
 
+/// A request of the streams filtered by name, source and tag keys: `name` is the name's parameter,
+/// `tag_key` the tag keys'; the source is `host` (or `source`).
+fn filtered(
+    kind: SpyKind,
+    params: &QueryParams,
+    name: &str,
+    tag_key: &str,
+) -> Result<SpyRequest, ApiError> {
+    let mut r = request(kind, params)?;
+    r.name_prefix = prefix(params, &[name])?;
+    r.host_prefix = prefix(params, &["host", "source"])?;
+    r.tag_keys = tag_keys(params, tag_key)?;
+    Ok(r)
+}
+
 /// Opens the stream and answers it as `text/plain`, chunk by chunk.
 fn stream(state: &AppState, request: SpyRequest) -> Result<Response, ApiError> {
     let data = state.data()?;
@@ -123,11 +138,10 @@ pub(crate) async fn spy_on_points(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = QueryParams::parse(query.as_deref())?;
-    let mut r = request(SpyKind::Points, &params)?;
-    r.name_prefix = prefix(&params, &["metric"])?;
-    r.host_prefix = prefix(&params, &["host", "source"])?;
-    r.tag_keys = tag_keys(&params, "pointTagKey")?;
-    stream(&state, r)
+    stream(
+        &state,
+        filtered(SpyKind::Points, &params, "metric", "pointTagKey")?,
+    )
 }
 
 /// Points of delta counters, as acknowledged (crest keeps every delta point; see the docs).
@@ -155,11 +169,10 @@ pub(crate) async fn spy_on_delta_counters(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = QueryParams::parse(query.as_deref())?;
-    let mut r = request(SpyKind::Deltas, &params)?;
-    r.name_prefix = prefix(&params, &["counter"])?;
-    r.host_prefix = prefix(&params, &["host", "source"])?;
-    r.tag_keys = tag_keys(&params, "counterTagKey")?;
-    stream(&state, r)
+    stream(
+        &state,
+        filtered(SpyKind::Deltas, &params, "counter", "counterTagKey")?,
+    )
 }
 
 /// Distributions, in the histogram line format.
@@ -187,11 +200,10 @@ pub(crate) async fn spy_on_histograms(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = QueryParams::parse(query.as_deref())?;
-    let mut r = request(SpyKind::Histograms, &params)?;
-    r.name_prefix = prefix(&params, &["histogram"])?;
-    r.host_prefix = prefix(&params, &["host", "source"])?;
-    r.tag_keys = tag_keys(&params, "histogramTagKey")?;
-    stream(&state, r)
+    stream(
+        &state,
+        filtered(SpyKind::Histograms, &params, "histogram", "histogramTagKey")?,
+    )
 }
 
 /// Spans: crest takes none yet, so the stream holds only its header.
@@ -219,11 +231,10 @@ pub(crate) async fn spy_on_spans(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = QueryParams::parse(query.as_deref())?;
-    let mut r = request(SpyKind::Spans, &params)?;
-    r.name_prefix = prefix(&params, &["name"])?;
-    r.host_prefix = prefix(&params, &["host", "source"])?;
-    r.tag_keys = tag_keys(&params, "spanTagKey")?;
-    stream(&state, r)
+    stream(
+        &state,
+        filtered(SpyKind::Spans, &params, "name", "spanTagKey")?,
+    )
 }
 
 /// Names (metrics, sources, point tags as `key=value`) the engine did not hold before.
