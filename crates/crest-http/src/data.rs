@@ -13,6 +13,7 @@ use crest_domain::{Chain, DomainError};
 use crest_query::{QueryError, QueryLimits, SourceTags};
 use crest_series::{Pattern, SeriesCatalog, SeriesReader, SeriesWriter};
 
+use crate::ingest_gate::IngestGate;
 use crate::spy::{SpyHub, SpyingWriter};
 
 /// The time-series engine behind the data endpoints, whichever it is.
@@ -26,6 +27,8 @@ pub struct DataPath {
     pub query: QuerySettings,
     /// The open `/api/spy` streams, which see what `writer` acknowledges.
     pub spy: Arc<SpyHub>,
+    /// How many bodies of lines are taken at once, and how long one waits for its turn.
+    pub gate: IngestGate,
 }
 
 impl DataPath {
@@ -41,11 +44,17 @@ impl DataPath {
             catalog: engine,
             query: QuerySettings::default(),
             spy,
+            gate: IngestGate::default(),
         }
     }
 
     pub fn with_query_settings(mut self, query: QuerySettings) -> Self {
         self.query = query;
+        self
+    }
+
+    pub fn with_ingest_gate(mut self, gate: IngestGate) -> Self {
+        self.gate = gate;
         self
     }
 }

@@ -15,6 +15,7 @@ pub mod error;
 mod event_reader;
 mod extract;
 mod failure_limit;
+pub mod ingest_gate;
 mod limits;
 mod nul;
 pub mod present;

@@ -18,6 +18,7 @@ use crest_domain::lease::{Lease, LeaseStore, instance_id};
 use crest_domain::random::{OsRandom, Random};
 use crest_domain::store::BootstrapApplied;
 use crest_domain::token_vault::TokenVault;
+use crest_http::ingest_gate::{DEFAULT_IN_FLIGHT, IngestGate};
 use crest_http::spy::SpyHub;
 use crest_http::{AppState, HttpSettings, QuerySettings};
 use crest_store::SqlStore;
@@ -42,6 +43,9 @@ pub struct Dependencies {
     pub signing_key: Option<SigningKeyRecord>,
     /// The period of the trash and session sweep ([`SWEEP_INTERVAL`]; tests shorten it).
     pub sweep_every: Duration,
+    /// How long a body of lines waits for an ingestion slot before it is pushed back
+    /// ([`crest_http::ingest_gate::DEFAULT_WAIT`]; tests make it zero).
+    pub ingest_wait: Duration,
 }
 
 impl Default for Dependencies {
@@ -51,6 +55,7 @@ impl Default for Dependencies {
             random: Arc::new(OsRandom),
             signing_key: None,
             sweep_every: SWEEP_INTERVAL,
+            ingest_wait: crest_http::ingest_gate::DEFAULT_WAIT,
         }
     }
 }
@@ -70,6 +75,8 @@ pub struct RunningServer {
     sweep_lease: Lease,
     /// The open ingestion-spy streams, ended first at shutdown (they never end by themselves).
     spy: Arc<SpyHub>,
+    /// The slots of ingestion (tests take them to see a body pushed back).
+    pub ingest_gate: IngestGate,
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
     usage_task: JoinHandle<()>,
@@ -194,7 +201,9 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         )
         .with_obsolete_after(config.query_obsolete_after),
     );
+    let data = data.with_ingest_gate(IngestGate::new(DEFAULT_IN_FLIGHT, deps.ingest_wait));
     let spy = data.spy.clone();
+    let ingest_gate = data.gate.clone();
     let state = state.with_data(data);
     // The identity service's keys: loaded, or (on a first start) made in the background.
     state
@@ -255,6 +264,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         sweeps,
         sweep_lease,
         spy,
+        ingest_gate,
         handle,
         task,
         usage_task,

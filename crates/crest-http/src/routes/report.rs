@@ -79,7 +79,8 @@ fn answer(status: StatusCode, result: StatusResult, message: String) -> Response
     responses(
         (status = 202, description = "At least one line was taken; the message says how many were refused, and why", body = StatusEnvelope),
         (status = 400, description = "No line was taken (the first errors are named), an unknown format, or one crest does not take yet", body = StatusEnvelope),
-        (status = 413, description = "The body is larger than the limit", body = StatusEnvelope)
+        (status = 413, description = "The body is larger than the limit", body = StatusEnvelope),
+        (status = 429, description = "Ingestion is behind (every slot stayed taken for the wait): send the body again later", body = StatusEnvelope)
     )
 )]
 pub(crate) async fn report(
@@ -156,6 +157,13 @@ pub(crate) async fn take_lines(
     body: Bytes,
 ) -> Result<Taken, TakeError> {
     let data = state.data()?.clone();
+    // From here to the acknowledgement the body holds one of the gate's slots: when none frees in
+    // time, ingestion is behind and the body is pushed back (429).
+    let _slot = data
+        .gate
+        .enter()
+        .await
+        .map_err(|behind| ApiError::Busy(behind.to_string()))?;
     let now_ms = state.clock.now_millis();
     let options = IngestOptions {
         format,

@@ -573,6 +573,66 @@ async fn an_oversized_batch_is_answered_413_so_the_proxy_splits_it() {
     app.stop().await;
 }
 
+/// When ingestion falls behind (every slot taken for the whole wait; here the test holds them and
+/// the wait is zero), a proxy's batch is pushed back with 429 and so is a script's `/report`;
+/// nothing of either is kept, and both are taken once a slot frees.
+#[tokio::test]
+async fn a_batch_is_pushed_back_with_429_when_ingestion_is_behind() {
+    let mut d = deps();
+    d.ingest_wait = Duration::ZERO;
+    let app = TestApp::spawn_with_deps(Backend::Sqlite, |_| {}, d)
+        .await
+        .expect("SQLite");
+    let token = app.admin_token.clone();
+    let gate = app.server.as_ref().expect("running").ingest_gate.clone();
+    let mut held = Vec::new();
+    for _ in 0..gate.in_flight() {
+        held.push(gate.enter().await.expect("a free slot"));
+    }
+    let t = SystemClock.now_millis() / 1000;
+    let (status, body) = report(
+        &app,
+        &token,
+        "wavefront",
+        &format!("pushed.back 1 {t} source=s\n"),
+    )
+    .await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("ingestion is behind"), "{body}");
+    let resp = app
+        .http
+        .post(app.at("/report"))
+        .bearer_auth(&token)
+        .body(format!("pushed.back 2 {t} source=s\n"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 429);
+    // Other requests are not held up.
+    let (status, _) = call(&app, Method::GET, "/api/v2/proxy", None).await;
+    assert_eq!(status, 200);
+    let (status, got) = call(
+        &app,
+        Method::GET,
+        "/api/v2/chart/metric/detail?m=pushed.back",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{got}");
+    assert!(got["hosts"].as_array().is_none_or(Vec::is_empty), "{got}");
+
+    drop(held.pop());
+    let (status, body) = report(
+        &app,
+        &token,
+        "wavefront",
+        &format!("pushed.back 1 {t} source=s\n"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn the_sweep_forgets_ephemeral_proxies_silent_for_a_day() {
     let clock = ManualClock::new(SystemClock.now_millis());
