@@ -35,33 +35,37 @@ where
                 413 => ApiError::PayloadTooLarge,
                 _ => ApiError::BadRequest(rejection.body_text()),
             })?;
-        let bytes = gunzipped(&bytes)?;
-        // An empty body reads as JSON `null`, so that optional bodies may be left out.
-        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"null"
-        } else {
-            &bytes
-        };
-        if crate::nul::json_has_nul(bytes) {
-            return Err(ApiError::BadRequest(crate::nul::REFUSAL.into()));
-        }
-        // The message names where the body went wrong (`newRelic.apiKey: invalid type…`) when
-        // that is known, and always where in the text (`… at line 1 column 5`).
-        let mut json = serde_json::Deserializer::from_slice(bytes);
-        let value = serde_path_to_error::deserialize(&mut json).map_err(|e| {
-            let path = body_path(e.path());
-            let inner = e.into_inner();
-            match path {
-                None => ApiError::BadRequest(format!("malformed JSON body: {inner}")),
-                Some(path) => {
-                    ApiError::BadRequest(format!("malformed JSON body at {path}: {inner}"))
-                }
-            }
-        })?;
-        json.end()
-            .map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))?;
-        Ok(Self(value))
+        json_body(&bytes).map(Self)
     }
+}
+
+/// A JSON body's bytes as `T`: gunzipped when they are gzip, empty read as `null` (so that
+/// optional bodies may be left out), NUL refused, and a malformed body a 400 that says where.
+pub(crate) fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let bytes = gunzipped(bytes)?;
+    // An empty body reads as JSON `null`, so that optional bodies may be left out.
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &bytes
+    };
+    if crate::nul::json_has_nul(bytes) {
+        return Err(ApiError::BadRequest(crate::nul::REFUSAL.into()));
+    }
+    // The message names where the body went wrong (`newRelic.apiKey: invalid type…`) when
+    // that is known, and always where in the text (`… at line 1 column 5`).
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        let path = body_path(e.path());
+        let inner = e.into_inner();
+        match path {
+            None => ApiError::BadRequest(format!("malformed JSON body: {inner}")),
+            Some(path) => ApiError::BadRequest(format!("malformed JSON body at {path}: {inner}")),
+        }
+    })?;
+    json.end()
+        .map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))?;
+    Ok(value)
 }
 
 /// Where in the body deserialization failed, as `userGroups[0].name`, up to the first part the
@@ -103,7 +107,15 @@ pub(crate) const GUNZIPPED_MAX_BYTES: usize = 16 * 1024 * 1024;
 /// wavefront-proxy compresses every request, its source-tag calls included, and no JSON or text
 /// body starts with gzip's magic bytes.
 pub(crate) fn gunzipped(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, ApiError> {
-    crest_ingest::decompress(bytes, GUNZIPPED_MAX_BYTES).map_err(|e| match e {
+    gunzipped_at_most(bytes, GUNZIPPED_MAX_BYTES)
+}
+
+/// [`gunzipped`] with a limit of the caller's: more than `limit` bytes once decompressed is a 413.
+pub(crate) fn gunzipped_at_most(
+    bytes: &[u8],
+    limit: usize,
+) -> Result<std::borrow::Cow<'_, [u8]>, ApiError> {
+    crest_ingest::decompress(bytes, limit).map_err(|e| match e {
         crest_ingest::BodyError::TooLarge { .. } => ApiError::PayloadTooLarge,
         other => ApiError::BadRequest(other.to_string()),
     })

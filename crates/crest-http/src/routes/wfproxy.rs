@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::extract::{gunzipped, gunzipped_at_most, json_body};
 use crate::query_params::QueryParams;
 use crate::routes::event::{MAX_EVENTS_PER_BODY, events, input};
 use crate::routes::proxy::proxies;
@@ -32,9 +33,6 @@ use crate::state::AppState;
 
 /// The header that names the proxy.
 const PROXY_ID: &str = "x-wf-proxy-id";
-/// The most bytes a JSON body (check-in metrics, configuration, rules, events) may hold once
-/// decompressed.
-const JSON_MAX_DECOMPRESSED_BYTES: usize = 16 * 1024 * 1024;
 /// The most characters of an error report written to the log.
 const ERROR_DETAILS_LOGGED: usize = 2_000;
 /// Formats the proxy may send that crest does not store: taken and discarded (the check-in tells
@@ -50,28 +48,6 @@ const DISCARDED_FORMATS: [&str; 6] = [
 
 fn proxy_id(headers: &HeaderMap) -> Option<&str> {
     headers.get(PROXY_ID).and_then(|v| v.to_str().ok())
-}
-
-/// A body's bytes, gunzipped when it is gzip (whatever `Content-Encoding` says); too large once
-/// decompressed is a 413, so that the proxy splits the batch.
-fn unpacked(body: &[u8], limit: usize) -> Result<std::borrow::Cow<'_, [u8]>, ApiError> {
-    crest_ingest::decompress(body, limit).map_err(|e| match e {
-        crest_ingest::BodyError::TooLarge { .. } => ApiError::PayloadTooLarge,
-        other => ApiError::BadRequest(other.to_string()),
-    })
-}
-
-/// A JSON body (`null` when empty).
-fn json_body(body: &[u8]) -> Result<Value, ApiError> {
-    let bytes = unpacked(body, JSON_MAX_DECOMPRESSED_BYTES)?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Null);
-    }
-    if crate::nul::json_has_nul(&bytes) {
-        return Err(ApiError::BadRequest(crate::nul::REFUSAL.into()));
-    }
-    serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not JSON: {e}")))
 }
 
 /// The data routes answer "cannot take it now" with the protocol's push-back.
@@ -147,7 +123,7 @@ pub(crate) async fn proxy_checkin(
     body: Bytes,
 ) -> Result<Json<AgentConfiguration>, ApiError> {
     let params = QueryParams::parse(query.as_deref())?;
-    json_body(&body)?;
+    json_body::<Value>(&body)?;
     let check_in = CheckIn {
         id: proxy_id(&headers).map(str::to_owned),
         hostname: params.one("hostname").map(str::to_owned),
@@ -234,7 +210,7 @@ pub(crate) async fn proxy_save_config(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let id = proxy_id(&headers);
-    let config = json_body(&body)?;
+    let config = json_body::<Value>(&body)?;
     saved(proxies(&state).save_config(id, &config).await?, id)
 }
 
@@ -261,7 +237,7 @@ pub(crate) async fn proxy_save_preprocessor_rules(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let id = proxy_id(&headers);
-    let rules = json_body(&body)?;
+    let rules = json_body::<Value>(&body)?;
     saved(proxies(&state).save_rules(id, &rules).await?, id)
 }
 
@@ -312,7 +288,7 @@ pub(crate) async fn proxy_error(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let bytes = unpacked(&body, JSON_MAX_DECOMPRESSED_BYTES)?;
+    let bytes = gunzipped(&body)?;
     let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
         .map_err(|e| ApiError::BadRequest(format!("the body is not a form: {e}")))?;
     let details = form
@@ -358,7 +334,7 @@ pub(crate) async fn proxy_report(
     let params = QueryParams::parse(query.as_deref())?;
     let name = params.one("format");
     if let Some(discarded) = name.filter(|f| DISCARDED_FORMATS.contains(f)) {
-        let lines = unpacked(&body, REPORT_MAX_DECOMPRESSED_BYTES)?
+        let lines = gunzipped_at_most(&body, REPORT_MAX_DECOMPRESSED_BYTES)?
             .split(|b| *b == b'\n')
             .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
             .count();
@@ -410,7 +386,7 @@ pub(crate) async fn proxy_events(
     caller: Caller,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let batch: Vec<Event> = match json_body(&body)? {
+    let batch: Vec<Event> = match json_body::<Value>(&body)? {
         Value::Null => Vec::new(),
         Value::Array(items) if items.len() > MAX_EVENTS_PER_BODY => {
             return Err(ApiError::PayloadTooLarge);
