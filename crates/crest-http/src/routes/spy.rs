@@ -84,14 +84,14 @@ fn stream(state: &AppState, request: SpyRequest) -> Result<Response, ApiError> {
         .random
         .fill(&mut seed)
         .map_err(|e| ApiError::internal_caused_by("no randomness for the spy's sample", e))?;
-    let watch = data
+    let mut watch = data
         .spy
         .watch(request, u64::from_le_bytes(seed))
         .map_err(|e| match e {
             WatchError::TooMany => ApiError::Busy(e.to_string()),
             WatchError::Closed => ApiError::internal_caused_by("the spy is closed", e),
         })?;
-    let first = Bytes::from(watch.header.clone());
+    let first = Bytes::from(std::mem::take(&mut watch.header));
     let body = futures_util::stream::unfold(
         (Some(first), watch),
         |(first, mut watch): (Option<Bytes>, Watch)| async move {

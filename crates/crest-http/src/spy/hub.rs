@@ -84,12 +84,11 @@ pub struct SpyHub {
     watchers: Mutex<Watchers>,
     /// Streams open (any kind): zero means appends pass straight through.
     open: AtomicUsize,
-    /// Of which, streams of new ids: only they make appends look names up.
-    open_ids: AtomicUsize,
     catalog: Arc<dyn SeriesCatalog>,
     known: Mutex<Known>,
     /// Picks which unknown names are looked up, at the highest share an ids stream asks for
-    /// (each stream then keeps its own share of those).
+    /// (each stream then keeps its own share of those); its share is zero while no ids stream is
+    /// open, and then appends look nothing up.
     id_sampler: Mutex<Sampler>,
 }
 
@@ -98,7 +97,6 @@ pub struct SpyHub {
 pub struct Watch {
     hub: Arc<SpyHub>,
     id: u64,
-    kind: SpyKind,
     pub header: String,
     rx: mpsc::Receiver<Bytes>,
 }
@@ -112,7 +110,7 @@ impl Watch {
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        self.hub.leave(self.id, self.kind);
+        self.hub.leave(self.id);
     }
 }
 
@@ -122,7 +120,6 @@ impl SpyHub {
         Self {
             watchers: Mutex::new(Watchers::default()),
             open: AtomicUsize::new(0),
-            open_ids: AtomicUsize::new(0),
             catalog,
             known: Mutex::new(Known::default()),
             id_sampler: Mutex::new(Sampler::new(1, 0.0)),
@@ -142,15 +139,14 @@ impl SpyHub {
         self.id_sampler.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Sets the share of unknown names looked up to the highest an ids stream asks for.
-    fn resample_ids(&self, watchers: &Watchers, seed: u64) {
-        let rate = watchers
+    /// The highest share an ids stream asks for (zero when none is open).
+    fn ids_rate(watchers: &Watchers) -> f64 {
+        watchers
             .list
             .iter()
             .filter(|w| w.request.kind == SpyKind::Ids)
             .map(|w| w.request.sampling)
-            .fold(0.0, f64::max);
-        *self.lock_id_sampler() = Sampler::new(seed, rate);
+            .fold(0.0, f64::max)
     }
 
     /// Whether anyone watches.
@@ -170,7 +166,7 @@ impl SpyHub {
         let (tx, rx) = mpsc::channel(QUEUED_CHUNKS);
         let id = w.next_id;
         w.next_id += 1;
-        let kind = request.kind;
+        let ids = request.kind == SpyKind::Ids;
         let header = request.header();
         w.list.push(Watcher {
             id,
@@ -179,42 +175,38 @@ impl SpyHub {
             tx,
         });
         self.open.fetch_add(1, Ordering::AcqRel);
-        if kind == SpyKind::Ids {
-            self.open_ids.fetch_add(1, Ordering::AcqRel);
-            self.resample_ids(&w, seed.rotate_left(32));
+        if ids {
+            *self.lock_id_sampler() = Sampler::new(seed.rotate_left(32), Self::ids_rate(&w));
         }
         Ok(Watch {
             hub: self.clone(),
             id,
-            kind,
             header,
             rx,
         })
     }
 
-    fn leave(&self, id: u64, kind: SpyKind) {
+    fn leave(&self, id: u64) {
         let mut w = self.lock();
-        let before = w.list.len();
-        w.list.retain(|x| x.id != id);
-        if w.list.len() < before {
-            self.open.fetch_sub(1, Ordering::AcqRel);
-            if kind == SpyKind::Ids {
-                self.open_ids.fetch_sub(1, Ordering::AcqRel);
-                let seed = w.next_id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                self.resample_ids(&w, seed);
-            }
+        let Some(at) = w.list.iter().position(|x| x.id == id) else {
+            // Gone already: the hub closed.
+            return;
+        };
+        let left = w.list.remove(at);
+        self.open.fetch_sub(1, Ordering::AcqRel);
+        if left.request.kind == SpyKind::Ids {
+            self.lock_id_sampler().set_rate(Self::ids_rate(&w));
         }
     }
 
-    /// Ends every stream and refuses new ones (the server is stopping).
+    /// Ends every stream and refuses new ones (the server is stopping): dropping the senders ends
+    /// the streams.
     pub fn close(&self) {
         let mut w = self.lock();
         w.closed = true;
-        // Dropping the senders ends the streams; the watches leave as their bodies are dropped.
-        for watcher in &mut w.list {
-            let (closed, _) = mpsc::channel(1);
-            watcher.tx = closed;
-        }
+        w.list.clear();
+        self.open.store(0, Ordering::Release);
+        self.lock_id_sampler().set_rate(0.0);
     }
 
     /// Picks what each watcher is shown of `batch`, before the engine takes it.
@@ -223,8 +215,8 @@ impl SpyHub {
         if !self.is_watched() {
             return picked;
         }
-        if self.open_ids.load(Ordering::Acquire) > 0 {
-            let rate = self.lock_id_sampler().rate();
+        let rate = self.lock_id_sampler().rate();
+        if rate > 0.0 {
             let (ids, series) = self.new_names(batch).await;
             picked.ids = ids;
             picked.series = series;

@@ -16,10 +16,10 @@ impl Sampler {
         let mut sampler = Self {
             // xorshift's state must not be zero.
             state: seed | 1,
-            rate: rate.clamp(0.0, 1.0),
+            rate: 0.0,
             skip: 0,
         };
-        sampler.skip = sampler.gap();
+        sampler.set_rate(rate);
         sampler
     }
 
@@ -69,6 +69,12 @@ impl Sampler {
             at += 1;
             self.skip = self.gap();
         }
+    }
+
+    /// Shows `rate` of the items from now on, drawing on from the same state.
+    pub(crate) fn set_rate(&mut self, rate: f64) {
+        self.rate = rate.clamp(0.0, 1.0);
+        self.skip = self.gap();
     }
 
     /// The share shown.
