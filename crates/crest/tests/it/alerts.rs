@@ -3,36 +3,18 @@
 //! snooze (expiring with the clock, no job), tags, trash, clone, ACLs enforced, summary,
 //! checkQuery and preview; and the neighbours: who may read and change alerts.
 
-use std::sync::Arc;
-
-use crest_domain::clock::{Clock, ManualClock, SystemClock};
+use crest_domain::clock::{Clock, ManualClock};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{
-    Backend, TestApp, account_with, assert_error_envelope, call, deps, status_as,
-};
+use crate::support::{Backend, TestApp, account_with, assert_error_envelope, call, ok, status_as};
 
 const HOUR_MS: i64 = 3_600_000;
-
-async fn with_clock(backend: Backend) -> Option<(TestApp, ManualClock)> {
-    let clock = ManualClock::new(SystemClock.now_millis());
-    let mut d = deps();
-    d.clock = Arc::new(clock.clone());
-    let app = TestApp::spawn_with_deps(backend, |_| {}, d).await?;
-    Some((app, clock))
-}
 
 fn c04() -> Value {
     json!({"name": "c04", "condition": "ts(conf.m) > 1", "displayExpression": "ts(conf.m)",
         "minutes": 5, "severity": "WARN", "target": "a@example.com",
         "tags": {"customerTags": ["ct1"]}, "somethingNew": {"kept": true}})
-}
-
-async fn ok(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
-    let (status, got) = call(app, method, path, body).await;
-    assert_eq!(status, 200, "{path}: {got}");
-    got["response"].clone()
 }
 
 async fn search(app: &TestApp, path: &str, key: &str, value: &str, method: &str) -> Value {
@@ -392,14 +374,16 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
 
 #[tokio::test]
 async fn alerts_conversation_on_sqlite() {
-    let (app, clock) = with_clock(Backend::Sqlite).await.expect("SQLite");
+    let (app, clock) = TestApp::spawn_on_with_clock(Backend::Sqlite)
+        .await
+        .expect("SQLite");
     conversation(&app, &clock).await;
     app.stop().await;
 }
 
 #[tokio::test]
 async fn alerts_conversation_on_postgres() {
-    let Some((app, clock)) = with_clock(Backend::Postgres).await else {
+    let Some((app, clock)) = TestApp::spawn_on_with_clock(Backend::Postgres).await else {
         return;
     };
     conversation(&app, &clock).await;

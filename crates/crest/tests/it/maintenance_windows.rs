@@ -2,21 +2,11 @@
 //! seconds, `relevantCustomerTags` always a list, `eventName`, the running state read from the
 //! clock, the rules M-2, deletion outright; and who may change windows.
 
-use std::sync::Arc;
-
 use crest_domain::clock::{Clock, ManualClock, SystemClock};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::support::{
-    Backend, TestApp, account_with, assert_error_envelope, call, deps, status_as,
-};
-
-async fn ok(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
-    let (status, got) = call(app, method, path, body).await;
-    assert_eq!(status, 200, "{path}: {got}");
-    got["response"].clone()
-}
+use crate::support::{Backend, TestApp, account_with, assert_error_envelope, call, ok, status_as};
 
 async fn conversation(app: &TestApp, clock: &ManualClock) {
     let now = clock.now_millis() / 1000;
@@ -139,24 +129,18 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
     assert_eq!(all["totalItems"], 1);
 }
 
-async fn with_clock(backend: Backend) -> Option<(TestApp, ManualClock)> {
-    let clock = ManualClock::new(SystemClock.now_millis());
-    let mut d = deps();
-    d.clock = Arc::new(clock.clone());
-    let app = TestApp::spawn_with_deps(backend, |_| {}, d).await?;
-    Some((app, clock))
-}
-
 #[tokio::test]
 async fn maintenance_windows_on_sqlite() {
-    let (app, clock) = with_clock(Backend::Sqlite).await.expect("SQLite");
+    let (app, clock) = TestApp::spawn_on_with_clock(Backend::Sqlite)
+        .await
+        .expect("SQLite");
     conversation(&app, &clock).await;
     app.stop().await;
 }
 
 #[tokio::test]
 async fn maintenance_windows_on_postgres() {
-    let Some((app, clock)) = with_clock(Backend::Postgres).await else {
+    let Some((app, clock)) = TestApp::spawn_on_with_clock(Backend::Postgres).await else {
         return;
     };
     conversation(&app, &clock).await;
