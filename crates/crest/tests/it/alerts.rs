@@ -99,7 +99,7 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
     ] {
         let mut body = c04();
         for (k, v) in bad.as_object().expect("an object") {
-            body[k] = v.clone();
+            body[k.as_str()] = v.clone();
         }
         let (status, got) = call(app, Method::POST, "/api/v2/alert", Some(body)).await;
         assert_eq!(status, 400, "{bad}: {got}");

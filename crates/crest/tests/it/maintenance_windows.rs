@@ -4,7 +4,7 @@
 
 use crest_domain::clock::{Clock, ManualClock, SystemClock};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::{Backend, TestApp, account_with, assert_error_envelope, call, ok, status_as};
 
