@@ -5,7 +5,7 @@
 CREATE TABLE alerts (
     id TEXT PRIMARY KEY,
     document TEXT NOT NULL,
-    version INTEGER NOT NULL,
+    version BIGINT NOT NULL,
     created_ms BIGINT NOT NULL,
     creator TEXT NOT NULL,
     updated_ms BIGINT NOT NULL,
@@ -17,7 +17,7 @@ CREATE TABLE alerts (
 );
 CREATE TABLE alert_versions (
     alert_id TEXT NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
-    version INTEGER NOT NULL,
+    version BIGINT NOT NULL,
     document TEXT NOT NULL,
     update_user TEXT NOT NULL,
     update_time BIGINT NOT NULL,
