@@ -8,6 +8,8 @@ mod record;
 mod rules;
 mod runtime;
 mod service;
+#[cfg(test)]
+mod service_tests;
 mod store;
 mod targets;
 

@@ -84,6 +84,19 @@ fn invalid(message: impl Into<String>) -> DomainError {
     DomainError::Invalid(message.into())
 }
 
+/// The alert targets a document names (`target:` and `webhook:`), each once.
+fn notificant_ids(doc: &Map<String, Value>) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for entry in target_entries(doc) {
+        if let Some(id) = entry.notificant_id()
+            && !ids.iter().any(|known| known == id)
+        {
+            ids.push(id.to_owned());
+        }
+    }
+    ids
+}
+
 /// Whether a snooze is in force at `now`.
 fn snooze_in_force(snoozed: Option<EpochMillis>, now: EpochMillis) -> Option<EpochMillis> {
     snoozed.filter(|&until| until < 0 || until > now)
@@ -233,10 +246,7 @@ impl<'a> Alerts<'a> {
         if !who.may_view(&record.acl) {
             return Ok(None);
         }
-        let ids: Vec<String> = target_entries(&record.document)
-            .iter()
-            .filter_map(|e| e.notificant_id().map(str::to_owned))
-            .collect();
+        let ids = notificant_ids(&record.document);
         let target_info = if ids.is_empty() {
             Vec::new()
         } else {
@@ -305,10 +315,7 @@ impl<'a> Alerts<'a> {
         if !self.targets.knows_every_target() {
             return Ok(());
         }
-        let ids: Vec<String> = target_entries(doc)
-            .iter()
-            .filter_map(|e| e.notificant_id().map(str::to_owned))
-            .collect();
+        let ids = notificant_ids(doc);
         if ids.is_empty() {
             return Ok(());
         }

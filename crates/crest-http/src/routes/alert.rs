@@ -100,11 +100,11 @@ pub(crate) fn wire_document(
     for key in ["updaterId", "updateUserId"] {
         put(&mut m, key, r.updater.clone());
     }
-    if !m.contains_key("resolveAfterMinutes") {
+    if m.get("resolveAfterMinutes").is_none_or(Value::is_null) {
         let minutes = m.get("minutes").cloned().unwrap_or(json!(1));
         m.insert("resolveAfterMinutes".into(), minutes);
     }
-    if !m.contains_key("processRateMinutes") {
+    if m.get("processRateMinutes").is_none_or(Value::is_null) {
         put(&mut m, "processRateMinutes", DEFAULT_PROCESS_RATE_MINUTES);
     }
     let tags = m
@@ -116,7 +116,7 @@ pub(crate) fn wire_document(
     put(&mut m, "status", view.status.clone());
     let severities: Vec<&str> = severity_list(document).iter().map(|s| s.as_str()).collect();
     put(&mut m, "severityList", severities);
-    if !m.contains_key("severity") {
+    if m.get("severity").is_none_or(Value::is_null) {
         put_some(&mut m, "severity", rt.severity.map(|s| s.as_str()));
     }
     let entries = target_entries(document);
