@@ -566,109 +566,6 @@ impl Searchable for Event {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::Value;
-
-    /// The schema a property's schema stands for: through `$ref`, `oneOf`/`allOf` (nullable
-    /// wrappers) and arrays, to the object or scalar underneath.
-    fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
-        for _ in 0..8 {
-            if let Some(r) = v["$ref"].as_str() {
-                let name = r.rsplit('/').next().unwrap_or_default();
-                v = &doc["components"]["schemas"][name];
-            } else if let Some(inner) = ["oneOf", "anyOf", "allOf"]
-                .iter()
-                .find_map(|k| v[*k].as_array())
-                .and_then(|all| all.iter().find(|s| s["type"] != "null"))
-            {
-                v = inner;
-            } else if v["items"].is_object() {
-                v = &v["items"];
-            } else {
-                break;
-            }
-        }
-        v
-    }
-
-    /// The keys an entity's JSON representation has, by the OpenAPI document: its properties, and
-    /// one level of the properties of those that hold objects.
-    fn keys_by_openapi(model: &str) -> Vec<String> {
-        let doc = serde_json::to_value(crate::api_doc::openapi()).expect("a JSON document");
-        let schema = &doc["components"]["schemas"][model];
-        let properties = schema["properties"]
-            .as_object()
-            .unwrap_or_else(|| panic!("{model} has properties"));
-        let mut keys = Vec::new();
-        for (name, property) in properties {
-            keys.push(name.clone());
-            let inner = resolve(&doc, property);
-            if let Some(children) = inner["properties"].as_object() {
-                keys.extend(children.keys().map(|c| format!("{name}.{c}")));
-            } else if inner["additionalProperties"].is_object() {
-                keys.push(format!("{name}.*"));
-            }
-        }
-        keys.sort();
-        keys
-    }
-
-    fn declared(schema: &Schema) -> Vec<String> {
-        let mut keys: Vec<String> = schema.keys.iter().map(|k| (*k).to_owned()).collect();
-        keys.sort();
-        keys
-    }
-
-    /// Every entity's keys are exactly its JSON properties and their nested properties: no key
-    /// that matches nothing, no real one refused.
-    #[test]
-    fn search_keys_are_the_json_properties() {
-        let mut wrong = Vec::new();
-        for (model, schema) in [
-            ("Account", Account::SCHEMA),
-            ("ServiceAccount", ServiceAccount::SCHEMA),
-            ("CustomerFacingUserObject", CustomerFacingUserObject::SCHEMA),
-            ("UserGroupModel", UserGroupModel::SCHEMA),
-            ("RoleDTO", RoleDTO::SCHEMA),
-            ("ApiTokenModel", ApiTokenModel::SCHEMA),
-            ("CloudIntegration", CloudIntegration::SCHEMA),
-            ("Proxy", Proxy::SCHEMA),
-        ] {
-            let expected = keys_by_openapi(model);
-            if declared(&schema) != expected {
-                wrong.push(format!("{model}: {expected:?}"));
-            }
-        }
-        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    }
-
-    #[test]
-    fn dotted_keys_that_are_not_nested_properties_are_refused() {
-        let query = |key: &str| {
-            Some(vec![SearchQuery {
-                key: Some(key.to_owned()),
-                value: Some("x".into()),
-                ..SearchQuery::default()
-            }])
-        };
-        let refused =
-            |schema: &Schema, key: &str| Search::new(schema, criteria(query(key)), None).is_err();
-        assert!(refused(&Account::SCHEMA, "identifier.x"));
-        assert!(refused(&Account::SCHEMA, "userGroups.name"));
-        assert!(refused(&Account::SCHEMA, "roles.name"));
-        assert!(refused(
-            &CustomerFacingUserObject::SCHEMA,
-            "userGroups.name"
-        ));
-        assert!(!refused(&ServiceAccount::SCHEMA, "userGroups.name"));
-        assert!(!refused(&ServiceAccount::SCHEMA, "roles.name"));
-        assert!(!refused(&UserGroupModel::SCHEMA, "roles.name"));
-        assert!(!refused(&RoleDTO::SCHEMA, "sampleLinkedGroups.name"));
-    }
-}
-
 impl Searchable for Alert {
     const SCHEMA: Schema = Schema {
         entity: "alert",
@@ -813,4 +710,107 @@ impl Searchable for MaintenanceWindow {
         ],
         tags: false,
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// The schema a property's schema stands for: through `$ref`, `oneOf`/`allOf` (nullable
+    /// wrappers) and arrays, to the object or scalar underneath.
+    fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
+        for _ in 0..8 {
+            if let Some(r) = v["$ref"].as_str() {
+                let name = r.rsplit('/').next().unwrap_or_default();
+                v = &doc["components"]["schemas"][name];
+            } else if let Some(inner) = ["oneOf", "anyOf", "allOf"]
+                .iter()
+                .find_map(|k| v[*k].as_array())
+                .and_then(|all| all.iter().find(|s| s["type"] != "null"))
+            {
+                v = inner;
+            } else if v["items"].is_object() {
+                v = &v["items"];
+            } else {
+                break;
+            }
+        }
+        v
+    }
+
+    /// The keys an entity's JSON representation has, by the OpenAPI document: its properties, and
+    /// one level of the properties of those that hold objects.
+    fn keys_by_openapi(model: &str) -> Vec<String> {
+        let doc = serde_json::to_value(crate::api_doc::openapi()).expect("a JSON document");
+        let schema = &doc["components"]["schemas"][model];
+        let properties = schema["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{model} has properties"));
+        let mut keys = Vec::new();
+        for (name, property) in properties {
+            keys.push(name.clone());
+            let inner = resolve(&doc, property);
+            if let Some(children) = inner["properties"].as_object() {
+                keys.extend(children.keys().map(|c| format!("{name}.{c}")));
+            } else if inner["additionalProperties"].is_object() {
+                keys.push(format!("{name}.*"));
+            }
+        }
+        keys.sort();
+        keys
+    }
+
+    fn declared(schema: &Schema) -> Vec<String> {
+        let mut keys: Vec<String> = schema.keys.iter().map(|k| (*k).to_owned()).collect();
+        keys.sort();
+        keys
+    }
+
+    /// Every entity's keys are exactly its JSON properties and their nested properties: no key
+    /// that matches nothing, no real one refused.
+    #[test]
+    fn search_keys_are_the_json_properties() {
+        let mut wrong = Vec::new();
+        for (model, schema) in [
+            ("Account", Account::SCHEMA),
+            ("ServiceAccount", ServiceAccount::SCHEMA),
+            ("CustomerFacingUserObject", CustomerFacingUserObject::SCHEMA),
+            ("UserGroupModel", UserGroupModel::SCHEMA),
+            ("RoleDTO", RoleDTO::SCHEMA),
+            ("ApiTokenModel", ApiTokenModel::SCHEMA),
+            ("CloudIntegration", CloudIntegration::SCHEMA),
+            ("Proxy", Proxy::SCHEMA),
+        ] {
+            let expected = keys_by_openapi(model);
+            if declared(&schema) != expected {
+                wrong.push(format!("{model}: {expected:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn dotted_keys_that_are_not_nested_properties_are_refused() {
+        let query = |key: &str| {
+            Some(vec![SearchQuery {
+                key: Some(key.to_owned()),
+                value: Some("x".into()),
+                ..SearchQuery::default()
+            }])
+        };
+        let refused =
+            |schema: &Schema, key: &str| Search::new(schema, criteria(query(key)), None).is_err();
+        assert!(refused(&Account::SCHEMA, "identifier.x"));
+        assert!(refused(&Account::SCHEMA, "userGroups.name"));
+        assert!(refused(&Account::SCHEMA, "roles.name"));
+        assert!(refused(
+            &CustomerFacingUserObject::SCHEMA,
+            "userGroups.name"
+        ));
+        assert!(!refused(&ServiceAccount::SCHEMA, "userGroups.name"));
+        assert!(!refused(&ServiceAccount::SCHEMA, "roles.name"));
+        assert!(!refused(&UserGroupModel::SCHEMA, "roles.name"));
+        assert!(!refused(&RoleDTO::SCHEMA, "sampleLinkedGroups.name"));
+    }
 }
