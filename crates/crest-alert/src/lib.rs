@@ -8,12 +8,14 @@
 //! the check's time and each condition's answer, so every rule is tested on plain values.
 
 pub mod check;
+pub mod condition;
 pub mod fanout;
 pub mod series;
 pub mod severity;
 pub mod window;
 
 pub use check::{Answer, Change, Check, CheckInput, FailingSeries, Previous, QueryFailure, check};
+pub use condition::{Sources, Unreadable, answer};
 pub use fanout::{Notice, Trigger, notices};
 pub use series::{Judgement, SeriesKey, judge};
 pub use severity::Severity;
