@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the acceptance checks of ../shared/reference/alerts-dashboards-events-proxies.md §13 that
-# crest has built (events, proxies, the SDK's send_event), with the real REST client
-# (wavefront-api-client 2.202.2) and the real SDK (wavefront-sdk-python 2.1.0), against a crest
-# server started here on a free port with a fresh data directory.
+# crest has built (events, proxies, alerts, maintenance windows, the SDK's send_event), with the
+# real REST client (wavefront-api-client 2.202.2) and the real SDK (wavefront-sdk-python 2.1.0),
+# against a crest server started here on a free port with a fresh data directory.
 #
 #   acceptance/run.sh [pytest args]
 #   CREST_BIN              the crest binary (default target/release/crest)

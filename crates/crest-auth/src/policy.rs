@@ -54,7 +54,7 @@ macro_rules! operations {
         pub const fn requirement(op: Operation) -> Requirement {
             use Requirement::{Authenticated, Browse, Either, Permission, SuperAdmin};
             use crest_domain::permission::Permission::{
-                AgentManagement, EventsManagement, HostTagManagement, Ingestion, MetricsManagement,
+                AgentManagement, AlertsManagement, EventsManagement, HostTagManagement, Ingestion, MetricsManagement,
                 TokenManagement, UserManagement,
             };
             match op {
@@ -363,6 +363,72 @@ operations! {
     SpyOnSpans => "spyOnSpans", Permission(Ingestion), read;
     /// `GET /api/spy/ids`: names (metrics, sources, point tags) seen for the first time.
     SpyOnIdCreations => "spyOnIdCreations", Permission(Ingestion), read;
+    // Alerts and maintenance windows: every caller reads those the alerts' ACLs admit; changes
+    // need Alerts (the ACLs may restrict them further).
+    /// `GET /api/v2/alert`: the alerts the caller's ACLs admit.
+    GetAllAlert => "getAllAlert", Authenticated, read;
+    /// `POST /api/v2/alert`.
+    CreateAlert => "createAlert", Permission(AlertsManagement), write;
+    /// `GET /api/v2/alert/{id}`.
+    GetAlert => "getAlert", Authenticated, read;
+    /// `PUT /api/v2/alert/{id}`.
+    UpdateAlert => "updateAlert", Permission(AlertsManagement), write;
+    /// `DELETE /api/v2/alert/{id}`.
+    DeleteAlert => "deleteAlert", Permission(AlertsManagement), write;
+    /// `POST /api/v2/alert/{id}/undelete`.
+    UndeleteAlert => "undeleteAlert", Permission(AlertsManagement), write;
+    /// `POST /api/v2/alert/{id}/clone`.
+    CloneAlert => "cloneAlert", Permission(AlertsManagement), write;
+    /// `POST /api/v2/alert/{id}/snooze`.
+    SnoozeAlert => "snoozeAlert", Permission(AlertsManagement), write;
+    /// `POST /api/v2/alert/{id}/unsnooze`.
+    UnsnoozeAlert => "unsnoozeAlert", Permission(AlertsManagement), write;
+    /// `POST /api/v2/alert/{id}/uninstall`: integration alerts only.
+    HideAlert => "hideAlert", Permission(AlertsManagement), write;
+    /// `POST /api/v2/alert/{id}/install`: integration alerts only.
+    UnhideAlert => "unhideAlert", Permission(AlertsManagement), write;
+    /// `GET /api/v2/alert/{id}/history`.
+    GetAlertHistory => "getAlertHistory", Authenticated, read;
+    /// `GET /api/v2/alert/{id}/history/{version}`.
+    GetAlertVersion => "getAlertVersion", Authenticated, read;
+    /// `GET /api/v2/alert/{id}/tag`.
+    GetAlertTags => "getAlertTags", Authenticated, read;
+    /// `POST /api/v2/alert/{id}/tag`: replaces every tag.
+    SetAlertTags => "setAlertTags", Permission(AlertsManagement), write;
+    /// `PUT /api/v2/alert/{id}/tag/{tagValue}`.
+    AddAlertTag => "addAlertTag", Permission(AlertsManagement), write;
+    /// `DELETE /api/v2/alert/{id}/tag/{tagValue}`.
+    RemoveAlertTag => "removeAlertTag", Permission(AlertsManagement), write;
+    /// `GET /api/v2/alert/acl?id=`.
+    GetAlertAccessControlList => "getAlertAccessControlList", Authenticated, read;
+    /// `POST /api/v2/alert/acl/add`.
+    AddAlertAccess => "addAlertAccess", Permission(AlertsManagement), write;
+    /// `POST /api/v2/alert/acl/remove`.
+    RemoveAlertAccess => "removeAlertAccess", Permission(AlertsManagement), write;
+    /// `PUT /api/v2/alert/acl/set`.
+    SetAlertAcl => "setAlertAcl", Permission(AlertsManagement), write;
+    /// `GET /api/v2/alert/summary`.
+    GetAlertsSummary => "getAlertsSummary", Authenticated, read;
+    /// `POST /api/v2/alert/checkQuery`: changes nothing.
+    CheckQueryType => "checkQueryType", Authenticated, read;
+    /// `POST /api/v2/alert/preview`: changes nothing.
+    PreviewAlertNotification => "previewAlertNotification", Authenticated, read;
+    /// `POST /api/v2/search/alert`, with its `/facets` and `/{facet}` routes.
+    SearchAlertEntities => "searchAlertEntities", Authenticated, read;
+    /// `POST /api/v2/search/alert/deleted`, with its `/facets` and `/{facet}` routes.
+    SearchAlertDeletedEntities => "searchAlertDeletedEntities", Authenticated, read;
+    /// `GET /api/v2/maintenancewindow`.
+    GetAllMaintenanceWindow => "getAllMaintenanceWindow", Authenticated, read;
+    /// `POST /api/v2/maintenancewindow`.
+    CreateMaintenanceWindow => "createMaintenanceWindow", Permission(AlertsManagement), write;
+    /// `GET /api/v2/maintenancewindow/{id}`.
+    GetMaintenanceWindow => "getMaintenanceWindow", Authenticated, read;
+    /// `PUT /api/v2/maintenancewindow/{id}`.
+    UpdateMaintenanceWindow => "updateMaintenanceWindow", Permission(AlertsManagement), write;
+    /// `DELETE /api/v2/maintenancewindow/{id}`: no trash.
+    DeleteMaintenanceWindow => "deleteMaintenanceWindow", Permission(AlertsManagement), write;
+    /// `POST /api/v2/search/maintenancewindow`, with its `/facets` and `/{facet}` routes.
+    SearchMaintenanceWindowEntities => "searchMaintenanceWindowEntities", Authenticated, read;
     // Proxies: the Proxy API needs Proxies for reads too, as the Proxies Browser does.
     /// `GET /api/v2/proxy`.
     GetAllProxy => "getAllProxy", Permission(AgentManagement), read;
@@ -498,7 +564,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 161] = Operation::ALL;
+    const OPS: [Operation; 193] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -551,7 +617,39 @@ mod tests {
                 | Operation::GetRelatedEventsWithTimeSpan
                 | Operation::SearchReportEventEntities
                 | Operation::SearchRelatedReportEventEntities
-                | Operation::SearchRelatedReportEventAnomalyEntities => true,
+                | Operation::SearchRelatedReportEventAnomalyEntities
+                | Operation::GetAllAlert
+                | Operation::GetAlert
+                | Operation::GetAlertHistory
+                | Operation::GetAlertVersion
+                | Operation::GetAlertTags
+                | Operation::GetAlertAccessControlList
+                | Operation::GetAlertsSummary
+                | Operation::CheckQueryType
+                | Operation::PreviewAlertNotification
+                | Operation::SearchAlertEntities
+                | Operation::SearchAlertDeletedEntities
+                | Operation::GetAllMaintenanceWindow
+                | Operation::GetMaintenanceWindow
+                | Operation::SearchMaintenanceWindowEntities => true,
+                Operation::CreateAlert
+                | Operation::UpdateAlert
+                | Operation::DeleteAlert
+                | Operation::UndeleteAlert
+                | Operation::CloneAlert
+                | Operation::SnoozeAlert
+                | Operation::UnsnoozeAlert
+                | Operation::HideAlert
+                | Operation::UnhideAlert
+                | Operation::SetAlertTags
+                | Operation::AddAlertTag
+                | Operation::RemoveAlertTag
+                | Operation::AddAlertAccess
+                | Operation::RemoveAlertAccess
+                | Operation::SetAlertAcl
+                | Operation::CreateMaintenanceWindow
+                | Operation::UpdateMaintenanceWindow
+                | Operation::DeleteMaintenanceWindow => perms.contains(Permission::AlertsManagement),
                 Operation::CreateEvent
                 | Operation::UpdateUserEvent
                 | Operation::DeleteUserEvent

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod account;
 pub mod account_change;
+pub mod alert;
 pub mod audit;
 pub mod authority;
 pub mod bootstrap;
@@ -20,6 +21,7 @@ pub mod group;
 pub mod invite;
 pub mod lease;
 pub mod mail;
+pub mod maintenance;
 pub mod membership;
 pub mod password;
 pub mod permission;

@@ -7,11 +7,15 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
+use serde_json::{Map, Value};
+
+use crate::alert::{Acl, AlertRecord, AlertRuntime, AlertStore, AlertVersion};
 use crate::clock::{Clock, EpochMillis};
 use crate::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
 use crate::event::{EventQuery, EventRecord, EventStore};
+use crate::maintenance::{MaintenanceWindowRecord, MaintenanceWindowStore};
 use crate::proxy::{CheckInFields, ProxyRecord, ProxyStore};
 use crate::resource_store::ResourceStore;
 use crate::source::{SourceChange, SourcePage, SourceQuery, SourceRecord, SourceStore};
@@ -290,5 +294,91 @@ impl ProxyStore for CachedResources {
         cutoff: EpochMillis,
     ) -> Result<u64, StoreError> {
         self.inner.forget_silent_ephemeral_proxies(cutoff).await
+    }
+}
+
+#[async_trait]
+impl AlertStore for CachedResources {
+    async fn alert(&self, id: &str) -> Result<Option<AlertRecord>, StoreError> {
+        self.inner.alert(id).await
+    }
+
+    async fn alerts(&self) -> Result<Vec<AlertRecord>, StoreError> {
+        self.inner.alerts().await
+    }
+
+    async fn create_alert(&self, alert: &AlertRecord, change: &str) -> Result<bool, StoreError> {
+        self.inner.create_alert(alert, change).await
+    }
+
+    async fn save_alert(
+        &self,
+        id: &str,
+        document: &Map<String, Value>,
+        now: EpochMillis,
+        by: &str,
+        change: &str,
+    ) -> Result<Option<u32>, StoreError> {
+        self.inner.save_alert(id, document, now, by, change).await
+    }
+
+    async fn alert_history(&self, id: &str) -> Result<Vec<AlertVersion>, StoreError> {
+        self.inner.alert_history(id).await
+    }
+
+    async fn set_alert_acl(&self, id: &str, acl: &Acl) -> Result<bool, StoreError> {
+        self.inner.set_alert_acl(id, acl).await
+    }
+
+    async fn set_alert_snooze(
+        &self,
+        id: &str,
+        snoozed: Option<EpochMillis>,
+    ) -> Result<bool, StoreError> {
+        self.inner.set_alert_snooze(id, snoozed).await
+    }
+
+    async fn record_evaluation(
+        &self,
+        id: &str,
+        runtime: &AlertRuntime,
+    ) -> Result<bool, StoreError> {
+        self.inner.record_evaluation(id, runtime).await
+    }
+
+    async fn list_alerts_for_evaluation(&self) -> Result<Vec<AlertRecord>, StoreError> {
+        self.inner.list_alerts_for_evaluation().await
+    }
+}
+
+#[async_trait]
+impl MaintenanceWindowStore for CachedResources {
+    async fn maintenance_window(
+        &self,
+        id: &str,
+    ) -> Result<Option<MaintenanceWindowRecord>, StoreError> {
+        self.inner.maintenance_window(id).await
+    }
+
+    async fn maintenance_windows(&self) -> Result<Vec<MaintenanceWindowRecord>, StoreError> {
+        self.inner.maintenance_windows().await
+    }
+
+    async fn create_maintenance_window(
+        &self,
+        window: &MaintenanceWindowRecord,
+    ) -> Result<bool, StoreError> {
+        self.inner.create_maintenance_window(window).await
+    }
+
+    async fn update_maintenance_window(
+        &self,
+        window: &MaintenanceWindowRecord,
+    ) -> Result<bool, StoreError> {
+        self.inner.update_maintenance_window(window).await
+    }
+
+    async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError> {
+        self.inner.delete_maintenance_window(id).await
     }
 }

@@ -10,16 +10,17 @@ use crate::store::StoreError;
 /// How long an object stays in the trash: 30 days.
 pub const RETENTION_MS: EpochMillis = 30 * 24 * 60 * 60 * 1000;
 
-/// The kinds of object that go to the trash. Alerts, dashboards and derived metrics join this
-/// list as they arrive.
+/// The kinds of object that go to the trash. Dashboards and derived metrics join this list as
+/// they arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TrashKind {
     CloudIntegration,
     Proxy,
+    Alert,
 }
 
 impl TrashKind {
-    pub const ALL: [Self; 2] = [Self::CloudIntegration, Self::Proxy];
+    pub const ALL: [Self; 3] = [Self::CloudIntegration, Self::Proxy, Self::Alert];
 }
 
 /// What a delete does to an object.

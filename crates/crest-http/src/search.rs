@@ -7,8 +7,10 @@ use crest_search::{Document, FacetFilter, RawCriterion, Schema, Search, SearchEr
 use crest_types::accounts::{
     Account, CustomerFacingUserObject, RoleDTO, ServiceAccount, UserGroupModel,
 };
+use crest_types::alert::Alert;
 use crest_types::cloud::CloudIntegration;
 use crest_types::event::Event;
+use crest_types::maintenance::MaintenanceWindow;
 use crest_types::paging::{PageRequest, Paged, Sorting};
 use crest_types::proxy::Proxy;
 use crest_types::search::{
@@ -85,6 +87,17 @@ fn matching<T: Searchable>(
     });
     let search = Search::new(&T::SCHEMA, criteria(query), sort)?;
     Ok(search.run(items.into_iter().map(|t| (t.document(), t)).collect()))
+}
+
+/// Every item that matches the criteria, in no particular order.
+pub(crate) fn matches<T: Searchable>(
+    items: Vec<T>,
+    query: Option<Vec<SearchQuery>>,
+) -> Result<Vec<T>, ApiError> {
+    Ok(matching(items, query, None)?
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect())
 }
 
 /// `POST /api/v2/search/{entity}`: a page of the items that match, in the order asked for, with
@@ -654,4 +667,150 @@ mod tests {
         assert!(!refused(&UserGroupModel::SCHEMA, "roles.name"));
         assert!(!refused(&RoleDTO::SCHEMA, "sampleLinkedGroups.name"));
     }
+}
+
+impl Searchable for Alert {
+    const SCHEMA: Schema = Schema {
+        entity: "alert",
+        keys: &[
+            "acl",
+            "acl.canModify",
+            "acl.canView",
+            "activeMaintenanceWindows",
+            "additionalInformation",
+            "alertChartBase",
+            "alertChartDescription",
+            "alertChartUnits",
+            "alertSources",
+            "alertTriageDashboards",
+            "alertType",
+            "alertsLastDay",
+            "alertsLastMonth",
+            "alertsLastWeek",
+            "application",
+            "chartAttributes",
+            "chartSettings",
+            "condition",
+            "conditionQBEnabled",
+            "conditionQBSerialization",
+            "conditionQueryType",
+            "conditions",
+            "createUserId",
+            "created",
+            "createdEpochMillis",
+            "creatorId",
+            "deleted",
+            "displayExpression",
+            "displayExpressionQBEnabled",
+            "displayExpressionQBSerialization",
+            "displayExpressionQueryType",
+            "enablePDIncidentBySeries",
+            "evaluateRealtimeData",
+            "event",
+            "failingHostLabelPairLinks",
+            "failingHostLabelPairs",
+            "failingHostLabelPairs.host",
+            "failingHostLabelPairs.label",
+            "hidden",
+            "hostsUsed",
+            "id",
+            "inMaintenanceHostLabelPairs",
+            "inTrash",
+            "includeObsoleteMetrics",
+            "ingestionPolicyId",
+            "lastErrorMessage",
+            "lastEventTime",
+            "lastFailedTime",
+            "lastNotificationMillis",
+            "lastProcessedMillis",
+            "lastQueryTime",
+            "metricsUsed",
+            "minutes",
+            "modifyAclAccess",
+            "name",
+            "noDataEvent",
+            "notificants",
+            "notificationResendFrequencyMinutes",
+            "numPointsInFailureFrame",
+            "orphan",
+            "pointsScannedAtLastQuery",
+            "prefiringHostLabelPairs",
+            "processRateMinutes",
+            "queryFailing",
+            "querySyntaxError",
+            "resolveAfterMinutes",
+            "runbookLinks",
+            "secureMetricDetails",
+            "service",
+            "severity",
+            "severityList",
+            "snoozed",
+            "sortAttr",
+            "status",
+            "systemAlertVersion",
+            "systemOwned",
+            "tagpaths",
+            "tags",
+            "tags.customerTags",
+            "target",
+            "targetEndpoints",
+            "targetInfo",
+            "targetInfo.id",
+            "targetInfo.method",
+            "targetInfo.name",
+            "targets",
+            "triageDashboards",
+            "updateUserId",
+            "updated",
+            "updatedEpochMillis",
+            "updaterId",
+        ],
+        tags: true,
+    };
+
+    /// Its JSON representation, with `severity` holding every severity a threshold alert has
+    /// (its `severityList`), and its tags.
+    fn document(&self) -> Document {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let (Some(obj), Some(list)) = (value.as_object_mut(), self.severity_list.clone()) {
+            obj.insert("severity".into(), serde_json::json!(list));
+        }
+        let tags = self
+            .tags
+            .as_ref()
+            .and_then(|t| t.customer_tags.clone())
+            .unwrap_or_default();
+        Document::from_json(&value).with_tags(tags)
+    }
+}
+
+impl Searchable for MaintenanceWindow {
+    const SCHEMA: Schema = Schema {
+        entity: "maintenancewindow",
+        keys: &[
+            "createdEpochMillis",
+            "creatorId",
+            "customerId",
+            "endTimeInSeconds",
+            "eventName",
+            "hostTagGroupHostNamesGroupAnded",
+            "id",
+            "pointTagFilter",
+            "pointTagFilterAnded",
+            "reason",
+            "relevantCustomerTags",
+            "relevantCustomerTagsAnded",
+            "relevantHostNames",
+            "relevantHostTags",
+            "relevantHostTagsAnded",
+            "runningState",
+            "sortAttr",
+            "startTimeInSeconds",
+            "targets",
+            "title",
+            "updatedEpochMillis",
+            "updaterId",
+        ],
+        tags: false,
+    };
 }

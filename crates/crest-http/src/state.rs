@@ -10,6 +10,7 @@ use crest_auth::csp::verify::{AccessVerifier, TrustedIssuer};
 use crest_auth::password::Passwords;
 use crest_auth::session::Sessions;
 use crest_auth::usage::UsageWriter;
+use crest_domain::alert::{NoTargetDirectory, TargetDirectory};
 use crest_domain::clock::Clock;
 
 use crate::data::{DataPath, SourceRegistrar};
@@ -67,6 +68,9 @@ pub struct AppState {
     pub data: Option<DataPath>,
     /// Makes reporting sources Sources.
     pub registrar: Arc<SourceRegistrar>,
+    /// The alert targets alerts name (`target:<id>`): none until a directory is set with
+    /// [`AppState::with_alert_targets`].
+    pub alert_targets: Arc<dyn TargetDirectory>,
 }
 
 impl AppState {
@@ -103,6 +107,7 @@ impl AppState {
             Arc::new(CachedResources::new(resources, clock.clone()));
         let state = Self {
             registrar: Arc::new(SourceRegistrar::new(resources.clone(), clock.clone())),
+            alert_targets: Arc::new(NoTargetDirectory),
             data: None,
             issuer,
             failures: Arc::new(FailureLimiter::new(Budget::EXCHANGE)),
@@ -124,6 +129,12 @@ impl AppState {
     /// The same state, with the time-series engine the data endpoints use.
     pub fn with_data(mut self, data: DataPath) -> Self {
         self.data = Some(data);
+        self
+    }
+
+    /// The same state, with the directory of alert targets alerts' `target:` entries name.
+    pub fn with_alert_targets(mut self, targets: Arc<dyn TargetDirectory>) -> Self {
+        self.alert_targets = targets;
         self
     }
 

@@ -5,6 +5,7 @@
 //! set-up, transaction start, aggregate functions, migrations) is decided in `dialect`.
 
 mod accounts;
+mod alerts;
 mod audit;
 mod bootstrap;
 pub mod bounded;
@@ -18,6 +19,7 @@ mod groups;
 mod invites;
 mod leases;
 pub mod location;
+mod maintenance_windows;
 mod proxies;
 mod roles;
 mod sessions;

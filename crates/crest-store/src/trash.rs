@@ -13,6 +13,7 @@ const fn table(kind: TrashKind) -> &'static str {
     match kind {
         TrashKind::CloudIntegration => "cloud_integrations",
         TrashKind::Proxy => "proxies",
+        TrashKind::Alert => "alerts",
     }
 }
 

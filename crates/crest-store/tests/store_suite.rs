@@ -14,12 +14,16 @@
 use std::future::Future;
 
 use crest_domain::account::{AccountId, AccountKind};
+use crest_domain::alert::{
+    Acl, AlertRecord, AlertRuntime, AlertState, AlertStore, MAX_VERSIONS, Severity, SourceLabelPair,
+};
 use crest_domain::bootstrap::{BootstrapSettings, bootstrap};
 use crest_domain::clock::{EpochMillis, ManualClock};
 use crest_domain::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
 use crest_domain::event::{AUTO_CLOSE_MS, EventOrigin, EventQuery, EventRecord, EventStore};
+use crest_domain::maintenance::{MaintenanceWindowRecord, MaintenanceWindowStore, WindowSpec};
 use crest_domain::permission::{Permission, PermissionSet};
 use crest_domain::proxy::{CheckInFields, ProxyStore};
 use crest_domain::random::SequenceRandom;
@@ -2759,6 +2763,223 @@ async fn proxies_check_in_keep_the_operators_fields_go_to_the_trash_and_are_forg
                 .expect("remove")
         );
         assert!(store.proxies().await.expect("list").is_empty());
+    })
+    .await;
+}
+
+fn alert(id: &str, now: EpochMillis, name: &str) -> AlertRecord {
+    let document = serde_json::json!({"name": name, "condition": "ts(m) > 1", "minutes": 5,
+        "severity": "WARN", "somethingUnmodelled": {"kept": [1, 2]}});
+    AlertRecord {
+        id: id.into(),
+        document: document.as_object().cloned().unwrap_or_default(),
+        version: 1,
+        created_ms: now,
+        creator: "creator".into(),
+        updated_ms: now,
+        updater: "creator".into(),
+        trashed_ms: None,
+        acl: Acl::default(),
+        snoozed: None,
+        runtime: AlertRuntime::default(),
+    }
+}
+
+#[tokio::test]
+async fn alerts_keep_documents_versions_runtime_and_go_to_the_trash() {
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let t = 1_700_000_000_000;
+        let a = alert("1700000000000", t, "first");
+        assert!(store.create_alert(&a, "created").await.expect("create"));
+        assert!(!store.create_alert(&a, "created").await.expect("taken id"));
+        assert_eq!(store.alert(&a.id).await.expect("read"), Some(a.clone()));
+
+        // Each save is the next version; the log keeps the last 100, newest first.
+        let mut doc = a.document.clone();
+        for n in 2..=102u32 {
+            doc.insert("name".into(), serde_json::json!(format!("v{n}")));
+            let v = store
+                .save_alert(&a.id, &doc, t + i64::from(n), "editor", "updated")
+                .await
+                .expect("save");
+            assert_eq!(v, Some(n));
+        }
+        let history = store.alert_history(&a.id).await.expect("history");
+        assert_eq!(history.len(), MAX_VERSIONS);
+        assert_eq!(history.first().map(|v| v.version), Some(102));
+        assert_eq!(history.last().map(|v| v.version), Some(3));
+        let read = store.alert(&a.id).await.expect("read").expect("found");
+        assert_eq!((read.version, read.updater.as_str()), (102, "editor"));
+        assert_eq!(read.document.get("name"), Some(&serde_json::json!("v102")));
+        assert_eq!(
+            read.document.get("somethingUnmodelled"),
+            Some(&serde_json::json!({"kept": [1, 2]}))
+        );
+
+        // Runtime, ACL and snooze change no version.
+        let runtime = AlertRuntime {
+            status: vec![AlertState::Firing],
+            severity: Some(Severity::Warn),
+            failing_host_label_pairs: vec![SourceLabelPair {
+                host: "h1".into(),
+                label: "m".into(),
+                observed: 5,
+                firing: 5,
+                ..SourceLabelPair::default()
+            }],
+            event: Some("1700000000000:first".into()),
+            last_processed_millis: Some(t + 60_000),
+            ..AlertRuntime::default()
+        };
+        assert!(
+            store
+                .record_evaluation(&a.id, &runtime)
+                .await
+                .expect("record")
+        );
+        let acl = Acl {
+            can_view: vec!["g1".into()],
+            can_modify: vec!["u1".into()],
+        };
+        assert!(store.set_alert_acl(&a.id, &acl).await.expect("acl"));
+        assert!(
+            store
+                .set_alert_snooze(&a.id, Some(-1))
+                .await
+                .expect("snooze")
+        );
+        let read = store.alert(&a.id).await.expect("read").expect("found");
+        assert_eq!(read.version, 102);
+        assert_eq!(read.runtime, runtime);
+        assert_eq!(read.acl, acl);
+        assert_eq!(read.snoozed, Some(-1));
+        assert!(
+            !store
+                .record_evaluation("nope", &runtime)
+                .await
+                .expect("record")
+        );
+
+        // The evaluator sees alerts outside the trash only; a trashed alert takes no save.
+        let b = alert("1700000000001", t, "second");
+        assert!(store.create_alert(&b, "created").await.expect("create"));
+        assert_eq!(
+            store
+                .list_alerts_for_evaluation()
+                .await
+                .expect("list")
+                .len(),
+            2
+        );
+        assert!(
+            store
+                .move_to_trash(TrashKind::Alert, &b.id, t + 5, "x")
+                .await
+                .expect("trash")
+        );
+        let live = store.list_alerts_for_evaluation().await.expect("list");
+        assert_eq!(
+            live.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            vec![a.id.as_str()]
+        );
+        assert_eq!(store.alerts().await.expect("all").len(), 2);
+        assert_eq!(
+            store
+                .save_alert(&b.id, &b.document, t + 6, "x", "u")
+                .await
+                .expect("save"),
+            None
+        );
+        assert!(
+            store
+                .restore(TrashKind::Alert, &b.id, t + 7, "x")
+                .await
+                .expect("restore")
+        );
+        assert!(
+            store
+                .remove_for_good(TrashKind::Alert, &b.id)
+                .await
+                .expect("remove")
+        );
+        assert!(store.alert(&b.id).await.expect("read").is_none());
+        assert!(
+            store
+                .alert_history(&b.id)
+                .await
+                .expect("history")
+                .is_empty()
+        );
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn maintenance_windows_are_created_replaced_and_deleted() {
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let w = MaintenanceWindowRecord {
+            id: "1700000000000".into(),
+            spec: WindowSpec {
+                title: "mw".into(),
+                reason: "r".into(),
+                start_time_in_seconds: 1_700_000_000,
+                end_time_in_seconds: 1_700_003_600,
+                relevant_customer_tags: vec!["ct1".into()],
+                point_tag_filter: Some("env=prod".into()),
+                ..WindowSpec::default()
+            },
+            created_ms: 1,
+            creator: "u".into(),
+            updated_ms: 1,
+            updater: "u".into(),
+        };
+        assert!(store.create_maintenance_window(&w).await.expect("create"));
+        assert!(!store.create_maintenance_window(&w).await.expect("taken"));
+        assert_eq!(
+            store.maintenance_window(&w.id).await.expect("read"),
+            Some(w.clone())
+        );
+        let changed = MaintenanceWindowRecord {
+            spec: WindowSpec {
+                title: "mw2".into(),
+                ..w.spec.clone()
+            },
+            updated_ms: 2,
+            ..w.clone()
+        };
+        assert!(
+            store
+                .update_maintenance_window(&changed)
+                .await
+                .expect("update")
+        );
+        assert_eq!(
+            store.maintenance_windows().await.expect("list"),
+            vec![changed]
+        );
+        assert!(
+            store
+                .delete_maintenance_window(&w.id)
+                .await
+                .expect("delete")
+        );
+        assert!(
+            !store
+                .delete_maintenance_window(&w.id)
+                .await
+                .expect("delete")
+        );
+        assert!(
+            store
+                .maintenance_window(&w.id)
+                .await
+                .expect("read")
+                .is_none()
+        );
+        store.close().await;
     })
     .await;
 }

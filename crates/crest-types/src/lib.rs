@@ -4,12 +4,14 @@
 //! name so that the generated OpenAPI document matches what the published clients were built from.
 
 pub mod accounts;
+pub mod alert;
 pub mod chart;
 pub mod cloud;
 pub mod crest;
 pub mod csp;
 pub mod envelope;
 pub mod event;
+pub mod maintenance;
 pub mod models;
 pub mod paging;
 pub mod proxy;

@@ -2,6 +2,11 @@
 
 pub(crate) mod account;
 pub(crate) mod account_bulk;
+pub(crate) mod alert;
+pub(crate) mod alert_acl;
+pub(crate) mod alert_meta;
+pub(crate) mod alert_search;
+pub(crate) mod alert_tools;
 pub(crate) mod api_token;
 pub(crate) mod chart;
 pub(crate) mod cloud_integration;
@@ -14,6 +19,7 @@ pub(crate) mod event_related;
 pub(crate) mod event_search;
 pub(crate) mod health;
 pub(crate) mod invite;
+pub(crate) mod maintenance_window;
 pub(crate) mod password;
 pub(crate) mod proxy;
 pub(crate) mod query;
@@ -628,6 +634,150 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::SearchRelatedReportEventAnomalyEntities,
             routes!(event_related::search_related_report_event_anomaly_entities),
+        ))
+        // Alerts and maintenance windows.
+        .routes(guarded(
+            Operation::GetAllAlert,
+            routes!(alert::get_all_alert),
+        ))
+        .routes(guarded(
+            Operation::CreateAlert,
+            routes!(alert::create_alert),
+        ))
+        .routes(guarded(Operation::GetAlert, routes!(alert::get_alert)))
+        .routes(guarded(
+            Operation::UpdateAlert,
+            routes!(alert::update_alert),
+        ))
+        .routes(guarded(
+            Operation::DeleteAlert,
+            routes!(alert::delete_alert),
+        ))
+        .routes(guarded(
+            Operation::UndeleteAlert,
+            routes!(alert::undelete_alert),
+        ))
+        .routes(guarded(Operation::CloneAlert, routes!(alert::clone_alert)))
+        .routes(guarded(
+            Operation::SnoozeAlert,
+            routes!(alert::snooze_alert),
+        ))
+        .routes(guarded(
+            Operation::UnsnoozeAlert,
+            routes!(alert::unsnooze_alert),
+        ))
+        .routes(guarded(Operation::HideAlert, routes!(alert::hide_alert)))
+        .routes(guarded(
+            Operation::UnhideAlert,
+            routes!(alert::unhide_alert),
+        ))
+        .routes(guarded(
+            Operation::GetAlertHistory,
+            routes!(alert_meta::get_alert_history),
+        ))
+        .routes(guarded(
+            Operation::GetAlertVersion,
+            routes!(alert_meta::get_alert_version),
+        ))
+        .routes(guarded(
+            Operation::GetAlertTags,
+            routes!(alert_meta::get_alert_tags),
+        ))
+        .routes(guarded(
+            Operation::SetAlertTags,
+            routes!(alert_meta::set_alert_tags),
+        ))
+        .routes(guarded(
+            Operation::AddAlertTag,
+            routes!(alert_meta::add_alert_tag),
+        ))
+        .routes(guarded(
+            Operation::RemoveAlertTag,
+            routes!(alert_meta::remove_alert_tag),
+        ))
+        .routes(guarded(
+            Operation::GetAlertAccessControlList,
+            routes!(alert_acl::get_alert_access_control_list),
+        ))
+        .routes(guarded(
+            Operation::AddAlertAccess,
+            routes!(alert_acl::add_alert_access),
+        ))
+        .routes(guarded(
+            Operation::RemoveAlertAccess,
+            routes!(alert_acl::remove_alert_access),
+        ))
+        .routes(guarded(
+            Operation::SetAlertAcl,
+            routes!(alert_acl::set_alert_acl),
+        ))
+        .routes(guarded(
+            Operation::GetAlertsSummary,
+            routes!(alert_tools::get_alerts_summary),
+        ))
+        .routes(guarded(
+            Operation::CheckQueryType,
+            routes!(alert_tools::check_query_type),
+        ))
+        .routes(guarded(
+            Operation::PreviewAlertNotification,
+            routes!(alert_tools::preview_alert_notification),
+        ))
+        .routes(guarded(
+            Operation::SearchAlertEntities,
+            routes!(alert_search::search_alert_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchAlertEntities,
+            routes!(alert_search::search_alert_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchAlertEntities,
+            routes!(alert_search::search_alert_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchAlertDeletedEntities,
+            routes!(alert_search::search_alert_deleted_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchAlertDeletedEntities,
+            routes!(alert_search::search_alert_deleted_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchAlertDeletedEntities,
+            routes!(alert_search::search_alert_deleted_for_facet),
+        ))
+        .routes(guarded(
+            Operation::GetAllMaintenanceWindow,
+            routes!(maintenance_window::get_all_maintenance_window),
+        ))
+        .routes(guarded(
+            Operation::CreateMaintenanceWindow,
+            routes!(maintenance_window::create_maintenance_window),
+        ))
+        .routes(guarded(
+            Operation::GetMaintenanceWindow,
+            routes!(maintenance_window::get_maintenance_window),
+        ))
+        .routes(guarded(
+            Operation::UpdateMaintenanceWindow,
+            routes!(maintenance_window::update_maintenance_window),
+        ))
+        .routes(guarded(
+            Operation::DeleteMaintenanceWindow,
+            routes!(maintenance_window::delete_maintenance_window),
+        ))
+        .routes(guarded(
+            Operation::SearchMaintenanceWindowEntities,
+            routes!(alert_search::search_maintenance_window_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchMaintenanceWindowEntities,
+            routes!(alert_search::search_maintenance_window_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchMaintenanceWindowEntities,
+            routes!(alert_search::search_maintenance_window_for_facet),
         ))
         .routes(guarded(
             Operation::GetAllProxy,

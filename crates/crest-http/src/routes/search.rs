@@ -60,6 +60,23 @@ macro_rules! search_routes {
             Ok(Json(<$container>::ok(page)))
         }
 
+        $crate::routes::search::facet_routes!(
+            load = $load,
+            item = $item,
+            facets = ($facets, $facets_path, $facets_id),
+            facet = ($facet, $facet_path, $facet_id),
+        );
+    };
+}
+pub(crate) use search_routes;
+
+/// Declares the two facet routes of one entity: several facets, one facet.
+macro_rules! facet_routes {
+    (
+        load = $load:ident, item = $item:ty,
+        facets = ($facets:ident, $facets_path:literal, $facets_id:literal),
+        facet = ($facet:ident, $facet_path:literal, $facet_id:literal) $(,)?
+    ) => {
         /// The values of one or more facets over the matching items.
         #[utoipa::path(
             post,
@@ -109,6 +126,7 @@ macro_rules! search_routes {
         }
     };
 }
+pub(crate) use facet_routes;
 
 search_routes!(
     load = accounts,

@@ -10,6 +10,7 @@
 )]
 
 mod admin;
+mod alerts;
 mod audit;
 mod audit_durability;
 mod bootstrap;
@@ -22,6 +23,7 @@ mod events;
 mod ingest;
 mod input_rules;
 mod leases;
+mod maintenance_windows;
 mod nul_bytes;
 mod openapi;
 mod own_tokens;

@@ -97,6 +97,20 @@ impl TestApp {
         })
     }
 
+    /// A server on `backend` whose clock the test moves; `None` when the PostgreSQL server is
+    /// unreachable outside CI.
+    pub async fn spawn_on_with_clock(
+        backend: Backend,
+    ) -> Option<(Self, crest_domain::clock::ManualClock)> {
+        use crest_domain::clock::Clock as _;
+        let clock =
+            crest_domain::clock::ManualClock::new(crest_domain::clock::SystemClock.now_millis());
+        let mut d = deps();
+        d.clock = std::sync::Arc::new(clock.clone());
+        let app = Self::spawn_with_deps(backend, |_| {}, d).await?;
+        Some((app, clock))
+    }
+
     /// A server on SQLite whose clock the test moves.
     pub async fn spawn_with_clock() -> (Self, crest_domain::clock::ManualClock) {
         use crest_domain::clock::Clock as _;
@@ -190,6 +204,18 @@ pub async fn call(
         req = req.json(&b);
     }
     json(req.send().await.expect("send")).await
+}
+
+/// The `response` of a request as the administrator that must answer 200.
+pub async fn ok(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let (status, got) = call(app, method, path, body).await;
+    assert_eq!(status, 200, "{path}: {got}");
+    got["response"].clone()
 }
 
 /// The status `GET /api/v2/cluster/info` answers with this token: whether it authenticates.

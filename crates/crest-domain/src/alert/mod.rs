@@ -1,0 +1,20 @@
+//! Alerts: the user's document (kept as JSON so unmodelled fields survive), its rules
+//! ([`normalize`]), its versions, trash, tags, ACL and snooze ([`Alerts`]), the evaluator's
+//! runtime state kept apart from the versions ([`AlertRuntime`]), and the directory of alert
+//! targets the document's `target:` entries name ([`TargetDirectory`]).
+
+mod model;
+mod record;
+mod rules;
+mod runtime;
+mod service;
+mod store;
+mod targets;
+
+pub use model::{AlertType, MAX_EMAILS, Severity, TargetEntry, parse_targets};
+pub use record::{Acl, AlertRecord, AlertVersion, MAX_VERSIONS};
+pub use rules::{SERVER_FIELDS, normalize, query_parses, severity_list, target_entries};
+pub use runtime::{AlertRuntime, AlertState, SourceLabelPair};
+pub use service::{AccessCheck, AclEdit, AlertView, Alerts, Shelf, summary};
+pub use store::AlertStore;
+pub use targets::{NoTargetDirectory, TargetDirectory, TargetInfo, TargetMethod};

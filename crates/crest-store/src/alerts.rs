@@ -1,0 +1,281 @@
+//! Alerts: one row each (the document, ACL and runtime as JSON), and their version log, capped
+//! at [`MAX_VERSIONS`] per alert.
+
+use async_trait::async_trait;
+use crest_domain::alert::{Acl, AlertRecord, AlertRuntime, AlertStore, AlertVersion, MAX_VERSIONS};
+use crest_domain::clock::EpochMillis;
+use crest_domain::store::StoreError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::db::with_pool;
+use crate::error::DbError;
+use crate::sql_store::SqlStore;
+use crate::write::write_tx;
+
+/// One row, as selected by [`COLUMNS`].
+#[derive(Debug, sqlx::FromRow)]
+struct Row {
+    id: String,
+    document: String,
+    version: i64,
+    created_ms: i64,
+    creator: String,
+    updated_ms: i64,
+    updater: String,
+    trashed_ms: Option<i64>,
+    acl: String,
+    snoozed: Option<i64>,
+    runtime: String,
+}
+
+const COLUMNS: &str = "id, document, version, created_ms, creator, updated_ms, updater, \
+    trashed_ms, acl, snoozed, runtime";
+
+#[derive(Debug, sqlx::FromRow)]
+struct VersionRow {
+    version: i64,
+    document: String,
+    update_user: String,
+    update_time: i64,
+    change: String,
+}
+
+fn to_json<T: Serialize>(what: &'static str, value: &T) -> Result<String, DbError> {
+    serde_json::to_string(value).map_err(|e| DbError::Store(StoreError::other(what).because(e)))
+}
+
+fn from_json<T: DeserializeOwned>(what: &'static str, text: &str) -> Result<T, DbError> {
+    serde_json::from_str(text).map_err(|e| DbError::Store(StoreError::corrupt(what).because(e)))
+}
+
+fn version_number(v: i64) -> Result<u32, DbError> {
+    u32::try_from(v).map_err(|_| DbError::Store(StoreError::corrupt("an alert's version")))
+}
+
+fn record(r: Row) -> Result<AlertRecord, DbError> {
+    Ok(AlertRecord {
+        document: from_json::<Map<String, Value>>("an alert's document", &r.document)?,
+        version: version_number(r.version)?,
+        acl: from_json::<Acl>("an alert's ACL", &r.acl)?,
+        runtime: from_json::<AlertRuntime>("an alert's runtime state", &r.runtime)?,
+        id: r.id,
+        created_ms: r.created_ms,
+        creator: r.creator,
+        updated_ms: r.updated_ms,
+        updater: r.updater,
+        trashed_ms: r.trashed_ms,
+        snoozed: r.snoozed,
+    })
+}
+
+fn records(rows: Vec<Row>) -> Result<Vec<AlertRecord>, DbError> {
+    rows.into_iter().map(record).collect()
+}
+
+/// The cap as a number SQL compares with.
+fn kept_versions() -> i64 {
+    i64::try_from(MAX_VERSIONS).unwrap_or(i64::MAX)
+}
+
+#[async_trait]
+impl AlertStore for SqlStore {
+    async fn alert(&self, id: &str) -> Result<Option<AlertRecord>, StoreError> {
+        with_pool!(&self.db, read, |pool, dialect| {
+            let row: Option<Row> =
+                sqlx::query_as(&format!("SELECT {COLUMNS} FROM alerts WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await?;
+            row.map(record).transpose()
+        })
+    }
+
+    async fn alerts(&self) -> Result<Vec<AlertRecord>, StoreError> {
+        with_pool!(&self.db, read, |pool, dialect| {
+            let rows: Vec<Row> =
+                sqlx::query_as(&format!("SELECT {COLUMNS} FROM alerts ORDER BY id"))
+                    .fetch_all(pool)
+                    .await?;
+            records(rows)
+        })
+    }
+
+    async fn create_alert(&self, a: &AlertRecord, change: &str) -> Result<bool, StoreError> {
+        let document = to_json("cannot write an alert's document", &a.document)?;
+        let acl = to_json("cannot write an alert's ACL", &a.acl)?;
+        let runtime = to_json("cannot write an alert's runtime state", &a.runtime)?;
+        write_tx!(&self.db, |tx, dialect| {
+            let created = sqlx::query(
+                "INSERT INTO alerts (id, document, version, created_ms, creator, updated_ms, \
+                 updater, trashed_ms, acl, snoozed, runtime) \
+                 VALUES ($1, $2, 1, $3, $4, $5, $6, NULL, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&a.id)
+            .bind(&document)
+            .bind(a.created_ms)
+            .bind(&a.creator)
+            .bind(a.updated_ms)
+            .bind(&a.updater)
+            .bind(&acl)
+            .bind(a.snoozed)
+            .bind(&runtime)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if created {
+                sqlx::query(
+                    "INSERT INTO alert_versions (alert_id, version, document, update_user, \
+                     update_time, change) VALUES ($1, 1, $2, $3, $4, $5)",
+                )
+                .bind(&a.id)
+                .bind(&document)
+                .bind(&a.creator)
+                .bind(a.created_ms)
+                .bind(change)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.end(created).await?;
+            Ok(created)
+        })
+    }
+
+    async fn save_alert(
+        &self,
+        id: &str,
+        document: &Map<String, Value>,
+        now: EpochMillis,
+        by: &str,
+        change: &str,
+    ) -> Result<Option<u32>, StoreError> {
+        let document = to_json("cannot write an alert's document", document)?;
+        write_tx!(&self.db, |tx, dialect| {
+            let version: Option<i64> = sqlx::query_scalar(
+                "UPDATE alerts SET document = $1, version = version + 1, updated_ms = $2, \
+                 updater = $3 WHERE id = $4 AND trashed_ms IS NULL RETURNING version",
+            )
+            .bind(&document)
+            .bind(now)
+            .bind(by)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(version) = version else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+            sqlx::query(
+                "INSERT INTO alert_versions (alert_id, version, document, update_user, \
+                 update_time, change) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(&document)
+            .bind(by)
+            .bind(now)
+            .bind(change)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM alert_versions WHERE alert_id = $1 AND version <= $2")
+                .bind(id)
+                .bind(version - kept_versions())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Some(version_number(version)?))
+        })
+    }
+
+    async fn alert_history(&self, id: &str) -> Result<Vec<AlertVersion>, StoreError> {
+        with_pool!(&self.db, read, |pool, dialect| {
+            let rows: Vec<VersionRow> = sqlx::query_as(
+                "SELECT version, document, update_user, update_time, change \
+                 FROM alert_versions WHERE alert_id = $1 ORDER BY version DESC",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+            rows.into_iter()
+                .map(|r| {
+                    Ok(AlertVersion {
+                        version: version_number(r.version)?,
+                        document: from_json("an alert version's document", &r.document)?,
+                        update_user: r.update_user,
+                        update_time: r.update_time,
+                        change: r.change,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    async fn set_alert_acl(&self, id: &str, acl: &Acl) -> Result<bool, StoreError> {
+        let acl = to_json("cannot write an alert's ACL", acl)?;
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query("UPDATE alerts SET acl = $1 WHERE id = $2")
+                .bind(&acl)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
+        })
+    }
+
+    async fn set_alert_snooze(
+        &self,
+        id: &str,
+        snoozed: Option<EpochMillis>,
+    ) -> Result<bool, StoreError> {
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query("UPDATE alerts SET snoozed = $1 WHERE id = $2")
+                .bind(snoozed)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            tx.end(changed).await?;
+            Ok(changed)
+        })
+    }
+
+    async fn record_evaluation(
+        &self,
+        id: &str,
+        runtime: &AlertRuntime,
+    ) -> Result<bool, StoreError> {
+        let runtime = to_json("cannot write an alert's runtime state", runtime)?;
+        write_tx!(&self.db, |tx, dialect| {
+            let changed = sqlx::query("UPDATE alerts SET runtime = $1 WHERE id = $2")
+                .bind(&runtime)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if changed {
+                tx.commit_bookkeeping().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            Ok(changed)
+        })
+    }
+
+    async fn list_alerts_for_evaluation(&self) -> Result<Vec<AlertRecord>, StoreError> {
+        with_pool!(&self.db, read, |pool, dialect| {
+            let rows: Vec<Row> = sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM alerts WHERE trashed_ms IS NULL ORDER BY id"
+            ))
+            .fetch_all(pool)
+            .await?;
+            records(rows)
+        })
+    }
+}
