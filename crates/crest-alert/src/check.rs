@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::series::{Judgement, SeriesKey, judge};
-use crate::severity::Severity;
 use crate::window::{MINUTE_MS, Timing};
+use crest_domain::alert::Severity;
 
 /// Why a condition could not be evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 //! as the docs say. Changes about the alert as a whole (no data, invalid) go to every level.
 
 use crate::check::Change;
-use crate::severity::Severity;
+use crest_domain::alert::Severity;
 
 /// A notification's trigger, as targets subscribe to them (`Notificant.triggers`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -11,12 +11,13 @@ pub mod check;
 pub mod condition;
 pub mod fanout;
 pub mod series;
-pub mod severity;
+pub mod spec;
 pub mod window;
 
 pub use check::{Answer, Change, Check, CheckInput, FailingSeries, Previous, QueryFailure, check};
 pub use condition::{Sources, Unreadable, answer};
+pub use crest_domain::alert::Severity;
 pub use fanout::{Notice, Trigger, notices};
 pub use series::{Judgement, SeriesKey, judge};
-pub use severity::Severity;
+pub use spec::AlertSpec;
 pub use window::{MINUTE_MS, Timing, window};
