@@ -45,7 +45,8 @@ impl std::fmt::Debug for Sources<'_> {
 pub struct Unreadable(pub String);
 
 /// What the check at `now_ms` reads of `query`: the series and their per-minute means over the
-/// longer of `timing`'s windows. `include_obsolete` is the alert's `includeObsoleteMetrics`.
+/// longer of `timing`'s windows, and how many points the query read. `include_obsolete` is the
+/// alert's `includeObsoleteMetrics`.
 pub async fn answer(
     sources: Sources<'_>,
     query: &str,
@@ -53,7 +54,7 @@ pub async fn answer(
     timing: Timing,
     include_obsolete: bool,
     cancel: &Arc<AtomicBool>,
-) -> Result<Answer, Unreadable> {
+) -> Result<(Answer, i64), Unreadable> {
     let (start, end) = window(now_ms, timing.longest_minutes(), timing.realtime);
     let request = QueryRequest {
         query: query.to_owned(),
@@ -79,14 +80,18 @@ pub async fn answer(
     )
     .await;
     match run {
-        Ok(answer) => Ok(Answer::Series(
-            answer.series.into_iter().map(per_minute).collect(),
+        Ok(answer) => Ok((
+            Answer::Series(answer.series.into_iter().map(per_minute).collect()),
+            i64::try_from(answer.stats.points).unwrap_or(i64::MAX),
         )),
         Err(QueryError::Unavailable(e)) => Err(Unreadable(e.to_string())),
-        Err(e) => Ok(Answer::Failed(QueryFailure {
-            syntax: matches!(e, QueryError::Syntax(_)),
-            message: e.to_string(),
-        })),
+        Err(e) => Ok((
+            Answer::Failed(QueryFailure {
+                syntax: matches!(e, QueryError::Syntax(_)),
+                message: e.to_string(),
+            }),
+            0,
+        )),
     }
 }
 

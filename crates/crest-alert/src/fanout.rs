@@ -12,7 +12,7 @@ use crate::check::Change;
 use crest_domain::alert::Severity;
 
 /// A notification's trigger, as targets subscribe to them (`Notificant.triggers`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Trigger {
     Opened,
     Updated,

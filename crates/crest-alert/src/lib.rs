@@ -10,6 +10,7 @@
 pub mod check;
 pub mod condition;
 pub mod fanout;
+pub mod round;
 pub mod series;
 pub mod spec;
 pub mod window;
@@ -18,6 +19,7 @@ pub use check::{Answer, Change, Check, CheckInput, FailingSeries, Previous, Quer
 pub use condition::{Sources, Unreadable, answer};
 pub use crest_domain::alert::Severity;
 pub use fanout::{Notice, Trigger, notices};
+pub use round::{Evaluator, EvaluatorStore, Notifier, Outgoing, RoundError, RoundReport};
 pub use series::{Judgement, SeriesKey, judge};
 pub use spec::AlertSpec;
 pub use window::{MINUTE_MS, Timing, window};

@@ -58,6 +58,7 @@ async fn ask(series: &MemorySeries, query: &str) -> Answer {
     answer(sources, query, now, one_minute(), false, &cancel)
         .await
         .unwrap()
+        .0
 }
 
 fn only_minutes(answer: Answer) -> Vec<(i64, f64)> {
