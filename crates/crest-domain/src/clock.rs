@@ -41,6 +41,11 @@ impl ManualClock {
     pub fn advance(&self, millis: i64) {
         self.0.fetch_add(millis, Ordering::SeqCst);
     }
+
+    /// Sets the time (it may go back: tests replay a day).
+    pub fn set(&self, at: EpochMillis) {
+        self.0.store(at, Ordering::SeqCst);
+    }
 }
 
 impl Clock for ManualClock {

@@ -194,13 +194,13 @@ const TAGGED_SOURCES_PAGE: u32 = 1_000;
 /// Resolves the query language's `tag=` (source tag) filters to the sources carrying a matching
 /// tag, through the Source store (tags compare without regard to case, as the Source API's do).
 #[derive(Debug)]
-pub(crate) struct TaggedSources {
+pub struct TaggedSources {
     resources: Arc<dyn ResourceStore>,
     clock: Arc<dyn Clock>,
 }
 
 impl TaggedSources {
-    pub(crate) fn new(resources: Arc<dyn ResourceStore>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(resources: Arc<dyn ResourceStore>, clock: Arc<dyn Clock>) -> Self {
         Self { resources, clock }
     }
 }

@@ -15,13 +15,13 @@ use crest_query::{EventData, EventReader, QueryError};
 
 /// Reads events for chart queries through the event store.
 #[derive(Debug)]
-pub(crate) struct StoredEvents {
+pub struct StoredEvents {
     resources: Arc<dyn ResourceStore>,
     clock: Arc<dyn Clock>,
 }
 
 impl StoredEvents {
-    pub(crate) fn new(resources: Arc<dyn ResourceStore>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(resources: Arc<dyn ResourceStore>, clock: Arc<dyn Clock>) -> Self {
         Self { resources, clock }
     }
 }

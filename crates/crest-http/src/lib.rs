@@ -31,8 +31,9 @@ mod telemetry;
 mod ui;
 
 pub use api_doc::openapi;
-pub use data::{DataPath, QuerySettings, SourceRegistrar};
+pub use data::{DataPath, QuerySettings, SourceRegistrar, TaggedSources};
 pub use error::ApiError;
+pub use event_reader::StoredEvents;
 pub use router::{DOCS_UI_PATH, OPENAPI_PATH, router};
 pub use routes::source_search::plan_source_search;
 pub use state::{AppState, HttpSettings};

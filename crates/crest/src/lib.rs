@@ -3,6 +3,7 @@
 //! in-process.
 
 pub mod admin;
+pub mod alerting;
 pub mod cli;
 pub mod config;
 pub mod mail;

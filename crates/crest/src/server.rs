@@ -46,6 +46,11 @@ pub struct Dependencies {
     /// How long a body of lines waits for an ingestion slot before it is pushed back
     /// ([`crest_http::ingest_gate::DEFAULT_WAIT`]; tests make it zero).
     pub ingest_wait: Duration,
+    /// How often the alert evaluator looks for due alerts ([`crate::alerting::EVALUATE_EVERY`];
+    /// tests lengthen it and run rounds themselves through [`RunningServer::alerts`]).
+    pub evaluate_every: Duration,
+    /// Where alert notifications go (tests record them); the configured delivery when `None`.
+    pub notifier: Option<Arc<dyn crest_alert::Notifier>>,
 }
 
 impl Default for Dependencies {
@@ -56,6 +61,8 @@ impl Default for Dependencies {
             signing_key: None,
             sweep_every: SWEEP_INTERVAL,
             ingest_wait: crest_http::ingest_gate::DEFAULT_WAIT,
+            evaluate_every: crate::alerting::EVALUATE_EVERY,
+            notifier: None,
         }
     }
 }
@@ -77,10 +84,16 @@ pub struct RunningServer {
     spy: Arc<SpyHub>,
     /// The slots of ingestion (tests take them to see a body pushed back).
     pub ingest_gate: IngestGate,
+    /// The alert evaluator (tests run its rounds on a moved clock).
+    pub alerts: Arc<crest_alert::Evaluator>,
+    /// What this instance's evaluator did so far.
+    pub alert_rounds: tokio::sync::watch::Receiver<crate::alerting::AlertRounds>,
+    alerts_lease: Lease,
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
     usage_task: JoinHandle<()>,
     trash_task: JoinHandle<()>,
+    alert_task: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -90,8 +103,13 @@ impl RunningServer {
         self.spy.close();
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         self.trash_task.abort();
+        self.alert_task.abort();
         // An aborted task ends with a cancellation error, which is the expected outcome here.
         let _ = self.trash_task.await;
+        let _ = self.alert_task.await;
+        if let Err(e) = self.alerts_lease.release().await {
+            tracing::warn!(error = %Chain(&e), "cannot release the alerts' lease; another instance takes it when it runs out");
+        }
         // Another instance may sweep from its next tick, without waiting for the lease to run out.
         if let Err(e) = self.sweep_lease.release().await {
             tracing::warn!(error = %Chain(&e), "cannot release the sweep's lease; another instance takes it when it runs out");
@@ -114,6 +132,7 @@ impl RunningServer {
         self.task.abort();
         self.usage_task.abort();
         self.trash_task.abort();
+        self.alert_task.abort();
         self.points.abort();
     }
 }
@@ -202,6 +221,8 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         .with_obsolete_after(config.query_obsolete_after),
     );
     let data = data.with_ingest_gate(IngestGate::new(DEFAULT_IN_FLIGHT, deps.ingest_wait));
+    let data_reader = data.reader.clone();
+    let query_limits = data.query.limits;
     let spy = data.spy.clone();
     let ingest_gate = data.gate.clone();
     let state = state.with_data(data);
@@ -230,6 +251,42 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         sweep_lease.clone(),
         deps.sweep_every,
         sweep_counts,
+    ));
+    let alerts = Arc::new(crest_alert::Evaluator {
+        store: store.clone(),
+        clock: deps.clock.clone(),
+        reader: data_reader,
+        source_tags: Arc::new(crest_http::TaggedSources::new(
+            state.resources.clone(),
+            deps.clock.clone(),
+        )),
+        events: Arc::new(crest_http::StoredEvents::new(
+            state.resources.clone(),
+            deps.clock.clone(),
+        )),
+        notifier: deps
+            .notifier
+            .clone()
+            .unwrap_or_else(|| Arc::new(crate::alerting::LoggedOnly)),
+        limits: query_limits,
+        obsolete_after: i64::try_from(config.query_obsolete_after.as_secs()).unwrap_or(i64::MAX),
+        query_timeout: crate::alerting::ALERT_QUERY_TIMEOUT,
+    });
+    let alerts_lease = Lease::new(
+        store.clone(),
+        deps.clock.clone(),
+        crate::alerting::ALERTS_LEASE,
+        instance.clone(),
+        deps.evaluate_every
+            .saturating_mul(crate::alerting::ALERTS_LEASE_TICKS),
+    );
+    let (round_counts, alert_rounds) =
+        tokio::sync::watch::channel(crate::alerting::AlertRounds::default());
+    let alert_task = tokio::spawn(crate::alerting::run(
+        alerts.clone(),
+        alerts_lease.clone(),
+        deps.evaluate_every,
+        round_counts,
     ));
     let app = crest_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle = Handle::new();
@@ -265,10 +322,14 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         sweep_lease,
         spy,
         ingest_gate,
+        alerts,
+        alert_rounds,
+        alerts_lease,
         handle,
         task,
         usage_task,
         trash_task,
+        alert_task,
     })
 }
 

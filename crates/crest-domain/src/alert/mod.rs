@@ -15,7 +15,10 @@ mod targets;
 
 pub use model::{AlertType, MAX_EMAILS, Severity, TargetEntry, parse_targets};
 pub use record::{Acl, AlertRecord, AlertVersion, MAX_VERSIONS};
-pub use rules::{SERVER_FIELDS, normalize, query_parses, severity_list, target_entries};
+pub use rules::{
+    SERVER_FIELDS, conditions_by_severity, normalize, query_parses, severity_list, target_entries,
+    targets_by_severity,
+};
 pub use runtime::{AlertRuntime, AlertState, SourceLabelPair};
 pub use service::{AccessCheck, AclEdit, AlertView, Alerts, Shelf, summary};
 pub use store::AlertStore;

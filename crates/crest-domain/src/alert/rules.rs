@@ -287,6 +287,34 @@ pub fn severity_list(doc: &Map<String, Value>) -> Vec<Severity> {
         .collect()
 }
 
+/// What the evaluator checks, severity by severity, lowest first: a CLASSIC alert's `condition`
+/// at its `severity`, or a THRESHOLD alert's `conditions`.
+pub fn conditions_by_severity(doc: &Map<String, Value>) -> Vec<(Severity, String)> {
+    if doc.get("alertType").and_then(Value::as_str) == Some("THRESHOLD") {
+        return by_severity(doc, "conditions").unwrap_or_default();
+    }
+    let condition = doc.get("condition").and_then(Value::as_str);
+    severity_list(doc)
+        .into_iter()
+        .zip(condition)
+        .map(|(s, c)| (s, c.to_owned()))
+        .collect()
+}
+
+/// Whom each severity notifies, lowest first: a CLASSIC alert's `target` at its `severity`, or a
+/// THRESHOLD alert's `targets`.
+pub fn targets_by_severity(doc: &Map<String, Value>) -> Vec<(Severity, String)> {
+    if doc.get("alertType").and_then(Value::as_str) == Some("THRESHOLD") {
+        return by_severity(doc, "targets").unwrap_or_default();
+    }
+    let target = doc.get("target").and_then(Value::as_str);
+    severity_list(doc)
+        .into_iter()
+        .zip(target)
+        .map(|(s, t)| (s, t.to_owned()))
+        .collect()
+}
+
 /// Every entry of `target` and of `targets`' values, each once, in the order written.
 pub fn target_entries(doc: &Map<String, Value>) -> Vec<TargetEntry> {
     let mut texts: Vec<String> = doc

@@ -20,5 +20,5 @@ pub use lifecycle::{AUTO_CLOSE_MS, MAX_ONGOING_USER_EVENTS, RELATED_SPAN_MS, Run
 pub use query::{EventPage, EventQuery, Related, RenderingMethod};
 pub use record::{EventOrigin, EventRecord};
 pub use related::{Relation, relation};
-pub use service::{DEFAULT_RANGE_MS, Events, MAX_SCANNED, TagEdit, cursor_key};
+pub use service::{DEFAULT_RANGE_MS, Events, MAX_SCANNED, SYSTEM_CREATOR, TagEdit, cursor_key};
 pub use store::EventStore;

@@ -22,6 +22,8 @@ pub const MAX_SCANNED: usize = 10_000;
 const MAX_SAME_ID: u32 = 10_000;
 /// How often a change is retried when another change to the same event lands in between.
 const MAX_ATTEMPTS: u32 = 16;
+/// The creator of events the system makes (alert events), as real data names it.
+pub const SYSTEM_CREATOR: &str = "System Event";
 
 /// A change to an event's tags.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +106,50 @@ impl<'a> Events<'a> {
         input: EventInput,
         origin: EventOrigin,
     ) -> Result<EventRecord, DomainError> {
+        self.create_made_by(by, input, origin, None).await
+    }
+
+    /// Creates an event of alert `alert_id` (its firing, no-data and detail events), made by the
+    /// system: it cannot be updated, closed or deleted through the Event API.
+    pub async fn create_alert_event(
+        &self,
+        alert_id: &str,
+        input: EventInput,
+    ) -> Result<EventRecord, DomainError> {
+        self.create_made_by(
+            SYSTEM_CREATOR,
+            input,
+            EventOrigin::Alert,
+            Some(alert_id.to_owned()),
+        )
+        .await
+    }
+
+    /// Ends an alert's open event now (when the alert resolves, or its data returns). An event
+    /// already ended stays as it is.
+    pub async fn end_alert_event(&self, id: &str) -> Result<EventRecord, DomainError> {
+        self.change(SYSTEM_CREATOR, id, |event, now| {
+            if event.origin != EventOrigin::Alert {
+                return Err(DomainError::Invalid(format!(
+                    "event '{}' is not an alert's",
+                    event.id
+                )));
+            }
+            if event.end_ms.is_none() {
+                event.end_ms = Some(now.max(event.start_ms.saturating_add(1)));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_made_by(
+        &self,
+        by: &str,
+        input: EventInput,
+        origin: EventOrigin,
+        alert_id: Option<String>,
+    ) -> Result<EventRecord, DomainError> {
         let now = self.now();
         let p = prepare(input, now)?;
         if origin.is_user() && p.end_ms.is_none_or(|e| e > now) && p.start_ms <= now {
@@ -118,6 +164,7 @@ impl<'a> Events<'a> {
             }
         }
         let mut record = record_of(p, origin, by, now);
+        record.alert_id = alert_id;
         for n in 0..MAX_SAME_ID {
             record.id = event_id(record.start_ms, &record.name, n);
             if self.store.create_event(&record).await? {

@@ -10,6 +10,7 @@
 )]
 
 mod admin;
+mod alert_evaluation;
 mod alerts;
 mod audit;
 mod audit_durability;

@@ -1,0 +1,88 @@
+//! The alert evaluator's place in the server: built from the store and the data path, run every
+//! [`EVALUATE_EVERY`] by the one instance holding the lease [`ALERTS_LEASE`], so that with several
+//! instances each alert is checked once per period.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crest_alert::{Evaluator, Notifier, RoundReport};
+use crest_domain::Chain;
+use crest_domain::lease::Lease;
+use tokio::sync::watch;
+
+/// How often the evaluator looks for alerts that are due. Alerts are due on whole minutes of
+/// their period; a tick every 10 s checks each within 10 s of its minute ("the exact time of the
+/// check can vary slightly within the minute").
+pub const EVALUATE_EVERY: Duration = Duration::from_secs(10);
+
+/// The lease the evaluator runs under.
+pub const ALERTS_LEASE: &str = "alerts";
+
+/// The lease's time to live, in ticks: the holder renews it at every tick; when it dies, another
+/// instance evaluates within this many ticks and one more.
+pub const ALERTS_LEASE_TICKS: u32 = 6;
+
+/// The longest one alert's condition may run before the alert is INVALID.
+pub const ALERT_QUERY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What this instance's evaluator did since its start.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AlertRounds {
+    /// Ticks, counted once each tick's work (if any) is done.
+    pub ticks: u64,
+    /// Rounds this instance ran (holding the lease).
+    pub rounds: u64,
+    /// The last round's report.
+    pub last: RoundReport,
+}
+
+/// Runs rounds for good: at every tick of `every`, one round if this instance holds (or takes)
+/// the lease.
+pub async fn run(
+    evaluator: Arc<Evaluator>,
+    lease: Lease,
+    every: Duration,
+    counts: watch::Sender<AlertRounds>,
+) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let held = match lease.hold().await {
+            Ok(held) => held,
+            Err(e) => {
+                tracing::warn!(error = %Chain(&e), "cannot take or renew the alerts' lease; will try again");
+                false
+            }
+        };
+        let report = if held {
+            match evaluator.round().await {
+                Ok(report) => Some(report),
+                Err(e) => {
+                    tracing::warn!(error = %Chain(&e), "an alert round could not run; will try again");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        counts.send_modify(|c| {
+            c.ticks += 1;
+            if let Some(r) = report {
+                c.rounds += 1;
+                c.last = r;
+            }
+        });
+    }
+}
+
+/// A notifier for a server started without one: each notification is logged and dropped.
+#[derive(Debug)]
+pub struct LoggedOnly;
+
+#[async_trait::async_trait]
+impl Notifier for LoggedOnly {
+    async fn notify(&self, targets: &str, outgoing: crest_alert::Outgoing) {
+        tracing::info!(alert = %outgoing.alert_id, trigger = outgoing.trigger.name(), targets, "alert notification (no delivery configured)");
+    }
+}

@@ -1,0 +1,414 @@
+//! The alert evaluator on a moved clock, each test with its own small data set through /report:
+//! the docs' worked examples (fires at 10:26, resolves at 10:36; 9,9,9,3,9 > 4 is true, its
+//! align-min variant false), NO_DATA and its resolution, a threshold alert moving from WARN to
+//! SEVERE and back (which targets hear what), a snooze expiring, a maintenance window by source
+//! tag holding back one series but not the other. Rounds run when the test says, never on their
+//! own (`evaluate_every` is an hour), and notifications are recorded instead of delivered.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crest_alert::{Notifier, Outgoing};
+use crest_domain::clock::ManualClock;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::support::{Backend, TestApp, call, deps};
+
+/// 2026-12-06T10:00:00Z.
+const TEN: i64 = 1_796_551_200_000;
+const MINUTE: i64 = 60_000;
+
+/// Notifications as they were handed over: `(targets, trigger name, outgoing)`.
+#[derive(Debug, Default)]
+struct Recorder(Mutex<Vec<(String, &'static str, Outgoing)>>);
+
+#[async_trait::async_trait]
+impl Notifier for Recorder {
+    async fn notify(&self, targets: &str, outgoing: Outgoing) {
+        let trigger = outgoing.trigger.name();
+        self.0
+            .lock()
+            .unwrap()
+            .push((targets.to_owned(), trigger, outgoing));
+    }
+}
+
+impl Recorder {
+    /// What was handed over, as `(targets, trigger)`, and forgets it.
+    fn take(&self) -> Vec<(String, &'static str)> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+            .into_iter()
+            .map(|(t, r, _)| (t, r))
+            .collect()
+    }
+}
+
+struct Setup {
+    app: TestApp,
+    clock: ManualClock,
+    sent: Arc<Recorder>,
+}
+
+/// A server on `backend` whose clock reads `at`, whose rounds the test runs.
+async fn setup_on(backend: Backend, at: i64) -> Option<Setup> {
+    let clock = ManualClock::new(at);
+    let sent = Arc::new(Recorder::default());
+    let mut d = deps();
+    d.clock = Arc::new(clock.clone());
+    d.evaluate_every = Duration::from_secs(3600);
+    d.notifier = Some(sent.clone());
+    let app = TestApp::spawn_with_deps(backend, |_| {}, d).await?;
+    Some(Setup { app, clock, sent })
+}
+
+async fn setup(at: i64) -> Setup {
+    setup_on(Backend::Sqlite, at)
+        .await
+        .expect("SQLite is always available")
+}
+
+impl Setup {
+    /// Points `(epoch ms, value)` of `metric` from `source`.
+    async fn report(&self, metric: &str, source: &str, points: &[(i64, f64)]) {
+        let body: String = points
+            .iter()
+            .map(|(t, v)| format!("{metric} {v} {} source={source}\n", t / 1000))
+            .collect();
+        let resp = self
+            .app
+            .admin(Method::POST, "/report")
+            .header("content-type", "text/plain")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 202);
+    }
+
+    /// Creates an alert; its id.
+    async fn alert(&self, body: Value) -> String {
+        let (status, got) = call(&self.app, Method::POST, "/api/v2/alert", Some(body)).await;
+        assert_eq!(status, 200, "{got}");
+        got["response"]["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn get(&self, id: &str) -> Value {
+        let (status, got) =
+            call(&self.app, Method::GET, &format!("/api/v2/alert/{id}"), None).await;
+        assert_eq!(status, 200, "{got}");
+        got["response"].clone()
+    }
+
+    /// Moves the clock to `at` and runs one round.
+    async fn round_at(&self, at: i64) -> crest_alert::RoundReport {
+        self.clock.set(at);
+        let server = self.app.server.as_ref().unwrap();
+        server.alerts.round().await.unwrap()
+    }
+}
+
+fn status(alert: &Value) -> Vec<String> {
+    alert["status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// One point every 10 s through minute `m` (minutes after 10:00) with `value`.
+fn minute(m: i64, value: f64) -> Vec<(i64, f64)> {
+    (0..6)
+        .map(|i| (TEN + m * MINUTE + i * 10_000, value))
+        .collect()
+}
+
+async fn docs_example(backend: Backend) {
+    let Some(s) = setup_on(backend, TEN).await else {
+        return;
+    };
+    // false until 10:20, true 10:21–10:25, false 10:26–10:35
+    let mut points = Vec::new();
+    for m in 0..=35 {
+        points.extend(minute(m, if (21..=25).contains(&m) { 1.0 } else { 0.0 }));
+    }
+    s.report("docs.example", "h1", &points).await;
+    let id = s
+        .alert(json!({
+            "name": "docs example", "condition": "ts(docs.example) > 0", "minutes": 5,
+            "resolveAfterMinutes": 10, "processRateMinutes": 1, "severity": "WARN",
+            "target": "oncall@example.com"
+        }))
+        .await;
+    let mut fired = None;
+    let mut resolved = None;
+    for m in 20..=40 {
+        s.round_at(TEN + m * MINUTE + 5_000).await;
+        for (targets, trigger) in s.sent.take() {
+            assert_eq!(targets, "oncall@example.com");
+            match trigger {
+                "ALERT_OPENED" => fired = fired.or(Some(m)),
+                "ALERT_RESOLVED" => resolved = resolved.or(Some(m)),
+                other => panic!("unexpected {other} at 10:{m}"),
+            }
+        }
+        let alert = s.get(&id).await;
+        if m == 26 {
+            assert_eq!(status(&alert), ["FIRING"], "{alert}");
+            let failing = &alert["failingHostLabelPairs"];
+            assert_eq!(failing[0]["host"], "h1", "{alert}");
+            assert_eq!(failing[0]["label"], "docs.example", "{alert}");
+        }
+    }
+    assert_eq!((fired, resolved), (Some(26), Some(36)));
+    let alert = s.get(&id).await;
+    assert_eq!(status(&alert), ["CHECKING"], "{alert}");
+    // the firing's event: opened at 10:26, ended at 10:36
+    let (_, firings) = call(
+        &s.app,
+        Method::GET,
+        &format!(
+            "/api/v2/event/alertFirings?alertId={id}&earliestStartTimeEpochMillis={}&latestStartTimeEpochMillis={}",
+            TEN,
+            TEN + 60 * MINUTE
+        ),
+        None,
+    )
+    .await;
+    let items = firings["response"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{firings}");
+    let event = &items[0];
+    assert_eq!(event["name"], "docs example");
+    assert_eq!(event["annotations"]["type"], "alert");
+    assert_eq!(event["annotations"]["severity"], "warn");
+    assert_eq!(event["startTime"], TEN + 26 * MINUTE + 5_000);
+    assert_eq!(event["endTime"], TEN + 36 * MINUTE + 5_000);
+    assert_eq!(event["runningState"], "ENDED");
+    s.app.stop().await;
+}
+
+#[tokio::test]
+async fn the_docs_example_fires_at_10_26_and_resolves_at_10_36() {
+    docs_example(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_docs_example_on_postgres() {
+    docs_example(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn nine_nine_nine_three_nine_above_four_fires_and_the_align_min_variant_does_not() {
+    let s = setup(TEN).await;
+    let points: Vec<(i64, f64)> = [9.0, 9.0, 9.0, 3.0, 9.0]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (TEN + 5_000 + i as i64 * 10_000, *v))
+        .collect();
+    s.report("kat.m", "h1", &points).await;
+    let plain = s
+        .alert(json!({
+            "name": "mean", "condition": "ts(kat.m) > 4", "minutes": 1,
+            "processRateMinutes": 1, "severity": "WARN"
+        }))
+        .await;
+    let min = s
+        .alert(json!({
+            "name": "min", "condition": "align(1m, min, ts(kat.m) > 4)", "minutes": 1,
+            "processRateMinutes": 1, "severity": "WARN"
+        }))
+        .await;
+    let report = s.round_at(TEN + MINUTE + 5_000).await;
+    assert_eq!(report.checked, 2);
+    assert_eq!(status(&s.get(&plain).await), ["FIRING"]);
+    assert_eq!(status(&s.get(&min).await), ["CHECKING"]);
+    s.app.stop().await;
+}
+
+#[tokio::test]
+async fn no_data_and_its_resolution() {
+    let s = setup(TEN).await;
+    let id = s
+        .alert(json!({
+            "name": "quiet", "condition": "ts(never.yet) > 0", "minutes": 2,
+            "processRateMinutes": 1, "severity": "SMOKE", "target": "ops@example.com"
+        }))
+        .await;
+    s.round_at(TEN + 2 * MINUTE).await;
+    let alert = s.get(&id).await;
+    assert_eq!(status(&alert), ["NO_DATA", "CHECKING"], "{alert}");
+    assert_eq!(
+        s.sent.take(),
+        [("ops@example.com".to_owned(), "ALERT_NO_DATA")]
+    );
+    assert_eq!(
+        alert["noDataEvent"]["annotations"]["details"], "Missing data.",
+        "{alert}"
+    );
+    // still nothing: no second notice
+    s.round_at(TEN + 3 * MINUTE).await;
+    assert!(s.sent.take().is_empty());
+    s.report("never.yet", "h1", &minute(3, 0.0)).await;
+    s.round_at(TEN + 4 * MINUTE).await;
+    let alert = s.get(&id).await;
+    assert_eq!(status(&alert), ["CHECKING"], "{alert}");
+    assert_eq!(
+        s.sent.take(),
+        [("ops@example.com".to_owned(), "ALERT_NO_DATA_RESOLVED")]
+    );
+    assert_eq!(alert["noDataEvent"]["runningState"], "ENDED", "{alert}");
+    s.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_threshold_alert_moves_from_warn_to_severe_and_back() {
+    let s = setup(TEN).await;
+    // per minute: 7 (warn), 12 (severe too), 7 (warn)
+    let mut points = Vec::new();
+    for (m, v) in [(0, 7.0), (1, 12.0), (2, 7.0)] {
+        points.extend(minute(m, v));
+    }
+    s.report("sev.m", "h1", &points).await;
+    let id = s
+        .alert(json!({
+            "name": "levels", "alertType": "THRESHOLD", "displayExpression": "ts(sev.m)",
+            "conditions": {"warn": "ts(sev.m) > 5", "severe": "ts(sev.m) > 10"},
+            "targets": {"warn": "warn@example.com", "severe": "severe@example.com"},
+            "minutes": 1, "processRateMinutes": 1
+        }))
+        .await;
+    s.round_at(TEN + MINUTE).await;
+    assert_eq!(
+        s.sent.take(),
+        [("warn@example.com".to_owned(), "ALERT_OPENED")]
+    );
+    assert_eq!(s.get(&id).await["severity"], "WARN");
+    s.round_at(TEN + 2 * MINUTE).await;
+    let mut heard = s.sent.take();
+    heard.sort();
+    assert_eq!(
+        heard,
+        [
+            ("severe@example.com".to_owned(), "ALERT_OPENED"),
+            ("warn@example.com".to_owned(), "ALERT_UPDATED"),
+        ]
+    );
+    s.round_at(TEN + 3 * MINUTE).await;
+    let mut heard = s.sent.take();
+    heard.sort();
+    assert_eq!(
+        heard,
+        [
+            ("severe@example.com".to_owned(), "ALERT_RESOLVED"),
+            ("warn@example.com".to_owned(), "ALERT_UPDATED"),
+        ]
+    );
+    // no data in the last minute: the warn level resolves too
+    s.round_at(TEN + 5 * MINUTE).await;
+    let heard = s.sent.take();
+    assert!(
+        heard.contains(&("warn@example.com".to_owned(), "ALERT_RESOLVED")),
+        "{heard:?}"
+    );
+    s.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_snoozed_alert_is_not_checked_until_its_snooze_expires() {
+    let s = setup(TEN).await;
+    let mut points = Vec::new();
+    for m in 0..10 {
+        points.extend(minute(m, 1.0));
+    }
+    s.report("snz.m", "h1", &points).await;
+    let id = s
+        .alert(json!({
+            "name": "snoozy", "condition": "ts(snz.m) > 0", "minutes": 1,
+            "processRateMinutes": 1, "severity": "WARN", "target": "a@example.com"
+        }))
+        .await;
+    let (status_code, _) = call(
+        &s.app,
+        Method::POST,
+        &format!("/api/v2/alert/{id}/snooze?seconds=180"),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status_code, 200);
+    let report = s.round_at(TEN + MINUTE).await;
+    assert_eq!((report.checked, report.snoozed), (0, 1));
+    assert!(s.sent.take().is_empty());
+    assert!(status(&s.get(&id).await).contains(&"SNOOZED".to_owned()));
+    // three minutes later the snooze has run out: checked, and it fires
+    let report = s.round_at(TEN + 4 * MINUTE).await;
+    assert_eq!((report.checked, report.snoozed), (1, 0));
+    assert_eq!(
+        s.sent.take(),
+        [("a@example.com".to_owned(), "ALERT_OPENED")]
+    );
+    assert_eq!(status(&s.get(&id).await), ["FIRING"]);
+    s.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_maintenance_window_by_source_tag_holds_back_one_series_but_not_the_other() {
+    let s = setup(TEN).await;
+    s.report("mw.m", "held-1", &minute(0, 1.0)).await;
+    s.report("mw.m", "free-1", &minute(0, 1.0)).await;
+    let (code, got) = call(
+        &s.app,
+        Method::POST,
+        "/api/v2/source/held-1/tag",
+        Some(json!(["rack-7"])),
+    )
+    .await;
+    assert_eq!(code, 200, "{got}");
+    let now_s = TEN / 1000;
+    let (code, got) = call(
+        &s.app,
+        Method::POST,
+        "/api/v2/maintenancewindow",
+        Some(json!({
+            "title": "rack 7 upgrade", "reason": "firmware", "startTimeInSeconds": now_s - 60,
+            "endTimeInSeconds": now_s + 3600, "relevantCustomerTags": [],
+            "relevantHostTags": ["rack-7"]
+        })),
+    )
+    .await;
+    assert_eq!(code, 200, "{got}");
+    let id = s
+        .alert(json!({
+            "name": "both", "condition": "ts(mw.m) > 0", "minutes": 1,
+            "processRateMinutes": 1, "severity": "WARN", "target": "a@example.com"
+        }))
+        .await;
+    s.round_at(TEN + MINUTE).await;
+    let alert = s.get(&id).await;
+    let failing: Vec<&str> = alert["failingHostLabelPairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["host"].as_str().unwrap())
+        .collect();
+    assert_eq!(failing, ["free-1"], "{alert}");
+    assert_eq!(
+        alert["inMaintenanceHostLabelPairs"][0]["host"], "held-1",
+        "{alert}"
+    );
+    assert_eq!(
+        alert["activeMaintenanceWindows"],
+        json!(["rack 7 upgrade"]),
+        "{alert}"
+    );
+    let st = status(&alert);
+    assert!(
+        st.contains(&"FIRING".to_owned()) && st.contains(&"IN_MAINTENANCE".to_owned()),
+        "{alert}"
+    );
+    assert_eq!(
+        s.sent.take(),
+        [("a@example.com".to_owned(), "ALERT_OPENED")]
+    );
+    s.app.stop().await;
+}
