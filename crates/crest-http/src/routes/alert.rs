@@ -293,7 +293,24 @@ pub(crate) async fn get_alert(
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerAlert>, ApiError> {
     let who = access(&state, &caller).await?;
-    answer(&alerts(&state).get(&id, &who).await?)
+    let view = alerts(&state).get(&id, &who).await?;
+    let mut alert = wire(&view)?;
+    // the firing and no-data events, as they are now (one alert's read, so two lookups at most)
+    let now = state.clock.now_millis();
+    let runtime = &view.record.runtime;
+    for (id, slot) in [
+        (&runtime.event, &mut alert.event),
+        (&runtime.no_data_event, &mut alert.no_data_event),
+    ] {
+        if let Some(id) = id {
+            *slot = state
+                .resources
+                .event(id)
+                .await?
+                .map(|e| crate::routes::event::wire(&e, now));
+        }
+    }
+    Ok(Json(ResponseContainerAlert::ok(alert)))
 }
 
 /// Replaces an alert's fields (a new version); `target` may change.
