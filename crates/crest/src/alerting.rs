@@ -56,8 +56,20 @@ pub async fn run(
             }
         };
         let report = if held {
+            let began = std::time::Instant::now();
             match evaluator.round().await {
-                Ok(report) => Some(report),
+                Ok(report) => {
+                    if report.checked > 0 {
+                        tracing::info!(
+                            checked = report.checked,
+                            notifications = report.notifications,
+                            skipped = report.skipped,
+                            took_ms = began.elapsed().as_millis() as u64,
+                            "alert round"
+                        );
+                    }
+                    Some(report)
+                }
                 Err(e) => {
                     tracing::warn!(error = %Chain(&e), "an alert round could not run; will try again");
                     None
