@@ -29,7 +29,7 @@ impl Notifier for Recorder {
         let trigger = outgoing.trigger.name();
         self.0
             .lock()
-            .unwrap()
+            .expect("the recorder's lock")
             .push((targets.to_owned(), trigger, outgoing));
     }
 }
@@ -37,7 +37,7 @@ impl Notifier for Recorder {
 impl Recorder {
     /// What was handed over, as `(targets, trigger)`, and forgets it.
     fn take(&self) -> Vec<(String, &'static str)> {
-        std::mem::take(&mut *self.0.lock().unwrap())
+        std::mem::take(&mut *self.0.lock().expect("the recorder's lock"))
             .into_iter()
             .map(|(t, r, _)| (t, r))
             .collect()
@@ -82,7 +82,7 @@ impl Setup {
             .body(body)
             .send()
             .await
-            .unwrap();
+            .expect("/report answers");
         assert_eq!(resp.status().as_u16(), 202);
     }
 
@@ -90,7 +90,10 @@ impl Setup {
     async fn alert(&self, body: Value) -> String {
         let (status, got) = call(&self.app, Method::POST, "/api/v2/alert", Some(body)).await;
         assert_eq!(status, 200, "{got}");
-        got["response"]["id"].as_str().unwrap().to_owned()
+        got["response"]["id"]
+            .as_str()
+            .expect("an alert has an id")
+            .to_owned()
     }
 
     async fn get(&self, id: &str) -> Value {
@@ -103,17 +106,17 @@ impl Setup {
     /// Moves the clock to `at` and runs one round.
     async fn round_at(&self, at: i64) -> crest_alert::RoundReport {
         self.clock.set(at);
-        let server = self.app.server.as_ref().unwrap();
-        server.alerts.round().await.unwrap()
+        let server = self.app.server.as_ref().expect("the server runs");
+        server.alerts.round().await.expect("a round runs")
     }
 }
 
 fn status(alert: &Value) -> Vec<String> {
     alert["status"]
         .as_array()
-        .unwrap()
+        .expect("status is a list")
         .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
+        .map(|s| s.as_str().expect("a state").to_owned())
         .collect()
 }
 
@@ -176,7 +179,9 @@ async fn docs_example(backend: Backend) {
         None,
     )
     .await;
-    let items = firings["response"]["items"].as_array().unwrap();
+    let items = firings["response"]["items"]
+        .as_array()
+        .expect("a page of events");
     assert_eq!(items.len(), 1, "{firings}");
     let event = &items[0];
     assert_eq!(event["name"], "docs example");
