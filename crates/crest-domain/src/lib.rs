@@ -21,6 +21,7 @@ pub mod invite;
 pub mod lease;
 pub mod mail;
 pub mod membership;
+pub mod notificant;
 pub mod password;
 pub mod permission;
 pub mod principal;

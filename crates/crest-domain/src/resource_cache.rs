@@ -12,6 +12,7 @@ use crate::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
 use crate::event::{EventQuery, EventRecord, EventStore};
+use crate::notificant::{NotificantRecord, NotificantStore};
 use crate::proxy::{CheckInFields, ProxyRecord, ProxyStore};
 use crate::resource_store::ResourceStore;
 use crate::source::{SourceChange, SourcePage, SourceQuery, SourceRecord, SourceStore};
@@ -290,5 +291,29 @@ impl ProxyStore for CachedResources {
         cutoff: EpochMillis,
     ) -> Result<u64, StoreError> {
         self.inner.forget_silent_ephemeral_proxies(cutoff).await
+    }
+}
+
+/// Alert targets pass through: nothing about them is cached.
+#[async_trait]
+impl NotificantStore for CachedResources {
+    async fn notificant(&self, id: &str) -> Result<Option<NotificantRecord>, StoreError> {
+        self.inner.notificant(id).await
+    }
+
+    async fn notificants(&self) -> Result<Vec<NotificantRecord>, StoreError> {
+        self.inner.notificants().await
+    }
+
+    async fn create_notificant(&self, record: &NotificantRecord) -> Result<bool, StoreError> {
+        self.inner.create_notificant(record).await
+    }
+
+    async fn update_notificant(&self, record: &NotificantRecord) -> Result<bool, StoreError> {
+        self.inner.update_notificant(record).await
+    }
+
+    async fn delete_notificant(&self, id: &str) -> Result<bool, StoreError> {
+        self.inner.delete_notificant(id).await
     }
 }

@@ -11,6 +11,7 @@ pub mod csp;
 pub mod envelope;
 pub mod event;
 pub mod models;
+pub mod notificant;
 pub mod paging;
 pub mod proxy;
 pub mod search;
