@@ -18,6 +18,7 @@ mod groups;
 mod invites;
 mod leases;
 pub mod location;
+mod notificants;
 mod proxies;
 mod roles;
 mod sessions;

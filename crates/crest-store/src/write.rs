@@ -139,6 +139,7 @@ mod tests {
         ("groups.rs", include_str!("groups.rs")),
         ("invites.rs", include_str!("invites.rs")),
         ("leases.rs", include_str!("leases.rs")),
+        ("notificants.rs", include_str!("notificants.rs")),
         ("proxies.rs", include_str!("proxies.rs")),
         ("roles.rs", include_str!("roles.rs")),
         ("sessions.rs", include_str!("sessions.rs")),
