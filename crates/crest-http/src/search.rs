@@ -9,6 +9,7 @@ use crest_types::accounts::{
 };
 use crest_types::cloud::CloudIntegration;
 use crest_types::event::Event;
+use crest_types::notificant::Notificant;
 use crest_types::paging::{PageRequest, Paged, Sorting};
 use crest_types::proxy::Proxy;
 use crest_types::search::{
@@ -378,6 +379,36 @@ impl Searchable for Proxy {
     };
 }
 
+impl Searchable for Notificant {
+    const SCHEMA: Schema = Schema {
+        entity: "notificant",
+        keys: &[
+            "contentType",
+            "createdEpochMillis",
+            "creatorId",
+            "customHttpHeaders",
+            "customHttpHeaders.*",
+            "customerId",
+            "description",
+            "emailSubject",
+            "id",
+            "isHtmlContent",
+            "method",
+            "recipient",
+            "routes",
+            "routes.filter",
+            "routes.method",
+            "routes.target",
+            "template",
+            "title",
+            "triggers",
+            "updatedEpochMillis",
+            "updaterId",
+        ],
+        tags: false,
+    };
+}
+
 impl Searchable for CloudIntegration {
     const SCHEMA: Schema = Schema {
         entity: "cloudintegration",
@@ -622,6 +653,7 @@ mod tests {
             ("ApiTokenModel", ApiTokenModel::SCHEMA),
             ("CloudIntegration", CloudIntegration::SCHEMA),
             ("Proxy", Proxy::SCHEMA),
+            ("Notificant", Notificant::SCHEMA),
         ] {
             let expected = keys_by_openapi(model);
             if declared(&schema) != expected {

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::failure_limit::{Budget, FailureLimiter};
 use crest_domain::csp::subscription::Subscription;
 use crest_domain::mail::Mailer;
+use crest_domain::notificant::{Dispatcher, NoAlerts, NoDelivery, TargetLinks};
 use crest_domain::random::Random;
 use crest_domain::resource_cache::CachedResources;
 use crest_domain::resource_store::ResourceStore;
@@ -43,6 +44,22 @@ pub struct HttpSettings {
     pub secure_cookies: bool,
 }
 
+/// What alert targets reach beyond their store: the alerts that name them, and delivery.
+#[derive(Debug, Clone)]
+pub struct AlertTargets {
+    pub links: Arc<dyn TargetLinks>,
+    pub dispatcher: Arc<dyn Dispatcher>,
+}
+
+impl Default for AlertTargets {
+    fn default() -> Self {
+        Self {
+            links: Arc::new(NoAlerts),
+            dispatcher: Arc::new(NoDelivery),
+        }
+    }
+}
+
 /// Shared state of the router.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -67,6 +84,8 @@ pub struct AppState {
     pub data: Option<DataPath>,
     /// Makes reporting sources Sources.
     pub registrar: Arc<SourceRegistrar>,
+    /// The alerts that name targets, and the delivery of notifications.
+    pub targets: AlertTargets,
 }
 
 impl AppState {
@@ -104,6 +123,7 @@ impl AppState {
         let state = Self {
             registrar: Arc::new(SourceRegistrar::new(resources.clone(), clock.clone())),
             data: None,
+            targets: AlertTargets::default(),
             issuer,
             failures: Arc::new(FailureLimiter::new(Budget::EXCHANGE)),
             sign_in_failures: Arc::new(FailureLimiter::new(Budget::SIGN_IN)),
@@ -124,6 +144,12 @@ impl AppState {
     /// The same state, with the time-series engine the data endpoints use.
     pub fn with_data(mut self, data: DataPath) -> Self {
         self.data = Some(data);
+        self
+    }
+
+    /// The same state, with the alerts that name targets and the delivery of notifications.
+    pub fn with_targets(mut self, targets: AlertTargets) -> Self {
+        self.targets = targets;
         self
     }
 

@@ -2,12 +2,14 @@
 //! lists them ([`Notificants`]), the store's side, and the link to the alerts that name them
 //! ([`TargetLinks`]).
 
+mod dispatch;
 mod links;
 mod record;
 mod rules;
 mod service;
 mod store;
 
+pub use dispatch::{Dispatcher, NoDelivery};
 pub use links::{NoAlerts, TargetLinks};
 pub use record::{Method, NotificantRecord, Route};
 pub use rules::{MAX_HEADERS, MAX_ROUTES, NotificantInput, RouteInput, new_id};
