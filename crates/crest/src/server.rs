@@ -46,6 +46,8 @@ pub struct Dependencies {
     /// How long a body of lines waits for an ingestion slot before it is pushed back
     /// ([`crest_http::ingest_gate::DEFAULT_WAIT`]; tests make it zero).
     pub ingest_wait: Duration,
+    /// The wait after a notification's first failed attempt (one second; tests shorten it).
+    pub delivery_backoff: Duration,
 }
 
 impl Default for Dependencies {
@@ -56,6 +58,7 @@ impl Default for Dependencies {
             signing_key: None,
             sweep_every: SWEEP_INTERVAL,
             ingest_wait: crest_http::ingest_gate::DEFAULT_WAIT,
+            delivery_backoff: Duration::from_secs(1),
         }
     }
 }
@@ -182,7 +185,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             public_url,
             max_body_bytes: config.max_body_bytes,
             token_vault,
-            mailer,
+            mailer: mailer.clone(),
             subscription: config.subscription,
             trusted_issuer: config.trusted_issuer.as_ref().map(|t| {
                 Arc::new(TrustedIssuer {
@@ -204,7 +207,27 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     let data = data.with_ingest_gate(IngestGate::new(DEFAULT_IN_FLIGHT, deps.ingest_wait));
     let spy = data.spy.clone();
     let ingest_gate = data.gate.clone();
-    let state = state.with_data(data);
+    let mut delivery = crate::delivery::DeliverySettings::new(
+        state.settings.public_url.clone(),
+        config.pagerduty_url.clone(),
+    );
+    delivery.first_backoff = deps.delivery_backoff;
+    delivery.max_backoff = delivery.max_backoff.max(deps.delivery_backoff);
+    let dispatcher = crate::delivery::Delivery::start(
+        delivery,
+        crate::delivery::DeliveryOutlets {
+            events: store.clone(),
+            clock: deps.clock.clone(),
+            writer: Some(data.writer.clone()),
+            mailer,
+        },
+    )?;
+    let state = state
+        .with_data(data)
+        .with_targets(crest_http::AlertTargets {
+            dispatcher: Arc::new(dispatcher),
+            ..crest_http::AlertTargets::default()
+        });
     // The identity service's keys: loaded, or (on a first start) made in the background.
     state
         .issuer

@@ -22,6 +22,7 @@ mod events;
 mod ingest;
 mod input_rules;
 mod leases;
+mod notificants;
 mod nul_bytes;
 mod openapi;
 mod own_tokens;
