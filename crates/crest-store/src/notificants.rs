@@ -134,7 +134,7 @@ impl NotificantStore for SqlStore {
                     .bind(id)
                     .fetch_optional(pool)
                     .await?;
-            Ok(row.map(record).transpose()?)
+            row.map(record).transpose()
         })
     }
 
@@ -144,10 +144,7 @@ impl NotificantStore for SqlStore {
                 sqlx::query_as(&format!("SELECT {COLUMNS} FROM notificants ORDER BY id"))
                     .fetch_all(pool)
                     .await?;
-            Ok(rows
-                .into_iter()
-                .map(record)
-                .collect::<Result<Vec<_>, _>>()?)
+            rows.into_iter().map(record).collect::<Result<Vec<_>, _>>()
         })
     }
 
