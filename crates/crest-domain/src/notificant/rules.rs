@@ -77,6 +77,37 @@ pub(crate) struct Checked {
     pub routes: Vec<Route>,
 }
 
+impl Checked {
+    /// The target these fields make, with its bookkeeping.
+    pub(crate) fn into_record(
+        self,
+        id: String,
+        created_ms: crate::clock::EpochMillis,
+        creator: &str,
+        updated_ms: crate::clock::EpochMillis,
+        updater: &str,
+    ) -> crate::notificant::record::NotificantRecord {
+        crate::notificant::record::NotificantRecord {
+            id,
+            title: self.title,
+            description: self.description,
+            method: self.method,
+            recipient: self.recipient,
+            template: self.template,
+            triggers: self.triggers,
+            content_type: self.content_type,
+            custom_http_headers: self.custom_http_headers,
+            email_subject: self.email_subject,
+            is_html_content: self.is_html_content,
+            routes: self.routes,
+            created_ms,
+            creator: creator.to_owned(),
+            updated_ms,
+            updater: updater.to_owned(),
+        }
+    }
+}
+
 fn invalid(message: impl Into<String>) -> DomainError {
     DomainError::Invalid(message.into())
 }

@@ -110,24 +110,7 @@ impl<'a> Notificants<'a> {
     ) -> Result<NotificantRecord, DomainError> {
         let c = check(Self::restrict(input, listing)?)?;
         let now = self.now();
-        let mut record = NotificantRecord {
-            id: String::new(),
-            title: c.title,
-            description: c.description,
-            method: c.method,
-            recipient: c.recipient,
-            template: c.template,
-            triggers: c.triggers,
-            content_type: c.content_type,
-            custom_http_headers: c.custom_http_headers,
-            email_subject: c.email_subject,
-            is_html_content: c.is_html_content,
-            routes: c.routes,
-            created_ms: now,
-            creator: by.to_owned(),
-            updated_ms: now,
-            updater: by.to_owned(),
-        };
+        let mut record = c.into_record(String::new(), now, by, now, by);
         for _ in 0..MAX_ID_ATTEMPTS {
             record.id = new_id(self.random)?;
             if self.store.create_notificant(&record).await? {
@@ -149,24 +132,13 @@ impl<'a> Notificants<'a> {
     ) -> Result<NotificantRecord, DomainError> {
         let current = self.get(id, listing).await?;
         let c = check(Self::restrict(input, listing)?)?;
-        let record = NotificantRecord {
-            id: current.id,
-            title: c.title,
-            description: c.description,
-            method: c.method,
-            recipient: c.recipient,
-            template: c.template,
-            triggers: c.triggers,
-            content_type: c.content_type,
-            custom_http_headers: c.custom_http_headers,
-            email_subject: c.email_subject,
-            is_html_content: c.is_html_content,
-            routes: c.routes,
-            created_ms: current.created_ms,
-            creator: current.creator,
-            updated_ms: self.now(),
-            updater: by.to_owned(),
-        };
+        let record = c.into_record(
+            current.id,
+            current.created_ms,
+            &current.creator,
+            self.now(),
+            by,
+        );
         if !self.store.update_notificant(&record).await? {
             return Err(not_found(id, listing));
         }
