@@ -10,86 +10,7 @@
 
 use crate::check::Change;
 use crest_domain::alert::Severity;
-
-/// A notification's trigger, as targets subscribe to them (`Notificant.triggers`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Trigger {
-    Opened,
-    Updated,
-    Resolved,
-    Maintenance,
-    Snoozed,
-    Invalid,
-    NoLongerInvalid,
-    Testing,
-    Retriggered,
-    NoData,
-    NoDataResolved,
-    NoDataMaintenance,
-    SeverityUpdate,
-}
-
-impl Trigger {
-    /// The API's name, e.g. `ALERT_OPENED` (also the template's `reason`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Trigger::Opened => "ALERT_OPENED",
-            Trigger::Updated => "ALERT_UPDATED",
-            Trigger::Resolved => "ALERT_RESOLVED",
-            Trigger::Maintenance => "ALERT_MAINTENANCE",
-            Trigger::Snoozed => "ALERT_SNOOZED",
-            Trigger::Invalid => "ALERT_INVALID",
-            Trigger::NoLongerInvalid => "ALERT_NO_LONGER_INVALID",
-            Trigger::Testing => "ALERT_TESTING",
-            Trigger::Retriggered => "ALERT_RETRIGGERED",
-            Trigger::NoData => "ALERT_NO_DATA",
-            Trigger::NoDataResolved => "ALERT_NO_DATA_RESOLVED",
-            Trigger::NoDataMaintenance => "ALERT_NO_DATA_MAINTENANCE",
-            Trigger::SeverityUpdate => "ALERT_SEVERITY_UPDATE",
-        }
-    }
-
-    /// The heading notifications show, e.g. "OPENED" (`heading` of the template context).
-    pub fn heading(self) -> &'static str {
-        match self {
-            Trigger::Opened => "OPENED",
-            Trigger::Updated => "UPDATED",
-            Trigger::Resolved => "RECOVERED",
-            Trigger::Maintenance => "SUSPENDED DUE TO MAINTENANCE",
-            Trigger::Snoozed => "SNOOZED",
-            Trigger::Invalid => "INVALID ALERT",
-            Trigger::NoLongerInvalid => "ALERT NO LONGER INVALID",
-            Trigger::Testing => "TESTING",
-            Trigger::Retriggered => "ALERT RE-TRIGGERED",
-            Trigger::NoData => "ALERT NO DATA",
-            Trigger::NoDataResolved => "ALERT NO DATA RESOLVED",
-            Trigger::NoDataMaintenance => "ALERT NO DATA MAINTENANCE",
-            Trigger::SeverityUpdate => "SEVERITY UPDATED",
-        }
-    }
-
-    /// The trigger an API name stands for.
-    pub fn parse(name: &str) -> Option<Trigger> {
-        use Trigger::*;
-        [
-            Opened,
-            Updated,
-            Resolved,
-            Maintenance,
-            Snoozed,
-            Invalid,
-            NoLongerInvalid,
-            Testing,
-            Retriggered,
-            NoData,
-            NoDataResolved,
-            NoDataMaintenance,
-            SeverityUpdate,
-        ]
-        .into_iter()
-        .find(|t| t.name() == name)
-    }
-}
+pub use crest_notify::Trigger;
 
 /// One notice: the targets of `level` are told of `trigger`. `severity_changed` marks an update
 /// that changed the alert's highest severity (targets subscribed to `ALERT_SEVERITY_UPDATE`
@@ -134,20 +55,20 @@ pub fn notices(
                         }
                     );
                     match (was, is) {
-                        (false, true) => push(level, Trigger::Opened, changed),
-                        (true, false) => push(level, Trigger::Resolved, changed),
-                        (true, true) => push(level, Trigger::Updated, changed),
+                        (false, true) => push(level, Trigger::AlertOpened, changed),
+                        (true, false) => push(level, Trigger::AlertResolved, changed),
+                        (true, true) => push(level, Trigger::AlertUpdated, changed),
                         (false, false) => {}
                     }
                 }
-                Change::Retriggered if is => push(level, Trigger::Retriggered, false),
-                Change::Maintenance if is => push(level, Trigger::Maintenance, false),
+                Change::Retriggered if is => push(level, Trigger::AlertRetriggered, false),
+                Change::Maintenance if is => push(level, Trigger::AlertMaintenance, false),
                 Change::Retriggered | Change::Maintenance => {}
-                Change::NoData => push(level, Trigger::NoData, false),
-                Change::NoDataMaintenance => push(level, Trigger::NoDataMaintenance, false),
-                Change::NoDataResolved => push(level, Trigger::NoDataResolved, false),
-                Change::Invalid(_) => push(level, Trigger::Invalid, false),
-                Change::NoLongerInvalid => push(level, Trigger::NoLongerInvalid, false),
+                Change::NoData => push(level, Trigger::AlertNoData, false),
+                Change::NoDataMaintenance => push(level, Trigger::AlertNoDataMaintenance, false),
+                Change::NoDataResolved => push(level, Trigger::AlertNoDataResolved, false),
+                Change::Invalid(_) => push(level, Trigger::AlertInvalid, false),
+                Change::NoLongerInvalid => push(level, Trigger::AlertNoLongerInvalid, false),
             }
         }
     }
@@ -171,7 +92,7 @@ mod tests {
     #[test]
     fn opening_at_warn_tells_the_warn_and_milder_targets() {
         let n = notices(&[Change::Opened(Warn)], None, Some(Warn), &LEVELS);
-        assert_eq!(of(&n, Trigger::Opened), vec![Smoke, Warn]);
+        assert_eq!(of(&n, Trigger::AlertOpened), vec![Smoke, Warn]);
         assert_eq!(n.len(), 2);
     }
 
@@ -183,8 +104,8 @@ mod tests {
             severity: Some((Warn, Severe)),
         };
         let n = notices(&[change], Some(Warn), Some(Severe), &LEVELS);
-        assert_eq!(of(&n, Trigger::Opened), vec![Severe]);
-        assert_eq!(of(&n, Trigger::Updated), vec![Smoke, Warn]);
+        assert_eq!(of(&n, Trigger::AlertOpened), vec![Severe]);
+        assert_eq!(of(&n, Trigger::AlertUpdated), vec![Smoke, Warn]);
         assert!(n.iter().all(|x| x.severity_changed));
     }
 
@@ -196,27 +117,19 @@ mod tests {
             severity: Some((Severe, Warn)),
         };
         let n = notices(&[change], Some(Severe), Some(Warn), &LEVELS);
-        assert_eq!(of(&n, Trigger::Resolved), vec![Severe]);
-        assert_eq!(of(&n, Trigger::Updated), vec![Smoke, Warn]);
+        assert_eq!(of(&n, Trigger::AlertResolved), vec![Severe]);
+        assert_eq!(of(&n, Trigger::AlertUpdated), vec![Smoke, Warn]);
     }
 
     #[test]
     fn resolving_tells_every_level_that_was_firing() {
         let n = notices(&[Change::Resolved(Warn)], Some(Warn), None, &LEVELS);
-        assert_eq!(of(&n, Trigger::Resolved), vec![Smoke, Warn]);
+        assert_eq!(of(&n, Trigger::AlertResolved), vec![Smoke, Warn]);
     }
 
     #[test]
     fn no_data_goes_to_every_level() {
         let n = notices(&[Change::NoData], None, None, &LEVELS);
-        assert_eq!(of(&n, Trigger::NoData), LEVELS.to_vec());
-    }
-
-    #[test]
-    fn trigger_names_round_trip() {
-        for name in ["ALERT_OPENED", "ALERT_NO_DATA_MAINTENANCE", "ALERT_TESTING"] {
-            assert_eq!(Trigger::parse(name).map(Trigger::name), Some(name));
-        }
-        assert_eq!(Trigger::parse("ALERT_EXPLODED"), None);
+        assert_eq!(of(&n, Trigger::AlertNoData), LEVELS.to_vec());
     }
 }

@@ -254,10 +254,9 @@ impl Evaluator {
                 report.not_due += 1;
                 continue;
             }
-            match self
-                .evaluate(&record, &spec, &windows, &mut host_tags, now)
-                .await
-            {
+            // boxed: one alert's check is a deep future (the query language within), kept off the
+            // caller's stack
+            match Box::pin(self.evaluate(&record, &spec, &windows, &mut host_tags, now)).await {
                 Ok(sent) => {
                     report.checked += 1;
                     report.notifications += sent;
@@ -288,14 +287,14 @@ impl Evaluator {
         let mut scanned = 0i64;
         for (severity, query) in &spec.conditions {
             let cancel = Arc::new(AtomicBool::new(false));
-            let run = answer(
+            let run = Box::pin(answer(
                 sources,
                 query,
                 now,
                 spec.timing,
                 spec.include_obsolete,
                 &cancel,
-            );
+            ));
             let got = match tokio::time::timeout(self.query_timeout, run).await {
                 Ok(Ok((a, points))) => {
                     scanned = scanned.saturating_add(points);
@@ -605,7 +604,7 @@ impl Evaluator {
         for notice in list {
             let about_maintenance = matches!(
                 notice.trigger,
-                Trigger::Maintenance | Trigger::NoDataMaintenance
+                Trigger::AlertMaintenance | Trigger::AlertNoDataMaintenance
             );
             let targets: Vec<String> = if held.whole && !about_maintenance {
                 // the windows' targets are told once per trigger, whatever the levels
@@ -746,7 +745,7 @@ fn outgoing(
         in_maintenance: c.in_maintenance.clone(),
         created_ms: record.created_ms,
         since_ms: since,
-        ended_ms: (notice.trigger == Trigger::Resolved).then_some(now),
+        ended_ms: (notice.trigger == Trigger::AlertResolved).then_some(now),
         error_message: c
             .invalid
             .as_ref()

@@ -465,6 +465,34 @@ operations! {
     ProxyReport => "proxyReport", Either(Ingestion, AgentManagement), data;
     /// `POST /api/v2/wfproxy/event`: the proxy's batches of events.
     ProxyEvents => "proxyEvents", Either(Ingestion, AgentManagement), data;
+    // Alert targets: reads are open to every caller, writes need Alerts (the Webhook API is
+    // the legacy alias of the Notificant API, for WEBHOOK targets).
+    /// `GET /api/v2/notificant`.
+    GetAllNotificants => "getAllNotificants", Authenticated, read;
+    /// `POST /api/v2/notificant`.
+    CreateNotificant => "createNotificant", Permission(AlertsManagement), write;
+    /// `GET /api/v2/notificant/{id}`.
+    GetNotificant => "getNotificant", Authenticated, read;
+    /// `PUT /api/v2/notificant/{id}`.
+    UpdateNotificant => "updateNotificant", Permission(AlertsManagement), write;
+    /// `DELETE /api/v2/notificant/{id}`.
+    DeleteNotificant => "deleteNotificant", Permission(AlertsManagement), write;
+    /// `POST /api/v2/notificant/test/{id}`: sends a test notification.
+    TestNotificant => "testNotificant", Permission(AlertsManagement), write;
+    /// `GET /api/v2/webhook`.
+    GetAllWebhooks => "getAllWebhooks", Authenticated, read;
+    /// `POST /api/v2/webhook`.
+    CreateWebhook => "createWebhook", Permission(AlertsManagement), write;
+    /// `GET /api/v2/webhook/{id}`.
+    GetWebhook => "getWebhook", Authenticated, read;
+    /// `PUT /api/v2/webhook/{id}`.
+    UpdateWebhook => "updateWebhook", Permission(AlertsManagement), write;
+    /// `DELETE /api/v2/webhook/{id}`.
+    DeleteWebhook => "deleteWebhook", Permission(AlertsManagement), write;
+    /// `POST /api/v2/search/notificant`, with its `/facets` and `/{facet}` routes.
+    SearchNotificantEntities => "searchNotificantEntities", Authenticated, read;
+    /// `POST /api/v2/search/webhook`, with its `/facets` and `/{facet}` routes.
+    SearchWebHookEntities => "searchWebHookEntities", Authenticated, read;
     // Queries need Metrics when a service account makes them, as the product documents.
     /// `GET /api/v2/chart/api`: a WQL query over a window.
     QueryApi => "queryApi", Browse(MetricsManagement), read;
@@ -564,7 +592,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 193] = Operation::ALL;
+    const OPS: [Operation; 206] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -631,7 +659,13 @@ mod tests {
                 | Operation::SearchAlertDeletedEntities
                 | Operation::GetAllMaintenanceWindow
                 | Operation::GetMaintenanceWindow
-                | Operation::SearchMaintenanceWindowEntities => true,
+                | Operation::SearchMaintenanceWindowEntities
+                | Operation::GetAllNotificants
+                | Operation::GetNotificant
+                | Operation::GetAllWebhooks
+                | Operation::GetWebhook
+                | Operation::SearchNotificantEntities
+                | Operation::SearchWebHookEntities => true,
                 Operation::CreateAlert
                 | Operation::UpdateAlert
                 | Operation::DeleteAlert
@@ -649,7 +683,14 @@ mod tests {
                 | Operation::SetAlertAcl
                 | Operation::CreateMaintenanceWindow
                 | Operation::UpdateMaintenanceWindow
-                | Operation::DeleteMaintenanceWindow => perms.contains(Permission::AlertsManagement),
+                | Operation::DeleteMaintenanceWindow
+                | Operation::CreateNotificant
+                | Operation::UpdateNotificant
+                | Operation::DeleteNotificant
+                | Operation::TestNotificant
+                | Operation::CreateWebhook
+                | Operation::UpdateWebhook
+                | Operation::DeleteWebhook => perms.contains(Permission::AlertsManagement),
                 Operation::CreateEvent
                 | Operation::UpdateUserEvent
                 | Operation::DeleteUserEvent

@@ -23,6 +23,7 @@ pub mod lease;
 pub mod mail;
 pub mod maintenance;
 pub mod membership;
+pub mod notificant;
 pub mod password;
 pub mod permission;
 pub mod principal;

@@ -1,4 +1,4 @@
-//! Outgoing mail (invitations), behind a trait so that the domain knows nothing of SMTP.
+//! Outgoing mail (invitations, alert notifications), behind a trait so that the domain knows nothing of SMTP.
 
 use std::fmt::{self, Debug};
 
@@ -10,6 +10,8 @@ pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// The body is HTML (else plain text).
+    pub html: bool,
 }
 
 impl Debug for Mail {
@@ -42,5 +44,6 @@ pub fn invitation(to: &str, invited_by: &str, link: &str) -> Mail {
              Open this link within 24 hours to choose your password:\n{link}\n\n\
              If you did not expect this invitation, ignore this message.\n"
         ),
+        html: false,
     }
 }

@@ -16,6 +16,7 @@ use crate::cloud_integration::{
 };
 use crate::event::{EventQuery, EventRecord, EventStore};
 use crate::maintenance::{MaintenanceWindowRecord, MaintenanceWindowStore};
+use crate::notificant::{NotificantRecord, NotificantStore};
 use crate::proxy::{CheckInFields, ProxyRecord, ProxyStore};
 use crate::resource_store::ResourceStore;
 use crate::source::{SourceChange, SourcePage, SourceQuery, SourceRecord, SourceStore};
@@ -380,5 +381,29 @@ impl MaintenanceWindowStore for CachedResources {
 
     async fn delete_maintenance_window(&self, id: &str) -> Result<bool, StoreError> {
         self.inner.delete_maintenance_window(id).await
+    }
+}
+
+/// Alert targets pass through: nothing about them is cached.
+#[async_trait]
+impl NotificantStore for CachedResources {
+    async fn notificant(&self, id: &str) -> Result<Option<NotificantRecord>, StoreError> {
+        self.inner.notificant(id).await
+    }
+
+    async fn notificants(&self) -> Result<Vec<NotificantRecord>, StoreError> {
+        self.inner.notificants().await
+    }
+
+    async fn create_notificant(&self, record: &NotificantRecord) -> Result<bool, StoreError> {
+        self.inner.create_notificant(record).await
+    }
+
+    async fn update_notificant(&self, record: &NotificantRecord) -> Result<bool, StoreError> {
+        self.inner.update_notificant(record).await
+    }
+
+    async fn delete_notificant(&self, id: &str) -> Result<bool, StoreError> {
+        self.inner.delete_notificant(id).await
     }
 }

@@ -1,17 +1,24 @@
 //! The stores of the API's objects beyond accounts and tokens, as one handle: sources, cloud
-//! integrations, proxies, alerts and their trash, maintenance windows, and events. Their writes never touch authentication, so they bypass the
-//! authenticator's cache.
+//! integrations, proxies, alerts and their trash, maintenance windows, events, and alert targets.
+//! Their writes never touch authentication, so they bypass the authenticator's cache.
 
 use crate::alert::AlertStore;
 use crate::cloud_integration::CloudIntegrationStore;
 use crate::event::EventStore;
 use crate::maintenance::MaintenanceWindowStore;
+use crate::notificant::NotificantStore;
 use crate::proxy::ProxyStore;
 use crate::source::SourceStore;
 
 /// Every object store; implemented by whatever implements each of them.
 pub trait ResourceStore:
-    SourceStore + CloudIntegrationStore + EventStore + ProxyStore + AlertStore + MaintenanceWindowStore
+    SourceStore
+    + CloudIntegrationStore
+    + EventStore
+    + ProxyStore
+    + AlertStore
+    + MaintenanceWindowStore
+    + NotificantStore
 {
 }
 
@@ -22,5 +29,6 @@ impl<T> ResourceStore for T where
         + ProxyStore
         + AlertStore
         + MaintenanceWindowStore
+        + NotificantStore
 {
 }

@@ -146,11 +146,21 @@ pub(crate) enum Mispaired {
     Undocumented(Operation),
 }
 
+/// Facet operations whose real names do not follow their search's (the published client's
+/// spelling, kept so that its calls match).
+const MISSPELT_FACETS: [(Operation, &str); 2] = [
+    (
+        Operation::SearchNotificantEntities,
+        "searchNotficantForFacets",
+    ),
+    (Operation::SearchWebHookEntities, "searchWebhookForFacets"),
+];
+
 /// Whether a documented `operationId` is `operation`: its API name, or one of the two facet
 /// operations every search operation serves beside itself.
 fn names_operation(operation_id: &str, operation: Operation) -> bool {
     let name = operation.api_name();
-    if operation_id == name {
+    if operation_id == name || MISSPELT_FACETS.contains(&(operation, operation_id)) {
         return true;
     }
     let Some(search) = name

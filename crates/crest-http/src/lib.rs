@@ -36,4 +36,4 @@ pub use error::ApiError;
 pub use event_reader::StoredEvents;
 pub use router::{DOCS_UI_PATH, OPENAPI_PATH, router};
 pub use routes::source_search::plan_source_search;
-pub use state::{AppState, HttpSettings};
+pub use state::{AlertTargets, AppState, HttpSettings};

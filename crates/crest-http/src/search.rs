@@ -11,6 +11,7 @@ use crest_types::alert::Alert;
 use crest_types::cloud::CloudIntegration;
 use crest_types::event::Event;
 use crest_types::maintenance::MaintenanceWindow;
+use crest_types::notificant::Notificant;
 use crest_types::paging::{PageRequest, Paged, Sorting};
 use crest_types::proxy::Proxy;
 use crest_types::search::{
@@ -386,6 +387,36 @@ impl Searchable for Proxy {
             "truncate",
             "userId",
             "version",
+        ],
+        tags: false,
+    };
+}
+
+impl Searchable for Notificant {
+    const SCHEMA: Schema = Schema {
+        entity: "notificant",
+        keys: &[
+            "contentType",
+            "createdEpochMillis",
+            "creatorId",
+            "customHttpHeaders",
+            "customHttpHeaders.*",
+            "customerId",
+            "description",
+            "emailSubject",
+            "id",
+            "isHtmlContent",
+            "method",
+            "recipient",
+            "routes",
+            "routes.filter",
+            "routes.method",
+            "routes.target",
+            "template",
+            "title",
+            "triggers",
+            "updatedEpochMillis",
+            "updaterId",
         ],
         tags: false,
     };
@@ -781,6 +812,7 @@ mod tests {
             ("ApiTokenModel", ApiTokenModel::SCHEMA),
             ("CloudIntegration", CloudIntegration::SCHEMA),
             ("Proxy", Proxy::SCHEMA),
+            ("Notificant", Notificant::SCHEMA),
         ] {
             let expected = keys_by_openapi(model);
             if declared(&schema) != expected {

@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::failure_limit::{Budget, FailureLimiter};
 use crest_domain::csp::subscription::Subscription;
 use crest_domain::mail::Mailer;
+use crest_domain::notificant::{Dispatcher, NoAlerts, NoDelivery, TargetLinks};
 use crest_domain::random::Random;
 use crest_domain::resource_cache::CachedResources;
 use crest_domain::resource_store::ResourceStore;
@@ -42,6 +43,22 @@ pub struct HttpSettings {
     /// Browsers reach this instance over HTTPS (it serves TLS, or its public URL is `https://`):
     /// session cookies are `Secure` and HSTS is sent.
     pub secure_cookies: bool,
+}
+
+/// What alert targets reach beyond their store: the alerts that name them, and delivery.
+#[derive(Debug, Clone)]
+pub struct AlertTargets {
+    pub links: Arc<dyn TargetLinks>,
+    pub dispatcher: Arc<dyn Dispatcher>,
+}
+
+impl Default for AlertTargets {
+    fn default() -> Self {
+        Self {
+            links: Arc::new(NoAlerts),
+            dispatcher: Arc::new(NoDelivery),
+        }
+    }
 }
 
 /// Shared state of the router.
@@ -71,6 +88,8 @@ pub struct AppState {
     /// The alert targets alerts name (`target:<id>`): none until a directory is set with
     /// [`AppState::with_alert_targets`].
     pub alert_targets: Arc<dyn TargetDirectory>,
+    /// The alerts that name targets, and the delivery of notifications.
+    pub targets: AlertTargets,
 }
 
 impl AppState {
@@ -109,6 +128,7 @@ impl AppState {
             registrar: Arc::new(SourceRegistrar::new(resources.clone(), clock.clone())),
             alert_targets: Arc::new(NoTargetDirectory),
             data: None,
+            targets: AlertTargets::default(),
             issuer,
             failures: Arc::new(FailureLimiter::new(Budget::EXCHANGE)),
             sign_in_failures: Arc::new(FailureLimiter::new(Budget::SIGN_IN)),
@@ -135,6 +155,12 @@ impl AppState {
     /// The same state, with the directory of alert targets alerts' `target:` entries name.
     pub fn with_alert_targets(mut self, targets: Arc<dyn TargetDirectory>) -> Self {
         self.alert_targets = targets;
+        self
+    }
+
+    /// The same state, with the alerts that name targets and the delivery of notifications.
+    pub fn with_targets(mut self, targets: AlertTargets) -> Self {
+        self.targets = targets;
         self
     }
 

@@ -20,6 +20,7 @@ mod invites;
 mod leases;
 pub mod location;
 mod maintenance_windows;
+mod notificants;
 mod proxies;
 mod roles;
 mod sessions;

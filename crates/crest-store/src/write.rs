@@ -127,6 +127,7 @@ mod tests {
     /// The crate's modules, as compiled in.
     const SOURCES: &[(&str, &str)] = &[
         ("accounts.rs", include_str!("accounts.rs")),
+        ("alerts.rs", include_str!("alerts.rs")),
         ("audit.rs", include_str!("audit.rs")),
         ("bootstrap.rs", include_str!("bootstrap.rs")),
         ("bounded.rs", include_str!("bounded.rs")),
@@ -139,6 +140,11 @@ mod tests {
         ("groups.rs", include_str!("groups.rs")),
         ("invites.rs", include_str!("invites.rs")),
         ("leases.rs", include_str!("leases.rs")),
+        (
+            "maintenance_windows.rs",
+            include_str!("maintenance_windows.rs"),
+        ),
+        ("notificants.rs", include_str!("notificants.rs")),
         ("proxies.rs", include_str!("proxies.rs")),
         ("roles.rs", include_str!("roles.rs")),
         ("sessions.rs", include_str!("sessions.rs")),
@@ -165,6 +171,7 @@ mod tests {
         "fn correct_audit",
         "fn try_acquire_lease",
         "fn release_lease",
+        "fn record_evaluation",
     ];
 
     /// The function a line belongs to: the last `fn ` line above it.

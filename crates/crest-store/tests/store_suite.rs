@@ -15,7 +15,8 @@ use std::future::Future;
 
 use crest_domain::account::{AccountId, AccountKind};
 use crest_domain::alert::{
-    Acl, AlertRecord, AlertRuntime, AlertState, AlertStore, MAX_VERSIONS, Severity, SourceLabelPair,
+    Acl, AlertRecord, AlertRuntime, AlertState, AlertStore, MAX_VERSIONS, Severity,
+    SourceLabelPair, TargetDirectory, TargetInfo,
 };
 use crest_domain::bootstrap::{BootstrapSettings, bootstrap};
 use crest_domain::clock::{EpochMillis, ManualClock};
@@ -24,6 +25,7 @@ use crest_domain::cloud_integration::{
 };
 use crest_domain::event::{AUTO_CLOSE_MS, EventOrigin, EventQuery, EventRecord, EventStore};
 use crest_domain::maintenance::{MaintenanceWindowRecord, MaintenanceWindowStore, WindowSpec};
+use crest_domain::notificant::{Method, NotificantRecord, NotificantStore, Route};
 use crest_domain::permission::{Permission, PermissionSet};
 use crest_domain::proxy::{CheckInFields, ProxyStore};
 use crest_domain::random::SequenceRandom;
@@ -2979,6 +2981,88 @@ async fn maintenance_windows_are_created_replaced_and_deleted() {
                 .expect("read")
                 .is_none()
         );
+        store.close().await;
+    })
+    .await;
+}
+
+fn notificant(id: &str, title: &str, method: Method) -> NotificantRecord {
+    NotificantRecord {
+        id: id.into(),
+        title: title.into(),
+        description: "d".into(),
+        method,
+        recipient: "https://hooks.example/x".into(),
+        template: "{\"r\":\"{{{reason}}}\"}".into(),
+        triggers: vec![
+            crest_notify::Trigger::AlertOpened,
+            crest_notify::Trigger::AlertResolved,
+        ],
+        content_type: "application/json".into(),
+        custom_http_headers: [("X-T".to_owned(), "1".to_owned())].into(),
+        email_subject: None,
+        is_html_content: false,
+        routes: vec![Route {
+            method: Method::Email,
+            target: "a@example.com".into(),
+            key: "env".into(),
+            value: "prod".into(),
+        }],
+        created_ms: 1_700_000_000_000,
+        creator: "admin@example.com".into(),
+        updated_ms: 1_700_000_000_000,
+        updater: "admin@example.com".into(),
+    }
+}
+
+#[tokio::test]
+async fn notificants_round_trip_change_and_go() {
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let a = notificant("AAAAAAAAAAAAAAAA", "first", Method::Webhook);
+        let mut b = notificant("BBBBBBBBBBBBBBBB", "second", Method::Email);
+        b.email_subject = Some("[{{severity}}] {{name}}".into());
+        b.is_html_content = true;
+        b.routes.clear();
+        assert!(store.create_notificant(&a).await.expect("create"));
+        assert!(store.create_notificant(&b).await.expect("create"));
+        // An id is never reused.
+        assert!(!store.create_notificant(&a).await.expect("create"));
+        assert_eq!(
+            store.notificant(&a.id).await.expect("read"),
+            Some(a.clone())
+        );
+        assert_eq!(
+            store.notificants().await.expect("list"),
+            vec![a.clone(), b.clone()]
+        );
+        assert_eq!(
+            TargetDirectory::describe(&store, &["nope".into(), b.id.clone()])
+                .await
+                .expect("describe"),
+            vec![TargetInfo {
+                id: b.id.clone(),
+                method: Method::Email,
+                name: "second".to_owned()
+            }]
+        );
+
+        let mut changed = a.clone();
+        changed.title = "renamed".into();
+        changed.triggers = vec![crest_notify::Trigger::AlertOpened];
+        changed.updated_ms += 5;
+        assert!(store.update_notificant(&changed).await.expect("update"));
+        assert_eq!(store.notificant(&a.id).await.expect("read"), Some(changed));
+        assert!(
+            !store
+                .update_notificant(&notificant("CCCCCCCCCCCCCCCC", "x", Method::Webhook))
+                .await
+                .expect("update")
+        );
+
+        assert!(store.delete_notificant(&a.id).await.expect("delete"));
+        assert!(!store.delete_notificant(&a.id).await.expect("delete"));
+        assert_eq!(store.notificant(&a.id).await.expect("read"), None);
         store.close().await;
     })
     .await;

@@ -13,6 +13,7 @@ pub mod envelope;
 pub mod event;
 pub mod maintenance;
 pub mod models;
+pub mod notificant;
 pub mod paging;
 pub mod proxy;
 pub mod search;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crest_alert::{Evaluator, Notifier, RoundReport};
+use crest_alert::{Evaluator, RoundReport};
 use crest_domain::Chain;
 use crest_domain::lease::Lease;
 use tokio::sync::watch;
@@ -85,16 +85,5 @@ pub async fn run(
                 c.last = r;
             }
         });
-    }
-}
-
-/// A notifier for a server started without one: each notification is logged and dropped.
-#[derive(Debug)]
-pub struct LoggedOnly;
-
-#[async_trait::async_trait]
-impl Notifier for LoggedOnly {
-    async fn notify(&self, targets: &str, outgoing: crest_alert::Outgoing) {
-        tracing::info!(alert = %outgoing.alert_id, trigger = outgoing.trigger.name(), targets, "alert notification (no delivery configured)");
     }
 }

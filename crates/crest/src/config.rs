@@ -133,6 +133,9 @@ settings! {
         /// The sender of invitation mail, with CREST_SMTP_URL (itself read from the environment
         /// or the configuration file only, since it may hold a password).
         smtp_from: String,
+        /// The PagerDuty Events API that PAGERDUTY alert targets post to
+        /// [default: https://events.pagerduty.com].
+        pagerduty_url: String,
         /// original (API tokens), onboarded (VMware Cloud services access tokens) or hybrid
         /// (both) [default: hybrid].
         subscription: String,
@@ -285,6 +288,8 @@ pub struct Config {
     pub token_retrieval_key_file: Option<PathBuf>,
     /// Where invitations are mailed from; without it, administrators hand out the links.
     pub smtp: Option<SmtpSettings>,
+    /// The PagerDuty Events API (without the trailing `/v2/enqueue`).
+    pub pagerduty_url: String,
     pub subscription: Subscription,
     /// An external identity service whose access tokens are accepted instead of this instance's.
     pub trusted_issuer: Option<TrustedIssuerSettings>,
@@ -483,6 +488,10 @@ impl Config {
             bootstrap_password: s.bootstrap_password.map(SecretString::from),
             token_retrieval_key_file: s.token_retrieval_key_file,
             smtp,
+            pagerduty_url: s
+                .pagerduty_url
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| "https://events.pagerduty.com".to_owned()),
             subscription,
             trusted_issuer,
         })

@@ -3,9 +3,11 @@
 //! in-process.
 
 pub mod admin;
+pub mod alert_delivery;
 pub mod alerting;
 pub mod cli;
 pub mod config;
+pub mod delivery;
 pub mod mail;
 pub mod points;
 pub mod server;

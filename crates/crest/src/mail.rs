@@ -46,7 +46,11 @@ impl Mailer for SmtpMailer {
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject)
-            .header(ContentType::TEXT_PLAIN)
+            .header(if mail.html {
+                ContentType::TEXT_HTML
+            } else {
+                ContentType::TEXT_PLAIN
+            })
             .body(mail.body)
             .map_err(|e| MailError(e.to_string()))?;
         self.transport

@@ -51,6 +51,8 @@ pub struct Dependencies {
     pub evaluate_every: Duration,
     /// Where alert notifications go (tests record them); the configured delivery when `None`.
     pub notifier: Option<Arc<dyn crest_alert::Notifier>>,
+    /// The wait after a notification's first failed attempt (one second; tests shorten it).
+    pub delivery_backoff: Duration,
 }
 
 impl Default for Dependencies {
@@ -63,6 +65,7 @@ impl Default for Dependencies {
             ingest_wait: crest_http::ingest_gate::DEFAULT_WAIT,
             evaluate_every: crate::alerting::EVALUATE_EVERY,
             notifier: None,
+            delivery_backoff: Duration::from_secs(1),
         }
     }
 }
@@ -201,7 +204,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             public_url,
             max_body_bytes: config.max_body_bytes,
             token_vault,
-            mailer,
+            mailer: mailer.clone(),
             subscription: config.subscription,
             trusted_issuer: config.trusted_issuer.as_ref().map(|t| {
                 Arc::new(TrustedIssuer {
@@ -225,7 +228,32 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     let query_limits = data.query.limits;
     let spy = data.spy.clone();
     let ingest_gate = data.gate.clone();
-    let state = state.with_data(data);
+    let mut delivery = crate::delivery::DeliverySettings::new(
+        state.settings.public_url.clone(),
+        config.pagerduty_url.clone(),
+    );
+    delivery.first_backoff = deps.delivery_backoff;
+    delivery.max_backoff = delivery.max_backoff.max(deps.delivery_backoff);
+    let dispatcher = crate::delivery::Delivery::start(
+        delivery,
+        crate::delivery::DeliveryOutlets {
+            events: store.clone(),
+            clock: deps.clock.clone(),
+            writer: Some(data.writer.clone()),
+            mailer,
+        },
+    )?;
+    let dispatcher: Arc<dyn crest_domain::notificant::Dispatcher> = Arc::new(dispatcher);
+    let state = state
+        .with_data(data)
+        .with_alert_targets(store.clone())
+        .with_targets(crest_http::AlertTargets {
+            dispatcher: dispatcher.clone(),
+            links: Arc::new(crest_domain::alert::AlertLinks::new(
+                store.clone(),
+                deps.clock.clone(),
+            )),
+        });
     // The identity service's keys: loaded, or (on a first start) made in the background.
     state
         .issuer
@@ -264,10 +292,12 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
             state.resources.clone(),
             deps.clock.clone(),
         )),
-        notifier: deps
-            .notifier
-            .clone()
-            .unwrap_or_else(|| Arc::new(crate::alerting::LoggedOnly)),
+        notifier: deps.notifier.clone().unwrap_or_else(|| {
+            Arc::new(crate::alert_delivery::Delivered {
+                targets: store.clone(),
+                dispatcher,
+            })
+        }),
         limits: query_limits,
         obsolete_after: i64::try_from(config.query_obsolete_after.as_secs()).unwrap_or(i64::MAX),
         query_timeout: crate::alerting::ALERT_QUERY_TIMEOUT,

@@ -3,6 +3,7 @@
 //! runtime state kept apart from the versions ([`AlertRuntime`]), and the directory of alert
 //! targets the document's `target:` entries name ([`TargetDirectory`]).
 
+mod links;
 mod model;
 mod record;
 mod rules;
@@ -13,6 +14,7 @@ mod service_tests;
 mod store;
 mod targets;
 
+pub use links::AlertLinks;
 pub use model::{AlertType, MAX_EMAILS, Severity, TargetEntry, parse_targets};
 pub use record::{Acl, AlertRecord, AlertVersion, MAX_VERSIONS};
 pub use rules::{

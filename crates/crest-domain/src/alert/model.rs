@@ -26,47 +26,8 @@ impl AlertType {
     }
 }
 
-/// A severity, lowest first (so `Ord` ranks them).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Severity {
-    Info,
-    Smoke,
-    Warn,
-    Severe,
-}
-
-impl Severity {
-    pub const ALL: [Self; 4] = [Self::Info, Self::Smoke, Self::Warn, Self::Severe];
-
-    /// Either case: `severity` is upper-case, the keys of `conditions` lower-case.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str().eq_ignore_ascii_case(text))
-    }
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Info => "INFO",
-            Self::Smoke => "SMOKE",
-            Self::Warn => "WARN",
-            Self::Severe => "SEVERE",
-        }
-    }
-
-    /// The key of `conditions` and `targets`.
-    pub const fn key(self) -> &'static str {
-        match self {
-            Self::Info => "info",
-            Self::Smoke => "smoke",
-            Self::Warn => "warn",
-            Self::Severe => "severe",
-        }
-    }
-}
+/// A severity, lowest first: the one notifications speak of too.
+pub use crest_notify::Severity;
 
 /// The most plain email addresses one alert may notify.
 pub const MAX_EMAILS: usize = 10;

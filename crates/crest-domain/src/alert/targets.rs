@@ -5,23 +5,8 @@ use async_trait::async_trait;
 
 use crate::store::StoreError;
 
-/// A notificant's method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TargetMethod {
-    Email,
-    PagerDuty,
-    Webhook,
-}
-
-impl TargetMethod {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Email => "EMAIL",
-            Self::PagerDuty => "PAGERDUTY",
-            Self::Webhook => "WEBHOOK",
-        }
-    }
-}
+/// A target's method: the notificant's own.
+pub use crate::notificant::Method as TargetMethod;
 
 /// `TargetInfo`: one alert target as an alert shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

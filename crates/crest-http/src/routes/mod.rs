@@ -20,6 +20,7 @@ pub(crate) mod event_search;
 pub(crate) mod health;
 pub(crate) mod invite;
 pub(crate) mod maintenance_window;
+pub(crate) mod notificant;
 pub(crate) mod password;
 pub(crate) mod proxy;
 pub(crate) mod query;
@@ -827,6 +828,75 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::SearchProxyDeletedEntities,
             routes!(search::search_proxy_deleted_for_facet),
+        ))
+        // Alert targets and their legacy Webhook alias.
+        .routes(guarded(
+            Operation::GetAllNotificants,
+            routes!(notificant::get_all_notificants),
+        ))
+        .routes(guarded(
+            Operation::CreateNotificant,
+            routes!(notificant::create_notificant),
+        ))
+        .routes(guarded(
+            Operation::GetNotificant,
+            routes!(notificant::get_notificant),
+        ))
+        .routes(guarded(
+            Operation::UpdateNotificant,
+            routes!(notificant::update_notificant),
+        ))
+        .routes(guarded(
+            Operation::DeleteNotificant,
+            routes!(notificant::delete_notificant),
+        ))
+        .routes(guarded(
+            Operation::TestNotificant,
+            routes!(notificant::test_notificant),
+        ))
+        .routes(guarded(
+            Operation::GetAllWebhooks,
+            routes!(notificant::get_all_webhooks),
+        ))
+        .routes(guarded(
+            Operation::CreateWebhook,
+            routes!(notificant::create_webhook),
+        ))
+        .routes(guarded(
+            Operation::GetWebhook,
+            routes!(notificant::get_webhook),
+        ))
+        .routes(guarded(
+            Operation::UpdateWebhook,
+            routes!(notificant::update_webhook),
+        ))
+        .routes(guarded(
+            Operation::DeleteWebhook,
+            routes!(notificant::delete_webhook),
+        ))
+        .routes(guarded(
+            Operation::SearchNotificantEntities,
+            routes!(search::search_notificant_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchNotificantEntities,
+            routes!(search::search_notificant_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchNotificantEntities,
+            routes!(search::search_notificant_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchWebHookEntities,
+            routes!(search::search_web_hook_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchWebHookEntities,
+            routes!(search::search_webhook_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchWebHookEntities,
+            routes!(search::search_web_hook_for_facet),
         ))
         // The proxy protocol.
         .routes(guarded(

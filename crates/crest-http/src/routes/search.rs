@@ -1,5 +1,5 @@
 //! The `Search` API group for accounts, service accounts, users, groups, roles, tokens, cloud
-//! integrations and proxies (sources have their own module, `source_search.rs`): each
+//! integrations, proxies and alert targets (sources have their own module, `source_search.rs`): each
 //! entity's items are loaded here and handed to the one engine (`crate::search`).
 
 use axum::Json;
@@ -14,6 +14,7 @@ use crest_types::accounts::{
 };
 use crest_types::cloud::{CloudIntegration, ResponseContainerPagedCloudIntegration};
 use crest_types::envelope::StatusEnvelope;
+use crest_types::notificant::{Notificant, ResponseContainerPagedNotificant};
 use crest_types::proxy::{Proxy, ResponseContainerPagedProxy};
 use crest_types::search::{
     FacetSearchRequestContainer, FacetsSearchRequestContainer, ResponseContainerFacetResponse,
@@ -25,7 +26,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::present::{self, Directory};
-use crate::routes::{cloud_integration, proxy};
+use crate::routes::{cloud_integration, notificant, proxy};
 use crate::search;
 use crate::state::AppState;
 
@@ -442,4 +443,68 @@ async fn live_proxies(state: &AppState, _: &Caller) -> Result<Vec<Proxy>, ApiErr
 
 async fn trashed_proxies(state: &AppState, _: &Caller) -> Result<Vec<Proxy>, ApiError> {
     proxies_on(state, crest_domain::proxy::Shelf::Trash).await
+}
+
+search_routes!(
+    load = all_notificants,
+    item = Notificant,
+    container = ResponseContainerPagedNotificant,
+    entities = (
+        search_notificant_entities,
+        "/api/v2/search/notificant",
+        "searchNotificantEntities",
+        "Search over a customer's notificants"
+    ),
+    facets = (
+        search_notificant_for_facets,
+        "/api/v2/search/notificant/facets",
+        "searchNotficantForFacets"
+    ),
+    facet = (
+        search_notificant_for_facet,
+        "/api/v2/search/notificant/{facet}",
+        "searchNotificantForFacet"
+    ),
+);
+
+search_routes!(
+    load = webhooks,
+    item = Notificant,
+    container = ResponseContainerPagedNotificant,
+    entities = (
+        search_web_hook_entities,
+        "/api/v2/search/webhook",
+        "searchWebHookEntities",
+        "Search over a customer's webhooks"
+    ),
+    facets = (
+        search_webhook_for_facets,
+        "/api/v2/search/webhook/facets",
+        "searchWebhookForFacets"
+    ),
+    facet = (
+        search_web_hook_for_facet,
+        "/api/v2/search/webhook/{facet}",
+        "searchWebHookForFacet"
+    ),
+);
+
+async fn notificants_of(
+    state: &AppState,
+    listing: crest_domain::notificant::Listing,
+) -> Result<Vec<Notificant>, ApiError> {
+    Ok(notificant::notificants(state)
+        .list(listing)
+        .await?
+        .iter()
+        .map(notificant::wire)
+        .collect())
+}
+
+async fn all_notificants(state: &AppState, _: &Caller) -> Result<Vec<Notificant>, ApiError> {
+    notificants_of(state, crest_domain::notificant::Listing::All).await
+}
+
+async fn webhooks(state: &AppState, _: &Caller) -> Result<Vec<Notificant>, ApiError> {
+    notificants_of(state, crest_domain::notificant::Listing::Webhooks).await
 }

@@ -26,7 +26,7 @@ struct Recorder(Mutex<Vec<(String, &'static str, Outgoing)>>);
 #[async_trait::async_trait]
 impl Notifier for Recorder {
     async fn notify(&self, targets: &str, outgoing: Outgoing) {
-        let trigger = outgoing.trigger.name();
+        let trigger = outgoing.trigger.as_str();
         self.0
             .lock()
             .expect("the recorder's lock")

@@ -25,6 +25,7 @@ mod ingest;
 mod input_rules;
 mod leases;
 mod maintenance_windows;
+mod notificants;
 mod nul_bytes;
 mod openapi;
 mod own_tokens;

@@ -32,6 +32,7 @@ pub fn deps() -> Dependencies {
     let key = KEY.get_or_init(|| crest_auth::csp::keys::generate(0).expect("a signing key"));
     Dependencies {
         signing_key: Some(key.clone()),
+        delivery_backoff: std::time::Duration::from_millis(10),
         ..Dependencies::default()
     }
 }
