@@ -1,8 +1,7 @@
-"""Alerts: checks C01–C22 of alerts-dashboards-events-proxies.md §13 with the real REST client
-(wavefront-api-client 2.202.2), which validates every answer's required fields and enums (X-3).
-
-Left out: C06 (target_info of a `target:` entry) needs alert targets (notificants), which another
-branch builds; the directory crest has until then knows no target, so the check cannot pass yet."""
+"""Alerts: checks C01–C22 and C30 of alerts-dashboards-events-proxies.md §13 with the real REST
+client (wavefront-api-client 2.202.2), which validates every answer's required fields and enums
+(X-3). The slow checks (C23–C26, C31, C38: minutes of real time) are the evaluator's tests on a
+moved clock in crates/crest/tests/it/alert_evaluation.rs."""
 import pytest
 import wavefront_api_client as wf
 
@@ -77,6 +76,37 @@ def test_c04_the_servers_fields(c04):
 
 def test_c05_the_check_interval_defaults_to_five(c04):
     assert c04.process_rate_minutes == 5
+
+
+def webhook_target(admin, title):
+    body = wf.Notificant(title=uid(title), description='d', method='WEBHOOK',
+                         recipient='http://127.0.0.1:9/hook', template='{"r":"{{{reason}}}"}',
+                         triggers=['ALERT_OPENED'], content_type='application/json')
+    return wf.NotificantApi(admin).create_notificant(body=body).response
+
+
+def test_c06_target_info_names_the_stored_target_only(admin, alerts):
+    n = webhook_target(admin, 'c06')
+    target = f'x@example.com,target:{n.id},pd:0123456789abcdef0123456789abcdef'
+    got = alerts.create_alert(body=c04_body(name=uid('c06'), target=target)).response
+    assert got.notificants == [n.id]
+    assert len(got.target_info) == 1
+    info = got.target_info[0]
+    assert (info.id, info.method, info.name) == (n.id, n.method, n.title)
+    assert got.target == target
+
+
+def test_c30_a_target_in_use_is_deleted_only_with_unlink(admin, alerts):
+    n = webhook_target(admin, 'c30')
+    api = wf.NotificantApi(admin)
+    alert = alerts.create_alert(body=c04_body(name=uid('c30'), target=f'a@example.com,target:{n.id}')).response
+    with pytest.raises(wf.rest.ApiException) as refused:
+        api.delete_notificant(n.id)
+    assert 400 <= refused.value.status < 500
+    api.delete_notificant(n.id, unlink=True)
+    after = alerts.get_alert(alert.id).response
+    assert n.id not in (after.notificants or [])
+    assert f'target:{n.id}' not in after.target
 
 
 def test_c07_threshold_alerts(alerts):

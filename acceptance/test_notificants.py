@@ -1,6 +1,6 @@
 """Alert targets: checks C27-C29 and C32 of alerts-dashboards-events-proxies.md §13 with the real
-REST client. The webhook receiver is a small http.server in a thread of the test. C30 and C31 need
-alerts and are left to the alert checks."""
+REST client. The webhook receiver is a small http.server in a thread of the test. C30 is with the
+alert checks; C31 (slow) is the evaluator's test on a moved clock."""
 import http.server
 import json
 import threading

@@ -52,12 +52,19 @@ struct Setup {
 
 /// A server on `backend` whose clock reads `at`, whose rounds the test runs.
 async fn setup_on(backend: Backend, at: i64) -> Option<Setup> {
+    setup_with(backend, at, true).await
+}
+
+/// As [`setup_on`]; with `record`, notifications are recorded instead of delivered.
+async fn setup_with(backend: Backend, at: i64, record: bool) -> Option<Setup> {
     let clock = ManualClock::new(at);
     let sent = Arc::new(Recorder::default());
     let mut d = deps();
     d.clock = Arc::new(clock.clone());
     d.evaluate_every = Duration::from_secs(3600);
-    d.notifier = Some(sent.clone());
+    if record {
+        d.notifier = Some(sent.clone());
+    }
     let app = TestApp::spawn_with_deps(backend, |_| {}, d).await?;
     Some(Setup { app, clock, sent })
 }
@@ -415,5 +422,63 @@ async fn a_maintenance_window_by_source_tag_holds_back_one_series_but_not_the_ot
         s.sent.take(),
         [("a@example.com".to_owned(), "ALERT_OPENED")]
     );
+    s.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_webhook_target_hears_the_opening_and_the_resolution_once_each_rendered() {
+    let s = setup_with(Backend::Sqlite, TEN, false)
+        .await
+        .expect("SQLite is always available");
+    // the receiver fails twice, then accepts: the opening still arrives once
+    let (url, got) = crate::notificants::receiver(2).await;
+    let (code, target) = call(
+        &s.app,
+        Method::POST,
+        "/api/v2/notificant",
+        Some(json!({
+            "title": "hook", "description": "d", "method": "WEBHOOK", "recipient": url,
+            "template": "{\"r\":\"{{{reason}}}\",\"a\":\"{{{alertId}}}\",\"h\":\"{{#failingAlertSeries}}{{{host}}}{{/failingAlertSeries}}\"}",
+            "triggers": ["ALERT_OPENED", "ALERT_RESOLVED"], "contentType": "application/json",
+            "customHttpHeaders": {"X-T": "1"}
+        })),
+    )
+    .await;
+    assert_eq!(code, 200, "{target}");
+    let target_id = target["response"]["id"].as_str().expect("an id").to_owned();
+    let mut points = minute(0, 1.0);
+    points.extend(minute(1, 0.0));
+    s.report("hook.m", "h1", &points).await;
+    let id = s
+        .alert(json!({
+            "name": "hooked", "condition": "ts(hook.m) > 0", "minutes": 1,
+            "processRateMinutes": 1, "severity": "WARN", "target": format!("target:{target_id}")
+        }))
+        .await;
+    s.round_at(TEN + MINUTE).await;
+    assert!(
+        crate::notificants::eventually(|| got.lock().expect("lock").len() >= 3).await,
+        "the opening is retried until the receiver accepts it"
+    );
+    s.round_at(TEN + 2 * MINUTE).await;
+    assert!(crate::notificants::eventually(|| got.lock().expect("lock").len() >= 4).await);
+    let bodies: Vec<Value> = got
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|r| {
+            assert_eq!(r.content_type, "application/json");
+            assert_eq!(r.custom, "1");
+            serde_json::from_str(&r.body).expect("the rendered template is JSON")
+        })
+        .collect();
+    let expected_open = json!({"r": "ALERT_OPENED", "a": id, "h": "h1"});
+    assert_eq!(
+        bodies[..3],
+        [expected_open.clone(), expected_open.clone(), expected_open]
+    );
+    assert_eq!(bodies[3]["r"], "ALERT_RESOLVED");
+    assert_eq!(bodies[3]["a"], id.as_str());
+    assert_eq!(bodies.len(), 4, "{bodies:?}");
     s.app.stop().await;
 }

@@ -14,15 +14,15 @@ use crate::support::{Backend, TestApp, account_with, call, status_as};
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
-struct Received {
-    content_type: String,
-    custom: String,
-    body: String,
+pub(crate) struct Received {
+    pub(crate) content_type: String,
+    pub(crate) custom: String,
+    pub(crate) body: String,
 }
 
 /// A webhook receiver on a free port: answers 503 to its first `failures` requests (all of them
 /// with `u32::MAX`), 200 after, and records every request.
-async fn receiver(failures: u32) -> (String, Arc<Mutex<Vec<Received>>>) {
+pub(crate) async fn receiver(failures: u32) -> (String, Arc<Mutex<Vec<Received>>>) {
     let got: Arc<Mutex<Vec<Received>>> = Arc::default();
     let seen = got.clone();
     let app = axum::Router::new().route(
@@ -73,7 +73,7 @@ fn c27(url: &str) -> Value {
 }
 
 /// Waits (briefly, polling) until `ready` holds.
-async fn eventually(mut ready: impl FnMut() -> bool) -> bool {
+pub(crate) async fn eventually(mut ready: impl FnMut() -> bool) -> bool {
     for _ in 0..200 {
         if ready() {
             return true;
