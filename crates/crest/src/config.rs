@@ -134,7 +134,7 @@ settings! {
         /// or the configuration file only, since it may hold a password).
         smtp_from: String,
         /// The PagerDuty Events API that PAGERDUTY alert targets post to
-        /// [default: https://events.pagerduty.com].
+        /// [default: <https://events.pagerduty.com>].
         pagerduty_url: String,
         /// original (API tokens), onboarded (VMware Cloud services access tokens) or hybrid
         /// (both) [default: hybrid].
