@@ -2,7 +2,7 @@
 //! events opened and ended, its notifications handed over (reference §1.4, §1.7, §3.3).
 //!
 //! A round reads each due alert's conditions through the query language, judges them with
-//! [`crate::check`], and then acts: the alert's runtime state is written (never a version), a
+//! [`mod@crate::check`], and then acts: the alert's runtime state is written (never a version), a
 //! firing opens an `alert` event that its resolution ends, an update adds `alert-detail` events,
 //! missing data opens a no-data event, and each notice of [`crate::fanout`] goes to the
 //! [`Notifier`] with the targets of its level — or, while maintenance windows hold the whole
