@@ -44,7 +44,8 @@ pub async fn run(
     every: Duration,
     counts: watch::Sender<AlertRounds>,
 ) {
-    let mut ticks = tokio::time::interval(every);
+    // the first round one period after the start, not during it
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
