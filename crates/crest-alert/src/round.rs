@@ -387,8 +387,7 @@ impl Evaluator {
             .held(spec, &answers, windows, host_tags)
             .await
             .map_err(|e| Chain(&e).to_string())?;
-        let lowest = spec.conditions.first().map_or(Severity::Info, |(s, _)| *s);
-        let previous = previous_of(&record.runtime, lowest);
+        let previous = previous_of(&record.runtime, lowest_severity(spec));
         let is_held = |k: &SeriesKey| held.series.contains_key(k);
         let c = check(
             &answers,
