@@ -40,11 +40,7 @@ impl AlertSpec {
         let doc = &record.document;
         let trigger = minutes(doc, "minutes").unwrap_or(1);
         AlertSpec {
-            name: doc
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
+            name: record.name().to_owned(),
             conditions: conditions_by_severity(doc),
             targets: targets_by_severity(doc),
             timing: Timing {
@@ -62,17 +58,7 @@ impl AlertSpec {
                 .get("includeObsoleteMetrics")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            tags: doc
-                .get("tags")
-                .and_then(|t| t.get("customerTags"))
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            tags: record.customer_tags(),
         }
     }
 

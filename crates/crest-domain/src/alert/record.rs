@@ -49,6 +49,31 @@ pub struct AlertRecord {
     pub runtime: AlertRuntime,
 }
 
+impl AlertRecord {
+    /// Its `name`.
+    pub fn name(&self) -> &str {
+        self.document
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// Its `tags.customerTags`.
+    pub fn customer_tags(&self) -> Vec<String> {
+        self.document
+            .get("tags")
+            .and_then(|t| t.get("customerTags"))
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// One saved version of an alert's document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertVersion {

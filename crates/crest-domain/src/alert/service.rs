@@ -147,19 +147,6 @@ pub fn summary(live: &[AlertView], trashed: usize) -> BTreeMap<String, i64> {
     counts
 }
 
-fn customer_tags(doc: &Map<String, Value>) -> Vec<String> {
-    doc.get("tags")
-        .and_then(|t| t.get("customerTags"))
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn with_tags(mut doc: Map<String, Value>, tags: &[String]) -> Map<String, Value> {
     let mut holder = doc
         .remove("tags")
@@ -514,7 +501,7 @@ impl<'a> Alerts<'a> {
 
     /// An alert's tags.
     pub async fn tags(&self, who: &AccessCheck, id: &str) -> Result<Vec<String>, DomainError> {
-        Ok(customer_tags(&self.get(id, who).await?.record.document))
+        Ok(self.get(id, who).await?.record.customer_tags())
     }
 
     /// Adds, removes or replaces tags (a new version when they change).
@@ -531,7 +518,7 @@ impl<'a> Alerts<'a> {
             )));
         }
         let view = self.live_modifiable(id, who).await?;
-        let mut current = customer_tags(&view.record.document);
+        let mut current = view.record.customer_tags();
         let before = current.clone();
         edit_list(&mut current, tags, edit);
         if current != before {

@@ -10,6 +10,7 @@ mod record;
 mod related;
 mod service;
 mod store;
+mod system;
 
 pub use id::{event_id, start_of_id};
 pub use input::{
@@ -22,3 +23,4 @@ pub use record::{EventOrigin, EventRecord};
 pub use related::{Relation, relation};
 pub use service::{DEFAULT_RANGE_MS, Events, MAX_SCANNED, SYSTEM_CREATOR, TagEdit, cursor_key};
 pub use store::EventStore;
+pub use system::{Change, Subject, change_input, window_input};

@@ -125,22 +125,36 @@ impl<'a> Events<'a> {
         .await
     }
 
-    /// Ends an alert's open event now (when the alert resolves, or its data returns). An event
-    /// already ended stays as it is.
-    pub async fn end_alert_event(&self, id: &str) -> Result<EventRecord, DomainError> {
+    /// Ends a system event that is open now (an alert's firing event when the alert resolves or
+    /// its data returns; a window's event when the window is deleted while it runs). An event
+    /// already ended stays as it is; a user event is refused.
+    pub async fn end_system_event(&self, id: &str) -> Result<EventRecord, DomainError> {
         self.change(SYSTEM_CREATOR, id, |event, now| {
-            if event.origin != EventOrigin::Alert {
+            if event.origin.is_user() {
                 return Err(DomainError::Invalid(format!(
-                    "event '{}' is not an alert's",
+                    "event '{}' is a user event, not the system's",
                     event.id
                 )));
             }
-            if event.end_ms.is_none() {
+            if event.end_ms.is_none_or(|end| end > now) {
                 event.end_ms = Some(now.max(event.start_ms.saturating_add(1)));
             }
             Ok(())
         })
         .await
+    }
+
+    /// Removes a system event (a window's event, when the window changes or goes before it
+    /// started). A user event is refused: those go through [`Events::delete`].
+    pub(crate) async fn remove_system_event(&self, event: &EventRecord) -> Result<(), DomainError> {
+        if event.origin.is_user() {
+            return Err(DomainError::Invalid(format!(
+                "event '{}' is a user event, not the system's",
+                event.id
+            )));
+        }
+        self.store.delete_event(&event.id).await?;
+        Ok(())
     }
 
     async fn create_made_by(

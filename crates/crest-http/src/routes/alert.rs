@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use crest_domain::alert::{AccessCheck, AlertView, Alerts, Shelf, severity_list, target_entries};
+use crest_domain::event::{Change, Subject};
 use crest_domain::group::EVERYONE_GROUP_ID;
 use crest_types::alert::{
     AccessControlListSimple, Alert, ResponseContainerAlert, ResponseContainerPagedAlert, TargetInfo,
@@ -18,6 +19,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Paging};
 use crate::query_params::QueryParams;
+use crate::routes::system_event;
 use crate::state::AppState;
 
 /// A check interval left unset is 5 minutes, as the product documents.
@@ -201,6 +203,26 @@ pub(crate) fn wire(view: &AlertView) -> Result<Alert, ApiError> {
     wire_document(view, &view.record.document)
 }
 
+/// Records `change` of the alert as a system event.
+async fn traced(
+    state: &AppState,
+    who: &AccessCheck,
+    change: Change,
+    view: &AlertView,
+    details: Option<&str>,
+) {
+    let r = &view.record;
+    let tags = r.customer_tags();
+    let subject = Subject {
+        id: &r.id,
+        name: r.name(),
+        by: &who.account,
+        tags: &tags,
+        details,
+    };
+    system_event::note(state, change, subject).await;
+}
+
 fn answer(view: &AlertView) -> Result<Json<ResponseContainerAlert>, ApiError> {
     Ok(Json(ResponseContainerAlert::ok(wire(view)?)))
 }
@@ -271,7 +293,9 @@ pub(crate) async fn create_alert(
 ) -> Result<Json<ResponseContainerAlert>, ApiError> {
     QueryParams::parse(query.as_deref())?.flag("useMultiQuery")?;
     let who = access(&state, &caller).await?;
-    answer(&alerts(&state).create(&who, document_of(body)?).await?)
+    let view = alerts(&state).create(&who, document_of(body)?).await?;
+    traced(&state, &who, Change::AlertCreated, &view, None).await;
+    answer(&view)
 }
 
 /// One alert, in the trash or not.
@@ -349,7 +373,9 @@ pub(crate) async fn update_alert(
         )));
     }
     let who = access(&state, &caller).await?;
-    answer(&alerts(&state).update(&who, &id, document_of(body)?).await?)
+    let view = alerts(&state).update(&who, &id, document_of(body)?).await?;
+    traced(&state, &who, Change::AlertUpdated, &view, None).await;
+    answer(&view)
 }
 
 /// Moves an alert to the trash; with `skipTrash`, or when it is in the trash already, removes it
@@ -379,7 +405,10 @@ pub(crate) async fn delete_alert(
         .flag("skipTrash")?
         .unwrap_or(false);
     let who = access(&state, &caller).await?;
-    answer(&alerts(&state).delete(&who, &id, skip).await?)
+    let view = alerts(&state).delete(&who, &id, skip).await?;
+    let details = skip.then_some("removed for good");
+    traced(&state, &who, Change::AlertDeleted, &view, details).await;
+    answer(&view)
 }
 
 /// Brings an alert back from the trash.
@@ -402,7 +431,9 @@ pub(crate) async fn undelete_alert(
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerAlert>, ApiError> {
     let who = access(&state, &caller).await?;
-    answer(&alerts(&state).undelete(&who, &id).await?)
+    let view = alerts(&state).undelete(&who, &id).await?;
+    traced(&state, &who, Change::AlertUndeleted, &view, None).await;
+    answer(&view)
 }
 
 /// A new alert copied from version `v` of this one (its latest when absent), named `name`.
@@ -438,11 +469,12 @@ pub(crate) async fn clone_alert(
         })
         .transpose()?;
     let who = access(&state, &caller).await?;
-    answer(
-        &alerts(&state)
-            .clone_alert(&who, &id, params.one("name"), version)
-            .await?,
-    )
+    let view = alerts(&state)
+        .clone_alert(&who, &id, params.one("name"), version)
+        .await?;
+    let details = format!("cloned from alert {id}");
+    traced(&state, &who, Change::AlertCreated, &view, Some(&details)).await;
+    answer(&view)
 }
 
 /// Snoozes an alert for `seconds`, or for ever without them.
@@ -471,7 +503,13 @@ pub(crate) async fn snooze_alert(
     let seconds =
         QueryParams::parse(query.as_deref())?.integer("seconds", "a number of seconds")?;
     let who = access(&state, &caller).await?;
-    answer(&alerts(&state).snooze(&who, &id, seconds).await?)
+    let view = alerts(&state).snooze(&who, &id, seconds).await?;
+    let details = match seconds {
+        Some(s) => format!("for {s} seconds"),
+        None => "indefinitely".to_owned(),
+    };
+    traced(&state, &who, Change::AlertSnoozed, &view, Some(&details)).await;
+    answer(&view)
 }
 
 /// Ends an alert's snooze.
@@ -493,7 +531,9 @@ pub(crate) async fn unsnooze_alert(
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerAlert>, ApiError> {
     let who = access(&state, &caller).await?;
-    answer(&alerts(&state).unsnooze(&who, &id).await?)
+    let view = alerts(&state).unsnooze(&who, &id).await?;
+    traced(&state, &who, Change::AlertUnsnoozed, &view, None).await;
+    answer(&view)
 }
 
 /// Hides an integration alert; crest's alerts are all user alerts, so this is a 400.

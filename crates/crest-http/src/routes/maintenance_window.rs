@@ -13,6 +13,7 @@ use crest_types::maintenance::{
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Paging};
+use crate::routes::system_event::{WindowChange, note_window};
 use crate::state::AppState;
 
 /// The order of windows in sorted answers before any other key (the service's observed value).
@@ -138,6 +139,7 @@ pub(crate) async fn create_maintenance_window(
 ) -> Result<Json<ResponseContainerMaintenanceWindow>, ApiError> {
     let by = caller.principal().account.to_string();
     let created = windows(&state).create(&by, spec_of(body)?).await?;
+    note_window(&state, &by, WindowChange::Created(&created)).await;
     Ok(answer(&state, &created))
 }
 
@@ -192,7 +194,14 @@ pub(crate) async fn update_maintenance_window(
         )));
     }
     let by = caller.principal().account.to_string();
-    let changed = windows(&state).update(&by, &id, spec_of(body)?).await?;
+    let spec = spec_of(body)?;
+    let before = windows(&state).get(&id).await?;
+    let changed = windows(&state).update(&by, &id, spec).await?;
+    let change = WindowChange::Updated {
+        before: &before,
+        after: &changed,
+    };
+    note_window(&state, &by, change).await;
     Ok(answer(&state, &changed))
 }
 
@@ -211,9 +220,11 @@ pub(crate) async fn update_maintenance_window(
 )]
 pub(crate) async fn delete_maintenance_window(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<ResponseContainerMaintenanceWindow>, ApiError> {
     let gone = windows(&state).delete(&id).await?;
+    let by = caller.principal().account.to_string();
+    note_window(&state, &by, WindowChange::Deleted(&gone)).await;
     Ok(answer(&state, &gone))
 }

@@ -32,6 +32,7 @@ pub(crate) mod session;
 pub(crate) mod source;
 pub(crate) mod source_search;
 pub(crate) mod spy;
+pub(crate) mod system_event;
 pub(crate) mod user;
 pub(crate) mod user_account;
 pub(crate) mod user_group;

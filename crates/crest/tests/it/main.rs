@@ -42,6 +42,7 @@ mod sessions;
 mod sources;
 mod spy;
 mod support;
+mod system_events;
 mod takeover;
 mod tls;
 mod two_instances;
