@@ -69,6 +69,8 @@ pub struct Outgoing {
     pub since_ms: Option<EpochMillis>,
     /// When it stopped (a resolution).
     pub ended_ms: Option<EpochMillis>,
+    /// Until when a snooze holds it (ALERT_SNOOZED; none when for ever).
+    pub snoozed_until_ms: Option<EpochMillis>,
     pub error_message: String,
     pub tags: Vec<String>,
     /// The alert's document (its `additionalInformation`, links, ...).
@@ -248,6 +250,14 @@ impl Evaluator {
             let spec = AlertSpec::of(&record);
             if snoozed(&record, now) {
                 report.snoozed += 1;
+                if record.runtime.snooze_announced != record.snoozed {
+                    match self.announce_snooze(&record, &spec).await {
+                        Ok(sent) => report.notifications += sent,
+                        Err(e) => {
+                            tracing::warn!(alert = %record.id, error = %e, "snooze not announced; it is tried again next round");
+                        }
+                    }
+                }
                 continue;
             }
             if !due(&record, &spec, now) {
@@ -268,6 +278,65 @@ impl Evaluator {
             }
         }
         Ok(report)
+    }
+
+    /// Tells every target of the alert, once per snooze, that it is snoozed (ALERT_SNOOZED), and
+    /// records that it did.
+    async fn announce_snooze(
+        &self,
+        record: &AlertRecord,
+        spec: &AlertSpec,
+    ) -> Result<usize, String> {
+        let now = self.clock.now_millis();
+        let runtime = &record.runtime;
+        let severity = runtime.severity.unwrap_or(lowest_severity(spec));
+        let targets: BTreeSet<&str> = spec
+            .levels()
+            .into_iter()
+            .filter_map(|level| spec.targets_of(level))
+            .collect();
+        let mut sent = 0;
+        for target in targets {
+            let outgoing = Outgoing {
+                alert_id: record.id.clone(),
+                name: spec.name.clone(),
+                condition: condition_text(record, spec, severity).to_owned(),
+                severity,
+                trigger: Trigger::AlertSnoozed,
+                severity_changed: false,
+                failing: runtime.failing_host_label_pairs.clone(),
+                newly_failing: Vec::new(),
+                recovered: Vec::new(),
+                in_maintenance: runtime
+                    .in_maintenance_host_label_pairs
+                    .iter()
+                    .map(key_of)
+                    .collect(),
+                created_ms: record.created_ms,
+                since_ms: runtime
+                    .failing_host_label_pairs
+                    .iter()
+                    .filter_map(|p| p.start_time)
+                    .min(),
+                ended_ms: None,
+                snoozed_until_ms: record.snoozed.filter(|until| *until > 0),
+                error_message: String::new(),
+                tags: spec.tags.clone(),
+                document: record.document.clone(),
+            };
+            self.notifier.notify(target, outgoing).await;
+            sent += 1;
+        }
+        let mut next = runtime.clone();
+        next.snooze_announced = record.snoozed;
+        if sent > 0 {
+            next.last_notification_millis = Some(now);
+        }
+        self.store
+            .record_evaluation(&record.id, &next)
+            .await
+            .map_err(|e| Chain(&e).to_string())?;
+        Ok(sent)
     }
 
     /// Each condition's answer, or why the check cannot happen.
@@ -496,6 +565,8 @@ impl Evaluator {
             points_scanned_at_last_query: Some(scanned),
             metrics_used: metrics.into_iter().take(MAX_USED).collect(),
             hosts_used: hosts.into_iter().take(MAX_USED).collect(),
+            // checked, so not snoozed: the next snooze is announced afresh
+            snooze_announced: None,
         }
     }
 
@@ -520,7 +591,7 @@ impl Evaluator {
                     })
                 }
                 Change::Resolved(_) => match &runtime.event {
-                    Some(id) => events.end_alert_event(id).await.map(|_| ()),
+                    Some(id) => events.end_system_event(id).await.map(|_| ()),
                     None => Ok(()),
                 },
                 Change::Updated {
@@ -569,7 +640,7 @@ impl Evaluator {
                         .map(|e| runtime.no_data_event = Some(e.id))
                 }
                 Change::NoDataResolved => match &runtime.no_data_event {
-                    Some(id) => events.end_alert_event(id).await.map(|_| ()),
+                    Some(id) => events.end_system_event(id).await.map(|_| ()),
                     None => Ok(()),
                 },
                 Change::Retriggered
@@ -706,18 +777,7 @@ fn outgoing(
     runtime: &AlertRuntime,
     now: EpochMillis,
 ) -> Outgoing {
-    let doc = &record.document;
-    let condition = doc
-        .get("displayExpression")
-        .and_then(serde_json::Value::as_str)
-        .filter(|d| !d.trim().is_empty())
-        .or_else(|| {
-            spec.conditions
-                .iter()
-                .find(|(s, _)| *s == notice.level)
-                .map(|(_, q)| q.as_str())
-        })
-        .unwrap_or_default();
+    let condition = condition_text(record, spec, notice.level);
     let (newly_failing, recovered) = c
         .changes
         .iter()
@@ -745,12 +805,29 @@ fn outgoing(
         created_ms: record.created_ms,
         since_ms: since,
         ended_ms: (notice.trigger == Trigger::AlertResolved).then_some(now),
+        snoozed_until_ms: None,
         error_message: c
             .invalid
             .as_ref()
             .map(|f| f.message.clone())
             .unwrap_or_default(),
         tags: spec.tags.clone(),
-        document: doc.clone(),
+        document: record.document.clone(),
     }
+}
+
+/// The query notifications show: the `displayExpression`, else the condition of `level`.
+fn condition_text<'a>(record: &'a AlertRecord, spec: &'a AlertSpec, level: Severity) -> &'a str {
+    record
+        .document
+        .get("displayExpression")
+        .and_then(serde_json::Value::as_str)
+        .filter(|d| !d.trim().is_empty())
+        .or_else(|| {
+            spec.conditions
+                .iter()
+                .find(|(s, _)| *s == level)
+                .map(|(_, q)| q.as_str())
+        })
+        .unwrap_or_default()
 }

@@ -9,6 +9,7 @@ mod functions;
 mod notification;
 mod parse;
 mod render;
+mod route;
 mod value;
 
 pub use context::{context_of, subject_of};
@@ -20,4 +21,5 @@ pub use functions::Function;
 pub use notification::{Category, KeyFilter, Notification, Series, SeriesStats, Severity, Trigger};
 pub use parse::{MAX_DEPTH, MAX_TEMPLATE_BYTES, ParseError, Template};
 pub use render::{DEFAULT_ITERATION_LIMIT, Limits, RenderError};
+pub use route::{route_matches, routed};
 pub use value::{LimitKind, Value};

@@ -2,7 +2,8 @@
 //! notificant handed to the dispatcher of alert targets. A stored target (`target:<id>`, legacy
 //! `webhook:<id>`) is told of the triggers it lists; a simple target (an email address, `pd:<key>`)
 //! is a built-in target with the product's default template, told "whenever the alert is firing,
-//! updated, resolved, snoozed, or in a maintenance window" (reference N-2).
+//! updated, resolved, snoozed, or in a maintenance window" (reference N-2). A stored target's
+//! routes tell their own recipients of the series their filters match.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -42,6 +43,32 @@ fn simple_hears(trigger: Trigger) -> bool {
 fn stored_hears(record: &NotificantRecord, o: &Outgoing) -> bool {
     record.triggers.contains(&o.trigger)
         || (o.severity_changed && record.triggers.contains(&Trigger::AlertSeverityUpdate))
+}
+
+/// The deliveries a stored target's routes add: each route whose filter matches some of the
+/// notification's series tells its own recipient of those series, by its own method (with the
+/// target's template when the method is the target's, else that method's default template).
+fn routes_of(
+    record: &NotificantRecord,
+    notification: &Notification,
+) -> Vec<(NotificantRecord, Notification)> {
+    record
+        .routes
+        .iter()
+        .filter_map(|route| {
+            let told = crest_notify::routed(notification, &route.key, &route.value)?;
+            let to = if route.method == record.method {
+                NotificantRecord {
+                    recipient: route.target.clone(),
+                    routes: Vec::new(),
+                    ..record.clone()
+                }
+            } else {
+                built_in(route.method, &route.target)
+            };
+            Some((to, told))
+        })
+        .collect()
 }
 
 /// The built-in target of a simple entry.
@@ -147,7 +174,7 @@ pub fn notification_of(o: &Outgoing, notification_id: String) -> Notification {
         started_ms: o.since_ms,
         since_ms: o.since_ms,
         ended_ms: o.ended_ms,
-        snoozed_until_ms: None,
+        snoozed_until_ms: o.snoozed_until_ms,
         series,
         filter_by_kvs: Vec::new(),
         group_by_keys: Vec::new(),
@@ -186,8 +213,12 @@ impl Notifier for Delivered {
                 }
                 TargetEntry::Email(_) | TargetEntry::PagerDuty(_) => continue,
             };
-            if let Err(e) = self.dispatcher.dispatch(record, notification.clone()) {
-                tracing::warn!(alert = %outgoing.alert_id, target = %entry.text(), error = %Chain(&e), "a notification could not be queued");
+            let mut deliveries = routes_of(&record, &notification);
+            deliveries.insert(0, (record, notification.clone()));
+            for (to, told) in deliveries {
+                if let Err(e) = self.dispatcher.dispatch(to, told) {
+                    tracing::warn!(alert = %outgoing.alert_id, target = %entry.text(), error = %Chain(&e), "a notification could not be queued");
+                }
             }
         }
     }

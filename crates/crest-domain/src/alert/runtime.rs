@@ -75,4 +75,7 @@ pub struct AlertRuntime {
     pub points_scanned_at_last_query: Option<i64>,
     pub metrics_used: Vec<String>,
     pub hosts_used: Vec<String>,
+    /// The snooze (its `snoozed` value) whose ALERT_SNOOZED notices went out: each snooze is
+    /// announced once, by the first round that finds it.
+    pub snooze_announced: Option<EpochMillis>,
 }

@@ -35,9 +35,14 @@ impl Notifier for Recorder {
 }
 
 impl Recorder {
+    /// What was handed over, whole, and forgets it.
+    fn take_whole(&self) -> Vec<(String, &'static str, Outgoing)> {
+        std::mem::take(&mut *self.0.lock().expect("the recorder's lock"))
+    }
+
     /// What was handed over, as `(targets, trigger)`, and forgets it.
     fn take(&self) -> Vec<(String, &'static str)> {
-        std::mem::take(&mut *self.0.lock().expect("the recorder's lock"))
+        self.take_whole()
             .into_iter()
             .map(|(t, r, _)| (t, r))
             .collect()
@@ -348,9 +353,17 @@ async fn a_snoozed_alert_is_not_checked_until_its_snooze_expires() {
     )
     .await;
     assert_eq!(status_code, 200);
+    // the first round that finds the snooze announces it (a simple target hears snoozes), once
     let report = s.round_at(TEN + MINUTE).await;
     assert_eq!((report.checked, report.snoozed), (0, 1));
-    assert!(s.sent.take().is_empty());
+    let told = s.sent.take_whole();
+    assert_eq!(told.len(), 1, "one announcement: {told:?}");
+    assert_eq!(told[0].0, "a@example.com");
+    assert_eq!(told[0].1, "ALERT_SNOOZED");
+    assert_eq!(told[0].2.snoozed_until_ms, Some(TEN + 180_000));
+    let report = s.round_at(TEN + 2 * MINUTE).await;
+    assert_eq!((report.checked, report.snoozed), (0, 1));
+    assert!(s.sent.take().is_empty(), "a snooze is announced once");
     assert!(status(&s.get(&id).await).contains(&"SNOOZED".to_owned()));
     // three minutes later the snooze has run out: checked, and it fires
     let report = s.round_at(TEN + 4 * MINUTE).await;
@@ -480,5 +493,49 @@ async fn a_webhook_target_hears_the_opening_and_the_resolution_once_each_rendere
     assert_eq!(bodies[3]["r"], "ALERT_RESOLVED");
     assert_eq!(bodies[3]["a"], id.as_str());
     assert_eq!(bodies.len(), 4, "{bodies:?}");
+    s.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_route_tells_its_own_recipient_of_the_series_its_filter_matches() {
+    let s = setup_with(Backend::Sqlite, TEN, false)
+        .await
+        .expect("SQLite is always available");
+    let (main_url, main) = crate::notificants::receiver(0).await;
+    let (route_url, routed) = crate::notificants::receiver(0).await;
+    let (code, target) = call(
+        &s.app,
+        Method::POST,
+        "/api/v2/notificant",
+        Some(json!({
+            "title": "routed", "description": "d", "method": "WEBHOOK", "recipient": main_url,
+            "template": "{\"route\":\"{{{alertRoute}}}\",\"h\":\"{{#failingAlertSeries}}{{{host}}} {{/failingAlertSeries}}\"}",
+            "triggers": ["ALERT_OPENED"], "contentType": "application/json",
+            "routes": [
+                {"method": "WEBHOOK", "target": route_url, "filter": "source h2"},
+                {"method": "WEBHOOK", "target": "http://127.0.0.1:9/never", "filter": "source h9"}
+            ]
+        })),
+    )
+    .await;
+    assert_eq!(code, 200, "{target}");
+    let target_id = target["response"]["id"].as_str().expect("an id").to_owned();
+    s.report("route.m", "h1", &minute(0, 1.0)).await;
+    s.report("route.m", "h2", &minute(0, 1.0)).await;
+    s.alert(json!({
+        "name": "routed", "condition": "ts(route.m) > 0", "minutes": 1,
+        "processRateMinutes": 1, "severity": "WARN", "target": format!("target:{target_id}")
+    }))
+    .await;
+    s.round_at(TEN + MINUTE).await;
+    assert!(crate::notificants::eventually(|| main.lock().expect("lock").len() >= 1).await);
+    assert!(crate::notificants::eventually(|| routed.lock().expect("lock").len() >= 1).await);
+    let body = |r: &crate::notificants::Received| -> Value {
+        serde_json::from_str(&r.body).expect("the rendered template is JSON")
+    };
+    let to_main: Vec<Value> = main.lock().expect("lock").iter().map(body).collect();
+    let to_route: Vec<Value> = routed.lock().expect("lock").iter().map(body).collect();
+    assert_eq!(to_main, [json!({"route": "", "h": "h1 h2 "})]);
+    assert_eq!(to_route, [json!({"route": "source h2", "h": "h2 "})]);
     s.app.stop().await;
 }
