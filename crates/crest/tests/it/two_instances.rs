@@ -253,3 +253,101 @@ async fn listed(
         .expect("json");
     body["response"]["items"].as_array().map_or(0, Vec::len)
 }
+
+/// Notifications handed over by either instance: their triggers.
+#[derive(Debug, Default)]
+struct Triggers(std::sync::Mutex<Vec<&'static str>>);
+
+#[async_trait::async_trait]
+impl crest_alert::Notifier for Triggers {
+    async fn notify(&self, _targets: &str, outgoing: crest_alert::Outgoing) {
+        self.0
+            .lock()
+            .expect("the triggers' lock")
+            .push(outgoing.trigger.as_str());
+    }
+}
+
+#[tokio::test]
+async fn with_two_instances_each_alert_is_checked_once_per_period() {
+    let Some(db) = PgTestDb::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let admin = new_token();
+    let config = Config::resolve(Settings {
+        listen: Some("127.0.0.1:0".into()),
+        data_dir: Some(dir.path().to_path_buf()),
+        database_url: Some(db.url.clone()),
+        bootstrap_admin: Some(ADMIN.into()),
+        bootstrap_token: Some(admin.clone()),
+        ..Settings::default()
+    })
+    .expect("valid");
+    let told = Arc::new(Triggers::default());
+    // both on the real clock, ticking twice a second: the lease alone keeps them apart
+    let deps = || Dependencies {
+        evaluate_every: std::time::Duration::from_millis(500),
+        notifier: Some(told.clone()),
+        ..crate::support::deps()
+    };
+    let a = start(&config, deps()).await.expect("instance a");
+    let b_config = Config {
+        tsdb_dir: dir.path().join("b").join("tsdb"),
+        ..config.clone()
+    };
+    let b = start(&b_config, deps()).await.expect("instance b");
+    let http = reqwest::Client::new();
+    // the same points in each instance's own engine: ten minutes above the threshold
+    let now_s = SystemClock.now_millis() / 1000;
+    let lines: String = (1..=600)
+        .step_by(10)
+        .map(|ago| format!("twice.m 5 {} source=h1\n", now_s - ago))
+        .collect();
+    for server in [&a, &b] {
+        let resp = http
+            .post(format!("http://{}/report", server.local_addr))
+            .bearer_auth(&admin)
+            .body(lines.clone())
+            .send()
+            .await
+            .expect("/report answers");
+        assert_eq!(resp.status(), StatusCode::ACCEPTED);
+    }
+    let resp = http
+        .post(format!("http://{}/api/v2/alert", a.local_addr))
+        .bearer_auth(&admin)
+        .json(
+            &json!({"name": "twice", "condition": "ts(twice.m) > 1", "minutes": 2,
+            "processRateMinutes": 1, "severity": "WARN", "target": "ops@example.com"}),
+        )
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let mut rounds_a = a.alert_rounds.clone();
+    let mut rounds_b = b.alert_rounds.clone();
+    rounds_a
+        .wait_for(|c| c.ticks >= 8)
+        .await
+        .expect("a's evaluator runs");
+    rounds_b
+        .wait_for(|c| c.ticks >= 8)
+        .await
+        .expect("b's evaluator runs");
+    let (ca, cb) = (*rounds_a.borrow(), *rounds_b.borrow());
+    // one instance holds the lease and runs the rounds; the other only ticks
+    assert!(
+        ca.rounds + cb.rounds <= ca.ticks.max(cb.ticks) + 1,
+        "rounds ran on both: {ca:?} {cb:?}"
+    );
+    assert!(ca.rounds.min(cb.rounds) <= 1, "{ca:?} {cb:?}");
+    assert_eq!(
+        *told.0.lock().expect("the triggers' lock"),
+        ["ALERT_OPENED"],
+        "the alert fired once, told once"
+    );
+    a.shutdown().await.expect("a stops");
+    b.shutdown().await.expect("b stops");
+    drop(db);
+}
