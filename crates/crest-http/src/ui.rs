@@ -61,6 +61,12 @@ static ASSETS: &[Asset] = assets![
     ("js/pages/audit.js", JS),
     ("js/pages/console_tokens.js", JS),
     ("js/pages/console_apps.js", JS),
+    ("js/pages/query.js", JS),
+    ("js/pages/dashboards.js", JS),
+    ("js/components/chart.js", JS),
+    ("vendor/uplot/uPlot.esm.js", JS),
+    ("vendor/uplot/uPlot.min.css", "text/css; charset=utf-8"),
+    ("vendor/uplot/LICENSE", "text/plain; charset=utf-8"),
 ];
 
 /// The UI's routes: `/` redirects to it, every path under `/ui` (and `/invite`, where invitation

@@ -14,12 +14,16 @@ import * as tokens from "./pages/tokens.js";
 import * as audit from "./pages/audit.js";
 import * as consoleTokens from "./pages/console_tokens.js";
 import * as consoleApps from "./pages/console_apps.js";
+import * as query from "./pages/query.js";
+import * as dashboards from "./pages/dashboards.js";
 
 const root = document.getElementById("app");
 
 /** Signed-in pages: path → [section, page module, permission needed]. */
 const PAGES = {
   "/ui/profile": ["profile", profile, null],
+  "/ui/query": ["query", query, null],
+  "/ui/dashboards": ["dashboards", dashboards, null],
   "/ui/accounts/users": ["accounts", users, "user_management"],
   "/ui/accounts/service-accounts": ["accounts", serviceAccounts, "user_management"],
   "/ui/accounts/groups": ["accounts", groups, "user_management"],

@@ -71,6 +71,8 @@ function superAdminToggle(rerender) {
 export function frame(root, { section, navigate, rerender }) {
   const nav = h("nav", { class: "nav", "aria-label": "Main" },
     link("/ui/profile", "API Access", { class: section === "profile" ? "active" : "", "aria-current": section === "profile" ? "page" : undefined }),
+    link("/ui/query", "Query", { class: section === "query" ? "active" : "", "aria-current": section === "query" ? "page" : undefined }),
+    link("/ui/dashboards", "Dashboards", { class: section === "dashboards" ? "active" : "", "aria-current": section === "dashboards" ? "page" : undefined }),
     can("user_management") ? link("/ui/accounts/users", "Accounts", { class: section === "accounts" ? "active" : "", "aria-current": section === "accounts" ? "page" : undefined }) : null,
     link("/ui/console/tokens", "Organization console", { class: section === "console" ? "active" : "", "aria-current": section === "console" ? "page" : undefined }));
   const main = h("main", { id: "main", class: "main", tabindex: "-1" });
