@@ -50,6 +50,7 @@ static ASSETS: &[Asset] = assets![
     ("js/components/table.js", JS),
     ("js/components/toast.js", JS),
     ("js/components/form.js", JS),
+    ("js/components/alert_state.js", JS),
     ("js/pages/signin.js", JS),
     ("js/pages/accounts.js", JS),
     ("js/pages/profile.js", JS),
@@ -67,6 +68,9 @@ static ASSETS: &[Asset] = assets![
     ("vendor/uplot/uPlot.esm.js", JS),
     ("vendor/uplot/uPlot.min.css", "text/css; charset=utf-8"),
     ("vendor/uplot/LICENSE", "text/plain; charset=utf-8"),
+    ("js/pages/alerts.js", JS),
+    ("js/pages/alert_detail.js", JS),
+    ("js/pages/maintenance_windows.js", JS),
 ];
 
 /// The UI's routes: `/` redirects to it, every path under `/ui` (and `/invite`, where invitation

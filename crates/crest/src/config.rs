@@ -31,6 +31,8 @@ pub const DEFAULT_QUERY_TIMEOUT_SECONDS: u64 = 60;
 pub const DEFAULT_QUERY_OBSOLETE_AFTER_DAYS: u32 = 28;
 /// The longest obsolescence period accepted: ten years.
 pub const MAX_QUERY_OBSOLETE_AFTER_DAYS: u32 = 3650;
+/// The longest tick of the alert evaluator accepted: an hour.
+pub const MAX_ALERT_EVERY_SECONDS: u64 = 3600;
 
 /// The environment variable naming the configuration file (or `--config`).
 pub const CONFIG_ENV: &str = "CREST_CONFIG";
@@ -171,6 +173,10 @@ settings! {
         nats_deployment: String,
         /// The replicas of the JetStream stream when crest creates it [default: 1].
         nats_replicas: usize,
+        /// How often, in seconds, the alert evaluator looks for alerts that are due, 1 to 3600
+        /// [default: 10]. Alerts are still checked once per their own period; a shorter tick only
+        /// checks them sooner after their minute begins (browser tests use 1).
+        alert_every_seconds: u64,
         /// How often, in seconds, the relay makes VictoriaMetrics durable and trims the ingest
         /// log behind it, or rewinds the log when VictoriaMetrics restarted [default: 30].
         relay_barrier_seconds: u64,
@@ -278,6 +284,9 @@ pub struct Config {
     pub query_timeout: std::time::Duration,
     /// How long a series may go without a point before queries hide it as obsolete.
     pub query_obsolete_after: std::time::Duration,
+    /// How often the alert evaluator looks for due alerts; `crest serve` hands it to the server
+    /// as [`crate::server::Dependencies::evaluate_every`].
+    pub alert_every: std::time::Duration,
     pub public_url: String,
     pub tls: Option<TlsFiles>,
     pub max_body_bytes: usize,
@@ -332,6 +341,7 @@ impl fmt::Debug for Config {
             .field("query_max_points", &self.query_max_points)
             .field("query_timeout", &self.query_timeout)
             .field("query_obsolete_after", &self.query_obsolete_after)
+            .field("alert_every", &self.alert_every)
             .field("token_retrieval_key_file", &self.token_retrieval_key_file)
             .field("smtp_from", &self.smtp.as_ref().map(|m| m.from.as_str()))
             .field("subscription", &self.subscription)
@@ -414,6 +424,15 @@ impl Config {
                 "CREST_QUERY_OBSOLETE_AFTER_DAYS must be a whole number of days from 1 to {MAX_QUERY_OBSOLETE_AFTER_DAYS}, not {obsolete_after_days}"
             );
         }
+        let alert_every = s.alert_every_seconds.map_or(crate::alerting::EVALUATE_EVERY, |secs| {
+            std::time::Duration::from_secs(secs)
+        });
+        if !(1..=MAX_ALERT_EVERY_SECONDS).contains(&alert_every.as_secs()) {
+            bail!(
+                "CREST_ALERT_EVERY_SECONDS must be a whole number of seconds from 1 to {MAX_ALERT_EVERY_SECONDS}, not {}",
+                alert_every.as_secs()
+            );
+        }
         let tls = match (s.tls_cert, s.tls_key) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             (None, None) => None,
@@ -481,6 +500,7 @@ impl Config {
             query_obsolete_after: std::time::Duration::from_secs(
                 u64::from(obsolete_after_days) * 86_400,
             ),
+            alert_every,
             public_url,
             tls,
             max_body_bytes,
@@ -1074,6 +1094,20 @@ mod tests {
             ),
             (
                 Settings {
+                    alert_every_seconds: Some(0),
+                    ..Settings::default()
+                },
+                "CREST_ALERT_EVERY_SECONDS must be a whole number of seconds from 1 to 3600, not 0",
+            ),
+            (
+                Settings {
+                    alert_every_seconds: Some(3601),
+                    ..Settings::default()
+                },
+                "CREST_ALERT_EVERY_SECONDS must be a whole number of seconds from 1 to 3600, not 3601",
+            ),
+            (
+                Settings {
                     subscription: Some("gold".into()),
                     ..Settings::default()
                 },
@@ -1094,6 +1128,19 @@ mod tests {
                 .starts_with("CREST_QUERY_OBSOLETE_AFTER_DAYS: "),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_alert_tick_is_ten_seconds_unless_the_environment_says_otherwise() {
+        let c = Config::from_sources(None, Settings::default(), &env_of(&[])).expect("valid");
+        assert_eq!(c.alert_every, std::time::Duration::from_secs(10));
+        let c = Config::from_sources(
+            None,
+            Settings::default(),
+            &env_of(&[("CREST_ALERT_EVERY_SECONDS", "1")]),
+        )
+        .expect("valid");
+        assert_eq!(c.alert_every, std::time::Duration::from_secs(1));
     }
 
     #[test]

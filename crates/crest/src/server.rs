@@ -501,7 +501,11 @@ fn log_bootstrap(outcome: &BootstrapOutcome) {
 /// `crest serve`: runs until SIGINT or SIGTERM, then shuts down gracefully.
 pub async fn serve_until_signalled(config: Config) -> anyhow::Result<()> {
     let signalled = shutdown_signal()?;
-    let server = start(&config, Dependencies::default()).await?;
+    let deps = Dependencies {
+        evaluate_every: config.alert_every,
+        ..Dependencies::default()
+    };
+    let server = start(&config, deps).await?;
     if let Some(token) = &server.bootstrap.first_start_token {
         // Shown once, on the terminal only: never through the log.
         eprintln!(

@@ -61,3 +61,18 @@ export async function api(method, path, body, { expect401 = false } = {}) {
 export function seg(value) {
   return encodeURIComponent(value);
 }
+
+/**
+ * Every item of an offset-paged list (`/api/v2/alert`, `/api/v2/maintenancewindow`…), read a page
+ * of `limit` at a time, at most `most` of them (a bound, so that a huge list cannot hang the page).
+ */
+export async function allItems(path, { limit = 1000, most = 10000 } = {}) {
+  const items = [];
+  const join = path.includes("?") ? "&" : "?";
+  for (let offset = 0; items.length < most; offset += limit) {
+    const page = await api("GET", `${path}${join}offset=${offset}&limit=${limit}`);
+    items.push(...(page?.items || []));
+    if (!page?.moreItems || !(page?.items || []).length) break;
+  }
+  return items;
+}

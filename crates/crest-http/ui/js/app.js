@@ -16,6 +16,9 @@ import * as consoleTokens from "./pages/console_tokens.js";
 import * as consoleApps from "./pages/console_apps.js";
 import * as query from "./pages/query.js";
 import * as dashboards from "./pages/dashboards.js";
+import * as alerts from "./pages/alerts.js";
+import * as alertDetail from "./pages/alert_detail.js";
+import * as maintenanceWindows from "./pages/maintenance_windows.js";
 
 const root = document.getElementById("app");
 
@@ -32,7 +35,25 @@ const PAGES = {
   "/ui/accounts/audit": ["accounts", audit, "user_management"],
   "/ui/console/tokens": ["console", consoleTokens, null],
   "/ui/console/apps": ["console", consoleApps, "user_management"],
+  "/ui/alerts": ["alerts", alerts, null],
+  "/ui/maintenance-windows": ["alerts", maintenanceWindows, null],
 };
+
+/** Signed-in pages whose path holds an id: [pattern, section, page module, permission needed];
+ *  the page gets the decoded id as `ctx.id`. */
+const PATTERNS = [
+  [/^\/ui\/alerts\/([^/]+)$/, "alerts", alertDetail, null],
+];
+
+/** The page entry for `path` and its id, if any. */
+function pageOf(path) {
+  if (PAGES[path]) return { entry: PAGES[path] };
+  for (const [pattern, ...entry] of PATTERNS) {
+    const m = pattern.exec(path);
+    if (m) return { entry, id: decodeURIComponent(m[1]) };
+  }
+  return { entry: null };
+}
 
 const ALIASES = { "/": "/ui/profile", "/ui": "/ui/profile", "/ui/": "/ui/profile", "/ui/accounts": "/ui/accounts/users", "/ui/console": "/ui/console/tokens" };
 
@@ -69,12 +90,12 @@ async function render() {
     if (!session()) {
       return navigate(`/ui/signin?next=${encodeURIComponent(path + location.search)}`, { replace: true });
     }
-    const entry = PAGES[path];
+    const { entry, id } = pageOf(path);
     if (!entry) return notFound(frame(root, { section: "", ...ctx }));
     const [section, page, permission] = entry;
     const main = frame(root, { section, ...ctx });
     if (permission && !can(permission)) return noAccess(main);
-    await page.render(main, ctx);
+    await page.render(main, { ...ctx, id });
     if (turn === rendering) document.title = `${main.querySelector("h1")?.textContent || "Crest"} · Crest`;
   } catch (e) {
     showError(e);

@@ -15,6 +15,12 @@ export const ACCOUNT_TABS = [
   ["audit", "Audit"],
 ];
 
+/** The Alerts tabs: each [path under /ui, label]. */
+export const ALERT_TABS = [
+  ["alerts", "Alerts"],
+  ["maintenance-windows", "Maintenance Windows"],
+];
+
 /** The Organization console's tabs; OAuth apps need Accounts. */
 export function consoleTabs() {
   const tabs = [["tokens", "API Tokens"]];
@@ -33,6 +39,7 @@ function userMenu(navigate) {
   const items = [
     link("/ui/profile", "API Access", { role: "menuitem" }),
     can("user_management") ? link("/ui/accounts/users", "Accounts", { role: "menuitem" }) : null,
+    link("/ui/alerts", "Alerts", { role: "menuitem" }),
     link("/ui/console/tokens", "Organization console", { role: "menuitem" }),
     h("a", { href: "/api-docs/ui/", role: "menuitem", target: "_blank", rel: "noopener" }, "API documentation"),
     h("hr", { role: "separator" }),
@@ -69,12 +76,14 @@ function superAdminToggle(rerender) {
 
 /** The top bar and an empty main area; answers the main area. */
 export function frame(root, { section, navigate, rerender }) {
+  const item = (href, label, slug) => link(href, label, { class: section === slug ? "active" : "", "aria-current": section === slug ? "page" : undefined });
   const nav = h("nav", { class: "nav", "aria-label": "Main" },
-    link("/ui/profile", "API Access", { class: section === "profile" ? "active" : "", "aria-current": section === "profile" ? "page" : undefined }),
-    link("/ui/query", "Query", { class: section === "query" ? "active" : "", "aria-current": section === "query" ? "page" : undefined }),
-    link("/ui/dashboards", "Dashboards", { class: section === "dashboards" ? "active" : "", "aria-current": section === "dashboards" ? "page" : undefined }),
-    can("user_management") ? link("/ui/accounts/users", "Accounts", { class: section === "accounts" ? "active" : "", "aria-current": section === "accounts" ? "page" : undefined }) : null,
-    link("/ui/console/tokens", "Organization console", { class: section === "console" ? "active" : "", "aria-current": section === "console" ? "page" : undefined }));
+    item("/ui/profile", "API Access", "profile"),
+    item("/ui/query", "Query", "query"),
+    item("/ui/dashboards", "Dashboards", "dashboards"),
+    can("user_management") ? item("/ui/accounts/users", "Accounts", "accounts") : null,
+    item("/ui/alerts", "Alerts", "alerts"),
+    item("/ui/console/tokens", "Organization console", "console"));
   const main = h("main", { id: "main", class: "main", tabindex: "-1" });
   const bar = h("header", { class: "topbar" },
     link("/ui/profile", [h("img", { src: "/ui/assets/img/logo.svg", alt: "", class: "logo" }), h("span", {}, "Crest")], { class: "brand" }),
