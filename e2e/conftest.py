@@ -28,6 +28,15 @@ SHOTS = pathlib.Path(os.environ.get("CREST_SCREENSHOTS", "target/screenshots"))
 
 expect.set_options(timeout=15_000)
 
+# A state-changing call from the signed-in page, as the UI makes it (session cookie + CSRF header).
+FETCH = """async ([method, path, body]) => {
+  const s = await (await fetch("/api/crest/v1/session")).json();
+  const r = await fetch(path, {method, credentials: "same-origin",
+    headers: {"Content-Type": "application/json", "X-CSRF-Token": s.response.csrfToken},
+    body: body === null ? undefined : JSON.stringify(body)});
+  return r.status;
+}"""
+
 
 class Server:
     """The crest server that e2e/run.sh started, and its bootstrap administrator."""

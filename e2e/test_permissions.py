@@ -4,16 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import screenshot, sign_in
-
-# A state-changing call from the signed-in page, as the UI makes it (session cookie + CSRF header).
-FETCH = """async ([method, path, body]) => {
-  const s = await (await fetch("/api/crest/v1/session")).json();
-  const r = await fetch(path, {method, credentials: "same-origin",
-    headers: {"Content-Type": "application/json", "X-CSRF-Token": s.response.csrfToken},
-    body: body === null ? undefined : JSON.stringify(body)});
-  return r.status;
-}"""
+from conftest import FETCH, screenshot, sign_in
 
 
 def test_without_accounts_there_is_no_way_to_manage_accounts(page, server):
