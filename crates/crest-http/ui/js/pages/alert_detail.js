@@ -14,9 +14,10 @@ const FIRINGS = 1000;
 export async function render(main, { id }) {
   alertsHead(main, "alerts");
   const back = h("p", {}, link("/ui/alerts", "‹ All alerts"));
+  const read = () => api("GET", `/api/v2/alert/${seg(id)}`);
   let alert;
   try {
-    alert = await api("GET", `/api/v2/alert/${seg(id)}`);
+    alert = await read();
   } catch (e) {
     if (e.status !== 404) throw e;
     main.append(back, h("section", { class: "card" }, h("h2", {}, "No such alert"),
@@ -25,25 +26,20 @@ export async function render(main, { id }) {
   }
   const holder = h("div");
   main.append(back, holder);
-  let firings;
-  const draw = (a) => {
-    firings = firingsCard();
-    replace(holder, stateCard(a, reload), conditionsCard(a), firings.el);
-  };
-  async function reload() {
-    const a = await api("GET", `/api/v2/alert/${seg(id)}`);
-    draw(a);
-    await loadFirings(a);
+  /** Draws `a` and fills its history. */
+  async function show(a) {
+    const firings = firingsCard();
+    replace(holder, stateCard(a, async () => show(await read())), conditionsCard(a), firings.el);
+    await loadFirings(a, firings.table);
   }
-  draw(alert);
-  await loadFirings(alert);
+  await show(alert);
+}
 
-  /** Fills the history card of `a` with its firings since its creation. */
-  async function loadFirings(a) {
-    const since = a.created || a.createdEpochMillis || 0;
-    const page = await api("GET", `/api/v2/event/alertFirings?alertId=${encodeURIComponent(a.id)}&earliestStartTimeEpochMillis=${since}&limit=${FIRINGS}`);
-    firings.table.setRows(page?.items || []);
-  }
+/** Fills `table` with the firings of `a` since its creation. */
+async function loadFirings(a, table) {
+  const since = a.created || a.createdEpochMillis || 0;
+  const page = await api("GET", `/api/v2/event/alertFirings?alertId=${encodeURIComponent(a.id)}&earliestStartTimeEpochMillis=${since}&limit=${FIRINGS}`);
+  table.setRows(page?.items || []);
 }
 
 function facts(rows) {
