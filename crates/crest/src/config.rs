@@ -424,9 +424,10 @@ impl Config {
                 "CREST_QUERY_OBSOLETE_AFTER_DAYS must be a whole number of days from 1 to {MAX_QUERY_OBSOLETE_AFTER_DAYS}, not {obsolete_after_days}"
             );
         }
-        let alert_every = s.alert_every_seconds.map_or(crate::alerting::EVALUATE_EVERY, |secs| {
-            std::time::Duration::from_secs(secs)
-        });
+        let alert_every = s.alert_every_seconds.map_or(
+            crate::alerting::EVALUATE_EVERY,
+            std::time::Duration::from_secs,
+        );
         if !(1..=MAX_ALERT_EVERY_SECONDS).contains(&alert_every.as_secs()) {
             bail!(
                 "CREST_ALERT_EVERY_SECONDS must be a whole number of seconds from 1 to {MAX_ALERT_EVERY_SECONDS}, not {}",
