@@ -528,8 +528,8 @@ async fn a_route_tells_its_own_recipient_of_the_series_its_filter_matches() {
     }))
     .await;
     s.round_at(TEN + MINUTE).await;
-    assert!(crate::notificants::eventually(|| main.lock().expect("lock").len() >= 1).await);
-    assert!(crate::notificants::eventually(|| routed.lock().expect("lock").len() >= 1).await);
+    assert!(crate::notificants::eventually(|| !main.lock().expect("lock").is_empty()).await);
+    assert!(crate::notificants::eventually(|| !routed.lock().expect("lock").is_empty()).await);
     let body = |r: &crate::notificants::Received| -> Value {
         serde_json::from_str(&r.body).expect("the rendered template is JSON")
     };
