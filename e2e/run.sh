@@ -79,7 +79,9 @@ PY
 
 mkdir -p "$CREST_SCREENSHOTS"
 status=0
-if (($#)); then targets=("$@"); else targets=("$ROOT/e2e"); fi
+# pytest options alone (-k alerts) still run the e2e directory, never the whole checkout
+targets=("$@")
+if ((!$#)) || [[ ${1:-} == -* ]]; then targets=("$ROOT/e2e" "$@"); fi
 "$PY" -m pytest -p no:cacheprovider -q "${targets[@]}" || status=$?
 if ((status)); then echo "e2e: the server's log is below" >&2; tail -n 50 "$work/server.log" >&2; fi
 echo "e2e: screenshots in $CREST_SCREENSHOTS"
