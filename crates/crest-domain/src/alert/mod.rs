@@ -22,6 +22,7 @@ pub use rules::{
     targets_by_severity,
 };
 pub use runtime::{AlertRuntime, AlertState, SourceLabelPair};
-pub use service::{AccessCheck, AclEdit, AlertView, Alerts, Shelf, summary};
+pub use crate::object_acl::{AccessCheck, AclEdit};
+pub use service::{AlertView, Alerts, Shelf, summary};
 pub use store::AlertStore;
 pub use targets::{NoTargetDirectory, TargetDirectory, TargetInfo, TargetMethod};
