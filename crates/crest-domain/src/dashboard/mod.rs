@@ -6,6 +6,8 @@ mod record;
 mod rules;
 mod schema;
 mod service;
+#[cfg(test)]
+mod service_tests;
 mod store;
 
 pub use record::{DashboardHistory, DashboardRecord};
