@@ -31,7 +31,7 @@ pub const SERVER_FIELDS: &[&str] = &[
 ];
 
 /// The longest id (and URL), in characters.
-pub const MAX_ID_CHARS: usize = 255;
+pub(crate) const MAX_ID_CHARS: usize = 255;
 /// The longest name, in characters.
 const MAX_NAME_CHARS: usize = 1_024;
 
@@ -56,7 +56,7 @@ fn text_of<'a>(doc: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>
 }
 
 /// Whether `id` can be a dashboard's id: letters, digits, `_` and `-`, at most 255 of them.
-pub fn check_id(id: &str) -> Result<(), DomainError> {
+pub(crate) fn check_id(id: &str) -> Result<(), DomainError> {
     if slug_ok(id) {
         Ok(())
     } else {
