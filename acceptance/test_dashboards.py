@@ -74,7 +74,7 @@ def test_c49_create_keeps_the_dashboard(d1):
 def test_c50_lists_and_searches_deserialise(dashboards, search, d1):
     listed = dashboards.get_all_dashboard(limit=100).response
     assert 'conf-d1' in [d.id for d in listed.items]
-    found = search.search_dashboard_entities(wf.SortableSearchRequest()).response
+    found = search.search_dashboard_entities(body=wf.SortableSearchRequest()).response
     assert all(d.sections is not None for d in found.items)
 
 
@@ -92,7 +92,7 @@ def test_c52_favorites(dashboards, search, d1):
     dashboards.favorite_dashboard('conf-d1')
     got = dashboards.get_dashboard('conf-d1').response
     assert got.favorite is True and got.num_favorites == 1
-    favs = search.search_dashboard_entities(wf.SortableSearchRequest(
+    favs = search.search_dashboard_entities(body=wf.SortableSearchRequest(
         query=[wf.SearchQuery(key='favorite', value='true', matching_method='EXACT')])).response
     assert 'conf-d1' in [d.id for d in favs.items]
     dashboards.unfavorite_dashboard('conf-d1')
@@ -107,13 +107,13 @@ def test_tags_and_facets(dashboards, search):
     assert dashboards.get_dashboard_tags(made.id).response.items == []
     dashboards.set_dashboard_tags(made.id, body=['a', 'b.c'])
     assert set(dashboards.get_dashboard(made.id).response.tags.customer_tags) == {'a', 'b.c'}
-    found = search.search_dashboard_entities(wf.SortableSearchRequest(
+    found = search.search_dashboard_entities(body=wf.SortableSearchRequest(
         query=[wf.SearchQuery(key='tags', value='b.c', matching_method='EXACT')])).response
     assert made.id in [d.id for d in found.items]
-    facet = search.search_dashboard_for_facet('tags', wf.FacetSearchRequestContainer(
+    facet = search.search_dashboard_for_facet('tags', body=wf.FacetSearchRequestContainer(
         query=[wf.SearchQuery(key='id', value=made.id, matching_method='EXACT')])).response
     assert set(facet.items) == {'a', 'b.c'}
-    facets = search.search_dashboard_for_facets(wf.FacetsSearchRequestContainer(facets=['tags'])).response
+    facets = search.search_dashboard_for_facets(body=wf.FacetsSearchRequestContainer(facets=['tags'])).response
     assert 'b.c' in facets.facets['tags']
     assert status_of(dashboards.add_dashboard_tag, made.id, 'a b') == 400
 
@@ -132,7 +132,7 @@ def test_c53_acl(dashboards, account):
     assert status_of(theirs.get_dashboard, made.id) == 404
     assert status_of(theirs.update_dashboard, made.id, body=d1_body(made.id)) == 404
     assert status_of(theirs.get_dashboard_history, made.id) == 404
-    found = wf.SearchApi(outsider).search_dashboard_entities(by_id(made.id)).response
+    found = wf.SearchApi(outsider).search_dashboard_entities(body=by_id(made.id)).response
     assert found.items == []
     assert made.id not in [d.id for d in theirs.get_all_dashboard(limit=1000).response.items]
     # The account it names reads and changes it.
@@ -157,14 +157,14 @@ def test_c54_trash_undelete_and_versions_after_a_delete_for_good(dashboards, sea
     id_ = uid('trash')
     dashboards.create_dashboard(body=d1_body(id_))
     dashboards.delete_dashboard(id_)
-    assert search.search_dashboard_entities(by_id(id_)).response.items == []
-    deleted = search.search_dashboard_deleted_entities(by_id(id_)).response.items
+    assert search.search_dashboard_entities(body=by_id(id_)).response.items == []
+    deleted = search.search_dashboard_deleted_entities(body=by_id(id_)).response.items
     assert [d.id for d in deleted] == [id_] and deleted[0].deleted is True
     assert dashboards.undelete_dashboard(id_).response.deleted is False
-    assert [d.id for d in search.search_dashboard_entities(by_id(id_)).response.items] == [id_]
+    assert [d.id for d in search.search_dashboard_entities(body=by_id(id_)).response.items] == [id_]
     dashboards.delete_dashboard(id_, skip_trash=True)
     assert status_of(dashboards.get_dashboard, id_) == 404
-    assert search.search_dashboard_deleted_entities(by_id(id_)).response.items == []
+    assert search.search_dashboard_deleted_entities(body=by_id(id_)).response.items == []
     old = dashboards.get_dashboard_version(id_, 1).response
     assert old.name == 'D1'
     # POSTing an old version re-creates the dashboard (D-4).
