@@ -114,7 +114,10 @@ mod tests {
         assert!(changed.is_none());
         let (tags, changed) = retag(&d, AclEdit::Add, &["b".into()]).unwrap_or_default();
         assert_eq!(tags, vec!["a", "b"]);
-        assert_eq!(changed.map(|c| customer_tags(&c)), Some(vec!["a".into(), "b".into()]));
+        assert_eq!(
+            changed.map(|c| customer_tags(&c)),
+            Some(vec!["a".into(), "b".into()])
+        );
         assert!(retag(&d, AclEdit::Set, &["no spaces".into()]).is_err());
     }
 

@@ -11,10 +11,10 @@ use serde_json::{Map, Value};
 
 use crate::alert::{Acl, AlertRecord, AlertRuntime, AlertStore, AlertVersion};
 use crate::clock::{Clock, EpochMillis};
-use crate::dashboard::{DashboardHistory, DashboardRecord, DashboardStore};
 use crate::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
+use crate::dashboard::{DashboardHistory, DashboardRecord, DashboardStore};
 use crate::event::{EventQuery, EventRecord, EventStore};
 use crate::maintenance::{MaintenanceWindowRecord, MaintenanceWindowStore};
 use crate::notificant::{NotificantRecord, NotificantStore};

@@ -274,7 +274,11 @@ impl DashboardStore for SqlStore {
             } else {
                 "DELETE FROM dashboard_favorites WHERE dashboard_id = $1 AND account = $2"
             };
-            sqlx::query(sql).bind(id).bind(account).execute(&mut *tx).await?;
+            sqlx::query(sql)
+                .bind(id)
+                .bind(account)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             Ok(true)
         })

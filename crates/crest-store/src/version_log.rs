@@ -14,10 +14,7 @@ pub(crate) fn to_json<T: Serialize>(what: &'static str, value: &T) -> Result<Str
 }
 
 /// A JSON column read back; `what` names what is corrupt when it does not parse.
-pub(crate) fn from_json<T: DeserializeOwned>(
-    what: &'static str,
-    text: &str,
-) -> Result<T, DbError> {
+pub(crate) fn from_json<T: DeserializeOwned>(what: &'static str, text: &str) -> Result<T, DbError> {
     serde_json::from_str(text).map_err(|e| DbError::Store(StoreError::corrupt(what).because(e)))
 }
 

@@ -2942,8 +2942,14 @@ async fn dashboards_keep_their_json_versions_favorites_and_outlive_a_delete_in_t
         let store = SqlStore::open(&loc).await.expect("open");
         let t = 1_700_000_000_000;
         let d = dashboard("ops-board", t, "first");
-        assert_eq!(store.create_dashboard(&d, "created").await.expect("create"), Some(1));
-        assert_eq!(store.create_dashboard(&d, "created").await.expect("taken"), None);
+        assert_eq!(
+            store.create_dashboard(&d, "created").await.expect("create"),
+            Some(1)
+        );
+        assert_eq!(
+            store.create_dashboard(&d, "created").await.expect("taken"),
+            None
+        );
         assert_eq!(store.dashboard(&d.id).await.expect("read"), Some(d.clone()));
 
         // Each save is the next version; the log keeps the last 100, newest first.
@@ -2969,9 +2975,19 @@ async fn dashboards_keep_their_json_versions_favorites_and_outlive_a_delete_in_t
         assert!(store.set_dashboard_acl(&d.id, &acl).await.expect("acl"));
         assert!(!store.set_dashboard_acl("nope", &acl).await.expect("acl"));
         for account in ["u2", "u1", "u2"] {
-            assert!(store.set_dashboard_favorite(&d.id, account, true).await.expect("fav"));
+            assert!(
+                store
+                    .set_dashboard_favorite(&d.id, account, true)
+                    .await
+                    .expect("fav")
+            );
         }
-        assert!(store.set_dashboard_favorite(&d.id, "u3", false).await.expect("unfav"));
+        assert!(
+            store
+                .set_dashboard_favorite(&d.id, "u3", false)
+                .await
+                .expect("unfav")
+        );
         let read = store.dashboard(&d.id).await.expect("read").expect("found");
         assert_eq!((read.version, read.acl.clone()), (102, acl.clone()));
         assert_eq!(read.favorites, vec!["u1", "u2"]);
@@ -2998,7 +3014,12 @@ async fn dashboards_keep_their_json_versions_favorites_and_outlive_a_delete_in_t
                 .expect("save"),
             None
         );
-        assert!(!store.set_dashboard_favorite(&d.id, "u4", true).await.expect("fav"));
+        assert!(
+            !store
+                .set_dashboard_favorite(&d.id, "u4", true)
+                .await
+                .expect("fav")
+        );
         assert!(
             store
                 .remove_for_good(TrashKind::Dashboard, &d.id)
@@ -3008,11 +3029,24 @@ async fn dashboards_keep_their_json_versions_favorites_and_outlive_a_delete_in_t
         assert!(store.dashboard(&d.id).await.expect("read").is_none());
         let kept = store.dashboard_history(&d.id).await.expect("history");
         assert_eq!((kept.versions.len(), kept.acl.clone()), (MAX_VERSIONS, acl));
-        assert_eq!(store.create_dashboard(&d, "again").await.expect("create"), Some(103));
+        assert_eq!(
+            store.create_dashboard(&d, "again").await.expect("create"),
+            Some(103)
+        );
         let again = store.dashboard(&d.id).await.expect("read").expect("found");
         assert_eq!((again.version, again.favorites.len()), (103, 0));
-        assert_eq!(store.dashboard_history(&d.id).await.expect("h").acl, Acl::default());
-        assert!(store.dashboard_history("never").await.expect("h").versions.is_empty());
+        assert_eq!(
+            store.dashboard_history(&d.id).await.expect("h").acl,
+            Acl::default()
+        );
+        assert!(
+            store
+                .dashboard_history("never")
+                .await
+                .expect("h")
+                .versions
+                .is_empty()
+        );
         store.close().await;
     })
     .await;

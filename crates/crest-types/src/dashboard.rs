@@ -451,7 +451,11 @@ pub struct ChartSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xmin: Option<f64>,
     /// Default: false. Whether to scale numerical magnitude labels for left Y-axis by 1024 in the IEC/Binary manner (instead of by 1000 like SI)
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "y0ScaleSIBy1024")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "y0ScaleSIBy1024"
+    )]
     pub y0_scale_si_by1024: Option<bool>,
     /// Default: false. Whether to automatically adjust magnitude labels and units for the left Y-axis to favor smaller magnitudes and larger units
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -463,7 +467,11 @@ pub struct ChartSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y1_min: Option<f64>,
     /// Default: false. Whether to scale numerical magnitude labels for right Y-axis by 1024 in the IEC/Binary manner (instead of by 1000 like SI)
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "y1ScaleSIBy1024")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "y1ScaleSIBy1024"
+    )]
     pub y1_scale_si_by1024: Option<bool>,
     /// Default: false. Whether to automatically adjust magnitude labels and units for the right Y-axis to favor smaller magnitudes and larger units
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -523,5 +523,4 @@ mod tests {
         assert_eq!(snooze_in_force(Some(10), 10), None);
         assert_eq!(snooze_in_force(None, 10), None);
     }
-
 }

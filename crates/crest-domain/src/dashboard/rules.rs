@@ -159,9 +159,14 @@ mod tests {
         let (id, stored) = normalize(doc(minimal()), None).unwrap_or_default();
         assert_eq!(id, "d-1");
         assert_eq!(stored.get("id"), Some(&json!("d-1")));
-        assert_eq!(stored.get("unknown"), Some(&json!({"kept": [1, null, "x"]})));
         assert_eq!(
-            stored.get("sections").and_then(|s| s.pointer("/0/rows/0/charts/0/chartSettings")),
+            stored.get("unknown"),
+            Some(&json!({"kept": [1, null, "x"]}))
+        );
+        assert_eq!(
+            stored
+                .get("sections")
+                .and_then(|s| s.pointer("/0/rows/0/charts/0/chartSettings")),
             Some(&json!({"type": "line", "min": 1}))
         );
         assert_eq!(chart_count(&stored), 1);
@@ -179,19 +184,31 @@ mod tests {
         let mut v = minimal();
         v.as_object_mut().map(|o| o.remove("url"));
         assert!(message(v.clone(), None).contains("needs an 'id'"));
-        assert_eq!(normalize(doc(v), Some("d-3")).map(|(id, _)| id).ok().as_deref(), Some("d-3"));
+        assert_eq!(
+            normalize(doc(v), Some("d-3"))
+                .map(|(id, _)| id)
+                .ok()
+                .as_deref(),
+            Some("d-3")
+        );
     }
 
     #[test]
     fn the_model_is_checked_where_it_lies() {
         let mut v = minimal();
         v["sections"][0]["rows"][0]["charts"][0]["chartSettings"]["type"] = json!("pies");
-        assert!(message(v, None).contains("'sections[0].rows[0].charts[0].chartSettings.type' must be one of"));
+        assert!(
+            message(v, None)
+                .contains("'sections[0].rows[0].charts[0].chartSettings.type' must be one of")
+        );
         let mut v = minimal();
         v["sections"][0]["rows"][0]["charts"][0]["sources"][0]
             .as_object_mut()
             .map(|o| o.remove("query"));
-        assert!(message(v, None).contains("'sections[0].rows[0].charts[0].sources[0].query' is required"));
+        assert!(
+            message(v, None)
+                .contains("'sections[0].rows[0].charts[0].sources[0].query' is required")
+        );
         let mut v = minimal();
         v.as_object_mut().map(|o| o.remove("sections"));
         assert!(message(v, None).contains("'sections' is required"));

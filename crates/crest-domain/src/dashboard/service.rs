@@ -228,11 +228,7 @@ impl<'a> Dashboards<'a> {
                 self.get(id, who).await
             }
             Deletion::ForGood => {
-                if !self
-                    .store
-                    .remove_for_good(TrashKind::Dashboard, id)
-                    .await?
-                {
+                if !self.store.remove_for_good(TrashKind::Dashboard, id).await? {
                     return Err(not_found(id));
                 }
                 Ok(DashboardView {

@@ -117,10 +117,7 @@ impl DashboardStore for Memory {
             version,
             ..d.clone()
         };
-        self.live
-            .lock()
-            .expect("lock")
-            .insert(d.id.clone(), record);
+        self.live.lock().expect("lock").insert(d.id.clone(), record);
         self.add_version(&d.id, version, &d.document, &d.creator, d.created_ms);
         Ok(Some(version))
     }

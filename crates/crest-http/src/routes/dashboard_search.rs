@@ -78,7 +78,10 @@ async fn dashboards_on(
         .collect())
 }
 
-async fn live_dashboards(state: &AppState, caller: &Caller) -> Result<Vec<DashboardJson>, ApiError> {
+async fn live_dashboards(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<DashboardJson>, ApiError> {
     dashboards_on(state, caller, Shelf::Live).await
 }
 

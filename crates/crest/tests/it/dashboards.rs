@@ -112,7 +112,10 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
     // C49: id = url, the JSON round-trips, the server's fields are set.
     let now = clock.now_millis();
     let d = ok(app, Method::POST, "/api/v2/dashboard", Some(d1())).await;
-    assert_eq!((d["id"].clone(), d["url"].clone()), (json!("conf-d1"), json!("conf-d1")));
+    assert_eq!(
+        (d["id"].clone(), d["url"].clone()),
+        (json!("conf-d1"), json!("conf-d1"))
+    );
     assert_eq!(d["sections"], d1()["sections"]);
     assert_eq!(d["parameterDetails"], d1()["parameterDetails"]);
     assert_eq!(d["createdEpochMillis"], now);
@@ -136,14 +139,21 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
     // C55 and the other refusals: 400 naming the problem, nothing created.
     let (status, got) = call(app, Method::POST, "/api/v2/dashboard", Some(d1())).await;
     assert_eq!(status, 400, "{got}");
-    assert!(got["status"]["message"].as_str().is_some_and(|m| m.contains("already exists")));
+    assert!(
+        got["status"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("already exists"))
+    );
     for (change, says) in [
         (json!({"id": "other"}), "differ"),
         (json!({"id": "a b", "url": "a b"}), "letters, digits"),
         (json!({"name": null}), "'name' is required"),
         (json!({"sections": null}), "'sections' is required"),
         (json!({"sections": "none"}), "'sections' must be a list"),
-        (json!({"eventFilterType": "SOMETIMES"}), "'eventFilterType' must be one of"),
+        (
+            json!({"eventFilterType": "SOMETIMES"}),
+            "'eventFilterType' must be one of",
+        ),
         (
             json!({"sections": [{"name": "S", "rows": [{"charts": [{"name": "C",
                 "sources": [{"name": "q", "query": "ts(x)"}], "chartSettings": {"type": "donut"}}]}]}]}),
@@ -187,7 +197,13 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
     // C50: lists and searches carry sections on every dashboard.
     let all = ok(app, Method::GET, "/api/v2/dashboard?limit=100", None).await;
     assert_eq!(all["totalItems"], 4);
-    let found = ok(app, Method::POST, "/api/v2/search/dashboard", Some(json!({}))).await;
+    let found = ok(
+        app,
+        Method::POST,
+        "/api/v2/search/dashboard",
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(found["totalItems"], 4);
     for page in [&all, &found] {
         for item in page["items"].as_array().expect("items") {
@@ -195,7 +211,13 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
         }
     }
     let page = ok(app, Method::GET, "/api/v2/dashboard?offset=0&limit=1", None).await;
-    assert_eq!((page["moreItems"].clone(), page["items"].as_array().map(Vec::len)), (json!(true), Some(1)));
+    assert_eq!(
+        (
+            page["moreItems"].clone(),
+            page["items"].as_array().map(Vec::len)
+        ),
+        (json!(true), Some(1))
+    );
 
     // C51: update, history newest first, versions.
     clock.advance(1_000);
@@ -208,21 +230,51 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
     assert_eq!(history["totalItems"], 2);
     assert_eq!(history["items"][0]["version"], 2);
     assert_eq!(history["items"][1]["version"], 1);
-    assert_eq!(history["items"][0]["changeDescription"], json!(["Dashboard updated"]));
-    let v1 = ok(app, Method::GET, "/api/v2/dashboard/conf-d1/history/1", None).await;
+    assert_eq!(
+        history["items"][0]["changeDescription"],
+        json!(["Dashboard updated"])
+    );
+    let v1 = ok(
+        app,
+        Method::GET,
+        "/api/v2/dashboard/conf-d1/history/1",
+        None,
+    )
+    .await;
     assert_eq!(v1["name"], "D1");
     assert_eq!(v1["updatedEpochMillis"], now);
-    let (status, got) = call(app, Method::GET, "/api/v2/dashboard/conf-d1/history/9", None).await;
+    let (status, got) = call(
+        app,
+        Method::GET,
+        "/api/v2/dashboard/conf-d1/history/9",
+        None,
+    )
+    .await;
     assert_eq!(status, 404, "{got}");
-    let (status, _) = call(app, Method::GET, "/api/v2/dashboard/conf-d1/history/x", None).await;
+    let (status, _) = call(
+        app,
+        Method::GET,
+        "/api/v2/dashboard/conf-d1/history/x",
+        None,
+    )
+    .await;
     assert_eq!(status, 400);
 
     // C52: favorites are the caller's; both calls are idempotent.
     for _ in 0..2 {
-        ok(app, Method::POST, "/api/v2/dashboard/conf-d1/favorite", Some(json!({}))).await;
+        ok(
+            app,
+            Method::POST,
+            "/api/v2/dashboard/conf-d1/favorite",
+            Some(json!({})),
+        )
+        .await;
     }
     let fav = ok(app, Method::GET, "/api/v2/dashboard/conf-d1", None).await;
-    assert_eq!((fav["favorite"].clone(), fav["numFavorites"].clone()), (json!(true), json!(1)));
+    assert_eq!(
+        (fav["favorite"].clone(), fav["numFavorites"].clone()),
+        (json!(true), json!(1))
+    );
     let favs = search(app, "/api/v2/search/dashboard", "favorite", "true", "EXACT").await;
     assert_eq!(ids(&favs), vec!["conf-d1"]);
     let other = account_with(app, "other", &[]).await;
@@ -239,20 +291,53 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
     assert_eq!(theirs["response"]["favorite"], false);
     assert_eq!(theirs["response"]["numFavorites"], 1);
     for _ in 0..2 {
-        ok(app, Method::POST, "/api/v2/dashboard/conf-d1/unfavorite", Some(json!({}))).await;
+        ok(
+            app,
+            Method::POST,
+            "/api/v2/dashboard/conf-d1/unfavorite",
+            Some(json!({})),
+        )
+        .await;
     }
     let unfav = ok(app, Method::GET, "/api/v2/dashboard/conf-d1", None).await;
-    assert_eq!((unfav["favorite"].clone(), unfav["numFavorites"].clone()), (json!(false), json!(0)));
+    assert_eq!(
+        (unfav["favorite"].clone(), unfav["numFavorites"].clone()),
+        (json!(false), json!(0))
+    );
 
     // Tags: add, read, remove, set (each change a version); search and facets by tag.
-    ok(app, Method::PUT, "/api/v2/dashboard/conf-d1/tag/t-1", Some(json!({}))).await;
+    ok(
+        app,
+        Method::PUT,
+        "/api/v2/dashboard/conf-d1/tag/t-1",
+        Some(json!({})),
+    )
+    .await;
     let tags = ok(app, Method::GET, "/api/v2/dashboard/conf-d1/tag", None).await;
     assert_eq!(tags["items"], json!(["t-1"]));
-    ok(app, Method::DELETE, "/api/v2/dashboard/conf-d1/tag/t-1", Some(json!({}))).await;
-    ok(app, Method::POST, "/api/v2/dashboard/conf-d1/tag", Some(json!(["a", "b.c"]))).await;
+    ok(
+        app,
+        Method::DELETE,
+        "/api/v2/dashboard/conf-d1/tag/t-1",
+        Some(json!({})),
+    )
+    .await;
+    ok(
+        app,
+        Method::POST,
+        "/api/v2/dashboard/conf-d1/tag",
+        Some(json!(["a", "b.c"])),
+    )
+    .await;
     let tagged = ok(app, Method::GET, "/api/v2/dashboard/conf-d1", None).await;
     assert_eq!(tagged["tags"]["customerTags"], json!(["a", "b.c"]));
-    let (status, _) = call(app, Method::PUT, "/api/v2/dashboard/conf-d1/tag/a%20b", Some(json!({}))).await;
+    let (status, _) = call(
+        app,
+        Method::PUT,
+        "/api/v2/dashboard/conf-d1/tag/a%20b",
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(status, 400);
     let by_tag = search(app, "/api/v2/search/dashboard", "tags", "b.c", "EXACT").await;
     assert_eq!(ids(&by_tag), vec!["conf-d1"]);
@@ -288,11 +373,24 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
 
     // C54: the trash, undelete, a delete for good that leaves the versions readable, and the
     // dashboard re-created from an old version continuing its history.
-    let gone = ok(app, Method::DELETE, "/api/v2/dashboard/conf-d1", Some(json!({}))).await;
+    let gone = ok(
+        app,
+        Method::DELETE,
+        "/api/v2/dashboard/conf-d1",
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(gone["deleted"], true);
     let live = search(app, "/api/v2/search/dashboard", "id", "conf-d1", "EXACT").await;
     assert!(ids(&live).is_empty());
-    let trashed = search(app, "/api/v2/search/dashboard/deleted", "id", "conf-d1", "EXACT").await;
+    let trashed = search(
+        app,
+        "/api/v2/search/dashboard/deleted",
+        "id",
+        "conf-d1",
+        "EXACT",
+    )
+    .await;
     assert_eq!(ids(&trashed), vec!["conf-d1"]);
     assert_eq!(trashed["items"][0]["deleted"], true);
     let deleted_facets = ok(
@@ -307,17 +405,52 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
     assert_eq!(status, 409);
     let (status, got) = call(app, Method::POST, "/api/v2/dashboard", Some(d1())).await;
     assert_eq!(status, 400);
-    assert!(got["status"]["message"].as_str().is_some_and(|m| m.contains("trash")));
-    let back = ok(app, Method::POST, "/api/v2/dashboard/conf-d1/undelete", Some(json!({}))).await;
+    assert!(
+        got["status"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("trash"))
+    );
+    let back = ok(
+        app,
+        Method::POST,
+        "/api/v2/dashboard/conf-d1/undelete",
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(back["deleted"], false);
-    let (status, _) = call(app, Method::POST, "/api/v2/dashboard/conf-d1/undelete", Some(json!({}))).await;
+    let (status, _) = call(
+        app,
+        Method::POST,
+        "/api/v2/dashboard/conf-d1/undelete",
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(status, 400);
-    ok(app, Method::DELETE, "/api/v2/dashboard/conf-d1?skipTrash=True", Some(json!({}))).await;
+    ok(
+        app,
+        Method::DELETE,
+        "/api/v2/dashboard/conf-d1?skipTrash=True",
+        Some(json!({})),
+    )
+    .await;
     let (status, _) = call(app, Method::GET, "/api/v2/dashboard/conf-d1", None).await;
     assert_eq!(status, 404);
-    let deleted = search(app, "/api/v2/search/dashboard/deleted", "id", "conf-d1", "EXACT").await;
+    let deleted = search(
+        app,
+        "/api/v2/search/dashboard/deleted",
+        "id",
+        "conf-d1",
+        "EXACT",
+    )
+    .await;
     assert_eq!(deleted["totalItems"], 0);
-    let v1 = ok(app, Method::GET, "/api/v2/dashboard/conf-d1/history/1", None).await;
+    let v1 = ok(
+        app,
+        Method::GET,
+        "/api/v2/dashboard/conf-d1/history/1",
+        None,
+    )
+    .await;
     assert_eq!(v1["name"], "D1");
     let history = ok(app, Method::GET, "/api/v2/dashboard/conf-d1/history", None).await;
     assert_eq!(history["items"][0]["inTrash"], true);
@@ -325,8 +458,17 @@ async fn conversation(app: &TestApp, clock: &ManualClock) {
     assert_eq!(again["name"], "D1");
     let history = ok(app, Method::GET, "/api/v2/dashboard/conf-d1/history", None).await;
     assert_eq!(history["items"][0]["version"], 6, "{history}");
-    assert_eq!(history["items"][0]["changeDescription"], json!(["Dashboard created"]));
-    let (status, _) = call(app, Method::GET, "/api/v2/dashboard/never-was/history", None).await;
+    assert_eq!(
+        history["items"][0]["changeDescription"],
+        json!(["Dashboard created"])
+    );
+    let (status, _) = call(
+        app,
+        Method::GET,
+        "/api/v2/dashboard/never-was/history",
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
 }
 
@@ -358,13 +500,37 @@ async fn writes_need_dashboards_and_reads_and_favorites_do_not() {
         (Method::POST, "/api/v2/dashboard".into(), Some(d1())),
         (Method::PUT, format!("/api/v2/dashboard/{id}"), Some(d1())),
         (Method::DELETE, format!("/api/v2/dashboard/{id}"), None),
-        (Method::POST, format!("/api/v2/dashboard/{id}/undelete"), None),
-        (Method::POST, format!("/api/v2/dashboard/{id}/tag"), Some(json!(["x"]))),
+        (
+            Method::POST,
+            format!("/api/v2/dashboard/{id}/undelete"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/dashboard/{id}/tag"),
+            Some(json!(["x"])),
+        ),
         (Method::PUT, format!("/api/v2/dashboard/{id}/tag/x"), None),
-        (Method::DELETE, format!("/api/v2/dashboard/{id}/tag/x"), None),
-        (Method::POST, "/api/v2/dashboard/acl/add".into(), Some(json!([]))),
-        (Method::POST, "/api/v2/dashboard/acl/remove".into(), Some(json!([]))),
-        (Method::PUT, "/api/v2/dashboard/acl/set".into(), Some(json!([]))),
+        (
+            Method::DELETE,
+            format!("/api/v2/dashboard/{id}/tag/x"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v2/dashboard/acl/add".into(),
+            Some(json!([])),
+        ),
+        (
+            Method::POST,
+            "/api/v2/dashboard/acl/remove".into(),
+            Some(json!([])),
+        ),
+        (
+            Method::PUT,
+            "/api/v2/dashboard/acl/set".into(),
+            Some(json!([])),
+        ),
     ];
     for (method, path, body) in writes {
         let status = status_as(&app, &reader, method.clone(), &path, body).await;
@@ -374,19 +540,43 @@ async fn writes_need_dashboards_and_reads_and_favorites_do_not() {
         (Method::GET, "/api/v2/dashboard".into(), None),
         (Method::GET, format!("/api/v2/dashboard/{id}"), None),
         (Method::GET, format!("/api/v2/dashboard/{id}/history"), None),
-        (Method::GET, format!("/api/v2/dashboard/{id}/history/1"), None),
+        (
+            Method::GET,
+            format!("/api/v2/dashboard/{id}/history/1"),
+            None,
+        ),
         (Method::GET, format!("/api/v2/dashboard/{id}/tag"), None),
         (Method::GET, format!("/api/v2/dashboard/acl?id={id}"), None),
-        (Method::POST, format!("/api/v2/dashboard/{id}/favorite"), Some(json!({}))),
-        (Method::POST, format!("/api/v2/dashboard/{id}/unfavorite"), Some(json!({}))),
-        (Method::POST, "/api/v2/search/dashboard".into(), Some(json!({}))),
-        (Method::POST, "/api/v2/search/dashboard/deleted".into(), Some(json!({}))),
+        (
+            Method::POST,
+            format!("/api/v2/dashboard/{id}/favorite"),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v2/dashboard/{id}/unfavorite"),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            "/api/v2/search/dashboard".into(),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            "/api/v2/search/dashboard/deleted".into(),
+            Some(json!({})),
+        ),
         (
             Method::POST,
             "/api/v2/search/dashboard/facets".into(),
             Some(json!({"facets": ["tags"]})),
         ),
-        (Method::POST, "/api/v2/search/dashboard/deleted/name".into(), Some(json!({}))),
+        (
+            Method::POST,
+            "/api/v2/search/dashboard/deleted/name".into(),
+            Some(json!({})),
+        ),
     ];
     for (method, path, body) in reads {
         let status = status_as(&app, &reader, method.clone(), &path, body).await;
@@ -421,13 +611,22 @@ async fn a_dashboards_acl_limits_who_sees_and_changes_it() {
         Some(json!([{"entityId": id, "viewAcl": ["sa::viewer"], "modifyAcl": ["sa::writer"]}])),
     )
     .await;
-    let acl = ok(&app, Method::GET, &format!("/api/v2/dashboard/acl?id={id}"), None).await;
+    let acl = ok(
+        &app,
+        Method::GET,
+        &format!("/api/v2/dashboard/acl?id={id}"),
+        None,
+    )
+    .await;
     assert_eq!(acl.as_array().map(Vec::len), Some(1));
     assert_eq!(acl[0]["entityId"], json!(id));
     assert_eq!(acl[0]["modifyAcl"][0]["id"], "sa::writer");
     assert_eq!(acl[0]["viewAcl"][0]["id"], "sa::viewer");
     let shown = ok(&app, Method::GET, &format!("/api/v2/dashboard/{id}"), None).await;
-    assert_eq!(shown["acl"], json!({"canView": ["sa::viewer"], "canModify": ["sa::writer"]}));
+    assert_eq!(
+        shown["acl"],
+        json!({"canView": ["sa::viewer"], "canModify": ["sa::writer"]})
+    );
 
     let path = format!("/api/v2/dashboard/{id}");
     // Someone the ACL does not name does not see it at all: not by id, list, search, history.
@@ -442,11 +641,20 @@ async fn a_dashboards_acl_limits_who_sees_and_changes_it() {
         (Method::POST, format!("{path}/favorite"), Some(json!({}))),
         (Method::GET, format!("/api/v2/dashboard/acl?id={id}"), None),
     ] {
-        assert_eq!(status_as(&app, &outsider, method.clone(), &p, body).await, 404, "{method} {p}");
+        assert_eq!(
+            status_as(&app, &outsider, method.clone(), &p, body).await,
+            404,
+            "{method} {p}"
+        );
     }
     for p in ["/api/v2/dashboard"] {
         let (_, theirs) = crate::support::json(
-            app.http.get(app.at(p)).bearer_auth(&outsider).send().await.expect("send"),
+            app.http
+                .get(app.at(p))
+                .bearer_auth(&outsider)
+                .send()
+                .await
+                .expect("send"),
         )
         .await;
         assert_eq!(theirs["response"]["totalItems"], 0, "{theirs}");
@@ -464,9 +672,18 @@ async fn a_dashboards_acl_limits_who_sees_and_changes_it() {
     assert_eq!(searched["response"]["totalItems"], 0, "{searched}");
 
     // A viewer sees it but may not change it; the writer may.
-    assert_eq!(status_as(&app, &viewer, Method::GET, &path, None).await, 200);
-    assert_eq!(status_as(&app, &viewer, Method::PUT, &path, Some(d1())).await, 403);
-    assert_eq!(status_as(&app, &viewer, Method::DELETE, &path, None).await, 403);
+    assert_eq!(
+        status_as(&app, &viewer, Method::GET, &path, None).await,
+        200
+    );
+    assert_eq!(
+        status_as(&app, &viewer, Method::PUT, &path, Some(d1())).await,
+        403
+    );
+    assert_eq!(
+        status_as(&app, &viewer, Method::DELETE, &path, None).await,
+        403
+    );
     assert_eq!(
         status_as(&app, &viewer, Method::PUT, &format!("{path}/tag/x"), None).await,
         403
@@ -482,13 +699,29 @@ async fn a_dashboards_acl_limits_who_sees_and_changes_it() {
         .await,
         403
     );
-    assert_eq!(status_as(&app, &writer, Method::PUT, &path, Some(d1())).await, 200);
+    assert_eq!(
+        status_as(&app, &writer, Method::PUT, &path, Some(d1())).await,
+        200
+    );
     // The Super Admin (the bootstrap administrator) passes every ACL.
     ok(&app, Method::GET, &path, None).await;
     // After a delete for good, the history keeps the ACL it last had.
-    ok(&app, Method::DELETE, &format!("{path}?skipTrash=true"), Some(json!({}))).await;
+    ok(
+        &app,
+        Method::DELETE,
+        &format!("{path}?skipTrash=true"),
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(
-        status_as(&app, &outsider, Method::GET, &format!("{path}/history"), None).await,
+        status_as(
+            &app,
+            &outsider,
+            Method::GET,
+            &format!("{path}/history"),
+            None
+        )
+        .await,
         404
     );
     assert_eq!(
@@ -504,6 +737,9 @@ async fn a_dashboards_acl_limits_who_sees_and_changes_it() {
         Some(json!([{"entityId": id, "viewAcl": ["sa::viewer"], "modifyAcl": ["sa::writer"]}])),
     )
     .await;
-    assert_eq!(status_as(&app, &outsider, Method::GET, &path, None).await, 200);
+    assert_eq!(
+        status_as(&app, &outsider, Method::GET, &path, None).await,
+        200
+    );
     app.stop().await;
 }
