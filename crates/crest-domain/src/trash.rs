@@ -46,6 +46,25 @@ pub const fn deletion(in_trash: bool, skip_trash: bool) -> Deletion {
     }
 }
 
+/// Carries out a delete of an object that is in the trash or not (see [`deletion`]): moves it
+/// there or removes it for good. `None` when the object was gone before the store got to it.
+pub async fn delete(
+    store: &dyn TrashStore,
+    kind: TrashKind,
+    id: &str,
+    in_trash: bool,
+    skip_trash: bool,
+    now: EpochMillis,
+    by: &str,
+) -> Result<Option<Deletion>, StoreError> {
+    let what = deletion(in_trash, skip_trash);
+    let done = match what {
+        Deletion::ToTrash => store.move_to_trash(kind, id, now, by).await?,
+        Deletion::ForGood => store.remove_for_good(kind, id).await?,
+    };
+    Ok(done.then_some(what))
+}
+
 /// Where an object is, given when it went to the trash (if it did) and the time now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Whereabouts {

@@ -326,23 +326,19 @@ impl<'a> Alerts<'a> {
         skip_trash: bool,
     ) -> Result<AlertView, DomainError> {
         let current = self.modifiable(id, who).await?;
-        match trash::deletion(current.in_trash, skip_trash) {
-            Deletion::ToTrash => {
-                if !self
-                    .store
-                    .move_to_trash(TrashKind::Alert, id, self.now(), &who.account)
-                    .await?
-                {
-                    return Err(not_found(id));
-                }
-                self.get(id, who).await
-            }
-            Deletion::ForGood => {
-                if !self.store.remove_for_good(TrashKind::Alert, id).await? {
-                    return Err(not_found(id));
-                }
-                Ok(current)
-            }
+        let deletion = trash::delete(
+            self.store,
+            TrashKind::Alert,
+            id,
+            current.in_trash,
+            skip_trash,
+            self.now(),
+            &who.account,
+        )
+        .await?;
+        match deletion.ok_or_else(|| not_found(id))? {
+            Deletion::ToTrash => self.get(id, who).await,
+            Deletion::ForGood => Ok(current),
         }
     }
 

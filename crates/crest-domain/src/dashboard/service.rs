@@ -216,26 +216,22 @@ impl<'a> Dashboards<'a> {
         skip_trash: bool,
     ) -> Result<DashboardView, DomainError> {
         let current = self.modifiable(id, who).await?;
-        match trash::deletion(current.in_trash, skip_trash) {
-            Deletion::ToTrash => {
-                if !self
-                    .store
-                    .move_to_trash(TrashKind::Dashboard, id, self.now(), &who.account)
-                    .await?
-                {
-                    return Err(not_found(id));
-                }
-                self.get(id, who).await
-            }
-            Deletion::ForGood => {
-                if !self.store.remove_for_good(TrashKind::Dashboard, id).await? {
-                    return Err(not_found(id));
-                }
-                Ok(DashboardView {
-                    in_trash: true,
-                    ..current
-                })
-            }
+        let deletion = trash::delete(
+            self.store,
+            TrashKind::Dashboard,
+            id,
+            current.in_trash,
+            skip_trash,
+            self.now(),
+            &who.account,
+        )
+        .await?;
+        match deletion.ok_or_else(|| not_found(id))? {
+            Deletion::ToTrash => self.get(id, who).await,
+            Deletion::ForGood => Ok(DashboardView {
+                in_trash: true,
+                ..current
+            }),
         }
     }
 
