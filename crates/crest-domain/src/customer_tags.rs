@@ -74,13 +74,21 @@ pub fn check_tags(doc: &Map<String, Value>, what: &str) -> Result<(), DomainErro
     Ok(())
 }
 
-/// The document after one change of the tag endpoints, or `None` when its tags stay as they are;
-/// the tags as they end up either way. An invalid tag changes nothing.
+/// What one change of the tag endpoints does to a document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Retagged {
+    /// The tags as they end up.
+    pub tags: Vec<String>,
+    /// The document with them, or `None` when its tags stay as they were.
+    pub changed: Option<Map<String, Value>>,
+}
+
+/// Applies one change of the tag endpoints to a document's tags. An invalid tag changes nothing.
 pub fn retag(
     doc: &Map<String, Value>,
     edit: AclEdit,
     tags: &[String],
-) -> Result<(Vec<String>, Option<Map<String, Value>>), DomainError> {
+) -> Result<Retagged, DomainError> {
     if let Some(bad) = tags.iter().find(|t| !event_tag_valid(t)) {
         return Err(refuse(format!("'{bad}'")));
     }
@@ -91,10 +99,15 @@ pub fn retag(
         return Err(invalid(format!("an object has at most {MAX_TAGS} tags")));
     }
     if current == before {
-        return Ok((current, None));
+        return Ok(Retagged {
+            tags: current,
+            changed: None,
+        });
     }
-    let changed = with_tags(doc.clone(), &current);
-    Ok((current, Some(changed)))
+    Ok(Retagged {
+        changed: Some(with_tags(doc.clone(), &current)),
+        tags: current,
+    })
 }
 
 #[cfg(test)]
@@ -109,10 +122,10 @@ mod tests {
     #[test]
     fn retag_changes_only_when_the_tags_change() {
         let d = doc(json!({"name": "x", "tags": {"customerTags": ["a"]}}));
-        let (tags, changed) = retag(&d, AclEdit::Add, &["a".into()]).unwrap_or_default();
+        let Retagged { tags, changed } = retag(&d, AclEdit::Add, &["a".into()]).unwrap_or_default();
         assert_eq!(tags, vec!["a"]);
         assert!(changed.is_none());
-        let (tags, changed) = retag(&d, AclEdit::Add, &["b".into()]).unwrap_or_default();
+        let Retagged { tags, changed } = retag(&d, AclEdit::Add, &["b".into()]).unwrap_or_default();
         assert_eq!(tags, vec!["a", "b"]);
         assert_eq!(
             changed.map(|c| customer_tags(&c)),

@@ -293,11 +293,11 @@ impl<'a> Dashboards<'a> {
         tags: &[String],
     ) -> Result<Vec<String>, DomainError> {
         let view = self.live_modifiable(id, who).await?;
-        let (current, changed) = retag(&view.record.document, edit, tags)?;
-        if let Some(document) = changed {
+        let retagged = retag(&view.record.document, edit, tags)?;
+        if let Some(document) = retagged.changed {
             self.save(who, id, &document, "Tags changed").await?;
         }
-        Ok(current)
+        Ok(retagged.tags)
     }
 
     /// The versions kept of a dashboard id, newest first, and whether the dashboard is in the
