@@ -54,7 +54,7 @@ macro_rules! operations {
         pub const fn requirement(op: Operation) -> Requirement {
             use Requirement::{Authenticated, Browse, Either, Permission, SuperAdmin};
             use crest_domain::permission::Permission::{
-                AgentManagement, AlertsManagement, EventsManagement, HostTagManagement, Ingestion, MetricsManagement,
+                AgentManagement, AlertsManagement, DashboardManagement, EventsManagement, HostTagManagement, Ingestion, MetricsManagement,
                 TokenManagement, UserManagement,
             };
             match op {
@@ -429,6 +429,48 @@ operations! {
     DeleteMaintenanceWindow => "deleteMaintenanceWindow", Permission(AlertsManagement), write;
     /// `POST /api/v2/search/maintenancewindow`, with its `/facets` and `/{facet}` routes.
     SearchMaintenanceWindowEntities => "searchMaintenanceWindowEntities", Authenticated, read;
+    // Dashboards: every caller reads those the dashboards' ACLs admit and marks their own
+    // favorites; changes need Dashboards (the ACLs may restrict them further).
+    /// `GET /api/v2/dashboard`: the dashboards the caller's ACLs admit.
+    GetAllDashboard => "getAllDashboard", Authenticated, read;
+    /// `POST /api/v2/dashboard`.
+    CreateDashboard => "createDashboard", Permission(DashboardManagement), write;
+    /// `GET /api/v2/dashboard/{id}`.
+    GetDashboard => "getDashboard", Authenticated, read;
+    /// `PUT /api/v2/dashboard/{id}`.
+    UpdateDashboard => "updateDashboard", Permission(DashboardManagement), write;
+    /// `DELETE /api/v2/dashboard/{id}`.
+    DeleteDashboard => "deleteDashboard", Permission(DashboardManagement), write;
+    /// `POST /api/v2/dashboard/{id}/undelete`.
+    UndeleteDashboard => "undeleteDashboard", Permission(DashboardManagement), write;
+    /// `POST /api/v2/dashboard/{id}/favorite`: the caller's own mark.
+    FavoriteDashboard => "favoriteDashboard", Authenticated, write;
+    /// `POST /api/v2/dashboard/{id}/unfavorite`: the caller's own mark.
+    UnfavoriteDashboard => "unfavoriteDashboard", Authenticated, write;
+    /// `GET /api/v2/dashboard/{id}/history`.
+    GetDashboardHistory => "getDashboardHistory", Authenticated, read;
+    /// `GET /api/v2/dashboard/{id}/history/{version}`.
+    GetDashboardVersion => "getDashboardVersion", Authenticated, read;
+    /// `GET /api/v2/dashboard/{id}/tag`.
+    GetDashboardTags => "getDashboardTags", Authenticated, read;
+    /// `POST /api/v2/dashboard/{id}/tag`: replaces every tag.
+    SetDashboardTags => "setDashboardTags", Permission(DashboardManagement), write;
+    /// `PUT /api/v2/dashboard/{id}/tag/{tagValue}`.
+    AddDashboardTag => "addDashboardTag", Permission(DashboardManagement), write;
+    /// `DELETE /api/v2/dashboard/{id}/tag/{tagValue}`.
+    RemoveDashboardTag => "removeDashboardTag", Permission(DashboardManagement), write;
+    /// `GET /api/v2/dashboard/acl?id=`.
+    GetDashboardAccessControlList => "getDashboardAccessControlList", Authenticated, read;
+    /// `POST /api/v2/dashboard/acl/add`.
+    AddDashboardAccess => "addDashboardAccess", Permission(DashboardManagement), write;
+    /// `POST /api/v2/dashboard/acl/remove`.
+    RemoveDashboardAccess => "removeDashboardAccess", Permission(DashboardManagement), write;
+    /// `PUT /api/v2/dashboard/acl/set`.
+    SetDashboardAcl => "setDashboardAcl", Permission(DashboardManagement), write;
+    /// `POST /api/v2/search/dashboard`, with its `/facets` and `/{facet}` routes.
+    SearchDashboardEntities => "searchDashboardEntities", Authenticated, read;
+    /// `POST /api/v2/search/dashboard/deleted`, with its `/facets` and `/{facet}` routes.
+    SearchDashboardDeletedEntities => "searchDashboardDeletedEntities", Authenticated, read;
     // Proxies: the Proxy API needs Proxies for reads too, as the Proxies Browser does.
     /// `GET /api/v2/proxy`.
     GetAllProxy => "getAllProxy", Permission(AgentManagement), read;
@@ -592,7 +634,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 206] = Operation::ALL;
+    const OPS: [Operation; 226] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -665,7 +707,27 @@ mod tests {
                 | Operation::GetAllWebhooks
                 | Operation::GetWebhook
                 | Operation::SearchNotificantEntities
-                | Operation::SearchWebHookEntities => true,
+                | Operation::SearchWebHookEntities
+                | Operation::GetAllDashboard
+                | Operation::GetDashboard
+                | Operation::FavoriteDashboard
+                | Operation::UnfavoriteDashboard
+                | Operation::GetDashboardHistory
+                | Operation::GetDashboardVersion
+                | Operation::GetDashboardTags
+                | Operation::GetDashboardAccessControlList
+                | Operation::SearchDashboardEntities
+                | Operation::SearchDashboardDeletedEntities => true,
+                Operation::CreateDashboard
+                | Operation::UpdateDashboard
+                | Operation::DeleteDashboard
+                | Operation::UndeleteDashboard
+                | Operation::SetDashboardTags
+                | Operation::AddDashboardTag
+                | Operation::RemoveDashboardTag
+                | Operation::AddDashboardAccess
+                | Operation::RemoveDashboardAccess
+                | Operation::SetDashboardAcl => perms.contains(Permission::DashboardManagement),
                 Operation::CreateAlert
                 | Operation::UpdateAlert
                 | Operation::DeleteAlert

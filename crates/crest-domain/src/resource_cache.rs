@@ -14,6 +14,7 @@ use crate::clock::{Clock, EpochMillis};
 use crate::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
+use crate::dashboard::{DashboardHistory, DashboardRecord, DashboardStore};
 use crate::event::{EventQuery, EventRecord, EventStore};
 use crate::maintenance::{MaintenanceWindowRecord, MaintenanceWindowStore};
 use crate::notificant::{NotificantRecord, NotificantStore};
@@ -349,6 +350,57 @@ impl AlertStore for CachedResources {
 
     async fn list_alerts_for_evaluation(&self) -> Result<Vec<AlertRecord>, StoreError> {
         self.inner.list_alerts_for_evaluation().await
+    }
+}
+
+#[async_trait]
+impl DashboardStore for CachedResources {
+    async fn dashboard(&self, id: &str) -> Result<Option<DashboardRecord>, StoreError> {
+        self.inner.dashboard(id).await
+    }
+
+    async fn dashboards(&self) -> Result<Vec<DashboardRecord>, StoreError> {
+        self.inner.dashboards().await
+    }
+
+    async fn create_dashboard(
+        &self,
+        dashboard: &DashboardRecord,
+        change: &str,
+    ) -> Result<Option<u32>, StoreError> {
+        self.inner.create_dashboard(dashboard, change).await
+    }
+
+    async fn save_dashboard(
+        &self,
+        id: &str,
+        document: &Map<String, Value>,
+        now: EpochMillis,
+        by: &str,
+        change: &str,
+    ) -> Result<Option<u32>, StoreError> {
+        self.inner
+            .save_dashboard(id, document, now, by, change)
+            .await
+    }
+
+    async fn dashboard_history(&self, id: &str) -> Result<DashboardHistory, StoreError> {
+        self.inner.dashboard_history(id).await
+    }
+
+    async fn set_dashboard_acl(&self, id: &str, acl: &Acl) -> Result<bool, StoreError> {
+        self.inner.set_dashboard_acl(id, acl).await
+    }
+
+    async fn set_dashboard_favorite(
+        &self,
+        id: &str,
+        account: &str,
+        favorite: bool,
+    ) -> Result<bool, StoreError> {
+        self.inner
+            .set_dashboard_favorite(id, account, favorite)
+            .await
     }
 }
 

@@ -1,9 +1,11 @@
 //! The stores of the API's objects beyond accounts and tokens, as one handle: sources, cloud
-//! integrations, proxies, alerts and their trash, maintenance windows, events, and alert targets.
+//! integrations, proxies, alerts, dashboards and their trash, maintenance windows, events, and
+//! alert targets.
 //! Their writes never touch authentication, so they bypass the authenticator's cache.
 
 use crate::alert::AlertStore;
 use crate::cloud_integration::CloudIntegrationStore;
+use crate::dashboard::DashboardStore;
 use crate::event::EventStore;
 use crate::maintenance::MaintenanceWindowStore;
 use crate::notificant::NotificantStore;
@@ -17,6 +19,7 @@ pub trait ResourceStore:
     + EventStore
     + ProxyStore
     + AlertStore
+    + DashboardStore
     + MaintenanceWindowStore
     + NotificantStore
 {
@@ -28,6 +31,7 @@ impl<T> ResourceStore for T where
         + EventStore
         + ProxyStore
         + AlertStore
+        + DashboardStore
         + MaintenanceWindowStore
         + NotificantStore
 {

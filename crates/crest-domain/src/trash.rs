@@ -10,17 +10,22 @@ use crate::store::StoreError;
 /// How long an object stays in the trash: 30 days.
 pub const RETENTION_MS: EpochMillis = 30 * 24 * 60 * 60 * 1000;
 
-/// The kinds of object that go to the trash. Dashboards and derived metrics join this list as
-/// they arrive.
+/// The kinds of object that go to the trash. Derived metrics join this list when they arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TrashKind {
     CloudIntegration,
     Proxy,
     Alert,
+    Dashboard,
 }
 
 impl TrashKind {
-    pub const ALL: [Self; 3] = [Self::CloudIntegration, Self::Proxy, Self::Alert];
+    pub const ALL: [Self; 4] = [
+        Self::CloudIntegration,
+        Self::Proxy,
+        Self::Alert,
+        Self::Dashboard,
+    ];
 }
 
 /// What a delete does to an object.
@@ -39,6 +44,25 @@ pub const fn deletion(in_trash: bool, skip_trash: bool) -> Deletion {
     } else {
         Deletion::ToTrash
     }
+}
+
+/// Carries out a delete of an object that is in the trash or not (see [`deletion`]): moves it
+/// there or removes it for good. `None` when the object was gone before the store got to it.
+pub async fn delete(
+    store: &dyn TrashStore,
+    kind: TrashKind,
+    id: &str,
+    in_trash: bool,
+    skip_trash: bool,
+    now: EpochMillis,
+    by: &str,
+) -> Result<Option<Deletion>, StoreError> {
+    let what = deletion(in_trash, skip_trash);
+    let done = match what {
+        Deletion::ToTrash => store.move_to_trash(kind, id, now, by).await?,
+        Deletion::ForGood => store.remove_for_good(kind, id).await?,
+    };
+    Ok(done.then_some(what))
 }
 
 /// Where an object is, given when it went to the trash (if it did) and the time now.

@@ -9,6 +9,7 @@ use crest_types::accounts::{
 };
 use crest_types::alert::Alert;
 use crest_types::cloud::CloudIntegration;
+use crest_types::dashboard::DashboardJson;
 use crest_types::event::Event;
 use crest_types::maintenance::MaintenanceWindow;
 use crest_types::notificant::Notificant;
@@ -712,6 +713,71 @@ impl Searchable for Alert {
     }
 }
 
+impl Searchable for DashboardJson {
+    const SCHEMA: Schema = Schema {
+        entity: "dashboard",
+        keys: &[
+            "acl",
+            "acl.canModify",
+            "acl.canView",
+            "chartTitleBgColor",
+            "chartTitleColor",
+            "chartTitleScalar",
+            "createdEpochMillis",
+            "creatorId",
+            "customer",
+            "dashboardAttributes",
+            "defaultEndTime",
+            "defaultStartTime",
+            "defaultTimeWindow",
+            "deleted",
+            "description",
+            "disableRefreshInLiveMode",
+            "displayDescription",
+            "displayQueryParameters",
+            "displaySectionTableOfContents",
+            "eventFilterType",
+            "eventQuery",
+            "favorite",
+            "forceV2UI",
+            "hidden",
+            "hideChartWarning",
+            "id",
+            "includeObsoleteMetrics",
+            "modifyAclAccess",
+            "name",
+            "numCharts",
+            "numFavorites",
+            "orphan",
+            "parameterDetails",
+            "parameterDetails.*",
+            "parameters",
+            "parameters.*",
+            "sections",
+            "sections.id",
+            "sections.name",
+            "sections.rows",
+            "sections.sectionFilter",
+            "systemOwned",
+            "tags",
+            "tags.customerTags",
+            "updatedEpochMillis",
+            "updaterId",
+            "url",
+            "viewsLastDay",
+            "viewsLastMonth",
+            "viewsLastWeek",
+        ],
+        tags: true,
+    };
+
+    /// Its JSON, with its tags as the tags `tags` and `tagpath` search.
+    fn document(&self) -> Document {
+        let tags = crest_domain::customer_tags::customer_tags(&self.0);
+        Document::from_json(&serde_json::Value::Object(self.0.clone())).with_tags(tags)
+    }
+}
+
 impl Searchable for MaintenanceWindow {
     const SCHEMA: Schema = Schema {
         entity: "maintenancewindow",
@@ -813,6 +879,7 @@ mod tests {
             ("CloudIntegration", CloudIntegration::SCHEMA),
             ("Proxy", Proxy::SCHEMA),
             ("Notificant", Notificant::SCHEMA),
+            ("Dashboard", DashboardJson::SCHEMA),
         ] {
             let expected = keys_by_openapi(model);
             if declared(&schema) != expected {

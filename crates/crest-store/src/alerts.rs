@@ -1,17 +1,16 @@
 //! Alerts: one row each (the document, ACL and runtime as JSON), and their version log, capped
-//! at [`MAX_VERSIONS`] per alert.
+//! at [`MAX_VERSIONS`](crest_domain::version_log::MAX_VERSIONS) per alert.
 
 use async_trait::async_trait;
-use crest_domain::alert::{Acl, AlertRecord, AlertRuntime, AlertStore, AlertVersion, MAX_VERSIONS};
+use crest_domain::alert::{Acl, AlertRecord, AlertRuntime, AlertStore, AlertVersion};
 use crest_domain::clock::EpochMillis;
 use crest_domain::store::StoreError;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::db::with_pool;
 use crate::error::DbError;
 use crate::sql_store::SqlStore;
+use crate::version_log::{VersionRow, from_json, kept_versions, to_json, version_number};
 use crate::write::write_tx;
 
 /// One row, as selected by [`COLUMNS`].
@@ -33,27 +32,6 @@ struct Row {
 const COLUMNS: &str = "id, document, version, created_ms, creator, updated_ms, updater, \
     trashed_ms, acl, snoozed, runtime";
 
-#[derive(Debug, sqlx::FromRow)]
-struct VersionRow {
-    version: i64,
-    document: String,
-    update_user: String,
-    update_time: i64,
-    change: String,
-}
-
-fn to_json<T: Serialize>(what: &'static str, value: &T) -> Result<String, DbError> {
-    serde_json::to_string(value).map_err(|e| DbError::Store(StoreError::other(what).because(e)))
-}
-
-fn from_json<T: DeserializeOwned>(what: &'static str, text: &str) -> Result<T, DbError> {
-    serde_json::from_str(text).map_err(|e| DbError::Store(StoreError::corrupt(what).because(e)))
-}
-
-fn version_number(v: i64) -> Result<u32, DbError> {
-    u32::try_from(v).map_err(|_| DbError::Store(StoreError::corrupt("an alert's version")))
-}
-
 fn record(r: Row) -> Result<AlertRecord, DbError> {
     Ok(AlertRecord {
         document: from_json::<Map<String, Value>>("an alert's document", &r.document)?,
@@ -72,11 +50,6 @@ fn record(r: Row) -> Result<AlertRecord, DbError> {
 
 fn records(rows: Vec<Row>) -> Result<Vec<AlertRecord>, DbError> {
     rows.into_iter().map(record).collect()
-}
-
-/// The cap as a number SQL compares with.
-fn kept_versions() -> i64 {
-    i64::try_from(MAX_VERSIONS).unwrap_or(i64::MAX)
 }
 
 #[async_trait]
@@ -198,17 +171,7 @@ impl AlertStore for SqlStore {
             .bind(id)
             .fetch_all(pool)
             .await?;
-            rows.into_iter()
-                .map(|r| {
-                    Ok(AlertVersion {
-                        version: version_number(r.version)?,
-                        document: from_json("an alert version's document", &r.document)?,
-                        update_user: r.update_user,
-                        update_time: r.update_time,
-                        change: r.change,
-                    })
-                })
-                .collect()
+            rows.into_iter().map(VersionRow::saved).collect()
         })
     }
 

@@ -11,6 +11,7 @@ mod bootstrap;
 pub mod bounded;
 mod cloud_integrations;
 mod csp;
+mod dashboards;
 mod db;
 mod dialect;
 mod error;
@@ -30,6 +31,7 @@ mod sources;
 mod sql_store;
 mod tokens;
 mod trash;
+mod version_log;
 mod write;
 
 pub use location::StoreLocation;

@@ -136,6 +136,7 @@ mod tests {
             include_str!("cloud_integrations.rs"),
         ),
         ("csp.rs", include_str!("csp.rs")),
+        ("dashboards.rs", include_str!("dashboards.rs")),
         ("events.rs", include_str!("events.rs")),
         ("groups.rs", include_str!("groups.rs")),
         ("invites.rs", include_str!("invites.rs")),
@@ -154,6 +155,7 @@ mod tests {
         ("sql_store.rs", include_str!("sql_store.rs")),
         ("tokens.rs", include_str!("tokens.rs")),
         ("trash.rs", include_str!("trash.rs")),
+        ("version_log.rs", include_str!("version_log.rs")),
     ];
 
     /// The writes that are no one's action, and may commit without the pending audit event.

@@ -23,6 +23,7 @@ use crest_domain::clock::{EpochMillis, ManualClock};
 use crest_domain::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
+use crest_domain::dashboard::{DashboardRecord, DashboardStore};
 use crest_domain::event::{AUTO_CLOSE_MS, EventOrigin, EventQuery, EventRecord, EventStore};
 use crest_domain::maintenance::{MaintenanceWindowRecord, MaintenanceWindowStore, WindowSpec};
 use crest_domain::notificant::{Method, NotificantRecord, NotificantStore, Route};
@@ -2911,6 +2912,139 @@ async fn alerts_keep_documents_versions_runtime_and_go_to_the_trash() {
                 .alert_history(&b.id)
                 .await
                 .expect("history")
+                .is_empty()
+        );
+        store.close().await;
+    })
+    .await;
+}
+
+fn dashboard(id: &str, now: EpochMillis, name: &str) -> DashboardRecord {
+    let document = serde_json::json!({"id": id, "url": id, "name": name, "sections": [],
+        "somethingUnmodelled": {"kept": [1, 2.5, null]}});
+    DashboardRecord {
+        id: id.into(),
+        document: document.as_object().cloned().unwrap_or_default(),
+        version: 1,
+        created_ms: now,
+        creator: "creator".into(),
+        updated_ms: now,
+        updater: "creator".into(),
+        trashed_ms: None,
+        acl: Acl::default(),
+        favorites: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn dashboards_keep_their_json_versions_favorites_and_outlive_a_delete_in_their_history() {
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let t = 1_700_000_000_000;
+        let d = dashboard("ops-board", t, "first");
+        assert_eq!(
+            store.create_dashboard(&d, "created").await.expect("create"),
+            Some(1)
+        );
+        assert_eq!(
+            store.create_dashboard(&d, "created").await.expect("taken"),
+            None
+        );
+        assert_eq!(store.dashboard(&d.id).await.expect("read"), Some(d.clone()));
+
+        // Each save is the next version; the log keeps the last 100, newest first.
+        let mut doc = d.document.clone();
+        for n in 2..=102u32 {
+            doc.insert("name".into(), serde_json::json!(format!("v{n}")));
+            let v = store
+                .save_dashboard(&d.id, &doc, t + i64::from(n), "editor", "updated")
+                .await
+                .expect("save");
+            assert_eq!(v, Some(n));
+        }
+        let history = store.dashboard_history(&d.id).await.expect("history");
+        assert_eq!(history.versions.len(), MAX_VERSIONS);
+        assert_eq!(history.versions.first().map(|v| v.version), Some(102));
+        assert_eq!(history.versions.last().map(|v| v.version), Some(3));
+
+        // ACL and favorites change no version; the history takes the ACL.
+        let acl = Acl {
+            can_view: vec!["g1".into()],
+            can_modify: vec!["u1".into()],
+        };
+        assert!(store.set_dashboard_acl(&d.id, &acl).await.expect("acl"));
+        assert!(!store.set_dashboard_acl("nope", &acl).await.expect("acl"));
+        for account in ["u2", "u1", "u2"] {
+            assert!(
+                store
+                    .set_dashboard_favorite(&d.id, account, true)
+                    .await
+                    .expect("fav")
+            );
+        }
+        assert!(
+            store
+                .set_dashboard_favorite(&d.id, "u3", false)
+                .await
+                .expect("unfav")
+        );
+        let read = store.dashboard(&d.id).await.expect("read").expect("found");
+        assert_eq!((read.version, read.acl.clone()), (102, acl.clone()));
+        assert_eq!(read.favorites, vec!["u1", "u2"]);
+        assert_eq!(
+            read.document.get("somethingUnmodelled"),
+            Some(&serde_json::json!({"kept": [1, 2.5, null]}))
+        );
+        assert_eq!(store.dashboard_history(&d.id).await.expect("h").acl, acl);
+        let listed = store.dashboards().await.expect("all");
+        assert_eq!(listed.first().map(|r| r.favorites.len()), Some(2));
+
+        // The trash takes no save and no favorite; a delete for good leaves the versions, and a
+        // dashboard created again under the id continues them.
+        assert!(
+            store
+                .move_to_trash(TrashKind::Dashboard, &d.id, t + 200, "x")
+                .await
+                .expect("trash")
+        );
+        assert_eq!(
+            store
+                .save_dashboard(&d.id, &doc, t + 201, "x", "u")
+                .await
+                .expect("save"),
+            None
+        );
+        assert!(
+            !store
+                .set_dashboard_favorite(&d.id, "u4", true)
+                .await
+                .expect("fav")
+        );
+        assert!(
+            store
+                .remove_for_good(TrashKind::Dashboard, &d.id)
+                .await
+                .expect("remove")
+        );
+        assert!(store.dashboard(&d.id).await.expect("read").is_none());
+        let kept = store.dashboard_history(&d.id).await.expect("history");
+        assert_eq!((kept.versions.len(), kept.acl.clone()), (MAX_VERSIONS, acl));
+        assert_eq!(
+            store.create_dashboard(&d, "again").await.expect("create"),
+            Some(103)
+        );
+        let again = store.dashboard(&d.id).await.expect("read").expect("found");
+        assert_eq!((again.version, again.favorites.len()), (103, 0));
+        assert_eq!(
+            store.dashboard_history(&d.id).await.expect("h").acl,
+            Acl::default()
+        );
+        assert!(
+            store
+                .dashboard_history("never")
+                .await
+                .expect("h")
+                .versions
                 .is_empty()
         );
         store.close().await;

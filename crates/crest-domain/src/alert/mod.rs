@@ -14,6 +14,7 @@ mod service_tests;
 mod store;
 mod targets;
 
+pub use crate::object_acl::{AccessCheck, AclEdit};
 pub use links::AlertLinks;
 pub use model::{AlertType, MAX_EMAILS, Severity, TargetEntry, parse_targets};
 pub use record::{Acl, AlertRecord, AlertVersion, MAX_VERSIONS};
@@ -22,6 +23,6 @@ pub use rules::{
     targets_by_severity,
 };
 pub use runtime::{AlertRuntime, AlertState, SourceLabelPair};
-pub use service::{AccessCheck, AclEdit, AlertView, Alerts, Shelf, summary};
+pub use service::{AlertView, Alerts, Shelf, summary};
 pub use store::AlertStore;
 pub use targets::{NoTargetDirectory, TargetDirectory, TargetInfo, TargetMethod};

@@ -5,28 +5,8 @@ use serde_json::{Map, Value};
 
 use crate::alert::runtime::AlertRuntime;
 use crate::clock::EpochMillis;
-
-/// The most versions kept per alert; older ones are dropped as new ones arrive.
-pub const MAX_VERSIONS: usize = 100;
-
-/// Who may view and who may modify an alert. Both empty means everyone may (the default).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Acl {
-    /// Account and group ids that may view.
-    #[serde(default)]
-    pub can_view: Vec<String>,
-    /// Account and group ids that may view and modify.
-    #[serde(default)]
-    pub can_modify: Vec<String>,
-}
-
-impl Acl {
-    /// Whether the ACL restricts anything.
-    pub fn is_open(&self) -> bool {
-        self.can_view.is_empty() && self.can_modify.is_empty()
-    }
-}
+pub use crate::object_acl::Acl;
+pub use crate::version_log::{MAX_VERSIONS, SavedVersion as AlertVersion};
 
 /// One alert.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,26 +40,6 @@ impl AlertRecord {
 
     /// Its `tags.customerTags`.
     pub fn customer_tags(&self) -> Vec<String> {
-        self.document
-            .get("tags")
-            .and_then(|t| t.get("customerTags"))
-            .and_then(Value::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
+        crate::customer_tags::customer_tags(&self.document)
     }
-}
-
-/// One saved version of an alert's document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AlertVersion {
-    pub version: u32,
-    pub document: Map<String, Value>,
-    pub update_user: String,
-    pub update_time: EpochMillis,
-    pub change: String,
 }

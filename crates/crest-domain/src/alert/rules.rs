@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::DomainError;
 use crate::alert::model::{AlertType, Severity, TargetEntry, parse_targets};
-use crate::event::event_tag_valid;
+use crate::customer_tags::check_tags;
 
 /// The fields the server sets: dropped from what a client sends, filled in on every answer.
 pub const SERVER_FIELDS: &[&str] = &[
@@ -63,8 +63,6 @@ pub const SERVER_FIELDS: &[&str] = &[
 
 /// The longest name, in characters.
 const MAX_NAME_CHARS: usize = 1_024;
-/// The most tags on one alert.
-const MAX_TAGS: usize = 256;
 
 fn invalid(message: impl Into<String>) -> DomainError {
     DomainError::Invalid(message.into())
@@ -122,31 +120,6 @@ fn check_query(what: &str, query: &str, wql: bool) -> Result<(), DomainError> {
     }
     if wql {
         query_parses(query).map_err(|e| invalid(format!("{what} does not parse: {e}")))?;
-    }
-    Ok(())
-}
-
-fn check_tags(doc: &Map<String, Value>) -> Result<(), DomainError> {
-    let Some(tags) = doc.get("tags").filter(|t| !t.is_null()) else {
-        return Ok(());
-    };
-    let list = match tags.get("customerTags") {
-        None | Some(Value::Null) => return Ok(()),
-        Some(Value::Array(list)) => list,
-        Some(_) => return Err(invalid("'tags.customerTags' must be a list of strings")),
-    };
-    if list.len() > MAX_TAGS {
-        return Err(invalid(format!("an alert has at most {MAX_TAGS} tags")));
-    }
-    for tag in list {
-        match tag.as_str() {
-            Some(t) if event_tag_valid(t) => {}
-            _ => {
-                return Err(invalid(format!(
-                    "tag {tag} is not made of letters, digits, '-', '_', ':' and '.'"
-                )));
-            }
-        }
     }
     Ok(())
 }
@@ -220,7 +193,7 @@ pub fn normalize(mut doc: Map<String, Value>) -> Result<Map<String, Value>, Doma
     );
     let condition_wql = query_type_is_wql(&doc, "conditionQueryType")?;
     query_type_is_wql(&doc, "displayExpressionQueryType")?;
-    check_tags(&doc)?;
+    check_tags(&doc, "an alert")?;
     match alert_type {
         AlertType::Classic => {
             let condition = text(&doc, "condition")?.unwrap_or_default();

@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::DomainError;
-use crate::alert::record::{Acl, AlertRecord, AlertVersion};
+use crate::alert::record::{AlertRecord, AlertVersion};
 use crate::alert::rules::{normalize, target_entries};
 use crate::alert::store::AlertStore;
 use crate::alert::targets::{TargetDirectory, TargetInfo};
 use crate::clock::{Clock, EpochMillis};
-use crate::event::event_tag_valid;
+use crate::customer_tags::retag;
+use crate::object_acl::{AccessCheck, Acl, AclEdit};
 use crate::trash::{self, Deletion, TrashKind, Whereabouts};
 
 /// How many later ids a create tries when its creation millisecond is taken.
@@ -24,40 +25,6 @@ const MAX_SNOOZE_SECONDS: i64 = 10 * 366 * 24 * 60 * 60;
 pub enum Shelf {
     Live,
     Trash,
-}
-
-/// Who is asking, as an alert's ACL sees them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccessCheck {
-    pub account: String,
-    /// The ids of the caller's groups.
-    pub groups: Vec<String>,
-    /// Super Admins pass every ACL.
-    pub super_admin: bool,
-}
-
-impl AccessCheck {
-    fn named_in(&self, ids: &[String]) -> bool {
-        ids.iter()
-            .any(|id| *id == self.account || self.groups.contains(id))
-    }
-
-    /// An open ACL lets everyone view; otherwise those it names (to view or to modify) may.
-    pub fn may_view(&self, acl: &Acl) -> bool {
-        self.super_admin
-            || acl.is_open()
-            || self.named_in(&acl.can_view)
-            || self.named_in(&acl.can_modify)
-    }
-
-    /// An open ACL lets everyone modify; otherwise those in `canModify` may (or, when only
-    /// `canView` is set, those it names).
-    pub fn may_modify(&self, acl: &Acl) -> bool {
-        if acl.can_modify.is_empty() {
-            return self.may_view(acl);
-        }
-        self.super_admin || self.named_in(&acl.can_modify)
-    }
 }
 
 /// An alert as reads show it.
@@ -147,19 +114,6 @@ pub fn summary(live: &[AlertView], trashed: usize) -> BTreeMap<String, i64> {
     counts
 }
 
-fn with_tags(mut doc: Map<String, Value>, tags: &[String]) -> Map<String, Value> {
-    let mut holder = doc
-        .remove("tags")
-        .and_then(|t| t.as_object().cloned())
-        .unwrap_or_default();
-    holder.insert(
-        "customerTags".into(),
-        Value::Array(tags.iter().cloned().map(Value::String).collect()),
-    );
-    doc.insert("tags".into(), Value::Object(holder));
-    doc
-}
-
 /// Reads the `acl` a create's body may carry (`{canView, canModify}`).
 fn acl_of(doc: &Map<String, Value>) -> Result<Acl, DomainError> {
     match doc.get("acl") {
@@ -169,28 +123,6 @@ fn acl_of(doc: &Map<String, Value>) -> Result<Acl, DomainError> {
                 "'acl' must be {{canView:[ids], canModify:[ids]}}: {e}"
             ))
         }),
-    }
-}
-
-/// A change to an ACL (`/acl/add`, `/acl/remove`, `/acl/set`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AclEdit {
-    Add,
-    Remove,
-    Set,
-}
-
-fn edit_list(list: &mut Vec<String>, ids: &[String], edit: AclEdit) {
-    match edit {
-        AclEdit::Add => {
-            for id in ids {
-                if !list.contains(id) {
-                    list.push(id.clone());
-                }
-            }
-        }
-        AclEdit::Remove => list.retain(|x| !ids.contains(x)),
-        AclEdit::Set => *list = ids.to_vec(),
     }
 }
 
@@ -394,23 +326,19 @@ impl<'a> Alerts<'a> {
         skip_trash: bool,
     ) -> Result<AlertView, DomainError> {
         let current = self.modifiable(id, who).await?;
-        match trash::deletion(current.in_trash, skip_trash) {
-            Deletion::ToTrash => {
-                if !self
-                    .store
-                    .move_to_trash(TrashKind::Alert, id, self.now(), &who.account)
-                    .await?
-                {
-                    return Err(not_found(id));
-                }
-                self.get(id, who).await
-            }
-            Deletion::ForGood => {
-                if !self.store.remove_for_good(TrashKind::Alert, id).await? {
-                    return Err(not_found(id));
-                }
-                Ok(current)
-            }
+        let deletion = trash::delete(
+            self.store,
+            TrashKind::Alert,
+            id,
+            current.in_trash,
+            skip_trash,
+            self.now(),
+            &who.account,
+        )
+        .await?;
+        match deletion.ok_or_else(|| not_found(id))? {
+            Deletion::ToTrash => self.get(id, who).await,
+            Deletion::ForGood => Ok(current),
         }
     }
 
@@ -512,20 +440,12 @@ impl<'a> Alerts<'a> {
         edit: AclEdit,
         tags: &[String],
     ) -> Result<Vec<String>, DomainError> {
-        if let Some(bad) = tags.iter().find(|t| !event_tag_valid(t)) {
-            return Err(invalid(format!(
-                "tag '{bad}' is not made of letters, digits, '-', '_', ':' and '.'"
-            )));
-        }
         let view = self.live_modifiable(id, who).await?;
-        let mut current = view.record.customer_tags();
-        let before = current.clone();
-        edit_list(&mut current, tags, edit);
-        if current != before {
-            let document = with_tags(view.record.document, &current);
+        let retagged = retag(&view.record.document, edit, tags)?;
+        if let Some(document) = retagged.changed {
             self.save(who, id, &document, "Tags changed").await?;
         }
-        Ok(current)
+        Ok(retagged.tags)
     }
 
     /// The versions kept of an alert, newest first.
@@ -576,8 +496,7 @@ impl<'a> Alerts<'a> {
         let mut next = Vec::new();
         for (id, change) in changes {
             let mut acl = self.modifiable(id, who).await?.record.acl;
-            edit_list(&mut acl.can_view, &change.can_view, edit);
-            edit_list(&mut acl.can_modify, &change.can_modify, edit);
+            acl.edit(change, edit);
             next.push((id, acl));
         }
         for (id, acl) in next {
@@ -593,49 +512,11 @@ impl<'a> Alerts<'a> {
 mod tests {
     use super::*;
 
-    fn who(account: &str, groups: &[&str]) -> AccessCheck {
-        AccessCheck {
-            account: account.into(),
-            groups: groups.iter().map(|g| (*g).to_owned()).collect(),
-            super_admin: false,
-        }
-    }
-
-    #[test]
-    fn an_acl_restricts_only_when_it_names_someone() {
-        let open = Acl::default();
-        assert!(who("a", &[]).may_view(&open) && who("a", &[]).may_modify(&open));
-        let acl = Acl {
-            can_view: vec!["viewers".into()],
-            can_modify: vec!["b".into()],
-        };
-        assert!(who("x", &["viewers"]).may_view(&acl));
-        assert!(!who("x", &["viewers"]).may_modify(&acl));
-        assert!(who("b", &[]).may_modify(&acl) && who("b", &[]).may_view(&acl));
-        assert!(!who("c", &[]).may_view(&acl));
-        let admin = AccessCheck {
-            super_admin: true,
-            ..who("c", &[])
-        };
-        assert!(admin.may_view(&acl) && admin.may_modify(&acl));
-    }
-
     #[test]
     fn an_expired_snooze_reads_as_none() {
         assert_eq!(snooze_in_force(Some(-1), 10), Some(-1));
         assert_eq!(snooze_in_force(Some(20), 10), Some(20));
         assert_eq!(snooze_in_force(Some(10), 10), None);
         assert_eq!(snooze_in_force(None, 10), None);
-    }
-
-    #[test]
-    fn acl_edits_add_remove_and_set() {
-        let mut list = vec!["a".to_owned()];
-        edit_list(&mut list, &["b".into(), "a".into()], AclEdit::Add);
-        assert_eq!(list, vec!["a", "b"]);
-        edit_list(&mut list, &["a".into()], AclEdit::Remove);
-        assert_eq!(list, vec!["b"]);
-        edit_list(&mut list, &["z".into()], AclEdit::Set);
-        assert_eq!(list, vec!["z"]);
     }
 }

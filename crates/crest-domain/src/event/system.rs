@@ -1,5 +1,5 @@
-//! The system's own events: the trace of a change to an alert or a maintenance window
-//! (`alert-created`, `alert-snoozed`, `maintenancewindow-deleted`, ...), and the
+//! The system's own events: the trace of a change to an alert, a maintenance window or a dashboard
+//! (`alert-created`, `alert-snoozed`, `maintenancewindow-deleted`, `dashboard-deleted`, ...), and the
 //! `maintenanceWindow` event that spans a window's time, kept in step with the window.
 
 use std::collections::BTreeMap;
@@ -24,6 +24,7 @@ pub enum Change {
     WindowCreated,
     WindowUpdated,
     WindowDeleted,
+    DashboardDeleted,
 }
 
 impl Change {
@@ -39,6 +40,7 @@ impl Change {
             Self::WindowCreated => "maintenancewindow-created",
             Self::WindowUpdated => "maintenancewindow-updated",
             Self::WindowDeleted => "maintenancewindow-deleted",
+            Self::DashboardDeleted => "dashboard-deleted",
         }
     }
 
@@ -54,6 +56,7 @@ impl Change {
             Self::WindowCreated => "Maintenance window created",
             Self::WindowUpdated => "Maintenance window updated",
             Self::WindowDeleted => "Maintenance window deleted",
+            Self::DashboardDeleted => "Dashboard deleted",
         }
     }
 
@@ -69,6 +72,7 @@ impl Change {
             Self::WindowCreated | Self::WindowUpdated | Self::WindowDeleted => {
                 "maintenanceWindowId"
             }
+            Self::DashboardDeleted => "dashboardId",
         }
     }
 }

@@ -7,7 +7,6 @@ use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use crest_domain::alert::{AccessCheck, AlertView, Alerts, Shelf, severity_list, target_entries};
 use crest_domain::event::{Change, Subject};
-use crest_domain::group::EVERYONE_GROUP_ID;
 use crest_types::alert::{
     AccessControlListSimple, Alert, ResponseContainerAlert, ResponseContainerPagedAlert, TargetInfo,
 };
@@ -19,6 +18,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Paging};
 use crate::query_params::QueryParams;
+pub(crate) use crate::routes::object_acl::access;
 use crate::routes::system_event;
 use crate::state::AppState;
 
@@ -31,27 +31,6 @@ pub(crate) fn alerts(state: &AppState) -> Alerts<'_> {
         state.clock.as_ref(),
         state.alert_targets.as_ref(),
     )
-}
-
-/// The caller as alerts' ACLs see them: their account, their groups (Everyone included) and
-/// whether they act as Super Admin.
-pub(crate) async fn access(state: &AppState, caller: &Caller) -> Result<AccessCheck, ApiError> {
-    let p = caller.principal();
-    let account = p.account.to_string();
-    let mut groups: Vec<String> = state
-        .store
-        .groups()
-        .await?
-        .into_iter()
-        .filter(|g| g.members.contains(&account))
-        .map(|g| g.id)
-        .collect();
-    groups.push(EVERYONE_GROUP_ID.to_owned());
-    Ok(AccessCheck {
-        account,
-        groups,
-        super_admin: p.super_admin && !p.super_admin_mode_off,
-    })
 }
 
 fn pairs(list: &[crest_domain::alert::SourceLabelPair]) -> Value {

@@ -2,14 +2,11 @@
 //! An ACL that names no one leaves the alert open to all; one that does restricts viewing to those
 //! it names and modifying to its `modifyAcl` (Super Admins pass every ACL).
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use crest_domain::alert::{Acl, AclEdit};
+use crest_domain::alert::AclEdit;
 use crest_types::alert::{
-    AccessControlElement, AccessControlListReadDTO, AccessControlListWriteDTO,
-    ResponseContainerListAccessControlListReadDTO,
+    AccessControlListWriteDTO, ResponseContainerListAccessControlListReadDTO,
 };
 use crest_types::envelope::StatusEnvelope;
 use crest_types::source::ResponseContainer;
@@ -19,6 +16,7 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::query_params::QueryParams;
 use crate::routes::alert::{access, alerts};
+use crate::routes::object_acl::{read_dtos, write_changes};
 use crate::state::AppState;
 
 /// The ACLs of the alerts named by the repeated `id` parameter.
@@ -43,28 +41,8 @@ pub(crate) async fn get_alert_access_control_list(
     let ids: Vec<String> = params.all("id").map(str::to_owned).collect();
     let who = access(&state, &caller).await?;
     let acls = alerts(&state).acls(&who, &ids).await?;
-    let groups: BTreeMap<String, String> = state
-        .store
-        .groups()
-        .await?
-        .into_iter()
-        .map(|g| (g.id, g.name))
-        .collect();
-    let element = |id: &String| AccessControlElement {
-        description: None,
-        name: Some(groups.get(id).cloned().unwrap_or_else(|| id.clone())),
-        id: Some(id.clone()),
-    };
-    let dtos = acls
-        .iter()
-        .map(|(id, acl)| AccessControlListReadDTO {
-            entity_id: Some(id.clone()),
-            modify_acl: Some(acl.can_modify.iter().map(element).collect()),
-            view_acl: Some(acl.can_view.iter().map(element).collect()),
-        })
-        .collect();
     Ok(Json(ResponseContainerListAccessControlListReadDTO::ok(
-        dtos,
+        read_dtos(&state, &acls).await?,
     )))
 }
 
@@ -74,20 +52,7 @@ async fn change(
     edit: AclEdit,
     body: Option<Vec<AccessControlListWriteDTO>>,
 ) -> Result<Json<ResponseContainer>, ApiError> {
-    let mut changes = Vec::new();
-    for dto in body.unwrap_or_default() {
-        let id = dto
-            .entity_id
-            .filter(|i| !i.is_empty())
-            .ok_or_else(|| ApiError::BadRequest("each entry needs an 'entityId'".into()))?;
-        changes.push((
-            id,
-            Acl {
-                can_view: dto.view_acl.unwrap_or_default(),
-                can_modify: dto.modify_acl.unwrap_or_default(),
-            },
-        ));
-    }
+    let changes = write_changes(body)?;
     let who = access(state, caller).await?;
     alerts(state).edit_acls(&who, edit, &changes).await?;
     Ok(Json(ResponseContainer::ok_empty()))

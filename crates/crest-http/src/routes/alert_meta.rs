@@ -3,15 +3,15 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use crest_domain::alert::AclEdit;
-use crest_types::alert::{HistoryEntry, ResponseContainerAlert, ResponseContainerHistoryResponse};
+use crest_types::alert::{ResponseContainerAlert, ResponseContainerHistoryResponse};
 use crest_types::envelope::StatusEnvelope;
-use crest_types::paging::PageRequest;
 use crest_types::source::{ResponseContainer, ResponseContainerTagsResponse};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Paging};
 use crate::routes::alert::{access, alerts, wire_document};
+use crate::routes::object_acl::{all_tags, history_page, version_number};
 use crate::state::AppState;
 
 /// The versions kept of an alert, newest first.
@@ -41,16 +41,8 @@ pub(crate) async fn get_alert_history(
     let service = alerts(&state);
     let in_trash = service.get(&id, &who).await?.in_trash;
     let versions = service.history(&who, &id).await?;
-    Ok(Json(ResponseContainerHistoryResponse::ok(page.page_of(
-        &versions,
-        |v| HistoryEntry {
-            change_description: Some(vec![v.change.clone()]),
-            id: Some(id.clone()),
-            in_trash: Some(in_trash),
-            update_time: Some(v.update_time),
-            update_user: Some(v.update_user.clone()),
-            version: Some(i64::from(v.version)),
-        },
+    Ok(Json(ResponseContainerHistoryResponse::ok(history_page(
+        page, &id, &versions, in_trash,
     ))))
 }
 
@@ -75,9 +67,7 @@ pub(crate) async fn get_alert_version(
     caller: Caller,
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Json<ResponseContainerAlert>, ApiError> {
-    let number = version.trim().parse::<u32>().map_err(|_| {
-        ApiError::BadRequest(format!("the version must be a number, not '{version}'"))
-    })?;
+    let number = version_number(&version)?;
     let who = access(&state, &caller).await?;
     let service = alerts(&state);
     let mut view = service.get(&id, &who).await?;
@@ -110,13 +100,7 @@ pub(crate) async fn get_alert_tags(
 ) -> Result<Json<ResponseContainerTagsResponse>, ApiError> {
     let who = access(&state, &caller).await?;
     let tags = alerts(&state).tags(&who, &id).await?;
-    let all = PageRequest {
-        offset: 0,
-        limit: u32::try_from(tags.len()).unwrap_or(u32::MAX),
-    };
-    Ok(Json(ResponseContainerTagsResponse::ok(
-        all.page_of(&tags, Clone::clone),
-    )))
+    Ok(Json(all_tags(&tags)))
 }
 
 async fn edit(

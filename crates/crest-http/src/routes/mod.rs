@@ -14,6 +14,10 @@ pub(crate) mod crest;
 pub(crate) mod csp;
 pub(crate) mod csp_manage;
 pub(crate) mod daemon;
+pub(crate) mod dashboard;
+pub(crate) mod dashboard_acl;
+pub(crate) mod dashboard_meta;
+pub(crate) mod dashboard_search;
 pub(crate) mod event;
 pub(crate) mod event_related;
 pub(crate) mod event_search;
@@ -21,6 +25,7 @@ pub(crate) mod health;
 pub(crate) mod invite;
 pub(crate) mod maintenance_window;
 pub(crate) mod notificant;
+pub(crate) mod object_acl;
 pub(crate) mod password;
 pub(crate) mod proxy;
 pub(crate) mod query;
@@ -748,6 +753,103 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::SearchAlertDeletedEntities,
             routes!(alert_search::search_alert_deleted_for_facet),
+        ))
+        // Dashboards.
+        .routes(guarded(
+            Operation::GetAllDashboard,
+            routes!(dashboard::get_all_dashboard),
+        ))
+        .routes(guarded(
+            Operation::CreateDashboard,
+            routes!(dashboard::create_dashboard),
+        ))
+        .routes(guarded(
+            Operation::GetDashboard,
+            routes!(dashboard::get_dashboard),
+        ))
+        .routes(guarded(
+            Operation::UpdateDashboard,
+            routes!(dashboard::update_dashboard),
+        ))
+        .routes(guarded(
+            Operation::DeleteDashboard,
+            routes!(dashboard::delete_dashboard),
+        ))
+        .routes(guarded(
+            Operation::UndeleteDashboard,
+            routes!(dashboard::undelete_dashboard),
+        ))
+        .routes(guarded(
+            Operation::FavoriteDashboard,
+            routes!(dashboard::favorite_dashboard),
+        ))
+        .routes(guarded(
+            Operation::UnfavoriteDashboard,
+            routes!(dashboard::unfavorite_dashboard),
+        ))
+        .routes(guarded(
+            Operation::GetDashboardHistory,
+            routes!(dashboard_meta::get_dashboard_history),
+        ))
+        .routes(guarded(
+            Operation::GetDashboardVersion,
+            routes!(dashboard_meta::get_dashboard_version),
+        ))
+        .routes(guarded(
+            Operation::GetDashboardTags,
+            routes!(dashboard_meta::get_dashboard_tags),
+        ))
+        .routes(guarded(
+            Operation::SetDashboardTags,
+            routes!(dashboard_meta::set_dashboard_tags),
+        ))
+        .routes(guarded(
+            Operation::AddDashboardTag,
+            routes!(dashboard_meta::add_dashboard_tag),
+        ))
+        .routes(guarded(
+            Operation::RemoveDashboardTag,
+            routes!(dashboard_meta::remove_dashboard_tag),
+        ))
+        .routes(guarded(
+            Operation::GetDashboardAccessControlList,
+            routes!(dashboard_acl::get_dashboard_access_control_list),
+        ))
+        .routes(guarded(
+            Operation::AddDashboardAccess,
+            routes!(dashboard_acl::add_dashboard_access),
+        ))
+        .routes(guarded(
+            Operation::RemoveDashboardAccess,
+            routes!(dashboard_acl::remove_dashboard_access),
+        ))
+        .routes(guarded(
+            Operation::SetDashboardAcl,
+            routes!(dashboard_acl::set_dashboard_acl),
+        ))
+        .routes(guarded(
+            Operation::SearchDashboardEntities,
+            routes!(dashboard_search::search_dashboard_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchDashboardEntities,
+            routes!(dashboard_search::search_dashboard_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchDashboardEntities,
+            routes!(dashboard_search::search_dashboard_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchDashboardDeletedEntities,
+            routes!(dashboard_search::search_dashboard_deleted_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchDashboardDeletedEntities,
+            routes!(dashboard_search::search_dashboard_deleted_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchDashboardDeletedEntities,
+            routes!(dashboard_search::search_dashboard_deleted_for_facet),
         ))
         .routes(guarded(
             Operation::GetAllMaintenanceWindow,

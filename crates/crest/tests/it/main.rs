@@ -18,6 +18,7 @@ mod bootstrap;
 mod bounded;
 mod cloud_integrations;
 mod csp;
+mod dashboards;
 mod deprecated_user_api;
 mod event_queries;
 mod events;

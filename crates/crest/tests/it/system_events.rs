@@ -234,3 +234,22 @@ async fn a_window_has_an_event_over_its_time_that_follows_it() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn deleting_a_dashboard_leaves_a_system_event() {
+    let (app, clock) = TestApp::spawn_with_clock().await;
+    let t0 = clock.now_millis();
+    let body = json!({"id": "ev-dash", "url": "ev-dash", "name": "Ops overview",
+        "sections": [{"name": "S", "rows": [{"charts": [{"name": "C",
+            "sources": [{"name": "q", "query": "ts(x)"}], "chartSettings": {"type": "line"}}]}]}]});
+    ok(&app, Method::POST, "/api/v2/dashboard", Some(body)).await;
+    clock.advance(1_000);
+    let (status, got) = call(&app, Method::DELETE, "/api/v2/dashboard/ev-dash", None).await;
+    assert_eq!(status, 200, "{got}");
+    let all = events(&app, t0 - 1, clock.now_millis()).await;
+    let deleted = of_type(&all, "dashboard-deleted");
+    assert_eq!(deleted.len(), 1, "{all:#?}");
+    assert_eq!(deleted[0]["name"], "Dashboard deleted: Ops overview");
+    assert_eq!(deleted[0]["annotations"]["dashboardId"], "ev-dash");
+    app.stop().await;
+}
