@@ -15,6 +15,7 @@ pub mod business_function;
 pub mod clock;
 pub mod cloud_integration;
 pub mod csp;
+pub mod derived;
 pub mod error;
 pub mod event;
 pub mod group;

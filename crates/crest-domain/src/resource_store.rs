@@ -1,9 +1,10 @@
 //! The stores of the API's objects beyond accounts and tokens, as one handle: sources, cloud
-//! integrations, proxies, alerts and their trash, maintenance windows, events, and alert targets.
+//! integrations, proxies, alerts, derived metrics and their trash, maintenance windows, events, and alert targets.
 //! Their writes never touch authentication, so they bypass the authenticator's cache.
 
 use crate::alert::AlertStore;
 use crate::cloud_integration::CloudIntegrationStore;
+use crate::derived::DerivedMetricStore;
 use crate::event::EventStore;
 use crate::maintenance::MaintenanceWindowStore;
 use crate::notificant::NotificantStore;
@@ -17,6 +18,7 @@ pub trait ResourceStore:
     + EventStore
     + ProxyStore
     + AlertStore
+    + DerivedMetricStore
     + MaintenanceWindowStore
     + NotificantStore
 {
@@ -28,6 +30,8 @@ impl<T> ResourceStore for T where
         + EventStore
         + ProxyStore
         + AlertStore
+        + DerivedMetricStore
+        + DerivedMetricStore
         + MaintenanceWindowStore
         + NotificantStore
 {

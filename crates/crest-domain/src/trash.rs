@@ -10,17 +10,22 @@ use crate::store::StoreError;
 /// How long an object stays in the trash: 30 days.
 pub const RETENTION_MS: EpochMillis = 30 * 24 * 60 * 60 * 1000;
 
-/// The kinds of object that go to the trash. Dashboards and derived metrics join this list as
-/// they arrive.
+/// The kinds of object that go to the trash. Dashboards join this list as they arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TrashKind {
     CloudIntegration,
     Proxy,
     Alert,
+    DerivedMetric,
 }
 
 impl TrashKind {
-    pub const ALL: [Self; 3] = [Self::CloudIntegration, Self::Proxy, Self::Alert];
+    pub const ALL: [Self; 4] = [
+        Self::CloudIntegration,
+        Self::Proxy,
+        Self::Alert,
+        Self::DerivedMetric,
+    ];
 }
 
 /// What a delete does to an object.

@@ -1,17 +1,16 @@
-//! Alerts: one row each (the document, ACL and runtime as JSON), and their version log, capped
-//! at [`MAX_VERSIONS`] per alert.
+//! Alerts: one row each (the document, ACL and runtime as JSON), and their version log
+//! (`versioned.rs`).
 
 use async_trait::async_trait;
-use crest_domain::alert::{Acl, AlertRecord, AlertRuntime, AlertStore, AlertVersion, MAX_VERSIONS};
+use crest_domain::alert::{Acl, AlertRecord, AlertRuntime, AlertStore, AlertVersion};
 use crest_domain::clock::EpochMillis;
 use crest_domain::store::StoreError;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::db::with_pool;
 use crate::error::DbError;
 use crate::sql_store::SqlStore;
+use crate::versioned::{self, Versioned, from_json, to_json, version_number};
 use crate::write::write_tx;
 
 /// One row, as selected by [`COLUMNS`].
@@ -33,26 +32,11 @@ struct Row {
 const COLUMNS: &str = "id, document, version, created_ms, creator, updated_ms, updater, \
     trashed_ms, acl, snoozed, runtime";
 
-#[derive(Debug, sqlx::FromRow)]
-struct VersionRow {
-    version: i64,
-    document: String,
-    update_user: String,
-    update_time: i64,
-    change: String,
-}
-
-fn to_json<T: Serialize>(what: &'static str, value: &T) -> Result<String, DbError> {
-    serde_json::to_string(value).map_err(|e| DbError::Store(StoreError::other(what).because(e)))
-}
-
-fn from_json<T: DeserializeOwned>(what: &'static str, text: &str) -> Result<T, DbError> {
-    serde_json::from_str(text).map_err(|e| DbError::Store(StoreError::corrupt(what).because(e)))
-}
-
-fn version_number(v: i64) -> Result<u32, DbError> {
-    u32::try_from(v).map_err(|_| DbError::Store(StoreError::corrupt("an alert's version")))
-}
+const TABLES: Versioned = Versioned {
+    main: "alerts",
+    versions: "alert_versions",
+    key: "alert_id",
+};
 
 fn record(r: Row) -> Result<AlertRecord, DbError> {
     Ok(AlertRecord {
@@ -72,11 +56,6 @@ fn record(r: Row) -> Result<AlertRecord, DbError> {
 
 fn records(rows: Vec<Row>) -> Result<Vec<AlertRecord>, DbError> {
     rows.into_iter().map(record).collect()
-}
-
-/// The cap as a number SQL compares with.
-fn kept_versions() -> i64 {
-    i64::try_from(MAX_VERSIONS).unwrap_or(i64::MAX)
 }
 
 #[async_trait]
@@ -151,65 +130,11 @@ impl AlertStore for SqlStore {
         by: &str,
         change: &str,
     ) -> Result<Option<u32>, StoreError> {
-        let document = to_json("cannot write an alert's document", document)?;
-        write_tx!(&self.db, |tx, dialect| {
-            let version: Option<i64> = sqlx::query_scalar(
-                "UPDATE alerts SET document = $1, version = version + 1, updated_ms = $2, \
-                 updater = $3 WHERE id = $4 AND trashed_ms IS NULL RETURNING version",
-            )
-            .bind(&document)
-            .bind(now)
-            .bind(by)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(version) = version else {
-                tx.rollback().await?;
-                return Ok(None);
-            };
-            sqlx::query(
-                "INSERT INTO alert_versions (alert_id, version, document, update_user, \
-                 update_time, change) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(version)
-            .bind(&document)
-            .bind(by)
-            .bind(now)
-            .bind(change)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM alert_versions WHERE alert_id = $1 AND version <= $2")
-                .bind(id)
-                .bind(version - kept_versions())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(Some(version_number(version)?))
-        })
+        versioned::save(&self.db, TABLES, id, document, now, by, change).await
     }
 
     async fn alert_history(&self, id: &str) -> Result<Vec<AlertVersion>, StoreError> {
-        with_pool!(&self.db, read, |pool, dialect| {
-            let rows: Vec<VersionRow> = sqlx::query_as(
-                "SELECT version, document, update_user, update_time, change \
-                 FROM alert_versions WHERE alert_id = $1 ORDER BY version DESC",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
-            rows.into_iter()
-                .map(|r| {
-                    Ok(AlertVersion {
-                        version: version_number(r.version)?,
-                        document: from_json("an alert version's document", &r.document)?,
-                        update_user: r.update_user,
-                        update_time: r.update_time,
-                        change: r.change,
-                    })
-                })
-                .collect()
-        })
+        versioned::history(&self.db, TABLES, id).await
     }
 
     async fn set_alert_acl(&self, id: &str, acl: &Acl) -> Result<bool, StoreError> {

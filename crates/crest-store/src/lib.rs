@@ -12,6 +12,7 @@ pub mod bounded;
 mod cloud_integrations;
 mod csp;
 mod db;
+mod derived_metrics;
 mod dialect;
 mod error;
 mod events;
@@ -30,6 +31,7 @@ mod sources;
 mod sql_store;
 mod tokens;
 mod trash;
+mod versioned;
 mod write;
 
 pub use location::StoreLocation;

@@ -14,6 +14,7 @@ const fn table(kind: TrashKind) -> &'static str {
         TrashKind::CloudIntegration => "cloud_integrations",
         TrashKind::Proxy => "proxies",
         TrashKind::Alert => "alerts",
+        TrashKind::DerivedMetric => "derived_metrics",
     }
 }
 

@@ -136,6 +136,7 @@ mod tests {
             include_str!("cloud_integrations.rs"),
         ),
         ("csp.rs", include_str!("csp.rs")),
+        ("derived_metrics.rs", include_str!("derived_metrics.rs")),
         ("events.rs", include_str!("events.rs")),
         ("groups.rs", include_str!("groups.rs")),
         ("invites.rs", include_str!("invites.rs")),
@@ -154,6 +155,7 @@ mod tests {
         ("sql_store.rs", include_str!("sql_store.rs")),
         ("tokens.rs", include_str!("tokens.rs")),
         ("trash.rs", include_str!("trash.rs")),
+        ("versioned.rs", include_str!("versioned.rs")),
     ];
 
     /// The writes that are no one's action, and may commit without the pending audit event.
@@ -172,6 +174,7 @@ mod tests {
         "fn try_acquire_lease",
         "fn release_lease",
         "fn record_evaluation",
+        "fn record_derived_run",
     ];
 
     /// The function a line belongs to: the last `fn ` line above it.

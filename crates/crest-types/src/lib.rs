@@ -9,6 +9,7 @@ pub mod chart;
 pub mod cloud;
 pub mod crest;
 pub mod csp;
+pub mod derived;
 pub mod envelope;
 pub mod event;
 pub mod maintenance;

@@ -147,7 +147,7 @@ pub fn summary(live: &[AlertView], trashed: usize) -> BTreeMap<String, i64> {
     counts
 }
 
-fn customer_tags(doc: &Map<String, Value>) -> Vec<String> {
+pub(crate) fn customer_tags(doc: &Map<String, Value>) -> Vec<String> {
     doc.get("tags")
         .and_then(|t| t.get("customerTags"))
         .and_then(Value::as_array)
@@ -160,7 +160,7 @@ fn customer_tags(doc: &Map<String, Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn with_tags(mut doc: Map<String, Value>, tags: &[String]) -> Map<String, Value> {
+pub(crate) fn with_tags(mut doc: Map<String, Value>, tags: &[String]) -> Map<String, Value> {
     let mut holder = doc
         .remove("tags")
         .and_then(|t| t.as_object().cloned())
@@ -193,7 +193,7 @@ pub enum AclEdit {
     Set,
 }
 
-fn edit_list(list: &mut Vec<String>, ids: &[String], edit: AclEdit) {
+pub(crate) fn edit_list(list: &mut Vec<String>, ids: &[String], edit: AclEdit) {
     match edit {
         AclEdit::Add => {
             for id in ids {

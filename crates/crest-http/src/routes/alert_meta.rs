@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use crest_domain::alert::AclEdit;
+use crest_domain::alert::{AclEdit, AlertVersion};
 use crest_types::alert::{HistoryEntry, ResponseContainerAlert, ResponseContainerHistoryResponse};
 use crest_types::envelope::StatusEnvelope;
 use crest_types::paging::PageRequest;
@@ -41,17 +41,41 @@ pub(crate) async fn get_alert_history(
     let service = alerts(&state);
     let in_trash = service.get(&id, &who).await?.in_trash;
     let versions = service.history(&who, &id).await?;
-    Ok(Json(ResponseContainerHistoryResponse::ok(page.page_of(
-        &versions,
-        |v| HistoryEntry {
-            change_description: Some(vec![v.change.clone()]),
-            id: Some(id.clone()),
-            in_trash: Some(in_trash),
-            update_time: Some(v.update_time),
-            update_user: Some(v.update_user.clone()),
-            version: Some(i64::from(v.version)),
-        },
-    ))))
+    Ok(Json(history_page(&id, in_trash, &versions, page)))
+}
+
+/// A page of an object's versions (alerts', derived metrics'), newest first.
+pub(crate) fn history_page(
+    id: &str,
+    in_trash: bool,
+    versions: &[AlertVersion],
+    page: PageRequest,
+) -> ResponseContainerHistoryResponse {
+    ResponseContainerHistoryResponse::ok(page.page_of(versions, |v| HistoryEntry {
+        change_description: Some(vec![v.change.clone()]),
+        id: Some(id.to_owned()),
+        in_trash: Some(in_trash),
+        update_time: Some(v.update_time),
+        update_user: Some(v.update_user.clone()),
+        version: Some(i64::from(v.version)),
+    }))
+}
+
+/// A version number from a path.
+pub(crate) fn version_of(version: &str) -> Result<u32, ApiError> {
+    version
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| ApiError::BadRequest(format!("the version must be a number, not '{version}'")))
+}
+
+/// Every tag of an object, as one page.
+pub(crate) fn tags_page(tags: &[String]) -> ResponseContainerTagsResponse {
+    let all = PageRequest {
+        offset: 0,
+        limit: u32::try_from(tags.len()).unwrap_or(u32::MAX),
+    };
+    ResponseContainerTagsResponse::ok(all.page_of(tags, Clone::clone))
 }
 
 /// An alert as it was at one version.
@@ -75,9 +99,7 @@ pub(crate) async fn get_alert_version(
     caller: Caller,
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Json<ResponseContainerAlert>, ApiError> {
-    let number = version.trim().parse::<u32>().map_err(|_| {
-        ApiError::BadRequest(format!("the version must be a number, not '{version}'"))
-    })?;
+    let number = version_of(&version)?;
     let who = access(&state, &caller).await?;
     let service = alerts(&state);
     let mut view = service.get(&id, &who).await?;
@@ -110,13 +132,7 @@ pub(crate) async fn get_alert_tags(
 ) -> Result<Json<ResponseContainerTagsResponse>, ApiError> {
     let who = access(&state, &caller).await?;
     let tags = alerts(&state).tags(&who, &id).await?;
-    let all = PageRequest {
-        offset: 0,
-        limit: u32::try_from(tags.len()).unwrap_or(u32::MAX),
-    };
-    Ok(Json(ResponseContainerTagsResponse::ok(
-        all.page_of(&tags, Clone::clone),
-    )))
+    Ok(Json(tags_page(&tags)))
 }
 
 async fn edit(

@@ -19,6 +19,7 @@ mod bounded;
 mod cloud_integrations;
 mod csp;
 mod deprecated_user_api;
+mod derived_metrics;
 mod event_queries;
 mod events;
 mod ingest;
