@@ -134,6 +134,11 @@ pub fn outcome(
         };
     }
     let from = written_through.map_or(start, |w| w.max(start));
+    let answered = series.iter().any(|(_, minutes)| {
+        minutes
+            .iter()
+            .any(|(t, v)| *t >= start && *t < end && v.is_finite())
+    });
     let points: Vec<(SeriesKey, Vec<(i64, f64)>)> = series
         .into_iter()
         .map(|(key, minutes)| {
@@ -145,9 +150,8 @@ pub fn outcome(
         })
         .filter(|(_, minutes)| !minutes.is_empty())
         .collect();
-    let any = points.iter().any(|(_, m)| !m.is_empty());
     RunOutcome {
-        state: if any || written_through.is_some_and(|w| w > start) {
+        state: if answered {
             DerivedState::Active
         } else {
             DerivedState::NoData
