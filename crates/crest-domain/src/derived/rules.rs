@@ -249,10 +249,8 @@ fn inputs_of(expr: &Expr, out: &mut Vec<String>) {
 
 fn metrics_of(filter: &FilterExpr, out: &mut Vec<String>) {
     match filter {
-        FilterExpr::Atom(FilterAtom::Metric(NamePattern::Text(name))) => {
-            if !out.contains(name) {
-                out.push(name.clone());
-            }
+        FilterExpr::Atom(FilterAtom::Metric(NamePattern::Text(name))) if !out.contains(name) => {
+            out.push(name.clone());
         }
         FilterExpr::And(list) | FilterExpr::Or(list) => {
             for f in list {

@@ -18,6 +18,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Paging};
 use crate::query_params::QueryParams;
+use crate::routes::alert::{put, put_bookkeeping, put_some};
 use crate::routes::alert_meta::{history_page, tags_page, version_of};
 use crate::state::AppState;
 
@@ -29,16 +30,6 @@ fn who(caller: &Caller) -> String {
     caller.principal().account.to_string()
 }
 
-fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
-    map.insert(key.to_owned(), value.into());
-}
-
-fn put_some<T: Into<Value>>(map: &mut Map<String, Value>, key: &str, value: Option<T>) {
-    if let Some(v) = value {
-        put(map, key, v);
-    }
-}
-
 /// The derived metric as the API shows it: `document` (the current one or an older version's),
 /// the server's fields and what the runner last recorded.
 pub(crate) fn wire_document(
@@ -48,19 +39,12 @@ pub(crate) fn wire_document(
     let r = &view.record;
     let rt = &r.runtime;
     let mut m = document.clone();
-    put(&mut m, "id", r.id.clone());
-    for key in ["created", "createdEpochMillis"] {
-        put(&mut m, key, r.created_ms);
-    }
-    for key in ["updated", "updatedEpochMillis"] {
-        put(&mut m, key, r.updated_ms);
-    }
-    for key in ["creatorId", "createUserId"] {
-        put(&mut m, key, r.creator.clone());
-    }
-    for key in ["updaterId", "updateUserId"] {
-        put(&mut m, key, r.updater.clone());
-    }
+    put_bookkeeping(
+        &mut m,
+        &r.id,
+        (r.created_ms, &r.creator),
+        (r.updated_ms, &r.updater),
+    );
     if m.get("processRateMinutes").is_none_or(Value::is_null) {
         put(&mut m, "processRateMinutes", DEFAULT_PROCESS_RATE_MINUTES);
     }
