@@ -51,6 +51,7 @@ export CREST_ACCEPTANCE_URL=http://127.0.0.1:$port
 export CREST_ACCEPTANCE_TOKEN=$("$PY" -c 'import uuid; print(uuid.uuid4())')
 env "${server_env[@]}" CREST_LISTEN=127.0.0.1:$port CREST_DATA_DIR=$work/data \
   CREST_BOOTSTRAP_ADMIN=admin@acceptance.test CREST_BOOTSTRAP_TOKEN=$CREST_ACCEPTANCE_TOKEN \
+  CREST_DERIVED_EVERY_SECONDS=2 \
   "$CREST_BIN" serve >"$work/server.log" 2>&1 &
 server=$!
 echo "acceptance: crest at $CREST_ACCEPTANCE_URL${db_name:+ on PostgreSQL database $db_name}"

@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod condition;
+pub mod derived;
 pub mod fanout;
 pub mod round;
 pub mod series;
@@ -18,6 +19,7 @@ pub mod window;
 pub use check::{Answer, Change, Check, CheckInput, FailingSeries, Previous, QueryFailure, check};
 pub use condition::{Sources, Unreadable, answer};
 pub use crest_domain::alert::Severity;
+pub use derived::{DerivedReport, DerivedRoundError, DerivedRunner, DerivedRunnerStore};
 pub use fanout::{Notice, Trigger, notices};
 pub use round::{Evaluator, EvaluatorStore, Notifier, Outgoing, RoundError, RoundReport};
 pub use series::{Judgement, SeriesKey, judge};

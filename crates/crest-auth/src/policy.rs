@@ -54,7 +54,7 @@ macro_rules! operations {
         pub const fn requirement(op: Operation) -> Requirement {
             use Requirement::{Authenticated, Browse, Either, Permission, SuperAdmin};
             use crest_domain::permission::Permission::{
-                AgentManagement, AlertsManagement, DashboardManagement, EventsManagement, HostTagManagement, Ingestion, MetricsManagement,
+                AgentManagement, AlertsManagement, DashboardManagement, DerivedMetricsManagement, EventsManagement, HostTagManagement, Ingestion, MetricsManagement,
                 TokenManagement, UserManagement,
             };
             match op {
@@ -417,6 +417,35 @@ operations! {
     SearchAlertEntities => "searchAlertEntities", Authenticated, read;
     /// `POST /api/v2/search/alert/deleted`, with its `/facets` and `/{facet}` routes.
     SearchAlertDeletedEntities => "searchAlertDeletedEntities", Authenticated, read;
+    // Derived metrics: every caller reads them; changes need Derived Metrics.
+    /// `GET /api/v2/derivedmetric`.
+    GetAllDerivedMetrics => "getAllDerivedMetrics", Authenticated, read;
+    /// `POST /api/v2/derivedmetric`.
+    CreateDerivedMetric => "createDerivedMetric", Permission(DerivedMetricsManagement), write;
+    /// `GET /api/v2/derivedmetric/{id}`.
+    GetDerivedMetric => "getDerivedMetric", Authenticated, read;
+    /// `PUT /api/v2/derivedmetric/{id}`.
+    UpdateDerivedMetric => "updateDerivedMetric", Permission(DerivedMetricsManagement), write;
+    /// `DELETE /api/v2/derivedmetric/{id}`.
+    DeleteDerivedMetric => "deleteDerivedMetric", Permission(DerivedMetricsManagement), write;
+    /// `POST /api/v2/derivedmetric/{id}/undelete`.
+    UndeleteDerivedMetric => "undeleteDerivedMetric", Permission(DerivedMetricsManagement), write;
+    /// `GET /api/v2/derivedmetric/{id}/history`.
+    GetDerivedMetricHistory => "getDerivedMetricHistory", Authenticated, read;
+    /// `GET /api/v2/derivedmetric/{id}/history/{version}`.
+    GetDerivedMetricByVersion => "getDerivedMetricByVersion", Authenticated, read;
+    /// `GET /api/v2/derivedmetric/{id}/tag`.
+    GetDerivedMetricTags => "getDerivedMetricTags", Authenticated, read;
+    /// `POST /api/v2/derivedmetric/{id}/tag`.
+    SetDerivedMetricTags => "setDerivedMetricTags", Permission(DerivedMetricsManagement), write;
+    /// `PUT /api/v2/derivedmetric/{id}/tag/{tagValue}`.
+    AddTagToDerivedMetric => "addTagToDerivedMetric", Permission(DerivedMetricsManagement), write;
+    /// `DELETE /api/v2/derivedmetric/{id}/tag/{tagValue}`.
+    RemoveTagFromDerivedMetric => "removeTagFromDerivedMetric", Permission(DerivedMetricsManagement), write;
+    /// `POST /api/v2/search/derivedmetric`, with its `/facets` and `/{facet}` routes.
+    SearchRegisteredQueryEntities => "searchRegisteredQueryEntities", Authenticated, read;
+    /// `POST /api/v2/search/derivedmetric/deleted`, with its `/facets` and `/{facet}` routes.
+    SearchRegisteredQueryDeletedEntities => "searchRegisteredQueryDeletedEntities", Authenticated, read;
     /// `GET /api/v2/maintenancewindow`.
     GetAllMaintenanceWindow => "getAllMaintenanceWindow", Authenticated, read;
     /// `POST /api/v2/maintenancewindow`.
@@ -634,7 +663,7 @@ mod tests {
     use crest_domain::permission::PermissionSet;
     use proptest::prelude::*;
 
-    const OPS: [Operation; 226] = Operation::ALL;
+    const OPS: [Operation; 240] = Operation::ALL;
 
     fn principal(kind: AccountKind, permissions: PermissionSet) -> Principal {
         Principal {
@@ -728,6 +757,22 @@ mod tests {
                 | Operation::AddDashboardAccess
                 | Operation::RemoveDashboardAccess
                 | Operation::SetDashboardAcl => perms.contains(Permission::DashboardManagement),
+                Operation::GetAllDerivedMetrics
+                | Operation::GetDerivedMetric
+                | Operation::GetDerivedMetricHistory
+                | Operation::GetDerivedMetricByVersion
+                | Operation::GetDerivedMetricTags
+                | Operation::SearchRegisteredQueryEntities
+                | Operation::SearchRegisteredQueryDeletedEntities => true,
+                Operation::CreateDerivedMetric
+                | Operation::UpdateDerivedMetric
+                | Operation::DeleteDerivedMetric
+                | Operation::UndeleteDerivedMetric
+                | Operation::SetDerivedMetricTags
+                | Operation::AddTagToDerivedMetric
+                | Operation::RemoveTagFromDerivedMetric => {
+                    perms.contains(Permission::DerivedMetricsManagement)
+                }
                 Operation::CreateAlert
                 | Operation::UpdateAlert
                 | Operation::DeleteAlert

@@ -17,6 +17,7 @@ pub mod cloud_integration;
 pub mod csp;
 pub mod customer_tags;
 pub mod dashboard;
+pub mod derived;
 pub mod error;
 pub mod event;
 pub mod group;

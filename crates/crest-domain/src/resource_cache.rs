@@ -15,6 +15,7 @@ use crate::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
 use crate::dashboard::{DashboardHistory, DashboardRecord, DashboardStore};
+use crate::derived::{DerivedMetricStore, DerivedRecord, DerivedRuntime};
 use crate::event::{EventQuery, EventRecord, EventStore};
 use crate::maintenance::{MaintenanceWindowRecord, MaintenanceWindowStore};
 use crate::notificant::{NotificantRecord, NotificantStore};
@@ -296,6 +297,50 @@ impl ProxyStore for CachedResources {
         cutoff: EpochMillis,
     ) -> Result<u64, StoreError> {
         self.inner.forget_silent_ephemeral_proxies(cutoff).await
+    }
+}
+
+#[async_trait]
+impl DerivedMetricStore for CachedResources {
+    async fn derived_metric(&self, id: &str) -> Result<Option<DerivedRecord>, StoreError> {
+        self.inner.derived_metric(id).await
+    }
+
+    async fn derived_metrics(&self) -> Result<Vec<DerivedRecord>, StoreError> {
+        self.inner.derived_metrics().await
+    }
+
+    async fn create_derived_metric(
+        &self,
+        record: &DerivedRecord,
+        change: &str,
+    ) -> Result<bool, StoreError> {
+        self.inner.create_derived_metric(record, change).await
+    }
+
+    async fn save_derived_metric(
+        &self,
+        id: &str,
+        document: &Map<String, Value>,
+        now: EpochMillis,
+        by: &str,
+        change: &str,
+    ) -> Result<Option<u32>, StoreError> {
+        self.inner
+            .save_derived_metric(id, document, now, by, change)
+            .await
+    }
+
+    async fn derived_metric_history(&self, id: &str) -> Result<Vec<AlertVersion>, StoreError> {
+        self.inner.derived_metric_history(id).await
+    }
+
+    async fn record_derived_run(
+        &self,
+        id: &str,
+        runtime: &DerivedRuntime,
+    ) -> Result<bool, StoreError> {
+        self.inner.record_derived_run(id, runtime).await
     }
 }
 

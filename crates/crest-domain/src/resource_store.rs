@@ -1,11 +1,12 @@
 //! The stores of the API's objects beyond accounts and tokens, as one handle: sources, cloud
-//! integrations, proxies, alerts, dashboards and their trash, maintenance windows, events, and
-//! alert targets.
+//! integrations, proxies, alerts, dashboards, derived metrics and their trash, maintenance
+//! windows, events, and alert targets.
 //! Their writes never touch authentication, so they bypass the authenticator's cache.
 
 use crate::alert::AlertStore;
 use crate::cloud_integration::CloudIntegrationStore;
 use crate::dashboard::DashboardStore;
+use crate::derived::DerivedMetricStore;
 use crate::event::EventStore;
 use crate::maintenance::MaintenanceWindowStore;
 use crate::notificant::NotificantStore;
@@ -20,6 +21,7 @@ pub trait ResourceStore:
     + ProxyStore
     + AlertStore
     + DashboardStore
+    + DerivedMetricStore
     + MaintenanceWindowStore
     + NotificantStore
 {
@@ -32,6 +34,7 @@ impl<T> ResourceStore for T where
         + ProxyStore
         + AlertStore
         + DashboardStore
+        + DerivedMetricStore
         + MaintenanceWindowStore
         + NotificantStore
 {

@@ -10,21 +10,23 @@ use crate::store::StoreError;
 /// How long an object stays in the trash: 30 days.
 pub const RETENTION_MS: EpochMillis = 30 * 24 * 60 * 60 * 1000;
 
-/// The kinds of object that go to the trash. Derived metrics join this list when they arrive.
+/// The kinds of object that go to the trash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TrashKind {
     CloudIntegration,
     Proxy,
     Alert,
     Dashboard,
+    DerivedMetric,
 }
 
 impl TrashKind {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::CloudIntegration,
         Self::Proxy,
         Self::Alert,
         Self::Dashboard,
+        Self::DerivedMetric,
     ];
 }
 

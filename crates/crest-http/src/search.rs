@@ -10,6 +10,7 @@ use crest_types::accounts::{
 use crest_types::alert::Alert;
 use crest_types::cloud::CloudIntegration;
 use crest_types::dashboard::DashboardJson;
+use crest_types::derived::DerivedMetricDefinition;
 use crest_types::event::Event;
 use crest_types::maintenance::MaintenanceWindow;
 use crest_types::notificant::Notificant;
@@ -775,6 +776,57 @@ impl Searchable for DashboardJson {
     fn document(&self) -> Document {
         let tags = crest_domain::customer_tags::customer_tags(&self.0);
         Document::from_json(&serde_json::Value::Object(self.0.clone())).with_tags(tags)
+    }
+}
+
+impl Searchable for DerivedMetricDefinition {
+    const SCHEMA: Schema = Schema {
+        entity: "derivedmetric",
+        keys: &[
+            "additionalInformation",
+            "createUserId",
+            "created",
+            "createdEpochMillis",
+            "creatorId",
+            "deleted",
+            "hostsUsed",
+            "id",
+            "inTrash",
+            "includeObsoleteMetrics",
+            "lastErrorMessage",
+            "lastFailedTime",
+            "lastProcessedMillis",
+            "lastQueryTime",
+            "metricsUsed",
+            "minutes",
+            "name",
+            "pointsScannedAtLastQuery",
+            "processRateMinutes",
+            "query",
+            "queryFailing",
+            "queryQBEnabled",
+            "queryQBSerialization",
+            "status",
+            "tagpaths",
+            "tags",
+            "tags.customerTags",
+            "updateUserId",
+            "updated",
+            "updatedEpochMillis",
+            "updaterId",
+        ],
+        tags: true,
+    };
+
+    /// Its JSON representation, and its tags.
+    fn document(&self) -> Document {
+        let value = serde_json::to_value(self).unwrap_or_default();
+        let tags = self
+            .tags
+            .as_ref()
+            .and_then(|t| t.customer_tags.clone())
+            .unwrap_or_default();
+        Document::from_json(&value).with_tags(tags)
     }
 }
 

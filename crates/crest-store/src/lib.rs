@@ -13,6 +13,7 @@ mod cloud_integrations;
 mod csp;
 mod dashboards;
 mod db;
+mod derived_metrics;
 mod dialect;
 mod error;
 mod events;
@@ -32,6 +33,7 @@ mod sql_store;
 mod tokens;
 mod trash;
 mod version_log;
+mod versioned;
 mod write;
 
 pub use location::StoreLocation;

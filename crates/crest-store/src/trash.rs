@@ -15,6 +15,7 @@ const fn table(kind: TrashKind) -> &'static str {
         TrashKind::Proxy => "proxies",
         TrashKind::Alert => "alerts",
         TrashKind::Dashboard => "dashboards",
+        TrashKind::DerivedMetric => "derived_metrics",
     }
 }
 

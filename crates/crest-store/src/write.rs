@@ -137,6 +137,7 @@ mod tests {
         ),
         ("csp.rs", include_str!("csp.rs")),
         ("dashboards.rs", include_str!("dashboards.rs")),
+        ("derived_metrics.rs", include_str!("derived_metrics.rs")),
         ("events.rs", include_str!("events.rs")),
         ("groups.rs", include_str!("groups.rs")),
         ("invites.rs", include_str!("invites.rs")),
@@ -156,6 +157,7 @@ mod tests {
         ("tokens.rs", include_str!("tokens.rs")),
         ("trash.rs", include_str!("trash.rs")),
         ("version_log.rs", include_str!("version_log.rs")),
+        ("versioned.rs", include_str!("versioned.rs")),
     ];
 
     /// The writes that are no one's action, and may commit without the pending audit event.
@@ -174,6 +176,7 @@ mod tests {
         "fn try_acquire_lease",
         "fn release_lease",
         "fn record_evaluation",
+        "fn record_derived_run",
     ];
 
     /// The function a line belongs to: the last `fn ` line above it.

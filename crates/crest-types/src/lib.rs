@@ -10,6 +10,7 @@ pub mod cloud;
 pub mod crest;
 pub mod csp;
 pub mod dashboard;
+pub mod derived;
 pub mod envelope;
 pub mod event;
 pub mod maintenance;

@@ -26,15 +26,7 @@ pub const ALERTS_LEASE_TICKS: u32 = 6;
 pub const ALERT_QUERY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What this instance's evaluator did since its start.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AlertRounds {
-    /// Ticks, counted once each tick's work (if any) is done.
-    pub ticks: u64,
-    /// Rounds this instance ran (holding the lease).
-    pub rounds: u64,
-    /// The last round's report.
-    pub last: RoundReport,
-}
+pub type AlertRounds = crate::rounds::Rounds<RoundReport>;
 
 /// Runs rounds for good: at every tick of `every`, one round if this instance holds (or takes)
 /// the lease.
@@ -44,19 +36,9 @@ pub async fn run(
     every: Duration,
     counts: watch::Sender<AlertRounds>,
 ) {
-    // the first round one period after the start, not during it
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        let held = match lease.hold().await {
-            Ok(held) => held,
-            Err(e) => {
-                tracing::warn!(error = %Chain(&e), "cannot take or renew the alerts' lease; will try again");
-                false
-            }
-        };
-        let report = if held {
+    crate::rounds::run("alerts", lease, every, counts, || {
+        let evaluator = evaluator.clone();
+        async move {
             let began = std::time::Instant::now();
             match evaluator.round().await {
                 Ok(report) => {
@@ -76,15 +58,7 @@ pub async fn run(
                     None
                 }
             }
-        } else {
-            None
-        };
-        counts.send_modify(|c| {
-            c.ticks += 1;
-            if let Some(r) = report {
-                c.rounds += 1;
-                c.last = r;
-            }
-        });
-    }
+        }
+    })
+    .await;
 }

@@ -49,6 +49,10 @@ pub struct Dependencies {
     /// How often the alert evaluator looks for due alerts ([`crate::alerting::EVALUATE_EVERY`];
     /// tests lengthen it and run rounds themselves through [`RunningServer::alerts`]).
     pub evaluate_every: Duration,
+    /// How often the derived-metric runner looks for due derived metrics
+    /// ([`crate::deriving::period_from_env`]; tests lengthen it and run rounds themselves through
+    /// [`RunningServer::derived`]).
+    pub derive_every: Duration,
     /// Where alert notifications go (tests record them); the configured delivery when `None`.
     pub notifier: Option<Arc<dyn crest_alert::Notifier>>,
     /// The wait after a notification's first failed attempt (one second; tests shorten it).
@@ -64,6 +68,7 @@ impl Default for Dependencies {
             sweep_every: SWEEP_INTERVAL,
             ingest_wait: crest_http::ingest_gate::DEFAULT_WAIT,
             evaluate_every: crate::alerting::EVALUATE_EVERY,
+            derive_every: crate::deriving::period_from_env(),
             notifier: None,
             delivery_backoff: Duration::from_secs(1),
         }
@@ -92,6 +97,12 @@ pub struct RunningServer {
     /// What this instance's evaluator did so far.
     pub alert_rounds: tokio::sync::watch::Receiver<crate::alerting::AlertRounds>,
     alerts_lease: Lease,
+    /// The derived-metric runner (tests run its rounds on a moved clock).
+    pub derived: Arc<crest_alert::DerivedRunner>,
+    /// What this instance's runner did so far.
+    pub derived_rounds: tokio::sync::watch::Receiver<crate::deriving::DerivedRounds>,
+    derived_lease: Lease,
+    derived_task: JoinHandle<()>,
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
     usage_task: JoinHandle<()>,
@@ -107,11 +118,16 @@ impl RunningServer {
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         self.trash_task.abort();
         self.alert_task.abort();
+        self.derived_task.abort();
         // An aborted task ends with a cancellation error, which is the expected outcome here.
         let _ = self.trash_task.await;
         let _ = self.alert_task.await;
+        let _ = self.derived_task.await;
         if let Err(e) = self.alerts_lease.release().await {
             tracing::warn!(error = %Chain(&e), "cannot release the alerts' lease; another instance takes it when it runs out");
+        }
+        if let Err(e) = self.derived_lease.release().await {
+            tracing::warn!(error = %Chain(&e), "cannot release the derived metrics' lease; another instance takes it when it runs out");
         }
         // Another instance may sweep from its next tick, without waiting for the lease to run out.
         if let Err(e) = self.sweep_lease.release().await {
@@ -136,6 +152,7 @@ impl RunningServer {
         self.usage_task.abort();
         self.trash_task.abort();
         self.alert_task.abort();
+        self.derived_task.abort();
         self.points.abort();
     }
 }
@@ -225,6 +242,7 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
     );
     let data = data.with_ingest_gate(IngestGate::new(DEFAULT_IN_FLIGHT, deps.ingest_wait));
     let data_reader = data.reader.clone();
+    let data_writer = data.writer.clone();
     let query_limits = data.query.limits;
     let spy = data.spy.clone();
     let ingest_gate = data.gate.clone();
@@ -318,6 +336,33 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         deps.evaluate_every,
         round_counts,
     ));
+    let derived = Arc::new(crest_alert::DerivedRunner {
+        store: store.clone(),
+        clock: deps.clock.clone(),
+        reader: alerts.reader.clone(),
+        writer: data_writer,
+        source_tags: alerts.source_tags.clone(),
+        events: alerts.events.clone(),
+        limits: query_limits,
+        obsolete_after: alerts.obsolete_after,
+        query_timeout: crate::deriving::DERIVED_QUERY_TIMEOUT,
+    });
+    let derived_lease = Lease::new(
+        store.clone(),
+        deps.clock.clone(),
+        crate::deriving::DERIVED_LEASE,
+        instance.clone(),
+        deps.derive_every
+            .saturating_mul(crate::deriving::DERIVED_LEASE_TICKS),
+    );
+    let (derived_counts, derived_rounds) =
+        tokio::sync::watch::channel(crate::deriving::DerivedRounds::default());
+    let derived_task = tokio::spawn(crate::deriving::run(
+        derived.clone(),
+        derived_lease.clone(),
+        deps.derive_every,
+        derived_counts,
+    ));
     let app = crest_http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle = Handle::new();
     let task = match &config.tls {
@@ -355,6 +400,10 @@ pub async fn start(config: &Config, deps: Dependencies) -> anyhow::Result<Runnin
         alerts,
         alert_rounds,
         alerts_lease,
+        derived,
+        derived_rounds,
+        derived_lease,
+        derived_task,
         handle,
         task,
         usage_task,

@@ -8,7 +8,7 @@ mod model;
 mod record;
 mod rules;
 mod runtime;
-mod service;
+pub(crate) mod service;
 #[cfg(test)]
 mod service_tests;
 mod store;

@@ -49,13 +49,36 @@ fn pairs(list: &[crest_domain::alert::SourceLabelPair]) -> Value {
     serde_json::to_value(wired).unwrap_or(Value::Null)
 }
 
-fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
+pub(crate) fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
     map.insert(key.to_owned(), value.into());
 }
 
-fn put_some<T: Into<Value>>(map: &mut Map<String, Value>, key: &str, value: Option<T>) {
+pub(crate) fn put_some<T: Into<Value>>(map: &mut Map<String, Value>, key: &str, value: Option<T>) {
     if let Some(v) = value {
         put(map, key, v);
+    }
+}
+
+/// The server's bookkeeping fields of a versioned object (alerts, derived metrics): its id, and
+/// who created and last updated it when, each under both names the API uses.
+pub(crate) fn put_bookkeeping(
+    m: &mut Map<String, Value>,
+    id: &str,
+    (created_ms, creator): (i64, &str),
+    (updated_ms, updater): (i64, &str),
+) {
+    put(m, "id", id);
+    for key in ["created", "createdEpochMillis"] {
+        put(m, key, created_ms);
+    }
+    for key in ["updated", "updatedEpochMillis"] {
+        put(m, key, updated_ms);
+    }
+    for key in ["creatorId", "createUserId"] {
+        put(m, key, creator);
+    }
+    for key in ["updaterId", "updateUserId"] {
+        put(m, key, updater);
     }
 }
 
@@ -68,19 +91,12 @@ pub(crate) fn wire_document(
     let r = &view.record;
     let rt = &r.runtime;
     let mut m = document.clone();
-    put(&mut m, "id", r.id.clone());
-    for key in ["created", "createdEpochMillis"] {
-        put(&mut m, key, r.created_ms);
-    }
-    for key in ["updated", "updatedEpochMillis"] {
-        put(&mut m, key, r.updated_ms);
-    }
-    for key in ["creatorId", "createUserId"] {
-        put(&mut m, key, r.creator.clone());
-    }
-    for key in ["updaterId", "updateUserId"] {
-        put(&mut m, key, r.updater.clone());
-    }
+    put_bookkeeping(
+        &mut m,
+        &r.id,
+        (r.created_ms, &r.creator),
+        (r.updated_ms, &r.updater),
+    );
     if m.get("resolveAfterMinutes").is_none_or(Value::is_null) {
         let minutes = m.get("minutes").cloned().unwrap_or(json!(1));
         m.insert("resolveAfterMinutes".into(), minutes);

@@ -18,6 +18,8 @@ pub(crate) mod dashboard;
 pub(crate) mod dashboard_acl;
 pub(crate) mod dashboard_meta;
 pub(crate) mod dashboard_search;
+pub(crate) mod derived_metric;
+pub(crate) mod derived_metric_search;
 pub(crate) mod event;
 pub(crate) mod event_related;
 pub(crate) mod event_search;
@@ -850,6 +852,78 @@ pub(crate) fn api_routes() -> OpenApiRouter<AppState> {
         .routes(guarded(
             Operation::SearchDashboardDeletedEntities,
             routes!(dashboard_search::search_dashboard_deleted_for_facet),
+        ))
+        .routes(guarded(
+            Operation::GetAllDerivedMetrics,
+            routes!(derived_metric::get_all_derived_metrics),
+        ))
+        .routes(guarded(
+            Operation::CreateDerivedMetric,
+            routes!(derived_metric::create_derived_metric),
+        ))
+        .routes(guarded(
+            Operation::GetDerivedMetric,
+            routes!(derived_metric::get_derived_metric),
+        ))
+        .routes(guarded(
+            Operation::UpdateDerivedMetric,
+            routes!(derived_metric::update_derived_metric),
+        ))
+        .routes(guarded(
+            Operation::DeleteDerivedMetric,
+            routes!(derived_metric::delete_derived_metric),
+        ))
+        .routes(guarded(
+            Operation::UndeleteDerivedMetric,
+            routes!(derived_metric::undelete_derived_metric),
+        ))
+        .routes(guarded(
+            Operation::GetDerivedMetricHistory,
+            routes!(derived_metric::get_derived_metric_history),
+        ))
+        .routes(guarded(
+            Operation::GetDerivedMetricByVersion,
+            routes!(derived_metric::get_derived_metric_by_version),
+        ))
+        .routes(guarded(
+            Operation::GetDerivedMetricTags,
+            routes!(derived_metric::get_derived_metric_tags),
+        ))
+        .routes(guarded(
+            Operation::SetDerivedMetricTags,
+            routes!(derived_metric::set_derived_metric_tags),
+        ))
+        .routes(guarded(
+            Operation::AddTagToDerivedMetric,
+            routes!(derived_metric::add_tag_to_derived_metric),
+        ))
+        .routes(guarded(
+            Operation::RemoveTagFromDerivedMetric,
+            routes!(derived_metric::remove_tag_from_derived_metric),
+        ))
+        .routes(guarded(
+            Operation::SearchRegisteredQueryEntities,
+            routes!(derived_metric_search::search_registered_query_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchRegisteredQueryEntities,
+            routes!(derived_metric_search::search_registered_query_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchRegisteredQueryEntities,
+            routes!(derived_metric_search::search_registered_query_for_facet),
+        ))
+        .routes(guarded(
+            Operation::SearchRegisteredQueryDeletedEntities,
+            routes!(derived_metric_search::search_registered_query_deleted_entities),
+        ))
+        .routes(guarded(
+            Operation::SearchRegisteredQueryDeletedEntities,
+            routes!(derived_metric_search::search_registered_query_deleted_for_facets),
+        ))
+        .routes(guarded(
+            Operation::SearchRegisteredQueryDeletedEntities,
+            routes!(derived_metric_search::search_registered_query_deleted_for_facet),
         ))
         .routes(guarded(
             Operation::GetAllMaintenanceWindow,

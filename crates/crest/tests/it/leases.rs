@@ -230,3 +230,119 @@ async fn two_instances_on_one_jetstream_stream_run_one_durability_barrier() {
         .expect("the test's stream is deleted");
     db.drop_db().await;
 }
+
+/// Waits until an instance's derived-metric rounds satisfy `done`, and answers them.
+async fn until_derived(
+    server: &RunningServer,
+    what: &str,
+    done: impl FnMut(&crest::deriving::DerivedRounds) -> bool,
+) -> crest::deriving::DerivedRounds {
+    let mut rounds = server.derived_rounds.clone();
+    match tokio::time::timeout(PATIENCE, rounds.wait_for(done)).await {
+        Ok(Ok(counts)) => *counts,
+        Ok(Err(_)) => panic!("{what}: the runner ended"),
+        Err(_) => panic!("{what}: not within {PATIENCE:?}"),
+    }
+}
+
+#[tokio::test]
+async fn two_instances_run_each_derived_metric_once_per_period() {
+    let Some(db) = PgTestDb::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token = new_token();
+    let config = Config::resolve(Settings {
+        listen: Some("127.0.0.1:0".into()),
+        data_dir: Some(dir.path().to_path_buf()),
+        database_url: Some(db.url.clone()),
+        bootstrap_admin: Some(ADMIN.into()),
+        bootstrap_token: Some(token.clone()),
+        ..Settings::default()
+    })
+    .expect("valid");
+    // the start of a minute, so that the clock stays inside it
+    let minute = SystemClock.now_millis().div_euclid(60_000) * 60_000;
+    let clock = ManualClock::new(minute + 1_000);
+    let start_one = |name: &'static str| {
+        let config = Config {
+            tsdb_dir: dir.path().join(name).join("tsdb"),
+            ..config.clone()
+        };
+        let clock = clock.clone();
+        async move {
+            start(
+                &config,
+                Dependencies {
+                    clock: Arc::new(clock),
+                    derive_every: SWEEP_EVERY,
+                    ..crate::support::deps()
+                },
+            )
+            .await
+            .expect("an instance starts")
+        }
+    };
+    let a = start_one("a").await;
+    until_derived(&a, "a runs rounds, alone", |c| c.rounds >= 1).await;
+    let b = start_one("b").await;
+    let http = reqwest::Client::new();
+    let created: serde_json::Value = http
+        .post(format!("http://{}/api/v2/derivedmetric", b.local_addr))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "name": "once", "query": "aliasMetric(ts(two.src), \"two.derived\")", "minutes": 2
+        }))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let id = created["response"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let last_processed = || {
+        let http = http.clone();
+        let url = format!("http://{}/api/v2/derivedmetric/{id}", a.local_addr);
+        let token = token.clone();
+        async move {
+            let got: serde_json::Value = http
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("send")
+                .json()
+                .await
+                .expect("json");
+            got["response"]["lastProcessedMillis"].as_i64()
+        }
+    };
+    let r0 = a.derived_rounds.borrow().rounds;
+    until_derived(&a, "a runs rounds after the create", |c| c.rounds > r0 + 3).await;
+    assert_eq!(last_processed().await, Some(minute + 1_000));
+    let from = b.derived_rounds.borrow().ticks;
+    let seen = until_derived(&b, "b ticks", |c| c.ticks >= from + 5).await;
+    assert_eq!(seen.rounds, 0, "a holds the lease: b runs no round");
+    let now = a.derived_rounds.borrow();
+    assert_eq!(
+        (now.last.ran, now.last.not_due),
+        (0, 1),
+        "within the minute the derived metric is not due again"
+    );
+    drop(now);
+    // A minute later the lease has run out too: whichever instance takes it runs the metric.
+    clock.advance(60_000);
+    let (ta, tb) = (
+        a.derived_rounds.borrow().ticks,
+        b.derived_rounds.borrow().ticks,
+    );
+    until_derived(&a, "a ticks a minute later", |c| c.ticks > ta + 5).await;
+    until_derived(&b, "b ticks a minute later", |c| c.ticks > tb + 5).await;
+    assert_eq!(last_processed().await, Some(minute + 61_000));
+    b.shutdown().await.expect("b stops");
+    a.shutdown().await.expect("a stops");
+    db.drop_db().await;
+}

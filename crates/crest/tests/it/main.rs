@@ -20,6 +20,7 @@ mod cloud_integrations;
 mod csp;
 mod dashboards;
 mod deprecated_user_api;
+mod derived_metrics;
 mod event_queries;
 mod events;
 mod ingest;

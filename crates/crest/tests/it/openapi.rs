@@ -17,7 +17,7 @@ const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi
 
 /// How many of the real API's operations crest serves. A new endpoint raises it; a lower count
 /// means an operation stopped being routed.
-const SERVED_REAL_OPERATIONS: usize = 240;
+const SERVED_REAL_OPERATIONS: usize = 258;
 
 /// `get_cluster_info` → `getClusterInfo`.
 fn camel(snake: &str) -> String {
