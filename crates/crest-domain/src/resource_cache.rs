@@ -331,7 +331,10 @@ impl DerivedMetricStore for CachedResources {
             .await
     }
 
-    async fn derived_metric_history(&self, id: &str) -> Result<Vec<AlertVersion>, StoreError> {
+    async fn derived_metric_history(
+        &self,
+        id: &str,
+    ) -> Result<Vec<crate::version_log::SavedVersion>, StoreError> {
         self.inner.derived_metric_history(id).await
     }
 

@@ -10,7 +10,13 @@ use serde_json::{Map, Value};
 use crate::db::with_pool;
 use crate::error::DbError;
 use crate::sql_store::SqlStore;
-use crate::version_log::{VersionRow, from_json, kept_versions, to_json, version_number};
+use crate::version_log::{self, Versioned, from_json, to_json, version_number};
+
+const TABLES: Versioned = Versioned {
+    main: "alerts",
+    versions: "alert_versions",
+    key: "alert_id",
+};
 use crate::write::write_tx;
 
 /// One row, as selected by [`COLUMNS`].
@@ -124,55 +130,11 @@ impl AlertStore for SqlStore {
         by: &str,
         change: &str,
     ) -> Result<Option<u32>, StoreError> {
-        let document = to_json("cannot write an alert's document", document)?;
-        write_tx!(&self.db, |tx, dialect| {
-            let version: Option<i64> = sqlx::query_scalar(
-                "UPDATE alerts SET document = $1, version = version + 1, updated_ms = $2, \
-                 updater = $3 WHERE id = $4 AND trashed_ms IS NULL RETURNING version",
-            )
-            .bind(&document)
-            .bind(now)
-            .bind(by)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(version) = version else {
-                tx.rollback().await?;
-                return Ok(None);
-            };
-            sqlx::query(
-                "INSERT INTO alert_versions (alert_id, version, document, update_user, \
-                 update_time, change) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(version)
-            .bind(&document)
-            .bind(by)
-            .bind(now)
-            .bind(change)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM alert_versions WHERE alert_id = $1 AND version <= $2")
-                .bind(id)
-                .bind(version - kept_versions())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(Some(version_number(version)?))
-        })
+        version_log::save(&self.db, TABLES, id, document, now, by, change).await
     }
 
     async fn alert_history(&self, id: &str) -> Result<Vec<AlertVersion>, StoreError> {
-        with_pool!(&self.db, read, |pool, dialect| {
-            let rows: Vec<VersionRow> = sqlx::query_as(
-                "SELECT version, document, update_user, update_time, change \
-                 FROM alert_versions WHERE alert_id = $1 ORDER BY version DESC",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
-            rows.into_iter().map(VersionRow::saved).collect()
-        })
+        version_log::history(&self.db, TABLES, id).await
     }
 
     async fn set_alert_acl(&self, id: &str, acl: &Acl) -> Result<bool, StoreError> {

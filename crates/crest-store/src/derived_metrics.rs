@@ -1,17 +1,17 @@
 //! Derived metrics: one row each (the definition and the runner's findings as JSON), and their
-//! version log, kept as alerts' are (`versioned.rs`).
+//! version log, kept as alerts' are (`version_log.rs`).
 
 use async_trait::async_trait;
-use crest_domain::alert::AlertVersion;
 use crest_domain::clock::EpochMillis;
 use crest_domain::derived::{DerivedMetricStore, DerivedRecord, DerivedRuntime};
 use crest_domain::store::StoreError;
+use crest_domain::version_log::SavedVersion;
 use serde_json::{Map, Value};
 
 use crate::db::with_pool;
 use crate::error::DbError;
 use crate::sql_store::SqlStore;
-use crate::versioned::{self, Versioned, from_json, to_json, version_number};
+use crate::version_log::{self, Versioned, from_json, to_json, version_number};
 use crate::write::write_tx;
 
 const TABLES: Versioned = Versioned {
@@ -126,11 +126,11 @@ impl DerivedMetricStore for SqlStore {
         by: &str,
         change: &str,
     ) -> Result<Option<u32>, StoreError> {
-        versioned::save(&self.db, TABLES, id, document, now, by, change).await
+        version_log::save(&self.db, TABLES, id, document, now, by, change).await
     }
 
-    async fn derived_metric_history(&self, id: &str) -> Result<Vec<AlertVersion>, StoreError> {
-        versioned::history(&self.db, TABLES, id).await
+    async fn derived_metric_history(&self, id: &str) -> Result<Vec<SavedVersion>, StoreError> {
+        version_log::history(&self.db, TABLES, id).await
     }
 
     async fn record_derived_run(

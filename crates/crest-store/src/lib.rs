@@ -33,7 +33,6 @@ mod sql_store;
 mod tokens;
 mod trash;
 mod version_log;
-mod versioned;
 mod write;
 
 pub use location::StoreLocation;

@@ -157,7 +157,6 @@ mod tests {
         ("tokens.rs", include_str!("tokens.rs")),
         ("trash.rs", include_str!("trash.rs")),
         ("version_log.rs", include_str!("version_log.rs")),
-        ("versioned.rs", include_str!("versioned.rs")),
     ];
 
     /// The writes that are no one's action, and may commit without the pending audit event.

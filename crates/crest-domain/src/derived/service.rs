@@ -5,13 +5,13 @@ use serde_json::{Map, Value};
 
 use crate::DomainError;
 use crate::alert::AclEdit;
-use crate::alert::AlertVersion;
 use crate::clock::{Clock, EpochMillis};
 use crate::customer_tags::{customer_tags, retag};
 use crate::derived::record::DerivedRecord;
 use crate::derived::rules::normalize;
 use crate::derived::store::DerivedMetricStore;
 use crate::trash::{self, Deletion, TrashKind, Whereabouts};
+use crate::version_log::SavedVersion;
 
 /// How many later ids a create tries when its creation millisecond is taken.
 const ID_ATTEMPTS: i64 = 1_000;
@@ -233,13 +233,13 @@ impl<'a> DerivedMetrics<'a> {
     }
 
     /// The versions kept of a derived metric, newest first.
-    pub async fn history(&self, id: &str) -> Result<Vec<AlertVersion>, DomainError> {
+    pub async fn history(&self, id: &str) -> Result<Vec<SavedVersion>, DomainError> {
         self.get(id).await?;
         Ok(self.store.derived_metric_history(id).await?)
     }
 
     /// One version of a derived metric.
-    pub async fn version(&self, id: &str, version: u32) -> Result<AlertVersion, DomainError> {
+    pub async fn version(&self, id: &str, version: u32) -> Result<SavedVersion, DomainError> {
         self.history(id)
             .await?
             .into_iter()

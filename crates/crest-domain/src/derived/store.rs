@@ -1,14 +1,14 @@
 //! The store's side of derived metrics. Their trash is the shared [`TrashStore`]; their versions
-//! are kept as alerts' are ([`AlertVersion`]).
+//! are kept as alerts' are ([`SavedVersion`]).
 
 use async_trait::async_trait;
 use serde_json::{Map, Value};
 
-use crate::alert::AlertVersion;
 use crate::clock::EpochMillis;
 use crate::derived::record::{DerivedRecord, DerivedRuntime};
 use crate::store::StoreError;
 use crate::trash::TrashStore;
+use crate::version_log::SavedVersion;
 
 #[async_trait]
 pub trait DerivedMetricStore: TrashStore {
@@ -38,7 +38,7 @@ pub trait DerivedMetricStore: TrashStore {
     ) -> Result<Option<u32>, StoreError>;
 
     /// The versions kept of a derived metric, newest first.
-    async fn derived_metric_history(&self, id: &str) -> Result<Vec<AlertVersion>, StoreError>;
+    async fn derived_metric_history(&self, id: &str) -> Result<Vec<SavedVersion>, StoreError>;
 
     /// Records what the runner found (no version, no change of `updated`); `false` when there is
     /// no such derived metric.
