@@ -1,5 +1,10 @@
 //! The access control list of an object that has one (alerts, dashboards): who may view and who
-//! may modify it, how a caller is checked against it, and how the ACL endpoints change it.
+//! may modify it, how a caller is checked against it, and how the ACL endpoints read and change
+//! it ([`AclObjects`], which each kind's service implements with three small reads and writes).
+
+use async_trait::async_trait;
+
+use crate::DomainError;
 
 /// Who may view and who may modify an object. Both empty means everyone may (the default).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -83,6 +88,54 @@ impl AclEdit {
             Self::Remove => list.retain(|x| !ids.contains(x)),
             Self::Set => *list = ids.to_vec(),
         }
+    }
+}
+
+/// A kind of object with ACLs, as the ACL endpoints see it: the kind gives one object's ACL (to a
+/// caller who may view it, or modify it) and writes one; reading and editing several at once is
+/// the same for every kind.
+#[async_trait]
+pub trait AclObjects: Sync {
+    /// The ACL of the object `id`; not found when it does not exist or `who` may not view it.
+    async fn visible_acl(&self, id: &str, who: &AccessCheck) -> Result<Acl, DomainError>;
+
+    /// The ACL of the object `id`, refused unless `who` may modify the object.
+    async fn modifiable_acl(&self, id: &str, who: &AccessCheck) -> Result<Acl, DomainError>;
+
+    /// Replaces the object's ACL; not found when it is gone.
+    async fn write_acl(&self, id: &str, acl: &Acl) -> Result<(), DomainError>;
+
+    /// The ACLs of the objects named (each must exist and be visible).
+    async fn acls(
+        &self,
+        who: &AccessCheck,
+        ids: &[String],
+    ) -> Result<Vec<(String, Acl)>, DomainError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push((id.clone(), self.visible_acl(id, who).await?));
+        }
+        Ok(out)
+    }
+
+    /// Applies ACL changes, each to one object the caller may modify; all are checked before any
+    /// is applied.
+    async fn edit_acls(
+        &self,
+        who: &AccessCheck,
+        edit: AclEdit,
+        changes: &[(String, Acl)],
+    ) -> Result<(), DomainError> {
+        let mut next = Vec::with_capacity(changes.len());
+        for (id, change) in changes {
+            let mut acl = self.modifiable_acl(id, who).await?;
+            acl.edit(change, edit);
+            next.push((id, acl));
+        }
+        for (id, acl) in next {
+            self.write_acl(id, &acl).await?;
+        }
+        Ok(())
     }
 }
 

@@ -12,8 +12,9 @@ use crate::alert::store::AlertStore;
 use crate::alert::targets::{TargetDirectory, TargetInfo};
 use crate::clock::{Clock, EpochMillis};
 use crate::customer_tags::retag;
-use crate::object_acl::{AccessCheck, Acl, AclEdit};
+use crate::object_acl::{AccessCheck, Acl, AclEdit, AclObjects};
 use crate::trash::{self, Deletion, TrashKind, Whereabouts};
+use async_trait::async_trait;
 
 /// How many later ids a create tries when its creation millisecond is taken.
 const ID_ATTEMPTS: i64 = 1_000;
@@ -471,40 +472,24 @@ impl<'a> Alerts<'a> {
             .find(|v| v.version == version)
             .ok_or_else(|| DomainError::NotFound(format!("alert '{id}' has no version {version}")))
     }
+}
 
-    /// The ACLs of the alerts named (each must exist and be visible).
-    pub async fn acls(
-        &self,
-        who: &AccessCheck,
-        ids: &[String],
-    ) -> Result<Vec<(String, Acl)>, DomainError> {
-        let mut out = Vec::new();
-        for id in ids {
-            out.push((id.clone(), self.get(id, who).await?.record.acl));
-        }
-        Ok(out)
+#[async_trait]
+impl AclObjects for Alerts<'_> {
+    async fn visible_acl(&self, id: &str, who: &AccessCheck) -> Result<Acl, DomainError> {
+        Ok(self.get(id, who).await?.record.acl)
     }
 
-    /// Applies ACL changes, each to one alert the caller may modify; all are checked before any
-    /// is applied.
-    pub async fn edit_acls(
-        &self,
-        who: &AccessCheck,
-        edit: AclEdit,
-        changes: &[(String, Acl)],
-    ) -> Result<(), DomainError> {
-        let mut next = Vec::new();
-        for (id, change) in changes {
-            let mut acl = self.modifiable(id, who).await?.record.acl;
-            acl.edit(change, edit);
-            next.push((id, acl));
+    async fn modifiable_acl(&self, id: &str, who: &AccessCheck) -> Result<Acl, DomainError> {
+        Ok(self.modifiable(id, who).await?.record.acl)
+    }
+
+    async fn write_acl(&self, id: &str, acl: &Acl) -> Result<(), DomainError> {
+        if self.store.set_alert_acl(id, acl).await? {
+            Ok(())
+        } else {
+            Err(not_found(id))
         }
-        for (id, acl) in next {
-            if !self.store.set_alert_acl(id, &acl).await? {
-                return Err(not_found(id));
-            }
-        }
-        Ok(())
     }
 }
 

@@ -13,6 +13,7 @@ use crate::alert::{
     NoTargetDirectory, TargetDirectory, TargetInfo, TargetMethod,
 };
 use crate::clock::{EpochMillis, ManualClock};
+use crate::object_acl::AclObjects;
 use crate::store::StoreError;
 use crate::trash::{TrashKind, TrashStore};
 

@@ -9,9 +9,10 @@ use crate::customer_tags::{customer_tags, retag};
 use crate::dashboard::record::DashboardRecord;
 use crate::dashboard::rules::{check_id, normalize};
 use crate::dashboard::store::DashboardStore;
-use crate::object_acl::{AccessCheck, Acl, AclEdit};
+use crate::object_acl::{AccessCheck, Acl, AclEdit, AclObjects};
 use crate::trash::{self, Deletion, TrashKind, Whereabouts};
 use crate::version_log::SavedVersion;
+use async_trait::async_trait;
 
 /// Which dashboards a listing shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -365,39 +366,23 @@ impl<'a> Dashboards<'a> {
         view.record.updater = old.update_user;
         Ok(view)
     }
+}
 
-    /// The ACLs of the dashboards named (each must exist and be visible).
-    pub async fn acls(
-        &self,
-        who: &AccessCheck,
-        ids: &[String],
-    ) -> Result<Vec<(String, Acl)>, DomainError> {
-        let mut out = Vec::new();
-        for id in ids {
-            out.push((id.clone(), self.get(id, who).await?.record.acl));
-        }
-        Ok(out)
+#[async_trait]
+impl AclObjects for Dashboards<'_> {
+    async fn visible_acl(&self, id: &str, who: &AccessCheck) -> Result<Acl, DomainError> {
+        Ok(self.get(id, who).await?.record.acl)
     }
 
-    /// Applies ACL changes, each to one dashboard the caller may modify; all are checked before
-    /// any is applied.
-    pub async fn edit_acls(
-        &self,
-        who: &AccessCheck,
-        edit: AclEdit,
-        changes: &[(String, Acl)],
-    ) -> Result<(), DomainError> {
-        let mut next = Vec::new();
-        for (id, change) in changes {
-            let mut acl = self.modifiable(id, who).await?.record.acl;
-            acl.edit(change, edit);
-            next.push((id, acl));
+    async fn modifiable_acl(&self, id: &str, who: &AccessCheck) -> Result<Acl, DomainError> {
+        Ok(self.modifiable(id, who).await?.record.acl)
+    }
+
+    async fn write_acl(&self, id: &str, acl: &Acl) -> Result<(), DomainError> {
+        if self.store.set_dashboard_acl(id, acl).await? {
+            Ok(())
+        } else {
+            Err(not_found(id))
         }
-        for (id, acl) in next {
-            if !self.store.set_dashboard_acl(id, &acl).await? {
-                return Err(not_found(id));
-            }
-        }
-        Ok(())
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::DomainError;
 use crate::clock::{EpochMillis, ManualClock};
 use crate::dashboard::{DashboardHistory, DashboardRecord, DashboardStore, Dashboards};
-use crate::object_acl::{AccessCheck, Acl, AclEdit};
+use crate::object_acl::{AccessCheck, Acl, AclEdit, AclObjects};
 use crate::store::StoreError;
 use crate::trash::{TrashKind, TrashStore};
 use crate::version_log::SavedVersion;

@@ -14,9 +14,8 @@ use crest_types::source::ResponseContainer;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::query_params::QueryParams;
-use crate::routes::alert::{access, alerts};
-use crate::routes::object_acl::{read_dtos, write_changes};
+use crate::routes::alert::alerts;
+use crate::routes::object_acl::{change_acls, read_acls};
 use crate::state::AppState;
 
 /// The ACLs of the alerts named by the repeated `id` parameter.
@@ -37,13 +36,9 @@ pub(crate) async fn get_alert_access_control_list(
     caller: Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Json<ResponseContainerListAccessControlListReadDTO>, ApiError> {
-    let params = QueryParams::parse(query.as_deref())?;
-    let ids: Vec<String> = params.all("id").map(str::to_owned).collect();
-    let who = access(&state, &caller).await?;
-    let acls = alerts(&state).acls(&who, &ids).await?;
-    Ok(Json(ResponseContainerListAccessControlListReadDTO::ok(
-        read_dtos(&state, &acls).await?,
-    )))
+    Ok(Json(
+        read_acls(&state, &caller, query.as_deref(), &alerts(&state)).await?,
+    ))
 }
 
 async fn change(
@@ -52,10 +47,9 @@ async fn change(
     edit: AclEdit,
     body: Option<Vec<AccessControlListWriteDTO>>,
 ) -> Result<Json<ResponseContainer>, ApiError> {
-    let changes = write_changes(body)?;
-    let who = access(state, caller).await?;
-    alerts(state).edit_acls(&who, edit, &changes).await?;
-    Ok(Json(ResponseContainer::ok_empty()))
+    Ok(Json(
+        change_acls(state, caller, edit, body, &alerts(state)).await?,
+    ))
 }
 
 /// Adds accounts and groups to alerts' ACLs.

@@ -14,9 +14,8 @@ use crest_types::source::ResponseContainer;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::query_params::QueryParams;
 use crate::routes::dashboard::dashboards;
-use crate::routes::object_acl::{access, read_dtos, write_changes};
+use crate::routes::object_acl::{change_acls, read_acls};
 use crate::state::AppState;
 
 /// The ACLs of the dashboards named by the repeated `id` parameter.
@@ -37,13 +36,9 @@ pub(crate) async fn get_dashboard_access_control_list(
     caller: Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Json<ResponseContainerListAccessControlListReadDTO>, ApiError> {
-    let params = QueryParams::parse(query.as_deref())?;
-    let ids: Vec<String> = params.all("id").map(str::to_owned).collect();
-    let who = access(&state, &caller).await?;
-    let acls = dashboards(&state).acls(&who, &ids).await?;
-    Ok(Json(ResponseContainerListAccessControlListReadDTO::ok(
-        read_dtos(&state, &acls).await?,
-    )))
+    Ok(Json(
+        read_acls(&state, &caller, query.as_deref(), &dashboards(&state)).await?,
+    ))
 }
 
 async fn change(
@@ -52,10 +47,9 @@ async fn change(
     edit: AclEdit,
     body: Option<Vec<AccessControlListWriteDTO>>,
 ) -> Result<Json<ResponseContainer>, ApiError> {
-    let changes = write_changes(body)?;
-    let who = access(state, caller).await?;
-    dashboards(state).edit_acls(&who, edit, &changes).await?;
-    Ok(Json(ResponseContainer::ok_empty()))
+    Ok(Json(
+        change_acls(state, caller, edit, body, &dashboards(state)).await?,
+    ))
 }
 
 /// Adds accounts and groups to dashboards' ACLs.

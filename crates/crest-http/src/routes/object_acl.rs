@@ -1,20 +1,22 @@
 //! What the routes of objects with ACLs, versions and tags (alerts, dashboards) share: the caller
-//! as an ACL sees them, ACLs read and changed through their DTOs, a page of versions, and a list
-//! of tags answered whole.
+//! as an ACL sees them, ACLs read and changed through their DTOs (the whole of each ACL
+//! endpoint, for any [`AclObjects`]), a page of versions, and a list of tags answered whole.
 
 use std::collections::BTreeMap;
 
 use crest_domain::group::EVERYONE_GROUP_ID;
-use crest_domain::object_acl::{AccessCheck, Acl};
+use crest_domain::object_acl::{AccessCheck, Acl, AclEdit, AclObjects};
 use crest_domain::version_log::SavedVersion;
 use crest_types::alert::{
     AccessControlElement, AccessControlListReadDTO, AccessControlListWriteDTO, HistoryEntry,
+    ResponseContainerListAccessControlListReadDTO,
 };
 use crest_types::paging::{PageRequest, Paged};
-use crest_types::source::ResponseContainerTagsResponse;
+use crest_types::source::{ResponseContainer, ResponseContainerTagsResponse};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::query_params::QueryParams;
 use crate::state::AppState;
 
 /// The caller as ACLs see them: their account, their groups (Everyone included) and whether they
@@ -36,6 +38,36 @@ pub(crate) async fn access(state: &AppState, caller: &Caller) -> Result<AccessCh
         groups,
         super_admin: p.super_admin && !p.super_admin_mode_off,
     })
+}
+
+/// `GET /api/v2/<kind>/acl`: the ACLs of the objects named by the repeated `id` parameter.
+pub(crate) async fn read_acls(
+    state: &AppState,
+    caller: &Caller,
+    query: Option<&str>,
+    objects: &impl AclObjects,
+) -> Result<ResponseContainerListAccessControlListReadDTO, ApiError> {
+    let params = QueryParams::parse(query)?;
+    let ids: Vec<String> = params.all("id").map(str::to_owned).collect();
+    let who = access(state, caller).await?;
+    let acls = objects.acls(&who, &ids).await?;
+    Ok(ResponseContainerListAccessControlListReadDTO::ok(
+        read_dtos(state, &acls).await?,
+    ))
+}
+
+/// `/api/v2/<kind>/acl/add`, `/remove` and `/set`: the body's changes, applied by `edit`.
+pub(crate) async fn change_acls(
+    state: &AppState,
+    caller: &Caller,
+    edit: AclEdit,
+    body: Option<Vec<AccessControlListWriteDTO>>,
+    objects: &impl AclObjects,
+) -> Result<ResponseContainer, ApiError> {
+    let changes = write_changes(body)?;
+    let who = access(state, caller).await?;
+    objects.edit_acls(&who, edit, &changes).await?;
+    Ok(ResponseContainer::ok_empty())
 }
 
 /// ACLs as `AccessControlListReadDTO`s: each id with its group's name (an account's id is its
