@@ -24,6 +24,7 @@ use crest_domain::cloud_integration::{
     CloudIntegrationChange, CloudIntegrationRecord, CloudIntegrationStore,
 };
 use crest_domain::dashboard::{DashboardRecord, DashboardStore};
+use crest_domain::derived::{DerivedMetricStore, DerivedRecord, DerivedRuntime, DerivedState};
 use crest_domain::event::{AUTO_CLOSE_MS, EventOrigin, EventQuery, EventRecord, EventStore};
 use crest_domain::maintenance::{MaintenanceWindowRecord, MaintenanceWindowStore, WindowSpec};
 use crest_domain::notificant::{Method, NotificantRecord, NotificantStore, Route};
@@ -2910,6 +2911,170 @@ async fn alerts_keep_documents_versions_runtime_and_go_to_the_trash() {
         assert!(
             store
                 .alert_history(&b.id)
+                .await
+                .expect("history")
+                .is_empty()
+        );
+        store.close().await;
+    })
+    .await;
+}
+
+fn derived(id: &str, now: EpochMillis, name: &str) -> DerivedRecord {
+    let document = serde_json::json!({"name": name, "query": "ts(m)", "minutesToQuery": 5,
+        "processRateMinutes": 1, "somethingUnmodelled": [1, "two"]});
+    DerivedRecord {
+        id: id.into(),
+        document: document.as_object().cloned().unwrap_or_default(),
+        version: 1,
+        created_ms: now,
+        creator: "creator".into(),
+        updated_ms: now,
+        updater: "creator".into(),
+        trashed_ms: None,
+        runtime: DerivedRuntime::default(),
+    }
+}
+
+#[tokio::test]
+async fn derived_metrics_keep_definitions_versions_runs_and_go_to_the_trash() {
+    on_both(|loc| async move {
+        let store = SqlStore::open(&loc).await.expect("open");
+        let t = 1_700_000_000_000;
+        let d = derived("1700000000000", t, "first");
+        assert!(
+            store
+                .create_derived_metric(&d, "created")
+                .await
+                .expect("create")
+        );
+        assert!(
+            !store
+                .create_derived_metric(&d, "created")
+                .await
+                .expect("taken id")
+        );
+        assert_eq!(
+            store.derived_metric(&d.id).await.expect("read"),
+            Some(d.clone())
+        );
+
+        // Each save is the next version; the log keeps the last 100, newest first.
+        let mut doc = d.document.clone();
+        for n in 2..=102u32 {
+            doc.insert("name".into(), serde_json::json!(format!("v{n}")));
+            let v = store
+                .save_derived_metric(&d.id, &doc, t + i64::from(n), "editor", "updated")
+                .await
+                .expect("save");
+            assert_eq!(v, Some(n));
+        }
+        let history = store.derived_metric_history(&d.id).await.expect("history");
+        assert_eq!(history.len(), MAX_VERSIONS);
+        assert_eq!(history.first().map(|v| v.version), Some(102));
+        assert_eq!(history.last().map(|v| v.version), Some(3));
+        assert_eq!(
+            history
+                .first()
+                .map(|v| (v.update_user.as_str(), v.change.as_str())),
+            Some(("editor", "updated"))
+        );
+        let read = store
+            .derived_metric(&d.id)
+            .await
+            .expect("read")
+            .expect("found");
+        assert_eq!((read.version, read.updater.as_str()), (102, "editor"));
+        assert_eq!(read.updated_ms, t + 102);
+        assert_eq!(
+            read.document.get("somethingUnmodelled"),
+            Some(&serde_json::json!([1, "two"]))
+        );
+
+        // A run's findings change no version and no `updated`.
+        let runtime = DerivedRuntime {
+            state: Some(DerivedState::Invalid),
+            last_processed_millis: Some(t + 60_000),
+            last_query_time: Some(12),
+            points_scanned_at_last_query: Some(300),
+            metrics_used: vec!["m".into()],
+            hosts_used: vec!["h1".into()],
+            query_failing: true,
+            last_failed_time: Some(t + 60_000),
+            last_error_message: Some("it reads its own output".into()),
+            written_through: Some(t),
+        };
+        assert!(
+            store
+                .record_derived_run(&d.id, &runtime)
+                .await
+                .expect("record")
+        );
+        let read = store
+            .derived_metric(&d.id)
+            .await
+            .expect("read")
+            .expect("found");
+        assert_eq!((read.version, read.updated_ms), (102, t + 102));
+        assert_eq!(read.runtime, runtime);
+        assert!(
+            !store
+                .record_derived_run("nope", &runtime)
+                .await
+                .expect("record")
+        );
+
+        // A trashed derived metric takes no save, comes back, and goes for good with its log.
+        let b = derived("1700000000001", t, "second");
+        assert!(
+            store
+                .create_derived_metric(&b, "created")
+                .await
+                .expect("create")
+        );
+        assert!(
+            store
+                .move_to_trash(TrashKind::DerivedMetric, &b.id, t + 5, "x")
+                .await
+                .expect("trash")
+        );
+        let all = store.derived_metrics().await.expect("all");
+        assert_eq!(
+            all.iter()
+                .map(|r| (r.id.as_str(), r.trashed_ms))
+                .collect::<Vec<_>>(),
+            vec![(d.id.as_str(), None), (b.id.as_str(), Some(t + 5))]
+        );
+        assert_eq!(
+            store
+                .save_derived_metric(&b.id, &b.document, t + 6, "x", "u")
+                .await
+                .expect("save"),
+            None
+        );
+        assert!(
+            store
+                .restore(TrashKind::DerivedMetric, &b.id, t + 7, "x")
+                .await
+                .expect("restore")
+        );
+        assert_eq!(
+            store
+                .save_derived_metric(&b.id, &b.document, t + 8, "x", "u")
+                .await
+                .expect("save"),
+            Some(2)
+        );
+        assert!(
+            store
+                .remove_for_good(TrashKind::DerivedMetric, &b.id)
+                .await
+                .expect("remove")
+        );
+        assert!(store.derived_metric(&b.id).await.expect("read").is_none());
+        assert!(
+            store
+                .derived_metric_history(&b.id)
                 .await
                 .expect("history")
                 .is_empty()

@@ -33,6 +33,8 @@ pub const DEFAULT_QUERY_OBSOLETE_AFTER_DAYS: u32 = 28;
 pub const MAX_QUERY_OBSOLETE_AFTER_DAYS: u32 = 3650;
 /// The longest tick of the alert evaluator accepted: an hour.
 pub const MAX_ALERT_EVERY_SECONDS: u64 = 3600;
+/// The longest tick of the derived-metric runner accepted: an hour.
+pub const MAX_DERIVED_EVERY_SECONDS: u64 = 3600;
 
 /// The environment variable naming the configuration file (or `--config`).
 pub const CONFIG_ENV: &str = "CREST_CONFIG";
@@ -177,6 +179,9 @@ settings! {
         /// [default: 10]. Alerts are still checked once per their own period; a shorter tick only
         /// checks them sooner after their minute begins (browser tests use 1).
         alert_every_seconds: u64,
+        /// How often, in seconds, the derived-metric runner looks for derived metrics that are
+        /// due, 1 to 3600 [default: 10]. Each still runs once per its `processRateMinutes`.
+        derived_every_seconds: u64,
         /// How often, in seconds, the relay makes VictoriaMetrics durable and trims the ingest
         /// log behind it, or rewinds the log when VictoriaMetrics restarted [default: 30].
         relay_barrier_seconds: u64,
@@ -287,6 +292,9 @@ pub struct Config {
     /// How often the alert evaluator looks for due alerts; `crest serve` hands it to the server
     /// as [`crate::server::Dependencies::evaluate_every`].
     pub alert_every: std::time::Duration,
+    /// How often the derived-metric runner looks for due derived metrics; `crest serve` hands it
+    /// to the server as [`crate::server::Dependencies::derive_every`].
+    pub derived_every: std::time::Duration,
     pub public_url: String,
     pub tls: Option<TlsFiles>,
     pub max_body_bytes: usize,
@@ -342,6 +350,7 @@ impl fmt::Debug for Config {
             .field("query_timeout", &self.query_timeout)
             .field("query_obsolete_after", &self.query_obsolete_after)
             .field("alert_every", &self.alert_every)
+            .field("derived_every", &self.derived_every)
             .field("token_retrieval_key_file", &self.token_retrieval_key_file)
             .field("smtp_from", &self.smtp.as_ref().map(|m| m.from.as_str()))
             .field("subscription", &self.subscription)
@@ -434,6 +443,16 @@ impl Config {
                 alert_every.as_secs()
             );
         }
+        let derived_every = s.derived_every_seconds.map_or(
+            crate::deriving::DERIVE_EVERY,
+            std::time::Duration::from_secs,
+        );
+        if !(1..=MAX_DERIVED_EVERY_SECONDS).contains(&derived_every.as_secs()) {
+            bail!(
+                "CREST_DERIVED_EVERY_SECONDS must be a whole number of seconds from 1 to {MAX_DERIVED_EVERY_SECONDS}, not {}",
+                derived_every.as_secs()
+            );
+        }
         let tls = match (s.tls_cert, s.tls_key) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             (None, None) => None,
@@ -502,6 +521,7 @@ impl Config {
                 u64::from(obsolete_after_days) * 86_400,
             ),
             alert_every,
+            derived_every,
             public_url,
             tls,
             max_body_bytes,
@@ -1109,6 +1129,13 @@ mod tests {
             ),
             (
                 Settings {
+                    derived_every_seconds: Some(0),
+                    ..Settings::default()
+                },
+                "CREST_DERIVED_EVERY_SECONDS must be a whole number of seconds from 1 to 3600, not 0",
+            ),
+            (
+                Settings {
                     subscription: Some("gold".into()),
                     ..Settings::default()
                 },
@@ -1142,6 +1169,19 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(c.alert_every, std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn the_derived_metric_tick_is_ten_seconds_unless_the_environment_says_otherwise() {
+        let c = Config::from_sources(None, Settings::default(), &env_of(&[])).expect("valid");
+        assert_eq!(c.derived_every, std::time::Duration::from_secs(10));
+        let c = Config::from_sources(
+            None,
+            Settings::default(),
+            &env_of(&[("CREST_DERIVED_EVERY_SECONDS", "2")]),
+        )
+        .expect("valid");
+        assert_eq!(c.derived_every, std::time::Duration::from_secs(2));
     }
 
     #[test]

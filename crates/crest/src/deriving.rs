@@ -1,6 +1,7 @@
 //! The derived-metric runner's place in the server: built from the store and the data path, run
-//! every [`DERIVE_EVERY`] (or `CREST_DERIVED_EVERY_SECONDS`) by the one instance holding the lease
-//! [`DERIVED_LEASE`], so that with several instances each derived metric runs once per period.
+//! every [`DERIVE_EVERY`] (or the configuration's `derived_every_seconds`) by the one instance
+//! holding the lease [`DERIVED_LEASE`], so that with several instances each derived metric runs
+//! once per period.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,9 +15,6 @@ use tokio::sync::watch;
 /// of its period).
 pub const DERIVE_EVERY: Duration = Duration::from_secs(10);
 
-/// The environment variable that sets the runner's period in seconds (tests and demos).
-pub const DERIVE_EVERY_ENV: &str = "CREST_DERIVED_EVERY_SECONDS";
-
 /// The lease the runner runs under.
 pub const DERIVED_LEASE: &str = "derived";
 
@@ -25,16 +23,6 @@ pub const DERIVED_LEASE_TICKS: u32 = 6;
 
 /// The longest one derived metric's query may run before it is INVALID.
 pub const DERIVED_QUERY_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The runner's period: `CREST_DERIVED_EVERY_SECONDS` when set to a whole number of seconds
-/// (at least 1), else [`DERIVE_EVERY`].
-pub fn period_from_env() -> Duration {
-    std::env::var(DERIVE_EVERY_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|s| *s >= 1)
-        .map_or(DERIVE_EVERY, Duration::from_secs)
-}
 
 /// What this instance's runner did since its start.
 pub type DerivedRounds = crate::rounds::Rounds<DerivedReport>;

@@ -50,7 +50,7 @@ pub struct Dependencies {
     /// tests lengthen it and run rounds themselves through [`RunningServer::alerts`]).
     pub evaluate_every: Duration,
     /// How often the derived-metric runner looks for due derived metrics
-    /// ([`crate::deriving::period_from_env`]; tests lengthen it and run rounds themselves through
+    /// ([`crate::deriving::DERIVE_EVERY`]; tests lengthen it and run rounds themselves through
     /// [`RunningServer::derived`]).
     pub derive_every: Duration,
     /// Where alert notifications go (tests record them); the configured delivery when `None`.
@@ -68,7 +68,7 @@ impl Default for Dependencies {
             sweep_every: SWEEP_INTERVAL,
             ingest_wait: crest_http::ingest_gate::DEFAULT_WAIT,
             evaluate_every: crate::alerting::EVALUATE_EVERY,
-            derive_every: crate::deriving::period_from_env(),
+            derive_every: crate::deriving::DERIVE_EVERY,
             notifier: None,
             delivery_backoff: Duration::from_secs(1),
         }
@@ -552,6 +552,7 @@ pub async fn serve_until_signalled(config: Config) -> anyhow::Result<()> {
     let signalled = shutdown_signal()?;
     let deps = Dependencies {
         evaluate_every: config.alert_every,
+        derive_every: config.derived_every,
         ..Dependencies::default()
     };
     let server = start(&config, deps).await?;

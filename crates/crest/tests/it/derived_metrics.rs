@@ -362,9 +362,16 @@ async fn runner(backend: Backend) {
         json!({"name": "empty", "query": "aliasMetric(ts(no.such.metric), \"conf.none\")", "minutes": 5}),
     )
     .await;
+    // Only its answer shows that this one writes the metric it reads (a product keeps the
+    // metric's name): INVALID at run time, and nothing written.
+    let looping = create(
+        &app,
+        json!({"name": "loop", "query": "ts(conf.src) * 2", "minutes": 5}),
+    )
+    .await;
 
     let report1 = round_at(&app, &clock, TEN + 5 * MINUTE + 5_000).await;
-    assert_eq!(report1.ran, 3, "{report1:?}");
+    assert_eq!(report1.ran, 4, "{report1:?}");
     assert_eq!(report1.points, 5, "{report1:?}");
     let got = chart(&app, "ts(conf.derived)").await;
     let series = got["timeseries"].as_array().expect("series");
@@ -406,13 +413,26 @@ async fn runner(backend: Backend) {
         "{bad}"
     );
     assert_eq!(get(&app, &empty).await["status"], json!(["NO_DATA"]));
+    let looped = get(&app, &looping).await;
+    assert_eq!(looped["status"], json!(["INVALID"]), "{looped}");
+    assert!(
+        looped["lastErrorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("into itself") && m.contains("conf.src")),
+        "{looped}"
+    );
+    let source = chart(&app, "ts(conf.src)").await;
+    assert_eq!(
+        source["timeseries"][0]["data"], series[0]["data"],
+        "the source's per-minute means are its own points only"
+    );
 
     // Within the same minute nothing is due; a minute later, the window covers the same
     // minutes and none is written again (minute 5 has no data).
     let report2 = round_at(&app, &clock, TEN + 5 * MINUTE + 30_000).await;
-    assert_eq!((report2.ran, report2.not_due), (0, 3), "{report2:?}");
+    assert_eq!((report2.ran, report2.not_due), (0, 4), "{report2:?}");
     let report3 = round_at(&app, &clock, TEN + 6 * MINUTE + 5_000).await;
-    assert_eq!((report3.ran, report3.points), (3, 0), "{report3:?}");
+    assert_eq!((report3.ran, report3.points), (4, 0), "{report3:?}");
     let again = chart(&app, "ts(conf.derived)").await;
     assert_eq!(again["timeseries"], got["timeseries"]);
     let counted = ok(
@@ -428,7 +448,7 @@ async fn runner(backend: Backend) {
             counted["counts"]["invalid"].as_i64(),
             counted["counts"]["no_data"].as_i64()
         ),
-        (Some(1), Some(1), Some(1)),
+        (Some(1), Some(2), Some(1)),
         "{counted}"
     );
     app.stop().await;
