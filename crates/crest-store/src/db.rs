@@ -74,6 +74,26 @@ pub(crate) enum Open {
 /// A table every crest store has had since its first migration.
 const MARKER_TABLE: &str = "accounts";
 
+/// Every pool's check before it hands out a connection: one still inside a transaction is closed
+/// (which rolls the transaction back) and another opened in its place. sqlx's driver counts a
+/// transaction open from the moment its `BEGIN` ran; a task cancelled after that but before its
+/// `Transaction` existed (a client hanging up mid-request, a background task stopped at
+/// shutdown) hands the connection back still counted as in a transaction, and every custom
+/// `BEGIN` on it then fails (`InvalidSavePointStatement`). With SQLite's single write connection
+/// that would refuse every write until a restart.
+fn not_in_a_transaction<C: Connection>(
+    conn: &mut C,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + '_>> {
+    let usable = !conn.is_in_transaction();
+    if !usable {
+        tracing::warn!(
+            "a pooled connection was handed back inside a transaction; it is closed and replaced"
+        );
+    }
+    Box::pin(std::future::ready(Ok(usable)))
+}
+
 fn no_store_here(location: &StoreLocation) -> StoreError {
     StoreError::unavailable(format!(
         "no crest store at {location}: check --data-dir / CREST_DATA_DIR (or CREST_DATABASE_URL); \
@@ -115,6 +135,7 @@ impl Db {
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
                     .test_before_acquire(false)
+                    .before_acquire(not_in_a_transaction)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options.clone())
                     .await?;
@@ -134,6 +155,7 @@ impl Db {
                 let read = SqlitePoolOptions::new()
                     .max_connections(4)
                     .test_before_acquire(false)
+                    .before_acquire(not_in_a_transaction)
                     .min_connections(1)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options.read_only(true))
@@ -162,6 +184,7 @@ impl Db {
                 migrating.close().await?;
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
+                    .before_acquire(not_in_a_transaction)
                     .min_connections(1)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(bounded_options(options))
@@ -211,5 +234,46 @@ fn bounded_options(options: PgConnectOptions) -> PgConnectOptions {
             "statement_timeout",
             format!("{}ms", STATEMENT_TIMEOUT.as_millis()),
         )])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A connection handed back counted as inside a transaction, as a task cancelled right after
+    /// its `BEGIN` leaves it, does not refuse the writes after it.
+    #[tokio::test]
+    async fn a_connection_left_in_a_transaction_is_replaced() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let location = StoreLocation::Sqlite {
+            data_dir: dir.path().to_path_buf(),
+        };
+        let db = Db::open(&location, Open::CreateIfMissing)
+            .await
+            .expect("open");
+        let Db::Sqlite { write, .. } = &db else {
+            panic!("a SQLite location opens SQLite");
+        };
+        {
+            let mut conn = write.acquire().await.expect("the write connection");
+            let tx = conn
+                .begin_with(crate::dialect::Dialect::Sqlite.begin_write())
+                .await
+                .expect("begin");
+            // No `Transaction` is left to roll back: the connection goes back counted as in one.
+            std::mem::forget(tx);
+            assert!(conn.is_in_transaction());
+        }
+        let mut tx = write
+            .begin_with(crate::dialect::Dialect::Sqlite.begin_write())
+            .await
+            .expect("the next write begins");
+        sqlx::query("CREATE TABLE after_the_leak (x INTEGER)")
+            .execute(&mut *tx)
+            .await
+            .expect("write");
+        tx.commit().await.expect("commit");
+        db.close().await;
     }
 }
