@@ -14,11 +14,11 @@
 //! Decisions where the docs are silent:
 //! - `cumulativeHisto`/`frequencyHisto` make one distribution per window aligned to multiples of
 //!   `tw` since the epoch (default `1m`, as `histo()`), dated at its start, from the sum of each
-//!   bucket's points in the window (a continuous input is read once per window, at its start). A
-//!   bucket's count is its cumulative count less the previous bucket's (counts that fall as the
-//!   bound rises count as unchanged, as Prometheus does), rounded to a whole number (the
-//!   cumulative counts are rounded first, so the counts add up to the rounded total); a bucket of
-//!   no count adds nothing. Its "sampling point" (the docs' words) is the middle of its range: the
+//!   bucket's points in the window (a continuous input is read once per window, at its start, in
+//!   at most 100,000 windows). A bucket's count is its cumulative count less the previous
+//!   bucket's (counts that fall as the bound rises count as unchanged, as Prometheus does),
+//!   rounded to a whole number (the cumulative counts are rounded first, so the counts add up to
+//!   the rounded total); a bucket of no count adds nothing. Its "sampling point" (the docs' words) is the middle of its range: the
 //!   range of the first bucket starts at 0 when its bound is positive (else the point is the bound
 //!   itself), and the last, unbounded (`+Inf`) bucket's point is the highest finite bound.
 //! - `cumulativePercentile` is Prometheus' `histogram_quantile`: at each instant where a bucket
@@ -164,7 +164,19 @@ fn to_histograms(
     };
     let (tag, at) = bucket_tag(call, next, default_tag);
     let groups = groups(call, at, &tag, ctx, depth)?;
-    let starts = window_starts(ctx.chart.start, ctx.chart.end, tw);
+    let continuous = groups
+        .values()
+        .any(|g| g.members.iter().any(|(_, points)| points.is_continuous()));
+    let starts = if continuous {
+        window_starts(ctx.chart.start, ctx.chart.end, tw).ok_or_else(|| {
+            QueryError::exec(format!(
+                "{}(): a continuous input is read once per window, and the chart holds more than {MAX_WINDOWS} windows of {tw}s",
+                name(call)
+            ))
+        })?
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::with_capacity(groups.len());
     for (meta, group) in groups {
         ctx.check()?;
@@ -200,16 +212,23 @@ fn to_histograms(
     Ok(Value::Histograms(out))
 }
 
-/// The starts of the `tw` windows from the one holding `start` to the one holding `end - 1`.
-fn window_starts(start: i64, end: i64, tw: i64) -> Vec<i64> {
+/// How many windows a continuous input may be read in.
+const MAX_WINDOWS: i64 = 100_000;
+
+/// The starts of the `tw` windows from the one holding `start` to the one holding `end - 1`;
+/// `None` beyond [`MAX_WINDOWS`].
+fn window_starts(start: i64, end: i64, tw: i64) -> Option<Vec<i64>> {
     let first = start.div_euclid(tw).saturating_mul(tw);
+    if end.saturating_sub(first) / tw.max(1) >= MAX_WINDOWS {
+        return None;
+    }
     let mut out = Vec::new();
     let mut t = first;
     while t < end {
         out.push(t);
         t = t.saturating_add(tw);
     }
-    out
+    Some(out)
 }
 
 /// Adds one bucket's points to the windows they fall in, summed per window.
@@ -459,6 +478,7 @@ mod tests {
             w.get(&60).cloned().map(merged),
             Some(vec![(1.0, 4.0), (INF, 8.0)])
         );
-        assert_eq!(window_starts(30, 200, 60), vec![0, 60, 120, 180]);
+        assert_eq!(window_starts(30, 200, 60), Some(vec![0, 60, 120, 180]));
+        assert_eq!(window_starts(0, 100_000, 1), None);
     }
 }
