@@ -319,7 +319,9 @@ fn bucket_percentile(p: f64, buckets: &[(f64, f64)]) -> Option<f64> {
     let rank = p / 100.0 * total;
     let i = cumulative.iter().position(|&c| c >= rank)?;
     let (bound, count_to) = (buckets.get(i)?.0, *cumulative.get(i)?);
-    let previous = i.checked_sub(1).and_then(|j| Some((buckets.get(j)?.0, *cumulative.get(j)?)));
+    let previous = i
+        .checked_sub(1)
+        .and_then(|j| Some((buckets.get(j)?.0, *cumulative.get(j)?)));
     if bound == f64::INFINITY {
         return previous.map(|(b, _)| b);
     }

@@ -62,7 +62,11 @@ fn join(left: Vec<Matched>, right: Vec<Matched>, ctx: &Ctx<'_>) -> Vec<Matched> 
         .into_iter()
         .filter_map(|p| {
             let (l, r) = (left.get(p.left)?, right.get(p.right)?);
-            let meta = if p.left_meta { &l.head.meta } else { &r.head.meta };
+            let meta = if p.left_meta {
+                &l.head.meta
+            } else {
+                &r.head.meta
+            };
             Some(Matched {
                 head: Series {
                     meta: meta.clone(),
@@ -100,10 +104,7 @@ pub(crate) fn haversine(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Valu
         if let Points::Discrete(d) = &points {
             ctx.tick(d.len())?;
         }
-        out.push(Series {
-            points,
-            ..m.head
-        });
+        out.push(Series { points, ..m.head });
     }
     Ok(Value::Series(out))
 }
@@ -127,7 +128,10 @@ mod tests {
     fn a_quarter_of_the_equator_and_a_point_to_itself() {
         // from (0, 0) to (0, 90): a quarter of the circumference, π/2 · 3963
         let d = distance(0.0, 0.0, 0.0, 90.0);
-        assert!((d - 3963.0 * std::f64::consts::FRAC_PI_2).abs() < 1e-9, "{d}");
+        assert!(
+            (d - 3963.0 * std::f64::consts::FRAC_PI_2).abs() < 1e-9,
+            "{d}"
+        );
         // pole to pole: π · 3963
         let d = distance(90.0, 0.0, -90.0, 0.0);
         assert!((d - 3963.0 * std::f64::consts::PI).abs() < 1e-9, "{d}");

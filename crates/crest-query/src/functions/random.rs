@@ -84,13 +84,19 @@ mod tests {
         assert_ne!(a, seed_of("random()", 1));
         assert_ne!(a, seed_of("random() ", 0));
         // 0xe220a8397b1dcdaf >> 11 over 2^53
-        assert_eq!(unit(0, 0), (0xe220_a839_7b1d_cdaf_u64 >> 11) as f64 / 2f64.powi(53));
+        assert_eq!(
+            unit(0, 0),
+            (0xe220_a839_7b1d_cdaf_u64 >> 11) as f64 / 2f64.powi(53)
+        );
         let values: Vec<f64> = (0..10_000).map(|t| unit(a, t)).collect();
         assert!(values.iter().all(|v| (0.0..1.0).contains(v)));
         // roughly uniform: a tenth in each tenth, give or take 2 %
         for decile in 0..10 {
             let lo = f64::from(decile) / 10.0;
-            let n = values.iter().filter(|v| **v >= lo && **v < lo + 0.1).count();
+            let n = values
+                .iter()
+                .filter(|v| **v >= lo && **v < lo + 0.1)
+                .count();
             assert!((800..1200).contains(&n), "{decile}: {n}");
         }
         assert_eq!(unit(a, 42), unit(a, 42));

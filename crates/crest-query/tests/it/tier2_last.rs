@@ -26,19 +26,18 @@ async fn db() -> Db {
     }
     // b: 10 values in (2, 4] at T0
     for (le, v) in [("1", 0.0), ("2", 0.0), ("4", 10.0), ("+Inf", 10.0)] {
-        db = db.add(
-            "lat_bucket",
-            "b",
-            &[("le", le), ("env", "dev")],
-            &[(T0, v)],
-        );
+        db = db.add("lat_bucket", "b", &[("le", le), ("env", "dev")], &[(T0, v)]);
     }
     for (lt, v) in [("1", 2.0), ("2", 4.0), ("4", 4.0), ("+Inf", 1.0)] {
         db = db.add("gcp_bucket", "g", &[("lt", lt)], &[(T0, v)]);
     }
     db.add("no_bucket", "a", &[], &[(T0, 1.0)])
         .pts("pos.lat", "car", &[(T0, 0.0), (T0 + 60, 0.0)])
-        .pts("pos.long", "car", &[(T0, 0.0), (T0 + 30, 45.0), (T0 + 60, 90.0)])
+        .pts(
+            "pos.long",
+            "car",
+            &[(T0, 0.0), (T0 + 30, 45.0), (T0 + 60, 90.0)],
+        )
         .pts("x", "a", &[(T0, 1.0)])
         .pts("x", "b", &[(T0, 2.0)])
         .pts("x", "c", &[(T0, 3.0)])
@@ -173,8 +172,12 @@ async fn frequency_histo_reads_each_bucket_as_its_own_count() {
         &at(&[(0, 1.5)]),
     );
     close(
-        &db.one("percentile(90, frequencyHisto(\"lt\", ts(gcp_bucket)))", T0, T0 + 1)
-            .await,
+        &db.one(
+            "percentile(90, frequencyHisto(\"lt\", ts(gcp_bucket)))",
+            T0,
+            T0 + 1,
+        )
+        .await,
         &at(&[(0, 3.8)]),
     );
 }
@@ -204,9 +207,8 @@ async fn random_is_the_same_for_the_same_query() {
     let one = db.q("random(2, ts(x))", T0, T0 + 1).await;
     assert_eq!(one.len(), 2);
     let again = db.q("random(2, ts(x))", T0, T0 + 1).await;
-    let hosts = |s: &[crest_query::TimeSeries]| {
-        s.iter().map(|s| s.host.clone()).collect::<Vec<_>>()
-    };
+    let hosts =
+        |s: &[crest_query::TimeSeries]| s.iter().map(|s| s.host.clone()).collect::<Vec<_>>();
     assert_eq!(hosts(&one), hosts(&again));
     assert_eq!(db.q("random(50%, ts(x))", T0, T0 + 1).await.len(), 2);
     assert_eq!(db.q("random(100%, ts(x))", T0, T0 + 1).await.len(), 4);

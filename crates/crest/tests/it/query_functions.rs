@@ -25,7 +25,10 @@ fn close(got: &[(i64, f64)], want: &[(i64, f64)]) {
     assert_eq!(got.len(), want.len(), "got {got:?}, want {want:?}");
     for ((gt, gv), (wt, wv)) in got.iter().zip(want) {
         assert_eq!(gt, wt, "got {got:?}, want {want:?}");
-        assert!((gv - wv).abs() <= 1e-9 * wv.abs().max(1.0), "got {got:?}, want {want:?}");
+        assert!(
+            (gv - wv).abs() <= 1e-9 * wv.abs().max(1.0),
+            "got {got:?}, want {want:?}"
+        );
     }
 }
 
@@ -61,7 +64,10 @@ async fn prometheus_and_gcp_buckets_become_percentiles_and_distributions() {
     assert_eq!(status, 200, "{got}");
     close(&points(&got), &[(t, 1.75), (t1, 2.0)]);
     assert_eq!(got["timeseries"][0]["label"], "api.latency_bucket");
-    assert_eq!(got["timeseries"][0].get("tags").and_then(|t| t.get("le")), None);
+    assert_eq!(
+        got["timeseries"][0].get("tags").and_then(|t| t.get("le")),
+        None
+    );
 
     // as distributions, one a minute: 0.5 ×2, 1.5 ×4, 3 ×4 (median 1.5); then 0.5, 1.5, 3 and
     // 4 (the +Inf bucket at the highest bound) ×4 each: ranks 8.5 of 16, between 1.5 and 3
@@ -212,12 +218,7 @@ async fn calendar_functions_take_iana_time_zones() {
     );
 
     // an unknown zone is an error naming it
-    let (_, got) = chart(
-        &app,
-        None,
-        &window("hour(\"Europe/Atlantis\")", t, "m"),
-    )
-    .await;
+    let (_, got) = chart(&app, None, &window("hour(\"Europe/Atlantis\")", t, "m")).await;
     assert_eq!(got["errorType"], "QueryExecutionError", "{got}");
     let message = got["errorMessage"].as_str().unwrap_or_default();
     assert!(message.contains("Europe/Atlantis"), "{message}");
