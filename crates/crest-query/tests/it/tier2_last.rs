@@ -155,6 +155,17 @@ async fn cumulative_histo_makes_one_distribution_per_window() {
     .await;
     close(&got["b"], &at(&[(0, 3.0)]));
     close(&got["a"], &at(&[(0, 1.5)]));
+    // the docs' shape, buckets summed by le first: 2, 6, 20, 20 → 0.5 ×2, 1.5 ×4, 3 ×14; the
+    // 10th and 11th of 20 are 3
+    close(
+        &db.one(
+            "percentile(50, cumulativeHisto(sum(ts(lat_bucket), le)))",
+            T0,
+            T0 + 1,
+        )
+        .await,
+        &at(&[(0, 3.0)]),
+    );
 }
 
 #[tokio::test]
