@@ -25,6 +25,9 @@ const CHECK_EVERY: u64 = 4096;
 pub(crate) struct Ctx<'a> {
     pub chart: Chart,
     pub fetched: &'a Fetched,
+    root: &'a Expr,
+    /// How many seeds `random()` drew so far.
+    draws: Cell<u64>,
     cancel: &'a AtomicBool,
     aliases: HashMap<String, &'a Expr>,
     alias_values: RefCell<HashMap<String, Value>>,
@@ -44,6 +47,8 @@ impl<'a> Ctx<'a> {
         Self {
             chart,
             fetched,
+            root,
+            draws: Cell::new(0),
             cancel,
             aliases: aliases(root),
             alias_values: RefCell::new(HashMap::new()),
@@ -71,6 +76,15 @@ impl<'a> Ctx<'a> {
             self.check()?;
         }
         Ok(())
+    }
+
+    /// The query as printed, and how many times it was asked for before in this evaluation: what
+    /// `random()` seeds its values with, so that one query answers the same every time and two
+    /// `random()` of one query differ.
+    pub(crate) fn random_draw(&self) -> (String, u64) {
+        let n = self.draws.get();
+        self.draws.set(n.saturating_add(1));
+        (self.root.to_string(), n)
     }
 
     /// Adds a warning to the answer (once per text).

@@ -162,6 +162,42 @@ pub(crate) fn combine(
     }
 }
 
+/// Several series combined point-wise (`f` takes one value per series, in order, and answers
+/// `None` for "no point"): continuous when all are, else at the union of the discrete ones'
+/// timestamps, interpolating each series without a point there.
+pub(crate) fn combine_all(
+    all: &[Points],
+    edge: i64,
+    f: impl Fn(&[f64]) -> Option<f64> + Send + Sync + 'static,
+) -> Points {
+    if all.iter().all(Points::is_continuous) {
+        let all = all.to_vec();
+        return Points::generator(move |t| {
+            let values: Option<Vec<f64>> = all.iter().map(|p| p.continuous_at(t)).collect();
+            f(&values?)
+        });
+    }
+    let ts = union_timestamps(all.iter());
+    let sampled: Vec<Vec<Option<f64>>> = all.iter().map(|p| sample(p, &ts, false, edge)).collect();
+    let mut values = Vec::with_capacity(all.len());
+    let mut out = Vec::with_capacity(ts.len());
+    for (i, &t) in ts.iter().enumerate() {
+        values.clear();
+        for column in &sampled {
+            match column.get(i).copied().flatten() {
+                Some(v) => values.push(v),
+                None => break,
+            }
+        }
+        if values.len() == all.len()
+            && let Some(v) = f(&values)
+        {
+            out.push((t, v));
+        }
+    }
+    Points::discrete(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +232,25 @@ mod tests {
         assert_eq!(got, vec![(5, 11.5), (10, 22.0)]);
         let c = combine(&a, &Points::constant(3.0), 0, |x, y| Some(x * y));
         assert!(matches!(c, Points::Discrete(ref p) if p == &vec![(0, 3.0), (10, 6.0)]));
+    }
+
+    #[test]
+    fn combine_all_interpolates_every_side_at_the_union() {
+        let a = Points::discrete(vec![(0, 1.0), (10, 2.0)]);
+        let b = Points::discrete(vec![(5, 10.0), (10, 20.0)]);
+        let c = Points::constant(100.0);
+        let sum = |v: &[f64]| Some(v.iter().sum());
+        let Points::Discrete(got) = combine_all(&[a.clone(), b, c.clone()], i64::MAX, sum) else {
+            panic!()
+        };
+        // at 0, b has nothing yet; at 5, a is 1.5
+        assert_eq!(got, vec![(5, 111.5), (10, 122.0)]);
+        let both = combine_all(&[c.clone(), Points::constant(1.0)], 0, sum);
+        assert_eq!(both.continuous_at(42), Some(101.0));
+        assert!(matches!(
+            combine_all(&[a, c], 0, |_| None),
+            Points::Discrete(p) if p.is_empty()
+        ));
     }
 
     #[test]

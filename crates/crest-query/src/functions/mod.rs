@@ -7,12 +7,14 @@ mod align;
 mod anyall;
 pub(crate) mod args;
 mod at;
+mod buckets;
 mod calendar;
 mod conditional;
 mod dimension;
 mod fill;
 mod filter;
 mod forecast;
+mod haversine;
 mod hist_summary;
 mod histo;
 pub(crate) mod histogram;
@@ -22,6 +24,7 @@ mod metadata;
 mod mgroup;
 mod normalize;
 mod presence;
+mod random;
 mod rank;
 mod rate;
 mod set;
@@ -199,6 +202,11 @@ static TABLE: &[Function] = &[
     row("summary", hist_summary::summary, same),
     row("alignedSummary", hist_summary::aligned_summary, same),
     row("histo", histo::histo, same),
+    row("cumulativeHisto", buckets::cumulative_histo, same),
+    row("frequencyHisto", buckets::frequency_histo, same),
+    row("cumulativePercentile", buckets::cumulative_percentile, same),
+    row("haversine", haversine::haversine, same),
+    row("random", random::random, same),
 ];
 
 /// Every documented function name (wql.md §3.3): a name here but not in [`TABLE`] is "not
@@ -208,15 +216,10 @@ static TABLE: &[Function] = &[
 static DOCUMENTED: &[&str] = &[
     "traces",
     "spans",
-    "random",
-    "haversine",
     "anomalous",
     "hw",
     "nnforecast",
     "forecast",
-    "cumulativeHisto",
-    "frequencyHisto",
-    "cumulativePercentile",
     "apdex",
     "apdexLatency",
 ];

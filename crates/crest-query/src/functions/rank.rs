@@ -210,9 +210,12 @@ pub(crate) fn bottom(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, 
     flags(call, ctx, depth, false)
 }
 
-/// FNV-1a over the identity's parts, each ended by a 0 byte.
-fn identity_hash(meta: &crate::value::Meta) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+/// FNV-1a's initial state: `sample()`'s seed.
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a from `seed` over the identity's parts, each ended by a 0 byte.
+fn identity_hash(meta: &crate::value::Meta, seed: u64) -> u64 {
+    let mut h: u64 = seed;
     let mut eat = |bytes: &[u8]| {
         for b in bytes.iter().chain(std::iter::once(&0u8)) {
             h ^= u64::from(*b);
@@ -229,13 +232,23 @@ fn identity_hash(meta: &crate::value::Meta) -> u64 {
 }
 
 pub(crate) fn sample(call: &Call, ctx: &Ctx<'_>, depth: usize) -> Result<Value, QueryError> {
+    hashed_subset(call, ctx, depth, FNV_OFFSET)
+}
+
+/// `f(n|p%, expr)`: the `n` series with the smallest hashes of their identity from `seed`.
+pub(crate) fn hashed_subset(
+    call: &Call,
+    ctx: &Ctx<'_>,
+    depth: usize,
+    seed: u64,
+) -> Result<Value, QueryError> {
     super::args::arity(call, 2, 2)?;
     let series = sorted(eval_series(expr_at(call, 1)?, ctx, depth, name(call))?);
     let n = how_many(call, series.len())?;
     let mut order: Vec<(u64, usize)> = series
         .iter()
         .enumerate()
-        .map(|(i, s)| (identity_hash(&s.meta), i))
+        .map(|(i, s)| (identity_hash(&s.meta, seed), i))
         .collect();
     order.sort_unstable();
     let mut chosen: Vec<usize> = order.into_iter().take(n).map(|(_, i)| i).collect();

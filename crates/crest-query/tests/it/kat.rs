@@ -1130,11 +1130,13 @@ async fn kat_36_calendar_functions_through_a_query() {
         &db.one("between(weekday(\"UTC\"), 6, 7)", t, t + 1).await,
         &[(t, 0.0)],
     );
+    // 14:30 UTC is 06:30 in Los Angeles in January (PST, UTC-8)
+    close(&db.one("hour(\"US/Pacific\")", t, t + 1).await, &[(t, 6.5)]);
     match db
-        .ask(&crate::support::req("hour(\"US/Pacific\")", t, t + 1))
+        .ask(&crate::support::req("hour(\"US/Atlantis\")", t, t + 1))
         .await
     {
-        Err(crest_query::QueryError::Execution(m)) => assert!(m.contains("US/Pacific"), "{m}"),
+        Err(crest_query::QueryError::Execution(m)) => assert!(m.contains("US/Atlantis"), "{m}"),
         other => panic!("{other:?}"),
     }
 }

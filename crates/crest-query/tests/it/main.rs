@@ -25,3 +25,4 @@ mod source_tags;
 mod strings;
 mod support;
 mod tier2;
+mod tier2_last;

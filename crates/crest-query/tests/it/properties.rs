@@ -158,6 +158,11 @@ fn query() -> impl Strategy<Value = String> {
             "aliasSource",
             "taggify",
             "hour",
+            "cumulativeHisto",
+            "frequencyHisto",
+            "cumulativePercentile",
+            "haversine",
+            "random",
             "nosuch",
         ]);
         let extra = prop::sample::select(vec![

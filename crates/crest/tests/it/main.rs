@@ -36,6 +36,7 @@ mod postgres;
 mod process;
 mod proxies;
 mod query;
+mod query_functions;
 mod retrievable_tokens;
 mod roles_and_groups;
 mod search;

@@ -11,11 +11,11 @@ use crate::support::{
 };
 
 /// A minute-aligned time two hours back: behind the live edge, inside the retention.
-fn t0() -> i64 {
+pub(crate) fn t0() -> i64 {
     crest_domain::clock::SystemClock.now_millis() / 1000 / 60 * 60 - 7200
 }
 
-async fn report(app: &TestApp, body: &str) {
+pub(crate) async fn report(app: &TestApp, body: &str) {
     let resp = app
         .admin(Method::POST, "/report")
         .header("content-type", "text/plain")
@@ -32,7 +32,11 @@ async fn report(app: &TestApp, body: &str) {
 }
 
 /// `GET /api/v2/chart/api?<params>` as `token` (the administrator's when `None`).
-async fn chart(app: &TestApp, token: Option<&str>, params: &[(&str, String)]) -> (u16, Value) {
+pub(crate) async fn chart(
+    app: &TestApp,
+    token: Option<&str>,
+    params: &[(&str, String)],
+) -> (u16, Value) {
     let token = token.map_or_else(|| app.admin_token.clone(), str::to_owned);
     json_of(
         app.http
@@ -46,7 +50,7 @@ async fn chart(app: &TestApp, token: Option<&str>, params: &[(&str, String)]) ->
     .await
 }
 
-fn window(q: &str, t0: i64, g: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn window(q: &str, t0: i64, g: &str) -> Vec<(&'static str, String)> {
     vec![
         ("q", q.to_owned()),
         ("s", ((t0 - 600) * 1000).to_string()),
@@ -56,7 +60,7 @@ fn window(q: &str, t0: i64, g: &str) -> Vec<(&'static str, String)> {
 }
 
 /// `{host: [[t, v], ...]}` of an answer's series.
-fn by_host(answer: &Value) -> std::collections::BTreeMap<String, Value> {
+pub(crate) fn by_host(answer: &Value) -> std::collections::BTreeMap<String, Value> {
     answer["timeseries"]
         .as_array()
         .expect("timeseries")
