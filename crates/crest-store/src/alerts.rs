@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::db::with_pool;
 use crate::error::DbError;
 use crate::sql_store::SqlStore;
-use crate::version_log::{self, Versioned, from_json, to_json, version_number};
+use crate::version_log::{self, Versioned, add_version, from_json, to_json, version_number};
 
 const TABLES: Versioned = Versioned {
     main: "alerts",
@@ -105,17 +105,16 @@ impl AlertStore for SqlStore {
             .rows_affected()
                 == 1;
             if created {
-                sqlx::query(
-                    "INSERT INTO alert_versions (alert_id, version, document, update_user, \
-                     update_time, change) VALUES ($1, 1, $2, $3, $4, $5)",
-                )
-                .bind(&a.id)
-                .bind(&document)
-                .bind(&a.creator)
-                .bind(a.created_ms)
-                .bind(change)
-                .execute(&mut *tx)
-                .await?;
+                add_version!(
+                    tx,
+                    &TABLES.insert_version(),
+                    &a.id,
+                    1_i64,
+                    &document,
+                    &a.creator,
+                    a.created_ms,
+                    change
+                );
             }
             tx.end(created).await?;
             Ok(created)

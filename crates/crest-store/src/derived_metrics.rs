@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::db::with_pool;
 use crate::error::DbError;
 use crate::sql_store::SqlStore;
-use crate::version_log::{self, Versioned, from_json, to_json, version_number};
+use crate::version_log::{self, Versioned, add_version, from_json, to_json, version_number};
 use crate::write::write_tx;
 
 const TABLES: Versioned = Versioned {
@@ -101,17 +101,16 @@ impl DerivedMetricStore for SqlStore {
             .rows_affected()
                 == 1;
             if created {
-                sqlx::query(
-                    "INSERT INTO derived_metric_versions (derived_metric_id, version, document, \
-                     update_user, update_time, change) VALUES ($1, 1, $2, $3, $4, $5)",
-                )
-                .bind(&d.id)
-                .bind(&document)
-                .bind(&d.creator)
-                .bind(d.created_ms)
-                .bind(change)
-                .execute(&mut *tx)
-                .await?;
+                add_version!(
+                    tx,
+                    &TABLES.insert_version(),
+                    &d.id,
+                    1_i64,
+                    &document,
+                    &d.creator,
+                    d.created_ms,
+                    change
+                );
             }
             tx.end(created).await?;
             Ok(created)

@@ -24,6 +24,35 @@ pub(crate) struct Versioned {
     pub key: &'static str,
 }
 
+impl Versioned {
+    /// The statement that writes one version row: binds the object's id, the version, the
+    /// document, who and when, and the change ([`add_version!`]).
+    pub(crate) fn insert_version(self) -> String {
+        format!(
+            "INSERT INTO {} ({}, version, document, update_user, update_time, change) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            self.versions, self.key
+        )
+    }
+}
+
+/// Writes one version row in the open transaction `$tx` with the statement of
+/// [`Versioned::insert_version`] (compiled once per backend, as `write_tx!` bodies are).
+macro_rules! add_version {
+    ($tx:expr, $sql:expr, $id:expr, $version:expr, $document:expr, $by:expr, $at:expr, $change:expr) => {
+        sqlx::query($sql)
+            .bind($id)
+            .bind($version)
+            .bind($document)
+            .bind($by)
+            .bind($at)
+            .bind($change)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+pub(crate) use add_version;
+
 /// A value written to a JSON column; `what` says what could not be written.
 pub(crate) fn to_json<T: Serialize>(what: &'static str, value: &T) -> Result<String, DbError> {
     serde_json::to_string(value).map_err(|e| DbError::Store(StoreError::other(what).because(e)))
@@ -84,11 +113,7 @@ pub(crate) async fn save(
          updater = $3 WHERE id = $4 AND trashed_ms IS NULL RETURNING version",
         t.main
     );
-    let log = format!(
-        "INSERT INTO {} ({}, version, document, update_user, update_time, change) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-        t.versions, t.key
-    );
+    let log = t.insert_version();
     let trim = format!(
         "DELETE FROM {} WHERE {} = $1 AND version <= $2",
         t.versions, t.key
@@ -105,15 +130,7 @@ pub(crate) async fn save(
             tx.rollback().await?;
             return Ok(None);
         };
-        sqlx::query(&log)
-            .bind(id)
-            .bind(version)
-            .bind(&document)
-            .bind(by)
-            .bind(now)
-            .bind(change)
-            .execute(&mut *tx)
-            .await?;
+        add_version!(tx, &log, id, version, &document, by, now, change);
         sqlx::query(&trim)
             .bind(id)
             .bind(version - kept_versions())

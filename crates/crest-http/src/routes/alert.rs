@@ -82,6 +82,16 @@ pub(crate) fn put_bookkeeping(
     }
 }
 
+/// `tags` as the API shows it: `{"customerTags": [...]}`, the list the document holds or none.
+pub(crate) fn put_customer_tags(m: &mut Map<String, Value>) {
+    let tags = m
+        .get("tags")
+        .and_then(|t| t.get("customerTags"))
+        .cloned()
+        .unwrap_or(json!([]));
+    put(m, "tags", json!({ "customerTags": tags }));
+}
+
 /// The alert as the API shows it: the stored document, the server's fields, and what the
 /// evaluator last recorded. `document` is the current one or an older version's.
 pub(crate) fn wire_document(
@@ -104,12 +114,7 @@ pub(crate) fn wire_document(
     if m.get("processRateMinutes").is_none_or(Value::is_null) {
         put(&mut m, "processRateMinutes", DEFAULT_PROCESS_RATE_MINUTES);
     }
-    let tags = m
-        .get("tags")
-        .and_then(|t| t.get("customerTags"))
-        .cloned()
-        .unwrap_or(json!([]));
-    put(&mut m, "tags", json!({ "customerTags": tags }));
+    put_customer_tags(&mut m);
     put(&mut m, "status", view.status.clone());
     let severities: Vec<&str> = severity_list(document).iter().map(|s| s.as_str()).collect();
     put(&mut m, "severityList", severities);
@@ -225,13 +230,22 @@ fn answer(view: &AlertView) -> Result<Json<ResponseContainerAlert>, ApiError> {
 /// A client's alert as a JSON object (read through [`Alert`], so a known field of the wrong type
 /// is refused).
 pub(crate) fn document_of(body: Option<Alert>) -> Result<Map<String, Value>, ApiError> {
+    typed_document(body, "an alert")
+}
+
+/// A client's body, read through its model `T` (so a known field of the wrong type is refused),
+/// as a JSON object; `what` names the model in the error ("an alert").
+pub(crate) fn typed_document<T: serde::Serialize + Default>(
+    body: Option<T>,
+    what: &str,
+) -> Result<Map<String, Value>, ApiError> {
     match serde_json::to_value(body.unwrap_or_default()) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::BadRequest(
-            "the body must be an alert (a JSON object)".into(),
-        )),
+        Ok(_) => Err(ApiError::BadRequest(format!(
+            "the body must be {what} (a JSON object)"
+        ))),
         Err(e) => Err(ApiError::internal_caused_by(
-            "an alert does not serialize",
+            format!("{what} does not serialize"),
             e,
         )),
     }

@@ -12,13 +12,13 @@ use crest_types::derived::{
 };
 use crest_types::envelope::StatusEnvelope;
 use crest_types::source::{ResponseContainer, ResponseContainerTagsResponse};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Paging};
 use crate::query_params::QueryParams;
-use crate::routes::alert::{put, put_bookkeeping, put_some};
+use crate::routes::alert::{put, put_bookkeeping, put_customer_tags, put_some, typed_document};
 use crate::routes::object_acl::{all_tags, history_page, version_number};
 use crate::state::AppState;
 
@@ -53,12 +53,7 @@ pub(crate) fn wire_document(
             put(&mut m, key, false);
         }
     }
-    let tags = m
-        .get("tags")
-        .and_then(|t| t.get("customerTags"))
-        .cloned()
-        .unwrap_or(json!([]));
-    put(&mut m, "tags", json!({ "customerTags": tags }));
+    put_customer_tags(&mut m);
     put(&mut m, "status", view.status.clone());
     put(&mut m, "inTrash", view.in_trash);
     put(&mut m, "deleted", view.in_trash);
@@ -92,16 +87,7 @@ fn answer(view: &DerivedView) -> Result<Json<ResponseContainerDerivedMetricDefin
 /// A client's definition as a JSON object (read through [`DerivedMetricDefinition`], so a known
 /// field of the wrong type is refused).
 fn document_of(body: Option<DerivedMetricDefinition>) -> Result<Map<String, Value>, ApiError> {
-    match serde_json::to_value(body.unwrap_or_default()) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::BadRequest(
-            "the body must be a derived metric definition (a JSON object)".into(),
-        )),
-        Err(e) => Err(ApiError::internal_caused_by(
-            "a derived metric does not serialize",
-            e,
-        )),
-    }
+    typed_document(body, "a derived metric definition")
 }
 
 /// The derived metrics outside the trash, in id order, a page at a time.
