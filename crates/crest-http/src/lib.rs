@@ -8,6 +8,8 @@
 mod api_doc;
 mod audit;
 mod auth;
+#[cfg(test)]
+mod captured_log;
 mod csrf;
 pub mod data;
 mod docs_ui;

@@ -61,32 +61,9 @@ pub(crate) fn trace_layer() -> RouteTraceLayer {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use crate::captured_log::Captured;
 
     use super::*;
-
-    /// Keeps what a `fmt` subscriber writes.
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().expect("not poisoned").extend_from_slice(buf);
-            Ok(buf.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-        type Writer = Self;
-
-        fn make_writer(&'a self) -> Self::Writer {
-            self.clone()
-        }
-    }
 
     /// What a failure of `status` logs at INFO and above.
     fn logged_at_info(status: StatusCode) -> String {
@@ -103,7 +80,7 @@ mod tests {
                 &Span::none(),
             );
         });
-        String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("UTF-8")
+        captured.text()
     }
 
     #[test]

@@ -285,32 +285,9 @@ impl From<crest_auth::password::SignInError> for ApiError {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use crate::captured_log::Captured;
 
     use super::*;
-
-    /// Keeps what a `fmt` subscriber writes.
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().expect("not poisoned").extend_from_slice(buf);
-            Ok(buf.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-        type Writer = Self;
-
-        fn make_writer(&'a self) -> Self::Writer {
-            self.clone()
-        }
-    }
 
     /// What answering `e` logs, and the answer.
     fn logged(e: ApiError, path: &str) -> (String, Response) {
@@ -320,8 +297,7 @@ mod tests {
             .with_ansi(false)
             .finish();
         let response = tracing::subscriber::with_default(subscriber, || error_response(path, e));
-        let log =
-            String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("UTF-8");
+        let log = captured.text();
         (log, response)
     }
 
