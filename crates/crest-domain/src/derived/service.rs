@@ -165,31 +165,23 @@ impl<'a> DerivedMetrics<'a> {
         skip_trash: bool,
     ) -> Result<DerivedView, DomainError> {
         let current = self.get(id).await?;
-        match trash::deletion(current.in_trash, skip_trash) {
-            Deletion::ToTrash => {
-                if !self
-                    .store
-                    .move_to_trash(TrashKind::DerivedMetric, id, self.now(), by)
-                    .await?
-                {
-                    return Err(not_found(id));
-                }
-                self.get(id).await
-            }
-            Deletion::ForGood => {
-                if !self
-                    .store
-                    .remove_for_good(TrashKind::DerivedMetric, id)
-                    .await?
-                {
-                    return Err(not_found(id));
-                }
-                Ok(DerivedView {
-                    status: vec!["TRASH".into()],
-                    in_trash: true,
-                    ..current
-                })
-            }
+        let deletion = trash::delete(
+            self.store,
+            TrashKind::DerivedMetric,
+            id,
+            current.in_trash,
+            skip_trash,
+            self.now(),
+            by,
+        )
+        .await?;
+        match deletion.ok_or_else(|| not_found(id))? {
+            Deletion::ToTrash => self.get(id).await,
+            Deletion::ForGood => Ok(DerivedView {
+                status: vec!["TRASH".into()],
+                in_trash: true,
+                ..current
+            }),
         }
     }
 
