@@ -74,7 +74,9 @@ pub fn decode(bytes: &[u8]) -> Result<Batch, LogError> {
     }
     // A series takes at least 2 bytes (key length, sample count).
     let series_count = r.count(2)?;
-    let mut batch = Batch::default();
+    // Sized once from the bytes that follow (keys take at most all of them, a sample at least 9),
+    // so that decoding never grows and copies the batch's buffers.
+    let mut batch = Batch::with_capacity(series_count, r.remaining(), r.remaining() / 9);
     let mut samples: Vec<Sample> = Vec::new();
     for _ in 0..series_count {
         let key = r.bytes()?;

@@ -126,6 +126,9 @@ impl VictoriaEngine {
     /// needed for it). Encodes the batch, so it costs about what an append's encoding costs.
     pub fn check(&self, batch: &Batch) -> Result<(), VictoriaError> {
         let window = Window::new(self.now(), self.config.retention_ms);
+        if self.config.precision != Precision::Refuse {
+            return write::check_refusals(batch, window, self.config.time_shift_ms);
+        }
         let encoded = write::check(batch, &Memory::default(), window, self.config.time_shift_ms)?;
         self.check_precision(&encoded)
     }

@@ -76,16 +76,33 @@ fn decimal(v: f64) -> Option<(i32, i32, i32)> {
     formatted(v)
 }
 
-/// [`decimal`] read off the value's shortest scientific form.
+/// [`decimal`] read off the value's shortest round-trip form (zmij's, without allocating: this
+/// runs for every value that is not a whole number). The form may be fixed (`0.00123`) or
+/// scientific (`1.23e-7`, `5e+20`); either way, the digits between its first and last non-zero
+/// one are the significant digits.
 fn formatted(v: f64) -> Option<(i32, i32, i32)> {
-    if v == 0.0 {
+    if v == 0.0 || !v.is_finite() {
         return None;
     }
-    let text = format!("{:e}", v.abs());
-    let (mantissa, exponent) = text.split_once('e')?;
-    let exponent: i32 = exponent.parse().ok()?;
-    let digits = i32::try_from(mantissa.chars().filter(char::is_ascii_digit).count()).ok()?;
-    Some((digits, exponent, exponent - (digits - 1)))
+    let mut buffer = zmij::Buffer::new();
+    let text = buffer.format_finite(v.abs());
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let point = i32::try_from(mantissa.find('.').unwrap_or(mantissa.len())).ok()?;
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit);
+    let (mut first, mut last) = (None, 0i32);
+    for (i, d) in (0i32..).zip(digits) {
+        if d != b'0' {
+            first.get_or_insert(i);
+            last = i;
+        }
+    }
+    let first = first?;
+    // The digit at index i (the point not counted) stands for 10^(exponent + point - 1 - i).
+    let top = exponent + point - 1;
+    Some((last - first + 1, top - first, top - last))
 }
 
 /// The most significant digits VictoriaMetrics keeps of a value (`conversionPrecision`).
@@ -95,9 +112,17 @@ pub const BLOCK_SPAN: i32 = 17;
 
 /// Which of one series' `values` VictoriaMetrics would not keep exactly.
 pub fn precision(values: impl Iterator<Item = f64>) -> PrecisionFindings {
+    precision_with(values, &mut Vec::new())
+}
+
+/// [`precision`] with a scratch buffer that the caller keeps between series.
+fn precision_with(
+    values: impl Iterator<Item = f64>,
+    forms: &mut Vec<(f64, (i32, i32, i32))>,
+) -> PrecisionFindings {
     let mut found = PrecisionFindings::default();
     let mut top = i32::MIN;
-    let mut forms = Vec::with_capacity(values.size_hint().0);
+    forms.clear();
     for v in values {
         if v == 0.0 && v.is_sign_negative() {
             found.rounded += 1;
@@ -112,7 +137,7 @@ pub fn precision(values: impl Iterator<Item = f64>) -> PrecisionFindings {
             forms.push((v, form));
         }
     }
-    for (v, (digits, _, last)) in forms {
+    for &(v, (digits, _, last)) in forms.iter() {
         // Digits kept: at most KEPT_DIGITS, and none below the block's span from its top.
         let last = last.max(last + digits - KEPT_DIGITS);
         if top.saturating_sub(last) > BLOCK_SPAN {
@@ -150,7 +175,20 @@ impl<'a> KeyView<'a> {
     fn parse(canonical: &'a [u8]) -> Option<Self> {
         let text = std::str::from_utf8(canonical).ok()?;
         let body = text.strip_suffix('\0')?;
-        let mut parts = body.split('\0');
+        // Split at the NUL bytes found by memchr (a NUL is one byte of UTF-8, so every cut is at
+        // a character boundary).
+        let mut cuts = memchr::memchr_iter(0, body.as_bytes());
+        let mut start = 0usize;
+        let mut parts = std::iter::from_fn(|| {
+            let end = match cuts.next() {
+                Some(end) => end,
+                None if start <= body.len() => body.len(),
+                None => return None,
+            };
+            let part = body.get(start..end);
+            start = end.saturating_add(1);
+            part
+        });
         let metric = parts.next()?;
         let source = parts.next()?;
         let mut tags: Vec<(&str, &str)> = Vec::new();
@@ -384,6 +422,24 @@ struct Out {
     timestamps: Vec<i64>,
 }
 
+impl Out {
+    /// Appends `samples`, their times shifted to what VictoriaMetrics stores.
+    fn samples_from(&mut self, samples: &[crest_series::Sample], shift: i64) {
+        self.values.extend(samples.iter().map(|s| s.value));
+        self.timestamps
+            .extend(samples.iter().map(|s| s.timestamp.saturating_sub(shift)));
+    }
+}
+
+/// The key in `canonical`, read in place and checked as VictoriaMetrics would keep it (with the
+/// one label of the adapter's own a plain series may carry).
+fn checked_key(canonical: &[u8]) -> Result<KeyView<'_>, VictoriaError> {
+    let key = KeyView::parse(canonical)
+        .ok_or_else(|| VictoriaError::Refused("a series key is not a canonical key".into()))?;
+    key.check(1)?;
+    Ok(key)
+}
+
 /// A batch as import request bodies, with what it changes in [`Memory`] (applied only once every
 /// request succeeded, so a retried batch is numbered the same way).
 #[derive(Debug, Default)]
@@ -416,11 +472,20 @@ pub fn check(
     encode_as(&[batch], memory, window, shift, Build::CheckOnly)
 }
 
+/// Checks `batch` for what VictoriaMetrics would drop (the refusals of [`check`]) without looking
+/// for values it would round: the check before logging when rounding is reported, not refused
+/// (the shipper's encoding finds and counts those).
+pub fn check_refusals(batch: &Batch, window: Window, shift: i64) -> Result<(), VictoriaError> {
+    encode_as(&[batch], &Memory::default(), window, shift, Build::Refusals).map(|_| ())
+}
+
 /// Whether an encoding writes its request bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Build {
     Bodies,
     CheckOnly,
+    /// A check without the precision findings.
+    Refusals,
 }
 
 fn encode_as(
@@ -475,6 +540,7 @@ fn gather<'a>(
     build: Build,
 ) -> Result<Gathered<'a>, VictoriaError> {
     let bodies = build == Build::Bodies;
+    let measure_precision = build != Build::Refusals;
     let mut out: BTreeMap<BTreeMap<String, String>, Out> = BTreeMap::new();
     let mut enc = Encoded::default();
     let mut seen: FxHashSet<u64> = FxHashSet::default();
@@ -484,48 +550,53 @@ fn gather<'a>(
     // entries holds the same series many times), its samples gathered in the batch's order.
     let mut known: FxHashMap<&[u8], usize> = FxHashMap::default();
     let mut plain: Vec<Plain<'_>> = Vec::new();
+    let mut forms = Vec::new();
     for series in batches.iter().flat_map(|b| b.series()) {
-        let index = match known.get(series.canonical) {
-            Some(index) => *index,
-            None => {
-                let key = KeyView::parse(series.canonical).ok_or_else(|| {
-                    VictoriaError::Refused("a series key is not a canonical key".into())
-                })?;
-                key.check(1)?;
-                plain.push(Plain {
-                    key,
-                    hash: series.hash,
-                    samples: Out::default(),
-                });
-                known.insert(series.canonical, plain.len() - 1);
-                plain.len() - 1
+        // Where the samples go (the bodies only), and the metric for messages.
+        let (metric, target) = if bodies {
+            let index = match known.get(series.canonical) {
+                Some(index) => *index,
+                None => {
+                    plain.push(Plain {
+                        key: checked_key(series.canonical)?,
+                        hash: series.hash,
+                        samples: Out::default(),
+                    });
+                    known.insert(series.canonical, plain.len() - 1);
+                    plain.len() - 1
+                }
+            };
+            let Some(target) = plain.get_mut(index) else {
+                continue;
+            };
+            (target.key.metric, Some(&mut target.samples))
+        } else {
+            // A check looks at each series of the batch as it comes (checking a key twice is
+            // harmless, and cheaper than finding it again).
+            (checked_key(series.canonical)?.metric, None)
+        };
+        if measure_precision {
+            if memory.latest(series.hash).is_none() && seen.insert(series.hash) {
+                enc.new_series += 1;
             }
-        };
-        let Some(target) = plain.get_mut(index) else {
-            continue;
-        };
-        if memory.latest(series.hash).is_none() && seen.insert(series.hash) {
-            enc.new_series += 1;
-        }
-        let found = precision(series.samples.iter().map(|s| s.value));
-        enc.precision.rounded += found.rounded;
-        enc.precision.mixed += found.mixed;
-        if enc.precision.example.is_none() {
-            enc.precision.example = found.example;
+            let found = precision_with(series.samples.iter().map(|s| s.value), &mut forms);
+            enc.precision.rounded += found.rounded;
+            enc.precision.mixed += found.mixed;
+            if enc.precision.example.is_none() {
+                enc.precision.example = found.example;
+            }
         }
         for s in series.samples {
             if !s.value.is_finite() {
                 return Err(VictoriaError::Refused(format!(
-                    "a point of {} has the value {}, which VictoriaMetrics cannot store",
-                    target.key.metric, s.value
+                    "a point of {metric} has the value {}, which VictoriaMetrics cannot store",
+                    s.value
                 )));
             }
-            let stored = s.timestamp.saturating_sub(shift);
-            window.check(stored, target.key.metric)?;
-            if bodies {
-                target.samples.values.push(s.value);
-                target.samples.timestamps.push(stored);
-            }
+            window.check(s.timestamp.saturating_sub(shift), metric)?;
+        }
+        if let Some(target) = target {
+            target.samples_from(series.samples, shift);
         }
         enc.points += series.samples.len();
     }
@@ -553,11 +624,13 @@ fn gather<'a>(
         let stored_bin = bin.saturating_sub(shift);
         window.check(stored_bin, &key.metric)?;
         let centroids = &h.distribution.centroids;
-        let found = precision(centroids.iter().map(|c| c.mean));
-        enc.precision.rounded += found.rounded;
-        enc.precision.mixed += found.mixed;
-        if enc.precision.example.is_none() {
-            enc.precision.example = found.example;
+        if measure_precision {
+            let found = precision(centroids.iter().map(|c| c.mean));
+            enc.precision.rounded += found.rounded;
+            enc.precision.mixed += found.mixed;
+            if enc.precision.example.is_none() {
+                enc.precision.example = found.example;
+            }
         }
         if let Some(c) = centroids.iter().find(|c| !c.mean.is_finite()) {
             return Err(VictoriaError::Refused(format!(
@@ -742,9 +815,15 @@ impl<'s> Bodies<'s> {
     fn new(sink: &'s mut dyn FnMut(Vec<u8>)) -> Self {
         Self {
             sink,
-            body: Vec::new(),
+            body: Self::fresh(),
             in_body: 0,
         }
+    }
+
+    /// An empty body with room for a full one's samples (a value and a time take about 25
+    /// bytes), so that writing it does not grow and copy it again and again.
+    fn fresh() -> Vec<u8> {
+        Vec::with_capacity(MAX_REQUEST_SAMPLES.saturating_mul(26))
     }
 
     /// One series' lines: `labels` writes its labels as a JSON object.
@@ -762,7 +841,7 @@ impl<'s> Bodies<'s> {
                 continue;
             }
             if self.in_body > 0 && self.in_body + values.len() > MAX_REQUEST_SAMPLES {
-                (self.sink)(std::mem::take(&mut self.body));
+                (self.sink)(std::mem::replace(&mut self.body, Self::fresh()));
                 self.in_body = 0;
             }
             let body = &mut self.body;
@@ -876,6 +955,35 @@ mod tests {
         }
         for v in values {
             assert_eq!(decimal(v), formatted(v), "{v}");
+            assert_eq!(formatted(v), scientific(v), "{v}");
+        }
+    }
+
+    /// The decimal form as Rust's own shortest scientific formatting gives it (the oracle).
+    fn scientific(v: f64) -> Option<(i32, i32, i32)> {
+        if v == 0.0 || !v.is_finite() {
+            return None;
+        }
+        let text = format!("{:e}", v.abs());
+        let (mantissa, exponent) = text.split_once('e')?;
+        let exponent: i32 = exponent.parse().ok()?;
+        let digits = i32::try_from(mantissa.chars().filter(char::is_ascii_digit).count()).ok()?;
+        Some((digits, exponent, exponent - (digits - 1)))
+    }
+
+    proptest! {
+        /// zmij's shortest form and Rust's agree on every value's significant digits.
+        #[test]
+        fn the_decimal_form_matches_rusts_shortest_formatting(bits in any::<u64>()) {
+            let v = f64::from_bits(bits);
+            prop_assert_eq!(formatted(v), scientific(v), "{:e}", v);
+        }
+
+        #[test]
+        fn the_decimal_form_of_short_decimals_matches(n in -10_000_000i64..10_000_000, scale in 0i32..12) {
+            #[allow(clippy::cast_precision_loss)]
+            let v = n as f64 / 10f64.powi(scale);
+            prop_assert_eq!(formatted(v), scientific(v), "{:e}", v);
         }
     }
 
