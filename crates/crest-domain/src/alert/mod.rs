@@ -18,6 +18,7 @@ pub use crate::object_acl::{AccessCheck, AclEdit};
 pub use links::AlertLinks;
 pub use model::{AlertType, MAX_EMAILS, Severity, TargetEntry, parse_targets};
 pub use record::{Acl, AlertRecord, AlertVersion, MAX_VERSIONS};
+pub(crate) use rules::text;
 pub use rules::{
     SERVER_FIELDS, conditions_by_severity, normalize, query_parses, severity_list, target_entries,
     targets_by_severity,

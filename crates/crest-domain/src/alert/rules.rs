@@ -75,7 +75,12 @@ pub fn query_parses(query: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-fn text<'a>(doc: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, DomainError> {
+/// The string at `key` of a document (`None` when absent or null); a 400 naming the key when it
+/// is not a string. Derived metrics' rules read their documents with it too.
+pub(crate) fn text<'a>(
+    doc: &'a Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'a str>, DomainError> {
     match doc.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::DomainError;
+use crate::alert::text;
 use crate::event::event_tag_valid;
 use crest_wql::{Arg, Expr, FilterAtom, FilterExpr, NamePattern};
 
@@ -46,14 +47,6 @@ const MAX_TAGS: usize = 256;
 
 fn invalid(message: impl Into<String>) -> DomainError {
     DomainError::Invalid(message.into())
-}
-
-fn text<'a>(doc: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, DomainError> {
-    match doc.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(invalid(format!("'{key}' must be a string"))),
-    }
 }
 
 fn minutes_of(doc: &Map<String, Value>, key: &str) -> Result<Option<i64>, DomainError> {
