@@ -4,7 +4,10 @@ waits for a server to be ready, counts what VictoriaMetrics holds, and writes th
 
   generate  SERIES POINTS DIR [FORMATS]  the same points as Wavefront lines (DIR/wavefront) and
                                           Prometheus exposition lines (DIR/prometheus), time-major,
-                                          in gzip files of 10,000 lines; prints {"points", "files"}
+                                          in gzip files of 10,000 lines; FORMATS may add vmjson
+                                          (DIR/vmjson: the same files' points as VictoriaMetrics'
+                                          JSON lines, one line per series a file holds); prints
+                                          {"points", "files"}
   send      URL DIR [TOKEN]              posts every file of DIR with IN_FLIGHT (4) requests in
                                           flight; prints {"requests", "failures", "wall_s", ...}
   wait-ready URL SINCE_FILE [TIMEOUT_S]  polls URL every 5 ms until it answers 200; prints the
@@ -78,10 +81,25 @@ def generate(series, points, out_dir, formats=("wavefront", "prometheus"), seed=
         os.makedirs(os.path.join(out_dir, fmt), exist_ok=True)
     wf_lines, prom_lines, files = [], [], 0
     values = [""] * series
+    # VictoriaMetrics' JSON lines (/api/v1/import): each file's points of one series on one line,
+    # in the order the series first come in the file.
+    json_series = {}
+    json_labels = [
+        json.dumps(dict([("__name__", metric), ("source", src), *tags]), separators=(",", ":"))
+        for metric, src, tags in names
+    ]
 
     def flush():
         nonlocal files
         name = f"{files:06d}.gz"
+        if "vmjson" in formats:
+            body = "".join(
+                '{"metric":' + json_labels[i] + ',"values":[' + ",".join(vs) + '],"timestamps":['
+                + ",".join(ts) + "]}\n"
+                for i, (vs, ts) in json_series.items())
+            with open(os.path.join(out_dir, "vmjson", name), "wb") as f:
+                f.write(gzip.compress(body.encode(), compresslevel=GZIP_LEVEL))
+            json_series.clear()
         if "wavefront" in formats:
             with open(os.path.join(out_dir, "wavefront", name), "wb") as f:
                 f.write(gzip.compress("".join(wf_lines).encode(), compresslevel=GZIP_LEVEL))
@@ -109,6 +127,10 @@ def generate(series, points, out_dir, formats=("wavefront", "prometheus"), seed=
             v = values[i]
             wf_lines.append(wf_prefix[i] + v + wf_ts + wf_suffix[i])
             prom_lines.append(prom_prefix[i] + v + prom_ts)
+            if "vmjson" in formats:
+                vs, tss = json_series.setdefault(i, ([], []))
+                vs.append(v)
+                tss.append(str(ts * 1000))
             if len(wf_lines) == LINES_PER_FILE:
                 flush()
     if wf_lines:
