@@ -410,9 +410,59 @@ fn newer<T: Copy>(old: Option<(i64, T)>, new: (i64, T)) -> (i64, T) {
 /// the batch's order.
 #[derive(Debug)]
 struct Plain<'a> {
+    canonical: &'a [u8],
     key: KeyView<'a>,
     hash: u64,
     samples: Out,
+}
+
+/// The distinct plain series of a group of batches, found by the hash every batch series carries
+/// (its key bytes compared, never hashed again); keys whose hash another key took first are
+/// found by their bytes.
+#[derive(Debug, Default)]
+struct Distinct<'a> {
+    series: Vec<Plain<'a>>,
+    by_hash: FxHashMap<u64, usize>,
+    collided: FxHashMap<&'a [u8], usize>,
+}
+
+impl<'a> Distinct<'a> {
+    /// The index of `series` among the distinct ones, its key checked when first seen.
+    fn index(&mut self, series: &crest_series::BatchSeries<'a>) -> Result<usize, VictoriaError> {
+        let canonical = series.canonical;
+        match self.by_hash.get(&series.hash) {
+            Some(&at)
+                if self
+                    .series
+                    .get(at)
+                    .is_some_and(|p| p.canonical == canonical) =>
+            {
+                return Ok(at);
+            }
+            Some(_) => {
+                if let Some(&at) = self.collided.get(canonical) {
+                    return Ok(at);
+                }
+            }
+            None => {}
+        }
+        let at = self.series.len();
+        self.series.push(Plain {
+            canonical,
+            key: checked_key(canonical)?,
+            hash: series.hash,
+            samples: Out::default(),
+        });
+        match self.by_hash.entry(series.hash) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.insert(canonical, at);
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(at);
+            }
+        }
+        Ok(at)
+    }
 }
 
 /// One VictoriaMetrics series' samples, before they are cut into lines.
@@ -548,32 +598,27 @@ fn gather<'a>(
     let mut offsets: FxHashMap<(u64, i64), i64> = FxHashMap::default();
     // Each distinct series of the batch, checked once however often it comes (a group of log
     // entries holds the same series many times), its samples gathered in the batch's order.
-    let mut known: FxHashMap<&[u8], usize> = FxHashMap::default();
-    let mut plain: Vec<Plain<'_>> = Vec::new();
+    let mut distinct = Distinct::default();
+    // Each batch series' index among the distinct ones (the bodies only), and how many samples
+    // each distinct one gathers: its buffers are sized once before they are filled.
+    let mut which: Vec<usize> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
     let mut forms = Vec::new();
     for series in batches.iter().flat_map(|b| b.series()) {
-        // Where the samples go (the bodies only), and the metric for messages.
-        let (metric, target) = if bodies {
-            let index = match known.get(series.canonical) {
-                Some(index) => *index,
-                None => {
-                    plain.push(Plain {
-                        key: checked_key(series.canonical)?,
-                        hash: series.hash,
-                        samples: Out::default(),
-                    });
-                    known.insert(series.canonical, plain.len() - 1);
-                    plain.len() - 1
-                }
-            };
-            let Some(target) = plain.get_mut(index) else {
-                continue;
-            };
-            (target.key.metric, Some(&mut target.samples))
+        let metric = if bodies {
+            let index = distinct.index(&series)?;
+            which.push(index);
+            if counts.len() <= index {
+                counts.resize(index + 1, 0);
+            }
+            if let Some(count) = counts.get_mut(index) {
+                *count += series.samples.len();
+            }
+            distinct.series.get(index).map_or("", |p| p.key.metric)
         } else {
             // A check looks at each series of the batch as it comes (checking a key twice is
             // harmless, and cheaper than finding it again).
-            (checked_key(series.canonical)?.metric, None)
+            checked_key(series.canonical)?.metric
         };
         if measure_precision {
             if memory.latest(series.hash).is_none() && seen.insert(series.hash) {
@@ -595,10 +640,19 @@ fn gather<'a>(
             }
             window.check(s.timestamp.saturating_sub(shift), metric)?;
         }
-        if let Some(target) = target {
-            target.samples_from(series.samples, shift);
-        }
         enc.points += series.samples.len();
+    }
+    let mut plain = distinct.series;
+    if bodies {
+        for (series, count) in plain.iter_mut().zip(&counts) {
+            series.samples.values.reserve_exact(*count);
+            series.samples.timestamps.reserve_exact(*count);
+        }
+        for (series, index) in batches.iter().flat_map(|b| b.series()).zip(&which) {
+            if let Some(target) = plain.get_mut(*index) {
+                target.samples.samples_from(series.samples, shift);
+            }
+        }
     }
     let mut numbers: Vec<Option<Vec<u32>>> = Vec::new();
     if bodies {
@@ -771,6 +825,10 @@ fn numbered(
         } else {
             Some(timestamps.iter().map(|t| at_prior(*t)).collect())
         }
+    } else if all_distinct_and_new(timestamps, prior) {
+        // Out of order but no millisecond shared (entries logged by requests in flight together
+        // interleave their times): every number is 0, found without numbering sample by sample.
+        None
     } else {
         // in order of time, then of arrival: each run of one millisecond counts up
         let mut order: Vec<usize> = (0..timestamps.len()).collect();
@@ -801,6 +859,19 @@ fn numbered(
         _ => (newest, at_prior(newest).saturating_add(at_newest)),
     };
     (numbers, Some(state))
+}
+
+/// Whether no two of `timestamps` are equal and none is the remembered millisecond that already
+/// holds points: then every sample's duplicate number is 0.
+fn all_distinct_and_new(timestamps: &[i64], prior: Option<(i64, u32)>) -> bool {
+    let mut sorted = timestamps.to_vec();
+    sorted.sort_unstable();
+    let distinct = sorted.windows(2).all(|w| w.first() != w.get(1));
+    let new = match prior {
+        Some((at, count)) if count > 0 => sorted.binary_search(&at).is_err(),
+        _ => true,
+    };
+    distinct && new
 }
 
 /// Import request bodies as they are written: JSON lines of at most [`MAX_LINE_SAMPLES`] samples,
@@ -884,10 +955,47 @@ mod tests {
             timestamps in proptest::collection::vec(0i64..6, 0..40),
             prior in proptest::option::of((0i64..6, 0u32..3)),
         ) {
+            check_numbering(&timestamps, prior)?;
+        }
+
+        /// The same on times that are mostly distinct and out of order (groups of entries that
+        /// requests in flight together logged).
+        #[test]
+        fn numbering_of_sparse_times_out_of_order(
+            timestamps in proptest::collection::vec(0i64..200, 0..40),
+            prior in proptest::option::of((0i64..200, 0u32..3)),
+        ) {
+            check_numbering(&timestamps, prior)?;
+        }
+    }
+
+    #[test]
+    fn series_that_share_a_hash_stay_apart() {
+        let a = SeriesKey::new("a", "h").canonical();
+        let b = SeriesKey::new("b", "h").canonical();
+        let series = |canonical: &'static [u8]| crest_series::BatchSeries {
+            canonical,
+            hash: 7,
+            samples: &[],
+        };
+        let (a, b): (&'static [u8], &'static [u8]) = (a.leak(), b.leak());
+        let mut distinct = Distinct::default();
+        assert_eq!(distinct.index(&series(a)).unwrap(), 0);
+        assert_eq!(distinct.index(&series(b)).unwrap(), 1);
+        assert_eq!(distinct.index(&series(a)).unwrap(), 0);
+        assert_eq!(distinct.index(&series(b)).unwrap(), 1);
+        assert_eq!(distinct.series.len(), 2);
+    }
+
+    fn check_numbering(
+        timestamps: &[i64],
+        prior: Option<(i64, u32)>,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        {
             let mut local: HashMap<i64, u32> = HashMap::new();
             let mut state = prior;
             let mut want = Vec::new();
-            for t in &timestamps {
+            for t in timestamps {
                 let first = match prior {
                     Some((at, count)) if at == *t => count,
                     _ => 0,
@@ -898,12 +1006,13 @@ mod tests {
                 let after = newer(state, (*t, 0));
                 state = Some((after.0, local.get(&after.0).copied().unwrap_or(after.1)));
             }
-            let (numbers, got) = numbered(&timestamps, prior);
+            let (numbers, got) = numbered(timestamps, prior);
             prop_assert_eq!(numbers.unwrap_or_else(|| vec![0; timestamps.len()]), want);
             if !timestamps.is_empty() {
                 prop_assert_eq!(got, state);
             }
         }
+        Ok(())
     }
 
     fn s(timestamp: i64, value: f64) -> Sample {
