@@ -608,9 +608,7 @@ fn gather<'a>(
         let metric = if bodies {
             let index = distinct.index(&series)?;
             which.push(index);
-            if counts.len() <= index {
-                counts.resize(index + 1, 0);
-            }
+            counts.resize(distinct.series.len(), 0);
             if let Some(count) = counts.get_mut(index) {
                 *count += series.samples.len();
             }
