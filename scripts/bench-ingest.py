@@ -227,14 +227,20 @@ def wait_ready(url, since_file, timeout_s=120.0):
     return None
 
 
-VM_POINTS_QUERY = 'sum(count_over_time({__name__=~"bench\\\\..+"}[2d]))'
+def vm_points_query(window):
+    """The query that counts the bench points in the WINDOW (a duration) before its time."""
+    return 'sum(count_over_time({__name__=~"bench\\\\..+"}[%s]))' % window
+
+
+VM_POINTS_QUERY = vm_points_query("2d")
 VM_SERIES_QUERY = 'count(last_over_time({__name__=~"bench\\\\..+"}[2d]))'
 
 
-def vm_scalar(base_url, query):
-    """The one number an instant query answers (0 for an empty answer), an hour ahead so that
-    VictoriaMetrics does not move it back by its -search.latencyOffset."""
-    at = int(time.time()) + 3600
+def vm_scalar(base_url, query, at=None):
+    """The one number an instant query at AT answers (0 for an empty answer); by default an hour
+    ahead, so that VictoriaMetrics does not move it back by its -search.latencyOffset."""
+    if at is None:
+        at = int(time.time()) + 3600
     url = f"{base_url}/api/v1/query?" + urllib.parse.urlencode({"query": query, "time": at})
     parts = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
