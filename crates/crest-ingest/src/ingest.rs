@@ -12,6 +12,7 @@ use crate::histogram::parse_histogram;
 use crate::line_kind::{LineKind, classify};
 use crate::metric::parse_metric;
 use crate::options::IngestOptions;
+use crate::plain_line::read_plain;
 use crate::refusal::{Refusal, rule};
 use crate::source_tag::{SourceTagOp, parse_source_tag};
 use crate::tags::{lower_source, remove, take_source};
@@ -52,21 +53,30 @@ pub struct LineError {
 /// Reads every line of a body. Pure: the time is `options.now_ms`; never panics; holds at most
 /// the batch, `max_errors` messages (each at most one line long) and one key per distinct series.
 pub fn ingest(body: &[u8], options: &IngestOptions) -> Ingested {
-    read(body, options, true)
+    read(body, options, true, Reading::OnePassFirst)
 }
 
 /// [`ingest`] without keeping anything: every line is parsed and checked, and only the counts and
 /// errors are answered (the batch, operations and sources stay empty). A dry run, and the measure
 /// of the parser alone.
 pub fn check(body: &[u8], options: &IngestOptions) -> Ingested {
-    read(body, options, false)
+    read(body, options, false, Reading::OnePassFirst)
+}
+
+/// How metric lines are read: the one-pass reading of the plain shape first (what crest does), or
+/// only the general reading (what the one-pass one is tested against).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    OnePassFirst,
+    #[cfg(test)]
+    GeneralOnly,
 }
 
 /// The most series a batch's grouping makes room for before reading (a larger body grows it).
 const MAX_PRESIZED_SERIES: usize = 65_536;
 
-fn read(body: &[u8], options: &IngestOptions, keep: bool) -> Ingested {
-    let mut run = Run::new(options, keep);
+fn read(body: &[u8], options: &IngestOptions, keep: bool, reading: Reading) -> Ingested {
+    let mut run = Run::new(options, keep, reading);
     if keep {
         // Sized once for the body's lines (most bodies name a series per line or two), instead
         // of growing through every power of two.
@@ -106,9 +116,12 @@ struct Run<'a, 'o> {
     options: &'o IngestOptions,
     /// Whether accepted points are kept (false: only counted).
     keep: bool,
+    reading: Reading,
     /// Whether the body holds no NUL at all (then lines need not be searched for one).
     nul_free: bool,
     tags: Vec<Tag<'a>>,
+    /// The tags of a line the one-pass reading took.
+    plain_tags: Vec<(&'a str, &'a str)>,
     grouper: BatchBuilder,
     histograms: Vec<HistogramPoint>,
     sources: SourceList,
@@ -116,12 +129,14 @@ struct Run<'a, 'o> {
 }
 
 impl<'a, 'o> Run<'a, 'o> {
-    fn new(options: &'o IngestOptions, keep: bool) -> Self {
+    fn new(options: &'o IngestOptions, keep: bool, reading: Reading) -> Self {
         Self {
             options,
             keep,
+            reading,
             nul_free: false,
             tags: Vec::new(),
+            plain_tags: Vec::new(),
             grouper: BatchBuilder::default(),
             histograms: Vec::new(),
             sources: SourceList::default(),
@@ -194,6 +209,30 @@ impl<'a, 'o> Run<'a, 'o> {
     fn metric(&mut self, line: &'a str) -> Result<(), Refusal> {
         let options = self.options;
         let limits = &options.limits;
+        if self.reading == Reading::OnePassFirst
+            && let Some(plain) = read_plain(line, limits, &mut self.plain_tags)
+        {
+            // What the general reading below does with a valid line that is not a delta's.
+            let timestamp = plain.timestamp.unwrap_or(options.now_ms);
+            if !in_time_range(timestamp, options.now_ms, limits) {
+                return Err(out_of_range(line));
+            }
+            if !self.keep {
+                return Ok(());
+            }
+            let source = lower_source(Cow::Borrowed(plain.source));
+            let sample = Sample {
+                timestamp,
+                value: plain.value,
+            };
+            if self
+                .grouper
+                .push_parts(plain.metric, &source, &self.plain_tags, sample)
+            {
+                self.sources.note(&source);
+            }
+            return Ok(());
+        }
         let parsed = parse_metric(line, &mut self.tags)?;
         let source = take_source(&mut self.tags)
             .ok_or_else(|| rule("WF-406: Source/host name is required"))?;
@@ -313,4 +352,174 @@ fn out_of_range(line: &str) -> Refusal {
     rule(format!(
         "WF-402: Point outside of reasonable timeframe ({line})"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::options::Limits;
+
+    const NOW: i64 = 1_796_425_300_000;
+
+    /// Names and keys: mostly plain, sometimes with what the one-pass reading leaves alone.
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "[a-zA-Z0-9_.,/-]{1,10}",
+            1 => "[a-z~∆Δ\"'=#é \t]{0,3}[a-z.]{0,4}",
+            1 => prop_oneof![
+                Just("source".to_owned()),
+                Just("host".to_owned()),
+                Just("tag".to_owned()),
+                Just("_host".to_owned()),
+                Just("Source".to_owned()),
+            ],
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "-?[0-9]{1,4}(\\.[0-9]{0,3})?",
+            1 => prop_oneof![
+                Just("NaN".to_owned()),
+                Just("-Infinity".to_owned()),
+                Just("0x1p3".to_owned()),
+                Just("1d".to_owned()),
+                Just("1e400".to_owned()),
+                Just(".".to_owned()),
+            ],
+            1 => "[0-9a-zA-Z.+#\"'= -]{0,4}",
+        ]
+    }
+
+    fn timestamp() -> impl Strategy<Value = String> {
+        prop_oneof![
+            2 => Just(String::new()),
+            3 => "1796425[0-9]{3}",
+            1 => "1796425[0-9]{6}",
+            1 => "1796425[0-9]{3}\\.[0-9]{1,2}",
+            1 => "1[0-9]{3}",
+            1 => "1[0-9x=]{0,3}",
+        ]
+    }
+
+    fn tag_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => "[a-zA-Z0-9._-]{1,8}",
+            1 => "[A-Za-z\"'#= é\t]{0,3}[a-z]{0,2}",
+            1 => "[a-z]{1,3}[=\"'#][a-z]{0,3}",
+            1 => "[a-z]{250,256}",
+        ]
+    }
+
+    fn separator() -> impl Strategy<Value = &'static str> {
+        prop_oneof![8 => Just(" "), 1 => Just("  "), 1 => Just("\t")]
+    }
+
+    fn pair() -> impl Strategy<Value = String> {
+        (
+            name(),
+            prop_oneof![8 => Just("="), 1 => Just(" ="), 1 => Just("= "), 1 => Just("")],
+            tag_value(),
+        )
+            .prop_map(|(k, eq, v)| format!("{k}{eq}{v}"))
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        (
+            name(),
+            separator(),
+            value(),
+            separator(),
+            timestamp(),
+            prop::collection::vec((separator(), pair()), 0..6),
+            prop_oneof![Just(""), Just(" "), Just("\r")],
+        )
+            .prop_map(|(name, s1, value, s2, ts, pairs, end)| {
+                let mut line = format!("{name}{s1}{value}");
+                if !ts.is_empty() {
+                    line.push_str(s2);
+                    line.push_str(&ts);
+                }
+                for (s, p) in pairs {
+                    line.push_str(s);
+                    line.push_str(&p);
+                }
+                line.push_str(end);
+                line
+            })
+    }
+
+    fn limits() -> impl Strategy<Value = Limits> {
+        prop_oneof![
+            Just(Limits::default()),
+            (1usize..12, 1usize..10, 0usize..4, 1usize..8, 1usize..8).prop_map(
+                |(metric_name, source, tags_per_point, tag_key, tag_value)| Limits {
+                    metric_name,
+                    source,
+                    tags_per_point,
+                    tag_key,
+                    tag_value,
+                    ..Limits::default()
+                }
+            ),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// Whichever reading takes a line, the body gives the same batch, counts and refusals.
+        #[test]
+        fn the_one_pass_reading_answers_as_the_general_one(
+            lines in prop::collection::vec(line(), 1..12),
+            limits in limits(),
+        ) {
+            let body = lines.join("\n");
+            let options = IngestOptions {
+                limits,
+                ..IngestOptions::new(Format::Wavefront, NOW)
+            };
+            for keep in [true, false] {
+                let one_pass = read(body.as_bytes(), &options, keep, Reading::OnePassFirst);
+                let general = read(body.as_bytes(), &options, keep, Reading::GeneralOnly);
+                prop_assert_eq!(bitwise(one_pass), bitwise(general), "{}", body);
+            }
+        }
+    }
+
+    /// A series as canonical key, hash and samples (time, value bits).
+    type Bits = (Vec<u8>, u64, Vec<(i64, u64)>);
+
+    /// A body's reading with every value as its bits (so that NaN equals NaN), series by series.
+    fn bitwise(mut got: Ingested) -> (Vec<Bits>, Ingested) {
+        let series = got
+            .batch
+            .series()
+            .map(|s| {
+                let samples = s
+                    .samples
+                    .iter()
+                    .map(|p| (p.timestamp, p.value.to_bits()))
+                    .collect();
+                (s.canonical.to_vec(), s.hash, samples)
+            })
+            .collect();
+        got.batch = Batch::default();
+        (series, got)
+    }
+
+    #[test]
+    fn plain_lines_are_the_one_pass_readings() {
+        let options = IngestOptions::new(Format::Wavefront, NOW);
+        let body = "cpu.load 1.5 1796425270 source=Web-1 dc=x app=y\nm 2 host=h\n";
+        let got = read(body.as_bytes(), &options, true, Reading::OnePassFirst);
+        assert_eq!(
+            got,
+            read(body.as_bytes(), &options, true, Reading::GeneralOnly)
+        );
+        assert_eq!(got.accepted, 2);
+        assert_eq!(got.sources, ["web-1", "h"]);
+    }
 }

@@ -92,6 +92,7 @@ pub mod line_kind;
 pub mod metric;
 pub mod numbers;
 pub mod options;
+mod plain_line;
 pub mod refusal;
 pub mod source_tag;
 pub mod tags;

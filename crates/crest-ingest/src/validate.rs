@@ -17,7 +17,7 @@ pub type Tag<'a> = (Cow<'a, str>, Cow<'a, str>);
 /// every other byte 0: a byte-class table.
 // Indexing in a constant cannot fail at run time: a wrong index stops the build.
 #[allow(clippy::indexing_slicing)]
-const ALLOWED: [u8; 256] = {
+pub(crate) const ALLOWED: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0usize;
     while b < 256 {

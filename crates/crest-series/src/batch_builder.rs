@@ -127,27 +127,42 @@ impl BatchBuilder {
     /// The batch (no histograms): series in first-seen order, each one's samples in push order.
     pub fn finish(self) -> Batch {
         let Self {
-            keys,
-            ends,
-            mut lines,
-            ..
+            keys, ends, lines, ..
         } = self;
-        // Stable, so each series keeps its samples' order; samples pushed series by series (or
-        // one per series) are already in order, which the sort finds in one pass.
-        lines.sort_by_key(|(i, _)| *i);
-        let mut samples = Vec::with_capacity(lines.len());
-        let mut spans = Vec::with_capacity(ends.len());
-        // Every series has at least one sample, so the runs and the series line up.
-        let mut runs = lines.chunk_by(|a, b| a.0 == b.0);
-        for (key_end, hash) in ends {
-            if let Some(run) = runs.next() {
-                samples.extend(run.iter().map(|(_, sample)| *sample));
+        // Each series' samples go to their place in one pass (a counting sort, stable, so each
+        // series keeps its samples' order): where each series' samples start, then each sample
+        // put at its series' next place.
+        let mut next = vec![0usize; ends.len()];
+        for (i, _) in &lines {
+            if let Some(n) = next.get_mut(*i) {
+                *n += 1;
             }
+        }
+        let mut spans = Vec::with_capacity(ends.len());
+        let mut start = 0usize;
+        for (n, (key_end, hash)) in next.iter_mut().zip(ends) {
+            let count = std::mem::replace(n, start);
+            start += count;
             spans.push(Span {
                 key_end,
-                samples_end: samples.len(),
+                samples_end: start,
                 hash,
             });
+        }
+        let mut samples = vec![
+            Sample {
+                timestamp: 0,
+                value: 0.0,
+            };
+            lines.len()
+        ];
+        for (i, sample) in lines {
+            if let Some(at) = next.get_mut(i)
+                && let Some(slot) = samples.get_mut(*at)
+            {
+                *slot = sample;
+                *at += 1;
+            }
         }
         Batch::from_grouped(keys, samples, spans)
     }
