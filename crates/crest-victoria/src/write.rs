@@ -70,10 +70,33 @@ fn decimal(v: f64) -> Option<(i32, i32, i32)> {
             n /= 10;
             last += 1;
         }
-        let digits = i32::try_from(n.checked_ilog10()?).ok()? + 1;
-        return Some((digits, last + digits - 1, last));
+        return Some(whole_form(n, last));
+    }
+    // A few decimal places (gauges in tenths or hundredths) without formatting either: a whole
+    // n below 10^15 with n / 10^k reading back as the value is the value's shortest form, as no
+    // two decimals of at most 15 digits round to one double.
+    for (places, scale) in [(1i32, 10.0f64), (2, 100.0), (3, 1000.0)] {
+        let scaled = (magnitude * scale).round();
+        if scaled < 1e15 && scaled / scale == magnitude {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let mut n = scaled as u64;
+            let mut last = -places;
+            while n != 0 && n.is_multiple_of(10) {
+                n /= 10;
+                last += 1;
+            }
+            if n != 0 {
+                return Some(whole_form(n, last));
+            }
+        }
     }
     formatted(v)
+}
+
+/// The form of `n` × 10^`last` for an `n` that does not end in 0.
+fn whole_form(n: u64, last: i32) -> (i32, i32, i32) {
+    let digits = i32::try_from(n.ilog10()).unwrap_or(0) + 1;
+    (digits, last + digits - 1, last)
 }
 
 /// [`decimal`] read off the value's shortest round-trip form (zmij's, without allocating: this
@@ -916,11 +939,17 @@ impl<'s> Bodies<'s> {
             let body = &mut self.body;
             body.extend_from_slice(b"{\"metric\":");
             labels(body)?;
-            body.extend_from_slice(b",\"values\":");
-            serde_json::to_writer(&mut *body, values).map_err(cannot_write)?;
-            body.extend_from_slice(b",\"timestamps\":");
-            serde_json::to_writer(&mut *body, timestamps).map_err(cannot_write)?;
-            body.extend_from_slice(b"}\n");
+            body.extend_from_slice(b",\"values\":[");
+            write_values(values, body);
+            body.extend_from_slice(b"],\"timestamps\":[");
+            let mut digits = itoa::Buffer::new();
+            for (i, t) in timestamps.iter().enumerate() {
+                if i > 0 {
+                    body.push(b',');
+                }
+                body.extend_from_slice(digits.format(*t).as_bytes());
+            }
+            body.extend_from_slice(b"]}\n");
             self.in_body += values.len();
         }
         Ok(())
@@ -929,6 +958,25 @@ impl<'s> Bodies<'s> {
     fn finish(mut self) {
         if !self.body.is_empty() {
             (self.sink)(std::mem::take(&mut self.body));
+        }
+    }
+}
+
+/// Finite values as JSON numbers, comma-separated: whole ones below 10^15 as integers (`42`, read
+/// by VictoriaMetrics as 42.0), the rest in their shortest round-trip form (`12.3`, `1e-7`).
+fn write_values(values: &[f64], body: &mut Vec<u8>) {
+    let mut digits = itoa::Buffer::new();
+    let mut shortest = zmij::Buffer::new();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        // Negative zero keeps its sign through the float form.
+        if v.fract() == 0.0 && v.abs() < 1e15 && (*v != 0.0 || v.is_sign_positive()) {
+            #[allow(clippy::cast_possible_truncation)] // whole and below 10^15: exact
+            body.extend_from_slice(digits.format(*v as i64).as_bytes());
+        } else {
+            body.extend_from_slice(shortest.format(*v).as_bytes());
         }
     }
 }
@@ -1066,6 +1114,30 @@ mod tests {
         }
     }
 
+    #[test]
+    fn values_with_a_few_decimals_have_the_form_their_formatting_gives() {
+        for n in -20_000i64..20_000 {
+            for scale in [10.0, 100.0, 1000.0, 10_000.0] {
+                #[allow(clippy::cast_precision_loss)]
+                let v = n as f64 / scale;
+                assert_eq!(decimal(v), scientific(v), "{v}");
+            }
+        }
+        for v in [
+            0.1,
+            0.3,
+            12.3,
+            99.99,
+            0.001,
+            1e-3,
+            123_456_789_012.5,
+            0.1 + 0.2,
+            1.0 / 3.0,
+        ] {
+            assert_eq!(decimal(v), scientific(v), "{v}");
+        }
+    }
+
     /// The decimal form as Rust's own shortest scientific formatting gives it (the oracle).
     fn scientific(v: f64) -> Option<(i32, i32, i32)> {
         if v == 0.0 || !v.is_finite() {
@@ -1091,6 +1163,23 @@ mod tests {
             #[allow(clippy::cast_precision_loss)]
             let v = n as f64 / 10f64.powi(scale);
             prop_assert_eq!(formatted(v), scientific(v), "{:e}", v);
+            prop_assert_eq!(decimal(v), scientific(v), "{:e}", v);
+        }
+
+        /// The shortcuts of whole numbers and of a few decimal places give what formatting gives.
+        #[test]
+        fn every_values_decimal_form_matches_rusts(bits in any::<u64>()) {
+            let v = f64::from_bits(bits);
+            if v.is_finite() {
+                prop_assert_eq!(decimal(v), scientific(v), "{:e}", v);
+            }
+        }
+
+        #[test]
+        fn large_values_with_decimals_match(n in 0u64..(1u64 << 53), scale in prop::sample::select(vec![10.0, 100.0, 1000.0])) {
+            #[allow(clippy::cast_precision_loss)]
+            let v = n as f64 / scale;
+            prop_assert_eq!(decimal(v), scientific(v), "{:e}", v);
         }
     }
 
@@ -1208,7 +1297,7 @@ mod tests {
         assert_eq!(
             enc.bodies,
             vec![format!(
-                "{{\"metric\":{{\"__name__\":\"m\"}},\"values\":[1.0],\"timestamps\":[{T}]}}\n"
+                "{{\"metric\":{{\"__name__\":\"m\"}},\"values\":[1],\"timestamps\":[{T}]}}\n"
             )]
         );
     }
@@ -1221,7 +1310,7 @@ mod tests {
         let enc = encode(&batch, &memory, window(), 0).unwrap();
         assert_eq!((enc.points, enc.new_series), (3, 1));
         let body = &enc.bodies[0];
-        assert!(body.contains(&format!("{{\"metric\":{{\"__name__\":\"m\",\"source\":\"s\"}},\"values\":[1.0,3.0],\"timestamps\":[{T},{}]}}", T + 1)), "{body}");
+        assert!(body.contains(&format!("{{\"metric\":{{\"__name__\":\"m\",\"source\":\"s\"}},\"values\":[1,3],\"timestamps\":[{T},{}]}}", T + 1)), "{body}");
         assert!(body.contains("\"_crest_dup\":\"1\""), "{body}");
         memory.apply(enc.memory);
         let again = encode(
@@ -1277,7 +1366,19 @@ mod tests {
     #[test]
     fn numbers_are_written_in_a_form_1_79_5_parses() {
         // 1.79.5 cannot read `.123` or `20.` (fixed in 1.79.7).
-        let values = [20.0, 0.123, -0.5, 1e300, 5e-324, 123_456_789.0, -1e-7, 0.0];
+        let values = [
+            20.0,
+            0.123,
+            -0.5,
+            1e300,
+            5e-324,
+            123_456_789.0,
+            -1e-7,
+            0.0,
+            -0.0,
+            1e15,
+            1e16,
+        ];
         let batch = Batch::from_series([(
             SeriesKey::new("m", "s"),
             values
@@ -1304,7 +1405,14 @@ mod tests {
                 "{number}"
             );
         }
-        assert_eq!(line["values"].as_array().unwrap().len(), values.len());
+        let read: Vec<u64> = line["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap().to_bits())
+            .collect();
+        let want: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
+        assert_eq!(read, want, "{text}");
     }
 
     #[test]
@@ -1366,13 +1474,12 @@ mod tests {
         let b = Granularity::Minute.floor(T);
         let lines: Vec<&str> = body.lines().collect();
         assert_eq!(lines.len(), 3, "{body}");
-        assert!(lines[0].contains(&format!("\"_crest_part\":\"count\",\"source\":\"a\"}},\"values\":[2.0,1.0,4.0],\"timestamps\":[{b},{},{}]", b + 1, b + 2)), "{body}");
+        assert!(lines[0].contains(&format!("\"_crest_part\":\"count\",\"source\":\"a\"}},\"values\":[2,1,4],\"timestamps\":[{b},{},{}]", b + 1, b + 2)), "{body}");
         assert!(
-            lines[1]
-                .contains("\"_crest_part\":\"mean\",\"source\":\"a\"},\"values\":[1.5,3.0,9.0]"),
+            lines[1].contains("\"_crest_part\":\"mean\",\"source\":\"a\"},\"values\":[1.5,3,9]"),
             "{body}"
         );
-        assert!(lines[2].contains(&format!("\"_crest_part\":\"op\",\"source\":\"a\"}},\"values\":[3.0,-2.0],\"timestamps\":[{b},{}]", b + 2)), "{body}");
+        assert!(lines[2].contains(&format!("\"_crest_part\":\"op\",\"source\":\"a\"}},\"values\":[3,-2],\"timestamps\":[{b},{}]", b + 2)), "{body}");
         assert_eq!((enc.points, enc.new_series), (2, 1));
     }
 }
