@@ -33,7 +33,7 @@ pub fn decompress(body: &[u8], max_bytes: usize) -> Result<Cow<'_, [u8]>, BodyEr
         };
     }
     let mut decoder = MultiGzDecoder::new(body);
-    let mut out: Vec<u8> = Vec::with_capacity(body.len().saturating_mul(4).min(max_bytes));
+    let mut out: Vec<u8> = Vec::with_capacity(expected_size(body).min(max_bytes));
     let mut chunk = vec![0u8; CHUNK];
     loop {
         let n = match decoder.read(&mut chunk) {
@@ -54,6 +54,29 @@ pub fn decompress(body: &[u8], max_bytes: usize) -> Result<Cow<'_, [u8]>, BodyEr
         out.extend_from_slice(read);
     }
 }
+
+/// What a gzip body is likely to hold, to size the output once: the size its (last) member's
+/// trailer states, which is the whole output for the usual single member. A hint only (a client
+/// may state anything, and `decompress` still stops at its limit): at most what deflate can expand
+/// the body to (1,032 to 1), and four times the body when the trailer states less than the body.
+fn expected_size(body: &[u8]) -> usize {
+    let stated = body
+        .len()
+        .checked_sub(4)
+        .and_then(|at| body.get(at..))
+        .and_then(|tail| <[u8; 4]>::try_from(tail).ok())
+        .map_or(0, |tail| {
+            usize::try_from(u32::from_le_bytes(tail)).unwrap_or(usize::MAX)
+        });
+    if stated >= body.len() {
+        stated.min(body.len().saturating_mul(DEFLATE_MAX_RATIO))
+    } else {
+        body.len().saturating_mul(4)
+    }
+}
+
+/// The most deflate expands its input (a run of one byte).
+const DEFLATE_MAX_RATIO: usize = 1032;
 
 #[cfg(test)]
 mod tests {
@@ -87,6 +110,25 @@ mod tests {
             &*decompress(&body, 1 << 20).unwrap(),
             b"a 1 source=x\nb 2 source=y\n"
         );
+    }
+
+    #[test]
+    fn the_output_is_sized_from_the_trailer_within_bounds() {
+        let data = b"m 1 source=a\n".repeat(1000);
+        let gz = gzip(&data);
+        assert_eq!(expected_size(&gz), data.len());
+        let mut lying = gz.clone();
+        let at = lying.len() - 4;
+        lying[at..].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(expected_size(&lying), lying.len() * DEFLATE_MAX_RATIO);
+        lying[at..].copy_from_slice(&1u32.to_le_bytes());
+        assert_eq!(expected_size(&lying), lying.len() * 4);
+        assert_eq!(expected_size(&[0x1f, 0x8b]), 8);
+        // The trailer is checked too: a body that states a wrong size is refused.
+        assert!(matches!(
+            decompress(&lying, 1 << 20),
+            Err(BodyError::Corrupt(_))
+        ));
     }
 
     #[test]

@@ -62,9 +62,7 @@ fn decimal(v: f64) -> Option<(i32, i32, i32)> {
     // Whole numbers below 10^15 (counters, most gauges) without formatting: the digits between
     // the first and the last non-zero one.
     let magnitude = v.abs();
-    if magnitude < 1e15 && magnitude.fract() == 0.0 {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let mut n = magnitude as u64;
+    if let Some(mut n) = whole_below_1e15(magnitude) {
         let mut last = 0i32;
         while n.is_multiple_of(10) {
             n /= 10;
@@ -91,6 +89,20 @@ fn decimal(v: f64) -> Option<(i32, i32, i32)> {
         }
     }
     formatted(v)
+}
+
+/// A non-negative value as an integer when it is a whole number below 10^15 (a truncating cast
+/// and back, cheaper than `fract`'s call).
+#[inline]
+fn whole_below_1e15(magnitude: f64) -> Option<u64> {
+    if !(0.0..1e15).contains(&magnitude) {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = magnitude as u64;
+    #[allow(clippy::cast_precision_loss)] // below 10^15 < 2^53: exact
+    let back = n as f64;
+    (back == magnitude).then_some(n)
 }
 
 /// The form of `n` × 10^`last` for an `n` that does not end in 0.
@@ -629,7 +641,12 @@ fn gather<'a>(
     let mut forms = Vec::new();
     for series in batches.iter().flat_map(|b| b.series()) {
         let metric = if bodies {
+            let known = distinct.series.len();
             let index = distinct.index(&series)?;
+            if index >= known && memory.latest(series.hash).is_none() {
+                // New to the group and to what earlier appends left: counted once, when found.
+                enc.new_series += 1;
+            }
             which.push(index);
             counts.resize(distinct.series.len(), 0);
             if let Some(count) = counts.get_mut(index) {
@@ -642,7 +659,7 @@ fn gather<'a>(
             checked_key(series.canonical)?.metric
         };
         if measure_precision {
-            if memory.latest(series.hash).is_none() && seen.insert(series.hash) {
+            if !bodies && memory.latest(series.hash).is_none() && seen.insert(series.hash) {
                 enc.new_series += 1;
             }
             let found = precision_with(series.samples.iter().map(|s| s.value), &mut forms);
@@ -972,9 +989,13 @@ fn write_values(values: &[f64], body: &mut Vec<u8>) {
             body.push(b',');
         }
         // Negative zero keeps its sign through the float form.
-        if v.fract() == 0.0 && v.abs() < 1e15 && (*v != 0.0 || v.is_sign_positive()) {
-            #[allow(clippy::cast_possible_truncation)] // whole and below 10^15: exact
-            body.extend_from_slice(digits.format(*v as i64).as_bytes());
+        if let Some(n) = whole_below_1e15(v.abs())
+            && (*v != 0.0 || v.is_sign_positive())
+        {
+            if v.is_sign_negative() {
+                body.push(b'-');
+            }
+            body.extend_from_slice(digits.format(n).as_bytes());
         } else {
             body.extend_from_slice(shortest.format(*v).as_bytes());
         }
