@@ -115,6 +115,13 @@ def open_menu_item(page: Page, name):
     page.get_by_role("menuitem", name=name).click()
 
 
+def sign_out(page: Page):
+    """Signs out through the user menu and waits for the sign-in page it lands on: a navigation
+    begun before the sign-out's own has finished races it (and can land on the old session)."""
+    open_menu_item(page, "Sign out")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
 def row_action(page: Page, subject, action):
     """Opens the Actions menu of the table row named `subject` and picks `action` from it."""
     page.get_by_role("button", name=f"Actions for {subject}", exact=True).click()

@@ -5,7 +5,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from conftest import copy_secret, open_menu_item, row_action, screenshot, sign_in_admin
+from conftest import copy_secret, open_menu_item, row_action, screenshot, sign_in_admin, sign_out
 
 
 def test_create_a_service_account_and_use_its_token(page, server):
@@ -116,7 +116,7 @@ def test_invite_a_user_who_sets_a_password_from_the_link(page, server, context):
     assert "/invite#" in link
     screenshot(page, "invite-link", phone=False)
     dialog.get_by_role("button", name="Done").click()
-    open_menu_item(page, "Sign out")
+    sign_out(page)
 
     page.goto(link)
     expect(page.get_by_role("heading", name="Welcome to Crest")).to_be_visible()

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import copy_secret, open_menu_item, row_action, screenshot, sign_in, sign_in_admin
+from conftest import copy_secret, open_menu_item, row_action, screenshot, sign_in, sign_in_admin, sign_out
 
 
 def test_a_wrong_password_is_refused_with_the_servers_message_then_sign_in_and_out(page, server):
@@ -20,8 +20,7 @@ def test_a_wrong_password_is_refused_with_the_servers_message_then_sign_in_and_o
 
     sign_in(page, server.admin, server.password)
     expect(page.get_by_role("heading", name="API Access")).to_be_visible()
-    open_menu_item(page, "Sign out")
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    sign_out(page)
     page.goto("/ui/profile")
     expect(page).to_have_url(re.compile("/ui/signin"))
 
@@ -77,7 +76,7 @@ def test_a_user_changes_their_password(page, server):
     page.get_by_label("Repeat the new password").fill("a-new-password-1")
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Your password is changed.")).to_be_visible()
-    open_menu_item(page, "Sign out")
+    sign_out(page)
     sign_in(page, email, "a-new-password-1")
 
 

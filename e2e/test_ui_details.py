@@ -8,7 +8,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from conftest import PHONE, SHOTS, open_menu_item, screenshot, sign_in, sign_in_admin
+from conftest import PHONE, SHOTS, screenshot, sign_in, sign_in_admin, sign_out
 
 EMPTY_PAGE = {"items": [], "offset": 0, "limit": 1000, "totalItems": 0, "moreItems": False}
 
@@ -156,7 +156,7 @@ def test_empty_lists_and_fieldsets_say_none_yet(page, server):
 
     plain, plain_password = server.make_user()
     page.unroute_all()
-    open_menu_item(page, "Sign out")
+    sign_out(page)
     sign_in(page, plain, plain_password)
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("None yet")
