@@ -62,13 +62,8 @@ fn decimal(v: f64) -> Option<(i32, i32, i32)> {
     // Whole numbers below 10^15 (counters, most gauges) without formatting: the digits between
     // the first and the last non-zero one.
     let magnitude = v.abs();
-    if let Some(mut n) = whole_below_1e15(magnitude) {
-        let mut last = 0i32;
-        while n.is_multiple_of(10) {
-            n /= 10;
-            last += 1;
-        }
-        return Some(whole_form(n, last));
+    if let Some(n) = whole_below_1e15(magnitude) {
+        return digits_form(n, 0);
     }
     // A few decimal places (gauges in tenths or hundredths) without formatting either: a whole
     // n below 10^15 with n / 10^k reading back as the value is the value's shortest form, as no
@@ -77,14 +72,9 @@ fn decimal(v: f64) -> Option<(i32, i32, i32)> {
         let scaled = (magnitude * scale).round();
         if scaled < 1e15 && scaled / scale == magnitude {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let mut n = scaled as u64;
-            let mut last = -places;
-            while n != 0 && n.is_multiple_of(10) {
-                n /= 10;
-                last += 1;
-            }
-            if n != 0 {
-                return Some(whole_form(n, last));
+            let form = digits_form(scaled as u64, -places);
+            if form.is_some() {
+                return form;
             }
         }
     }
@@ -105,10 +95,18 @@ fn whole_below_1e15(magnitude: f64) -> Option<u64> {
     (back == magnitude).then_some(n)
 }
 
-/// The form of `n` × 10^`last` for an `n` that does not end in 0.
-fn whole_form(n: u64, last: i32) -> (i32, i32, i32) {
-    let digits = i32::try_from(n.ilog10()).unwrap_or(0) + 1;
-    (digits, last + digits - 1, last)
+/// The form of `n` × 10^`last`: the digits between `n`'s first and last non-zero one (its trailing
+/// zeros moved into the exponent); `None` for zero.
+fn digits_form(mut n: u64, mut last: i32) -> Option<(i32, i32, i32)> {
+    if n == 0 {
+        return None;
+    }
+    while n.is_multiple_of(10) {
+        n /= 10;
+        last += 1;
+    }
+    let digits = i32::try_from(n.ilog10()).ok()? + 1;
+    Some((digits, last + digits - 1, last))
 }
 
 /// [`decimal`] read off the value's shortest round-trip form (zmij's, without allocating: this
