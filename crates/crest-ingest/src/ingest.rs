@@ -70,6 +70,29 @@ pub fn ingest_general_only(body: &[u8], options: &IngestOptions) -> Ingested {
     read(body, options, true, Reading::GeneralOnly)
 }
 
+/// One series of a reading as its canonical key, its hash and its samples (time, value bits).
+pub type SeriesBits = (Vec<u8>, u64, Vec<(i64, u64)>);
+
+/// A reading with every value as its bits (so that NaN equals NaN), series by series, and the rest
+/// of it: what the comparisons of the one-pass and the general reading compare.
+#[doc(hidden)]
+pub fn bitwise(mut got: Ingested) -> (Vec<SeriesBits>, Ingested) {
+    let series = got
+        .batch
+        .series()
+        .map(|s| {
+            let samples = s
+                .samples
+                .iter()
+                .map(|p| (p.timestamp, p.value.to_bits()))
+                .collect();
+            (s.canonical.to_vec(), s.hash, samples)
+        })
+        .collect();
+    got.batch = Batch::default();
+    (series, got)
+}
+
 /// How metric lines are read: the one-pass reading of the plain shape first (what crest does), or
 /// only the general reading (what the one-pass one is tested against).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -493,27 +516,6 @@ mod tests {
                 prop_assert_eq!(bitwise(one_pass), bitwise(general), "{}", body);
             }
         }
-    }
-
-    /// A series as canonical key, hash and samples (time, value bits).
-    type Bits = (Vec<u8>, u64, Vec<(i64, u64)>);
-
-    /// A body's reading with every value as its bits (so that NaN equals NaN), series by series.
-    fn bitwise(mut got: Ingested) -> (Vec<Bits>, Ingested) {
-        let series = got
-            .batch
-            .series()
-            .map(|s| {
-                let samples = s
-                    .samples
-                    .iter()
-                    .map(|p| (p.timestamp, p.value.to_bits()))
-                    .collect();
-                (s.canonical.to_vec(), s.hash, samples)
-            })
-            .collect();
-        got.batch = Batch::default();
-        (series, got)
     }
 
     #[test]

@@ -103,6 +103,6 @@ pub mod validate;
 pub use body::{BodyError, decompress};
 pub use event_line::EventLine;
 pub use format::{Format, FormatError};
-pub use ingest::{Ingested, LineError, check, ingest, ingest_general_only};
+pub use ingest::{Ingested, LineError, SeriesBits, bitwise, check, ingest, ingest_general_only};
 pub use options::{IngestOptions, Limits};
 pub use source_tag::SourceTagOp;
