@@ -118,21 +118,10 @@ fn opens_plainly(token: &str) -> bool {
     !matches!(token.as_bytes().first(), Some(b'"' | b'\'' | b'#'))
 }
 
-/// Sorts `tags` by key (an insertion sort: a line has a handful); false when a key repeats.
+/// Sorts `tags` by key; false when a key repeats (which order equal keys take does not matter:
+/// the line is then left to the general reading).
 fn sort_distinct(tags: &mut [(&str, &str)]) -> bool {
-    for i in 1..tags.len() {
-        let mut j = i;
-        while let Some(earlier) = j.checked_sub(1) {
-            let (Some(a), Some(b)) = (tags.get(earlier), tags.get(j)) else {
-                break;
-            };
-            if a.0 <= b.0 {
-                break;
-            }
-            tags.swap(earlier, j);
-            j = earlier;
-        }
-    }
+    tags.sort_unstable_by(|a, b| a.0.cmp(b.0));
     tags.windows(2).all(|w| matches!(w, [a, b] if a.0 != b.0))
 }
 
