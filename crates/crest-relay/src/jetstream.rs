@@ -8,20 +8,32 @@
 //! only when crest trims it after a durability barrier, never on an ack. One entry is one message
 //! (the batch in [`crate::codec`]'s form); its position is its stream sequence.
 //!
-//! One durable pull consumer, [`SHIPPER_CONSUMER`], shared by every instance: JetStream hands each
-//! message to one fetcher at a time, and hands it to another when it is not acked within the ack
-//! wait (its instance died, or is stuck). An ack is a double ack (the server confirms it), so a
-//! shipped entry is not handed out again short of a rewind: each entry reaches the engine once in
-//! effect (a repeat, after a crash between the write and the ack, rewrites identical values).
+//! One durable pull consumer, shared by every instance: JetStream hands each message to one
+//! fetcher at a time, and hands it to another when it is not acked within the ack wait (its
+//! instance died, or is stuck). An ack is a double ack (the server confirms it), so a shipped entry
+//! is not handed out again short of a rewind: each entry reaches the engine once in effect (a
+//! repeat, after a crash between the write and the ack, rewrites identical values).
+//!
+//! A rewind replaces the consumer with one of the next *generation* ([`generation`]: `shipper-1`,
+//! `shipper-2`, …) instead of deleting it and creating it again under the same name. An ack names
+//! the consumer it is for, so an ack held up past a rewind (an instance wrote an entry to an engine
+//! that then restarted) reaches no consumer. Under one name it would land on the new consumer:
+//! it would complete the entry handed out again before anyone wrote it anew, and NATS Server 2.9
+//! may even move the new consumer's ack floor to it, past entries not handed out yet (an ack
+//! whose delivery number follows the floor moves the floor to its stream sequence). A barrier
+//! would then trim entries the restarted engine never had: acknowledged points lost, as
+//! scripts/kill9-cluster once found. An instance moves to the newest generation when its consumer
+//! is gone, when a fetch finds nothing, and when the stream has more than one consumer.
 
 mod config;
+mod generation;
 mod split;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use async_nats::jetstream::consumer::{self, AckPolicy, DeliverPolicy, PullConsumer, pull};
+use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PullConsumer, pull};
 use async_nats::jetstream::message::Acker;
 use async_nats::jetstream::stream::{self, DiscardPolicy, RetentionPolicy, StorageType};
 use async_nats::jetstream::{self, AckKind, ErrorCode};
@@ -33,9 +45,8 @@ use crate::codec;
 use crate::error::{Cause, LogError};
 use crate::log::{Entry, IngestLog, Position};
 
-pub use config::{
-    ConnectError, DEFAULT_ACK_WAIT, JetStreamConfig, MAX_DEPLOYMENT_LEN, SHIPPER_CONSUMER,
-};
+pub use config::{ConnectError, DEFAULT_ACK_WAIT, JetStreamConfig, MAX_DEPLOYMENT_LEN};
+pub use generation::{SHIPPER_CONSUMER, consumer_name, generation_of};
 
 /// How many deletions a trim has in flight at once.
 const TRIM_IN_FLIGHT: usize = 256;
@@ -45,6 +56,15 @@ const TRIM_IN_FLIGHT: usize = 256;
 /// default to fewer).
 const MAX_ACK_PENDING: i64 = 20_000;
 
+/// How long after its wait a pull request that got no answer is given up: the server answers
+/// by the end of the wait, unless the consumer is gone (a rewind by another instance replaced it),
+/// which it does not answer at all.
+const PULL_GRACE: Duration = Duration::from_millis(500);
+
+/// How many times `connect` looks for the newest generation of the shipper consumer when the one it
+/// found is deleted (by a rewind) before it could read it.
+const JOIN_TRIES: usize = 5;
+
 /// A deployment's log on JetStream, as one instance sees it.
 pub struct JetStreamLog {
     client: async_nats::Client,
@@ -52,12 +72,24 @@ pub struct JetStreamLog {
     stream: stream::Stream,
     stream_name: String,
     subject: String,
-    consumer: PullConsumer,
-    /// What `rewind` recreates the consumer with.
+    /// The generation of the shipper consumer this instance fetches from.
+    current: Mutex<Current>,
+    /// What every generation of the shipper consumer is created with (but its name).
     consumer_config: pull::Config,
-    /// The entries `next` handed out on this instance and not yet shipped, by stream sequence:
-    /// what acks them.
-    held: Mutex<HashMap<u64, Acker>>,
+    /// The entries `next` handed out on this instance and not yet shipped, by stream sequence.
+    held: Mutex<HashMap<u64, Held>>,
+}
+
+/// The shipper consumer an instance fetches from, and its generation.
+struct Current {
+    generation: u64,
+    consumer: PullConsumer,
+}
+
+/// An entry handed out on this instance: by which generation, and what acks it.
+struct Held {
+    generation: u64,
+    acker: Acker,
 }
 
 impl std::fmt::Debug for JetStreamLog {
@@ -65,6 +97,7 @@ impl std::fmt::Debug for JetStreamLog {
         f.debug_struct("JetStreamLog")
             .field("stream", &self.stream_name)
             .field("subject", &self.subject)
+            .field("generation", &self.generation())
             .field("held", &self.lock_held().len())
             .finish_non_exhaustive()
     }
@@ -116,7 +149,6 @@ impl JetStreamLog {
         config::check_stream(&info.config, &subject, config.replicas)?;
 
         let consumer_config = pull::Config {
-            durable_name: Some(SHIPPER_CONSUMER.to_string()),
             description: Some("crest's shippers: every instance fetches from it".to_string()),
             deliver_policy: DeliverPolicy::All,
             ack_policy: AckPolicy::Explicit,
@@ -125,16 +157,16 @@ impl JetStreamLog {
             max_ack_pending: MAX_ACK_PENDING,
             ..Default::default()
         };
-        let consumer: PullConsumer = stream
-            .get_or_create_consumer(SHIPPER_CONSUMER, consumer_config.clone())
-            .await
-            .map_err(ConnectError::nats(format!(
-                "cannot get or create the consumer {SHIPPER_CONSUMER} of {stream_name}"
-            )))?;
+        let (generation, consumer) =
+            newest_consumer(&stream, &consumer_config)
+                .await
+                .map_err(ConnectError::nats(format!(
+                    "cannot find or create the shipper consumer of {stream_name}"
+                )))?;
         let found = &consumer.cached_info().config;
         if found.ack_policy != AckPolicy::Explicit {
             return Err(ConnectError::Mismatch {
-                what: format!("consumer {SHIPPER_CONSUMER} of {stream_name}"),
+                what: format!("consumer {} of {stream_name}", consumer_name(generation)),
                 reason: format!("acks {:?}, not explicitly", found.ack_policy),
             });
         }
@@ -145,7 +177,10 @@ impl JetStreamLog {
             stream,
             stream_name,
             subject,
-            consumer,
+            current: Mutex::new(Current {
+                generation,
+                consumer,
+            }),
             consumer_config,
             held: Mutex::new(HashMap::new()),
         })
@@ -167,42 +202,149 @@ impl JetStreamLog {
         self.lock_held().len()
     }
 
-    fn lock_held(&self) -> MutexGuard<'_, HashMap<u64, Acker>> {
+    /// The generation of the shipper consumer this instance fetches from (see the module's
+    /// documentation).
+    pub fn generation(&self) -> u64 {
+        self.lock_current().generation
+    }
+
+    fn lock_held(&self) -> MutexGuard<'_, HashMap<u64, Held>> {
         // The map stays consistent whatever a panicking holder did (inserts and removes only).
         self.held
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Creates the shipper consumer again if it is missing (an instance that rewound died between
-    /// deleting it and creating it again), so that a failed fetch heals for the next call. Best
-    /// effort: when the consumer exists this only reads it, and a failure here changes nothing.
-    async fn restore_consumer(&self) {
-        let _: Result<PullConsumer, _> = self
-            .stream
-            .get_or_create_consumer(SHIPPER_CONSUMER, self.consumer_config.clone())
+    fn lock_current(&self) -> MutexGuard<'_, Current> {
+        // Replaced whole, never left half-written.
+        self.current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The consumer this instance fetches from, and its generation.
+    fn consumer(&self) -> (u64, PullConsumer) {
+        let current = self.lock_current();
+        (current.generation, current.consumer.clone())
+    }
+
+    /// Fetches from `consumer` from now on, and forgets the entries held from older generations
+    /// (the new one hands them out again; their acks would reach no consumer).
+    fn switch_to(&self, generation: u64, consumer: PullConsumer) {
+        {
+            let mut current = self.lock_current();
+            if generation <= current.generation {
+                return;
+            }
+            *current = Current {
+                generation,
+                consumer,
+            };
+        }
+        self.lock_held()
+            .retain(|_, held| held.generation >= generation);
+        tracing::info!(
+            stream = %self.stream_name,
+            generation,
+            "fetching from the newest shipper consumer (another instance rewound the log)"
+        );
+    }
+
+    /// Moves to the newest generation of the shipper consumer when there is a newer one, and
+    /// deletes the older ones (a rewind that died between creating its generation and deleting
+    /// the one before leaves two). When none is left (deleted from outside), creates the next
+    /// generation: like a rewind, it hands out every untrimmed entry again. Best effort: a
+    /// failure changes nothing, and the caller's next call meets it again.
+    async fn follow(&self) {
+        let Ok(found) = generation::generations(&self.stream).await else {
+            return;
+        };
+        let mine = self.generation();
+        let newest = found.iter().copied().max();
+        match newest {
+            Some(newest) if newest == mine => {}
+            Some(newest) if newest > mine => {
+                if let Ok(consumer) = self.stream.get_consumer(&consumer_name(newest)).await {
+                    self.switch_to(newest, consumer);
+                }
+            }
+            _ => {
+                // Ours is gone and no newer one exists.
+                let next = newest.unwrap_or(0).max(mine).saturating_add(1);
+                if let Ok(consumer) = self
+                    .stream
+                    .get_or_create_consumer(&consumer_name(next), self.config_for(next))
+                    .await
+                {
+                    self.switch_to(next, consumer);
+                }
+                return;
+            }
+        }
+        let keep = self.generation();
+        self.delete_generations(found.into_iter().filter(|g| *g < keep))
             .await;
     }
 
-    /// The stream's first sequence: the oldest untrimmed entry, or the next one when none is left
-    /// (0 before the first append).
-    async fn first_sequence(&self) -> Result<u64, LogError> {
+    /// Deletes these generations of the shipper consumer (one already gone is passed over). Best
+    /// effort: a generation left behind only hands out entries again to an instance that still
+    /// fetches from it, which ships them twice, harmlessly.
+    async fn delete_generations(&self, generations: impl Iterator<Item = u64>) {
+        for old in generations {
+            let name = consumer_name(old);
+            match self.stream.delete_consumer(&name).await {
+                Ok(_) => {}
+                Err(err)
+                    if matches!(
+                        err.kind(),
+                        stream::ConsumerErrorKind::JetStream(ref js)
+                            if js.error_code() == ErrorCode::CONSUMER_NOT_FOUND
+                    ) => {}
+                Err(err) => tracing::warn!(
+                    stream = %self.stream_name,
+                    consumer = %name,
+                    error = %err,
+                    "cannot delete an older shipper consumer; it is tried again later"
+                ),
+            }
+        }
+    }
+
+    /// The shipper consumer's configuration for `generation`.
+    fn config_for(&self, generation: u64) -> pull::Config {
+        config_for(&self.consumer_config, generation)
+    }
+
+    /// The stream's state: its first sequence (the oldest untrimmed entry, or the next one when
+    /// none is left; 0 before the first append) and how many consumers it has.
+    async fn stream_state(&self) -> Result<stream::State, LogError> {
         let info = self.stream.get_info().await.map_err(unavailable(format!(
             "cannot read the stream {}",
             self.stream_name
         )))?;
-        Ok(info.state.first_sequence)
+        Ok(info.state)
+    }
+
+    /// The stream's first sequence (see [`Self::stream_state`]).
+    async fn first_sequence(&self) -> Result<u64, LogError> {
+        Ok(self.stream_state().await?.first_sequence)
     }
 
     /// Up to `max` messages, waiting up to `wait` for the first: one pull request for the first
     /// (answered as soon as one is there), then one that takes what else is there without waiting,
     /// so that a shipper asking for many is not kept waiting for a full batch.
-    async fn fetch(&self, max: usize, wait: Duration) -> Result<Vec<jetstream::Message>, LogError> {
+    /// Answers the generation of the consumer they came from too.
+    async fn fetch(
+        &self,
+        max: usize,
+        wait: Duration,
+    ) -> Result<(u64, Vec<jetstream::Message>), LogError> {
+        let (generation, consumer) = self.consumer();
         let mut messages = Vec::new();
         let first = if wait.is_zero() {
-            self.consumer.fetch().max_messages(1).messages().await
+            consumer.fetch().max_messages(1).messages().await
         } else {
-            self.consumer
+            consumer
                 .batch()
                 .max_messages(1)
                 .expires(wait)
@@ -210,10 +352,18 @@ impl JetStreamLog {
                 .await
         };
         let outcome = match first {
-            Ok(mut first) => drain(&mut first, &mut messages).await,
+            // Not the client's own limit (the wait and 5 s more): a consumer that exists answers
+            // by the end of the wait, so one that does not is found out sooner.
+            Ok(mut first) => tokio::time::timeout(
+                wait.saturating_add(PULL_GRACE),
+                drain(&mut first, &mut messages),
+            )
+            .await
+            .unwrap_or(Ok(())),
             Err(err) => Err(LogError::unavailable_because(
                 format!(
-                    "cannot fetch from the consumer {SHIPPER_CONSUMER} of {}",
+                    "cannot fetch from the consumer {} of {}",
+                    consumer_name(generation),
                     self.stream_name
                 ),
                 err,
@@ -221,26 +371,26 @@ impl JetStreamLog {
         };
         if let Err(err) = outcome {
             nak_all(&messages).await;
-            self.restore_consumer().await;
+            self.follow().await;
             return Err(err);
         }
         if messages.is_empty() {
-            // A pull request to a missing consumer is not refused: it goes unanswered until the
-            // client gives up (the wait and 5 s more) and looks like an empty log. An idle
-            // shipper checks, one request a wait, that the consumer is there.
-            self.restore_consumer().await;
-            return Ok(messages);
+            // A pull request to a missing consumer is not refused: it goes unanswered until this
+            // call gives up (the wait and `PULL_GRACE`) and looks like an empty log. An idle
+            // shipper checks, one request a wait, that its consumer is the newest one there.
+            self.follow().await;
+            return Ok((generation, messages));
         }
         if max <= 1 {
-            return Ok(messages);
+            return Ok((generation, messages));
         }
         // What came so far is good whatever this request answers: a failure here (the consumer's
         // max ack pending reached, the consumer deleted by a rewind) ends the call with what it
         // has, and the next call meets the failure again if it lasts.
-        if let Ok(mut rest) = self.consumer.fetch().max_messages(max - 1).messages().await {
+        if let Ok(mut rest) = consumer.fetch().max_messages(max - 1).messages().await {
             let _ = drain(&mut rest, &mut messages).await;
         }
-        Ok(messages)
+        Ok((generation, messages))
     }
 }
 
@@ -307,7 +457,7 @@ impl IngestLog for JetStreamLog {
         if max == 0 {
             return Ok(Vec::new());
         }
-        let messages = self.fetch(max, wait).await?;
+        let (generation, messages) = self.fetch(max, wait).await?;
         let mut sequenced = Vec::with_capacity(messages.len());
         for message in &messages {
             match message.info() {
@@ -351,34 +501,38 @@ impl IngestLog for JetStreamLog {
                 source: Some(Box::new(cause)),
             });
         }
-        self.lock_held().extend(
-            good.into_iter()
-                .map(|(sequence, message)| (sequence, message.split().1)),
-        );
+        self.lock_held()
+            .extend(good.into_iter().map(|(sequence, message)| {
+                let acker = message.split().1;
+                (sequence, Held { generation, acker })
+            }));
         entries.sort_by_key(|entry| entry.position);
         Ok(entries)
     }
 
     /// Acks each entry and waits for the server to confirm it (a double ack), all at once.
     ///
-    /// A position this instance does not hold (shipped already, or handed out before a `rewind`,
-    /// which hands it out again) is passed over: shipping twice is harmless. An ack that fails is
-    /// kept for a retry, and the first failure is the answer.
+    /// A position this instance does not hold (shipped already, or handed out before a rewind,
+    /// which hands it out again) is passed over: shipping twice is harmless. So is one handed out
+    /// by an older generation of the consumer than the one this instance now fetches from. An ack
+    /// that fails is kept for a retry, and the first failure is the answer.
     async fn shipped(&self, positions: &[Position]) -> Result<(), LogError> {
-        let taken: Vec<(u64, Acker)> = {
+        let generation = self.generation();
+        let taken: Vec<(u64, Held)> = {
             let mut held = self.lock_held();
             positions
                 .iter()
-                .filter_map(|p| held.remove(&p.0).map(|acker| (p.0, acker)))
+                .filter_map(|p| held.remove(&p.0).map(|h| (p.0, h)))
+                .filter(|(_, h)| h.generation == generation)
                 .collect()
         };
-        let outcomes = join_all(taken.iter().map(|(_, acker)| acker.double_ack())).await;
+        let outcomes = join_all(taken.iter().map(|(_, held)| held.acker.double_ack())).await;
         let mut first_failure = None;
         let mut failed = Vec::new();
-        for ((sequence, acker), outcome) in taken.into_iter().zip(outcomes) {
+        for ((sequence, held), outcome) in taken.into_iter().zip(outcomes) {
             if let Err(err) = outcome {
                 first_failure.get_or_insert((sequence, err));
-                failed.push((sequence, acker));
+                failed.push((sequence, held));
             }
         }
         if !failed.is_empty() {
@@ -398,15 +552,26 @@ impl IngestLog for JetStreamLog {
 
     /// The consumer's ack floor (every entry at or before it was acked, by any instance), or the
     /// last trimmed entry when that is further: only shipped entries are trimmed, and a consumer
-    /// created again by `rewind` starts with an ack floor of 0.
+    /// created by `rewind` starts with an ack floor of 0.
+    ///
+    /// Any generation's ack floor tells the truth: each generation hands out every untrimmed
+    /// entry, and counts one acked only when it was written after that generation handed it out.
+    /// When the stream has another consumer than this instance's, the instance moves to the
+    /// newest first.
     async fn shipped_through(&self) -> Result<Position, LogError> {
-        let info = match self.consumer.get_info().await {
+        let state = self.stream_state().await?;
+        if state.consumer_count != 1 {
+            self.follow().await;
+        }
+        let (generation, consumer) = self.consumer();
+        let info = match consumer.get_info().await {
             Ok(info) => info,
             Err(err) => {
-                self.restore_consumer().await;
+                self.follow().await;
                 return Err(LogError::unavailable_because(
                     format!(
-                        "cannot read the consumer {SHIPPER_CONSUMER} of {}",
+                        "cannot read the consumer {} of {}",
+                        consumer_name(generation),
                         self.stream_name
                     ),
                     err,
@@ -414,7 +579,7 @@ impl IngestLog for JetStreamLog {
             }
         };
         let acked = info.ack_floor.stream_sequence;
-        let trimmed = self.first_sequence().await?.saturating_sub(1);
+        let trimmed = state.first_sequence.saturating_sub(1);
         let through = acked.max(trimmed);
         // What this instance still holds at or before it was shipped by another instance (it
         // came back to that one after the ack wait): nothing left to ack.
@@ -455,49 +620,70 @@ impl IngestLog for JetStreamLog {
         Ok(())
     }
 
-    /// Deletes the shipper consumer and creates it again, delivering from the stream's first
-    /// (untrimmed) entry: every entry is handed out again, whoever had shipped it.
+    /// Replaces the shipper consumer with one of the next generation, delivering from the stream's
+    /// first (untrimmed) entry: every entry is handed out again, whoever had shipped it. The new
+    /// generation is created before the older ones are deleted, so that the stream always has one.
     ///
     /// What this does to other instances: a pull request of theirs waiting on the old consumer
-    /// ends at once in an error (the server answers "409 Consumer Deleted"; their next call
-    /// fetches from the new consumer), and the entries they hold are handed out again. Their acks
-    /// still land (the new consumer has the same name, and JetStream matches an ack to an entry by
-    /// its stream sequence): an ack for an entry the new consumer has handed out again and not yet
-    /// seen acked completes it. That is right for a write that reached the engine after its
-    /// restart, and loses the entry in the engine for a write the restart lost whose ack was held
-    /// up until after the rewind (a shipper acks right after the engine answers, and a rewind
-    /// follows the restart by the time it takes to notice it, so the window is an ack delayed
-    /// that long).
+    /// ends at once in an error (the server answers "409 Consumer Deleted"), and their next call
+    /// fetches from the new one. The entries they hold are handed out again, and their acks for
+    /// them reach no consumer (see the module's documentation). Two instances rewinding at once
+    /// may create the same generation: creating it with the same configuration answers the
+    /// existing one, and one rewind serves both.
     async fn rewind(&self) -> Result<(), LogError> {
         self.lock_held().clear();
-        match self.stream.delete_consumer(SHIPPER_CONSUMER).await {
-            Ok(_) => {}
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    stream::ConsumerErrorKind::JetStream(ref js)
-                        if js.error_code() == ErrorCode::CONSUMER_NOT_FOUND
-                ) => {}
-            Err(err) => {
-                return Err(LogError::unavailable_because(
-                    format!(
-                        "cannot delete the consumer {SHIPPER_CONSUMER} of {} to rewind",
-                        self.stream_name
-                    ),
-                    err,
-                ));
-            }
-        }
-        // Another instance rewinding at the same time may have created it already: creating it
-        // with the same configuration answers the existing one.
-        let _: consumer::PullConsumer = self
+        let found = generation::generations(&self.stream).await?;
+        let next = found
+            .iter()
+            .copied()
+            .chain([self.generation()])
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1);
+        let consumer: PullConsumer = self
             .stream
-            .create_consumer(self.consumer_config.clone())
+            .create_consumer(self.config_for(next))
             .await
             .map_err(unavailable(format!(
-                "cannot create the consumer {SHIPPER_CONSUMER} of {} again to rewind",
+                "cannot create the consumer {} of {} to rewind",
+                consumer_name(next),
                 self.stream_name
             )))?;
+        self.switch_to(next, consumer);
+        self.delete_generations(found.into_iter().filter(|g| *g < next))
+            .await;
         Ok(())
     }
+}
+
+/// The shipper consumer's configuration for `generation`: `template` under its name.
+fn config_for(template: &pull::Config, generation: u64) -> pull::Config {
+    pull::Config {
+        durable_name: Some(consumer_name(generation)),
+        ..template.clone()
+    }
+}
+
+/// The newest generation of the shipper consumer of `stream`, or generation 1, created, when the
+/// stream has none (a new deployment).
+async fn newest_consumer(
+    stream: &stream::Stream,
+    template: &pull::Config,
+) -> Result<(u64, PullConsumer), LogError> {
+    for _ in 0..JOIN_TRIES {
+        let Some(newest) = generation::generations(stream).await?.into_iter().max() else {
+            let consumer = stream
+                .get_or_create_consumer(&consumer_name(1), config_for(template, 1))
+                .await
+                .map_err(unavailable("cannot create the shipper consumer"))?;
+            return Ok((1, consumer));
+        };
+        // Deleted meanwhile by a rewind that made a newer one: look again.
+        if let Ok(consumer) = stream.get_consumer(&consumer_name(newest)).await {
+            return Ok((newest, consumer));
+        }
+    }
+    Err(LogError::unavailable(format!(
+        "the newest shipper consumer was deleted {JOIN_TRIES} times before it could be read"
+    )))
 }

@@ -9,10 +9,6 @@ use async_nats::jetstream::stream::{self, DiscardPolicy, RetentionPolicy, Storag
 
 use crate::error::Cause;
 
-/// The durable pull consumer every instance of a deployment fetches from: one consumer, so each
-/// entry is handed to one instance at a time.
-pub const SHIPPER_CONSUMER: &str = "shipper";
-
 /// How long an entry handed to an instance stays its own before JetStream hands it to another
 /// (the instance died, or its shipper is slow). Short, because reads wait for every entry to be
 /// shipped (at most the relay's read wait, 10 s): after an instance dies, what it held is shipped

@@ -351,7 +351,7 @@ async fn a_consumer_deleted_and_not_created_again_heals() {
         .get_stream(config.stream_name())
         .await
         .unwrap()
-        .delete_consumer(crest_relay::jetstream::SHIPPER_CONSUMER)
+        .delete_consumer(&crest_relay::jetstream::consumer_name(log.generation()))
         .await
         .unwrap();
     // This call meets the missing consumer (an error, or nothing after the wait and the
@@ -586,4 +586,120 @@ async fn entries_held_by_a_dying_instance_across_a_trim_are_handed_out_again() {
     assert_eq!(positions(&back), appended[2..], "not handed out again");
     survivor.shipped(&appended[2..]).await.unwrap();
     assert_eq!(survivor.shipped_through().await.unwrap(), appended[3]);
+}
+
+#[tokio::test]
+async fn an_ack_held_up_past_another_instance_s_rewind_completes_nothing() {
+    let (config, _guard) = setup("lateack");
+    let shipper = open(&config).await;
+    let rewinder = open(&config).await;
+    let mut appended = Vec::new();
+    for n in 1..=10 {
+        appended.push(shipper.append(&batch(n)).await.unwrap());
+    }
+    // The shipper takes every entry and writes it to an engine that then restarts.
+    assert_eq!(positions(&take(&shipper, 10, 10).await), appended);
+    // The instance that runs the barrier sees the restart, rewinds, and takes every entry again.
+    rewinder.rewind().await.unwrap();
+    assert_eq!(positions(&take(&rewinder, 10, 10).await), appended);
+    // The shipper's acks arrive only now: they are for writes the dead engine may have lost.
+    let _ = shipper.shipped(&appended).await;
+    // They complete none of the entries the rewinder holds: nothing is counted shipped (which a
+    // barrier would trim) before the rewinder has written it again.
+    assert_eq!(rewinder.shipped_through().await.unwrap(), Position(0));
+    rewinder.shipped(&appended).await.unwrap();
+    assert_eq!(rewinder.shipped_through().await.unwrap(), appended[9]);
+}
+
+/// The names of the consumers of a deployment's stream, sorted.
+async fn consumers(config: &JetStreamConfig) -> Vec<String> {
+    use futures_util::TryStreamExt;
+    let client = async_nats::connect(&config.url).await.unwrap();
+    let stream = async_nats::jetstream::new(client)
+        .get_stream(config.stream_name())
+        .await
+        .unwrap();
+    let mut names: Vec<String> = stream.consumer_names().try_collect().await.unwrap();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn a_rewind_replaces_the_consumer_and_other_instances_follow() {
+    let (config, _guard) = setup("generations");
+    let holder = open(&config).await;
+    let rewinder = open(&config).await;
+    assert_eq!(consumers(&config).await, ["shipper-1"]);
+    assert_eq!((holder.generation(), rewinder.generation()), (1, 1));
+    let position = holder.append(&batch(1)).await.unwrap();
+    assert_eq!(positions(&take(&holder, 1, 1).await), [position]);
+
+    rewinder.rewind().await.unwrap();
+    assert_eq!(rewinder.generation(), 2);
+    assert_eq!(consumers(&config).await, ["shipper-2"]);
+    // The holder's consumer is gone: its first call finds nothing (no answer, given up soon after
+    // the wait) and moves to the new one, which hands the entry out again.
+    assert_eq!(holder.next(1, ABSENT).await.unwrap(), []);
+    assert_eq!(holder.generation(), 2);
+    let again = holder.next(1, PRESENT).await.unwrap();
+    assert_eq!(positions(&again), [position]);
+    assert_eq!(holder.generation(), 2);
+    holder.shipped(&[position]).await.unwrap();
+    assert_eq!(rewinder.shipped_through().await.unwrap(), position);
+}
+
+#[tokio::test]
+async fn a_generation_left_behind_by_a_dead_rewinder_is_deleted_and_left() {
+    let (config, _guard) = setup("leftover");
+    let log = open(&config).await;
+    let position = log.append(&batch(1)).await.unwrap();
+    // A rewinder created generation 2 and died before deleting generation 1.
+    let client = async_nats::connect(&config.url).await.unwrap();
+    async_nats::jetstream::new(client)
+        .get_stream(config.stream_name())
+        .await
+        .unwrap()
+        .create_consumer(async_nats::jetstream::consumer::pull::Config {
+            durable_name: Some(crest_relay::jetstream::consumer_name(2)),
+            ack_policy: async_nats::jetstream::consumer::AckPolicy::Explicit,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(consumers(&config).await, ["shipper-1", "shipper-2"]);
+    // Reading how far the log is shipped finds two consumers: the instance moves to the newest and
+    // deletes the other.
+    assert_eq!(log.shipped_through().await.unwrap(), Position(0));
+    assert_eq!(log.generation(), 2);
+    assert_eq!(consumers(&config).await, ["shipper-2"]);
+    assert_eq!(positions(&take(&log, 1, 1).await), [position]);
+}
+
+#[tokio::test]
+async fn an_instance_joins_the_consumer_of_a_version_without_generations() {
+    let (config, _guard) = setup("legacy");
+    let earlier = open(&config).await;
+    let position = earlier.append(&batch(1)).await.unwrap();
+    // The stream as an earlier version left it: one consumer named `shipper`.
+    let client = async_nats::connect(&config.url).await.unwrap();
+    let stream = async_nats::jetstream::new(client)
+        .get_stream(config.stream_name())
+        .await
+        .unwrap();
+    stream.delete_consumer("shipper-1").await.unwrap();
+    stream
+        .create_consumer(async_nats::jetstream::consumer::pull::Config {
+            durable_name: Some("shipper".to_string()),
+            ack_policy: async_nats::jetstream::consumer::AckPolicy::Explicit,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let log = open(&config).await;
+    assert_eq!(log.generation(), 0);
+    assert_eq!(positions(&take(&log, 1, 1).await), [position]);
+    log.rewind().await.unwrap();
+    assert_eq!(log.generation(), 1);
+    assert_eq!(consumers(&config).await, ["shipper-1"]);
+    assert_eq!(positions(&take(&log, 1, 1).await), [position]);
 }
