@@ -243,11 +243,6 @@ impl JetStreamLog {
         }
         self.lock_held()
             .retain(|_, held| held.generation >= generation);
-        tracing::info!(
-            stream = %self.stream_name,
-            generation,
-            "fetching from the newest shipper consumer (another instance rewound the log)"
-        );
     }
 
     /// Moves to the newest generation of the shipper consumer when there is a newer one, and
@@ -266,6 +261,11 @@ impl JetStreamLog {
             Some(newest) if newest > mine => {
                 if let Ok(consumer) = self.stream.get_consumer(&consumer_name(newest)).await {
                     self.switch_to(newest, consumer);
+                    tracing::info!(
+                        stream = %self.stream_name,
+                        generation = newest,
+                        "another instance rewound the log: fetching from its new shipper consumer"
+                    );
                 }
             }
             _ => {
@@ -277,6 +277,11 @@ impl JetStreamLog {
                     .await
                 {
                     self.switch_to(next, consumer);
+                    tracing::warn!(
+                        stream = %self.stream_name,
+                        generation = next,
+                        "the shipper consumer was gone: made a new one, which hands out every untrimmed entry again"
+                    );
                 }
                 return;
             }
