@@ -29,7 +29,7 @@ mod config;
 mod generation;
 mod split;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -77,19 +77,37 @@ pub struct JetStreamLog {
     /// What every generation of the shipper consumer is created with (but its name).
     consumer_config: pull::Config,
     /// The entries `next` handed out on this instance and not yet shipped, by stream sequence.
-    held: Mutex<HashMap<u64, Held>>,
+    held: Mutex<Holding>,
 }
 
-/// The shipper consumer an instance fetches from, and its generation.
+/// The shipper consumer an instance fetches from, its generation and its ack wait.
 struct Current {
     generation: u64,
     consumer: PullConsumer,
+    ack_wait: Duration,
 }
 
-/// An entry handed out on this instance: by which generation, and what acks it.
+/// What this instance holds of the entries handed out to it.
+#[derive(Default)]
+struct Holding {
+    /// By stream sequence: the last hand-out of each entry not yet shipped.
+    entries: HashMap<u64, Held>,
+    /// Entries an older generation handed out to this instance that it may still be shipping
+    /// when a newer generation hands them out again (see [`Held::again`]).
+    earlier: HashSet<u64>,
+}
+
+/// An entry handed out on this instance.
 struct Held {
+    /// The generation of the consumer that handed it out.
     generation: u64,
     acker: Acker,
+    /// When it arrived (the server handed it out a round trip before at most).
+    fetched: tokio::time::Instant,
+    /// Handed out again by a newer generation while this instance may still ship the earlier
+    /// hand-out, to an engine that has since restarted. `shipped` cannot tell which of the two
+    /// it is told of, so it acks neither: the entry comes back after the ack wait.
+    again: bool,
 }
 
 impl std::fmt::Debug for JetStreamLog {
@@ -98,7 +116,7 @@ impl std::fmt::Debug for JetStreamLog {
             .field("stream", &self.stream_name)
             .field("subject", &self.subject)
             .field("generation", &self.generation())
-            .field("held", &self.lock_held().len())
+            .field("held", &self.lock_held().entries.len())
             .finish_non_exhaustive()
     }
 }
@@ -179,10 +197,11 @@ impl JetStreamLog {
             subject,
             current: Mutex::new(Current {
                 generation,
+                ack_wait: consumer.cached_info().config.ack_wait,
                 consumer,
             }),
             consumer_config,
-            held: Mutex::new(HashMap::new()),
+            held: Mutex::new(Holding::default()),
         })
     }
 
@@ -199,7 +218,7 @@ impl JetStreamLog {
     /// How many entries `next` handed out on this instance that are not shipped yet (as far as
     /// this instance knows: [`IngestLog::shipped_through`] forgets those another instance shipped).
     pub fn holding(&self) -> usize {
-        self.lock_held().len()
+        self.lock_held().entries.len()
     }
 
     /// The generation of the shipper consumer this instance fetches from (see the module's
@@ -208,7 +227,7 @@ impl JetStreamLog {
         self.lock_current().generation
     }
 
-    fn lock_held(&self) -> MutexGuard<'_, HashMap<u64, Held>> {
+    fn lock_held(&self) -> MutexGuard<'_, Holding> {
         // The map stays consistent whatever a panicking holder did (inserts and removes only).
         self.held
             .lock()
@@ -229,7 +248,8 @@ impl JetStreamLog {
     }
 
     /// Fetches from `consumer` from now on, and forgets the entries held from older generations
-    /// (the new one hands them out again; their acks would reach no consumer).
+    /// (the new one hands them out again; their acks would reach no consumer), remembering that
+    /// this instance may still be shipping them.
     fn switch_to(&self, generation: u64, consumer: PullConsumer) {
         {
             let mut current = self.lock_current();
@@ -238,11 +258,19 @@ impl JetStreamLog {
             }
             *current = Current {
                 generation,
+                ack_wait: consumer.cached_info().config.ack_wait,
                 consumer,
             };
         }
-        self.lock_held()
-            .retain(|_, held| held.generation >= generation);
+        let mut holding = self.lock_held();
+        let Holding { entries, earlier } = &mut *holding;
+        entries.retain(|sequence, held| {
+            let keep = held.generation >= generation;
+            if !keep {
+                earlier.insert(*sequence);
+            }
+            keep
+        });
     }
 
     /// Moves to the newest generation of the shipper consumer when there is a newer one, and
@@ -339,11 +367,7 @@ impl JetStreamLog {
     /// (answered as soon as one is there), then one that takes what else is there without waiting,
     /// so that a shipper asking for many is not kept waiting for a full batch.
     /// Answers the generation of the consumer they came from too.
-    async fn fetch(
-        &self,
-        max: usize,
-        wait: Duration,
-    ) -> Result<(u64, Vec<jetstream::Message>), LogError> {
+    async fn fetch(&self, max: usize, wait: Duration) -> Result<Fetched, LogError> {
         let (generation, consumer) = self.consumer();
         let mut messages = Vec::new();
         let first = if wait.is_zero() {
@@ -384,10 +408,16 @@ impl JetStreamLog {
             // call gives up (the wait and `PULL_GRACE`) and looks like an empty log. An idle
             // shipper checks, one request a wait, that its consumer is the newest one there.
             self.follow().await;
-            return Ok((generation, messages));
+            return Ok(Fetched {
+                generation,
+                messages,
+            });
         }
         if max <= 1 {
-            return Ok((generation, messages));
+            return Ok(Fetched {
+                generation,
+                messages,
+            });
         }
         // What came so far is good whatever this request answers: a failure here (the consumer's
         // max ack pending reached, the consumer deleted by a rewind) ends the call with what it
@@ -395,8 +425,17 @@ impl JetStreamLog {
         if let Ok(mut rest) = consumer.fetch().max_messages(max - 1).messages().await {
             let _ = drain(&mut rest, &mut messages).await;
         }
-        Ok((generation, messages))
+        Ok(Fetched {
+            generation,
+            messages,
+        })
     }
+}
+
+/// Messages fetched, and from which generation of the consumer.
+struct Fetched {
+    generation: u64,
+    messages: Vec<jetstream::Message>,
 }
 
 /// Reads a pull request's messages to its end into `messages`.
@@ -462,7 +501,12 @@ impl IngestLog for JetStreamLog {
         if max == 0 {
             return Ok(Vec::new());
         }
-        let (generation, messages) = self.fetch(max, wait).await?;
+        let Fetched {
+            generation,
+            messages,
+        } = self.fetch(max, wait).await?;
+        // The server handed them out just before they arrived (a round trip at most).
+        let fetched = tokio::time::Instant::now();
         let mut sequenced = Vec::with_capacity(messages.len());
         for message in &messages {
             match message.info() {
@@ -506,42 +550,60 @@ impl IngestLog for JetStreamLog {
                 source: Some(Box::new(cause)),
             });
         }
-        self.lock_held()
-            .extend(good.into_iter().map(|(sequence, message)| {
-                let acker = message.split().1;
-                (sequence, Held { generation, acker })
-            }));
+        let mut holding = self.lock_held();
+        for (sequence, message) in good {
+            let again = holding.earlier.remove(&sequence);
+            let held = Held {
+                generation,
+                acker: message.split().1,
+                fetched,
+                again,
+            };
+            holding.entries.insert(sequence, held);
+        }
+        drop(holding);
         entries.sort_by_key(|entry| entry.position);
         Ok(entries)
     }
 
     /// Acks each entry and waits for the server to confirm it (a double ack), all at once.
     ///
-    /// A position this instance does not hold (shipped already, or handed out before a rewind,
-    /// which hands it out again) is passed over: shipping twice is harmless. So is one handed out
-    /// by an older generation of the consumer than the one this instance now fetches from. An ack
-    /// that fails is kept for a retry, and the first failure is the answer.
+    /// Only an ack that the consumer is sure to match to the hand-out it is for is sent, because
+    /// NATS Server 2.9 moves a consumer's ack floor on an ack it cannot match (its delivery
+    /// number happens to follow the floor), past entries no one shipped yet: a barrier would then
+    /// trim them. So these are passed over, and handed out again after the ack wait (shipping
+    /// twice is harmless):
+    /// * a position this instance does not hold (shipped already, or handed out before a rewind);
+    /// * one handed out by an older generation than the one this instance now fetches from, or
+    ///   handed out again by a newer one while the earlier hand-out may still be shipping
+    ///   ([`Held::again`]);
+    /// * one fetched three quarters of the ack wait ago or more: the consumer may have handed it
+    ///   out again, to another instance, which may have acked it already.
+    ///
+    /// An ack that fails is not sent again (the server may have taken it): the first failure is
+    /// the answer, and the entry comes back after the ack wait if the ack was lost.
     async fn shipped(&self, positions: &[Position]) -> Result<(), LogError> {
-        let generation = self.generation();
+        let (generation, ack_wait) = {
+            let current = self.lock_current();
+            (current.generation, current.ack_wait)
+        };
+        let fresh_after = tokio::time::Instant::now()
+            .checked_sub(ack_wait.saturating_mul(3) / 4)
+            .unwrap_or_else(tokio::time::Instant::now);
         let taken: Vec<(u64, Held)> = {
-            let mut held = self.lock_held();
+            let mut holding = self.lock_held();
             positions
                 .iter()
-                .filter_map(|p| held.remove(&p.0).map(|h| (p.0, h)))
-                .filter(|(_, h)| h.generation == generation)
+                .filter_map(|p| holding.entries.remove(&p.0).map(|h| (p.0, h)))
+                .filter(|(_, h)| h.generation == generation && !h.again && h.fetched > fresh_after)
                 .collect()
         };
         let outcomes = join_all(taken.iter().map(|(_, held)| held.acker.double_ack())).await;
         let mut first_failure = None;
-        let mut failed = Vec::new();
-        for ((sequence, held), outcome) in taken.into_iter().zip(outcomes) {
+        for ((sequence, _), outcome) in taken.into_iter().zip(outcomes) {
             if let Err(err) = outcome {
                 first_failure.get_or_insert((sequence, err));
-                failed.push((sequence, held));
             }
-        }
-        if !failed.is_empty() {
-            self.lock_held().extend(failed);
         }
         match first_failure {
             None => Ok(()),
@@ -583,12 +645,29 @@ impl IngestLog for JetStreamLog {
                 ));
             }
         };
-        let acked = info.ack_floor.stream_sequence;
         let trimmed = state.first_sequence.saturating_sub(1);
+        let floor = info.ack_floor.stream_sequence;
+        let delivered = info.delivered.stream_sequence;
+        let acked = if floor_is_sound(floor, delivered, info.num_ack_pending) {
+            floor
+        } else {
+            tracing::warn!(
+                stream = %self.stream_name,
+                consumer = %consumer_name(generation),
+                floor,
+                delivered,
+                awaiting_ack = info.num_ack_pending,
+                "the consumer's ack floor cannot be right (more entries await an ack than were handed out after it): counting only what is trimmed as shipped until it is"
+            );
+            0
+        };
         let through = acked.max(trimmed);
         // What this instance still holds at or before it was shipped by another instance (it
         // came back to that one after the ack wait): nothing left to ack.
-        self.lock_held().retain(|sequence, _| *sequence > through);
+        let mut holding = self.lock_held();
+        holding.entries.retain(|sequence, _| *sequence > through);
+        holding.earlier.retain(|sequence| *sequence > through);
+        drop(holding);
         Ok(Position(through))
     }
 
@@ -636,7 +715,9 @@ impl IngestLog for JetStreamLog {
     /// may create the same generation: creating it with the same configuration answers the
     /// existing one, and one rewind serves both.
     async fn rewind(&self) -> Result<(), LogError> {
-        self.lock_held().clear();
+        // What this instance was shipping is dropped by its relay (a rewind bumps its epoch), so
+        // nothing held before is shipped after: no hand-out of the new generation is `again`.
+        *self.lock_held() = Holding::default();
         let found = generation::generations(&self.stream).await?;
         let next = found
             .iter()
@@ -691,4 +772,33 @@ async fn newest_consumer(
     Err(LogError::unavailable(format!(
         "the newest shipper consumer was deleted {JOIN_TRIES} times before it could be read"
     )))
+}
+
+/// Whether a consumer's ack floor can be right: every entry awaiting an ack was handed out after
+/// the floor, and the floor is not past what was handed out. NATS Server 2.9 can move the floor
+/// past entries awaiting an ack (on an ack it cannot match to a hand-out); a floor that fails
+/// this check is not trusted.
+fn floor_is_sound(floor: u64, delivered: u64, awaiting_ack: usize) -> bool {
+    floor <= delivered && u64::try_from(awaiting_ack).is_ok_and(|n| n <= delivered - floor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_floor_is_sound_when_what_awaits_an_ack_fits_after_it() {
+        // A new consumer: nothing handed out.
+        assert!(floor_is_sound(0, 0, 0));
+        assert!(floor_is_sound(40, 40, 0));
+        // Ten handed out after the floor, up to ten awaiting an ack.
+        assert!(floor_is_sound(30, 40, 10));
+        assert!(floor_is_sound(30, 40, 3));
+        // More awaiting an ack than were handed out after the floor: some lie before it.
+        assert!(!floor_is_sound(30, 40, 11));
+        assert!(!floor_is_sound(40, 40, 1));
+        // A floor past what was handed out.
+        assert!(!floor_is_sound(41, 40, 0));
+        assert!(!floor_is_sound(u64::MAX, 0, 0));
+    }
 }

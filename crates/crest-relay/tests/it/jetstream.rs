@@ -626,7 +626,8 @@ async fn consumers(config: &JetStreamConfig) -> Vec<String> {
 
 #[tokio::test]
 async fn a_rewind_replaces_the_consumer_and_other_instances_follow() {
-    let (config, _guard) = setup("generations");
+    let (mut config, _guard) = setup("generations");
+    config.ack_wait = Duration::from_secs(1);
     let holder = open(&config).await;
     let rewinder = open(&config).await;
     assert_eq!(consumers(&config).await, ["shipper-1"]);
@@ -644,8 +645,35 @@ async fn a_rewind_replaces_the_consumer_and_other_instances_follow() {
     let again = holder.next(1, PRESENT).await.unwrap();
     assert_eq!(positions(&again), [position]);
     assert_eq!(holder.generation(), 2);
+    // The holder may still be shipping the first hand-out (to an engine that restarted since),
+    // and `shipped` cannot tell the two apart: it acks neither, and the entry comes back after
+    // the ack wait.
+    holder.shipped(&[position]).await.unwrap();
+    assert_eq!(rewinder.shipped_through().await.unwrap(), Position(0));
+    let third = holder.next(1, PRESENT).await.unwrap();
+    assert_eq!(positions(&third), [position]);
     holder.shipped(&[position]).await.unwrap();
     assert_eq!(rewinder.shipped_through().await.unwrap(), position);
+}
+
+#[tokio::test]
+async fn an_entry_fetched_most_of_the_ack_wait_ago_is_not_acked() {
+    let (mut config, _guard) = setup("staleack");
+    config.ack_wait = Duration::from_secs(1);
+    let slow = open(&config).await;
+    let other = open(&config).await;
+    let position = slow.append(&batch(1)).await.unwrap();
+    assert_eq!(positions(&take(&slow, 1, 1).await), [position]);
+    // The slow instance takes longer than the ack wait: the consumer hands the entry to the
+    // other, which ships it.
+    let again = other.next(1, PRESENT).await.unwrap();
+    assert_eq!(positions(&again), [position]);
+    other.shipped(&[position]).await.unwrap();
+    assert_eq!(other.shipped_through().await.unwrap(), position);
+    // The slow instance's ack would be one the consumer cannot match to a hand-out: not sent.
+    slow.shipped(&[position]).await.unwrap();
+    assert_eq!(slow.holding(), 0);
+    assert_eq!(other.shipped_through().await.unwrap(), position);
 }
 
 #[tokio::test]
