@@ -345,17 +345,15 @@ async fn a_consumer_deleted_and_not_created_again_heals() {
     let (config, _guard) = setup("heal");
     let log = open(&config).await;
     let position = log.append(&batch(1)).await.unwrap();
-    // An instance that rewound died between deleting the consumer and creating it again.
-    let client = async_nats::connect(&config.url).await.unwrap();
-    async_nats::jetstream::new(client)
-        .get_stream(config.stream_name())
+    // Someone deleted the consumer (a rewind creates the next generation before it deletes the
+    // one before, so the stream always has one).
+    raw_stream(&config)
         .await
-        .unwrap()
         .delete_consumer(&crest_relay::jetstream::consumer_name(log.generation()))
         .await
         .unwrap();
-    // This call meets the missing consumer (an error, or nothing after the wait and the
-    // client's 5 s of grace) and creates it again; the next call gets the entry.
+    // This call meets the missing consumer (an error, or nothing soon after the wait) and creates
+    // the next generation; the next call gets the entry.
     let first = log.next(1, ABSENT).await;
     assert!(
         first.as_ref().is_ok_and(Vec::is_empty) || first.is_err(),
@@ -611,14 +609,28 @@ async fn an_ack_held_up_past_another_instance_s_rewind_completes_nothing() {
     assert_eq!(rewinder.shipped_through().await.unwrap(), appended[9]);
 }
 
+/// The deployment's stream, through a client of its own.
+async fn raw_stream(config: &JetStreamConfig) -> async_nats::jetstream::stream::Stream {
+    let client = async_nats::connect(&config.url).await.unwrap();
+    async_nats::jetstream::new(client)
+        .get_stream(config.stream_name())
+        .await
+        .unwrap()
+}
+
+/// A consumer acking explicitly, as crest makes them, named `name`.
+fn consumer_config(name: &str) -> async_nats::jetstream::consumer::pull::Config {
+    async_nats::jetstream::consumer::pull::Config {
+        durable_name: Some(name.to_string()),
+        ack_policy: async_nats::jetstream::consumer::AckPolicy::Explicit,
+        ..Default::default()
+    }
+}
+
 /// The names of the consumers of a deployment's stream, sorted.
 async fn consumers(config: &JetStreamConfig) -> Vec<String> {
     use futures_util::TryStreamExt;
-    let client = async_nats::connect(&config.url).await.unwrap();
-    let stream = async_nats::jetstream::new(client)
-        .get_stream(config.stream_name())
-        .await
-        .unwrap();
+    let stream = raw_stream(config).await;
     let mut names: Vec<String> = stream.consumer_names().try_collect().await.unwrap();
     names.sort();
     names
@@ -682,16 +694,9 @@ async fn a_generation_left_behind_by_a_dead_rewinder_is_deleted_and_left() {
     let log = open(&config).await;
     let position = log.append(&batch(1)).await.unwrap();
     // A rewinder created generation 2 and died before deleting generation 1.
-    let client = async_nats::connect(&config.url).await.unwrap();
-    async_nats::jetstream::new(client)
-        .get_stream(config.stream_name())
+    raw_stream(&config)
         .await
-        .unwrap()
-        .create_consumer(async_nats::jetstream::consumer::pull::Config {
-            durable_name: Some(crest_relay::jetstream::consumer_name(2)),
-            ack_policy: async_nats::jetstream::consumer::AckPolicy::Explicit,
-            ..Default::default()
-        })
+        .create_consumer(consumer_config(&crest_relay::jetstream::consumer_name(2)))
         .await
         .unwrap();
     assert_eq!(consumers(&config).await, ["shipper-1", "shipper-2"]);
@@ -709,18 +714,10 @@ async fn an_instance_joins_the_consumer_of_a_version_without_generations() {
     let earlier = open(&config).await;
     let position = earlier.append(&batch(1)).await.unwrap();
     // The stream as an earlier version left it: one consumer named `shipper`.
-    let client = async_nats::connect(&config.url).await.unwrap();
-    let stream = async_nats::jetstream::new(client)
-        .get_stream(config.stream_name())
-        .await
-        .unwrap();
+    let stream = raw_stream(&config).await;
     stream.delete_consumer("shipper-1").await.unwrap();
     stream
-        .create_consumer(async_nats::jetstream::consumer::pull::Config {
-            durable_name: Some("shipper".to_string()),
-            ack_policy: async_nats::jetstream::consumer::AckPolicy::Explicit,
-            ..Default::default()
-        })
+        .create_consumer(consumer_config("shipper"))
         .await
         .unwrap();
     let log = open(&config).await;
