@@ -80,11 +80,10 @@ pub struct JetStreamLog {
     held: Mutex<Holding>,
 }
 
-/// The shipper consumer an instance fetches from, its generation and its ack wait.
+/// The shipper consumer an instance fetches from, and its generation.
 struct Current {
     generation: u64,
     consumer: PullConsumer,
-    ack_wait: Duration,
 }
 
 /// What this instance holds of the entries handed out to it.
@@ -102,8 +101,6 @@ struct Held {
     /// The generation of the consumer that handed it out.
     generation: u64,
     acker: Acker,
-    /// When it arrived (the server handed it out a round trip before at most).
-    fetched: tokio::time::Instant,
     /// Handed out again by a newer generation while this instance may still ship the earlier
     /// hand-out, to an engine that has since restarted. `shipped` cannot tell which of the two
     /// it is told of, so it acks neither: the entry comes back after the ack wait.
@@ -197,7 +194,6 @@ impl JetStreamLog {
             subject,
             current: Mutex::new(Current {
                 generation,
-                ack_wait: consumer.cached_info().config.ack_wait,
                 consumer,
             }),
             consumer_config,
@@ -258,7 +254,6 @@ impl JetStreamLog {
             }
             *current = Current {
                 generation,
-                ack_wait: consumer.cached_info().config.ack_wait,
                 consumer,
             };
         }
@@ -505,8 +500,6 @@ impl IngestLog for JetStreamLog {
             generation,
             messages,
         } = self.fetch(max, wait).await?;
-        // The server handed them out just before they arrived (a round trip at most).
-        let fetched = tokio::time::Instant::now();
         let mut sequenced = Vec::with_capacity(messages.len());
         for message in &messages {
             match message.info() {
@@ -556,7 +549,6 @@ impl IngestLog for JetStreamLog {
             let held = Held {
                 generation,
                 acker: message.split().1,
-                fetched,
                 again,
             };
             holding.entries.insert(sequence, held);
@@ -576,26 +568,24 @@ impl IngestLog for JetStreamLog {
     /// * a position this instance does not hold (shipped already, or handed out before a rewind);
     /// * one handed out by an older generation than the one this instance now fetches from, or
     ///   handed out again by a newer one while the earlier hand-out may still be shipping
-    ///   ([`Held::again`]);
-    /// * one fetched three quarters of the ack wait ago or more: the consumer may have handed it
-    ///   out again, to another instance, which may have acked it already.
+    ///   ([`Held::again`]).
+    ///
+    /// An entry held longer than the ack wait may have been handed out again to another instance,
+    /// which may have acked it first; this instance's ack is then one the consumer cannot match.
+    /// It is sent all the same (withholding it stalled the log under load, when every group took
+    /// longer than that): [`IngestLog::shipped_through`] does not trust a floor such an ack
+    /// moved where it cannot be.
     ///
     /// An ack that fails is not sent again (the server may have taken it): the first failure is
     /// the answer, and the entry comes back after the ack wait if the ack was lost.
     async fn shipped(&self, positions: &[Position]) -> Result<(), LogError> {
-        let (generation, ack_wait) = {
-            let current = self.lock_current();
-            (current.generation, current.ack_wait)
-        };
-        let fresh_after = tokio::time::Instant::now()
-            .checked_sub(ack_wait.saturating_mul(3) / 4)
-            .unwrap_or_else(tokio::time::Instant::now);
+        let generation = self.generation();
         let taken: Vec<(u64, Held)> = {
             let mut holding = self.lock_held();
             positions
                 .iter()
                 .filter_map(|p| holding.entries.remove(&p.0).map(|h| (p.0, h)))
-                .filter(|(_, h)| h.generation == generation && !h.again && h.fetched > fresh_after)
+                .filter(|(_, h)| h.generation == generation && !h.again)
                 .collect()
         };
         let outcomes = join_all(taken.iter().map(|(_, held)| held.acker.double_ack())).await;

@@ -669,26 +669,6 @@ async fn a_rewind_replaces_the_consumer_and_other_instances_follow() {
 }
 
 #[tokio::test]
-async fn an_entry_fetched_most_of_the_ack_wait_ago_is_not_acked() {
-    let (mut config, _guard) = setup("staleack");
-    config.ack_wait = Duration::from_secs(1);
-    let slow = open(&config).await;
-    let other = open(&config).await;
-    let position = slow.append(&batch(1)).await.unwrap();
-    assert_eq!(positions(&take(&slow, 1, 1).await), [position]);
-    // The slow instance takes longer than the ack wait: the consumer hands the entry to the
-    // other, which ships it.
-    let again = other.next(1, PRESENT).await.unwrap();
-    assert_eq!(positions(&again), [position]);
-    other.shipped(&[position]).await.unwrap();
-    assert_eq!(other.shipped_through().await.unwrap(), position);
-    // The slow instance's ack would be one the consumer cannot match to a hand-out: not sent.
-    slow.shipped(&[position]).await.unwrap();
-    assert_eq!(slow.holding(), 0);
-    assert_eq!(other.shipped_through().await.unwrap(), position);
-}
-
-#[tokio::test]
 async fn a_generation_left_behind_by_a_dead_rewinder_is_deleted_and_left() {
     let (config, _guard) = setup("leftover");
     let log = open(&config).await;
