@@ -14,16 +14,20 @@
 //! is not handed out again short of a rewind: each entry reaches the engine once in effect (a
 //! repeat, after a crash between the write and the ack, rewrites identical values).
 //!
-//! A rewind replaces the consumer with one of the next *generation* ([`generation`]: `shipper-1`,
-//! `shipper-2`, …) instead of deleting it and creating it again under the same name. An ack names
-//! the consumer it is for, so an ack held up past a rewind (an instance wrote an entry to an engine
-//! that then restarted) reaches no consumer. Under one name it would land on the new consumer:
-//! it would complete the entry handed out again before anyone wrote it anew, and NATS Server 2.9
-//! may even move the new consumer's ack floor to it, past entries not handed out yet (an ack
-//! whose delivery number follows the floor moves the floor to its stream sequence). A barrier
-//! would then trim entries the restarted engine never had: acknowledged points lost, as
-//! scripts/kill9-cluster once found. An instance moves to the newest generation when its consumer
+//! A rewind replaces the consumer with one of the next *generation* (named by [`consumer_name`]:
+//! `shipper-1`, `shipper-2`, …) instead of deleting it and creating it again under the same name.
+//! An ack names the consumer it is for, so an ack held up past a rewind (an instance wrote an
+//! entry to an engine that then restarted) reaches no consumer. Under one name it would land on
+//! the new consumer: it would complete the entry handed out again before anyone wrote it anew,
+//! and NATS Server 2.9 may even move the new consumer's ack floor to it, past entries not handed
+//! out yet (an ack whose delivery number follows the floor moves the floor to its stream
+//! sequence). A barrier would then trim entries the restarted engine never had: acknowledged
+//! points lost, as scripts/kill9-cluster once found. An instance moves to the newest generation when its consumer
 //! is gone, when a fetch finds nothing, and when the stream has more than one consumer.
+//!
+//! NATS Server 2.9 also moves the ack floor on an ack within one generation that it cannot match
+//! to a hand-out (its entry was handed out again after the ack wait and acked already), so
+//! `shipped_through` checks the floor against what awaits an ack before it is trusted.
 
 mod config;
 mod generation;
@@ -568,7 +572,7 @@ impl IngestLog for JetStreamLog {
     /// * a position this instance does not hold (shipped already, or handed out before a rewind);
     /// * one handed out by an older generation than the one this instance now fetches from, or
     ///   handed out again by a newer one while the earlier hand-out may still be shipping
-    ///   ([`Held::again`]).
+    ///   (`Held::again`).
     ///
     /// An entry held longer than the ack wait may have been handed out again to another instance,
     /// which may have acked it first; this instance's ack is then one the consumer cannot match.
