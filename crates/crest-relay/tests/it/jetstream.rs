@@ -708,3 +708,30 @@ async fn an_instance_joins_the_consumer_of_a_version_without_generations() {
     assert_eq!(consumers(&config).await, ["shipper-1"]);
     assert_eq!(positions(&take(&log, 1, 1).await), [position]);
 }
+
+#[tokio::test]
+async fn an_ack_floor_moved_past_entries_not_shipped_is_not_trusted() {
+    let (config, _guard) = setup("badfloor");
+    let log = open(&config).await;
+    let mut appended = Vec::new();
+    for n in 1..=10 {
+        appended.push(log.append(&batch(n)).await.unwrap());
+    }
+    assert_eq!(positions(&take(&log, 3, 3).await), appended[..3]);
+    // An ack the consumer cannot match to a hand-out: for entry 10, never handed out, carrying
+    // delivery number 1 (as a late ack of an earlier hand-out can). NATS Server 2.9 moves the
+    // ack floor to entry 10 on it, since its delivery number follows the floor; later servers
+    // ignore it.
+    let subject = format!(
+        "$JS.ACK.{}.{}.1.10.1.0.0",
+        config.stream_name(),
+        crest_relay::jetstream::consumer_name(log.generation())
+    );
+    let client = async_nats::connect(&config.url).await.unwrap();
+    client.publish(subject, "+ACK".into()).await.unwrap();
+    client.flush().await.unwrap();
+    // Either way nothing is counted shipped: three entries await an ack, none was acked.
+    assert_eq!(log.shipped_through().await.unwrap(), Position(0));
+    log.shipped(&appended[..3]).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[2]);
+}
