@@ -564,11 +564,11 @@ impl IngestLog for JetStreamLog {
 
     /// Acks each entry and waits for the server to confirm it (a double ack), all at once.
     ///
-    /// Only an ack that the consumer is sure to match to the hand-out it is for is sent, because
-    /// NATS Server 2.9 moves a consumer's ack floor on an ack it cannot match (its delivery
-    /// number happens to follow the floor), past entries no one shipped yet: a barrier would then
-    /// trim them. So these are passed over, and handed out again after the ack wait (shipping
-    /// twice is harmless):
+    /// Acks the consumer may not match to the hand-out they are for are left out where this
+    /// instance can tell, because NATS Server 2.9 moves a consumer's ack floor on an ack it cannot
+    /// match (its delivery number happens to follow the floor), past entries no one shipped yet:
+    /// a barrier would then trim them. So these are passed over, and handed out again after the
+    /// ack wait (shipping twice is harmless):
     /// * a position this instance does not hold (shipped already, or handed out before a rewind);
     /// * one handed out by an older generation than the one this instance now fetches from, or
     ///   handed out again by a newer one while the earlier hand-out may still be shipping
