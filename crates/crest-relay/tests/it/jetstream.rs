@@ -130,6 +130,15 @@ async fn take(log: &JetStreamLog, want: usize, max: usize) -> Vec<Entry> {
     entries
 }
 
+/// Appends `batch(n)` for each `n` in order; their positions.
+async fn append_batches(log: &JetStreamLog, ns: impl IntoIterator<Item = i64>) -> Vec<Position> {
+    let mut appended = Vec::new();
+    for n in ns {
+        appended.push(log.append(&batch(n)).await.unwrap());
+    }
+    appended
+}
+
 fn positions(entries: &[Entry]) -> Vec<Position> {
     entries.iter().map(|e| e.position).collect()
 }
@@ -151,10 +160,7 @@ async fn batches_round_trip_and_positions_grow() {
     assert_eq!(log.last_position().await.unwrap(), Position(0));
     assert_eq!(log.shipped_through().await.unwrap(), Position(0));
 
-    let mut appended = Vec::new();
-    for n in 0..5 {
-        appended.push(log.append(&batch(n)).await.unwrap());
-    }
+    let appended = append_batches(&log, 0..5).await;
     assert!(appended.windows(2).all(|w| w[0] < w[1]), "{appended:?}");
     assert_eq!(appended.first(), Some(&Position(1)));
     assert_eq!(log.last_position().await.unwrap(), appended[4]);
@@ -271,10 +277,7 @@ async fn an_entry_never_shipped_comes_back_after_the_ack_wait() {
 async fn trim_then_rewind_hands_out_what_is_left() {
     let (config, _guard) = setup("rewind");
     let log = open(&config).await;
-    let mut appended = Vec::new();
-    for n in 0..5 {
-        appended.push(log.append(&batch(n)).await.unwrap());
-    }
+    let appended = append_batches(&log, 0..5).await;
     let entries = take(&log, 5, 10).await;
     log.shipped(&positions(&entries)).await.unwrap();
     assert_eq!(log.shipped_through().await.unwrap(), appended[4]);
@@ -561,10 +564,7 @@ async fn entries_held_by_a_dying_instance_across_a_trim_are_handed_out_again() {
     let config = config.with_ack_wait(Duration::from_secs(1));
     let dying = open(&config).await;
     let survivor = open(&config).await;
-    let mut appended = Vec::new();
-    for n in 0..4 {
-        appended.push(survivor.append(&batch(n)).await.unwrap());
-    }
+    let appended = append_batches(&survivor, 0..4).await;
     let first = take(&survivor, 2, 2).await;
     assert_eq!(positions(&first), appended[..2]);
     let held = take(&dying, 2, 10).await;
@@ -591,10 +591,7 @@ async fn an_ack_held_up_past_another_instance_s_rewind_completes_nothing() {
     let (config, _guard) = setup("lateack");
     let shipper = open(&config).await;
     let rewinder = open(&config).await;
-    let mut appended = Vec::new();
-    for n in 1..=10 {
-        appended.push(shipper.append(&batch(n)).await.unwrap());
-    }
+    let appended = append_batches(&shipper, 1..=10).await;
     // The shipper takes every entry and writes it to an engine that then restarts.
     assert_eq!(positions(&take(&shipper, 10, 10).await), appended);
     // The instance that runs the barrier sees the restart, rewinds, and takes every entry again.
@@ -713,10 +710,7 @@ async fn an_instance_joins_the_consumer_of_a_version_without_generations() {
 async fn an_ack_floor_moved_past_entries_not_shipped_is_not_trusted() {
     let (config, _guard) = setup("badfloor");
     let log = open(&config).await;
-    let mut appended = Vec::new();
-    for n in 1..=10 {
-        appended.push(log.append(&batch(n)).await.unwrap());
-    }
+    let appended = append_batches(&log, 1..=10).await;
     assert_eq!(positions(&take(&log, 3, 3).await), appended[..3]);
     // An ack the consumer cannot match to a hand-out: for entry 10, never handed out, carrying
     // delivery number 1 (as a late ack of an earlier hand-out can). NATS Server 2.9 moves the
