@@ -422,7 +422,7 @@ impl JetStreamLog {
         // max ack pending reached, the consumer deleted by a rewind) ends the call with what it
         // has, and the next call meets the failure again if it lasts.
         if let Ok(mut rest) = consumer.fetch().max_messages(max - 1).messages().await {
-            let _ = drain(&mut rest, &mut messages).await;
+            let _ = drain_while_answered(&mut rest, &mut messages).await;
         }
         Ok(Fetched {
             generation,
@@ -443,6 +443,21 @@ async fn drain(
     messages: &mut Vec<jetstream::Message>,
 ) -> Result<(), LogError> {
     while let Some(message) = batch.next().await {
+        messages.push(message.map_err(unavailable("a JetStream pull request failed"))?);
+    }
+    Ok(())
+}
+
+/// Reads a request's messages that does not wait (see [`drain`]), giving up once none has come for
+/// `PULL_GRACE`. The client sets no limit of its own on such a request, and the server does not
+/// answer one to a consumer deleted since it was looked up (a rewind by another instance): without
+/// this bound it would hold the shipper, and its stop, for good. Messages that come after are
+/// handed out again after the ack wait.
+async fn drain_while_answered(
+    batch: &mut pull::Batch,
+    messages: &mut Vec<jetstream::Message>,
+) -> Result<(), LogError> {
+    while let Ok(Some(message)) = tokio::time::timeout(PULL_GRACE, batch.next()).await {
         messages.push(message.map_err(unavailable("a JetStream pull request failed"))?);
     }
     Ok(())
@@ -779,6 +794,72 @@ fn floor_is_sound(floor: u64, delivered: u64, awaiting_ack: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A request that does not wait, sent to a consumer deleted since it was looked up (as a rewind
+    /// on another instance deletes it between a shipper's two pull requests), gets no answer from
+    /// the server and no limit from the client. Against the NATS server of the integration tests
+    /// (127.0.0.1:4222 or `CREST_NATS_URL`).
+    #[tokio::test]
+    async fn a_request_to_a_consumer_deleted_meanwhile_does_not_hold_the_shipper() {
+        let url =
+            std::env::var("CREST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
+        let client = async_nats::connect(&url).await.expect("NATS");
+        let js = jetstream::new(client);
+        let name = format!(
+            "CREST_TEST_DELETED_{:016x}",
+            getrandom::u64().expect("random")
+        );
+        let stream = js
+            .create_stream(stream::Config {
+                name: name.clone(),
+                subjects: vec![format!("{name}.log")],
+                ..Default::default()
+            })
+            .await
+            .expect("a stream");
+        js.publish(format!("{name}.log"), "entry".into())
+            .await
+            .expect("publish")
+            .await
+            .expect("stored");
+        let consumer: PullConsumer = stream
+            .create_consumer(pull::Config {
+                durable_name: Some("shipper-1".into()),
+                ..Default::default()
+            })
+            .await
+            .expect("a consumer");
+        stream.delete_consumer("shipper-1").await.expect("deleted");
+
+        // Unbounded, the request is still unanswered long after a live consumer answers it.
+        let mut messages = Vec::new();
+        let mut batch = consumer
+            .fetch()
+            .max_messages(10)
+            .messages()
+            .await
+            .expect("sent");
+        let unanswered =
+            tokio::time::timeout(Duration::from_secs(2), drain(&mut batch, &mut messages)).await;
+        // Bounded, it ends (the outer limit only keeps a failure from hanging the test run).
+        let mut batch = consumer
+            .fetch()
+            .max_messages(10)
+            .messages()
+            .await
+            .expect("sent");
+        let ended = tokio::time::timeout(
+            Duration::from_secs(60),
+            drain_while_answered(&mut batch, &mut messages),
+        )
+        .await;
+        js.delete_stream(&name)
+            .await
+            .expect("the test's stream is deleted");
+        assert!(unanswered.is_err(), "the server answered: {unanswered:?}");
+        assert!(matches!(ended, Ok(Ok(()))), "{ended:?}");
+        assert!(messages.is_empty());
+    }
 
     #[test]
     fn a_floor_is_sound_when_what_awaits_an_ack_fits_after_it() {

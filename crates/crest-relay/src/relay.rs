@@ -62,6 +62,11 @@ use crate::log::{Entry, IngestLog, Position};
 /// shipper did not wake it (another instance's shipper may have moved it).
 pub const POLL: Duration = Duration::from_millis(200);
 
+/// How long [`RelayTasks::stop`] waits for the shipper and the barrier to end before it aborts
+/// them: longer than any bounded call they make (an append to the engine, 30 s by default; a
+/// request to the log).
+pub const STOP_GRACE: Duration = Duration::from_secs(45);
+
 /// Waits a while: `tokio::time::sleep` in production, anything a test likes.
 pub type Sleeper = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
@@ -248,12 +253,23 @@ pub struct RelayTasks {
 impl RelayTasks {
     /// Stops the shipper and the barrier and waits for them (an append to the engine in flight
     /// is finished first; a group waiting to be retried is dropped, so a relay started again
-    /// must be over a reopened log, which hands out everything untrimmed).
+    /// must be over a reopened log, which hands out everything untrimmed). A task still running
+    /// [`STOP_GRACE`] after the stop is aborted, with an error in the log: what it held is not
+    /// shipped as far as the log knows, so it is handed out again.
     pub async fn stop(self) {
         self.relay.shared.stop.send_replace(true);
-        for handle in self.handles {
-            if let Err(e) = handle.await {
-                tracing::error!(error = %e, "a relay task ended abnormally");
+        let deadline = tokio::time::Instant::now() + STOP_GRACE;
+        for mut handle in self.handles {
+            match tokio::time::timeout_at(deadline, &mut handle).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "a relay task ended abnormally"),
+                Err(_) => {
+                    handle.abort();
+                    tracing::error!(
+                        grace = ?STOP_GRACE,
+                        "a relay task did not stop within its grace: aborted"
+                    );
+                }
             }
         }
     }

@@ -140,7 +140,7 @@ impl TestApp {
     /// for the bootstrap token, which `token` replaces.
     pub async fn restart_with_token(&mut self, token: &str) {
         if let Some(s) = self.server.take() {
-            s.shutdown().await.expect("clean shutdown");
+            shut_down(s).await;
         }
         let mut config = self.config.clone();
         config.bootstrap =
@@ -154,12 +154,23 @@ impl TestApp {
 
     pub async fn stop(mut self) {
         if let Some(s) = self.server.take() {
-            s.shutdown().await.expect("clean shutdown");
+            shut_down(s).await;
         }
         if let Some(db) = self.pg_database.take() {
             db.drop_db().await;
         }
     }
+}
+
+/// How long a server has to shut down before the test fails: far beyond what a clean shutdown takes
+/// (its background work is bounded), so that a hang fails its test instead of the whole run.
+const SHUTDOWN_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+async fn shut_down(server: RunningServer) {
+    tokio::time::timeout(SHUTDOWN_LIMIT, server.shutdown())
+        .await
+        .unwrap_or_else(|_| panic!("the server did not shut down within {SHUTDOWN_LIMIT:?}"))
+        .expect("clean shutdown");
 }
 
 impl Drop for TestApp {
