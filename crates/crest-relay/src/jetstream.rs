@@ -10,9 +10,11 @@
 //!
 //! One durable pull consumer, shared by every instance: JetStream hands each message to one
 //! fetcher at a time, and hands it to another when it is not acked within the ack wait (its
-//! instance died, or is stuck). An ack is a double ack (the server confirms it), so a shipped entry
-//! is not handed out again short of a rewind: each entry reaches the engine once in effect (a
-//! repeat, after a crash between the write and the ack, rewrites identical values).
+//! instance died, or is stuck). While an instance ships an entry it sends an in-progress ack every
+//! quarter of the ack wait (`jetstream/progress.rs`), so a slow shipment keeps its entry. An ack
+//! is a double ack (the server confirms it), so a shipped entry is not handed out again short of a
+//! rewind: each entry reaches the engine once in effect (a repeat, after a crash between the write
+//! and the ack, rewrites identical values).
 //!
 //! A rewind replaces the consumer with one of the next *generation* (named by [`consumer_name`]:
 //! `shipper-1`, `shipper-2`, …) instead of deleting it and creating it again under the same name.
@@ -31,10 +33,11 @@
 
 mod config;
 mod generation;
+mod progress;
 mod split;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use async_nats::jetstream::consumer::{AckPolicy, DeliverPolicy, PullConsumer, pull};
@@ -81,7 +84,15 @@ pub struct JetStreamLog {
     /// What every generation of the shipper consumer is created with (but its name).
     consumer_config: pull::Config,
     /// The entries `next` handed out on this instance and not yet shipped, by stream sequence.
-    held: Mutex<Holding>,
+    held: Arc<Mutex<Holding>>,
+    /// Sends the in-progress acks of what `held` holds (see [`progress`]); ends with the log.
+    in_progress: tokio::task::AbortHandle,
+}
+
+impl Drop for JetStreamLog {
+    fn drop(&mut self) {
+        self.in_progress.abort();
+    }
 }
 
 /// The shipper consumer an instance fetches from, and its generation.
@@ -105,6 +116,11 @@ struct Held {
     /// The generation of the consumer that handed it out.
     generation: u64,
     acker: Acker,
+    /// Where its in-progress acks go (the same subject as its ack).
+    reply: Option<async_nats::Subject>,
+    handed_out: tokio::time::Instant,
+    /// No longer kept in progress: it comes back after the ack wait (see [`progress`]).
+    let_go: bool,
     /// Handed out again by a newer generation while this instance may still ship the earlier
     /// hand-out, to an engine that has since restarted. `shipped` cannot tell which of the two
     /// it is told of, so it acks neither: the entry comes back after the ack wait.
@@ -190,6 +206,13 @@ impl JetStreamLog {
             });
         }
 
+        let held = Arc::new(Mutex::new(Holding::default()));
+        let in_progress = tokio::spawn(progress::keep_in_progress(
+            Arc::downgrade(&held),
+            client.clone(),
+            progress::period(found.ack_wait),
+        ))
+        .abort_handle();
         Ok(Self {
             client,
             context,
@@ -201,7 +224,8 @@ impl JetStreamLog {
                 consumer,
             }),
             consumer_config,
-            held: Mutex::new(Holding::default()),
+            held,
+            in_progress,
         })
     }
 
@@ -562,12 +586,17 @@ impl IngestLog for JetStreamLog {
                 source: Some(Box::new(cause)),
             });
         }
+        let handed_out = tokio::time::Instant::now();
         let mut holding = self.lock_held();
         for (sequence, message) in good {
             let again = holding.earlier.remove(&sequence);
+            let reply = message.reply.clone();
             let held = Held {
                 generation,
                 acker: message.split().1,
+                reply,
+                handed_out,
+                let_go: false,
                 again,
             };
             holding.entries.insert(sequence, held);
@@ -589,11 +618,13 @@ impl IngestLog for JetStreamLog {
     ///   handed out again by a newer one while the earlier hand-out may still be shipping
     ///   (`Held::again`).
     ///
-    /// An entry held longer than the ack wait may have been handed out again to another instance,
+    /// An entry held longer than the ack wait is kept by in-progress acks
+    /// (`jetstream/progress.rs`). One held past them (an instance stalled for the whole ack wait,
+    /// or a shipment longer than their limit) may have been handed out again to another instance,
     /// which may have acked it first; this instance's ack is then one the consumer cannot match.
-    /// It is sent all the same (withholding it stalled the log under load, when every group took
-    /// longer than that): [`IngestLog::shipped_through`] does not trust a floor such an ack
-    /// moved where it cannot be.
+    /// It is sent all the same (withholding such acks stalled the log under load, before
+    /// in-progress acks): [`IngestLog::shipped_through`] does not trust a floor such an ack moved
+    /// where it cannot be.
     ///
     /// An ack that fails is not sent again (the server may have taken it): the first failure is
     /// the answer, and the entry comes back after the ack wait if the ack was lost.
@@ -616,13 +647,21 @@ impl IngestLog for JetStreamLog {
         }
         match first_failure {
             None => Ok(()),
-            Some((sequence, err)) => Err(LogError::unavailable_because(
-                format!(
-                    "JetStream did not confirm the ack of entry {sequence} of {}",
-                    self.stream_name
-                ),
-                err,
-            )),
+            Some((sequence, err)) => {
+                // The relay drops the rest of the group with this error: nothing this instance
+                // holds is kept in progress any longer, so that it all comes back after the ack
+                // wait (what is still being shipped is shipped twice, harmlessly).
+                for held in self.lock_held().entries.values_mut() {
+                    held.let_go = true;
+                }
+                Err(LogError::unavailable_because(
+                    format!(
+                        "JetStream did not confirm the ack of entry {sequence} of {}",
+                        self.stream_name
+                    ),
+                    err,
+                ))
+            }
         }
     }
 
