@@ -210,7 +210,7 @@ impl JetStreamLog {
         let in_progress = tokio::spawn(progress::keep_in_progress(
             Arc::downgrade(&held),
             client.clone(),
-            progress::period(found.ack_wait),
+            found.ack_wait,
         ))
         .abort_handle();
         Ok(Self {
@@ -616,13 +616,15 @@ impl IngestLog for JetStreamLog {
     /// * a position this instance does not hold (shipped already, or handed out before a rewind);
     /// * one handed out by an older generation than the one this instance now fetches from, or
     ///   handed out again by a newer one while the earlier hand-out may still be shipping
-    ///   (`Held::again`).
+    ///   (`Held::again`);
+    /// * one no longer kept in progress (`Held::let_go`: held past the in-progress acks' limit,
+    ///   or after a failed ack), which the consumer may have handed out again.
     ///
     /// An entry held longer than the ack wait is kept by in-progress acks
-    /// (`jetstream/progress.rs`). One held past them (an instance stalled for the whole ack wait,
-    /// or a shipment longer than their limit) may have been handed out again to another instance,
-    /// which may have acked it first; this instance's ack is then one the consumer cannot match.
-    /// It is sent all the same (withholding such acks stalled the log under load, before
+    /// (`jetstream/progress.rs`). One whose instance stalled for the whole ack wait (no in-progress
+    /// ack went out) may have been handed out again to another instance, which may have acked it
+    /// first; this instance's ack is then one the consumer cannot match. It is sent all the same
+    /// (withholding acks by the time since the hand-out stalled the log under load, before
     /// in-progress acks): [`IngestLog::shipped_through`] does not trust a floor such an ack moved
     /// where it cannot be.
     ///
@@ -635,7 +637,7 @@ impl IngestLog for JetStreamLog {
             positions
                 .iter()
                 .filter_map(|p| holding.entries.remove(&p.0).map(|h| (p.0, h)))
-                .filter(|(_, h)| h.generation == generation && !h.again)
+                .filter(|(_, h)| h.generation == generation && !h.again && !h.let_go)
                 .collect()
         };
         let outcomes = join_all(taken.iter().map(|(_, held)| held.acker.double_ack())).await;

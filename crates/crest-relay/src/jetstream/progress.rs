@@ -5,9 +5,10 @@
 //! to a hand-out the consumer no longer knows, which NATS Server 2.9 may count past entries not
 //! shipped yet (see the parent module).
 //!
-//! An entry is kept in progress for at most [`MAX_IN_PROGRESS`] after it was handed out, and not at
+//! An entry is kept in progress for at most [`limit`] after it was handed out, and not at
 //! all once its instance let it go (an ack of its group failed): it then comes back after the ack
-//! wait, as it would from an instance that died.
+//! wait, as it would from an instance that died, and its instance no longer acks it (the consumer
+//! may have handed it out again).
 
 use std::sync::{Mutex, Weak};
 use std::time::Duration;
@@ -17,9 +18,10 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use super::Holding;
 
-/// How long after its hand-out an entry is kept in progress at most: far beyond a shipment that
-/// goes well, so that an entry its instance dropped without a word comes back all the same.
-pub(super) const MAX_IN_PROGRESS: Duration = Duration::from_secs(60);
+/// How many ack waits after its hand-out an entry is kept in progress at most: far beyond a
+/// shipment that goes well (60 s with the default 4 s ack wait), so that an entry its instance
+/// dropped without a word comes back all the same.
+const ACK_WAITS_IN_PROGRESS: u32 = 15;
 
 /// What an in-progress ack says.
 const IN_PROGRESS: &[u8] = b"+WPI";
@@ -30,14 +32,21 @@ pub(super) fn period(ack_wait: Duration) -> Duration {
     (ack_wait / 4).max(Duration::from_millis(10))
 }
 
-/// Sends an in-progress ack every `period` for each entry of `held` handed out at least `period`
-/// ago, until `held` is dropped (with its log). Best effort: an ack that is not sent lets the entry
-/// come back after the ack wait, which is harmless.
+/// How long after its hand-out an entry is kept in progress at most.
+pub(super) fn limit(ack_wait: Duration) -> Duration {
+    ack_wait.saturating_mul(ACK_WAITS_IN_PROGRESS)
+}
+
+/// Sends an in-progress ack every [`period`] for each entry of `held` handed out at least that long
+/// ago and less than [`limit`], until `held` is dropped (with its log). Best effort: an ack that is
+/// not sent lets the entry come back after the ack wait, which is harmless.
 pub(super) async fn keep_in_progress(
     held: Weak<Mutex<Holding>>,
     client: async_nats::Client,
-    period: Duration,
+    ack_wait: Duration,
 ) {
+    let period = period(ack_wait);
+    let limit = limit(ack_wait);
     let mut tick = tokio::time::interval_at(Instant::now() + period, period);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
@@ -57,7 +66,7 @@ pub(super) async fn keep_in_progress(
                 .filter(|h| !h.let_go && !h.again)
                 .filter_map(|h| {
                     let age = now.saturating_duration_since(h.handed_out);
-                    if age >= MAX_IN_PROGRESS {
+                    if age >= limit {
                         h.let_go = true;
                         expired += 1;
                         None
@@ -73,7 +82,7 @@ pub(super) async fn keep_in_progress(
         if expired > 0 {
             tracing::warn!(
                 entries = expired,
-                limit = ?MAX_IN_PROGRESS,
+                ?limit,
                 "entries held this long are no longer kept in progress: they come back after the ack wait"
             );
         }
@@ -95,8 +104,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn acks_go_out_four_times_within_the_ack_wait() {
+    fn acks_go_out_four_times_within_the_ack_wait_for_fifteen_ack_waits() {
         assert_eq!(period(Duration::from_secs(4)), Duration::from_secs(1));
+        assert_eq!(limit(Duration::from_secs(4)), Duration::from_secs(60));
         assert_eq!(period(Duration::from_secs(30)), Duration::from_millis(7500));
         assert_eq!(period(Duration::from_millis(1)), Duration::from_millis(10));
     }
