@@ -872,23 +872,17 @@ mod tests {
             .expect("a consumer");
         stream.delete_consumer("shipper-1").await.expect("deleted");
 
+        let request = || async {
+            let batch = consumer.fetch().max_messages(10).messages().await;
+            batch.expect("sent")
+        };
         // Unbounded, the request is still unanswered long after a live consumer answers it.
         let mut messages = Vec::new();
-        let mut batch = consumer
-            .fetch()
-            .max_messages(10)
-            .messages()
-            .await
-            .expect("sent");
+        let mut batch = request().await;
         let unanswered =
             tokio::time::timeout(Duration::from_secs(2), drain(&mut batch, &mut messages)).await;
         // Bounded, it ends (the outer limit only keeps a failure from hanging the test run).
-        let mut batch = consumer
-            .fetch()
-            .max_messages(10)
-            .messages()
-            .await
-            .expect("sent");
+        let mut batch = request().await;
         let ended = tokio::time::timeout(
             Duration::from_secs(60),
             drain_while_answered(&mut batch, &mut messages),

@@ -139,6 +139,18 @@ async fn append_batches(log: &JetStreamLog, ns: impl IntoIterator<Item = i64>) -
     appended
 }
 
+/// What `log` hands out first within 10 s (asking 250 ms at a time): for entries that come back
+/// only after an ack wait.
+async fn first_to_come(log: &JetStreamLog) -> Vec<Entry> {
+    for _ in 0..40 {
+        let got = log.next(1, Duration::from_millis(250)).await.unwrap();
+        if !got.is_empty() {
+            return got;
+        }
+    }
+    Vec::new()
+}
+
 fn positions(entries: &[Entry]) -> Vec<Position> {
     entries.iter().map(|e| e.position).collect()
 }
@@ -253,13 +265,7 @@ async fn an_entry_its_instance_never_ships_comes_back_after_the_ack_wait() {
     // `dying` dies without shipping it (and its in-progress acks end with it). The survivor gets
     // it once the ack wait is over: poll, bounded.
     drop(dying);
-    let mut back = Vec::new();
-    for _ in 0..40 {
-        back = survivor.next(1, Duration::from_millis(250)).await.unwrap();
-        if !back.is_empty() {
-            break;
-        }
-    }
+    let back = first_to_come(&survivor).await;
     assert_eq!(positions(&back), [position], "not handed out again");
     assert_eq!(back[0].batch, batch(7));
     assert_eq!(survivor.holding(), 1);
@@ -308,13 +314,7 @@ async fn an_entry_held_past_the_in_progress_limit_goes_to_another_instance() {
         [position]
     );
     // Fifteen ack waits (3 s) and one more: poll, bounded.
-    let mut back = Vec::new();
-    for _ in 0..40 {
-        back = other.next(1, Duration::from_millis(250)).await.unwrap();
-        if !back.is_empty() {
-            break;
-        }
-    }
+    let back = first_to_come(&other).await;
     assert_eq!(positions(&back), [position], "never let go");
     // The late ack of the instance that let it go is not sent (sent, NATS Server 2.9.10 completes
     // the entry on it, though it handed the entry to the other instance since): nothing counts as
