@@ -6,8 +6,8 @@
 //! Compiled with the `suite` feature only, for tests.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crest_series::{
     AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits, Sample,
@@ -16,6 +16,7 @@ use crest_series::{
 };
 
 use crate::durable_engine::DurableEngine;
+use crate::lock::lock;
 
 /// One stored sample: series canonical key, timestamp, value bits.
 pub type Point = (Vec<u8>, i64, u64);
@@ -34,10 +35,6 @@ pub struct FakeEngine {
     down: AtomicBool,
     appends: AtomicU64,
     replays: AtomicU64,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 const REFUSED: &str = "the fake engine refuses NaN";

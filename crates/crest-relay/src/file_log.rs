@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crest_series::Batch;
@@ -32,6 +32,7 @@ use crest_tsdb::wal::{self, GroupCommit, Next, WalWriter};
 
 use crate::codec;
 use crate::error::LogError;
+use crate::lock::lock;
 use crate::log::{Entry, IngestLog, Position};
 
 /// The first record of every segment: the position of its first entry.
@@ -103,10 +104,6 @@ struct Cursor {
     offset: u64,
     /// Every position at or before this was handed out (or trimmed).
     handed: u64,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn from_tsdb(error: TsdbError) -> LogError {

@@ -50,6 +50,7 @@ use futures_util::future::join_all;
 
 use crate::codec;
 use crate::error::{Cause, LogError};
+use crate::lock::lock;
 use crate::log::{Entry, IngestLog, Position};
 
 pub use config::{ConnectError, DEFAULT_ACK_WAIT, JetStreamConfig, MAX_DEPLOYMENT_LEN};
@@ -252,17 +253,11 @@ impl JetStreamLog {
     }
 
     fn lock_held(&self) -> MutexGuard<'_, Holding> {
-        // The map stays consistent whatever a panicking holder did (inserts and removes only).
-        self.held
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.held)
     }
 
     fn lock_current(&self) -> MutexGuard<'_, Current> {
-        // Replaced whole, never left half-written.
-        self.current
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.current)
     }
 
     /// The consumer this instance fetches from, and its generation.

@@ -21,6 +21,7 @@ pub mod error;
 pub mod fake_engine;
 pub mod file_log;
 pub mod jetstream;
+mod lock;
 pub mod log;
 pub mod relay;
 #[cfg(feature = "suite")]

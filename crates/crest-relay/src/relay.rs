@@ -46,7 +46,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crest_series::{
@@ -56,6 +56,7 @@ use crest_series::{
 };
 
 use crate::durable_engine::DurableEngine;
+use crate::lock::lock;
 use crate::log::{Entry, IngestLog, Position};
 
 /// How often a waiting read looks at the log's `shipped_through` even when this instance's
@@ -273,10 +274,6 @@ impl RelayTasks {
             }
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `entries` in order, cut into parts of at most `max_points` points (an entry larger than that is

@@ -17,6 +17,7 @@ use bytes::Bytes;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use super::Holding;
+use crate::lock::lock;
 
 /// How many ack waits after its hand-out an entry is kept in progress at most: far beyond a
 /// shipment that goes well (60 s with the default 4 s ack wait), so that an entry its instance
@@ -57,9 +58,7 @@ pub(super) async fn keep_in_progress(
         let now = Instant::now();
         let mut expired = 0usize;
         let replies: Vec<async_nats::Subject> = {
-            let mut holding = held
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut holding = lock(&held);
             holding
                 .entries
                 .values_mut()
