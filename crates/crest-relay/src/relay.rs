@@ -611,6 +611,11 @@ impl Relay {
             }
             match self.shared.engine.append_all(&batches).await {
                 Ok(_) => {
+                    tracing::debug!(
+                        entries = entries.len(),
+                        points = batches.iter().map(|b| b.points()).sum::<usize>(),
+                        "shipped a group"
+                    );
                     let newest = entries.iter().map(|e| e.position.0).max().unwrap_or(0);
                     self.shared
                         .appended_through
