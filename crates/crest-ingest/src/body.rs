@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::io::Read;
 
 use flate2::read::MultiGzDecoder;
+use libdeflater::Decompressor;
 
 /// Why a body cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -32,12 +33,20 @@ pub fn decompress(body: &[u8], max_bytes: usize) -> Result<Cow<'_, [u8]>, BodyEr
             Ok(Cow::Borrowed(body))
         };
     }
+    match one_member(body, max_bytes) {
+        Some(out) => Ok(Cow::Owned(out)),
+        None => members(body, max_bytes).map(Cow::Owned),
+    }
+}
+
+/// The general reading of a gzip body: every member in turn, streamed, stopping at `max_bytes`.
+fn members(body: &[u8], max_bytes: usize) -> Result<Vec<u8>, BodyError> {
     let mut decoder = MultiGzDecoder::new(body);
     let mut out: Vec<u8> = Vec::with_capacity(expected_size(body).min(max_bytes));
     let mut chunk = vec![0u8; CHUNK];
     loop {
         let n = match decoder.read(&mut chunk) {
-            Ok(0) => return Ok(Cow::Owned(out)),
+            Ok(0) => return Ok(out),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(BodyError::Corrupt(e)),
@@ -55,19 +64,45 @@ pub fn decompress(body: &[u8], max_bytes: usize) -> Result<Cow<'_, [u8]>, BodyEr
     }
 }
 
+/// A gzip member's first bytes: the magic and the method (deflate, the only one gzip defines).
+const MEMBER_START: [u8; 3] = [0x1f, 0x8b, 0x08];
+
+/// The usual body, one gzip member, decompressed in one call (libdeflate) into a buffer of the
+/// size its trailer states. `None` leaves the body to the general reading, which also gives every
+/// error: when the stated size is over `max_bytes`, when a second member may follow (the bytes
+/// that start one appear after the first byte), when the output is not what the trailer states
+/// (a lie, a size over 4 GiB, corrupt data, bytes after the member). libdeflate reads only the
+/// first member and checks that member's own trailer; the body's last eight bytes are compared
+/// with the output too, so that bytes after the member leave the body to the general reading,
+/// unless they end with that same trailer: then they are ignored (as gzip(1) ignores bytes after
+/// the last member, with a warning).
+fn one_member(body: &[u8], max_bytes: usize) -> Option<Vec<u8>> {
+    let stated = usize::try_from(trailer(body)?.1).ok()?;
+    if stated > max_bytes || stated > body.len().saturating_mul(DEFLATE_MAX_RATIO) {
+        return None;
+    }
+    if memchr::memmem::find(body.get(1..)?, &MEMBER_START).is_some() {
+        return None;
+    }
+    let mut out = vec![0u8; stated];
+    let written = Decompressor::new().gzip_decompress(body, &mut out).ok()?;
+    (written == stated && trailer(body)?.0 == libdeflater::crc32(&out)).then_some(out)
+}
+
+/// A gzip body's last eight bytes: the CRC-32 and the size (modulo 2^32) its last member states.
+fn trailer(body: &[u8]) -> Option<(u32, u32)> {
+    let at = body.len().checked_sub(8)?;
+    let crc = <[u8; 4]>::try_from(body.get(at..at + 4)?).ok()?;
+    let size = <[u8; 4]>::try_from(body.get(at + 4..)?).ok()?;
+    Some((u32::from_le_bytes(crc), u32::from_le_bytes(size)))
+}
+
 /// What a gzip body is likely to hold, to size the output once: the size its (last) member's
 /// trailer states, which is the whole output for the usual single member. A hint only (a client
 /// may state anything, and `decompress` still stops at its limit): at most what deflate can expand
 /// the body to (1,032 to 1), and four times the body when the trailer states less than the body.
 fn expected_size(body: &[u8]) -> usize {
-    let stated = body
-        .len()
-        .checked_sub(4)
-        .and_then(|at| body.get(at..))
-        .and_then(|tail| <[u8; 4]>::try_from(tail).ok())
-        .map_or(0, |tail| {
-            usize::try_from(u32::from_le_bytes(tail)).unwrap_or(usize::MAX)
-        });
+    let stated = trailer(body).map_or(0, |(_, size)| usize::try_from(size).unwrap_or(usize::MAX));
     if stated >= body.len() {
         stated.min(body.len().saturating_mul(DEFLATE_MAX_RATIO))
     } else {
@@ -157,7 +192,74 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn one_member_is_read_in_one_call_and_anything_else_by_the_general_reading() {
+        let data = b"m 1 source=a\n".repeat(100);
+        let one = gzip(&data);
+        assert_eq!(one_member(&one, 1 << 20), Some(data.clone()));
+        // Over the limit: the general reading says so.
+        assert_eq!(one_member(&one, data.len() - 1), None);
+        // A second member, or bytes after the member, even bytes ending with its trailer.
+        let mut two = one.clone();
+        two.extend(gzip(b"b 2 source=y\n"));
+        assert_eq!(one_member(&two, 1 << 20), None);
+        let mut same_twice = one.clone();
+        same_twice.extend(&one);
+        assert_eq!(one_member(&same_twice, 1 << 20), None);
+        let mut trailing = one.clone();
+        trailing.extend(b"junk");
+        assert_eq!(one_member(&trailing, 1 << 20), None);
+        assert!(matches!(
+            decompress(&trailing, 1 << 20),
+            Err(BodyError::Corrupt(_))
+        ));
+        // Bytes after the member that end with its own trailer are not seen: the member is read
+        // (the general reading refuses the body).
+        let mut echoed = one.clone();
+        echoed.extend(&one[one.len() - 8..]);
+        assert_eq!(one_member(&echoed, 1 << 20), Some(data));
+        assert!(members(&echoed, 1 << 20).is_err());
+    }
+
+    /// A body cut from `members` gzip members of `data`, then changed as `change` says.
+    fn mangled(data: &[u8], members: usize, change: (u8, usize, u8)) -> Vec<u8> {
+        let mut body = Vec::new();
+        for _ in 0..members {
+            body.extend(gzip(data));
+        }
+        let (kind, at, byte) = change;
+        let at = at % body.len();
+        match kind % 4 {
+            0 => {}
+            1 => body[at] ^= byte | 1,
+            2 => body.truncate(at.max(2)),
+            _ => body.extend(std::iter::repeat_n(byte, at % 16 + 1)),
+        }
+        body
+    }
+
     proptest! {
+        #[test]
+        fn the_one_call_reading_answers_as_the_general_one(
+            data in proptest::collection::vec(any::<u8>(), 0..2048),
+            members_n in 1usize..3,
+            change in (any::<u8>(), any::<usize>(), any::<u8>()),
+            max in 0usize..8192,
+        ) {
+            let body = mangled(&data, members_n, change);
+            prop_assume!(body.starts_with(&GZIP_MAGIC));
+            if let Some(fast) = one_member(&body, max) {
+                prop_assert_eq!(&fast, &members(&body, max).unwrap());
+            }
+            let general = members(&body, max);
+            match (decompress(&body, max), general) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(&*a, &b[..]),
+                (Err(BodyError::TooLarge { .. }), Err(BodyError::TooLarge { .. }))
+                | (Err(BodyError::Corrupt(_)), Err(BodyError::Corrupt(_))) => {}
+                (a, b) => prop_assert!(false, "{:?} against {:?}", a.map(|o| o.len()), b.map(|o| o.len())),
+            }
+        }
+
         #[test]
         fn gzip_round_trips(data in proptest::collection::vec(any::<u8>(), 0..4096), members in 1usize..4) {
             let mut body = Vec::new();
