@@ -254,39 +254,12 @@ impl<'a> KeyView<'a> {
     /// Checks the key as VictoriaMetrics would keep it, with `internal` labels of the adapter's
     /// own besides.
     fn check(&self, internal: usize) -> Result<(), VictoriaError> {
-        if self.metric.is_empty() {
-            return Err(VictoriaError::Refused("a metric name is empty".into()));
-        }
-        check_label("__name__", self.metric, "the metric name")?;
-        let mut count = 1;
-        if !self.source.is_empty() {
-            check_label("source", self.source, "the source")?;
-            count += 1;
-        }
-        for (k, v) in &self.tags {
-            if k.is_empty() || *k == "source" || *k == "__name__" || k.starts_with(RESERVED_PREFIX)
-            {
-                return Err(VictoriaError::Refused(format!(
-                    "the point tag name {k:?} is reserved (source, __name__, _crest_*) or empty"
-                )));
-            }
-            if v.is_empty() {
-                return Err(VictoriaError::Refused(format!(
-                    "the point tag {k:?} of {} has an empty value, which VictoriaMetrics drops",
-                    self.metric
-                )));
-            }
-            check_label(k, v, "the point tag")?;
-            count += 1;
-        }
-        if count + internal > MAX_LABELS {
-            return Err(VictoriaError::Refused(format!(
-                "{} has {} labels with the adapter's own, more than VictoriaMetrics' {MAX_LABELS}",
-                self.metric,
-                count + internal
-            )));
-        }
-        Ok(())
+        check_parts(
+            self.metric,
+            self.source,
+            self.tags.iter().copied(),
+            internal,
+        )
     }
 
     /// The labels as a JSON object, with a duplicate number when it is not 0.
@@ -313,6 +286,86 @@ impl<'a> KeyView<'a> {
         out.push(b'}');
         Ok(())
     }
+}
+
+/// A key's parts checked as VictoriaMetrics would keep them, with `internal` labels of the
+/// adapter's own besides.
+fn check_parts<'t>(
+    metric: &str,
+    source: &str,
+    tags: impl Iterator<Item = (&'t str, &'t str)>,
+    internal: usize,
+) -> Result<(), VictoriaError> {
+    if metric.is_empty() {
+        return Err(VictoriaError::Refused("a metric name is empty".into()));
+    }
+    check_label("__name__", metric, "the metric name")?;
+    let mut count = 1;
+    if !source.is_empty() {
+        check_label("source", source, "the source")?;
+        count += 1;
+    }
+    for (k, v) in tags {
+        if k.is_empty() || k == "source" || k == "__name__" || k.starts_with(RESERVED_PREFIX) {
+            return Err(VictoriaError::Refused(format!(
+                "the point tag name {k:?} is reserved (source, __name__, _crest_*) or empty"
+            )));
+        }
+        if v.is_empty() {
+            return Err(VictoriaError::Refused(format!(
+                "the point tag {k:?} of {metric} has an empty value, which VictoriaMetrics drops"
+            )));
+        }
+        check_label(k, v, "the point tag")?;
+        count += 1;
+    }
+    if count + internal > MAX_LABELS {
+        return Err(VictoriaError::Refused(format!(
+            "{metric} has {} labels with the adapter's own, more than VictoriaMetrics' {MAX_LABELS}",
+            count + internal
+        )));
+    }
+    Ok(())
+}
+
+/// The metric of the key in `canonical`, checked as [`checked_key`] checks it but without building
+/// a [`KeyView`] (the check before logging looks at every series of every batch): a key whose
+/// tags are in strictly increasing order, as [`SeriesKey`] writes them, is read in place; any
+/// other goes through [`checked_key`].
+fn checked_metric(canonical: &[u8]) -> Result<&str, VictoriaError> {
+    match in_order(canonical) {
+        Some((metric, source, tags)) => {
+            check_parts(metric, source, pairs(tags), 1).map(|()| metric)
+        }
+        None => checked_key(canonical).map(|key| key.metric),
+    }
+}
+
+/// A canonical key's metric, source and tag pairs (still joined by NULs; `None` for no tags)
+/// when its tags are whole pairs in strictly increasing order of name; `None` for anything else.
+fn in_order(canonical: &[u8]) -> Option<(&str, &str, Option<&str>)> {
+    let body = std::str::from_utf8(canonical).ok()?.strip_suffix('\0')?;
+    let (metric, rest) = body.split_once('\0')?;
+    let (source, tags) = match rest.split_once('\0') {
+        Some((source, tags)) => (source, Some(tags)),
+        None => (rest, None),
+    };
+    let mut previous: Option<&str> = None;
+    let mut parts = tags.into_iter().flat_map(|t| t.split('\0'));
+    while let Some(name) = parts.next() {
+        parts.next()?;
+        if previous.is_some_and(|p| p >= name) {
+            return None;
+        }
+        previous = Some(name);
+    }
+    Some((metric, source, tags))
+}
+
+/// The (name, value) pairs of tags joined by NULs (see [`in_order`]).
+fn pairs(tags: Option<&str>) -> impl Iterator<Item = (&str, &str)> {
+    let mut parts = tags.into_iter().flat_map(|t| t.split('\0'));
+    std::iter::from_fn(move || Some((parts.next()?, parts.next()?)))
 }
 
 fn json_str(s: &str, out: &mut Vec<u8>) -> Result<(), VictoriaError> {
@@ -654,7 +707,7 @@ fn gather<'a>(
         } else {
             // A check looks at each series of the batch as it comes (checking a key twice is
             // harmless, and cheaper than finding it again).
-            checked_key(series.canonical)?.metric
+            checked_metric(series.canonical)?
         };
         if measure_precision {
             if !bodies && memory.latest(series.hash).is_none() && seen.insert(series.hash) {
@@ -1012,7 +1065,69 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::HashMap;
 
+    /// A part of a canonical key: short names, the adapter's own and reserved ones, empty ones,
+    /// some over VictoriaMetrics' limits, and bytes that are not UTF-8 or hold a NUL.
+    fn key_part() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            24 => "[a-z]{0,3}".prop_map(String::into_bytes),
+            8 => "[a-c]{0,1}".prop_map(String::into_bytes),
+            1 => Just(b"source".to_vec()),
+            1 => Just(b"__name__".to_vec()),
+            1 => Just(b"_crest_dup".to_vec()),
+            1 => Just(vec![b'x'; MAX_LABEL_NAME_BYTES + 1]),
+            1 => Just(vec![b'v'; MAX_LABEL_VALUE_BYTES + 1]),
+            1 => Just(vec![0xff]),
+            1 => Just(b"a\0b".to_vec()),
+        ]
+    }
+
+    /// Both readings of `canonical` refuse it the same way, or read the same metric.
+    fn same_check(canonical: &[u8]) -> Result<(), TestCaseError> {
+        let view = checked_key(canonical).map(|key| key.metric);
+        let in_place = checked_metric(canonical);
+        match (&view, &in_place) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            _ => prop_assert!(false, "{view:?} against {in_place:?}"),
+        }
+        Ok(())
+    }
+
     proptest! {
+        /// The check before logging reads keys in place; it answers as the reading through
+        /// [`KeyView`] does, for keys in order, out of order, with repeated or odd tags, too many
+        /// labels, and bytes that are no canonical key.
+        #[test]
+        fn the_in_place_key_check_answers_as_the_key_view(
+            parts in proptest::collection::vec(key_part(), 0..70),
+            sorted in any::<bool>(),
+            last_nul in any::<bool>(),
+        ) {
+            let mut parts = parts;
+            if sorted && parts.len() > 2 {
+                // Tags in order of name, as a SeriesKey writes them.
+                let mut tags: Vec<Vec<Vec<u8>>> = parts[2..].chunks(2).map(<[_]>::to_vec).collect();
+                tags.sort();
+                parts.truncate(2);
+                parts.extend(tags.into_iter().flatten());
+            }
+            let mut canonical = parts.join(&0u8);
+            if last_nul {
+                canonical.push(0);
+            }
+            same_check(&canonical)?;
+        }
+
+        /// The same on keys of many plain tags in order, up to past VictoriaMetrics' label limit.
+        #[test]
+        fn the_in_place_key_check_counts_labels_as_the_key_view(
+            tags in proptest::collection::btree_map("[a-z]{1,3}", "[a-z]{1,2}", 0..40),
+            source in "[a-z]{0,2}",
+        ) {
+            let key = SeriesKey { metric: "m".into(), source, tags };
+            same_check(&key.canonical())?;
+        }
+
         /// `numbered` against the rule as first written: a count per (millisecond) kept sample by
         /// sample, the remembered state updated after each.
         #[test]
