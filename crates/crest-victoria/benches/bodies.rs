@@ -1,7 +1,7 @@
 //! The shipper's encoding on the ingestion benchmark's shape: one part of 13 log entries, each a
 //! request of 10,000 lines over 3,000 series (a gauge in tenths, a counter, a near-constant, with
-//! a source and three tags), checked, numbered and written as import bodies.
-//! `cargo bench -p crest-victoria`.
+//! a source and three tags), checked, numbered and written as import bodies; and the check
+//! before logging of one such request. `cargo bench -p crest-victoria`.
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -9,7 +9,7 @@
 )]
 
 use crest_series::{Batch, BatchBuilder, Sample};
-use crest_victoria::write::{Memory, Remembered, Window, gather_all};
+use crest_victoria::write::{Memory, Remembered, Window, check_refusals, gather_all};
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
 
@@ -78,4 +78,13 @@ fn gather_and_write_one_part(bencher: Bencher) {
         gathered.write(&mut |body| bytes += body.len()).unwrap();
         bytes
     });
+}
+
+#[divan::bench]
+fn check_one_request_before_logging(bencher: Bencher) {
+    let entries = entries();
+    let window = Window::new(NOW, 100 * 365 * 86_400_000);
+    bencher
+        .counter(ItemsCount::new(LINES))
+        .bench(|| check_refusals(black_box(&entries[0]), window, 0).unwrap());
 }

@@ -208,20 +208,7 @@ impl<'a> KeyView<'a> {
     fn parse(canonical: &'a [u8]) -> Option<Self> {
         let text = std::str::from_utf8(canonical).ok()?;
         let body = text.strip_suffix('\0')?;
-        // Split at the NUL bytes found by memchr (a NUL is one byte of UTF-8, so every cut is at
-        // a character boundary).
-        let mut cuts = memchr::memchr_iter(0, body.as_bytes());
-        let mut start = 0usize;
-        let mut parts = std::iter::from_fn(|| {
-            let end = match cuts.next() {
-                Some(end) => end,
-                None if start <= body.len() => body.len(),
-                None => return None,
-            };
-            let part = body.get(start..end);
-            start = end.saturating_add(1);
-            part
-        });
+        let mut parts = parts(Some(body));
         let metric = parts.next()?;
         let source = parts.next()?;
         let mut tags: Vec<(&str, &str)> = Vec::new();
@@ -345,16 +332,14 @@ fn checked_metric(canonical: &[u8]) -> Result<&str, VictoriaError> {
 /// when its tags are whole pairs in strictly increasing order of name; `None` for anything else.
 fn in_order(canonical: &[u8]) -> Option<(&str, &str, Option<&str>)> {
     let body = std::str::from_utf8(canonical).ok()?.strip_suffix('\0')?;
-    let (metric, rest) = body.split_once('\0')?;
-    let (source, tags) = match rest.split_once('\0') {
-        Some((source, tags)) => (source, Some(tags)),
-        None => (rest, None),
-    };
+    let mut all = parts(Some(body));
+    let metric = all.next()?;
+    let source = all.next()?;
+    let tags = all.rest;
     let mut previous: Option<&str> = None;
-    let mut parts = tags.into_iter().flat_map(|t| t.split('\0'));
-    while let Some(name) = parts.next() {
-        parts.next()?;
-        if previous.is_some_and(|p| p >= name) {
+    while let Some(name) = all.next() {
+        all.next()?;
+        if previous.is_some_and(|p| !before(p, name)) {
             return None;
         }
         previous = Some(name);
@@ -362,9 +347,44 @@ fn in_order(canonical: &[u8]) -> Option<(&str, &str, Option<&str>)> {
     Some((metric, source, tags))
 }
 
+/// Whether tag name `a` sorts before `b`, most often known from their first bytes.
+fn before(a: &str, b: &str) -> bool {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x < y,
+        _ => a < b,
+    }
+}
+
+/// The parts of NUL-joined text (`None`: no parts at all), each found by a plain scan (keys are
+/// short: a call to memchr per part costs more). A NUL is one byte of UTF-8, so every cut is at a
+/// character boundary.
+#[derive(Debug, Clone)]
+struct Parts<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let text = self.rest?;
+        match text.bytes().position(|b| b == 0) {
+            Some(at) => {
+                self.rest = text.get(at + 1..);
+                text.get(..at)
+            }
+            None => self.rest.take(),
+        }
+    }
+}
+
+fn parts(text: Option<&str>) -> Parts<'_> {
+    Parts { rest: text }
+}
+
 /// The (name, value) pairs of tags joined by NULs (see [`in_order`]).
 fn pairs(tags: Option<&str>) -> impl Iterator<Item = (&str, &str)> {
-    let mut parts = tags.into_iter().flat_map(|t| t.split('\0'));
+    let mut parts = parts(tags);
     std::iter::from_fn(move || Some((parts.next()?, parts.next()?)))
 }
 
@@ -1091,6 +1111,30 @@ mod tests {
             _ => prop_assert!(false, "{view:?} against {in_place:?}"),
         }
         Ok(())
+    }
+
+    #[test]
+    fn the_in_place_key_check_answers_as_the_key_view_at_the_edges() {
+        for canonical in [
+            &b""[..],
+            b"\0",
+            b"m\0",
+            b"m\0h",
+            b"m\0h\0",
+            b"m\0\0",
+            b"m\0h\0\0",
+            b"m\0h\0\0\0",
+            b"m\0h\0k\0",
+            b"m\0h\0k\0v\0",
+            b"m\0h\0a\0v\0b\0w\0",
+            b"m\0h\0b\0v\0a\0w\0",
+            b"m\0h\0a\0v\0a\0w\0",
+            b"m\0h\0ab\0v\0aa\0w\0",
+            b"\0h\0",
+            b"m\xff\0h\0",
+        ] {
+            same_check(canonical).unwrap();
+        }
     }
 
     proptest! {
