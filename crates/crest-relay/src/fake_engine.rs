@@ -1,7 +1,8 @@
 //! [`FakeEngine`]: an in-memory engine with VictoriaMetrics' durability, for tests: appends are
 //! visible at once and durable only after [`DurableEngine::make_durable`]; [`FakeEngine::crash`]
 //! forgets everything not yet durable and changes the incarnation. It refuses points whose value
-//! is NaN (as an engine refuses what it cannot keep), and can be made unreachable.
+//! is NaN (as an engine refuses what it cannot keep), and can be made unreachable, or made to
+//! hang in its appends.
 //!
 //! Compiled with the `suite` feature only, for tests.
 
@@ -33,6 +34,8 @@ pub struct FakeEngine {
     stored: Mutex<Stored>,
     incarnation: AtomicU64,
     down: AtomicBool,
+    hung: AtomicBool,
+    abandoned: std::sync::Arc<AtomicU64>,
     appends: AtomicU64,
     replays: AtomicU64,
 }
@@ -49,6 +52,17 @@ impl FakeEngine {
     /// While down, every call fails as an unreachable engine's would.
     pub fn set_down(&self, down: bool) {
         self.down.store(down, Ordering::SeqCst);
+    }
+
+    /// While hung, an append never ends (a connection that stopped answering) until its caller
+    /// drops it.
+    pub fn set_hung(&self, hung: bool) {
+        self.hung.store(hung, Ordering::SeqCst);
+    }
+
+    /// Appends begun while hung and dropped by their callers unfinished.
+    pub fn abandoned(&self) -> u64 {
+        self.abandoned.load(Ordering::SeqCst)
     }
 
     /// Every sample held (durable or not), as (canonical key, timestamp, value bits).
@@ -89,10 +103,23 @@ impl FakeEngine {
     }
 }
 
+/// Counts a hung append when it is dropped.
+struct Abandoned(std::sync::Arc<AtomicU64>);
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 #[async_trait::async_trait]
 impl SeriesWriter for FakeEngine {
     async fn append(&self, batch: Batch) -> Result<AppendReport, SeriesError> {
         self.up()?;
+        if self.hung.load(Ordering::SeqCst) {
+            let _counted = Abandoned(self.abandoned.clone());
+            std::future::pending::<()>().await;
+        }
         self.check(&batch)?;
         let mut st = lock(&self.stored);
         for series in batch.series() {

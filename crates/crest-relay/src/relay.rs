@@ -68,6 +68,9 @@ pub const POLL: Duration = Duration::from_millis(200);
 /// request to the log).
 pub const STOP_GRACE: Duration = Duration::from_secs(45);
 
+/// How long [`RelayTasks::stop`] waits for a task it aborted to end.
+pub const ABORT_WAIT: Duration = Duration::from_secs(1);
+
 /// Waits a while: `tokio::time::sleep` in production, anything a test likes.
 pub type Sleeper = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
@@ -256,7 +259,9 @@ impl RelayTasks {
     /// is finished first; a group waiting to be retried is dropped, so a relay started again
     /// must be over a reopened log, which hands out everything untrimmed). A task still running
     /// [`STOP_GRACE`] after the stop is aborted, with an error in the log: what it held is not
-    /// shipped as far as the log knows, so it is handed out again.
+    /// shipped as far as the log knows, so it is handed out again. An aborted task is gone when
+    /// this returns (waited for up to [`ABORT_WAIT`] more: a task can be cancelled only where it
+    /// awaits).
     pub async fn stop(self) {
         self.relay.shared.stop.send_replace(true);
         let deadline = tokio::time::Instant::now() + STOP_GRACE;
@@ -270,6 +275,11 @@ impl RelayTasks {
                         grace = ?STOP_GRACE,
                         "a relay task did not stop within its grace: aborted"
                     );
+                    if tokio::time::timeout(ABORT_WAIT, handle).await.is_err() {
+                        tracing::error!(
+                            "an aborted relay task did not end (it does not await): left running"
+                        );
+                    }
                 }
             }
         }

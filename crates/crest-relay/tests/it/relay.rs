@@ -338,3 +338,32 @@ async fn a_read_rides_out_a_log_that_fails_for_a_moment_and_reports_one_that_sta
         .unwrap_err();
     assert!(err.to_string().contains("no leader"), "{err}");
 }
+
+/// A shipper that never comes back from an append (an engine connection that stopped answering
+/// past every bound) does not hold the relay's stop: it is aborted after the grace, its append
+/// dropped, and nothing it held is marked shipped.
+#[tokio::test(start_paused = true)]
+async fn a_shipper_stuck_in_an_append_is_aborted_at_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(FakeEngine::default());
+    engine.set_hung(true);
+    let config = RelayConfig {
+        sleeper: crest_relay::relay::tokio_sleeper(),
+        ..config()
+    };
+    let relay = relay(&engine, dir.path(), config).await;
+    let mut serial = 0;
+    relay
+        .append(random_batch(&mut Rng::new(3), &mut serial, 0))
+        .await
+        .unwrap();
+    let tasks = relay.start();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(engine.abandoned(), 0, "the append is still in flight");
+    let stopping = tokio::time::Instant::now();
+    tasks.stop().await;
+    assert!(stopping.elapsed() >= crest_relay::relay::STOP_GRACE);
+    assert_eq!(engine.abandoned(), 1, "the hung append was dropped");
+    assert_eq!(relay.stats().shipped_entries, 0);
+    assert_eq!(engine.appends(), 0);
+}
