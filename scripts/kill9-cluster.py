@@ -6,10 +6,12 @@ VictoriaMetrics + JetStream need:
   check-until BASE_URL TOKEN STATE_DIR TIMEOUT_S
                         kill9-loop.py's check, repeated while acknowledged points are only
                         missing (VictoriaMetrics lost them at its kill and the relay's barrier
-                        has not rewound yet) for at most TIMEOUT_S; prints its result with
-                        "recover_s" (seconds until it passed) and "attempts"; exit 1 on a loss
-                        (still missing at the end, or ever a wrong or unexpected value), 2 if the
-                        points could not be read
+                        has not rewound yet) or could not be read (a 503: the read waited for
+                        points the relay is still replaying) for at most TIMEOUT_S; prints its
+                        result with "recover_s" (seconds until it passed), "attempts" and
+                        "unreadable" (attempts that could not read); exit 1 on a loss (still
+                        missing at the end, or ever a wrong or unexpected value), 2 if the points
+                        could still not be read at the end
   vm-check VM_URL STATE_DIR
                         exports every kill9 series from VictoriaMetrics (/api/v1/export) and
                         checks that every acknowledged point is there with its exact value, and
@@ -45,17 +47,20 @@ _spec.loader.exec_module(loop)
 
 
 def check_until(base_url, token, state_dir, timeout_s):
-    """kill9-loop.py's check until it passes; only "missing" is worth waiting out."""
+    """kill9-loop.py's check until it passes; only "missing" and unreadable are worth waiting
+    out."""
     began = time.monotonic()
-    attempts = 0
+    attempts = unreadable = 0
     while True:
         attempts += 1
         result, ok = loop.check(base_url, token, state_dir)
+        unreadable += ok is None
         result["attempts"] = attempts
+        result["unreadable"] = unreadable
         result["recover_s"] = round(time.monotonic() - began, 3)
-        if ok is None or ok:
+        if ok:
             return result, ok
-        only_missing = result["wrong"] == 0 and result["unexpected"] == 0
+        only_missing = ok is None or (result["wrong"] == 0 and result["unexpected"] == 0)
         if not only_missing or time.monotonic() - began > timeout_s:
             return result, ok
         time.sleep(0.5)
