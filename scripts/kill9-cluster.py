@@ -60,8 +60,8 @@ def check_until(base_url, token, state_dir, timeout_s):
         result["recover_s"] = round(time.monotonic() - began, 3)
         if ok:
             return result, ok
-        only_missing = ok is None or (result["wrong"] == 0 and result["unexpected"] == 0)
-        if not only_missing or time.monotonic() - began > timeout_s:
+        worth_waiting = ok is None or (result["wrong"] == 0 and result["unexpected"] == 0)
+        if not worth_waiting or time.monotonic() - began > timeout_s:
             return result, ok
         time.sleep(0.5)
 

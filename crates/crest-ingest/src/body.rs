@@ -77,7 +77,8 @@ const MEMBER_START: [u8; 3] = [0x1f, 0x8b, 0x08];
 /// unless they end with that same trailer: then they are ignored (as gzip(1) ignores bytes after
 /// the last member, with a warning).
 fn one_member(body: &[u8], max_bytes: usize) -> Option<Vec<u8>> {
-    let stated = usize::try_from(trailer(body)?.1).ok()?;
+    let (crc, size) = trailer(body)?;
+    let stated = usize::try_from(size).ok()?;
     if stated > max_bytes || stated > body.len().saturating_mul(DEFLATE_MAX_RATIO) {
         return None;
     }
@@ -86,7 +87,7 @@ fn one_member(body: &[u8], max_bytes: usize) -> Option<Vec<u8>> {
     }
     let mut out = vec![0u8; stated];
     let written = Decompressor::new().gzip_decompress(body, &mut out).ok()?;
-    (written == stated && trailer(body)?.0 == libdeflater::crc32(&out)).then_some(out)
+    (written == stated && crc == libdeflater::crc32(&out)).then_some(out)
 }
 
 /// A gzip body's last eight bytes: the CRC-32 and the size (modulo 2^32) its last member states.
@@ -248,10 +249,10 @@ mod tests {
         ) {
             let body = mangled(&data, members_n, change);
             prop_assume!(body.starts_with(&GZIP_MAGIC));
-            if let Some(fast) = one_member(&body, max) {
-                prop_assert_eq!(&fast, &members(&body, max).unwrap());
-            }
             let general = members(&body, max);
+            if let Some(fast) = one_member(&body, max) {
+                prop_assert_eq!(Some(&fast), general.as_ref().ok());
+            }
             match (decompress(&body, max), general) {
                 (Ok(a), Ok(b)) => prop_assert_eq!(&*a, &b[..]),
                 (Err(BodyError::TooLarge { .. }), Err(BodyError::TooLarge { .. }))

@@ -7,8 +7,8 @@
 //! Compiled with the `suite` feature only, for tests.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crest_series::{
     AppendReport, Batch, EngineStatus, Filter, Granularity, HistogramData, ReadLimits, Sample,
@@ -35,7 +35,7 @@ pub struct FakeEngine {
     incarnation: AtomicU64,
     down: AtomicBool,
     hung: AtomicBool,
-    abandoned: std::sync::Arc<AtomicU64>,
+    abandoned: Arc<AtomicU64>,
     appends: AtomicU64,
     replays: AtomicU64,
 }
@@ -104,7 +104,7 @@ impl FakeEngine {
 }
 
 /// Counts a hung append when it is dropped.
-struct Abandoned(std::sync::Arc<AtomicU64>);
+struct Abandoned(Arc<AtomicU64>);
 
 impl Drop for Abandoned {
     fn drop(&mut self) {

@@ -206,11 +206,7 @@ struct KeyView<'a> {
 impl<'a> KeyView<'a> {
     /// `None` when the bytes are not a canonical key (as [`SeriesKey::from_canonical`] says).
     fn parse(canonical: &'a [u8]) -> Option<Self> {
-        let text = std::str::from_utf8(canonical).ok()?;
-        let body = text.strip_suffix('\0')?;
-        let mut parts = parts(Some(body));
-        let metric = parts.next()?;
-        let source = parts.next()?;
+        let (metric, source, mut parts) = split_key(canonical)?;
         let mut tags: Vec<(&str, &str)> = Vec::new();
         while let Some(k) = parts.next() {
             let v = parts.next()?;
@@ -331,10 +327,7 @@ fn checked_metric(canonical: &[u8]) -> Result<&str, VictoriaError> {
 /// A canonical key's metric, source and tag pairs (still joined by NULs; `None` for no tags)
 /// when its tags are whole pairs in strictly increasing order of name; `None` for anything else.
 fn in_order(canonical: &[u8]) -> Option<(&str, &str, Option<&str>)> {
-    let body = std::str::from_utf8(canonical).ok()?.strip_suffix('\0')?;
-    let mut all = parts(Some(body));
-    let metric = all.next()?;
-    let source = all.next()?;
+    let (metric, source, mut all) = split_key(canonical)?;
     let tags = all.rest;
     let mut previous: Option<&str> = None;
     while let Some(name) = all.next() {
@@ -345,6 +338,16 @@ fn in_order(canonical: &[u8]) -> Option<(&str, &str, Option<&str>)> {
         previous = Some(name);
     }
     Some((metric, source, tags))
+}
+
+/// A canonical key's metric and source, and its tag parts still to read; `None` when the bytes are
+/// not UTF-8 ending in a NUL with a metric and a source.
+fn split_key(canonical: &[u8]) -> Option<(&str, &str, Parts<'_>)> {
+    let body = std::str::from_utf8(canonical).ok()?.strip_suffix('\0')?;
+    let mut all = parts(Some(body));
+    let metric = all.next()?;
+    let source = all.next()?;
+    Some((metric, source, all))
 }
 
 /// Whether tag name `a` sorts before `b`, most often known from their first bytes.
