@@ -71,11 +71,12 @@ const MEMBER_START: [u8; 3] = [0x1f, 0x8b, 0x08];
 /// size its trailer states. `None` leaves the body to the general reading, which also gives every
 /// error: when the stated size is over `max_bytes`, when a second member may follow (the bytes
 /// that start one appear after the first byte), when the output is not what the trailer states
-/// (a lie, a size over 4 GiB, corrupt data, bytes after the member). libdeflate reads only the
-/// first member and checks that member's own trailer; the body's last eight bytes are compared
-/// with the output too, so that bytes after the member leave the body to the general reading,
-/// unless they end with that same trailer: then they are ignored (as gzip(1) ignores bytes after
-/// the last member, with a warning).
+/// (a lie, a size over 4 GiB, corrupt data), when there may be bytes after the member.
+///
+/// libdeflate reads the first member and checks it against that member's own trailer, wherever it
+/// ends, without saying where. The output is also checked against the body's last eight bytes, so
+/// the member's trailer is those same eight bytes; and those eight bytes must appear nowhere else
+/// in the body, so the member's trailer is the one at the end: the member is the whole body.
 fn one_member(body: &[u8], max_bytes: usize) -> Option<Vec<u8>> {
     let (crc, size) = trailer(body)?;
     let stated = usize::try_from(size).ok()?;
@@ -83,6 +84,11 @@ fn one_member(body: &[u8], max_bytes: usize) -> Option<Vec<u8>> {
         return None;
     }
     if memchr::memmem::find(body.get(1..)?, &MEMBER_START).is_some() {
+        return None;
+    }
+    let end = body.len().checked_sub(8)?;
+    let last = body.get(end..)?;
+    if memchr::memmem::find(body, last) != Some(end) {
         return None;
     }
     let mut out = vec![0u8; stated];
@@ -214,12 +220,17 @@ mod tests {
             decompress(&trailing, 1 << 20),
             Err(BodyError::Corrupt(_))
         ));
-        // Bytes after the member that end with its own trailer are not seen: the member is read
-        // (the general reading refuses the body).
+        // Bytes after the member that end with its own trailer, and a second member whose header
+        // was damaged (so that it does not start as a member), are left to the general reading.
         let mut echoed = one.clone();
         echoed.extend(&one[one.len() - 8..]);
-        assert_eq!(one_member(&echoed, 1 << 20), Some(data));
-        assert!(members(&echoed, 1 << 20).is_err());
+        assert_eq!(one_member(&echoed, 1 << 20), None);
+        assert!(decompress(&echoed, 1 << 20).is_err());
+        let mut damaged = one.clone();
+        damaged.extend(&one);
+        damaged[one.len() + 2] ^= 1;
+        assert_eq!(one_member(&damaged, 1 << 20), None);
+        assert!(decompress(&damaged, 1 << 20).is_err());
     }
 
     /// A body cut from `members` gzip members of `data`, then changed as `change` says.
