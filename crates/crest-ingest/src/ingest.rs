@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use crest_series::{Batch, BatchBuilder, Distribution, Granularity, HistogramPoint, Sample};
+use rustc_hash::FxHashMap;
 
 use crate::event_line::{EventLine, parse_event};
 use crate::format::Format;
@@ -12,7 +13,7 @@ use crate::histogram::parse_histogram;
 use crate::line_kind::{LineKind, classify};
 use crate::metric::parse_metric;
 use crate::options::IngestOptions;
-use crate::plain_line::read_plain;
+use crate::plain_line::{read_head, read_tail};
 use crate::refusal::{Refusal, rule};
 use crate::source_tag::{SourceTagOp, parse_source_tag};
 use crate::tags::{lower_source, remove, take_source};
@@ -111,6 +112,8 @@ fn read(body: &[u8], options: &IngestOptions, keep: bool, reading: Reading) -> I
         // of growing through every power of two.
         let lines = memchr::memchr_iter(b'\n', body).count().saturating_add(1);
         run.grouper = BatchBuilder::with_capacity(lines.min(MAX_PRESIZED_SERIES));
+        run.known =
+            FxHashMap::with_capacity_and_hasher(lines.min(MAX_PRESIZED_SERIES), Default::default());
     }
     // One search of the whole body spares each line its own.
     run.nul_free = memchr::memchr(0, body).is_none();
@@ -151,6 +154,10 @@ struct Run<'a, 'o> {
     tags: Vec<Tag<'a>>,
     /// The tags of a line the one-pass reading took.
     plain_tags: Vec<(&'a str, &'a str)>,
+    /// The series index of each metric and tail (the tags as written) the one-pass reading took
+    /// and kept: a line naming its series in the same bytes again is grouped without its tags
+    /// being read again (they would read the same). At most one entry per kept line.
+    known: FxHashMap<(&'a str, &'a str), usize>,
     grouper: BatchBuilder,
     histograms: Vec<HistogramPoint>,
     sources: SourceList,
@@ -166,6 +173,7 @@ impl<'a, 'o> Run<'a, 'o> {
             nul_free: false,
             tags: Vec::new(),
             plain_tags: Vec::new(),
+            known: FxHashMap::default(),
             grouper: BatchBuilder::default(),
             histograms: Vec::new(),
             sources: SourceList::default(),
@@ -239,28 +247,43 @@ impl<'a, 'o> Run<'a, 'o> {
         let options = self.options;
         let limits = &options.limits;
         if self.reading == Reading::OnePassFirst
-            && let Some(plain) = read_plain(line, limits, &mut self.plain_tags)
+            && let Some(head) = read_head(line, limits)
         {
             // What the general reading below does with a valid line that is not a delta's.
-            let timestamp = plain.timestamp.unwrap_or(options.now_ms);
-            if !in_time_range(timestamp, options.now_ms, limits) {
-                return Err(out_of_range(line));
-            }
-            if !self.keep {
-                return Ok(());
-            }
-            let source = lower_source(Cow::Borrowed(plain.source));
-            let sample = Sample {
-                timestamp,
-                value: plain.value,
+            let known = self.known.get(&(head.metric, head.tail)).copied();
+            let source = match known {
+                Some(_) => None,
+                None => read_tail(head.tail, limits, &mut self.plain_tags),
             };
-            if self
-                .grouper
-                .push_parts(plain.metric, &source, &self.plain_tags, sample)
-            {
-                self.sources.note(&source);
+            if known.is_some() || source.is_some() {
+                let timestamp = head.timestamp.unwrap_or(options.now_ms);
+                if !in_time_range(timestamp, options.now_ms, limits) {
+                    return Err(out_of_range(line));
+                }
+                if !self.keep {
+                    return Ok(());
+                }
+                let sample = Sample {
+                    timestamp,
+                    value: head.value,
+                };
+                if let Some(series) = known
+                    && self.grouper.push_to(series, sample)
+                {
+                    return Ok(());
+                }
+                if let Some(source) = source {
+                    let source = lower_source(Cow::Borrowed(source));
+                    let (series, new) =
+                        self.grouper
+                            .push_parts_at(head.metric, &source, &self.plain_tags, sample);
+                    if new {
+                        self.sources.note(&source);
+                    }
+                    self.known.insert((head.metric, head.tail), series);
+                    return Ok(());
+                }
             }
-            return Ok(());
         }
         let parsed = parse_metric(line, &mut self.tags)?;
         let source = take_source(&mut self.tags)
@@ -516,6 +539,97 @@ mod tests {
                 prop_assert_eq!(bitwise(one_pass), bitwise(general), "{}", body);
             }
         }
+    }
+
+    /// A line of one of a few names and one of a few tails (tags and ending), its value and
+    /// timestamp its own, so that a body names its series again and again in the same bytes, and
+    /// shares tails between names.
+    fn series_line(names: &[String], tails: &[String]) -> impl Strategy<Value = String> + use<> {
+        let (names, tails) = (names.to_vec(), tails.to_vec());
+        (
+            0..names.len(),
+            0..tails.len(),
+            separator(),
+            value(),
+            separator(),
+            timestamp(),
+        )
+            .prop_map(move |(n, t, s1, value, s2, ts)| {
+                let name = names.get(n).cloned().unwrap_or_default();
+                let mut line = format!("{name}{s1}{value}");
+                if !ts.is_empty() {
+                    line.push_str(s2);
+                    line.push_str(&ts);
+                }
+                line.push_str(tails.get(t).map_or("", String::as_str));
+                line
+            })
+    }
+
+    fn series_tail() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec((separator(), pair()), 0..5),
+            prop_oneof![Just(""), Just(" "), Just("\r")],
+        )
+            .prop_map(|(pairs, end)| {
+                let mut tail: String = pairs.into_iter().map(|(s, p)| format!("{s}{p}")).collect();
+                tail.push_str(end);
+                tail
+            })
+    }
+
+    fn repeating_body() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(name(), 1..3),
+            prop::collection::vec(series_tail(), 1..3),
+        )
+            .prop_flat_map(|(names, tails)| {
+                prop::collection::vec(series_line(&names, &tails), 1..16)
+            })
+            .prop_map(|lines| lines.join("\n"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// Lines that name their series again in the same bytes (taken without reading their
+        /// tags again) give what the general reading gives, whatever their values and times.
+        #[test]
+        fn lines_naming_a_series_again_answer_as_the_general_reading(
+            body in repeating_body(),
+            limits in limits(),
+        ) {
+            let options = IngestOptions {
+                limits,
+                ..IngestOptions::new(Format::Wavefront, NOW)
+            };
+            for keep in [true, false] {
+                let one_pass = read(body.as_bytes(), &options, keep, Reading::OnePassFirst);
+                let general = read(body.as_bytes(), &options, keep, Reading::GeneralOnly);
+                prop_assert_eq!(bitwise(one_pass), bitwise(general), "{}", body);
+            }
+        }
+    }
+
+    #[test]
+    fn a_series_named_again_is_grouped_without_its_tags_read_again() {
+        let options = IngestOptions::new(Format::Wavefront, NOW);
+        let body = "m 1 1796425270 source=A dc=x\n\
+                    m 2 1796425280 source=A dc=x\n\
+                    m 3 source=A dc=x\n\
+                    m 4 1796425290  source=A dc=x\n\
+                    m x 1796425300 source=A dc=x\n\
+                    m 5 9 source=A dc=x\n\
+                    n 6 1796425310 source=A dc=x\n";
+        let got = read(body.as_bytes(), &options, true, Reading::OnePassFirst);
+        assert_eq!(
+            bitwise(got.clone()),
+            bitwise(read(body.as_bytes(), &options, true, Reading::GeneralOnly))
+        );
+        assert_eq!((got.accepted, got.refused), (5, 2));
+        let counts: Vec<usize> = got.batch.series().map(|s| s.samples.len()).collect();
+        assert_eq!(counts, [4, 1]);
+        assert_eq!(got.sources, ["a"]);
     }
 
     #[test]

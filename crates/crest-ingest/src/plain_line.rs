@@ -9,6 +9,10 @@
 //! The general reading then takes the line and gives it its answer or its refusal, so that what a
 //! line gives never depends on which reading took it (the property test in `ingest` compares the
 //! two on every kind of line).
+//!
+//! A line is read in two halves: the head (name, value, timestamp) and the tail (the tags as
+//! written), which depends on nothing else. A body names most series on many lines in the same
+//! bytes, so `ingest` reads a tail it has taken before only once.
 #![deny(clippy::arithmetic_side_effects)]
 
 use crate::numbers::parse_java_double;
@@ -47,6 +51,7 @@ fn class(b: u8) -> u8 {
 }
 
 /// A line taken whole: its parts as written (the source not yet lower-cased).
+#[cfg(test)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct PlainLine<'a> {
     pub metric: &'a str,
@@ -56,14 +61,41 @@ pub(crate) struct PlainLine<'a> {
     pub timestamp: Option<i64>,
 }
 
+/// The part of a plain line before its tags, read as [`read_plain`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PlainHead<'a> {
+    pub metric: &'a str,
+    pub value: f64,
+    /// Epoch milliseconds, when the line has a timestamp.
+    pub timestamp: Option<i64>,
+    /// The rest of the line, the tags as written: what [`read_tail`] reads. Two lines whose
+    /// metric and tail are the same bytes name the same series, or are both left to the general
+    /// reading.
+    pub tail: &'a str,
+}
+
 /// Reads `line` (leading whitespace already skipped) when it has the plain shape and every part
-/// passes the checks of `limits`; its tags, without the source, into `tags` sorted by key.
+/// passes the checks of `limits`; its tags, without the source, into `tags` sorted by key. (The
+/// reading in `ingest` takes the two halves apart, [`read_head`] and [`read_tail`].)
+#[cfg(test)]
 pub(crate) fn read_plain<'a>(
     line: &'a str,
     limits: &Limits,
     tags: &mut Vec<(&'a str, &'a str)>,
 ) -> Option<PlainLine<'a>> {
     tags.clear();
+    let head = read_head(line, limits)?;
+    let source = read_tail(head.tail, limits, tags)?;
+    Some(PlainLine {
+        metric: head.metric,
+        source,
+        value: head.value,
+        timestamp: head.timestamp,
+    })
+}
+
+/// The metric, value and timestamp of `line` when they have the plain shape, and its tail.
+pub(crate) fn read_head<'a>(line: &'a str, limits: &Limits) -> Option<PlainHead<'a>> {
     let mut scan = Scan {
         line,
         bytes: line.as_bytes(),
@@ -80,6 +112,28 @@ pub(crate) fn read_plain<'a>(
         Some(timestamp_millis(scan.token(VALUE)?)?)
     } else {
         None
+    };
+    Some(PlainHead {
+        metric,
+        value,
+        timestamp,
+        tail: line.get(scan.pos..)?,
+    })
+}
+
+/// The source of a line's tail (its tags as written) when every tag is plain and within
+/// `limits`; the other tags into `tags`, sorted by key. Depends on the tail's bytes and the
+/// limits alone.
+pub(crate) fn read_tail<'a>(
+    tail: &'a str,
+    limits: &Limits,
+    tags: &mut Vec<(&'a str, &'a str)>,
+) -> Option<&'a str> {
+    tags.clear();
+    let mut scan = Scan {
+        line: tail,
+        bytes: tail.as_bytes(),
+        pos: 0,
     };
     let mut source = None;
     while let Some((key, value)) = scan.pair()? {
@@ -105,12 +159,7 @@ pub(crate) fn read_plain<'a>(
     if tags.len() > limits.tags_per_point || !sort_distinct(tags) {
         return None;
     }
-    Some(PlainLine {
-        metric,
-        source,
-        value,
-        timestamp,
-    })
+    Some(source)
 }
 
 /// Whether a value token starts as the tokenizer reads a plain token (not a quote, not `#`).

@@ -50,6 +50,18 @@ impl BatchBuilder {
         tags: &[(K, V)],
         sample: Sample,
     ) -> bool {
+        self.push_parts_at(metric, source, tags, sample).1
+    }
+
+    /// [`Self::push_parts`], answering also the series' index in the batch, by which
+    /// [`Self::push_to`] adds more samples of it.
+    pub fn push_parts_at<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        metric: &str,
+        source: &str,
+        tags: &[(K, V)],
+        sample: Sample,
+    ) -> (usize, bool) {
         let scratch = &mut self.scratch;
         scratch.clear();
         scratch.extend_from_slice(metric.as_bytes());
@@ -86,11 +98,22 @@ impl BatchBuilder {
     pub fn push_key(&mut self, key: &SeriesKey, sample: Sample) -> bool {
         self.scratch.clear();
         key.write_canonical(&mut self.scratch);
-        self.push_scratch(sample)
+        self.push_scratch(sample).1
     }
 
-    /// Adds one sample of the series whose canonical bytes are in `scratch`.
-    fn push_scratch(&mut self, sample: Sample) -> bool {
+    /// Adds one sample of the series at `series` (an index [`Self::push_parts_at`] answered);
+    /// false, adding nothing, when the batch has no such series.
+    pub fn push_to(&mut self, series: usize, sample: Sample) -> bool {
+        if series >= self.ends.len() {
+            return false;
+        }
+        self.lines.push((series, sample));
+        true
+    }
+
+    /// Adds one sample of the series whose canonical bytes are in `scratch`; answers its index
+    /// and whether it is new to this batch.
+    fn push_scratch(&mut self, sample: Sample) -> (usize, bool) {
         let Self {
             index,
             keys,
@@ -109,14 +132,14 @@ impl BatchBuilder {
         };
         if let Some(&at) = index.find(hash, |&i| key_of(i) == scratch.as_slice()) {
             lines.push((at, sample));
-            return false;
+            return (at, false);
         }
         let at = ends.len();
         index.insert_unique(hash, at, |&i| ends.get(i).map_or(0, |e| e.1));
         keys.extend_from_slice(scratch);
         ends.push((keys.len(), hash));
         lines.push((at, sample));
-        true
+        (at, true)
     }
 
     /// The number of distinct series so far.
