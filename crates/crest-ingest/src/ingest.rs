@@ -52,7 +52,8 @@ pub struct LineError {
 }
 
 /// Reads every line of a body. Pure: the time is `options.now_ms`; never panics; holds at most
-/// the batch, `max_errors` messages (each at most one line long) and one key per distinct series.
+/// the batch, `max_errors` messages (each at most one line long), one key per distinct series, and
+/// one index per distinct name and tags as written (borrowed from the body, not copied).
 pub fn ingest(body: &[u8], options: &IngestOptions) -> Ingested {
     read(body, options, true, Reading::OnePassFirst)
 }
