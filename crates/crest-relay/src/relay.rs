@@ -621,12 +621,15 @@ impl Relay {
             }
             match self.shared.engine.append_all(&batches).await {
                 Ok(_) => {
+                    let newest = entries.iter().map(|e| e.position.0).max().unwrap_or(0);
                     tracing::debug!(
                         entries = entries.len(),
                         points = batches.iter().map(|b| b.points()).sum::<usize>(),
+                        first = entries.iter().map(|e| e.position.0).min().unwrap_or(0),
+                        last = newest,
+                        epoch,
                         "shipped a group"
                     );
-                    let newest = entries.iter().map(|e| e.position.0).max().unwrap_or(0);
                     self.shared
                         .appended_through
                         .fetch_max(newest, Ordering::SeqCst);
