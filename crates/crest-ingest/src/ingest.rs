@@ -520,6 +520,20 @@ mod tests {
         ]
     }
 
+    /// The one-pass and the general reading of `body` under `limits` answer alike, kept or not.
+    fn readings_agree(body: &str, limits: Limits) -> Result<(), TestCaseError> {
+        let options = IngestOptions {
+            limits,
+            ..IngestOptions::new(Format::Wavefront, NOW)
+        };
+        for keep in [true, false] {
+            let one_pass = read(body.as_bytes(), &options, keep, Reading::OnePassFirst);
+            let general = read(body.as_bytes(), &options, keep, Reading::GeneralOnly);
+            prop_assert_eq!(bitwise(one_pass), bitwise(general), "{}", body);
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2_000))]
 
@@ -529,16 +543,7 @@ mod tests {
             lines in prop::collection::vec(line(), 1..12),
             limits in limits(),
         ) {
-            let body = lines.join("\n");
-            let options = IngestOptions {
-                limits,
-                ..IngestOptions::new(Format::Wavefront, NOW)
-            };
-            for keep in [true, false] {
-                let one_pass = read(body.as_bytes(), &options, keep, Reading::OnePassFirst);
-                let general = read(body.as_bytes(), &options, keep, Reading::GeneralOnly);
-                prop_assert_eq!(bitwise(one_pass), bitwise(general), "{}", body);
-            }
+            readings_agree(&lines.join("\n"), limits)?;
         }
     }
 
@@ -600,15 +605,7 @@ mod tests {
             body in repeating_body(),
             limits in limits(),
         ) {
-            let options = IngestOptions {
-                limits,
-                ..IngestOptions::new(Format::Wavefront, NOW)
-            };
-            for keep in [true, false] {
-                let one_pass = read(body.as_bytes(), &options, keep, Reading::OnePassFirst);
-                let general = read(body.as_bytes(), &options, keep, Reading::GeneralOnly);
-                prop_assert_eq!(bitwise(one_pass), bitwise(general), "{}", body);
-            }
+            readings_agree(&body, limits)?;
         }
     }
 
