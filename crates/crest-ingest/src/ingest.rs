@@ -13,7 +13,7 @@ use crate::histogram::parse_histogram;
 use crate::line_kind::{LineKind, classify};
 use crate::metric::parse_metric;
 use crate::options::IngestOptions;
-use crate::plain_line::{read_head, read_tail};
+use crate::plain_line::{PlainHead, read_head, read_tail};
 use crate::refusal::{Refusal, rule};
 use crate::source_tag::{SourceTagOp, parse_source_tag};
 use crate::tags::{lower_source, remove, take_source};
@@ -244,47 +244,52 @@ impl<'a, 'o> Run<'a, 'o> {
         Ok(())
     }
 
+    /// What the general reading gives a plain line that is not a delta's, read the one-pass way
+    /// from its head and its tail (or from the series its name and tail named before); `None`
+    /// leaves the line to the general reading.
+    fn one_pass(&mut self, line: &'a str, head: PlainHead<'a>) -> Option<Result<(), Refusal>> {
+        let options = self.options;
+        let limits = &options.limits;
+        let known = self.known.get(&(head.metric, head.tail)).copied();
+        let source = match known {
+            Some(_) => None,
+            None => Some(read_tail(head.tail, limits, &mut self.plain_tags)?),
+        };
+        let timestamp = head.timestamp.unwrap_or(options.now_ms);
+        if !in_time_range(timestamp, options.now_ms, limits) {
+            return Some(Err(out_of_range(line)));
+        }
+        if !self.keep {
+            return Some(Ok(()));
+        }
+        let sample = Sample {
+            timestamp,
+            value: head.value,
+        };
+        if let Some(series) = known
+            && self.grouper.push_to(series, sample)
+        {
+            return Some(Ok(()));
+        }
+        let source = lower_source(Cow::Borrowed(source?));
+        let (series, new) =
+            self.grouper
+                .push_parts_at(head.metric, &source, &self.plain_tags, sample);
+        if new {
+            self.sources.note(&source);
+        }
+        self.known.insert((head.metric, head.tail), series);
+        Some(Ok(()))
+    }
+
     fn metric(&mut self, line: &'a str) -> Result<(), Refusal> {
         let options = self.options;
         let limits = &options.limits;
         if self.reading == Reading::OnePassFirst
             && let Some(head) = read_head(line, limits)
+            && let Some(taken) = self.one_pass(line, head)
         {
-            // What the general reading below does with a valid line that is not a delta's.
-            let known = self.known.get(&(head.metric, head.tail)).copied();
-            let source = match known {
-                Some(_) => None,
-                None => read_tail(head.tail, limits, &mut self.plain_tags),
-            };
-            if known.is_some() || source.is_some() {
-                let timestamp = head.timestamp.unwrap_or(options.now_ms);
-                if !in_time_range(timestamp, options.now_ms, limits) {
-                    return Err(out_of_range(line));
-                }
-                if !self.keep {
-                    return Ok(());
-                }
-                let sample = Sample {
-                    timestamp,
-                    value: head.value,
-                };
-                if let Some(series) = known
-                    && self.grouper.push_to(series, sample)
-                {
-                    return Ok(());
-                }
-                if let Some(source) = source {
-                    let source = lower_source(Cow::Borrowed(source));
-                    let (series, new) =
-                        self.grouper
-                            .push_parts_at(head.metric, &source, &self.plain_tags, sample);
-                    if new {
-                        self.sources.note(&source);
-                    }
-                    self.known.insert((head.metric, head.tail), series);
-                    return Ok(());
-                }
-            }
+            return taken;
         }
         let parsed = parse_metric(line, &mut self.tags)?;
         let source = take_source(&mut self.tags)
