@@ -24,16 +24,26 @@
 //! and NATS Server 2.9 may even move the new consumer's ack floor to it, past entries not handed
 //! out yet (an ack whose delivery number follows the floor moves the floor to its stream
 //! sequence). A barrier would then trim entries the restarted engine never had: acknowledged
-//! points lost, as scripts/kill9-cluster once found. An instance moves to the newest generation when its consumer
-//! is gone, when a fetch finds nothing, and when the stream has more than one consumer.
+//! points lost, as scripts/kill9-cluster once found. An instance moves to the newest generation
+//! when its consumer is gone, when a fetch finds nothing, and when the stream has more than one
+//! consumer.
 //!
-//! NATS Server 2.9 also moves the ack floor on an ack within one generation that it cannot match
-//! to a hand-out (its entry was handed out again after the ack wait and acked already), so
-//! `shipped_through` checks the floor against what awaits an ack before it is trusted.
+//! What was shipped is not read from the consumer at all. NATS Server 2.9 also moves the ack
+//! floor on an ack within one generation that it cannot match to a hand-out (the entry was handed
+//! out again after the ack wait, to another instance, which acked it first), past entries still
+//! awaiting their ack, and no check of the consumer's counts sees every such floor: a `MODE=vm`
+//! run of scripts/kill9-cluster under heavy load lost 20 acknowledged batches that way. Instead,
+//! every instance records what it shipped, and for which generation, in a stream of its own
+//! before it acks (`jetstream/record.rs`), and every instance reads every record
+//! (`jetstream/shipments.rs`): `shipped_through`, and so what a barrier trims, is the longest run
+//! of recorded entries after the last trimmed one. Acks only tell JetStream not to hand an entry
+//! out again.
 
 mod config;
 mod generation;
 mod progress;
+mod record;
+mod shipments;
 mod split;
 
 use std::collections::{HashMap, HashSet};
@@ -52,6 +62,7 @@ use crate::codec;
 use crate::error::{Cause, LogError};
 use crate::lock::lock;
 use crate::log::{Entry, IngestLog, Position};
+use shipments::Shipments;
 
 pub use config::{ConnectError, DEFAULT_ACK_WAIT, JetStreamConfig, MAX_DEPLOYMENT_LEN};
 pub use generation::{SHIPPER_CONSUMER, consumer_name, generation_of};
@@ -68,6 +79,14 @@ const MAX_ACK_PENDING: i64 = 20_000;
 /// by the end of the wait, unless the consumer is gone (a rewind by another instance replaced it),
 /// which it does not answer at all.
 const PULL_GRACE: Duration = Duration::from_millis(500);
+
+/// The most positions one shipment record names (32 KiB of payload); more make several records.
+const RECORD_MAX_POSITIONS: usize = 4096;
+
+/// How long `shipped_through` waits for this instance to read the shipment records stored before
+/// it was called (they come within milliseconds); past it, it answers from what was read, which
+/// only counts fewer entries shipped.
+const RECORDS_WAIT: Duration = Duration::from_secs(2);
 
 /// How many times `connect` looks for the newest generation of the shipper consumer when the one it
 /// found is deleted (by a rewind) before it could read it.
@@ -88,11 +107,21 @@ pub struct JetStreamLog {
     held: Arc<Mutex<Holding>>,
     /// Sends the in-progress acks of what `held` holds (see [`progress`]); ends with the log.
     in_progress: tokio::task::AbortHandle,
+    /// The shipment records (see [`record`]): their stream, what their subjects start with.
+    records_stream: stream::Stream,
+    records_prefix: String,
+    /// What this instance knows was shipped, from its own shipments and every instance's records.
+    shipments: Arc<Mutex<Shipments>>,
+    /// The newest record this instance read (its sequence in the records stream).
+    records_read: tokio::sync::watch::Sender<u64>,
+    /// Reads the records into `shipments`; ends with the log.
+    reader: tokio::task::AbortHandle,
 }
 
 impl Drop for JetStreamLog {
     fn drop(&mut self) {
         self.in_progress.abort();
+        self.reader.abort();
     }
 }
 
@@ -207,11 +236,42 @@ impl JetStreamLog {
             });
         }
 
+        let records_name = config.records_stream_name();
+        let records_prefix = config.records_subject_prefix();
+        let records_subjects = format!("{records_prefix}.*");
+        let mut records_stream = context
+            .get_or_create_stream(record::stream_config(
+                records_name.clone(),
+                records_subjects.clone(),
+                config.replicas,
+            ))
+            .await
+            .map_err(ConnectError::nats(format!(
+                "cannot get or create the JetStream stream {records_name}"
+            )))?;
+        let records_info = records_stream
+            .info()
+            .await
+            .map_err(ConnectError::nats(format!(
+                "cannot read the JetStream stream {records_name}"
+            )))?;
+        config::check_stream(&records_info.config, &records_subjects, config.replicas)?;
+
         let held = Arc::new(Mutex::new(Holding::default()));
         let in_progress = tokio::spawn(progress::keep_in_progress(
             Arc::downgrade(&held),
             client.clone(),
             found.ack_wait,
+        ))
+        .abort_handle();
+        let shipments = Arc::new(Mutex::new(Shipments::default()));
+        lock(&shipments).forget_before(generation);
+        let records_read = tokio::sync::watch::Sender::new(0);
+        let reader = tokio::spawn(record::read_records(
+            records_stream.clone(),
+            records_prefix.clone(),
+            Arc::downgrade(&shipments),
+            records_read.clone(),
         ))
         .abort_handle();
         Ok(Self {
@@ -227,6 +287,11 @@ impl JetStreamLog {
             consumer_config,
             held,
             in_progress,
+            records_stream,
+            records_prefix,
+            shipments,
+            records_read,
+            reader,
         })
     }
 
@@ -280,6 +345,7 @@ impl JetStreamLog {
                 consumer,
             };
         }
+        lock(&self.shipments).forget_before(generation);
         let mut holding = self.lock_held();
         let Holding { entries, earlier } = &mut *holding;
         entries.retain(|sequence, held| {
@@ -358,6 +424,56 @@ impl JetStreamLog {
                     "cannot delete an older shipper consumer; it is tried again later"
                 ),
             }
+        }
+    }
+
+    /// Stores a record of these entries, shipped after `generation` handed them out (see
+    /// [`record`]), and counts them shipped on this instance at once. `Ok` once JetStream stored
+    /// every part of it.
+    async fn record(&self, generation: u64, positions: &[u64]) -> Result<(), LogError> {
+        let subject = record::subject(&self.records_prefix, generation);
+        for part in positions.chunks(RECORD_MAX_POSITIONS) {
+            self.context
+                .publish(subject.clone(), Bytes::from(record::encode(part)))
+                .await
+                .map_err(unavailable(format!("cannot publish to {subject}")))?
+                .await
+                .map_err(unavailable(format!(
+                    "JetStream did not store a shipment record published to {subject}"
+                )))?;
+        }
+        lock(&self.shipments).add(generation, positions);
+        Ok(())
+    }
+
+    /// Purges the shipment records that name only entries at or before `trimmed`. Best effort: what
+    /// is left is purged by a later trim.
+    async fn purge_records(&self, trimmed: u64) {
+        let Some(through) = lock(&self.shipments).purgeable_through(trimmed) else {
+            return;
+        };
+        match self
+            .records_stream
+            .purge()
+            .sequence(through.saturating_add(1))
+            .await
+        {
+            Ok(_) => lock(&self.shipments).purged(through),
+            Err(err) => tracing::warn!(
+                stream = %self.stream_name,
+                through,
+                error = %err,
+                "cannot purge the shipment records of trimmed entries; a later trim purges them"
+            ),
+        }
+    }
+
+    /// Keeps nothing this instance holds in progress any longer, so that it all comes back after
+    /// the ack wait (what is still being shipped is shipped twice, harmlessly): the relay drops the
+    /// rest of its group on the error that follows.
+    fn let_go_all(&self) {
+        for held in self.lock_held().entries.values_mut() {
+            held.let_go = true;
         }
     }
 
@@ -526,8 +642,8 @@ impl IngestLog for JetStreamLog {
         Ok(Position(info.state.last_sequence))
     }
 
-    /// A message that does not decode is terminated (JetStream never hands it out again, and
-    /// counts it done for the ack floor) and reported as [`LogError::Corrupt`] naming its
+    /// A message that does not decode is recorded shipped and terminated (JetStream never hands it
+    /// out again) and reported as [`LogError::Corrupt`] naming its
     /// sequence, so that it cannot block the log forever; its points are lost, which the error
     /// says. The other messages of the same call are handed back at once for the next call.
     async fn next(&self, max: usize, wait: Duration) -> Result<Vec<Entry>, LogError> {
@@ -564,9 +680,15 @@ impl IngestLog for JetStreamLog {
                     good.push((sequence, message));
                 }
                 Err(err) => {
-                    // Best effort: if the term is lost, the message comes back after the ack wait
-                    // and is reported again.
-                    let _ = message.ack_with(AckKind::Term).await;
+                    // Recorded as shipped first, so that it does not hold `shipped_through` back
+                    // for good; without a record, it comes back for the next call. Best effort:
+                    // if the term is lost, the message comes back after the ack wait and is
+                    // reported again.
+                    let kind = match self.record(generation, &[sequence]).await {
+                        Ok(()) => AckKind::Term,
+                        Err(_) => AckKind::Nak(None),
+                    };
+                    let _ = message.ack_with(kind).await;
                     corrupt.get_or_insert((sequence, err));
                 }
             }
@@ -601,13 +723,13 @@ impl IngestLog for JetStreamLog {
         Ok(entries)
     }
 
-    /// Acks each entry and waits for the server to confirm it (a double ack), all at once.
+    /// Records the entries shipped (see `jetstream/record.rs`; `Ok` once JetStream stored the
+    /// record), then acks each one and waits for the server to confirm it (a double ack), all at
+    /// once.
     ///
-    /// Acks the consumer may not match to the hand-out they are for are left out where this
-    /// instance can tell, because NATS Server 2.9 moves a consumer's ack floor on an ack it cannot
-    /// match (its delivery number happens to follow the floor), past entries no one shipped yet:
-    /// a barrier would then trim them. So these are passed over, and handed out again after the
-    /// ack wait (shipping twice is harmless):
+    /// Entries whose shipment this instance cannot vouch for, or whose ack the consumer may not
+    /// match to the hand-out it is for, are neither recorded nor acked, and are handed out again
+    /// after the ack wait (shipping twice is harmless):
     /// * a position this instance does not hold (shipped already, or handed out before a rewind);
     /// * one handed out by an older generation than the one this instance now fetches from, or
     ///   handed out again by a newer one while the earlier hand-out may still be shipping
@@ -618,13 +740,14 @@ impl IngestLog for JetStreamLog {
     /// An entry held longer than the ack wait is kept by in-progress acks
     /// (`jetstream/progress.rs`). One whose instance stalled for the whole ack wait (no in-progress
     /// ack went out) may have been handed out again to another instance, which may have acked it
-    /// first; this instance's ack is then one the consumer cannot match. It is sent all the same
-    /// (withholding acks by the time since the hand-out stalled the log under load, before
-    /// in-progress acks): [`IngestLog::shipped_through`] does not trust a floor such an ack moved
-    /// where it cannot be.
+    /// first; this instance's ack is then one the consumer cannot match. It is sent all the same,
+    /// and recorded: the record is true (this instance wrote the entry after this generation handed
+    /// it out), and [`IngestLog::shipped_through`] reads only records, not the ack floor such an
+    /// ack may move.
     ///
-    /// An ack that fails is not sent again (the server may have taken it): the first failure is
-    /// the answer, and the entry comes back after the ack wait if the ack was lost.
+    /// A record or an ack that fails is not sent again (the server may have taken it): the first
+    /// failure is the answer, and the entries come back after the ack wait unless they were
+    /// acked (then recorded too, since the record went first).
     async fn shipped(&self, positions: &[Position]) -> Result<(), LogError> {
         let generation = self.generation();
         let taken: Vec<(u64, Held)> = {
@@ -635,6 +758,16 @@ impl IngestLog for JetStreamLog {
                 .filter(|(_, h)| h.generation == generation && !h.again && !h.let_go)
                 .collect()
         };
+        if taken.is_empty() {
+            return Ok(());
+        }
+        let sequences: Vec<u64> = taken.iter().map(|(sequence, _)| *sequence).collect();
+        if let Err(err) = self.record(generation, &sequences).await {
+            // Not acked: they come back after the ack wait, with the rest of what this instance
+            // holds (the relay drops its group on this error), and are recorded then.
+            self.let_go_all();
+            return Err(err);
+        }
         let outcomes = join_all(taken.iter().map(|(_, held)| held.acker.double_ack())).await;
         let mut first_failure = None;
         for ((sequence, _), outcome) in taken.into_iter().zip(outcomes) {
@@ -645,12 +778,7 @@ impl IngestLog for JetStreamLog {
         match first_failure {
             None => Ok(()),
             Some((sequence, err)) => {
-                // The relay drops the rest of the group with this error: nothing this instance
-                // holds is kept in progress any longer, so that it all comes back after the ack
-                // wait (what is still being shipped is shipped twice, harmlessly).
-                for held in self.lock_held().entries.values_mut() {
-                    held.let_go = true;
-                }
+                self.let_go_all();
                 Err(LogError::unavailable_because(
                     format!(
                         "JetStream did not confirm the ack of entry {sequence} of {}",
@@ -662,51 +790,40 @@ impl IngestLog for JetStreamLog {
         }
     }
 
-    /// The consumer's ack floor (every entry at or before it was acked, by any instance), or the
-    /// last trimmed entry when that is further: only shipped entries are trimmed, and a consumer
-    /// created by `rewind` starts with an ack floor of 0.
+    /// How far every entry was shipped, by crest's own record (see `jetstream/record.rs`): the
+    /// longest run of entries after the last trimmed one that were recorded shipped, by any
+    /// instance, after this instance's generation of the shipper consumer handed them out. Not
+    /// the consumer's ack floor: NATS Server 2.9 moves it past entries no one shipped when an ack
+    /// comes that it cannot match to a hand-out (an instance stalled for a whole ack wait, and its
+    /// entries were handed out again and acked), and a barrier would trim them: acknowledged
+    /// points lost, as scripts/kill9-cluster once found. No check of the consumer's counts can see
+    /// every such floor.
     ///
-    /// Any generation's ack floor tells the truth: each generation hands out every untrimmed
-    /// entry, and counts one acked only when it was written after that generation handed it out.
-    /// When the stream has another consumer than this instance's, the instance moves to the
-    /// newest first.
+    /// Waits (up to two seconds) until this instance has read the records stored before the call,
+    /// so that a shipment recorded by another instance before it is counted. When the stream has
+    /// another consumer than this instance's, the instance moves to the newest first.
     async fn shipped_through(&self) -> Result<Position, LogError> {
         let state = self.stream_state().await?;
         if state.consumer_count != 1 {
             self.follow().await;
         }
-        let (generation, consumer) = self.consumer();
-        let info = match consumer.get_info().await {
-            Ok(info) => info,
-            Err(err) => {
-                self.follow().await;
-                return Err(LogError::unavailable_because(
-                    format!(
-                        "cannot read the consumer {} of {}",
-                        consumer_name(generation),
-                        self.stream_name
-                    ),
-                    err,
-                ));
-            }
-        };
+        let records = self
+            .records_stream
+            .get_info()
+            .await
+            .map_err(unavailable(format!(
+                "cannot read the stream {}_shipped",
+                self.stream_name
+            )))?
+            .state;
+        // A last record purged means every record before it is too: none left to wait for.
+        if records.last_sequence >= records.first_sequence {
+            let mut read = self.records_read.subscribe();
+            let wanted = records.last_sequence;
+            let _ = tokio::time::timeout(RECORDS_WAIT, read.wait_for(|r| *r >= wanted)).await;
+        }
         let trimmed = state.first_sequence.saturating_sub(1);
-        let floor = info.ack_floor.stream_sequence;
-        let delivered = info.delivered.stream_sequence;
-        let acked = if floor_is_sound(floor, delivered, info.num_ack_pending) {
-            floor
-        } else {
-            tracing::warn!(
-                stream = %self.stream_name,
-                consumer = %consumer_name(generation),
-                floor,
-                delivered,
-                awaiting_ack = info.num_ack_pending,
-                "the consumer's ack floor cannot be right (more entries await an ack than were handed out after it): counting only what is trimmed as shipped until it is"
-            );
-            0
-        };
-        let through = acked.max(trimmed);
+        let through = lock(&self.shipments).through(self.generation(), trimmed);
         // What this instance still holds at or before it was shipped by another instance (it
         // came back to that one after the ack wait): nothing left to ack.
         let mut holding = self.lock_held();
@@ -746,6 +863,7 @@ impl IngestLog for JetStreamLog {
                 self.stream_name
             )));
         }
+        self.purge_records(through).await;
         Ok(())
     }
 
@@ -819,14 +937,6 @@ async fn newest_consumer(
     )))
 }
 
-/// Whether a consumer's ack floor can be right: every entry awaiting an ack was handed out after
-/// the floor, and the floor is not past what was handed out. NATS Server 2.9 can move the floor
-/// past entries awaiting an ack (on an ack it cannot match to a hand-out); a floor that fails
-/// this check is not trusted.
-fn floor_is_sound(floor: u64, delivered: u64, awaiting_ack: usize) -> bool {
-    floor <= delivered && u64::try_from(awaiting_ack).is_ok_and(|n| n <= delivered - floor)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -889,21 +999,5 @@ mod tests {
         assert!(unanswered.is_err(), "the server answered: {unanswered:?}");
         assert!(matches!(ended, Ok(Ok(()))), "{ended:?}");
         assert!(messages.is_empty());
-    }
-
-    #[test]
-    fn a_floor_is_sound_when_what_awaits_an_ack_fits_after_it() {
-        // A new consumer: nothing handed out.
-        assert!(floor_is_sound(0, 0, 0));
-        assert!(floor_is_sound(40, 40, 0));
-        // Ten handed out after the floor, up to ten awaiting an ack.
-        assert!(floor_is_sound(30, 40, 10));
-        assert!(floor_is_sound(30, 40, 3));
-        // More awaiting an ack than were handed out after the floor: some lie before it.
-        assert!(!floor_is_sound(30, 40, 11));
-        assert!(!floor_is_sound(40, 40, 1));
-        // A floor past what was handed out.
-        assert!(!floor_is_sound(41, 40, 0));
-        assert!(!floor_is_sound(u64::MAX, 0, 0));
     }
 }

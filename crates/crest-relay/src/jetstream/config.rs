@@ -103,6 +103,18 @@ impl JetStreamConfig {
         format!("CREST_{}", self.deployment)
     }
 
+    /// The stream of the deployment's shipment records (see `jetstream/record.rs`):
+    /// `CREST_<deployment>_shipped`.
+    pub fn records_stream_name(&self) -> String {
+        format!("CREST_{}_shipped", self.deployment)
+    }
+
+    /// What the subjects of the shipment records start with: `crest.<deployment>.shipped` (one
+    /// subject a generation, `crest.<deployment>.shipped.<generation>`).
+    pub fn records_subject_prefix(&self) -> String {
+        format!("crest.{}.shipped", self.deployment)
+    }
+
     /// The subject batches are published on: `crest.<deployment>.batches`.
     pub fn subject(&self) -> String {
         format!("crest.{}.batches", self.deployment)
@@ -305,6 +317,8 @@ mod tests {
         assert!(config.validate().is_ok());
         assert_eq!(config.stream_name(), "CREST_prod-eu_1");
         assert_eq!(config.subject(), "crest.prod-eu_1.batches");
+        assert_eq!(config.records_stream_name(), "CREST_prod-eu_1_shipped");
+        assert_eq!(config.records_subject_prefix(), "crest.prod-eu_1.shipped");
     }
 
     #[test]

@@ -25,17 +25,18 @@ fn deployment(test: &str) -> String {
     format!("test-{test}-{suffix:016x}")
 }
 
-/// Deletes a deployment's stream when dropped (on success and on a failed assertion alike).
+/// Deletes a deployment's streams (the log's and the shipment records') when dropped (on success
+/// and on a failed assertion alike).
 struct StreamGuard {
     url: String,
-    stream: String,
+    streams: [String; 2],
 }
 
 impl StreamGuard {
     fn new(config: &JetStreamConfig) -> Self {
         Self {
             url: config.url.clone(),
-            stream: config.stream_name(),
+            streams: [config.stream_name(), config.records_stream_name()],
         }
     }
 }
@@ -43,7 +44,7 @@ impl StreamGuard {
 impl Drop for StreamGuard {
     fn drop(&mut self) {
         let url = self.url.clone();
-        let stream = self.stream.clone();
+        let streams = self.streams.clone();
         // A runtime of its own on a thread of its own: drop may run inside the test's runtime.
         let deleted = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -52,20 +53,21 @@ impl Drop for StreamGuard {
                 .map_err(|e| e.to_string())?;
             runtime.block_on(async {
                 let client = async_nats::connect(&url).await.map_err(|e| e.to_string())?;
-                match async_nats::jetstream::new(client)
-                    .delete_stream(&stream)
-                    .await
-                {
-                    Ok(_) => Ok(()),
-                    // Never created (the test failed before connecting).
-                    Err(e) if e.to_string().contains("not found") => Ok(()),
-                    Err(e) => Err(e.to_string()),
+                let js = async_nats::jetstream::new(client);
+                for stream in &streams {
+                    match js.delete_stream(stream).await {
+                        Ok(_) => {}
+                        // Never created (the test failed before connecting).
+                        Err(e) if e.to_string().contains("not found") => {}
+                        Err(e) => return Err(format!("{stream}: {e}")),
+                    }
                 }
+                Ok(())
             })
         })
         .join();
         if let Ok(Err(e)) = deleted {
-            eprintln!("could not delete the test stream {}: {e}", self.stream);
+            eprintln!("could not delete a test stream: {e}");
         }
     }
 }
@@ -780,4 +782,106 @@ async fn an_ack_floor_moved_past_entries_not_shipped_is_not_trusted() {
     assert_eq!(log.shipped_through().await.unwrap(), Position(0));
     log.shipped(&appended[..3]).await.unwrap();
     assert_eq!(log.shipped_through().await.unwrap(), appended[2]);
+}
+
+/// The hole NATS Server 2.9's ack floor has, where no check of the consumer's counts can see it:
+/// an ack the consumer cannot match moves the floor past entries still awaiting their ack, while
+/// as many entries after the floor were acked as lie before it. Nothing the consumer says is
+/// trusted for what is shipped: only crest's own record of its shipments.
+#[tokio::test]
+async fn an_ack_floor_moved_past_entries_not_shipped_fools_no_one() {
+    let (config, _guard) = setup("holefloor");
+    let log = open(&config).await;
+    let appended = append_batches(&log, 1..=20).await;
+    assert_eq!(positions(&take(&log, 20, 20).await), appended);
+    // Entries 4–10 and 15–17 are shipped; 1–3, 11–14 and 18–20 are not.
+    log.shipped(&appended[3..10]).await.unwrap();
+    log.shipped(&appended[14..17]).await.unwrap();
+    // A late ack of entry 10 from an earlier hand-out (delivery number 1): on NATS Server 2.9 it
+    // moves the floor to 10, past entries 1–3, and ten entries await an ack after it as before.
+    let subject = format!(
+        "$JS.ACK.{}.{}.1.10.1.0.0",
+        config.stream_name(),
+        crest_relay::jetstream::consumer_name(log.generation())
+    );
+    let client = async_nats::connect(&config.url).await.unwrap();
+    client.publish(subject, "+ACK".into()).await.unwrap();
+    client.flush().await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), Position(0));
+    log.shipped(&appended[..3]).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[9]);
+    log.shipped(&appended[10..14]).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[16]);
+}
+
+/// The state of a deployment's stream of shipment records.
+async fn records_state(config: &JetStreamConfig) -> async_nats::jetstream::stream::State {
+    let client = async_nats::connect(&config.url).await.unwrap();
+    let mut stream = async_nats::jetstream::new(client)
+        .get_stream(config.records_stream_name())
+        .await
+        .unwrap();
+    stream.info().await.unwrap().state.clone()
+}
+
+#[tokio::test]
+async fn records_of_trimmed_entries_are_purged_and_a_new_instance_reads_the_rest() {
+    let (config, _guard) = setup("records");
+    let one = open(&config).await;
+    let appended = append_batches(&one, 1..=6).await;
+    assert_eq!(positions(&take(&one, 6, 6).await), appended);
+    // Three records: entries 1–2, 4–5, then 3.
+    one.shipped(&appended[..2]).await.unwrap();
+    one.shipped(&appended[3..5]).await.unwrap();
+    one.shipped(&appended[2..3]).await.unwrap();
+    assert_eq!(records_state(&config).await.messages, 3);
+    assert_eq!(one.shipped_through().await.unwrap(), appended[4]);
+    // Trimmed through 2: only the first record names nothing else.
+    one.trim_through(appended[1]).await.unwrap();
+    let state = records_state(&config).await;
+    assert_eq!((state.messages, state.first_sequence), (2, 2));
+    // An instance that joins now reads the records left, and counts the trimmed entries shipped.
+    let two = open(&config).await;
+    assert_eq!(two.shipped_through().await.unwrap(), appended[4]);
+    // Through 5 every record names only trimmed entries.
+    one.trim_through(appended[4]).await.unwrap();
+    assert_eq!(records_state(&config).await.messages, 0);
+    // A shipment recorded by one instance is counted by the other as soon as it is recorded.
+    one.shipped(&appended[5..]).await.unwrap();
+    assert_eq!(two.shipped_through().await.unwrap(), appended[5]);
+}
+
+#[tokio::test]
+async fn an_entry_whose_record_cannot_be_stored_is_not_acked_and_comes_back() {
+    let (config, _guard) = setup("norecord");
+    let config = config.with_ack_wait(Duration::from_secs(1));
+    let log = open(&config).await;
+    let appended = append_batches(&log, 1..=2).await;
+    assert_eq!(positions(&take(&log, 2, 2).await), appended);
+    // The records stream refuses new records (as a full one would).
+    let client = async_nats::connect(&config.url).await.unwrap();
+    let js = async_nats::jetstream::new(client);
+    let mut records = js.get_stream(config.records_stream_name()).await.unwrap();
+    let mut full = records.info().await.unwrap().config.clone();
+    full.max_bytes = 1;
+    js.update_stream(&full).await.unwrap();
+    let refused = log.shipped(&appended).await;
+    assert!(
+        matches!(refused, Err(LogError::Unavailable { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(log.shipped_through().await.unwrap(), Position(0));
+    // Room again: the entries, never acked, come back after the ack wait and are recorded then.
+    full.max_bytes = -1;
+    js.update_stream(&full).await.unwrap();
+    let mut back = Vec::new();
+    for _ in 0..40 {
+        back.extend(log.next(10, Duration::from_millis(250)).await.unwrap());
+        if back.len() >= 2 {
+            break;
+        }
+    }
+    assert_eq!(positions(&back), appended, "not handed out again");
+    log.shipped(&appended).await.unwrap();
+    assert_eq!(log.shipped_through().await.unwrap(), appended[1]);
 }

@@ -224,10 +224,15 @@ async fn two_instances_on_one_jetstream_stream_run_one_durability_barrier() {
     let nats = async_nats::connect("nats://127.0.0.1:4222")
         .await
         .expect("NATS");
-    async_nats::jetstream::new(nats)
-        .delete_stream(format!("CREST_{deployment}"))
-        .await
-        .expect("the test's stream is deleted");
+    let js = async_nats::jetstream::new(nats);
+    for stream in [
+        format!("CREST_{deployment}"),
+        format!("CREST_{deployment}_shipped"),
+    ] {
+        js.delete_stream(stream)
+            .await
+            .expect("the test's streams are deleted");
+    }
     db.drop_db().await;
 }
 
