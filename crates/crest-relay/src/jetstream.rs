@@ -643,9 +643,9 @@ impl IngestLog for JetStreamLog {
     }
 
     /// A message that does not decode is recorded shipped and terminated (JetStream never hands it
-    /// out again) and reported as [`LogError::Corrupt`] naming its
-    /// sequence, so that it cannot block the log forever; its points are lost, which the error
-    /// says. The other messages of the same call are handed back at once for the next call.
+    /// out again) and reported as [`LogError::Corrupt`] naming its sequence, so that it cannot
+    /// block the log forever; its points are lost, which the error says. The other messages of the
+    /// same call are handed back at once for the next call.
     async fn next(&self, max: usize, wait: Duration) -> Result<Vec<Entry>, LogError> {
         if max == 0 {
             return Ok(Vec::new());
