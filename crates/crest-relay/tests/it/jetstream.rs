@@ -760,6 +760,24 @@ async fn an_instance_joins_the_consumer_of_a_version_without_generations() {
     assert_eq!(positions(&take(&log, 1, 1).await), [position]);
 }
 
+/// Acks entry `sequence` as a hand-out with delivery number `delivery` would (a late ack of an
+/// earlier hand-out, or one of an entry never handed out).
+async fn ack_of_an_earlier_hand_out(
+    config: &JetStreamConfig,
+    log: &JetStreamLog,
+    sequence: u64,
+    delivery: u64,
+) {
+    let subject = format!(
+        "$JS.ACK.{}.{}.1.{sequence}.{delivery}.0.0",
+        config.stream_name(),
+        crest_relay::jetstream::consumer_name(log.generation())
+    );
+    let client = async_nats::connect(&config.url).await.unwrap();
+    client.publish(subject, "+ACK".into()).await.unwrap();
+    client.flush().await.unwrap();
+}
+
 #[tokio::test]
 async fn an_ack_floor_moved_past_entries_not_shipped_is_not_trusted() {
     let (config, _guard) = setup("badfloor");
@@ -770,14 +788,7 @@ async fn an_ack_floor_moved_past_entries_not_shipped_is_not_trusted() {
     // delivery number 1 (as a late ack of an earlier hand-out can). NATS Server 2.9 moves the
     // ack floor to entry 10 on it, since its delivery number follows the floor; later servers
     // ignore it.
-    let subject = format!(
-        "$JS.ACK.{}.{}.1.10.1.0.0",
-        config.stream_name(),
-        crest_relay::jetstream::consumer_name(log.generation())
-    );
-    let client = async_nats::connect(&config.url).await.unwrap();
-    client.publish(subject, "+ACK".into()).await.unwrap();
-    client.flush().await.unwrap();
+    ack_of_an_earlier_hand_out(&config, &log, 10, 1).await;
     // Either way nothing is counted shipped: three entries await an ack, none was acked.
     assert_eq!(log.shipped_through().await.unwrap(), Position(0));
     log.shipped(&appended[..3]).await.unwrap();
@@ -799,14 +810,7 @@ async fn an_ack_floor_moved_past_entries_not_shipped_fools_no_one() {
     log.shipped(&appended[14..17]).await.unwrap();
     // A late ack of entry 10 from an earlier hand-out (delivery number 1): on NATS Server 2.9 it
     // moves the floor to 10, past entries 1–3, and ten entries await an ack after it as before.
-    let subject = format!(
-        "$JS.ACK.{}.{}.1.10.1.0.0",
-        config.stream_name(),
-        crest_relay::jetstream::consumer_name(log.generation())
-    );
-    let client = async_nats::connect(&config.url).await.unwrap();
-    client.publish(subject, "+ACK".into()).await.unwrap();
-    client.flush().await.unwrap();
+    ack_of_an_earlier_hand_out(&config, &log, 10, 1).await;
     assert_eq!(log.shipped_through().await.unwrap(), Position(0));
     log.shipped(&appended[..3]).await.unwrap();
     assert_eq!(log.shipped_through().await.unwrap(), appended[9]);

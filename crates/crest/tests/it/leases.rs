@@ -221,18 +221,7 @@ async fn two_instances_on_one_jetstream_stream_run_one_durability_barrier() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     other.shutdown().await.expect("stops");
-    let nats = async_nats::connect("nats://127.0.0.1:4222")
-        .await
-        .expect("NATS");
-    let js = async_nats::jetstream::new(nats);
-    for stream in [
-        format!("CREST_{deployment}"),
-        format!("CREST_{deployment}_shipped"),
-    ] {
-        js.delete_stream(stream)
-            .await
-            .expect("the test's streams are deleted");
-    }
+    crate::support::delete_deployment_streams("nats://127.0.0.1:4222", &deployment).await;
     db.drop_db().await;
 }
 

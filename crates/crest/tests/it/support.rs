@@ -305,3 +305,18 @@ async fn token_of_new_service_account(
         .expect("secret")
         .to_owned()
 }
+
+/// Deletes a JetStream deployment's streams, the log's and the shipment records', from the NATS
+/// server at `nats_url`.
+pub async fn delete_deployment_streams(nats_url: &str, deployment: &str) {
+    let nats = async_nats::connect(nats_url).await.expect("NATS");
+    let js = async_nats::jetstream::new(nats);
+    for stream in [
+        format!("CREST_{deployment}"),
+        format!("CREST_{deployment}_shipped"),
+    ] {
+        js.delete_stream(stream)
+            .await
+            .expect("the test's streams are deleted");
+    }
+}

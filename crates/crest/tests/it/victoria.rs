@@ -239,15 +239,7 @@ async fn two_instances_share_one_jetstream_log_and_read_each_others_points() {
     }
     one.stop().await;
     two.stop().await;
-    let js = async_nats::jetstream::new(async_nats::connect(NATS_URL).await.expect("NATS"));
-    for stream in [
-        format!("CREST_{deployment}"),
-        format!("CREST_{deployment}_shipped"),
-    ] {
-        js.delete_stream(stream)
-            .await
-            .expect("the test's streams are deleted");
-    }
+    crate::support::delete_deployment_streams(NATS_URL, &deployment).await;
 }
 
 /// Reads `metric` on `source` until it holds `expected`, for at most a minute (the barrier, every
@@ -565,14 +557,7 @@ async fn a_cluster_layout_with_two_instances_on_jetstream_reads_back_snapshots_a
     one.stop().await;
     two.stop().await;
     assert_eq!(snapshots_left(&vm).await, Vec::<Value>::new());
-    for stream in [
-        format!("CREST_{deployment}"),
-        format!("CREST_{deployment}_shipped"),
-    ] {
-        js.delete_stream(stream)
-            .await
-            .expect("the test's streams are deleted");
-    }
+    crate::support::delete_deployment_streams(NATS_URL, &deployment).await;
 }
 
 #[tokio::test]
