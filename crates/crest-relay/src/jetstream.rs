@@ -31,8 +31,9 @@
 //! What was shipped is not read from the consumer at all. NATS Server 2.9 also moves the ack
 //! floor on an ack within one generation that it cannot match to a hand-out (the entry was handed
 //! out again after the ack wait, to another instance, which acked it first), past entries still
-//! awaiting their ack, and no check of the consumer's counts sees every such floor: a `MODE=vm`
-//! run of scripts/kill9-cluster under heavy load lost 20 acknowledged batches that way. Instead,
+//! awaiting their ack, and no check of the consumer's counts sees every such floor (the likely
+//! cause of 20 acknowledged batches lost in a `MODE=vm` run of scripts/kill9-cluster under heavy
+//! load). Instead,
 //! every instance records what it shipped, and for which generation, in a stream of its own
 //! before it acks (`jetstream/record.rs`), and every instance reads every record
 //! (`jetstream/shipments.rs`): `shipped_through`, and so what a barrier trims, is the longest run
@@ -796,8 +797,8 @@ impl IngestLog for JetStreamLog {
     /// the consumer's ack floor: NATS Server 2.9 moves it past entries no one shipped when an ack
     /// comes that it cannot match to a hand-out (an instance stalled for a whole ack wait, and its
     /// entries were handed out again and acked), and a barrier would trim them: acknowledged
-    /// points lost, as scripts/kill9-cluster once found. No check of the consumer's counts can see
-    /// every such floor.
+    /// points lost (the likely cause of a loss scripts/kill9-cluster once found). No check of the
+    /// consumer's counts can see every such floor.
     ///
     /// Waits (up to two seconds) until this instance has read the records stored before the call,
     /// so that a shipment recorded by another instance before it is counted. When the stream has
