@@ -33,9 +33,8 @@
 //! out again after the ack wait, to another instance, which acked it first), past entries still
 //! awaiting their ack, and no check of the consumer's counts sees every such floor (the likely
 //! cause of 20 acknowledged batches lost in a `MODE=vm` run of scripts/kill9-cluster under heavy
-//! load). Instead,
-//! every instance records what it shipped, and for which generation, in a stream of its own
-//! before it acks (`jetstream/record.rs`), and every instance reads every record
+//! load). Instead, every instance records what it shipped, and for which generation, in a stream
+//! of its own before it acks (`jetstream/record.rs`), and every instance reads every record
 //! (`jetstream/shipments.rs`): `shipped_through`, and so what a barrier trims, is the longest run
 //! of recorded entries after the last trimmed one. Acks only tell JetStream not to hand an entry
 //! out again.
@@ -191,28 +190,7 @@ impl JetStreamLog {
         let stream_name = config.stream_name();
         let subject = config.subject();
 
-        let wanted = stream::Config {
-            name: stream_name.clone(),
-            subjects: vec![subject.clone()],
-            retention: RetentionPolicy::Limits,
-            storage: StorageType::File,
-            num_replicas: config.replicas,
-            discard: DiscardPolicy::New,
-            max_messages: -1,
-            max_bytes: -1,
-            max_consumers: -1,
-            ..Default::default()
-        };
-        let mut stream = context
-            .get_or_create_stream(wanted)
-            .await
-            .map_err(ConnectError::nats(format!(
-                "cannot get or create the JetStream stream {stream_name}"
-            )))?;
-        let info = stream.info().await.map_err(ConnectError::nats(format!(
-            "cannot read the JetStream stream {stream_name}"
-        )))?;
-        config::check_stream(&info.config, &subject, config.replicas)?;
+        let stream = open_stream(&context, &stream_name, &subject, config.replicas).await?;
 
         let consumer_config = pull::Config {
             description: Some("crest's shippers: every instance fetches from it".to_string()),
@@ -237,26 +215,14 @@ impl JetStreamLog {
             });
         }
 
-        let records_name = config.records_stream_name();
         let records_prefix = config.records_subject_prefix();
-        let records_subjects = format!("{records_prefix}.*");
-        let mut records_stream = context
-            .get_or_create_stream(record::stream_config(
-                records_name.clone(),
-                records_subjects.clone(),
-                config.replicas,
-            ))
-            .await
-            .map_err(ConnectError::nats(format!(
-                "cannot get or create the JetStream stream {records_name}"
-            )))?;
-        let records_info = records_stream
-            .info()
-            .await
-            .map_err(ConnectError::nats(format!(
-                "cannot read the JetStream stream {records_name}"
-            )))?;
-        config::check_stream(&records_info.config, &records_subjects, config.replicas)?;
+        let records_stream = open_stream(
+            &context,
+            &config.records_stream_name(),
+            &format!("{records_prefix}.*"),
+            config.replicas,
+        )
+        .await?;
 
         let held = Arc::new(Mutex::new(Holding::default()));
         let in_progress = tokio::spawn(progress::keep_in_progress(
@@ -813,8 +779,8 @@ impl IngestLog for JetStreamLog {
             .get_info()
             .await
             .map_err(unavailable(format!(
-                "cannot read the stream {}_shipped",
-                self.stream_name
+                "cannot read the stream {}",
+                self.records_stream.cached_info().config.name
             )))?
             .state;
         // A last record purged means every record before it is too: none left to wait for.
@@ -904,6 +870,40 @@ impl IngestLog for JetStreamLog {
             .await;
         Ok(())
     }
+}
+
+/// Creates the stream `name` on `subjects` when absent: file storage, `replicas`, retention by
+/// limits with none set and new messages refused should an operator add one, so that a message
+/// leaves it only when crest deletes it. Checks it when present (another instance made it).
+async fn open_stream(
+    context: &jetstream::Context,
+    name: &str,
+    subjects: &str,
+    replicas: usize,
+) -> Result<stream::Stream, ConnectError> {
+    let wanted = stream::Config {
+        name: name.to_string(),
+        subjects: vec![subjects.to_string()],
+        retention: RetentionPolicy::Limits,
+        storage: StorageType::File,
+        num_replicas: replicas,
+        discard: DiscardPolicy::New,
+        max_messages: -1,
+        max_bytes: -1,
+        max_consumers: -1,
+        ..Default::default()
+    };
+    let mut stream = context
+        .get_or_create_stream(wanted)
+        .await
+        .map_err(ConnectError::nats(format!(
+            "cannot get or create the JetStream stream {name}"
+        )))?;
+    let info = stream.info().await.map_err(ConnectError::nats(format!(
+        "cannot read the JetStream stream {name}"
+    )))?;
+    config::check_stream(&info.config, subjects, replicas)?;
+    Ok(stream)
 }
 
 /// The shipper consumer's configuration for `generation`: `template` under its name.

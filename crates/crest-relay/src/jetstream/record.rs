@@ -9,7 +9,7 @@ use std::sync::{Mutex, Weak};
 use std::time::Duration;
 
 use async_nats::jetstream::consumer::{DeliverPolicy, pull};
-use async_nats::jetstream::stream::{self, DiscardPolicy, RetentionPolicy, StorageType};
+use async_nats::jetstream::stream;
 use futures_util::StreamExt;
 
 use super::shipments::Shipments;
@@ -18,22 +18,6 @@ use crate::lock::lock;
 /// How long a reader that lost the records stream (the server went away, the stream was deleted)
 /// waits before it reads again.
 const READ_AGAIN_AFTER: Duration = Duration::from_secs(1);
-
-/// The records stream's configuration: like the log's, on its own subjects.
-pub(super) fn stream_config(name: String, subjects: String, replicas: usize) -> stream::Config {
-    stream::Config {
-        name,
-        subjects: vec![subjects],
-        retention: RetentionPolicy::Limits,
-        storage: StorageType::File,
-        num_replicas: replicas,
-        discard: DiscardPolicy::New,
-        max_messages: -1,
-        max_bytes: -1,
-        max_consumers: -1,
-        ..Default::default()
-    }
-}
 
 /// The subject of `generation`'s records, under `prefix` (`crest.<deployment>.shipped`).
 pub(super) fn subject(prefix: &str, generation: u64) -> String {
