@@ -85,7 +85,8 @@ const RECORD_MAX_POSITIONS: usize = 4096;
 
 /// How long `shipped_through` waits for this instance to read the shipment records stored before
 /// it was called (they come within milliseconds); past it, it answers from what was read, which
-/// only counts fewer entries shipped.
+/// only counts fewer entries shipped, and has the reader read again on a consumer of its own (see
+/// [`record::read_records`]).
 const RECORDS_WAIT: Duration = Duration::from_secs(2);
 
 /// How many times `connect` looks for the newest generation of the shipper consumer when the one it
@@ -116,6 +117,8 @@ pub struct JetStreamLog {
     records_read: tokio::sync::watch::Sender<u64>,
     /// Reads the records into `shipments`; ends with the log.
     reader: tokio::task::AbortHandle,
+    /// Tells the reader to read again on a new consumer (it fell behind the records stream).
+    read_again: Arc<tokio::sync::Notify>,
 }
 
 impl Drop for JetStreamLog {
@@ -234,11 +237,13 @@ impl JetStreamLog {
         let shipments = Arc::new(Mutex::new(Shipments::default()));
         lock(&shipments).forget_before(generation);
         let records_read = tokio::sync::watch::Sender::new(0);
+        let read_again = Arc::new(tokio::sync::Notify::new());
         let reader = tokio::spawn(record::read_records(
             records_stream.clone(),
             records_prefix.clone(),
             Arc::downgrade(&shipments),
             records_read.clone(),
+            Arc::clone(&read_again),
         ))
         .abort_handle();
         Ok(Self {
@@ -259,6 +264,7 @@ impl JetStreamLog {
             shipments,
             records_read,
             reader,
+            read_again,
         })
     }
 
@@ -787,7 +793,20 @@ impl IngestLog for JetStreamLog {
         if records.last_sequence >= records.first_sequence {
             let mut read = self.records_read.subscribe();
             let wanted = records.last_sequence;
-            let _ = tokio::time::timeout(RECORDS_WAIT, read.wait_for(|r| *r >= wanted)).await;
+            if tokio::time::timeout(RECORDS_WAIT, read.wait_for(|r| *r >= wanted))
+                .await
+                .is_err()
+            {
+                // Its consumer may be lost without a word: it lived on a NATS server that died,
+                // and async-nats took up to a minute and more to notice (`scripts/try-cluster
+                // --check`, the second kill). Reads would wait for it all that time.
+                tracing::debug!(
+                    wanted,
+                    read = *read.borrow(),
+                    "the shipment records' reader is behind: it reads again on a new consumer"
+                );
+                self.read_again.notify_one();
+            }
         }
         let trimmed = state.first_sequence.saturating_sub(1);
         let through = lock(&self.shipments).through(self.generation(), trimmed);

@@ -5,7 +5,7 @@
 //! is an entry recorded: one whose record failed is not acked and comes back after the ack wait.
 //! Records that name only trimmed entries are purged by the instance that trims.
 
-use std::sync::{Mutex, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use async_nats::jetstream::consumer::{DeliverPolicy, pull};
@@ -49,59 +49,95 @@ pub(super) fn decode(payload: &[u8]) -> Option<Vec<u64>> {
 
 /// Reads every record of `stream` (subjects under `prefix`) into `shipments`, in order, until
 /// `shipments` is dropped (with its log), telling `read` the sequence of each one read. Reads
-/// again from the record after the last one read when the stream's consumer fails.
+/// again, on a new consumer, from the record after the last one read when the consumer fails, and
+/// at once when `again` is notified: the log saw this reader fall behind, and a consumer (or its
+/// creation) can be lost without a word with the NATS server it lived on.
 pub(super) async fn read_records(
     stream: stream::Stream,
     prefix: String,
     shipments: Weak<Mutex<Shipments>>,
     read: tokio::sync::watch::Sender<u64>,
+    again: Arc<tokio::sync::Notify>,
 ) {
     loop {
-        let Some(after) = shipments.upgrade().map(|s| lock(&s).read_through()) else {
-            return;
-        };
-        let config = pull::OrderedConfig {
-            description: Some("a crest instance reads the shipment records".to_string()),
-            filter_subject: format!("{prefix}.*"),
-            deliver_policy: if after == 0 {
-                DeliverPolicy::All
-            } else {
-                DeliverPolicy::ByStartSequence {
-                    start_sequence: after.saturating_add(1),
-                }
+        let session = read_on_a_new_consumer(&stream, &prefix, &shipments, &read);
+        let failed = tokio::select! {
+            ended = session => match ended {
+                Ended::LogDropped => return,
+                Ended::Failed => true,
             },
-            ..Default::default()
+            () = again.notified() => false,
         };
-        match stream.create_consumer(config).await {
-            Ok(consumer) => match consumer.messages().await {
-                Ok(mut messages) => {
-                    while let Some(message) = messages.next().await {
-                        let Ok(message) = message else { break };
-                        let Some(shipments) = shipments.upgrade() else {
-                            return;
-                        };
-                        let Ok(info) = message.info() else { continue };
-                        let sequence = info.stream_sequence;
-                        let generation = generation_of(&prefix, message.subject.as_str());
-                        match (generation, decode(&message.payload)) {
-                            (Some(generation), Some(positions)) => {
-                                lock(&shipments).read(sequence, generation, &positions);
-                            }
-                            _ => tracing::warn!(
-                                subject = %message.subject,
-                                sequence,
-                                "not a shipment record: ignored"
-                            ),
-                        }
-                        read.send_replace(sequence);
-                    }
-                }
-                Err(err) => tracing::debug!(error = %err, "cannot read the shipment records"),
-            },
-            Err(err) => tracing::debug!(error = %err, "cannot read the shipment records"),
+        if failed {
+            tokio::time::sleep(READ_AGAIN_AFTER).await;
         }
-        tokio::time::sleep(READ_AGAIN_AFTER).await;
     }
+}
+
+/// How one consumer's reading of the records ended.
+enum Ended {
+    /// The log is gone: nothing left to read for.
+    LogDropped,
+    /// The consumer could not be made, or stopped delivering.
+    Failed,
+}
+
+/// Reads the records after the last one read on a new ordered consumer, until it fails.
+async fn read_on_a_new_consumer(
+    stream: &stream::Stream,
+    prefix: &str,
+    shipments: &Weak<Mutex<Shipments>>,
+    read: &tokio::sync::watch::Sender<u64>,
+) -> Ended {
+    let Some(after) = shipments.upgrade().map(|s| lock(&s).read_through()) else {
+        return Ended::LogDropped;
+    };
+    let config = pull::OrderedConfig {
+        description: Some("a crest instance reads the shipment records".to_string()),
+        filter_subject: format!("{prefix}.*"),
+        deliver_policy: if after == 0 {
+            DeliverPolicy::All
+        } else {
+            DeliverPolicy::ByStartSequence {
+                start_sequence: after.saturating_add(1),
+            }
+        },
+        ..Default::default()
+    };
+    let consumer = match stream.create_consumer(config).await {
+        Ok(consumer) => consumer,
+        Err(err) => {
+            tracing::debug!(error = %err, "cannot read the shipment records");
+            return Ended::Failed;
+        }
+    };
+    let mut messages = match consumer.messages().await {
+        Ok(messages) => messages,
+        Err(err) => {
+            tracing::debug!(error = %err, "cannot read the shipment records");
+            return Ended::Failed;
+        }
+    };
+    while let Some(Ok(message)) = messages.next().await {
+        let Some(shipments) = shipments.upgrade() else {
+            return Ended::LogDropped;
+        };
+        let Ok(info) = message.info() else { continue };
+        let sequence = info.stream_sequence;
+        let generation = generation_of(prefix, message.subject.as_str());
+        match (generation, decode(&message.payload)) {
+            (Some(generation), Some(positions)) => {
+                lock(&shipments).read(sequence, generation, &positions);
+            }
+            _ => tracing::warn!(
+                subject = %message.subject,
+                sequence,
+                "not a shipment record: ignored"
+            ),
+        }
+        read.send_replace(sequence);
+    }
+    Ended::Failed
 }
 
 #[cfg(test)]
@@ -133,6 +169,84 @@ mod tests {
         assert_eq!(decode(&[]), Some(vec![]));
         assert_eq!(decode(&[1; 7]), None);
         assert_eq!(decode(&[1; 9]), None);
+    }
+
+    /// The names of `stream`'s consumers.
+    async fn consumer_names(stream: &stream::Stream) -> Vec<String> {
+        let mut names = stream.consumer_names();
+        let mut all = Vec::new();
+        while let Some(name) = names.next().await {
+            all.push(name.expect("a consumer name"));
+        }
+        all
+    }
+
+    #[tokio::test]
+    async fn a_reader_told_to_read_again_goes_on_after_the_last_record_on_a_new_consumer() {
+        let url =
+            std::env::var("CREST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
+        let js = async_nats::jetstream::new(async_nats::connect(&url).await.expect("NATS"));
+        let name = format!(
+            "CREST_TEST_READ_AGAIN_{:016x}",
+            getrandom::u64().expect("random")
+        );
+        let prefix = format!("{name}.shipped");
+        let stream = js
+            .create_stream(stream::Config {
+                name: name.clone(),
+                subjects: vec![format!("{prefix}.*")],
+                ..Default::default()
+            })
+            .await
+            .expect("a stream");
+        let shipments = Arc::new(Mutex::new(Shipments::default()));
+        let read = tokio::sync::watch::Sender::new(0);
+        let again = Arc::new(tokio::sync::Notify::new());
+        let reader = tokio::spawn(read_records(
+            stream.clone(),
+            prefix.clone(),
+            Arc::downgrade(&shipments),
+            read.clone(),
+            Arc::clone(&again),
+        ));
+        let store = |positions: Vec<u64>| {
+            let js = js.clone();
+            let subject = subject(&prefix, 1);
+            async move {
+                js.publish(subject, encode(&positions).into())
+                    .await
+                    .expect("publish")
+                    .await
+                    .expect("stored")
+                    .sequence
+            }
+        };
+        let wait_for = |sequence: u64| {
+            let mut seen = read.subscribe();
+            async move {
+                tokio::time::timeout(Duration::from_secs(30), seen.wait_for(|r| *r >= sequence))
+                    .await
+                    .expect("the reader reads the record")
+                    .expect("the reader runs");
+            }
+        };
+
+        wait_for(store(vec![1, 2]).await).await;
+        let first = consumer_names(&stream).await;
+        assert_eq!(first.len(), 1, "{first:?}");
+
+        again.notify_one();
+        wait_for(store(vec![3]).await).await;
+        let now = consumer_names(&stream).await;
+        assert!(
+            now.iter().any(|n| !first.contains(n)),
+            "still on the first consumer: {now:?}"
+        );
+        assert_eq!(lock(&shipments).through(1, 0), 3, "every record read once");
+        assert_eq!(lock(&shipments).read_through(), 2);
+
+        reader.abort();
+        js.delete_stream(&name).await.expect("stream deleted");
     }
 
     proptest! {
