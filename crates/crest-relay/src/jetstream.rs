@@ -961,28 +961,38 @@ async fn newest_consumer(
 mod tests {
     use super::*;
 
+    /// A stream of a test's own, `CREST_TEST_<label>_<random>`, on the subject `subject` makes of
+    /// its name, on the NATS server of the integration tests (127.0.0.1:4222 or `CREST_NATS_URL`);
+    /// with the context it was made through and its name.
+    pub(super) async fn scratch_stream(
+        label: &str,
+        subject: impl FnOnce(&str) -> String,
+    ) -> (jetstream::Context, stream::Stream, String) {
+        let url =
+            std::env::var("CREST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
+        let js = jetstream::new(async_nats::connect(&url).await.expect("NATS"));
+        let name = format!(
+            "CREST_TEST_{label}_{:016x}",
+            getrandom::u64().expect("random")
+        );
+        let stream = js
+            .create_stream(stream::Config {
+                name: name.clone(),
+                subjects: vec![subject(&name)],
+                ..Default::default()
+            })
+            .await
+            .expect("a stream");
+        (js, stream, name)
+    }
+
     /// A request that does not wait, sent to a consumer deleted since it was looked up (as a rewind
     /// on another instance deletes it between a shipper's two pull requests), gets no answer from
     /// the server and no limit from the client. Against the NATS server of the integration tests
     /// (127.0.0.1:4222 or `CREST_NATS_URL`).
     #[tokio::test]
     async fn a_request_to_a_consumer_deleted_meanwhile_does_not_hold_the_shipper() {
-        let url =
-            std::env::var("CREST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
-        let client = async_nats::connect(&url).await.expect("NATS");
-        let js = jetstream::new(client);
-        let name = format!(
-            "CREST_TEST_DELETED_{:016x}",
-            getrandom::u64().expect("random")
-        );
-        let stream = js
-            .create_stream(stream::Config {
-                name: name.clone(),
-                subjects: vec![format!("{name}.log")],
-                ..Default::default()
-            })
-            .await
-            .expect("a stream");
+        let (js, stream, name) = scratch_stream("DELETED", |name| format!("{name}.log")).await;
         js.publish(format!("{name}.log"), "entry".into())
             .await
             .expect("publish")

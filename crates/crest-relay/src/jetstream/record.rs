@@ -104,14 +104,9 @@ async fn read_on_a_new_consumer(
         },
         ..Default::default()
     };
-    let consumer = match stream.create_consumer(config).await {
-        Ok(consumer) => consumer,
-        Err(err) => {
-            tracing::debug!(error = %err, "cannot read the shipment records");
-            return Ended::Failed;
-        }
-    };
-    let mut messages = match consumer.messages().await {
+    let opened: Result<_, async_nats::Error> =
+        async { Ok(stream.create_consumer(config).await?.messages().await?) }.await;
+    let mut messages = match opened {
         Ok(messages) => messages,
         Err(err) => {
             tracing::debug!(error = %err, "cannot read the shipment records");
@@ -183,22 +178,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_reader_told_to_read_again_goes_on_after_the_last_record_on_a_new_consumer() {
-        let url =
-            std::env::var("CREST_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
-        let js = async_nats::jetstream::new(async_nats::connect(&url).await.expect("NATS"));
-        let name = format!(
-            "CREST_TEST_READ_AGAIN_{:016x}",
-            getrandom::u64().expect("random")
-        );
+        let (js, stream, name) =
+            super::super::tests::scratch_stream("READ_AGAIN", |name| format!("{name}.shipped.*"))
+                .await;
         let prefix = format!("{name}.shipped");
-        let stream = js
-            .create_stream(stream::Config {
-                name: name.clone(),
-                subjects: vec![format!("{prefix}.*")],
-                ..Default::default()
-            })
-            .await
-            .expect("a stream");
         let shipments = Arc::new(Mutex::new(Shipments::default()));
         let read = tokio::sync::watch::Sender::new(0);
         let again = Arc::new(tokio::sync::Notify::new());
