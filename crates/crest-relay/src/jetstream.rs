@@ -16,13 +16,6 @@
 //! rewind: each entry reaches the engine once in effect (a repeat, after a crash between the write
 //! and the ack, rewrites identical values).
 //!
-//! The consumer delivers each message's headers only, not its batch: the instance that appended
-//! a batch keeps it until it is handed out (`jetstream/appended.rs`), so that most entries cross
-//! the network and are decoded once, not twice. An entry this instance does not keep (another
-//! instance appended it, it is handed out again, or it was cut in parts) is read from the stream by
-//! its sequence. A consumer made by an earlier crest delivers whole messages, which are read as
-//! they come until a rewind replaces it.
-//!
 //! A rewind replaces the consumer with one of the next *generation* (named by [`consumer_name`]:
 //! `shipper-1`, `shipper-2`, …) instead of deleting it and creating it again under the same name.
 //! An ack names the consumer it is for, so an ack held up past a rewind (an instance wrote an
@@ -46,7 +39,6 @@
 //! of recorded entries after the last trimmed one. Acks only tell JetStream not to hand an entry
 //! out again.
 
-mod appended;
 mod config;
 mod generation;
 mod progress;
@@ -77,10 +69,6 @@ pub use generation::{SHIPPER_CONSUMER, consumer_name, generation_of};
 
 /// How many deletions a trim has in flight at once.
 const TRIM_IN_FLIGHT: usize = 256;
-
-/// How many entries `next` reads from the stream at once: those handed out with their headers
-/// only that this instance did not append (or no longer keeps).
-const GETS_IN_FLIGHT: usize = 16;
 
 /// How many entries may be handed out and not yet shipped, over every instance, before the
 /// consumer hands out no more: room for several shippers that each ask for hundreds (servers
@@ -131,8 +119,6 @@ pub struct JetStreamLog {
     reader: tokio::task::AbortHandle,
     /// Tells the reader to read again on a new consumer (it fell behind the records stream).
     read_again: Arc<tokio::sync::Notify>,
-    /// The batches this instance appended, until they are handed out (see [`appended`]).
-    appended: Mutex<appended::Appended>,
 }
 
 impl Drop for JetStreamLog {
@@ -216,7 +202,6 @@ impl JetStreamLog {
             ack_wait: config.ack_wait,
             max_deliver: -1,
             max_ack_pending: MAX_ACK_PENDING,
-            headers_only: true,
             ..Default::default()
         };
         let (generation, consumer) =
@@ -280,7 +265,6 @@ impl JetStreamLog {
             records_read,
             reader,
             read_again,
-            appended: Mutex::new(appended::Appended::new(appended::MAX_KEPT_BYTES)),
         })
     }
 
@@ -298,12 +282,6 @@ impl JetStreamLog {
     /// this instance knows: [`IngestLog::shipped_through`] forgets those another instance shipped).
     pub fn holding(&self) -> usize {
         self.lock_held().entries.len()
-    }
-
-    /// How many of the batches this instance appended it keeps until they are handed out (see
-    /// `jetstream/appended.rs`).
-    pub fn keeping(&self) -> usize {
-        lock(&self.appended).len()
     }
 
     /// The generation of the shipper consumer this instance fetches from (see the module's
@@ -559,62 +537,6 @@ impl JetStreamLog {
             messages,
         })
     }
-
-    /// The batch of each fetched message (`sequences` are theirs), or why it does not decode: from
-    /// its payload when the consumer delivered it (one made by an earlier crest), else from what
-    /// this instance kept of its own appends, else read from the stream by its sequence,
-    /// `GETS_IN_FLIGHT` at a time. `Err` when a read from the stream fails.
-    async fn batches(
-        &self,
-        messages: &[jetstream::Message],
-        sequences: &[u64],
-    ) -> Result<Vec<Result<crest_series::Batch, LogError>>, LogError> {
-        let mut batches = Vec::with_capacity(messages.len());
-        let mut missing = Vec::new();
-        {
-            let mut appended = lock(&self.appended);
-            for (at, (message, sequence)) in messages.iter().zip(sequences).enumerate() {
-                if !message.payload.is_empty() {
-                    batches.push(Some(codec::decode(&message.payload)));
-                    continue;
-                }
-                let kept = stored_len(message).and_then(|len| appended.take(*sequence, len));
-                if kept.is_none() {
-                    missing.push((at, *sequence));
-                }
-                batches.push(kept.map(Ok));
-            }
-        }
-        let gets: Vec<_> = missing
-            .iter()
-            .map(|(_, sequence)| self.stream.get_raw_message(*sequence))
-            .collect();
-        let read: Vec<_> = futures_util::stream::iter(gets)
-            .buffered(GETS_IN_FLIGHT)
-            .collect()
-            .await;
-        for ((at, sequence), got) in missing.into_iter().zip(read) {
-            let message = got.map_err(unavailable(format!(
-                "cannot read entry {sequence} of the stream {}",
-                self.stream_name
-            )))?;
-            if let Some(slot) = batches.get_mut(at) {
-                *slot = Some(codec::decode(&message.payload));
-            }
-        }
-        Ok(batches
-            .into_iter()
-            .map(|batch| batch.unwrap_or_else(|| Err(LogError::corrupt("an entry was not read"))))
-            .collect())
-    }
-}
-
-/// The length of the payload a message delivered with its headers only holds in the stream (the
-/// `Nats-Msg-Size` header the server adds).
-fn stored_len(message: &jetstream::Message) -> Option<usize> {
-    let value = message.headers.as_ref()?.get("Nats-Msg-Size")?;
-    let text: &str = value.as_ref();
-    text.trim().parse().ok()
 }
 
 /// Messages fetched, and from which generation of the consumer.
@@ -664,17 +586,10 @@ impl IngestLog for JetStreamLog {
     /// one's position. A failure midway leaves the first parts logged (they will be shipped):
     /// the client, not acknowledged, sends the batch again, and shipping its points a second time
     /// writes identical values, which is harmless.
-    ///
-    /// A batch logged as one message is kept on this instance until it is handed out (see
-    /// [`appended`]); the parts of a cut one are read from the stream.
     async fn append(&self, batch: &crest_series::Batch) -> Result<Position, LogError> {
         // The limit the server announced (the client refuses a larger publish).
         let limit = self.client.max_payload();
         let payloads = split::encode_within(batch, limit)?;
-        let whole = match payloads.as_slice() {
-            [one] => Some(one.len()),
-            _ => None,
-        };
         let mut last = Position(0);
         for payload in payloads {
             let ack = self
@@ -688,9 +603,6 @@ impl IngestLog for JetStreamLog {
                     self.subject
                 )))?;
             last = Position(ack.sequence);
-        }
-        if let Some(payload_len) = whole {
-            lock(&self.appended).keep(last.0, payload_len, batch.clone());
         }
         Ok(last)
     }
@@ -728,18 +640,11 @@ impl IngestLog for JetStreamLog {
                 }
             }
         }
-        let batches = match self.batches(&messages, &sequenced).await {
-            Ok(batches) => batches,
-            Err(err) => {
-                nak_all(&messages).await;
-                return Err(err);
-            }
-        };
         let mut entries = Vec::with_capacity(messages.len());
         let mut good = Vec::with_capacity(messages.len());
         let mut corrupt = None;
-        for ((message, sequence), decoded) in messages.into_iter().zip(sequenced).zip(batches) {
-            match decoded {
+        for (message, sequence) in messages.into_iter().zip(sequenced) {
+            match codec::decode(&message.payload) {
                 Ok(batch) => {
                     entries.push(Entry {
                         position: Position(sequence),
@@ -911,7 +816,6 @@ impl IngestLog for JetStreamLog {
         holding.entries.retain(|sequence, _| *sequence > through);
         holding.earlier.retain(|sequence| *sequence > through);
         drop(holding);
-        lock(&self.appended).forget_through(through);
         Ok(Position(through))
     }
 

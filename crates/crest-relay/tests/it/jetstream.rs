@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crest_relay::jetstream::{ConnectError, JetStreamConfig, JetStreamLog, consumer_name};
+use crest_relay::jetstream::{ConnectError, JetStreamConfig, JetStreamLog};
 use crest_relay::suite;
 use crest_relay::{Entry, IngestLog, LogError, Position, codec};
 use crest_series::{Batch, Centroid, Distribution, Granularity, HistogramPoint, Sample, SeriesKey};
@@ -195,38 +195,6 @@ async fn batches_round_trip_and_positions_grow() {
     // Shipping again what is shipped is harmless.
     log.shipped(&appended).await.unwrap();
     assert_eq!(log.shipped_through().await.unwrap(), appended[4]);
-}
-
-#[tokio::test]
-async fn an_instance_s_own_batches_are_handed_out_from_memory_and_the_rest_from_the_stream() {
-    let (config, _guard) = setup("kept");
-    let first = open(&config).await;
-    let second = open(&config).await;
-    let stream = raw_stream(&config).await;
-    let consumer: async_nats::jetstream::consumer::PullConsumer = stream
-        .get_consumer(&consumer_name(first.generation()))
-        .await
-        .unwrap();
-    assert!(
-        consumer.cached_info().config.headers_only,
-        "the consumer delivers headers only"
-    );
-    let mine = append_batches(&first, 0..3).await;
-    let theirs = append_batches(&second, 3..6).await;
-    assert_eq!((first.keeping(), second.keeping()), (3, 3));
-
-    let entries = take(&first, 6, 10).await;
-    let all: Vec<Position> = mine.iter().chain(&theirs).copied().collect();
-    assert_eq!(positions(&entries), all);
-    for (n, entry) in entries.iter().enumerate() {
-        assert_eq!(entry.batch, batch(n as i64), "entry {n}");
-    }
-    assert_eq!(first.keeping(), 0, "its own were taken from memory");
-    assert_eq!(second.keeping(), 3, "the other's are still kept there");
-
-    first.shipped(&all).await.unwrap();
-    assert_eq!(second.shipped_through().await.unwrap(), all[5]);
-    assert_eq!(second.keeping(), 0, "forgotten once shipped");
 }
 
 #[tokio::test]
@@ -438,7 +406,7 @@ async fn a_consumer_deleted_and_not_created_again_heals() {
     // one before, so the stream always has one).
     raw_stream(&config)
         .await
-        .delete_consumer(&consumer_name(log.generation()))
+        .delete_consumer(&crest_relay::jetstream::consumer_name(log.generation()))
         .await
         .unwrap();
     // This call meets the missing consumer (an error, or nothing soon after the wait) and creates
@@ -759,7 +727,7 @@ async fn a_generation_left_behind_by_a_dead_rewinder_is_deleted_and_left() {
     // A rewinder created generation 2 and died before deleting generation 1.
     raw_stream(&config)
         .await
-        .create_consumer(consumer_config(&consumer_name(2)))
+        .create_consumer(consumer_config(&crest_relay::jetstream::consumer_name(2)))
         .await
         .unwrap();
     assert_eq!(consumers(&config).await, ["shipper-1", "shipper-2"]);
@@ -785,16 +753,11 @@ async fn an_instance_joins_the_consumer_of_a_version_without_generations() {
         .unwrap();
     let log = open(&config).await;
     assert_eq!(log.generation(), 0);
-    // That consumer delivers whole messages, and they are read as before.
-    let entries = take(&log, 1, 1).await;
-    assert_eq!(positions(&entries), [position]);
-    assert_eq!(entries[0].batch, batch(1));
+    assert_eq!(positions(&take(&log, 1, 1).await), [position]);
     log.rewind().await.unwrap();
     assert_eq!(log.generation(), 1);
     assert_eq!(consumers(&config).await, ["shipper-1"]);
-    let entries = take(&log, 1, 1).await;
-    assert_eq!(positions(&entries), [position]);
-    assert_eq!(entries[0].batch, batch(1));
+    assert_eq!(positions(&take(&log, 1, 1).await), [position]);
 }
 
 /// Acks entry `sequence` as a hand-out with delivery number `delivery` would (a late ack of an
@@ -808,7 +771,7 @@ async fn ack_of_an_earlier_hand_out(
     let subject = format!(
         "$JS.ACK.{}.{}.1.{sequence}.{delivery}.0.0",
         config.stream_name(),
-        consumer_name(log.generation())
+        crest_relay::jetstream::consumer_name(log.generation())
     );
     let client = async_nats::connect(&config.url).await.unwrap();
     client.publish(subject, "+ACK".into()).await.unwrap();
