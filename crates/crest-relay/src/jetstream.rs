@@ -47,6 +47,7 @@ mod shipments;
 mod split;
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -88,6 +89,14 @@ const RECORD_MAX_POSITIONS: usize = 4096;
 /// only counts fewer entries shipped, and has the reader read again on a consumer of its own (see
 /// [`record::read_records`]).
 const RECORDS_WAIT: Duration = Duration::from_secs(2);
+
+/// How long one question about a stream's state may go unanswered before it is given up. Answered
+/// within milliseconds while the stream has a leader; while a new leader is elected (the server
+/// of the last one died), a request goes unanswered until the connection's request timeout (10
+/// s, a whole read wait), where one asked again after this is answered once the new leader is
+/// there (`scripts/try-cluster --check`). Only reads of state are bounded so: giving up on one
+/// changes nothing.
+const STATE_WAIT: Duration = Duration::from_secs(2);
 
 /// How many times `connect` looks for the newest generation of the shipper consumer when the one it
 /// found is deleted (by a rewind) before it could read it.
@@ -175,6 +184,28 @@ impl std::fmt::Debug for JetStreamLog {
 fn unavailable<E: Into<Cause>>(context: impl Into<String>) -> impl FnOnce(E) -> LogError {
     let context = context.into();
     move |source| LogError::unavailable_because(context, source)
+}
+
+/// The state of `stream` (named `name`), asked for at most [`STATE_WAIT`].
+async fn state_of(stream: &stream::Stream, name: &str) -> Result<stream::State, LogError> {
+    answered_within(STATE_WAIT, &format!("the stream {name}"), stream.get_info())
+        .await
+        .map(|info| info.state)
+}
+
+/// `call`'s answer, or [`LogError::Unavailable`] naming `what` and `wait` when none came within
+/// `wait` (the call is dropped).
+async fn answered_within<T, E: Into<Cause>>(
+    wait: Duration,
+    what: &str,
+    call: impl Future<Output = Result<T, E>>,
+) -> Result<T, LogError> {
+    match tokio::time::timeout(wait, call).await {
+        Ok(answer) => answer.map_err(unavailable(format!("cannot read {what}"))),
+        Err(_) => Err(LogError::unavailable(format!(
+            "{what} did not answer within {wait:?} (a NATS server that led it may have died, and a new leader is not elected yet)"
+        ))),
+    }
 }
 
 impl JetStreamLog {
@@ -458,11 +489,7 @@ impl JetStreamLog {
     /// The stream's state: its first sequence (the oldest untrimmed entry, or the next one when
     /// none is left; 0 before the first append) and how many consumers it has.
     async fn stream_state(&self) -> Result<stream::State, LogError> {
-        let info = self.stream.get_info().await.map_err(unavailable(format!(
-            "cannot read the stream {}",
-            self.stream_name
-        )))?;
-        Ok(info.state)
+        state_of(&self.stream, &self.stream_name).await
     }
 
     /// The stream's first sequence (see [`Self::stream_state`]).
@@ -608,11 +635,7 @@ impl IngestLog for JetStreamLog {
     }
 
     async fn last_position(&self) -> Result<Position, LogError> {
-        let info = self.stream.get_info().await.map_err(unavailable(format!(
-            "cannot read the stream {}",
-            self.stream_name
-        )))?;
-        Ok(Position(info.state.last_sequence))
+        Ok(Position(self.stream_state().await?.last_sequence))
     }
 
     /// A message that does not decode is recorded shipped and terminated (JetStream never hands it
@@ -780,15 +803,11 @@ impl IngestLog for JetStreamLog {
         if state.consumer_count != 1 {
             self.follow().await;
         }
-        let records = self
-            .records_stream
-            .get_info()
-            .await
-            .map_err(unavailable(format!(
-                "cannot read the stream {}",
-                self.records_stream.cached_info().config.name
-            )))?
-            .state;
+        let records = state_of(
+            &self.records_stream,
+            &self.records_stream.cached_info().config.name,
+        )
+        .await?;
         // A last record purged means every record before it is too: none left to wait for.
         if records.last_sequence >= records.first_sequence {
             let mut read = self.records_read.subscribe();
@@ -960,6 +979,40 @@ async fn newest_consumer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_question_about_a_stream_left_unanswered_is_given_up_after_its_wait() {
+        let started = tokio::time::Instant::now();
+        let unanswered = answered_within(
+            STATE_WAIT,
+            "the stream S",
+            std::future::pending::<Result<(), std::io::Error>>(),
+        )
+        .await
+        .expect_err("no answer came");
+        assert_eq!(started.elapsed(), STATE_WAIT);
+        assert!(matches!(unanswered, LogError::Unavailable { .. }));
+        assert!(
+            unanswered
+                .to_string()
+                .starts_with("the stream S did not answer within 2s"),
+            "{unanswered}"
+        );
+
+        let answered = answered_within(STATE_WAIT, "the stream S", async {
+            Ok::<_, std::io::Error>(7)
+        })
+        .await
+        .expect("answered");
+        assert_eq!(answered, 7);
+        let refused = answered_within(STATE_WAIT, "the stream S", async {
+            Err::<(), _>(std::io::Error::other("no such stream"))
+        })
+        .await
+        .expect_err("refused");
+        assert_eq!(refused.to_string(), "cannot read the stream S");
+        assert_eq!(started.elapsed(), STATE_WAIT, "answers are not waited for");
+    }
 
     /// A stream of a test's own, `CREST_TEST_<label>_<random>`, on the subject `subject` makes of
     /// its name, on the NATS server of the integration tests (127.0.0.1:4222 or `CREST_NATS_URL`);

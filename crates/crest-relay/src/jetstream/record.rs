@@ -19,6 +19,12 @@ use crate::lock::lock;
 /// waits before it reads again.
 const READ_AGAIN_AFTER: Duration = Duration::from_secs(1);
 
+/// How long making a reader's consumer may take before it is given up and tried again (after
+/// [`READ_AGAIN_AFTER`]): milliseconds while the stream has a leader; while a new one is elected
+/// the request goes unanswered until the connection's request timeout (10 s), where one made
+/// again is answered once the new leader is there.
+const OPEN_WAIT: Duration = Duration::from_secs(2);
+
 /// The subject of `generation`'s records, under `prefix` (`crest.<deployment>.shipped`).
 pub(super) fn subject(prefix: &str, generation: u64) -> String {
     format!("{prefix}.{generation}")
@@ -104,12 +110,19 @@ async fn read_on_a_new_consumer(
         },
         ..Default::default()
     };
-    let opened: Result<_, async_nats::Error> =
-        async { Ok(stream.create_consumer(config).await?.messages().await?) }.await;
-    let mut messages = match opened {
-        Ok(messages) => messages,
-        Err(err) => {
+    let opening = async {
+        let opened: Result<_, async_nats::Error> =
+            Ok(stream.create_consumer(config).await?.messages().await?);
+        opened
+    };
+    let mut messages = match tokio::time::timeout(OPEN_WAIT, opening).await {
+        Ok(Ok(messages)) => messages,
+        Ok(Err(err)) => {
             tracing::debug!(error = %err, "cannot read the shipment records");
+            return Ended::Failed;
+        }
+        Err(_) => {
+            tracing::debug!(wait = ?OPEN_WAIT, "no consumer to read the shipment records on in time");
             return Ended::Failed;
         }
     };
