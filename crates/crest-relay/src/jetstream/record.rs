@@ -20,10 +20,9 @@ use crate::lock::lock;
 const READ_AGAIN_AFTER: Duration = Duration::from_secs(1);
 
 /// How long making a reader's consumer may take before it is given up and tried again (after
-/// [`READ_AGAIN_AFTER`]): milliseconds while the stream has a leader; while a new one is elected
-/// the request goes unanswered until the connection's request timeout (10 s), where one made
-/// again is answered once the new leader is there.
-const OPEN_WAIT: Duration = Duration::from_secs(2);
+/// [`READ_AGAIN_AFTER`]): as long as a question about a stream's state, for the same reason (a
+/// stream electing a leader leaves requests unanswered until the connection's request timeout).
+const OPEN_WAIT: Duration = super::STATE_WAIT;
 
 /// The subject of `generation`'s records, under `prefix` (`crest.<deployment>.shipped`).
 pub(super) fn subject(prefix: &str, generation: u64) -> String {
@@ -115,14 +114,11 @@ async fn read_on_a_new_consumer(
             Ok(stream.create_consumer(config).await?.messages().await?);
         opened
     };
-    let mut messages = match tokio::time::timeout(OPEN_WAIT, opening).await {
-        Ok(Ok(messages)) => messages,
-        Ok(Err(err)) => {
-            tracing::debug!(error = %err, "cannot read the shipment records");
-            return Ended::Failed;
-        }
-        Err(_) => {
-            tracing::debug!(wait = ?OPEN_WAIT, "no consumer to read the shipment records on in time");
+    let opened = super::answered_within(OPEN_WAIT, "a consumer of the shipment records", opening);
+    let mut messages = match opened.await {
+        Ok(messages) => messages,
+        Err(err) => {
+            tracing::debug!(error = ?err, "cannot read the shipment records");
             return Ended::Failed;
         }
     };
