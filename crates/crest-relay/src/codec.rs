@@ -14,6 +14,13 @@
 //! str       = len bytes (UTF-8)
 //! ```
 //!
+//! Version 2 is a version-1 batch compressed, for a log whose bytes cross the network and are
+//! stored by every replica (JetStream): `version:u8(=2) plain_len:varint block`, where `block` is
+//! one LZ4 block that decompresses to exactly `plain_len` bytes of a version-1 batch. Series keys
+//! repeat their parts from series to series, so a typical entry shrinks to about a third.
+//! [`decode`] reads either version; `plain_len` is checked against what the block can hold before
+//! anything is allocated for it.
+//!
 //! Series keys are kept as the canonical bytes the batch holds (not checked here: the engine
 //! checks them, as it would without the log), so a batch decodes to exactly what was encoded.
 
@@ -25,6 +32,14 @@ use crate::error::LogError;
 
 /// The format written by [`encode`].
 pub const VERSION: u8 = 1;
+/// The format written by [`encode_compressed`].
+pub const COMPRESSED_VERSION: u8 = 2;
+/// The most bytes a compressed batch may claim to decompress to (a damaged length must not drive
+/// a large allocation; no entry the log takes comes near it).
+pub const MAX_PLAIN_BYTES: usize = 256 << 20;
+/// The most an LZ4 block can expand: a literal-free sequence of one token byte and 255-byte
+/// length bytes encodes at most 255 bytes per byte.
+const MAX_EXPANSION: usize = 255;
 
 /// The bytes of `batch` in the log's format.
 pub fn encode(batch: &Batch) -> Vec<u8> {
@@ -64,9 +79,71 @@ pub fn encode(batch: &Batch) -> Vec<u8> {
     out
 }
 
-/// The batch `bytes` hold; [`LogError::Corrupt`] naming the byte and the reason when they are not
-/// exactly one batch of a known version.
+/// The bytes of `batch` in the log's compressed format (version 2; see the module's
+/// documentation).
+pub fn encode_compressed(batch: &Batch) -> Vec<u8> {
+    let plain = encode(batch);
+    let mut out = Vec::with_capacity(11 + lz4_flex::block::get_maximum_output_size(plain.len()));
+    out.push(COMPRESSED_VERSION);
+    put_varint(&mut out, plain.len() as u64);
+    let header = out.len();
+    out.resize(
+        header + lz4_flex::block::get_maximum_output_size(plain.len()),
+        0,
+    );
+    let written = out
+        .get_mut(header..)
+        .map(|block| lz4_flex::block::compress_into(&plain, block));
+    // The block was sized by the compressor's own bound, so it always fits; were it ever refused,
+    // the plain form (version 1) is as good a log entry.
+    let written = match written {
+        Some(Ok(n)) => n,
+        _ => return plain,
+    };
+    out.truncate(header + written);
+    out
+}
+
+/// The batch `bytes` hold, in either format; [`LogError::Corrupt`] naming the byte and the reason
+/// when they are not exactly one batch of a known version.
 pub fn decode(bytes: &[u8]) -> Result<Batch, LogError> {
+    if bytes.first() == Some(&COMPRESSED_VERSION) {
+        return decode_compressed(bytes);
+    }
+    decode_plain(bytes)
+}
+
+/// A version-2 batch: its block decompressed to exactly the length it claims, then read as a
+/// version-1 batch.
+fn decode_compressed(bytes: &[u8]) -> Result<Batch, LogError> {
+    let mut r = Reader { bytes, pos: 1 };
+    let at = r.pos;
+    let plain_len = usize::try_from(r.varint()?)
+        .map_err(|_| r.corrupt_at(at, "decompressed length exceeds memory"))?;
+    let block = bytes.get(r.pos..).unwrap_or_default();
+    if plain_len > MAX_PLAIN_BYTES || plain_len > block.len().saturating_mul(MAX_EXPANSION) {
+        return Err(r.corrupt_at(at, "decompressed length exceeds what the block can hold"));
+    }
+    let mut plain = vec![0u8; plain_len];
+    match lz4_flex::block::decompress_into(block, &mut plain) {
+        Ok(n) if n == plain_len => {}
+        Ok(_) => {
+            return Err(r.corrupt_at(r.pos, "the block decompresses to fewer bytes than claimed"));
+        }
+        Err(err) => {
+            return Err(r.corrupt_at(r.pos, &format!("the block does not decompress: {err}")));
+        }
+    }
+    // A block holding anything but a version-1 batch (another version 2 included) is refused.
+    decode_plain(&plain).map_err(|err| {
+        LogError::corrupt(format!(
+            "compressed batch is corrupt after decompressing: {err}"
+        ))
+    })
+}
+
+/// A version-1 batch.
+fn decode_plain(bytes: &[u8]) -> Result<Batch, LogError> {
     let mut r = Reader { bytes, pos: 0 };
     let version = r.u8()?;
     if version != VERSION {
@@ -371,6 +448,110 @@ mod tests {
         }
     }
 
+    proptest! {
+        #[test]
+        fn compressed_batches_round_trip_bit_for_bit(batch in arb_batch(false)) {
+            let compressed = encode_compressed(&batch);
+            prop_assert_eq!(compressed.first(), Some(&COMPRESSED_VERSION));
+            prop_assert_eq!(encode(&decode(&compressed).unwrap()), encode(&batch));
+        }
+
+        #[test]
+        fn every_cut_of_a_compressed_batch_is_refused(batch in arb_batch(true)) {
+            let bytes = encode_compressed(&batch);
+            for cut in 0..bytes.len() {
+                prop_assert!(matches!(decode(&bytes[..cut]), Err(LogError::Corrupt { .. })), "cut at {}", cut);
+            }
+        }
+
+        #[test]
+        fn any_bytes_after_the_compressed_version_decode_or_are_refused(
+            bytes in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let mut compressed = vec![COMPRESSED_VERSION];
+            compressed.extend_from_slice(&bytes);
+            if let Ok(batch) = decode(&compressed) {
+                prop_assert_eq!(encode(&decode(&encode_compressed(&batch)).unwrap()), encode(&batch));
+            }
+        }
+    }
+
+    /// A batch shaped like a fleet's: 3,000 series of a few metrics, hosts and tags, three or
+    /// four samples each.
+    fn fleet_batch() -> Batch {
+        let mut batch = Batch::default();
+        for i in 0..3000i64 {
+            let host = i / 30;
+            let key = SeriesKey::new(format!("bench.gauge.{}", i % 10), format!("host-{host}"))
+                .with_tag("dc", format!("dc{}", host % 4))
+                .with_tag("rack", format!("r{}", host % 16))
+                .with_tag("app", format!("app{}", i % 10));
+            let samples: Vec<Sample> = (0..3 + i % 2)
+                .map(|k| Sample {
+                    timestamp: 1_796_000_000_000 + k * 10_000,
+                    value: ((i * 7 + k) % 1000) as f64 / 10.0,
+                })
+                .collect();
+            batch.push_series(&key, samples);
+        }
+        batch
+    }
+
+    #[test]
+    fn a_fleet_batch_compresses_to_under_half_and_reads_back() {
+        let batch = fleet_batch();
+        let plain = encode(&batch);
+        let compressed = encode_compressed(&batch);
+        assert!(
+            compressed.len() * 2 < plain.len(),
+            "{} of {} bytes",
+            compressed.len(),
+            plain.len()
+        );
+        assert_eq!(decode(&compressed).unwrap(), batch);
+    }
+
+    #[test]
+    fn compressed_damage_is_named_and_allocates_nothing_large() {
+        // A claimed length beyond what the block could hold is refused before allocating it.
+        let mut huge = vec![COMPRESSED_VERSION];
+        put_varint(&mut huge, 1 << 40);
+        huge.extend_from_slice(&[0x10, b'x']);
+        let err = decode(&huge).unwrap_err().to_string();
+        assert!(err.contains("exceeds what the block can hold"), "{err}");
+        // Within the block's reach but beyond the cap.
+        let mut capped = vec![COMPRESSED_VERSION];
+        put_varint(&mut capped, (MAX_PLAIN_BYTES + 1) as u64);
+        capped.extend(std::iter::repeat_n(
+            0u8,
+            MAX_PLAIN_BYTES / MAX_EXPANSION + 1,
+        ));
+        let err = decode(&capped).unwrap_err().to_string();
+        assert!(err.contains("exceeds what the block can hold"), "{err}");
+        // A block that decompresses to fewer bytes than claimed.
+        let plain = encode(&Batch::default());
+        let mut short = vec![COMPRESSED_VERSION];
+        put_varint(&mut short, plain.len() as u64 + 1);
+        short.extend_from_slice(&lz4_flex::block::compress(&plain));
+        let err = decode(&short).unwrap_err().to_string();
+        assert!(err.contains("fewer bytes than claimed"), "{err}");
+        // A block that holds another compressed batch, not a version-1 one.
+        let inner = encode_compressed(&Batch::default());
+        let mut nested = vec![COMPRESSED_VERSION];
+        put_varint(&mut nested, inner.len() as u64);
+        nested.extend_from_slice(&lz4_flex::block::compress(&inner));
+        let err = decode(&nested).unwrap_err().to_string();
+        assert!(
+            err.contains("after decompressing") && err.contains("version"),
+            "{err}"
+        );
+        // A block that is not LZ4.
+        let mut garbage = vec![COMPRESSED_VERSION, 3, 0xf0];
+        garbage.extend_from_slice(&[0xff; 4]);
+        let err = decode(&garbage).unwrap_err().to_string();
+        assert!(err.contains("does not decompress"), "{err}");
+    }
+
     #[test]
     fn an_empty_batch_is_three_bytes_and_reads_back() {
         let bytes = encode(&Batch::default());
@@ -380,7 +561,7 @@ mod tests {
 
     #[test]
     fn damage_is_named() {
-        let err = decode(&[2, 0, 0]).unwrap_err().to_string();
+        let err = decode(&[3, 0, 0]).unwrap_err().to_string();
         assert!(err.contains("version"), "{err}");
         let err = decode(&[VERSION, 200, 1]).unwrap_err().to_string();
         assert!(err.contains("count exceeds"), "{err}");

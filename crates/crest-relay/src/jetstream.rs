@@ -6,7 +6,8 @@
 //! file storage, the replicas asked, retention by limits (no limit set, new messages refused
 //! rather than old ones dropped should an operator add one), so that an entry leaves the stream
 //! only when crest trims it after a durability barrier, never on an ack. One entry is one message
-//! (the batch in [`crate::codec`]'s form); its position is its stream sequence.
+//! (the batch in [`crate::codec`]'s compressed form, about a third of the plain one's bytes to
+//! send, store and replicate); its position is its stream sequence.
 //!
 //! One durable pull consumer, shared by every instance: JetStream hands each message to one
 //! fetcher at a time, and hands it to another when it is not acked within the ack wait (its
@@ -608,7 +609,7 @@ async fn nak_all(messages: &[jetstream::Message]) {
 impl IngestLog for JetStreamLog {
     /// Publishes the batch and waits for JetStream's publish ack (the stream's replicas stored it).
     ///
-    /// A batch whose encoding is over the server's max payload (1 MiB by default) is cut into
+    /// A batch whose compressed encoding is over the server's max payload (1 MiB by default) is cut into
     /// several consecutive batches, each under it, published in order; the answer is the last
     /// one's position. A failure midway leaves the first parts logged (they will be shipped):
     /// the client, not acknowledged, sends the batch again, and shipping its points a second time

@@ -1,12 +1,12 @@
-//! Cutting a batch whose encoding is over NATS's max payload into consecutive batches that each
-//! fit, in order, without losing or reordering a point.
+//! Cutting a batch whose encoding (compressed: [`codec::encode_compressed`]) is over NATS's max
+//! payload into consecutive batches that each fit, in order, without losing or reordering a point.
 
 use crest_series::Batch;
 
 use crate::codec;
 use crate::error::LogError;
 
-/// The encodings of `batch`, or of consecutive parts of it when the whole is over `limit` bytes:
+/// The compressed encodings of `batch`, or of consecutive parts of it when the whole is over `limit` bytes:
 /// each at most `limit` bytes, in the batch's order (series in push order, each series' samples in
 /// order, then the distributions). Decoded and put back together they hold exactly the batch's
 /// points. Fails (before anything is logged) when a single point encodes over the limit.
@@ -20,7 +20,7 @@ pub(crate) fn encode_within(batch: &Batch, limit: usize) -> Result<Vec<Vec<u8>>,
 /// Each level encodes every point once, and there are about log2(points / points per payload)
 /// levels.
 fn push_encoded(batch: &Batch, limit: usize, payloads: &mut Vec<Vec<u8>>) -> Result<(), LogError> {
-    let encoded = codec::encode(batch);
+    let encoded = codec::encode_compressed(batch);
     if encoded.len() <= limit {
         payloads.push(encoded);
         return Ok(());
@@ -153,7 +153,7 @@ mod tests {
     fn parts_fit_the_limit_and_decode_to_the_batch() {
         let mut batch = mixed_batch();
         batch.push_series(&SeriesKey::new("long", "h3"), samples(500));
-        let whole = codec::encode(&batch).len();
+        let whole = codec::encode_compressed(&batch).len();
         let limit = whole / 5;
         let payloads = encode_within(&batch, limit).unwrap();
         assert!(payloads.len() >= 5, "{} parts", payloads.len());
@@ -165,7 +165,8 @@ mod tests {
     #[test]
     fn a_batch_within_the_limit_is_one_payload() {
         let batch = mixed_batch();
-        let encoded = codec::encode(&batch);
+        let encoded = codec::encode_compressed(&batch);
+        assert_eq!(encoded.first(), Some(&codec::COMPRESSED_VERSION));
         assert_eq!(encode_within(&batch, encoded.len()).unwrap(), vec![encoded]);
     }
 

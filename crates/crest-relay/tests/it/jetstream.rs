@@ -548,6 +548,33 @@ async fn an_entry_that_does_not_decode_is_reported_once_and_does_not_block() {
 }
 
 #[tokio::test]
+async fn entries_are_stored_compressed_and_plain_ones_read_back_too() {
+    let (config, _guard) = setup("compressed");
+    let log = open(&config).await;
+    let client = async_nats::connect(&config.url).await.unwrap();
+    let context = async_nats::jetstream::new(client);
+    assert_eq!(log.append(&batch(1)).await.unwrap(), Position(1));
+    // An entry in the plain format, as crest logged them before it compressed them.
+    let plain = context
+        .publish(log.subject().to_string(), codec::encode(&batch(2)).into())
+        .await
+        .unwrap()
+        .await
+        .unwrap()
+        .sequence;
+    assert_eq!(plain, 2);
+    let stream = context.get_stream(config.stream_name()).await.unwrap();
+    let stored = stream.get_raw_message(1).await.unwrap().payload;
+    assert_eq!(stored.first(), Some(&codec::COMPRESSED_VERSION));
+    assert_eq!(codec::decode(&stored).unwrap(), batch(1));
+    let entries = take(&log, 2, 10).await;
+    assert_eq!(
+        entries.iter().map(|e| e.batch.clone()).collect::<Vec<_>>(),
+        [batch(1), batch(2)]
+    );
+}
+
+#[tokio::test]
 async fn a_stream_on_another_subject_is_refused() {
     let (config, _guard) = setup("mismatch");
     let client = async_nats::connect(&config.url).await.unwrap();
