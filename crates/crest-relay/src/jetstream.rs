@@ -99,6 +99,25 @@ const RECORDS_WAIT: Duration = Duration::from_secs(2);
 /// changes nothing.
 const STATE_WAIT: Duration = Duration::from_secs(2);
 
+/// How long one publish of a shipment record waits for JetStream's ack before the record is
+/// published again. Stored within milliseconds while the records stream has a leader; while a new
+/// one is elected (the server of the last one died), a publish goes unanswered until async-nats's
+/// ack timeout (5 s, past the entries' ack wait: they were handed out again, and a read waited
+/// for them to come back), where one published again after this is stored once the leader is
+/// there. A record stored twice names the same entries twice, which changes nothing.
+const RECORD_ATTEMPT_WAIT: Duration = Duration::from_secs(1);
+
+/// The pause before a shipment record is published again after a failed publish (one refused at
+/// once, such as "stream not found" while the stream has no leader, is not tried again at once).
+const RECORD_RETRY_PAUSE: Duration = Duration::from_millis(250);
+
+/// How long a shipment record is published again before the shipment fails: longer than a stream
+/// takes to elect a new leader (4 to 7 s in `scripts/try-cluster --check`; a budget of the 4 s ack
+/// wait gave up 0.6 s before one), as long as a read waits. Past the ack wait the entries are
+/// handed out again, and may be shipped and recorded by another instance meanwhile, which
+/// changes nothing either.
+const RECORD_RETRY_BUDGET: Duration = Duration::from_secs(10);
+
 /// How many times `connect` looks for the newest generation of the shipper consumer when the one it
 /// found is deleted (by a rewind) before it could read it.
 const JOIN_TRIES: usize = 5;
@@ -185,6 +204,30 @@ impl std::fmt::Debug for JetStreamLog {
 fn unavailable<E: Into<Cause>>(context: impl Into<String>) -> impl FnOnce(E) -> LogError {
     let context = context.into();
     move |source| LogError::unavailable_because(context, source)
+}
+
+/// Runs `attempt` until it succeeds, again after `pause` each time it fails, as long as the next
+/// attempt would start within `budget` of the first: past that, the last failure is the answer.
+async fn retried_within<T, F, Fut>(
+    budget: Duration,
+    pause: Duration,
+    mut attempt: F,
+) -> Result<T, LogError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, LogError>>,
+{
+    let give_up = tokio::time::Instant::now() + budget;
+    loop {
+        match attempt().await {
+            Ok(answer) => return Ok(answer),
+            Err(err) if tokio::time::Instant::now() + pause < give_up => {
+                tracing::debug!(error = ?err, "trying again after {pause:?}");
+                tokio::time::sleep(pause).await;
+            }
+            Err(err) => return Err(err),
+        }
+    }
 }
 
 /// The state of `stream` (named `name`), asked for at most [`STATE_WAIT`].
@@ -435,20 +478,38 @@ impl JetStreamLog {
     /// Stores a record of these entries, shipped after `generation` handed them out (see
     /// [`record`]), and counts them shipped on this instance at once. `Ok` once JetStream stored
     /// every part of it.
+    ///
+    /// Each part is published again while JetStream does not confirm it (see
+    /// [`RECORD_ATTEMPT_WAIT`]), for up to [`RECORD_RETRY_BUDGET`].
     async fn record(&self, generation: u64, positions: &[u64]) -> Result<(), LogError> {
         let subject = record::subject(&self.records_prefix, generation);
         for part in positions.chunks(RECORD_MAX_POSITIONS) {
-            self.context
-                .publish(subject.clone(), Bytes::from(record::encode(part)))
-                .await
-                .map_err(unavailable(format!("cannot publish to {subject}")))?
-                .await
-                .map_err(unavailable(format!(
-                    "JetStream did not store a shipment record published to {subject}"
-                )))?;
+            let payload = Bytes::from(record::encode(part));
+            retried_within(RECORD_RETRY_BUDGET, RECORD_RETRY_PAUSE, || {
+                self.publish_record(&subject, payload.clone())
+            })
+            .await?;
         }
         lock(&self.shipments).add(generation, positions);
         Ok(())
+    }
+
+    /// Publishes one shipment record; `Ok` once JetStream confirmed it stored it, within
+    /// [`RECORD_ATTEMPT_WAIT`].
+    async fn publish_record(&self, subject: &str, payload: Bytes) -> Result<(), LogError> {
+        let ack = self
+            .context
+            .publish(subject.to_string(), payload)
+            .await
+            .map_err(unavailable(format!("cannot publish to {subject}")))?;
+        match tokio::time::timeout(RECORD_ATTEMPT_WAIT, ack).await {
+            Ok(stored) => stored.map(|_| ()).map_err(unavailable(format!(
+                "JetStream did not store a shipment record published to {subject}"
+            ))),
+            Err(_) => Err(LogError::unavailable(format!(
+                "JetStream did not confirm within {RECORD_ATTEMPT_WAIT:?} a shipment record published to {subject} (the records stream may be electing a leader)"
+            ))),
+        }
     }
 
     /// Purges the shipment records that name only entries at or before `trimmed`. Best effort: what
@@ -742,9 +803,11 @@ impl IngestLog for JetStreamLog {
     /// it out), and [`IngestLog::shipped_through`] reads only records, not the ack floor such an
     /// ack may move.
     ///
-    /// A record or an ack that fails is not sent again (the server may have taken it): the first
-    /// failure is the answer, and the entries come back after the ack wait unless they were
-    /// acked (then recorded too, since the record went first).
+    /// A record JetStream does not confirm is published again for up to 10 s (stored twice, it
+    /// names the same entries twice, which changes nothing). An ack that fails is not sent
+    /// again (the server may have taken it): the first failure is the answer, and the entries come
+    /// back after the ack wait unless they were acked (then recorded too, since the record went
+    /// first).
     async fn shipped(&self, positions: &[Position]) -> Result<(), LogError> {
         let generation = self.generation();
         let taken: Vec<(u64, Held)> = {
@@ -1013,6 +1076,54 @@ mod tests {
         .expect_err("refused");
         assert_eq!(refused.to_string(), "cannot read the stream S");
         assert_eq!(started.elapsed(), STATE_WAIT, "answers are not waited for");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_attempt_is_tried_again_after_its_pause_within_the_budget() {
+        let budget = Duration::from_secs(4);
+        let pause = RECORD_RETRY_PAUSE;
+        let started = tokio::time::Instant::now();
+        // Fails twice (the second after waiting a whole attempt out), then succeeds.
+        let mut tries = 0;
+        let answer = retried_within(budget, pause, || {
+            tries += 1;
+            let this = tries;
+            async move {
+                if this == 2 {
+                    tokio::time::sleep(RECORD_ATTEMPT_WAIT).await;
+                }
+                if this < 3 {
+                    Err(LogError::unavailable(format!("attempt {this}")))
+                } else {
+                    Ok(this)
+                }
+            }
+        })
+        .await
+        .expect("the third attempt succeeds");
+        assert_eq!(answer, 3);
+        assert_eq!(started.elapsed(), pause * 2 + RECORD_ATTEMPT_WAIT);
+
+        // Always failing: attempts start until the next would start past the budget; the last
+        // failure is the answer.
+        let started = tokio::time::Instant::now();
+        let mut tries = 0;
+        let err = retried_within(budget, pause, || {
+            tries += 1;
+            let this = tries;
+            async move { Err::<(), _>(LogError::unavailable(format!("attempt {this}"))) }
+        })
+        .await
+        .expect_err("never succeeds");
+        assert_eq!(tries, 16, "attempts at 0, 250 ms, ..., 3.75 s");
+        assert_eq!(err.to_string(), "attempt 16");
+        assert_eq!(started.elapsed(), pause * 15);
+
+        // A first success is the answer at once.
+        let started = tokio::time::Instant::now();
+        let answer = retried_within(budget, pause, || async { Ok::<_, LogError>(1) }).await;
+        assert_eq!(answer.expect("at once"), 1);
+        assert_eq!(started.elapsed(), Duration::ZERO);
     }
 
     /// A stream of a test's own, `CREST_TEST_<label>_<random>`, on the subject `subject` makes of
