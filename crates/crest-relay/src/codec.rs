@@ -83,14 +83,13 @@ pub fn encode(batch: &Batch) -> Vec<u8> {
 /// documentation).
 pub fn encode_compressed(batch: &Batch) -> Vec<u8> {
     let plain = encode(batch);
-    let mut out = Vec::with_capacity(11 + lz4_flex::block::get_maximum_output_size(plain.len()));
+    let bound = lz4_flex::block::get_maximum_output_size(plain.len());
+    // The version byte and a varint of at most 10 bytes, then room for the block.
+    let mut out = Vec::with_capacity(11 + bound);
     out.push(COMPRESSED_VERSION);
     put_varint(&mut out, plain.len() as u64);
     let header = out.len();
-    out.resize(
-        header + lz4_flex::block::get_maximum_output_size(plain.len()),
-        0,
-    );
+    out.resize(header + bound, 0);
     let written = out
         .get_mut(header..)
         .map(|block| lz4_flex::block::compress_into(&plain, block));

@@ -48,7 +48,7 @@ mod shipments;
 mod split;
 
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -244,11 +244,30 @@ async fn answered_within<T, E: Into<Cause>>(
     what: &str,
     call: impl Future<Output = Result<T, E>>,
 ) -> Result<T, LogError> {
+    bounded(
+        wait,
+        call,
+        || format!("cannot read {what}"),
+        || {
+            format!(
+                "{what} did not answer within {wait:?} (a NATS server that led it may have died, and a new leader is not elected yet)"
+            )
+        },
+    )
+    .await
+}
+
+/// `call`'s answer within `wait`: its error as [`LogError::Unavailable`] in the context `refused`
+/// names, or one with the text `unanswered` gives when no answer came (the call is dropped).
+async fn bounded<T, E: Into<Cause>>(
+    wait: Duration,
+    call: impl IntoFuture<Output = Result<T, E>>,
+    refused: impl FnOnce() -> String,
+    unanswered: impl FnOnce() -> String,
+) -> Result<T, LogError> {
     match tokio::time::timeout(wait, call).await {
-        Ok(answer) => answer.map_err(unavailable(format!("cannot read {what}"))),
-        Err(_) => Err(LogError::unavailable(format!(
-            "{what} did not answer within {wait:?} (a NATS server that led it may have died, and a new leader is not elected yet)"
-        ))),
+        Ok(answer) => answer.map_err(|err| LogError::unavailable_because(refused(), err)),
+        Err(_) => Err(LogError::unavailable(unanswered())),
     }
 }
 
@@ -502,14 +521,18 @@ impl JetStreamLog {
             .publish(subject.to_string(), payload)
             .await
             .map_err(unavailable(format!("cannot publish to {subject}")))?;
-        match tokio::time::timeout(RECORD_ATTEMPT_WAIT, ack).await {
-            Ok(stored) => stored.map(|_| ()).map_err(unavailable(format!(
-                "JetStream did not store a shipment record published to {subject}"
-            ))),
-            Err(_) => Err(LogError::unavailable(format!(
-                "JetStream did not confirm within {RECORD_ATTEMPT_WAIT:?} a shipment record published to {subject} (the records stream may be electing a leader)"
-            ))),
-        }
+        bounded(
+            RECORD_ATTEMPT_WAIT,
+            ack,
+            || format!("JetStream did not store a shipment record published to {subject}"),
+            || {
+                format!(
+                    "JetStream did not confirm within {RECORD_ATTEMPT_WAIT:?} a shipment record published to {subject} (the records stream may be electing a leader)"
+                )
+            },
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Purges the shipment records that name only entries at or before `trimmed`. Best effort: what
